@@ -1,0 +1,85 @@
+#include "Credential.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimeZone>
+
+namespace patchbay {
+
+namespace {
+
+constexpr qint64 kExpiringMarginSecs = 5 * 60;
+
+QString field(const SecretBytes &secret)
+{
+    return QString::fromUtf8(secret.reveal());
+}
+
+SecretBytes secretField(const QJsonObject &object, const char *name)
+{
+    return SecretBytes(object.value(QLatin1String(name)).toString().toUtf8());
+}
+
+} // namespace
+
+QByteArray Credential::toPlaintext() const
+{
+    QJsonObject object{
+        {QStringLiteral("access_token"), field(accessToken)},
+        {QStringLiteral("refresh_token"), field(refreshToken)},
+        {QStringLiteral("api_key"), field(apiKey)},
+        {QStringLiteral("client_id"), clientId},
+        {QStringLiteral("client_secret"), field(clientSecret)},
+        {QStringLiteral("token_type"), tokenType},
+        {QStringLiteral("scope"), scope},
+    };
+    if (expiresAt.isValid())
+        object.insert(QStringLiteral("expires_at"), expiresAt.toMSecsSinceEpoch());
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+Credential Credential::fromPlaintext(const QByteArray &plaintext)
+{
+    const QJsonObject object = QJsonDocument::fromJson(plaintext).object();
+    Credential credential;
+    credential.accessToken = secretField(object, "access_token");
+    credential.refreshToken = secretField(object, "refresh_token");
+    credential.apiKey = secretField(object, "api_key");
+    credential.clientId = object.value(QStringLiteral("client_id")).toString();
+    credential.clientSecret = secretField(object, "client_secret");
+    credential.tokenType = object.value(QStringLiteral("token_type")).toString();
+    credential.scope = object.value(QStringLiteral("scope")).toString();
+    if (object.contains(QStringLiteral("expires_at"))) {
+        credential.expiresAt = QDateTime::fromMSecsSinceEpoch(
+            static_cast<qint64>(object.value(QStringLiteral("expires_at")).toDouble()), Qt::UTC);
+    }
+    return credential;
+}
+
+QString tokenStateName(TokenState state)
+{
+    switch (state) {
+    case TokenState::Valid: return QStringLiteral("valid");
+    case TokenState::Expiring: return QStringLiteral("expiring");
+    case TokenState::Expired: return QStringLiteral("expired");
+    case TokenState::NeedsReauth: return QStringLiteral("needs re-auth");
+    case TokenState::Unknown: break;
+    }
+    return QStringLiteral("unknown");
+}
+
+TokenState tokenStateFor(const QDateTime &expiresAt, bool needsReauth, const QDateTime &now)
+{
+    if (needsReauth)
+        return TokenState::NeedsReauth;
+    if (!expiresAt.isValid())
+        return TokenState::Unknown;
+    const qint64 left = now.secsTo(expiresAt);
+    if (left <= 0)
+        return TokenState::Expired;
+    if (left <= kExpiringMarginSecs)
+        return TokenState::Expiring;
+    return TokenState::Valid;
+}
+
+} // namespace patchbay

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/SecretBytes.h"
+
+#include <QDateTime>
+#include <QString>
+
+namespace patchbay {
+
+// The secret material of one connection, in memory only while it is used.
+struct Credential
+{
+    SecretBytes accessToken;
+    SecretBytes refreshToken;
+    SecretBytes apiKey;
+    QString clientId;       // OAuth app of the connection; not secret
+    SecretBytes clientSecret;
+    QDateTime expiresAt;    // invalid when the provider gave no lifetime
+    QString tokenType = QStringLiteral("bearer");
+    QString scope;
+
+    // Serialisation for sealing only; the buffer holds plaintext and must be wiped by the caller.
+    QByteArray toPlaintext() const;
+    static Credential fromPlaintext(const QByteArray &plaintext);
+};
+
+// What a support person is told about a connection's access token.
+enum class TokenState { Valid, Expiring, Expired, NeedsReauth, Unknown };
+
+QString tokenStateName(TokenState state);
+
+// expiring = within the refresh margin of its expiry
+TokenState tokenStateFor(const QDateTime &expiresAt, bool needsReauth, const QDateTime &now);
+
+} // namespace patchbay

@@ -1,0 +1,114 @@
+#include "TokenRefresher.h"
+
+#include "core/Clock.h"
+#include "core/JsonPath.h"
+#include "http/RequestRunner.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QUrlQuery>
+
+namespace patchbay {
+
+ProviderError providerErrorFrom(const ErrorSpec &spec, const QByteArray &body)
+{
+    ProviderError error;
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
+    QStringList codePaths = spec.codePaths;
+    codePaths << QStringLiteral("error");
+    QStringList messagePaths = spec.messagePaths;
+    messagePaths << QStringLiteral("error_description") << QStringLiteral("message");
+    for (const QString &path : std::as_const(codePaths)) {
+        error.code = jsonScalarText(jsonValueAt(root, path));
+        if (!error.code.isEmpty())
+            break;
+    }
+    for (const QString &path : std::as_const(messagePaths)) {
+        error.message = jsonScalarText(jsonValueAt(root, path));
+        if (!error.message.isEmpty())
+            break;
+    }
+    if (error.message.isEmpty() && document.isNull())
+        error.message = QString::fromUtf8(body.left(200)).simplified();
+    return error;
+}
+
+TokenRefresher::TokenRefresher(const ProviderDefinition &definition, RequestRunner &runner, Clock &clock)
+    : m_definition(definition), m_runner(runner), m_clock(clock)
+{
+}
+
+Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl &tokenUrl)
+{
+    if (current.refreshToken.isEmpty()) {
+        return makeError("auth.revoked", QStringLiteral("The connection has no refresh token, so its access cannot "
+                                                        "be renewed. Authorise the connection again."));
+    }
+    QUrlQuery form;
+    form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
+    form.addQueryItem(QStringLiteral("refresh_token"), QString::fromUtf8(current.refreshToken.reveal()));
+    HttpRequest request;
+    request.method = "POST";
+    request.url = tokenUrl;
+    request.setHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.setHeader("Accept", "application/json");
+    if (m_definition.auth.clientAuth == QLatin1String("basic")) {
+        request.setHeader("Authorization",
+                          "Basic " + (current.clientId.toUtf8() + ':' + current.clientSecret.reveal()).toBase64());
+    } else {
+        form.addQueryItem(QStringLiteral("client_id"), current.clientId);
+        form.addQueryItem(QStringLiteral("client_secret"), QString::fromUtf8(current.clientSecret.reveal()));
+    }
+    request.body = form.toString(QUrl::FullyEncoded).toUtf8();
+    m_runner.redactor().addSecret(current.refreshToken);
+    m_runner.redactor().addSecret(current.clientSecret);
+
+    auto sent = m_runner.send(request);
+    wipeBytes(request.body);
+    if (!sent)
+        return makeError("auth.refresh_failed", sent.error().message);
+    const HttpResponse &response = sent.value();
+    if (!response.isSuccess()) {
+        const ProviderError providerError = providerErrorFrom(m_definition.errors, response.body);
+        const QString said = providerError.message.isEmpty() ? providerError.code : providerError.message;
+        const bool revoked = (response.status == 400 || response.status == 401)
+                             && m_definition.auth.revokedErrors.contains(providerError.code);
+        if (revoked) {
+            return makeError("auth.revoked",
+                             QStringLiteral("%1 refused the refresh token (%2: %3). The connection needs "
+                                            "re-authorisation by the customer.")
+                                 .arg(m_definition.displayName, providerError.code, said));
+        }
+        return makeError("auth.refresh_failed", QStringLiteral("Token refresh failed with HTTP %1: %2. It will be "
+                                                               "tried again.")
+                                                    .arg(response.status)
+                                                    .arg(said));
+    }
+
+    const QJsonObject body = QJsonDocument::fromJson(response.body).object();
+    const QString accessToken = body.value(QStringLiteral("access_token")).toString();
+    if (accessToken.isEmpty()) {
+        return makeError("auth.refresh_failed",
+                         QStringLiteral("The token endpoint answered without an access_token."));
+    }
+    Credential next = current;
+    next.accessToken = SecretBytes(accessToken.toUtf8());
+    // Rotation: a provider that returns a new refresh token has invalidated the old one.
+    const QString rotated = body.value(QStringLiteral("refresh_token")).toString();
+    if (!rotated.isEmpty())
+        next.refreshToken = SecretBytes(rotated.toUtf8());
+    const QJsonValue expiresIn = body.value(QStringLiteral("expires_in"));
+    next.expiresAt = expiresIn.isUndefined() ? QDateTime()
+                                             : m_clock.now().addSecs(static_cast<qint64>(
+                                                   expiresIn.isString() ? expiresIn.toString().toDouble()
+                                                                        : expiresIn.toDouble()));
+    if (body.contains(QStringLiteral("token_type")))
+        next.tokenType = body.value(QStringLiteral("token_type")).toString();
+    m_runner.redactor().addSecret(next.accessToken);
+    m_runner.redactor().addSecret(next.refreshToken);
+    return next;
+}
+
+} // namespace patchbay

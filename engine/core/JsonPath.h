@@ -1,0 +1,15 @@
+#pragma once
+
+#include <QJsonValue>
+#include <QString>
+
+namespace patchbay {
+
+// Reads a dotted path ("paging.next.after", "errors.0.message") from a JSON value.
+// An empty path is the value itself; a missing step gives an undefined QJsonValue.
+QJsonValue jsonValueAt(const QJsonValue &root, const QString &dottedPath);
+
+// A scalar as text (numbers without a trailing ".0"); empty for null, undefined, arrays and objects.
+QString jsonScalarText(const QJsonValue &value);
+
+} // namespace patchbay

@@ -1,0 +1,57 @@
+#include "HttpJob.h"
+
+#include <QDateTime>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+namespace patchbay {
+
+HttpJob::HttpJob(QNetworkAccessManager *network, HttpRequest request, int timeoutMs, QObject *parent)
+    : QObject(parent), m_network(network), m_request(std::move(request))
+{
+    m_timer.setSingleShot(true);
+    m_timer.setInterval(timeoutMs);
+    connect(&m_timer, &QTimer::timeout, this, &HttpJob::onTimeout);
+}
+
+void HttpJob::start()
+{
+    QNetworkRequest request(m_request.url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    for (const auto &[name, value] : std::as_const(m_request.headers))
+        request.setRawHeader(name, value);
+    m_response.startedAt = QDateTime::currentDateTimeUtc();
+    m_startMs = QDateTime::currentMSecsSinceEpoch();
+    m_reply = m_network->sendCustomRequest(request, m_request.method, m_request.body);
+    connect(m_reply, &QNetworkReply::finished, this, &HttpJob::onFinished);
+    m_timer.start();
+}
+
+void HttpJob::onTimeout()
+{
+    m_timedOut = true;
+    if (m_reply)
+        m_reply->abort();
+}
+
+void HttpJob::onFinished()
+{
+    m_timer.stop();
+    m_response.durationMs = QDateTime::currentMSecsSinceEpoch() - m_startMs;
+    const QVariant status = m_reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    m_response.status = status.isValid() ? status.toInt() : 0;
+    for (const auto &[name, value] : m_reply->rawHeaderPairs())
+        m_response.headers.append({name, value});
+    m_response.body = m_reply->readAll();
+    if (m_timedOut) {
+        m_response.status = 0;
+        m_response.transportError = QStringLiteral("no answer within %1 s").arg(m_timer.interval() / 1000.0);
+    } else if (m_response.status == 0) {
+        m_response.transportError = m_reply->errorString();
+    }
+    m_reply->deleteLater();
+    Q_EMIT finished();
+}
+
+} // namespace patchbay

@@ -1,0 +1,132 @@
+#include "RequestRunner.h"
+
+#include "HttpClient.h"
+#include "RequestObserver.h"
+#include "core/Clock.h"
+
+#include <QLocale>
+#include <QTimeZone>
+
+namespace patchbay {
+
+using namespace std::chrono;
+
+namespace {
+
+constexpr milliseconds kMaxRetryAfter = minutes(15); // a provider asking for longer fails the attempt
+
+QString seconds(milliseconds ms)
+{
+    return QString::number(ms.count() / 1000.0, 'f', ms.count() % 1000 == 0 ? 0 : 1);
+}
+
+} // namespace
+
+RequestRunner::RequestRunner(HttpClient &http, Clock &clock, const RateLimitSpec &limits, RequestObserver &observer)
+    : m_http(http), m_clock(clock), m_limits(limits), m_observer(observer)
+{
+}
+
+std::optional<milliseconds> RequestRunner::parseRetryAfter(const QByteArray &value, const QDateTime &now)
+{
+    const QByteArray trimmed = value.trimmed();
+    if (trimmed.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const double secs = trimmed.toDouble(&ok);
+    if (ok)
+        return secs <= 0 ? milliseconds(0) : milliseconds(static_cast<qint64>(secs * 1000));
+    // HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT"
+    QDateTime date = QLocale::c().toDateTime(QString::fromLatin1(trimmed), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    if (!date.isValid())
+        return std::nullopt;
+    date.setTimeSpec(Qt::UTC);
+    return milliseconds(std::max<qint64>(0, now.msecsTo(date)));
+}
+
+milliseconds RequestRunner::backoffDelay(int attempt)
+{
+    // Full jitter: uniform in [0, min(cap, initial * 2^attempt)].
+    const qint64 ceiling = std::min<qint64>(m_limits.backoffMaxMs, qint64(m_limits.backoffInitialMs) << std::min(attempt, 20));
+    std::uniform_int_distribution<qint64> pick(0, ceiling);
+    return milliseconds(pick(m_random));
+}
+
+const RetryRule *RequestRunner::retryRuleFor(int status) const
+{
+    for (const RetryRule &rule : m_limits.retryOn) {
+        if (rule.status == status)
+            return &rule;
+    }
+    return nullptr;
+}
+
+Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
+{
+    for (int attempt = 0;; ++attempt) {
+        ++m_attempts;
+        const HttpResponse response = m_http.send(request);
+        m_observer.recordExchange(m_redactor.redact(request, response));
+
+        const QString url = m_redactor.redactUrl(request.url);
+        std::optional<milliseconds> wait;
+        QString reason;
+        if (response.status == 0) {
+            reason = QStringLiteral("no response from %1 (%2)").arg(url, response.transportError);
+            wait = backoffDelay(attempt);
+        } else if (const RetryRule *rule = retryRuleFor(response.status)) {
+            const auto told = rule->retryAfterHeader.isEmpty()
+                                  ? std::nullopt
+                                  : parseRetryAfter(response.header(rule->retryAfterHeader.toLatin1()), m_clock.now());
+            if (told) {
+                wait = *told;
+                reason = QStringLiteral("HTTP %1: rate limited; waiting %2 s as told by %3")
+                             .arg(response.status)
+                             .arg(seconds(*told), rule->retryAfterHeader);
+            } else {
+                wait = backoffDelay(attempt);
+                reason = QStringLiteral("HTTP %1: rate limited without a usable %2; backing off %3 s")
+                             .arg(response.status)
+                             .arg(rule->retryAfterHeader.isEmpty() ? QStringLiteral("Retry-After")
+                                                                   : rule->retryAfterHeader,
+                                  seconds(*wait));
+            }
+        } else if (m_limits.retryStatuses.contains(response.status)) {
+            wait = backoffDelay(attempt);
+            reason = QStringLiteral("HTTP %1 from the provider; backing off %2 s").arg(response.status).arg(seconds(*wait));
+        } else {
+            if (!m_limits.remainingHeader.isEmpty()) {
+                const QByteArray remaining = response.header(m_limits.remainingHeader.toLatin1());
+                if (!remaining.isEmpty() && remaining.trimmed().toLongLong() == 0) {
+                    m_observer.recordEvent(EventLevel::Warning,
+                                           QStringLiteral("Provider reports no requests left in its window (%1: 0)")
+                                               .arg(m_limits.remainingHeader));
+                }
+            }
+            return response;
+        }
+
+        if (attempt >= m_limits.maxRetries || *wait > kMaxRetryAfter) {
+            if (response.status == 0) {
+                return makeError("http.unreachable",
+                                 QStringLiteral("Cannot reach the provider after %1 attempts: %2. Check the "
+                                                "provider's base URL and the network, then sync again.")
+                                     .arg(attempt + 1)
+                                     .arg(reason));
+            }
+            m_observer.recordEvent(EventLevel::Error, QStringLiteral("Giving up after %1 attempts: %2")
+                                                          .arg(attempt + 1)
+                                                          .arg(reason));
+            return response;
+        }
+        m_observer.recordEvent(EventLevel::Warning, QStringLiteral("Retry %1 of %2: %3")
+                                                        .arg(attempt + 1)
+                                                        .arg(m_limits.maxRetries)
+                                                        .arg(reason),
+                               {{QStringLiteral("status"), response.status},
+                                {QStringLiteral("waitMs"), qint64(wait->count())}});
+        m_clock.sleep(*wait);
+    }
+}
+
+} // namespace patchbay

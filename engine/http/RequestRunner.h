@@ -1,0 +1,47 @@
+#pragma once
+
+#include "HttpTypes.h"
+#include "Redactor.h"
+#include "catalog/ProviderDefinition.h"
+#include "core/Result.h"
+
+#include <chrono>
+#include <random>
+
+namespace patchbay {
+
+class Clock;
+class HttpClient;
+class RequestObserver;
+
+// Sends one logical request to a provider: retries what the definition says is retryable (429 with
+// Retry-After, transient 5xx, transport errors) with exponential backoff and full jitter, records
+// every attempt as an Exchange and explains every wait as an Event.
+class RequestRunner
+{
+public:
+    RequestRunner(HttpClient &http, Clock &clock, const RateLimitSpec &limits, RequestObserver &observer);
+
+    Redactor &redactor() { return m_redactor; }
+    qint64 attempts() const { return m_attempts; }
+
+    // The final response, whatever its status; an Error only when no response could be had at all.
+    Result<HttpResponse> send(const HttpRequest &request);
+
+    // How long a Retry-After value says to wait: delta-seconds or an HTTP date. nullopt if unparseable.
+    static std::optional<std::chrono::milliseconds> parseRetryAfter(const QByteArray &value, const QDateTime &now);
+
+private:
+    std::chrono::milliseconds backoffDelay(int attempt);
+    const RetryRule *retryRuleFor(int status) const;
+
+    HttpClient &m_http;
+    Clock &m_clock;
+    RateLimitSpec m_limits;
+    RequestObserver &m_observer;
+    Redactor m_redactor;
+    std::mt19937 m_random{std::random_device{}()};
+    qint64 m_attempts = 0;
+};
+
+} // namespace patchbay

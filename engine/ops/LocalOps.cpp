@@ -1,0 +1,146 @@
+#include "LocalOps.h"
+
+#include "core/Clock.h"
+#include "store/SqliteStore.h"
+#include "sync/SyncService.h"
+
+#include <QHash>
+#include <QMetaObject>
+#include <QPointer>
+
+namespace patchbay {
+
+LocalOps::LocalOps(std::unique_ptr<SqliteStore> store, std::shared_ptr<SyncService> sync, Clock &clock,
+                   QObject *parent)
+    : OpsApi(parent), m_store(std::move(store)), m_sync(std::move(sync)), m_clock(clock)
+{
+    m_pool.setMaxThreadCount(4);
+}
+
+LocalOps::~LocalOps()
+{
+    m_pool.waitForDone();
+}
+
+void LocalOps::waitForIdle()
+{
+    m_pool.waitForDone();
+}
+
+Result<QList<Tenant>> LocalOps::tenants()
+{
+    return m_store->tenants();
+}
+
+ConnectionSummary LocalOps::summarize(const Connection &connection, const QString &tenantName)
+{
+    ConnectionSummary summary;
+    summary.connection = connection;
+    summary.tenantDisplayName = tenantName;
+    auto credential = m_store->credential(connection.id);
+    summary.tokenExpiresAt = credential ? credential->expiresAt : QDateTime();
+    const bool needsReauth = connection.status == ConnectionStatus::NeedsReauth || !credential;
+    summary.tokenState = tokenStateFor(summary.tokenExpiresAt, needsReauth, m_clock.now());
+    return summary;
+}
+
+Result<QList<ConnectionSummary>> LocalOps::connections(std::optional<qint64> tenantId)
+{
+    auto tenantList = m_store->tenants();
+    if (!tenantList)
+        return tenantList.error();
+    QHash<qint64, QString> names;
+    for (const Tenant &tenant : tenantList.value())
+        names.insert(tenant.id, tenant.displayName);
+    auto list = m_store->connections(tenantId);
+    if (!list)
+        return list.error();
+    QList<ConnectionSummary> result;
+    for (const Connection &connection : list.value())
+        result.append(summarize(connection, names.value(connection.tenantId)));
+    return result;
+}
+
+Result<ConnectionSummary> LocalOps::connection(qint64 connectionId)
+{
+    auto connection = m_store->connection(connectionId);
+    if (!connection)
+        return connection.error();
+    QString tenantName;
+    if (auto tenantList = m_store->tenants()) {
+        for (const Tenant &tenant : tenantList.value()) {
+            if (tenant.id == connection->tenantId)
+                tenantName = tenant.displayName;
+        }
+    }
+    return summarize(connection.value(), tenantName);
+}
+
+Result<QList<Execution>> LocalOps::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
+{
+    return m_store->executions(connectionId, limit, beforeId);
+}
+
+Result<Execution> LocalOps::execution(qint64 executionId)
+{
+    return m_store->execution(executionId);
+}
+
+Result<QList<Event>> LocalOps::events(qint64 executionId)
+{
+    return m_store->events(executionId);
+}
+
+Result<QList<Exchange>> LocalOps::exchanges(qint64 executionId)
+{
+    return m_store->exchanges(executionId);
+}
+
+template <typename Work>
+void LocalOps::runInBackground(qint64 connectionId, Work work)
+{
+    if (m_busy.contains(connectionId))
+        return; // one execution at a time per connection keeps its records and cursor in order
+    m_busy.insert(connectionId);
+    Q_EMIT executionStarted(connectionId);
+    QPointer<LocalOps> self(this);
+    std::shared_ptr<SyncService> sync = m_sync;
+    m_pool.start([self, sync, connectionId, work] {
+        auto listener = [self, connectionId](const Event &event) {
+            QMetaObject::invokeMethod(self, [self, connectionId, executionId = event.executionId] {
+                if (self)
+                    Q_EMIT self->executionProgressed(connectionId, executionId);
+            });
+        };
+        Result<Execution> result = work(*sync, listener);
+        QMetaObject::invokeMethod(self, [self, connectionId, result] {
+            if (!self)
+                return;
+            self->m_busy.remove(connectionId);
+            if (result) {
+                Q_EMIT self->executionFinished(connectionId, result->id,
+                                               result->status == ExecutionStatus::Succeeded,
+                                               result->errorMessage);
+            } else {
+                Q_EMIT self->executionFinished(connectionId, 0, false, result.error().message);
+            }
+            Q_EMIT self->connectionChanged(connectionId);
+        });
+    });
+}
+
+void LocalOps::syncNow(qint64 connectionId)
+{
+    runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
+        return sync.read(connectionId, QString(), listener);
+    });
+}
+
+void LocalOps::refreshToken(qint64 connectionId)
+{
+    runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
+        return sync.refreshToken(connectionId, listener);
+    });
+}
+
+} // namespace patchbay

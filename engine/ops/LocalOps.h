@@ -1,0 +1,54 @@
+#pragma once
+
+#include "OpsApi.h"
+
+#include <QSet>
+#include <QThreadPool>
+
+#include <memory>
+
+namespace patchbay {
+
+class Clock;
+class SqliteStore;
+class SyncService;
+
+// OpsApi in-process: queries read the SQLite file on the calling thread; syncs and refreshes run on
+// a worker pool with their own store connections, and report back on the owner's thread.
+class LocalOps : public OpsApi
+{
+    Q_OBJECT
+public:
+    LocalOps(std::unique_ptr<SqliteStore> store, std::shared_ptr<SyncService> sync, Clock &clock,
+             QObject *parent = nullptr);
+    ~LocalOps() override;
+
+    Result<QList<Tenant>> tenants() override;
+    Result<QList<ConnectionSummary>> connections(std::optional<qint64> tenantId = std::nullopt) override;
+    Result<ConnectionSummary> connection(qint64 connectionId) override;
+    Result<QList<Execution>> executions(qint64 connectionId, int limit,
+                                        std::optional<qint64> beforeId = std::nullopt) override;
+    Result<Execution> execution(qint64 executionId) override;
+    Result<QList<Event>> events(qint64 executionId) override;
+    Result<QList<Exchange>> exchanges(qint64 executionId) override;
+
+    void syncNow(qint64 connectionId) override;
+    void refreshToken(qint64 connectionId) override;
+    bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
+
+    // Blocks until background work is done (tests, shutdown).
+    void waitForIdle();
+
+private:
+    template <typename Work>
+    void runInBackground(qint64 connectionId, Work work);
+    ConnectionSummary summarize(const Connection &connection, const QString &tenantName);
+
+    std::unique_ptr<SqliteStore> m_store;
+    std::shared_ptr<SyncService> m_sync;
+    Clock &m_clock;
+    QThreadPool m_pool;
+    QSet<qint64> m_busy;
+};
+
+} // namespace patchbay

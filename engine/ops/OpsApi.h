@@ -1,0 +1,52 @@
+#pragma once
+
+#include "auth/Credential.h"
+#include "core/Result.h"
+#include "store/StoreTypes.h"
+
+#include <QList>
+#include <QObject>
+
+#include <optional>
+
+namespace patchbay {
+
+struct ConnectionSummary
+{
+    Connection connection;
+    QString tenantDisplayName;
+    TokenState tokenState = TokenState::Unknown;
+    QDateTime tokenExpiresAt;
+};
+
+// Everything the console (and later patchbayd's /api/v1) does, behind one interface: LocalOps calls
+// the engine in-process; a remote implementation will speak HTTP. Queries answer at once; commands
+// run in the background and report through signals.
+class OpsApi : public QObject
+{
+    Q_OBJECT
+public:
+    using QObject::QObject;
+
+    virtual Result<QList<Tenant>> tenants() = 0;
+    virtual Result<QList<ConnectionSummary>> connections(std::optional<qint64> tenantId = std::nullopt) = 0;
+    virtual Result<ConnectionSummary> connection(qint64 connectionId) = 0;
+    // Newest first; keyset paging with the last seen id.
+    virtual Result<QList<Execution>> executions(qint64 connectionId, int limit,
+                                                std::optional<qint64> beforeId = std::nullopt) = 0;
+    virtual Result<Execution> execution(qint64 executionId) = 0;
+    virtual Result<QList<Event>> events(qint64 executionId) = 0;
+    virtual Result<QList<Exchange>> exchanges(qint64 executionId) = 0;
+
+    virtual void syncNow(qint64 connectionId) = 0;
+    virtual void refreshToken(qint64 connectionId) = 0;
+    virtual bool isBusy(qint64 connectionId) const = 0;
+
+Q_SIGNALS:
+    void executionStarted(qint64 connectionId);
+    void executionProgressed(qint64 connectionId, qint64 executionId);
+    void executionFinished(qint64 connectionId, qint64 executionId, bool succeeded, const QString &message);
+    void connectionChanged(qint64 connectionId);
+};
+
+} // namespace patchbay

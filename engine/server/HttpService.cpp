@@ -1,0 +1,154 @@
+#include "HttpService.h"
+
+#include <QAbstractHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QtGlobal>
+
+namespace patchbay {
+
+QByteArray HttpServerRequest::header(const QByteArray &lowerCaseName) const
+{
+    for (const auto &[name, value] : headers) {
+        if (name == lowerCaseName)
+            return value;
+    }
+    return {};
+}
+
+HttpServerResponse HttpServerResponse::json(const QByteArray &body, int status)
+{
+    HttpServerResponse response;
+    response.status = status;
+    response.body = body;
+    response.headers.emplaceBack("Content-Type", "application/json;charset=utf-8");
+    return response;
+}
+
+HttpServerResponse HttpServerResponse::text(const QByteArray &body, int status)
+{
+    HttpServerResponse response;
+    response.status = status;
+    response.body = body;
+    response.headers.emplaceBack("Content-Type", "text/plain;charset=utf-8");
+    return response;
+}
+
+HttpServerResponse &HttpServerResponse::withHeader(const QByteArray &name, const QByteArray &value)
+{
+    headers.emplaceBack(name, value);
+    return *this;
+}
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Connect: return "CONNECT";
+    case QHttpServerRequest::Method::Trace: return "TRACE";
+    default: return "UNKNOWN";
+    }
+}
+
+HttpServerRequest toRequest(const QHttpServerRequest &request)
+{
+    HttpServerRequest result;
+    result.method = methodName(request.method());
+    result.url = request.url();
+    for (const auto &[name, value] : request.headers())
+        result.headers.emplaceBack(name.toLower(), value);
+    result.body = request.body();
+    return result;
+}
+
+void writeResponse(QHttpServerResponder &responder, const HttpServerResponse &response)
+{
+    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
+    bool hasContentType = false;
+    for (const auto &[name, value] : response.headers) {
+        hasContentType = hasContentType || name.compare("content-type", Qt::CaseInsensitive) == 0;
+        responder.writeHeader(name, value);
+    }
+    if (!hasContentType && !response.body.isEmpty())
+        responder.writeHeader("Content-Type", "application/octet-stream");
+    responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
+    responder.writeBody(response.body);
+}
+
+} // namespace
+
+class HttpService::Server : public QAbstractHttpServer
+{
+public:
+    explicit Server(HttpService *owner) : m_owner(owner) {}
+
+protected:
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+    bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
+    {
+        writeResponse(responder, dispatch(request));
+        return true;
+    }
+    void missingHandler(const QHttpServerRequest &, QHttpServerResponder &responder) override
+    {
+        writeResponse(responder, HttpServerResponse::text("not found", 404));
+    }
+#else
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        QHttpServerResponder responder = makeResponder(request, socket);
+        writeResponse(responder, dispatch(request));
+        return true;
+    }
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override
+    {
+        QHttpServerResponder responder = makeResponder(request, socket);
+        writeResponse(responder, HttpServerResponse::text("not found", 404));
+    }
+#endif
+
+private:
+    HttpServerResponse dispatch(const QHttpServerRequest &request)
+    {
+        if (!m_owner->m_handler)
+            return HttpServerResponse::text("no handler installed", 503);
+        return m_owner->m_handler(toRequest(request));
+    }
+
+    HttpService *m_owner;
+};
+
+HttpService::HttpService(QObject *parent) : QObject(parent), m_server(std::make_unique<Server>(this)) {}
+
+HttpService::~HttpService() = default;
+
+void HttpService::setHandler(Handler handler)
+{
+    m_handler = std::move(handler);
+}
+
+quint16 HttpService::listen(const QHostAddress &address, quint16 port)
+{
+    m_address = address;
+    m_port = m_server->listen(address, port);
+    return m_port;
+}
+
+QUrl HttpService::baseUrl() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(m_address.toString());
+    url.setPort(m_port);
+    return url;
+}
+
+} // namespace patchbay

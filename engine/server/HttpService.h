@@ -1,0 +1,67 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QString>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <functional>
+#include <memory>
+
+namespace patchbay {
+
+// One HTTP request as the server side sees it. Header names are lower-case.
+struct HttpServerRequest
+{
+    QByteArray method; // "GET", "POST", ...
+    QUrl url;          // path and query as sent
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+
+    QString path() const { return url.path(); }
+    QUrlQuery query() const { return QUrlQuery(url); }
+    QByteArray header(const QByteArray &lowerCaseName) const;
+};
+
+struct HttpServerResponse
+{
+    int status = 200;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+
+    static HttpServerResponse json(const QByteArray &body, int status = 200);
+    static HttpServerResponse text(const QByteArray &body, int status = 200);
+    HttpServerResponse &withHeader(const QByteArray &name, const QByteArray &value);
+};
+
+// A loopback-or-network HTTP server with a single dispatch function. It hides the QtHttpServer
+// API, which changed after Qt 6.4, behind one small class that builds with 6.4 and newer.
+class HttpService : public QObject
+{
+    Q_OBJECT
+public:
+    using Handler = std::function<HttpServerResponse(const HttpServerRequest &)>;
+
+    explicit HttpService(QObject *parent = nullptr);
+    ~HttpService() override;
+
+    void setHandler(Handler handler);
+
+    // Returns the bound port (useful with port 0), or 0 when the address could not be bound.
+    quint16 listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    quint16 port() const { return m_port; }
+    QUrl baseUrl() const;
+
+private:
+    class Server;
+    std::unique_ptr<Server> m_server;
+    Handler m_handler;
+    QHostAddress m_address;
+    quint16 m_port = 0;
+};
+
+} // namespace patchbay

@@ -1,0 +1,147 @@
+#include "Migrations.h"
+
+#include "SqliteDatabase.h"
+
+#include <QStringList>
+
+namespace patchbay {
+
+namespace {
+
+// Never edit a migration that has shipped; append a new one.
+const QStringList &migrations()
+{
+    static const QStringList list = {
+        // 1: the walking-skeleton schema. Every row carries its tenant.
+        QStringLiteral(R"sql(
+CREATE TABLE tenants (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE connections (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    config TEXT NOT NULL DEFAULT '{}',
+    status TEXT NOT NULL DEFAULT 'active',
+    status_message TEXT,
+    created_at INTEGER NOT NULL,
+    last_sync_at INTEGER,
+    last_sync_status TEXT
+);
+CREATE INDEX connections_by_tenant ON connections(tenant_id);
+CREATE TABLE credentials (
+    connection_id INTEGER PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    sealed BLOB NOT NULL,
+    expires_at INTEGER,
+    refreshed_at INTEGER,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE executions (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    object TEXT,
+    status TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER,
+    record_count INTEGER NOT NULL DEFAULT 0,
+    page_count INTEGER NOT NULL DEFAULT 0,
+    request_count INTEGER NOT NULL DEFAULT 0,
+    error_code TEXT,
+    error_message TEXT
+);
+CREATE INDEX executions_by_connection ON executions(connection_id, id DESC);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    execution_id INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+    time INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    message TEXT NOT NULL,
+    context TEXT
+);
+CREATE INDEX events_by_execution ON events(execution_id, id);
+CREATE TABLE exchanges (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    execution_id INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+    started_at INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    method TEXT NOT NULL,
+    url TEXT NOT NULL,
+    request_headers TEXT NOT NULL,
+    request_body BLOB,
+    status INTEGER NOT NULL,
+    response_headers TEXT NOT NULL,
+    response_body BLOB,
+    error TEXT
+);
+CREATE INDEX exchanges_by_execution ON exchanges(execution_id, id);
+CREATE TABLE cursors (
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, object)
+);
+CREATE TABLE records (
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    updated_at TEXT,
+    execution_id INTEGER,
+    stored_at INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, object, record_id)
+) WITHOUT ROWID;
+)sql"),
+    };
+    return list;
+}
+
+} // namespace
+
+int Migrations::latestVersion()
+{
+    return static_cast<int>(migrations().size());
+}
+
+Result<void> Migrations::apply(SqliteDatabase &db)
+{
+    const int current = db.userVersion();
+    if (current > latestVersion()) {
+        return makeError("store.newer_schema",
+                         QStringLiteral("The database %1 has schema version %2, but this Patchbay knows only up to "
+                                        "version %3. Upgrade Patchbay, or open a different database.")
+                             .arg(db.path())
+                             .arg(current)
+                             .arg(latestVersion()));
+    }
+    for (int version = current + 1; version <= latestVersion(); ++version) {
+        SqliteTransaction transaction(db);
+        if (!transaction.started())
+            return transaction.started().error();
+        if (auto result = db.exec(migrations().at(version - 1)); !result) {
+            return makeError("store.migration_failed", QStringLiteral("Migration %1 failed: %2; the database is "
+                                                                      "unchanged at version %3.")
+                                                           .arg(version)
+                                                           .arg(result.error().message)
+                                                           .arg(version - 1));
+        }
+        if (auto result = db.setUserVersion(version); !result)
+            return result;
+        if (auto result = transaction.commit(); !result)
+            return result;
+    }
+    return {};
+}
+
+} // namespace patchbay

@@ -1,0 +1,462 @@
+#include "SqliteStore.h"
+
+#include "Migrations.h"
+#include "SqliteDatabase.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace patchbay {
+
+namespace {
+
+QDateTime nowUtc()
+{
+    return QDateTime::currentDateTimeUtc();
+}
+
+QString headersToJson(const HeaderList &headers)
+{
+    QJsonArray array;
+    for (const auto &[name, value] : headers)
+        array.append(QJsonArray{QString::fromLatin1(name), QString::fromUtf8(value)});
+    return QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+HeaderList headersFromJson(const QString &text)
+{
+    HeaderList headers;
+    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
+    for (const QJsonValue &pair : array) {
+        const QJsonArray nameValue = pair.toArray();
+        headers.append({nameValue.at(0).toString().toLatin1(), nameValue.at(1).toString().toUtf8()});
+    }
+    return headers;
+}
+
+QString objectToJson(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QJsonObject objectFromJson(const QString &text)
+{
+    return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+Error notFound(const char *what, qint64 id)
+{
+    return makeError("store.not_found", QStringLiteral("No %1 with id %2.").arg(QLatin1String(what)).arg(id));
+}
+
+template <typename T>
+Result<T> failedOr(const SqliteStatement &stmt, T value)
+{
+    if (stmt.error())
+        return *stmt.error();
+    return value;
+}
+
+const QString kConnectionColumns = QStringLiteral(
+    "id, tenant_id, provider, display_name, config, status, status_message, created_at, last_sync_at, "
+    "last_sync_status");
+
+Connection readConnection(const SqliteStatement &stmt)
+{
+    Connection c;
+    c.id = stmt.int64(0);
+    c.tenantId = stmt.int64(1);
+    c.provider = stmt.text(2);
+    c.displayName = stmt.text(3);
+    c.config = objectFromJson(stmt.text(4));
+    c.status = stmt.text(5);
+    c.statusMessage = stmt.text(6);
+    c.createdAt = stmt.time(7);
+    c.lastSyncAt = stmt.time(8);
+    c.lastSyncStatus = stmt.text(9);
+    return c;
+}
+
+const QString kExecutionColumns = QStringLiteral(
+    "id, tenant_id, connection_id, kind, object, status, started_at, finished_at, record_count, page_count, "
+    "request_count, error_code, error_message");
+
+Execution readExecution(const SqliteStatement &stmt)
+{
+    Execution e;
+    e.id = stmt.int64(0);
+    e.tenantId = stmt.int64(1);
+    e.connectionId = stmt.int64(2);
+    e.kind = stmt.text(3);
+    e.object = stmt.text(4);
+    e.status = stmt.text(5);
+    e.startedAt = stmt.time(6);
+    e.finishedAt = stmt.time(7);
+    e.recordCount = stmt.int64(8);
+    e.pageCount = stmt.int64(9);
+    e.requestCount = stmt.int64(10);
+    e.errorCode = stmt.text(11);
+    e.errorMessage = stmt.text(12);
+    return e;
+}
+
+} // namespace
+
+SqliteStore::SqliteStore(std::unique_ptr<SqliteDatabase> db) : m_db(std::move(db)) {}
+
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path)
+{
+    auto db = SqliteDatabase::open(path);
+    if (!db)
+        return db.error();
+    if (auto migrated = Migrations::apply(*db.value()); !migrated)
+        return migrated.error();
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db).value()));
+}
+
+QString SqliteStore::path() const
+{
+    return m_db->path();
+}
+
+Result<qint64> SqliteStore::createTenant(const QString &name, const QString &displayName)
+{
+    auto stmt = m_db->prepare(
+        QStringLiteral("INSERT INTO tenants (name, display_name, created_at) VALUES (?1, ?2, ?3)"));
+    stmt.bind(1, name).bind(2, displayName).bind(3, nowUtc());
+    if (auto result = stmt.exec(); !result) {
+        return makeError("store.tenant_exists",
+                         QStringLiteral("Cannot create tenant \"%1\": %2").arg(name, result.error().message));
+    }
+    return m_db->lastInsertId();
+}
+
+Result<QList<Tenant>> SqliteStore::tenants()
+{
+    auto stmt = m_db->prepare(
+        QStringLiteral("SELECT id, name, display_name, created_at FROM tenants ORDER BY display_name COLLATE NOCASE"));
+    QList<Tenant> list;
+    while (stmt.next())
+        list.append(Tenant{stmt.int64(0), stmt.text(1), stmt.text(2), stmt.time(3)});
+    return failedOr(stmt, list);
+}
+
+std::optional<Tenant> SqliteStore::tenantByName(const QString &name)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT id, name, display_name, created_at FROM tenants WHERE name = ?1"));
+    stmt.bind(1, name);
+    if (!stmt.next())
+        return std::nullopt;
+    return Tenant{stmt.int64(0), stmt.text(1), stmt.text(2), stmt.time(3)};
+}
+
+Result<qint64> SqliteStore::createConnection(const Connection &connection)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO connections (tenant_id, provider, display_name, config, status, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    stmt.bind(1, connection.tenantId)
+        .bind(2, connection.provider)
+        .bind(3, connection.displayName)
+        .bind(4, objectToJson(connection.config))
+        .bind(5, connection.status)
+        .bind(6, nowUtc());
+    if (auto result = stmt.exec(); !result)
+        return result.error();
+    return m_db->lastInsertId();
+}
+
+Result<QList<Connection>> SqliteStore::connections(std::optional<qint64> tenantId)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM connections WHERE (?1 IS NULL OR tenant_id = ?1) "
+                                             "ORDER BY tenant_id, display_name COLLATE NOCASE")
+                                  .arg(kConnectionColumns));
+    stmt.bind(1, tenantId ? QVariant(*tenantId) : QVariant());
+    QList<Connection> list;
+    while (stmt.next())
+        list.append(readConnection(stmt));
+    return failedOr(stmt, list);
+}
+
+Result<Connection> SqliteStore::connection(qint64 id)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM connections WHERE id = ?1").arg(kConnectionColumns));
+    stmt.bind(1, id);
+    if (!stmt.next())
+        return stmt.error() ? *stmt.error() : notFound("connection", id);
+    return readConnection(stmt);
+}
+
+Result<void> SqliteStore::setConnectionStatus(qint64 id, const QString &status, const QString &message)
+{
+    auto stmt = m_db->prepare(QStringLiteral("UPDATE connections SET status = ?2, status_message = ?3 WHERE id = ?1"));
+    stmt.bind(1, id).bind(2, status).bind(3, message);
+    return stmt.exec();
+}
+
+Result<void> SqliteStore::setConnectionConfig(qint64 id, const QJsonObject &config)
+{
+    auto stmt = m_db->prepare(QStringLiteral("UPDATE connections SET config = ?2 WHERE id = ?1"));
+    stmt.bind(1, id).bind(2, objectToJson(config));
+    return stmt.exec();
+}
+
+Result<qint64> SqliteStore::tenantOfConnection(qint64 connectionId)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT tenant_id FROM connections WHERE id = ?1"));
+    stmt.bind(1, connectionId);
+    if (!stmt.next())
+        return stmt.error() ? *stmt.error() : notFound("connection", connectionId);
+    return stmt.int64(0);
+}
+
+Result<qint64> SqliteStore::tenantOfExecution(qint64 executionId)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT tenant_id FROM executions WHERE id = ?1"));
+    stmt.bind(1, executionId);
+    if (!stmt.next())
+        return stmt.error() ? *stmt.error() : notFound("execution", executionId);
+    return stmt.int64(0);
+}
+
+Result<void> SqliteStore::saveCredential(qint64 connectionId, const StoredCredential &credential)
+{
+    auto tenant = tenantOfConnection(connectionId);
+    if (!tenant)
+        return tenant.error();
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO credentials (connection_id, tenant_id, sealed, expires_at, refreshed_at, updated_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (connection_id) DO UPDATE SET sealed = excluded.sealed, "
+        "expires_at = excluded.expires_at, refreshed_at = excluded.refreshed_at, updated_at = excluded.updated_at"));
+    stmt.bind(1, connectionId)
+        .bind(2, *tenant)
+        .bind(3, credential.sealed)
+        .bind(4, credential.expiresAt)
+        .bind(5, credential.refreshedAt)
+        .bind(6, nowUtc());
+    return stmt.exec();
+}
+
+Result<StoredCredential> SqliteStore::credential(qint64 connectionId)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT sealed, expires_at, refreshed_at, updated_at FROM credentials WHERE connection_id = ?1"));
+    stmt.bind(1, connectionId);
+    if (!stmt.next()) {
+        if (stmt.error())
+            return *stmt.error();
+        return makeError("auth.no_credential",
+                         QStringLiteral("Connection %1 has no stored credential; authorise it again.").arg(connectionId));
+    }
+    return StoredCredential{connectionId, stmt.blob(0), stmt.time(1), stmt.time(2), stmt.time(3)};
+}
+
+Result<qint64> SqliteStore::startExecution(qint64 connectionId, const QString &kind, const QString &object)
+{
+    auto tenant = tenantOfConnection(connectionId);
+    if (!tenant)
+        return tenant.error();
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO executions (tenant_id, connection_id, kind, object, status, started_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    stmt.bind(1, *tenant).bind(2, connectionId).bind(3, kind).bind(4, object).bind(5, ExecutionStatus::Running);
+    stmt.bind(6, nowUtc());
+    if (auto result = stmt.exec(); !result)
+        return result.error();
+    return m_db->lastInsertId();
+}
+
+Result<void> SqliteStore::updateExecutionCounts(qint64 executionId, const ExecutionCounts &counts)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "UPDATE executions SET record_count = ?2, page_count = ?3, request_count = ?4 WHERE id = ?1"));
+    stmt.bind(1, executionId).bind(2, counts.records).bind(3, counts.pages).bind(4, counts.requests);
+    return stmt.exec();
+}
+
+Result<void> SqliteStore::finishExecution(qint64 executionId, const QString &status, const ExecutionCounts &counts,
+                                          const std::optional<Error> &error)
+{
+    SqliteTransaction transaction(*m_db);
+    if (!transaction.started())
+        return transaction.started();
+    const QDateTime finished = nowUtc();
+    auto stmt = m_db->prepare(QStringLiteral(
+        "UPDATE executions SET status = ?2, finished_at = ?3, record_count = ?4, page_count = ?5, "
+        "request_count = ?6, error_code = ?7, error_message = ?8 WHERE id = ?1"));
+    stmt.bind(1, executionId).bind(2, status).bind(3, finished).bind(4, counts.records).bind(5, counts.pages);
+    stmt.bind(6, counts.requests)
+        .bind(7, error ? error->code : QString())
+        .bind(8, error ? error->message : QString());
+    if (auto result = stmt.exec(); !result)
+        return result;
+    auto touch = m_db->prepare(QStringLiteral(
+        "UPDATE connections SET last_sync_at = ?2, last_sync_status = ?3 "
+        "WHERE id = (SELECT connection_id FROM executions WHERE id = ?1)"));
+    touch.bind(1, executionId).bind(2, finished).bind(3, status);
+    if (auto result = touch.exec(); !result)
+        return result;
+    return transaction.commit();
+}
+
+Result<Execution> SqliteStore::execution(qint64 id)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM executions WHERE id = ?1").arg(kExecutionColumns));
+    stmt.bind(1, id);
+    if (!stmt.next())
+        return stmt.error() ? *stmt.error() : notFound("execution", id);
+    return readExecution(stmt);
+}
+
+Result<QList<Execution>> SqliteStore::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM executions WHERE connection_id = ?1 "
+                                             "AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3")
+                                  .arg(kExecutionColumns));
+    stmt.bind(1, connectionId).bind(2, beforeId ? QVariant(*beforeId) : QVariant()).bind(3, qint64(limit));
+    QList<Execution> list;
+    while (stmt.next())
+        list.append(readExecution(stmt));
+    return failedOr(stmt, list);
+}
+
+Result<qint64> SqliteStore::addEvent(const Event &event)
+{
+    auto tenant = tenantOfExecution(event.executionId);
+    if (!tenant)
+        return tenant.error();
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO events (tenant_id, execution_id, time, level, message, context) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    stmt.bind(1, *tenant).bind(2, event.executionId).bind(3, event.time.isValid() ? event.time : nowUtc());
+    stmt.bind(4, event.level).bind(5, event.message);
+    stmt.bind(6, event.context.isEmpty() ? QString() : objectToJson(event.context));
+    if (auto result = stmt.exec(); !result)
+        return result.error();
+    return m_db->lastInsertId();
+}
+
+Result<QList<Event>> SqliteStore::events(qint64 executionId)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT id, execution_id, time, level, message, context FROM events WHERE execution_id = ?1 ORDER BY id"));
+    stmt.bind(1, executionId);
+    QList<Event> list;
+    while (stmt.next()) {
+        list.append(Event{stmt.int64(0), stmt.int64(1), stmt.time(2), stmt.text(3), stmt.text(4),
+                          objectFromJson(stmt.text(5))});
+    }
+    return failedOr(stmt, list);
+}
+
+Result<qint64> SqliteStore::addExchange(const Exchange &exchange)
+{
+    auto tenant = tenantOfExecution(exchange.executionId);
+    if (!tenant)
+        return tenant.error();
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO exchanges (tenant_id, execution_id, started_at, duration_ms, method, url, request_headers, "
+        "request_body, status, response_headers, response_body, error) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+    stmt.bind(1, *tenant).bind(2, exchange.executionId).bind(3, exchange.startedAt).bind(4, exchange.durationMs);
+    stmt.bind(5, exchange.method).bind(6, exchange.url).bind(7, headersToJson(exchange.requestHeaders));
+    stmt.bind(8, exchange.requestBody).bind(9, qint64(exchange.status));
+    stmt.bind(10, headersToJson(exchange.responseHeaders)).bind(11, exchange.responseBody);
+    stmt.bind(12, exchange.error.isEmpty() ? QString() : exchange.error);
+    if (auto result = stmt.exec(); !result)
+        return result.error();
+    return m_db->lastInsertId();
+}
+
+Result<QList<Exchange>> SqliteStore::exchanges(qint64 executionId)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT id, execution_id, started_at, duration_ms, method, url, request_headers, request_body, status, "
+        "response_headers, response_body, error FROM exchanges WHERE execution_id = ?1 ORDER BY id"));
+    stmt.bind(1, executionId);
+    QList<Exchange> list;
+    while (stmt.next()) {
+        Exchange x;
+        x.id = stmt.int64(0);
+        x.executionId = stmt.int64(1);
+        x.startedAt = stmt.time(2);
+        x.durationMs = stmt.int64(3);
+        x.method = stmt.text(4);
+        x.url = stmt.text(5);
+        x.requestHeaders = headersFromJson(stmt.text(6));
+        x.requestBody = stmt.blob(7);
+        x.status = static_cast<int>(stmt.int64(8));
+        x.responseHeaders = headersFromJson(stmt.text(9));
+        x.responseBody = stmt.blob(10);
+        x.error = stmt.text(11);
+        list.append(x);
+    }
+    return failedOr(stmt, list);
+}
+
+std::optional<QString> SqliteStore::cursor(qint64 connectionId, const QString &object)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT value FROM cursors WHERE connection_id = ?1 AND object = ?2"));
+    stmt.bind(1, connectionId).bind(2, object);
+    if (!stmt.next())
+        return std::nullopt;
+    return stmt.text(0);
+}
+
+Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object, qint64 executionId,
+                                     const QList<StoredRecord> &records, const QString &cursorValue)
+{
+    auto tenant = tenantOfConnection(connectionId);
+    if (!tenant)
+        return tenant.error();
+    SqliteTransaction transaction(*m_db);
+    if (!transaction.started())
+        return transaction.started();
+    const QDateTime now = nowUtc();
+    for (const StoredRecord &record : records) {
+        auto upsert = m_db->prepare(QStringLiteral(
+            "INSERT INTO records (connection_id, tenant_id, object, record_id, data, updated_at, execution_id, "
+            "stored_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (connection_id, object, record_id) "
+            "DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, "
+            "execution_id = excluded.execution_id, stored_at = excluded.stored_at"));
+        upsert.bind(1, connectionId).bind(2, *tenant).bind(3, object).bind(4, record.recordId);
+        upsert.bind(5, QString::fromUtf8(record.data)).bind(6, record.updatedAt).bind(7, executionId).bind(8, now);
+        if (auto result = upsert.exec(); !result)
+            return result;
+    }
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO cursors (connection_id, tenant_id, object, value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+        "ON CONFLICT (connection_id, object) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"));
+    stmt.bind(1, connectionId).bind(2, *tenant).bind(3, object).bind(4, cursorValue).bind(5, now);
+    if (auto result = stmt.exec(); !result)
+        return result;
+    return transaction.commit();
+}
+
+Result<void> SqliteStore::clearCursor(qint64 connectionId, const QString &object)
+{
+    auto stmt = m_db->prepare(QStringLiteral("DELETE FROM cursors WHERE connection_id = ?1 AND object = ?2"));
+    stmt.bind(1, connectionId).bind(2, object);
+    return stmt.exec();
+}
+
+qint64 SqliteStore::recordCount(qint64 connectionId, const QString &object)
+{
+    auto stmt = m_db->prepare(
+        QStringLiteral("SELECT COUNT(*) FROM records WHERE connection_id = ?1 AND object = ?2"));
+    stmt.bind(1, connectionId).bind(2, object);
+    return stmt.next() ? stmt.int64(0) : 0;
+}
+
+std::optional<StoredRecord> SqliteStore::record(qint64 connectionId, const QString &object, const QString &recordId)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT record_id, data, updated_at FROM records WHERE connection_id = ?1 AND object = ?2 AND record_id = ?3"));
+    stmt.bind(1, connectionId).bind(2, object).bind(3, recordId);
+    if (!stmt.next())
+        return std::nullopt;
+    return StoredRecord{stmt.text(0), stmt.text(1).toUtf8(), stmt.text(2)};
+}
+
+} // namespace patchbay

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "StoreTypes.h"
+#include "core/Result.h"
+
+#include <QList>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace patchbay {
+
+class SqliteDatabase;
+
+// The persistence of tenants, connections, credentials, executions, events, exchanges, cursors and
+// records in one SQLite file. Not thread-safe: each thread opens its own SqliteStore on the file.
+class SqliteStore
+{
+public:
+    ~SqliteStore();
+
+    static Result<std::unique_ptr<SqliteStore>> open(const QString &path);
+
+    SqliteDatabase &database() { return *m_db; }
+    QString path() const;
+
+    // Tenants and connections
+    Result<qint64> createTenant(const QString &name, const QString &displayName);
+    Result<QList<Tenant>> tenants();
+    std::optional<Tenant> tenantByName(const QString &name);
+    Result<qint64> createConnection(const Connection &connection);
+    Result<QList<Connection>> connections(std::optional<qint64> tenantId = std::nullopt);
+    Result<Connection> connection(qint64 id);
+    Result<void> setConnectionStatus(qint64 id, const QString &status, const QString &message);
+    Result<void> setConnectionConfig(qint64 id, const QJsonObject &config);
+
+    // Credentials (already sealed by the vault)
+    Result<void> saveCredential(qint64 connectionId, const StoredCredential &credential);
+    Result<StoredCredential> credential(qint64 connectionId);
+
+    // Executions and their log
+    Result<qint64> startExecution(qint64 connectionId, const QString &kind, const QString &object);
+    Result<void> updateExecutionCounts(qint64 executionId, const ExecutionCounts &counts);
+    Result<void> finishExecution(qint64 executionId, const QString &status, const ExecutionCounts &counts,
+                                 const std::optional<Error> &error);
+    Result<Execution> execution(qint64 id);
+    // Newest first; pass the last seen id as beforeId for the next page (keyset paging).
+    Result<QList<Execution>> executions(qint64 connectionId, int limit, std::optional<qint64> beforeId = {});
+    Result<qint64> addEvent(const Event &event);
+    Result<QList<Event>> events(qint64 executionId);
+    Result<qint64> addExchange(const Exchange &exchange);
+    Result<QList<Exchange>> exchanges(qint64 executionId);
+
+    // Sync state. commitPage writes the records and advances the cursor in one transaction.
+    std::optional<QString> cursor(qint64 connectionId, const QString &object);
+    Result<void> commitPage(qint64 connectionId, const QString &object, qint64 executionId,
+                            const QList<StoredRecord> &records, const QString &cursorValue);
+    Result<void> clearCursor(qint64 connectionId, const QString &object);
+    qint64 recordCount(qint64 connectionId, const QString &object);
+    std::optional<StoredRecord> record(qint64 connectionId, const QString &object, const QString &recordId);
+
+private:
+    explicit SqliteStore(std::unique_ptr<SqliteDatabase> db);
+    Result<qint64> tenantOfConnection(qint64 connectionId);
+    Result<qint64> tenantOfExecution(qint64 executionId);
+
+    std::unique_ptr<SqliteDatabase> m_db;
+};
+
+} // namespace patchbay

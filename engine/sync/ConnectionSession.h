@@ -1,0 +1,51 @@
+#pragma once
+
+#include "auth/Credential.h"
+#include "catalog/ProviderDefinition.h"
+#include "core/Result.h"
+#include "store/StoreTypes.h"
+
+#include <QUrl>
+
+namespace patchbay {
+
+class Clock;
+class CredentialVault;
+class ExecutionJournal;
+class RequestRunner;
+class SqliteStore;
+struct HttpRequest;
+
+// One connection as an execution sees it: its URLs (with the connection's origin overrides) and its
+// credential, refreshed when near expiry — single-flight per connection, so concurrent executions of
+// one connection refresh once and the others use the result.
+class ConnectionSession
+{
+public:
+    ConnectionSession(SqliteStore &store, const CredentialVault &vault, const ProviderDefinition &definition,
+                      Connection connection, RequestRunner &runner, ExecutionJournal &journal, Clock &clock);
+
+    const Connection &connection() const { return m_connection; }
+
+    // A URL of the definition, rewritten by the connection's config.originOverrides (sandboxes, proxies).
+    QUrl resolve(const QString &url) const;
+    QUrl apiUrl(const QString &path) const;
+
+    // The credential, refreshed first when it expires within the definition's margin or when forced.
+    Result<Credential> credential(bool forceRefresh = false);
+    Result<void> authorize(HttpRequest &request);
+
+private:
+    Result<Credential> refreshLocked(const Credential &current);
+
+    SqliteStore &m_store;
+    const CredentialVault &m_vault;
+    const ProviderDefinition &m_definition;
+    Connection m_connection;
+    RequestRunner &m_runner;
+    ExecutionJournal &m_journal;
+    Clock &m_clock;
+    std::optional<Credential> m_credential;
+};
+
+} // namespace patchbay

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "http/RequestObserver.h"
+#include "store/StoreTypes.h"
+#include "core/Result.h"
+
+#include <functional>
+
+namespace patchbay {
+
+class SqliteStore;
+
+// The log of one execution: writes its Events and Exchanges to the store as they happen and keeps
+// its counts. A listener may watch events live (the console's progress).
+class ExecutionJournal : public RequestObserver
+{
+public:
+    using EventListener = std::function<void(const Event &)>;
+
+    ExecutionJournal(SqliteStore &store, qint64 executionId, EventListener listener = {});
+
+    qint64 executionId() const { return m_executionId; }
+    ExecutionCounts &counts() { return m_counts; }
+
+    void recordExchange(const Exchange &exchange) override;
+    void recordEvent(const QString &level, const QString &message, const QJsonObject &context = {}) override;
+    void saveCounts();
+
+    Result<Execution> succeed(const QString &summary);
+    Result<Execution> fail(const Error &error);
+
+private:
+    SqliteStore &m_store;
+    qint64 m_executionId;
+    EventListener m_listener;
+    ExecutionCounts m_counts;
+};
+
+} // namespace patchbay

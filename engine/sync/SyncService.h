@@ -1,0 +1,45 @@
+#pragma once
+
+#include "auth/CredentialVault.h"
+#include "catalog/ProviderCatalog.h"
+#include "core/Result.h"
+#include "http/HttpClient.h"
+#include "store/StoreTypes.h"
+
+#include <functional>
+
+namespace patchbay {
+
+class Clock;
+
+// Runs executions for connections. Thread-safe: each call opens its own store connection and HTTP
+// client, so calls may run on any worker thread at once.
+class SyncService
+{
+public:
+    using EventListener = std::function<void(const Event &)>;
+
+    SyncService(QString databasePath, SecretBytes masterKey, ProviderCatalog catalog, Clock &clock,
+                HttpClient::NetworkFactory networkFactory = {});
+
+    // Reads one object of a connection (every object of the definition when object is empty).
+    Result<Execution> read(qint64 connectionId, const QString &object = {}, EventListener listener = {});
+    // Refreshes the connection's access token now, as an execution of kind "refresh".
+    Result<Execution> refreshToken(qint64 connectionId, EventListener listener = {});
+
+    const ProviderCatalog &catalog() const { return m_catalog; }
+    const CredentialVault &vault() const { return m_vault; }
+
+private:
+    template <typename Body>
+    Result<Execution> runExecution(qint64 connectionId, const QString &kind, const QString &object,
+                                   const EventListener &listener, Body body);
+
+    QString m_databasePath;
+    CredentialVault m_vault;
+    ProviderCatalog m_catalog;
+    Clock &m_clock;
+    HttpClient::NetworkFactory m_networkFactory;
+};
+
+} // namespace patchbay
