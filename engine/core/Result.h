@@ -30,7 +30,7 @@ public:
 
     const T &value() const & { return std::get<T>(m_data); }
     T &value() & { return std::get<T>(m_data); }
-    T &&value() && { return std::get<T>(std::move(m_data)); }
+    T value() && { return std::get<T>(std::move(m_data)); } // by value: safe in range-for on a temporary
     const T &operator*() const & { return value(); }
     const T *operator->() const { return &value(); }
     T *operator->() { return &value(); }

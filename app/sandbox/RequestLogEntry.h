@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QString>
+
+namespace patchbay::sandbox {
+
+// One request an emulator answered, for tests that check what a client sent and when (e.g. a retry that must
+// come Retry-After seconds after a 429).
+struct RequestLogEntry
+{
+    QDateTime received; // UTC
+    QString method;
+    QString pathAndQuery;
+    int status = 0;
+    QString portal; // empty when the request could not be tied to a portal
+};
+
+} // namespace patchbay::sandbox
+
+Q_DECLARE_METATYPE(patchbay::sandbox::RequestLogEntry)

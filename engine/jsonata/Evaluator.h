@@ -1,0 +1,83 @@
+#pragma once
+
+#include "Expression.h"
+#include "Frame.h"
+#include "Node.h"
+#include "Value.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace patchbay::jsonata {
+
+class Program;
+
+// Evaluates one compiled Program against one input. Holds all per-evaluation state (frames, limits, clock), so
+// the Program itself stays immutable and shareable across threads. Failures are thrown as Error internally
+// (unwinding deep recursion is what exceptions are good at) and turned into a Result by Expression::evaluate.
+class Evaluator
+{
+public:
+    Evaluator(std::shared_ptr<const Program> program, const Bindings &bindings, const EvalLimits &limits);
+    ~Evaluator();
+    Evaluator(const Evaluator &) = delete;
+    Evaluator &operator=(const Evaluator &) = delete;
+
+    Value run(const Value &input);
+
+    Value evaluate(const Node *node, const Value &input, Frame *env);
+    // Calls any function value; 'input' is the call site's context (for signature '-' defaults).
+    Value apply(const Value &fn, std::vector<Value> args, const Value &input, Frame *env);
+    // Calls a function passed to a higher-order built-in with as many of the arguments as it declares.
+    Value applyHof(const Value &fn, std::vector<Value> args);
+    Value evaluateSource(const std::string &source, const Value &input, Frame *env);
+    Frame *rootFrame() { return m_root.get(); }
+    double nowMillis() const { return m_nowMillis; }
+    static int arityOf(const Value &fn);
+
+private:
+    std::shared_ptr<Frame> newFrame(Frame *parent);
+    void checkLimits();
+    [[noreturn]] void limitExceeded(const char *what);
+
+    Value evaluatePath(const Node *node, const Value &input, Frame *env);
+    Value evaluateStep(const Node *step, const Array &input, Frame *env, bool lastStep);
+    Value evaluateTupleStep(const Node *step, const Array &input, const Value &tuples, Frame *env);
+    Value evaluateStages(const std::vector<Stage> &stages, Value input, Frame *env);
+    Value evaluateFilter(const Node *predicate, const Value &input, Frame *env);
+    Value evaluateGroup(const std::vector<std::pair<Node *, Node *>> &pairs, const Value &input, Frame *env);
+    Value evaluateSort(const Node *step, const Value &input, Frame *env);
+    Value evaluateWildcard(const Value &input);
+    Value evaluateDescendants(const Value &input);
+    std::shared_ptr<Frame> frameFromTuple(Frame *env, const Value &tuple);
+
+    Value evaluateBinary(const Node *node, const Value &input, Frame *env);
+    Value evaluateArray(const Node *node, const Value &input, Frame *env);
+    Value evaluateVariable(const Node *node, const Value &input, Frame *env);
+    Value evaluateBlock(const Node *node, const Value &input, Frame *env);
+    Value evaluateCall(const Node *node, const Value &input, Frame *env, const Value *applyTo);
+    Value evaluatePartial(const Node *node, const Value &input, Frame *env);
+    Value evaluateLambda(const Node *node, const Value &input, Frame *env);
+    Value evaluateApply(const Node *node, const Value &input, Frame *env);
+    Value evaluateTransform(const Node *node, const Value &input, Frame *env);
+    Value applyInner(const Value &fn, std::vector<Value> &args, const Value &input, Frame *env);
+    Value applyTransform(const Function &fn, const Value &arg);
+    Value applyRegex(const Function &fn, std::vector<Value> &args);
+
+    std::shared_ptr<const Program> m_program;
+    std::vector<std::shared_ptr<const Program>> m_evalPrograms;
+    std::shared_ptr<const Program> m_currentProgram;
+    std::shared_ptr<Frame> m_root;
+    std::vector<std::shared_ptr<Frame>> m_capturedFrames;
+    int m_maxDepth;
+    int m_depth = 0;
+    unsigned m_tick = 0;
+    bool m_hasDeadline = false;
+    std::chrono::steady_clock::time_point m_deadline;
+    const char *m_stackLimit = nullptr;
+    double m_nowMillis = 0;
+};
+
+} // namespace patchbay::jsonata

@@ -1,0 +1,116 @@
+#include "JsNumber.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace patchbay::jsonata {
+
+std::string JsNumber::toString(double d)
+{
+    std::string out;
+    append(out, d);
+    return out;
+}
+
+void JsNumber::append(std::string &out, double d)
+{
+    if (std::isnan(d)) {
+        out += "NaN";
+        return;
+    }
+    if (std::isinf(d)) {
+        out += d < 0 ? "-Infinity" : "Infinity";
+        return;
+    }
+    if (d == 0) {
+        out += '0';
+        return;
+    }
+    if (std::fabs(d) < 1e15 && d == std::trunc(d)) {
+        char buf[32];
+        auto res = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(d));
+        out.append(buf, res.ptr);
+        return;
+    }
+    // Shortest round-trip digits in scientific form, then laid out by the ECMAScript Number::toString rules.
+    char buf[64];
+    auto res = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+    std::string_view sci(buf, std::size_t(res.ptr - buf));
+    bool negative = false;
+    if (sci.front() == '-') {
+        negative = true;
+        sci.remove_prefix(1);
+    }
+    std::size_t ePos = sci.find('e');
+    std::string digits;
+    for (char c : sci.substr(0, ePos)) {
+        if (c != '.')
+            digits += c;
+    }
+    int exponent = std::atoi(std::string(sci.substr(ePos + 1)).c_str());
+    while (digits.size() > 1 && digits.back() == '0')
+        digits.pop_back();
+    const int k = int(digits.size());
+    const int n = exponent + 1;
+    if (negative)
+        out += '-';
+    if (k <= n && n <= 21) {
+        out += digits;
+        out.append(std::size_t(n - k), '0');
+    } else if (0 < n && n <= 21) {
+        out.append(digits, 0, std::size_t(n));
+        out += '.';
+        out.append(digits, std::size_t(n), std::string::npos);
+    } else if (-6 < n && n <= 0) {
+        out += "0.";
+        out.append(std::size_t(-n), '0');
+        out += digits;
+    } else {
+        out += digits[0];
+        if (k > 1) {
+            out += '.';
+            out.append(digits, 1, std::string::npos);
+        }
+        out += 'e';
+        out += (n - 1) >= 0 ? '+' : '-';
+        out += std::to_string(std::abs(n - 1));
+    }
+}
+
+double JsNumber::roundTo15(double d)
+{
+    if (!std::isfinite(d) || d == 0)
+        return d;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.14e", d);
+    return std::strtod(buf, nullptr);
+}
+
+std::string JsNumber::toRadix(double d, int radix)
+{
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    bool negative = d < 0;
+    double v = std::fabs(std::trunc(d));
+    std::string out;
+    if (v == 0)
+        out = "0";
+    while (v >= 1) {
+        double q = std::floor(v / radix);
+        int r = int(v - q * radix);
+        out.insert(out.begin(), digits[r]);
+        v = q;
+    }
+    if (negative)
+        out.insert(out.begin(), '-');
+    return out;
+}
+
+bool JsNumber::isInteger(double d)
+{
+    return std::isfinite(d) && d == std::trunc(d);
+}
+
+} // namespace patchbay::jsonata

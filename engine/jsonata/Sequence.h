@@ -1,0 +1,31 @@
+#pragma once
+
+#include "Value.h"
+
+namespace patchbay::jsonata {
+
+// JSONata's sequence rules: result sets from path navigation, flattening, truthiness and key lookup.
+class Sequence
+{
+public:
+    static Value create();
+    static Value create(Value item);
+    static bool isSequence(const Value &v) { return v.isArray() && v.asArray().m_sequence; }
+    // fn.append: concatenation where undefined disappears and non-arrays count as one-item arrays.
+    static Value append(const Value &a, const Value &b);
+    static void flattenInto(const Value &v, Array &out);
+    // The boolean value of a value (empty string, 0, null, empty array/object are false).
+    static bool toBoolean(const Value &v);
+    // Undefined stays undefined (for $boolean); otherwise toBoolean.
+    static Value booleanOf(const Value &v);
+    static Value lookup(const Value &input, std::string_view key);
+    // isNumeric: a finite number; throws D1001 for an infinite one.
+    static bool isNumeric(const Value &v);
+    static bool isArrayOfNumbers(const Value &v);
+    static bool isArrayOfStrings(const Value &v);
+    static Value deepClone(const Value &v);
+    // Turns a singleton sequence into its item and an empty one into undefined.
+    static Value collapse(Value v);
+};
+
+} // namespace patchbay::jsonata

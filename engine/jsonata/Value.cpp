@@ -1,0 +1,333 @@
+#include "Value.h"
+
+#include "Error.h"
+#include "Function.h"
+#include "JsonReader.h"
+#include "JsonWriter.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QJsonValue>
+
+namespace patchbay::jsonata {
+
+namespace {
+constexpr std::size_t kIndexThreshold = 12;
+}
+
+Value::Value(const Value &other) noexcept : m_number(other.m_number), m_type(other.m_type)
+{
+    if (other.isHeap())
+        m_heap = other.m_heap;
+    retain();
+}
+
+Value::Value(Value &&other) noexcept : m_number(other.m_number), m_type(other.m_type)
+{
+    if (other.isHeap())
+        m_heap = other.m_heap;
+    other.m_type = Type::Undefined;
+}
+
+Value &Value::operator=(const Value &other) noexcept
+{
+    if (this != &other) {
+        other.retain();
+        release();
+        m_type = other.m_type;
+        if (other.isHeap())
+            m_heap = other.m_heap;
+        else
+            m_number = other.m_number;
+    }
+    return *this;
+}
+
+Value &Value::operator=(Value &&other) noexcept
+{
+    if (this != &other) {
+        release();
+        m_type = other.m_type;
+        if (other.isHeap())
+            m_heap = other.m_heap;
+        else
+            m_number = other.m_number;
+        other.m_type = Type::Undefined;
+    }
+    return *this;
+}
+
+Value::~Value()
+{
+    release();
+}
+
+void Value::retain() const noexcept
+{
+    if (isHeap())
+        m_heap->m_refs.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Value::release() noexcept
+{
+    if (isHeap() && m_heap->m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        delete m_heap;
+    m_type = Type::Undefined;
+}
+
+Value Value::null()
+{
+    Value v;
+    v.m_type = Type::Null;
+    return v;
+}
+
+Value Value::boolean(bool b)
+{
+    Value v;
+    v.m_type = Type::Boolean;
+    v.m_bool = b;
+    return v;
+}
+
+Value Value::number(double d)
+{
+    Value v;
+    v.m_type = Type::Number;
+    v.m_number = d;
+    return v;
+}
+
+Value Value::string(std::string s)
+{
+    Value v;
+    v.m_type = Type::String;
+    v.m_heap = new StringItem(std::move(s));
+    v.retain();
+    return v;
+}
+
+Value Value::array(Array *a)
+{
+    Value v;
+    v.m_type = Type::Array;
+    v.m_heap = a;
+    v.retain();
+    return v;
+}
+
+Value Value::object(Object *o)
+{
+    Value v;
+    v.m_type = Type::Object;
+    v.m_heap = o;
+    v.retain();
+    return v;
+}
+
+Value Value::function(Function *f)
+{
+    Value v;
+    v.m_type = Type::Function;
+    v.m_heap = f;
+    v.retain();
+    return v;
+}
+
+Value Value::emptyObject()
+{
+    return object(new Object);
+}
+
+Value Value::newArray(std::size_t reserve)
+{
+    auto *a = new Array;
+    if (reserve)
+        a->m_items.reserve(reserve);
+    return array(a);
+}
+
+const std::string &Value::asString() const
+{
+    return static_cast<const StringItem *>(m_heap)->m_value;
+}
+
+bool Value::deepEquals(const Value &other) const
+{
+    if (m_type != other.m_type)
+        return false;
+    switch (m_type) {
+    case Type::Undefined:
+    case Type::Null:
+        return true;
+    case Type::Boolean:
+        return m_bool == other.m_bool;
+    case Type::Number:
+        return m_number == other.m_number;
+    case Type::String:
+        return m_heap == other.m_heap || asString() == other.asString();
+    case Type::Array: {
+        const Array &a = asArray();
+        const Array &b = other.asArray();
+        if (a.size() != b.size())
+            return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (!a[i].deepEquals(b[i]))
+                return false;
+        }
+        return true;
+    }
+    case Type::Object: {
+        const Object &a = asObject();
+        const Object &b = other.asObject();
+        if (a.size() != b.size())
+            return false;
+        for (const auto &[key, value] : a.entries()) {
+            const Value *bv = b.find(key);
+            if (!bv || !value.deepEquals(*bv))
+                return false;
+        }
+        return true;
+    }
+    case Type::Function:
+        return m_heap == other.m_heap;
+    }
+    return false;
+}
+
+Result<Value> Value::fromJson(std::string_view json)
+{
+    return JsonReader::parse(json);
+}
+
+std::string Value::toJson(bool pretty) const
+{
+    std::string out;
+    JsonWriter::write(*this, out, pretty);
+    return out;
+}
+
+QJsonValue Value::toQJsonValue() const
+{
+    switch (m_type) {
+    case Type::Undefined:
+        return QJsonValue(QJsonValue::Undefined);
+    case Type::Null:
+        return QJsonValue(QJsonValue::Null);
+    case Type::Boolean:
+        return QJsonValue(m_bool);
+    case Type::Number:
+        return QJsonValue(m_number);
+    case Type::String:
+        return QJsonValue(QString::fromStdString(asString()));
+    case Type::Array: {
+        QJsonArray arr;
+        for (const Value &v : asArray().m_items) {
+            if (v.isDefined())
+                arr.append(v.toQJsonValue());
+        }
+        return arr;
+    }
+    case Type::Object: {
+        QJsonObject obj;
+        for (const auto &[key, value] : asObject().entries()) {
+            if (value.isDefined())
+                obj.insert(QString::fromStdString(key), value.toQJsonValue());
+        }
+        return obj;
+    }
+    case Type::Function:
+        return QJsonValue(QString());
+    }
+    return {};
+}
+
+Value Value::fromQJsonValue(const QJsonValue &json)
+{
+    switch (json.type()) {
+    case QJsonValue::Null:
+        return null();
+    case QJsonValue::Bool:
+        return boolean(json.toBool());
+    case QJsonValue::Double:
+        return number(json.toDouble());
+    case QJsonValue::String:
+        return string(json.toString().toStdString());
+    case QJsonValue::Array: {
+        const QJsonArray src = json.toArray();
+        Value result = newArray(std::size_t(src.size()));
+        for (const QJsonValue &item : src)
+            result.mutableArray().push(fromQJsonValue(item));
+        return result;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject src = json.toObject();
+        Value result = emptyObject();
+        result.mutableObject().reserve(std::size_t(src.size()));
+        for (auto it = src.begin(); it != src.end(); ++it)
+            result.mutableObject().set(it.key().toStdString(), fromQJsonValue(it.value()));
+        return result;
+    }
+    case QJsonValue::Undefined:
+        break;
+    }
+    return {};
+}
+
+const Value *Object::find(std::string_view key) const
+{
+    if (m_index) {
+        auto it = m_index->find(std::string(key));
+        return it == m_index->end() ? nullptr : &m_entries[it->second].second;
+    }
+    for (const auto &entry : m_entries) {
+        if (entry.first == key)
+            return &entry.second;
+    }
+    return nullptr;
+}
+
+void Object::set(std::string_view key, Value value)
+{
+    if (m_index) {
+        auto it = m_index->find(std::string(key));
+        if (it != m_index->end()) {
+            m_entries[it->second].second = std::move(value);
+            return;
+        }
+        m_index->emplace(std::string(key), std::uint32_t(m_entries.size()));
+        m_entries.emplace_back(std::string(key), std::move(value));
+        return;
+    }
+    for (auto &entry : m_entries) {
+        if (entry.first == key) {
+            entry.second = std::move(value);
+            return;
+        }
+    }
+    m_entries.emplace_back(std::string(key), std::move(value));
+    if (m_entries.size() > kIndexThreshold)
+        rebuildIndex();
+}
+
+void Object::remove(std::string_view key)
+{
+    for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
+        if (it->first == key) {
+            m_entries.erase(it);
+            if (m_index)
+                rebuildIndex();
+            return;
+        }
+    }
+}
+
+void Object::rebuildIndex()
+{
+    m_index = std::make_unique<std::unordered_map<std::string, std::uint32_t>>();
+    m_index->reserve(m_entries.size() * 2);
+    for (std::uint32_t i = 0; i < m_entries.size(); ++i)
+        m_index->emplace(m_entries[i].first, i);
+}
+
+} // namespace patchbay::jsonata

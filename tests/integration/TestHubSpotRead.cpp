@@ -1,0 +1,265 @@
+// The read execution against the HubSpot emulator over real loopback HTTP.
+#include "FakeClock.h"
+#include "SandboxConnector.h"
+#include "hubspot/HubSpotEmulator.h"
+#include "store/SqliteDatabase.h"
+#include "store/SqliteStore.h"
+#include "sync/SyncService.h"
+
+#include <QJsonDocument>
+#include <QSet>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace patchbay;
+using namespace patchbay::sandbox;
+
+class TestHubSpotRead : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void readsEveryContactOnceAndRefreshesAnExpiredToken();
+    void honoursRetryAfterOn429();
+    void resumesFromTheCursorAfterAFailedPage();
+    void revokedRefreshTokenMarksTheConnectionAndLosesNothing();
+    void unreachableProviderFailsWithAClearMessage();
+    void refreshNowRotatesTheToken();
+
+private:
+    qint64 connectPortal(const PortalCredentials &portal, const QDateTime &expiresAt, const QUrl &url);
+    SyncService makeService(Clock &clock);
+    QString allRecordedText(qint64 executionId);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_dbPath;
+    SecretBytes m_key;
+    std::unique_ptr<HubSpotEmulator> m_emulator;
+    std::unique_ptr<SqliteStore> m_store;
+    qint64 m_tenant = 0;
+};
+
+void TestHubSpotRead::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_dbPath = m_dir->filePath(QStringLiteral("patchbay.db"));
+    m_key = CredentialVault::generateKey();
+    m_emulator = std::make_unique<HubSpotEmulator>();
+    QVERIFY(m_emulator->listen() != 0);
+    m_store = SqliteStore::open(m_dbPath).value();
+    m_tenant = m_store->createTenant(QStringLiteral("acme"), QStringLiteral("Acme Corp")).value();
+}
+
+void TestHubSpotRead::cleanup()
+{
+    m_store.reset();
+    m_emulator.reset();
+    m_dir.reset();
+}
+
+qint64 TestHubSpotRead::connectPortal(const PortalCredentials &portal, const QDateTime &expiresAt, const QUrl &url)
+{
+    CredentialVault vault(m_key);
+    SandboxConnector connector(*m_store, vault);
+    return connector
+        .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
+                 QStringLiteral("https://api.hubapi.com"), url, portal, expiresAt)
+        .value();
+}
+
+SyncService TestHubSpotRead::makeService(Clock &clock)
+{
+    return SyncService(m_dbPath, m_key, ProviderCatalog::builtIn(), clock);
+}
+
+QString TestHubSpotRead::allRecordedText(qint64 executionId)
+{
+    QString text;
+    for (const Exchange &x : m_store->exchanges(executionId).value()) {
+        text += x.url;
+        for (const auto &[name, value] : x.requestHeaders + x.responseHeaders)
+            text += QString::fromUtf8(name + ": " + value + "\n");
+        text += QString::fromUtf8(x.requestBody + x.responseBody);
+    }
+    for (const Event &e : m_store->events(executionId).value())
+        text += e.message + QString::fromUtf8(QJsonDocument(e.context).toJson());
+    return text;
+}
+
+void TestHubSpotRead::readsEveryContactOnceAndRefreshesAnExpiredToken()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 2345, 7);
+    m_emulator->expireAccessTokens(QStringLiteral("acme"));
+    const qint64 connection = connectPortal(portal, QDateTime::currentDateTimeUtc().addSecs(-60), m_emulator->baseUrl());
+
+    SystemClock clock;
+    SyncService sync = makeService(clock);
+    const auto execution = sync.read(connection);
+    QVERIFY2(execution.ok(), qPrintable(execution.ok() ? QString() : execution.error().message));
+    QCOMPARE(execution->status, ExecutionStatus::Succeeded);
+    QCOMPARE(execution->recordCount, 2345);
+    QCOMPARE(execution->pageCount, 24);
+    QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
+
+    // Exactly the emulator's contacts, each once.
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 2345);
+    auto ids = m_store->database().prepare(QStringLiteral("SELECT COUNT(DISTINCT record_id) FROM records"));
+    QVERIFY(ids.next());
+    QCOMPARE(ids.int64(0), 2345);
+    const QJsonObject cursor = QJsonDocument::fromJson(m_store->cursor(connection, QStringLiteral("contacts"))->toUtf8()).object();
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    QVERIFY(!cursor.value(QStringLiteral("maxUpdatedAt")).toString().isEmpty());
+
+    // Every request is an exchange; none of them, nor any event, holds a secret.
+    const auto exchanges = m_store->exchanges(execution->id).value();
+    QCOMPARE(exchanges.size(), 25); // one refresh + 24 pages
+    QVERIFY(exchanges.first().url.endsWith(QStringLiteral("/oauth/v1/token")));
+    QVERIFY(exchanges.at(1).requestHeaders.contains({"Authorization", "Bearer [redacted]"}));
+    const QString recorded = allRecordedText(execution->id);
+    const PortalCredentials now = *m_emulator->credentials(QStringLiteral("acme"));
+    for (const QString &secret : {portal.accessToken, portal.refreshToken, portal.clientSecret, now.accessToken,
+                                  now.refreshToken})
+        QVERIFY2(!recorded.contains(secret), qPrintable(secret));
+    QVERIFY(recorded.contains(QStringLiteral("Access token expired")));
+
+    // A second read re-reads everything without duplicates and without refreshing again.
+    const auto again = sync.read(connection);
+    QCOMPARE(again->recordCount, 2345);
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 2345);
+    QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
+}
+
+void TestHubSpotRead::honoursRetryAfterOn429()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 250, 3);
+    const qint64 connection = connectPortal(portal, QDateTime::currentDateTimeUtc().addSecs(1800), m_emulator->baseUrl());
+    m_emulator->failNextRequests(1, 1);
+
+    SystemClock clock;
+    SyncService sync = makeService(clock);
+    const auto execution = sync.read(connection);
+    QVERIFY(execution.ok());
+    QCOMPARE(execution->status, ExecutionStatus::Succeeded);
+    QCOMPARE(execution->recordCount, 250);
+
+    const auto log = m_emulator->requestLog();
+    QVERIFY(log.size() >= 2);
+    QCOMPARE(log.at(0).status, 429);
+    QCOMPARE(log.at(1).status, 200);
+    QVERIFY2(log.at(0).received.msecsTo(log.at(1).received) >= 1000,
+             "the retry came before Retry-After allowed it");
+    bool explained = false;
+    for (const Event &event : m_store->events(execution->id).value())
+        explained = explained || event.message.contains(QStringLiteral("waiting 1 s as told by Retry-After"));
+    QVERIFY(explained);
+}
+
+void TestHubSpotRead::resumesFromTheCursorAfterAFailedPage()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 1000, 5);
+    const qint64 connection = connectPortal(portal, QDateTime::currentDateTimeUtc().addSecs(1800), m_emulator->baseUrl());
+    test::FakeClock clock;
+    SyncService sync = makeService(clock);
+
+    // After the third page is stored, the provider starts refusing every call.
+    int pagesSeen = 0;
+    const auto failed = sync.read(connection, QString(), [&](const Event &event) {
+        if (event.message.startsWith(QStringLiteral("Page ")) && ++pagesSeen == 3)
+            m_emulator->failNextRequests(100, 0);
+    });
+    QVERIFY(failed.ok());
+    QCOMPARE(failed->status, ExecutionStatus::Failed);
+    QVERIFY2(failed->errorMessage.contains(QStringLiteral("HTTP 429")), qPrintable(failed->errorMessage));
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 300);
+
+    m_emulator->failNextRequests(0, 0);
+    m_emulator->clearRequestLog();
+    const auto resumed = sync.read(connection);
+    QCOMPARE(resumed->status, ExecutionStatus::Succeeded);
+    QCOMPARE(resumed->recordCount, 700); // only what was missing
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 1000);
+    QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("after=")));
+}
+
+void TestHubSpotRead::revokedRefreshTokenMarksTheConnectionAndLosesNothing()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 120, 9);
+    const qint64 connection = connectPortal(portal, QDateTime::currentDateTimeUtc().addSecs(1800), m_emulator->baseUrl());
+    SystemClock clock;
+    SyncService sync = makeService(clock);
+    QCOMPARE(sync.read(connection)->recordCount, 120);
+    const QByteArray sealedBefore = m_store->credential(connection)->sealed;
+
+    m_emulator->revokeRefreshToken(QStringLiteral("acme"));
+    m_emulator->expireAccessTokens(QStringLiteral("acme"));
+    const auto failed = sync.read(connection);
+    QVERIFY(failed.ok());
+    QCOMPARE(failed->status, ExecutionStatus::Failed);
+    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
+    QVERIFY2(failed->errorMessage.contains(QStringLiteral("re-authorisation")), qPrintable(failed->errorMessage));
+    const auto refreshExchange = m_store->exchanges(failed->id)->last();
+    QCOMPARE(refreshExchange.status, 400);
+    // The provider's own words reach the support person.
+    const QString providerMessage = QJsonDocument::fromJson(refreshExchange.responseBody).object()
+                                        .value(QStringLiteral("message")).toString();
+    QVERIFY(!providerMessage.isEmpty());
+    QVERIFY2(failed->errorMessage.contains(providerMessage), qPrintable(failed->errorMessage));
+
+    const Connection after = m_store->connection(connection).value();
+    QCOMPARE(after.status, ConnectionStatus::NeedsReauth);
+    QVERIFY(!after.statusMessage.isEmpty());
+    // Nothing lost: records, cursor and the stored credential are as they were.
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 120);
+    QCOMPARE(m_store->credential(connection)->sealed, sealedBefore);
+
+    // Later reads fail fast with the reason, without calling the provider.
+    m_emulator->clearRequestLog();
+    const auto blocked = sync.read(connection);
+    QCOMPARE(blocked->status, ExecutionStatus::Failed);
+    QCOMPARE(blocked->errorCode, QStringLiteral("auth.needs_reauth"));
+    QVERIFY(m_emulator->requestLog().isEmpty());
+}
+
+void TestHubSpotRead::unreachableProviderFailsWithAClearMessage()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 10, 1);
+    // A port that was just free: nothing listens there.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const QUrl closed(QStringLiteral("http://127.0.0.1:%1").arg(probe.serverPort()));
+    probe.close();
+    const qint64 connection = connectPortal(portal, QDateTime::currentDateTimeUtc().addSecs(1800), closed);
+
+    test::FakeClock clock;
+    SyncService sync = makeService(clock);
+    const auto execution = sync.read(connection);
+    QVERIFY(execution.ok());
+    QCOMPARE(execution->status, ExecutionStatus::Failed);
+    QCOMPARE(execution->errorCode, QStringLiteral("http.unreachable"));
+    QVERIFY2(execution->errorMessage.contains(QStringLiteral("Cannot reach the provider after 6 attempts")),
+             qPrintable(execution->errorMessage));
+    QCOMPARE(clock.sleeps().size(), 5); // backed off between attempts, as the definition allows
+    QCOMPARE(m_store->exchanges(execution->id)->size(), 6);
+    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::Active);
+}
+
+void TestHubSpotRead::refreshNowRotatesTheToken()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 10, 1);
+    const qint64 connection = connectPortal(portal, QDateTime::currentDateTimeUtc().addSecs(1800), m_emulator->baseUrl());
+    SystemClock clock;
+    SyncService sync = makeService(clock);
+    const auto execution = sync.refreshToken(connection);
+    QCOMPARE(execution->status, ExecutionStatus::Succeeded);
+    QCOMPARE(execution->kind, QStringLiteral("refresh"));
+    QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
+    const auto opened = CredentialVault(m_key).open(connection, m_store->credential(connection)->sealed);
+    QCOMPARE(QString::fromUtf8(opened->accessToken.reveal()), m_emulator->credentials(QStringLiteral("acme"))->accessToken);
+    QVERIFY(m_store->credential(connection)->expiresAt > QDateTime::currentDateTimeUtc().addSecs(1700));
+}
+
+QTEST_GUILESS_MAIN(TestHubSpotRead)
+#include "TestHubSpotRead.moc"
