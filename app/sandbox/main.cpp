@@ -43,7 +43,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("Port to listen on (0: any free port)."),
                                         QStringLiteral("N"), QStringLiteral("8787"));
     const QCommandLineOption contactsOption(QStringLiteral("contacts"), QStringLiteral("Contacts seeded per portal."),
-                                            QStringLiteral("N"), QStringLiteral("250"));
+                                            QStringLiteral("N"), QStringLiteral("2500"));
     const QCommandLineOption portalsOption(QStringLiteral("portals"), QStringLiteral("Number of portals."),
                                            QStringLiteral("N"), QStringLiteral("2"));
     const QCommandLineOption seedOption(QStringLiteral("seed"),

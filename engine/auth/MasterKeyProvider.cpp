@@ -111,7 +111,8 @@ Result<SecretBytes> MasterKeyProvider::readKeychain(const QString &service, cons
     if (!runJob(write) || write.error() != QKeychain::NoError) {
         return makeError("key.keychain_unavailable",
                          QStringLiteral("Cannot store a new master key in the system keychain: %1")
-                             .arg(write.errorString()));
+                             .arg(write.errorString().isEmpty() ? QStringLiteral("no Secret Service answered")
+                                                                : write.errorString()));
     }
     return key;
 }

@@ -118,7 +118,8 @@ Node *AstProcessor::process(Node *raw)
         break;
     case NodeType::Parent:
         raw->slot = std::make_shared<AncestorSlot>();
-        raw->slot->label = "!" + std::to_string(m_ancestorLabel++);
+        raw->slot->label.push_back('!');
+        raw->slot->label.append(std::to_string(m_ancestorLabel++));
         raw->slot->level = 1;
         raw->slot->index = m_ancestorIndex++;
         m_ancestry.push_back(raw);
@@ -235,8 +236,6 @@ Node *AstProcessor::processFocus(Node *raw)
         step->keepArray = true;
     step->focus = raw->rhs->text;
     step->tuple = true;
-    if (result->type != NodeType::Path)
-        result = wrapInPath(result);
     return result;
 }
 

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace patchbay::jsonata {
@@ -56,8 +57,10 @@ Evaluator::Evaluator(std::shared_ptr<const Program> program, const Bindings &bin
     char probe = 0;
     const char *floor = stackFloor();
     const char *here = &probe;
-    if (floor && here > floor + kStackReserve)
-        m_stackLimit = floor + kStackReserve;
+    if (floor && here > floor) {
+        const std::size_t available = std::size_t(here - floor);
+        m_stackLimit = floor + std::min(kStackReserve, available / 2);
+    }
     m_nowMillis = double(std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count());
@@ -497,7 +500,7 @@ int Evaluator::arityOf(const Value &fn)
     case Function::Kind::Lambda:
         return int(f.m_node->params.size());
     case Function::Kind::Builtin:
-        return int(f.m_builtin->signature->paramCount());
+        return f.m_builtin->arity >= 0 ? f.m_builtin->arity : int(f.m_builtin->signature->paramCount());
     case Function::Kind::Partial: {
         int n = 0;
         for (bool p : f.m_placeholder)

@@ -32,6 +32,7 @@ struct BuiltinDef
     const char *signatureText;
     BuiltinImpl impl;
     std::shared_ptr<Signature> signature;
+    int arity = -1; // parameters a higher-order caller passes; -1: one per signature parameter
 };
 
 // A callable value: a lambda closure, a built-in, a partial application, a compiled regex, a '~>' composition of

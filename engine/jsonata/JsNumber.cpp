@@ -96,7 +96,7 @@ std::string JsNumber::toRadix(double d, int radix)
     double v = std::fabs(std::trunc(d));
     std::string out;
     if (v == 0)
-        out = "0";
+        out.push_back('0');
     while (v >= 1) {
         double q = std::floor(v / radix);
         int r = int(v - q * radix);
@@ -106,6 +106,39 @@ std::string JsNumber::toRadix(double d, int radix)
     if (negative)
         out.insert(out.begin(), '-');
     return out;
+}
+
+namespace {
+double shiftDecimal(double value, int places)
+{
+    std::string text = JsNumber::toString(value);
+    std::size_t e = text.find('e');
+    int exponent = places;
+    std::string mantissa = text;
+    if (e != std::string::npos) {
+        mantissa = text.substr(0, e);
+        exponent += std::atoi(text.c_str() + e + 1);
+    }
+    mantissa += 'e';
+    mantissa += std::to_string(exponent);
+    return std::strtod(mantissa.c_str(), nullptr);
+}
+} // namespace
+
+double JsNumber::roundHalfEven(double value, int precision)
+{
+    if (!std::isfinite(value))
+        return value;
+    if (precision != 0)
+        value = shiftDecimal(value, precision);
+    double result = std::floor(value + 0.5); // Math.round: halves go towards +infinity
+    if (std::fabs(result - value) == 0.5 && std::fabs(std::fmod(result, 2)) == 1)
+        result -= 1;
+    if (precision != 0)
+        result = shiftDecimal(result, -precision);
+    if (result == 0)
+        result = 0; // never negative zero
+    return result;
 }
 
 bool JsNumber::isInteger(double d)

@@ -16,6 +16,9 @@ public:
     // Number.prototype.toString(radix) for integral values.
     static std::string toRadix(double d, int radix);
     static bool isInteger(double d);
+    // $round: half to even at 'precision' decimal places, shifting the decimal point textually so that values
+    // like 1.005 round as their written form suggests.
+    static double roundHalfEven(double value, int precision);
 };
 
 } // namespace patchbay::jsonata

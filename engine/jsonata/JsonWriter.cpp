@@ -1,5 +1,6 @@
 #include "JsonWriter.h"
 
+#include "Error.h"
 #include "JsNumber.h"
 #include "Value.h"
 
@@ -76,10 +77,12 @@ void JsonWriter::writeValue(const Value &value, int indent)
         return;
     case Value::Type::Number: {
         double d = value.asNumber();
+        if (!std::isfinite(d) && m_roundNumbers)
+            throw Error{"D1001", 0, "Number out of range", {}};
         if (!std::isfinite(d))
             m_out += "null";
         else
-            JsNumber::append(m_out, m_roundNumbers ? JsNumber::roundTo15(d) : d);
+            JsNumber::append(m_out, m_roundNumbers && d != std::trunc(d) ? JsNumber::roundTo15(d) : d);
         return;
     }
     case Value::Type::String:

@@ -56,6 +56,8 @@ std::shared_ptr<Program> Parser::parse(std::string_view source)
         parser.fail("S0201", parser.m_token);
     AstProcessor processor(*program);
     program->m_root = processor.process(raw);
+    if (!program->m_root->seekingParent.empty() || program->m_root->type == NodeType::Parent)
+        throw Error{"S0217", program->m_root->position, ErrorText::message("S0217"), "%"};
     return program;
 }
 
@@ -175,7 +177,7 @@ Node *Parser::nud(const Token &tok)
     }
     if (op == "-") {
         Node *n = m_program.newNode(NodeType::Unary, tok.position);
-        n->text = "-";
+        n->text.push_back('-');
         n->lhs = expression(70);
         return n;
     }
@@ -203,7 +205,7 @@ Node *Parser::nud(const Token &tok)
                 Node *item = expression(0);
                 if (isOp("..")) {
                     Node *range = m_program.newNode(NodeType::Binary, m_token.position);
-                    range->text = "..";
+                    range->text.append("..");
                     range->op = BinaryOp::Range;
                     range->lhs = item;
                     advance("..");
@@ -239,7 +241,7 @@ Node *Parser::nud(const Token &tok)
 Node *Parser::parseObject(const Token &tok, Node *left)
 {
     Node *n = m_program.newNode(left ? NodeType::Binary : NodeType::ObjectCons, tok.position);
-    n->text = "{";
+    n->text.push_back('{');
     n->lhs = left;
     if (!isOp("}")) {
         while (true) {
@@ -309,7 +311,7 @@ Node *Parser::parseCall(const Token &tok, Node *left)
             m_lexer.seek(i + 1);
             m_token = Token{};
             m_token.kind = Token::Kind::Operator;
-            m_token.text = ">";
+            m_token.text.assign(1, '>');
             advance();
         }
         advance("{");
@@ -334,7 +336,7 @@ Node *Parser::led(const Token &tok, Node *left)
             return left;
         }
         Node *n = m_program.newNode(NodeType::Binary, tok.position);
-        n->text = "[";
+        n->text.push_back('[');
         n->lhs = left;
         n->rhs = expression(0);
         advance("]");
@@ -344,7 +346,7 @@ Node *Parser::led(const Token &tok, Node *left)
         return parseObject(tok, left);
     if (op == "^") {
         Node *n = m_program.newNode(NodeType::Binary, tok.position);
-        n->text = "^";
+        n->text.push_back('^');
         n->lhs = left;
         advance("(");
         while (true) {

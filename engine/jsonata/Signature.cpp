@@ -205,12 +205,17 @@ std::vector<Value> Signature::validate(const std::vector<Value> &args, const Val
                 else
                     throw Error{"T0411", 0, ErrorText::argumentMessage("T0411", int(i) + 1, name), name};
             } else {
+                // As in the reference, an omitted optional parameter still takes the next argument's slot.
                 out.push_back(argIndex < args.size() ? args[argIndex] : Value());
                 ++argIndex;
             }
             continue;
         }
         for (int k = 0; k < counts[i]; ++k) {
+            if (argIndex >= args.size()) {
+                out.emplace_back();
+                continue;
+            }
             const Value &arg = args[argIndex];
             char single = symbols[argIndex];
             if (p.type == 'a') {

@@ -25,11 +25,15 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
     auto connection = store.value()->connection(connectionId);
     if (!connection)
         return connection.error();
-    auto executionId = store.value()->startExecution(connectionId, kind, object);
+    auto definition = m_catalog.get(connection->provider);
+    // Name what is read on the execution row (all objects when none is given), so the list says it.
+    const QString objectLabel = object.isEmpty() && definition && kind == QLatin1String("read")
+                                    ? definition->objects.keys().join(QStringLiteral(", "))
+                                    : object;
+    auto executionId = store.value()->startExecution(connectionId, kind, objectLabel);
     if (!executionId)
         return executionId.error();
     ExecutionJournal journal(*store.value(), executionId.value(), listener);
-    auto definition = m_catalog.get(connection->provider);
     if (!definition)
         return journal.fail(definition.error());
 

@@ -1,0 +1,158 @@
+#include "JsonataCommand.h"
+
+#include "jsonata/Expression.h"
+
+#include <QFile>
+
+#include <cstdio>
+#include <string>
+
+using namespace patchbay::jsonata;
+
+namespace {
+
+// Generous defaults for interactive use; a runaway expression still ends with U1001 instead of hanging.
+constexpr int kDefaultTimeoutMs = 10000;
+constexpr int kDefaultMaxDepth = 2000;
+
+void writeTo(std::FILE *stream, const std::string &text)
+{
+    std::fwrite(text.data(), 1, text.size(), stream);
+    std::fflush(stream);
+}
+
+int usage(const std::string &problem)
+{
+    std::string text;
+    if (!problem.empty())
+        text += "patchbay jsonata: " + problem + "\n\n";
+    text += "Usage: patchbay jsonata [OPTIONS] EXPRESSION\n"
+            "\n"
+            "Evaluates a JSONata expression and prints the result as JSON.\n"
+            "\n"
+            "Options:\n"
+            "  --data FILE|-      input document (JSON) from FILE or standard input; default: no input\n"
+            "  --bindings JSON    a JSON object of variables, e.g. '{\"rate\": 1.2}' for $rate\n"
+            "  --timeout MS       stop evaluation after MS milliseconds (default 10000)\n"
+            "  --max-depth N      stop evaluation nested deeper than N (default 2000)\n"
+            "  --compact          print the result on one line\n"
+            "\n"
+            "Example: patchbay jsonata --data contact.json '$lowercase(properties.email)'\n";
+    writeTo(stderr, text);
+    return 2;
+}
+
+bool readAll(const QString &path, std::string &out)
+{
+    QFile file;
+    bool opened = path == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
+                                             : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened)
+        return false;
+    const QByteArray bytes = file.readAll();
+    out.assign(bytes.constData(), std::size_t(bytes.size()));
+    return true;
+}
+
+std::string describe(const Error &error)
+{
+    return error.code + " at position " + std::to_string(error.position) + ": " + error.message + "\n";
+}
+
+} // namespace
+
+int runJsonataCommand(const QStringList &args)
+{
+    QString dataPath;
+    QString bindingsJson;
+    QString expressionText;
+    bool haveExpression = false;
+    bool compact = false;
+    EvalLimits limits{kDefaultTimeoutMs, kDefaultMaxDepth};
+    for (int i = 0; i < args.size(); ++i) {
+        const QString &arg = args[i];
+        auto next = [&](QString &target) {
+            if (i + 1 >= args.size())
+                return false;
+            target = args[++i];
+            return true;
+        };
+        auto nextInt = [&](int &target) {
+            QString text;
+            bool ok = false;
+            if (next(text))
+                target = text.toInt(&ok);
+            return ok && target > 0;
+        };
+        if (arg == QLatin1String("--data")) {
+            if (!next(dataPath))
+                return usage("--data needs a file name, or - for standard input");
+        } else if (arg == QLatin1String("--bindings")) {
+            if (!next(bindingsJson))
+                return usage("--bindings needs a JSON object");
+        } else if (arg == QLatin1String("--timeout")) {
+            if (!nextInt(limits.timeoutMs))
+                return usage("--timeout needs a positive number of milliseconds");
+        } else if (arg == QLatin1String("--max-depth")) {
+            if (!nextInt(limits.maxDepth))
+                return usage("--max-depth needs a positive number");
+        } else if (arg == QLatin1String("--compact")) {
+            compact = true;
+        } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
+            return usage({});
+        } else if (arg.startsWith(QLatin1String("--")) && arg != QLatin1String("--")) {
+            return usage("unknown option " + arg.toStdString());
+        } else if (!haveExpression) {
+            if (arg == QLatin1String("--")) {
+                if (i + 1 >= args.size())
+                    return usage("missing EXPRESSION after --");
+                expressionText = args[++i];
+            } else {
+                expressionText = arg;
+            }
+            haveExpression = true;
+        } else {
+            return usage("more than one EXPRESSION given (quote the expression as one argument)");
+        }
+    }
+    if (!haveExpression)
+        return usage("missing EXPRESSION");
+
+    Value input;
+    if (!dataPath.isEmpty()) {
+        std::string text;
+        if (!readAll(dataPath, text)) {
+            writeTo(stderr, "patchbay jsonata: cannot read " + dataPath.toStdString() + "\n");
+            return 1;
+        }
+        Result<Value> parsed = Value::fromJson(text);
+        if (!parsed) {
+            writeTo(stderr, "patchbay jsonata: " + dataPath.toStdString() + " is not valid JSON (offset " +
+                                std::to_string(parsed.error().position) + ": " + parsed.error().message + ")\n");
+            return 1;
+        }
+        input = parsed.value();
+    }
+    Bindings bindings;
+    if (!bindingsJson.isEmpty()) {
+        Result<Value> parsed = Value::fromJson(bindingsJson.toStdString());
+        if (!parsed || !parsed.value().isObject())
+            return usage("--bindings must be a JSON object, e.g. '{\"name\": \"value\"}'");
+        for (const auto &[name, value] : parsed.value().asObject().entries())
+            bindings.set(name, value);
+    }
+
+    Result<Expression> expression = Expression::compile(expressionText);
+    if (!expression) {
+        writeTo(stderr, describe(expression.error()));
+        return 2;
+    }
+    Result<Value> result = expression.value().evaluate(input, bindings, limits);
+    if (!result) {
+        writeTo(stderr, describe(result.error()));
+        return 2;
+    }
+    if (result.value().isDefined())
+        writeTo(stdout, result.value().toJson(!compact) + "\n");
+    return 0;
+}

@@ -1,0 +1,85 @@
+#include "DemoEnvironment.h"
+
+#include "SandboxConnector.h"
+#include "auth/CredentialVault.h"
+#include "hubspot/HubSpotEmulator.h"
+#include "store/SqliteStore.h"
+
+namespace patchbay::console {
+
+namespace {
+
+struct DemoTenant
+{
+    const char *name;
+    const char *displayName;
+    int contacts;
+    enum class Trouble { None, ExpiredToken, RevokedToken } trouble;
+};
+
+constexpr DemoTenant kTenants[] = {
+    {"acme", "Acme Corporation", 2400, DemoTenant::Trouble::None},
+    {"globex", "Globex", 1200, DemoTenant::Trouble::ExpiredToken},
+    {"initech", "Initech", 650, DemoTenant::Trouble::None},
+    {"umbrella", "Umbrella Health", 300, DemoTenant::Trouble::RevokedToken},
+};
+
+const QString kHubSpotOrigin = QStringLiteral("https://api.hubapi.com");
+
+} // namespace
+
+DemoEnvironment::DemoEnvironment() : m_hubspot(std::make_unique<sandbox::HubSpotEmulator>()) {}
+
+DemoEnvironment::~DemoEnvironment() = default;
+
+QUrl DemoEnvironment::hubSpotUrl() const
+{
+    return m_hubspot->baseUrl();
+}
+
+Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &vault)
+{
+    if (m_hubspot->listen() == 0)
+        return makeError("demo.listen_failed", QStringLiteral("Cannot start the HubSpot emulator on 127.0.0.1."));
+    sandbox::SandboxConnector connector(store, vault);
+    quint32 seed = 1;
+    for (const DemoTenant &demo : kTenants) {
+        const QString name = QString::fromLatin1(demo.name);
+        qint64 tenantId = 0;
+        if (auto existing = store.tenantByName(name)) {
+            tenantId = existing->id;
+        } else {
+            auto created = store.createTenant(name, QString::fromLatin1(demo.displayName));
+            if (!created)
+                return created.error();
+            tenantId = created.value();
+        }
+        qint64 connectionId = 0;
+        auto connections = store.connections(tenantId);
+        if (!connections)
+            return connections.error();
+        for (const Connection &connection : connections.value()) {
+            if (connection.config.value(QStringLiteral("sandboxPortal")).toString() == name)
+                connectionId = connection.id;
+        }
+        const sandbox::PortalCredentials portal = m_hubspot->addPortal(name, demo.contacts, seed++);
+        QDateTime expiresAt = QDateTime::currentDateTimeUtc().addSecs(portal.expiresIn);
+        if (demo.trouble != DemoTenant::Trouble::None) {
+            m_hubspot->expireAccessTokens(name);
+            expiresAt = QDateTime::currentDateTimeUtc().addSecs(-120);
+        }
+        if (demo.trouble == DemoTenant::Trouble::RevokedToken)
+            m_hubspot->revokeRefreshToken(name);
+        const bool isNew = connectionId == 0;
+        auto connected = connector.connect(tenantId, connectionId, QStringLiteral("hubspot"),
+                                           QStringLiteral("HubSpot (%1)").arg(name), kHubSpotOrigin,
+                                           m_hubspot->baseUrl(), portal, expiresAt);
+        if (!connected)
+            return connected.error();
+        if (isNew)
+            m_newConnections.append(connected.value());
+    }
+    return {};
+}
+
+} // namespace patchbay::console

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QList>
+#include <QUrl>
+
+#include <memory>
+
+namespace patchbay {
+class CredentialVault;
+class SqliteStore;
+namespace sandbox {
+class HubSpotEmulator;
+}
+} // namespace patchbay
+
+namespace patchbay::console {
+
+// The console's --demo: starts the built-in provider emulators on loopback and points a handful of
+// demo tenants' connections at them, so a new user sees real syncs without any provider account.
+class DemoEnvironment
+{
+public:
+    DemoEnvironment();
+    ~DemoEnvironment();
+
+    // Starts the emulators and creates or re-points the demo tenants and connections.
+    Result<void> start(SqliteStore &store, const CredentialVault &vault);
+
+    // Connections created by this start (their first sync has not run yet).
+    const QList<qint64> &newConnections() const { return m_newConnections; }
+    QUrl hubSpotUrl() const;
+
+private:
+    std::unique_ptr<sandbox::HubSpotEmulator> m_hubspot;
+    QList<qint64> m_newConnections;
+};
+
+} // namespace patchbay::console

@@ -1,0 +1,109 @@
+// patchbay-console: the support console, on the embedded engine (a local SQLite file).
+#include "DemoEnvironment.h"
+#include "MainWindow.h"
+#include "auth/MasterKeyProvider.h"
+#include "core/Clock.h"
+#include "ops/LocalOps.h"
+#include "store/SqliteStore.h"
+#include "sync/SyncService.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTimer>
+
+using namespace patchbay;
+
+namespace {
+
+int fail(const QString &message)
+{
+    // Before the window exists the only place to say it is a dialog (and stderr for scripts).
+    qCritical().noquote() << message;
+    if (qEnvironmentVariable("QT_QPA_PLATFORM") != QLatin1String("offscreen"))
+        QMessageBox::critical(nullptr, QStringLiteral("Patchbay Console"), message);
+    return 1;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("patchbay"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Patchbay Console"));
+    QApplication::setApplicationVersion(QStringLiteral(PATCHBAY_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Patchbay support console"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QString dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QCommandLineOption databaseOption(QStringLiteral("database"), QStringLiteral("SQLite database file."),
+                                      QStringLiteral("path"), dataDir + QStringLiteral("/patchbay.db"));
+    QCommandLineOption demoOption(QStringLiteral("demo"),
+                                  QStringLiteral("Start the built-in provider emulators and demo tenants."));
+    QCommandLineOption keyFileOption(QStringLiteral("key-file"),
+                                     QStringLiteral("Master key file instead of the system keychain."),
+                                     QStringLiteral("path"));
+    QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save a PNG of the window after --screenshot-delay ms, then quit."),
+                                        QStringLiteral("file"));
+    QCommandLineOption delayOption(QStringLiteral("screenshot-delay"), QStringLiteral("Delay before the screenshot."),
+                                   QStringLiteral("ms"), QStringLiteral("4000"));
+    QCommandLineOption connectionOption(QStringLiteral("connection"),
+                                        QStringLiteral("Open with this connection (id) selected."), QStringLiteral("id"));
+    parser.addOptions({databaseOption, demoOption, keyFileOption, connectionOption, screenshotOption, delayOption});
+    parser.process(app);
+
+    const QString databasePath = parser.value(databaseOption);
+    QDir().mkpath(QFileInfo(databasePath).absolutePath());
+
+    MasterKeyOptions keyOptions;
+    keyOptions.keyFile = parser.value(keyFileOption);
+    keyOptions.useKeychain = true;
+    keyOptions.fallbackKeyFile = QFileInfo(databasePath).absolutePath() + QStringLiteral("/master.key");
+    auto masterKey = MasterKeyProvider::resolve(keyOptions);
+    if (!masterKey)
+        return fail(masterKey.error().message);
+    qInfo().noquote() << "Credential key:" << masterKey->source;
+
+    auto store = SqliteStore::open(databasePath);
+    if (!store)
+        return fail(store.error().message);
+
+    console::DemoEnvironment demo;
+    if (parser.isSet(demoOption)) {
+        if (auto started = demo.start(*store.value(), CredentialVault(masterKey->key)); !started)
+            return fail(started.error().message);
+    }
+
+    auto sync = std::make_shared<SyncService>(databasePath, masterKey->key, ProviderCatalog::builtIn(),
+                                              SystemClock::instance());
+    LocalOps ops(std::move(store).value(), sync, SystemClock::instance());
+    MainWindow window(&ops);
+    window.showStatusMessage(QStringLiteral("Database %1 — credential key from %2%3")
+                                 .arg(QDir::toNativeSeparators(databasePath), masterKey->source,
+                                      parser.isSet(demoOption)
+                                          ? QStringLiteral(" — demo emulators at %1").arg(demo.hubSpotUrl().toString())
+                                          : QString()));
+    window.show();
+    if (parser.isSet(connectionOption))
+        window.selectConnection(parser.value(connectionOption).toLongLong());
+    for (qint64 connectionId : demo.newConnections())
+        ops.syncNow(connectionId);
+
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        QTimer::singleShot(parser.value(delayOption).toInt(), &window, [&window, file] {
+            window.grab().save(file);
+            QApplication::quit();
+        });
+    }
+    const int status = QApplication::exec();
+    ops.waitForIdle();
+    return status;
+}

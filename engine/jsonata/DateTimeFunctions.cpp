@@ -1,0 +1,50 @@
+#include "DateTimeFormatter.h"
+#include "Error.h"
+#include "ErrorText.h"
+#include "Evaluator.h"
+#include "FunctionLibrary.h"
+
+namespace patchbay::jsonata {
+
+namespace {
+
+Value fnNow(CallContext &ctx, std::vector<Value> &args)
+{
+    std::string picture = !args.empty() && args[0].isString() ? args[0].asString() : std::string();
+    std::string timezone = args.size() > 1 && args[1].isString() ? args[1].asString() : std::string();
+    return Value::string(DateTimeFormatter::format(ctx.evaluator.nowMillis(), picture, timezone));
+}
+
+Value fnMillis(CallContext &ctx, std::vector<Value> &)
+{
+    return Value::number(ctx.evaluator.nowMillis());
+}
+
+Value fnFromMillis(CallContext &, std::vector<Value> &args)
+{
+    if (args[0].isUndefined())
+        return {};
+    std::string picture = args.size() > 1 && args[1].isString() ? args[1].asString() : std::string();
+    std::string timezone = args.size() > 2 && args[2].isString() ? args[2].asString() : std::string();
+    return Value::string(DateTimeFormatter::format(args[0].asNumber(), picture, timezone));
+}
+
+Value fnToMillis(CallContext &, std::vector<Value> &args)
+{
+    if (args[0].isUndefined())
+        return {};
+    std::string picture = args.size() > 1 && args[1].isString() ? args[1].asString() : std::string();
+    return DateTimeFormatter::parse(args[0].asString(), picture);
+}
+
+} // namespace
+
+void DateTimeFunctions::registerAll(std::vector<BuiltinDef> &defs)
+{
+    defs.push_back({"now", "<s?s?:s>", fnNow, nullptr});
+    defs.push_back({"millis", "<:n>", fnMillis, nullptr});
+    defs.push_back({"fromMillis", "<n-s?s?:s>", fnFromMillis, nullptr});
+    defs.push_back({"toMillis", "<s-s?:n>", fnToMillis, nullptr});
+}
+
+} // namespace patchbay::jsonata

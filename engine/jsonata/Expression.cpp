@@ -1,0 +1,105 @@
+#include "Expression.h"
+
+#include "Evaluator.h"
+#include "Parser.h"
+#include "Program.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace patchbay::jsonata {
+
+namespace {
+// Results leave the evaluator as plain JSON: sequence bookkeeping flags are evaluation-internal, and clearing
+// them here means no later evaluation (possibly on another thread) ever writes to a value it did not create.
+void clearSequenceFlags(const Value &v)
+{
+    if (v.isArray()) {
+        Array &a = v.mutableArray();
+        if (a.m_sequence || a.m_keepSingleton || a.m_cons || a.m_outerWrapper || a.m_tupleStream) {
+            a.m_sequence = a.m_keepSingleton = a.m_cons = a.m_outerWrapper = a.m_tupleStream = false;
+        }
+        for (const Value &item : a.m_items) {
+            if (item.isArray() || item.isObject())
+                clearSequenceFlags(item);
+        }
+    } else if (v.isObject()) {
+        for (const auto &entry : v.asObject().entries()) {
+            if (entry.second.isArray() || entry.second.isObject())
+                clearSequenceFlags(entry.second);
+        }
+    }
+}
+
+bool hasSequenceFlags(const Value &v)
+{
+    if (v.isArray()) {
+        const Array &a = v.asArray();
+        if (a.m_sequence || a.m_keepSingleton || a.m_cons || a.m_outerWrapper || a.m_tupleStream)
+            return true;
+        for (const Value &item : a.m_items) {
+            if ((item.isArray() || item.isObject()) && hasSequenceFlags(item))
+                return true;
+        }
+    } else if (v.isObject()) {
+        for (const auto &entry : v.asObject().entries()) {
+            if ((entry.second.isArray() || entry.second.isObject()) && hasSequenceFlags(entry.second))
+                return true;
+        }
+    }
+    return false;
+}
+} // namespace
+
+void Bindings::set(std::string_view name, Value value)
+{
+    for (auto &entry : m_entries) {
+        if (entry.first == name) {
+            entry.second = std::move(value);
+            return;
+        }
+    }
+    m_entries.emplace_back(std::string(name), std::move(value));
+}
+
+Bindings Bindings::fromQJsonObject(const QJsonObject &object)
+{
+    Bindings b;
+    for (auto it = object.begin(); it != object.end(); ++it)
+        b.set(it.key().toStdString(), Value::fromQJsonValue(it.value()));
+    return b;
+}
+
+Result<Expression> Expression::compile(std::string_view source)
+{
+    try {
+        return Expression(Parser::parse(source));
+    } catch (const Error &err) {
+        return err;
+    }
+}
+
+Result<Expression> Expression::compile(const QString &source)
+{
+    return compile(std::string_view(source.toStdString()));
+}
+
+const std::string &Expression::source() const
+{
+    return m_program->m_source;
+}
+
+Result<Value> Expression::evaluate(const Value &input, const Bindings &bindings, const EvalLimits &limits) const
+{
+    try {
+        Evaluator evaluator(m_program, bindings, limits);
+        Value result = evaluator.run(input);
+        if (hasSequenceFlags(result))
+            clearSequenceFlags(result);
+        return result;
+    } catch (const Error &err) {
+        return err;
+    }
+}
+
+} // namespace patchbay::jsonata

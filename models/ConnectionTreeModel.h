@@ -1,0 +1,63 @@
+#pragma once
+
+#include "ops/OpsApi.h"
+
+#include <QAbstractItemModel>
+
+#include <optional>
+
+namespace patchbay {
+
+// Tenants ("connected users") at the top level and their connections as children, with token state
+// and last sync. Meant to sit behind a QSortFilterProxyModel with recursive filtering for search.
+class ConnectionTreeModel : public QAbstractItemModel
+{
+    Q_OBJECT
+public:
+    enum Column { NameColumn, ProviderColumn, TokenColumn, LastSyncColumn, StatusColumn, ColumnCount };
+    enum Role {
+        ConnectionIdRole = Qt::UserRole + 1, // qint64; 0 on tenant rows
+        TenantIdRole,                        // qint64 on both kinds of rows
+        TokenStateRole,                      // int(TokenState) on connection rows
+    };
+
+    explicit ConnectionTreeModel(OpsApi *ops, QObject *parent = nullptr);
+
+    // Re-queries the ops API. Updates rows in place (dataChanged) when only values changed, so views
+    // keep their selection and expansion while syncs refresh it; resets when rows come or go.
+    void reload();
+    // Re-reads one connection and updates its row in place.
+    void reloadConnection(qint64 connectionId);
+    // The "3 min ago" texts age; call this from a timer to repaint them.
+    void refreshRelativeTimes();
+
+    QModelIndex indexOfConnection(qint64 connectionId, int column = NameColumn) const;
+    std::optional<ConnectionSummary> connectionSummary(qint64 connectionId) const;
+    int tenantCount() const { return int(m_tenants.size()); }
+
+    QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
+    QModelIndex parent(const QModelIndex &child) const override;
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+Q_SIGNALS:
+    void loadFailed(const QString &message);
+
+private:
+    struct TenantNode
+    {
+        Tenant tenant;
+        QList<ConnectionSummary> connections;
+    };
+
+    QVariant tenantData(const TenantNode &node, int column, int role) const;
+    QVariant connectionData(const ConnectionSummary &summary, int column, int role) const;
+    static bool sameShape(const QList<TenantNode> &a, const QList<TenantNode> &b);
+
+    OpsApi *m_ops;
+    QList<TenantNode> m_tenants;
+};
+
+} // namespace patchbay

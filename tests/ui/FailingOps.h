@@ -1,0 +1,32 @@
+#pragma once
+
+#include "ops/OpsApi.h"
+
+namespace patchbay {
+
+// An OpsApi whose every query fails, as a dropped remote connection or a broken database would.
+class FailingOps : public OpsApi
+{
+    Q_OBJECT
+public:
+    static inline const QString kMessage = QStringLiteral("The console database cannot be read: disk I/O error");
+
+    using OpsApi::OpsApi;
+
+    Result<QList<Tenant>> tenants() override { return failure(); }
+    Result<QList<ConnectionSummary>> connections(std::optional<qint64>) override { return failure(); }
+    Result<ConnectionSummary> connection(qint64) override { return failure(); }
+    Result<QList<Execution>> executions(qint64, int, std::optional<qint64>) override { return failure(); }
+    Result<Execution> execution(qint64) override { return failure(); }
+    Result<QList<Event>> events(qint64) override { return failure(); }
+    Result<QList<Exchange>> exchanges(qint64) override { return failure(); }
+
+    void syncNow(qint64) override {}
+    void refreshToken(qint64) override {}
+    bool isBusy(qint64) const override { return false; }
+
+private:
+    static Error failure() { return makeError("store.io", kMessage); }
+};
+
+} // namespace patchbay

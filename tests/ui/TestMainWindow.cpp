@@ -1,0 +1,400 @@
+#include "ConnectionTreeModel.h"
+#include "DemoDatabase.h"
+#include "EmptyStateWidget.h"
+#include "EventListModel.h"
+#include "ExecutionListModel.h"
+#include "FailingOps.h"
+#include "MainWindow.h"
+#include "MessageBar.h"
+
+#include "core/Clock.h"
+#include "ops/LocalOps.h"
+#include "store/SqliteStore.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSet>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTest>
+#include <QTreeView>
+
+using namespace patchbay;
+
+namespace {
+
+// LocalOps whose commands only record that they were asked for, so no request leaves the test.
+class CommandRecordingOps : public LocalOps
+{
+public:
+    using LocalOps::LocalOps;
+
+    void syncNow(qint64 connectionId) override { start(connectionId, &syncs); }
+    void refreshToken(qint64 connectionId) override { start(connectionId, &refreshes); }
+    bool isBusy(qint64 connectionId) const override { return busy.contains(connectionId); }
+
+    void finish(qint64 connectionId, qint64 executionId, bool succeeded, const QString &message)
+    {
+        busy.remove(connectionId);
+        Q_EMIT executionFinished(connectionId, executionId, succeeded, message);
+        Q_EMIT connectionChanged(connectionId);
+    }
+
+    QList<qint64> syncs;
+    QList<qint64> refreshes;
+    QSet<qint64> busy;
+
+private:
+    void start(qint64 connectionId, QList<qint64> *log)
+    {
+        log->append(connectionId);
+        busy.insert(connectionId);
+        Q_EMIT executionStarted(connectionId);
+    }
+};
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void startsWithNothingSelected();
+    void selectingConnectionShowsItsExecutions();
+    void selectingExecutionShowsEventsAndExchanges();
+    void exchangeDetailShowsRedactedRequest();
+    void needsReauthConnectionSaysSo();
+    void searchFiltersTree();
+    void commandsRunAndDisableButtonsWhileBusy();
+    void progressRefreshesShownExecutions();
+    void finishedExecutionUpdatesTreeAndHeader();
+    void newConnectionAppearsAndSelectionStays();
+    void emptyDatabaseSaysWhatToDo();
+    void queryErrorsLandInWindow();
+
+private:
+    template <typename T> T *child(const char *name) const
+    {
+        T *widget = m_window->findChild<T *>(QLatin1String(name));
+        if (!widget)
+            qWarning("no child %s", name);
+        return widget;
+    }
+    // Selects a connection the way a user does: expand its connected user, click its row.
+    void clickConnection(qint64 connectionId);
+    void clickRow(QAbstractItemView *view, const QModelIndex &index);
+    QModelIndex treeIndexOf(qint64 connectionId) const;
+
+    std::unique_ptr<DemoDatabase> m_demo;
+    DemoDatabase::Ids m_ids;
+    std::unique_ptr<CommandRecordingOps> m_ops;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindow::init()
+{
+    m_demo = std::make_unique<DemoDatabase>();
+    m_ids = m_demo->populate();
+    QVERIFY2(m_demo->isValid(), qPrintable(m_demo->errorString()));
+    auto store = m_demo->openStore();
+    QVERIFY(store);
+    m_ops = std::make_unique<CommandRecordingOps>(std::move(store), m_demo->syncService(), SystemClock::instance());
+    m_window = std::make_unique<MainWindow>(m_ops.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::cleanup()
+{
+    m_window.reset();
+    m_ops.reset();
+    m_demo.reset();
+}
+
+QModelIndex TestMainWindow::treeIndexOf(qint64 connectionId) const
+{
+    auto *tree = child<QTreeView>("connectionTreeView");
+    const QAbstractItemModel *model = tree->model();
+    for (int t = 0; t < model->rowCount(); ++t) {
+        const QModelIndex tenant = model->index(t, 0);
+        for (int c = 0; c < model->rowCount(tenant); ++c) {
+            const QModelIndex connection = model->index(c, 0, tenant);
+            if (connection.data(ConnectionTreeModel::ConnectionIdRole).toLongLong() == connectionId)
+                return connection;
+        }
+    }
+    return {};
+}
+
+void TestMainWindow::clickRow(QAbstractItemView *view, const QModelIndex &index)
+{
+    QVERIFY(index.isValid());
+    view->scrollTo(index);
+    const QRect rect = view->visualRect(index);
+    QVERIFY(!rect.isEmpty());
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(view->currentIndex().row(), index.row());
+}
+
+void TestMainWindow::clickConnection(qint64 connectionId)
+{
+    auto *tree = child<QTreeView>("connectionTreeView");
+    QVERIFY(tree);
+    const QModelIndex index = treeIndexOf(connectionId);
+    QVERIFY(index.isValid());
+    tree->expand(index.parent());
+    clickRow(tree, index);
+    QCOMPARE(tree->currentIndex().data(ConnectionTreeModel::ConnectionIdRole).toLongLong(), connectionId);
+}
+
+void TestMainWindow::startsWithNothingSelected()
+{
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("Patchbay Console"));
+    auto *syncNow = child<QPushButton>("syncNowButton");
+    auto *refreshToken = child<QPushButton>("refreshTokenButton");
+    QVERIFY(syncNow && refreshToken);
+    QVERIFY(!syncNow->isEnabled());
+    QVERIFY(!refreshToken->isEnabled());
+    auto *hint = child<EmptyStateWidget>("connectionEmptyStateWidget");
+    QVERIFY(hint && hint->isShowingMessage());
+    QVERIFY(hint->message().startsWith(QStringLiteral("Select a connection")));
+
+    m_window->showStatusMessage(QStringLiteral("Master key: system keychain"));
+    QCOMPARE(child<QLabel>("statusLabel")->text(), QStringLiteral("Master key: system keychain"));
+}
+
+void TestMainWindow::selectingConnectionShowsItsExecutions()
+{
+    clickConnection(m_ids.acmeHubspot);
+    auto *executions = child<QTableView>("executionTableView");
+    QVERIFY(executions && executions->isVisible());
+    QCOMPARE(executions->model()->rowCount(), 4);
+    QCOMPARE(executions->model()->index(0, ExecutionListModel::ObjectColumn).data().toString(),
+             QStringLiteral("companies"));
+    QCOMPARE(executions->model()->index(2, ExecutionListModel::RecordsColumn).data().toString(), QStringLiteral("230"));
+    QVERIFY(child<QPushButton>("syncNowButton")->isEnabled());
+    QCOMPARE(child<QLabel>("connectionNameLabel")->text(), QStringLiteral("Acme HubSpot"));
+    QCOMPARE(child<QLabel>("tenantNameLabel")->text(), QStringLiteral("Acme Corporation"));
+
+    // Another connection replaces the list; one without executions says what to do.
+    clickConnection(m_ids.acmeSandbox);
+    QCOMPARE(executions->model()->rowCount(), 0);
+    auto *emptyState = child<EmptyStateWidget>("executionEmptyStateWidget");
+    QVERIFY(emptyState->isShowingMessage());
+    QVERIFY(emptyState->message().startsWith(QStringLiteral("No executions yet")));
+}
+
+void TestMainWindow::selectingExecutionShowsEventsAndExchanges()
+{
+    clickConnection(m_ids.acmeHubspot);
+    auto *executions = child<QTableView>("executionTableView");
+    auto *events = child<QTableView>("eventTableView");
+    auto *exchanges = child<QTableView>("exchangeTableView");
+    QVERIFY(events && exchanges);
+    // Opening a connection opens its newest execution.
+    QCOMPARE(executions->currentIndex().row(), 0);
+    QVERIFY(!child<EmptyStateWidget>("executionDetailEmptyStateWidget")->isShowingMessage());
+    const qint64 newest = executions->model()->index(0, 0).data(ExecutionListModel::ExecutionIdRole).toLongLong();
+    QCOMPARE(static_cast<EventListModel *>(events->model())->executionId(), newest);
+
+    const int row =
+        executions->model()
+            ->match(executions->model()->index(0, 0), ExecutionListModel::ExecutionIdRole, m_ids.contactsRead)
+            .value(0)
+            .row();
+    clickRow(executions, executions->model()->index(row, ExecutionListModel::KindColumn));
+    QVERIFY(!child<EmptyStateWidget>("executionDetailEmptyStateWidget")->isShowingMessage());
+    QCOMPARE(events->model()->rowCount(), 4);
+    QCOMPARE(events->model()->index(2, 2).data().toString(), QStringLiteral("HTTP 429, retrying in 2 s"));
+    QCOMPARE(exchanges->model()->rowCount(), 3);
+}
+
+void TestMainWindow::exchangeDetailShowsRedactedRequest()
+{
+    clickConnection(m_ids.acmeHubspot);
+    auto *executions = child<QTableView>("executionTableView");
+    const int row =
+        executions->model()
+            ->match(executions->model()->index(0, 0), ExecutionListModel::ExecutionIdRole, m_ids.contactsRead)
+            .value(0)
+            .row();
+    clickRow(executions, executions->model()->index(row, 0));
+
+    auto *tabs = child<QTabWidget>("executionDetailTabWidget");
+    tabs->setCurrentIndex(1);
+    auto *exchanges = child<QTableView>("exchangeTableView");
+    auto *detail = child<QPlainTextEdit>("exchangeDetailTextEdit");
+    QVERIFY(detail && detail->isReadOnly());
+    QVERIFY(detail->toPlainText().isEmpty());
+    clickRow(exchanges, exchanges->model()->index(1, 2));
+
+    const QString text = detail->toPlainText();
+    QVERIFY(text.startsWith(QStringLiteral("POST https://api.hubapi.com/crm/v3/objects/contacts/search\n")));
+    QVERIFY(text.contains(QStringLiteral("HTTP 429")));
+    QVERIFY(text.contains(QStringLiteral("    \"category\": \"RATE_LIMITS\""))); // pretty-printed response body
+    QVERIFY(text.contains(QStringLiteral("Authorization: Bearer [redacted]")));
+    QVERIFY(!text.contains(m_ids.leakedToken));
+    QVERIFY(!text.contains(QRegularExpression(QStringLiteral("Bearer (?!\\[redacted\\])\\S"))));
+}
+
+void TestMainWindow::needsReauthConnectionSaysSo()
+{
+    const QModelIndex name = treeIndexOf(m_ids.globexCrm);
+    QCOMPARE(name.siblingAtColumn(ConnectionTreeModel::TokenColumn).data().toString(), QStringLiteral("needs re-auth"));
+
+    clickConnection(m_ids.globexCrm);
+    QVERIFY(child<QLabel>("tokenStateLabel")->text().contains(QStringLiteral("needs re-auth")));
+    auto *problem = child<QLabel>("statusMessageLabel");
+    QVERIFY(problem->isVisible());
+    QVERIFY(problem->text().contains(QStringLiteral("re-auth link")));
+}
+
+void TestMainWindow::searchFiltersTree()
+{
+    auto *search = child<QLineEdit>("tenantSearchLineEdit");
+    auto *tree = child<QTreeView>("connectionTreeView");
+    QVERIFY(search && tree);
+    QCOMPARE(tree->model()->rowCount(), 2);
+
+    QTest::keyClicks(search, QStringLiteral("globex"));
+    QCOMPARE(tree->model()->rowCount(), 1);
+    QCOMPARE(tree->model()->index(0, 0).data().toString(), QStringLiteral("Globex Industries"));
+    QCOMPARE(tree->model()->rowCount(tree->model()->index(0, 0)), 1);
+
+    search->clear();
+    QTest::keyClicks(search, QStringLiteral("sandbox"));
+    QCOMPARE(tree->model()->rowCount(), 1);
+    const QModelIndex acme = tree->model()->index(0, 0);
+    QCOMPARE(tree->model()->rowCount(acme), 1);
+    QVERIFY(tree->isExpanded(acme));
+    QCOMPARE(tree->model()->index(0, 0, acme).data().toString(), QStringLiteral("Acme Sandbox Portal"));
+
+    QTest::keyClicks(search, QStringLiteral("xyz"));
+    QCOMPARE(tree->model()->rowCount(), 0);
+    auto *emptyState = child<EmptyStateWidget>("connectionTreeEmptyStateWidget");
+    QVERIFY(emptyState->isShowingMessage());
+    QVERIFY(emptyState->message().contains(QStringLiteral("sandboxxyz")));
+
+    search->clear();
+    QCOMPARE(tree->model()->rowCount(), 2);
+    QVERIFY(!emptyState->isShowingMessage());
+}
+
+void TestMainWindow::commandsRunAndDisableButtonsWhileBusy()
+{
+    clickConnection(m_ids.acmeHubspot);
+    auto *syncNow = child<QPushButton>("syncNowButton");
+    auto *refreshToken = child<QPushButton>("refreshTokenButton");
+    auto *busyLabel = child<QLabel>("busyLabel");
+    QVERIFY(syncNow->isEnabled());
+    QVERIFY(!busyLabel->isVisible());
+
+    QTest::mouseClick(syncNow, Qt::LeftButton);
+    QCOMPARE(m_ops->syncs, QList<qint64>{m_ids.acmeHubspot});
+    QVERIFY(!syncNow->isEnabled());
+    QVERIFY(!refreshToken->isEnabled());
+    QVERIFY(busyLabel->isVisible());
+
+    // Another connection is not busy; coming back shows the running one still is.
+    clickConnection(m_ids.acmeSandbox);
+    QVERIFY(syncNow->isEnabled());
+    clickConnection(m_ids.acmeHubspot);
+    QVERIFY(!syncNow->isEnabled());
+
+    m_ops->finish(m_ids.acmeHubspot, 0, true, QString());
+    QVERIFY(syncNow->isEnabled());
+    QVERIFY(!busyLabel->isVisible());
+
+    QTest::mouseClick(refreshToken, Qt::LeftButton);
+    QCOMPARE(m_ops->refreshes, QList<qint64>{m_ids.acmeHubspot});
+    QVERIFY(!refreshToken->isEnabled());
+}
+
+void TestMainWindow::progressRefreshesShownExecutions()
+{
+    clickConnection(m_ids.acmeHubspot);
+    auto *executions = child<QTableView>("executionTableView");
+    auto *events = child<QTableView>("eventTableView");
+    clickRow(executions, executions->model()->index(0, 0)); // the running read of companies
+    QCOMPARE(events->model()->rowCount(), 1);
+
+    const qint64 newer = m_demo->addExecution(m_ids.acmeHubspot, QStringLiteral("read"), QStringLiteral("deals"),
+                                              ExecutionStatus::Running, {}, 0);
+    m_demo->addEvent(m_ids.companiesRead, EventLevel::Info, QStringLiteral("Committed page 2: 100 records"));
+    QVERIFY(m_demo->store().updateExecutionCounts(m_ids.companiesRead, {200, 2, 2}));
+    Q_EMIT m_ops->executionProgressed(m_ids.acmeHubspot, m_ids.companiesRead);
+    QCOMPARE(executions->model()->rowCount(), 4); // throttled: not on every event
+
+    QTRY_COMPARE(executions->model()->rowCount(), 5);
+    QCOMPARE(executions->model()->index(0, 0).data(ExecutionListModel::ExecutionIdRole).toLongLong(), newer);
+    QCOMPARE(executions->currentIndex().data(ExecutionListModel::ExecutionIdRole).toLongLong(), m_ids.companiesRead);
+    QCOMPARE(executions->currentIndex().siblingAtColumn(ExecutionListModel::RecordsColumn).data().toString(),
+             QStringLiteral("200"));
+    QCOMPARE(events->model()->rowCount(), 2);
+}
+
+void TestMainWindow::finishedExecutionUpdatesTreeAndHeader()
+{
+    clickConnection(m_ids.acmeSandbox);
+    QCOMPARE(child<QLabel>("lastSyncLabel")->text(), QStringLiteral("never"));
+
+    const qint64 execution = m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
+                                                  ExecutionStatus::Succeeded, {12, 1, 1}, 0, 900);
+    m_ops->finish(m_ids.acmeSandbox, execution, true, QString());
+
+    const QModelIndex lastSync = treeIndexOf(m_ids.acmeSandbox).siblingAtColumn(ConnectionTreeModel::LastSyncColumn);
+    QCOMPARE(lastSync.data().toString(), QStringLiteral("just now \u00b7 succeeded"));
+    QVERIFY(child<QLabel>("lastSyncLabel")->text().startsWith(QStringLiteral("just now")));
+    QVERIFY(m_window->statusBar()->currentMessage().contains(QStringLiteral("Acme Sandbox Portal")));
+    QCOMPARE(child<QTableView>("executionTableView")->model()->rowCount(), 1);
+
+    m_ops->finish(m_ids.acmeSandbox, 0, false, QStringLiteral("HubSpot is unreachable"));
+    QVERIFY(m_window->statusBar()->currentMessage().endsWith(QStringLiteral("failed: HubSpot is unreachable")));
+}
+
+void TestMainWindow::newConnectionAppearsAndSelectionStays()
+{
+    clickConnection(m_ids.globexCrm);
+    const qint64 added =
+        m_demo->addConnection(m_ids.acme, QStringLiteral("Acme Zendesk"), QDateTime::currentDateTimeUtc().addDays(1));
+    QVERIFY(m_demo->isValid());
+    Q_EMIT m_ops->connectionChanged(added);
+
+    QVERIFY(treeIndexOf(added).isValid());
+    auto *tree = child<QTreeView>("connectionTreeView");
+    QCOMPARE(tree->currentIndex().data(ConnectionTreeModel::ConnectionIdRole).toLongLong(), m_ids.globexCrm);
+    QCOMPARE(child<QLabel>("connectionNameLabel")->text(), QStringLiteral("Globex CRM"));
+    QCOMPARE(child<QTableView>("executionTableView")->model()->rowCount(), 1);
+}
+
+void TestMainWindow::emptyDatabaseSaysWhatToDo()
+{
+    DemoDatabase empty;
+    QVERIFY(empty.isValid());
+    auto ops = empty.createOps();
+    MainWindow window(ops.get());
+    window.show();
+    auto *emptyState = window.findChild<EmptyStateWidget *>(QStringLiteral("connectionTreeEmptyStateWidget"));
+    QVERIFY(emptyState && emptyState->isShowingMessage());
+    QVERIFY(emptyState->message().startsWith(QStringLiteral("No connected users yet")));
+}
+
+void TestMainWindow::queryErrorsLandInWindow()
+{
+    FailingOps failing;
+    MainWindow window(&failing);
+    window.show();
+    auto *bar = window.findChild<MessageBar *>(QStringLiteral("errorMessageBar"));
+    QVERIFY(bar);
+    QVERIFY(bar->isVisible());
+    QCOMPARE(bar->text(), FailingOps::kMessage);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "TestMainWindow.moc"

@@ -1,0 +1,213 @@
+#include "ConnectionTreeModel.h"
+#include "DemoDatabase.h"
+#include "DisplayFormat.h"
+#include "FailingOps.h"
+
+#include "ops/LocalOps.h"
+#include "store/SqliteStore.h"
+
+#include <QAbstractItemModelTester>
+#include <QColor>
+#include <QFont>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTest>
+
+using namespace patchbay;
+
+class TestConnectionTreeModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void listsTenantsWithTheirConnections();
+    void tokenColumnShowsStateWithColour_data();
+    void tokenColumnShowsStateWithColour();
+    void lastSyncShowsRelativeTimeAndStatus();
+    void reloadUpdatesChangedRowsInPlace();
+    void reloadShowsNewConnections();
+    void reloadConnectionUpdatesItsRow();
+    void recursiveFilterKeepsParentsOfMatches();
+    void queryErrorIsReported();
+
+private:
+    QModelIndex connectionIndex(qint64 connectionId, int column);
+
+    std::unique_ptr<DemoDatabase> m_demo;
+    DemoDatabase::Ids m_ids;
+    std::unique_ptr<LocalOps> m_ops;
+    std::unique_ptr<ConnectionTreeModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+void TestConnectionTreeModel::init()
+{
+    m_demo = std::make_unique<DemoDatabase>();
+    m_ids = m_demo->populate();
+    QVERIFY2(m_demo->isValid(), qPrintable(m_demo->errorString()));
+    m_ops = m_demo->createOps();
+    QVERIFY(m_ops);
+    m_model = std::make_unique<ConnectionTreeModel>(m_ops.get());
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
+                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_model->reload();
+}
+
+void TestConnectionTreeModel::cleanup()
+{
+    m_tester.reset();
+    m_model.reset();
+    m_ops.reset();
+    m_demo.reset();
+}
+
+QModelIndex TestConnectionTreeModel::connectionIndex(qint64 connectionId, int column)
+{
+    return m_model->indexOfConnection(connectionId, column);
+}
+
+void TestConnectionTreeModel::listsTenantsWithTheirConnections()
+{
+    QCOMPARE(m_model->rowCount(), 2);
+    const QModelIndex acme = m_model->index(0, ConnectionTreeModel::NameColumn);
+    QCOMPARE(acme.data().toString(), QStringLiteral("Acme Corporation"));
+    QCOMPARE(acme.data(ConnectionTreeModel::TenantIdRole).toLongLong(), m_ids.acme);
+    QCOMPARE(acme.data(ConnectionTreeModel::ConnectionIdRole).toLongLong(), 0);
+    QCOMPARE(m_model->rowCount(acme), 2);
+    QVERIFY(acme.data(Qt::FontRole).value<QFont>().bold());
+    QVERIFY(acme.data(Qt::ToolTipRole).toString().endsWith(QStringLiteral("2 connections")));
+
+    const QModelIndex hubspot = m_model->index(0, ConnectionTreeModel::NameColumn, acme);
+    QCOMPARE(hubspot.data().toString(), QStringLiteral("Acme HubSpot"));
+    QCOMPARE(hubspot.data(ConnectionTreeModel::ConnectionIdRole).toLongLong(), m_ids.acmeHubspot);
+    QCOMPARE(hubspot.data(ConnectionTreeModel::TenantIdRole).toLongLong(), m_ids.acme);
+    QCOMPARE(hubspot.siblingAtColumn(ConnectionTreeModel::ProviderColumn).data().toString(), QStringLiteral("hubspot"));
+    QCOMPARE(hubspot.parent(), acme);
+
+    const QModelIndex globex = m_model->index(1, 0);
+    QCOMPARE(m_model->rowCount(globex), 1);
+    QCOMPARE(m_model->index(0, ConnectionTreeModel::StatusColumn, globex).data().toString(),
+             QStringLiteral("Needs re-auth"));
+    QVERIFY(m_model->index(0, ConnectionTreeModel::StatusColumn, globex)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("re-auth link")));
+}
+
+void TestConnectionTreeModel::tokenColumnShowsStateWithColour_data()
+{
+    QTest::addColumn<QString>("connection");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("state");
+    QTest::newRow("valid") << "acmeHubspot"
+                           << "valid" << int(TokenState::Valid);
+    QTest::newRow("expiring") << "acmeSandbox"
+                              << "expiring" << int(TokenState::Expiring);
+    QTest::newRow("needs re-auth") << "globexCrm"
+                                   << "needs re-auth" << int(TokenState::NeedsReauth);
+}
+
+void TestConnectionTreeModel::tokenColumnShowsStateWithColour()
+{
+    QFETCH(QString, connection);
+    QFETCH(QString, text);
+    QFETCH(int, state);
+    const qint64 id = connection == QLatin1String("acmeHubspot")   ? m_ids.acmeHubspot
+                      : connection == QLatin1String("acmeSandbox") ? m_ids.acmeSandbox
+                                                                   : m_ids.globexCrm;
+    const QModelIndex token = connectionIndex(id, ConnectionTreeModel::TokenColumn);
+    QCOMPARE(token.data().toString(), text);
+    QCOMPARE(token.data(ConnectionTreeModel::TokenStateRole).toInt(), state);
+    const QColor expected = DisplayFormat::tokenStateColor(TokenState(state));
+    QCOMPARE(token.data(Qt::ForegroundRole).value<QColor>(), expected);
+    QCOMPARE(token.data(Qt::DecorationRole).value<QColor>(), expected);
+    QVERIFY(!token.data(Qt::ToolTipRole).toString().isEmpty());
+}
+
+void TestConnectionTreeModel::lastSyncShowsRelativeTimeAndStatus()
+{
+    // The demo's last finished execution of Acme HubSpot is a backfill that failed 6 minutes ago.
+    const QModelIndex lastSync = connectionIndex(m_ids.acmeHubspot, ConnectionTreeModel::LastSyncColumn);
+    QCOMPARE(lastSync.data().toString(), QStringLiteral("6 min ago \u00b7 failed"));
+    QCOMPARE(lastSync.data(Qt::ForegroundRole).value<QColor>(),
+             DisplayFormat::executionStatusColor(QStringLiteral("failed")));
+    QCOMPARE(connectionIndex(m_ids.acmeSandbox, ConnectionTreeModel::LastSyncColumn).data().toString(),
+             QStringLiteral("never"));
+}
+
+void TestConnectionTreeModel::reloadUpdatesChangedRowsInPlace()
+{
+    const QPersistentModelIndex sandbox = connectionIndex(m_ids.acmeSandbox, ConnectionTreeModel::NameColumn);
+    QSignalSpy resets(m_model.get(), &QAbstractItemModel::modelAboutToBeReset);
+    QSignalSpy changes(m_model.get(), &QAbstractItemModel::dataChanged);
+
+    m_model->reload();
+    QCOMPARE(changes.count(), 0); // nothing changed, nothing repainted
+
+    QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeSandbox, ConnectionStatus::NeedsReauth,
+                                                QStringLiteral("revoked")));
+    m_model->reload();
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(changes.count(), 1);
+    QCOMPARE(changes.first().at(0).value<QModelIndex>(), QModelIndex(sandbox));
+    QVERIFY(sandbox.isValid());
+    QCOMPARE(QModelIndex(sandbox).siblingAtColumn(ConnectionTreeModel::TokenColumn).data().toString(),
+             QStringLiteral("needs re-auth"));
+}
+
+void TestConnectionTreeModel::reloadShowsNewConnections()
+{
+    m_demo->addConnection(m_ids.globex, QStringLiteral("Globex Support Desk"),
+                          QDateTime::currentDateTimeUtc().addDays(1));
+    QVERIFY(m_demo->isValid());
+    m_model->reload();
+    QCOMPARE(m_model->rowCount(m_model->index(1, 0)), 2);
+    QVERIFY(m_model->connectionSummary(m_ids.globexCrm).has_value());
+}
+
+void TestConnectionTreeModel::reloadConnectionUpdatesItsRow()
+{
+    QSignalSpy changes(m_model.get(), &QAbstractItemModel::dataChanged);
+    QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeHubspot, ConnectionStatus::Paused, QString()));
+    m_model->reloadConnection(m_ids.acmeHubspot);
+    QCOMPARE(changes.count(), 1);
+    QCOMPARE(connectionIndex(m_ids.acmeHubspot, ConnectionTreeModel::StatusColumn).data().toString(),
+             QStringLiteral("Paused"));
+    QCOMPARE(m_model->connectionSummary(m_ids.acmeHubspot)->connection.status, ConnectionStatus::Paused);
+}
+
+void TestConnectionTreeModel::recursiveFilterKeepsParentsOfMatches()
+{
+    QSortFilterProxyModel proxy;
+    proxy.setRecursiveFilteringEnabled(true);
+    proxy.setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy.setSourceModel(m_model.get());
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    proxy.setFilterFixedString(QStringLiteral("sandbox"));
+    QCOMPARE(proxy.rowCount(), 1);
+    const QModelIndex acme = proxy.index(0, 0);
+    QCOMPARE(acme.data().toString(), QStringLiteral("Acme Corporation"));
+    QCOMPARE(proxy.rowCount(acme), 1);
+    QCOMPARE(proxy.index(0, 0, acme).data(ConnectionTreeModel::ConnectionIdRole).toLongLong(), m_ids.acmeSandbox);
+
+    proxy.setFilterFixedString(QStringLiteral("no such thing"));
+    QCOMPARE(proxy.rowCount(), 0);
+}
+
+void TestConnectionTreeModel::queryErrorIsReported()
+{
+    FailingOps failing;
+    ConnectionTreeModel model(&failing);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy failures(&model, &ConnectionTreeModel::loadFailed);
+    model.reload();
+    QCOMPARE(failures.count(), 1);
+    QCOMPARE(failures.first().first().toString(), FailingOps::kMessage);
+    QCOMPARE(model.rowCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestConnectionTreeModel)
+#include "TestConnectionTreeModel.moc"

@@ -1,0 +1,112 @@
+#include "DemoDatabase.h"
+#include "DisplayFormat.h"
+#include "EventListModel.h"
+#include "FailingOps.h"
+
+#include "ops/LocalOps.h"
+
+#include <QAbstractItemModelTester>
+#include <QColor>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace patchbay;
+
+class TestEventListModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void showsEventsOfExecution();
+    void contextIsInTooltip();
+    void colorsLevels();
+    void refreshAppendsNewEvents();
+    void queryErrorIsReported();
+
+private:
+    std::unique_ptr<DemoDatabase> m_demo;
+    DemoDatabase::Ids m_ids;
+    std::unique_ptr<LocalOps> m_ops;
+    std::unique_ptr<EventListModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+void TestEventListModel::init()
+{
+    m_demo = std::make_unique<DemoDatabase>();
+    m_ids = m_demo->populate();
+    QVERIFY2(m_demo->isValid(), qPrintable(m_demo->errorString()));
+    m_ops = m_demo->createOps();
+    QVERIFY(m_ops);
+    m_model = std::make_unique<EventListModel>(m_ops.get());
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
+                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_model->setExecution(m_ids.contactsRead);
+}
+
+void TestEventListModel::cleanup()
+{
+    m_tester.reset();
+    m_model.reset();
+    m_ops.reset();
+    m_demo.reset();
+}
+
+void TestEventListModel::showsEventsOfExecution()
+{
+    QCOMPARE(m_model->executionId(), m_ids.contactsRead);
+    QCOMPARE(m_model->rowCount(), 4);
+    QCOMPARE(m_model->index(0, EventListModel::MessageColumn).data().toString(),
+             QStringLiteral("Reading contacts incrementally"));
+    QCOMPARE(m_model->index(2, EventListModel::LevelColumn).data().toString(), QStringLiteral("warning"));
+    QVERIFY(!m_model->index(0, EventListModel::TimeColumn).data().toString().isEmpty());
+
+    m_model->setExecution(0);
+    QCOMPARE(m_model->rowCount(), 0);
+}
+
+void TestEventListModel::contextIsInTooltip()
+{
+    const QString tooltip = m_model->index(0, EventListModel::MessageColumn).data(Qt::ToolTipRole).toString();
+    QVERIFY(tooltip.contains(QStringLiteral("\"cursor\": \"2024-03-05T10:00:00Z\"")));
+    QCOMPARE(m_model->index(1, EventListModel::MessageColumn).data(Qt::ToolTipRole).toString(),
+             m_model->index(1, EventListModel::MessageColumn).data().toString());
+}
+
+void TestEventListModel::colorsLevels()
+{
+    const QModelIndex warning = m_model->index(2, EventListModel::LevelColumn);
+    QCOMPARE(warning.data(Qt::DecorationRole).value<QColor>(), DisplayFormat::eventLevelColor(EventLevel::Warning));
+    QCOMPARE(warning.data(Qt::ForegroundRole).value<QColor>(), DisplayFormat::eventLevelColor(EventLevel::Warning));
+    QVERIFY(DisplayFormat::eventLevelColor(EventLevel::Warning) != DisplayFormat::eventLevelColor(EventLevel::Info));
+}
+
+void TestEventListModel::refreshAppendsNewEvents()
+{
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    QSignalSpy resets(m_model.get(), &QAbstractItemModel::modelAboutToBeReset);
+    m_model->refresh();
+    QCOMPARE(inserted.count(), 0);
+
+    m_demo->addEvent(m_ids.contactsRead, EventLevel::Error, QStringLiteral("Mapping failed for record 51"));
+    m_model->refresh();
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(inserted.count(), 1);
+    QCOMPARE(m_model->rowCount(), 5);
+    QCOMPARE(m_model->eventAt(4).message, QStringLiteral("Mapping failed for record 51"));
+}
+
+void TestEventListModel::queryErrorIsReported()
+{
+    FailingOps failing;
+    EventListModel model(&failing);
+    QSignalSpy failures(&model, &EventListModel::loadFailed);
+    model.setExecution(3);
+    QCOMPARE(failures.count(), 1);
+    QCOMPARE(model.rowCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestEventListModel)
+#include "TestEventListModel.moc"

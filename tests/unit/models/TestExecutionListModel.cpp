@@ -1,0 +1,181 @@
+#include "DemoDatabase.h"
+#include "DisplayFormat.h"
+#include "ExecutionListModel.h"
+#include "FailingOps.h"
+
+#include "ops/LocalOps.h"
+#include "store/SqliteStore.h"
+
+#include <QAbstractItemModelTester>
+#include <QColor>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace patchbay;
+
+class TestExecutionListModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void showsExecutionsNewestFirst();
+    void colorsStatus();
+    void loadsFiftyAtATime();
+    void refreshInsertsNewExecutionsAndKeepsSelection();
+    void refreshUpdatesRunningExecutionsOnLaterPages();
+    void clearsWithoutConnection();
+    void queryErrorIsReported();
+
+private:
+    QString text(int row, int column) const { return m_model->index(row, column).data().toString(); }
+
+    std::unique_ptr<DemoDatabase> m_demo;
+    DemoDatabase::Ids m_ids;
+    std::unique_ptr<LocalOps> m_ops;
+    std::unique_ptr<ExecutionListModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+void TestExecutionListModel::init()
+{
+    m_demo = std::make_unique<DemoDatabase>();
+    m_ids = m_demo->populate();
+    QVERIFY2(m_demo->isValid(), qPrintable(m_demo->errorString()));
+    m_ops = m_demo->createOps();
+    QVERIFY(m_ops);
+    m_model = std::make_unique<ExecutionListModel>(m_ops.get());
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
+                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+}
+
+void TestExecutionListModel::cleanup()
+{
+    m_tester.reset();
+    m_model.reset();
+    m_ops.reset();
+    m_demo.reset();
+}
+
+void TestExecutionListModel::showsExecutionsNewestFirst()
+{
+    m_model->setConnection(m_ids.acmeHubspot);
+    QCOMPARE(m_model->connectionId(), m_ids.acmeHubspot);
+    QCOMPARE(m_model->rowCount(), 4);
+    QCOMPARE(m_model->canFetchMore({}), false);
+    QCOMPARE(m_model->index(0, 0).data(ExecutionListModel::ExecutionIdRole).toLongLong(), m_ids.companiesRead);
+    QCOMPARE(text(0, ExecutionListModel::KindColumn), QStringLiteral("read"));
+    QCOMPARE(text(0, ExecutionListModel::ObjectColumn), QStringLiteral("companies"));
+    QCOMPARE(text(0, ExecutionListModel::StatusColumn), QStringLiteral("running"));
+    QVERIFY(text(0, ExecutionListModel::DurationColumn).endsWith(QStringLiteral("\u2026")));
+
+    QCOMPARE(m_model->rowOfExecution(m_ids.contactsRead), 2);
+    QCOMPARE(text(2, ExecutionListModel::RecordsColumn), QStringLiteral("230"));
+    QCOMPARE(text(2, ExecutionListModel::PagesColumn), QStringLiteral("3"));
+    QCOMPARE(text(2, ExecutionListModel::RequestsColumn), QStringLiteral("3"));
+    QCOMPARE(text(2, ExecutionListModel::DurationColumn), QStringLiteral("2.8 s"));
+    QCOMPARE(text(3, ExecutionListModel::ObjectColumn), QStringLiteral("\u2014")); // a refresh reads no object
+    QVERIFY(m_model->index(1, ExecutionListModel::StatusColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("502")));
+}
+
+void TestExecutionListModel::colorsStatus()
+{
+    m_model->setConnection(m_ids.acmeHubspot);
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QModelIndex status = m_model->index(row, ExecutionListModel::StatusColumn);
+        QCOMPARE(status.data(Qt::ForegroundRole).value<QColor>(),
+                 DisplayFormat::executionStatusColor(status.data(ExecutionListModel::StatusRole).toString()));
+    }
+    QVERIFY(DisplayFormat::executionStatusColor(ExecutionStatus::Failed) !=
+            DisplayFormat::executionStatusColor(ExecutionStatus::Succeeded));
+}
+
+void TestExecutionListModel::loadsFiftyAtATime()
+{
+    for (int i = 0; i < 120; ++i)
+        m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
+                             ExecutionStatus::Succeeded, {i, 1, 1}, 120 - i, 1000);
+    QVERIFY(m_demo->isValid());
+
+    m_model->setConnection(m_ids.acmeSandbox);
+    QCOMPARE(m_model->rowCount(), ExecutionListModel::kPageSize);
+    QVERIFY(m_model->canFetchMore({}));
+    m_model->fetchMore({});
+    QCOMPARE(m_model->rowCount(), 100);
+    m_model->fetchMore({});
+    QCOMPARE(m_model->rowCount(), 120);
+    QVERIFY(!m_model->canFetchMore({}));
+    for (int row = 1; row < m_model->rowCount(); ++row)
+        QVERIFY(m_model->executionAt(row).id < m_model->executionAt(row - 1).id);
+    QCOMPARE(text(119, ExecutionListModel::RecordsColumn), QStringLiteral("0"));
+}
+
+void TestExecutionListModel::refreshInsertsNewExecutionsAndKeepsSelection()
+{
+    m_model->setConnection(m_ids.acmeHubspot);
+    const QPersistentModelIndex running = m_model->index(0, ExecutionListModel::RecordsColumn);
+    QSignalSpy resets(m_model.get(), &QAbstractItemModel::modelAboutToBeReset);
+
+    const qint64 newer = m_demo->addExecution(m_ids.acmeHubspot, QStringLiteral("read"), QStringLiteral("deals"),
+                                              ExecutionStatus::Running, {}, 0);
+    QVERIFY(m_demo->store().updateExecutionCounts(m_ids.companiesRead, {250, 3, 3}));
+    m_model->refresh();
+
+    QCOMPARE(resets.count(), 0);
+    QCOMPARE(m_model->rowCount(), 5);
+    QCOMPARE(m_model->executionAt(0).id, newer);
+    QCOMPARE(running.row(), 1);
+    QCOMPARE(running.data(ExecutionListModel::ExecutionIdRole).toLongLong(), m_ids.companiesRead);
+    QCOMPARE(running.data().toString(), QStringLiteral("250"));
+
+    QVERIFY(m_demo->store().finishExecution(m_ids.companiesRead, ExecutionStatus::Succeeded, {300, 4, 4}, {}));
+    m_model->refresh();
+    QCOMPARE(text(1, ExecutionListModel::StatusColumn), QStringLiteral("succeeded"));
+    QCOMPARE(text(1, ExecutionListModel::RecordsColumn), QStringLiteral("300"));
+}
+
+void TestExecutionListModel::refreshUpdatesRunningExecutionsOnLaterPages()
+{
+    const qint64 old = m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("backfill"), QStringLiteral("deals"),
+                                            ExecutionStatus::Running, {}, 300);
+    for (int i = 0; i < 60; ++i)
+        m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("webhook"), QString(), ExecutionStatus::Succeeded,
+                             {1, 0, 0}, 60 - i, 20);
+    m_model->setConnection(m_ids.acmeSandbox);
+    m_model->fetchMore({});
+    const int row = m_model->rowOfExecution(old);
+    QCOMPARE(row, 60);
+
+    QVERIFY(m_demo->store().updateExecutionCounts(old, {5000, 50, 50}));
+    m_model->refresh();
+    QCOMPARE(text(row, ExecutionListModel::RecordsColumn), QStringLiteral("5000"));
+}
+
+void TestExecutionListModel::clearsWithoutConnection()
+{
+    m_model->setConnection(m_ids.acmeHubspot);
+    m_model->setConnection(0);
+    QCOMPARE(m_model->rowCount(), 0);
+    m_model->refresh();
+    QCOMPARE(m_model->rowCount(), 0);
+}
+
+void TestExecutionListModel::queryErrorIsReported()
+{
+    FailingOps failing;
+    ExecutionListModel model(&failing);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy failures(&model, &ExecutionListModel::loadFailed);
+    model.setConnection(7);
+    model.refresh();
+    QCOMPARE(failures.count(), 2);
+    QCOMPARE(failures.first().first().toString(), FailingOps::kMessage);
+    QCOMPARE(model.rowCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestExecutionListModel)
+#include "TestExecutionListModel.moc"

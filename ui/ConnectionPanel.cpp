@@ -1,0 +1,108 @@
+#include "ConnectionPanel.h"
+
+#include "ConnectionHeaderWidget.h"
+#include "EmptyStateWidget.h"
+#include "ExecutionPanel.h"
+
+#include <QVBoxLayout>
+
+namespace patchbay {
+
+namespace {
+
+const QString kSelectHint =
+    QStringLiteral("Select a connection on the left to see its token, last sync and executions.");
+
+} // namespace
+
+ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
+    : QWidget(parent), m_ops(ops), m_header(new ConnectionHeaderWidget(this)),
+      m_executionPanel(new ExecutionPanel(ops, this))
+{
+    auto *content = new QWidget(this);
+    auto *contentLayout = new QVBoxLayout(content);
+    contentLayout->setContentsMargins(0, 0, 0, 0);
+    contentLayout->addWidget(m_header);
+    contentLayout->addWidget(m_executionPanel, 1);
+
+    m_emptyState = new EmptyStateWidget(content, kSelectHint, this);
+    m_emptyState->setObjectName(QStringLiteral("connectionEmptyStateWidget"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_emptyState);
+
+    m_refreshTimer.setSingleShot(true);
+    m_refreshTimer.setInterval(kRefreshIntervalMs);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &ConnectionPanel::refreshNow);
+    connect(m_header, &ConnectionHeaderWidget::syncNowRequested, this, &ConnectionPanel::syncNow);
+    connect(m_header, &ConnectionHeaderWidget::refreshTokenRequested, this, &ConnectionPanel::refreshToken);
+    connect(m_executionPanel, &ExecutionPanel::errorOccurred, this, &ConnectionPanel::errorOccurred);
+}
+
+void ConnectionPanel::showConnection(const ConnectionSummary &summary)
+{
+    const bool other = summary.connection.id != m_connectionId;
+    m_connectionId = summary.connection.id;
+    m_header->setConnection(summary);
+    updateBusy();
+    if (other) {
+        m_refreshTimer.stop();
+        m_executionPanel->setConnection(m_connectionId);
+    }
+    m_emptyState->showContent();
+}
+
+void ConnectionPanel::clearConnection(const QString &hint)
+{
+    m_connectionId = 0;
+    m_refreshTimer.stop();
+    m_header->clear();
+    m_executionPanel->setConnection(0);
+    m_emptyState->setMessage(hint.isEmpty() ? kSelectHint : hint);
+    m_emptyState->showMessage();
+}
+
+void ConnectionPanel::updateConnection(const ConnectionSummary &summary)
+{
+    if (summary.connection.id != m_connectionId)
+        return;
+    m_header->setConnection(summary);
+    updateBusy();
+}
+
+void ConnectionPanel::updateBusy()
+{
+    m_header->setBusy(m_connectionId != 0 && m_ops->isBusy(m_connectionId));
+}
+
+void ConnectionPanel::scheduleRefresh()
+{
+    // Throttle, not debounce: a steady stream of progress still refreshes every interval.
+    if (m_connectionId != 0 && !m_refreshTimer.isActive())
+        m_refreshTimer.start();
+}
+
+void ConnectionPanel::refreshNow()
+{
+    m_refreshTimer.stop();
+    if (m_connectionId != 0)
+        m_executionPanel->refresh();
+}
+
+void ConnectionPanel::syncNow()
+{
+    if (m_connectionId == 0)
+        return;
+    m_ops->syncNow(m_connectionId);
+    updateBusy();
+}
+
+void ConnectionPanel::refreshToken()
+{
+    if (m_connectionId == 0)
+        return;
+    m_ops->refreshToken(m_connectionId);
+    updateBusy();
+}
+
+} // namespace patchbay

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "ops/OpsApi.h"
+
+#include <QTimer>
+#include <QWidget>
+
+namespace patchbay {
+
+class ConnectionHeaderWidget;
+class EmptyStateWidget;
+class ExecutionPanel;
+
+// The right side of the console: the selected connection's header and its executions, or a hint to
+// select one. Runs the connection's commands and keeps itself current while executions run.
+class ConnectionPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    static constexpr int kRefreshIntervalMs = 250;
+
+    explicit ConnectionPanel(OpsApi *ops, QWidget *parent = nullptr);
+
+    void showConnection(const ConnectionSummary &summary);
+    // Shows the hint instead of a connection.
+    void clearConnection(const QString &hint = {});
+    qint64 connectionId() const { return m_connectionId; }
+
+    // New values for the shown connection (token, last sync): updates the header, keeps the lists.
+    void updateConnection(const ConnectionSummary &summary);
+    void updateBusy();
+    // Refreshes the executions soon; calls within kRefreshIntervalMs share one refresh.
+    void scheduleRefresh();
+    void refreshNow();
+
+    void syncNow();
+    void refreshToken();
+
+Q_SIGNALS:
+    void errorOccurred(const QString &message);
+
+private:
+    OpsApi *m_ops;
+    qint64 m_connectionId = 0;
+    ConnectionHeaderWidget *m_header;
+    ExecutionPanel *m_executionPanel;
+    EmptyStateWidget *m_emptyState;
+    QTimer m_refreshTimer;
+};
+
+} // namespace patchbay

@@ -1,0 +1,68 @@
+#include "EmptyStateWidget.h"
+
+#include <QAbstractItemModel>
+#include <QLabel>
+
+namespace patchbay {
+
+EmptyStateWidget::EmptyStateWidget(QWidget *content, const QString &message, QWidget *parent)
+    : QStackedWidget(parent), m_content(content), m_label(new QLabel(message, this))
+{
+    m_label->setObjectName(QStringLiteral("emptyStateLabel"));
+    m_label->setAlignment(Qt::AlignCenter);
+    m_label->setWordWrap(true);
+    m_label->setMargin(24);
+    m_label->setForegroundRole(QPalette::PlaceholderText);
+    m_label->setAutoFillBackground(true);
+    m_label->setBackgroundRole(QPalette::Base);
+    addWidget(m_content);
+    addWidget(m_label);
+    showMessage();
+}
+
+void EmptyStateWidget::setMessage(const QString &message)
+{
+    m_label->setText(message);
+}
+
+QString EmptyStateWidget::message() const
+{
+    return m_label->text();
+}
+
+bool EmptyStateWidget::isShowingMessage() const
+{
+    return currentWidget() == m_label;
+}
+
+void EmptyStateWidget::showContent()
+{
+    setCurrentWidget(m_content);
+}
+
+void EmptyStateWidget::showMessage()
+{
+    setCurrentWidget(m_label);
+}
+
+void EmptyStateWidget::followModel(QAbstractItemModel *model)
+{
+    if (m_model)
+        disconnect(m_model, nullptr, this, nullptr);
+    m_model = model;
+    connect(model, &QAbstractItemModel::modelReset, this, &EmptyStateWidget::updateFromModel);
+    connect(model, &QAbstractItemModel::rowsInserted, this, &EmptyStateWidget::updateFromModel);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &EmptyStateWidget::updateFromModel);
+    connect(model, &QAbstractItemModel::layoutChanged, this, &EmptyStateWidget::updateFromModel);
+    updateFromModel();
+}
+
+void EmptyStateWidget::updateFromModel()
+{
+    if (m_model && m_model->rowCount() > 0)
+        showContent();
+    else
+        showMessage();
+}
+
+} // namespace patchbay

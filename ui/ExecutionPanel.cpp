@@ -1,0 +1,181 @@
+#include "ExecutionPanel.h"
+
+#include "EmptyStateWidget.h"
+#include "EventListModel.h"
+#include "ExchangeDetailView.h"
+#include "ExchangeListModel.h"
+#include "ExecutionListModel.h"
+
+#include <QHeaderView>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace patchbay {
+
+namespace {
+
+QTableView *createTable(const QString &objectName, QAbstractItemModel *model, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setObjectName(objectName);
+    view->setModel(model);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->setShowGrid(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
+    view->horizontalHeader()->setHighlightSections(false);
+    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    // Sizing to contents measures only the first rows, so long lazily loaded lists stay fast.
+    view->horizontalHeader()->setResizeContentsPrecision(100);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    return view;
+}
+
+} // namespace
+
+ExecutionPanel::ExecutionPanel(OpsApi *ops, QWidget *parent)
+    : QWidget(parent), m_executionModel(new ExecutionListModel(ops, this)), m_eventModel(new EventListModel(ops, this)),
+      m_exchangeModel(new ExchangeListModel(ops, this)),
+      m_executionTableView(createTable(QStringLiteral("executionTableView"), m_executionModel, this)),
+      m_eventTableView(createTable(QStringLiteral("eventTableView"), m_eventModel, this)),
+      m_exchangeTableView(createTable(QStringLiteral("exchangeTableView"), m_exchangeModel, this)),
+      m_exchangeDetailView(new ExchangeDetailView(this))
+{
+    m_executionTableView->horizontalHeader()->setSectionResizeMode(ExecutionListModel::ObjectColumn,
+                                                                   QHeaderView::Stretch);
+    m_eventTableView->horizontalHeader()->setSectionResizeMode(EventListModel::MessageColumn, QHeaderView::Stretch);
+    m_exchangeTableView->horizontalHeader()->setSectionResizeMode(ExchangeListModel::UrlColumn, QHeaderView::Stretch);
+    m_exchangeTableView->setTextElideMode(Qt::ElideMiddle);
+
+    m_executionEmptyState = new EmptyStateWidget(
+        m_executionTableView, QStringLiteral("No executions yet \u2014 press Sync now to read this connection."), this);
+    m_executionEmptyState->setObjectName(QStringLiteral("executionEmptyStateWidget"));
+    m_executionEmptyState->followModel(m_executionModel);
+
+    auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("executionSplitter"));
+    splitter->setChildrenCollapsible(false);
+    splitter->addWidget(m_executionEmptyState);
+    splitter->addWidget(createDetailTabs());
+    splitter->setSizes({250, 450});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    connect(m_executionTableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ExecutionPanel::showExecution);
+    connect(m_exchangeTableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &ExecutionPanel::showExchange);
+    // A reset drops the current index without a currentRowChanged; follow it explicitly.
+    connect(m_executionModel, &QAbstractItemModel::modelReset, this, [this] { showExecution({}); });
+    connect(m_exchangeModel, &QAbstractItemModel::modelReset, m_exchangeDetailView, &ExchangeDetailView::clearExchange);
+    for (QAbstractItemModel *model :
+         {static_cast<QAbstractItemModel *>(m_eventModel), static_cast<QAbstractItemModel *>(m_exchangeModel)}) {
+        connect(model, &QAbstractItemModel::modelReset, this, &ExecutionPanel::updateTabTitles);
+        connect(model, &QAbstractItemModel::rowsInserted, this, &ExecutionPanel::updateTabTitles);
+    }
+    connect(m_eventModel, &QAbstractItemModel::rowsInserted, m_eventTableView, &QTableView::scrollToBottom);
+
+    connect(m_executionModel, &ExecutionListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
+    connect(m_eventModel, &EventListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
+    connect(m_exchangeModel, &ExchangeListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
+}
+
+QWidget *ExecutionPanel::createDetailTabs()
+{
+    auto *eventEmptyState =
+        new EmptyStateWidget(m_eventTableView, QStringLiteral("This execution logged no events."), this);
+    eventEmptyState->followModel(m_eventModel);
+
+    auto *exchangeEmptyState = new EmptyStateWidget(
+        m_exchangeTableView,
+        QStringLiteral("This execution made no HTTP requests (token refreshes and webhooks may not)."), this);
+    exchangeEmptyState->followModel(m_exchangeModel);
+
+    // Stacked, so both the URLs and long JSON lines get the full width.
+    auto *exchangeSplitter = new QSplitter(Qt::Vertical, this);
+    exchangeSplitter->setObjectName(QStringLiteral("exchangeSplitter"));
+    exchangeSplitter->setChildrenCollapsible(false);
+    exchangeSplitter->addWidget(exchangeEmptyState);
+    exchangeSplitter->addWidget(m_exchangeDetailView);
+    exchangeSplitter->setSizes({140, 260});
+
+    m_detailTabWidget = new QTabWidget(this);
+    m_detailTabWidget->setObjectName(QStringLiteral("executionDetailTabWidget"));
+    m_detailTabWidget->setDocumentMode(true);
+    m_detailTabWidget->addTab(eventEmptyState, QStringLiteral("Events"));
+    m_detailTabWidget->addTab(exchangeSplitter, QStringLiteral("Exchanges"));
+
+    m_detailEmptyState = new EmptyStateWidget(
+        m_detailTabWidget, QStringLiteral("Select an execution to see its events and HTTP exchanges."), this);
+    m_detailEmptyState->setObjectName(QStringLiteral("executionDetailEmptyStateWidget"));
+    return m_detailEmptyState;
+}
+
+void ExecutionPanel::setConnection(qint64 connectionId)
+{
+    m_executionModel->setConnection(connectionId);
+    selectNewestIfNone();
+}
+
+void ExecutionPanel::selectNewestIfNone()
+{
+    // The newest execution is what a support person opens first (and a sync just started is live).
+    if (!m_executionTableView->currentIndex().isValid() && m_executionModel->rowCount() > 0)
+        m_executionTableView->setCurrentIndex(m_executionModel->index(0, 0));
+}
+
+void ExecutionPanel::refresh()
+{
+    m_executionModel->refresh();
+    selectNewestIfNone();
+    if (m_eventModel->executionId() != 0) {
+        m_eventModel->refresh();
+        m_exchangeModel->refresh();
+    }
+}
+
+qint64 ExecutionPanel::selectedExecutionId() const
+{
+    const QModelIndex current = m_executionTableView->selectionModel()->currentIndex();
+    return current.isValid() ? current.data(ExecutionListModel::ExecutionIdRole).toLongLong() : 0;
+}
+
+void ExecutionPanel::showExecution(const QModelIndex &current)
+{
+    const qint64 executionId = current.isValid() ? current.data(ExecutionListModel::ExecutionIdRole).toLongLong() : 0;
+    if (executionId == m_eventModel->executionId())
+        return;
+    m_eventModel->setExecution(executionId);
+    m_exchangeModel->setExecution(executionId);
+    if (executionId == 0)
+        m_detailEmptyState->showMessage();
+    else
+        m_detailEmptyState->showContent();
+}
+
+void ExecutionPanel::showExchange(const QModelIndex &current)
+{
+    if (!current.isValid()) {
+        m_exchangeDetailView->clearExchange();
+        return;
+    }
+    m_exchangeDetailView->setExchange(m_exchangeModel->exchangeAt(current.row()));
+}
+
+void ExecutionPanel::updateTabTitles()
+{
+    const auto title = [](const QString &name, int count) {
+        return count > 0 ? QStringLiteral("%1 (%2)").arg(name).arg(count) : name;
+    };
+    m_detailTabWidget->setTabText(0, title(QStringLiteral("Events"), m_eventModel->rowCount()));
+    m_detailTabWidget->setTabText(1, title(QStringLiteral("Exchanges"), m_exchangeModel->rowCount()));
+}
+
+} // namespace patchbay

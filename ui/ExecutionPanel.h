@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QWidget>
+
+class QModelIndex;
+class QTabWidget;
+class QTableView;
+
+namespace patchbay {
+
+class EmptyStateWidget;
+class EventListModel;
+class ExchangeDetailView;
+class ExchangeListModel;
+class ExecutionListModel;
+class OpsApi;
+
+// The executions of one connection and, for the selected one, its events and exchanges.
+class ExecutionPanel : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ExecutionPanel(OpsApi *ops, QWidget *parent = nullptr);
+
+    void setConnection(qint64 connectionId);
+    // Picks up new executions, changed counts and, for the selected execution, new events and exchanges.
+    void refresh();
+    qint64 selectedExecutionId() const;
+
+Q_SIGNALS:
+    void errorOccurred(const QString &message);
+
+private:
+    void selectNewestIfNone();
+    void showExecution(const QModelIndex &current);
+    void showExchange(const QModelIndex &current);
+    void updateTabTitles();
+    QWidget *createDetailTabs();
+
+    ExecutionListModel *m_executionModel;
+    EventListModel *m_eventModel;
+    ExchangeListModel *m_exchangeModel;
+    QTableView *m_executionTableView;
+    QTableView *m_eventTableView;
+    QTableView *m_exchangeTableView;
+    ExchangeDetailView *m_exchangeDetailView;
+    QTabWidget *m_detailTabWidget = nullptr;
+    EmptyStateWidget *m_executionEmptyState = nullptr;
+    EmptyStateWidget *m_detailEmptyState = nullptr;
+};
+
+} // namespace patchbay

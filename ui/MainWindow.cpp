@@ -1,0 +1,219 @@
+#include "MainWindow.h"
+
+#include "ConnectionPanel.h"
+#include "ConnectionTreeModel.h"
+#include "EmptyStateWidget.h"
+#include "MessageBar.h"
+#include "ops/OpsApi.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace patchbay {
+
+namespace {
+
+constexpr int kNoticeTimeoutMs = 10'000;
+constexpr int kClockIntervalMs = 30'000;
+
+const QString kNoTenants =
+    QStringLiteral("No connected users yet \u2014 when a customer connects an account (OAuth link or API key), "
+                   "they and their connections appear here.");
+
+} // namespace
+
+MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
+    : QMainWindow(parent), m_ops(ops), m_treeModel(new ConnectionTreeModel(ops, this)),
+      m_proxyModel(new QSortFilterProxyModel(this)), m_searchLineEdit(new QLineEdit(this)),
+      m_treeView(new QTreeView(this)), m_connectionPanel(new ConnectionPanel(ops, this)),
+      m_messageBar(new MessageBar(this)), m_statusLabel(new QLabel(this))
+{
+    setWindowTitle(QStringLiteral("Patchbay Console"));
+    resize(1280, 800);
+
+    m_proxyModel->setSourceModel(m_treeModel);
+    m_proxyModel->setRecursiveFilteringEnabled(true);
+    m_proxyModel->setAutoAcceptChildRows(true); // finding a connected user shows all their connections
+    m_proxyModel->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxyModel->setFilterKeyColumn(-1); // name, provider, token state and status all match
+
+    m_searchLineEdit->setObjectName(QStringLiteral("tenantSearchLineEdit"));
+    m_searchLineEdit->setPlaceholderText(QStringLiteral("Search connected users, connections, token states\u2026"));
+    m_searchLineEdit->setClearButtonEnabled(true);
+
+    m_treeView->setObjectName(QStringLiteral("connectionTreeView"));
+    m_treeView->setModel(m_proxyModel);
+    m_treeView->setUniformRowHeights(true);
+    m_treeView->setAlternatingRowColors(true);
+    m_treeView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_treeView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_treeView->setIconSize(QSize(10, 10)); // the token colour swatch, not a picture
+    m_treeView->header()->setStretchLastSection(true);
+    m_treeView->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+
+    m_treeEmptyState = new EmptyStateWidget(m_treeView, kNoTenants, this);
+    m_treeEmptyState->setObjectName(QStringLiteral("connectionTreeEmptyStateWidget"));
+    m_treeEmptyState->followModel(m_proxyModel);
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_searchLineEdit);
+    leftLayout->addWidget(m_treeEmptyState, 1);
+
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
+    splitter->setChildrenCollapsible(false);
+    splitter->addWidget(left);
+    splitter->addWidget(m_connectionPanel);
+    splitter->setStretchFactor(0, 0);
+    splitter->setStretchFactor(1, 1);
+    splitter->setSizes({590, 690});
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 0);
+    m_messageBar->setObjectName(QStringLiteral("errorMessageBar"));
+    layout->addWidget(m_messageBar);
+    layout->addWidget(splitter, 1);
+    setCentralWidget(central);
+
+    m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
+    statusBar()->addWidget(m_statusLabel, 1);
+
+    connect(m_searchLineEdit, &QLineEdit::textChanged, this, &MainWindow::applySearch);
+    connect(m_treeView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showCurrent);
+    connect(m_treeModel, &ConnectionTreeModel::loadFailed, this, &MainWindow::showError);
+    connect(m_treeModel, &QAbstractItemModel::modelReset, this, &MainWindow::restoreTreeAfterReset);
+    connect(m_connectionPanel, &ConnectionPanel::errorOccurred, this, &MainWindow::showError);
+
+    connect(m_ops, &OpsApi::executionStarted, this, &MainWindow::onExecutionStarted);
+    connect(m_ops, &OpsApi::executionProgressed, this, &MainWindow::onExecutionProgressed);
+    connect(m_ops, &OpsApi::executionFinished, this, &MainWindow::onExecutionFinished);
+    connect(m_ops, &OpsApi::connectionChanged, this, &MainWindow::refreshConnection);
+
+    m_clockTimer.setInterval(kClockIntervalMs);
+    connect(&m_clockTimer, &QTimer::timeout, this, [this] {
+        m_treeModel->refreshRelativeTimes();
+        if (const auto summary = m_treeModel->connectionSummary(m_connectionPanel->connectionId()))
+            m_connectionPanel->updateConnection(*summary);
+    });
+    m_clockTimer.start();
+
+    reload();
+}
+
+void MainWindow::showStatusMessage(const QString &message)
+{
+    m_statusLabel->setText(message);
+}
+
+void MainWindow::reload()
+{
+    m_treeModel->reload();
+}
+
+void MainWindow::restoreTreeAfterReset()
+{
+    m_treeView->expandAll();
+    // A reset drops the tree's current row silently; select the shown connection again (or let the
+    // panel go back to its hint if the connection is gone).
+    if (m_connectionPanel->connectionId() != 0)
+        selectConnection(m_connectionPanel->connectionId());
+}
+
+void MainWindow::showError(const QString &message)
+{
+    m_messageBar->showError(message);
+}
+
+void MainWindow::showCurrent(const QModelIndex &proxyIndex)
+{
+    const QModelIndex index = m_proxyModel->mapToSource(proxyIndex);
+    const qint64 connectionId = index.data(ConnectionTreeModel::ConnectionIdRole).toLongLong();
+    if (connectionId == 0) {
+        const QString tenant = index.siblingAtColumn(ConnectionTreeModel::NameColumn).data().toString();
+        m_connectionPanel->clearConnection(
+            tenant.isEmpty() ? QString()
+                             : QStringLiteral("Select one of %1's connections to see its token, last sync and "
+                                              "executions.")
+                                   .arg(tenant));
+        return;
+    }
+    if (const auto summary = m_treeModel->connectionSummary(connectionId))
+        m_connectionPanel->showConnection(*summary);
+}
+
+void MainWindow::selectConnection(qint64 connectionId)
+{
+    const QModelIndex index = m_proxyModel->mapFromSource(m_treeModel->indexOfConnection(connectionId));
+    if (index.isValid())
+        m_treeView->setCurrentIndex(index);
+    else
+        m_connectionPanel->clearConnection();
+}
+
+void MainWindow::applySearch(const QString &text)
+{
+    m_proxyModel->setFilterFixedString(text.trimmed());
+    m_treeView->expandAll();
+    m_treeEmptyState->setMessage(
+        text.trimmed().isEmpty() || m_treeModel->tenantCount() == 0
+            ? kNoTenants
+            : QStringLiteral("No connected user or connection matches \u201c%1\u201d.").arg(text.trimmed()));
+}
+
+void MainWindow::refreshConnection(qint64 connectionId)
+{
+    m_treeModel->reloadConnection(connectionId);
+    if (connectionId != m_connectionPanel->connectionId())
+        return;
+    if (const auto summary = m_treeModel->connectionSummary(connectionId))
+        m_connectionPanel->updateConnection(*summary);
+    m_connectionPanel->updateBusy();
+}
+
+QString MainWindow::connectionName(qint64 connectionId) const
+{
+    const auto summary = m_treeModel->connectionSummary(connectionId);
+    if (!summary)
+        return QStringLiteral("connection %1").arg(connectionId);
+    return QStringLiteral("%1 (%2)").arg(summary->connection.displayName, summary->tenantDisplayName);
+}
+
+void MainWindow::onExecutionStarted(qint64 connectionId)
+{
+    statusBar()->showMessage(QStringLiteral("Execution started for %1").arg(connectionName(connectionId)),
+                             kNoticeTimeoutMs);
+    if (connectionId != m_connectionPanel->connectionId())
+        return;
+    m_connectionPanel->updateBusy();
+    m_connectionPanel->scheduleRefresh();
+}
+
+void MainWindow::onExecutionProgressed(qint64 connectionId, qint64)
+{
+    if (connectionId == m_connectionPanel->connectionId())
+        m_connectionPanel->scheduleRefresh();
+}
+
+void MainWindow::onExecutionFinished(qint64 connectionId, qint64, bool succeeded, const QString &message)
+{
+    const QString name = connectionName(connectionId);
+    QString notice = succeeded ? QStringLiteral("Execution for %1 succeeded").arg(name)
+                               : QStringLiteral("Execution for %1 failed").arg(name);
+    if (!message.isEmpty())
+        notice += QStringLiteral(": ") + message;
+    statusBar()->showMessage(notice, kNoticeTimeoutMs);
+    refreshConnection(connectionId);
+    if (connectionId == m_connectionPanel->connectionId())
+        m_connectionPanel->refreshNow();
+}
+
+} // namespace patchbay

@@ -1,0 +1,48 @@
+#include "MessageBar.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QStyle>
+#include <QToolButton>
+
+namespace patchbay {
+
+MessageBar::MessageBar(QWidget *parent)
+    : QFrame(parent), m_label(new QLabel(this)), m_closeButton(new QToolButton(this))
+{
+    setFrameShape(QFrame::StyledPanel);
+    setAutoFillBackground(true);
+    QPalette colours = palette();
+    colours.setColor(QPalette::Window, QColor(0xfd, 0xec, 0xea));
+    colours.setColor(QPalette::WindowText, QColor(0x7f, 0x00, 0x00));
+    setPalette(colours);
+
+    m_label->setObjectName(QStringLiteral("messageLabel"));
+    m_label->setWordWrap(true);
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_closeButton->setObjectName(QStringLiteral("closeMessageToolButton"));
+    m_closeButton->setAutoRaise(true);
+    m_closeButton->setIcon(style()->standardIcon(QStyle::SP_TitleBarCloseButton));
+    m_closeButton->setToolTip(QStringLiteral("Dismiss"));
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(10, 6, 6, 6);
+    layout->addWidget(m_label, 1);
+    layout->addWidget(m_closeButton, 0, Qt::AlignTop);
+
+    connect(m_closeButton, &QToolButton::clicked, this, &MessageBar::hide);
+    hide();
+}
+
+void MessageBar::showError(const QString &message)
+{
+    m_label->setText(message);
+    show();
+}
+
+QString MessageBar::text() const
+{
+    return m_label->text();
+}
+
+} // namespace patchbay
