@@ -15,64 +15,9 @@ namespace {
 constexpr std::size_t kIndexThreshold = 12;
 }
 
-Value::Value(const Value &other) noexcept : m_number(other.m_number), m_type(other.m_type)
+void Value::destroy(HeapItem *item) noexcept
 {
-    if (other.isHeap())
-        m_heap = other.m_heap;
-    retain();
-}
-
-Value::Value(Value &&other) noexcept : m_number(other.m_number), m_type(other.m_type)
-{
-    if (other.isHeap())
-        m_heap = other.m_heap;
-    other.m_type = Type::Undefined;
-}
-
-Value &Value::operator=(const Value &other) noexcept
-{
-    if (this != &other) {
-        other.retain();
-        release();
-        m_type = other.m_type;
-        if (other.isHeap())
-            m_heap = other.m_heap;
-        else
-            m_number = other.m_number;
-    }
-    return *this;
-}
-
-Value &Value::operator=(Value &&other) noexcept
-{
-    if (this != &other) {
-        release();
-        m_type = other.m_type;
-        if (other.isHeap())
-            m_heap = other.m_heap;
-        else
-            m_number = other.m_number;
-        other.m_type = Type::Undefined;
-    }
-    return *this;
-}
-
-Value::~Value()
-{
-    release();
-}
-
-void Value::retain() const noexcept
-{
-    if (isHeap())
-        m_heap->m_refs.fetch_add(1, std::memory_order_relaxed);
-}
-
-void Value::release() noexcept
-{
-    if (isHeap() && m_heap->m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
-        delete m_heap;
-    m_type = Type::Undefined;
+    delete item;
 }
 
 Value Value::null()
@@ -277,7 +222,7 @@ Value Value::fromQJsonValue(const QJsonValue &json)
 const Value *Object::find(std::string_view key) const
 {
     if (m_index) {
-        auto it = m_index->find(std::string(key));
+        auto it = m_index->find(key);
         return it == m_index->end() ? nullptr : &m_entries[it->second].second;
     }
     for (const auto &entry : m_entries) {
@@ -290,7 +235,7 @@ const Value *Object::find(std::string_view key) const
 void Object::set(std::string_view key, Value value)
 {
     if (m_index) {
-        auto it = m_index->find(std::string(key));
+        auto it = m_index->find(key);
         if (it != m_index->end()) {
             m_entries[it->second].second = std::move(value);
             return;
@@ -324,7 +269,7 @@ void Object::remove(std::string_view key)
 
 void Object::rebuildIndex()
 {
-    m_index = std::make_unique<std::unordered_map<std::string, std::uint32_t>>();
+    m_index = std::make_unique<std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>>>();
     m_index->reserve(m_entries.size() * 2);
     for (std::uint32_t i = 0; i < m_entries.size(); ++i)
         m_index->emplace(m_entries[i].first, i);

@@ -39,11 +39,45 @@ public:
     enum class Type : std::uint8_t { Undefined, Null, Boolean, Number, String, Array, Object, Function };
 
     Value() noexcept : m_number(0) {}
-    Value(const Value &other) noexcept;
-    Value(Value &&other) noexcept;
-    Value &operator=(const Value &other) noexcept;
-    Value &operator=(Value &&other) noexcept;
-    ~Value();
+    Value(const Value &other) noexcept : m_number(other.m_number), m_type(other.m_type)
+    {
+        if (other.isHeap())
+            m_heap = other.m_heap;
+        retain();
+    }
+    Value(Value &&other) noexcept : m_number(other.m_number), m_type(other.m_type)
+    {
+        if (other.isHeap())
+            m_heap = other.m_heap;
+        other.m_type = Type::Undefined;
+    }
+    Value &operator=(const Value &other) noexcept
+    {
+        if (this != &other) {
+            other.retain();
+            release();
+            m_type = other.m_type;
+            if (other.isHeap())
+                m_heap = other.m_heap;
+            else
+                m_number = other.m_number;
+        }
+        return *this;
+    }
+    Value &operator=(Value &&other) noexcept
+    {
+        if (this != &other) {
+            release();
+            m_type = other.m_type;
+            if (other.isHeap())
+                m_heap = other.m_heap;
+            else
+                m_number = other.m_number;
+            other.m_type = Type::Undefined;
+        }
+        return *this;
+    }
+    ~Value() { release(); }
 
     static Value null();
     static Value boolean(bool b);
@@ -90,8 +124,18 @@ public:
     bool deepEquals(const Value &other) const;
 
 private:
-    void retain() const noexcept;
-    void release() noexcept;
+    void retain() const noexcept
+    {
+        if (isHeap())
+            m_heap->m_refs.fetch_add(1, std::memory_order_relaxed);
+    }
+    void release() noexcept
+    {
+        if (isHeap() && m_heap->m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+            destroy(m_heap);
+        m_type = Type::Undefined;
+    }
+    static void destroy(HeapItem *item) noexcept;
     bool isHeap() const { return m_type >= Type::String; }
 
     union {
@@ -145,7 +189,12 @@ private:
     void rebuildIndex();
 
     std::vector<std::pair<std::string, Value>> m_entries;
-    std::unique_ptr<std::unordered_map<std::string, std::uint32_t>> m_index;
+    struct KeyHash
+    {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
+    std::unique_ptr<std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>>> m_index;
 };
 
 } // namespace patchbay::jsonata
