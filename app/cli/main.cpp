@@ -1,4 +1,5 @@
 // patchbay: the command line — validate provider definitions, evaluate JSONata, and more to come.
+#include "JsonataCommand.h"
 #include "catalog/DefinitionLoader.h"
 
 #include <QCoreApplication>
@@ -27,6 +28,8 @@ void printUsage(QTextStream &stream)
               "\n"
               "Commands:\n"
               "  validate FILE...     check provider definitions; prints file:line:col: message per problem\n"
+              "  jsonata [--data FILE|-] [--bindings JSON] EXPRESSION\n"
+              "                       evaluate a JSONata expression and print the result as JSON\n"
               "  --version            print the version\n"
               "  --help               this text\n";
     stream.flush();
@@ -81,6 +84,8 @@ int main(int argc, char *argv[])
     }
     if (command == QLatin1String("validate"))
         return validate(args);
+    if (command == QLatin1String("jsonata"))
+        return runJsonataCommand(args);
     err() << "patchbay: unknown command '" << command << "'\n\n";
     printUsage(err());
     return 2;

@@ -1,5 +1,7 @@
 #include "DefinitionLoader.h"
 
+#include "YamlReader.h"
+
 #include <QFile>
 #include <QSet>
 #include <QRegularExpression>
@@ -9,140 +11,9 @@
 
 namespace patchbay {
 
-QString DefinitionError::toString() const
-{
-    return QStringLiteral("%1:%2:%3: %4").arg(file).arg(line).arg(column).arg(message);
-}
-
 namespace {
 
-// Walks the YAML tree, collecting errors with positions instead of stopping at the first one.
-class Reader
-{
-public:
-    explicit Reader(QString file) : m_file(std::move(file)) {}
-
-    QList<DefinitionError> errors;
-
-    void error(const YAML::Mark &mark, const QString &message)
-    {
-        errors.append(DefinitionError{m_file, mark.line + 1, mark.column + 1, message});
-    }
-
-    static QString str(const std::string &s) { return QString::fromStdString(s); }
-
-    bool expectMap(const YAML::Node &node, const QString &what)
-    {
-        if (node.IsMap())
-            return true;
-        error(node.Mark(), QStringLiteral("%1 must be a mapping (key: value lines)").arg(what));
-        return false;
-    }
-
-    // Reports keys that are not in the allowed set; a misspelt key would otherwise be ignored silently.
-    void checkKeys(const YAML::Node &map, const QString &what, const QStringList &allowed)
-    {
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            const QString key = str(it->first.Scalar());
-            if (!allowed.contains(key)) {
-                error(it->first.Mark(), QStringLiteral("unknown field '%1' in %2; expected one of: %3")
-                                            .arg(key, what, allowed.join(QStringLiteral(", "))));
-            }
-        }
-    }
-
-    QString string(const YAML::Node &map, const char *key, const QString &what, bool required,
-                   const QString &fallback = {})
-    {
-        const YAML::Node node = map[key];
-        if (!node) {
-            if (required)
-                error(map.Mark(), QStringLiteral("%1 needs the field '%2'").arg(what, QLatin1String(key)));
-            return fallback;
-        }
-        if (!node.IsScalar()) {
-            error(node.Mark(), QStringLiteral("'%1' in %2 must be a single value").arg(QLatin1String(key), what));
-            return fallback;
-        }
-        return str(node.Scalar());
-    }
-
-    int integer(const YAML::Node &map, const char *key, const QString &what, int fallback, int min, int max)
-    {
-        const YAML::Node node = map[key];
-        if (!node)
-            return fallback;
-        bool ok = false;
-        const int value = node.IsScalar() ? str(node.Scalar()).toInt(&ok) : 0;
-        if (!ok || value < min || value > max) {
-            error(node.Mark(), QStringLiteral("'%1' in %2 must be a whole number from %3 to %4")
-                                   .arg(QLatin1String(key), what)
-                                   .arg(min)
-                                   .arg(max));
-            return fallback;
-        }
-        return value;
-    }
-
-    bool boolean(const YAML::Node &map, const char *key, const QString &what, bool fallback)
-    {
-        const YAML::Node node = map[key];
-        if (!node)
-            return fallback;
-        const QString value = node.IsScalar() ? str(node.Scalar()) : QString();
-        if (value == QLatin1String("true"))
-            return true;
-        if (value == QLatin1String("false"))
-            return false;
-        error(node.Mark(), QStringLiteral("'%1' in %2 must be true or false").arg(QLatin1String(key), what));
-        return fallback;
-    }
-
-    QStringList stringList(const YAML::Node &map, const char *key, const QString &what)
-    {
-        const YAML::Node node = map[key];
-        QStringList list;
-        if (!node)
-            return list;
-        if (!node.IsSequence()) {
-            error(node.Mark(), QStringLiteral("'%1' in %2 must be a list").arg(QLatin1String(key), what));
-            return list;
-        }
-        for (const YAML::Node &item : node) {
-            if (item.IsScalar())
-                list.append(str(item.Scalar()));
-            else
-                error(item.Mark(), QStringLiteral("items of '%1' must be single values").arg(QLatin1String(key)));
-        }
-        return list;
-    }
-
-    QString oneOf(const YAML::Node &map, const char *key, const QString &what, const QStringList &choices,
-                  bool required, const QString &fallback = {})
-    {
-        const QString value = string(map, key, what, required, fallback);
-        if (map[key] && !choices.contains(value)) {
-            error(map[key].Mark(), QStringLiteral("'%1' must be one of: %2 (found '%3')")
-                                       .arg(QLatin1String(key), choices.join(QStringLiteral(", ")), value));
-        }
-        return value;
-    }
-
-    void url(const YAML::Node &map, const char *key, const QString &value)
-    {
-        if (value.isEmpty())
-            return;
-        const QUrl parsed(value, QUrl::StrictMode);
-        if (!parsed.isValid() || !(parsed.scheme() == QLatin1String("https") || parsed.scheme() == QLatin1String("http"))
-            || parsed.host().isEmpty()) {
-            error(map[key].Mark(), QStringLiteral("'%1' must be an absolute http(s) URL (found '%2')")
-                                       .arg(QLatin1String(key), value));
-        }
-    }
-
-private:
-    QString m_file;
-};
+using Reader = YamlReader;
 
 AuthSpec readAuth(Reader &r, const YAML::Node &node)
 {
@@ -279,7 +150,7 @@ ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
     if (const YAML::Node params = list["params"]; params && r.expectMap(params, QStringLiteral("params"))) {
         for (auto it = params.begin(); it != params.end(); ++it) {
             if (it->second.IsScalar())
-                object.list.params.insert(Reader::str(it->first.Scalar()), Reader::str(it->second.Scalar()));
+                object.list.params.insert(YamlReader::str(it->first.Scalar()), YamlReader::str(it->second.Scalar()));
             else
                 r.error(it->second.Mark(), QStringLiteral("a query parameter must be a single value"));
         }
@@ -345,7 +216,7 @@ DefinitionLoadResult DefinitionLoader::loadText(const QByteArray &yaml, const QS
         r.error(root.Mark(), QStringLiteral("the provider definition needs an 'objects' section"));
     } else if (r.expectMap(objects, QStringLiteral("objects"))) {
         for (auto it = objects.begin(); it != objects.end(); ++it) {
-            const QString name = Reader::str(it->first.Scalar());
+            const QString name = YamlReader::str(it->first.Scalar());
             def.objects.insert(name, readObject(r, name, it->second));
         }
         if (objects.size() == 0)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DefinitionError.h"
 #include "ProviderDefinition.h"
 
 #include <QList>
@@ -8,16 +9,6 @@
 #include <optional>
 
 namespace patchbay {
-
-struct DefinitionError
-{
-    QString file;
-    int line = 0;   // 1-based
-    int column = 0; // 1-based
-    QString message;
-
-    QString toString() const;
-};
 
 struct DefinitionLoadResult
 {

@@ -2,6 +2,7 @@
 
 #include "Error.h"
 #include "ErrorText.h"
+#include "FunctionLibrary.h"
 
 namespace patchbay::jsonata {
 
@@ -130,6 +131,48 @@ Node *AstProcessor::process(Node *raw)
     if (raw->keepArray)
         result->keepArray = true;
     return result;
+}
+
+void AstProcessor::finalize(Node *node)
+{
+    if (!node)
+        return;
+    if (node->type == NodeType::Variable && !node->text.empty())
+        node->builtin = FunctionLibrary::lookup(node->text);
+    if (node->type == NodeType::Path) {
+        bool simple = !node->keepSingletonArray && !node->group && !node->tuple && !node->keepArray;
+        for (const Node *step : node->items) {
+            simple = simple && step->type == NodeType::Name && step->stages.empty() && step->predicates.empty() &&
+                     step->focus.empty() && step->indexVar.empty() && !step->tuple && !step->ancestor &&
+                     !step->keepArray && !step->group;
+        }
+        node->simplePath = simple;
+    }
+    finalize(node->lhs);
+    finalize(node->rhs);
+    for (Node *item : node->items)
+        finalize(item);
+    for (auto &[key, value] : node->pairs) {
+        finalize(key);
+        finalize(value);
+    }
+    for (const Stage &stage : node->predicates)
+        finalize(stage.expr);
+    for (const Stage &stage : node->stages)
+        finalize(stage.expr);
+    if (node->group) {
+        for (auto &[key, value] : node->group->pairs) {
+            finalize(key);
+            finalize(value);
+        }
+    }
+    for (const SortTerm &term : node->sortTerms)
+        finalize(term.expr);
+    finalize(node->condition);
+    finalize(node->thenBranch);
+    finalize(node->elseBranch);
+    finalize(node->procedure);
+    finalize(node->body);
 }
 
 Node *AstProcessor::processPathOperator(Node *raw)

@@ -15,6 +15,8 @@ class AstProcessor
 public:
     explicit AstProcessor(Program &program) : m_program(program) {}
     Node *process(Node *raw);
+    // Precomputes evaluation shortcuts once the whole tree is processed.
+    void finalize(Node *node);
 
 private:
     Node *processPathOperator(Node *raw);

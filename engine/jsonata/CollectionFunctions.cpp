@@ -148,7 +148,7 @@ Value fnKeys(CallContext &, std::vector<Value> &args)
                 }
             }
             if (!seen)
-                keys.push(Value::string(entry.first));
+                keys.push(entry.first.toValue());
         }
     };
     if (arg.isArray()) {
@@ -179,7 +179,7 @@ Value fnSpread(CallContext &, std::vector<Value> &args)
         for (const Value &item : arg.asArray().m_items) {
             if (item.isObject()) {
                 for (const auto &[key, value] : item.asObject().entries()) {
-                    Value single = Value::emptyObject();
+                    Value single = Value::emptyObject(1);
                     single.mutableObject().set(key, value);
                     out.mutableArray().push(single);
                 }
@@ -192,7 +192,7 @@ Value fnSpread(CallContext &, std::vector<Value> &args)
     if (arg.isObject()) {
         Value out = Sequence::create();
         for (const auto &[key, value] : arg.asObject().entries()) {
-            Value single = Value::emptyObject();
+            Value single = Value::emptyObject(1);
             single.mutableObject().set(key, value);
             out.mutableArray().push(single);
         }
@@ -219,7 +219,7 @@ Value fnSift(CallContext &ctx, std::vector<Value> &args)
         return {};
     Value out = Value::emptyObject();
     for (const auto &[key, value] : args[0].asObject().entries()) {
-        Value keep = ctx.evaluator.applyHof(args[1], {value, Value::string(key), args[0]});
+        Value keep = ctx.evaluator.applyHof(args[1], {value, key.toValue(), args[0]});
         if (Sequence::toBoolean(keep))
             out.mutableObject().set(key, value);
     }
@@ -234,7 +234,7 @@ Value fnEach(CallContext &ctx, std::vector<Value> &args)
         return {};
     Value out = Sequence::create();
     for (const auto &[key, value] : args[0].asObject().entries()) {
-        Value r = ctx.evaluator.applyHof(args[1], {value, Value::string(key), args[0]});
+        Value r = ctx.evaluator.applyHof(args[1], {value, key.toValue(), args[0]});
         if (r.isDefined())
             out.mutableArray().push(r);
     }
@@ -289,6 +289,7 @@ Value fnMap(CallContext &ctx, std::vector<Value> &args)
     Value out = Sequence::create();
     out.mutableArray().m_items.reserve(arr.size());
     for (std::size_t i = 0; i < arr.size(); ++i) {
+        Sequence::prefetchAhead(arr.m_items, i);
         Value r = ctx.evaluator.applyHof(args[1], {arr[i], Value::number(double(i)), args[0]});
         if (r.isDefined())
             out.mutableArray().push(std::move(r));

@@ -1,4 +1,5 @@
 #include "DateTimeFormatter.h"
+#include "DateTimeParser.h"
 #include "Error.h"
 #include "ErrorText.h"
 #include "Evaluator.h"
@@ -34,7 +35,7 @@ Value fnToMillis(CallContext &, std::vector<Value> &args)
     if (args[0].isUndefined())
         return {};
     std::string picture = args.size() > 1 && args[1].isString() ? args[1].asString() : std::string();
-    return DateTimeFormatter::parse(args[0].asString(), picture);
+    return DateTimeParser::parse(args[0].asString(), picture);
 }
 
 } // namespace

@@ -61,9 +61,16 @@ Evaluator::Evaluator(std::shared_ptr<const Program> program, const Bindings &bin
         const std::size_t available = std::size_t(here - floor);
         m_stackLimit = floor + std::min(kStackReserve, available / 2);
     }
-    m_nowMillis = double(std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count());
+}
+
+double Evaluator::nowMillis()
+{
+    if (m_nowMillis < 0) {
+        m_nowMillis = double(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
+    }
+    return m_nowMillis;
 }
 
 Evaluator::~Evaluator()
@@ -118,7 +125,7 @@ Value Evaluator::evaluate(const Node *node, const Value &input, Frame *env)
     Value result;
     switch (node->type) {
     case NodeType::Path:
-        result = evaluatePath(node, input, env);
+        result = m_paths.evaluatePath(node, input, env);
         break;
     case NodeType::Binary:
         result = evaluateBinary(node, input, env);
@@ -136,7 +143,7 @@ Value Evaluator::evaluate(const Node *node, const Value &input, Frame *env)
         result = evaluateArray(node, input, env);
         break;
     case NodeType::ObjectCons:
-        result = evaluateGroup(node->pairs, input, env);
+        result = m_paths.evaluateGroup(node->pairs, input, env);
         break;
     case NodeType::Name:
         result = Sequence::lookup(input, node->text);
@@ -146,10 +153,10 @@ Value Evaluator::evaluate(const Node *node, const Value &input, Frame *env)
         result = node->literal;
         break;
     case NodeType::Wildcard:
-        result = evaluateWildcard(input);
+        result = m_paths.evaluateWildcard(input);
         break;
     case NodeType::Descendant:
-        result = evaluateDescendants(input);
+        result = m_paths.evaluateDescendants(input);
         break;
     case NodeType::Parent: {
         const Value *v = env->lookup(node->slot->label);
@@ -206,9 +213,9 @@ Value Evaluator::evaluate(const Node *node, const Value &input, Frame *env)
         break;
     }
     for (const Stage &stage : node->predicates)
-        result = evaluateFilter(stage.expr, result, env);
+        result = m_paths.evaluateFilter(stage.expr, result, env);
     if (node->type != NodeType::Path && node->group)
-        result = evaluateGroup(node->group->pairs, result, env);
+        result = m_paths.evaluateGroup(node->group->pairs, result, env);
     if (Sequence::isSequence(result) && !result.asArray().m_tupleStream) {
         if (node->keepArray)
             result.mutableArray().m_keepSingleton = true;
@@ -230,8 +237,8 @@ Value Evaluator::evaluateVariable(const Node *node, const Value &input, Frame *e
     }
     if (const Value *v = env->lookup(node->text))
         return *v;
-    if (const Value *builtin = FunctionLibrary::lookup(node->text))
-        return *builtin;
+    if (node->builtin)
+        return *node->builtin;
     return {};
 }
 
@@ -560,7 +567,7 @@ Value Evaluator::applyInner(const Value &fn, std::vector<Value> &args, const Val
     case Function::Kind::Lambda: {
         const Node *lambda = f.m_node;
         if (lambda->signature)
-            args = lambda->signature->validate(args, input, "lambda");
+            lambda->signature->validate(args, input, "lambda");
         std::shared_ptr<Frame> frame = newFrame(f.m_env.get());
         for (std::size_t i = 0; i < lambda->params.size(); ++i)
             frame->bind(lambda->params[i], i < args.size() ? args[i] : Value());
@@ -568,10 +575,9 @@ Value Evaluator::applyInner(const Value &fn, std::vector<Value> &args, const Val
     }
     case Function::Kind::Builtin: {
         const BuiltinDef *def = f.m_builtin;
-        std::string name = def->name;
-        std::vector<Value> validated = def->signature->validate(args, input, name);
-        CallContext ctx{*this, input, name};
-        return def->impl(ctx, validated);
+        def->signature->validate(args, input, def->name);
+        CallContext ctx{*this, input, def->name};
+        return def->impl(ctx, args);
     }
     case Function::Kind::Partial: {
         std::vector<Value> full;

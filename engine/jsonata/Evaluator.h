@@ -3,6 +3,7 @@
 #include "Expression.h"
 #include "Frame.h"
 #include "Node.h"
+#include "PathEvaluator.h"
 #include "Value.h"
 
 #include <chrono>
@@ -34,24 +35,14 @@ public:
     Value applyHof(const Value &fn, std::vector<Value> args);
     Value evaluateSource(const std::string &source, const Value &input, Frame *env);
     Frame *rootFrame() { return m_root.get(); }
-    double nowMillis() const { return m_nowMillis; }
+    std::shared_ptr<Frame> newFrame(Frame *parent);
+    // The evaluation's "now": fixed at first use so every $now()/$millis() of one evaluation agrees.
+    double nowMillis();
     static int arityOf(const Value &fn);
 
 private:
-    std::shared_ptr<Frame> newFrame(Frame *parent);
     void checkLimits();
     [[noreturn]] void limitExceeded(const char *what);
-
-    Value evaluatePath(const Node *node, const Value &input, Frame *env);
-    Value evaluateStep(const Node *step, const Array &input, Frame *env, bool lastStep);
-    Value evaluateTupleStep(const Node *step, const Array &input, const Value &tuples, Frame *env);
-    Value evaluateStages(const std::vector<Stage> &stages, Value input, Frame *env);
-    Value evaluateFilter(const Node *predicate, const Value &input, Frame *env);
-    Value evaluateGroup(const std::vector<std::pair<Node *, Node *>> &pairs, const Value &input, Frame *env);
-    Value evaluateSort(const Node *step, const Value &input, Frame *env);
-    Value evaluateWildcard(const Value &input);
-    Value evaluateDescendants(const Value &input);
-    std::shared_ptr<Frame> frameFromTuple(Frame *env, const Value &tuple);
 
     Value evaluateBinary(const Node *node, const Value &input, Frame *env);
     Value evaluateArray(const Node *node, const Value &input, Frame *env);
@@ -66,6 +57,7 @@ private:
     Value applyTransform(const Function &fn, const Value &arg);
     Value applyRegex(const Function &fn, std::vector<Value> &args);
 
+    PathEvaluator m_paths{*this};
     std::shared_ptr<const Program> m_program;
     std::vector<std::shared_ptr<const Program>> m_evalPrograms;
     std::shared_ptr<const Program> m_currentProgram;
@@ -77,7 +69,7 @@ private:
     bool m_hasDeadline = false;
     std::chrono::steady_clock::time_point m_deadline;
     const char *m_stackLimit = nullptr;
-    double m_nowMillis = 0;
+    double m_nowMillis = -1;
 };
 
 } // namespace patchbay::jsonata

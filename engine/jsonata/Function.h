@@ -21,7 +21,7 @@ struct CallContext
 {
     Evaluator &evaluator;
     const Value &input;
-    const std::string &name;
+    std::string_view name;
 };
 
 using BuiltinImpl = Value (*)(CallContext &ctx, std::vector<Value> &args);

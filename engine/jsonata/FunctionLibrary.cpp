@@ -77,7 +77,7 @@ Value FunctionLibrary::regexMatchObject(const QRegularExpression &re, const std:
     QRegularExpressionMatch m = re.match(str, qsizetype(from));
     if (!m.hasMatch())
         return {};
-    Value obj = Value::emptyObject();
+    Value obj = Value::emptyObject(4);
     Object &o = obj.mutableObject();
     o.set("match", Value::string(m.captured(0).toStdString()));
     o.set("start", Value::number(double(m.capturedStart(0))));

@@ -81,21 +81,21 @@ bool JsonReader::parseValue(Value &out, int depth)
     switch (c) {
     case '{': {
         ++m_pos;
-        out = Value::emptyObject();
-        Object &obj = out.mutableObject();
         skipWhitespace();
+        const std::size_t base = m_entryStack.size();
         if (m_pos < m_text.size() && m_text[m_pos] == '}') {
             ++m_pos;
+            out = Value::emptyObject();
             return true;
         }
-        std::string key;
         while (true) {
             skipWhitespace();
             if (m_pos >= m_text.size() || m_text[m_pos] != '"')
                 return fail("expected a string key");
-            key.clear();
-            if (!parseString(key))
+            m_keyBuffer.clear();
+            if (!parseString(m_keyBuffer))
                 return false;
+            m_entryStack.emplace_back(internKey(m_keyBuffer), Value());
             skipWhitespace();
             if (m_pos >= m_text.size() || m_text[m_pos] != ':')
                 return fail("expected ':'");
@@ -104,7 +104,7 @@ bool JsonReader::parseValue(Value &out, int depth)
             Value item;
             if (!parseValue(item, depth + 1))
                 return false;
-            obj.set(key, std::move(item));
+            m_entryStack.back().second = std::move(item); // nested containers have popped their members
             skipWhitespace();
             if (m_pos < m_text.size() && m_text[m_pos] == ',') {
                 ++m_pos;
@@ -112,6 +112,11 @@ bool JsonReader::parseValue(Value &out, int depth)
             }
             if (m_pos < m_text.size() && m_text[m_pos] == '}') {
                 ++m_pos;
+                out = Value::emptyObject(m_entryStack.size() - base);
+                Object &obj = out.mutableObject();
+                for (std::size_t i = base; i < m_entryStack.size(); ++i)
+                    obj.set(m_entryStack[i].first, std::move(m_entryStack[i].second));
+                m_entryStack.resize(base);
                 return true;
             }
             return fail("expected ',' or '}'");
@@ -119,11 +124,11 @@ bool JsonReader::parseValue(Value &out, int depth)
     }
     case '[': {
         ++m_pos;
-        out = Value::newArray();
-        Array &arr = out.mutableArray();
         skipWhitespace();
+        const std::size_t base = m_itemStack.size();
         if (m_pos < m_text.size() && m_text[m_pos] == ']') {
             ++m_pos;
+            out = Value::newArray();
             return true;
         }
         while (true) {
@@ -131,7 +136,7 @@ bool JsonReader::parseValue(Value &out, int depth)
             Value item;
             if (!parseValue(item, depth + 1))
                 return false;
-            arr.push(std::move(item));
+            m_itemStack.push_back(std::move(item));
             skipWhitespace();
             if (m_pos < m_text.size() && m_text[m_pos] == ',') {
                 ++m_pos;
@@ -139,6 +144,11 @@ bool JsonReader::parseValue(Value &out, int depth)
             }
             if (m_pos < m_text.size() && m_text[m_pos] == ']') {
                 ++m_pos;
+                out = Value::newArray(m_itemStack.size() - base);
+                Array &arr = out.mutableArray();
+                for (std::size_t i = base; i < m_itemStack.size(); ++i)
+                    arr.push(std::move(m_itemStack[i]));
+                m_itemStack.resize(base);
                 return true;
             }
             return fail("expected ',' or ']'");
@@ -175,6 +185,19 @@ bool JsonReader::parseValue(Value &out, int depth)
     default:
         return parseNumber(out);
     }
+}
+
+Key JsonReader::internKey(const std::string &text)
+{
+    // Bounded, so a document keyed by ids does not turn the table into a second copy of itself.
+    constexpr std::size_t kMaxInterned = 4096;
+    auto it = m_keys.find(text);
+    if (it != m_keys.end())
+        return it->second;
+    Key key(text);
+    if (m_keys.size() < kMaxInterned)
+        m_keys.emplace(std::string_view(key.str()), key);
+    return key;
 }
 
 bool JsonReader::parseString(std::string &out)

@@ -108,6 +108,8 @@ struct Node
 
     std::shared_ptr<QRegularExpression> regex;
 
+    const Value *builtin = nullptr; // Variable: the built-in of that name, used when no variable shadows it
+    bool simplePath = false;        // Path: only plain name steps, evaluated without building sequences
     bool keepArray = false;
     bool keepSingletonArray = false;
     bool consArray = false;

@@ -58,6 +58,7 @@ std::shared_ptr<Program> Parser::parse(std::string_view source)
     program->m_root = processor.process(raw);
     if (!program->m_root->seekingParent.empty() || program->m_root->type == NodeType::Parent)
         throw Error{"S0217", program->m_root->position, ErrorText::message("S0217"), "%"};
+    processor.finalize(program->m_root);
     return program;
 }
 

@@ -152,8 +152,7 @@ Value Sequence::deepClone(const Value &v)
         return out;
     }
     if (v.isObject()) {
-        Value out = Value::emptyObject();
-        out.mutableObject().reserve(v.asObject().size());
+        Value out = Value::emptyObject(v.asObject().size());
         for (const auto &[key, item] : v.asObject().entries())
             out.mutableObject().set(key, deepClone(item));
         return out;

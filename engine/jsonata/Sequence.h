@@ -26,6 +26,14 @@ public:
     static Value deepClone(const Value &v);
     // Turns a singleton sequence into its item and an empty one into undefined.
     static Value collapse(Value v);
+    // Prefetches the payload of items[i + 8] and the members of items[i + 4] (whose payload is by then cached).
+    static void prefetchAhead(const std::vector<Value> &items, std::size_t i)
+    {
+        if (i + 8 < items.size())
+            items[i + 8].prefetch();
+        if (i + 4 < items.size() && items[i + 4].isObject())
+            items[i + 4].asObject().prefetchEntries();
+    }
 };
 
 } // namespace patchbay::jsonata

@@ -170,9 +170,20 @@ bool Signature::match(const std::string &symbols, std::size_t param, std::size_t
     return false;
 }
 
-std::vector<Value> Signature::validate(const std::vector<Value> &args, const Value &context,
-                                       const std::string &name) const
+void Signature::validate(std::vector<Value> &args, const Value &context, std::string_view functionName) const
 {
+    if (args.size() == m_params.size()) {
+        // Fast path: one argument per parameter, each of an accepted type, nothing to coerce.
+        bool direct = true;
+        for (std::size_t i = 0; i < args.size() && direct; ++i) {
+            const Param &p = m_params[i];
+            const char s = symbolOf(args[i]);
+            direct = (p.accepted & bit(s)) && (p.type != 'a' || (s == 'a' && p.subtype.empty()));
+        }
+        if (direct)
+            return;
+    }
+    const std::string name(functionName);
     std::string symbols;
     symbols.reserve(args.size());
     for (const Value &a : args)
@@ -256,7 +267,7 @@ std::vector<Value> Signature::validate(const std::vector<Value> &args, const Val
             ++argIndex;
         }
     }
-    return out;
+    args = std::move(out);
 }
 
 } // namespace patchbay::jsonata

@@ -20,7 +20,7 @@ public:
     static std::shared_ptr<Signature> parse(std::string_view text);
 
     // Validates and coerces; throws Error T0410/T0411/T0412 (position left 0 for the caller to fill in).
-    std::vector<Value> validate(const std::vector<Value> &args, const Value &context, const std::string &name) const;
+    void validate(std::vector<Value> &args, const Value &context, std::string_view name) const;
     std::size_t paramCount() const { return m_params.size(); }
 
     static char symbolOf(const Value &v);

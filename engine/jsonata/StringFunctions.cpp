@@ -33,7 +33,7 @@ struct Hit
 
 Value hitToObject(const Hit &hit, bool withIndex)
 {
-    Value obj = Value::emptyObject();
+    Value obj = Value::emptyObject(3);
     Object &o = obj.mutableObject();
     o.set("match", Value::string(hit.match.toStdString()));
     if (withIndex) {

@@ -15,9 +15,43 @@ namespace {
 constexpr std::size_t kIndexThreshold = 12;
 }
 
-void Value::destroy(HeapItem *item) noexcept
+void Value::destroy(Type type, HeapItem *item) noexcept
 {
-    delete item;
+    switch (type) {
+    case Type::String:
+        delete static_cast<StringItem *>(item);
+        break;
+    case Type::Array:
+        delete static_cast<Array *>(item);
+        break;
+    case Type::Object:
+        Object::destroy(static_cast<Object *>(item));
+        break;
+    case Type::Function:
+        delete static_cast<Function *>(item);
+        break;
+    default:
+        break;
+    }
+}
+
+Key::Key(const Value &stringValue) : m_item(static_cast<StringItem *>(const_cast<HeapItem *>(stringValue.heap())))
+{
+    retain();
+}
+
+Value Key::toValue() const
+{
+    return m_item ? Value::sharedString(m_item) : Value();
+}
+
+Value Value::sharedString(StringItem *item)
+{
+    Value v;
+    v.m_type = Type::String;
+    v.m_heap = item;
+    v.retain();
+    return v;
 }
 
 Value Value::null()
@@ -79,9 +113,9 @@ Value Value::function(Function *f)
     return v;
 }
 
-Value Value::emptyObject()
+Value Value::emptyObject(std::size_t capacity)
 {
-    return object(new Object);
+    return object(Object::create(capacity));
 }
 
 Value Value::newArray(std::size_t reserve)
@@ -177,7 +211,7 @@ QJsonValue Value::toQJsonValue() const
         QJsonObject obj;
         for (const auto &[key, value] : asObject().entries()) {
             if (value.isDefined())
-                obj.insert(QString::fromStdString(key), value.toQJsonValue());
+                obj.insert(QString::fromStdString(key.str()), value.toQJsonValue());
         }
         return obj;
     }
@@ -207,8 +241,7 @@ Value Value::fromQJsonValue(const QJsonValue &json)
     }
     case QJsonValue::Object: {
         const QJsonObject src = json.toObject();
-        Value result = emptyObject();
-        result.mutableObject().reserve(std::size_t(src.size()));
+        Value result = emptyObject(std::size_t(src.size()));
         for (auto it = src.begin(); it != src.end(); ++it)
             result.mutableObject().set(it.key().toStdString(), fromQJsonValue(it.value()));
         return result;
@@ -219,47 +252,104 @@ Value Value::fromQJsonValue(const QJsonValue &json)
     return {};
 }
 
-const Value *Object::find(std::string_view key) const
+Object *Object::create(std::size_t capacity)
+{
+    static_assert(sizeof(Object) % alignof(Entry) == 0, "inline members must stay aligned");
+    void *memory = ::operator new(sizeof(Object) + capacity * sizeof(Entry));
+    auto *object = new (memory) Object();
+    object->m_begin = object->inlineStorage();
+    object->m_capacity = std::uint32_t(capacity);
+    object->m_inline = true;
+    return object;
+}
+
+void Object::destroy(Object *object) noexcept
+{
+    object->~Object();
+    ::operator delete(object);
+}
+
+Object::~Object()
+{
+    for (std::uint32_t i = 0; i < m_size; ++i)
+        m_begin[i].~Entry();
+    if (!m_inline)
+        ::operator delete(m_begin);
+}
+
+void Object::reserve(std::size_t n)
+{
+    if (n <= m_capacity)
+        return;
+    auto *storage = static_cast<Entry *>(::operator new(n * sizeof(Entry)));
+    for (std::uint32_t i = 0; i < m_size; ++i) {
+        new (&storage[i]) Entry(std::move(m_begin[i]));
+        m_begin[i].~Entry();
+    }
+    if (!m_inline)
+        ::operator delete(m_begin);
+    m_begin = storage;
+    m_capacity = std::uint32_t(n);
+    m_inline = false;
+}
+
+void Object::append(Key key, Value value)
+{
+    if (m_size == m_capacity)
+        reserve(m_capacity < 4 ? 4 : std::size_t(m_capacity) * 2);
+    new (&m_begin[m_size]) Entry(std::move(key), std::move(value));
+    ++m_size;
+    if (m_index)
+        m_index->emplace(m_begin[m_size - 1].first.str(), m_size - 1);
+    else if (m_size > kIndexThreshold)
+        rebuildIndex();
+}
+
+const Value *Object::findIndexed(std::string_view key) const
+{
+    auto it = m_index->find(key);
+    return it == m_index->end() ? nullptr : &m_begin[it->second].second;
+}
+
+Value *Object::findMutable(std::string_view key)
 {
     if (m_index) {
         auto it = m_index->find(key);
-        return it == m_index->end() ? nullptr : &m_entries[it->second].second;
+        return it == m_index->end() ? nullptr : &m_begin[it->second].second;
     }
-    for (const auto &entry : m_entries) {
-        if (entry.first == key)
-            return &entry.second;
+    for (std::uint32_t i = 0; i < m_size; ++i) {
+        if (m_begin[i].first == key)
+            return &m_begin[i].second;
     }
     return nullptr;
 }
 
 void Object::set(std::string_view key, Value value)
 {
-    if (m_index) {
-        auto it = m_index->find(key);
-        if (it != m_index->end()) {
-            m_entries[it->second].second = std::move(value);
-            return;
-        }
-        m_index->emplace(std::string(key), std::uint32_t(m_entries.size()));
-        m_entries.emplace_back(std::string(key), std::move(value));
+    if (Value *existing = findMutable(key)) {
+        *existing = std::move(value);
         return;
     }
-    for (auto &entry : m_entries) {
-        if (entry.first == key) {
-            entry.second = std::move(value);
-            return;
-        }
+    append(Key(key), std::move(value));
+}
+
+void Object::set(const Key &key, Value value)
+{
+    if (Value *existing = findMutable(key)) {
+        *existing = std::move(value);
+        return;
     }
-    m_entries.emplace_back(std::string(key), std::move(value));
-    if (m_entries.size() > kIndexThreshold)
-        rebuildIndex();
+    append(key, std::move(value));
 }
 
 void Object::remove(std::string_view key)
 {
-    for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
-        if (it->first == key) {
-            m_entries.erase(it);
+    for (std::uint32_t i = 0; i < m_size; ++i) {
+        if (m_begin[i].first == key) {
+            for (std::uint32_t k = i; k + 1 < m_size; ++k)
+                m_begin[k] = std::move(m_begin[k + 1]);
+            m_begin[m_size - 1].~Entry();
+            --m_size;
             if (m_index)
                 rebuildIndex();
             return;
@@ -270,9 +360,9 @@ void Object::remove(std::string_view key)
 void Object::rebuildIndex()
 {
     m_index = std::make_unique<std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>>>();
-    m_index->reserve(m_entries.size() * 2);
-    for (std::uint32_t i = 0; i < m_entries.size(); ++i)
-        m_index->emplace(m_entries[i].first, i);
+    m_index->reserve(m_size * 2);
+    for (std::uint32_t i = 0; i < m_size; ++i)
+        m_index->emplace(m_begin[i].first.str(), i);
 }
 
 } // namespace patchbay::jsonata

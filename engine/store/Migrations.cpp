@@ -103,6 +103,43 @@ CREATE TABLE records (
     PRIMARY KEY (connection_id, object, record_id)
 ) WITHOUT ROWID;
 )sql"),
+        // 2: integrations and their mappings. Overrides are kept as versions (who, when, why); a record that
+        // fails its mapping is kept raw until it maps.
+        QStringLiteral(R"sql(
+ALTER TABLE connections ADD COLUMN integration TEXT;
+ALTER TABLE connections ADD COLUMN environment TEXT NOT NULL DEFAULT 'production';
+ALTER TABLE executions ADD COLUMN failed_record_count INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE mapping_versions (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER REFERENCES tenants(id) ON DELETE CASCADE,
+    level TEXT NOT NULL CHECK (level IN ('environment', 'connection')),
+    scope TEXT NOT NULL,
+    integration TEXT NOT NULL,
+    object TEXT NOT NULL,
+    direction TEXT NOT NULL CHECK (direction IN ('read', 'write')),
+    version INTEGER NOT NULL,
+    overrides TEXT NOT NULL,
+    author TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (level, scope, integration, object, direction, version)
+);
+CREATE TABLE failed_records (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    execution_id INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    updated_at TEXT,
+    raw TEXT NOT NULL,
+    errors TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    resolved_at INTEGER,
+    resolved_execution_id INTEGER
+);
+CREATE UNIQUE INDEX failed_records_open ON failed_records(connection_id, object, record_id) WHERE resolved_at IS NULL;
+)sql"),
     };
     return list;
 }

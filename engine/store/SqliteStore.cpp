@@ -59,7 +59,7 @@ Result<T> failedOr(const SqliteStatement &stmt, T value)
 
 const QString kConnectionColumns = QStringLiteral(
     "id, tenant_id, provider, display_name, config, status, status_message, created_at, last_sync_at, "
-    "last_sync_status");
+    "last_sync_status, integration, environment");
 
 Connection readConnection(const SqliteStatement &stmt)
 {
@@ -74,12 +74,14 @@ Connection readConnection(const SqliteStatement &stmt)
     c.createdAt = stmt.time(7);
     c.lastSyncAt = stmt.time(8);
     c.lastSyncStatus = stmt.text(9);
+    c.integration = stmt.text(10);
+    c.environment = stmt.text(11);
     return c;
 }
 
 const QString kExecutionColumns = QStringLiteral(
     "id, tenant_id, connection_id, kind, object, status, started_at, finished_at, record_count, page_count, "
-    "request_count, error_code, error_message");
+    "request_count, error_code, error_message, failed_record_count");
 
 Execution readExecution(const SqliteStatement &stmt)
 {
@@ -97,6 +99,7 @@ Execution readExecution(const SqliteStatement &stmt)
     e.requestCount = stmt.int64(10);
     e.errorCode = stmt.text(11);
     e.errorMessage = stmt.text(12);
+    e.failedRecordCount = stmt.int64(13);
     return e;
 }
 
@@ -155,14 +158,16 @@ std::optional<Tenant> SqliteStore::tenantByName(const QString &name)
 Result<qint64> SqliteStore::createConnection(const Connection &connection)
 {
     auto stmt = m_db->prepare(QStringLiteral(
-        "INSERT INTO connections (tenant_id, provider, display_name, config, status, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+        "INSERT INTO connections (tenant_id, provider, display_name, config, status, created_at, integration, "
+        "environment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
     stmt.bind(1, connection.tenantId)
         .bind(2, connection.provider)
         .bind(3, connection.displayName)
         .bind(4, objectToJson(connection.config))
         .bind(5, connection.status)
-        .bind(6, nowUtc());
+        .bind(6, nowUtc())
+        .bind(7, connection.integration.isEmpty() ? QString() : connection.integration)
+        .bind(8, connection.environment);
     if (auto result = stmt.exec(); !result)
         return result.error();
     return m_db->lastInsertId();
@@ -271,8 +276,10 @@ Result<qint64> SqliteStore::startExecution(qint64 connectionId, const QString &k
 Result<void> SqliteStore::updateExecutionCounts(qint64 executionId, const ExecutionCounts &counts)
 {
     auto stmt = m_db->prepare(QStringLiteral(
-        "UPDATE executions SET record_count = ?2, page_count = ?3, request_count = ?4 WHERE id = ?1"));
+        "UPDATE executions SET record_count = ?2, page_count = ?3, request_count = ?4, failed_record_count = ?5 "
+        "WHERE id = ?1"));
     stmt.bind(1, executionId).bind(2, counts.records).bind(3, counts.pages).bind(4, counts.requests);
+    stmt.bind(5, counts.failedRecords);
     return stmt.exec();
 }
 
@@ -285,11 +292,12 @@ Result<void> SqliteStore::finishExecution(qint64 executionId, const QString &sta
     const QDateTime finished = nowUtc();
     auto stmt = m_db->prepare(QStringLiteral(
         "UPDATE executions SET status = ?2, finished_at = ?3, record_count = ?4, page_count = ?5, "
-        "request_count = ?6, error_code = ?7, error_message = ?8 WHERE id = ?1"));
+        "request_count = ?6, error_code = ?7, error_message = ?8, failed_record_count = ?9 WHERE id = ?1"));
     stmt.bind(1, executionId).bind(2, status).bind(3, finished).bind(4, counts.records).bind(5, counts.pages);
     stmt.bind(6, counts.requests)
         .bind(7, error ? error->code : QString())
-        .bind(8, error ? error->message : QString());
+        .bind(8, error ? error->message : QString())
+        .bind(9, counts.failedRecords);
     if (auto result = stmt.exec(); !result)
         return result;
     auto touch = m_db->prepare(QStringLiteral(
@@ -405,7 +413,8 @@ std::optional<QString> SqliteStore::cursor(qint64 connectionId, const QString &o
 }
 
 Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object, qint64 executionId,
-                                     const QList<StoredRecord> &records, const QString &cursorValue)
+                                     const QList<StoredRecord> &records, const std::optional<QString> &cursorValue,
+                                     const QList<FailedRecord> &failed)
 {
     auto tenant = tenantOfConnection(connectionId);
     if (!tenant)
@@ -424,14 +433,142 @@ Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object,
         upsert.bind(5, QString::fromUtf8(record.data)).bind(6, record.updatedAt).bind(7, executionId).bind(8, now);
         if (auto result = upsert.exec(); !result)
             return result;
+        auto resolve = m_db->prepare(QStringLiteral(
+            "UPDATE failed_records SET resolved_at = ?4, resolved_execution_id = ?5 WHERE connection_id = ?1 "
+            "AND object = ?2 AND record_id = ?3 AND resolved_at IS NULL"));
+        resolve.bind(1, connectionId).bind(2, object).bind(3, record.recordId).bind(4, now).bind(5, executionId);
+        if (auto result = resolve.exec(); !result)
+            return result;
     }
-    auto stmt = m_db->prepare(QStringLiteral(
-        "INSERT INTO cursors (connection_id, tenant_id, object, value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-        "ON CONFLICT (connection_id, object) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"));
-    stmt.bind(1, connectionId).bind(2, *tenant).bind(3, object).bind(4, cursorValue).bind(5, now);
-    if (auto result = stmt.exec(); !result)
-        return result;
+    for (const FailedRecord &record : failed) {
+        auto keep = m_db->prepare(QStringLiteral(
+            "INSERT INTO failed_records (tenant_id, connection_id, execution_id, object, record_id, raw, errors, "
+            "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+            "ON CONFLICT (connection_id, object, record_id) WHERE resolved_at IS NULL DO UPDATE SET "
+            "execution_id = excluded.execution_id, raw = excluded.raw, errors = excluded.errors, "
+            "created_at = excluded.created_at, updated_at = excluded.updated_at"));
+        keep.bind(1, *tenant).bind(2, connectionId).bind(3, executionId).bind(4, object).bind(5, record.recordId);
+        keep.bind(6, QString::fromUtf8(record.raw))
+            .bind(7, QString::fromUtf8(QJsonDocument(record.errors).toJson(QJsonDocument::Compact)))
+            .bind(8, now)
+            .bind(9, record.updatedAt);
+        if (auto result = keep.exec(); !result)
+            return result;
+    }
+    if (cursorValue) {
+        auto stmt = m_db->prepare(QStringLiteral(
+            "INSERT INTO cursors (connection_id, tenant_id, object, value, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+            "ON CONFLICT (connection_id, object) DO UPDATE SET value = excluded.value, "
+            "updated_at = excluded.updated_at"));
+        stmt.bind(1, connectionId).bind(2, *tenant).bind(3, object).bind(4, *cursorValue).bind(5, now);
+        if (auto result = stmt.exec(); !result)
+            return result;
+    }
     return transaction.commit();
+}
+
+Result<QList<FailedRecord>> SqliteStore::failedRecords(qint64 connectionId, const QString &object, bool openOnly)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT id, execution_id, object, record_id, updated_at, raw, errors, created_at, resolved_at "
+        "FROM failed_records "
+        "WHERE connection_id = ?1 AND (?2 = '' OR object = ?2) AND (?3 = 0 OR resolved_at IS NULL) ORDER BY id"));
+    stmt.bind(1, connectionId).bind(2, object.isNull() ? QStringLiteral("") : object).bind(3, qint64(openOnly));
+    QList<FailedRecord> list;
+    while (stmt.next()) {
+        list.append(FailedRecord{stmt.int64(0), stmt.int64(1), stmt.text(2), stmt.text(3), stmt.text(4),
+                                 stmt.text(5).toUtf8(), QJsonDocument::fromJson(stmt.text(6).toUtf8()).array(),
+                                 stmt.time(7), stmt.time(8)});
+    }
+    return failedOr(stmt, list);
+}
+
+namespace {
+
+const QString kMappingColumns = QStringLiteral(
+    "id, level, scope, integration, object, direction, version, overrides, author, reason, created_at");
+
+MappingVersion readMappingVersion(const SqliteStatement &stmt)
+{
+    return MappingVersion{stmt.int64(0), stmt.text(1),         stmt.text(2),
+                          stmt.text(3),  stmt.text(4),         stmt.text(5),
+                          static_cast<int>(stmt.int64(6)),     objectFromJson(stmt.text(7)),
+                          stmt.text(8),  stmt.text(9),         stmt.time(10)};
+}
+
+} // namespace
+
+Result<MappingVersion> SqliteStore::saveMappingVersion(const MappingVersion &version)
+{
+    std::optional<qint64> tenant;
+    if (version.level == MappingLevel::Connection) {
+        auto owner = tenantOfConnection(version.scope.toLongLong());
+        if (!owner)
+            return owner.error();
+        tenant = owner.value();
+    }
+    SqliteTransaction transaction(*m_db);
+    if (!transaction.started())
+        return transaction.started().error();
+    auto last = m_db->prepare(QStringLiteral(
+        "SELECT COALESCE(MAX(version), 0) FROM mapping_versions WHERE level = ?1 AND scope = ?2 AND integration = ?3 "
+        "AND object = ?4 AND direction = ?5"));
+    last.bind(1, version.level).bind(2, version.scope).bind(3, version.integration).bind(4, version.object);
+    last.bind(5, version.direction);
+    if (!last.next())
+        return last.error() ? *last.error() : makeError("store.query_failed", QStringLiteral("no version row"));
+    MappingVersion saved = version;
+    saved.version = static_cast<int>(last.int64(0)) + 1;
+    saved.createdAt = nowUtc();
+    auto insert = m_db->prepare(QStringLiteral(
+        "INSERT INTO mapping_versions (tenant_id, level, scope, integration, object, direction, version, overrides, "
+        "author, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+    insert.bind(1, tenant ? QVariant(*tenant) : QVariant()).bind(2, saved.level).bind(3, saved.scope);
+    insert.bind(4, saved.integration).bind(5, saved.object).bind(6, saved.direction).bind(7, qint64(saved.version));
+    insert.bind(8, objectToJson(saved.overrides)).bind(9, saved.author).bind(10, saved.reason).bind(11, saved.createdAt);
+    if (auto result = insert.exec(); !result)
+        return result.error();
+    saved.id = m_db->lastInsertId();
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return saved;
+}
+
+std::optional<MappingVersion> SqliteStore::currentMapping(const QString &level, const QString &scope,
+                                                          const QString &integration, const QString &object,
+                                                          const QString &direction)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM mapping_versions WHERE level = ?1 AND scope = ?2 AND "
+                                             "integration = ?3 AND object = ?4 AND direction = ?5 "
+                                             "ORDER BY version DESC LIMIT 1")
+                                  .arg(kMappingColumns));
+    stmt.bind(1, level).bind(2, scope).bind(3, integration).bind(4, object).bind(5, direction);
+    if (!stmt.next())
+        return std::nullopt;
+    return readMappingVersion(stmt);
+}
+
+Result<QList<MappingVersion>> SqliteStore::mappingHistory(const QString &level, const QString &scope,
+                                                          const QString &integration, const QString &object,
+                                                          const QString &direction)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM mapping_versions WHERE level = ?1 AND scope = ?2 AND "
+                                             "integration = ?3 AND object = ?4 AND direction = ?5 "
+                                             "ORDER BY version DESC")
+                                  .arg(kMappingColumns));
+    stmt.bind(1, level).bind(2, scope).bind(3, integration).bind(4, object).bind(5, direction);
+    QList<MappingVersion> list;
+    while (stmt.next())
+        list.append(readMappingVersion(stmt));
+    return failedOr(stmt, list);
+}
+
+Result<void> SqliteStore::setConnectionIntegration(qint64 id, const QString &integration, const QString &environment)
+{
+    auto stmt = m_db->prepare(
+        QStringLiteral("UPDATE connections SET integration = ?2, environment = ?3 WHERE id = ?1"));
+    stmt.bind(1, id).bind(2, integration).bind(3, environment);
+    return stmt.exec();
 }
 
 Result<void> SqliteStore::clearCursor(qint64 connectionId, const QString &object)

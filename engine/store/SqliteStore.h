@@ -52,10 +52,23 @@ public:
     Result<qint64> addExchange(const Exchange &exchange);
     Result<QList<Exchange>> exchanges(qint64 executionId);
 
-    // Sync state. commitPage writes the records and advances the cursor in one transaction.
+    // Sync state. commitPage writes the mapped records and the failed ones and advances the cursor, all in one
+    // transaction; a record that maps now resolves its earlier failure. Without a cursor value the cursor
+    // stays where it is (a re-map of failed records).
     std::optional<QString> cursor(qint64 connectionId, const QString &object);
     Result<void> commitPage(qint64 connectionId, const QString &object, qint64 executionId,
-                            const QList<StoredRecord> &records, const QString &cursorValue);
+                            const QList<StoredRecord> &records, const std::optional<QString> &cursorValue,
+                            const QList<FailedRecord> &failed = {});
+    Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object, bool openOnly = true);
+
+    // Mapping overrides, versioned: saving never replaces a version, it adds the next one.
+    Result<MappingVersion> saveMappingVersion(const MappingVersion &version);
+    std::optional<MappingVersion> currentMapping(const QString &level, const QString &scope, const QString &integration,
+                                                 const QString &object, const QString &direction);
+    Result<QList<MappingVersion>> mappingHistory(const QString &level, const QString &scope,
+                                                 const QString &integration, const QString &object,
+                                                 const QString &direction);
+    Result<void> setConnectionIntegration(qint64 id, const QString &integration, const QString &environment);
     Result<void> clearCursor(qint64 connectionId, const QString &object);
     qint64 recordCount(qint64 connectionId, const QString &object);
     std::optional<StoredRecord> record(qint64 connectionId, const QString &object, const QString &recordId);

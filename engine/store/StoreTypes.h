@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
 #include <QPair>
@@ -37,6 +38,8 @@ struct Connection
     QDateTime createdAt;
     QDateTime lastSyncAt;
     QString lastSyncStatus;
+    QString integration; // the integration (manifest entry) whose mappings apply; empty: records stay raw
+    QString environment = QStringLiteral("production");
 };
 
 // The sealed (encrypted) secret material of a connection plus the metadata the UI may show.
@@ -66,6 +69,7 @@ struct Execution
     QDateTime startedAt;
     QDateTime finishedAt;
     qint64 recordCount = 0;
+    qint64 failedRecordCount = 0;
     qint64 pageCount = 0;
     qint64 requestCount = 0;
     QString errorCode;
@@ -77,6 +81,7 @@ struct ExecutionCounts
     qint64 records = 0;
     qint64 pages = 0;
     qint64 requests = 0;
+    qint64 failedRecords = 0; // kept raw because their mapping failed
 };
 
 namespace EventLevel {
@@ -118,6 +123,41 @@ struct StoredRecord
     QString recordId;
     QByteArray data; // JSON
     QString updatedAt;
+};
+
+// A provider record whose mapping failed: kept raw, with its per-field errors, until it maps.
+struct FailedRecord
+{
+    qint64 id = 0;
+    qint64 executionId = 0;
+    QString object;
+    QString recordId;
+    QString updatedAt;
+    QByteArray raw;   // JSON as the provider sent it
+    QJsonArray errors; // [{field, code, position, message}]
+    QDateTime createdAt;
+    QDateTime resolvedAt;
+};
+
+namespace MappingLevel {
+inline const QString Environment = QStringLiteral("environment");
+inline const QString Connection = QStringLiteral("connection");
+} // namespace MappingLevel
+
+// One stored version of a mapping override at one level (the base lives in the manifest).
+struct MappingVersion
+{
+    qint64 id = 0;
+    QString level;   // MappingLevel
+    QString scope;   // environment name, or connection id
+    QString integration;
+    QString object;
+    QString direction; // read | write
+    int version = 0;
+    QJsonObject overrides;
+    QString author;
+    QString reason;
+    QDateTime createdAt;
 };
 
 } // namespace patchbay

@@ -6,6 +6,7 @@
 #include "catalog/ProviderDefinition.h"
 #include "core/JsonPath.h"
 #include "http/RequestRunner.h"
+#include "mapping/RecordMapper.h"
 #include "store/SqliteStore.h"
 
 #include <QElapsedTimer>
@@ -45,9 +46,10 @@ QString cursorText(const CursorState &state, bool complete)
 } // namespace
 
 ReadExecution::ReadExecution(SqliteStore &store, const ProviderDefinition &definition, const ObjectSpec &object,
-                             ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal)
+                             ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal,
+                             const CompiledMapping *mapping)
     : m_store(store), m_definition(definition), m_object(object), m_session(session), m_runner(runner),
-      m_journal(journal)
+      m_journal(journal), m_mapping(mapping)
 {
 }
 
@@ -97,6 +99,31 @@ Result<QByteArray> ReadExecution::fetchPage(const QString &after)
     }
 }
 
+void ReadExecution::reportFailures(const QList<FailedRecord> &failed)
+{
+    // One event per failed record names the field, the record and the error; a mapping broken for every record
+    // would flood the log, so past a handful per page the rest are summed up.
+    constexpr int kDetailedPerPage = 10;
+    for (int i = 0; i < failed.size() && i < kDetailedPerPage; ++i) {
+        const QJsonObject first = failed.at(i).errors.first().toObject();
+        m_journal.recordEvent(EventLevel::Error,
+                              QStringLiteral("Record %1: field '%2' failed to map: %3%4: %5")
+                                  .arg(failed.at(i).recordId, first.value(QStringLiteral("field")).toString(),
+                                       first.value(QStringLiteral("code")).toString(),
+                                       first.value(QStringLiteral("position")).toInt() >= 0
+                                           ? QStringLiteral(" at position %1")
+                                                 .arg(first.value(QStringLiteral("position")).toInt())
+                                           : QString(),
+                                       first.value(QStringLiteral("message")).toString()),
+                              {{QStringLiteral("recordId"), failed.at(i).recordId},
+                               {QStringLiteral("errors"), failed.at(i).errors}});
+    }
+    if (failed.size() > kDetailedPerPage) {
+        m_journal.recordEvent(EventLevel::Error, QStringLiteral("%1 more records on this page failed to map")
+                                                     .arg(failed.size() - kDetailedPerPage));
+    }
+}
+
 Result<void> ReadExecution::run()
 {
     const qint64 connectionId = m_session.connection().id;
@@ -113,6 +140,7 @@ Result<void> ReadExecution::run()
     }
     if (auto credential = m_session.credential(); !credential)
         return credential.error();
+    const RecordMapper mapper(m_mapping, m_object.name);
 
     for (;;) {
         auto page = fetchPage(state.after);
@@ -137,6 +165,7 @@ Result<void> ReadExecution::run()
         }
         const QJsonArray records = recordsValue.toArray();
         QList<StoredRecord> rows;
+        QList<FailedRecord> failed;
         rows.reserve(records.size());
         int withoutId = 0;
         for (const QJsonValue &record : records) {
@@ -150,8 +179,9 @@ Result<void> ReadExecution::run()
                                           : jsonScalarText(jsonValueAt(record, m_object.updatedAtField));
             if (updatedAt > state.maxUpdatedAt)
                 state.maxUpdatedAt = updatedAt;
-            rows.append(StoredRecord{id, QJsonDocument(record.toObject()).toJson(QJsonDocument::Compact), updatedAt});
+            mapper.map(id, updatedAt, QJsonDocument(record.toObject()).toJson(QJsonDocument::Compact), rows, failed);
         }
+        reportFailures(failed);
         if (withoutId > 0) {
             m_journal.recordEvent(EventLevel::Warning, QStringLiteral("%1 records on this page have no '%2' and were "
                                                                       "not stored")
@@ -163,11 +193,12 @@ Result<void> ReadExecution::run()
                                  : QString();
         state.after = next;
         if (auto committed = m_store.commitPage(connectionId, m_object.name, m_journal.executionId(), rows,
-                                                cursorText(state, next.isEmpty()));
+                                                cursorText(state, next.isEmpty()), failed);
             !committed) {
             return committed.error();
         }
         m_journal.counts().records += rows.size();
+        m_journal.counts().failedRecords += failed.size();
         m_journal.counts().pages += 1;
         m_journal.saveCounts();
         m_journal.recordEvent(EventLevel::Debug,
@@ -178,6 +209,12 @@ Result<void> ReadExecution::run()
                               {{QStringLiteral("next"), next}});
         if (next.isEmpty())
             break;
+    }
+    if (m_journal.counts().failedRecords > 0) {
+        m_journal.recordEvent(EventLevel::Warning,
+                              QStringLiteral("%1 records did not map and are kept raw as failed records; fix the "
+                                             "mapping, then re-map them")
+                                  .arg(m_journal.counts().failedRecords));
     }
     m_journal.recordEvent(EventLevel::Info, QStringLiteral("Read %1 %2 in %3 pages and %4 requests (%5 s)")
                                                 .arg(m_journal.counts().records)

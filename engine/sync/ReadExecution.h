@@ -5,6 +5,7 @@
 
 namespace patchbay {
 
+class CompiledMapping;
 class ConnectionSession;
 class ExecutionJournal;
 class RequestRunner;
@@ -17,13 +18,16 @@ struct ProviderDefinition;
 class ReadExecution
 {
 public:
+    // Without a mapping the provider's records are stored as they come.
     ReadExecution(SqliteStore &store, const ProviderDefinition &definition, const ObjectSpec &object,
-                  ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal);
+                  ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal,
+                  const CompiledMapping *mapping = nullptr);
 
     Result<void> run();
 
 private:
     Result<QByteArray> fetchPage(const QString &after);
+    void reportFailures(const QList<FailedRecord> &failed);
 
     SqliteStore &m_store;
     const ProviderDefinition &m_definition;
@@ -31,6 +35,7 @@ private:
     ConnectionSession &m_session;
     RequestRunner &m_runner;
     ExecutionJournal &m_journal;
+    const CompiledMapping *m_mapping;
 };
 
 } // namespace patchbay

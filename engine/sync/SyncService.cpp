@@ -4,15 +4,39 @@
 #include "ExecutionJournal.h"
 #include "ReadExecution.h"
 #include "http/RequestRunner.h"
+#include "mapping/MappingService.h"
+#include "mapping/RecordMapper.h"
 #include "store/SqliteStore.h"
+
+#include <QJsonDocument>
 
 namespace patchbay {
 
 SyncService::SyncService(QString databasePath, SecretBytes masterKey, ProviderCatalog catalog, Clock &clock,
                          HttpClient::NetworkFactory networkFactory)
     : m_databasePath(std::move(databasePath)), m_vault(std::move(masterKey)), m_catalog(std::move(catalog)),
-      m_clock(clock), m_networkFactory(std::move(networkFactory))
+      m_integrations(IntegrationCatalog::builtIn(m_catalog)), m_clock(clock),
+      m_networkFactory(std::move(networkFactory))
 {
+}
+
+Result<std::optional<CompiledMapping>> SyncService::readMapping(SqliteStore &store, const Connection &connection,
+                                                                const QString &object) const
+{
+    if (connection.integration.isEmpty())
+        return std::optional<CompiledMapping>();
+    MappingService mappings(store, m_integrations);
+    auto effective = mappings.effective(connection.id, object, MappingDirection::Read);
+    if (!effective) {
+        // An object the integration does not read is stored as it comes.
+        if (effective.error().code == QLatin1String("mapping.unknown_object"))
+            return std::optional<CompiledMapping>();
+        return effective.error();
+    }
+    auto compiled = CompiledMapping::compile(effective->tree);
+    if (!compiled)
+        return compiled.error();
+    return std::optional<CompiledMapping>(std::move(compiled).value());
 }
 
 template <typename Body>
@@ -67,12 +91,57 @@ Result<Execution> SyncService::read(qint64 connectionId, const QString &object, 
                                                          .arg(definition.displayName, name,
                                                               definition.objects.keys().join(QStringLiteral(", "))));
                                 }
-                                ReadExecution read(store, definition, spec.value(), session, runner, journal);
+                                auto mapping = readMapping(store, session.connection(), name);
+                                if (!mapping)
+                                    return mapping.error();
+                                ReadExecution read(store, definition, spec.value(), session, runner, journal,
+                                                   mapping->has_value() ? &mapping->value() : nullptr);
                                 if (auto result = read.run(); !result)
                                     return result.error();
                             }
                             return QStringLiteral("Read finished: %1 records").arg(journal.counts().records);
                         });
+}
+
+Result<Execution> SyncService::remapFailedRecords(qint64 connectionId, const QString &object, EventListener listener)
+{
+    return runExecution(
+        connectionId, QStringLiteral("replay"), object, listener,
+        [&](SqliteStore &store, const ProviderDefinition &, ConnectionSession &session, RequestRunner &,
+            ExecutionJournal &journal) -> Result<QString> {
+            auto failed = store.failedRecords(connectionId, object);
+            if (!failed)
+                return failed.error();
+            journal.recordEvent(EventLevel::Info,
+                                QStringLiteral("Re-mapping %1 failed records with the current mapping").arg(failed->size()));
+            QMap<QString, QList<FailedRecord>> byObject;
+            for (const FailedRecord &record : failed.value())
+                byObject[record.object].append(record);
+            for (auto it = byObject.begin(); it != byObject.end(); ++it) {
+                auto mapping = readMapping(store, session.connection(), it.key());
+                if (!mapping)
+                    return mapping.error();
+                QList<StoredRecord> mapped;
+                QList<FailedRecord> stillFailing;
+                const RecordMapper mapper(mapping->has_value() ? &mapping->value() : nullptr, it.key());
+                for (const FailedRecord &record : it.value())
+                    mapper.map(record.recordId, record.updatedAt, record.raw, mapped, stillFailing);
+                if (auto committed = store.commitPage(connectionId, it.key(), journal.executionId(), mapped,
+                                                      std::nullopt, stillFailing);
+                    !committed)
+                    return committed.error();
+                journal.counts().records += mapped.size();
+                journal.counts().failedRecords += stillFailing.size();
+                journal.recordEvent(stillFailing.isEmpty() ? EventLevel::Info : EventLevel::Warning,
+                                    QStringLiteral("%1: %2 records mapped and delivered, %3 still fail")
+                                        .arg(it.key())
+                                        .arg(mapped.size())
+                                        .arg(stillFailing.size()));
+            }
+            return QStringLiteral("Re-map finished: %1 delivered, %2 still failing")
+                .arg(journal.counts().records)
+                .arg(journal.counts().failedRecords);
+        });
 }
 
 Result<Execution> SyncService::refreshToken(qint64 connectionId, EventListener listener)

@@ -1,9 +1,10 @@
 #include "jsonata/Expression.h"
 
-#include <QtConcurrent>
 #include <QtTest>
 
 #include <atomic>
+#include <thread>
+#include <vector>
 
 using namespace patchbay::jsonata;
 
@@ -34,18 +35,18 @@ private Q_SLOTS:
         QVERIFY(expected.find("\"total\":13") != std::string::npos);
 
         std::atomic<int> mismatches{0};
-        QList<int> jobs;
-        for (int i = 0; i < 8; ++i)
-            jobs << i;
-        QThreadPool pool;
-        pool.setMaxThreadCount(8);
-        QtConcurrent::blockingMap(&pool, jobs, [&](int) {
-            for (int n = 0; n < 2000; ++n) {
-                Result<Value> result = expr.evaluate(input, Bindings(), EvalLimits{5000, 500});
-                if (!result.ok() || result.value().toJson() != expected)
-                    ++mismatches;
-            }
-        });
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t) {
+            threads.emplace_back([&] {
+                for (int n = 0; n < 2000; ++n) {
+                    Result<Value> result = expr.evaluate(input, Bindings(), EvalLimits{5000, 500});
+                    if (!result.ok() || result.value().toJson() != expected)
+                        ++mismatches;
+                }
+            });
+        }
+        for (std::thread &thread : threads)
+            thread.join();
         QCOMPARE(mismatches.load(), 0);
     }
 };

@@ -1,6 +1,6 @@
-// Path navigation, predicates, grouping and sorting: the sequence-producing half of Evaluator.
-#include "Evaluator.h"
+#include "PathEvaluator.h"
 
+#include "Evaluator.h"
 #include "ErrorText.h"
 #include "Sequence.h"
 
@@ -23,19 +23,18 @@ Value tupleContext(const Value &tuple)
 
 Value copyObject(const Value &tuple)
 {
-    Value copy = Value::emptyObject();
     if (!tuple.isObject())
-        return copy;
-    copy.mutableObject().reserve(tuple.asObject().size() + 2);
+        return Value::emptyObject();
+    Value copy = Value::emptyObject(tuple.asObject().size() + 2);
     for (const auto &[key, value] : tuple.asObject().entries())
         copy.mutableObject().set(key, value);
     return copy;
 }
 } // namespace
 
-std::shared_ptr<Frame> Evaluator::frameFromTuple(Frame *env, const Value &tuple)
+std::shared_ptr<Frame> PathEvaluator::frameFromTuple(Frame *env, const Value &tuple)
 {
-    std::shared_ptr<Frame> frame = newFrame(env);
+    std::shared_ptr<Frame> frame = m_evaluator.newFrame(env);
     if (tuple.isObject()) {
         for (const auto &[key, value] : tuple.asObject().entries())
             frame->bind(key, value);
@@ -43,9 +42,28 @@ std::shared_ptr<Frame> Evaluator::frameFromTuple(Frame *env, const Value &tuple)
     return frame;
 }
 
-Value Evaluator::evaluatePath(const Node *node, const Value &input, Frame *env)
+Value PathEvaluator::evaluatePath(const Node *node, const Value &input, Frame *env)
 {
     const auto &steps = node->items;
+    if (node->simplePath && input.isObject()) {
+        // Plain field navigation from one object: no sequences needed unless an array turns up midway.
+        const Value *current = &input;
+        for (std::size_t i = 0;; ++i) {
+            const Value *found = current->asObject().find(steps[i]->text);
+            if (!found || found->isUndefined())
+                return {};
+            if (i + 1 == steps.size()) {
+                if (!found->isArray() || !found->asArray().m_sequence)
+                    return *found;
+                break;
+            }
+            if (found->isArray())
+                break;
+            if (!found->isObject())
+                return {};
+            current = found;
+        }
+    }
     Value inputSeq;
     if (input.isArray() && steps[0]->type != NodeType::Variable)
         inputSeq = input;
@@ -62,7 +80,7 @@ Value Evaluator::evaluatePath(const Node *node, const Value &input, Frame *env)
         if (!inputSeq.isArray())
             inputSeq = Sequence::create(inputSeq);
         if (i == 0 && step->consArray)
-            resultSeq = evaluate(step, inputSeq, env);
+            resultSeq = m_evaluator.evaluate(step, inputSeq, env);
         else if (isTuple)
             tuples = evaluateTupleStep(step, inputSeq.asArray(), tuples, env);
         else
@@ -94,7 +112,7 @@ Value Evaluator::evaluatePath(const Node *node, const Value &input, Frame *env)
     return resultSeq;
 }
 
-Value Evaluator::evaluateStep(const Node *step, const Array &input, Frame *env, bool lastStep)
+Value PathEvaluator::evaluateStep(const Node *step, const Array &input, Frame *env, bool lastStep)
 {
     if (step->type == NodeType::Sort) {
         Value sorted = evaluateSort(step, Value::array(const_cast<Array *>(&input)), env);
@@ -118,8 +136,10 @@ Value Evaluator::evaluateStep(const Node *step, const Array &input, Frame *env, 
     }
     std::vector<Value> results;
     results.reserve(input.size());
-    for (const Value &item : input.m_items) {
-        Value res = evaluate(step, item, env);
+    for (std::size_t i = 0; i < input.size(); ++i) {
+        Sequence::prefetchAhead(input.m_items, i);
+        const Value &item = input[i];
+        Value res = m_evaluator.evaluate(step, item, env);
         for (const Stage &stage : step->stages)
             res = evaluateFilter(stage.expr, res, env);
         if (res.isDefined())
@@ -139,7 +159,7 @@ Value Evaluator::evaluateStep(const Node *step, const Array &input, Frame *env, 
     return out;
 }
 
-Value Evaluator::evaluateTupleStep(const Node *step, const Array &input, const Value &tuples, Frame *env)
+Value PathEvaluator::evaluateTupleStep(const Node *step, const Array &input, const Value &tuples, Frame *env)
 {
     if (step->type == NodeType::Sort) {
         Value result;
@@ -151,7 +171,7 @@ Value Evaluator::evaluateTupleStep(const Node *step, const Array &input, const V
             result.mutableArray().m_tupleStream = true;
             if (sorted.isArray()) {
                 for (std::size_t i = 0; i < sorted.asArray().size(); ++i) {
-                    Value tuple = Value::emptyObject();
+                    Value tuple = Value::emptyObject(2);
                     tuple.mutableObject().set(kFocusKey, sorted.asArray()[i]);
                     if (!step->indexVar.empty())
                         tuple.mutableObject().set(step->indexVar, Value::number(double(i)));
@@ -167,7 +187,7 @@ Value Evaluator::evaluateTupleStep(const Node *step, const Array &input, const V
     if (bindings.isUndefined()) {
         bindings = Value::newArray(input.size());
         for (const Value &item : input.m_items) {
-            Value tuple = Value::emptyObject();
+            Value tuple = Value::emptyObject(2);
             tuple.mutableObject().set(kFocusKey, item);
             bindings.mutableArray().push(tuple);
         }
@@ -175,7 +195,7 @@ Value Evaluator::evaluateTupleStep(const Node *step, const Array &input, const V
     for (const Value &tb : bindings.asArray().m_items) {
         std::shared_ptr<Frame> stepEnv = frameFromTuple(env, tb);
         Value context = tupleContext(tb);
-        Value res = evaluate(step, context, stepEnv.get());
+        Value res = m_evaluator.evaluate(step, context, stepEnv.get());
         if (res.isUndefined())
             continue;
         if (!res.isArray()) {
@@ -210,7 +230,7 @@ Value Evaluator::evaluateTupleStep(const Node *step, const Array &input, const V
     return evaluateStages(step->stages, result, env);
 }
 
-Value Evaluator::evaluateStages(const std::vector<Stage> &stages, Value input, Frame *env)
+Value PathEvaluator::evaluateStages(const std::vector<Stage> &stages, Value input, Frame *env)
 {
     for (const Stage &stage : stages) {
         if (!stage.isIndex) {
@@ -226,7 +246,7 @@ Value Evaluator::evaluateStages(const std::vector<Stage> &stages, Value input, F
     return input;
 }
 
-Value Evaluator::evaluateFilter(const Node *predicate, const Value &input, Frame *env)
+Value PathEvaluator::evaluateFilter(const Node *predicate, const Value &input, Frame *env)
 {
     Value results = Sequence::create();
     Array &out = results.mutableArray();
@@ -248,16 +268,17 @@ Value Evaluator::evaluateFilter(const Node *predicate, const Value &input, Frame
         return results;
     }
     for (std::size_t index = 0; index < items.size(); ++index) {
+        Sequence::prefetchAhead(items.m_items, index);
         const Value &item = items[index];
-        Value context = item;
+        Value tupleFocus;
         std::shared_ptr<Frame> tupleEnv;
         Frame *itemEnv = env;
         if (tupleStream) {
-            context = tupleContext(item);
+            tupleFocus = tupleContext(item);
             tupleEnv = frameFromTuple(env, item);
             itemEnv = tupleEnv.get();
         }
-        Value res = evaluate(predicate, context, itemEnv);
+        Value res = m_evaluator.evaluate(predicate, tupleStream ? tupleFocus : item, itemEnv);
         if (Sequence::isNumeric(res)) {
             double ii = std::floor(res.asNumber());
             if (ii < 0)
@@ -279,61 +300,98 @@ Value Evaluator::evaluateFilter(const Node *predicate, const Value &input, Frame
     return results;
 }
 
-Value Evaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> &pairs, const Value &input, Frame *env)
+Value PathEvaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> &pairs, const Value &input, Frame *env)
 {
     struct Group
     {
-        std::string key;
-        Value data;
+        Value key;
+        std::vector<Value> items; // every input item that produced this key, in order
         std::size_t exprIndex;
     };
     const bool reduce = input.isArray() && input.asArray().m_tupleStream;
-    Value seq = input;
-    if (!seq.isArray())
-        seq = Sequence::create(input);
-    else if (seq.asArray().empty())
-        seq = Sequence::create(Value());
+    // Iterate the input as a sequence without allocating one for a single item.
+    const Value undefinedItem;
+    const Value *begin = &input;
+    const Value *end = &input + 1;
+    if (input.isArray()) {
+        const Array &arr = input.asArray();
+        if (arr.empty()) {
+            begin = &undefinedItem;
+            end = &undefinedItem + 1;
+        } else {
+            begin = arr.m_items.data();
+            end = begin + arr.size();
+        }
+    }
     std::vector<Group> groups;
-    std::unordered_map<std::string, std::size_t> index;
-    for (const Value &item : seq.asArray().m_items) {
+    std::unordered_map<std::string_view, std::size_t> index; // only used once there are many groups
+    auto findGroup = [&](const std::string &key) -> Group * {
+        if (!index.empty()) {
+            auto it = index.find(key);
+            return it == index.end() ? nullptr : &groups[it->second];
+        }
+        for (Group &g : groups) {
+            if (g.key.asString() == key)
+                return &g;
+        }
+        return nullptr;
+    };
+    for (const Value *it = begin; it != end; ++it) {
+        const Value &item = *it;
         std::shared_ptr<Frame> tupleEnv;
         Frame *itemEnv = env;
-        Value context = item;
+        Value context;
         if (reduce) {
             tupleEnv = frameFromTuple(env, item);
             itemEnv = tupleEnv.get();
             context = tupleContext(item);
         }
         for (std::size_t pairIndex = 0; pairIndex < pairs.size(); ++pairIndex) {
-            Value key = evaluate(pairs[pairIndex].first, context, itemEnv);
+            Value key = m_evaluator.evaluate(pairs[pairIndex].first, reduce ? context : item, itemEnv);
             if (key.isUndefined())
                 continue;
             if (!key.isString())
                 throw Error{"T1003", pairs[pairIndex].first->position, ErrorText::message("T1003"), {}};
-            auto it = index.find(key.asString());
-            if (it != index.end()) {
-                Group &g = groups[it->second];
-                if (g.exprIndex != pairIndex)
+            if (Group *g = findGroup(key.asString())) {
+                if (g->exprIndex != pairIndex)
                     throw Error{"D1009", pairs[pairIndex].first->position, ErrorText::message("D1009"),
                                 key.asString()};
-                g.data = Sequence::append(g.data, item);
+                g->items.push_back(item);
             } else {
-                index.emplace(key.asString(), groups.size());
-                groups.push_back(Group{key.asString(), item, pairIndex});
+                groups.push_back(Group{key, {item}, pairIndex});
+                if (groups.size() == 16) {
+                    for (std::size_t gi = 0; gi < groups.size(); ++gi)
+                        index.emplace(groups[gi].key.asString(), gi);
+                } else if (groups.size() > 16) {
+                    index.emplace(groups.back().key.asString(), groups.size() - 1);
+                }
             }
         }
     }
-    Value result = Value::emptyObject();
+    Value result = Value::emptyObject(groups.size());
     Object &obj = result.mutableObject();
-    obj.reserve(groups.size());
-    for (const Group &g : groups) {
-        Value context = g.data;
+    for (Group &g : groups) {
+        // The reference appends items one by one (fn.append): one item stays itself, several are concatenated.
+        Value data;
+        if (g.items.size() == 1) {
+            data = std::move(g.items[0]);
+        } else {
+            data = Value::newArray(g.items.size());
+            Array &arr = data.mutableArray();
+            for (Value &v : g.items) {
+                if (v.isArray())
+                    arr.m_items.insert(arr.m_items.end(), v.asArray().m_items.begin(), v.asArray().m_items.end());
+                else
+                    arr.push(std::move(v));
+            }
+        }
+        Value context = data;
         std::shared_ptr<Frame> tupleEnv;
         Frame *groupEnv = env;
         if (reduce) {
             Value tuple;
-            if (g.data.isArray() && !g.data.asArray().empty()) {
-                const Array &stream = g.data.asArray();
+            if (data.isArray() && !data.asArray().empty()) {
+                const Array &stream = data.asArray();
                 tuple = copyObject(stream[0]);
                 for (std::size_t i = 1; i < stream.size(); ++i) {
                     if (!stream[i].isObject())
@@ -344,21 +402,21 @@ Value Evaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> &pai
                     }
                 }
             } else {
-                tuple = copyObject(g.data);
+                tuple = copyObject(data);
             }
             context = tupleContext(tuple);
             tuple.mutableObject().remove(kFocusKey);
             tupleEnv = frameFromTuple(env, tuple);
             groupEnv = tupleEnv.get();
         }
-        Value value = evaluate(pairs[g.exprIndex].second, context, groupEnv);
+        Value value = m_evaluator.evaluate(pairs[g.exprIndex].second, context, groupEnv);
         if (value.isDefined())
-            obj.set(g.key, std::move(value));
+            obj.set(Key(g.key), std::move(value));
     }
     return result;
 }
 
-Value Evaluator::evaluateSort(const Node *step, const Value &input, Frame *env)
+Value PathEvaluator::evaluateSort(const Node *step, const Value &input, Frame *env)
 {
     if (!input.isArray())
         return input;
@@ -378,7 +436,7 @@ Value Evaluator::evaluateSort(const Node *step, const Value &input, Frame *env)
             itemEnv = tupleEnv.get();
         }
         for (std::size_t t = 0; t < termCount; ++t) {
-            Value key = evaluate(step->sortTerms[t].expr, context, itemEnv);
+            Value key = m_evaluator.evaluate(step->sortTerms[t].expr, context, itemEnv);
             if (key.isDefined() && !key.isString() && !key.isNumber())
                 throw Error{"T2008", step->position, ErrorText::message("T2008"), {}};
             keys[i * termCount + t] = std::move(key);
@@ -424,7 +482,7 @@ Value Evaluator::evaluateSort(const Node *step, const Value &input, Frame *env)
     return result;
 }
 
-Value Evaluator::evaluateWildcard(const Value &input)
+Value PathEvaluator::evaluateWildcard(const Value &input)
 {
     Value results = Sequence::create();
     Value source = input;
@@ -461,7 +519,7 @@ Value Evaluator::evaluateWildcard(const Value &input)
     return out;
 }
 
-Value Evaluator::evaluateDescendants(const Value &input)
+Value PathEvaluator::evaluateDescendants(const Value &input)
 {
     if (input.isUndefined())
         return {};
@@ -469,7 +527,6 @@ Value Evaluator::evaluateDescendants(const Value &input)
     Array &out = results.mutableArray();
     struct Walker
     {
-        Evaluator &self;
         Array &out;
         void walk(const Value &v)
         {
@@ -483,7 +540,7 @@ Value Evaluator::evaluateDescendants(const Value &input)
                     walk(entry.second);
             }
         }
-    } walker{*this, out};
+    } walker{out};
     walker.walk(input);
     if (out.size() == 1)
         return out[0];

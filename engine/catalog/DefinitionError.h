@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QString>
+
+namespace patchbay {
+
+// A problem in a YAML file of ours (provider definition, integration manifest), at a position.
+struct DefinitionError
+{
+    QString file;
+    int line = 0;   // 1-based
+    int column = 0; // 1-based
+    QString message;
+
+    QString toString() const { return QStringLiteral("%1:%2:%3: %4").arg(file).arg(line).arg(column).arg(message); }
+};
+
+} // namespace patchbay

@@ -1,0 +1,164 @@
+#include "IntegrationLoader.h"
+
+#include "ProviderCatalog.h"
+#include "YamlReader.h"
+#include "mapping/MappingTree.h"
+
+#include <QFile>
+#include <QJsonArray>
+
+namespace patchbay {
+
+const ReadObjectSpec *IntegrationDefinition::readObject(const QString &object) const
+{
+    for (const ReadObjectSpec &spec : read) {
+        if (spec.object == object)
+            return &spec;
+    }
+    return nullptr;
+}
+
+const WriteObjectSpec *IntegrationDefinition::writeObject(const QString &object) const
+{
+    for (const WriteObjectSpec &spec : write) {
+        if (spec.object == object)
+            return &spec;
+    }
+    return nullptr;
+}
+
+namespace {
+
+// A mapping in YAML: field: expression, nested mappings for nested output. Each expression is compiled
+// here so a manifest with a broken mapping never loads.
+MappingTree readMapping(YamlReader &r, const YAML::Node &node, const QString &what)
+{
+    MappingTree tree;
+    if (!r.expectMap(node, what))
+        return tree;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        const QString field = YamlReader::str(it->first.Scalar());
+        const YAML::Node value = it->second;
+        if (value.IsMap()) {
+            tree.insert(field, readMapping(r, value, QStringLiteral("%1.%2").arg(what, field)));
+        } else if (value.IsScalar()) {
+            const QString expression = YamlReader::str(value.Scalar());
+            if (auto issue = compileIssue(expression)) {
+                r.error(value.Mark(), QStringLiteral("field '%1' of %2: %3").arg(field, what, issue->toString()));
+            }
+            tree.insert(field, expression);
+        } else {
+            r.error(value.Mark(), QStringLiteral("field '%1' of %2 must be a JSONata expression or a nested mapping")
+                                      .arg(field, what));
+        }
+    }
+    return tree;
+}
+
+void checkObject(YamlReader &r, const YAML::Node &node, const ProviderDefinition *provider, const QString &object)
+{
+    if (provider && !provider->objects.contains(object)) {
+        r.error(node.Mark(), QStringLiteral("%1 has no object '%2'; it has: %3")
+                                 .arg(provider->displayName, object,
+                                      provider->objects.keys().join(QStringLiteral(", "))));
+    }
+}
+
+IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, const ProviderCatalog &providers)
+{
+    IntegrationDefinition integration;
+    const QString what = QStringLiteral("an integration");
+    if (!r.expectMap(node, what))
+        return integration;
+    r.checkKeys(node, what, {QStringLiteral("name"), QStringLiteral("provider"), QStringLiteral("read"),
+                             QStringLiteral("write")});
+    integration.name = r.string(node, "name", what, true);
+    integration.provider = r.string(node, "provider", what, true);
+    const ProviderDefinition *provider = providers.find(integration.provider);
+    if (!integration.provider.isEmpty() && !provider) {
+        r.error(node["provider"].Mark(), QStringLiteral("no provider definition named '%1'; known: %2")
+                                             .arg(integration.provider, providers.names().join(QStringLiteral(", "))));
+    }
+    if (const YAML::Node read = node["read"]; read && r.expectMap(read, QStringLiteral("read"))) {
+        r.checkKeys(read, QStringLiteral("read"), {QStringLiteral("objects")});
+        for (const YAML::Node &item : read["objects"]) {
+            const QString itemWhat = QStringLiteral("a read object");
+            if (!r.expectMap(item, itemWhat))
+                continue;
+            r.checkKeys(item, itemWhat, {QStringLiteral("object"), QStringLiteral("destination"),
+                                         QStringLiteral("mapping")});
+            ReadObjectSpec spec;
+            spec.object = r.string(item, "object", itemWhat, true);
+            checkObject(r, item["object"], provider, spec.object);
+            spec.destination = r.string(item, "destination", itemWhat, false, spec.destination);
+            if (spec.destination != QLatin1String("records")) {
+                r.error(item["destination"].Mark(), QStringLiteral("destination '%1' is not supported yet; use "
+                                                                   "'records'").arg(spec.destination));
+            }
+            if (const YAML::Node mapping = item["mapping"])
+                spec.mapping = readMapping(r, mapping, QStringLiteral("the mapping of %1").arg(spec.object));
+            integration.read.append(spec);
+        }
+    }
+    if (const YAML::Node write = node["write"]; write && r.expectMap(write, QStringLiteral("write"))) {
+        r.checkKeys(write, QStringLiteral("write"), {QStringLiteral("objects")});
+        for (const YAML::Node &item : write["objects"]) {
+            const QString itemWhat = QStringLiteral("a write object");
+            if (!r.expectMap(item, itemWhat))
+                continue;
+            r.checkKeys(item, itemWhat, {QStringLiteral("object"), QStringLiteral("reverseMapping")});
+            WriteObjectSpec spec;
+            spec.object = r.string(item, "object", itemWhat, true);
+            checkObject(r, item["object"], provider, spec.object);
+            if (const YAML::Node mapping = item["reverseMapping"])
+                spec.reverseMapping = readMapping(r, mapping, QStringLiteral("the reverse mapping of %1").arg(spec.object));
+            else
+                r.error(item.Mark(), QStringLiteral("a write object needs a 'reverseMapping'"));
+            integration.write.append(spec);
+        }
+    }
+    return integration;
+}
+
+} // namespace
+
+IntegrationLoadResult IntegrationLoader::loadFile(const QString &path, const ProviderCatalog &providers)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {{}, {DefinitionError{path, 0, 0, QStringLiteral("cannot read the file: %1").arg(file.errorString())}}};
+    return loadText(file.readAll(), path, providers);
+}
+
+IntegrationLoadResult IntegrationLoader::loadText(const QByteArray &yaml, const QString &fileName,
+                                                  const ProviderCatalog &providers)
+{
+    YamlReader r(fileName);
+    YAML::Node root;
+    try {
+        root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::Exception &e) {
+        r.error(e.mark, QStringLiteral("not valid YAML: %1").arg(QString::fromStdString(e.msg)));
+        return {{}, r.errors};
+    }
+    IntegrationLoadResult result;
+    if (!root.IsMap() || !root["integrations"] || !root["integrations"].IsSequence()) {
+        r.error(root.Mark(), QStringLiteral("an integration manifest is a mapping with a list 'integrations'"));
+        return {{}, r.errors};
+    }
+    r.checkKeys(root, QStringLiteral("the manifest"), {QStringLiteral("integrations")});
+    QStringList names;
+    for (const YAML::Node &node : root["integrations"]) {
+        IntegrationDefinition integration = readIntegration(r, node, providers);
+        integration.sourceFile = fileName;
+        if (names.contains(integration.name))
+            r.error(node.Mark(), QStringLiteral("a second integration named '%1'").arg(integration.name));
+        names.append(integration.name);
+        result.integrations.append(integration);
+    }
+    if (!r.errors.isEmpty())
+        return {{}, r.errors};
+    return result;
+}
+
+} // namespace patchbay
