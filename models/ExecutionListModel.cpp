@@ -178,6 +178,8 @@ QVariant ExecutionListModel::data(const QModelIndex &index, int role) const
             return DisplayFormat::executionStatusText(execution.status);
         case RecordsColumn:
             return execution.recordCount;
+        case FailedColumn:
+            return execution.failedRecordCount;
         case PagesColumn:
             return execution.pageCount;
         case RequestsColumn:
@@ -190,9 +192,11 @@ QVariant ExecutionListModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (column == StatusColumn)
             return DisplayFormat::executionStatusColor(execution.status);
+        if (column == FailedColumn && execution.failedRecordCount > 0)
+            return DisplayFormat::executionStatusColor(ExecutionStatus::Failed);
         return {};
     case Qt::TextAlignmentRole:
-        if (column == RecordsColumn || column == PagesColumn || column == RequestsColumn || column == DurationColumn)
+        if (column >= RecordsColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case Qt::ToolTipRole:
@@ -200,6 +204,8 @@ QVariant ExecutionListModel::data(const QModelIndex &index, int role) const
             return DisplayFormat::fullTime(execution.startedAt);
         if (column == StatusColumn && !execution.errorMessage.isEmpty())
             return QStringLiteral("%1: %2").arg(execution.errorCode, execution.errorMessage);
+        if (column == FailedColumn)
+            return QStringLiteral("Records that did not map and are kept raw until the mapping is fixed");
         if (column == DurationColumn && execution.finishedAt.isValid())
             return QStringLiteral("Finished %1").arg(DisplayFormat::fullTime(execution.finishedAt));
         return {};
@@ -227,6 +233,8 @@ QVariant ExecutionListModel::headerData(int section, Qt::Orientation orientation
         return QStringLiteral("Status");
     case RecordsColumn:
         return QStringLiteral("Records");
+    case FailedColumn:
+        return QStringLiteral("Failed");
     case PagesColumn:
         return QStringLiteral("Pages");
     case RequestsColumn:

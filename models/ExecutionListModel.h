@@ -17,6 +17,7 @@ public:
         ObjectColumn,
         StatusColumn,
         RecordsColumn,
+        FailedColumn, // records kept raw because their mapping failed
         PagesColumn,
         RequestsColumn,
         DurationColumn,

@@ -3,6 +3,7 @@
 #include "SandboxConnector.h"
 #include "auth/CredentialVault.h"
 #include "hubspot/HubSpotEmulator.h"
+#include "mapping/MappingService.h"
 #include "store/SqliteStore.h"
 
 namespace patchbay::console {
@@ -14,17 +15,18 @@ struct DemoTenant
     const char *name;
     const char *displayName;
     int contacts;
-    enum class Trouble { None, ExpiredToken, RevokedToken } trouble;
+    enum class Trouble { None, ExpiredToken, RevokedToken, BrokenMapping } trouble;
 };
 
 constexpr DemoTenant kTenants[] = {
     {"acme", "Acme Corporation", 2400, DemoTenant::Trouble::None},
     {"globex", "Globex", 1200, DemoTenant::Trouble::ExpiredToken},
-    {"initech", "Initech", 650, DemoTenant::Trouble::None},
+    {"initech", "Initech", 650, DemoTenant::Trouble::BrokenMapping},
     {"umbrella", "Umbrella Health", 300, DemoTenant::Trouble::RevokedToken},
 };
 
 const QString kHubSpotOrigin = QStringLiteral("https://api.hubapi.com");
+const QString kIntegration = QStringLiteral("crm-contacts");
 
 } // namespace
 
@@ -37,7 +39,8 @@ QUrl DemoEnvironment::hubSpotUrl() const
     return m_hubspot->baseUrl();
 }
 
-Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &vault)
+Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &vault,
+                                    const IntegrationCatalog &integrations)
 {
     if (m_hubspot->listen() == 0)
         return makeError("demo.listen_failed", QStringLiteral("Cannot start the HubSpot emulator on 127.0.0.1."));
@@ -64,7 +67,7 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
         }
         const sandbox::PortalCredentials portal = m_hubspot->addPortal(name, demo.contacts, seed++);
         QDateTime expiresAt = QDateTime::currentDateTimeUtc().addSecs(portal.expiresIn);
-        if (demo.trouble != DemoTenant::Trouble::None) {
+        if (demo.trouble == DemoTenant::Trouble::ExpiredToken || demo.trouble == DemoTenant::Trouble::RevokedToken) {
             m_hubspot->expireAccessTokens(name);
             expiresAt = QDateTime::currentDateTimeUtc().addSecs(-120);
         }
@@ -76,8 +79,26 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
                                            m_hubspot->baseUrl(), portal, expiresAt);
         if (!connected)
             return connected.error();
-        if (isNew)
-            m_newConnections.append(connected.value());
+        if (!isNew)
+            continue;
+        m_newConnections.append(connected.value());
+        if (auto linked = store.setConnectionIntegration(connected.value(), kIntegration, QStringLiteral("production"));
+            !linked)
+            return linked.error();
+        if (demo.trouble == DemoTenant::Trouble::BrokenMapping) {
+            // A tenant-specific override that refuses one lifecycle stage: its records are kept as failed records.
+            MappingService mappings(store, integrations);
+            const MappingTree override{
+                {QStringLiteral("stage"),
+                 QStringLiteral("properties.lifecyclestage = 'lead' ? $error('Initech does not import leads') : "
+                                "properties.lifecyclestage")}};
+            if (auto saved = mappings.setOverride(MappingLevel::Connection, QString::number(connected.value()),
+                                                  kIntegration, QStringLiteral("contacts"), MappingDirection::Read,
+                                                  override, QStringLiteral("demo"),
+                                                  QStringLiteral("Initech's CRM rejects leads"));
+                !saved)
+                return saved.error();
+        }
     }
     return {};
 }

@@ -9,6 +9,7 @@
 
 namespace patchbay {
 class CredentialVault;
+class IntegrationCatalog;
 class SqliteStore;
 namespace sandbox {
 class HubSpotEmulator;
@@ -26,7 +27,7 @@ public:
     ~DemoEnvironment();
 
     // Starts the emulators and creates or re-points the demo tenants and connections.
-    Result<void> start(SqliteStore &store, const CredentialVault &vault);
+    Result<void> start(SqliteStore &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
 
     // Connections created by this start (their first sync has not run yet).
     const QList<qint64> &newConnections() const { return m_newConnections; }

@@ -75,14 +75,14 @@ int main(int argc, char *argv[])
     if (!store)
         return fail(store.error().message);
 
+    auto sync = std::make_shared<SyncService>(databasePath, masterKey->key, ProviderCatalog::builtIn(),
+                                              SystemClock::instance());
     console::DemoEnvironment demo;
     if (parser.isSet(demoOption)) {
-        if (auto started = demo.start(*store.value(), CredentialVault(masterKey->key)); !started)
+        if (auto started = demo.start(*store.value(), sync->vault(), sync->integrations()); !started)
             return fail(started.error().message);
     }
 
-    auto sync = std::make_shared<SyncService>(databasePath, masterKey->key, ProviderCatalog::builtIn(),
-                                              SystemClock::instance());
     LocalOps ops(std::move(store).value(), sync, SystemClock::instance());
     MainWindow window(&ops);
     window.showStatusMessage(QStringLiteral("Database %1 — credential key from %2%3")

@@ -109,7 +109,7 @@ Value Evaluator::run(const Value &input)
         wrapped = Sequence::create(input);
         wrapped.mutableArray().m_outerWrapper = true;
     }
-    m_root->bind("$", wrapped);
+    m_rootInput = input; // $$ is the input as given; only the context ($) gets the array wrapper
     Value result = evaluate(m_program->m_root, wrapped, m_root.get());
     return Sequence::collapse(std::move(result));
 }
@@ -237,6 +237,8 @@ Value Evaluator::evaluateVariable(const Node *node, const Value &input, Frame *e
     }
     if (const Value *v = env->lookup(node->text))
         return *v;
+    if (node->text.size() == 1 && node->text[0] == '$')
+        return m_rootInput; // $$
     if (node->builtin)
         return *node->builtin;
     return {};
@@ -576,7 +578,7 @@ Value Evaluator::applyInner(const Value &fn, std::vector<Value> &args, const Val
     case Function::Kind::Builtin: {
         const BuiltinDef *def = f.m_builtin;
         def->signature->validate(args, input, def->name);
-        CallContext ctx{*this, input, def->name};
+        CallContext ctx{*this, input, def->name, env};
         return def->impl(ctx, args);
     }
     case Function::Kind::Partial: {
@@ -673,8 +675,11 @@ Value Evaluator::evaluateSource(const std::string &source, const Value &input, F
         wrapped = Sequence::create(input);
         wrapped.mutableArray().m_outerWrapper = true;
     }
+    // The evaluated expression's $$ is its own input.
+    std::shared_ptr<Frame> frame = newFrame(env);
+    frame->bind("$", wrapped);
     try {
-        Value result = evaluate(program->m_root, wrapped, env);
+        Value result = evaluate(program->m_root, wrapped, frame.get());
         m_currentProgram = saved;
         return result;
     } catch (Error &err) {

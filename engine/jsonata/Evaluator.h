@@ -62,6 +62,7 @@ private:
     std::vector<std::shared_ptr<const Program>> m_evalPrograms;
     std::shared_ptr<const Program> m_currentProgram;
     std::shared_ptr<Frame> m_root;
+    Value m_rootInput;
     std::vector<std::shared_ptr<Frame>> m_capturedFrames;
     int m_maxDepth;
     int m_depth = 0;

@@ -22,6 +22,7 @@ struct CallContext
     Evaluator &evaluator;
     const Value &input;
     std::string_view name;
+    Frame *env; // the caller's scope ($eval sees the caller's variables)
 };
 
 using BuiltinImpl = Value (*)(CallContext &ctx, std::vector<Value> &args);

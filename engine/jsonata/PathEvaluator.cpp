@@ -147,6 +147,12 @@ Value PathEvaluator::evaluateStep(const Node *step, const Array &input, Frame *e
     }
     if (lastStep && results.size() == 1 && results[0].isArray() && !results[0].asArray().m_sequence)
         return results[0];
+    if (results.size() == 1 && Sequence::isSequence(results[0])) {
+        // Flattening one plain sequence would only copy it (and touch every item's reference count).
+        const Array &only = results[0].asArray();
+        if (!only.m_keepSingleton && !only.m_tupleStream && !only.m_outerWrapper && !only.m_cons)
+            return results[0];
+    }
     Value out = Sequence::create();
     Array &seq = out.mutableArray();
     seq.m_items.reserve(results.size());
@@ -305,7 +311,8 @@ Value PathEvaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> 
     struct Group
     {
         Value key;
-        std::vector<Value> items; // every input item that produced this key, in order
+        Value first;             // the first input item that produced this key
+        std::vector<Value> more; // any later ones, in order (rare for object constructors)
         std::size_t exprIndex;
     };
     const bool reduce = input.isArray() && input.asArray().m_tupleStream;
@@ -337,6 +344,8 @@ Value PathEvaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> 
         return nullptr;
     };
     for (const Value *it = begin; it != end; ++it) {
+        if (end - it > 16)
+            it[16].prefetch();
         const Value &item = *it;
         std::shared_ptr<Frame> tupleEnv;
         Frame *itemEnv = env;
@@ -356,9 +365,11 @@ Value PathEvaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> 
                 if (g->exprIndex != pairIndex)
                     throw Error{"D1009", pairs[pairIndex].first->position, ErrorText::message("D1009"),
                                 key.asString()};
-                g->items.push_back(item);
+                g->more.push_back(item);
             } else {
-                groups.push_back(Group{key, {item}, pairIndex});
+                if (groups.empty())
+                    groups.reserve(pairs.size());
+                groups.push_back(Group{key, item, {}, pairIndex});
                 if (groups.size() == 16) {
                     for (std::size_t gi = 0; gi < groups.size(); ++gi)
                         index.emplace(groups[gi].key.asString(), gi);
@@ -373,17 +384,20 @@ Value PathEvaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> 
     for (Group &g : groups) {
         // The reference appends items one by one (fn.append): one item stays itself, several are concatenated.
         Value data;
-        if (g.items.size() == 1) {
-            data = std::move(g.items[0]);
+        if (g.more.empty()) {
+            data = std::move(g.first);
         } else {
-            data = Value::newArray(g.items.size());
+            data = Value::newArray(g.more.size() + 1);
             Array &arr = data.mutableArray();
-            for (Value &v : g.items) {
+            auto add = [&arr](Value &v) {
                 if (v.isArray())
                     arr.m_items.insert(arr.m_items.end(), v.asArray().m_items.begin(), v.asArray().m_items.end());
                 else
                     arr.push(std::move(v));
-            }
+            };
+            add(g.first);
+            for (Value &v : g.more)
+                add(v);
         }
         Value context = data;
         std::shared_ptr<Frame> tupleEnv;

@@ -98,7 +98,10 @@ Value Sequence::lookup(const Value &input, std::string_view key)
         return {};
     Value result = create();
     Array &out = result.mutableArray();
-    for (const Value &item : input.asArray().m_items) {
+    const std::vector<Value> &items = input.asArray().m_items;
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        prefetchAhead(items, i);
+        const Value &item = items[i];
         Value res = lookup(item, key);
         if (res.isUndefined())
             continue;

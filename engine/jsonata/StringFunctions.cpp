@@ -465,15 +465,29 @@ Value fnEval(CallContext &ctx, std::vector<Value> &args)
     if (args[0].isUndefined())
         return {};
     Value input = args.size() > 1 && args[1].isDefined() ? args[1] : ctx.input;
-    return ctx.evaluator.evaluateSource(args[0].asString(), input, ctx.evaluator.rootFrame());
+    return ctx.evaluator.evaluateSource(args[0].asString(), input, ctx.env ? ctx.env : ctx.evaluator.rootFrame());
 }
 
+// The reference encodes with btoa/atob: each character is one byte (Latin-1). Text beyond Latin-1, which the
+// reference rejects, is encoded as UTF-8 instead.
 Value fnBase64Encode(CallContext &, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
     const std::string &s = args[0].asString();
-    return Value::string(QByteArray(s.data(), qsizetype(s.size())).toBase64().toStdString());
+    std::u32string chars = Utf8::decode(s);
+    QByteArray bytes;
+    bool latin1 = true;
+    for (char32_t c : chars) {
+        if (c > 0xFF) {
+            latin1 = false;
+            break;
+        }
+        bytes.append(char(c));
+    }
+    if (!latin1)
+        bytes = QByteArray(s.data(), qsizetype(s.size()));
+    return Value::string(bytes.toBase64().toStdString());
 }
 
 Value fnBase64Decode(CallContext &, std::vector<Value> &args)
@@ -481,7 +495,11 @@ Value fnBase64Decode(CallContext &, std::vector<Value> &args)
     if (args[0].isUndefined())
         return {};
     const std::string &s = args[0].asString();
-    return Value::string(QByteArray::fromBase64(QByteArray(s.data(), qsizetype(s.size()))).toStdString());
+    const QByteArray bytes = QByteArray::fromBase64(QByteArray(s.data(), qsizetype(s.size())));
+    std::string out;
+    for (char b : bytes)
+        Utf8::append(out, char32_t(static_cast<unsigned char>(b)));
+    return Value::string(std::move(out));
 }
 
 Value encodeUri(const std::vector<Value> &args, const char *keep)

@@ -120,7 +120,16 @@ public:
     void prefetch() const
     {
         if (isHeap())
-            __builtin_prefetch(m_heap);
+            prefetchAddress(m_heap);
+    }
+    // GCC 12 drops __builtin_prefetch inside some loops at -O2; the asm form is kept.
+    static void prefetchAddress(const void *address)
+    {
+#if defined(__x86_64__)
+        asm volatile("prefetcht0 (%0)" : : "r"(address));
+#else
+        __builtin_prefetch(address);
+#endif
     }
 
     // Parses standard JSON (RFC 8259). Error code "D0001" with the byte offset on malformed input.
@@ -266,7 +275,7 @@ public:
     bool empty() const { return m_size == 0; }
     std::span<const Entry> entries() const { return {m_begin, m_size}; }
     void reserve(std::size_t n);
-    void prefetchEntries() const { __builtin_prefetch(m_begin); }
+    void prefetchEntries() const { Value::prefetchAddress(m_begin); }
 
 private:
     Object() = default;

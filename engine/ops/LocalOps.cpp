@@ -96,6 +96,45 @@ Result<QList<Exchange>> LocalOps::exchanges(qint64 executionId)
     return m_store->exchanges(executionId);
 }
 
+MappingService LocalOps::mappings()
+{
+    return MappingService(*m_store, m_sync->integrations());
+}
+
+Result<MappingService::Effective> LocalOps::mapping(qint64 connectionId, const QString &object,
+                                                    const QString &direction)
+{
+    return mappings().effective(connectionId, object, direction);
+}
+
+Result<MappingVersion> LocalOps::setMappingOverride(const QString &level, const QString &scope,
+                                                    const QString &integration, const QString &object,
+                                                    const QString &direction, const MappingTree &overrides,
+                                                    const QString &author, const QString &reason)
+{
+    return mappings().setOverride(level, scope, integration, object, direction, overrides, author, reason);
+}
+
+Result<QList<MappingVersion>> LocalOps::mappingHistory(const QString &level, const QString &scope,
+                                                       const QString &integration, const QString &object,
+                                                       const QString &direction)
+{
+    return mappings().history(level, scope, integration, object, direction);
+}
+
+Result<QList<MappingService::PreviewRecord>> LocalOps::previewMapping(qint64 connectionId, const QString &object,
+                                                                      const QString &direction,
+                                                                      const QJsonArray &samples,
+                                                                      const std::optional<MappingTree> &candidate)
+{
+    return mappings().preview(connectionId, object, direction, samples, candidate);
+}
+
+Result<QList<FailedRecord>> LocalOps::failedRecords(qint64 connectionId, const QString &object)
+{
+    return m_store->failedRecords(connectionId, object);
+}
+
 template <typename Work>
 void LocalOps::runInBackground(qint64 connectionId, Work work)
 {
@@ -133,6 +172,13 @@ void LocalOps::syncNow(qint64 connectionId)
 {
     runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
         return sync.read(connectionId, QString(), listener);
+    });
+}
+
+void LocalOps::remapFailedRecords(qint64 connectionId)
+{
+    runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
+        return sync.remapFailedRecords(connectionId, QString(), listener);
     });
 }
 

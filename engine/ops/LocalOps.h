@@ -32,8 +32,22 @@ public:
     Result<QList<Event>> events(qint64 executionId) override;
     Result<QList<Exchange>> exchanges(qint64 executionId) override;
 
+    Result<MappingService::Effective> mapping(qint64 connectionId, const QString &object,
+                                              const QString &direction) override;
+    Result<MappingVersion> setMappingOverride(const QString &level, const QString &scope, const QString &integration,
+                                              const QString &object, const QString &direction,
+                                              const MappingTree &overrides, const QString &author,
+                                              const QString &reason) override;
+    Result<QList<MappingVersion>> mappingHistory(const QString &level, const QString &scope, const QString &integration,
+                                                 const QString &object, const QString &direction) override;
+    Result<QList<MappingService::PreviewRecord>>
+    previewMapping(qint64 connectionId, const QString &object, const QString &direction, const QJsonArray &samples,
+                   const std::optional<MappingTree> &candidateConnectionOverride = std::nullopt) override;
+    Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object = {}) override;
+
     void syncNow(qint64 connectionId) override;
     void refreshToken(qint64 connectionId) override;
+    void remapFailedRecords(qint64 connectionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
 
     // Blocks until background work is done (tests, shutdown).
@@ -43,6 +57,7 @@ private:
     template <typename Work>
     void runInBackground(qint64 connectionId, Work work);
     ConnectionSummary summarize(const Connection &connection, const QString &tenantName);
+    MappingService mappings();
 
     std::unique_ptr<SqliteStore> m_store;
     std::shared_ptr<SyncService> m_sync;

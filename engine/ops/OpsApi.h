@@ -2,6 +2,7 @@
 
 #include "auth/Credential.h"
 #include "core/Result.h"
+#include "mapping/MappingService.h"
 #include "store/StoreTypes.h"
 
 #include <QList>
@@ -38,8 +39,24 @@ public:
     virtual Result<QList<Event>> events(qint64 executionId) = 0;
     virtual Result<QList<Exchange>> exchanges(qint64 executionId) = 0;
 
+    // Field mappings. Overrides need who and why; a broken one is refused and nothing changes.
+    virtual Result<MappingService::Effective> mapping(qint64 connectionId, const QString &object,
+                                                      const QString &direction) = 0;
+    virtual Result<MappingVersion> setMappingOverride(const QString &level, const QString &scope,
+                                                      const QString &integration, const QString &object,
+                                                      const QString &direction, const MappingTree &overrides,
+                                                      const QString &author, const QString &reason) = 0;
+    virtual Result<QList<MappingVersion>> mappingHistory(const QString &level, const QString &scope,
+                                                         const QString &integration, const QString &object,
+                                                         const QString &direction) = 0;
+    virtual Result<QList<MappingService::PreviewRecord>>
+    previewMapping(qint64 connectionId, const QString &object, const QString &direction, const QJsonArray &samples,
+                   const std::optional<MappingTree> &candidateConnectionOverride = std::nullopt) = 0;
+    virtual Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object = {}) = 0;
+
     virtual void syncNow(qint64 connectionId) = 0;
     virtual void refreshToken(qint64 connectionId) = 0;
+    virtual void remapFailedRecords(qint64 connectionId) = 0;
     virtual bool isBusy(qint64 connectionId) const = 0;
 
 Q_SIGNALS:

@@ -20,9 +20,29 @@ public:
     Result<Execution> execution(qint64) override { return failure(); }
     Result<QList<Event>> events(qint64) override { return failure(); }
     Result<QList<Exchange>> exchanges(qint64) override { return failure(); }
+    Result<MappingService::Effective> mapping(qint64, const QString &, const QString &) override { return failure(); }
+    Result<MappingVersion> setMappingOverride(const QString &, const QString &, const QString &, const QString &,
+                                              const QString &, const MappingTree &, const QString &,
+                                              const QString &) override
+    {
+        return failure();
+    }
+    Result<QList<MappingVersion>> mappingHistory(const QString &, const QString &, const QString &, const QString &,
+                                                 const QString &) override
+    {
+        return failure();
+    }
+    Result<QList<MappingService::PreviewRecord>> previewMapping(qint64, const QString &, const QString &,
+                                                                const QJsonArray &,
+                                                                const std::optional<MappingTree> &) override
+    {
+        return failure();
+    }
+    Result<QList<FailedRecord>> failedRecords(qint64, const QString &) override { return failure(); }
 
     void syncNow(qint64) override {}
     void refreshToken(qint64) override {}
+    void remapFailedRecords(qint64) override {}
     bool isBusy(qint64) const override { return false; }
 
 private:

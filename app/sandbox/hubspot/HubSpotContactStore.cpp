@@ -1,74 +1,30 @@
 #include "HubSpotContactStore.h"
 
 #include <QJsonArray>
-#include <QSet>
 
 #include <algorithm>
-#include <array>
 
 namespace patchbay::sandbox {
 
 namespace {
 
-constexpr std::array kFirstNames = {"Olivia", "Liam",  "Emma",   "Noah",   "Amelia", "Oliver", "Ava",    "Elijah",
-                                    "Sophia", "Lucas", "Mia",    "Mateo",  "Isla",   "Levi",   "Chloe",  "Ezra",
-                                    "Priya",  "Arjun", "Yuki",   "Haruto", "Fatima", "Omar",   "Ingrid", "Lars",
-                                    "Camila", "Diego", "Chiara", "Marco",  "Zoe",    "Felix",  "Nora",   "Hugo",
-                                    "Aisha",  "Kwame", "Mei",    "Wei",    "Elena",  "Pavel",  "Sofia",  "Jonas"};
-
-constexpr std::array kLastNames = {
-    "Smith",    "Johnson", "Williams", "Brown",    "Garcia",  "Miller", "Davis",    "Martinez", "Lopez",    "Wilson",
-    "Anderson", "Thomas",  "Taylor",   "Moore",    "Jackson", "Martin", "Lee",      "Perez",    "Thompson", "White",
-    "Harris",   "Clark",   "Lewis",    "Walker",   "Hall",    "Young",  "Nakamura", "Patel",    "Okafor",   "Schmidt",
-    "Rossi",    "Dubois",  "Novak",    "Kowalski", "Silva",   "Berg",   "Haddad",   "Chen",     "Kim",      "Murphy"};
-
-struct Company
-{
-    const char *name;
-    const char *domain;
-};
-
-constexpr std::array kCompanies = {
-    Company{"Acme Analytics", "acmeanalytics.com"},   Company{"Brightwave Labs", "brightwave.io"},
-    Company{"Cobalt Freight", "cobaltfreight.com"},   Company{"Dunmore Health", "dunmorehealth.org"},
-    Company{"Evergreen Foods", "evergreenfoods.com"}, Company{"Fjord Robotics", "fjordrobotics.no"},
-    Company{"Granite Legal", "granitelegal.com"},     Company{"Harbor & Finch", "harborfinch.co"},
-    Company{"Ironclad Security", "ironclad.dev"},     Company{"Juniper Retail", "juniperretail.com"},
-    Company{"Kestrel Aviation", "kestrelair.com"},    Company{"Lumen Education", "lumen.edu"},
-    Company{"Meridian Bank", "meridianbank.com"},     Company{"Northwind Traders", "northwind.example"},
-    Company{"Orchid Biotech", "orchidbio.com"},       Company{"Pinnacle Media", "pinnaclemedia.tv"},
-    Company{"Quarry Construction", "quarryco.com"},   Company{"Riverbend Energy", "riverbend.energy"},
-    Company{"Saffron Hotels", "saffronhotels.com"},   Company{"Tidewater Logistics", "tidewater.com"},
-    Company{"Umbra Design", "umbra.design"},          Company{"Vantage Insurance", "vantageins.com"},
-    Company{"Willow Pharmacy", "willowrx.com"},       Company{"Zephyr Software", "zephyrsoft.io"}};
-
 // HubSpot's default lifecycle stages; most contacts sit in the early ones.
-constexpr std::array kLifecycleStages = {
-    "subscriber", "lead",     "lead",       "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity",
-    "customer",   "customer", "evangelist", "other"};
+const QStringList kLifecycleStages = {QStringLiteral("subscriber"),
+                                      QStringLiteral("lead"),
+                                      QStringLiteral("lead"),
+                                      QStringLiteral("lead"),
+                                      QStringLiteral("marketingqualifiedlead"),
+                                      QStringLiteral("salesqualifiedlead"),
+                                      QStringLiteral("opportunity"),
+                                      QStringLiteral("customer"),
+                                      QStringLiteral("customer"),
+                                      QStringLiteral("evangelist"),
+                                      QStringLiteral("other")};
 
 const QStringList kLifecycleOptions = {
     QStringLiteral("subscriber"),         QStringLiteral("lead"),        QStringLiteral("marketingqualifiedlead"),
     QStringLiteral("salesqualifiedlead"), QStringLiteral("opportunity"), QStringLiteral("customer"),
     QStringLiteral("evangelist"),         QStringLiteral("other")};
-
-constexpr qint64 kSeedWindowSeconds = 90LL * 24 * 3600;
-
-template <typename Array> auto pick(QRandomGenerator &random, const Array &values)
-{
-    return values[random.bounded(static_cast<quint32>(values.size()))];
-}
-
-// FNV-1a, so generated custom values do not depend on Qt's hash seeding.
-quint32 stableHash(const QString &text)
-{
-    quint32 hash = 2166136261u;
-    for (const QChar c : text) {
-        hash ^= c.unicode();
-        hash *= 16777619u;
-    }
-    return hash;
-}
 
 HubSpotProperty builtIn(const char *name, const char *label, const char *type, const char *fieldType, const char *group,
                         const QStringList &options = {})
@@ -82,6 +38,21 @@ HubSpotProperty builtIn(const char *name, const char *label, const char *type, c
     property.options = options;
     property.createdAt = QDateTime(QDate(2019, 8, 6), QTime(2, 41, 52, 327), Qt::UTC);
     return property;
+}
+
+FieldKind kindOf(const QString &type)
+{
+    if (type == QLatin1String("number"))
+        return FieldKind::Number;
+    if (type == QLatin1String("date"))
+        return FieldKind::Date;
+    if (type == QLatin1String("datetime"))
+        return FieldKind::DateTime;
+    if (type == QLatin1String("enumeration"))
+        return FieldKind::Picklist;
+    if (type == QLatin1String("bool"))
+        return FieldKind::Bool;
+    return FieldKind::Text;
 }
 
 QString fieldTypeFor(const QString &type)
@@ -116,48 +87,26 @@ HubSpotContactStore::HubSpotContactStore()
 
 void HubSpotContactStore::seed(int contactCount, quint32 seed, const QDateTime &now)
 {
-    m_seed = seed;
-    m_random.seed(seed);
+    m_generator.reseed(seed);
     m_contacts.clear();
-    m_contacts.reserve(std::max(0, contactCount));
+    const std::vector<QDateTime> created = m_generator.creationTimes(contactCount, now);
+    m_contacts.reserve(created.size());
 
-    // Creation times are drawn first and sorted so that ids grow with creation time, as in HubSpot.
-    std::vector<qint64> ageMs;
-    ageMs.reserve(m_contacts.capacity());
-    for (int i = 0; i < contactCount; ++i)
-        ageMs.push_back(static_cast<qint64>(m_random.bounded(kSeedWindowSeconds * 1000)));
-    std::sort(ageMs.begin(), ageMs.end(), std::greater<>());
-
-    QSet<QString> emails;
     qint64 id = 51 + static_cast<qint64>(seed % 50);
-    for (int i = 0; i < contactCount; ++i) {
+    for (const QDateTime &createdAt : created) {
         HubSpotContact contact;
-        id += 1 + m_random.bounded(3); // ids are increasing but not contiguous
+        id += 1 + m_generator.random().bounded(3); // ids are increasing but not contiguous
         contact.id = id;
-        contact.createdAt = now.addMSecs(-ageMs[static_cast<size_t>(i)] - 60'000);
-        // Every seeded change lies at least a minute before now, so "modified since now" starts empty.
-        const qint64 editableMs = contact.createdAt.msecsTo(now) - 60'000;
-        contact.updatedAt = contact.createdAt.addMSecs(
-            m_random.bounded(4) == 0 ? 0 : static_cast<qint64>(m_random.bounded(std::max<qint64>(1, editableMs))));
-
-        const QString first = QLatin1String(pick(m_random, kFirstNames));
-        const QString last = QLatin1String(pick(m_random, kLastNames));
-        const Company company = pick(m_random, kCompanies);
-        QString local = first.toLower() + QLatin1Char('.') + last.toLower();
-        QString email = local + QLatin1Char('@') + QLatin1String(company.domain);
-        for (int n = 2; emails.contains(email); ++n)
-            email = local + QString::number(n) + QLatin1Char('@') + QLatin1String(company.domain);
-        emails.insert(email);
-
+        contact.createdAt = createdAt;
+        contact.updatedAt = m_generator.lastModified(createdAt, now);
+        const GeneratedPerson person = m_generator.person();
         contact.properties = {
-            {QStringLiteral("email"), email},
-            {QStringLiteral("firstname"), first},
-            {QStringLiteral("lastname"), last},
-            {QStringLiteral("company"), QLatin1String(company.name)},
-            {QStringLiteral("phone"), QStringLiteral("+1 555-%1-%2")
-                                          .arg(m_random.bounded(100, 1000))
-                                          .arg(m_random.bounded(10000), 4, 10, QLatin1Char('0'))},
-            {QStringLiteral("lifecyclestage"), QLatin1String(pick(m_random, kLifecycleStages))},
+            {QStringLiteral("email"), person.email},
+            {QStringLiteral("firstname"), person.firstName},
+            {QStringLiteral("lastname"), person.lastName},
+            {QStringLiteral("company"), person.company},
+            {QStringLiteral("phone"), m_generator.phone()},
+            {QStringLiteral("lifecyclestage"), m_generator.pick(kLifecycleStages)},
             {QStringLiteral("createdate"), timestamp(contact.createdAt)},
             {QStringLiteral("lastmodifieddate"), timestamp(contact.updatedAt)},
             {QStringLiteral("hs_object_id"), QString::number(contact.id)},
@@ -214,21 +163,8 @@ bool HubSpotContactStore::addCustomProperty(const QString &name, const QString &
 
 QString HubSpotContactStore::generatedValue(const HubSpotProperty &property, const HubSpotContact &contact) const
 {
-    // Seeded per (portal seed, property, contact) so adding properties in another order gives the same values.
-    QRandomGenerator random(m_seed ^ stableHash(property.name) ^ static_cast<quint32>(contact.id * 2654435761u));
-    if (property.type == QLatin1String("number"))
-        return QString::number(random.bounded(1, 10000));
-    if (property.type == QLatin1String("bool"))
-        return random.bounded(2) ? QStringLiteral("true") : QStringLiteral("false");
-    if (property.type == QLatin1String("enumeration"))
-        return property.options.value(static_cast<int>(random.bounded(static_cast<quint32>(property.options.size()))));
-    if (property.type == QLatin1String("date"))
-        return contact.createdAt.date().addDays(random.bounded(0, 365)).toString(Qt::ISODate);
-    if (property.type == QLatin1String("datetime"))
-        return timestamp(contact.createdAt.addSecs(random.bounded(0, 30 * 24 * 3600)));
-    static const QStringList words = {QStringLiteral("North"), QStringLiteral("South"),   QStringLiteral("East"),
-                                      QStringLiteral("West"),  QStringLiteral("Central"), QStringLiteral("Online")};
-    return words.at(static_cast<int>(random.bounded(static_cast<quint32>(words.size()))));
+    const CustomFieldDefinition field{property.name, property.label, kindOf(property.type), property.options, {}};
+    return RecordGenerator::customValue(m_generator.seed(), field, contact.id, contact.createdAt);
 }
 
 const HubSpotContact *HubSpotContactStore::contact(qint64 id) const
@@ -270,14 +206,12 @@ QList<qint64> HubSpotContactStore::touch(int count, const QDateTime &now)
     }
     QList<qint64> touched;
     for (int i = 0; i < count && !live.empty(); ++i) {
-        const auto index = static_cast<size_t>(m_random.bounded(static_cast<quint32>(live.size())));
+        const auto index = static_cast<size_t>(m_generator.random().bounded(static_cast<quint32>(live.size())));
         HubSpotContact *contact = live[index];
         live.erase(live.begin() + static_cast<std::ptrdiff_t>(index));
         contact->updatedAt = now;
         contact->properties.insert(QStringLiteral("lastmodifieddate"), timestamp(now));
-        contact->properties.insert(QStringLiteral("phone"), QStringLiteral("+1 555-%1-%2")
-                                                                .arg(m_random.bounded(100, 1000))
-                                                                .arg(m_random.bounded(10000), 4, 10, QLatin1Char('0')));
+        contact->properties.insert(QStringLiteral("phone"), m_generator.phone());
         touched.append(contact->id);
     }
     std::sort(touched.begin(), touched.end());

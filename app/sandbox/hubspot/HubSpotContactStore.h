@@ -1,10 +1,11 @@
 #pragma once
 
+#include "common/RecordGenerator.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
-#include <QRandomGenerator>
 #include <QString>
 #include <QStringList>
 
@@ -78,8 +79,7 @@ private:
 
     std::vector<HubSpotContact> m_contacts; // ascending id
     QList<HubSpotProperty> m_properties;
-    QRandomGenerator m_random;
-    quint32 m_seed = 0;
+    RecordGenerator m_generator;
 };
 
 } // namespace patchbay::sandbox

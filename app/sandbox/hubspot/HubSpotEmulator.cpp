@@ -1,9 +1,9 @@
 #include "HubSpotEmulator.h"
 
-#include "HubSpotControlApi.h"
 #include "HubSpotCrmApi.h"
-#include "HubSpotOAuthApi.h"
 #include "HubSpotResponses.h"
+#include "common/OAuthTokenEndpoint.h"
+#include "common/SandboxHttp.h"
 
 #include <QLoggingCategory>
 
@@ -11,77 +11,53 @@ namespace patchbay::sandbox {
 
 Q_LOGGING_CATEGORY(lcHubSpotSandbox, "patchbay.sandbox.hubspot", QtInfoMsg)
 
-namespace {
-
-QDateTime now()
+HubSpotEmulator::HubSpotEmulator(QObject *parent) : SandboxEmulator(parent)
 {
-    return QDateTime::currentDateTimeUtc();
-}
+    OAuthPolicy &policy = tokens().policy();
+    policy.accessTokenLifetime = 1800; // HubSpot's documented expires_in
+    policy.clientAuth = OAuthPolicy::ClientAuth::Body;
+    policy.accessTokenPrefix = QStringLiteral("C"); // opaque base64url strings of up to ~300 characters
+    policy.accessTokenBytes = 96;
 
-QString pathAndQuery(const QUrl &url)
-{
-    const QString query = url.query(QUrl::FullyEncoded);
-    return url.path(QUrl::FullyEncoded) + (query.isEmpty() ? QString() : QLatin1Char('?') + query);
-}
-
-} // namespace
-
-HubSpotEmulator::HubSpotEmulator(QObject *parent)
-    : QObject(parent), m_http(std::make_unique<HttpService>()), m_control(std::make_unique<HubSpotControlApi>(*this))
-{
-    qRegisterMetaType<RequestLogEntry>();
-    m_http->setHandler([this](const HttpServerRequest &request) { return handle(request); });
+    OAuthTokenEndpoint::Style style;
+    style.acceptQueryParameters = true; // HubSpot's v3 OAuth guide: v1 read parameters from the query as well
+    style.failure = &HubSpotResponses::oauthFailure;
+    style.decorateGrant = [this](const OAuthGrant &grant, QJsonObject &body) {
+        const Portal *portal = m_portals.find(grant.tenant);
+        body.insert(QStringLiteral("hub_id"), portal ? portal->hubId : 0);
+    };
+    m_oauth = std::make_unique<OAuthTokenEndpoint>(tokens(), style);
 }
 
 HubSpotEmulator::~HubSpotEmulator() = default;
 
-quint16 HubSpotEmulator::listen(const QHostAddress &address, quint16 port)
-{
-    return m_http->listen(address, port);
-}
-
-QUrl HubSpotEmulator::baseUrl() const
-{
-    return m_http->baseUrl();
-}
-
 PortalCredentials HubSpotEmulator::addPortal(const QString &portalName, int contactCount, quint32 seed)
 {
-    const QDateTime time = now();
-    Portal portal;
-    const auto existing = m_portals.find(portalName);
-    portal.hubId = existing != m_portals.end() ? existing->second.hubId : m_nextHubId++;
-    portal.store = std::make_unique<HubSpotContactStore>();
-    portal.store->seed(contactCount, seed, time);
-    m_tokens.registerClient(portalName, portal.hubId, seed);
-    m_tokens.issueTokens(portalName, time);
-    m_portals.insert_or_assign(portalName, std::move(portal));
+    auto portal = std::make_unique<Portal>();
+    const Portal *existing = m_portals.find(portalName);
+    portal->hubId = existing ? existing->hubId : m_nextHubId++;
+    portal->store = std::make_unique<HubSpotContactStore>();
+    portal->store->seed(contactCount, seed, now());
+    m_portals.replace(portalName, std::move(portal));
+    issueFirstTokens(portalName, seed);
     qCDebug(lcHubSpotSandbox) << "portal" << portalName << "seeded with" << contactCount << "contacts";
     return *credentials(portalName);
 }
 
-QStringList HubSpotEmulator::portalNames() const
-{
-    QStringList names;
-    for (const auto &[name, portal] : m_portals)
-        names.append(name);
-    return names;
-}
-
 std::optional<PortalCredentials> HubSpotEmulator::credentials(const QString &portalName) const
 {
-    const auto client = m_tokens.client(portalName);
-    const auto grant = m_tokens.latestGrant(portalName);
-    if (!m_portals.contains(portalName) || !client || !grant)
+    const Portal *portal = m_portals.find(portalName);
+    const auto oauth = oauthCredentials(portalName);
+    if (!portal || !oauth)
         return std::nullopt;
-    return PortalCredentials{portalName,         client->hubId,       client->clientId, client->clientSecret,
-                             grant->accessToken, grant->refreshToken, grant->expiresIn};
+    return PortalCredentials{portalName,         portal->hubId,       oauth->clientId, oauth->clientSecret,
+                             oauth->accessToken, oauth->refreshToken, oauth->expiresIn};
 }
 
 HubSpotContactStore *HubSpotEmulator::store(const QString &portalName) const
 {
-    const auto it = m_portals.find(portalName);
-    return it == m_portals.end() ? nullptr : it->second.store.get();
+    const Portal *portal = m_portals.find(portalName);
+    return portal ? portal->store.get() : nullptr;
 }
 
 const HubSpotContactStore *HubSpotEmulator::contactStore(const QString &portalName) const
@@ -96,35 +72,9 @@ bool HubSpotEmulator::addCustomProperty(const QString &portalName, const QString
     return found && found->addCustomProperty(name, label, type, now());
 }
 
-void HubSpotEmulator::setAccessTokenLifetime(int seconds)
-{
-    m_tokens.setAccessTokenLifetime(seconds);
-}
-
-int HubSpotEmulator::accessTokenLifetime() const
-{
-    return m_tokens.accessTokenLifetime();
-}
-
 void HubSpotEmulator::setDailyLimitHeadersEnabled(bool enabled)
 {
     m_rateLimiter.setDailyHeadersEnabled(enabled);
-}
-
-bool HubSpotEmulator::expireAccessTokens(const QString &portalName)
-{
-    if (!m_portals.contains(portalName))
-        return false;
-    m_tokens.expireAccessTokens(portalName, now());
-    return true;
-}
-
-bool HubSpotEmulator::revokeRefreshToken(const QString &portalName)
-{
-    if (!m_portals.contains(portalName))
-        return false;
-    m_tokens.revokeRefreshTokens(portalName);
-    return true;
 }
 
 QStringList HubSpotEmulator::touchContacts(const QString &portalName, int count)
@@ -147,76 +97,109 @@ bool HubSpotEmulator::deleteContact(const QString &portalName, const QString &co
 
 void HubSpotEmulator::failNextRequests(int count, int retryAfterSeconds, const QString &policyName)
 {
-    m_rateLimiter.failNextRequests(count, retryAfterSeconds, policyName);
+    injectRateLimit(count, retryAfterSeconds, QJsonObject{{QStringLiteral("policyName"), policyName}});
 }
 
-int HubSpotEmulator::tokenRefreshCount(const QString &portalName) const
+HttpServerResponse HubSpotEmulator::rateLimitedResponse(int retryAfterSeconds, const QJsonObject &options) const
 {
-    return m_tokens.refreshCount(portalName);
+    return HubSpotResponses::rateLimited(
+        options.value(QStringLiteral("policyName")).toString(QStringLiteral("SECONDLY")), retryAfterSeconds);
 }
 
-void HubSpotEmulator::clearRequestLog()
+QJsonObject HubSpotEmulator::tenantJson(const QString &portal) const
 {
-    m_requestLog.clear();
+    const PortalCredentials credentials = *this->credentials(portal);
+    const HubSpotContactStore *contacts = store(portal);
+    return {{QStringLiteral("name"), credentials.portalName},
+            {QStringLiteral("hubId"), credentials.hubId},
+            {QStringLiteral("clientId"), credentials.clientId},
+            {QStringLiteral("clientSecret"), credentials.clientSecret},
+            {QStringLiteral("accessToken"), credentials.accessToken},
+            {QStringLiteral("refreshToken"), credentials.refreshToken},
+            {QStringLiteral("expiresIn"), credentials.expiresIn},
+            {QStringLiteral("contacts"), contacts->count(false)},
+            {QStringLiteral("archivedContacts"), contacts->count(true)},
+            {QStringLiteral("tokenRefreshCount"), tokenRefreshCount(portal)}};
 }
 
-HttpServerResponse HubSpotEmulator::handle(const HttpServerRequest &request)
+QString HubSpotEmulator::addTenantFromControl(const QJsonObject &body)
 {
-    const QDateTime received = now();
+    const QString name = body.value(QStringLiteral("name")).toString();
+    if (!name.isEmpty())
+        addPortal(name, body.value(QStringLiteral("contacts")).toInt(body.value(QStringLiteral("records")).toInt(100)),
+                  static_cast<quint32>(body.value(QStringLiteral("seed")).toInteger(1)));
+    return name;
+}
+
+QStringList HubSpotEmulator::touchFromControl(const QString &portal, const QJsonObject &body)
+{
+    return touchContacts(portal, body.value(QStringLiteral("count")).toInt(1));
+}
+
+bool HubSpotEmulator::addCustomFieldFromControl(const QString &portal, const QJsonObject &body)
+{
+    return addCustomProperty(portal, body.value(QStringLiteral("name")).toString(),
+                             body.value(QStringLiteral("label")).toString(),
+                             body.value(QStringLiteral("type")).toString(QStringLiteral("string")));
+}
+
+bool HubSpotEmulator::deleteFromControl(const QString &portal, const QString &object, const QString &id)
+{
+    return object == QLatin1String("contacts") && deleteContact(portal, id);
+}
+
+void HubSpotEmulator::applySettings(const QJsonObject &body)
+{
+    if (body.contains(QStringLiteral("dailyLimitHeaders")))
+        setDailyLimitHeadersEnabled(body.value(QStringLiteral("dailyLimitHeaders")).toBool());
+    SandboxEmulator::applySettings(body);
+}
+
+HttpServerResponse HubSpotEmulator::route(const HttpServerRequest &request, const QDateTime &now, QString *portal)
+{
     const QString path = request.path();
-    if (path.startsWith(QLatin1String("/_sandbox/")))
-        return m_control->handle(request);
-
-    QString portal;
-    HttpServerResponse response;
     if (path == QLatin1String("/oauth/v1/token")) {
-        response = HubSpotOAuthApi(m_tokens).token(request, received, &portal);
-    } else if (path == QLatin1String("/oauth/authorize")) {
-        response = HubSpotOAuthApi(m_tokens).authorize(request, received, &portal);
-    } else if (path.startsWith(QLatin1String("/crm/"))) {
-        response = handleApi(request, received, &portal);
-    } else {
-        response = HubSpotResponses::error(404, QStringLiteral("OBJECT_NOT_FOUND"),
-                                           QStringLiteral("Nothing is served at %1").arg(path));
+        if (request.method != "POST")
+            return HubSpotResponses::oauthError(405, QStringLiteral("METHOD_NOT_ALLOWED"),
+                                                QStringLiteral("use POST with an x-www-form-urlencoded body"));
+        return m_oauth->token(request, now, portal);
     }
-
-    const RequestLogEntry entry{received, QString::fromLatin1(request.method), pathAndQuery(request.url),
-                                response.status, portal};
-    m_requestLog.append(entry);
-    Q_EMIT requestHandled(entry);
-    return response;
+    if (path == QLatin1String("/oauth/authorize"))
+        return m_oauth->authorize(request, now, portal);
+    if (path.startsWith(QLatin1String("/crm/")))
+        return handleApi(request, now, portal);
+    return HubSpotResponses::error(404, QStringLiteral("OBJECT_NOT_FOUND"),
+                                   QStringLiteral("Nothing is served at %1").arg(path));
 }
 
 HttpServerResponse HubSpotEmulator::handleApi(const HttpServerRequest &request, const QDateTime &now, QString *portal)
 {
-    ++m_apiRequestCount;
-    const QByteArray authorization = request.header("authorization");
-    if (!authorization.startsWith("Bearer ") && !authorization.startsWith("bearer ")) {
+    countApiRequest();
+    const QString token = SandboxHttp::bearerToken(request);
+    if (token.isEmpty()) {
         return HubSpotResponses::error(
             401, QStringLiteral("INVALID_AUTHENTICATION"),
             QStringLiteral("Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
                            "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"));
     }
-    const auto check = m_tokens.checkAccessToken(QString::fromLatin1(authorization.mid(7).trimmed()), now);
-    *portal = check.portal;
-    if (check.state == HubSpotTokenService::AccessState::Unknown) {
+    const auto check = tokens().checkAccessToken(token, now);
+    *portal = check.tenant;
+    if (check.state == OAuthTokenService::AccessState::Unknown || !store(check.tenant)) {
         return HubSpotResponses::error(401, QStringLiteral("INVALID_AUTHENTICATION"),
                                        QStringLiteral("The OAuth token used to make this call is not valid."));
     }
-    if (check.state == HubSpotTokenService::AccessState::Expired) {
+    if (check.state == OAuthTokenService::AccessState::Expired) {
         const qint64 minutes = check.expiredAt.secsTo(now) / 60;
         return HubSpotResponses::error(
             401, QStringLiteral("EXPIRED_AUTHENTICATION"),
             QStringLiteral("The OAuth token used to make this call expired %1 minute(s) ago.").arg(minutes));
     }
 
-    const HubSpotRateLimiter::Decision decision = m_rateLimiter.admit(check.portal, now);
-    HttpServerResponse response = decision.limited
-                                      ? HubSpotResponses::rateLimited(decision.policyName, decision.retryAfterSeconds)
-                                      : HubSpotCrmApi(*store(check.portal), baseUrl()).handle(request);
-    for (const auto &[name, value] : m_rateLimiter.headers(check.portal, now))
-        response.withHeader(name, value);
-    return response;
+    m_rateLimiter.count(check.tenant, now);
+    const std::optional<HttpServerResponse> failure = takeInjectedFailure();
+    const HttpServerResponse response =
+        failure ? *failure : HubSpotCrmApi(*store(check.tenant), baseUrl()).handle(request);
+    return SandboxHttp::withHeaders(response, m_rateLimiter.headers(check.tenant, now));
 }
 
 } // namespace patchbay::sandbox

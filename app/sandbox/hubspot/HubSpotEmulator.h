@@ -2,16 +2,11 @@
 
 #include "HubSpotContactStore.h"
 #include "HubSpotRateLimiter.h"
-#include "HubSpotTokenService.h"
-#include "RequestLogEntry.h"
-#include "server/HttpService.h"
+#include "common/SandboxEmulator.h"
+#include "common/SandboxTenants.h"
 
-#include <QHostAddress>
-#include <QList>
-#include <QObject>
 #include <QString>
 #include <QStringList>
-#include <QUrl>
 
 #include <map>
 #include <memory>
@@ -19,7 +14,7 @@
 
 namespace patchbay::sandbox {
 
-class HubSpotControlApi;
+class OAuthTokenEndpoint;
 
 struct PortalCredentials
 {
@@ -35,37 +30,29 @@ struct PortalCredentials
 // A HubSpot emulator on loopback, written from HubSpot's public documentation rather than from our provider
 // definition, so tests against it catch a wrong definition. Serves the OAuth token and authorize endpoints and
 // the CRM v3 contacts, search and properties endpoints for any number of portals (a portal is told by its
-// access token), plus a control API under /_sandbox/ for tests and demos that run it as a separate process.
-class HubSpotEmulator : public QObject
+// access token), plus the control API under /_sandbox/ (SandboxControlApi; tenants are "portals", custom
+// fields "properties").
+class HubSpotEmulator : public SandboxEmulator
 {
     Q_OBJECT
 public:
     explicit HubSpotEmulator(QObject *parent = nullptr);
     ~HubSpotEmulator() override;
 
-    // Returns the bound port, or 0 when the address could not be bound.
-    quint16 listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
-    QUrl baseUrl() const;
-
     // Seeds contactCount deterministic contacts (same seed, same contacts) and issues a first token pair.
     // Adding a portal under an existing name replaces it.
     PortalCredentials addPortal(const QString &portalName, int contactCount, quint32 seed);
-    QStringList portalNames() const;
+    QStringList portalNames() const { return tenantNames(); }
+    QStringList tenantNames() const override { return m_portals.names(); }
     // The portal's client and its most recently issued token pair.
     std::optional<PortalCredentials> credentials(const QString &portalName) const;
     const HubSpotContactStore *contactStore(const QString &portalName) const;
     // type is one of HubSpot's property types: string, number, date, datetime, enumeration, bool.
     bool addCustomProperty(const QString &portalName, const QString &name, const QString &label, const QString &type);
 
-    // Lifetime of access tokens issued from now on, in seconds (HubSpot: 1800).
-    void setAccessTokenLifetime(int seconds);
-    int accessTokenLifetime() const;
     // Adds X-HubSpot-RateLimit-Daily and -Daily-Remaining, which HubSpot omits for OAuth calls.
     void setDailyLimitHeadersEnabled(bool enabled);
 
-    bool expireAccessTokens(const QString &portalName);
-    // Revokes every refresh token of the portal, as when the user uninstalls the app.
-    bool revokeRefreshToken(const QString &portalName);
     // Modifies count contacts now (updatedAt, lastmodifieddate, phone); returns their ids, ascending.
     QStringList touchContacts(const QString &portalName, int count);
     // Archives the contact, as HubSpot's DELETE does.
@@ -73,15 +60,18 @@ public:
     // The next count CRM API calls answer 429 with Retry-After; policyName is SECONDLY, TEN_SECONDLY_ROLLING or DAILY.
     void failNextRequests(int count, int retryAfterSeconds, const QString &policyName = QStringLiteral("SECONDLY"));
 
-    int tokenRefreshCount(const QString &portalName) const;
-    // CRM API calls received, whatever their answer (token and control calls are not API calls).
-    int apiRequestCount() const { return m_apiRequestCount; }
-    // Every OAuth and CRM call in arrival order; control calls under /_sandbox/ are left out.
-    QList<RequestLogEntry> requestLog() const { return m_requestLog; }
-    void clearRequestLog();
+protected:
+    HttpServerResponse route(const HttpServerRequest &request, const QDateTime &now, QString *portal) override;
+    HttpServerResponse rateLimitedResponse(int retryAfterSeconds, const QJsonObject &options) const override;
 
-Q_SIGNALS:
-    void requestHandled(const patchbay::sandbox::RequestLogEntry &entry);
+    QString tenantCollection() const override { return QStringLiteral("portals"); }
+    QString customFieldAction() const override { return QStringLiteral("properties"); }
+    QJsonObject tenantJson(const QString &portal) const override;
+    QString addTenantFromControl(const QJsonObject &body) override;
+    QStringList touchFromControl(const QString &portal, const QJsonObject &body) override;
+    bool addCustomFieldFromControl(const QString &portal, const QJsonObject &body) override;
+    bool deleteFromControl(const QString &portal, const QString &object, const QString &id) override;
+    void applySettings(const QJsonObject &body) override;
 
 private:
     struct Portal
@@ -90,17 +80,12 @@ private:
         std::unique_ptr<HubSpotContactStore> store;
     };
 
-    HttpServerResponse handle(const HttpServerRequest &request);
     HttpServerResponse handleApi(const HttpServerRequest &request, const QDateTime &now, QString *portal);
     HubSpotContactStore *store(const QString &portalName) const;
 
-    std::unique_ptr<HttpService> m_http;
-    std::unique_ptr<HubSpotControlApi> m_control;
-    HubSpotTokenService m_tokens;
+    std::unique_ptr<OAuthTokenEndpoint> m_oauth;
     HubSpotRateLimiter m_rateLimiter;
-    std::map<QString, Portal> m_portals; // ordered, so listings are stable
-    QList<RequestLogEntry> m_requestLog;
-    int m_apiRequestCount = 0;
+    SandboxTenants<Portal> m_portals;
     qint64 m_nextHubId = 24110001;
 };
 

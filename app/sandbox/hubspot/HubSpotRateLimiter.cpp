@@ -4,14 +4,7 @@
 
 namespace patchbay::sandbox {
 
-void HubSpotRateLimiter::failNextRequests(int count, int retryAfterSeconds, const QString &policyName)
-{
-    m_failuresLeft = std::max(0, count);
-    m_retryAfterSeconds = std::max(0, retryAfterSeconds);
-    m_policyName = policyName;
-}
-
-HubSpotRateLimiter::Decision HubSpotRateLimiter::admit(const QString &portal, const QDateTime &now)
+void HubSpotRateLimiter::count(const QString &portal, const QDateTime &now)
 {
     const qint64 nowMs = now.toMSecsSinceEpoch();
     std::deque<qint64> &recent = m_recentCalls[portal];
@@ -23,11 +16,6 @@ HubSpotRateLimiter::Decision HubSpotRateLimiter::admit(const QString &portal, co
     if (daily.first != now.toUTC().date())
         daily = {now.toUTC().date(), 0};
     ++daily.second;
-
-    if (m_failuresLeft == 0)
-        return {};
-    --m_failuresLeft;
-    return Decision{true, m_policyName, m_retryAfterSeconds};
 }
 
 QList<QPair<QByteArray, QByteArray>> HubSpotRateLimiter::headers(const QString &portal, const QDateTime &now) const

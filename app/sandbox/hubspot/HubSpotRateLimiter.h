@@ -11,8 +11,8 @@
 
 namespace patchbay::sandbox {
 
-// Rate-limit signals of HubSpot's API: the X-HubSpot-RateLimit-* headers (counted per portal over real time) and
-// injected 429 answers. Limits are reported, not enforced, so a fast test never trips over them by accident.
+// The X-HubSpot-RateLimit-* headers, counted per portal over real time. Limits are reported, not enforced, so a
+// fast test never trips over them by accident; 429s come from failure injection.
 class HubSpotRateLimiter
 {
 public:
@@ -23,28 +23,17 @@ public:
     static constexpr int kSecondlyMax = 10;
     static constexpr int kDailyMax = 500000;
 
-    struct Decision
-    {
-        bool limited = false;
-        QString policyName;
-        int retryAfterSeconds = 0;
-    };
-
-    void failNextRequests(int count, int retryAfterSeconds, const QString &policyName);
     // HubSpot leaves the daily headers out for OAuth-authenticated calls; private-app style calls carry them.
     void setDailyHeadersEnabled(bool enabled) { m_dailyHeaders = enabled; }
     bool dailyHeadersEnabled() const { return m_dailyHeaders; }
 
-    // Counts one API call of the portal and says whether it is answered with a 429.
-    Decision admit(const QString &portal, const QDateTime &now);
+    // Counts one API call of the portal.
+    void count(const QString &portal, const QDateTime &now);
     QList<QPair<QByteArray, QByteArray>> headers(const QString &portal, const QDateTime &now) const;
 
 private:
     QHash<QString, std::deque<qint64>> m_recentCalls; // epoch ms within the last interval
     QHash<QString, QPair<QDate, int>> m_dailyCalls;
-    int m_failuresLeft = 0;
-    int m_retryAfterSeconds = 1;
-    QString m_policyName;
     bool m_dailyHeaders = false;
 };
 

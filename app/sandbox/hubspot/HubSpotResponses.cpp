@@ -1,13 +1,14 @@
 #include "HubSpotResponses.h"
 
-#include <QJsonDocument>
+#include "common/SandboxHttp.h"
+
 #include <QUuid>
 
 namespace patchbay::sandbox::HubSpotResponses {
 
 HttpServerResponse json(const QJsonObject &body, int status)
 {
-    return HttpServerResponse::json(QJsonDocument(body).toJson(QJsonDocument::Compact), status);
+    return SandboxHttp::json(body, status);
 }
 
 QString correlationId()
@@ -35,6 +36,28 @@ HttpServerResponse oauthError(int status, const QString &statusCode, const QStri
                  {QStringLiteral("message"), message},
                  {QStringLiteral("correlationId"), correlationId()}},
                 status);
+}
+
+HttpServerResponse oauthFailure(OAuthFailure failure)
+{
+    switch (failure) {
+    case OAuthFailure::UnsupportedGrantType:
+        return oauthError(400, QStringLiteral("BAD_GRANT_TYPE"), QStringLiteral("missing or unsupported grant_type"));
+    case OAuthFailure::UnknownClient:
+        return oauthError(400, QStringLiteral("BAD_CLIENT_ID"), QStringLiteral("missing or unknown client id"));
+    case OAuthFailure::BadClientSecret:
+        return oauthError(400, QStringLiteral("BAD_CLIENT_SECRET"), QStringLiteral("missing or invalid client secret"));
+    case OAuthFailure::BadRefreshToken:
+        return oauthError(400, QStringLiteral("BAD_REFRESH_TOKEN"), QStringLiteral("missing or invalid refresh token"));
+    case OAuthFailure::BadAuthorizationCode:
+        return oauthError(400, QStringLiteral("BAD_AUTH_CODE"), QStringLiteral("missing or unknown auth code"));
+    case OAuthFailure::RedirectUriMismatch:
+        return oauthError(400, QStringLiteral("BAD_REDIRECT_URI"),
+                          QStringLiteral("redirect_uri does not match the one used to request the auth code"));
+    case OAuthFailure::InvalidRedirectUri:
+        break;
+    }
+    return oauthError(400, QStringLiteral("BAD_REDIRECT_URI"), QStringLiteral("missing or invalid redirect_uri"));
 }
 
 HttpServerResponse rateLimited(const QString &policyName, int retryAfterSeconds)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/OAuthTokenService.h"
 #include "server/HttpService.h"
 
 #include <QJsonObject>
@@ -19,6 +20,7 @@ HttpServerResponse validationError(const QString &message);
 
 // The OAuth v1 token endpoint's own style: {status:"BAD_REFRESH_TOKEN", message, correlationId}.
 HttpServerResponse oauthError(int status, const QString &statusCode, const QString &message);
+HttpServerResponse oauthFailure(OAuthFailure failure);
 
 // 429 body from the usage guidelines: {status, message, errorType:"RATE_LIMIT", correlationId, policyName, requestId}.
 HttpServerResponse rateLimited(const QString &policyName, int retryAfterSeconds);

@@ -14,7 +14,7 @@ struct RequestLogEntry
     QString method;
     QString pathAndQuery;
     int status = 0;
-    QString portal; // empty when the request could not be tied to a portal
+    QString portal; // the tenant (portal, org, site, subdomain); empty when the request could not be tied to one
 };
 
 } // namespace patchbay::sandbox

@@ -1,0 +1,93 @@
+#pragma once
+
+#include "JiraSite.h"
+#include "common/SandboxEmulator.h"
+#include "common/SandboxTenants.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+
+// A Jira Cloud emulator written from Atlassian's public documentation, independently of our provider definition.
+//
+// Confirmed in the documentation (developer.atlassian.com: OAuth 2.0 (3LO) apps, "Implementing the refresh token
+// flow", Rate limiting, the REST API v3 reference, Webhooks; jira.atlassian.com JRACLOUD-92184):
+// - OAuth 2.0 (3LO): token endpoint https://auth.atlassian.com/oauth/token with grant_type authorization_code or
+//   refresh_token and client_id/client_secret in the (JSON) body; access tokens live 3600 s (expires_in); refresh
+//   tokens rotate: each refresh returns a new one and the one sent stops working; a bad refresh token answers
+//   403 {"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."}.
+// - GET https://api.atlassian.com/oauth/token/accessible-resources -> [{id (the cloud id), url, name, scopes,
+//   avatarUrl}]; API calls go to https://api.atlassian.com/ex/jira/{cloudid}/rest/api/3/...
+// - POST /rest/api/3/search/jql {jql, fields, maxResults, nextPageToken}: no total; nextPageToken is absent on the
+//   last page (JRACLOUD-92184: absent, not null); isLast is reported; issues carry only id, key and self unless
+//   fields are asked for.
+// - GET /rest/api/3/field -> [{id, key, name, custom, orderable, navigable, searchable, clauseNames, schema{type,
+//   system | custom, customId}}]; custom field ids look like customfield_10020.
+// - 429 with Retry-After (seconds), X-RateLimit-Reset (ISO 8601, yyyy-MM-ddTHH:mmZ, request time plus
+//   Retry-After) and RateLimit-Reason (jira-burst-based, ...).
+// - POST /rest/api/3/issue -> 201 {id, key, self}; invalid input 400 {"errorMessages": [], "errors": {field: msg}}.
+// - Admin webhooks registered with a secret are signed: X-Hub-Signature: sha256=HEX(HMAC-SHA256(secret, body))
+//   (WebSub style); webhooks registered by OAuth apps are not signed.
+// Where the documentation is silent or the emulator simplifies:
+// - The 429 body ({"errorMessages": ["Rate limit exceeded."]}) and the gateway's 401 body ({"code": 401,
+//   "message": "Unauthorized"}) are not specified in a reference page.
+// - maxResults is capped at 100; JQL is the subset JiraJql documents, evaluated in UTC; one project per site.
+namespace patchbay::sandbox {
+
+class OAuthTokenEndpoint;
+
+struct JiraSiteCredentials : OAuthCredentials
+{
+    QString siteName;
+    QString cloudId;
+    QString siteUrl;       // https://{site}.atlassian.net, as accessible-resources reports it
+    QString webhookSecret; // signs the admin webhooks this site sends
+};
+
+// Jira Cloud sites on one loopback port, covering both Atlassian hosts: auth.atlassian.com (/authorize,
+// /oauth/token) and api.atlassian.com (/oauth/token/accessible-resources, /ex/jira/{cloudid}/rest/api/3/...).
+// A site is told by its access token, which must match the cloud id in the path. Control API under /_sandbox/
+// with tenants called "sites"; DELETE /_sandbox/sites/{site}/issues/{key} deletes an issue.
+class JiraEmulator : public SandboxEmulator
+{
+    Q_OBJECT
+public:
+    explicit JiraEmulator(QObject *parent = nullptr);
+    ~JiraEmulator() override;
+
+    JiraSiteCredentials addSite(const QString &siteName, int issueCount, quint32 seed);
+    QStringList tenantNames() const override { return m_sites.names(); }
+    std::optional<JiraSiteCredentials> credentials(const QString &siteName) const;
+    const JiraSite *site(const QString &siteName) const;
+    // The REST API base of a site through the emulator: {baseUrl}/ex/jira/{cloudid}/rest/api/3.
+    QString apiBase(const QString &siteName) const;
+
+    // Returns the new field's id (customfield_NNNNN), or empty for an unknown site.
+    QString addCustomField(const QString &siteName, const QString &name, FieldKind kind);
+    QStringList touchIssues(const QString &siteName, int count);
+    bool deleteIssue(const QString &siteName, const QString &idOrKey);
+    // POSTs a signed jira:issue_* event about the issue to url; false for an unknown site or issue.
+    bool sendWebhook(const QString &siteName, const QUrl &url, const QString &event, const QString &issueIdOrKey);
+
+protected:
+    HttpServerResponse route(const HttpServerRequest &request, const QDateTime &now, QString *siteName) override;
+    HttpServerResponse rateLimitedResponse(int retryAfterSeconds, const QJsonObject &options) const override;
+
+    QString tenantCollection() const override { return QStringLiteral("sites"); }
+    QJsonObject tenantJson(const QString &siteName) const override;
+    QString addTenantFromControl(const QJsonObject &body) override;
+    QStringList touchFromControl(const QString &siteName, const QJsonObject &body) override;
+    bool addCustomFieldFromControl(const QString &siteName, const QJsonObject &body) override;
+    bool deleteFromControl(const QString &siteName, const QString &object, const QString &id) override;
+    bool sendWebhookFromControl(const QString &siteName, const QJsonObject &body) override;
+
+private:
+    HttpServerResponse handleApi(const HttpServerRequest &request, const QDateTime &now, QString *siteName);
+    JiraSite *findSite(const QString &siteName) const { return m_sites.find(siteName); }
+
+    std::unique_ptr<OAuthTokenEndpoint> m_oauth;
+    SandboxTenants<JiraSite> m_sites;
+    int m_nextWebhookId = 1;
+};
+
+} // namespace patchbay::sandbox

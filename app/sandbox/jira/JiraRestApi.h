@@ -1,0 +1,32 @@
+#pragma once
+
+#include "JiraSite.h"
+#include "server/HttpService.h"
+
+namespace patchbay::sandbox {
+
+// The Jira Cloud platform REST API v3 of one already-authenticated site, under /ex/jira/{cloudid}/rest/api/3:
+//   POST /search/jql {jql, fields, maxResults, nextPageToken} -> {issues, nextPageToken (absent on the last page),
+//                                                               isLast}; no total; GET with query parameters too
+//   GET  /field                                        system and custom fields (customfield_NNNNN)
+//   POST /issue {fields}                               201 {id, key, self}; 400 {errorMessages, errors{field: msg}}
+//   GET  /issue/{idOrKey}
+class JiraRestApi
+{
+public:
+    static constexpr int kDefaultMaxResults = 50;
+    static constexpr int kMaxResults = 100;
+
+    // Jira's error body: {"errorMessages": [...], "errors": {...}}.
+    static HttpServerResponse error(int status, const QStringList &messages, const QJsonObject &errors = {});
+
+    static HttpServerResponse handle(const HttpServerRequest &request, const QString &apiPath, const QString &apiBase,
+                                     JiraSite &site, const QDateTime &now);
+
+private:
+    static HttpServerResponse search(const HttpServerRequest &request, const QString &apiBase, const JiraSite &site);
+    static HttpServerResponse createIssue(const HttpServerRequest &request, const QString &apiBase, JiraSite &site,
+                                          const QDateTime &now);
+};
+
+} // namespace patchbay::sandbox

@@ -1,0 +1,222 @@
+#include "JiraSite.h"
+
+#include "common/SandboxHttp.h"
+
+#include <QUuid>
+
+namespace patchbay::sandbox {
+
+namespace {
+
+const QStringList kStatuses = {QStringLiteral("To Do"), QStringLiteral("In Progress"), QStringLiteral("Done")};
+const QStringList kIssueTypes = {QStringLiteral("Task"), QStringLiteral("Bug"), QStringLiteral("Story")};
+const QStringList kPriorities = {QStringLiteral("Low"), QStringLiteral("Medium"), QStringLiteral("High")};
+
+JiraField systemField(const char *id, const char *name, const char *type)
+{
+    return JiraField{QLatin1String(id), QLatin1String(name), false, QLatin1String(type), {}, {QLatin1String(id)}};
+}
+
+QString customTypeOf(FieldKind kind)
+{
+    switch (kind) {
+    case FieldKind::Number:
+        return QStringLiteral("float");
+    case FieldKind::Picklist:
+    case FieldKind::Bool:
+        return QStringLiteral("select");
+    case FieldKind::Date:
+        return QStringLiteral("datepicker");
+    case FieldKind::DateTime:
+        return QStringLiteral("datetime");
+    case FieldKind::Text:
+        break;
+    }
+    return QStringLiteral("textfield");
+}
+
+QString schemaTypeOf(FieldKind kind)
+{
+    switch (kind) {
+    case FieldKind::Number:
+        return QStringLiteral("number");
+    case FieldKind::Picklist:
+    case FieldKind::Bool:
+        return QStringLiteral("option");
+    case FieldKind::Date:
+        return QStringLiteral("date");
+    case FieldKind::DateTime:
+        return QStringLiteral("datetime");
+    case FieldKind::Text:
+        break;
+    }
+    return QStringLiteral("string");
+}
+
+} // namespace
+
+JiraSite::JiraSite(const QString &name, quint32 seed) : m_name(name), m_issues(seed)
+{
+    QRandomGenerator random(seed ^ 0x0a7d551eu);
+    QByteArray bytes(16, Qt::Uninitialized);
+    for (char &byte : bytes)
+        byte = static_cast<char>(random.bounded(256));
+    m_cloudId = QUuid::fromRfc4122(bytes).toString(QUuid::WithoutBraces);
+    m_webhookSecret = QString::fromLatin1(bytes.toHex());
+    m_projectKey = name.left(3).toUpper();
+    if (m_projectKey.isEmpty() || !m_projectKey.at(0).isLetter())
+        m_projectKey = QStringLiteral("SB");
+    m_fields = {systemField("summary", "Summary", "string"),     systemField("description", "Description", "string"),
+                systemField("status", "Status", "status"),       systemField("issuetype", "Issue Type", "issuetype"),
+                systemField("priority", "Priority", "priority"), systemField("project", "Project", "project"),
+                systemField("created", "Created", "datetime"),   systemField("updated", "Updated", "datetime"),
+                systemField("labels", "Labels", "array")};
+}
+
+void JiraSite::seed(int issueCount, const QDateTime &now)
+{
+    RecordGenerator &generator = m_issues.generator();
+    for (const QDateTime &created : generator.creationTimes(issueCount, now)) {
+        const qint64 number = m_issues.nextKey();
+        SandboxRecord record =
+            SandboxRecord::create(QString::number(10000 + number), created, generator.lastModified(created, now));
+        record.fields = {{QStringLiteral("key"), QStringLiteral("%1-%2").arg(m_projectKey).arg(number)},
+                         {QStringLiteral("summary"), generator.subject()},
+                         {QStringLiteral("description"), QJsonValue(QJsonValue::Null)},
+                         {QStringLiteral("status"), generator.pick(kStatuses)},
+                         {QStringLiteral("issuetype"), generator.pick(kIssueTypes)},
+                         {QStringLiteral("priority"), generator.pick(kPriorities)},
+                         {QStringLiteral("labels"), QJsonArray()}};
+        m_issues.insert(record);
+    }
+}
+
+const JiraField *JiraSite::field(const QString &idOrName) const
+{
+    for (const JiraField &candidate : m_fields) {
+        if (candidate.id == idOrName || candidate.name.compare(idOrName, Qt::CaseInsensitive) == 0 ||
+            candidate.jqlNames.contains(idOrName, Qt::CaseInsensitive))
+            return &candidate;
+    }
+    return nullptr;
+}
+
+QString JiraSite::addCustomField(const QString &name, FieldKind kind)
+{
+    const QString id = QStringLiteral("customfield_%1").arg(m_nextCustomFieldId++);
+    m_issues.addCustomField(CustomFieldDefinition{id, name, kind, {}, {}});
+    m_fields.append(JiraField{id,
+                              name,
+                              true,
+                              schemaTypeOf(kind),
+                              QStringLiteral("com.atlassian.jira.plugin.system.customfieldtypes:") + customTypeOf(kind),
+                              {id, QStringLiteral("cf[%1]").arg(id.mid(12)), name}});
+    return id;
+}
+
+QString JiraSite::createIssue(const QJsonObject &fields, const QDateTime &now, QJsonObject *errors)
+{
+    const QJsonObject project = fields.value(QStringLiteral("project")).toObject();
+    const QString projectKey =
+        project.value(QStringLiteral("key")).toString(project.value(QStringLiteral("id")).toString());
+    if (projectKey != m_projectKey && projectKey != QLatin1String("10000"))
+        errors->insert(QStringLiteral("project"), QStringLiteral("Specify a valid project ID or key"));
+    if (fields.value(QStringLiteral("summary")).toString().trimmed().isEmpty())
+        errors->insert(QStringLiteral("summary"), QStringLiteral("You must specify a summary of the issue."));
+    const QString type = fields.value(QStringLiteral("issuetype")).toObject().value(QStringLiteral("name")).toString();
+    if (!kIssueTypes.contains(type))
+        errors->insert(QStringLiteral("issuetype"), QStringLiteral("Specify an issue type"));
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        if (!field(it.key()) && it.key() != QLatin1String("reporter"))
+            errors->insert(it.key(), QStringLiteral("Field '%1' cannot be set. It is not on the appropriate screen, or "
+                                                    "unknown.")
+                                         .arg(it.key()));
+    }
+    if (!errors->isEmpty())
+        return {};
+    const qint64 number = m_issues.nextKey();
+    SandboxRecord record = SandboxRecord::create(QString::number(10000 + number), now, now);
+    record.fields = {{QStringLiteral("key"), QStringLiteral("%1-%2").arg(m_projectKey).arg(number)},
+                     {QStringLiteral("summary"), fields.value(QStringLiteral("summary"))},
+                     {QStringLiteral("description"), fields.value(QStringLiteral("description"))},
+                     {QStringLiteral("status"), kStatuses.first()},
+                     {QStringLiteral("issuetype"), type},
+                     {QStringLiteral("priority"), QStringLiteral("Medium")},
+                     {QStringLiteral("labels"), fields.value(QStringLiteral("labels")).toArray()}};
+    for (const CustomFieldDefinition &custom : m_issues.customFields())
+        record.fields.insert(custom.name, fields.value(custom.name));
+    return m_issues.insert(record).id;
+}
+
+QStringList JiraSite::touch(int count, const QDateTime &now)
+{
+    return m_issues.touch(count, now, [](SandboxRecord &record, RecordGenerator &generator) {
+        record.fields.insert(QStringLiteral("status"), generator.pick(kStatuses));
+    });
+}
+
+const SandboxRecord *JiraSite::issue(const QString &idOrKey) const
+{
+    for (const SandboxRecord &record : m_issues.records()) {
+        if (record.id == idOrKey || record.fields.value(QStringLiteral("key")).toString() == idOrKey)
+            return &record;
+    }
+    return nullptr;
+}
+
+QJsonObject JiraSite::issueJson(const SandboxRecord &issue, const QStringList &wanted, const QString &apiBase) const
+{
+    const bool all = wanted.contains(QStringLiteral("*all")) || wanted.contains(QStringLiteral("*navigable"));
+    QJsonObject fields;
+    for (const JiraField &known : m_fields) {
+        if (!all && !wanted.contains(known.id))
+            continue;
+        QJsonValue value = issue.fields.value(known.id);
+        if (known.id == QLatin1String("created"))
+            value = SandboxHttp::offsetTimestamp(issue.createdAt);
+        else if (known.id == QLatin1String("updated"))
+            value = SandboxHttp::offsetTimestamp(issue.updatedAt);
+        else if (known.id == QLatin1String("project"))
+            value = QJsonObject{{QStringLiteral("id"), QStringLiteral("10000")}, {QStringLiteral("key"), m_projectKey}};
+        else if (known.schemaType == QLatin1String("status") || known.schemaType == QLatin1String("issuetype") ||
+                 known.schemaType == QLatin1String("priority"))
+            value = QJsonObject{{QStringLiteral("name"), value.toString()}};
+        else if (known.schemaType == QLatin1String("option") && value.isString())
+            value = QJsonObject{{QStringLiteral("value"), value.toString()}};
+        else if (known.schemaType == QLatin1String("datetime") && value.isString())
+            value = SandboxHttp::offsetTimestamp(SandboxHttp::parseTimestamp(value.toString()));
+        fields.insert(known.id, value.isUndefined() ? QJsonValue(QJsonValue::Null) : value);
+    }
+    QJsonObject json{{QStringLiteral("id"), issue.id},
+                     {QStringLiteral("key"), issue.fields.value(QStringLiteral("key"))},
+                     {QStringLiteral("self"), apiBase + QStringLiteral("/issue/") + issue.id}};
+    if (!wanted.isEmpty())
+        json.insert(QStringLiteral("fields"), fields);
+    return json;
+}
+
+QJsonArray JiraSite::fieldsJson() const
+{
+    QJsonArray result;
+    for (const JiraField &known : m_fields) {
+        QJsonObject schema{{QStringLiteral("type"), known.schemaType}};
+        if (known.custom) {
+            schema.insert(QStringLiteral("custom"), known.customType);
+            schema.insert(QStringLiteral("customId"), known.id.mid(12).toInt());
+        } else {
+            schema.insert(QStringLiteral("system"), known.id);
+        }
+        result.append(QJsonObject{{QStringLiteral("id"), known.id},
+                                  {QStringLiteral("key"), known.id},
+                                  {QStringLiteral("name"), known.name},
+                                  {QStringLiteral("custom"), known.custom},
+                                  {QStringLiteral("orderable"), true},
+                                  {QStringLiteral("navigable"), true},
+                                  {QStringLiteral("searchable"), true},
+                                  {QStringLiteral("clauseNames"), QJsonArray::fromStringList(known.jqlNames)},
+                                  {QStringLiteral("schema"), schema}});
+    }
+    return result;
+}
+
+} // namespace patchbay::sandbox

@@ -1,0 +1,196 @@
+#include "ZendeskAccount.h"
+
+#include <QRandomGenerator>
+
+namespace patchbay::sandbox {
+
+namespace {
+
+const QStringList kStatuses = {QStringLiteral("new"),  QStringLiteral("open"),   QStringLiteral("pending"),
+                               QStringLiteral("hold"), QStringLiteral("solved"), QStringLiteral("closed")};
+const QStringList kPriorities = {QStringLiteral("low"), QStringLiteral("normal"), QStringLiteral("high"),
+                                 QStringLiteral("urgent")};
+const QStringList kTypes = {QStringLiteral("question"), QStringLiteral("incident"), QStringLiteral("problem"),
+                            QStringLiteral("task")};
+
+QString zendeskTime(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODate); // 2026-01-15T10:30:00Z, seconds only, as Zendesk prints
+}
+
+QString typeOf(FieldKind kind)
+{
+    switch (kind) {
+    case FieldKind::Number:
+        return QStringLiteral("integer");
+    case FieldKind::Bool:
+        return QStringLiteral("checkbox");
+    case FieldKind::Picklist:
+        return QStringLiteral("tagger");
+    case FieldKind::Date:
+    case FieldKind::DateTime:
+        return QStringLiteral("date");
+    case FieldKind::Text:
+        break;
+    }
+    return QStringLiteral("text");
+}
+
+QJsonObject invalid(const QString &field, const QString &description, const QString &error)
+{
+    return {{field,
+             QJsonArray{QJsonObject{{QStringLiteral("description"), description}, {QStringLiteral("error"), error}}}}};
+}
+
+} // namespace
+
+ZendeskAccount::ZendeskAccount(const QString &subdomain, quint32 seed) : m_subdomain(subdomain), m_tickets(seed)
+{
+    QRandomGenerator random(seed ^ 0x2e4de5c0u);
+    for (QString *secret : {&m_apiToken, &m_webhookSecret}) {
+        QByteArray bytes(30, Qt::Uninitialized);
+        for (char &byte : bytes)
+            byte = static_cast<char>(random.bounded(256));
+        *secret = QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    }
+    qint64 id = 21000001;
+    for (const auto &[type, title] :
+         {std::pair{"subject", "Subject"}, std::pair{"description", "Description"}, std::pair{"status", "Status"},
+          std::pair{"tickettype", "Type"}, std::pair{"priority", "Priority"}, std::pair{"group", "Group"},
+          std::pair{"assignee", "Assignee"}})
+        m_fields.append(ZendeskTicketField{id++, QLatin1String(type), QLatin1String(title), false, {}});
+}
+
+void ZendeskAccount::seed(int ticketCount, const QDateTime &now)
+{
+    RecordGenerator &generator = m_tickets.generator();
+    for (const QDateTime &created : generator.creationTimes(ticketCount, now)) {
+        SandboxRecord record =
+            SandboxRecord::create(QString::number(m_tickets.nextKey()), created, generator.lastModified(created, now));
+        const GeneratedPerson requester = generator.person();
+        record.fields = {{QStringLiteral("subject"), generator.subject()},
+                         {QStringLiteral("description"),
+                          QStringLiteral("Reported by %1 <%2>.").arg(requester.firstName, requester.email)},
+                         {QStringLiteral("status"), generator.pick(kStatuses)},
+                         {QStringLiteral("priority"), generator.pick(kPriorities)},
+                         {QStringLiteral("type"), generator.pick(kTypes)},
+                         {QStringLiteral("requester_email"), requester.email}};
+        m_tickets.insert(record);
+    }
+}
+
+qint64 ZendeskAccount::addCustomField(const QString &title, FieldKind kind)
+{
+    const qint64 id = m_nextFieldId++;
+    m_tickets.addCustomField(CustomFieldDefinition{QString::number(id), title, kind, {}, {}});
+    m_fields.append(
+        ZendeskTicketField{id, typeOf(kind), title, true, m_tickets.customField(QString::number(id))->options});
+    return id;
+}
+
+bool ZendeskAccount::apply(SandboxRecord &ticket, const QJsonObject &changes, QJsonObject *details) const
+{
+    for (const char *name : {"subject", "status", "priority", "type"}) {
+        const QString key = QLatin1String(name);
+        if (changes.contains(key))
+            ticket.fields.insert(key, changes.value(key));
+    }
+    if (changes.contains(QStringLiteral("priority")) &&
+        !kPriorities.contains(changes.value(QStringLiteral("priority")).toString()))
+        *details = invalid(QStringLiteral("priority"), QStringLiteral("Priority: is not valid"),
+                           QStringLiteral("InvalidValue"));
+    if (changes.contains(QStringLiteral("status")) &&
+        !kStatuses.contains(changes.value(QStringLiteral("status")).toString()))
+        *details =
+            invalid(QStringLiteral("status"), QStringLiteral("Status: is not valid"), QStringLiteral("InvalidValue"));
+    for (const QJsonValue &value : changes.value(QStringLiteral("custom_fields")).toArray()) {
+        const QString id = QString::number(value.toObject().value(QStringLiteral("id")).toInteger());
+        if (m_tickets.customField(id)) // Zendesk ignores values of unknown fields
+            ticket.fields.insert(id, value.toObject().value(QStringLiteral("value")));
+    }
+    return details->isEmpty();
+}
+
+QString ZendeskAccount::createTicket(const QJsonObject &ticket, const QDateTime &now, QJsonObject *details)
+{
+    SandboxRecord record = SandboxRecord::create(QString::number(m_tickets.nextKey()), now, now);
+    const QString body = ticket.value(QStringLiteral("comment"))
+                             .toObject()
+                             .value(QStringLiteral("body"))
+                             .toString(ticket.value(QStringLiteral("description")).toString());
+    if (body.trimmed().isEmpty())
+        *details = invalid(QStringLiteral("description"), QStringLiteral("Description: cannot be blank"),
+                           QStringLiteral("BlankValue"));
+    record.fields = {{QStringLiteral("subject"), QString()},
+                     {QStringLiteral("description"), body},
+                     {QStringLiteral("status"), kStatuses.first()},
+                     {QStringLiteral("priority"), QStringLiteral("normal")},
+                     {QStringLiteral("type"), QJsonValue(QJsonValue::Null)},
+                     {QStringLiteral("requester_email"), adminEmail()}};
+    if (!details->isEmpty() || !apply(record, ticket, details))
+        return {};
+    return m_tickets.insert(record).id;
+}
+
+bool ZendeskAccount::updateTicket(const QString &id, const QJsonObject &ticket, const QDateTime &now,
+                                  QJsonObject *details)
+{
+    SandboxRecord *record = m_tickets.find(id);
+    if (!record || record->deleted)
+        return false;
+    SandboxRecord changed = *record;
+    if (!apply(changed, ticket, details))
+        return false;
+    changed.updatedAt = now;
+    *record = changed;
+    return true;
+}
+
+QStringList ZendeskAccount::touch(int count, const QDateTime &now)
+{
+    return m_tickets.touch(count, now, [](SandboxRecord &record, RecordGenerator &generator) {
+        record.fields.insert(QStringLiteral("status"), generator.pick(kStatuses));
+    });
+}
+
+QJsonObject ZendeskAccount::ticketJson(const SandboxRecord &ticket, const QString &apiBase) const
+{
+    QJsonArray customFields;
+    for (const CustomFieldDefinition &field : m_tickets.customFields())
+        customFields.append(QJsonObject{{QStringLiteral("id"), field.name.toLongLong()},
+                                        {QStringLiteral("value"), ticket.fields.value(field.name)}});
+    return {{QStringLiteral("id"), ticket.id.toLongLong()},
+            {QStringLiteral("url"), QStringLiteral("%1/api/v2/tickets/%2.json").arg(apiBase, ticket.id)},
+            {QStringLiteral("subject"), ticket.fields.value(QStringLiteral("subject"))},
+            {QStringLiteral("description"), ticket.fields.value(QStringLiteral("description"))},
+            {QStringLiteral("status"),
+             ticket.deleted ? QStringLiteral("deleted") : ticket.fields.value(QStringLiteral("status")).toString()},
+            {QStringLiteral("priority"), ticket.fields.value(QStringLiteral("priority"))},
+            {QStringLiteral("type"), ticket.fields.value(QStringLiteral("type"))},
+            {QStringLiteral("created_at"), zendeskTime(ticket.createdAt)},
+            {QStringLiteral("updated_at"), zendeskTime(ticket.updatedAt)},
+            {QStringLiteral("generated_timestamp"), ticket.updatedAt.toSecsSinceEpoch()},
+            {QStringLiteral("custom_fields"), customFields},
+            {QStringLiteral("tags"), QJsonArray()}};
+}
+
+QJsonObject ZendeskAccount::ticketFieldJson(const ZendeskTicketField &field, const QString &apiBase) const
+{
+    QJsonArray options;
+    for (const QString &option : field.options)
+        options.append(QJsonObject{{QStringLiteral("name"), option}, {QStringLiteral("value"), option}});
+    QJsonObject json{
+        {QStringLiteral("id"), field.id},
+        {QStringLiteral("url"), QStringLiteral("%1/api/v2/ticket_fields/%2.json").arg(apiBase).arg(field.id)},
+        {QStringLiteral("type"), field.type},
+        {QStringLiteral("title"), field.title},
+        {QStringLiteral("raw_title"), field.title},
+        {QStringLiteral("active"), true},
+        {QStringLiteral("required"), false},
+        {QStringLiteral("removable"), field.removable}};
+    if (field.type == QLatin1String("tagger"))
+        json.insert(QStringLiteral("custom_field_options"), options);
+    return json;
+}
+
+} // namespace patchbay::sandbox

@@ -1,0 +1,98 @@
+#pragma once
+
+#include "ZendeskAccount.h"
+#include "common/SandboxEmulator.h"
+#include "common/SandboxTenants.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+
+// A Zendesk Support emulator written from Zendesk's public documentation, independently of our provider definition.
+//
+// Confirmed in the documentation (developer.zendesk.com: Pagination, Paginating through lists using cursor
+// pagination, Incremental Exports, Ticket Fields, Verifying webhook authenticity, OAuth Tokens for Grant Types;
+// support.zendesk.com announcement of the refresh token grant, April 2025):
+// - Cursor pagination: page[size] (most endpoints at most 100) and page[after]; {tickets, meta{has_more,
+//   after_cursor, before_cursor}, links{next, prev}}; without page[size] an endpoint pages by offset, which is
+//   refused (400) beyond the first 10,000 records.
+// - Incremental export, cursor based: GET /api/v2/incremental/tickets/cursor.json?start_time=EPOCH, then
+//   ?cursor=after_cursor; {tickets, after_url, after_cursor, before_url, before_cursor, end_of_stream}; items
+//   changed in the minute before the request are left out; about 10 requests a minute.
+// - GET /api/v2/ticket_fields -> ticket_fields[{id, url, type, title, raw_title, active, required, removable,
+//   custom_field_options}]; system fields are not removable; custom values appear on tickets as
+//   custom_fields[{id, value}].
+// - Auth: OAuth bearer tokens, or an API token as basic auth "{email}/token:{api_token}".
+// - OAuth: POST /oauth/tokens with grant_type authorization_code or refresh_token; a refresh returns a new
+//   refresh token and deletes the previous access and refresh tokens; expires_in is returned.
+// - 429 Too Many Requests with Retry-After in seconds.
+// - Webhooks: X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(signing secret, TIMESTAMP + BODY)) with the
+//   timestamp in X-Zendesk-Webhook-Signature-Timestamp.
+// Where the documentation is silent or the emulator simplifies:
+// - Tenants are subdomains. A request reaches subdomain {name} through the Host header ({name}.zendesk.com or
+//   {name}.localhost) or, when the Host is the emulator's own address, through the path prefix
+//   /_subdomain/{name}: https://acme.zendesk.com/api/v2/tickets.json becomes
+//   http://127.0.0.1:PORT/_subdomain/acme/api/v2/tickets.json. An origin override that maps
+//   https://{name}.zendesk.com to http://127.0.0.1:PORT/_subdomain/{name} therefore works; links in responses
+//   (links.next, after_url, next_page) keep the form the request came in.
+// - Error bodies ({"error": "RecordInvalid", "description", "details"}, 401 {"error": "Couldn't authenticate
+//   you"}) and the 429 body follow commonly seen Zendesk answers, not a reference page; the webhook timestamp is
+//   ISO 8601 UTC. The minute excluded from incremental exports is configurable for tests.
+namespace patchbay::sandbox {
+
+class OAuthTokenEndpoint;
+
+struct ZendeskCredentials : OAuthCredentials
+{
+    QString subdomain;
+    QString adminEmail;
+    QString apiToken; // basic auth "{adminEmail}/token:{apiToken}"
+    QString webhookSecret;
+};
+
+// Zendesk accounts on one loopback port, told apart by subdomain (see above); control API under /_sandbox/ with
+// tenants called "subdomains"; DELETE /_sandbox/subdomains/{name}/tickets/{id} deletes a ticket.
+class ZendeskEmulator : public SandboxEmulator
+{
+    Q_OBJECT
+public:
+    explicit ZendeskEmulator(QObject *parent = nullptr);
+    ~ZendeskEmulator() override;
+
+    ZendeskCredentials addSubdomain(const QString &subdomain, int ticketCount, quint32 seed);
+    QStringList tenantNames() const override { return m_accounts.names(); }
+    std::optional<ZendeskCredentials> credentials(const QString &subdomain) const;
+    const ZendeskAccount *account(const QString &subdomain) const;
+    // The API origin of a subdomain through the emulator: {baseUrl}/_subdomain/{name}.
+    QString subdomainUrl(const QString &subdomain) const;
+
+    qint64 addCustomField(const QString &subdomain, const QString &title, FieldKind kind);
+    QStringList touchTickets(const QString &subdomain, int count);
+    bool deleteTicket(const QString &subdomain, const QString &ticketId);
+    // Incremental exports leave out changes younger than this (Zendesk: 60 seconds).
+    void setIncrementalExclusionSeconds(int seconds) { m_exclusionSeconds = seconds; }
+    // POSTs a signed ticket event to url; false for an unknown subdomain or ticket.
+    bool sendWebhook(const QString &subdomain, const QUrl &url, const QString &ticketId);
+
+protected:
+    HttpServerResponse route(const HttpServerRequest &request, const QDateTime &now, QString *subdomain) override;
+    HttpServerResponse rateLimitedResponse(int retryAfterSeconds, const QJsonObject &options) const override;
+
+    QString tenantCollection() const override { return QStringLiteral("subdomains"); }
+    QJsonObject tenantJson(const QString &subdomain) const override;
+    QString addTenantFromControl(const QJsonObject &body) override;
+    QStringList touchFromControl(const QString &subdomain, const QJsonObject &body) override;
+    bool addCustomFieldFromControl(const QString &subdomain, const QJsonObject &body) override;
+    bool deleteFromControl(const QString &subdomain, const QString &object, const QString &id) override;
+    bool sendWebhookFromControl(const QString &subdomain, const QJsonObject &body) override;
+
+private:
+    bool authenticated(const HttpServerRequest &request, const QString &subdomain, const QDateTime &now) const;
+    ZendeskAccount *findAccount(const QString &subdomain) const { return m_accounts.find(subdomain); }
+
+    std::unique_ptr<OAuthTokenEndpoint> m_oauth;
+    SandboxTenants<ZendeskAccount> m_accounts;
+    int m_exclusionSeconds = 60;
+};
+
+} // namespace patchbay::sandbox

@@ -1,0 +1,279 @@
+#include "SandboxTestClient.h"
+#include "zendesk/ZendeskEmulator.h"
+
+#include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+#include <QSet>
+#include <QTest>
+
+#include <memory>
+
+using namespace patchbay::sandbox;
+
+// Drives the Zendesk emulator over loopback HTTP, reaching subdomains by path prefix and by Host header.
+class TestZendeskEmulator : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void cursorPagingVisitsEveryTicketExactlyOnce_data();
+    void cursorPagingVisitsEveryTicketExactlyOnce();
+    void hostHeaderSelectsTheSubdomain();
+    void apiTokenBasicAuthAndOAuthBearerAuthenticate();
+    void refreshRotatesAndRetiresThePreviousTokens();
+    void injected429CarriesRetryAfter();
+    void incrementalExportReturnsChangesSinceTheCursor();
+    void ticketFieldsIncludeCustomFields();
+    void createAndUpdateTicket();
+    void webhookSignatureVerifiesWithIndependentHmac();
+
+private:
+    QString url(const QString &path) const { return m_emulator->subdomainUrl(QStringLiteral("acme")) + path; }
+    SandboxReply refresh(const ZendeskCredentials &account, const QString &refreshToken);
+
+    std::unique_ptr<ZendeskEmulator> m_emulator;
+    std::unique_ptr<SandboxTestClient> m_client;
+};
+
+void TestZendeskEmulator::init()
+{
+    m_emulator = std::make_unique<ZendeskEmulator>();
+    QVERIFY(m_emulator->listen() != 0);
+    m_client = std::make_unique<SandboxTestClient>(m_emulator->baseUrl());
+}
+
+void TestZendeskEmulator::cleanup()
+{
+    m_client.reset();
+    m_emulator.reset();
+}
+
+SandboxReply TestZendeskEmulator::refresh(const ZendeskCredentials &account, const QString &refreshToken)
+{
+    return m_client->postJson(url(QStringLiteral("/oauth/tokens")),
+                              {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                               {QStringLiteral("client_id"), account.clientId},
+                               {QStringLiteral("client_secret"), account.clientSecret},
+                               {QStringLiteral("refresh_token"), refreshToken}},
+                              {});
+}
+
+void TestZendeskEmulator::cursorPagingVisitsEveryTicketExactlyOnce_data()
+{
+    QTest::addColumn<int>("tickets");
+    QTest::addColumn<int>("pageSize");
+    QTest::newRow("partial last page") << 250 << 100;
+    QTest::newRow("exact pages") << 40 << 20;
+    QTest::newRow("no tickets") << 0 << 100;
+}
+
+void TestZendeskEmulator::cursorPagingVisitsEveryTicketExactlyOnce()
+{
+    QFETCH(int, tickets);
+    QFETCH(int, pageSize);
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), tickets, 2);
+    QSet<qint64> seen;
+    int pages = 0;
+    QString next = url(QStringLiteral("/api/v2/tickets.json?page[size]=%1").arg(pageSize));
+    while (!next.isEmpty()) {
+        const SandboxReply reply = m_client->get(next, account.accessToken);
+        QCOMPARE(reply.status, 200);
+        for (const QJsonValue &value : reply.json.value(QStringLiteral("tickets")).toArray())
+            seen.insert(value.toObject().value(QStringLiteral("id")).toInteger());
+        ++pages;
+        const QJsonObject meta = reply.json.value(QStringLiteral("meta")).toObject();
+        next = reply.json.value(QStringLiteral("links")).toObject().value(QStringLiteral("next")).toString();
+        QCOMPARE(meta.value(QStringLiteral("has_more")).toBool(), !next.isEmpty());
+        QVERIFY(pages <= tickets / pageSize + 1);
+    }
+    QCOMPARE(seen.size(), tickets);
+    QCOMPARE(pages, std::max(1, (tickets + pageSize - 1) / pageSize));
+}
+
+void TestZendeskEmulator::hostHeaderSelectsTheSubdomain()
+{
+    m_emulator->addSubdomain(QStringLiteral("acme"), 3, 1);
+    const ZendeskCredentials globex = m_emulator->addSubdomain(QStringLiteral("globex"), 5, 2);
+    const SandboxReply reply =
+        m_client->send("GET", QStringLiteral("/api/v2/tickets.json"), {},
+                       {{"Host", "globex.zendesk.com"}, {"Authorization", "Bearer " + globex.accessToken.toLatin1()}});
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json.value(QStringLiteral("tickets")).toArray().size(), 5);
+    // A token of one subdomain does not open another.
+    QCOMPARE(m_client->get(url(QStringLiteral("/api/v2/tickets.json")), globex.accessToken).status, 401);
+    QCOMPARE(m_client->get(QStringLiteral("/_subdomain/nobody/api/v2/tickets.json"), globex.accessToken).status, 404);
+}
+
+void TestZendeskEmulator::apiTokenBasicAuthAndOAuthBearerAuthenticate()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 3, 1);
+    const auto basic = [&](const QString &token) {
+        const QByteArray credentials = (account.adminEmail + QStringLiteral("/token:") + token).toUtf8().toBase64();
+        return m_client->send("GET", url(QStringLiteral("/api/v2/tickets.json")), {},
+                              {{"Authorization", "Basic " + credentials}});
+    };
+    QCOMPARE(basic(account.apiToken).status, 200);
+    const SandboxReply wrong = basic(QStringLiteral("not-the-token"));
+    QCOMPARE(wrong.status, 401);
+    QCOMPARE(wrong.json.value(QStringLiteral("error")).toString(), QStringLiteral("Couldn't authenticate you"));
+    QCOMPARE(m_client->get(url(QStringLiteral("/api/v2/tickets.json")), account.accessToken).status, 200);
+}
+
+void TestZendeskEmulator::refreshRotatesAndRetiresThePreviousTokens()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 3, 1);
+    const SandboxReply refreshed = refresh(account, account.refreshToken);
+    QCOMPARE(refreshed.status, 200);
+    QVERIFY(refreshed.json.value(QStringLiteral("expires_in")).toInt() > 0);
+    const QString rotated = refreshed.json.value(QStringLiteral("refresh_token")).toString();
+    QVERIFY(!rotated.isEmpty() && rotated != account.refreshToken);
+    // The previous access and refresh tokens are deleted.
+    QCOMPARE(m_client->get(url(QStringLiteral("/api/v2/tickets.json")), account.accessToken).status, 401);
+    QCOMPARE(m_client
+                 ->get(url(QStringLiteral("/api/v2/tickets.json")),
+                       refreshed.json.value(QStringLiteral("access_token")).toString())
+                 .status,
+             200);
+    const SandboxReply reused = refresh(account, account.refreshToken);
+    QCOMPARE(reused.status, 400);
+    QCOMPARE(reused.json.value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+
+    QVERIFY(m_emulator->revokeRefreshToken(QStringLiteral("acme")));
+    QCOMPARE(refresh(account, rotated).json.value(QStringLiteral("error")).toString(), QStringLiteral("invalid_grant"));
+}
+
+void TestZendeskEmulator::injected429CarriesRetryAfter()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 3, 1);
+    m_emulator->failNextRequests(2, 4);
+    for (int i = 0; i < 2; ++i) {
+        const SandboxReply limited = m_client->get(url(QStringLiteral("/api/v2/tickets.json")), account.accessToken);
+        QCOMPARE(limited.status, 429);
+        QCOMPARE(limited.header("Retry-After"), QByteArray("4"));
+    }
+    QCOMPARE(m_client->get(url(QStringLiteral("/api/v2/tickets.json")), account.accessToken).status, 200);
+    QCOMPARE(m_emulator->apiRequestCount(), 3);
+}
+
+void TestZendeskEmulator::incrementalExportReturnsChangesSinceTheCursor()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 1500, 3);
+    // The whole history, following after_url until end_of_stream.
+    QSet<qint64> seen;
+    QString next = url(QStringLiteral("/api/v2/incremental/tickets/cursor.json?start_time=0"));
+    QString cursor;
+    for (int page = 0; page < 5; ++page) {
+        const SandboxReply reply = m_client->get(next, account.accessToken);
+        QCOMPARE(reply.status, 200);
+        for (const QJsonValue &value : reply.json.value(QStringLiteral("tickets")).toArray())
+            seen.insert(value.toObject().value(QStringLiteral("id")).toInteger());
+        cursor = reply.json.value(QStringLiteral("after_cursor")).toString();
+        next = reply.json.value(QStringLiteral("after_url")).toString();
+        if (reply.json.value(QStringLiteral("end_of_stream")).toBool())
+            break;
+    }
+    QCOMPARE(seen.size(), 1500);
+
+    // Changes of the last minute are left out, as Zendesk does; with no exclusion they come after the cursor.
+    const QStringList touched = m_emulator->touchTickets(QStringLiteral("acme"), 3);
+    const QString since = url(QStringLiteral("/api/v2/incremental/tickets/cursor.json?cursor=") + cursor);
+    QCOMPARE(m_client->get(since, account.accessToken).json.value(QStringLiteral("tickets")).toArray().size(), 0);
+    m_emulator->setIncrementalExclusionSeconds(0);
+    const SandboxReply changed = m_client->get(since, account.accessToken);
+    QStringList found;
+    for (const QJsonValue &value : changed.json.value(QStringLiteral("tickets")).toArray())
+        found.append(QString::number(value.toObject().value(QStringLiteral("id")).toInteger()));
+    QCOMPARE(QSet<QString>(found.begin(), found.end()), QSet<QString>(touched.begin(), touched.end()));
+    QCOMPARE(changed.json.value(QStringLiteral("end_of_stream")).toBool(), true);
+
+    QCOMPARE(m_client->get(url(QStringLiteral("/api/v2/incremental/tickets/cursor.json")), account.accessToken).status,
+             400);
+}
+
+void TestZendeskEmulator::ticketFieldsIncludeCustomFields()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 5, 1);
+    const qint64 id = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Plan"), FieldKind::Picklist);
+    const SandboxReply fields = m_client->get(url(QStringLiteral("/api/v2/ticket_fields.json")), account.accessToken);
+    QCOMPARE(fields.status, 200);
+    bool foundCustom = false;
+    for (const QJsonValue &value : fields.json.value(QStringLiteral("ticket_fields")).toArray()) {
+        const QJsonObject field = value.toObject();
+        if (field.value(QStringLiteral("id")).toInteger() == id) {
+            foundCustom = true;
+            QCOMPARE(field.value(QStringLiteral("type")).toString(), QStringLiteral("tagger"));
+            QCOMPARE(field.value(QStringLiteral("removable")).toBool(), true);
+            QCOMPARE(field.value(QStringLiteral("custom_field_options")).toArray().size(), 3);
+        } else {
+            QCOMPARE(field.value(QStringLiteral("removable")).toBool(), false);
+        }
+    }
+    QVERIFY(foundCustom);
+    const SandboxReply ticket = m_client->get(url(QStringLiteral("/api/v2/tickets/1.json")), account.accessToken);
+    const QJsonObject value = ticket.json.value(QStringLiteral("ticket"))
+                                  .toObject()
+                                  .value(QStringLiteral("custom_fields"))
+                                  .toArray()
+                                  .first()
+                                  .toObject();
+    QCOMPARE(value.value(QStringLiteral("id")).toInteger(), id);
+    QVERIFY(!value.value(QStringLiteral("value")).toString().isEmpty());
+}
+
+void TestZendeskEmulator::createAndUpdateTicket()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 2, 1);
+    const SandboxReply invalid = m_client->postJson(
+        url(QStringLiteral("/api/v2/tickets.json")),
+        {{QStringLiteral("ticket"), QJsonObject{{QStringLiteral("subject"), QStringLiteral("No body")}}}},
+        account.accessToken);
+    QCOMPARE(invalid.status, 422);
+    QCOMPARE(invalid.json.value(QStringLiteral("error")).toString(), QStringLiteral("RecordInvalid"));
+    QVERIFY(invalid.json.value(QStringLiteral("details")).toObject().contains(QStringLiteral("description")));
+
+    const QJsonObject ticket{{QStringLiteral("subject"), QStringLiteral("Printer on fire")},
+                             {QStringLiteral("comment"), QJsonObject{{QStringLiteral("body"), QStringLiteral("Help")}}},
+                             {QStringLiteral("priority"), QStringLiteral("urgent")}};
+    const SandboxReply created = m_client->postJson(url(QStringLiteral("/api/v2/tickets.json")),
+                                                    {{QStringLiteral("ticket"), ticket}}, account.accessToken);
+    QCOMPARE(created.status, 201);
+    const qint64 id = created.json.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("id")).toInteger();
+    QCOMPARE(id, 3);
+
+    const QByteArray update = R"({"ticket":{"status":"solved"}})";
+    const SandboxReply updated = m_client->send(
+        "PUT", url(QStringLiteral("/api/v2/tickets/3.json")), update,
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + account.accessToken.toLatin1()}});
+    QCOMPARE(updated.status, 200);
+    QCOMPARE(updated.json.value(QStringLiteral("ticket")).toObject().value(QStringLiteral("status")).toString(),
+             QStringLiteral("solved"));
+}
+
+void TestZendeskEmulator::webhookSignatureVerifiesWithIndependentHmac()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 2, 1);
+    WebhookReceiver receiver;
+    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), receiver.url(), QStringLiteral("1")));
+    const auto delivery = receiver.waitForDelivery();
+    QVERIFY(delivery.has_value());
+    const QByteArray timestamp = delivery->header("x-zendesk-webhook-signature-timestamp");
+    QVERIFY(!timestamp.isEmpty());
+    const QByteArray expected =
+        QMessageAuthenticationCode::hash(timestamp + delivery->body, account.webhookSecret.toUtf8(),
+                                         QCryptographicHash::Sha256)
+            .toBase64();
+    QCOMPARE(delivery->header("x-zendesk-webhook-signature"), expected);
+    QCOMPARE(QJsonDocument::fromJson(delivery->body)
+                 .object()
+                 .value(QStringLiteral("detail"))
+                 .toObject()
+                 .value(QStringLiteral("id"))
+                 .toInteger(),
+             1);
+}
+
+QTEST_GUILESS_MAIN(TestZendeskEmulator)
+#include "TestZendeskEmulator.moc"
