@@ -30,9 +30,21 @@ const QString kIntegration = QStringLiteral("crm-contacts");
 
 } // namespace
 
-DemoEnvironment::DemoEnvironment() : m_hubspot(std::make_unique<sandbox::HubSpotEmulator>()) {}
+DemoEnvironment::DemoEnvironment() : m_hubspot(new sandbox::HubSpotEmulator)
+{
+    m_thread.setObjectName(QStringLiteral("demo-emulators"));
+    QObject::connect(&m_thread, &QThread::finished, m_hubspot, &QObject::deleteLater);
+}
 
-DemoEnvironment::~DemoEnvironment() = default;
+DemoEnvironment::~DemoEnvironment()
+{
+    if (m_thread.isRunning()) {
+        m_thread.quit();
+        m_thread.wait();
+    } else {
+        delete m_hubspot;
+    }
+}
 
 QUrl DemoEnvironment::hubSpotUrl() const
 {
@@ -100,6 +112,8 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
                 return saved.error();
         }
     }
+    m_hubspot->moveToThread(&m_thread);
+    m_thread.start();
     return {};
 }
 

@@ -3,6 +3,7 @@
 #include "core/Result.h"
 
 #include <QList>
+#include <QThread>
 #include <QUrl>
 
 #include <memory>
@@ -26,7 +27,8 @@ public:
     DemoEnvironment();
     ~DemoEnvironment();
 
-    // Starts the emulators and creates or re-points the demo tenants and connections.
+    // Starts the emulators and creates or re-points the demo tenants and connections. The emulators then
+    // serve from a thread of their own, so syncs never wait on the UI thread (nor the UI on them).
     Result<void> start(SqliteStore &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
 
     // Connections created by this start (their first sync has not run yet).
@@ -34,7 +36,8 @@ public:
     QUrl hubSpotUrl() const;
 
 private:
-    std::unique_ptr<sandbox::HubSpotEmulator> m_hubspot;
+    sandbox::HubSpotEmulator *m_hubspot; // lives in m_thread once started; deleted when it finishes
+    QThread m_thread;
     QList<qint64> m_newConnections;
 };
 

@@ -104,6 +104,9 @@ int main(int argc, char *argv[])
         });
     }
     const int status = QApplication::exec();
-    ops.waitForIdle();
+    // Executions still running finish first (their results are kept); keep serving events meanwhile, since
+    // they may report back to this thread.
+    while (ops.hasRunningWork())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     return status;
 }

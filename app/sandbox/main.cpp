@@ -1,6 +1,12 @@
+#include "github/GitHubEmulator.h"
+#include "graph/MicrosoftGraphEmulator.h"
+#include "greenhouse/GreenhouseEmulator.h"
 #include "hubspot/HubSpotEmulator.h"
 #include "jira/JiraEmulator.h"
+#include "pipedrive/PipedriveEmulator.h"
 #include "salesforce/SalesforceEmulator.h"
+#include "servicenow/ServiceNowEmulator.h"
+#include "square/SquareEmulator.h"
 #include "zendesk/ZendeskEmulator.h"
 
 #include <QCommandLineParser>
@@ -8,6 +14,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -15,8 +22,42 @@ using namespace patchbay::sandbox;
 
 namespace {
 
-const QStringList kProviders = {QStringLiteral("hubspot"), QStringLiteral("salesforce"), QStringLiteral("jira"),
-                                QStringLiteral("zendesk")};
+// The order gives the ports: --port for the first, the next ones after it.
+struct Provider
+{
+    QString name;
+    QString tenantPrefix; // Zendesk, ServiceNow and Pipedrive tenants are host names, so no dashes there
+    std::function<std::unique_ptr<SandboxEmulator>()> create;
+};
+
+template <typename Emulator> std::function<std::unique_ptr<SandboxEmulator>()> factory()
+{
+    return [] { return std::make_unique<Emulator>(); };
+}
+
+const std::vector<Provider> &providers()
+{
+    static const std::vector<Provider> all = {
+        {QStringLiteral("hubspot"), QStringLiteral("portal-"), factory<HubSpotEmulator>()},
+        {QStringLiteral("salesforce"), QStringLiteral("org-"), factory<SalesforceEmulator>()},
+        {QStringLiteral("jira"), QStringLiteral("site"), factory<JiraEmulator>()},
+        {QStringLiteral("zendesk"), QStringLiteral("acme"), factory<ZendeskEmulator>()},
+        {QStringLiteral("servicenow"), QStringLiteral("acme"), factory<ServiceNowEmulator>()},
+        {QStringLiteral("graph"), QStringLiteral("contoso"), factory<MicrosoftGraphEmulator>()},
+        {QStringLiteral("greenhouse"), QStringLiteral("company"), factory<GreenhouseEmulator>()},
+        {QStringLiteral("pipedrive"), QStringLiteral("acme"), factory<PipedriveEmulator>()},
+        {QStringLiteral("github"), QStringLiteral("org"), factory<GitHubEmulator>()},
+        {QStringLiteral("square"), QStringLiteral("cafe"), factory<SquareEmulator>()}};
+    return all;
+}
+
+QStringList providerNames()
+{
+    QStringList names;
+    for (const Provider &entry : providers())
+        names.append(entry.name);
+    return names;
+}
 
 int numberOption(const QCommandLineParser &parser, const QString &name, int minimum, int maximum)
 {
@@ -28,28 +69,6 @@ int numberOption(const QCommandLineParser &parser, const QString &name, int mini
         std::exit(2);
     }
     return value;
-}
-
-std::unique_ptr<SandboxEmulator> createEmulator(const QString &provider)
-{
-    if (provider == QLatin1String("salesforce"))
-        return std::make_unique<SalesforceEmulator>();
-    if (provider == QLatin1String("jira"))
-        return std::make_unique<JiraEmulator>();
-    if (provider == QLatin1String("zendesk"))
-        return std::make_unique<ZendeskEmulator>();
-    return std::make_unique<HubSpotEmulator>();
-}
-
-QString tenantPrefix(const QString &provider)
-{
-    if (provider == QLatin1String("salesforce"))
-        return QStringLiteral("org-");
-    if (provider == QLatin1String("jira"))
-        return QStringLiteral("site");
-    if (provider == QLatin1String("zendesk"))
-        return QStringLiteral("acme");
-    return QStringLiteral("portal-");
 }
 
 } // namespace
@@ -70,6 +89,16 @@ int main(int argc, char *argv[])
         "              field, issue\n"
         "  zendesk     OAuth (/oauth/tokens) or API token, /api/v2 tickets (cursor pages), incremental export,\n"
         "              ticket_fields; subdomain by Host ({name}.zendesk.com) or path prefix /_subdomain/{name}\n"
+        "  servicenow  basic auth or OAuth (/oauth_token.do), Table API /api/now/table/{table} (Link, X-Total-Count),\n"
+        "              sys_dictionary; instance by Host ({name}.service-now.com) or path prefix /_instance/{name}\n"
+        "  graph       OAuth (/{tenant}/oauth2/v2.0/token), /v1.0/me/messages, events, delta queries, subscriptions\n"
+        "              with the validationToken handshake, schemaExtensions\n"
+        "  greenhouse  Harvest v1 with the API key as basic-auth user: candidates, applications, custom_fields\n"
+        "  pipedrive   OAuth (/oauth/token, api_domain) or API token, /v1 persons, deals, recents, personFields;\n"
+        "              company by Host ({name}.pipedrive.com) or path prefix /_company/{name}\n"
+        "  github      OAuth (/login/oauth/access_token) or token, /repos/{owner}/widgets issues and pulls,\n"
+        "              org custom properties; signed webhooks\n"
+        "  square      OAuth (/oauth2/token, expires_at), /v2/customers, search, custom-attribute-definitions\n"
         "Each emulator listens on its own port: --port for the first, the next ones after it, in the order above\n"
         "(with --port 0 each gets any free port). Each tenant gets its own client id/secret and token pair; API calls\n"
         "pick the tenant by their access token. Control endpoints under /_sandbox/ expire or revoke tokens, touch or\n"
@@ -78,14 +107,16 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption providerOption(QStringLiteral("provider"),
-                                            QStringLiteral("hubspot, salesforce, jira, zendesk or all."),
+                                            QStringLiteral("One of ") + providerNames().join(QStringLiteral(", ")) +
+                                                QStringLiteral(" or all."),
                                             QStringLiteral("NAME"), QStringLiteral("all"));
     const QCommandLineOption portOption(QStringLiteral("port"),
                                         QStringLiteral("Port of the first emulator (0: any free port)."),
                                         QStringLiteral("N"), QStringLiteral("8787"));
-    const QCommandLineOption recordsOption({QStringLiteral("records"), QStringLiteral("contacts")},
-                                           QStringLiteral("Records seeded per tenant (contacts, issues, tickets)."),
-                                           QStringLiteral("N"), QStringLiteral("2500"));
+    const QCommandLineOption recordsOption(
+        {QStringLiteral("records"), QStringLiteral("contacts")},
+        QStringLiteral("Records seeded per tenant and object (contacts, issues, tickets, ...)."), QStringLiteral("N"),
+        QStringLiteral("2500"));
     const QCommandLineOption tenantsOption({QStringLiteral("tenants"), QStringLiteral("portals")},
                                            QStringLiteral("Tenants per provider."), QStringLiteral("N"),
                                            QStringLiteral("2"));
@@ -96,23 +127,26 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     const QString provider = parser.value(providerOption).toLower();
-    if (provider != QLatin1String("all") && !kProviders.contains(provider)) {
-        QTextStream(stderr) << "patchbay-sandbox: --provider must be one of hubspot, salesforce, jira, zendesk, all\n";
+    if (provider != QLatin1String("all") && !providerNames().contains(provider)) {
+        QTextStream(stderr) << "patchbay-sandbox: --provider must be one of "
+                            << providerNames().join(QStringLiteral(", ")) << ", all\n";
         return 2;
     }
-    const int port = numberOption(parser, portOption.names().first(), 0, 65535 - 3);
+    const int lastPortOffset = static_cast<int>(providers().size()) - 1;
+    const int port = numberOption(parser, portOption.names().first(), 0, 65535 - lastPortOffset);
     const int records = numberOption(parser, recordsOption.names().first(), 0, 1'000'000);
     const int tenants = numberOption(parser, tenantsOption.names().first(), 1, 1000);
     const int seed = numberOption(parser, seedOption.names().first(), 0, 1'000'000'000);
 
     QTextStream out(stdout);
     std::vector<std::unique_ptr<SandboxEmulator>> emulators;
-    for (qsizetype i = 0; i < kProviders.size(); ++i) {
-        const QString name = kProviders.at(i);
+    for (size_t i = 0; i < providers().size(); ++i) {
+        const Provider &entry = providers().at(i);
+        const QString &name = entry.name;
         if (provider != QLatin1String("all") && provider != name)
             continue;
-        const quint16 wanted = port == 0 ? 0 : static_cast<quint16>(port + i);
-        std::unique_ptr<SandboxEmulator> emulator = createEmulator(name);
+        const quint16 wanted = port == 0 ? 0 : static_cast<quint16>(port + static_cast<int>(i));
+        std::unique_ptr<SandboxEmulator> emulator = entry.create();
         if (emulator->listen(QHostAddress::LocalHost, wanted) == 0) {
             QTextStream(stderr) << "patchbay-sandbox: cannot listen on 127.0.0.1:" << wanted << " for " << name << "\n";
             return 1;
@@ -120,7 +154,7 @@ int main(int argc, char *argv[])
         const QString baseUrl = emulator->baseUrl().toString(QUrl::StripTrailingSlash);
         out << name << " on " << baseUrl << " (control " << baseUrl << "/_sandbox/)\n";
         for (int k = 1; k <= tenants; ++k) {
-            const QJsonObject summary = emulator->addTenant(tenantPrefix(name) + QString::number(k), records,
+            const QJsonObject summary = emulator->addTenant(entry.tenantPrefix + QString::number(k), records,
                                                             static_cast<quint32>(seed + k - 1));
             out << "  " << summary.value(QStringLiteral("name")).toString();
             for (auto it = summary.begin(); it != summary.end(); ++it) {

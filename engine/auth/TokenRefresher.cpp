@@ -40,7 +40,7 @@ TokenRefresher::TokenRefresher(const ProviderDefinition &definition, RequestRunn
 {
 }
 
-Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl &tokenUrl)
+Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl &tokenUrl, QJsonObject *captured)
 {
     if (current.refreshToken.isEmpty()) {
         return makeError("auth.revoked", QStringLiteral("The connection has no refresh token, so its access cannot "
@@ -49,6 +49,8 @@ Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl
     QUrlQuery form;
     form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
     form.addQueryItem(QStringLiteral("refresh_token"), QString::fromUtf8(current.refreshToken.reveal()));
+    for (auto it = m_definition.auth.tokenParams.begin(); it != m_definition.auth.tokenParams.end(); ++it)
+        form.addQueryItem(it.key(), it.value());
     HttpRequest request;
     request.method = "POST";
     request.url = tokenUrl;
@@ -61,7 +63,15 @@ Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl
         form.addQueryItem(QStringLiteral("client_id"), current.clientId);
         form.addQueryItem(QStringLiteral("client_secret"), QString::fromUtf8(current.clientSecret.reveal()));
     }
-    request.body = form.toString(QUrl::FullyEncoded).toUtf8();
+    if (m_definition.auth.tokenRequestFormat == QLatin1String("json")) {
+        QJsonObject json;
+        for (const auto &[name, value] : form.queryItems(QUrl::FullyDecoded))
+            json.insert(name, value);
+        request.setHeader("Content-Type", "application/json");
+        request.body = QJsonDocument(json).toJson(QJsonDocument::Compact);
+    } else {
+        request.body = form.toString(QUrl::FullyEncoded).toUtf8();
+    }
     m_runner.redactor().addSecret(current.refreshToken);
     m_runner.redactor().addSecret(current.clientSecret);
 
@@ -73,7 +83,7 @@ Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl
     if (!response.isSuccess()) {
         const ProviderError providerError = providerErrorFrom(m_definition.errors, response.body);
         const QString said = providerError.message.isEmpty() ? providerError.code : providerError.message;
-        const bool revoked = (response.status == 400 || response.status == 401)
+        const bool revoked = (response.status == 400 || response.status == 401 || response.status == 403)
                              && m_definition.auth.revokedErrors.contains(providerError.code);
         if (revoked) {
             return makeError("auth.revoked",
@@ -100,10 +110,22 @@ Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl
     if (!rotated.isEmpty())
         next.refreshToken = SecretBytes(rotated.toUtf8());
     const QJsonValue expiresIn = body.value(QStringLiteral("expires_in"));
-    next.expiresAt = expiresIn.isUndefined() ? QDateTime()
-                                             : m_clock.now().addSecs(static_cast<qint64>(
-                                                   expiresIn.isString() ? expiresIn.toString().toDouble()
-                                                                        : expiresIn.toDouble()));
+    if (!expiresIn.isUndefined()) {
+        next.expiresAt = m_clock.now().addSecs(
+            static_cast<qint64>(expiresIn.isString() ? expiresIn.toString().toDouble() : expiresIn.toDouble()));
+    } else if (m_definition.auth.tokenLifetimeSeconds > 0) {
+        // Providers that send no lifetime (Salesforce) have a known session length.
+        next.expiresAt = m_clock.now().addSecs(m_definition.auth.tokenLifetimeSeconds);
+    } else {
+        next.expiresAt = QDateTime();
+    }
+    if (captured) {
+        for (auto it = m_definition.auth.capture.begin(); it != m_definition.auth.capture.end(); ++it) {
+            const QJsonValue value = jsonValueAt(body, it.value());
+            if (!value.isUndefined())
+                captured->insert(it.key(), value);
+        }
+    }
     if (body.contains(QStringLiteral("token_type")))
         next.tokenType = body.value(QStringLiteral("token_type")).toString();
     m_runner.redactor().addSecret(next.accessToken);

@@ -4,6 +4,7 @@
 #include "catalog/ProviderDefinition.h"
 #include "core/Result.h"
 
+#include <QJsonObject>
 #include <QUrl>
 
 namespace patchbay {
@@ -19,7 +20,8 @@ class TokenRefresher
 public:
     TokenRefresher(const ProviderDefinition &definition, RequestRunner &runner, Clock &clock);
 
-    Result<Credential> refresh(const Credential &current, const QUrl &tokenUrl);
+    // captured receives the token response fields the definition captures into the connection config.
+    Result<Credential> refresh(const Credential &current, const QUrl &tokenUrl, QJsonObject *captured = nullptr);
 
 private:
     const ProviderDefinition &m_definition;

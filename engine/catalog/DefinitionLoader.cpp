@@ -1,5 +1,6 @@
 #include "DefinitionLoader.h"
 
+#include "TemplateText.h"
 #include "YamlReader.h"
 
 #include <QFile>
@@ -15,6 +16,67 @@ namespace {
 
 using Reader = YamlReader;
 
+QMap<QString, QString> readStringMap(Reader &r, const YAML::Node &node, const QString &what, bool templates)
+{
+    QMap<QString, QString> map;
+    if (!node || !r.expectMap(node, what))
+        return map;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        if (!it->second.IsScalar()) {
+            r.error(it->second.Mark(), QStringLiteral("'%1' in %2 must be a single value")
+                                           .arg(YamlReader::str(it->first.Scalar()), what));
+            continue;
+        }
+        const QString value = YamlReader::str(it->second.Scalar());
+        if (templates) {
+            if (auto problem = TemplateText::check(value))
+                r.error(it->second.Mark(), QStringLiteral("template of '%1': %2").arg(YamlReader::str(it->first.Scalar()), *problem));
+        }
+        map.insert(YamlReader::str(it->first.Scalar()), value);
+    }
+    return map;
+}
+
+QString readTemplate(Reader &r, const YAML::Node &map, const char *key, const QString &what, bool required,
+                     const QString &fallback = {})
+{
+    const QString value = r.string(map, key, what, required, fallback);
+    if (map[key]) {
+        if (auto problem = TemplateText::check(value))
+            r.error(map[key].Mark(), QStringLiteral("template of '%1': %2").arg(QLatin1String(key), *problem));
+    }
+    return value;
+}
+
+QString readExpression(Reader &r, const YAML::Node &map, const char *key, const QString &what)
+{
+    const QString value = r.string(map, key, what, false);
+    if (!value.isEmpty()) {
+        const auto compiled = jsonata::Expression::compile(value);
+        if (!compiled) {
+            r.error(map[key].Mark(), QStringLiteral("'%1' is not a valid JSONata expression: %2 at position %3: %4")
+                                         .arg(QLatin1String(key), QString::fromStdString(compiled.error().code))
+                                         .arg(compiled.error().position)
+                                         .arg(QString::fromStdString(compiled.error().message)));
+        }
+    }
+    return value;
+}
+
+QList<int> readStatuses(Reader &r, const YAML::Node &map, const char *key, const QString &what)
+{
+    QList<int> statuses;
+    for (const QString &status : r.stringList(map, key, what)) {
+        bool ok = false;
+        const int code = status.toInt(&ok);
+        if (ok && code >= 100 && code <= 599)
+            statuses.append(code);
+        else
+            r.error(map[key].Mark(), QStringLiteral("'%1' is not an HTTP status").arg(status));
+    }
+    return statuses;
+}
+
 AuthSpec readAuth(Reader &r, const YAML::Node &node)
 {
     AuthSpec auth;
@@ -25,15 +87,20 @@ AuthSpec readAuth(Reader &r, const YAML::Node &node)
                 {QStringLiteral("type"), QStringLiteral("authorizeUrl"), QStringLiteral("tokenUrl"),
                  QStringLiteral("scopes"), QStringLiteral("scopeSeparator"), QStringLiteral("pkce"),
                  QStringLiteral("clientAuth"), QStringLiteral("refreshMarginSeconds"),
-                 QStringLiteral("revokedErrors")});
+                 QStringLiteral("revokedErrors"), QStringLiteral("tokenLifetimeSeconds"), QStringLiteral("capture"),
+                 QStringLiteral("tokenParams"), QStringLiteral("authorizeParams"), QStringLiteral("apiKey"),
+                 QStringLiteral("basic"), QStringLiteral("tokenRequestFormat")});
     auth.type = r.oneOf(node, "type", what,
                         {QStringLiteral("oauth2"), QStringLiteral("bearer"), QStringLiteral("api-key"),
                          QStringLiteral("basic")},
                         true);
-    auth.authorizeUrl = r.string(node, "authorizeUrl", what, false);
-    auth.tokenUrl = r.string(node, "tokenUrl", what, auth.type == QLatin1String("oauth2"));
-    r.url(node, "authorizeUrl", auth.authorizeUrl);
-    r.url(node, "tokenUrl", auth.tokenUrl);
+    const bool oauth = auth.type == QLatin1String("oauth2");
+    auth.authorizeUrl = readTemplate(r, node, "authorizeUrl", what, false);
+    auth.tokenUrl = readTemplate(r, node, "tokenUrl", what, oauth);
+    if (!TemplateText::hasParts(auth.authorizeUrl))
+        r.url(node, "authorizeUrl", auth.authorizeUrl);
+    if (!TemplateText::hasParts(auth.tokenUrl))
+        r.url(node, "tokenUrl", auth.tokenUrl);
     auth.scopes = r.stringList(node, "scopes", what);
     auth.scopeSeparator = r.string(node, "scopeSeparator", what, false, auth.scopeSeparator);
     auth.pkce = r.boolean(node, "pkce", what, false);
@@ -41,6 +108,25 @@ AuthSpec readAuth(Reader &r, const YAML::Node &node)
                               auth.clientAuth);
     auth.refreshMarginSeconds = r.integer(node, "refreshMarginSeconds", what, auth.refreshMarginSeconds, 0, 86400);
     auth.revokedErrors = r.stringList(node, "revokedErrors", what);
+    auth.tokenLifetimeSeconds = r.integer(node, "tokenLifetimeSeconds", what, 0, 0, 31536000);
+    auth.capture = readStringMap(r, node["capture"], QStringLiteral("capture"), false);
+    auth.tokenParams = readStringMap(r, node["tokenParams"], QStringLiteral("tokenParams"), true);
+    auth.tokenRequestFormat = r.oneOf(node, "tokenRequestFormat", what, {QStringLiteral("form"), QStringLiteral("json")},
+                                      false, auth.tokenRequestFormat);
+    auth.authorizeParams = readStringMap(r, node["authorizeParams"], QStringLiteral("authorizeParams"), true);
+    if (const YAML::Node apiKey = node["apiKey"]; apiKey && r.expectMap(apiKey, QStringLiteral("apiKey"))) {
+        r.checkKeys(apiKey, QStringLiteral("apiKey"),
+                    {QStringLiteral("in"), QStringLiteral("name"), QStringLiteral("prefix")});
+        auth.apiKeyIn = r.oneOf(apiKey, "in", QStringLiteral("apiKey"), {QStringLiteral("header"), QStringLiteral("query")},
+                                false, auth.apiKeyIn);
+        auth.apiKeyName = r.string(apiKey, "name", QStringLiteral("apiKey"), false, auth.apiKeyName);
+        auth.apiKeyPrefix = r.string(apiKey, "prefix", QStringLiteral("apiKey"), false);
+    }
+    if (const YAML::Node basic = node["basic"]; basic && r.expectMap(basic, QStringLiteral("basic"))) {
+        r.checkKeys(basic, QStringLiteral("basic"), {QStringLiteral("username"), QStringLiteral("password")});
+        auth.basicUsername = readTemplate(r, basic, "username", QStringLiteral("basic"), false);
+        auth.basicPassword = readTemplate(r, basic, "password", QStringLiteral("basic"), false);
+    }
     return auth;
 }
 
@@ -49,9 +135,11 @@ ErrorSpec readErrors(Reader &r, const YAML::Node &node)
     ErrorSpec errors;
     if (!r.expectMap(node, QStringLiteral("errors")))
         return errors;
-    r.checkKeys(node, QStringLiteral("errors"), {QStringLiteral("codePaths"), QStringLiteral("messagePaths")});
+    r.checkKeys(node, QStringLiteral("errors"),
+                {QStringLiteral("codePaths"), QStringLiteral("messagePaths"), QStringLiteral("successErrorPath")});
     errors.codePaths = r.stringList(node, "codePaths", QStringLiteral("errors"));
     errors.messagePaths = r.stringList(node, "messagePaths", QStringLiteral("errors"));
+    errors.successErrorPath = readExpression(r, node, "successErrorPath", QStringLiteral("errors"));
     return errors;
 }
 
@@ -63,6 +151,7 @@ RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
         return spec;
     r.checkKeys(node, what,
                 {QStringLiteral("retryOn"), QStringLiteral("retryStatuses"), QStringLiteral("remainingHeader"),
+                 QStringLiteral("slowDownBelow"), QStringLiteral("resetHeader"), QStringLiteral("resetFormat"),
                  QStringLiteral("maxRetries"), QStringLiteral("backoff")});
     if (const YAML::Node retryOn = node["retryOn"]) {
         if (!retryOn.IsSequence()) {
@@ -80,18 +169,17 @@ RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
             }
         }
     }
-    if (node["retryStatuses"]) {
-        spec.retryStatuses.clear();
-        for (const QString &status : r.stringList(node, "retryStatuses", what)) {
-            bool ok = false;
-            const int code = status.toInt(&ok);
-            if (ok && code >= 100 && code <= 599)
-                spec.retryStatuses.append(code);
-            else
-                r.error(node["retryStatuses"].Mark(), QStringLiteral("'%1' is not an HTTP status").arg(status));
-        }
-    }
+    if (node["retryStatuses"])
+        spec.retryStatuses = readStatuses(r, node, "retryStatuses", what);
     spec.remainingHeader = r.string(node, "remainingHeader", what, false);
+    spec.slowDownBelow = r.integer(node, "slowDownBelow", what, 0, 0, 1000000);
+    spec.resetHeader = r.string(node, "resetHeader", what, false);
+    spec.resetFormat = r.oneOf(node, "resetFormat", what,
+                               {QStringLiteral("epochSeconds"), QStringLiteral("epochMillis"), QStringLiteral("iso8601"),
+                                QStringLiteral("seconds")},
+                               false, spec.resetFormat);
+    if (spec.slowDownBelow > 0 && (spec.remainingHeader.isEmpty() || spec.resetHeader.isEmpty()))
+        r.error(node["slowDownBelow"].Mark(), QStringLiteral("'slowDownBelow' needs 'remainingHeader' and 'resetHeader'"));
     spec.maxRetries = r.integer(node, "maxRetries", what, spec.maxRetries, 0, 50);
     if (const YAML::Node backoff = node["backoff"]; backoff && r.expectMap(backoff, QStringLiteral("backoff"))) {
         r.checkKeys(backoff, QStringLiteral("backoff"), {QStringLiteral("initialMs"), QStringLiteral("maxMs")});
@@ -109,15 +197,67 @@ PaginationSpec readPagination(Reader &r, const YAML::Node &node)
     if (!r.expectMap(node, what))
         return spec;
     r.checkKeys(node, what,
-                {QStringLiteral("type"), QStringLiteral("nextPath"), QStringLiteral("param"),
-                 QStringLiteral("limitParam"), QStringLiteral("pageSize")});
-    spec.type = r.oneOf(node, "type", what, {QStringLiteral("none"), QStringLiteral("cursor")}, true);
-    const bool cursor = spec.type == QLatin1String("cursor");
-    spec.nextPath = r.string(node, "nextPath", what, cursor);
-    spec.param = r.string(node, "param", what, cursor);
+                {QStringLiteral("type"), QStringLiteral("nextPath"), QStringLiteral("cursorFromLastRecord"),
+                 QStringLiteral("param"), QStringLiteral("in"), QStringLiteral("hasMorePath"),
+                 QStringLiteral("nextOffsetPath"), QStringLiteral("totalPath"), QStringLiteral("firstPage"),
+                 QStringLiteral("limitParam"), QStringLiteral("pageSize"), QStringLiteral("stopWhenShort")});
+    spec.type = r.oneOf(node, "type", what,
+                        {QStringLiteral("none"), QStringLiteral("cursor"), QStringLiteral("nextUrl"),
+                         QStringLiteral("linkHeader"), QStringLiteral("offset"), QStringLiteral("page")},
+                        true);
+    spec.nextPath = r.string(node, "nextPath", what, false);
+    spec.cursorFromLastRecord = r.string(node, "cursorFromLastRecord", what, false);
+    spec.param = r.string(node, "param", what, false);
+    spec.in = r.oneOf(node, "in", what, {QStringLiteral("query"), QStringLiteral("body")}, false, spec.in);
+    spec.hasMorePath = r.string(node, "hasMorePath", what, false);
+    spec.nextOffsetPath = r.string(node, "nextOffsetPath", what, false);
+    spec.totalPath = r.string(node, "totalPath", what, false);
+    spec.firstPage = r.integer(node, "firstPage", what, spec.firstPage, 0, 1);
     spec.limitParam = r.string(node, "limitParam", what, false);
     spec.pageSize = r.integer(node, "pageSize", what, spec.pageSize, 1, 10000);
+    spec.stopWhenShort = r.boolean(node, "stopWhenShort", what, false);
+    const auto need = [&](const char *key, const QString &value) {
+        if (value.isEmpty())
+            r.error(node.Mark(), QStringLiteral("pagination of type '%1' needs the field '%2'").arg(spec.type, QLatin1String(key)));
+    };
+    if (spec.type == QLatin1String("cursor")) {
+        if (spec.nextPath.isEmpty() && spec.cursorFromLastRecord.isEmpty())
+            r.error(node.Mark(), QStringLiteral("pagination needs the field 'nextPath' (or 'cursorFromLastRecord')"));
+        if (!spec.cursorFromLastRecord.isEmpty() && spec.hasMorePath.isEmpty())
+            r.error(node.Mark(), QStringLiteral("'cursorFromLastRecord' needs 'hasMorePath' to know the last page"));
+        need("param", spec.param);
+    } else if (spec.type == QLatin1String("nextUrl")) {
+        need("nextPath", spec.nextPath);
+    } else if (spec.type == QLatin1String("offset") || spec.type == QLatin1String("page")) {
+        need("param", spec.param);
+        if (spec.type == QLatin1String("offset"))
+            need("limitParam", spec.limitParam);
+    }
     return spec;
+}
+
+RequestSpec readRequest(Reader &r, const YAML::Node &node, const QString &what, bool pathRequired)
+{
+    RequestSpec request;
+    if (!r.expectMap(node, what))
+        return request;
+    r.checkKeys(node, what,
+                {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("recordsPath"),
+                 QStringLiteral("params"), QStringLiteral("headers"), QStringLiteral("body")});
+    request.method = r.oneOf(node, "method", what,
+                             {QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT"),
+                              QStringLiteral("PATCH")},
+                             false, request.method);
+    request.path = readTemplate(r, node, "path", what, pathRequired);
+    if (!request.path.isEmpty() && !request.path.startsWith(QLatin1Char('/'))
+        && !request.path.startsWith(QLatin1String("{{")) && !request.path.startsWith(QLatin1String("http"))) {
+        r.error(node["path"].Mark(), QStringLiteral("'path' must start with '/' (or be a full URL)"));
+    }
+    request.recordsPath = r.string(node, "recordsPath", what, false);
+    request.params = readStringMap(r, node["params"], QStringLiteral("params"), true);
+    request.headers = readStringMap(r, node["headers"], QStringLiteral("headers"), true);
+    request.body = readExpression(r, node, "body", what);
+    return request;
 }
 
 ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
@@ -127,32 +267,58 @@ ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
     const QString what = QStringLiteral("object '%1'").arg(name);
     if (!r.expectMap(node, what))
         return object;
-    r.checkKeys(node, what, {QStringLiteral("list"), QStringLiteral("id"), QStringLiteral("updatedAt")});
+    r.checkKeys(node, what,
+                {QStringLiteral("list"), QStringLiteral("incremental"), QStringLiteral("id"),
+                 QStringLiteral("updatedAt"), QStringLiteral("deletedPath"), QStringLiteral("pagination")});
     object.idField = r.string(node, "id", what, false, object.idField);
     object.updatedAtField = r.string(node, "updatedAt", what, false);
+    object.deletedPath = r.string(node, "deletedPath", what, false);
     const YAML::Node list = node["list"];
     if (!list) {
         r.error(node.Mark(), QStringLiteral("%1 needs a 'list' request").arg(what));
         return object;
     }
-    const QString listWhat = what + QStringLiteral(" list");
-    if (!r.expectMap(list, listWhat))
-        return object;
-    r.checkKeys(list, listWhat,
-                {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("recordsPath"),
-                 QStringLiteral("params")});
-    object.list.method = r.oneOf(list, "method", listWhat, {QStringLiteral("GET"), QStringLiteral("POST")}, false,
-                                 object.list.method);
-    object.list.path = r.string(list, "path", listWhat, true);
-    if (!object.list.path.isEmpty() && !object.list.path.startsWith(QLatin1Char('/')))
-        r.error(list["path"].Mark(), QStringLiteral("'path' must start with '/'"));
-    object.list.recordsPath = r.string(list, "recordsPath", listWhat, false);
-    if (const YAML::Node params = list["params"]; params && r.expectMap(params, QStringLiteral("params"))) {
-        for (auto it = params.begin(); it != params.end(); ++it) {
-            if (it->second.IsScalar())
-                object.list.params.insert(YamlReader::str(it->first.Scalar()), YamlReader::str(it->second.Scalar()));
-            else
-                r.error(it->second.Mark(), QStringLiteral("a query parameter must be a single value"));
+    object.list = readRequest(r, list, what + QStringLiteral(" list"), true);
+    if (const YAML::Node pagination = node["pagination"])
+        object.pagination = readPagination(r, pagination);
+    if (const YAML::Node incremental = node["incremental"]; incremental && r.expectMap(incremental, QStringLiteral("incremental"))) {
+        const QString incrementalWhat = what + QStringLiteral(" incremental");
+        r.checkKeys(incremental, incrementalWhat,
+                    {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("recordsPath"),
+                     QStringLiteral("params"), QStringLiteral("headers"), QStringLiteral("body"),
+                     QStringLiteral("sinceFormat"), QStringLiteral("lookbackSeconds"), QStringLiteral("deltaLinkPath"),
+                     QStringLiteral("resyncStatuses"), QStringLiteral("pagination")});
+        object.incremental.enabled = true;
+        // The incremental request starts as a copy of the list request; what it states replaces that.
+        YAML::Node requestPart(YAML::NodeType::Map);
+        for (const char *key : {"method", "path", "recordsPath", "params", "headers", "body"}) {
+            if (incremental[key])
+                requestPart[key] = incremental[key];
+        }
+        const RequestSpec stated = readRequest(r, requestPart, incrementalWhat, false);
+        object.incremental.request = object.list;
+        if (incremental["method"])
+            object.incremental.request.method = stated.method;
+        if (incremental["path"])
+            object.incremental.request.path = stated.path;
+        if (incremental["recordsPath"])
+            object.incremental.request.recordsPath = stated.recordsPath;
+        if (incremental["params"])
+            object.incremental.request.params.insert(stated.params);
+        if (incremental["headers"])
+            object.incremental.request.headers.insert(stated.headers);
+        if (incremental["body"])
+            object.incremental.request.body = stated.body;
+        object.incremental.sinceFormat = r.string(incremental, "sinceFormat", incrementalWhat, false,
+                                                  object.incremental.sinceFormat);
+        object.incremental.lookbackSeconds = r.integer(incremental, "lookbackSeconds", incrementalWhat, 0, 0, 86400 * 30);
+        object.incremental.deltaLinkPath = r.string(incremental, "deltaLinkPath", incrementalWhat, false);
+        object.incremental.resyncStatuses = readStatuses(r, incremental, "resyncStatuses", incrementalWhat);
+        if (const YAML::Node pagination = incremental["pagination"])
+            object.incremental.pagination = readPagination(r, pagination);
+        if (object.updatedAtField.isEmpty() && object.incremental.deltaLinkPath.isEmpty()) {
+            r.error(incremental.Mark(), QStringLiteral("incremental reads need the object's 'updatedAt' field (or a "
+                                                       "'deltaLinkPath')"));
         }
     }
     return object;
@@ -199,8 +365,9 @@ DefinitionLoadResult DefinitionLoader::loadText(const QByteArray &yaml, const QS
                                                     "(found '%1')").arg(def.name));
     }
     def.displayName = r.string(root, "displayName", what, false, def.name);
-    def.baseUrl = r.string(root, "baseUrl", what, true);
-    r.url(root, "baseUrl", def.baseUrl);
+    def.baseUrl = readTemplate(r, root, "baseUrl", what, true);
+    if (!TemplateText::hasParts(def.baseUrl))
+        r.url(root, "baseUrl", def.baseUrl);
     if (const YAML::Node auth = root["auth"])
         def.auth = readAuth(r, auth);
     else

@@ -139,6 +139,17 @@ void AstProcessor::finalize(Node *node)
         return;
     if (node->type == NodeType::Variable && !node->text.empty())
         node->builtin = FunctionLibrary::lookup(node->text);
+    if (node->type == NodeType::ObjectCons) {
+        bool constant = true;
+        for (std::size_t i = 0; i < node->pairs.size() && constant; ++i) {
+            const Node *key = node->pairs[i].first;
+            constant = key->type == NodeType::Literal && key->literal.isString() && key->predicates.empty() &&
+                       !key->group && !key->keepArray;
+            for (std::size_t k = 0; k < i && constant; ++k)
+                constant = node->pairs[k].first->literal.asString() != key->literal.asString();
+        }
+        node->constantKeys = constant;
+    }
     if (node->type == NodeType::Path) {
         bool simple = !node->keepSingletonArray && !node->group && !node->tuple && !node->keepArray;
         for (const Node *step : node->items) {

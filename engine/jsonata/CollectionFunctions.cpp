@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <random>
+#include <string_view>
+#include <unordered_set>
 
 namespace patchbay::jsonata {
 
@@ -111,7 +113,7 @@ Value fnZip(CallContext &, std::vector<Value> &args)
     return out;
 }
 
-Value fnDistinct(CallContext &, std::vector<Value> &args)
+Value fnDistinct(CallContext &ctx, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
@@ -119,21 +121,44 @@ Value fnDistinct(CallContext &, std::vector<Value> &args)
         return args[0];
     Value out = Sequence::create();
     Array &result = out.mutableArray();
+    // Scalars are de-duplicated by hashing; arrays and objects by deep comparison among themselves.
+    std::unordered_set<double> numbers;
+    std::unordered_set<std::string_view> strings;
+    bool seenTrue = false;
+    bool seenFalse = false;
+    bool seenNull = false;
+    std::vector<const Value *> composites;
     for (const Value &item : args[0].asArray().m_items) {
-        bool seen = false;
-        for (const Value &existing : result.m_items) {
-            if (existing.deepEquals(item)) {
-                seen = true;
-                break;
-            }
+        bool fresh = false;
+        switch (item.type()) {
+        case Value::Type::Number:
+            fresh = numbers.insert(item.asNumber()).second;
+            break;
+        case Value::Type::String:
+            fresh = strings.insert(item.asString()).second;
+            break;
+        case Value::Type::Boolean:
+            fresh = !(item.asBool() ? seenTrue : seenFalse);
+            (item.asBool() ? seenTrue : seenFalse) = true;
+            break;
+        case Value::Type::Null:
+            fresh = !seenNull;
+            seenNull = true;
+            break;
+        default:
+            ctx.evaluator.checkDeadline(); // quadratic in the number of distinct arrays/objects
+            fresh = std::none_of(composites.begin(), composites.end(),
+                                 [&item](const Value *c) { return c->deepEquals(item); });
+            if (fresh)
+                composites.push_back(&item);
         }
-        if (!seen)
+        if (fresh)
             result.push(item);
     }
     return out;
 }
 
-Value fnKeys(CallContext &, std::vector<Value> &args)
+Value fnKeys(CallContext &ctx, std::vector<Value> &args)
 {
     const Value &arg = args[0];
     Value out = Sequence::create();
@@ -153,6 +178,7 @@ Value fnKeys(CallContext &, std::vector<Value> &args)
     };
     if (arg.isArray()) {
         for (const Value &item : arg.asArray().m_items) {
+            ctx.evaluator.checkDeadline(); // quadratic in the number of distinct keys
             if (item.isObject())
                 addKeys(item);
         }
@@ -250,7 +276,7 @@ Value fnError(CallContext &, std::vector<Value> &args)
 
 Value fnAssert(CallContext &, std::vector<Value> &args)
 {
-    if (!args[0].asBool()) {
+    if (!Sequence::toBoolean(args[0])) {
         std::string message =
             args.size() > 1 && args[1].isString() ? args[1].asString() : std::string("$assert() statement failed");
         throw Error{"D3141", 0, message, {}};
@@ -321,7 +347,8 @@ Value fnSingle(CallContext &ctx, std::vector<Value> &args)
     for (std::size_t i = 0; i < arr.size(); ++i) {
         bool positive = true;
         if (args.size() > 1 && args[1].isDefined())
-            positive = Sequence::toBoolean(ctx.evaluator.applyHof(args[1], {arr[i], Value::number(double(i)), args[0]}));
+            positive =
+                Sequence::toBoolean(ctx.evaluator.applyHof(args[1], {arr[i], Value::number(double(i)), args[0]}));
         if (positive) {
             if (found)
                 throw fail("D3138");

@@ -128,7 +128,8 @@ std::string formatComponent(const Marker &m, const DateParts &p, int offsetMinut
     default:
         break;
     }
-    if (DateTimePicture::isNamePresentation(m.presentation) && (m.component == 'M' || m.component == 'x' || m.component == 'F')) {
+    if (DateTimePicture::isNamePresentation(m.presentation) &&
+        (m.component == 'M' || m.component == 'x' || m.component == 'F')) {
         std::string name = m.component == 'F' ? DateTimePicture::kDays[value - 1] : DateTimePicture::kMonths[value - 1];
         name = DateTimePicture::applyCase(name, m.presentation);
         if (m.maxWidth > 0 && int(name.size()) > m.maxWidth)
@@ -167,7 +168,8 @@ int parseOffset(const std::string &tz)
 std::string DateTimeFormatter::format(double millis, const std::string &picture, const std::string &timezone)
 {
     const int offset = parseOffset(timezone);
-    const std::vector<Marker> markers = DateTimePicture::parse(picture.empty() ? std::string(DateTimePicture::kIsoPicture) : picture);
+    const std::vector<Marker> markers =
+        DateTimePicture::parse(picture.empty() ? std::string(DateTimePicture::kIsoPicture) : picture);
     DateParts parts = DateTimePicture::partsOf(millis + offset * 60000.0);
     std::string out;
     for (const Marker &m : markers)

@@ -5,6 +5,8 @@
 #include "Evaluator.h"
 #include "FunctionLibrary.h"
 
+#include <cmath>
+
 namespace patchbay::jsonata {
 
 namespace {
@@ -27,7 +29,11 @@ Value fnFromMillis(CallContext &, std::vector<Value> &args)
         return {};
     std::string picture = args.size() > 1 && args[1].isString() ? args[1].asString() : std::string();
     std::string timezone = args.size() > 2 && args[2].isString() ? args[2].asString() : std::string();
-    return Value::string(DateTimeFormatter::format(args[0].asNumber(), picture, timezone));
+    // Beyond the range of JavaScript dates (about 275,000 years either side of 1970) there is no date to show.
+    const double millis = args[0].asNumber();
+    if (!(std::fabs(millis) <= 8.64e15))
+        return {};
+    return Value::string(DateTimeFormatter::format(millis, picture, timezone));
 }
 
 Value fnToMillis(CallContext &, std::vector<Value> &args)

@@ -3,6 +3,7 @@
 #include "DateTimePicture.h"
 #include "IntegerFormatter.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -27,10 +28,11 @@ struct Cursor
 bool isNumberWord(const std::string &w)
 {
     static const char *const words[] = {
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
-        "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "thousand", "million", "billion",
-        "trillion", "and", "first", "second", "third", "fifth", "eighth", "ninth", "twelfth"};
+        "zero",     "one",      "two",      "three",   "four",     "five",     "six",     "seven",   "eight",
+        "nine",     "ten",      "eleven",   "twelve",  "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen", "twenty",   "thirty",  "forty",    "fifty",    "sixty",   "seventy", "eighty",
+        "ninety",   "hundred",  "thousand", "million", "billion",  "trillion", "and",     "first",   "second",
+        "third",    "fifth",    "eighth",   "ninth",   "twelfth"};
     std::string lower;
     for (char c : w)
         lower += char(std::tolower(static_cast<unsigned char>(c)));
@@ -117,8 +119,8 @@ bool parseComponent(const Marker &m, Cursor &cur, int maxDigits, long long &valu
         return true;
     }
     if (DateTimePicture::isNamePresentation(pres) && (m.component == 'M' || m.component == 'x' || m.component == 'F')) {
-        std::string word = takeWhile([](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; },
-                                     std::string::npos);
+        std::string word =
+            takeWhile([](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }, std::string::npos);
         std::string lower;
         for (char c : word)
             lower += char(std::tolower(static_cast<unsigned char>(c)));
@@ -139,28 +141,29 @@ bool parseComponent(const Marker &m, Cursor &cur, int maxDigits, long long &valu
         std::string words = takeWords(cur);
         if (words.empty())
             return false;
-        value = static_cast<long long>(IntegerFormatter::fromWords(words));
+        value = static_cast<long long>(std::min(IntegerFormatter::fromWords(words), 1e15));
         return true;
     }
     if (pres == "I" || pres == "i") {
-        std::string r = takeWhile([](char c) { return std::strchr("IVXLCDMivxlcdm", c) != nullptr && c; },
-                                  std::string::npos);
+        std::string r =
+            takeWhile([](char c) { return std::strchr("IVXLCDMivxlcdm", c) != nullptr && c; }, std::string::npos);
         if (r.empty())
             return false;
         value = IntegerFormatter::fromRoman(r);
         return true;
     }
     if (pres == "A" || pres == "a") {
-        std::string letters = takeWhile([](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; },
-                                        std::string::npos);
+        std::string letters =
+            takeWhile([](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }, std::string::npos);
         if (letters.empty())
             return false;
         for (char &c : letters)
             c = char(std::tolower(static_cast<unsigned char>(c)));
-        value = IntegerFormatter::fromLetters(letters, 'a');
+        value = static_cast<long long>(std::min(IntegerFormatter::fromLetters(letters, 'a'), 1e15));
         return true;
     }
-    std::string digits = takeWhile(isDigit, maxDigits > 0 ? std::size_t(maxDigits) : std::string::npos);
+    // At most 15 digits: enough for any timestamp, and no integer overflow further on.
+    std::string digits = takeWhile(isDigit, maxDigits > 0 ? std::size_t(std::min(maxDigits, 15)) : std::size_t(15));
     if (digits.empty())
         return false;
     if (m.component == 'f') {
@@ -306,9 +309,9 @@ Value DateTimeParser::parse(const std::string &text, const std::string &picture)
     if (mask.find('0', first) < last)
         throw DateTimePicture::fail("D3136");
     // Leading parts that are missing come from the current date, trailing ones take their minimum.
-    const double nowMs = double(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::system_clock::now().time_since_epoch())
-                                    .count());
+    const double nowMs = double(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
     DateParts now = DateTimePicture::partsOf(nowMs);
     for (std::size_t k = 0; k < first; ++k) {
         switch (order[k]) {

@@ -27,11 +27,12 @@ int parseWidth(const std::string &s)
 }
 } // namespace
 
-const char *const DateTimePicture::kMonths[12] = {"January", "February", "March",     "April",   "May",      "June",
-                               "July",    "August",   "September", "October", "November", "December"};
-const char *const DateTimePicture::kDays[7] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"};
+const char *const DateTimePicture::kMonths[12] = {"January",   "February", "March",    "April",
+                                                  "May",       "June",     "July",     "August",
+                                                  "September", "October",  "November", "December"};
+const char *const DateTimePicture::kDays[7] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                               "Friday", "Saturday", "Sunday"};
 const char *const DateTimePicture::kIsoPicture = "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]";
-
 
 Error DateTimePicture::fail(const char *code)
 {
@@ -63,7 +64,6 @@ void DateTimePicture::civilFromDays(long long z, long long &y, unsigned &m, unsi
     y += m <= 2;
 }
 
-
 DateTimePicture::DateParts DateTimePicture::partsOf(double millis)
 {
     DateParts p;
@@ -82,7 +82,6 @@ DateTimePicture::DateParts DateTimePicture::partsOf(double millis)
 }
 
 // One '[...]' marker of a picture, or a literal run between markers.
-
 
 std::vector<DateTimePicture::Marker> DateTimePicture::parse(const std::string &picture)
 {

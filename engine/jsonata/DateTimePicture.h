@@ -16,7 +16,7 @@ public:
     struct Marker
     {
         bool literal = true;
-        std::string text;         // literal text
+        std::string text; // literal text
         char component = 0;
         std::string presentation; // e.g. "0001", "Nn", "w", "I"
         bool ordinal = false;

@@ -18,8 +18,7 @@ struct Error
 };
 
 // Either a value or an Error; the engine reports failures as values rather than exceptions at its API boundary.
-template <typename T>
-class Result
+template <typename T> class Result
 {
 public:
     Result(T value) : m_data(std::move(value)) {}

@@ -128,8 +128,8 @@ std::string ErrorText::argumentMessage(const std::string &code, int index, const
 std::string ErrorText::arrayTypeMessage(int index, const std::string &function, const std::string &subtype)
 {
     static const std::unordered_map<std::string, const char *> names = {
-        {"a", "arrays"}, {"b", "booleans"}, {"f", "functions"}, {"n", "numbers"},
-        {"o", "objects"}, {"s", "strings"}, {"l", "nulls"}};
+        {"a", "arrays"},  {"b", "booleans"}, {"f", "functions"}, {"n", "numbers"},
+        {"o", "objects"}, {"s", "strings"},  {"l", "nulls"}};
     auto it = names.find(subtype);
     return "Argument " + std::to_string(index) + " of function $" + function + " must be an array of " +
            (it == names.end() ? subtype : std::string(it->second));

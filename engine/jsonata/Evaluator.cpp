@@ -66,9 +66,9 @@ Evaluator::Evaluator(std::shared_ptr<const Program> program, const Bindings &bin
 double Evaluator::nowMillis()
 {
     if (m_nowMillis < 0) {
-        m_nowMillis = double(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count());
+        m_nowMillis = double(
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                .count());
     }
     return m_nowMillis;
 }
@@ -89,6 +89,12 @@ std::shared_ptr<Frame> Evaluator::newFrame(Frame *parent)
 void Evaluator::limitExceeded(const char *what)
 {
     throw Error{"U1001", 0, std::string("Evaluation stopped: ") + what, {}};
+}
+
+void Evaluator::checkDeadline()
+{
+    if (m_hasDeadline && std::chrono::steady_clock::now() > m_deadline)
+        limitExceeded("the time limit was exceeded");
 }
 
 void Evaluator::checkLimits()
@@ -143,7 +149,18 @@ Value Evaluator::evaluate(const Node *node, const Value &input, Frame *env)
         result = evaluateArray(node, input, env);
         break;
     case NodeType::ObjectCons:
-        result = m_paths.evaluateGroup(node->pairs, input, env);
+        if (node->constantKeys && !input.isArray()) {
+            // One input item and fixed distinct keys: grouping would pair every key with that item anyway.
+            result = Value::emptyObject(node->pairs.size());
+            Object &obj = result.mutableObject();
+            for (const auto &[key, valueNode] : node->pairs) {
+                Value v = evaluate(valueNode, input, env);
+                if (v.isDefined())
+                    obj.appendUnique(Key(key->literal), std::move(v));
+            }
+        } else {
+            result = m_paths.evaluateGroup(node->pairs, input, env);
+        }
         break;
     case NodeType::Name:
         result = Sequence::lookup(input, node->text);
@@ -358,6 +375,12 @@ Value Evaluator::evaluateBinary(const Node *node, const Value &input, Frame *env
         return Value::boolean(r);
     }
     case BinaryOp::Concat: {
+        if (lhs.isString() && rhs.isString()) {
+            std::string s;
+            s.reserve(lhs.asString().size() + rhs.asString().size());
+            s.append(lhs.asString()).append(rhs.asString());
+            return Value::string(std::move(s));
+        }
         std::string s = lhs.isUndefined() ? std::string() : FunctionLibrary::stringify(lhs);
         if (rhs.isDefined())
             s += FunctionLibrary::stringify(rhs);
@@ -635,8 +658,9 @@ Value Evaluator::applyTransform(const Function &fn, const Value &arg)
             if (!update.isObject())
                 throw errorAt("T2011", node->thenBranch->position);
             if (match.isObject()) {
+                // Cloned: the update may refer to the match itself, and shared values must not form a cycle.
                 for (const auto &[key, value] : update.asObject().entries())
-                    match.mutableObject().set(key, value);
+                    match.mutableObject().set(key, Sequence::deepClone(value));
             }
         }
         if (node->elseBranch) {
@@ -667,7 +691,6 @@ Value Evaluator::evaluateSource(const std::string &source, const Value &input, F
     } catch (Error &err) {
         throw Error{"D3120", 0, ErrorText::message("D3120") + ": " + err.message, {}};
     }
-    m_evalPrograms.push_back(program);
     std::shared_ptr<const Program> saved = m_currentProgram;
     m_currentProgram = program;
     Value wrapped = input;

@@ -39,6 +39,8 @@ public:
     // The evaluation's "now": fixed at first use so every $now()/$millis() of one evaluation agrees.
     double nowMillis();
     static int arityOf(const Value &fn);
+    // For built-ins whose work grows faster than their input: stops at the deadline like node evaluation does.
+    void checkDeadline();
 
 private:
     void checkLimits();
@@ -59,8 +61,7 @@ private:
 
     PathEvaluator m_paths{*this};
     std::shared_ptr<const Program> m_program;
-    std::vector<std::shared_ptr<const Program>> m_evalPrograms;
-    std::shared_ptr<const Program> m_currentProgram;
+    std::shared_ptr<const Program> m_currentProgram; // the program lambdas being created belong to ($eval)
     std::shared_ptr<Frame> m_root;
     Value m_rootInput;
     std::vector<std::shared_ptr<Frame>> m_capturedFrames;

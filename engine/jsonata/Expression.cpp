@@ -7,13 +7,18 @@
 #include <QJsonObject>
 #include <QString>
 
+#include <new>
+#include <stdexcept>
+
 namespace patchbay::jsonata {
 
 namespace {
 // Results leave the evaluator as plain JSON: sequence bookkeeping flags are evaluation-internal, and clearing
 // them here means no later evaluation (possibly on another thread) ever writes to a value it did not create.
-void clearSequenceFlags(const Value &v)
+void clearSequenceFlags(const Value &v, int depth = 0)
 {
+    if (depth > kMaxValueDepth)
+        throwTooDeep();
     if (v.isArray()) {
         Array &a = v.mutableArray();
         if (a.m_sequence || a.m_keepSingleton || a.m_cons || a.m_outerWrapper || a.m_tupleStream) {
@@ -21,29 +26,32 @@ void clearSequenceFlags(const Value &v)
         }
         for (const Value &item : a.m_items) {
             if (item.isArray() || item.isObject())
-                clearSequenceFlags(item);
+                clearSequenceFlags(item, depth + 1);
         }
     } else if (v.isObject()) {
         for (const auto &entry : v.asObject().entries()) {
             if (entry.second.isArray() || entry.second.isObject())
-                clearSequenceFlags(entry.second);
+                clearSequenceFlags(entry.second, depth + 1);
         }
     }
 }
 
-bool hasSequenceFlags(const Value &v)
+// Also the depth check of every result: callers may walk results recursively (toJson, QJson conversion).
+bool hasSequenceFlags(const Value &v, int depth = 0)
 {
+    if (depth > kMaxValueDepth)
+        throwTooDeep();
     if (v.isArray()) {
         const Array &a = v.asArray();
         if (a.m_sequence || a.m_keepSingleton || a.m_cons || a.m_outerWrapper || a.m_tupleStream)
             return true;
         for (const Value &item : a.m_items) {
-            if ((item.isArray() || item.isObject()) && hasSequenceFlags(item))
+            if ((item.isArray() || item.isObject()) && hasSequenceFlags(item, depth + 1))
                 return true;
         }
     } else if (v.isObject()) {
         for (const auto &entry : v.asObject().entries()) {
-            if ((entry.second.isArray() || entry.second.isObject()) && hasSequenceFlags(entry.second))
+            if ((entry.second.isArray() || entry.second.isObject()) && hasSequenceFlags(entry.second, depth + 1))
                 return true;
         }
     }
@@ -99,6 +107,10 @@ Result<Value> Expression::evaluate(const Value &input, const Bindings &bindings,
         return result;
     } catch (const Error &err) {
         return err;
+    } catch (const std::bad_alloc &) {
+        return Error{"U1001", 0, "Evaluation stopped: out of memory", {}};
+    } catch (const std::length_error &) {
+        return Error{"U1001", 0, "Evaluation stopped: a value grew too large", {}};
     }
 }
 

@@ -43,6 +43,7 @@ class Expression
 {
 public:
     static Result<Expression> compile(std::string_view source);
+    static Result<Expression> compile(const char *source) { return compile(std::string_view(source)); }
     static Result<Expression> compile(const QString &source);
 
     Result<Value> evaluate(const Value &input, const Bindings &bindings = {}, const EvalLimits &limits = {}) const;

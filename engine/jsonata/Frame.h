@@ -45,8 +45,6 @@ public:
         m_parent.reset();
     }
 
-    const std::vector<std::pair<std::string, Value>> &vars() const { return m_vars; }
-
 private:
     std::shared_ptr<Frame> m_parent;
     std::vector<std::pair<std::string, Value>> m_vars;

@@ -17,6 +17,8 @@ namespace {
 struct Registry
 {
     std::vector<BuiltinDef> defs;
+    // Owns the permanent (uncounted) function objects; declared before byName so it is destroyed after it.
+    std::vector<std::unique_ptr<Function>> functions;
     std::unordered_map<std::string_view, Value> byName;
 
     Registry()
@@ -28,8 +30,10 @@ struct Registry
         for (BuiltinDef &def : defs)
             def.signature = Signature::parse(def.signatureText);
         for (const BuiltinDef &def : defs) {
-            auto *fn = new Function(Function::Kind::Builtin);
+            functions.push_back(std::make_unique<Function>(Function::Kind::Builtin));
+            Function *fn = functions.back().get();
             fn->m_builtin = &def;
+            fn->makePermanent();
             byName.emplace(def.name, Value::function(fn));
         }
     }

@@ -14,14 +14,14 @@ namespace patchbay::jsonata {
 
 namespace {
 
-const char *const kSmall[] = {"zero",    "one",     "two",       "three",    "four",    "five",    "six",
-                              "seven",   "eight",   "nine",      "ten",      "eleven",  "twelve",  "thirteen",
-                              "fourteen", "fifteen", "sixteen",  "seventeen", "eighteen", "nineteen"};
+const char *const kSmall[] = {"zero",     "one",     "two",     "three",     "four",     "five",    "six",
+                              "seven",    "eight",   "nine",    "ten",       "eleven",   "twelve",  "thirteen",
+                              "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
 const char *const kTens[] = {"", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
-const char *const kSmallOrdinal[] = {"zeroth",     "first",      "second",      "third",      "fourth",
-                                     "fifth",      "sixth",      "seventh",     "eighth",     "ninth",
-                                     "tenth",      "eleventh",   "twelfth",     "thirteenth", "fourteenth",
-                                     "fifteenth",  "sixteenth",  "seventeenth", "eighteenth", "nineteenth"};
+const char *const kSmallOrdinal[] = {"zeroth",    "first",     "second",      "third",      "fourth",
+                                     "fifth",     "sixth",     "seventh",     "eighth",     "ninth",
+                                     "tenth",     "eleventh",  "twelfth",     "thirteenth", "fourteenth",
+                                     "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"};
 struct Scale
 {
     double value;
@@ -189,11 +189,12 @@ bool parseDecimalPattern(const std::string &primary, DecimalPattern &out)
         out.regular = true;
         int first = out.separators[0].first;
         for (std::size_t i = 0; i < out.separators.size(); ++i) {
-            if (out.separators[i].second != out.separators[0].second ||
-                out.separators[i].first != first * int(i + 1)) {
+            if (out.separators[i].second != out.separators[0].second || out.separators[i].first != first * int(i + 1)) {
                 out.regular = false;
             }
         }
+        if (first <= 0)
+            out.regular = false;
         if (out.regular)
             out.groupSize = first;
     }
@@ -211,9 +212,9 @@ bool isDecimalPrimary(const std::string &primary)
 
 } // namespace
 
-std::string IntegerFormatter::toWords(long long value, bool ordinal)
+std::string IntegerFormatter::toWords(double value, bool ordinal)
 {
-    std::string words = wordsOf(double(value));
+    std::string words = wordsOf(value);
     if (!ordinal)
         return words;
     std::size_t cut = words.find_last_of(" -");
@@ -224,10 +225,9 @@ std::string IntegerFormatter::toWords(long long value, bool ordinal)
 
 std::string IntegerFormatter::toRoman(long long value)
 {
-    static const std::pair<int, const char *> table[] = {{1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"},
-                                                          {100, "C"},  {90, "XC"},  {50, "L"},  {40, "XL"},
-                                                          {10, "X"},   {9, "IX"},   {5, "V"},   {4, "IV"},
-                                                          {1, "I"}};
+    static const std::pair<int, const char *> table[] = {{1000, "M"}, {900, "CM"}, {500, "D"}, {400, "CD"}, {100, "C"},
+                                                         {90, "XC"},  {50, "L"},   {40, "XL"}, {10, "X"},   {9, "IX"},
+                                                         {5, "V"},    {4, "IV"},   {1, "I"}};
     std::string out;
     for (const auto &[n, s] : table) {
         while (value >= n) {
@@ -283,9 +283,9 @@ std::string IntegerFormatter::toLetters(long long value, char base)
     return out;
 }
 
-long long IntegerFormatter::fromLetters(const std::string &letters, char base)
+double IntegerFormatter::fromLetters(const std::string &letters, char base)
 {
-    long long value = 0;
+    double value = 0;
     for (char c : letters)
         value = value * 26 + (c - base + 1);
     return value;
@@ -366,7 +366,11 @@ std::string IntegerFormatter::format(double value, const std::string &picture)
     const std::string &primary = p.primary;
     const bool negative = value < 0;
     double magnitude = std::floor(std::fabs(value));
-    const long long n = static_cast<long long>(magnitude);
+    // Alphabetic and roman forms of huge numbers would be absurdly long; decimal and words handle any size.
+    constexpr double kMaxSpelled = 1e7;
+    if ((primary == "A" || primary == "a" || primary == "I" || primary == "i") && magnitude > kMaxSpelled)
+        throw fail("D3130");
+    const long long n = magnitude < 9e18 ? static_cast<long long>(magnitude) : 0;
     std::string out;
     if (primary == "A" || primary == "a") {
         out = toLetters(n, primary == "A" ? 'A' : 'a');
@@ -376,11 +380,7 @@ std::string IntegerFormatter::format(double value, const std::string &picture)
             for (char &c : out)
                 c = char(c + 32);
     } else if (primary == "W" || primary == "w" || primary == "Ww") {
-        out = wordsOf(magnitude);
-        if (p.ordinal) {
-            std::size_t cut = out.find_last_of(" -");
-            out = cut == std::string::npos ? ordinalWord(out) : out.substr(0, cut + 1) + ordinalWord(out.substr(cut + 1));
-        }
+        out = toWords(magnitude, p.ordinal);
         if (primary == "W")
             out = toUpper(out);
         else if (primary == "Ww")
@@ -425,7 +425,7 @@ Value IntegerFormatter::parse(const std::string &text, const std::string &pictur
     Picture p = splitPicture(picture);
     const std::string &primary = p.primary;
     if (primary == "A" || primary == "a")
-        return Value::number(double(fromLetters(text, primary == "A" ? 'A' : 'a')));
+        return Value::number(fromLetters(text, primary == "A" ? 'A' : 'a'));
     if (primary == "I" || primary == "i")
         return Value::number(double(fromRoman(text)));
     if (primary == "W" || primary == "w" || primary == "Ww") {

@@ -15,12 +15,12 @@ public:
     static std::string format(double value, const std::string &picture);
     static Value parse(const std::string &text, const std::string &picture);
 
-    static std::string toWords(long long value, bool ordinal);
+    static std::string toWords(double value, bool ordinal);
     static double fromWords(const std::string &words);
     static std::string toRoman(long long value);
     static long long fromRoman(const std::string &roman);
     static std::string toLetters(long long value, char base);
-    static long long fromLetters(const std::string &letters, char base);
+    static double fromLetters(const std::string &letters, char base);
 };
 
 } // namespace patchbay::jsonata

@@ -67,6 +67,8 @@ void JsonWriter::newline(int indent)
 
 void JsonWriter::writeValue(const Value &value, int indent)
 {
+    if (indent > kMaxValueDepth)
+        throwTooDeep();
     switch (value.type()) {
     case Value::Type::Undefined:
     case Value::Type::Null:

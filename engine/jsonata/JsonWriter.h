@@ -17,8 +17,7 @@ public:
 private:
     JsonWriter(std::string &out, bool pretty, bool roundNumbers)
         : m_out(out), m_pretty(pretty), m_roundNumbers(roundNumbers)
-    {
-    }
+    {}
     void writeValue(const Value &value, int indent);
     void newline(int indent);
 

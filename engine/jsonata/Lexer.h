@@ -14,11 +14,11 @@ struct Token
 {
     enum class Kind : std::uint8_t { End, Name, Variable, Number, String, Literal, Regex, Operator };
     Kind kind = Kind::End;
-    std::string text;   // operator spelling, name, variable name, decoded string, regex pattern
-    std::string flags;  // regex flags
-    Value value;        // number / literal value
-    int position = 0;   // offset just past the token
-    int start = 0;      // offset of the token's first character
+    std::string text;  // operator spelling, name, variable name, decoded string, regex pattern
+    std::string flags; // regex flags
+    Value value;       // number / literal value
+    int position = 0;  // offset just past the token
+    int start = 0;     // offset of the token's first character
 };
 
 // Splits an expression into tokens. Throws Error with an S01xx code on malformed input.
@@ -28,7 +28,6 @@ public:
     explicit Lexer(std::string_view source) : m_src(source) {}
     // 'operandExpected' decides whether '/' starts a regex literal or is the division operator.
     Token next(bool operandExpected);
-    std::size_t offset() const { return m_pos; }
     void seek(std::size_t pos) { m_pos = pos; }
 
 private:

@@ -15,11 +15,11 @@ class Signature;
 enum class NodeType : std::uint8_t {
     Path,
     Binary,
-    Unary,       // '-' negation
-    ArrayCons,   // [ ... ]
-    ObjectCons,  // { k: v, ... } standing alone (also used as a path step)
+    Unary,      // '-' negation
+    ArrayCons,  // [ ... ]
+    ObjectCons, // { k: v, ... } standing alone (also used as a path step)
     Name,
-    Literal,     // string, number, true/false/null
+    Literal, // string, number, true/false/null
     Wildcard,
     Descendant,
     Parent,
@@ -28,10 +28,10 @@ enum class NodeType : std::uint8_t {
     Block,
     Bind,
     Regex,
-    Function,    // call
-    Partial,     // call with '?' placeholders
+    Function, // call
+    Partial,  // call with '?' placeholders
     Lambda,
-    Apply,       // ~>
+    Apply, // ~>
     Transform,
     Sort,        // order-by step
     Placeholder, // '?' argument of a partial application
@@ -40,9 +40,22 @@ enum class NodeType : std::uint8_t {
 };
 
 enum class BinaryOp : std::uint8_t {
-    Add, Subtract, Multiply, Divide, Modulo,
-    Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual,
-    And, Or, Concat, Range, In,
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Modulo,
+    Equal,
+    NotEqual,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+    And,
+    Or,
+    Concat,
+    Range,
+    In,
 };
 
 // A parent-operator ('%') slot: which enclosing step's context a '%' refers to, resolved at compile time.
@@ -82,16 +95,16 @@ struct Node
     NodeType type = NodeType::Literal;
     BinaryOp op = BinaryOp::Add;
     int position = 0;
-    std::string text;   // names, variable names, operator spelling, string literal text
-    Value literal;      // literal value
+    std::string text; // names, variable names, operator spelling, string literal text
+    Value literal;    // literal value
 
     Node *lhs = nullptr;
     Node *rhs = nullptr;
-    std::vector<Node *> items;        // path steps, array items, block expressions, call arguments
+    std::vector<Node *> items;                    // path steps, array items, block expressions, call arguments
     std::vector<std::pair<Node *, Node *>> pairs; // object constructor
-    std::vector<Stage> predicates;    // filters applied to a non-step expression
-    std::vector<Stage> stages;        // filters and index bindings of a path step
-    std::unique_ptr<GroupSpec> group; // grouping object constructor '{...}' after an expression
+    std::vector<Stage> predicates;                // filters applied to a non-step expression
+    std::vector<Stage> stages;                    // filters and index bindings of a path step
+    std::unique_ptr<GroupSpec> group;             // grouping object constructor '{...}' after an expression
     std::vector<SortTerm> sortTerms;
 
     // condition / transform
@@ -110,12 +123,13 @@ struct Node
 
     const Value *builtin = nullptr; // Variable: the built-in of that name, used when no variable shadows it
     bool simplePath = false;        // Path: only plain name steps, evaluated without building sequences
+    bool constantKeys = false;      // ObjectCons: distinct string-literal keys, built without grouping
     bool keepArray = false;
     bool keepSingletonArray = false;
     bool consArray = false;
     bool tuple = false;
-    std::string focus;     // '@$var'
-    std::string indexVar;  // '#$var'
+    std::string focus;                      // '@$var'
+    std::string indexVar;                   // '#$var'
     std::shared_ptr<AncestorSlot> ancestor; // this step binds its context for a '%' further right
     std::shared_ptr<AncestorSlot> slot;     // the '%' node's slot
     std::vector<std::shared_ptr<AncestorSlot>> seekingParent;

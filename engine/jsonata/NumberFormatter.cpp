@@ -149,8 +149,7 @@ public:
                 factor = std::gcd(factor, g);
             bool regular = factor > 0;
             for (std::size_t k = 1; regular && k <= p.integerGroups.size(); ++k) {
-                if (std::find(p.integerGroups.begin(), p.integerGroups.end(), int(k) * factor) ==
-                    p.integerGroups.end())
+                if (std::find(p.integerGroups.begin(), p.integerGroups.end(), int(k) * factor) == p.integerGroups.end())
                     regular = false;
             }
             p.regularGroup = regular ? factor : 0;
@@ -220,8 +219,7 @@ private:
         optional = p.fractionalPart.rfind(m_sym.digit);
         if (optional != std::u32string::npos && countDigits(p.fractionalPart.substr(optional), false) > 0)
             error = "D3091";
-        if (p.hasExponent && !p.exponentPart.empty() &&
-            (countOf(m_sym.percent) > 0 || countOf(m_sym.perMille) > 0))
+        if (p.hasExponent && !p.exponentPart.empty() && (countOf(m_sym.percent) > 0 || countOf(m_sym.perMille) > 0))
             error = "D3092";
         if (p.hasExponent) {
             bool bad = p.exponentPart.empty();

@@ -25,7 +25,8 @@ bool parseJsonNumber(const std::string &s, double &out)
     // The JSON number grammar, plus the 0x/0o/0b prefixes JavaScript's Number() accepts.
     std::size_t i = 0;
     const std::size_t n = s.size();
-    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X' || s[1] == 'o' || s[1] == 'O' || s[1] == 'b' || s[1] == 'B')) {
+    if (n > 2 && s[0] == '0' &&
+        (s[1] == 'x' || s[1] == 'X' || s[1] == 'o' || s[1] == 'O' || s[1] == 'b' || s[1] == 'B')) {
         int base = (s[1] == 'x' || s[1] == 'X') ? 16 : (s[1] == 'o' || s[1] == 'O') ? 8 : 2;
         double v = 0;
         for (std::size_t k = 2; k < n; ++k) {
@@ -216,21 +217,24 @@ Value fnFormatNumber(CallContext &, std::vector<Value> &args)
     if (args[0].isUndefined())
         return {};
     Value options = args.size() > 2 ? args[2] : Value();
-    return Value::string(NumberFormatter::format(args[0].asNumber(), args[1].asString(), options));
+    const std::string picture = args[1].isString() ? args[1].asString() : std::string();
+    return Value::string(NumberFormatter::format(args[0].asNumber(), picture, options));
 }
 
 Value fnFormatInteger(CallContext &, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
-    return Value::string(IntegerFormatter::format(args[0].asNumber(), args[1].asString()));
+    const std::string picture = args[1].isString() ? args[1].asString() : std::string();
+    return Value::string(IntegerFormatter::format(args[0].asNumber(), picture));
 }
 
 Value fnParseInteger(CallContext &, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
-    return IntegerFormatter::parse(args[0].asString(), args[1].asString());
+    const std::string picture = args[1].isString() ? args[1].asString() : std::string();
+    return IntegerFormatter::parse(args[0].asString(), picture);
 }
 
 } // namespace

@@ -19,10 +19,9 @@ constexpr int kMaxNesting = 400;
 const std::unordered_map<std::string, int> &bindingPowers()
 {
     static const std::unordered_map<std::string, int> table = {
-        {".", 75},  {"[", 80},  {"{", 70},  {"(", 80},  {"@", 80},  {"#", 80},  {"?", 20},
-        {"+", 50},  {"-", 50},  {"*", 60},  {"/", 60},  {"%", 60},  {"=", 40},  {"<", 40},
-        {">", 40},  {"^", 40},  {":=", 10}, {"!=", 40}, {"<=", 40}, {">=", 40}, {"~>", 40},
-        {"?:", 40}, {"??", 40}, {"and", 30}, {"or", 25}, {"in", 40}, {"&", 50},
+        {".", 75},  {"[", 80},  {"{", 70},  {"(", 80},  {"@", 80},  {"#", 80},   {"?", 20},  {"+", 50},  {"-", 50},
+        {"*", 60},  {"/", 60},  {"%", 60},  {"=", 40},  {"<", 40},  {">", 40},   {"^", 40},  {":=", 10}, {"!=", 40},
+        {"<=", 40}, {">=", 40}, {"~>", 40}, {"?:", 40}, {"??", 40}, {"and", 30}, {"or", 25}, {"in", 40}, {"&", 50},
     };
     return table;
 }
@@ -30,12 +29,10 @@ const std::unordered_map<std::string, int> &bindingPowers()
 bool binaryOpFor(const std::string &text, BinaryOp &op)
 {
     static const std::unordered_map<std::string, BinaryOp> ops = {
-        {"+", BinaryOp::Add},        {"-", BinaryOp::Subtract},     {"*", BinaryOp::Multiply},
-        {"/", BinaryOp::Divide},     {"%", BinaryOp::Modulo},       {"=", BinaryOp::Equal},
-        {"!=", BinaryOp::NotEqual},  {"<", BinaryOp::Less},         {"<=", BinaryOp::LessEqual},
-        {">", BinaryOp::Greater},    {">=", BinaryOp::GreaterEqual}, {"and", BinaryOp::And},
-        {"or", BinaryOp::Or},        {"&", BinaryOp::Concat},       {"..", BinaryOp::Range},
-        {"in", BinaryOp::In},
+        {"+", BinaryOp::Add},        {"-", BinaryOp::Subtract}, {"*", BinaryOp::Multiply},      {"/", BinaryOp::Divide},
+        {"%", BinaryOp::Modulo},     {"=", BinaryOp::Equal},    {"!=", BinaryOp::NotEqual},     {"<", BinaryOp::Less},
+        {"<=", BinaryOp::LessEqual}, {">", BinaryOp::Greater},  {">=", BinaryOp::GreaterEqual}, {"and", BinaryOp::And},
+        {"or", BinaryOp::Or},        {"&", BinaryOp::Concat},   {"..", BinaryOp::Range},        {"in", BinaryOp::In},
     };
     auto it = ops.find(text);
     if (it == ops.end())

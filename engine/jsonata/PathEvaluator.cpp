@@ -1,7 +1,7 @@
 #include "PathEvaluator.h"
 
-#include "Evaluator.h"
 #include "ErrorText.h"
+#include "Evaluator.h"
 #include "Sequence.h"
 
 #include <algorithm>
@@ -363,8 +363,7 @@ Value PathEvaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> 
                 throw Error{"T1003", pairs[pairIndex].first->position, ErrorText::message("T1003"), {}};
             if (Group *g = findGroup(key.asString())) {
                 if (g->exprIndex != pairIndex)
-                    throw Error{"D1009", pairs[pairIndex].first->position, ErrorText::message("D1009"),
-                                key.asString()};
+                    throw Error{"D1009", pairs[pairIndex].first->position, ErrorText::message("D1009"), key.asString()};
                 g->more.push_back(item);
             } else {
                 if (groups.empty())
@@ -542,16 +541,18 @@ Value PathEvaluator::evaluateDescendants(const Value &input)
     struct Walker
     {
         Array &out;
-        void walk(const Value &v)
+        void walk(const Value &v, int depth = 0)
         {
+            if (depth > kMaxValueDepth)
+                throwTooDeep();
             if (!v.isArray())
                 out.push(v);
             if (v.isArray()) {
                 for (const Value &item : v.asArray().m_items)
-                    walk(item);
+                    walk(item, depth + 1);
             } else if (v.isObject()) {
                 for (const auto &entry : v.asObject().entries())
-                    walk(entry.second);
+                    walk(entry.second, depth + 1);
             }
         }
     } walker{out};

@@ -41,11 +41,13 @@ Value Sequence::append(const Value &a, const Value &b)
     return result;
 }
 
-void Sequence::flattenInto(const Value &v, Array &out)
+void Sequence::flattenInto(const Value &v, Array &out, int depth)
 {
+    if (depth > kMaxValueDepth)
+        throwTooDeep();
     if (v.isArray()) {
         for (const Value &item : v.asArray().m_items)
-            flattenInto(item, out);
+            flattenInto(item, out, depth + 1);
     } else {
         out.push(v);
     }
@@ -146,18 +148,20 @@ bool Sequence::isArrayOfStrings(const Value &v)
     return true;
 }
 
-Value Sequence::deepClone(const Value &v)
+Value Sequence::deepClone(const Value &v, int depth)
 {
+    if (depth > kMaxValueDepth)
+        throwTooDeep();
     if (v.isArray()) {
         Value out = Value::newArray(v.asArray().size());
         for (const Value &item : v.asArray().m_items)
-            out.mutableArray().push(deepClone(item));
+            out.mutableArray().push(deepClone(item, depth + 1));
         return out;
     }
     if (v.isObject()) {
         Value out = Value::emptyObject(v.asObject().size());
         for (const auto &[key, item] : v.asObject().entries())
-            out.mutableObject().set(key, deepClone(item));
+            out.mutableObject().set(key, deepClone(item, depth + 1));
         return out;
     }
     return v;

@@ -13,7 +13,7 @@ public:
     static bool isSequence(const Value &v) { return v.isArray() && v.asArray().m_sequence; }
     // fn.append: concatenation where undefined disappears and non-arrays count as one-item arrays.
     static Value append(const Value &a, const Value &b);
-    static void flattenInto(const Value &v, Array &out);
+    static void flattenInto(const Value &v, Array &out, int depth = 0);
     // The boolean value of a value (empty string, 0, null, empty array/object are false).
     static bool toBoolean(const Value &v);
     // Undefined stays undefined (for $boolean); otherwise toBoolean.
@@ -23,7 +23,7 @@ public:
     static bool isNumeric(const Value &v);
     static bool isArrayOfNumbers(const Value &v);
     static bool isArrayOfStrings(const Value &v);
-    static Value deepClone(const Value &v);
+    static Value deepClone(const Value &v, int depth = 0);
     // Turns a singleton sequence into its item and an empty one into undefined.
     static Value collapse(Value v);
     // Prefetches the payload (with its inline members) of items[i + 16], and the nested objects and arrays of

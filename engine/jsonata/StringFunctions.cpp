@@ -243,6 +243,8 @@ Value fnPad(CallContext &, std::vector<Value> &args)
     double padLength = std::fabs(width) - double(str.size());
     if (padLength <= 0)
         return args[0];
+    if (padLength > 1e7)
+        throw Error{"U1001", 0, "Padding of more than 10 million characters", {}};
     std::u32string padding;
     while (double(padding.size()) < padLength)
         padding += padChar;

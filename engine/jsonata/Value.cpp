@@ -15,7 +15,37 @@ namespace {
 constexpr std::size_t kIndexThreshold = 12;
 }
 
+void throwTooDeep()
+{
+    throw Error{"U1001", 0, "Value nests deeper than " + std::to_string(kMaxValueDepth) + " levels", {}};
+}
+
+namespace {
+// Destroying a deeply nested value would recurse once per level. Past a fixed depth, payloads are queued and
+// destroyed by the outermost call instead, so freeing any value takes bounded stack.
+thread_local int t_destroyDepth = 0;
+thread_local std::vector<std::pair<Value::Type, HeapItem *>> t_deferred;
+} // namespace
+
 void Value::destroy(Type type, HeapItem *item) noexcept
+{
+    if (t_destroyDepth > 64) {
+        t_deferred.emplace_back(type, item);
+        return;
+    }
+    ++t_destroyDepth;
+    destroyNow(type, item);
+    if (t_destroyDepth == 1) {
+        while (!t_deferred.empty()) {
+            auto [deferredType, deferredItem] = t_deferred.back();
+            t_deferred.pop_back();
+            destroyNow(deferredType, deferredItem);
+        }
+    }
+    --t_destroyDepth;
+}
+
+void Value::destroyNow(Type type, HeapItem *item) noexcept
 {
     switch (type) {
     case Type::String:
@@ -131,8 +161,10 @@ const std::string &Value::asString() const
     return static_cast<const StringItem *>(m_heap)->m_value;
 }
 
-bool Value::deepEquals(const Value &other) const
+bool Value::deepEquals(const Value &other, int depth) const
 {
+    if (depth > kMaxValueDepth)
+        throwTooDeep();
     if (m_type != other.m_type)
         return false;
     switch (m_type) {
@@ -151,7 +183,7 @@ bool Value::deepEquals(const Value &other) const
         if (a.size() != b.size())
             return false;
         for (std::size_t i = 0; i < a.size(); ++i) {
-            if (!a[i].deepEquals(b[i]))
+            if (!a[i].deepEquals(b[i], depth + 1))
                 return false;
         }
         return true;
@@ -163,7 +195,7 @@ bool Value::deepEquals(const Value &other) const
             return false;
         for (const auto &[key, value] : a.entries()) {
             const Value *bv = b.find(key);
-            if (!bv || !value.deepEquals(*bv))
+            if (!bv || !value.deepEquals(*bv, depth + 1))
                 return false;
         }
         return true;

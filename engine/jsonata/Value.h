@@ -17,8 +17,7 @@ namespace patchbay::jsonata {
 
 class Function;
 struct Error;
-template <typename T>
-class Result;
+template <typename T> class Result;
 
 // Base of every heap payload a Value can point to. The count is atomic because one input document (and one
 // compiled expression's literals) may be read by several evaluating threads at once. No vtable: the owning
@@ -26,12 +25,24 @@ class Result;
 class HeapItem
 {
 public:
+    // Items that live for the whole program (the built-in functions) are never counted: every thread uses
+    // them on every call, and a shared, constantly written counter would serialise those threads.
+    static constexpr std::int32_t kPermanent = 1 << 30;
+    bool isPermanent() const { return m_refs.load(std::memory_order_relaxed) >= kPermanent; }
+    void makePermanent() { m_refs.store(kPermanent, std::memory_order_relaxed); }
+
     mutable std::atomic<std::int32_t> m_refs{0};
 };
 
 class Array;
 class Object;
 class StringItem;
+
+// Deepest nesting of arrays and objects the engine walks recursively (results, $string, =, clones). Input JSON
+// is limited to 512 levels; an expression that builds something deeper gets error U1001 instead of exhausting
+// the stack.
+constexpr int kMaxValueDepth = 1000;
+[[noreturn]] void throwTooDeep();
 
 // A JSON value as JSONata sees it: undefined, null, boolean, number, string, array, object or function.
 // 16 bytes; arrays, objects and strings are shared and treated as immutable once published.
@@ -140,22 +151,26 @@ public:
     static Value fromQJsonValue(const QJsonValue &json);
 
     // Structural equality (JSONata '=' semantics: no type coercion, deep for arrays/objects).
-    bool deepEquals(const Value &other) const;
+    bool deepEquals(const Value &other, int depth = 0) const;
 
 private:
     void retain() const noexcept
     {
-        if (isHeap())
+        if (isHeap() && !m_heap->isPermanent())
             m_heap->m_refs.fetch_add(1, std::memory_order_relaxed);
     }
     void release() noexcept
     {
-        if (isHeap() && m_heap->m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+        if (isHeap() && !m_heap->isPermanent() && m_heap->m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
             destroy(m_type, m_heap);
         m_type = Type::Undefined;
     }
     static void destroy(Type type, HeapItem *item) noexcept;
-    bool isHeap() const { return m_type >= Type::String; }
+    static void destroyNow(Type type, HeapItem *item) noexcept;
+    bool isHeap() const
+    {
+        return m_type >= Type::String;
+    }
 
     union {
         double m_number;
@@ -270,12 +285,13 @@ public:
     }
     void set(std::string_view key, Value value);
     void set(const Key &key, Value value);
+    // Adds a member the caller knows is not present yet.
+    void appendUnique(Key key, Value value) { append(std::move(key), std::move(value)); }
     void remove(std::string_view key);
     std::size_t size() const { return m_size; }
     bool empty() const { return m_size == 0; }
     std::span<const Entry> entries() const { return {m_begin, m_size}; }
     void reserve(std::size_t n);
-    void prefetchEntries() const { Value::prefetchAddress(m_begin); }
 
 private:
     Object() = default;

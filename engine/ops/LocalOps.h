@@ -50,8 +50,10 @@ public:
     void remapFailedRecords(qint64 connectionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
 
-    // Blocks until background work is done (tests, shutdown).
+    // Blocks until background work is done (tests). Work that reports to this thread needs its events served:
+    // on an event-driven thread, poll hasRunningWork() while processing events instead.
     void waitForIdle();
+    bool hasRunningWork() const { return m_pool.activeThreadCount() > 0 || !m_busy.isEmpty(); }
 
 private:
     template <typename Work>

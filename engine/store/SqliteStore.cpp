@@ -414,7 +414,7 @@ std::optional<QString> SqliteStore::cursor(qint64 connectionId, const QString &o
 
 Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object, qint64 executionId,
                                      const QList<StoredRecord> &records, const std::optional<QString> &cursorValue,
-                                     const QList<FailedRecord> &failed)
+                                     const QList<FailedRecord> &failed, const QStringList &deletedIds)
 {
     auto tenant = tenantOfConnection(connectionId);
     if (!tenant)
@@ -453,6 +453,20 @@ Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object,
             .bind(8, now)
             .bind(9, record.updatedAt);
         if (auto result = keep.exec(); !result)
+            return result;
+    }
+    for (const QString &id : deletedIds) {
+        // The provider reported the record deleted: it leaves the record store, and so does an open failure.
+        auto remove = m_db->prepare(
+            QStringLiteral("DELETE FROM records WHERE connection_id = ?1 AND object = ?2 AND record_id = ?3"));
+        remove.bind(1, connectionId).bind(2, object).bind(3, id);
+        if (auto result = remove.exec(); !result)
+            return result;
+        auto resolve = m_db->prepare(QStringLiteral(
+            "UPDATE failed_records SET resolved_at = ?4, resolved_execution_id = ?5 WHERE connection_id = ?1 "
+            "AND object = ?2 AND record_id = ?3 AND resolved_at IS NULL"));
+        resolve.bind(1, connectionId).bind(2, object).bind(3, id).bind(4, now).bind(5, executionId);
+        if (auto result = resolve.exec(); !result)
             return result;
     }
     if (cursorValue) {

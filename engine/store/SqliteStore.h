@@ -58,7 +58,7 @@ public:
     std::optional<QString> cursor(qint64 connectionId, const QString &object);
     Result<void> commitPage(qint64 connectionId, const QString &object, qint64 executionId,
                             const QList<StoredRecord> &records, const std::optional<QString> &cursorValue,
-                            const QList<FailedRecord> &failed = {});
+                            const QList<FailedRecord> &failed = {}, const QStringList &deletedIds = {});
     Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object, bool openOnly = true);
 
     // Mapping overrides, versioned: saving never replaces a version, it adds the next one.

@@ -3,12 +3,14 @@
 #include "ExecutionJournal.h"
 #include "auth/CredentialVault.h"
 #include "auth/TokenRefresher.h"
+#include "catalog/TemplateText.h"
 #include "core/Clock.h"
 #include "http/RequestRunner.h"
 #include "store/SqliteStore.h"
 
 #include <QMap>
 #include <QMutex>
+#include <QUrlQuery>
 
 #include <memory>
 
@@ -48,12 +50,56 @@ QUrl ConnectionSession::resolve(const QString &url) const
     return QUrl(url);
 }
 
-QUrl ConnectionSession::apiUrl(const QString &path) const
+jsonata::Bindings ConnectionSession::bindings() const
 {
-    QString base = m_definition.baseUrl;
-    while (base.endsWith(QLatin1Char('/')))
-        base.chop(1);
-    return resolve(base + path);
+    jsonata::Bindings bindings;
+    bindings.set("connection", jsonata::Value::fromQJsonValue(m_connection.config));
+    QJsonObject credential;
+    if (m_credential) {
+        credential.insert(QStringLiteral("client_id"), m_credential->clientId);
+        // Templates may put the API key where a provider wants it (a basic password); rendered
+        // values are redacted like every other secret.
+        credential.insert(QStringLiteral("api_key"), QString::fromUtf8(m_credential->apiKey.reveal()));
+    }
+    bindings.set("credential", jsonata::Value::fromQJsonValue(credential));
+    bindings.set("now", jsonata::Value::string(m_clock.now().toString(Qt::ISODateWithMs).toStdString()));
+    return bindings;
+}
+
+Result<QUrl> ConnectionSession::apiUrl(const QString &path, const jsonata::Bindings &bindings) const
+{
+    auto renderedPath = TemplateText::render(path, bindings);
+    if (!renderedPath)
+        return renderedPath.error();
+    auto base = TemplateText::render(m_definition.baseUrl, bindings);
+    if (!base)
+        return base.error();
+    QString baseUrl = base.value();
+    while (baseUrl.endsWith(QLatin1Char('/')))
+        baseUrl.chop(1);
+    const QString &target = renderedPath.value();
+    if (target.startsWith(QLatin1String("http://")) || target.startsWith(QLatin1String("https://")))
+        return resolve(target);
+    // A link that is already rooted at the base URL's path (Salesforce's nextRecordsUrl) is taken on its origin.
+    const QUrl parsedBase(baseUrl);
+    if (!parsedBase.path().isEmpty() && parsedBase.path() != QLatin1String("/") && target.startsWith(parsedBase.path()))
+        return resolve(parsedBase.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString() + target);
+    return resolve(baseUrl + target);
+}
+
+Result<void> ConnectionSession::saveCaptured(const QJsonObject &captured)
+{
+    if (captured.isEmpty())
+        return {};
+    QJsonObject config = m_connection.config;
+    for (auto it = captured.begin(); it != captured.end(); ++it)
+        config.insert(it.key(), it.value());
+    if (auto saved = m_store.setConnectionConfig(m_connection.id, config); !saved)
+        return saved;
+    m_connection.config = config;
+    m_journal.recordEvent(EventLevel::Info, QStringLiteral("Connection config updated from the token response: %1")
+                                                .arg(captured.keys().join(QStringLiteral(", "))));
+    return {};
 }
 
 Result<Credential> ConnectionSession::credential(bool forceRefresh)
@@ -97,7 +143,11 @@ Result<Credential> ConnectionSession::credential(bool forceRefresh)
 Result<Credential> ConnectionSession::refreshLocked(const Credential &current)
 {
     TokenRefresher refresher(m_definition, m_runner, m_clock);
-    auto refreshed = refresher.refresh(current, resolve(m_definition.auth.tokenUrl));
+    auto tokenUrl = TemplateText::render(m_definition.auth.tokenUrl, bindings());
+    if (!tokenUrl)
+        return tokenUrl.error();
+    QJsonObject captured;
+    auto refreshed = refresher.refresh(current, resolve(tokenUrl.value()), &captured);
     if (!refreshed) {
         if (refreshed.error().code == QLatin1String("auth.revoked")) {
             const auto marked = m_store.setConnectionStatus(m_connection.id, ConnectionStatus::NeedsReauth,
@@ -114,6 +164,8 @@ Result<Credential> ConnectionSession::refreshLocked(const Credential &current)
         return sealed.error();
     StoredCredential row{m_connection.id, sealed.value(), refreshed->expiresAt, m_clock.now(), {}};
     if (auto saved = m_store.saveCredential(m_connection.id, row); !saved)
+        return saved.error();
+    if (auto saved = saveCaptured(captured); !saved)
         return saved.error();
     if (m_connection.status == ConnectionStatus::NeedsReauth) {
         if (auto reactivated = m_store.setConnectionStatus(m_connection.id, ConnectionStatus::Active, QString());
@@ -137,13 +189,29 @@ Result<void> ConnectionSession::authorize(HttpRequest &request)
         if (!loaded)
             return loaded.error();
     }
-    const QString &type = m_definition.auth.type;
-    if (type == QLatin1String("oauth2") || type == QLatin1String("bearer"))
+    const AuthSpec &auth = m_definition.auth;
+    if (auth.type == QLatin1String("oauth2") || auth.type == QLatin1String("bearer")) {
         request.setHeader("Authorization", "Bearer " + m_credential->accessToken.reveal());
-    else if (type == QLatin1String("api-key"))
-        request.setHeader("Authorization", "Bearer " + m_credential->apiKey.reveal());
-    else if (type == QLatin1String("basic"))
-        request.setHeader("Authorization", "Basic " + (m_credential->apiKey.reveal() + ':').toBase64());
+    } else if (auth.type == QLatin1String("api-key")) {
+        const QByteArray value = auth.apiKeyPrefix.toUtf8() + m_credential->apiKey.reveal();
+        if (auth.apiKeyIn == QLatin1String("query")) {
+            QUrlQuery query(request.url);
+            query.addQueryItem(auth.apiKeyName, QString::fromUtf8(value));
+            request.url.setQuery(query);
+        } else {
+            request.setHeader(auth.apiKeyName.toLatin1(), value);
+        }
+    } else if (auth.type == QLatin1String("basic")) {
+        const jsonata::Bindings values = bindings();
+        auto user = auth.basicUsername.isEmpty() ? Result<QString>(QString::fromUtf8(m_credential->apiKey.reveal()))
+                                                 : TemplateText::render(auth.basicUsername, values);
+        auto password = TemplateText::render(auth.basicPassword, values);
+        if (!user)
+            return user.error();
+        if (!password)
+            return password.error();
+        request.setHeader("Authorization", "Basic " + (user->toUtf8() + ':' + password->toUtf8()).toBase64());
+    }
     return {};
 }
 

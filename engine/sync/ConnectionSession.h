@@ -3,6 +3,7 @@
 #include "auth/Credential.h"
 #include "catalog/ProviderDefinition.h"
 #include "core/Result.h"
+#include "jsonata/Expression.h"
 #include "store/StoreTypes.h"
 
 #include <QUrl>
@@ -29,7 +30,11 @@ public:
 
     // A URL of the definition, rewritten by the connection's config.originOverrides (sandboxes, proxies).
     QUrl resolve(const QString &url) const;
-    QUrl apiUrl(const QString &path) const;
+    // The URL of a request path (a template) under the definition's baseUrl (a template too); a path that is
+    // a full URL (a next-page link) stands as it is, a path-only link is taken on the base URL's origin.
+    Result<QUrl> apiUrl(const QString &path, const jsonata::Bindings &bindings) const;
+    // $connection and $credential, for the templates of a request.
+    jsonata::Bindings bindings() const;
 
     // The credential, refreshed first when it expires within the definition's margin or when forced.
     Result<Credential> credential(bool forceRefresh = false);
@@ -37,6 +42,7 @@ public:
 
 private:
     Result<Credential> refreshLocked(const Credential &current);
+    Result<void> saveCaptured(const QJsonObject &captured);
 
     SqliteStore &m_store;
     const CredentialVault &m_vault;

@@ -4,7 +4,9 @@
 #include "ExecutionJournal.h"
 #include "auth/TokenRefresher.h"
 #include "catalog/ProviderDefinition.h"
+#include "catalog/TemplateText.h"
 #include "core/JsonPath.h"
+#include "core/Timestamps.h"
 #include "http/RequestRunner.h"
 #include "mapping/RecordMapper.h"
 #include "store/SqliteStore.h"
@@ -17,59 +19,108 @@
 
 namespace patchbay {
 
-namespace {
-
-struct CursorState
+// The saved position of a read: the page inside the current pass, and what the next pass starts from.
+struct ReadExecution::Cursor
 {
-    QString after;          // resume point inside a pass
-    QString maxUpdatedAt;   // highest updated-at seen
+    bool complete = false;     // the last pass reached its end
+    bool incremental = false;  // the current pass asks only for changes
+    PageState page;            // inside the current pass
+    qint64 maxUpdatedMs = 0;   // highest updated-at seen
+    QString deltaLink;         // where the next pass starts, for delta-link providers
+
+    static Cursor parse(const std::optional<QString> &text)
+    {
+        Cursor cursor;
+        if (!text)
+            return cursor;
+        const QJsonObject object = QJsonDocument::fromJson(text->toUtf8()).object();
+        cursor.complete = object.value(QStringLiteral("phase")).toString() == QLatin1String("complete");
+        cursor.incremental = object.value(QStringLiteral("mode")).toString() == QLatin1String("incremental");
+        cursor.page = PageState::fromJson(object.value(QStringLiteral("page")).toObject());
+        cursor.maxUpdatedMs = static_cast<qint64>(object.value(QStringLiteral("maxUpdatedMs")).toDouble());
+        cursor.deltaLink = object.value(QStringLiteral("deltaLink")).toString();
+        // The walking skeleton's cursors kept the page cursor as "after".
+        if (cursor.page.isStart() && object.contains(QStringLiteral("after")))
+            cursor.page.cursor = object.value(QStringLiteral("after")).toString();
+        return cursor;
+    }
+
+    QString text() const
+    {
+        QJsonObject object{{QStringLiteral("phase"), complete ? QStringLiteral("complete") : QStringLiteral("paging")},
+                           {QStringLiteral("mode"), incremental ? QStringLiteral("incremental") : QStringLiteral("full")}};
+        if (!complete && !page.isStart())
+            object.insert(QStringLiteral("page"), page.toJson());
+        if (maxUpdatedMs > 0) {
+            object.insert(QStringLiteral("maxUpdatedMs"), maxUpdatedMs);
+            object.insert(QStringLiteral("maxUpdatedAt"),
+                          QDateTime::fromMSecsSinceEpoch(maxUpdatedMs, Qt::UTC).toString(Qt::ISODateWithMs));
+        }
+        if (!deltaLink.isEmpty())
+            object.insert(QStringLiteral("deltaLink"), deltaLink);
+        return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    }
 };
-
-CursorState parseCursor(const std::optional<QString> &text)
-{
-    if (!text)
-        return {};
-    const QJsonObject object = QJsonDocument::fromJson(text->toUtf8()).object();
-    return {object.value(QStringLiteral("after")).toString(), object.value(QStringLiteral("maxUpdatedAt")).toString()};
-}
-
-QString cursorText(const CursorState &state, bool complete)
-{
-    QJsonObject object{{QStringLiteral("phase"), complete ? QStringLiteral("complete") : QStringLiteral("paging")}};
-    if (!complete)
-        object.insert(QStringLiteral("after"), state.after);
-    if (!state.maxUpdatedAt.isEmpty())
-        object.insert(QStringLiteral("maxUpdatedAt"), state.maxUpdatedAt);
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-} // namespace
 
 ReadExecution::ReadExecution(SqliteStore &store, const ProviderDefinition &definition, const ObjectSpec &object,
                              ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal,
                              const CompiledMapping *mapping)
     : m_store(store), m_definition(definition), m_object(object), m_session(session), m_runner(runner),
-      m_journal(journal), m_mapping(mapping)
+      m_journal(journal), m_mapping(mapping), m_fullPaginator(object.pagination.value_or(definition.pagination)),
+      m_incrementalPaginator(object.incremental.pagination.value_or(m_fullPaginator.spec()))
 {
 }
 
-Result<QByteArray> ReadExecution::fetchPage(const QString &after)
+Result<HttpRequest> ReadExecution::buildRequest(const RequestSpec &spec, const Paginator &paginator,
+                                                const PageState &page, const jsonata::Bindings &bindings)
 {
     HttpRequest request;
-    request.method = m_object.list.method.toLatin1();
-    QUrl url = m_session.apiUrl(m_object.list.path);
-    QUrlQuery query(url);
-    for (auto it = m_object.list.params.begin(); it != m_object.list.params.end(); ++it)
-        query.addQueryItem(it.key(), it.value());
-    const PaginationSpec &paging = m_definition.pagination;
-    if (!paging.limitParam.isEmpty())
-        query.addQueryItem(paging.limitParam, QString::number(paging.pageSize));
-    if (!after.isEmpty())
-        query.addQueryItem(paging.param, after);
-    url.setQuery(query);
-    request.url = url;
+    request.method = page.nextUrl.isEmpty() ? spec.method.toLatin1() : QByteArray("GET");
+    auto url = m_session.apiUrl(page.nextUrl.isEmpty() ? spec.path : page.nextUrl, bindings);
+    if (!url)
+        return url.error();
+    request.url = url.value();
+    QJsonObject body;
+    if (page.nextUrl.isEmpty()) {
+        QUrlQuery query(request.url);
+        for (auto it = spec.params.begin(); it != spec.params.end(); ++it) {
+            auto value = TemplateText::render(it.value(), bindings);
+            if (!value)
+                return value.error();
+            if (!value->isEmpty()) // a template that gives nothing leaves its parameter out
+                query.addQueryItem(it.key(), value.value());
+        }
+        request.url.setQuery(query);
+        if (!spec.body.isEmpty()) {
+            auto expression = jsonata::Expression::compile(spec.body);
+            auto evaluated = expression ? expression.value().evaluate(jsonata::Value::null(), bindings, {1000, 200})
+                                        : jsonata::Result<jsonata::Value>(expression.error());
+            if (!evaluated) {
+                return makeError("definition.body_failed", QStringLiteral("The request body of %1 failed: %2: %3")
+                                                               .arg(m_object.name,
+                                                                    QString::fromStdString(evaluated.error().code),
+                                                                    QString::fromStdString(evaluated.error().message)));
+            }
+            body = evaluated.value().toQJsonValue().toObject();
+        }
+        paginator.apply(page, request.url, body);
+    }
+    for (auto it = spec.headers.begin(); it != spec.headers.end(); ++it) {
+        auto value = TemplateText::render(it.value(), bindings);
+        if (!value)
+            return value.error();
+        request.setHeader(it.key().toLatin1(), value->toUtf8());
+    }
     request.setHeader("Accept", "application/json");
+    if (request.method != "GET") {
+        request.setHeader("Content-Type", "application/json");
+        request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    }
+    return request;
+}
 
+Result<QJsonValue> ReadExecution::fetchPage(HttpRequest request, HttpResponse *responseOut)
+{
     for (bool refreshedForThisPage = false;;) {
         if (auto authorized = m_session.authorize(request); !authorized)
             return authorized.error();
@@ -77,6 +128,7 @@ Result<QByteArray> ReadExecution::fetchPage(const QString &after)
         if (!sent)
             return sent.error();
         const HttpResponse &response = sent.value();
+        *responseOut = response;
         if (response.status == 401 && !refreshedForThisPage && m_definition.auth.type == QLatin1String("oauth2")) {
             m_journal.recordEvent(EventLevel::Warning,
                                   QStringLiteral("The provider rejected the access token (HTTP 401); refreshing it "
@@ -88,14 +140,36 @@ Result<QByteArray> ReadExecution::fetchPage(const QString &after)
         }
         if (!response.isSuccess()) {
             const ProviderError error = providerErrorFrom(m_definition.errors, response.body);
-            return makeError("sync.provider_error",
-                             QStringLiteral("%1 answered HTTP %2%3%4")
-                                 .arg(m_definition.displayName)
-                                 .arg(response.status)
-                                 .arg(error.code.isEmpty() ? QString() : QStringLiteral(" ") + error.code)
-                                 .arg(error.message.isEmpty() ? QString() : QStringLiteral(": ") + error.message));
+            return Error{QStringLiteral("sync.provider_error"),
+                         QStringLiteral("%1 answered HTTP %2%3%4")
+                             .arg(m_definition.displayName)
+                             .arg(response.status)
+                             .arg(error.code.isEmpty() ? QString() : QStringLiteral(" ") + error.code)
+                             .arg(error.message.isEmpty() ? QString() : QStringLiteral(": ") + error.message)};
         }
-        return response.body;
+        QJsonParseError parseError;
+        const QJsonDocument document = QJsonDocument::fromJson(response.body, &parseError);
+        if (parseError.error != QJsonParseError::NoError) {
+            return makeError("sync.bad_page", QStringLiteral("A page of %1 is not JSON (%2 at offset %3)")
+                                                  .arg(m_object.name, parseError.errorString())
+                                                  .arg(parseError.offset));
+        }
+        const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
+        if (!m_definition.errors.successErrorPath.isEmpty()) {
+            // Some providers report failures inside a 200 answer.
+            auto check = jsonata::Expression::compile(m_definition.errors.successErrorPath);
+            auto found = check ? check.value().evaluate(jsonata::Value::fromQJsonValue(root), {}, {1000, 200})
+                               : jsonata::Result<jsonata::Value>(check.error());
+            if (found && found.value().isDefined() && !found.value().isNull()
+                && !(found.value().isBoolean() && !found.value().asBool())) {
+                const QString said = found.value().isString() ? QString::fromStdString(found.value().asString())
+                                                              : QString::fromStdString(found.value().toJson());
+                return makeError("sync.provider_error",
+                                 QStringLiteral("%1 reported an error in a successful answer: %2")
+                                     .arg(m_definition.displayName, said));
+            }
+        }
+        return root;
     }
 }
 
@@ -106,14 +180,12 @@ void ReadExecution::reportFailures(const QList<FailedRecord> &failed)
     constexpr int kDetailedPerPage = 10;
     for (int i = 0; i < failed.size() && i < kDetailedPerPage; ++i) {
         const QJsonObject first = failed.at(i).errors.first().toObject();
+        const int position = first.value(QStringLiteral("position")).toInt();
         m_journal.recordEvent(EventLevel::Error,
                               QStringLiteral("Record %1: field '%2' failed to map: %3%4: %5")
                                   .arg(failed.at(i).recordId, first.value(QStringLiteral("field")).toString(),
                                        first.value(QStringLiteral("code")).toString(),
-                                       first.value(QStringLiteral("position")).toInt() >= 0
-                                           ? QStringLiteral(" at position %1")
-                                                 .arg(first.value(QStringLiteral("position")).toInt())
-                                           : QString(),
+                                       position >= 0 ? QStringLiteral(" at position %1").arg(position) : QString(),
                                        first.value(QStringLiteral("message")).toString()),
                               {{QStringLiteral("recordId"), failed.at(i).recordId},
                                {QStringLiteral("errors"), failed.at(i).errors}});
@@ -127,46 +199,94 @@ void ReadExecution::reportFailures(const QList<FailedRecord> &failed)
 Result<void> ReadExecution::run()
 {
     const qint64 connectionId = m_session.connection().id;
-    CursorState state = parseCursor(m_store.cursor(connectionId, m_object.name));
+    Cursor cursor = Cursor::parse(m_store.cursor(connectionId, m_object.name));
+    const IncrementalSpec &incremental = m_object.incremental;
+    if (cursor.complete) {
+        // A new pass: only changes, when the definition can ask for them and a previous pass saw a time.
+        cursor.complete = false;
+        cursor.page = PageState();
+        cursor.incremental = incremental.enabled && (cursor.maxUpdatedMs > 0 || !cursor.deltaLink.isEmpty());
+        if (cursor.incremental && !cursor.deltaLink.isEmpty())
+            cursor.page.nextUrl = cursor.deltaLink;
+    } else if (cursor.page.isStart() && cursor.maxUpdatedMs == 0 && m_backfillSinceMs > 0 && incremental.enabled) {
+        cursor.incremental = true;
+        cursor.maxUpdatedMs = m_backfillSinceMs;
+    }
+
     QElapsedTimer timer;
     timer.start();
-    if (!state.after.isEmpty()) {
+    if (auto credential = m_session.credential(); !credential)
+        return credential.error();
+
+    jsonata::Bindings bindings = m_session.bindings();
+    QString since;
+    if (cursor.incremental && cursor.page.nextUrl.isEmpty()) {
+        const qint64 sinceMs = std::max<qint64>(0, cursor.maxUpdatedMs - qint64(incremental.lookbackSeconds) * 1000);
+        auto formatted = formatTimestamp(sinceMs, incremental.sinceFormat);
+        if (!formatted)
+            return formatted.error();
+        since = formatted.value();
+        bindings.set("since", jsonata::Value::string(since.toStdString()));
+    }
+    bindings.set("limit", jsonata::Value::number(m_fullPaginator.spec().pageSize));
+    if (!cursor.page.isStart()) {
+        m_journal.recordEvent(EventLevel::Info, QStringLiteral("Resuming the read of %1 from the stored cursor")
+                                                    .arg(m_object.name),
+                              {{QStringLiteral("page"), cursor.page.toJson()}});
+    } else if (cursor.incremental) {
         m_journal.recordEvent(EventLevel::Info,
-                              QStringLiteral("Resuming the read of %1 from the stored cursor").arg(m_object.name),
-                              {{QStringLiteral("after"), state.after}});
+                              since.isEmpty() ? QStringLiteral("Reading changes to %1 from the delta link").arg(m_object.name)
+                                              : QStringLiteral("Reading %1 changed since %2%3")
+                                                    .arg(m_object.name, since,
+                                                         incremental.lookbackSeconds > 0
+                                                             ? QStringLiteral(" (%1 s lookback)").arg(incremental.lookbackSeconds)
+                                                             : QString()));
     } else {
         m_journal.recordEvent(EventLevel::Info, QStringLiteral("Reading all %1 from %2")
                                                     .arg(m_object.name, m_definition.displayName));
     }
-    if (auto credential = m_session.credential(); !credential)
-        return credential.error();
-    const RecordMapper mapper(m_mapping, m_object.name);
 
+    const RecordMapper mapper(m_mapping, m_object.name);
+    qint64 recordsThisRun = 0;
     for (;;) {
-        auto page = fetchPage(state.after);
-        if (!page)
+        const bool changesOnly = cursor.incremental && incremental.enabled;
+        const RequestSpec &spec = changesOnly ? incremental.request : m_object.list;
+        const Paginator &paginator = changesOnly ? m_incrementalPaginator : m_fullPaginator;
+        bindings.set("cursor", jsonata::Value::string(cursor.page.cursor.toStdString()));
+        bindings.set("offset", jsonata::Value::number(static_cast<double>(cursor.page.offset)));
+        bindings.set("page", jsonata::Value::number(cursor.page.page));
+        auto request = buildRequest(spec, paginator, cursor.page, bindings);
+        if (!request)
+            return request.error();
+        HttpResponse response;
+        auto page = fetchPage(request.value(), &response);
+        if (!page) {
+            if (cursor.incremental && incremental.resyncStatuses.contains(response.status)) {
+                // The provider forgot our delta position: read everything again.
+                m_journal.recordEvent(EventLevel::Warning,
+                                      QStringLiteral("%1 says the delta position is no longer valid (HTTP %2); "
+                                                     "reading all %3 again")
+                                          .arg(m_definition.displayName)
+                                          .arg(response.status)
+                                          .arg(m_object.name));
+                cursor = Cursor();
+                continue;
+            }
             return page.error();
-        QJsonParseError parseError;
-        const QJsonDocument document = QJsonDocument::fromJson(page.value(), &parseError);
-        if (parseError.error != QJsonParseError::NoError) {
-            return makeError("sync.bad_page", QStringLiteral("Page %1 is not JSON (%2 at offset %3)")
-                                                  .arg(m_journal.counts().pages + 1)
-                                                  .arg(parseError.errorString())
-                                                  .arg(parseError.offset));
         }
-        const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
-        const QJsonValue recordsValue = jsonValueAt(root, m_object.list.recordsPath);
+        const QJsonValue root = page.value();
+        const QJsonValue recordsValue = jsonValueAt(root, spec.recordsPath);
         if (!recordsValue.isArray()) {
             return makeError("sync.bad_page",
                              QStringLiteral("Page %1 has no list of records at '%2'; check recordsPath in the %3 "
                                             "definition")
                                  .arg(m_journal.counts().pages + 1)
-                                 .arg(m_object.list.recordsPath, m_definition.name));
+                                 .arg(spec.recordsPath, m_definition.name));
         }
         const QJsonArray records = recordsValue.toArray();
         QList<StoredRecord> rows;
         QList<FailedRecord> failed;
-        rows.reserve(records.size());
+        QStringList deleted;
         int withoutId = 0;
         for (const QJsonValue &record : records) {
             const QString id = jsonScalarText(jsonValueAt(record, m_object.idField));
@@ -177,8 +297,12 @@ Result<void> ReadExecution::run()
             const QString updatedAt = m_object.updatedAtField.isEmpty()
                                           ? QString()
                                           : jsonScalarText(jsonValueAt(record, m_object.updatedAtField));
-            if (updatedAt > state.maxUpdatedAt)
-                state.maxUpdatedAt = updatedAt;
+            if (const auto updatedMs = parseTimestampMs(updatedAt); updatedMs && *updatedMs > cursor.maxUpdatedMs)
+                cursor.maxUpdatedMs = *updatedMs;
+            if (!m_object.deletedPath.isEmpty() && jsonValueAt(record, m_object.deletedPath) == QJsonValue(true)) {
+                deleted.append(id);
+                continue;
+            }
             mapper.map(id, updatedAt, QJsonDocument(record.toObject()).toJson(QJsonDocument::Compact), rows, failed);
         }
         reportFailures(failed);
@@ -188,12 +312,19 @@ Result<void> ReadExecution::run()
                                                            .arg(withoutId)
                                                            .arg(m_object.idField));
         }
-        const QString next = m_definition.pagination.type == QLatin1String("cursor")
-                                 ? jsonScalarText(jsonValueAt(root, m_definition.pagination.nextPath))
-                                 : QString();
-        state.after = next;
+        std::optional<PageState> next = paginator.next(cursor.page, root, response, records);
+        recordsThisRun += rows.size() + failed.size();
+        const bool limitReached = m_recordLimit > 0 && recordsThisRun >= m_recordLimit;
+        if (next) {
+            cursor.page = *next;
+        } else {
+            cursor.complete = true;
+            cursor.page = PageState();
+            if (!incremental.deltaLinkPath.isEmpty())
+                cursor.deltaLink = jsonScalarText(jsonValueAt(root, incremental.deltaLinkPath));
+        }
         if (auto committed = m_store.commitPage(connectionId, m_object.name, m_journal.executionId(), rows,
-                                                cursorText(state, next.isEmpty()), failed);
+                                                cursor.text(), failed, deleted);
             !committed) {
             return committed.error();
         }
@@ -202,12 +333,13 @@ Result<void> ReadExecution::run()
         m_journal.counts().pages += 1;
         m_journal.saveCounts();
         m_journal.recordEvent(EventLevel::Debug,
-                              QStringLiteral("Page %1: %2 records stored%3")
+                              QStringLiteral("Page %1: %2 records stored%3%4")
                                   .arg(m_journal.counts().pages)
                                   .arg(rows.size())
-                                  .arg(next.isEmpty() ? QStringLiteral("; last page") : QStringLiteral("; more to come")),
-                              {{QStringLiteral("next"), next}});
-        if (next.isEmpty())
+                                  .arg(deleted.isEmpty() ? QString() : QStringLiteral(", %1 deleted").arg(deleted.size()))
+                                  .arg(next ? QStringLiteral("; more to come") : QStringLiteral("; last page")),
+                              {{QStringLiteral("next"), next ? next->toJson() : QJsonObject()}});
+        if (!next || limitReached)
             break;
     }
     if (m_journal.counts().failedRecords > 0) {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "Paginator.h"
 #include "core/Result.h"
+#include "jsonata/Expression.h"
 #include "store/StoreTypes.h"
 
 namespace patchbay {
@@ -13,8 +15,10 @@ class SqliteStore;
 struct ObjectSpec;
 struct ProviderDefinition;
 
-// Reads every page of one object: each page's records are upserted and the cursor advanced in one
-// transaction, so a read that stops anywhere resumes from the stored cursor and re-reads at most a page.
+// Reads one object. The first read pages through everything; once a pass is complete, later reads ask only
+// for what changed since (a since filter with a lookback, or the provider's delta link). Each page's records
+// are mapped and upserted, deletions applied and the cursor advanced in one transaction, so a read that
+// stops anywhere resumes from the stored cursor and re-reads at most a page.
 class ReadExecution
 {
 public:
@@ -23,10 +27,18 @@ public:
                   ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal,
                   const CompiledMapping *mapping = nullptr);
 
+    // A backfill starts from this time when there is no cursor yet (0: full history).
+    void setBackfillSinceMs(qint64 ms) { m_backfillSinceMs = ms; }
+    // Stop after this many records (dry runs); 0: no limit.
+    void setRecordLimit(qint64 limit) { m_recordLimit = limit; }
+
     Result<void> run();
 
 private:
-    Result<QByteArray> fetchPage(const QString &after);
+    struct Cursor;
+    Result<HttpRequest> buildRequest(const RequestSpec &spec, const Paginator &paginator, const PageState &page,
+                                     const jsonata::Bindings &bindings);
+    Result<QJsonValue> fetchPage(HttpRequest request, HttpResponse *response);
     void reportFailures(const QList<FailedRecord> &failed);
 
     SqliteStore &m_store;
@@ -36,6 +48,10 @@ private:
     RequestRunner &m_runner;
     ExecutionJournal &m_journal;
     const CompiledMapping *m_mapping;
+    Paginator m_fullPaginator;
+    Paginator m_incrementalPaginator;
+    qint64 m_backfillSinceMs = 0;
+    qint64 m_recordLimit = 0;
 };
 
 } // namespace patchbay

@@ -45,8 +45,7 @@ std::string describe(const Value &v)
 
 ConformanceRunner::ConformanceRunner(std::string suiteDir, std::string skipFile)
     : m_suiteDir(std::move(suiteDir)), m_skipFile(std::move(skipFile))
-{
-}
+{}
 
 bool ConformanceRunner::loadSkipList()
 {
@@ -213,21 +212,26 @@ bool ConformanceRunner::runCase(const Case &c, std::string &detail)
 
     std::string expectedCode;
     std::string expectedMessage;
+    std::string expectedToken;
     if (const Value *code = member(spec, "code"); code && code->isString())
         expectedCode = code->asString();
+    if (const Value *token = member(spec, "token"); token && token->isString())
+        expectedToken = token->asString();
     if (const Value *err = member(spec, "error"); err && err->isObject()) {
         if (const Value *code = member(*err, "code"); code && code->isString())
             expectedCode = code->asString();
         if (const Value *msg = member(*err, "message"); msg && msg->isString())
             expectedMessage = msg->asString();
+        if (const Value *token = member(*err, "token"); token && token->isString())
+            expectedToken = token->asString();
     }
     const Value *expectedResult = member(spec, "result");
     const Value *undefinedResult = member(spec, "undefinedResult");
     const Value *unordered = member(spec, "unordered");
 
     Result<Expression> compiled = Expression::compile(exprText);
-    Result<Value> outcome = compiled ? compiled.value().evaluate(input, bindings, limits)
-                                     : Result<Value>(compiled.error());
+    Result<Value> outcome =
+        compiled ? compiled.value().evaluate(input, bindings, limits) : Result<Value>(compiled.error());
     if (!expectedCode.empty()) {
         if (outcome) {
             detail = "expected error " + expectedCode + ", got " + describe(outcome.value());
@@ -236,6 +240,10 @@ bool ConformanceRunner::runCase(const Case &c, std::string &detail)
         if (outcome.error().code != expectedCode) {
             detail = "expected error " + expectedCode + ", got " + outcome.error().code + " (" +
                      outcome.error().message + ")";
+            return false;
+        }
+        if (!expectedToken.empty() && outcome.error().token != expectedToken) {
+            detail = "expected token \"" + expectedToken + "\", got \"" + outcome.error().token + "\"";
             return false;
         }
         if (!expectedMessage.empty() && outcome.error().message != expectedMessage) {

@@ -82,6 +82,8 @@ HttpServerResponse OAuthTokenEndpoint::token(const HttpServerRequest &request, c
     } else if (grantType == QLatin1String("authorization_code")) {
         const QString redirectUri = QUrl(param("redirect_uri")).toString(QUrl::FullyEncoded);
         result = m_tokens.exchangeCode(clientId, clientSecret, param("code"), redirectUri, now);
+    } else if (grantType == QLatin1String("password") && m_style.passwordGrant) {
+        result = passwordGrant(clientId, clientSecret, param("username"), param("password"), now);
     } else {
         return fail(OAuthFailure::UnsupportedGrantType);
     }
@@ -100,6 +102,19 @@ HttpServerResponse OAuthTokenEndpoint::token(const HttpServerRequest &request, c
     if (m_style.decorateGrant)
         m_style.decorateGrant(result.grant, json);
     return SandboxHttp::json(json);
+}
+
+OAuthResult OAuthTokenEndpoint::passwordGrant(const QString &clientId, const QString &clientSecret, const QString &user,
+                                              const QString &password, const QDateTime &now) const
+{
+    OAuthResult result;
+    result.failure = m_tokens.checkClient(clientId, clientSecret);
+    const QString tenant = m_tokens.tenantOfClient(clientId);
+    if (!result.failure && !m_style.passwordGrant(tenant, user, password))
+        result.failure = OAuthFailure::BadAuthorizationCode;
+    if (!result.failure)
+        result.grant = m_tokens.issueTokens(tenant, now);
+    return result;
 }
 
 HttpServerResponse OAuthTokenEndpoint::authorize(const HttpServerRequest &request, const QDateTime &now,

@@ -26,6 +26,9 @@ public:
         int invalidGrantStatus = 400;
         // HubSpot's v1 endpoint also reads parameters from the query string.
         bool acceptQueryParameters = false;
+        // The resource owner password grant (ServiceNow): true when user and password are valid for the tenant of
+        // the client. Unset: the grant is unsupported. A refusal answers as BadAuthorizationCode (invalid_grant).
+        std::function<bool(const QString &tenant, const QString &user, const QString &password)> passwordGrant;
     };
 
     OAuthTokenEndpoint(OAuthTokenService &tokens, Style style);
@@ -39,6 +42,8 @@ public:
 
 private:
     HttpServerResponse fail(OAuthFailure failure) const;
+    OAuthResult passwordGrant(const QString &clientId, const QString &clientSecret, const QString &user,
+                              const QString &password, const QDateTime &now) const;
 
     OAuthTokenService &m_tokens;
     Style m_style;

@@ -59,6 +59,16 @@ QStringList RecordTable::touch(int count, const QDateTime &now, const Modifier &
     return ids;
 }
 
+std::vector<const SandboxRecord *> RecordTable::live(const std::function<bool(const SandboxRecord &)> &keep) const
+{
+    std::vector<const SandboxRecord *> found;
+    for (const SandboxRecord &record : m_records) {
+        if (!record.deleted && (!keep || keep(record)))
+            found.push_back(&record);
+    }
+    return found;
+}
+
 bool RecordTable::remove(const QString &id, const QDateTime &now)
 {
     SandboxRecord *record = find(id);

@@ -52,6 +52,8 @@ public:
     SandboxRecord *find(const QString &id);
     const SandboxRecord *find(const QString &id) const;
     int count(bool deleted) const;
+    // Records that are not deleted and that keep accepts (all of them without keep), in table order.
+    std::vector<const SandboxRecord *> live(const std::function<bool(const SandboxRecord &)> &keep = {}) const;
     qint64 nextKey() const { return m_nextKey; }
 
     // Changes count random live records at now (the modifier says how); returns their ids in table order.

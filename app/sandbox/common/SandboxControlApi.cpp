@@ -145,6 +145,8 @@ HttpServerResponse SandboxControlApi::handleTenant(const HttpServerRequest &requ
             return problem(400, QStringLiteral("no webhook sent: url missing, or the provider signs none"));
         return done();
     }
+    if (auto answer = m_emulator.tenantActionFromControl(tenant, action, body))
+        return *answer;
     return noEndpoint(request);
 }
 

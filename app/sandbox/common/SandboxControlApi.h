@@ -20,6 +20,7 @@ class SandboxEmulator;
 //   POST   /_sandbox/{tenants}/{t}/fields                   {"name", "label", "type"[, "object"]} (HubSpot: properties)
 //   POST   /_sandbox/{tenants}/{t}/webhooks                 {"url"[, "event", "id"]} sends one signed event
 //   DELETE /_sandbox/{tenants}/{t}/{object}/{id}            deletes (archives) a record
+//   POST   /_sandbox/{tenants}/{t}/{action}                 a provider's own action (Graph: invalidate-delta-tokens)
 //   POST   /_sandbox/fail-next                              {"count", "retryAfterSeconds"[, provider options]} the
 //                                                           provider's rate-limit answer, or with "status"
 //                                                           [, "headers": {name: value}, "body"] any answer

@@ -112,6 +112,12 @@ bool SandboxEmulator::sendWebhookFromControl(const QString &, const QJsonObject 
     return false;
 }
 
+std::optional<HttpServerResponse> SandboxEmulator::tenantActionFromControl(const QString &, const QString &,
+                                                                           const QJsonObject &)
+{
+    return std::nullopt;
+}
+
 void SandboxEmulator::applySettings(const QJsonObject &body)
 {
     if (body.contains(QStringLiteral("accessTokenLifetime")))

@@ -83,6 +83,10 @@ protected:
     virtual bool deleteFromControl(const QString &tenant, const QString &object, const QString &id) = 0;
     virtual bool sendWebhookFromControl(const QString &tenant, const QJsonObject &body);
     virtual void applySettings(const QJsonObject &body);
+    // A provider's own POST /_sandbox/{tenants}/{t}/{action} (Graph: invalidate-delta-tokens); nothing when the
+    // action is not the provider's.
+    virtual std::optional<HttpServerResponse> tenantActionFromControl(const QString &tenant, const QString &action,
+                                                                      const QJsonObject &body);
 
     // Registers the tenant's OAuth client (derived from the seed) and issues its first token pair.
     void issueFirstTokens(const QString &tenant, quint32 seed);

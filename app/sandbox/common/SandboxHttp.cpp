@@ -40,6 +40,13 @@ QString SandboxHttp::pathAndQuery(const QUrl &url)
     return url.path(QUrl::FullyEncoded) + (query.isEmpty() ? QString() : QLatin1Char('?') + query);
 }
 
+QString SandboxHttp::queryParameter(const QUrlQuery &query, const QString &name)
+{
+    QString raw = query.queryItemValue(name, QUrl::FullyEncoded);
+    raw.replace(QLatin1Char('+'), QStringLiteral("%20"));
+    return QUrl::fromPercentEncoding(raw.toLatin1());
+}
+
 QString SandboxHttp::bearerToken(const HttpServerRequest &request)
 {
     const QByteArray authorization = request.header("authorization");

@@ -34,6 +34,8 @@ public:
     // A JSON object body as a query, so token endpoints that take either form or JSON read them alike.
     static QUrlQuery formOrJsonBody(const HttpServerRequest &request);
     static QString pathAndQuery(const QUrl &url);
+    // A decoded query parameter that also reads '+' as a space, as form-style query strings write it.
+    static QString queryParameter(const QUrlQuery &query, const QString &name);
 
     // The token of "Authorization: Bearer X" (any case of "Bearer"), or empty.
     static QString bearerToken(const HttpServerRequest &request);

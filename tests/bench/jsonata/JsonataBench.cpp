@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -57,8 +57,7 @@ int main(int argc, char **argv)
     }
     const auto parseStart = std::chrono::steady_clock::now();
     Result<Value> records = Value::fromJson(readFile(argv[1]));
-    const double parseSeconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - parseStart).count();
+    const double parseSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - parseStart).count();
     Result<Value> workloads = Value::fromJson(readFile(argv[2]));
     if (!records.ok() || !workloads.ok() || !records.value().isArray()) {
         std::fprintf(stderr, "cannot read data or workloads\n");

@@ -22,10 +22,7 @@ private Q_SLOTS:
                  0);
     }
 
-    void undefinedResultExitsZero()
-    {
-        QCOMPARE(runJsonataCommand({QStringLiteral("nothing")}), 0);
-    }
+    void undefinedResultExitsZero() { QCOMPARE(runJsonataCommand({QStringLiteral("nothing")}), 0); }
 
     void bindingsAreAvailable()
     {
@@ -54,8 +51,8 @@ private Q_SLOTS:
 
     void unreadableDataExitsOne()
     {
-        QCOMPARE(runJsonataCommand({QStringLiteral("--data"), m_dir.filePath(QStringLiteral("missing.json")),
-                                    QStringLiteral("$")}),
+        QCOMPARE(runJsonataCommand(
+                     {QStringLiteral("--data"), m_dir.filePath(QStringLiteral("missing.json")), QStringLiteral("$")}),
                  1);
         const QString path = m_dir.filePath(QStringLiteral("broken.json"));
         QFile file(path);

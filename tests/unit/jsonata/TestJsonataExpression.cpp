@@ -15,8 +15,8 @@ private:
 private Q_SLOTS:
     void evaluatesFieldMapping()
     {
-        Result<Expression> expr = Expression::compile(
-            std::string_view(R"({ "id": id, "email": $lowercase(properties.email),
+        Result<Expression> expr =
+            Expression::compile(std::string_view(R"({ "id": id, "email": $lowercase(properties.email),
                                   "name": properties.firstname & " " & properties.lastname })"));
         QVERIFY(expr.ok());
         Result<Value> result = expr.value().evaluate(
@@ -36,7 +36,7 @@ private Q_SLOTS:
 
     void missingPathIsUndefinedNotNull()
     {
-        Result<Value> result = Expression::compile(std::string_view("nothing.here")).value().evaluate(json("{}"));
+        Result<Value> result = Expression::compile("nothing.here").value().evaluate(json("{}"));
         QVERIFY(result.ok());
         QVERIFY(result.value().isUndefined());
         QCOMPARE(result.value().toJson(), std::string("null"));
@@ -47,9 +47,9 @@ private Q_SLOTS:
         Bindings bindings;
         bindings.set("rate", Value::number(1.5));
         bindings.set("unit", Value::string("EUR"));
-        Result<Value> result =
-            Expression::compile(std::string_view("$string(amount * $rate) & ' ' & $unit")).value().evaluate(
-                json(R"({"amount": 10})"), bindings);
+        Result<Value> result = Expression::compile(std::string_view("$string(amount * $rate) & ' ' & $unit"))
+                                   .value()
+                                   .evaluate(json(R"({"amount": 10})"), bindings);
         QVERIFY(result.ok());
         QCOMPARE(result.value().asString(), std::string("15 EUR"));
     }

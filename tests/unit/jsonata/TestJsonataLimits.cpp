@@ -69,6 +69,23 @@ private Q_SLOTS:
         QCOMPARE(result.error().code, std::string("U1001"));
     }
 
+    void deeplyNestedResultIsRejected()
+    {
+        // Tail calls build the nesting in constant stack; the engine must still refuse to hand it out.
+        Result<Value> result = run("($wrap := function($n, $acc) { $n = 0 ? $acc : $wrap($n - 1, {'a': $acc}) };"
+                                   " $wrap(100000, 1))",
+                                   EvalLimits{10000, 0});
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, std::string("U1001"));
+    }
+
+    void memoryBombIsRejected()
+    {
+        Result<Value> result = run("$pad('x', 1e12)", EvalLimits{1000, 0});
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, std::string("U1001"));
+    }
+
     void deeplyNestedSourceIsRejected()
     {
         std::string source(5000, '(');

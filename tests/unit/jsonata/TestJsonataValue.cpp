@@ -16,8 +16,7 @@ class TestJsonataValue : public QObject
 private Q_SLOTS:
     void jsonRoundTripKeepsKeyOrderAndNumbers()
     {
-        const std::string text =
-            "{\"b\":1,\"a\":[true,false,null,\"x\\n\\\"y\\\"\",1.5,-2,1e+21,0.0001],\"c\":{}}";
+        const std::string text = "{\"b\":1,\"a\":[true,false,null,\"x\\n\\\"y\\\"\",1.5,-2,1e+21,0.0001],\"c\":{}}";
         Result<Value> parsed = Value::fromJson(text);
         QVERIFY(parsed.ok());
         QCOMPARE(parsed.value().toJson(), text);
@@ -56,8 +55,8 @@ private Q_SLOTS:
     {
         Result<Expression> expr = Expression::compile(std::string_view("items.{ 'sku': sku, 'qty': qty * 2 }"));
         QVERIFY(expr.ok());
-        QJsonObject input{{"items", QJsonArray{QJsonObject{{"sku", "A"}, {"qty", 1}},
-                                               QJsonObject{{"sku", "B"}, {"qty", 3}}}}};
+        QJsonObject input{
+            {"items", QJsonArray{QJsonObject{{"sku", "A"}, {"qty", 1}}, QJsonObject{{"sku", "B"}, {"qty", 3}}}}};
         Result<Value> result = expr.value().evaluate(Value::fromQJsonValue(input));
         QVERIFY(result.ok());
         QJsonArray expected{QJsonObject{{"sku", "A"}, {"qty", 2}}, QJsonObject{{"sku", "B"}, {"qty", 6}}};

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "common/SandboxAccount.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace patchbay::sandbox {
+
+// One ServiceNow instance: the incident table with its custom u_ columns, the dictionary that describes them and
+// the admin user that basic auth and the OAuth password grant accept.
+class ServiceNowInstance : public SandboxAccount
+{
+public:
+    ServiceNowInstance(const QString &name, quint32 seed);
+
+    QString adminUser() const { return QStringLiteral("admin"); }
+    QString adminPassword() const { return apiKey(); }
+
+    // Every value as a string, as the Table API prints them; times in the instance's UTC "yyyy-MM-dd HH:mm:ss".
+    QJsonObject rowJson(const QString &table, const SandboxRecord &record) const;
+    // sys_dictionary rows of a table: one collection row, then one per column (custom u_ columns included).
+    QList<QJsonObject> dictionaryRows(const QString &table) const;
+    // Inserts a record from a POST body; fills *detail and returns empty when a data policy refuses it.
+    QString insert(const QString &table, const QJsonObject &body, const QDateTime &now, QString *detail);
+
+    static QString timestamp(const QDateTime &time);
+
+protected:
+    SandboxRecord newRecord(const QString &object, RecordTable &table, const QDateTime &created,
+                            const QDateTime &updated) override;
+    QString customFieldName(const QString &object, const QString &label) const override;
+    void touchRecord(const QString &object, SandboxRecord &record, RecordGenerator &generator) override;
+
+private:
+    QString nextSysId(RecordTable &table) const;
+};
+
+} // namespace patchbay::sandbox

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "core/Result.h"
+#include "jsonata/Expression.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace patchbay {
+
+// Strings of a definition with {{ JSONata }} parts: "/ex/jira/{{$connection.cloud_id}}/rest/api/3/field".
+// Text outside the braces is literal; each part's value is inserted as text (strings as they are, other
+// values as JSON, nothing for undefined).
+class TemplateText
+{
+public:
+    // The first problem of a template (unbalanced braces, an expression that does not compile), if any.
+    static std::optional<QString> check(const QString &text);
+    static bool hasParts(const QString &text) { return text.contains(QLatin1String("{{")); }
+    static Result<QString> render(const QString &text, const jsonata::Bindings &bindings);
+};
+
+} // namespace patchbay
