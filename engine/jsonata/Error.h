@@ -28,7 +28,7 @@ public:
     explicit operator bool() const { return ok(); }
     const T &value() const & { return std::get<0>(m_data); }
     T &value() & { return std::get<0>(m_data); }
-    T &&value() && { return std::get<0>(std::move(m_data)); }
+    T value() && { return std::get<0>(std::move(m_data)); } // by value: safe in range-for on a temporary
     const Error &error() const { return std::get<1>(m_data); }
 
 private:

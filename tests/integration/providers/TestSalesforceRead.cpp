@@ -1,0 +1,126 @@
+// The Salesforce definition against the Salesforce emulator: instance_url captured from the token response,
+// nextRecordsUrl paging, SystemModstamp incremental reads with deletions from queryAll.
+#include "FakeClock.h"
+#include "ProviderReadFixture.h"
+#include "core/Timestamps.h"
+#include "store/SqliteDatabase.h"
+#include "salesforce/SalesforceEmulator.h"
+
+#include <QtTest>
+
+using namespace patchbay;
+using namespace patchbay::sandbox;
+using namespace patchbay::test;
+
+class TestSalesforceRead : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void backfillThenIncremental();
+    void revokedRefreshTokenNeedsReauth();
+
+private:
+    qint64 connectOrg(const SalesforceOrgCredentials &org, const QDateTime &expiresAt);
+
+    std::unique_ptr<ProviderReadFixture> m_fixture;
+    std::unique_ptr<SalesforceEmulator> m_emulator;
+};
+
+void TestSalesforceRead::init()
+{
+    m_fixture = std::make_unique<ProviderReadFixture>();
+    m_emulator = std::make_unique<SalesforceEmulator>();
+    QVERIFY(m_emulator->listen() != 0);
+}
+
+void TestSalesforceRead::cleanup()
+{
+    m_emulator.reset();
+    m_fixture.reset();
+}
+
+qint64 TestSalesforceRead::connectOrg(const SalesforceOrgCredentials &org, const QDateTime &expiresAt)
+{
+    const QString emulator = m_emulator->baseUrl().toString(QUrl::StripTrailingSlash);
+    // No instance_url yet: the first token refresh captures it, as after a real authorisation.
+    const QJsonObject config{{QStringLiteral("originOverrides"),
+                              QJsonObject{{QStringLiteral("https://login.salesforce.com"), emulator}}}};
+    return m_fixture->connect(QStringLiteral("salesforce"), config,
+                              ProviderReadFixture::oauth(org.clientId, org.clientSecret, org.accessToken,
+                                                         org.refreshToken, expiresAt));
+}
+
+void TestSalesforceRead::backfillThenIncremental()
+{
+    const SalesforceOrgCredentials org = m_emulator->addOrg(QStringLiteral("acme"), 4321, 3);
+    const qint64 connection = connectOrg(org, QDateTime::currentDateTimeUtc().addSecs(-10));
+    SystemClock clock;
+    auto sync = m_fixture->sync(clock);
+
+    const auto backfill = sync->read(connection, QStringLiteral("contacts"));
+    QVERIFY(backfill.ok());
+    QVERIFY2(backfill->status == ExecutionStatus::Succeeded, qPrintable(backfill->errorMessage));
+    QCOMPARE(backfill->recordCount, 4321);
+    QCOMPARE(backfill->pageCount, 3); // 2,000 per batch
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("contacts")).size(), 4321);
+    QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
+    // The token response's instance_url became the connection's; the tokens are not in the config.
+    const Connection stored = m_fixture->store().connection(connection).value();
+    QCOMPARE(stored.config.value(QStringLiteral("instance_url")).toString(), org.instanceUrl);
+    QVERIFY(!QJsonDocument(stored.config).toJson().contains(org.refreshToken.toUtf8()));
+    const QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("contacts"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    QVERIFY(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble() > 0);
+
+    // The lookback re-reads what changed in the last 60 s before the newest change seen.
+    const qint64 newest = static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble());
+    QSet<QString> inLookback;
+    auto rows = m_fixture->store().database().prepare(QStringLiteral("SELECT record_id, updated_at FROM records"));
+    while (rows.next()) {
+        if (parseTimestampMs(rows.text(1)).value_or(0) > newest - 60000)
+            inLookback.insert(rows.text(0));
+    }
+    QVERIFY(!inLookback.isEmpty());
+
+    // Changes since: 7 edited, 2 deleted. The incremental pass asks with SystemModstamp > since.
+    const QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("Contact"), 7);
+    const QStringList ids = m_fixture->recordIds(connection, QStringLiteral("contacts")).values();
+    QStringList deleted;
+    for (const QString &id : ids) {
+        if (!touched.contains(id) && !inLookback.contains(id) && deleted.size() < 2
+            && m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("Contact"), id))
+            deleted.append(id);
+    }
+    QCOMPARE(deleted.size(), 2);
+    m_emulator->clearRequestLog();
+    const auto incremental = sync->read(connection, QStringLiteral("contacts"));
+    QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
+    QSet<QString> expected(touched.begin(), touched.end());
+    expected.unite(inLookback);
+    QCOMPARE(incremental->recordCount, expected.size());
+    QCOMPARE(incremental->pageCount, 1);
+    QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("SystemModstamp")));
+    const QSet<QString> after = m_fixture->recordIds(connection, QStringLiteral("contacts"));
+    QCOMPARE(after.size(), 4321 - 2);
+    for (const QString &id : deleted)
+        QVERIFY(!after.contains(id));
+    QVERIFY(m_fixture->eventText(incremental->id).contains(QStringLiteral("2 deleted")));
+}
+
+void TestSalesforceRead::revokedRefreshTokenNeedsReauth()
+{
+    const SalesforceOrgCredentials org = m_emulator->addOrg(QStringLiteral("acme"), 50, 1);
+    const qint64 connection = connectOrg(org, QDateTime::currentDateTimeUtc().addSecs(-10));
+    m_emulator->revokeRefreshToken(QStringLiteral("acme"));
+    SystemClock clock;
+    const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("contacts"));
+    QCOMPARE(failed->status, ExecutionStatus::Failed);
+    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
+    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+}
+
+QTEST_GUILESS_MAIN(TestSalesforceRead)
+#include "TestSalesforceRead.moc"
