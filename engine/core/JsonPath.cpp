@@ -5,26 +5,41 @@
 
 namespace patchbay {
 
+namespace {
+
+QJsonValue step(const QJsonValue &current, QStringView name)
+{
+    if (current.isObject())
+        return current.toObject().value(name);
+    if (current.isArray()) {
+        bool ok = false;
+        const int index = name.toInt(&ok);
+        const QJsonArray array = current.toArray();
+        if (ok && index >= 0 && index < array.size())
+            return array.at(index);
+    }
+    return QJsonValue(QJsonValue::Undefined);
+}
+
+} // namespace
+
 QJsonValue jsonValueAt(const QJsonValue &root, const QString &dottedPath)
 {
     if (dottedPath.isEmpty())
         return root;
-    QJsonValue current = root;
-    for (const QStringView step : QStringView(dottedPath).split(QLatin1Char('.'))) {
-        if (current.isObject()) {
-            current = current.toObject().value(step);
-        } else if (current.isArray()) {
-            bool ok = false;
-            const int index = step.toInt(&ok);
-            const QJsonArray array = current.toArray();
-            if (!ok || index < 0 || index >= array.size())
-                return QJsonValue(QJsonValue::Undefined);
-            current = array.at(index);
-        } else {
-            return QJsonValue(QJsonValue::Undefined);
+    // Keys may hold dots themselves ("@odata.nextLink"): at each level the longest key that matches wins.
+    const QStringView path(dottedPath);
+    if (root.isObject() && root.toObject().contains(path))
+        return root.toObject().value(path);
+    for (qsizetype dot = path.indexOf(QLatin1Char('.')); dot >= 0; dot = path.indexOf(QLatin1Char('.'), dot + 1)) {
+        const QJsonValue head = step(root, path.left(dot));
+        if (!head.isUndefined()) {
+            const QJsonValue found = jsonValueAt(head, path.mid(dot + 1).toString());
+            if (!found.isUndefined())
+                return found;
         }
     }
-    return current;
+    return step(root, path);
 }
 
 QString jsonScalarText(const QJsonValue &value)

@@ -3,6 +3,7 @@
 #include "HttpClient.h"
 #include "RequestObserver.h"
 #include "core/Clock.h"
+#include "core/Timestamps.h"
 
 #include <QLocale>
 #include <QTimeZone>
@@ -44,6 +45,67 @@ std::optional<milliseconds> RequestRunner::parseRetryAfter(const QByteArray &val
     return milliseconds(std::max<qint64>(0, now.msecsTo(date)));
 }
 
+std::optional<milliseconds> RequestRunner::parseReset(const QByteArray &value, const QString &format,
+                                                     const QDateTime &now)
+{
+    const QByteArray trimmed = value.trimmed();
+    if (trimmed.isEmpty())
+        return std::nullopt;
+    qint64 resetMs = 0;
+    if (format == QLatin1String("iso8601")) {
+        const auto parsed = parseTimestampMs(QString::fromLatin1(trimmed));
+        if (!parsed)
+            return std::nullopt;
+        resetMs = *parsed;
+    } else {
+        bool ok = false;
+        const double number = trimmed.toDouble(&ok);
+        if (!ok)
+            return std::nullopt;
+        if (format == QLatin1String("seconds"))
+            return milliseconds(static_cast<qint64>(std::max(0.0, number) * 1000));
+        resetMs = static_cast<qint64>(format == QLatin1String("epochMillis") ? number : number * 1000);
+    }
+    return milliseconds(std::max<qint64>(0, resetMs - now.toMSecsSinceEpoch()));
+}
+
+std::optional<milliseconds> RequestRunner::untilReset(const HttpResponse &response) const
+{
+    if (m_limits.resetHeader.isEmpty())
+        return std::nullopt;
+    return parseReset(response.header(m_limits.resetHeader.toLatin1()), m_limits.resetFormat, m_clock.now());
+}
+
+void RequestRunner::slowDownIfNearTheLimit(const HttpResponse &response)
+{
+    if (m_limits.remainingHeader.isEmpty())
+        return;
+    const QByteArray remainingText = response.header(m_limits.remainingHeader.toLatin1()).trimmed();
+    bool ok = false;
+    const qint64 remaining = remainingText.toLongLong(&ok);
+    if (!ok)
+        return;
+    if (m_limits.slowDownBelow > 0 && remaining < m_limits.slowDownBelow) {
+        if (const auto wait = untilReset(response); wait && *wait <= kMaxRetryAfter) {
+            // Wait for the window to reset rather than spend the last requests and be refused.
+            m_observer.recordEvent(EventLevel::Info,
+                                   QStringLiteral("Only %1 requests left in the provider's window (%2); waiting %3 s "
+                                                  "for it to reset")
+                                       .arg(remaining)
+                                       .arg(m_limits.remainingHeader, seconds(*wait)),
+                                   {{QStringLiteral("remaining"), remaining},
+                                    {QStringLiteral("waitMs"), qint64(wait->count())}});
+            m_clock.sleep(*wait);
+            return;
+        }
+    }
+    if (remaining == 0) {
+        m_observer.recordEvent(EventLevel::Warning, QStringLiteral("Provider reports no requests left in its window "
+                                                                   "(%1: 0)")
+                                                        .arg(m_limits.remainingHeader));
+    }
+}
+
 milliseconds RequestRunner::backoffDelay(int attempt)
 {
     // Full jitter: uniform in [0, min(cap, initial * 2^attempt)].
@@ -78,11 +140,17 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
             const auto told = rule->retryAfterHeader.isEmpty()
                                   ? std::nullopt
                                   : parseRetryAfter(response.header(rule->retryAfterHeader.toLatin1()), m_clock.now());
+            const auto reset = told ? std::nullopt : untilReset(response);
             if (told) {
                 wait = *told;
                 reason = QStringLiteral("HTTP %1: rate limited; waiting %2 s as told by %3")
                              .arg(response.status)
                              .arg(seconds(*told), rule->retryAfterHeader);
+            } else if (reset) {
+                wait = *reset;
+                reason = QStringLiteral("HTTP %1: rate limited; waiting %2 s for the window to reset (%3)")
+                             .arg(response.status)
+                             .arg(seconds(*reset), m_limits.resetHeader);
             } else {
                 wait = backoffDelay(attempt);
                 reason = QStringLiteral("HTTP %1: rate limited without a usable %2; backing off %3 s")
@@ -95,14 +163,7 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
             wait = backoffDelay(attempt);
             reason = QStringLiteral("HTTP %1 from the provider; backing off %2 s").arg(response.status).arg(seconds(*wait));
         } else {
-            if (!m_limits.remainingHeader.isEmpty()) {
-                const QByteArray remaining = response.header(m_limits.remainingHeader.toLatin1());
-                if (!remaining.isEmpty() && remaining.trimmed().toLongLong() == 0) {
-                    m_observer.recordEvent(EventLevel::Warning,
-                                           QStringLiteral("Provider reports no requests left in its window (%1: 0)")
-                                               .arg(m_limits.remainingHeader));
-                }
-            }
+            slowDownIfNearTheLimit(response);
             return response;
         }
 

@@ -30,9 +30,14 @@ public:
 
     // How long a Retry-After value says to wait: delta-seconds or an HTTP date. nullopt if unparseable.
     static std::optional<std::chrono::milliseconds> parseRetryAfter(const QByteArray &value, const QDateTime &now);
+    // How long until the provider's window resets, from the definition's resetHeader and resetFormat.
+    static std::optional<std::chrono::milliseconds> parseReset(const QByteArray &value, const QString &format,
+                                                               const QDateTime &now);
 
 private:
     std::chrono::milliseconds backoffDelay(int attempt);
+    std::optional<std::chrono::milliseconds> untilReset(const HttpResponse &response) const;
+    void slowDownIfNearTheLimit(const HttpResponse &response);
     const RetryRule *retryRuleFor(int status) const;
 
     HttpClient &m_http;
