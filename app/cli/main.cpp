@@ -1,4 +1,5 @@
 // patchbay: the command line — validate provider definitions, evaluate JSONata, and more to come.
+#include "DryrunCommand.h"
 #include "JsonataCommand.h"
 #include "catalog/DefinitionLoader.h"
 
@@ -28,6 +29,8 @@ void printUsage(QTextStream &stream)
               "\n"
               "Commands:\n"
               "  validate FILE...     check provider definitions; prints file:line:col: message per problem\n"
+              "  dryrun --provider FILE|NAME --object NAME [--base-url URL] [--credentials FILE] [--since DATE]\n"
+              "         [--limit N]  run one read without a database; records as JSON lines, events on stderr\n"
               "  jsonata [--data FILE|-] [--bindings JSON] EXPRESSION\n"
               "                       evaluate a JSONata expression and print the result as JSON\n"
               "  --version            print the version\n"
@@ -84,6 +87,8 @@ int main(int argc, char *argv[])
     }
     if (command == QLatin1String("validate"))
         return validate(args);
+    if (command == QLatin1String("dryrun"))
+        return runDryrunCommand(args);
     if (command == QLatin1String("jsonata"))
         return runJsonataCommand(args);
     err() << "patchbay: unknown command '" << command << "'\n\n";

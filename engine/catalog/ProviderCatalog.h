@@ -17,6 +17,7 @@ public:
     static ProviderCatalog builtIn();
     void addDirectory(const QString &path, QList<DefinitionError> *errors);
 
+    void add(const ProviderDefinition &definition) { m_definitions.insert(definition.name, definition); }
     const ProviderDefinition *find(const QString &name) const;
     Result<ProviderDefinition> get(const QString &name) const;
     QStringList names() const { return m_definitions.keys(); }

@@ -76,7 +76,8 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
     return journal.succeed(outcome.value());
 }
 
-Result<Execution> SyncService::read(qint64 connectionId, const QString &object, EventListener listener)
+Result<Execution> SyncService::read(qint64 connectionId, const QString &object, EventListener listener,
+                                    ReadOptions options)
 {
     return runExecution(connectionId, QStringLiteral("read"), object, listener,
                         [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session,
@@ -96,6 +97,8 @@ Result<Execution> SyncService::read(qint64 connectionId, const QString &object, 
                                     return mapping.error();
                                 ReadExecution read(store, definition, spec.value(), session, runner, journal,
                                                    mapping->has_value() ? &mapping->value() : nullptr);
+                                read.setBackfillSinceMs(options.backfillSinceMs);
+                                read.setRecordLimit(options.recordLimit);
                                 if (auto result = read.run(); !result)
                                     return result.error();
                             }

@@ -16,6 +16,12 @@ class Clock;
 class CompiledMapping;
 class SqliteStore;
 
+struct ReadOptions
+{
+    qint64 backfillSinceMs = 0; // a first read starts from this time instead of the full history
+    qint64 recordLimit = 0;     // stop after about this many records (dry runs)
+};
+
 // Runs executions for connections. Thread-safe: each call opens its own store connection and HTTP
 // client, so calls may run on any worker thread at once.
 class SyncService
@@ -27,7 +33,8 @@ public:
                 HttpClient::NetworkFactory networkFactory = {});
 
     // Reads one object of a connection (every object of the definition when object is empty).
-    Result<Execution> read(qint64 connectionId, const QString &object = {}, EventListener listener = {});
+    Result<Execution> read(qint64 connectionId, const QString &object = {}, EventListener listener = {},
+                           ReadOptions options = {});
     // Refreshes the connection's access token now, as an execution of kind "refresh".
     Result<Execution> refreshToken(qint64 connectionId, EventListener listener = {});
     // Maps the connection's failed records again with the current mapping and delivers those that map now,
@@ -40,6 +47,8 @@ public:
     const IntegrationCatalog &integrations() const { return m_integrations; }
 
     const ProviderCatalog &catalog() const { return m_catalog; }
+    // Adds or replaces a definition (a file being developed). Set before use.
+    void addDefinition(const ProviderDefinition &definition) { m_catalog.add(definition); }
     const CredentialVault &vault() const { return m_vault; }
 
 private:

@@ -1,5 +1,9 @@
 // The patchbay command line, run as a user runs it.
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -14,6 +18,7 @@ private Q_SLOTS:
     void explainsBadUsage();
     void evaluatesJsonata();
     void reportsAJsonataErrorWithCodeAndPosition();
+    void dryrunPrintsRecordsAndEventsWithoutADatabase();
 
 private:
     struct Run
@@ -118,6 +123,61 @@ void TestCli::reportsAJsonataErrorWithCodeAndPosition()
     QVERIFY(result.out.isEmpty());
     QVERIFY2(result.err.contains(QStringLiteral("S0207")) && result.err.contains(QStringLiteral("position")),
              qPrintable(result.err));
+}
+
+void TestCli::dryrunPrintsRecordsAndEventsWithoutADatabase()
+{
+    // The sandbox as a person runs it beside the CLI.
+    QProcess sandbox;
+    sandbox.start(QStringLiteral(PATCHBAY_SANDBOX_PATH), {QStringLiteral("--provider"), QStringLiteral("hubspot"),
+                                                          QStringLiteral("--port"), QStringLiteral("0"),
+                                                          QStringLiteral("--portals"), QStringLiteral("1"),
+                                                          QStringLiteral("--contacts"), QStringLiteral("230")});
+    QVERIFY(sandbox.waitForStarted());
+    QString banner;
+    while (!banner.contains(QStringLiteral("portal-1")) && sandbox.waitForReadyRead(10000))
+        banner += QString::fromUtf8(sandbox.readAllStandardOutput());
+    const QRegularExpression url(QStringLiteral("on (http://127.0.0.1:\\d+)"));
+    const auto field = [&](const char *name) {
+        return QRegularExpression(QStringLiteral("%1=(\\S+)").arg(QLatin1String(name))).match(banner).captured(1);
+    };
+    QVERIFY2(url.match(banner).hasMatch(), qPrintable(banner));
+    QTemporaryDir dir;
+    QFile credentials(dir.filePath(QStringLiteral("credentials.json")));
+    QVERIFY(credentials.open(QIODevice::WriteOnly));
+    credentials.write(QJsonDocument(QJsonObject{{QStringLiteral("access_token"), field("accessToken")},
+                                                {QStringLiteral("refresh_token"), field("refreshToken")},
+                                                {QStringLiteral("client_id"), field("clientId")},
+                                                {QStringLiteral("client_secret"), field("clientSecret")},
+                                                {QStringLiteral("expires_at"), QStringLiteral("2030-01-01T00:00:00Z")}})
+                          .toJson());
+    credentials.close();
+
+    const Run result = run({QStringLiteral("dryrun"), QStringLiteral("--provider"),
+                            QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/providers/hubspot.yaml"),
+                            QStringLiteral("--object"), QStringLiteral("contacts"), QStringLiteral("--base-url"),
+                            url.match(banner).captured(1), QStringLiteral("--credentials"), credentials.fileName(),
+                            QStringLiteral("--integration"), QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/integrations/crm.yaml"),
+                            QStringLiteral("--name"), QStringLiteral("crm-contacts")});
+    sandbox.kill();
+    sandbox.waitForFinished();
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    const QStringList lines = result.out.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 230);
+    QSet<QString> ids;
+    for (const QString &line : lines) {
+        const QJsonObject record = QJsonDocument::fromJson(line.toUtf8()).object();
+        QVERIFY(record.contains(QStringLiteral("email")) && !record.contains(QStringLiteral("properties")));
+        ids.insert(record.value(QStringLiteral("id")).toString());
+    }
+    QCOMPARE(ids.size(), 230);
+    QVERIFY(result.err.contains(QStringLiteral("Page 3: 30 records stored; last page")));
+    QVERIFY(!result.err.contains(field("accessToken")));
+
+    const Run noObject = run({QStringLiteral("dryrun"), QStringLiteral("--provider"), QStringLiteral("hubspot"),
+                              QStringLiteral("--object"), QStringLiteral("deals")});
+    QCOMPARE(noObject.exitCode, 2);
+    QVERIFY(noObject.err.contains(QStringLiteral("HubSpot has no object 'deals'; it has: contacts")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
