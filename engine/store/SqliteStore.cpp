@@ -423,6 +423,14 @@ Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object,
     if (!transaction.started())
         return transaction.started();
     const QDateTime now = nowUtc();
+    // A record that arrives mapped, or deleted, closes its open failure.
+    const auto resolveFailure = [&](const QString &recordId) {
+        auto resolve = m_db->prepare(QStringLiteral(
+            "UPDATE failed_records SET resolved_at = ?4, resolved_execution_id = ?5 WHERE connection_id = ?1 "
+            "AND object = ?2 AND record_id = ?3 AND resolved_at IS NULL"));
+        resolve.bind(1, connectionId).bind(2, object).bind(3, recordId).bind(4, now).bind(5, executionId);
+        return resolve.exec();
+    };
     for (const StoredRecord &record : records) {
         auto upsert = m_db->prepare(QStringLiteral(
             "INSERT INTO records (connection_id, tenant_id, object, record_id, data, updated_at, execution_id, "
@@ -433,11 +441,7 @@ Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object,
         upsert.bind(5, QString::fromUtf8(record.data)).bind(6, record.updatedAt).bind(7, executionId).bind(8, now);
         if (auto result = upsert.exec(); !result)
             return result;
-        auto resolve = m_db->prepare(QStringLiteral(
-            "UPDATE failed_records SET resolved_at = ?4, resolved_execution_id = ?5 WHERE connection_id = ?1 "
-            "AND object = ?2 AND record_id = ?3 AND resolved_at IS NULL"));
-        resolve.bind(1, connectionId).bind(2, object).bind(3, record.recordId).bind(4, now).bind(5, executionId);
-        if (auto result = resolve.exec(); !result)
+        if (auto result = resolveFailure(record.recordId); !result)
             return result;
     }
     for (const FailedRecord &record : failed) {
@@ -462,11 +466,7 @@ Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object,
         remove.bind(1, connectionId).bind(2, object).bind(3, id);
         if (auto result = remove.exec(); !result)
             return result;
-        auto resolve = m_db->prepare(QStringLiteral(
-            "UPDATE failed_records SET resolved_at = ?4, resolved_execution_id = ?5 WHERE connection_id = ?1 "
-            "AND object = ?2 AND record_id = ?3 AND resolved_at IS NULL"));
-        resolve.bind(1, connectionId).bind(2, object).bind(3, id).bind(4, now).bind(5, executionId);
-        if (auto result = resolve.exec(); !result)
+        if (auto result = resolveFailure(id); !result)
             return result;
     }
     if (cursorValue) {

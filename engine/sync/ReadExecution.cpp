@@ -69,6 +69,11 @@ ReadExecution::ReadExecution(SqliteStore &store, const ProviderDefinition &defin
       m_journal(journal), m_mapping(mapping), m_fullPaginator(object.pagination.value_or(definition.pagination)),
       m_incrementalPaginator(object.incremental.pagination.value_or(m_fullPaginator.spec()))
 {
+    // The loader compiled it already; a failure here cannot happen for a loaded definition.
+    if (!definition.errors.successErrorPath.isEmpty()) {
+        if (auto compiled = jsonata::Expression::compile(definition.errors.successErrorPath))
+            m_successError = compiled.value();
+    }
 }
 
 Result<HttpRequest> ReadExecution::buildRequest(const RequestSpec &spec, const Paginator &paginator,
@@ -155,11 +160,9 @@ Result<QJsonValue> ReadExecution::fetchPage(HttpRequest request, HttpResponse *r
                                                   .arg(parseError.offset));
         }
         const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
-        if (!m_definition.errors.successErrorPath.isEmpty()) {
+        if (m_successError) {
             // Some providers report failures inside a 200 answer.
-            auto check = jsonata::Expression::compile(m_definition.errors.successErrorPath);
-            auto found = check ? check.value().evaluate(jsonata::Value::fromQJsonValue(root), {}, {1000, 200})
-                               : jsonata::Result<jsonata::Value>(check.error());
+            auto found = m_successError->evaluate(jsonata::Value::fromQJsonValue(root), {}, {1000, 200});
             if (found && found.value().isDefined() && !found.value().isNull()
                 && !(found.value().isBoolean() && !found.value().asBool())) {
                 const QString said = found.value().isString() ? QString::fromStdString(found.value().asString())

@@ -48,6 +48,7 @@ private:
     RequestRunner &m_runner;
     ExecutionJournal &m_journal;
     const CompiledMapping *m_mapping;
+    std::optional<jsonata::Expression> m_successError; // compiled once: it runs on every page
     Paginator m_fullPaginator;
     Paginator m_incrementalPaginator;
     qint64 m_backfillSinceMs = 0;
