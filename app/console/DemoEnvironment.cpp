@@ -54,8 +54,14 @@ QUrl DemoEnvironment::hubSpotUrl() const
 Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &vault,
                                     const IntegrationCatalog &integrations)
 {
-    if (m_hubspot->listen() == 0)
+    // The emulator serves from its own thread, so it must listen there.
+    m_hubspot->moveToThread(&m_thread);
+    m_thread.start();
+    quint16 port = 0;
+    QMetaObject::invokeMethod(m_hubspot, [this, &port] { port = m_hubspot->listen(); }, Qt::BlockingQueuedConnection);
+    if (port == 0)
         return makeError("demo.listen_failed", QStringLiteral("Cannot start the HubSpot emulator on 127.0.0.1."));
+    // Seeding below touches only the emulator's data, before any connection can send it a request.
     sandbox::SandboxConnector connector(store, vault);
     quint32 seed = 1;
     for (const DemoTenant &demo : kTenants) {
@@ -112,8 +118,6 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
                 return saved.error();
         }
     }
-    m_hubspot->moveToThread(&m_thread);
-    m_thread.start();
     return {};
 }
 

@@ -88,7 +88,8 @@ void writeResponse(QHttpServerResponder &responder, const HttpServerResponse &re
 class HttpService::Server : public QAbstractHttpServer
 {
 public:
-    explicit Server(HttpService *owner) : m_owner(owner) {}
+    // A child of its HttpService, so moving the service to another thread moves the server with it.
+    explicit Server(HttpService *owner) : QAbstractHttpServer(owner), m_owner(owner) {}
 
 protected:
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)

@@ -9,6 +9,8 @@ SandboxEmulator::SandboxEmulator(QObject *parent)
     : QObject(parent), m_http(std::make_unique<HttpService>()), m_control(std::make_unique<SandboxControlApi>(*this))
 {
     qRegisterMetaType<RequestLogEntry>();
+    // A child as well as owned: moving the emulator to a thread of its own moves its server along.
+    m_http->setParent(this);
     m_http->setHandler([this](const HttpServerRequest &request) { return handle(request); });
 }
 

@@ -1,0 +1,196 @@
+// The Jira Cloud definition against the Jira emulator: OAuth 2.0 (3LO) with a JSON token request and rotating
+// refresh tokens, calls through api.atlassian.com/ex/jira/{cloud_id}, POST /search/jql paged by nextPageToken in the
+// body, and incremental reads by "updated >=" JQL at minute precision.
+#include "FakeClock.h"
+#include "ProviderReadFixture.h"
+#include "core/Timestamps.h"
+#include "jira/JiraEmulator.h"
+#include "store/SqliteDatabase.h"
+
+#include <QtTest>
+
+using namespace patchbay;
+using namespace patchbay::sandbox;
+using namespace patchbay::test;
+
+class TestJiraRead : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void backfillThenIncremental();
+    void fieldsAreRead();
+    void rateLimitIsWaitedOut();
+    void revokedRefreshTokenNeedsReauth();
+
+private:
+    qint64 connectSite(const JiraSiteCredentials &site, const QDateTime &expiresAt);
+    QSet<QString> liveIssueIds(qint64 updatedFromMs = 0) const;
+    QSet<QString> idsWrittenBy(qint64 executionId);
+
+    std::unique_ptr<ProviderReadFixture> m_fixture;
+    std::unique_ptr<JiraEmulator> m_emulator;
+};
+
+void TestJiraRead::init()
+{
+    m_fixture = std::make_unique<ProviderReadFixture>();
+    m_emulator = std::make_unique<JiraEmulator>();
+    QVERIFY(m_emulator->listen() != 0);
+}
+
+void TestJiraRead::cleanup()
+{
+    m_emulator.reset();
+    m_fixture.reset();
+}
+
+qint64 TestJiraRead::connectSite(const JiraSiteCredentials &site, const QDateTime &expiresAt)
+{
+    const QString emulator = m_emulator->baseUrl().toString(QUrl::StripTrailingSlash);
+    // The emulator serves both Atlassian hosts. The cloud id is what accessible-resources names after authorisation.
+    const QJsonObject config{{QStringLiteral("originOverrides"),
+                              QJsonObject{{QStringLiteral("https://auth.atlassian.com"), emulator},
+                                          {QStringLiteral("https://api.atlassian.com"), emulator}}},
+                             {QStringLiteral("cloud_id"), site.cloudId}};
+    return m_fixture->connect(QStringLiteral("jira"), config,
+                              ProviderReadFixture::oauth(site.clientId, site.clientSecret, site.accessToken,
+                                                         site.refreshToken, expiresAt));
+}
+
+QSet<QString> TestJiraRead::liveIssueIds(qint64 updatedFromMs) const
+{
+    QSet<QString> ids;
+    for (const SandboxRecord &issue : m_emulator->site(QStringLiteral("acme"))->issues().records()) {
+        if (!issue.deleted && issue.updatedAt.toMSecsSinceEpoch() >= updatedFromMs)
+            ids.insert(issue.id);
+    }
+    return ids;
+}
+
+QSet<QString> TestJiraRead::idsWrittenBy(qint64 executionId)
+{
+    auto rows = m_fixture->store().database().prepare(
+        QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
+    rows.bind(1, executionId);
+    QSet<QString> ids;
+    while (rows.next())
+        ids.insert(rows.text(0));
+    return ids;
+}
+
+void TestJiraRead::backfillThenIncremental()
+{
+    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 250, 11);
+    // An expired access token: the read refreshes it first (JSON body, rotating refresh token).
+    const qint64 connection = connectSite(site, QDateTime::currentDateTimeUtc().addSecs(-10));
+    SystemClock clock;
+    auto sync = m_fixture->sync(clock);
+
+    const auto backfill = sync->read(connection, QStringLiteral("issues"));
+    QVERIFY(backfill.ok());
+    QVERIFY2(backfill->status == ExecutionStatus::Succeeded, qPrintable(backfill->errorMessage));
+    QCOMPARE(backfill->recordCount, 250);
+    QCOMPARE(backfill->pageCount, 3); // maxResults 100
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("issues")), liveIssueIds());
+    QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
+    for (const RequestLogEntry &entry : m_emulator->requestLog()) {
+        if (entry.pathAndQuery.contains(QStringLiteral("/rest/api/3/")))
+            QCOMPARE(entry.method, QStringLiteral("POST"));
+    }
+    // Fields were asked for: the stored issues carry them.
+    const QString someId = *liveIssueIds().begin();
+    QVERIFY(m_fixture->record(connection, QStringLiteral("issues"), someId)
+                .value(QStringLiteral("fields")).toObject().contains(QStringLiteral("updated")));
+
+    QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("issues"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    qint64 newest = 0;
+    for (const SandboxRecord &issue : m_emulator->site(QStringLiteral("acme"))->issues().records())
+        newest = std::max(newest, issue.updatedAt.toMSecsSinceEpoch());
+    QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newest);
+
+    // JQL dates have minute precision: since is the newest change minus the 60 s lookback, down to the minute.
+    const qint64 sinceMs = (newest - 60000) / 60000 * 60000;
+    const QStringList touched = m_emulator->touchIssues(QStringLiteral("acme"), 6);
+    QCOMPARE(touched.size(), 6);
+    const QSet<QString> expected = liveIssueIds(sinceMs);
+    for (const QString &id : touched)
+        QVERIFY(expected.contains(id));
+    QVERIFY(expected.size() < 250);
+
+    m_emulator->clearRequestLog();
+    const auto incremental = sync->read(connection, QStringLiteral("issues"));
+    QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
+    QCOMPARE(incremental->recordCount, expected.size());
+    QCOMPARE(idsWrittenBy(incremental->id), expected);
+    QCOMPARE(incremental->pageCount, (expected.size() + 99) / 100);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("issues")).size(), 250);
+    const QString sinceText = QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    QVERIFY2(m_fixture->eventText(incremental->id).contains(sinceText), qPrintable(m_fixture->eventText(incremental->id)));
+    // The touched issues are stored as they are now.
+    for (const QString &id : touched) {
+        const SandboxRecord *issue = m_emulator->site(QStringLiteral("acme"))->issue(id);
+        const QString updated = m_fixture->record(connection, QStringLiteral("issues"), id)
+                                    .value(QStringLiteral("fields")).toObject().value(QStringLiteral("updated")).toString();
+        QCOMPARE(parseTimestampMs(updated).value_or(0), issue->updatedAt.toMSecsSinceEpoch());
+    }
+    cursor = m_fixture->cursor(connection, QStringLiteral("issues"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("incremental"));
+    qint64 newestNow = 0;
+    for (const QString &id : touched)
+        newestNow = std::max(newestNow, m_emulator->site(QStringLiteral("acme"))->issue(id)->updatedAt.toMSecsSinceEpoch());
+    QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newestNow);
+}
+
+void TestJiraRead::fieldsAreRead()
+{
+    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 5, 3);
+    const QString custom = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Story points"),
+                                                      FieldKind::Number);
+    QVERIFY(custom.startsWith(QStringLiteral("customfield_")));
+    const qint64 connection = connectSite(site, QDateTime::currentDateTimeUtc().addSecs(3600));
+    SystemClock clock;
+    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("fields"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QSet<QString> expected;
+    for (const JiraField &field : m_emulator->site(QStringLiteral("acme"))->fields())
+        expected.insert(field.id);
+    QCOMPARE(read->recordCount, expected.size());
+    QCOMPARE(read->pageCount, 1);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("fields")), expected);
+    QVERIFY(m_fixture->record(connection, QStringLiteral("fields"), custom).value(QStringLiteral("custom")).toBool());
+    QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 0);
+}
+
+void TestJiraRead::revokedRefreshTokenNeedsReauth()
+{
+    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 20, 5);
+    const qint64 connection = connectSite(site, QDateTime::currentDateTimeUtc().addSecs(-10));
+    m_emulator->revokeRefreshToken(QStringLiteral("acme"));
+    SystemClock clock;
+    const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("issues"));
+    QCOMPARE(failed->status, ExecutionStatus::Failed);
+    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
+    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+}
+
+void TestJiraRead::rateLimitIsWaitedOut()
+{
+    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 150, 6);
+    const qint64 connection = connectSite(site, QDateTime::currentDateTimeUtc().addSecs(3600));
+    m_emulator->failNextRequests(1, 7); // 429 with Retry-After: 7
+    FakeClock clock;
+    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("issues"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QCOMPARE(read->recordCount, 150);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("issues")), liveIssueIds());
+    QCOMPARE(clock.sleeps(), QList<qint64>{7000});
+    QCOMPARE(m_emulator->requestLog().first().status, 429);
+}
+
+QTEST_GUILESS_MAIN(TestJiraRead)
+#include "TestJiraRead.moc"

@@ -1,0 +1,186 @@
+// The Square definition against the Square emulator: OAuth with a JSON token request whose answer has expires_at
+// and no expires_in, cursor pagination, incremental reads through POST /v2/customers/search with an updated_at
+// filter and the cursor and limit in the body.
+#include "FakeClock.h"
+#include "ProviderReadFixture.h"
+#include "square/SquareEmulator.h"
+#include "store/SqliteDatabase.h"
+
+#include <QtTest>
+
+using namespace patchbay;
+using namespace patchbay::sandbox;
+using namespace patchbay::test;
+
+class TestSquareRead : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void backfillThenIncremental();
+    void expiredTokenIsRefreshed();
+    void customAttributeDefinitionsAreRead();
+    void rateLimitIsWaitedOut();
+
+private:
+    qint64 connectMerchant(const SandboxAccountCredentials &merchant, const QDateTime &expiresAt);
+    QSet<QString> customerIds(qint64 updatedFromMs = 0) const;
+    qint64 newestMs() const;
+    QSet<QString> idsWrittenBy(qint64 executionId);
+
+    std::unique_ptr<ProviderReadFixture> m_fixture;
+    std::unique_ptr<SquareEmulator> m_emulator;
+};
+
+void TestSquareRead::init()
+{
+    m_fixture = std::make_unique<ProviderReadFixture>();
+    m_emulator = std::make_unique<SquareEmulator>();
+    QVERIFY(m_emulator->listen() != 0);
+}
+
+void TestSquareRead::cleanup()
+{
+    m_emulator.reset();
+    m_fixture.reset();
+}
+
+qint64 TestSquareRead::connectMerchant(const SandboxAccountCredentials &merchant, const QDateTime &expiresAt)
+{
+    const QJsonObject config{{QStringLiteral("originOverrides"),
+                              QJsonObject{{QStringLiteral("https://connect.squareup.com"),
+                                           m_emulator->baseUrl().toString(QUrl::StripTrailingSlash)}}}};
+    return m_fixture->connect(QStringLiteral("square"), config,
+                              ProviderReadFixture::oauth(merchant.clientId, merchant.clientSecret, merchant.accessToken,
+                                                         merchant.refreshToken, expiresAt));
+}
+
+QSet<QString> TestSquareRead::customerIds(qint64 updatedFromMs) const
+{
+    QSet<QString> ids;
+    for (const SandboxRecord &customer : m_emulator->account(QStringLiteral("acme"))->table(QStringLiteral("customers"))->records()) {
+        if (!customer.deleted && customer.updatedAt.toMSecsSinceEpoch() >= updatedFromMs)
+            ids.insert(customer.id);
+    }
+    return ids;
+}
+
+qint64 TestSquareRead::newestMs() const
+{
+    qint64 newest = 0;
+    for (const SandboxRecord &customer : m_emulator->account(QStringLiteral("acme"))->table(QStringLiteral("customers"))->records())
+        newest = std::max(newest, customer.updatedAt.toMSecsSinceEpoch());
+    return newest;
+}
+
+QSet<QString> TestSquareRead::idsWrittenBy(qint64 executionId)
+{
+    auto rows = m_fixture->store().database().prepare(
+        QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
+    rows.bind(1, executionId);
+    QSet<QString> ids;
+    while (rows.next())
+        ids.insert(rows.text(0));
+    return ids;
+}
+
+void TestSquareRead::backfillThenIncremental()
+{
+    const SandboxAccountCredentials merchant = m_emulator->addMerchant(QStringLiteral("acme"), 250, 51);
+    const qint64 connection = connectMerchant(merchant, QDateTime::currentDateTimeUtc().addDays(20));
+    SystemClock clock;
+    auto sync = m_fixture->sync(clock);
+
+    const auto backfill = sync->read(connection, QStringLiteral("customers"));
+    QVERIFY(backfill.ok());
+    QVERIFY2(backfill->status == ExecutionStatus::Succeeded, qPrintable(backfill->errorMessage));
+    QCOMPARE(backfill->recordCount, 250);
+    QCOMPARE(backfill->pageCount, 3); // limit=100
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("customers")), customerIds());
+    QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 0);
+    QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("customers"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    const qint64 newest = newestMs();
+    QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newest);
+
+    const QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("customers"), 120);
+    QCOMPARE(touched.size(), 120);
+    // start_at is ISO 8601 in whole seconds: the newest change minus the 60 s lookback, down to the second.
+    const qint64 sinceMs = (newest - 60000) / 1000 * 1000;
+    const QSet<QString> expected = customerIds(sinceMs);
+    for (const QString &id : touched)
+        QVERIFY(expected.contains(id));
+    QVERIFY(expected.size() < 250);
+    QVERIFY(expected.size() > 100); // the search pages: cursor and limit in the body
+
+    m_emulator->clearRequestLog();
+    const auto incremental = sync->read(connection, QStringLiteral("customers"));
+    QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
+    QCOMPARE(incremental->recordCount, expected.size());
+    QCOMPARE(idsWrittenBy(incremental->id), expected);
+    QCOMPARE(incremental->pageCount, (expected.size() + 99) / 100);
+    const RequestLogEntry search = m_emulator->requestLog().first();
+    QCOMPARE(search.method, QStringLiteral("POST"));
+    QCOMPARE(search.pathAndQuery, QStringLiteral("/v2/customers/search"));
+    const QString since = QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(Qt::ISODate);
+    QVERIFY2(m_fixture->eventText(incremental->id).contains(since), qPrintable(m_fixture->eventText(incremental->id)));
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("customers")).size(), 250);
+    cursor = m_fixture->cursor(connection, QStringLiteral("customers"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("incremental"));
+    QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newestMs());
+}
+
+void TestSquareRead::expiredTokenIsRefreshed()
+{
+    const SandboxAccountCredentials merchant = m_emulator->addMerchant(QStringLiteral("acme"), 30, 52);
+    const qint64 connection = connectMerchant(merchant, QDateTime::currentDateTimeUtc().addSecs(-10));
+    SystemClock clock;
+    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("customers"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QCOMPARE(read->recordCount, 30);
+    QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
+    // No expires_in: the stored expiry is the definition's 30-day lifetime; merchant_id is captured.
+    const auto stored = m_fixture->store().credential(connection);
+    QVERIFY(stored.ok());
+    QVERIFY(stored->expiresAt > QDateTime::currentDateTimeUtc().addDays(29));
+    const Connection updated = m_fixture->store().connection(connection).value();
+    QCOMPARE(updated.config.value(QStringLiteral("merchant_id")).toString(),
+             static_cast<const SquareMerchant *>(m_emulator->account(QStringLiteral("acme")))->merchantId());
+}
+
+void TestSquareRead::customAttributeDefinitionsAreRead()
+{
+    const SandboxAccountCredentials merchant = m_emulator->addMerchant(QStringLiteral("acme"), 5, 53);
+    const QString tier = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("customers"),
+                                                    QStringLiteral("Loyalty tier"), FieldKind::Text);
+    const QString visits = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("customers"),
+                                                      QStringLiteral("Visits"), FieldKind::Number);
+    QVERIFY(!tier.isEmpty() && !visits.isEmpty());
+    const qint64 connection = connectMerchant(merchant, QDateTime::currentDateTimeUtc().addDays(20));
+    SystemClock clock;
+    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("customAttributeDefinitions"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QCOMPARE(read->recordCount, 2);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("customAttributeDefinitions")), (QSet<QString>{tier, visits}));
+}
+
+void TestSquareRead::rateLimitIsWaitedOut()
+{
+    const SandboxAccountCredentials merchant = m_emulator->addMerchant(QStringLiteral("acme"), 40, 54);
+    const qint64 connection = connectMerchant(merchant, QDateTime::currentDateTimeUtc().addDays(20));
+    m_emulator->failNextRequests(1, 5); // 429 RATE_LIMITED; Square sends no Retry-After
+    FakeClock clock;
+    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("customers"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("customers")), customerIds());
+    // Backoff with full jitter: at most the definition's initial 1 s.
+    QCOMPARE(clock.sleeps().size(), 1);
+    QVERIFY(clock.sleeps().first() <= 1000);
+    QCOMPARE(m_emulator->requestLog().first().status, 429);
+}
+
+QTEST_GUILESS_MAIN(TestSquareRead)
+#include "TestSquareRead.moc"

@@ -1,0 +1,181 @@
+// The Zendesk definition against the Zendesk emulator: an API token as basic auth "{email}/token:{token}" on the
+// account's subdomain, cursor pagination (page[size], page[after], meta.has_more), and incremental reads through the
+// cursor-based incremental ticket export (start_time, then cursor).
+#include "FakeClock.h"
+#include "ProviderReadFixture.h"
+#include "store/SqliteDatabase.h"
+#include "zendesk/ZendeskEmulator.h"
+
+#include <QtTest>
+
+using namespace patchbay;
+using namespace patchbay::sandbox;
+using namespace patchbay::test;
+
+class TestZendeskRead : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void backfillThenIncremental();
+    void ticketFieldsAreRead();
+    void rateLimitIsWaitedOut();
+    void badApiTokenFails();
+
+private:
+    qint64 connectAccount(const ZendeskCredentials &account, const QString &apiToken);
+    QSet<QString> ticketIds(qint64 updatedFromMs = 0) const;
+    QSet<QString> idsWrittenBy(qint64 executionId);
+
+    std::unique_ptr<ProviderReadFixture> m_fixture;
+    std::unique_ptr<ZendeskEmulator> m_emulator;
+};
+
+void TestZendeskRead::init()
+{
+    m_fixture = std::make_unique<ProviderReadFixture>();
+    m_emulator = std::make_unique<ZendeskEmulator>();
+    QVERIFY(m_emulator->listen() != 0);
+}
+
+void TestZendeskRead::cleanup()
+{
+    m_emulator.reset();
+    m_fixture.reset();
+}
+
+qint64 TestZendeskRead::connectAccount(const ZendeskCredentials &account, const QString &apiToken)
+{
+    const QJsonObject config{{QStringLiteral("originOverrides"),
+                              QJsonObject{{QStringLiteral("https://%1.zendesk.com").arg(account.subdomain),
+                                           m_emulator->subdomainUrl(account.subdomain)}}},
+                             {QStringLiteral("subdomain"), account.subdomain},
+                             {QStringLiteral("email"), account.adminEmail}};
+    return m_fixture->connect(QStringLiteral("zendesk"), config, ProviderReadFixture::apiKey(apiToken));
+}
+
+QSet<QString> TestZendeskRead::ticketIds(qint64 updatedFromMs) const
+{
+    QSet<QString> ids;
+    for (const SandboxRecord &ticket : m_emulator->account(QStringLiteral("acme"))->tickets().records()) {
+        if (!ticket.deleted && ticket.updatedAt.toMSecsSinceEpoch() >= updatedFromMs)
+            ids.insert(ticket.id);
+    }
+    return ids;
+}
+
+QSet<QString> TestZendeskRead::idsWrittenBy(qint64 executionId)
+{
+    auto rows = m_fixture->store().database().prepare(
+        QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
+    rows.bind(1, executionId);
+    QSet<QString> ids;
+    while (rows.next())
+        ids.insert(rows.text(0));
+    return ids;
+}
+
+void TestZendeskRead::backfillThenIncremental()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 250, 21);
+    const qint64 connection = connectAccount(account, account.apiToken);
+    SystemClock clock;
+    auto sync = m_fixture->sync(clock);
+
+    const auto backfill = sync->read(connection, QStringLiteral("tickets"));
+    QVERIFY(backfill.ok());
+    QVERIFY2(backfill->status == ExecutionStatus::Succeeded, qPrintable(backfill->errorMessage));
+    QCOMPARE(backfill->recordCount, 250);
+    QCOMPARE(backfill->pageCount, 3); // page[size]=100
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("tickets")), ticketIds());
+    QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("/_subdomain/acme/api/v2/tickets.json")));
+    QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("tickets"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    // updated_at has whole seconds.
+    qint64 newest = 0;
+    for (const SandboxRecord &ticket : m_emulator->account(QStringLiteral("acme"))->tickets().records())
+        newest = std::max(newest, ticket.updatedAt.toSecsSinceEpoch() * 1000);
+    QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newest);
+
+    // As if a minute had passed: the export no longer leaves the touched tickets out.
+    m_emulator->setIncrementalExclusionSeconds(0);
+    const QStringList touched = m_emulator->touchTickets(QStringLiteral("acme"), 5);
+    QCOMPARE(touched.size(), 5);
+    const qint64 startTime = (newest - 60000) / 1000; // 60 s lookback, epoch seconds
+    const QSet<QString> expected = ticketIds(startTime * 1000);
+    for (const QString &id : touched)
+        QVERIFY(expected.contains(id));
+    QVERIFY(expected.size() < 250);
+
+    m_emulator->clearRequestLog();
+    const auto incremental = sync->read(connection, QStringLiteral("tickets"));
+    QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
+    QCOMPARE(incremental->recordCount, expected.size());
+    QCOMPARE(idsWrittenBy(incremental->id), expected);
+    // The export's after_cursor is on every page; the pass ends when a further request returns the same cursor.
+    QCOMPARE(incremental->pageCount, 2);
+    const QList<RequestLogEntry> log = m_emulator->requestLog();
+    QCOMPARE(log.size(), 2);
+    QVERIFY2(log.at(0).pathAndQuery.contains(QStringLiteral("/incremental/tickets/cursor.json?")), qPrintable(log.at(0).pathAndQuery));
+    QVERIFY(log.at(0).pathAndQuery.contains(QStringLiteral("start_time=%1").arg(startTime)));
+    QVERIFY(!log.at(0).pathAndQuery.contains(QStringLiteral("cursor=")));
+    QVERIFY(log.at(1).pathAndQuery.contains(QStringLiteral("cursor=")));
+    QVERIFY(!log.at(1).pathAndQuery.contains(QStringLiteral("start_time")));
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("tickets")).size(), 250);
+    cursor = m_fixture->cursor(connection, QStringLiteral("tickets"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("incremental"));
+    qint64 newestNow = 0;
+    for (const SandboxRecord &ticket : m_emulator->account(QStringLiteral("acme"))->tickets().records())
+        newestNow = std::max(newestNow, ticket.updatedAt.toSecsSinceEpoch() * 1000);
+    QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newestNow);
+}
+
+void TestZendeskRead::ticketFieldsAreRead()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 3, 2);
+    const qint64 custom = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Order number"),
+                                                     FieldKind::Text);
+    const qint64 connection = connectAccount(account, account.apiToken);
+    SystemClock clock;
+    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("ticketFields"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QSet<QString> expected;
+    for (const ZendeskTicketField &field : m_emulator->account(QStringLiteral("acme"))->ticketFields())
+        expected.insert(QString::number(field.id));
+    QCOMPARE(read->recordCount, expected.size());
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("ticketFields")), expected);
+    QVERIFY(m_fixture->record(connection, QStringLiteral("ticketFields"), QString::number(custom))
+                .value(QStringLiteral("removable")).toBool());
+}
+
+void TestZendeskRead::badApiTokenFails()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 10, 4);
+    const qint64 connection = connectAccount(account, QStringLiteral("not-the-token"));
+    SystemClock clock;
+    const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("tickets"));
+    QCOMPARE(failed->status, ExecutionStatus::Failed);
+    QCOMPARE(failed->errorCode, QStringLiteral("sync.provider_error"));
+    QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
+    QVERIFY(m_fixture->recordIds(connection, QStringLiteral("tickets")).isEmpty());
+}
+
+void TestZendeskRead::rateLimitIsWaitedOut()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 150, 6);
+    const qint64 connection = connectAccount(account, account.apiToken);
+    m_emulator->failNextRequests(1, 9); // 429 with Retry-After: 9
+    FakeClock clock;
+    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("tickets"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QCOMPARE(read->recordCount, 150);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("tickets")), ticketIds());
+    QCOMPARE(clock.sleeps(), QList<qint64>{9000});
+    QCOMPARE(m_emulator->requestLog().first().status, 429);
+}
+
+QTEST_GUILESS_MAIN(TestZendeskRead)
+#include "TestZendeskRead.moc"
