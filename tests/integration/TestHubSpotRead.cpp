@@ -2,6 +2,7 @@
 #include "FakeClock.h"
 #include "SandboxConnector.h"
 #include "hubspot/HubSpotEmulator.h"
+#include "core/Timestamps.h"
 #include "store/SqliteDatabase.h"
 #include "store/SqliteStore.h"
 #include "sync/SyncService.h"
@@ -106,9 +107,12 @@ void TestHubSpotRead::readsEveryContactOnceAndRefreshesAnExpiredToken()
 
     // Exactly the emulator's contacts, each once.
     QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 2345);
-    auto ids = m_store->database().prepare(QStringLiteral("SELECT COUNT(DISTINCT record_id) FROM records"));
-    QVERIFY(ids.next());
-    QCOMPARE(ids.int64(0), 2345);
+    {
+        // Scoped: a statement left open would hold this connection's read snapshot.
+        auto ids = m_store->database().prepare(QStringLiteral("SELECT COUNT(DISTINCT record_id) FROM records"));
+        QVERIFY(ids.next());
+        QCOMPARE(ids.int64(0), 2345);
+    }
     const QJsonObject cursor = QJsonDocument::fromJson(m_store->cursor(connection, QStringLiteral("contacts"))->toUtf8()).object();
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
     QVERIFY(!cursor.value(QStringLiteral("maxUpdatedAt")).toString().isEmpty());
@@ -125,11 +129,30 @@ void TestHubSpotRead::readsEveryContactOnceAndRefreshesAnExpiredToken()
         QVERIFY2(!recorded.contains(secret), qPrintable(secret));
     QVERIFY(recorded.contains(QStringLiteral("Access token expired")));
 
-    // A second read re-reads everything without duplicates and without refreshing again.
+    // The next read asks the search endpoint only for what changed (plus the 60 s lookback), without
+    // refreshing again and without duplicates.
+    const qint64 newest = static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble());
+    QSet<QString> expected;
+    {
+        auto rows = m_store->database().prepare(QStringLiteral("SELECT record_id, updated_at FROM records"));
+        while (rows.next()) {
+            if (parseTimestampMs(rows.text(1)).value_or(0) >= newest - 60000)
+                expected.insert(rows.text(0));
+        }
+    }
+    const QStringList touched = m_emulator->touchContacts(QStringLiteral("acme"), 5);
+    expected.unite(QSet<QString>(touched.begin(), touched.end()));
+    m_emulator->clearRequestLog();
     const auto again = sync.read(connection);
-    QCOMPARE(again->recordCount, 2345);
+    QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
+    QCOMPARE(again->recordCount, expected.size());
+    QCOMPARE(m_emulator->requestLog().first().method, QStringLiteral("POST"));
+    QVERIFY(m_emulator->requestLog().first().pathAndQuery.startsWith(QStringLiteral("/crm/v3/objects/contacts/search")));
     QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 2345);
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
+    QCOMPARE(QJsonDocument::fromJson(m_store->cursor(connection, QStringLiteral("contacts"))->toUtf8())
+                 .object().value(QStringLiteral("mode")).toString(),
+             QStringLiteral("incremental"));
 }
 
 void TestHubSpotRead::honoursRetryAfterOn429()
