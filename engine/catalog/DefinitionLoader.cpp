@@ -243,7 +243,8 @@ RequestSpec readRequest(Reader &r, const YAML::Node &node, const QString &what, 
         return request;
     r.checkKeys(node, what,
                 {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("recordsPath"),
-                 QStringLiteral("params"), QStringLiteral("headers"), QStringLiteral("body")});
+                 QStringLiteral("recordsOptional"), QStringLiteral("params"), QStringLiteral("headers"),
+                 QStringLiteral("body")});
     request.method = r.oneOf(node, "method", what,
                              {QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT"),
                               QStringLiteral("PATCH")},
@@ -254,6 +255,7 @@ RequestSpec readRequest(Reader &r, const YAML::Node &node, const QString &what, 
         r.error(node["path"].Mark(), QStringLiteral("'path' must start with '/' (or be a full URL)"));
     }
     request.recordsPath = r.string(node, "recordsPath", what, false);
+    request.recordsOptional = r.boolean(node, "recordsOptional", what, false);
     request.params = readStringMap(r, node["params"], QStringLiteral("params"), true);
     request.headers = readStringMap(r, node["headers"], QStringLiteral("headers"), true);
     request.body = readExpression(r, node, "body", what);
@@ -285,13 +287,13 @@ ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
         const QString incrementalWhat = what + QStringLiteral(" incremental");
         r.checkKeys(incremental, incrementalWhat,
                     {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("recordsPath"),
-                     QStringLiteral("params"), QStringLiteral("headers"), QStringLiteral("body"),
-                     QStringLiteral("sinceFormat"), QStringLiteral("lookbackSeconds"), QStringLiteral("deltaLinkPath"),
+                     QStringLiteral("recordsOptional"), QStringLiteral("params"), QStringLiteral("headers"),
+                     QStringLiteral("body"), QStringLiteral("sinceFormat"), QStringLiteral("lookbackSeconds"), QStringLiteral("deltaLinkPath"),
                      QStringLiteral("resyncStatuses"), QStringLiteral("pagination")});
         object.incremental.enabled = true;
         // The incremental request starts as a copy of the list request; what it states replaces that.
         YAML::Node requestPart(YAML::NodeType::Map);
-        for (const char *key : {"method", "path", "recordsPath", "params", "headers", "body"}) {
+        for (const char *key : {"method", "path", "recordsPath", "recordsOptional", "params", "headers", "body"}) {
             if (incremental[key])
                 requestPart[key] = incremental[key];
         }
@@ -303,6 +305,8 @@ ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
             object.incremental.request.path = stated.path;
         if (incremental["recordsPath"])
             object.incremental.request.recordsPath = stated.recordsPath;
+        if (incremental["recordsOptional"])
+            object.incremental.request.recordsOptional = stated.recordsOptional;
         if (incremental["params"])
             object.incremental.request.params.insert(stated.params);
         if (incremental["headers"])

@@ -88,6 +88,7 @@ struct RequestSpec
     QString method = QStringLiteral("GET");
     QString path;        // template; a full URL template is allowed too
     QString recordsPath; // where the records are in a page body; empty = the body is the array
+    bool recordsOptional = false; // the provider leaves the array out of a page that has no records (Square)
     QMap<QString, QString> params;  // templates
     QMap<QString, QString> headers; // templates
     QString body;        // JSONata expression giving the JSON body (POST searches)

@@ -279,7 +279,8 @@ Result<void> ReadExecution::run()
         }
         const QJsonValue root = page.value();
         const QJsonValue recordsValue = jsonValueAt(root, spec.recordsPath);
-        if (!recordsValue.isArray()) {
+        const bool absentMeansNone = spec.recordsOptional && recordsValue.isUndefined() && root.isObject();
+        if (!recordsValue.isArray() && !absentMeansNone) {
             return makeError("sync.bad_page",
                              QStringLiteral("Page %1 has no list of records at '%2'; check recordsPath in the %3 "
                                             "definition")

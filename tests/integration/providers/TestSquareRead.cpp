@@ -23,6 +23,7 @@ private Q_SLOTS:
     void expiredTokenIsRefreshed();
     void customAttributeDefinitionsAreRead();
     void rateLimitIsWaitedOut();
+    void merchantWithoutRecordsReadsNothing();
 
 private:
     qint64 connectMerchant(const SandboxAccountCredentials &merchant, const QDateTime &expiresAt);
@@ -165,6 +166,22 @@ void TestSquareRead::customAttributeDefinitionsAreRead()
     QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
     QCOMPARE(read->recordCount, 2);
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("customAttributeDefinitions")), (QSet<QString>{tier, visits}));
+}
+
+void TestSquareRead::merchantWithoutRecordsReadsNothing()
+{
+    // Square answers {} when there is nothing: no customers, no attribute definitions.
+    const SandboxAccountCredentials merchant = m_emulator->addMerchant(QStringLiteral("empty"), 0, 55);
+    const qint64 connection = connectMerchant(merchant, QDateTime::currentDateTimeUtc().addDays(20));
+    SystemClock clock;
+    auto sync = m_fixture->sync(clock);
+    for (const QString &object : {QStringLiteral("customers"), QStringLiteral("customAttributeDefinitions")}) {
+        const auto read = sync->read(connection, object);
+        QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+        QCOMPARE(read->recordCount, 0);
+        QCOMPARE(m_fixture->cursor(connection, object).value(QStringLiteral("phase")).toString(),
+                 QStringLiteral("complete"));
+    }
 }
 
 void TestSquareRead::rateLimitIsWaitedOut()
