@@ -43,6 +43,16 @@ QSet<QString> ProviderReadFixture::recordIds(qint64 connectionId, const QString 
     return ids;
 }
 
+QSet<QString> ProviderReadFixture::idsWrittenBy(qint64 executionId)
+{
+    auto rows = m_store->database().prepare(QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
+    rows.bind(1, executionId);
+    QSet<QString> ids;
+    while (rows.next())
+        ids.insert(rows.text(0));
+    return ids;
+}
+
 QJsonObject ProviderReadFixture::record(qint64 connectionId, const QString &object, const QString &id)
 {
     const auto stored = m_store->record(connectionId, object, id);

@@ -29,6 +29,8 @@ public:
     std::unique_ptr<SyncService> sync(Clock &clock) const;
 
     QSet<QString> recordIds(qint64 connectionId, const QString &object);
+    // The records an execution wrote (stored or updated), to check what an incremental pass asked for.
+    QSet<QString> idsWrittenBy(qint64 executionId);
     QJsonObject record(qint64 connectionId, const QString &object, const QString &id);
     QJsonObject cursor(qint64 connectionId, const QString &object);
     QString eventText(qint64 executionId);

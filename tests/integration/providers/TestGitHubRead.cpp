@@ -28,7 +28,6 @@ private:
     qint64 connectOwner(const SandboxAccountCredentials &owner, const QString &token);
     // Numbers of live issues and pull requests (the issues list carries both).
     QSet<QString> numbers(const QStringList &objects, qint64 updatedFromMs = 0) const;
-    QSet<QString> idsWrittenBy(qint64 executionId);
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<GitHubEmulator> m_emulator;
@@ -66,17 +65,6 @@ QSet<QString> TestGitHubRead::numbers(const QStringList &objects, qint64 updated
                 ids.insert(record.id);
         }
     }
-    return ids;
-}
-
-QSet<QString> TestGitHubRead::idsWrittenBy(qint64 executionId)
-{
-    auto rows = m_fixture->store().database().prepare(
-        QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
-    rows.bind(1, executionId);
-    QSet<QString> ids;
-    while (rows.next())
-        ids.insert(rows.text(0));
     return ids;
 }
 
@@ -122,7 +110,7 @@ void TestGitHubRead::backfillThenIncremental()
     const auto incremental = sync->read(connection, QStringLiteral("issues"));
     QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
     QCOMPARE(incremental->recordCount, expected.size());
-    QCOMPARE(idsWrittenBy(incremental->id), expected);
+    QCOMPARE(m_fixture->idsWrittenBy(incremental->id), expected);
     QCOMPARE(incremental->pageCount, (expected.size() + 99) / 100);
     const QString first = m_emulator->requestLog().first().pathAndQuery;
     const QString since = QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(Qt::ISODate);

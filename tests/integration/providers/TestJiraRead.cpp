@@ -28,7 +28,6 @@ private Q_SLOTS:
 private:
     qint64 connectSite(const JiraSiteCredentials &site, const QDateTime &expiresAt);
     QSet<QString> liveIssueIds(qint64 updatedFromMs = 0) const;
-    QSet<QString> idsWrittenBy(qint64 executionId);
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<JiraEmulator> m_emulator;
@@ -67,17 +66,6 @@ QSet<QString> TestJiraRead::liveIssueIds(qint64 updatedFromMs) const
         if (!issue.deleted && issue.updatedAt.toMSecsSinceEpoch() >= updatedFromMs)
             ids.insert(issue.id);
     }
-    return ids;
-}
-
-QSet<QString> TestJiraRead::idsWrittenBy(qint64 executionId)
-{
-    auto rows = m_fixture->store().database().prepare(
-        QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
-    rows.bind(1, executionId);
-    QSet<QString> ids;
-    while (rows.next())
-        ids.insert(rows.text(0));
     return ids;
 }
 
@@ -125,7 +113,7 @@ void TestJiraRead::backfillThenIncremental()
     const auto incremental = sync->read(connection, QStringLiteral("issues"));
     QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
     QCOMPARE(incremental->recordCount, expected.size());
-    QCOMPARE(idsWrittenBy(incremental->id), expected);
+    QCOMPARE(m_fixture->idsWrittenBy(incremental->id), expected);
     QCOMPARE(incremental->pageCount, (expected.size() + 99) / 100);
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("issues")).size(), 250);
     const QString sinceText = QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));

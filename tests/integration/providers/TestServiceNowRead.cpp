@@ -27,7 +27,6 @@ private:
     qint64 connectInstance(const QString &instance, const QString &password);
     QSet<QString> incidentIds(qint64 updatedFromMs = 0) const;
     qint64 newestSecondMs() const;
-    QSet<QString> idsWrittenBy(qint64 executionId);
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<ServiceNowEmulator> m_emulator;
@@ -74,17 +73,6 @@ qint64 TestServiceNowRead::newestSecondMs() const
     return newest;
 }
 
-QSet<QString> TestServiceNowRead::idsWrittenBy(qint64 executionId)
-{
-    auto rows = m_fixture->store().database().prepare(
-        QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
-    rows.bind(1, executionId);
-    QSet<QString> ids;
-    while (rows.next())
-        ids.insert(rows.text(0));
-    return ids;
-}
-
 void TestServiceNowRead::backfillThenIncremental()
 {
     const SandboxAccountCredentials instance = m_emulator->addInstance(QStringLiteral("acme"), 2345, 41);
@@ -118,7 +106,7 @@ void TestServiceNowRead::backfillThenIncremental()
     const auto incremental = sync->read(connection, QStringLiteral("incidents"));
     QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
     QCOMPARE(incremental->recordCount, expected.size());
-    QCOMPARE(idsWrittenBy(incremental->id), expected);
+    QCOMPARE(m_fixture->idsWrittenBy(incremental->id), expected);
     QCOMPARE(incremental->pageCount, (expected.size() + 999) / 1000);
     const QString since = QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     QVERIFY2(m_fixture->eventText(incremental->id).contains(since), qPrintable(m_fixture->eventText(incremental->id)));

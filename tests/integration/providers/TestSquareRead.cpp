@@ -29,7 +29,6 @@ private:
     qint64 connectMerchant(const SandboxAccountCredentials &merchant, const QDateTime &expiresAt);
     QSet<QString> customerIds(qint64 updatedFromMs = 0) const;
     qint64 newestMs() const;
-    QSet<QString> idsWrittenBy(qint64 executionId);
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<SquareEmulator> m_emulator;
@@ -76,17 +75,6 @@ qint64 TestSquareRead::newestMs() const
     return newest;
 }
 
-QSet<QString> TestSquareRead::idsWrittenBy(qint64 executionId)
-{
-    auto rows = m_fixture->store().database().prepare(
-        QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
-    rows.bind(1, executionId);
-    QSet<QString> ids;
-    while (rows.next())
-        ids.insert(rows.text(0));
-    return ids;
-}
-
 void TestSquareRead::backfillThenIncremental()
 {
     const SandboxAccountCredentials merchant = m_emulator->addMerchant(QStringLiteral("acme"), 250, 51);
@@ -120,7 +108,7 @@ void TestSquareRead::backfillThenIncremental()
     const auto incremental = sync->read(connection, QStringLiteral("customers"));
     QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
     QCOMPARE(incremental->recordCount, expected.size());
-    QCOMPARE(idsWrittenBy(incremental->id), expected);
+    QCOMPARE(m_fixture->idsWrittenBy(incremental->id), expected);
     QCOMPARE(incremental->pageCount, (expected.size() + 99) / 100);
     const RequestLogEntry search = m_emulator->requestLog().first();
     QCOMPARE(search.method, QStringLiteral("POST"));

@@ -27,7 +27,6 @@ private Q_SLOTS:
 private:
     qint64 connectAccount(const ZendeskCredentials &account, const QString &apiToken);
     QSet<QString> ticketIds(qint64 updatedFromMs = 0) const;
-    QSet<QString> idsWrittenBy(qint64 executionId);
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<ZendeskEmulator> m_emulator;
@@ -63,17 +62,6 @@ QSet<QString> TestZendeskRead::ticketIds(qint64 updatedFromMs) const
         if (!ticket.deleted && ticket.updatedAt.toMSecsSinceEpoch() >= updatedFromMs)
             ids.insert(ticket.id);
     }
-    return ids;
-}
-
-QSet<QString> TestZendeskRead::idsWrittenBy(qint64 executionId)
-{
-    auto rows = m_fixture->store().database().prepare(
-        QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
-    rows.bind(1, executionId);
-    QSet<QString> ids;
-    while (rows.next())
-        ids.insert(rows.text(0));
     return ids;
 }
 
@@ -113,7 +101,7 @@ void TestZendeskRead::backfillThenIncremental()
     const auto incremental = sync->read(connection, QStringLiteral("tickets"));
     QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
     QCOMPARE(incremental->recordCount, expected.size());
-    QCOMPARE(idsWrittenBy(incremental->id), expected);
+    QCOMPARE(m_fixture->idsWrittenBy(incremental->id), expected);
     // The export's after_cursor is on every page; the pass ends when a further request returns the same cursor.
     QCOMPARE(incremental->pageCount, 2);
     const QList<RequestLogEntry> log = m_emulator->requestLog();
