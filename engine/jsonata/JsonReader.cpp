@@ -1,5 +1,7 @@
 #include "JsonReader.h"
 
+#include "Utf8.h"
+
 #include <charconv>
 #include <cstdlib>
 
@@ -8,35 +10,6 @@ namespace patchbay::jsonata {
 namespace {
 constexpr int kMaxDepth = 512;
 
-void appendUtf8(std::string &out, std::uint32_t cp)
-{
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 } // namespace
 
 Result<Value> JsonReader::parse(std::string_view text)
@@ -243,32 +216,10 @@ bool JsonReader::parseString(std::string &out)
             out += '\t';
             break;
         case 'u': {
-            auto readHex = [this](std::uint32_t &cp) {
-                if (m_pos + 4 > m_text.size())
-                    return false;
-                cp = 0;
-                for (int i = 0; i < 4; ++i) {
-                    int h = hexValue(m_text[m_pos + std::size_t(i)]);
-                    if (h < 0)
-                        return false;
-                    cp = cp * 16 + std::uint32_t(h);
-                }
-                m_pos += 4;
-                return true;
-            };
-            std::uint32_t cp;
-            if (!readHex(cp))
+            const auto cp = Utf8::readUnicodeEscape(m_text, m_pos);
+            if (!cp)
                 return fail("invalid \\u escape");
-            if (cp >= 0xD800 && cp < 0xDC00 && m_text.substr(m_pos, 2) == "\\u") {
-                std::size_t save = m_pos;
-                m_pos += 2;
-                std::uint32_t low;
-                if (readHex(low) && low >= 0xDC00 && low < 0xE000)
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                else
-                    m_pos = save;
-            }
-            appendUtf8(out, cp);
+            Utf8::append(out, *cp);
             break;
         }
         default:

@@ -2,6 +2,7 @@
 
 #include "Error.h"
 #include "ErrorText.h"
+#include "Utf8.h"
 
 #include <charconv>
 #include <cmath>
@@ -21,24 +22,6 @@ bool isSpace(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v';
 }
 
-void appendUtf8(std::string &out, std::uint32_t cp)
-{
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
 } // namespace
 
 bool Lexer::skipWhitespaceAndComments()
@@ -216,36 +199,10 @@ Token Lexer::readString(char quote)
             out += '\t';
             break;
         case 'u': {
-            auto readHex = [this](std::uint32_t &cp) {
-                if (m_pos + 4 > m_src.size())
-                    return false;
-                cp = 0;
-                for (int i = 0; i < 4; ++i) {
-                    char h = m_src[m_pos + std::size_t(i)];
-                    int v = (h >= '0' && h <= '9')   ? h - '0'
-                            : (h >= 'a' && h <= 'f') ? h - 'a' + 10
-                            : (h >= 'A' && h <= 'F') ? h - 'A' + 10
-                                                     : -1;
-                    if (v < 0)
-                        return false;
-                    cp = cp * 16 + std::uint32_t(v);
-                }
-                m_pos += 4;
-                return true;
-            };
-            std::uint32_t cp;
-            if (!readHex(cp))
+            const auto cp = Utf8::readUnicodeEscape(m_src, m_pos);
+            if (!cp)
                 throw Error{"S0104", int(m_pos), ErrorText::message("S0104"), {}};
-            if (cp >= 0xD800 && cp < 0xDC00 && m_src.substr(m_pos, 2) == "\\u") {
-                std::size_t save = m_pos;
-                m_pos += 2;
-                std::uint32_t low;
-                if (readHex(low) && low >= 0xDC00 && low < 0xE000)
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-                else
-                    m_pos = save;
-            }
-            appendUtf8(out, cp);
+            Utf8::append(out, *cp);
             break;
         }
         default:

@@ -34,6 +34,44 @@ std::u32string Utf8::decode(std::string_view s)
     return out;
 }
 
+namespace {
+
+std::optional<char32_t> readHex4(std::string_view text, std::size_t &pos)
+{
+    if (pos + 4 > text.size())
+        return std::nullopt;
+    char32_t cp = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+        const char h = text[pos + i];
+        const int v = (h >= '0' && h <= '9')   ? h - '0'
+                      : (h >= 'a' && h <= 'f') ? h - 'a' + 10
+                      : (h >= 'A' && h <= 'F') ? h - 'A' + 10
+                                               : -1;
+        if (v < 0)
+            return std::nullopt;
+        cp = cp * 16 + char32_t(v);
+    }
+    pos += 4;
+    return cp;
+}
+
+} // namespace
+
+std::optional<char32_t> Utf8::readUnicodeEscape(std::string_view text, std::size_t &pos)
+{
+    auto cp = readHex4(text, pos);
+    if (!cp)
+        return std::nullopt;
+    if (*cp >= 0xD800 && *cp < 0xDC00 && text.substr(pos, 2) == "\\u") {
+        std::size_t low = pos + 2;
+        if (auto second = readHex4(text, low); second && *second >= 0xDC00 && *second < 0xE000) {
+            pos = low;
+            return 0x10000 + ((*cp - 0xD800) << 10) + (*second - 0xDC00);
+        }
+    }
+    return cp;
+}
+
 void Utf8::append(std::string &out, char32_t cp)
 {
     if (cp < 0x80) {
