@@ -30,6 +30,7 @@ QByteArray Credential::toPlaintext() const
         {QStringLiteral("api_key"), field(apiKey)},
         {QStringLiteral("client_id"), clientId},
         {QStringLiteral("client_secret"), field(clientSecret)},
+        {QStringLiteral("webhook_secret"), field(webhookSecret)},
         {QStringLiteral("token_type"), tokenType},
         {QStringLiteral("scope"), scope},
     };
@@ -47,6 +48,7 @@ Credential Credential::fromPlaintext(const QByteArray &plaintext)
     credential.apiKey = secretField(object, "api_key");
     credential.clientId = object.value(QStringLiteral("client_id")).toString();
     credential.clientSecret = secretField(object, "client_secret");
+    credential.webhookSecret = secretField(object, "webhook_secret");
     credential.tokenType = object.value(QStringLiteral("token_type")).toString();
     credential.scope = object.value(QStringLiteral("scope")).toString();
     if (object.contains(QStringLiteral("expires_at"))) {

@@ -15,6 +15,7 @@ struct Credential
     SecretBytes apiKey;
     QString clientId;       // OAuth app of the connection; not secret
     SecretBytes clientSecret;
+    SecretBytes webhookSecret; // signs the provider's webhook calls to this connection, when it has its own
     QDateTime expiresAt;    // invalid when the provider gave no lifetime
     QString tokenType = QStringLiteral("bearer");
     QString scope;

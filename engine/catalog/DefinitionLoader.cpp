@@ -152,7 +152,16 @@ RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
     r.checkKeys(node, what,
                 {QStringLiteral("retryOn"), QStringLiteral("retryStatuses"), QStringLiteral("remainingHeader"),
                  QStringLiteral("slowDownBelow"), QStringLiteral("resetHeader"), QStringLiteral("resetFormat"),
-                 QStringLiteral("maxRetries"), QStringLiteral("backoff")});
+                 QStringLiteral("maxRetries"), QStringLiteral("backoff"), QStringLiteral("budget")});
+    if (const YAML::Node budget = node["budget"]; budget && r.expectMap(budget, QStringLiteral("budget"))) {
+        const QString budgetWhat = QStringLiteral("budget");
+        r.checkKeys(budget, budgetWhat, {QStringLiteral("requests"), QStringLiteral("perSeconds"), QStringLiteral("key")});
+        spec.budgetRequests = r.integer(budget, "requests", budgetWhat, 0, 1, 1000000);
+        spec.budgetWindowSeconds = r.integer(budget, "perSeconds", budgetWhat, 1, 1, 86400);
+        spec.budgetKey = readTemplate(r, budget, "key", budgetWhat, false);
+        if (!budget["requests"])
+            r.error(budget.Mark(), QStringLiteral("a budget needs the field 'requests'"));
+    }
     if (const YAML::Node retryOn = node["retryOn"]) {
         if (!retryOn.IsSequence()) {
             r.error(retryOn.Mark(), QStringLiteral("'retryOn' must be a list of { status, retryAfterHeader }"));
@@ -247,7 +256,7 @@ RequestSpec readRequest(Reader &r, const YAML::Node &node, const QString &what, 
                  QStringLiteral("body")});
     request.method = r.oneOf(node, "method", what,
                              {QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT"),
-                              QStringLiteral("PATCH")},
+                              QStringLiteral("PATCH"), QStringLiteral("DELETE")},
                              false, request.method);
     request.path = readTemplate(r, node, "path", what, pathRequired);
     if (!request.path.isEmpty() && !request.path.startsWith(QLatin1Char('/'))
@@ -262,6 +271,170 @@ RequestSpec readRequest(Reader &r, const YAML::Node &node, const QString &what, 
     return request;
 }
 
+WriteRequestSpec readWriteRequest(Reader &r, const YAML::Node &node, const QString &what, bool batch)
+{
+    WriteRequestSpec request;
+    if (!r.expectMap(node, what))
+        return request;
+    QStringList keys{QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("params"),
+                     QStringLiteral("headers"), QStringLiteral("body"), QStringLiteral("bodyFormat")};
+    keys += batch ? QStringList{QStringLiteral("results"), QStringLiteral("maxItems")} : QStringList{QStringLiteral("idPath")};
+    r.checkKeys(node, what, keys);
+    request.method = r.oneOf(node, "method", what,
+                             {QStringLiteral("POST"), QStringLiteral("PUT"), QStringLiteral("PATCH"),
+                              QStringLiteral("DELETE")},
+                             false, request.method);
+    request.path = readTemplate(r, node, "path", what, true);
+    if (!request.path.isEmpty() && !request.path.startsWith(QLatin1Char('/'))
+        && !request.path.startsWith(QLatin1String("{{")) && !request.path.startsWith(QLatin1String("http"))) {
+        r.error(node["path"].Mark(), QStringLiteral("'path' must start with '/' (or be a full URL)"));
+    }
+    request.params = readStringMap(r, node["params"], QStringLiteral("params"), true);
+    request.headers = readStringMap(r, node["headers"], QStringLiteral("headers"), true);
+    request.body = readExpression(r, node, "body", what);
+    request.bodyFormat = r.oneOf(node, "bodyFormat", what, {QStringLiteral("json"), QStringLiteral("form")}, false,
+                                 request.bodyFormat);
+    if (batch) {
+        request.results = readExpression(r, node, "results", what);
+        request.maxItems = r.integer(node, "maxItems", what, 100, 1, 10000);
+        if (request.results.isEmpty())
+            r.error(node.Mark(), QStringLiteral("%1 needs 'results': how the answer reports each item").arg(what));
+    } else {
+        request.idPath = readExpression(r, node, "idPath", what);
+    }
+    return request;
+}
+
+WriteSpec readWrite(Reader &r, const YAML::Node &node, const QString &what)
+{
+    WriteSpec write;
+    if (!r.expectMap(node, what))
+        return write;
+    r.checkKeys(node, what,
+                {QStringLiteral("create"), QStringLiteral("update"), QStringLiteral("batchCreate"),
+                 QStringLiteral("batchUpdate")});
+    if (const YAML::Node create = node["create"])
+        write.create = readWriteRequest(r, create, what + QStringLiteral(" create"), false);
+    if (const YAML::Node update = node["update"])
+        write.update = readWriteRequest(r, update, what + QStringLiteral(" update"), false);
+    if (const YAML::Node batch = node["batchCreate"])
+        write.batchCreate = readWriteRequest(r, batch, what + QStringLiteral(" batchCreate"), true);
+    if (const YAML::Node batch = node["batchUpdate"])
+        write.batchUpdate = readWriteRequest(r, batch, what + QStringLiteral(" batchUpdate"), true);
+    if (!write.any())
+        r.error(node.Mark(), QStringLiteral("%1 needs at least one of create, update, batchCreate, batchUpdate").arg(what));
+    return write;
+}
+
+SchemaSpec readSchema(Reader &r, const YAML::Node &node, const QString &what)
+{
+    SchemaSpec schema;
+    if (!r.expectMap(node, what))
+        return schema;
+    r.checkKeys(node, what,
+                {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("fieldsPath"),
+                 QStringLiteral("params"), QStringLiteral("headers"), QStringLiteral("body"),
+                 QStringLiteral("pagination"), QStringLiteral("name"), QStringLiteral("label"),
+                 QStringLiteral("type"), QStringLiteral("custom")});
+    YAML::Node requestPart(YAML::NodeType::Map);
+    for (const char *key : {"method", "path", "params", "headers", "body"}) {
+        if (node[key])
+            requestPart[key] = node[key];
+    }
+    schema.request = readRequest(r, requestPart, what, false);
+    if (!node["path"])
+        r.error(node.Mark(), QStringLiteral("%1 needs the field 'path'").arg(what));
+    schema.request.recordsPath = r.string(node, "fieldsPath", what, false);
+    if (const YAML::Node pagination = node["pagination"])
+        schema.pagination = readPagination(r, pagination);
+    for (auto [key, target] : {std::pair{"name", &schema.name}, std::pair{"label", &schema.label},
+                               std::pair{"type", &schema.type}, std::pair{"custom", &schema.custom}}) {
+        if (node[key])
+            *target = readExpression(r, node, key, what);
+    }
+    return schema;
+}
+
+WebhookSpec readWebhooks(Reader &r, const YAML::Node &node)
+{
+    WebhookSpec spec;
+    const QString what = QStringLiteral("webhooks");
+    if (!r.expectMap(node, what))
+        return spec;
+    spec.enabled = true;
+    r.checkKeys(node, what,
+                {QStringLiteral("secret"), QStringLiteral("signature"), QStringLiteral("timestamp"),
+                 QStringLiteral("check"), QStringLiteral("handshake"), QStringLiteral("events"),
+                 QStringLiteral("accountKey")});
+    spec.secret = r.oneOf(node, "secret", what,
+                          {QStringLiteral("webhookSecret"), QStringLiteral("clientSecret"), QStringLiteral("apiKey")},
+                          false, spec.secret);
+    if (const YAML::Node signature = node["signature"]; signature && r.expectMap(signature, QStringLiteral("signature"))) {
+        const QString sw = QStringLiteral("webhooks signature");
+        r.checkKeys(signature, sw,
+                    {QStringLiteral("algorithm"), QStringLiteral("encoding"), QStringLiteral("message"),
+                     QStringLiteral("provided")});
+        spec.algorithm = r.oneOf(signature, "algorithm", sw,
+                                 {QStringLiteral("hmac-sha256"), QStringLiteral("hmac-sha1"), QStringLiteral("plain"),
+                                  QStringLiteral("none")},
+                                 false, spec.algorithm);
+        spec.encoding = r.oneOf(signature, "encoding", sw, {QStringLiteral("hex"), QStringLiteral("base64")}, false,
+                                spec.encoding);
+        spec.message = readExpression(r, signature, "message", sw);
+        spec.provided = readExpression(r, signature, "provided", sw);
+        if (spec.algorithm != QLatin1String("none") && (spec.message.isEmpty() || spec.provided.isEmpty()))
+            r.error(signature.Mark(), QStringLiteral("a webhook signature needs 'message' and 'provided'"));
+    } else {
+        spec.algorithm = QStringLiteral("none");
+    }
+    if (const YAML::Node timestamp = node["timestamp"]; timestamp && r.expectMap(timestamp, QStringLiteral("timestamp"))) {
+        const QString tw = QStringLiteral("webhooks timestamp");
+        r.checkKeys(timestamp, tw, {QStringLiteral("value"), QStringLiteral("format"), QStringLiteral("toleranceSeconds")});
+        spec.timestamp = readExpression(r, timestamp, "value", tw);
+        spec.timestampFormat = r.oneOf(timestamp, "format", tw,
+                                       {QStringLiteral("epochSeconds"), QStringLiteral("epochMillis"),
+                                        QStringLiteral("iso8601")},
+                                       false, spec.timestampFormat);
+        spec.toleranceSeconds = r.integer(timestamp, "toleranceSeconds", tw, spec.toleranceSeconds, 1, 86400);
+        if (spec.timestamp.isEmpty())
+            r.error(timestamp.Mark(), QStringLiteral("a webhook timestamp needs 'value'"));
+    }
+    spec.check = readExpression(r, node, "check", what);
+    if (const YAML::Node handshake = node["handshake"]; handshake && r.expectMap(handshake, QStringLiteral("handshake"))) {
+        const QString hw = QStringLiteral("webhooks handshake");
+        r.checkKeys(handshake, hw, {QStringLiteral("when"), QStringLiteral("respond"), QStringLiteral("contentType")});
+        spec.handshakeWhen = readExpression(r, handshake, "when", hw);
+        spec.handshakeRespond = readExpression(r, handshake, "respond", hw);
+        spec.handshakeContentType = r.string(handshake, "contentType", hw, false, spec.handshakeContentType);
+        if (spec.handshakeWhen.isEmpty() || spec.handshakeRespond.isEmpty())
+            r.error(handshake.Mark(), QStringLiteral("a webhook handshake needs 'when' and 'respond'"));
+    }
+    if (const YAML::Node events = node["events"]; events && r.expectMap(events, QStringLiteral("events"))) {
+        const QString ew = QStringLiteral("webhooks events");
+        r.checkKeys(events, ew,
+                    {QStringLiteral("path"), QStringLiteral("id"), QStringLiteral("type"), QStringLiteral("object"),
+                     QStringLiteral("recordId"), QStringLiteral("record"), QStringLiteral("deleted"),
+                     QStringLiteral("account")});
+        if (events["path"])
+            spec.eventsPath = readExpression(r, events, "path", ew);
+        spec.eventId = readExpression(r, events, "id", ew);
+        spec.eventType = readExpression(r, events, "type", ew);
+        spec.object = readExpression(r, events, "object", ew);
+        spec.recordId = readExpression(r, events, "recordId", ew);
+        spec.record = readExpression(r, events, "record", ew);
+        spec.deleted = readExpression(r, events, "deleted", ew);
+        spec.account = readExpression(r, events, "account", ew);
+        if (spec.object.isEmpty() || (spec.recordId.isEmpty() && spec.record.isEmpty()))
+            r.error(events.Mark(), QStringLiteral("webhook events need 'object' and 'recordId' (or 'record')"));
+    } else {
+        r.error(node.Mark(), QStringLiteral("'webhooks' needs an 'events' section"));
+    }
+    spec.accountKey = readTemplate(r, node, "accountKey", what, false);
+    if (!spec.account.isEmpty() && spec.accountKey.isEmpty())
+        r.error(node.Mark(), QStringLiteral("webhook events with an 'account' need 'accountKey' to find the connection"));
+    return spec;
+}
+
 ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
 {
     ObjectSpec object;
@@ -271,13 +444,25 @@ ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
         return object;
     r.checkKeys(node, what,
                 {QStringLiteral("list"), QStringLiteral("incremental"), QStringLiteral("id"),
-                 QStringLiteral("updatedAt"), QStringLiteral("deletedPath"), QStringLiteral("pagination")});
+                 QStringLiteral("updatedAt"), QStringLiteral("deletedPath"), QStringLiteral("pagination"),
+                 QStringLiteral("get"), QStringLiteral("write"), QStringLiteral("schema")});
     object.idField = r.string(node, "id", what, false, object.idField);
     object.updatedAtField = r.string(node, "updatedAt", what, false);
     object.deletedPath = r.string(node, "deletedPath", what, false);
+    if (const YAML::Node get = node["get"])
+        object.get = readRequest(r, get, what + QStringLiteral(" get"), true);
+    if (const YAML::Node write = node["write"])
+        object.write = readWrite(r, write, what + QStringLiteral(" write"));
+    if (const YAML::Node schema = node["schema"])
+        object.schema = readSchema(r, schema, what + QStringLiteral(" schema"));
     const YAML::Node list = node["list"];
     if (!list) {
-        r.error(node.Mark(), QStringLiteral("%1 needs a 'list' request").arg(what));
+        object.readable = false;
+        if (!object.write.any() && !object.schema)
+            r.error(node.Mark(), QStringLiteral("%1 needs a 'list' request (or 'write' for an object that is only "
+                                                "written)").arg(what));
+        if (node["incremental"])
+            r.error(node["incremental"].Mark(), QStringLiteral("'incremental' needs a 'list' request"));
         return object;
     }
     object.list = readRequest(r, list, what + QStringLiteral(" list"), true);
@@ -361,7 +546,7 @@ DefinitionLoadResult DefinitionLoader::loadText(const QByteArray &yaml, const QS
     r.checkKeys(root, what,
                 {QStringLiteral("name"), QStringLiteral("displayName"), QStringLiteral("baseUrl"),
                  QStringLiteral("auth"), QStringLiteral("errors"), QStringLiteral("rateLimit"),
-                 QStringLiteral("pagination"), QStringLiteral("objects")});
+                 QStringLiteral("pagination"), QStringLiteral("objects"), QStringLiteral("webhooks")});
     def.name = r.string(root, "name", what, true);
     static const QRegularExpression namePattern(QStringLiteral("^[a-z][a-z0-9-]*$"));
     if (!def.name.isEmpty() && !namePattern.match(def.name).hasMatch()) {
@@ -382,6 +567,8 @@ DefinitionLoadResult DefinitionLoader::loadText(const QByteArray &yaml, const QS
         def.rateLimit = readRateLimit(r, rateLimit);
     if (const YAML::Node pagination = root["pagination"])
         def.pagination = readPagination(r, pagination);
+    if (const YAML::Node webhooks = root["webhooks"])
+        def.webhooks = readWebhooks(r, webhooks);
     const YAML::Node objects = root["objects"];
     if (!objects) {
         r.error(root.Mark(), QStringLiteral("the provider definition needs an 'objects' section"));

@@ -65,6 +65,11 @@ struct RateLimitSpec
     int maxRetries = 5;
     int backoffInitialMs = 500;
     int backoffMaxMs = 30000;
+    // A request budget shared by every connection of one provider account (0 requests: none). budgetKey is a
+    // template over $connection naming the account (a portal id, an instance URL).
+    int budgetRequests = 0;
+    int budgetWindowSeconds = 1;
+    QString budgetKey;
 };
 
 struct PaginationSpec
@@ -105,15 +110,90 @@ struct IncrementalSpec
     std::optional<PaginationSpec> pagination; // when changes page differently from the full list
 };
 
+// One write call. Templates see $id (the provider id, for updates) besides the usual bindings; the body is a
+// JSONata expression over $record (one record in the provider's shape, after the reverse mapping), or, for a
+// batch, $records (the list), with $key (the product's id of the record) and $idempotencyKey.
+struct WriteRequestSpec
+{
+    QString method = QStringLiteral("POST");
+    QString path;
+    QMap<QString, QString> params;  // templates
+    QMap<QString, QString> headers; // templates
+    QString body;                   // JSONata; empty sends no body
+    QString bodyFormat = QStringLiteral("json"); // json | form (nested objects as a[b]=c, Stripe style)
+    QString idPath;   // single: JSONata over the response body giving the record's provider id
+    QString results;  // batch: JSONata over the response body (with $records and $status) giving one
+                      // {index?, id?, error?, code?} per item; without index they are in the order sent
+    int maxItems = 0; // batch: items per request
+};
+
+struct WriteSpec
+{
+    std::optional<WriteRequestSpec> create;
+    std::optional<WriteRequestSpec> update;
+    std::optional<WriteRequestSpec> batchCreate;
+    std::optional<WriteRequestSpec> batchUpdate;
+    bool any() const { return create || update || batchCreate || batchUpdate; }
+};
+
+// Where an object's fields are listed (custom fields included) and how to read one field's description.
+// name, label, type and custom are JSONata expressions over one field of the answer.
+struct SchemaSpec
+{
+    RequestSpec request; // its recordsPath is where the list of fields is
+    std::optional<PaginationSpec> pagination;
+    QString name = QStringLiteral("name");
+    QString label = QStringLiteral("label");
+    QString type = QStringLiteral("type");
+    QString custom = QStringLiteral("custom");
+};
+
 struct ObjectSpec
 {
     QString name;
     RequestSpec list;
+    bool readable = true; // false for an object that is only written
+    std::optional<RequestSpec> get; // one record by $id (webhook events that name a record); recordsPath = where it is
+    WriteSpec write;
+    std::optional<SchemaSpec> schema;
     IncrementalSpec incremental;
     QString idField = QStringLiteral("id");
     QString updatedAtField;
     QString deletedPath; // a record field that, when true, means the record was deleted
     std::optional<PaginationSpec> pagination; // overrides the definition's
+};
+
+// How incoming webhook calls are verified and turned into record events. Every computed value is a JSONata
+// expression over the call: $body (raw text), $json (the parsed body), $method, $url (as received, with the
+// query), $query and $headers (objects; header names in lower case), $timestamp and $secret.
+struct WebhookSpec
+{
+    bool enabled = false;
+    QString secret = QStringLiteral("webhookSecret"); // the credential field that signs: webhookSecret | clientSecret | apiKey
+    // signature
+    QString algorithm = QStringLiteral("hmac-sha256"); // hmac-sha256 | hmac-sha1 | plain (the message itself) | none
+    QString encoding = QStringLiteral("hex");          // hex | base64
+    QString message;  // what is signed
+    QString provided; // the signature(s) the call carries: a string or a list (secret rotation)
+    // replay protection
+    QString timestamp; // the call's timestamp
+    QString timestampFormat = QStringLiteral("epochSeconds"); // epochSeconds | epochMillis | iso8601
+    int toleranceSeconds = 300;
+    QString check; // a condition that must hold besides the signature (Graph clientState)
+    // verification handshake
+    QString handshakeWhen;    // a call for which this is true is a handshake, not events
+    QString handshakeRespond; // the text answered
+    QString handshakeContentType = QStringLiteral("text/plain");
+    // events
+    QString eventsPath = QStringLiteral("$");  // the events of one call (a single object counts as one)
+    QString eventId;    // per event (event bindings: $event plus the call's)
+    QString eventType;
+    QString object;     // the definition's object the event is about
+    QString recordId;
+    QString record;     // the record itself when the event carries it
+    QString deleted;    // true when the event says the record is gone
+    QString account;    // the provider account, to find the connection
+    QString accountKey; // template over $connection: the account value of that connection
 };
 
 struct ProviderDefinition
@@ -126,6 +206,7 @@ struct ProviderDefinition
     RateLimitSpec rateLimit;
     PaginationSpec pagination;
     QMap<QString, ObjectSpec> objects;
+    WebhookSpec webhooks;
     QString sourceFile;
 };
 

@@ -1,5 +1,7 @@
 #include "RequestRunner.h"
 
+#include "RequestBudget.h"
+
 #include "HttpClient.h"
 #include "RequestObserver.h"
 #include "core/Clock.h"
@@ -123,9 +125,33 @@ const RetryRule *RequestRunner::retryRuleFor(int status) const
     return nullptr;
 }
 
+void RequestRunner::waitForBudget()
+{
+    if (!m_budget)
+        return;
+    milliseconds waited(0);
+    for (;;) {
+        const milliseconds wait = m_budget->tryTake(m_clock.now().toMSecsSinceEpoch());
+        if (wait.count() == 0)
+            break;
+        if (waited.count() == 0) {
+            m_observer.recordEvent(EventLevel::Info,
+                                   QStringLiteral("Waiting for the request budget of %1 (%2 requests per %3 s, shared "
+                                                  "by all its connections)")
+                                       .arg(m_budgetAccount)
+                                       .arg(m_budget->requests())
+                                       .arg(seconds(m_budget->window())),
+                                   {{QStringLiteral("waitMs"), static_cast<qint64>(wait.count())}});
+        }
+        waited += wait;
+        m_clock.sleep(wait);
+    }
+}
+
 Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
 {
     for (int attempt = 0;; ++attempt) {
+        waitForBudget();
         ++m_attempts;
         const HttpResponse response = m_http.send(request);
         m_observer.recordExchange(m_redactor.redact(request, response));

@@ -6,11 +6,13 @@
 #include "core/Result.h"
 
 #include <chrono>
+#include <memory>
 #include <random>
 
 namespace patchbay {
 
 class Clock;
+class RequestBudget;
 class HttpClient;
 class RequestObserver;
 
@@ -23,6 +25,12 @@ public:
     RequestRunner(HttpClient &http, Clock &clock, const RateLimitSpec &limits, RequestObserver &observer);
 
     Redactor &redactor() { return m_redactor; }
+    // Every request first takes its turn from this budget (shared by the connections of one account).
+    void setBudget(std::shared_ptr<RequestBudget> budget, QString account)
+    {
+        m_budget = std::move(budget);
+        m_budgetAccount = std::move(account);
+    }
     qint64 attempts() const { return m_attempts; }
 
     // The final response, whatever its status; an Error only when no response could be had at all.
@@ -38,6 +46,7 @@ private:
     std::chrono::milliseconds backoffDelay(int attempt);
     std::optional<std::chrono::milliseconds> untilReset(const HttpResponse &response) const;
     void slowDownIfNearTheLimit(const HttpResponse &response);
+    void waitForBudget();
     const RetryRule *retryRuleFor(int status) const;
 
     HttpClient &m_http;
@@ -47,6 +56,8 @@ private:
     Redactor m_redactor;
     std::mt19937 m_random{std::random_device{}()};
     qint64 m_attempts = 0;
+    std::shared_ptr<RequestBudget> m_budget;
+    QString m_budgetAccount;
 };
 
 } // namespace patchbay

@@ -140,6 +140,52 @@ CREATE TABLE failed_records (
 );
 CREATE UNIQUE INDEX failed_records_open ON failed_records(connection_id, object, record_id) WHERE resolved_at IS NULL;
 )sql"),
+        // 3: writes with per-item results, the provider id each product record was written to, received webhook
+        // events (for de-duplication) and discovered object schemas.
+        QStringLiteral(R"sql(
+CREATE TABLE write_items (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    execution_id INTEGER NOT NULL REFERENCES executions(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    operation TEXT NOT NULL CHECK (operation IN ('create', 'update')),
+    provider_id TEXT,
+    status TEXT NOT NULL CHECK (status IN ('succeeded', 'failed')),
+    error_code TEXT,
+    error_message TEXT,
+    payload TEXT NOT NULL,
+    sent TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX write_items_by_execution ON write_items(execution_id);
+CREATE INDEX write_items_by_key ON write_items(connection_id, object, item_key);
+CREATE TABLE record_links (
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    provider_id TEXT NOT NULL,
+    linked_at INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, object, item_key)
+) WITHOUT ROWID;
+CREATE TABLE webhook_events (
+    provider TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    connection_id INTEGER REFERENCES connections(id) ON DELETE CASCADE,
+    execution_id INTEGER,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (provider, event_id)
+) WITHOUT ROWID;
+CREATE TABLE object_schemas (
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    execution_id INTEGER,
+    discovered_at INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, object)
+) WITHOUT ROWID;
+)sql"),
     };
     return list;
 }

@@ -610,4 +610,166 @@ std::optional<StoredRecord> SqliteStore::record(qint64 connectionId, const QStri
     return StoredRecord{stmt.text(0), stmt.text(1).toUtf8(), stmt.text(2)};
 }
 
+
+Result<void> SqliteStore::addWriteItems(qint64 connectionId, const QList<WriteItem> &items)
+{
+    auto tenant = tenantOfConnection(connectionId);
+    if (!tenant)
+        return tenant.error();
+    SqliteTransaction transaction(*m_db);
+    if (!transaction.started())
+        return transaction.started();
+    const QDateTime now = nowUtc();
+    for (const WriteItem &item : items) {
+        auto insert = m_db->prepare(QStringLiteral(
+            "INSERT INTO write_items (tenant_id, connection_id, execution_id, object, item_key, operation, "
+            "provider_id, status, error_code, error_message, payload, sent, created_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"));
+        insert.bind(1, *tenant).bind(2, connectionId).bind(3, item.executionId).bind(4, item.object);
+        insert.bind(5, item.key).bind(6, item.operation);
+        insert.bind(7, item.providerId.isEmpty() ? QVariant() : QVariant(item.providerId));
+        insert.bind(8, item.status);
+        insert.bind(9, item.errorCode.isEmpty() ? QVariant() : QVariant(item.errorCode));
+        insert.bind(10, item.errorMessage.isEmpty() ? QVariant() : QVariant(item.errorMessage));
+        insert.bind(11, QString::fromUtf8(item.payload));
+        insert.bind(12, item.sent.isEmpty() ? QVariant() : QVariant(QString::fromUtf8(item.sent)));
+        insert.bind(13, now);
+        if (auto result = insert.exec(); !result)
+            return result;
+        if (item.status == QLatin1String("succeeded") && !item.providerId.isEmpty()) {
+            auto link = m_db->prepare(QStringLiteral(
+                "INSERT INTO record_links (connection_id, object, item_key, provider_id, linked_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (connection_id, object, item_key) DO UPDATE SET "
+                "provider_id = excluded.provider_id, linked_at = excluded.linked_at"));
+            link.bind(1, connectionId).bind(2, item.object).bind(3, item.key).bind(4, item.providerId).bind(5, now);
+            if (auto result = link.exec(); !result)
+                return result;
+        }
+    }
+    return transaction.commit();
+}
+
+namespace {
+
+WriteItem writeItemFrom(const SqliteStatement &stmt)
+{
+    WriteItem item;
+    item.id = stmt.int64(0);
+    item.executionId = stmt.int64(1);
+    item.object = stmt.text(2);
+    item.key = stmt.text(3);
+    item.operation = stmt.text(4);
+    item.providerId = stmt.text(5);
+    item.status = stmt.text(6);
+    item.errorCode = stmt.text(7);
+    item.errorMessage = stmt.text(8);
+    item.payload = stmt.text(9).toUtf8();
+    item.sent = stmt.text(10).toUtf8();
+    item.createdAt = stmt.time(11);
+    return item;
+}
+
+constexpr const char *kWriteItemColumns = "id, execution_id, object, item_key, operation, provider_id, status, "
+                                          "error_code, error_message, payload, sent, created_at";
+
+} // namespace
+
+Result<QList<WriteItem>> SqliteStore::writeItems(qint64 executionId)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT %1 FROM write_items WHERE execution_id = ?1 ORDER BY id")
+                                  .arg(QLatin1String(kWriteItemColumns)));
+    stmt.bind(1, executionId);
+    QList<WriteItem> items;
+    while (stmt.next())
+        items.append(writeItemFrom(stmt));
+    if (stmt.error())
+        return *stmt.error();
+    return items;
+}
+
+Result<QList<WriteItem>> SqliteStore::failedWriteItems(qint64 connectionId, const QString &object)
+{
+    // The newest result per key; it is still failing when that result failed.
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT %1 FROM write_items w WHERE connection_id = ?1 AND (?2 = '' OR object = ?2) AND status = 'failed' "
+        "AND id = (SELECT MAX(id) FROM write_items v WHERE v.connection_id = w.connection_id "
+        "AND v.object = w.object AND v.item_key = w.item_key) ORDER BY id").arg(QLatin1String(kWriteItemColumns)));
+    stmt.bind(1, connectionId).bind(2, object);
+    QList<WriteItem> items;
+    while (stmt.next())
+        items.append(writeItemFrom(stmt));
+    if (stmt.error())
+        return *stmt.error();
+    return items;
+}
+
+std::optional<QString> SqliteStore::linkedProviderId(qint64 connectionId, const QString &object, const QString &key)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT provider_id FROM record_links WHERE connection_id = ?1 AND object = ?2 AND item_key = ?3"));
+    stmt.bind(1, connectionId).bind(2, object).bind(3, key);
+    if (!stmt.next())
+        return std::nullopt;
+    return stmt.text(0);
+}
+
+Result<bool> SqliteStore::recordWebhookEvent(const QString &provider, const QString &eventId, qint64 connectionId,
+                                             qint64 executionId)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO webhook_events (provider, event_id, connection_id, execution_id, received_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (provider, event_id) DO NOTHING"));
+    stmt.bind(1, provider).bind(2, eventId);
+    stmt.bind(3, connectionId > 0 ? QVariant(connectionId) : QVariant());
+    stmt.bind(4, executionId > 0 ? QVariant(executionId) : QVariant()).bind(5, nowUtc());
+    if (auto result = stmt.exec(); !result)
+        return result.error();
+    return m_db->changes() > 0;
+}
+
+Result<void> SqliteStore::saveSchema(qint64 connectionId, const QString &object, const QList<SchemaField> &fields,
+                                     qint64 executionId)
+{
+    QJsonArray array;
+    for (const SchemaField &field : fields) {
+        array.append(QJsonObject{{QStringLiteral("name"), field.name},
+                                 {QStringLiteral("label"), field.label},
+                                 {QStringLiteral("type"), field.type},
+                                 {QStringLiteral("custom"), field.custom}});
+    }
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO object_schemas (connection_id, object, fields, execution_id, discovered_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (connection_id, object) DO UPDATE SET fields = excluded.fields, "
+        "execution_id = excluded.execution_id, discovered_at = excluded.discovered_at"));
+    stmt.bind(1, connectionId).bind(2, object);
+    stmt.bind(3, QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
+    stmt.bind(4, executionId).bind(5, nowUtc());
+    return stmt.exec();
+}
+
+Result<QList<SchemaField>> SqliteStore::schema(qint64 connectionId, const QString &object)
+{
+    QByteArray text;
+    {
+        auto stmt = m_db->prepare(
+            QStringLiteral("SELECT fields FROM object_schemas WHERE connection_id = ?1 AND object = ?2"));
+        stmt.bind(1, connectionId).bind(2, object);
+        if (!stmt.next()) {
+            if (stmt.error())
+                return *stmt.error();
+            return QList<SchemaField>();
+        }
+        text = stmt.text(0).toUtf8();
+    }
+    QList<SchemaField> fields;
+    for (const QJsonValue &value : QJsonDocument::fromJson(text).array()) {
+        const QJsonObject field = value.toObject();
+        fields.append(SchemaField{field.value(QStringLiteral("name")).toString(),
+                                  field.value(QStringLiteral("label")).toString(),
+                                  field.value(QStringLiteral("type")).toString(),
+                                  field.value(QStringLiteral("custom")).toBool()});
+    }
+    return fields;
+}
+
 } // namespace patchbay

@@ -73,6 +73,22 @@ public:
     qint64 recordCount(qint64 connectionId, const QString &object);
     std::optional<StoredRecord> record(qint64 connectionId, const QString &object, const QString &recordId);
 
+    // Writes: per-item results, and the provider id each product record was written to.
+    Result<void> addWriteItems(qint64 connectionId, const QList<WriteItem> &items);
+    Result<QList<WriteItem>> writeItems(qint64 executionId);
+    // The latest result of each key that failed and has not succeeded since, for a retry.
+    Result<QList<WriteItem>> failedWriteItems(qint64 connectionId, const QString &object);
+    std::optional<QString> linkedProviderId(qint64 connectionId, const QString &object, const QString &key);
+
+    // Webhooks: true when the event id was not seen before (and is now recorded).
+    Result<bool> recordWebhookEvent(const QString &provider, const QString &eventId, qint64 connectionId,
+                                    qint64 executionId);
+
+    // Discovered schemas (the latest per connection and object).
+    Result<void> saveSchema(qint64 connectionId, const QString &object, const QList<SchemaField> &fields,
+                            qint64 executionId);
+    Result<QList<SchemaField>> schema(qint64 connectionId, const QString &object);
+
 private:
     explicit SqliteStore(std::unique_ptr<SqliteDatabase> db);
     Result<qint64> tenantOfConnection(qint64 connectionId);

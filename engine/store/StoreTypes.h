@@ -139,6 +139,32 @@ struct FailedRecord
     QDateTime resolvedAt;
 };
 
+// One record of a write execution and what the provider said about it.
+struct WriteItem
+{
+    qint64 id = 0;
+    qint64 executionId = 0;
+    QString object;
+    QString key;        // the product's id of the record
+    QString operation;  // create | update
+    QString providerId; // the provider's id: known before an update, returned by a create
+    QString status;     // succeeded | failed
+    QString errorCode;
+    QString errorMessage;
+    QByteArray payload; // the product record as given (JSON)
+    QByteArray sent;    // what was sent, in the provider's shape (JSON), when it got that far
+    QDateTime createdAt;
+};
+
+// One field of a provider object, as schema discovery found it.
+struct SchemaField
+{
+    QString name;
+    QString label;
+    QString type;
+    bool custom = false;
+};
+
 namespace MappingLevel {
 inline const QString Environment = QStringLiteral("environment");
 inline const QString Connection = QStringLiteral("connection");

@@ -5,6 +5,7 @@
 #include "auth/TokenRefresher.h"
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
+#include "http/RequestBudget.h"
 #include "http/RequestRunner.h"
 #include "store/SqliteStore.h"
 
@@ -38,6 +39,15 @@ ConnectionSession::ConnectionSession(SqliteStore &store, const CredentialVault &
     : m_store(store), m_vault(vault), m_definition(definition), m_connection(std::move(connection)),
       m_runner(runner), m_journal(journal), m_clock(clock)
 {
+    const RateLimitSpec &limits = definition.rateLimit;
+    if (limits.budgetRequests > 0) {
+        // The account is named by the connection's config; connections that name the same one share its budget.
+        auto account = TemplateText::render(limits.budgetKey, bindings());
+        const QString key = account && !account->isEmpty() ? account.value() : QStringLiteral("connection %1").arg(m_connection.id);
+        m_runner.setBudget(RequestBudget::shared(definition.name + QLatin1Char('|') + key, limits.budgetRequests,
+                                                 std::chrono::seconds(limits.budgetWindowSeconds)),
+                           QStringLiteral("%1 account %2").arg(definition.displayName, key));
+    }
 }
 
 QUrl ConnectionSession::resolve(const QString &url) const
@@ -117,6 +127,7 @@ Result<Credential> ConnectionSession::credential(bool forceRefresh)
     m_runner.redactor().addSecret(current.refreshToken);
     m_runner.redactor().addSecret(current.apiKey);
     m_runner.redactor().addSecret(current.clientSecret);
+    m_runner.redactor().addSecret(current.webhookSecret);
 
     const bool oauth = m_definition.auth.type == QLatin1String("oauth2");
     const bool expiring = current.expiresAt.isValid()
@@ -213,6 +224,29 @@ Result<void> ConnectionSession::authorize(HttpRequest &request)
         request.setHeader("Authorization", "Basic " + (user->toUtf8() + ':' + password->toUtf8()).toBase64());
     }
     return {};
+}
+
+Result<HttpResponse> ConnectionSession::send(HttpRequest request)
+{
+    const HttpRequest unsigned_ = request;
+    for (bool refreshed = false;;) {
+        request = unsigned_;
+        if (auto authorized = authorize(request); !authorized)
+            return authorized.error();
+        auto sent = m_runner.send(request);
+        if (!sent)
+            return sent.error();
+        if (sent->status == 401 && !refreshed && m_definition.auth.type == QLatin1String("oauth2")) {
+            m_journal.recordEvent(EventLevel::Warning,
+                                  QStringLiteral("The provider rejected the access token (HTTP 401); refreshing it "
+                                                 "and sending the request again"));
+            refreshed = true;
+            if (auto again = credential(true); !again)
+                return again.error();
+            continue;
+        }
+        return sent;
+    }
 }
 
 } // namespace patchbay

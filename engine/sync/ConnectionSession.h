@@ -16,6 +16,7 @@ class ExecutionJournal;
 class RequestRunner;
 class SqliteStore;
 struct HttpRequest;
+struct HttpResponse;
 
 // One connection as an execution sees it: its URLs (with the connection's origin overrides) and its
 // credential, refreshed when near expiry — single-flight per connection, so concurrent executions of
@@ -39,6 +40,10 @@ public:
     // The credential, refreshed first when it expires within the definition's margin or when forced.
     Result<Credential> credential(bool forceRefresh = false);
     Result<void> authorize(HttpRequest &request);
+    // Sends an API request with the connection's credential. A 401 to an OAuth connection refreshes the token
+    // once and sends the request again. Any HTTP answer is a result (check its status); only a request that
+    // got no usable answer (unreachable, retries exhausted, no token) is an error.
+    Result<HttpResponse> send(HttpRequest request);
 
 private:
     Result<Credential> refreshLocked(const Credential &current);

@@ -1,6 +1,7 @@
 #include "ReadExecution.h"
 
 #include "ConnectionSession.h"
+#include "ListRequest.h"
 #include "ExecutionJournal.h"
 #include "auth/TokenRefresher.h"
 #include "catalog/ProviderDefinition.h"
@@ -79,70 +80,17 @@ ReadExecution::ReadExecution(SqliteStore &store, const ProviderDefinition &defin
 Result<HttpRequest> ReadExecution::buildRequest(const RequestSpec &spec, const Paginator &paginator,
                                                 const PageState &page, const jsonata::Bindings &bindings)
 {
-    HttpRequest request;
-    request.method = page.nextUrl.isEmpty() ? spec.method.toLatin1() : QByteArray("GET");
-    auto url = m_session.apiUrl(page.nextUrl.isEmpty() ? spec.path : page.nextUrl, bindings);
-    if (!url)
-        return url.error();
-    request.url = url.value();
-    QJsonObject body;
-    if (page.nextUrl.isEmpty()) {
-        QUrlQuery query(request.url);
-        for (auto it = spec.params.begin(); it != spec.params.end(); ++it) {
-            auto value = TemplateText::render(it.value(), bindings);
-            if (!value)
-                return value.error();
-            if (!value->isEmpty()) // a template that gives nothing leaves its parameter out
-                query.addQueryItem(it.key(), value.value());
-        }
-        request.url.setQuery(query);
-        if (!spec.body.isEmpty()) {
-            auto expression = jsonata::Expression::compile(spec.body);
-            auto evaluated = expression ? expression.value().evaluate(jsonata::Value::null(), bindings, {1000, 200})
-                                        : jsonata::Result<jsonata::Value>(expression.error());
-            if (!evaluated) {
-                return makeError("definition.body_failed", QStringLiteral("The request body of %1 failed: %2: %3")
-                                                               .arg(m_object.name,
-                                                                    QString::fromStdString(evaluated.error().code),
-                                                                    QString::fromStdString(evaluated.error().message)));
-            }
-            body = evaluated.value().toQJsonValue().toObject();
-        }
-        paginator.apply(page, request.url, body);
-    }
-    for (auto it = spec.headers.begin(); it != spec.headers.end(); ++it) {
-        auto value = TemplateText::render(it.value(), bindings);
-        if (!value)
-            return value.error();
-        request.setHeader(it.key().toLatin1(), value->toUtf8());
-    }
-    request.setHeader("Accept", "application/json");
-    if (request.method != "GET") {
-        request.setHeader("Content-Type", "application/json");
-        request.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
-    }
-    return request;
+    return buildListRequest(m_session, spec, paginator, page, bindings, m_object.name);
 }
 
 Result<QJsonValue> ReadExecution::fetchPage(HttpRequest request, HttpResponse *responseOut)
 {
-    for (bool refreshedForThisPage = false;;) {
-        if (auto authorized = m_session.authorize(request); !authorized)
-            return authorized.error();
-        auto sent = m_runner.send(request);
+    {
+        auto sent = m_session.send(std::move(request));
         if (!sent)
             return sent.error();
         const HttpResponse &response = sent.value();
         *responseOut = response;
-        if (response.status == 401 && !refreshedForThisPage && m_definition.auth.type == QLatin1String("oauth2")) {
-            m_journal.recordEvent(EventLevel::Warning,
-                                  QStringLiteral("The provider rejected the access token (HTTP 401); refreshing it "
-                                                 "and retrying the page"));
-            refreshedForThisPage = true;
-            if (auto refreshed = m_session.credential(true); !refreshed)
-                return refreshed.error();
-            continue;
-        }
         if (!response.isSuccess()) {
             const ProviderError error = providerErrorFrom(m_definition.errors, response.body);
             return Error{QStringLiteral("sync.provider_error"),

@@ -3,6 +3,7 @@
 #include "ConnectionSession.h"
 #include "ExecutionJournal.h"
 #include "ReadExecution.h"
+#include "SchemaDiscovery.h"
 #include "http/RequestRunner.h"
 #include "mapping/MappingService.h"
 #include "mapping/RecordMapper.h"
@@ -23,12 +24,18 @@ SyncService::SyncService(QString databasePath, SecretBytes masterKey, ProviderCa
 Result<std::optional<CompiledMapping>> SyncService::readMapping(SqliteStore &store, const Connection &connection,
                                                                 const QString &object) const
 {
+    return mapping(store, connection, object, MappingDirection::Read);
+}
+
+Result<std::optional<CompiledMapping>> SyncService::mapping(SqliteStore &store, const Connection &connection,
+                                                            const QString &object, const QString &direction) const
+{
     if (connection.integration.isEmpty())
         return std::optional<CompiledMapping>();
     MappingService mappings(store, m_integrations);
-    auto effective = mappings.effective(connection.id, object, MappingDirection::Read);
+    auto effective = mappings.effective(connection.id, object, direction);
     if (!effective) {
-        // An object the integration does not read is stored as it comes.
+        // An object the integration does not map is stored (or written) as it comes.
         if (effective.error().code == QLatin1String("mapping.unknown_object"))
             return std::optional<CompiledMapping>();
         return effective.error();
@@ -163,6 +170,106 @@ Result<Execution> SyncService::refreshToken(qint64 connectionId, EventListener l
                                 return credential.error();
                             return QStringLiteral("Token refresh finished");
                         });
+}
+
+Result<Execution> SyncService::write(qint64 connectionId, const QString &object, const QList<WriteInput> &records,
+                                     EventListener listener)
+{
+    return runExecution(
+        connectionId, QStringLiteral("write"), object, listener,
+        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
+            ExecutionJournal &journal) -> Result<QString> {
+            auto spec = definition.objects.constFind(object);
+            if (spec == definition.objects.constEnd() || !spec->write.any()) {
+                QStringList writable;
+                for (const ObjectSpec &candidate : definition.objects) {
+                    if (candidate.write.any())
+                        writable.append(candidate.name);
+                }
+                return makeError("sync.unknown_object",
+                                 QStringLiteral("%1 cannot write '%2'; it writes: %3")
+                                     .arg(definition.displayName, object,
+                                          writable.isEmpty() ? QStringLiteral("nothing") : writable.join(QStringLiteral(", "))));
+            }
+            auto reverse = mapping(store, session.connection(), object, MappingDirection::Write);
+            if (!reverse)
+                return reverse.error();
+            WriteExecution execution(store, definition, spec.value(), session, journal,
+                                     reverse->has_value() ? &reverse->value() : nullptr);
+            if (auto result = execution.run(records); !result)
+                return result.error();
+            return QStringLiteral("Write finished: %1 written, %2 failed")
+                .arg(execution.succeeded())
+                .arg(execution.failed());
+        });
+}
+
+Result<Execution> SyncService::retryFailedWrites(qint64 connectionId, const QString &object, EventListener listener)
+{
+    QList<WriteItem> failed;
+    {
+        auto store = SqliteStore::open(m_databasePath);
+        if (!store)
+            return store.error();
+        auto items = store.value()->failedWriteItems(connectionId, object);
+        if (!items)
+            return items.error();
+        failed = std::move(items).value();
+    }
+    QMap<QString, QList<WriteInput>> byObject;
+    for (const WriteItem &item : failed) {
+        byObject[item.object].append(
+            WriteInput{item.key, QJsonDocument::fromJson(item.payload).object(),
+                       item.operation == QLatin1String("update") ? item.providerId : QString()});
+    }
+    if (byObject.isEmpty()) {
+        return makeError("write.nothing_to_retry",
+                         QStringLiteral("No failed writes to retry for connection %1").arg(connectionId));
+    }
+    Result<Execution> last = makeError("write.nothing_to_retry", QString());
+    for (auto it = byObject.begin(); it != byObject.end(); ++it)
+        last = write(connectionId, it.key(), it.value(), listener);
+    return last;
+}
+
+Result<Execution> SyncService::discoverSchema(qint64 connectionId, const QString &object, EventListener listener)
+{
+    return runExecution(
+        connectionId, QStringLiteral("schema"), object, listener,
+        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
+            ExecutionJournal &journal) -> Result<QString> {
+            QStringList objects;
+            for (const ObjectSpec &spec : definition.objects) {
+                if (spec.schema && (object.isEmpty() || spec.name == object))
+                    objects.append(spec.name);
+            }
+            if (objects.isEmpty()) {
+                QStringList described;
+                for (const ObjectSpec &spec : definition.objects) {
+                    if (spec.schema)
+                        described.append(spec.name);
+                }
+                return makeError("sync.no_schema",
+                                 QStringLiteral("%1 declares no schema for '%2'; it has one for: %3")
+                                     .arg(definition.displayName, object,
+                                          described.isEmpty() ? QStringLiteral("no object") : described.join(QStringLiteral(", "))));
+            }
+            int total = 0;
+            int custom = 0;
+            for (const QString &name : objects) {
+                SchemaDiscovery discovery(definition, definition.objects.value(name), session, journal);
+                auto fields = discovery.run();
+                if (!fields)
+                    return fields.error();
+                if (auto saved = store.saveSchema(connectionId, name, fields.value(), journal.executionId()); !saved)
+                    return saved.error();
+                total += fields->size();
+                for (const SchemaField &field : fields.value())
+                    custom += field.custom;
+            }
+            journal.counts().records = total;
+            return QStringLiteral("Schema discovered: %1 fields, %2 custom").arg(total).arg(custom);
+        });
 }
 
 } // namespace patchbay

@@ -7,6 +7,7 @@
 #include "http/HttpClient.h"
 #include "mapping/CompiledMapping.h"
 #include "store/StoreTypes.h"
+#include "sync/WriteExecution.h"
 
 #include <functional>
 
@@ -15,6 +16,29 @@ namespace patchbay {
 class Clock;
 class CompiledMapping;
 class SqliteStore;
+
+// An incoming webhook call as the server received it. url is the full URL the provider called (behind a proxy:
+// the public one), since some providers sign it.
+struct WebhookCall
+{
+    QByteArray method = "POST";
+    QUrl url;
+    HeaderList headers;
+    QByteArray body;
+};
+
+// What to answer the provider, and what happened.
+struct WebhookOutcome
+{
+    int status = 200;
+    QByteArray contentType = "application/json";
+    QByteArray body;
+    qint64 executionId = 0; // 0 for a handshake or a call that reached no connection
+    int events = 0;
+    int applied = 0;
+    int duplicates = 0;
+    QStringList objectsToRead; // events that named a record the definition cannot fetch: read these objects
+};
 
 struct ReadOptions
 {
@@ -42,6 +66,24 @@ public:
     Result<Execution> remapFailedRecords(qint64 connectionId, const QString &object = {},
                                          EventListener listener = {});
 
+    // Writes product records to one object through the integration's reverse mapping (as they are without an
+    // integration), as an execution of kind "write" with a result per record (SqliteStore::writeItems).
+    Result<Execution> write(qint64 connectionId, const QString &object, const QList<WriteInput> &records,
+                            EventListener listener = {});
+    // Writes again the records whose latest write failed (after the mapping or the data was fixed), as an
+    // execution of kind "write".
+    Result<Execution> retryFailedWrites(qint64 connectionId, const QString &object = {}, EventListener listener = {});
+    // Lists the fields of one object (every object with a schema when empty), custom fields included, and keeps
+    // them as the connection's schema (SqliteStore::schema), as an execution of kind "schema".
+    Result<Execution> discoverSchema(qint64 connectionId, const QString &object = {}, EventListener listener = {});
+
+    // Verifies an incoming webhook call of a provider (signature, timestamp, handshake), finds its connection
+    // (connectionId, or by the account the events name when 0), skips events already received and applies the
+    // rest: a deleted record leaves the store, a record the event carries or the definition can fetch is mapped
+    // and stored. Every call that reaches a connection is an execution of kind "webhook", rejected ones too.
+    WebhookOutcome receiveWebhook(const QString &provider, qint64 connectionId, const WebhookCall &call,
+                                  EventListener listener = {});
+
     // The integrations whose mappings apply (the built-in manifests unless replaced). Set before use.
     void setIntegrations(IntegrationCatalog integrations) { m_integrations = std::move(integrations); }
     const IntegrationCatalog &integrations() const { return m_integrations; }
@@ -54,6 +96,8 @@ public:
 private:
     Result<std::optional<CompiledMapping>> readMapping(SqliteStore &store, const Connection &connection,
                                                        const QString &object) const;
+    Result<std::optional<CompiledMapping>> mapping(SqliteStore &store, const Connection &connection,
+                                                   const QString &object, const QString &direction) const;
 
     template <typename Body>
     Result<Execution> runExecution(qint64 connectionId, const QString &kind, const QString &object,

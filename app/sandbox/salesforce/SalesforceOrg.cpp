@@ -244,6 +244,44 @@ std::optional<QString> SalesforceOrg::create(const QString &objectName, const QJ
     return target->table.insert(record).id;
 }
 
+bool SalesforceOrg::update(const QString &objectName, const QString &id, const QJsonObject &values, const QDateTime &now,
+                           SalesforceSaveError *error)
+{
+    SalesforceObject *target = object(objectName);
+    if (!target) {
+        *error = {
+            QStringLiteral("INVALID_TYPE"), QStringLiteral("sObject type '%1' is not supported.").arg(objectName), {}};
+        return false;
+    }
+    SandboxRecord *record = target->table.find(id);
+    if (!record || record->deleted) {
+        *error = {QStringLiteral("NOT_FOUND"), QStringLiteral("The requested resource does not exist"), {}};
+        return false;
+    }
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        if (it.key() == QLatin1String("attributes") || it.key() == QLatin1String("Id"))
+            continue;
+        const SalesforceField *known = target->field(it.key());
+        if (!known || !known->createable) {
+            *error = {QStringLiteral("INVALID_FIELD"),
+                      QStringLiteral("No such column '%1' on sobject of type %2").arg(it.key(), target->name),
+                      {it.key()}};
+            return false;
+        }
+        if (!known->nillable && known->type != QLatin1String("boolean") && it.value().toString().isEmpty()) {
+            *error = {QStringLiteral("REQUIRED_FIELD_MISSING"),
+                      QStringLiteral("Required fields are missing: [%1]").arg(known->name), {known->name}};
+            return false;
+        }
+    }
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        if (it.key() != QLatin1String("attributes") && it.key() != QLatin1String("Id"))
+            record->fields.insert(target->field(it.key())->name, it.value());
+    }
+    record->updatedAt = now;
+    return true;
+}
+
 QStringList SalesforceOrg::touch(const QString &objectName, int count, const QDateTime &now)
 {
     SalesforceObject *target = object(objectName);

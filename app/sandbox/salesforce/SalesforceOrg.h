@@ -70,6 +70,9 @@ public:
     // Creates a record from API field values; returns its id or why it failed.
     std::optional<QString> create(const QString &objectName, const QJsonObject &values, const QDateTime &now,
                                   SalesforceSaveError *error);
+    // PATCH semantics: only the given fields change. NOT_FOUND when there is no such live record.
+    bool update(const QString &objectName, const QString &id, const QJsonObject &values, const QDateTime &now,
+                SalesforceSaveError *error);
     QStringList touch(const QString &objectName, int count, const QDateTime &now);
     bool remove(const QString &objectName, const QString &id, const QDateTime &now);
 

@@ -68,8 +68,12 @@ HttpServerResponse SalesforceRestApi::handle(const HttpServerRequest &request, c
     }
     if (resource == QLatin1String("sobjects") && segments.size() == 2 && method == "POST")
         return createOne(request, segments.at(1), org, now);
+    if (resource == QLatin1String("sobjects") && segments.size() == 3 && method == "PATCH")
+        return updateOne(request, segments.at(1), segments.at(2), org, now);
     if (resource == QLatin1String("composite") && segments.value(1) == QLatin1String("sobjects") && method == "POST")
         return createCollection(request, org, now);
+    if (resource == QLatin1String("composite") && segments.value(1) == QLatin1String("sobjects") && method == "PATCH")
+        return updateCollection(request, org, now);
     return error(404, QStringLiteral("NOT_FOUND"), QStringLiteral("The requested resource does not exist"));
 }
 
@@ -139,6 +143,47 @@ HttpServerResponse SalesforceRestApi::createOne(const HttpServerRequest &request
         return error(problem.statusCode == QLatin1String("INVALID_TYPE") ? 404 : 400, problem.statusCode,
                      problem.message, problem.fields);
     return SandboxHttp::json(saveResult(id, problem), 201);
+}
+
+HttpServerResponse SalesforceRestApi::updateOne(const HttpServerRequest &request, const QString &objectName,
+                                                const QString &id, SalesforceOrg &org, const QDateTime &now) const
+{
+    // PATCH /sobjects/{Object}/{id}: 204 No Content on success (REST API developer guide, "Update a Record").
+    SalesforceSaveError problem;
+    if (!org.update(objectName, id, QJsonDocument::fromJson(request.body).object(), now, &problem)) {
+        const bool missing = problem.statusCode == QLatin1String("NOT_FOUND") || problem.statusCode == QLatin1String("INVALID_TYPE");
+        return error(missing ? 404 : 400, problem.statusCode, problem.message, problem.fields);
+    }
+    return HttpServerResponse::text(QByteArray(), 204);
+}
+
+HttpServerResponse SalesforceRestApi::updateCollection(const HttpServerRequest &request, SalesforceOrg &org,
+                                                       const QDateTime &now) const
+{
+    // PATCH /composite/sobjects: records carry attributes.type and Id; 200 with one save result per record, in
+    // order, allOrNone false by default (each record succeeds or fails on its own).
+    const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+    const QJsonArray records = body.value(QStringLiteral("records")).toArray();
+    if (records.isEmpty())
+        return error(400, QStringLiteral("JSON_PARSER_ERROR"), QStringLiteral("records is required"));
+    if (records.size() > kMaxCollectionRecords)
+        return error(400, QStringLiteral("EXCEEDED_ID_LIMIT"),
+                     QStringLiteral("record limit reached. cannot submit more than 200 records into this call"));
+    QJsonArray results;
+    for (const QJsonValue &value : records) {
+        const QJsonObject record = value.toObject();
+        const QString type = record.value(QStringLiteral("attributes")).toObject().value(QStringLiteral("type")).toString();
+        const QString id = record.value(QStringLiteral("Id")).toString();
+        SalesforceSaveError problem;
+        if (id.isEmpty()) {
+            problem = {QStringLiteral("MISSING_ARGUMENT"), QStringLiteral("Id not specified in an update call"), {}};
+            results.append(saveResult(std::nullopt, problem));
+            continue;
+        }
+        const bool ok = org.update(type, id, record, now, &problem);
+        results.append(saveResult(ok ? std::optional<QString>(id) : std::nullopt, problem));
+    }
+    return SandboxHttp::json(results);
 }
 
 HttpServerResponse SalesforceRestApi::createCollection(const HttpServerRequest &request, SalesforceOrg &org,

@@ -47,6 +47,9 @@ private:
                             const SalesforceOrg &org) const;
     HttpServerResponse createOne(const HttpServerRequest &request, const QString &objectName, SalesforceOrg &org,
                                  const QDateTime &now) const;
+    HttpServerResponse updateOne(const HttpServerRequest &request, const QString &objectName, const QString &id,
+                                 SalesforceOrg &org, const QDateTime &now) const;
+    HttpServerResponse updateCollection(const HttpServerRequest &request, SalesforceOrg &org, const QDateTime &now) const;
     HttpServerResponse createCollection(const HttpServerRequest &request, SalesforceOrg &org,
                                         const QDateTime &now) const;
     static HttpServerResponse listObjects(const SalesforceOrg &org);

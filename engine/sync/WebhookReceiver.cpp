@@ -1,0 +1,451 @@
+// SyncService::receiveWebhook: verification, routing and application of incoming webhook calls, all driven by the
+// definition's webhooks section.
+#include "ConnectionSession.h"
+#include "ExecutionJournal.h"
+#include "SyncService.h"
+#include "auth/TokenRefresher.h"
+#include "catalog/TemplateText.h"
+#include "core/Clock.h"
+#include "core/JsonPath.h"
+#include "core/Timestamps.h"
+#include "http/Redactor.h"
+#include "http/RequestRunner.h"
+#include "mapping/RecordMapper.h"
+#include "store/SqliteStore.h"
+
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+#include <QUrlQuery>
+
+#include <openssl/crypto.h>
+
+namespace patchbay {
+
+namespace {
+
+constexpr jsonata::EvalLimits kLimits{1000, 200};
+
+QByteArray jsonBody(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+WebhookOutcome answer(int status, const QString &message, qint64 executionId = 0)
+{
+    WebhookOutcome outcome;
+    outcome.status = status;
+    outcome.executionId = executionId;
+    outcome.body = jsonBody({{status < 300 ? QStringLiteral("message") : QStringLiteral("error"), message}});
+    return outcome;
+}
+
+// Evaluates a definition expression; undefined (or a failure) gives an undefined QJsonValue.
+QJsonValue evaluate(const QString &text, const QJsonValue &input, const jsonata::Bindings &bindings,
+                    QString *failure = nullptr)
+{
+    if (text.isEmpty())
+        return QJsonValue(QJsonValue::Undefined);
+    auto compiled = jsonata::Expression::compile(text);
+    if (!compiled) {
+        if (failure)
+            *failure = QString::fromStdString(compiled.error().message);
+        return QJsonValue(QJsonValue::Undefined);
+    }
+    auto value = compiled.value().evaluate(jsonata::Value::fromQJsonValue(input), bindings, kLimits);
+    if (!value) {
+        if (failure)
+            *failure = QStringLiteral("%1: %2").arg(QString::fromStdString(value.error().code),
+                                                    QString::fromStdString(value.error().message));
+        return QJsonValue(QJsonValue::Undefined);
+    }
+    return value.value().isDefined() ? value.value().toQJsonValue() : QJsonValue(QJsonValue::Undefined);
+}
+
+QString scalar(const QJsonValue &value)
+{
+    if (value.isString())
+        return value.toString();
+    if (value.isDouble())
+        return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
+    if (value.isBool())
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    return {};
+}
+
+bool truthy(const QJsonValue &value)
+{
+    if (value.isBool())
+        return value.toBool();
+    if (value.isString())
+        return !value.toString().isEmpty();
+    if (value.isDouble())
+        return value.toDouble() != 0;
+    return value.isObject() || (value.isArray() && !value.toArray().isEmpty());
+}
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    return a.size() == b.size() && CRYPTO_memcmp(a.constData(), b.constData(), static_cast<size_t>(a.size())) == 0;
+}
+
+jsonata::Bindings callBindings(const WebhookCall &call, const QJsonValue &json)
+{
+    QJsonObject headers;
+    for (const auto &[name, value] : call.headers)
+        headers.insert(QString::fromLatin1(name).toLower(), QString::fromUtf8(value));
+    QJsonObject query;
+    for (const auto &[name, value] : QUrlQuery(call.url).queryItems(QUrl::FullyDecoded))
+        query.insert(name, value);
+    jsonata::Bindings bindings;
+    bindings.set("body", jsonata::Value::string(call.body.toStdString()));
+    bindings.set("json", jsonata::Value::fromQJsonValue(json));
+    bindings.set("method", jsonata::Value::string(call.method.toStdString()));
+    bindings.set("url", jsonata::Value::string(call.url.toString(QUrl::FullyEncoded).toStdString()));
+    bindings.set("headers", jsonata::Value::fromQJsonValue(headers));
+    bindings.set("query", jsonata::Value::fromQJsonValue(query));
+    return bindings;
+}
+
+// Checks the call's signature and timestamp; returns why it is refused, or nothing.
+std::optional<QString> verify(const WebhookSpec &spec, const QJsonValue &json, jsonata::Bindings bindings,
+                              const QByteArray &secret, const QDateTime &now)
+{
+    bindings.set("secret", jsonata::Value::string(secret.toStdString()));
+    if (!spec.timestamp.isEmpty()) {
+        const QString stamp = scalar(evaluate(spec.timestamp, json, bindings));
+        if (stamp.isEmpty())
+            return QStringLiteral("the call carries no timestamp");
+        std::optional<qint64> ms;
+        bool ok = false;
+        if (spec.timestampFormat == QLatin1String("epochSeconds")) {
+            const qint64 seconds = stamp.toLongLong(&ok);
+            if (ok)
+                ms = seconds * 1000;
+        } else if (spec.timestampFormat == QLatin1String("epochMillis")) {
+            const qint64 millis = stamp.toLongLong(&ok);
+            if (ok)
+                ms = millis;
+        } else {
+            ms = parseTimestampMs(stamp);
+        }
+        if (!ms)
+            return QStringLiteral("its timestamp '%1' is not %2").arg(stamp, spec.timestampFormat);
+        const qint64 skew = std::llabs(now.toMSecsSinceEpoch() - *ms) / 1000;
+        if (skew > spec.toleranceSeconds) {
+            return QStringLiteral("its timestamp is %1 s away from now (tolerance %2 s): a replayed or delayed call")
+                .arg(skew)
+                .arg(spec.toleranceSeconds);
+        }
+        bindings.set("timestamp", jsonata::Value::string(stamp.toStdString()));
+    }
+    if (spec.algorithm != QLatin1String("none")) {
+        if (secret.isEmpty())
+            return QStringLiteral("the connection has no %1 to check the signature with").arg(spec.secret);
+        QString failure;
+        const QJsonValue message = evaluate(spec.message, json, bindings, &failure);
+        if (!message.isString())
+            return QStringLiteral("the signed message could not be built%1")
+                .arg(failure.isEmpty() ? QString() : QStringLiteral(": ") + failure);
+        const QJsonValue provided = evaluate(spec.provided, json, bindings);
+        QList<QByteArray> candidates;
+        if (provided.isArray()) {
+            for (const QJsonValue &value : provided.toArray())
+                candidates.append(value.toString().toUtf8());
+        } else if (provided.isString()) {
+            candidates.append(provided.toString().toUtf8());
+        }
+        candidates.removeAll(QByteArray());
+        if (candidates.isEmpty())
+            return QStringLiteral("the call carries no signature");
+        QByteArray expected;
+        if (spec.algorithm == QLatin1String("plain")) {
+            expected = message.toString().toUtf8();
+        } else {
+            const auto algorithm = spec.algorithm == QLatin1String("hmac-sha1") ? QCryptographicHash::Sha1
+                                                                                : QCryptographicHash::Sha256;
+            const QByteArray mac = QMessageAuthenticationCode::hash(message.toString().toUtf8(), secret, algorithm);
+            expected = spec.encoding == QLatin1String("base64") ? mac.toBase64() : mac.toHex();
+        }
+        bool matched = false;
+        for (const QByteArray &candidate : candidates) {
+            // Hex digests compare case-insensitively; every candidate is compared, in constant time.
+            const QByteArray given = spec.encoding == QLatin1String("hex") ? candidate.toLower() : candidate;
+            matched = constantTimeEquals(given, expected) || matched;
+        }
+        if (!matched)
+            return QStringLiteral("its signature does not match");
+    }
+    if (!spec.check.isEmpty() && !truthy(evaluate(spec.check, json, bindings)))
+        return QStringLiteral("the definition's check of the call failed");
+    return std::nullopt;
+}
+
+} // namespace
+
+WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 connectionId, const WebhookCall &call,
+                                           EventListener listener)
+{
+    auto definition = m_catalog.get(provider);
+    if (!definition)
+        return answer(404, definition.error().message);
+    const WebhookSpec &spec = definition->webhooks;
+    if (!spec.enabled)
+        return answer(404, QStringLiteral("%1 has no webhooks in its definition").arg(definition->displayName));
+
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(call.body, &parseError);
+    const QJsonValue json = document.isArray()    ? QJsonValue(document.array())
+                            : document.isObject() ? QJsonValue(document.object())
+                                                  : QJsonValue(QJsonValue::Undefined);
+    jsonata::Bindings bindings = callBindings(call, json);
+
+    if (!spec.handshakeWhen.isEmpty() && truthy(evaluate(spec.handshakeWhen, json, bindings))) {
+        WebhookOutcome outcome;
+        outcome.contentType = spec.handshakeContentType.toUtf8();
+        outcome.body = scalar(evaluate(spec.handshakeRespond, json, bindings)).toUtf8();
+        return outcome;
+    }
+    if (json.isUndefined())
+        return answer(400, QStringLiteral("The webhook body is not JSON: %1").arg(parseError.errorString()));
+
+    auto store = SqliteStore::open(m_databasePath);
+    if (!store)
+        return answer(500, store.error().message);
+
+    // The events, and the account they come from.
+    QJsonValue eventsValue = evaluate(spec.eventsPath, json, bindings);
+    QJsonArray events = eventsValue.isArray() ? eventsValue.toArray() : QJsonArray();
+    if (eventsValue.isObject())
+        events.append(eventsValue);
+
+    std::optional<Connection> connection;
+    if (connectionId > 0) {
+        auto found = store.value()->connection(connectionId);
+        if (!found || found->provider != provider)
+            return answer(404, QStringLiteral("No %1 connection %2").arg(provider).arg(connectionId));
+        connection = found.value();
+    } else {
+        QString account;
+        for (const QJsonValue &event : events) {
+            jsonata::Bindings eventBindings = bindings;
+            eventBindings.set("event", jsonata::Value::fromQJsonValue(event));
+            account = scalar(evaluate(spec.account, event, eventBindings));
+            if (!account.isEmpty())
+                break;
+        }
+        if (account.isEmpty())
+            return answer(400, QStringLiteral("The call names no %1 account to route it by").arg(definition->displayName));
+        auto connections = store.value()->connections();
+        if (!connections)
+            return answer(500, connections.error().message);
+        for (const Connection &candidate : connections.value()) {
+            if (candidate.provider != provider)
+                continue;
+            jsonata::Bindings connectionBindings;
+            connectionBindings.set("connection", jsonata::Value::fromQJsonValue(candidate.config));
+            auto key = TemplateText::render(spec.accountKey, connectionBindings);
+            if (key && key.value() == account) {
+                connection = candidate;
+                break;
+            }
+        }
+        if (!connection) {
+            return answer(404, QStringLiteral("No %1 connection for account %2; connect it first")
+                                   .arg(definition->displayName, account));
+        }
+    }
+
+    auto executionId = store.value()->startExecution(connection->id, QStringLiteral("webhook"), QString());
+    if (!executionId)
+        return answer(500, executionId.error().message);
+    ExecutionJournal journal(*store.value(), executionId.value(), listener);
+    HttpClient http(m_networkFactory);
+    RequestRunner runner(http, m_clock, definition->rateLimit, journal);
+    ConnectionSession session(*store.value(), m_vault, definition.value(), connection.value(), runner, journal,
+                              m_clock);
+
+    // The secret that signs, straight from the vault: verifying a call never waits for a token refresh.
+    QByteArray secret;
+    if (auto stored = store.value()->credential(connection->id)) {
+        if (auto opened = m_vault.open(connection->id, stored->sealed)) {
+            const Credential &credential = opened.value();
+            const SecretBytes &field = spec.secret == QLatin1String("clientSecret") ? credential.clientSecret
+                                       : spec.secret == QLatin1String("apiKey")     ? credential.apiKey
+                                                                                    : credential.webhookSecret;
+            secret = field.reveal();
+            runner.redactor().addSecret(field);
+        }
+    }
+    // The call itself, as an exchange seen from our side.
+    HttpRequest inbound;
+    inbound.method = call.method;
+    inbound.url = call.url;
+    inbound.headers = call.headers;
+    inbound.body = call.body;
+    HttpResponse none;
+    none.startedAt = m_clock.now();
+    Exchange exchange = runner.redactor().redact(inbound, none);
+    journal.recordExchange(exchange);
+
+    const auto refused = verify(spec, json, bindings, secret, m_clock.now());
+    OPENSSL_cleanse(secret.data(), static_cast<size_t>(secret.size()));
+    if (refused) {
+        const QString message = QStringLiteral("Rejected a %1 webhook call: %2").arg(definition->displayName, *refused);
+        (void)journal.fail(makeError("webhook.rejected", message));
+        return answer(401, message, executionId.value());
+    }
+
+    WebhookOutcome outcome;
+    outcome.executionId = executionId.value();
+    outcome.events = static_cast<int>(events.size());
+    journal.recordEvent(EventLevel::Info, QStringLiteral("Verified a %1 webhook call with %2 events")
+                                              .arg(definition->displayName)
+                                              .arg(events.size()));
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const QJsonValue event = events.at(i);
+        jsonata::Bindings eventBindings = bindings;
+        eventBindings.set("event", jsonata::Value::fromQJsonValue(event));
+        QString eventId = scalar(evaluate(spec.eventId, event, eventBindings));
+        if (eventId.isEmpty()) {
+            // Without an id, the same call delivered twice is recognised by its content.
+            eventId = QString::fromLatin1(
+                QCryptographicHash::hash(call.body + QByteArray::number(i), QCryptographicHash::Sha256).toHex());
+        }
+        const QString type = scalar(evaluate(spec.eventType, event, eventBindings));
+        const QString objectName = scalar(evaluate(spec.object, event, eventBindings));
+        const QJsonValue embedded = evaluate(spec.record, event, eventBindings);
+        QString recordId = scalar(evaluate(spec.recordId, event, eventBindings));
+        const auto objectSpec = definition->objects.constFind(objectName);
+        if (recordId.isEmpty() && objectSpec != definition->objects.constEnd() && embedded.isObject())
+            recordId = jsonScalarText(jsonValueAt(embedded, objectSpec->idField));
+        auto fresh = store.value()->recordWebhookEvent(provider, eventId, connection->id, executionId.value());
+        if (!fresh) {
+            (void)journal.fail(fresh.error());
+            return answer(500, fresh.error().message, executionId.value());
+        }
+        const QJsonObject context{{QStringLiteral("eventId"), eventId},
+                                  {QStringLiteral("type"), type},
+                                  {QStringLiteral("object"), objectName},
+                                  {QStringLiteral("recordId"), recordId}};
+        if (!fresh.value()) {
+            ++outcome.duplicates;
+            journal.recordEvent(EventLevel::Info, QStringLiteral("Event %1 was received before; skipped").arg(eventId),
+                                context);
+            continue;
+        }
+        if (objectSpec == definition->objects.constEnd() || !objectSpec->readable || recordId.isEmpty()) {
+            journal.recordEvent(EventLevel::Warning,
+                                QStringLiteral("Event %1 (%2) names %3 record '%4', which this definition does not "
+                                               "read; ignored")
+                                    .arg(eventId, type, objectName.isEmpty() ? QStringLiteral("no object") : objectName,
+                                         recordId),
+                                context);
+            continue;
+        }
+        const bool deleted = truthy(evaluate(spec.deleted, event, eventBindings));
+        QList<StoredRecord> rows;
+        QList<FailedRecord> failed;
+        QStringList deletedIds;
+        if (deleted) {
+            deletedIds.append(recordId);
+        } else {
+            QJsonValue record = embedded;
+            if (!record.isObject() && objectSpec->get) {
+                if (auto credential = session.credential(); !credential) {
+                    (void)journal.fail(credential.error());
+                    return answer(503, credential.error().message, executionId.value());
+                }
+                jsonata::Bindings getBindings = session.bindings();
+                getBindings.set("id", jsonata::Value::string(recordId.toStdString()));
+                HttpRequest request;
+                request.method = objectSpec->get->method.toLatin1();
+                auto url = session.apiUrl(objectSpec->get->path, getBindings);
+                if (!url) {
+                    (void)journal.fail(url.error());
+                    return answer(500, url.error().message, executionId.value());
+                }
+                request.url = url.value();
+                QUrlQuery query(request.url);
+                for (auto it = objectSpec->get->params.begin(); it != objectSpec->get->params.end(); ++it) {
+                    if (auto value = TemplateText::render(it.value(), getBindings); value && !value->isEmpty())
+                        query.addQueryItem(it.key(), value.value());
+                }
+                request.url.setQuery(query);
+                request.setHeader("Accept", "application/json");
+                auto response = session.send(request);
+                if (!response) {
+                    // The provider is unreachable: answer an error so that it delivers the event again.
+                    (void)journal.fail(response.error());
+                    return answer(503, response.error().message, executionId.value());
+                }
+                if (response->status == 404) {
+                    deletedIds.append(recordId);
+                } else if (!response->isSuccess()) {
+                    const ProviderError error = providerErrorFrom(definition->errors, response->body);
+                    journal.recordEvent(EventLevel::Error,
+                                        QStringLiteral("Could not fetch %1 %2 named by event %3: HTTP %4 %5")
+                                            .arg(objectName, recordId, eventId)
+                                            .arg(response->status)
+                                            .arg(error.message),
+                                        context);
+                    continue;
+                } else {
+                    const QJsonDocument fetched = QJsonDocument::fromJson(response->body);
+                    record = jsonValueAt(fetched.isArray() ? QJsonValue(fetched.array()) : QJsonValue(fetched.object()),
+                                         objectSpec->get->recordsPath);
+                    if (record.isArray())
+                        record = record.toArray().first();
+                }
+            }
+            if (deletedIds.isEmpty()) {
+                if (!record.isObject()) {
+                    outcome.objectsToRead.append(objectName);
+                    journal.recordEvent(EventLevel::Info,
+                                        QStringLiteral("Event %1 (%2) changed %3 %4; the next read of %3 picks it up")
+                                            .arg(eventId, type, objectName, recordId),
+                                        context);
+                    continue;
+                }
+                auto mapping = readMapping(*store.value(), connection.value(), objectName);
+                if (!mapping) {
+                    (void)journal.fail(mapping.error());
+                    return answer(500, mapping.error().message, executionId.value());
+                }
+                const RecordMapper mapper(mapping->has_value() ? &mapping->value() : nullptr, objectName);
+                const QString updatedAt = objectSpec->updatedAtField.isEmpty()
+                                              ? QString()
+                                              : jsonScalarText(jsonValueAt(record, objectSpec->updatedAtField));
+                mapper.map(recordId, updatedAt, QJsonDocument(record.toObject()).toJson(QJsonDocument::Compact), rows,
+                           failed);
+            }
+        }
+        if (auto committed = store.value()->commitPage(connection->id, objectName, executionId.value(), rows,
+                                                       std::nullopt, failed, deletedIds);
+            !committed) {
+            (void)journal.fail(committed.error());
+            return answer(500, committed.error().message, executionId.value());
+        }
+        ++outcome.applied;
+        journal.counts().records += rows.size() + deletedIds.size();
+        journal.counts().failedRecords += failed.size();
+        journal.recordEvent(failed.isEmpty() ? EventLevel::Info : EventLevel::Error,
+                            !deletedIds.isEmpty() ? QStringLiteral("Event %1 (%2): %3 %4 deleted").arg(eventId, type, objectName, recordId)
+                            : failed.isEmpty()    ? QStringLiteral("Event %1 (%2): %3 %4 stored").arg(eventId, type, objectName, recordId)
+                                                  : QStringLiteral("Event %1 (%2): %3 %4 did not map and is kept as a failed record")
+                                                     .arg(eventId, type, objectName, recordId),
+                            context);
+    }
+    outcome.objectsToRead.removeDuplicates();
+    (void)journal.succeed(QStringLiteral("Webhook: %1 events, %2 applied, %3 duplicates")
+                        .arg(outcome.events)
+                        .arg(outcome.applied)
+                        .arg(outcome.duplicates));
+    outcome.body = jsonBody({{QStringLiteral("received"), outcome.events},
+                             {QStringLiteral("applied"), outcome.applied},
+                             {QStringLiteral("duplicates"), outcome.duplicates}});
+    return outcome;
+}
+
+} // namespace patchbay
