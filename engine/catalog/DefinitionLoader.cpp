@@ -253,7 +253,7 @@ RequestSpec readRequest(Reader &r, const YAML::Node &node, const QString &what, 
     r.checkKeys(node, what,
                 {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("recordsPath"),
                  QStringLiteral("recordsOptional"), QStringLiteral("params"), QStringLiteral("headers"),
-                 QStringLiteral("body")});
+                 QStringLiteral("body"), QStringLiteral("records")});
     request.method = r.oneOf(node, "method", what,
                              {QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT"),
                               QStringLiteral("PATCH"), QStringLiteral("DELETE")},
@@ -265,6 +265,9 @@ RequestSpec readRequest(Reader &r, const YAML::Node &node, const QString &what, 
     }
     request.recordsPath = r.string(node, "recordsPath", what, false);
     request.recordsOptional = r.boolean(node, "recordsOptional", what, false);
+    request.records = readExpression(r, node, "records", what);
+    if (!request.records.isEmpty() && node["recordsPath"])
+        r.error(node["records"].Mark(), QStringLiteral("give either 'recordsPath' or 'records', not both"));
     request.params = readStringMap(r, node["params"], QStringLiteral("params"), true);
     request.headers = readStringMap(r, node["headers"], QStringLiteral("headers"), true);
     request.body = readExpression(r, node, "body", what);
@@ -444,11 +447,14 @@ ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
         return object;
     r.checkKeys(node, what,
                 {QStringLiteral("list"), QStringLiteral("incremental"), QStringLiteral("id"),
-                 QStringLiteral("updatedAt"), QStringLiteral("deletedPath"), QStringLiteral("pagination"),
+                 QStringLiteral("updatedAt"), QStringLiteral("deletedPath"), QStringLiteral("deletedWhen"),
+                 QStringLiteral("fullReadRemovesMissing"), QStringLiteral("pagination"),
                  QStringLiteral("get"), QStringLiteral("write"), QStringLiteral("schema")});
     object.idField = r.string(node, "id", what, false, object.idField);
     object.updatedAtField = r.string(node, "updatedAt", what, false);
     object.deletedPath = r.string(node, "deletedPath", what, false);
+    object.deletedWhen = readExpression(r, node, "deletedWhen", what);
+    object.fullReadRemovesMissing = r.boolean(node, "fullReadRemovesMissing", what, true);
     if (const YAML::Node get = node["get"])
         object.get = readRequest(r, get, what + QStringLiteral(" get"), true);
     if (const YAML::Node write = node["write"])
@@ -473,12 +479,12 @@ ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
         r.checkKeys(incremental, incrementalWhat,
                     {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("recordsPath"),
                      QStringLiteral("recordsOptional"), QStringLiteral("params"), QStringLiteral("headers"),
-                     QStringLiteral("body"), QStringLiteral("sinceFormat"), QStringLiteral("lookbackSeconds"), QStringLiteral("deltaLinkPath"),
+                     QStringLiteral("body"), QStringLiteral("records"), QStringLiteral("sinceFormat"), QStringLiteral("lookbackSeconds"), QStringLiteral("deltaLinkPath"),
                      QStringLiteral("resyncStatuses"), QStringLiteral("pagination")});
         object.incremental.enabled = true;
         // The incremental request starts as a copy of the list request; what it states replaces that.
         YAML::Node requestPart(YAML::NodeType::Map);
-        for (const char *key : {"method", "path", "recordsPath", "recordsOptional", "params", "headers", "body"}) {
+        for (const char *key : {"method", "path", "recordsPath", "recordsOptional", "params", "headers", "body", "records"}) {
             if (incremental[key])
                 requestPart[key] = incremental[key];
         }
@@ -492,6 +498,12 @@ ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
             object.incremental.request.recordsPath = stated.recordsPath;
         if (incremental["recordsOptional"])
             object.incremental.request.recordsOptional = stated.recordsOptional;
+        if (incremental["records"]) {
+            object.incremental.request.records = stated.records;
+            object.incremental.request.recordsPath.clear();
+        } else if (incremental["recordsPath"]) {
+            object.incremental.request.records.clear();
+        }
         if (incremental["params"])
             object.incremental.request.params.insert(stated.params);
         if (incremental["headers"])

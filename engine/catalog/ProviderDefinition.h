@@ -93,6 +93,7 @@ struct RequestSpec
     QString method = QStringLiteral("GET");
     QString path;        // template; a full URL template is allowed too
     QString recordsPath; // where the records are in a page body; empty = the body is the array
+    QString records;     // JSONata over the page body giving the records, when a path is not enough (envelopes)
     bool recordsOptional = false; // the provider leaves the array out of a page that has no records (Square)
     QMap<QString, QString> params;  // templates
     QMap<QString, QString> headers; // templates
@@ -160,6 +161,8 @@ struct ObjectSpec
     QString idField = QStringLiteral("id");
     QString updatedAtField;
     QString deletedPath; // a record field that, when true, means the record was deleted
+    QString deletedWhen; // JSONata over a record: true means the provider reports it deleted
+    bool fullReadRemovesMissing = true; // a complete full pass removes stored records it did not see
     std::optional<PaginationSpec> pagination; // overrides the definition's
 };
 

@@ -414,7 +414,8 @@ std::optional<QString> SqliteStore::cursor(qint64 connectionId, const QString &o
 
 Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object, qint64 executionId,
                                      const QList<StoredRecord> &records, const std::optional<QString> &cursorValue,
-                                     const QList<FailedRecord> &failed, const QStringList &deletedIds)
+                                     const QList<FailedRecord> &failed, const QStringList &deletedIds,
+                                     const std::optional<QDateTime> &removeUnseenSince)
 {
     auto tenant = tenantOfConnection(connectionId);
     if (!tenant)
@@ -467,6 +468,15 @@ Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object,
         if (auto result = remove.exec(); !result)
             return result;
         if (auto result = resolveFailure(id); !result)
+            return result;
+    }
+    if (removeUnseenSince) {
+        // A record kept raw as a failure was seen too: its last good version stays.
+        auto sweep = m_db->prepare(QStringLiteral(
+            "DELETE FROM records WHERE connection_id = ?1 AND object = ?2 AND stored_at < ?3 AND record_id NOT IN "
+            "(SELECT record_id FROM failed_records WHERE connection_id = ?1 AND object = ?2 AND resolved_at IS NULL)"));
+        sweep.bind(1, connectionId).bind(2, object).bind(3, *removeUnseenSince);
+        if (auto result = sweep.exec(); !result)
             return result;
     }
     if (cursorValue) {

@@ -54,11 +54,13 @@ public:
 
     // Sync state. commitPage writes the mapped records and the failed ones and advances the cursor, all in one
     // transaction; a record that maps now resolves its earlier failure. Without a cursor value the cursor
-    // stays where it is (a re-map of failed records).
+    // stays where it is (a re-map of failed records). With removeUnseenSince (the end of a complete full pass), the
+    // object's records not stored since then are removed: the provider no longer has them.
     std::optional<QString> cursor(qint64 connectionId, const QString &object);
     Result<void> commitPage(qint64 connectionId, const QString &object, qint64 executionId,
                             const QList<StoredRecord> &records, const std::optional<QString> &cursorValue,
-                            const QList<FailedRecord> &failed = {}, const QStringList &deletedIds = {});
+                            const QList<FailedRecord> &failed = {}, const QStringList &deletedIds = {},
+                            const std::optional<QDateTime> &removeUnseenSince = std::nullopt);
     Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object, bool openOnly = true);
 
     // Mapping overrides, versioned: saving never replaces a version, it adds the next one.

@@ -28,6 +28,7 @@ struct ReadExecution::Cursor
     PageState page;            // inside the current pass
     qint64 maxUpdatedMs = 0;   // highest updated-at seen
     QString deltaLink;         // where the next pass starts, for delta-link providers
+    qint64 passStartedMs = 0;  // when the current full pass began (records not stored since are gone at its end)
 
     static Cursor parse(const std::optional<QString> &text)
     {
@@ -40,6 +41,7 @@ struct ReadExecution::Cursor
         cursor.page = PageState::fromJson(object.value(QStringLiteral("page")).toObject());
         cursor.maxUpdatedMs = static_cast<qint64>(object.value(QStringLiteral("maxUpdatedMs")).toDouble());
         cursor.deltaLink = object.value(QStringLiteral("deltaLink")).toString();
+        cursor.passStartedMs = static_cast<qint64>(object.value(QStringLiteral("passStartedMs")).toDouble());
         // The walking skeleton's cursors kept the page cursor as "after".
         if (cursor.page.isStart() && object.contains(QStringLiteral("after")))
             cursor.page.cursor = object.value(QStringLiteral("after")).toString();
@@ -59,6 +61,8 @@ struct ReadExecution::Cursor
         }
         if (!deltaLink.isEmpty())
             object.insert(QStringLiteral("deltaLink"), deltaLink);
+        if (!complete && !incremental && passStartedMs > 0)
+            object.insert(QStringLiteral("passStartedMs"), passStartedMs);
         return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
     }
 };
@@ -70,6 +74,10 @@ ReadExecution::ReadExecution(SqliteStore &store, const ProviderDefinition &defin
       m_journal(journal), m_mapping(mapping), m_fullPaginator(object.pagination.value_or(definition.pagination)),
       m_incrementalPaginator(object.incremental.pagination.value_or(m_fullPaginator.spec()))
 {
+    if (!object.deletedWhen.isEmpty()) {
+        if (auto compiled = jsonata::Expression::compile(object.deletedWhen))
+            m_deletedWhen = compiled.value();
+    }
     // The loader compiled it already; a failure here cannot happen for a loaded definition.
     if (!definition.errors.successErrorPath.isEmpty()) {
         if (auto compiled = jsonata::Expression::compile(definition.errors.successErrorPath))
@@ -124,6 +132,32 @@ Result<QJsonValue> ReadExecution::fetchPage(HttpRequest request, HttpResponse *r
     }
 }
 
+Result<QJsonValue> ReadExecution::evaluateRecords(const RequestSpec &spec, const QJsonValue &root) const
+{
+    auto compiled = jsonata::Expression::compile(spec.records);
+    auto value = compiled ? compiled.value().evaluate(jsonata::Value::fromQJsonValue(root), {}, {1000, 200})
+                          : jsonata::Result<jsonata::Value>(compiled.error());
+    if (!value) {
+        return makeError("definition.records_failed", QStringLiteral("The records expression of %1 failed: %2: %3")
+                                                          .arg(m_object.name, QString::fromStdString(value.error().code),
+                                                               QString::fromStdString(value.error().message)));
+    }
+    if (!value.value().isDefined())
+        return QJsonValue(QJsonValue::Undefined);
+    const QJsonValue json = value.value().toQJsonValue();
+    return json.isObject() ? QJsonValue(QJsonArray{json}) : json; // one record is a list of one
+}
+
+bool ReadExecution::isDeleted(const QJsonValue &record) const
+{
+    if (!m_object.deletedPath.isEmpty() && jsonValueAt(record, m_object.deletedPath) == QJsonValue(true))
+        return true;
+    if (!m_deletedWhen)
+        return false;
+    auto value = m_deletedWhen->evaluate(jsonata::Value::fromQJsonValue(record), {}, {1000, 200});
+    return value && value.value().isBoolean() && value.value().asBool();
+}
+
 void ReadExecution::reportFailures(const QList<FailedRecord> &failed)
 {
     // One event per failed record names the field, the record and the error; a mapping broken for every record
@@ -164,6 +198,9 @@ Result<void> ReadExecution::run()
         cursor.maxUpdatedMs = m_backfillSinceMs;
     }
 
+    if (!cursor.incremental && cursor.page.isStart())
+        cursor.passStartedMs = QDateTime::currentMSecsSinceEpoch();
+
     QElapsedTimer timer;
     timer.start();
     if (auto credential = m_session.credential(); !credential)
@@ -180,7 +217,9 @@ Result<void> ReadExecution::run()
         bindings.set("since", jsonata::Value::string(since.toStdString()));
     }
     bindings.set("limit", jsonata::Value::number(m_fullPaginator.spec().pageSize));
-    if (!cursor.page.isStart()) {
+    const bool startsFromDeltaLink = cursor.incremental && !cursor.deltaLink.isEmpty()
+                                     && cursor.page.nextUrl == cursor.deltaLink && cursor.page.cursor.isEmpty();
+    if (!cursor.page.isStart() && !startsFromDeltaLink) {
         m_journal.recordEvent(EventLevel::Info, QStringLiteral("Resuming the read of %1 from the stored cursor")
                                                     .arg(m_object.name),
                               {{QStringLiteral("page"), cursor.page.toJson()}});
@@ -221,13 +260,24 @@ Result<void> ReadExecution::run()
                                           .arg(response.status)
                                           .arg(m_object.name));
                 cursor = Cursor();
+                cursor.passStartedMs = QDateTime::currentMSecsSinceEpoch();
                 continue;
             }
             return page.error();
         }
         const QJsonValue root = page.value();
-        const QJsonValue recordsValue = jsonValueAt(root, spec.recordsPath);
-        const bool absentMeansNone = spec.recordsOptional && recordsValue.isUndefined() && root.isObject();
+        QJsonValue recordsValue;
+        if (spec.records.isEmpty()) {
+            recordsValue = jsonValueAt(root, spec.recordsPath);
+        } else {
+            auto computed = evaluateRecords(spec, root);
+            if (!computed)
+                return computed.error();
+            recordsValue = computed.value();
+        }
+        // Some providers leave the list out of an empty page, or send null (Square, Pipedrive).
+        const bool absentMeansNone =
+            spec.recordsOptional && (recordsValue.isUndefined() || recordsValue.isNull()) && root.isObject();
         if (!recordsValue.isArray() && !absentMeansNone) {
             return makeError("sync.bad_page",
                              QStringLiteral("Page %1 has no list of records at '%2'; check recordsPath in the %3 "
@@ -251,7 +301,7 @@ Result<void> ReadExecution::run()
                                           : jsonScalarText(jsonValueAt(record, m_object.updatedAtField));
             if (const auto updatedMs = parseTimestampMs(updatedAt); updatedMs && *updatedMs > cursor.maxUpdatedMs)
                 cursor.maxUpdatedMs = *updatedMs;
-            if (!m_object.deletedPath.isEmpty() && jsonValueAt(record, m_object.deletedPath) == QJsonValue(true)) {
+            if (isDeleted(record)) {
                 deleted.append(id);
                 continue;
             }
@@ -267,18 +317,33 @@ Result<void> ReadExecution::run()
         std::optional<PageState> next = paginator.next(cursor.page, root, response, records);
         recordsThisRun += rows.size() + failed.size();
         const bool limitReached = m_recordLimit > 0 && recordsThisRun >= m_recordLimit;
+        std::optional<QDateTime> removeUnseenSince;
         if (next) {
             cursor.page = *next;
         } else {
+            if (!cursor.incremental && cursor.passStartedMs > 0 && m_object.fullReadRemovesMissing)
+                removeUnseenSince = QDateTime::fromMSecsSinceEpoch(cursor.passStartedMs, Qt::UTC);
             cursor.complete = true;
             cursor.page = PageState();
             if (!incremental.deltaLinkPath.isEmpty())
                 cursor.deltaLink = jsonScalarText(jsonValueAt(root, incremental.deltaLinkPath));
         }
+        const qint64 before = removeUnseenSince ? m_store.recordCount(connectionId, m_object.name) : 0;
         if (auto committed = m_store.commitPage(connectionId, m_object.name, m_journal.executionId(), rows,
-                                                cursor.text(), failed, deleted);
+                                                cursor.text(), failed, deleted, removeUnseenSince);
             !committed) {
             return committed.error();
+        }
+        if (removeUnseenSince) {
+            const qint64 removed = before + rows.size() - m_store.recordCount(connectionId, m_object.name);
+            if (removed > 0) {
+                m_journal.recordEvent(EventLevel::Info,
+                                      QStringLiteral("The full read of %1 is complete: %2 stored records it did not see "
+                                                     "are gone at %3 and were removed")
+                                          .arg(m_object.name)
+                                          .arg(removed)
+                                          .arg(m_definition.displayName));
+            }
         }
         m_journal.counts().records += rows.size();
         m_journal.counts().failedRecords += failed.size();

@@ -9,6 +9,8 @@
 #include "store/StoreTypes.h"
 #include "sync/WriteExecution.h"
 
+#include <QMetaType>
+
 #include <functional>
 
 namespace patchbay {
@@ -112,3 +114,5 @@ private:
 };
 
 } // namespace patchbay
+
+Q_DECLARE_METATYPE(patchbay::WebhookOutcome)
