@@ -125,35 +125,37 @@ const RetryRule *RequestRunner::retryRuleFor(int status) const
     return nullptr;
 }
 
-void RequestRunner::waitForBudget()
+qint64 RequestRunner::waitForBudget()
 {
     if (!m_budget)
-        return;
-    milliseconds waited(0);
+        return 0;
+    bool told = false;
     for (;;) {
-        const milliseconds wait = m_budget->tryTake(m_clock.now().toMSecsSinceEpoch());
-        if (wait.count() == 0)
-            break;
-        if (waited.count() == 0) {
+        const RequestBudget::Taken taken = m_budget->tryTake(m_clock.now().toMSecsSinceEpoch());
+        if (taken.ticket > 0)
+            return taken.ticket;
+        if (!told) {
+            told = true;
             m_observer.recordEvent(EventLevel::Info,
                                    QStringLiteral("Waiting for the request budget of %1 (%2 requests per %3 s, shared "
                                                   "by all its connections)")
                                        .arg(m_budgetAccount)
                                        .arg(m_budget->requests())
                                        .arg(seconds(m_budget->window())),
-                                   {{QStringLiteral("waitMs"), static_cast<qint64>(wait.count())}});
+                                   {{QStringLiteral("waitMs"), static_cast<qint64>(taken.wait.count())}});
         }
-        waited += wait;
-        m_clock.sleep(wait);
+        m_clock.sleep(taken.wait);
     }
 }
 
 Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
 {
     for (int attempt = 0;; ++attempt) {
-        waitForBudget();
+        const qint64 ticket = waitForBudget();
         ++m_attempts;
         const HttpResponse response = m_http.send(request);
+        if (ticket > 0)
+            m_budget->finish(ticket, m_clock.now().toMSecsSinceEpoch());
         m_observer.recordExchange(m_redactor.redact(request, response));
 
         const QString url = m_redactor.redactUrl(request.url);

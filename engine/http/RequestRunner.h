@@ -46,7 +46,7 @@ private:
     std::chrono::milliseconds backoffDelay(int attempt);
     std::optional<std::chrono::milliseconds> untilReset(const HttpResponse &response) const;
     void slowDownIfNearTheLimit(const HttpResponse &response);
-    void waitForBudget();
+    qint64 waitForBudget(); // the budget ticket of the call about to be sent (0 without a budget)
     const RetryRule *retryRuleFor(int status) const;
 
     HttpClient &m_http;

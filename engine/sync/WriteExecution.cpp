@@ -273,11 +273,30 @@ Result<void> WriteExecution::writeBatch(const WriteRequestSpec &spec, QList<Item
         list.append(results.value());
     for (qsizetype i = 0; i < list.size(); ++i) {
         const QJsonObject result = list.at(i).toObject();
+        // Which record a result is about: its index, else its key (HubSpot's objectWriteTraceId, Square's
+        // idempotency key), else for updates the provider id, else its place in the answer.
+        Item *target = nullptr;
         const QJsonValue index = result.value(QStringLiteral("index"));
-        const qsizetype at = index.isDouble() ? static_cast<qsizetype>(index.toDouble()) : i;
-        if (at < 0 || at >= items.size())
+        const QString key = scalarText(result.value(QStringLiteral("key")));
+        const QString resultId = scalarText(result.value(QStringLiteral("id")));
+        if (index.isDouble()) {
+            const auto at = static_cast<qsizetype>(index.toDouble());
+            target = at >= 0 && at < items.size() ? items[at] : nullptr;
+        } else if (!key.isEmpty()) {
+            for (Item *candidate : items)
+                target = candidate->input.key == key ? candidate : target;
+        } else {
+            for (Item *candidate : items) {
+                if (candidate->operation == QLatin1String("update") && !resultId.isEmpty()
+                    && candidate->providerId == resultId)
+                    target = candidate;
+            }
+            if (!target && i < items.size())
+                target = items[i];
+        }
+        if (!target)
             continue;
-        Item &item = *items[at];
+        Item &item = *target;
         const QString error = scalarText(result.value(QStringLiteral("error")));
         if (!error.isEmpty()) {
             item.status = QStringLiteral("failed");
