@@ -245,6 +245,21 @@ Result<HttpResponse> ConnectionSession::send(HttpRequest request)
                 return again.error();
             continue;
         }
+        if (sent->status == 401 && m_definition.auth.type != QLatin1String("oauth2")) {
+            // A key, a static token or a password the provider refuses cannot be refreshed: someone has to enter a
+            // new one. The connection says so until then, and no execution spends requests on it.
+            const ProviderError error = providerErrorFrom(m_definition.errors, sent->body);
+            const QString message = QStringLiteral("%1 refused the connection's %2 (HTTP 401%3); enter a new one")
+                                         .arg(m_definition.displayName,
+                                              m_definition.auth.type == QLatin1String("basic") ? QStringLiteral("credentials")
+                                              : m_definition.auth.type == QLatin1String("bearer") ? QStringLiteral("token")
+                                                                                                 : QStringLiteral("API key"),
+                                              error.message.isEmpty() ? QString() : QStringLiteral(": ") + error.message);
+            if (auto marked = m_store.setConnectionStatus(m_connection.id, ConnectionStatus::NeedsReauth, message); !marked)
+                return marked.error();
+            m_journal.recordEvent(EventLevel::Error, QStringLiteral("Connection marked as needing re-authorisation"));
+            return makeError("auth.revoked", message);
+        }
         return sent;
     }
 }

@@ -165,11 +165,17 @@ void TestGreenhouseRead::badApiKeyFails()
     SystemClock clock;
     const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("candidates"));
     QCOMPARE(failed->status, ExecutionStatus::Failed);
-    QCOMPARE(failed->errorCode, QStringLiteral("sync.provider_error"));
+    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("Invalid Basic Auth credentials")),
              qPrintable(failed->errorMessage));
     QVERIFY(m_fixture->recordIds(connection, QStringLiteral("candidates")).isEmpty());
+    // A refused key cannot be refreshed: the connection needs a new one, and the next read does not even try.
+    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    const int requests = static_cast<int>(m_emulator->requestLog().size());
+    const auto next = m_fixture->sync(clock)->read(connection, QStringLiteral("candidates"));
+    QCOMPARE(next->errorCode, QStringLiteral("auth.needs_reauth"));
+    QCOMPARE(m_emulator->requestLog().size(), requests);
 }
 
 QTEST_GUILESS_MAIN(TestGreenhouseRead)
