@@ -1,5 +1,6 @@
 #include "SyncService.h"
 
+#include "ConnectionQueue.h"
 #include "ConnectionSession.h"
 #include "ExecutionJournal.h"
 #include "ReadExecution.h"
@@ -65,9 +66,17 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
     if (!executionId)
         return executionId.error();
     ExecutionJournal journal(*store.value(), executionId.value(), listener);
+    const ConnectionQueue::Turn turn = ConnectionQueue::take(connectionId, [&] {
+        journal.recordEvent(EventLevel::Info, QStringLiteral("Waiting for the connection's running execution to "
+                                                             "finish (executions of one connection run in order)"));
+    });
     if (!definition)
         return journal.fail(definition.error());
 
+    // What the execution ahead changed (a captured instance URL, a revoked grant) counts.
+    connection = store.value()->connection(connectionId);
+    if (!connection)
+        return journal.fail(connection.error());
     HttpClient http(m_networkFactory);
     RequestRunner runner(http, m_clock, definition->rateLimit, journal);
     ConnectionSession session(*store.value(), m_vault, definition.value(), connection.value(), runner, journal,

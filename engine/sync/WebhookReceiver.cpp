@@ -1,5 +1,6 @@
 // SyncService::receiveWebhook: verification, routing and application of incoming webhook calls, all driven by the
 // definition's webhooks section.
+#include "ConnectionQueue.h"
 #include "ConnectionSession.h"
 #include "ExecutionJournal.h"
 #include "SyncService.h"
@@ -297,6 +298,11 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         return answer(401, message, executionId.value());
     }
 
+    // Events apply in order with the connection's other executions (a write and the echo of its change).
+    const ConnectionQueue::Turn turn = ConnectionQueue::take(connection->id, [&] {
+        journal.recordEvent(EventLevel::Info, QStringLiteral("Waiting for the connection's running execution to "
+                                                             "finish before applying the events"));
+    });
     WebhookOutcome outcome;
     outcome.executionId = executionId.value();
     outcome.events = static_cast<int>(events.size());
