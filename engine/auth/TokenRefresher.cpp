@@ -1,5 +1,7 @@
 #include "TokenRefresher.h"
 
+#include "core/Timestamps.h"
+
 #include "core/Clock.h"
 #include "core/JsonPath.h"
 #include "http/RequestRunner.h"
@@ -110,7 +112,12 @@ Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl
     if (!rotated.isEmpty())
         next.refreshToken = SecretBytes(rotated.toUtf8());
     const QJsonValue expiresIn = body.value(QStringLiteral("expires_in"));
-    if (!expiresIn.isUndefined()) {
+    const std::optional<qint64> expiresAtMs = m_definition.auth.expiresAtPath.isEmpty()
+        ? std::nullopt
+        : parseTimestampMs(jsonScalarText(jsonValueAt(body, m_definition.auth.expiresAtPath)));
+    if (expiresAtMs) {
+        next.expiresAt = QDateTime::fromMSecsSinceEpoch(*expiresAtMs, Qt::UTC);
+    } else if (!expiresIn.isUndefined()) {
         next.expiresAt = m_clock.now().addSecs(
             static_cast<qint64>(expiresIn.isString() ? expiresIn.toString().toDouble() : expiresIn.toDouble()));
     } else if (m_definition.auth.tokenLifetimeSeconds > 0) {

@@ -89,7 +89,7 @@ AuthSpec readAuth(Reader &r, const YAML::Node &node)
                  QStringLiteral("clientAuth"), QStringLiteral("refreshMarginSeconds"),
                  QStringLiteral("revokedErrors"), QStringLiteral("tokenLifetimeSeconds"), QStringLiteral("capture"),
                  QStringLiteral("tokenParams"), QStringLiteral("authorizeParams"), QStringLiteral("apiKey"),
-                 QStringLiteral("basic"), QStringLiteral("tokenRequestFormat")});
+                 QStringLiteral("basic"), QStringLiteral("tokenRequestFormat"), QStringLiteral("expiresAtPath")});
     auth.type = r.oneOf(node, "type", what,
                         {QStringLiteral("oauth2"), QStringLiteral("bearer"), QStringLiteral("api-key"),
                          QStringLiteral("basic")},
@@ -109,6 +109,7 @@ AuthSpec readAuth(Reader &r, const YAML::Node &node)
     auth.refreshMarginSeconds = r.integer(node, "refreshMarginSeconds", what, auth.refreshMarginSeconds, 0, 86400);
     auth.revokedErrors = r.stringList(node, "revokedErrors", what);
     auth.tokenLifetimeSeconds = r.integer(node, "tokenLifetimeSeconds", what, 0, 0, 31536000);
+    auth.expiresAtPath = r.string(node, "expiresAtPath", what, false);
     auth.capture = readStringMap(r, node["capture"], QStringLiteral("capture"), false);
     auth.tokenParams = readStringMap(r, node["tokenParams"], QStringLiteral("tokenParams"), true);
     auth.tokenRequestFormat = r.oneOf(node, "tokenRequestFormat", what, {QStringLiteral("form"), QStringLiteral("json")},
@@ -170,9 +171,12 @@ RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
                 if (!r.expectMap(rule, QStringLiteral("a retryOn rule")))
                     continue;
                 r.checkKeys(rule, QStringLiteral("a retryOn rule"),
-                            {QStringLiteral("status"), QStringLiteral("retryAfterHeader")});
+                            {QStringLiteral("status"), QStringLiteral("retryAfterHeader"), QStringLiteral("when"),
+                             QStringLiteral("minWaitSeconds")});
                 spec.retryOn.append(RetryRule{r.integer(rule, "status", QStringLiteral("retryOn"), 0, 100, 599),
-                                              r.string(rule, "retryAfterHeader", QStringLiteral("retryOn"), false)});
+                                              r.string(rule, "retryAfterHeader", QStringLiteral("retryOn"), false),
+                                              readExpression(r, rule, "when", QStringLiteral("a retryOn rule")),
+                                              r.integer(rule, "minWaitSeconds", QStringLiteral("retryOn"), 0, 0, 3600)});
                 if (!rule["status"])
                     r.error(rule.Mark(), QStringLiteral("a retryOn rule needs the field 'status'"));
             }
@@ -208,6 +212,7 @@ PaginationSpec readPagination(Reader &r, const YAML::Node &node)
     r.checkKeys(node, what,
                 {QStringLiteral("type"), QStringLiteral("nextPath"), QStringLiteral("cursorFromLastRecord"),
                  QStringLiteral("param"), QStringLiteral("in"), QStringLiteral("hasMorePath"),
+                 QStringLiteral("lastPageWhen"),
                  QStringLiteral("nextOffsetPath"), QStringLiteral("totalPath"), QStringLiteral("firstPage"),
                  QStringLiteral("limitParam"), QStringLiteral("pageSize"), QStringLiteral("stopWhenShort")});
     spec.type = r.oneOf(node, "type", what,
@@ -219,6 +224,7 @@ PaginationSpec readPagination(Reader &r, const YAML::Node &node)
     spec.param = r.string(node, "param", what, false);
     spec.in = r.oneOf(node, "in", what, {QStringLiteral("query"), QStringLiteral("body")}, false, spec.in);
     spec.hasMorePath = r.string(node, "hasMorePath", what, false);
+    spec.lastPageWhen = readExpression(r, node, "lastPageWhen", what);
     spec.nextOffsetPath = r.string(node, "nextOffsetPath", what, false);
     spec.totalPath = r.string(node, "totalPath", what, false);
     spec.firstPage = r.integer(node, "firstPage", what, spec.firstPage, 0, 1);
@@ -232,8 +238,9 @@ PaginationSpec readPagination(Reader &r, const YAML::Node &node)
     if (spec.type == QLatin1String("cursor")) {
         if (spec.nextPath.isEmpty() && spec.cursorFromLastRecord.isEmpty())
             r.error(node.Mark(), QStringLiteral("pagination needs the field 'nextPath' (or 'cursorFromLastRecord')"));
-        if (!spec.cursorFromLastRecord.isEmpty() && spec.hasMorePath.isEmpty())
-            r.error(node.Mark(), QStringLiteral("'cursorFromLastRecord' needs 'hasMorePath' to know the last page"));
+        if (!spec.cursorFromLastRecord.isEmpty() && spec.hasMorePath.isEmpty() && spec.lastPageWhen.isEmpty())
+            r.error(node.Mark(), QStringLiteral("'cursorFromLastRecord' needs 'hasMorePath' (or 'lastPageWhen') to know "
+                                                "the last page"));
         need("param", spec.param);
     } else if (spec.type == QLatin1String("nextUrl")) {
         need("nextPath", spec.nextPath);
@@ -338,7 +345,7 @@ SchemaSpec readSchema(Reader &r, const YAML::Node &node, const QString &what)
                 {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("fieldsPath"),
                  QStringLiteral("params"), QStringLiteral("headers"), QStringLiteral("body"),
                  QStringLiteral("pagination"), QStringLiteral("name"), QStringLiteral("label"),
-                 QStringLiteral("type"), QStringLiteral("custom")});
+                 QStringLiteral("type"), QStringLiteral("custom"), QStringLiteral("fieldsOptional")});
     YAML::Node requestPart(YAML::NodeType::Map);
     for (const char *key : {"method", "path", "params", "headers", "body"}) {
         if (node[key])
@@ -348,6 +355,7 @@ SchemaSpec readSchema(Reader &r, const YAML::Node &node, const QString &what)
     if (!node["path"])
         r.error(node.Mark(), QStringLiteral("%1 needs the field 'path'").arg(what));
     schema.request.recordsPath = r.string(node, "fieldsPath", what, false);
+    schema.request.recordsOptional = r.boolean(node, "fieldsOptional", what, false);
     if (const YAML::Node pagination = node["pagination"])
         schema.pagination = readPagination(r, pagination);
     for (auto [key, target] : {std::pair{"name", &schema.name}, std::pair{"label", &schema.label},

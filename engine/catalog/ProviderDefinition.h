@@ -28,6 +28,7 @@ struct AuthSpec
     int refreshMarginSeconds = 300;              // refresh this long before expiry
     QStringList revokedErrors;                   // refresh error codes meaning "authorise again"
     int tokenLifetimeSeconds = 0;                // when the token response has no expires_in (0: unknown)
+    QString expiresAtPath;                       // an absolute expiry in the token response (Square's expires_at)
     QMap<QString, QString> capture;              // connection config key -> token response path (instance_url)
     QMap<QString, QString> tokenParams;          // extra token request parameters
     QString tokenRequestFormat = QStringLiteral("form"); // form | json: how the token request body is encoded
@@ -52,6 +53,8 @@ struct RetryRule
 {
     int status = 0;
     QString retryAfterHeader; // seconds or an HTTP date
+    QString when;             // JSONata over the answer's body (with $headers): the rule applies only when true
+    int minWaitSeconds = 0;   // wait at least this long (GitHub's secondary limits: a minute)
 };
 
 struct RateLimitSpec
@@ -80,6 +83,7 @@ struct PaginationSpec
     QString param;                // cursor, offset, page: the parameter that carries it
     QString in = QStringLiteral("query"); // query | body: where cursor/limit go (POST searches)
     QString hasMorePath;          // a flag in the body: false means last page
+    QString lastPageWhen;         // JSONata over the page body: true means last page (Zendesk end_of_stream)
     QString nextOffsetPath;       // offset: the next offset as the provider states it
     QString totalPath;            // offset: the total number of records, to stop at
     int firstPage = 1;            // page: number of the first page

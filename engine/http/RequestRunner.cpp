@@ -2,6 +2,10 @@
 
 #include "RequestBudget.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
+#include "jsonata/Expression.h"
+
 #include "HttpClient.h"
 #include "RequestObserver.h"
 #include "core/Clock.h"
@@ -116,11 +120,29 @@ milliseconds RequestRunner::backoffDelay(int attempt)
     return milliseconds(pick(m_random));
 }
 
-const RetryRule *RequestRunner::retryRuleFor(int status) const
+const RetryRule *RequestRunner::retryRuleFor(const HttpResponse &response) const
 {
     for (const RetryRule &rule : m_limits.retryOn) {
-        if (rule.status == status)
+        if (rule.status != response.status)
+            continue;
+        if (rule.when.isEmpty())
             return &rule;
+        // A status that is a rate limit only sometimes (GitHub's 403 with x-ratelimit-remaining: 0).
+        QJsonObject headers;
+        for (const auto &[name, value] : response.headers)
+            headers.insert(QString::fromLatin1(name).toLower(), QString::fromUtf8(value));
+        jsonata::Bindings bindings;
+        bindings.set("headers", jsonata::Value::fromQJsonValue(headers));
+        bindings.set("status", jsonata::Value::number(response.status));
+        const QJsonDocument document = QJsonDocument::fromJson(response.body);
+        const jsonata::Value body = document.isObject()  ? jsonata::Value::fromQJsonValue(document.object())
+                                    : document.isArray() ? jsonata::Value::fromQJsonValue(document.array())
+                                                         : jsonata::Value::string(response.body.toStdString());
+        if (auto compiled = jsonata::Expression::compile(rule.when)) {
+            auto applies = compiled.value().evaluate(body, bindings, {1000, 200});
+            if (applies && applies.value().isBoolean() && applies.value().asBool())
+                return &rule;
+        }
     }
     return nullptr;
 }
@@ -164,7 +186,7 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
         if (response.status == 0) {
             reason = QStringLiteral("no response from %1 (%2)").arg(url, response.transportError);
             wait = backoffDelay(attempt);
-        } else if (const RetryRule *rule = retryRuleFor(response.status)) {
+        } else if (const RetryRule *rule = retryRuleFor(response)) {
             const auto told = rule->retryAfterHeader.isEmpty()
                                   ? std::nullopt
                                   : parseRetryAfter(response.header(rule->retryAfterHeader.toLatin1()), m_clock.now());
@@ -186,6 +208,10 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
                              .arg(rule->retryAfterHeader.isEmpty() ? QStringLiteral("Retry-After")
                                                                    : rule->retryAfterHeader,
                                   seconds(*wait));
+            }
+            if (rule->minWaitSeconds > 0 && *wait < std::chrono::seconds(rule->minWaitSeconds)) {
+                wait = std::chrono::seconds(rule->minWaitSeconds);
+                reason += QStringLiteral(" (at least %1 s, as the definition says)").arg(rule->minWaitSeconds);
             }
         } else if (m_limits.retryStatuses.contains(response.status)) {
             wait = backoffDelay(attempt);

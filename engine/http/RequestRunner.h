@@ -47,7 +47,7 @@ private:
     std::optional<std::chrono::milliseconds> untilReset(const HttpResponse &response) const;
     void slowDownIfNearTheLimit(const HttpResponse &response);
     qint64 waitForBudget(); // the budget ticket of the call about to be sent (0 without a budget)
-    const RetryRule *retryRuleFor(int status) const;
+    const RetryRule *retryRuleFor(const HttpResponse &response) const;
 
     HttpClient &m_http;
     Clock &m_clock;

@@ -99,7 +99,9 @@ Result<QList<SchemaField>> SchemaDiscovery::run()
         }
         const QJsonDocument document = QJsonDocument::fromJson(response->body);
         const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
-        const QJsonValue list = jsonValueAt(root, schema.request.recordsPath);
+        QJsonValue list = jsonValueAt(root, schema.request.recordsPath);
+        if (schema.request.recordsOptional && (list.isUndefined() || list.isNull()) && root.isObject())
+            list = QJsonArray(); // the provider leaves the list out when there is nothing (Square)
         if (!list.isArray()) {
             return makeError("sync.bad_page", QStringLiteral("The field list of %1 has no list at '%2'; check "
                                                              "fieldsPath in the %3 definition")

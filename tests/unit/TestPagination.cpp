@@ -1,5 +1,6 @@
 // The generic pagination and rate-limit arithmetic every provider definition relies on.
 #include "core/Timestamps.h"
+#include "http/RequestBudget.h"
 #include "http/RequestRunner.h"
 #include "sync/Paginator.h"
 
@@ -17,6 +18,8 @@ private Q_SLOTS:
     void linkHeaderFindsNext();
     void cursorFromLastRecordStopsWithHasMore();
     void cursorInBodyForSearches();
+    void lastPageWhenAnExpressionSaysSo();
+    void budgetNeverLetsMoreThanItsRequestsIntoAWindow();
     void offsetStopsAtTotal();
     void pageStopsOnEmptyOrShortPage();
     void nextUrlIsFollowedAsGiven();
@@ -77,6 +80,51 @@ void TestPagination::cursorFromLastRecordStopsWithHasMore()
     QCOMPARE(url.query(), QStringLiteral("limit=100&starting_after=cus_3"));
     const QJsonValue noMore = json("{\"has_more\": false}");
     QVERIFY(!paginator.next(*next, noMore, {}, records(3)));
+}
+
+void TestPagination::lastPageWhenAnExpressionSaysSo()
+{
+    // Zendesk's incremental export: a cursor in after_cursor, and end_of_stream true on the last page.
+    PaginationSpec spec;
+    spec.type = QStringLiteral("cursor");
+    spec.nextPath = QStringLiteral("after_cursor");
+    spec.param = QStringLiteral("cursor");
+    spec.lastPageWhen = QStringLiteral("end_of_stream = true");
+    const Paginator paginator(spec);
+    const auto next = paginator.next({}, json(R"({"after_cursor": "c2", "end_of_stream": false})"), {}, records(3));
+    QVERIFY(next);
+    QCOMPARE(next->cursor, QStringLiteral("c2"));
+    QVERIFY(!paginator.next(*next, json(R"({"after_cursor": "c3", "end_of_stream": true})"), {}, records(3)));
+}
+
+void TestPagination::budgetNeverLetsMoreThanItsRequestsIntoAWindow()
+{
+    RequestBudget budget(3, std::chrono::milliseconds(1000));
+    const qint64 now = 10000;
+    QList<qint64> tickets;
+    for (int i = 0; i < 3; ++i) {
+        const RequestBudget::Taken taken = budget.tryTake(now);
+        QVERIFY(taken.ticket > 0);
+        tickets.append(taken.ticket);
+    }
+    // All three in flight: the fourth waits without knowing for how long, and asks again soon.
+    RequestBudget::Taken fourth = budget.tryTake(now);
+    QCOMPARE(fourth.ticket, 0);
+    QVERIFY(fourth.wait.count() > 0 && fourth.wait.count() < 1000);
+    // Answers at 10.2 s, 10.5 s and 10.7 s: a slot frees a whole window after its answer, not after its send.
+    budget.finish(tickets.at(0), 10200);
+    budget.finish(tickets.at(1), 10500);
+    budget.finish(tickets.at(2), 10700);
+    fourth = budget.tryTake(10800);
+    QCOMPARE(fourth.ticket, 0);
+    QCOMPARE(fourth.wait.count(), 400); // until 11.2 s
+    QVERIFY(budget.tryTake(11200).ticket > 0);
+    QCOMPARE(budget.tryTake(11200).ticket, 0);
+    // Budgets are shared by key and numbers.
+    const auto a = RequestBudget::shared(QStringLiteral("hubspot|1"), 5, std::chrono::milliseconds(1000));
+    QCOMPARE(RequestBudget::shared(QStringLiteral("hubspot|1"), 5, std::chrono::milliseconds(1000)), a);
+    QVERIFY(RequestBudget::shared(QStringLiteral("hubspot|2"), 5, std::chrono::milliseconds(1000)) != a);
+    QVERIFY(RequestBudget::shared(QStringLiteral("hubspot|1"), 6, std::chrono::milliseconds(1000)) != a);
 }
 
 void TestPagination::cursorInBodyForSearches()
