@@ -30,7 +30,7 @@ QTextStream &err()
 int usage(const QString &problem)
 {
     err() << "patchbay dryrun: " << problem << "\n"
-          << "Usage: patchbay dryrun --provider FILE|NAME --object NAME [--base-url URL] [--credentials FILE]\n"
+          << "Usage: patchbay dryrun --provider FILE|NAME --object NAME [--base-url URL] [--credentials FILE] [--schema]\n"
              "                       [--since DATE] [--limit N] [--integration FILE --name INTEGRATION]\n"
              "  --credentials FILE  JSON: access_token, refresh_token, client_id, client_secret, api_key,\n"
              "                      expires_at (ISO 8601), connection (the connection config: instance_url, ...)\n"
@@ -74,7 +74,8 @@ int runDryrunCommand(const QStringList &args)
     const QCommandLineOption limit(QStringLiteral("limit"), QString(), QStringLiteral("n"));
     const QCommandLineOption integration(QStringLiteral("integration"), QString(), QStringLiteral("file"));
     const QCommandLineOption integrationName(QStringLiteral("name"), QString(), QStringLiteral("integration"));
-    parser.addOptions({provider, object, baseUrl, credentials, since, limit, integration, integrationName});
+    const QCommandLineOption schema(QStringLiteral("schema"));
+    parser.addOptions({provider, object, baseUrl, credentials, since, limit, integration, integrationName, schema});
     if (!parser.parse(QStringList{QStringLiteral("patchbay")} + args))
         return usage(parser.errorText());
     if (!parser.isSet(provider) || !parser.isSet(object))
@@ -167,14 +168,34 @@ int runDryrunCommand(const QStringList &args)
             return 2;
         sync.setIntegrations(integrations);
     }
-    const auto execution = sync.read(
-        connectionId, parser.value(object),
-        [](const Event &event) {
-            err() << event.time.toString(QStringLiteral("HH:mm:ss.zzz")) << ' ' << event.level << ": " << event.message
+    const auto printEvent = [](const Event &event) {
+        err() << event.time.toString(QStringLiteral("HH:mm:ss.zzz")) << ' ' << event.level << ": " << event.message
+              << '\n';
+        err().flush();
+    };
+    if (parser.isSet(schema)) {
+        // The object's fields as the provider lists them, one JSON object a line, custom ones marked.
+        const auto execution = sync.discoverSchema(connectionId, parser.value(object), printEvent);
+        if (!execution || execution->status != ExecutionStatus::Succeeded) {
+            err() << "schema discovery failed: " << (execution ? execution->errorMessage : execution.error().message)
                   << '\n';
-            err().flush();
-        },
-        {sinceMs, recordLimit});
+            return 1;
+        }
+        QTextStream out(stdout);
+        const auto fields = store.value()->schema(connectionId, parser.value(object));
+        for (const SchemaField &field : fields.value()) {
+            out << QJsonDocument(QJsonObject{{QStringLiteral("name"), field.name},
+                                             {QStringLiteral("label"), field.label},
+                                             {QStringLiteral("type"), field.type},
+                                             {QStringLiteral("custom"), field.custom}})
+                       .toJson(QJsonDocument::Compact)
+                << '\n';
+        }
+        out.flush();
+        err() << fields->size() << " fields\n";
+        return 0;
+    }
+    const auto execution = sync.read(connectionId, parser.value(object), printEvent, {sinceMs, recordLimit});
 
     QTextStream out(stdout);
     auto rows = store.value()->database().prepare(

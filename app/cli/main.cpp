@@ -31,6 +31,7 @@ void printUsage(QTextStream &stream)
               "  validate FILE...     check provider definitions; prints file:line:col: message per problem\n"
               "  dryrun --provider FILE|NAME --object NAME [--base-url URL] [--credentials FILE] [--since DATE]\n"
               "         [--limit N]  run one read without a database; records as JSON lines, events on stderr\n"
+              "         [--schema]   list the object's fields instead (custom ones marked), one JSON line each\n"
               "  jsonata [--data FILE|-] [--bindings JSON] EXPRESSION\n"
               "                       evaluate a JSONata expression and print the result as JSON\n"
               "  --version            print the version\n"
