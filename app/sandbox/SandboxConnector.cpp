@@ -22,6 +22,8 @@ Result<qint64> SandboxConnector::connect(qint64 tenantId, qint64 connectionId, c
         target.chop(1);
     config.insert(QStringLiteral("originOverrides"), QJsonObject{{providerOrigin, target}});
     config.insert(QStringLiteral("sandboxPortal"), portal.portalName);
+    // What the OAuth callback learns from HubSpot's token info (hub_id): the account webhooks and budgets go by.
+    config.insert(QStringLiteral("portal_id"), QString::number(portal.hubId));
     if (connectionId == 0) {
         Connection connection;
         connection.tenantId = tenantId;

@@ -7,6 +7,7 @@
 #include "salesforce/SalesforceEmulator.h"
 #include "servicenow/ServiceNowEmulator.h"
 #include "square/SquareEmulator.h"
+#include "stripe/StripeEmulator.h"
 #include "zendesk/ZendeskEmulator.h"
 
 #include <QCommandLineParser>
@@ -47,7 +48,8 @@ const std::vector<Provider> &providers()
         {QStringLiteral("greenhouse"), QStringLiteral("company"), factory<GreenhouseEmulator>()},
         {QStringLiteral("pipedrive"), QStringLiteral("acme"), factory<PipedriveEmulator>()},
         {QStringLiteral("github"), QStringLiteral("org"), factory<GitHubEmulator>()},
-        {QStringLiteral("square"), QStringLiteral("cafe"), factory<SquareEmulator>()}};
+        {QStringLiteral("square"), QStringLiteral("cafe"), factory<SquareEmulator>()},
+        {QStringLiteral("stripe"), QStringLiteral("shop"), factory<StripeEmulator>()}};
     return all;
 }
 
@@ -82,7 +84,8 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Runs provider emulators on 127.0.0.1 for demos and tests, written from each provider's documentation:\n"
-        "  hubspot     OAuth (/oauth/v1/token, /oauth/authorize), CRM v3 contacts, search and properties\n"
+        "  hubspot     OAuth (/oauth/v1/token, /oauth/authorize), CRM v3 contacts (read, create, update, batch),\n"
+        "              companies (read), search and properties; signed v3 webhooks\n"
         "  salesforce  OAuth (/services/oauth2/token), /services/data/v59.0 query, queryAll, describe, composite\n"
         "  jira        OAuth (/oauth/token, rotating), accessible-resources, /ex/jira/{cloudid}/rest/api/3 "
         "search/jql,\n"
@@ -99,11 +102,13 @@ int main(int argc, char *argv[])
         "  github      OAuth (/login/oauth/access_token) or token, /repos/{owner}/widgets issues and pulls,\n"
         "              org custom properties; signed webhooks\n"
         "  square      OAuth (/oauth2/token, expires_at), /v2/customers, search, custom-attribute-definitions\n"
+        "  stripe      secret key (sk_test_), /v1 customers (list, create, update, delete), invoices, events;\n"
+        "              Stripe-Signature webhooks\n"
         "Each emulator listens on its own port: --port for the first, the next ones after it, in the order above\n"
         "(with --port 0 each gets any free port). Each tenant gets its own client id/secret and token pair; API calls\n"
-        "pick the tenant by their access token. Control endpoints under /_sandbox/ expire or revoke tokens, touch or\n"
-        "delete records, add custom fields, inject 429s, send signed webhooks and show the request log. All secrets\n"
-        "are fake. Stop with Ctrl-C."));
+        "pick the tenant by their access token (Stripe: by its secret key). Control endpoints under /_sandbox/\n"
+        "expire or revoke tokens, touch or delete records, add custom fields, inject 429s, send signed webhooks and\n"
+        "show the request log. All secrets are fake. Stop with Ctrl-C."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption providerOption(QStringLiteral("provider"),

@@ -186,6 +186,15 @@ CREATE TABLE object_schemas (
     PRIMARY KEY (connection_id, object)
 ) WITHOUT ROWID;
 )sql"),
+        // 4: who is refreshing a connection's token right now, so that processes sharing the database (workers of
+        // patchbayd, the console) refresh it once between them.
+        QStringLiteral(R"sql(
+CREATE TABLE refresh_leases (
+    connection_id INTEGER PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
+    holder TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+)sql"),
     };
     return list;
 }

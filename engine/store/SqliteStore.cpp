@@ -244,6 +244,27 @@ Result<void> SqliteStore::saveCredential(qint64 connectionId, const StoredCreden
     return stmt.exec();
 }
 
+Result<bool> SqliteStore::takeRefreshLease(qint64 connectionId, const QString &holder, const QDateTime &until,
+                                           const QDateTime &now)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO refresh_leases (connection_id, holder, expires_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT (connection_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at "
+        "WHERE refresh_leases.expires_at <= ?4 OR refresh_leases.holder = excluded.holder"));
+    stmt.bind(1, connectionId).bind(2, holder).bind(3, until).bind(4, now);
+    if (auto result = stmt.exec(); !result)
+        return result.error();
+    return m_db->changes() > 0;
+}
+
+Result<void> SqliteStore::releaseRefreshLease(qint64 connectionId, const QString &holder)
+{
+    auto stmt = m_db->prepare(
+        QStringLiteral("DELETE FROM refresh_leases WHERE connection_id = ?1 AND holder = ?2"));
+    stmt.bind(1, connectionId).bind(2, holder);
+    return stmt.exec();
+}
+
 Result<StoredCredential> SqliteStore::credential(qint64 connectionId)
 {
     auto stmt = m_db->prepare(QStringLiteral(

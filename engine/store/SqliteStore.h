@@ -39,6 +39,12 @@ public:
     Result<void> saveCredential(qint64 connectionId, const StoredCredential &credential);
     Result<StoredCredential> credential(qint64 connectionId);
 
+    // Token refresh leases across processes: true when holder now holds the connection's lease (it was free,
+    // expired, or already its own) until `until`.
+    Result<bool> takeRefreshLease(qint64 connectionId, const QString &holder, const QDateTime &until,
+                                  const QDateTime &now);
+    Result<void> releaseRefreshLease(qint64 connectionId, const QString &holder);
+
     // Executions and their log
     Result<qint64> startExecution(qint64 connectionId, const QString &kind, const QString &object);
     Result<void> updateExecutionCounts(qint64 executionId, const ExecutionCounts &counts);

@@ -9,7 +9,11 @@
 #include "http/RequestRunner.h"
 #include "store/SqliteStore.h"
 
+#include <QCoreApplication>
 #include <QMap>
+#include <QScopeGuard>
+#include <QSysInfo>
+#include <QUuid>
 #include <QMutex>
 #include <QUrlQuery>
 
@@ -132,7 +136,22 @@ Result<Credential> ConnectionSession::credential(bool forceRefresh)
     const bool oauth = m_definition.auth.type == QLatin1String("oauth2");
     const bool expiring = current.expiresAt.isValid()
                           && m_clock.now().secsTo(current.expiresAt) <= m_definition.auth.refreshMarginSeconds;
-    if (oauth && (forceRefresh || expiring)) {
+    // A 401 to a token that another execution has replaced since is answered by using the new one.
+    const bool replacedSince = forceRefresh && m_credential && !(m_credential->accessToken == current.accessToken);
+    if (oauth && replacedSince) {
+        m_journal.recordEvent(EventLevel::Info,
+                              QStringLiteral("Another execution refreshed the access token meanwhile; using it"));
+    } else if (oauth && (forceRefresh || expiring)) {
+        // Processes sharing the database (patchbayd workers, the console) take a lease, so one of them refreshes
+        // and the others use its result.
+        auto leased = leaseOrUseTheirs(stored.value(), &current);
+        if (!leased)
+            return leased.error();
+        if (!leased.value()) {
+            m_credential = current;
+            return current;
+        }
+        const auto release = qScopeGuard([&] { (void)m_store.releaseRefreshLease(m_connection.id, leaseHolder()); });
         if (forceRefresh) {
             m_journal.recordEvent(EventLevel::Info, QStringLiteral("Refreshing the access token"));
         } else {
@@ -149,6 +168,60 @@ Result<Credential> ConnectionSession::credential(bool forceRefresh)
     }
     m_credential = current;
     return current;
+}
+
+QString ConnectionSession::leaseHolder()
+{
+    static const QString holder = QStringLiteral("%1@%2:%3")
+                                      .arg(QCoreApplication::applicationPid())
+                                      .arg(QSysInfo::machineHostName(),
+                                           QUuid::createUuid().toString(QUuid::WithoutBraces).left(8));
+    return holder;
+}
+
+Result<bool> ConnectionSession::leaseOrUseTheirs(const StoredCredential &seen, Credential *current)
+{
+    constexpr int kLeaseSeconds = 60;
+    constexpr std::chrono::milliseconds kPoll(250);
+    const QDateTime giveUpAt = m_clock.now().addSecs(2 * kLeaseSeconds);
+    bool told = false;
+    for (;;) {
+        const QDateTime now = m_clock.now();
+        auto taken = m_store.takeRefreshLease(m_connection.id, leaseHolder(), now.addSecs(kLeaseSeconds), now);
+        if (!taken)
+            return taken.error();
+        // Whether it got the lease or waited for it, what is stored now may be another process's fresh token.
+        auto stored = m_store.credential(m_connection.id);
+        if (!stored)
+            return stored.error();
+        if (stored->sealed != seen.sealed) {
+            if (taken.value())
+                (void)m_store.releaseRefreshLease(m_connection.id, leaseHolder());
+            auto opened = m_vault.open(m_connection.id, stored->sealed);
+            if (!opened)
+                return opened.error();
+            *current = std::move(opened).value();
+            m_runner.redactor().addSecret(current->accessToken);
+            m_runner.redactor().addSecret(current->refreshToken);
+            m_journal.recordEvent(EventLevel::Info,
+                                  QStringLiteral("Another Patchbay process refreshed the access token; using it"));
+            return false;
+        }
+        if (taken.value())
+            return true;
+        if (!told) {
+            told = true;
+            m_journal.recordEvent(EventLevel::Info, QStringLiteral("Another Patchbay process is refreshing this "
+                                                                   "connection's access token; waiting for it"));
+        }
+        if (now >= giveUpAt) {
+            return makeError("auth.refresh_busy",
+                             QStringLiteral("Another process has held this connection's token refresh for over %1 s; "
+                                            "try again later")
+                                 .arg(2 * kLeaseSeconds));
+        }
+        m_clock.sleep(kPoll);
+    }
 }
 
 Result<Credential> ConnectionSession::refreshLocked(const Credential &current)

@@ -47,6 +47,10 @@ public:
 
 private:
     Result<Credential> refreshLocked(const Credential &current);
+    // Takes the cross-process refresh lease (true), or finds that another process refreshed meanwhile and puts
+    // that credential in current (false).
+    Result<bool> leaseOrUseTheirs(const StoredCredential &seen, Credential *current);
+    static QString leaseHolder();
     Result<void> saveCaptured(const QJsonObject &captured);
 
     SqliteStore &m_store;

@@ -59,9 +59,15 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
         return connection.error();
     auto definition = m_catalog.get(connection->provider);
     // Name what is read on the execution row (all objects when none is given), so the list says it.
-    const QString objectLabel = object.isEmpty() && definition && kind == QLatin1String("read")
-                                    ? definition->objects.keys().join(QStringLiteral(", "))
-                                    : object;
+    QString objectLabel = object;
+    if (object.isEmpty() && definition && kind == QLatin1String("read")) {
+        QStringList readable;
+        for (const ObjectSpec &spec : definition->objects) {
+            if (spec.readable)
+                readable.append(spec.name);
+        }
+        objectLabel = readable.join(QStringLiteral(", "));
+    }
     auto executionId = store.value()->startExecution(connectionId, kind, objectLabel);
     if (!executionId)
         return executionId.error();
@@ -98,8 +104,14 @@ Result<Execution> SyncService::read(qint64 connectionId, const QString &object, 
     return runExecution(connectionId, QStringLiteral("read"), object, listener,
                         [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session,
                             RequestRunner &runner, ExecutionJournal &journal) -> Result<QString> {
-                            const QStringList objects = object.isEmpty() ? definition.objects.keys()
-                                                                         : QStringList{object};
+                            QStringList objects{object};
+                            if (object.isEmpty()) {
+                                objects.clear();
+                                for (const ObjectSpec &spec : definition.objects) {
+                                    if (spec.readable)
+                                        objects.append(spec.name);
+                                }
+                            }
                             for (const QString &name : objects) {
                                 auto spec = definition.objects.constFind(name);
                                 if (spec == definition.objects.constEnd()) {
@@ -107,6 +119,12 @@ Result<Execution> SyncService::read(qint64 connectionId, const QString &object, 
                                                      QStringLiteral("%1 has no object '%2'; it has: %3")
                                                          .arg(definition.displayName, name,
                                                               definition.objects.keys().join(QStringLiteral(", "))));
+                                }
+                                if (!spec->readable) {
+                                    return makeError("sync.not_readable",
+                                                     QStringLiteral("%1 '%2' is only written; the definition has no "
+                                                                    "list request for it")
+                                                         .arg(definition.displayName, name));
                                 }
                                 auto mapping = readMapping(store, session.connection(), name);
                                 if (!mapping)
@@ -183,6 +201,42 @@ Result<Execution> SyncService::refreshToken(qint64 connectionId, EventListener l
 
 Result<Execution> SyncService::write(qint64 connectionId, const QString &object, const QList<WriteInput> &records,
                                      EventListener listener)
+{
+    auto execution = writeExecution(connectionId, object, records, std::move(listener));
+    if (execution && execution->status == ExecutionStatus::Failed && !records.isEmpty()) {
+        // Failed before any record was tried (the connection needs re-authorisation, an unknown object): the
+        // records are kept as failed items all the same, to be written again later.
+        auto store = SqliteStore::open(m_databasePath);
+        const auto existing = store ? store.value()->writeItems(execution->id) : Result<QList<WriteItem>>(store.error());
+        if (existing && existing->isEmpty()) {
+            QList<WriteItem> kept;
+            QSet<QString> keys;
+            for (const WriteInput &record : records) {
+                if (record.key.isEmpty() || keys.contains(record.key))
+                    continue;
+                keys.insert(record.key);
+                WriteItem item;
+                item.executionId = execution->id;
+                item.object = object;
+                item.key = record.key;
+                item.providerId = record.providerId.isEmpty()
+                                      ? store.value()->linkedProviderId(connectionId, object, record.key).value_or(QString())
+                                      : record.providerId;
+                item.operation = item.providerId.isEmpty() ? QStringLiteral("create") : QStringLiteral("update");
+                item.status = QStringLiteral("failed");
+                item.errorCode = execution->errorCode;
+                item.errorMessage = QStringLiteral("Not written: %1").arg(execution->errorMessage);
+                item.payload = QJsonDocument(record.record).toJson(QJsonDocument::Compact);
+                kept.append(item);
+            }
+            (void)store.value()->addWriteItems(connectionId, kept);
+        }
+    }
+    return execution;
+}
+
+Result<Execution> SyncService::writeExecution(qint64 connectionId, const QString &object,
+                                              const QList<WriteInput> &records, EventListener listener)
 {
     return runExecution(
         connectionId, QStringLiteral("write"), object, listener,

@@ -98,6 +98,8 @@ public:
 private:
     Result<std::optional<CompiledMapping>> readMapping(SqliteStore &store, const Connection &connection,
                                                        const QString &object) const;
+    Result<Execution> writeExecution(qint64 connectionId, const QString &object, const QList<WriteInput> &records,
+                                     EventListener listener);
     Result<std::optional<CompiledMapping>> mapping(SqliteStore &store, const Connection &connection,
                                                    const QString &object, const QString &direction) const;
 

@@ -379,6 +379,10 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                         query.addQueryItem(it.key(), value.value());
                 }
                 request.url.setQuery(query);
+                for (auto it = objectSpec->get->headers.begin(); it != objectSpec->get->headers.end(); ++it) {
+                    if (auto value = TemplateText::render(it.value(), getBindings))
+                        request.setHeader(it.key().toLatin1(), value->toUtf8());
+                }
                 request.setHeader("Accept", "application/json");
                 auto response = session.send(request);
                 if (!response) {

@@ -252,20 +252,25 @@ Result<void> WriteExecution::writeBatch(const WriteRequestSpec &spec, QList<Item
         return response.error();
     for (Item *item : items)
         item->sent = QJsonDocument(item->mapped.toObject()).toJson(QJsonDocument::Compact);
-    if (!response->isSuccess()) {
-        QString code;
-        const QString message = providerFailure(response.value(), &code);
-        for (Item *item : items) {
-            item->status = QStringLiteral("failed");
-            item->errorCode = code;
-            item->errorMessage = message;
-        }
-        return {};
-    }
     bindings.set("status", jsonata::Value::number(response->status));
     bindings.set("headers", headersValue(response.value()));
     auto results = evaluate(spec.results, parseBody(response->body), bindings,
                             QStringLiteral("The batch results of %1").arg(m_object.name));
+    if (!response->isSuccess()) {
+        // Some providers answer 4xx when every record failed, still per record (Jira's bulk create); otherwise
+        // the whole batch failed with one error.
+        QString code;
+        const QString message = providerFailure(response.value(), &code);
+        const bool perRecord = results && (results->isArray() ? !results->toArray().isEmpty() : results->isObject());
+        if (!perRecord) {
+            for (Item *item : items) {
+                item->status = QStringLiteral("failed");
+                item->errorCode = code;
+                item->errorMessage = message;
+            }
+            return {};
+        }
+    }
     if (!results)
         return results.error();
     QJsonArray list = results->isArray() ? results->toArray() : QJsonArray();
@@ -390,8 +395,18 @@ Result<void> WriteExecution::run(const QList<WriteInput> &inputs)
     }
     m_journal.recordEvent(EventLevel::Info, QStringLiteral("Writing %1 %2 to %3").arg(items.size()).arg(m_object.name,
                                                                                                      m_definition.displayName));
-    if (auto credential = m_session.credential(); !credential)
+    if (auto credential = m_session.credential(); !credential) {
+        // No usable credential (a revoked grant): nothing is sent, everything is kept for a later write.
+        for (Item &item : items) {
+            item.status = QStringLiteral("failed");
+            item.errorCode = credential.error().code;
+            item.errorMessage = QStringLiteral("Not written: %1").arg(credential.error().message);
+            finish(item);
+        }
+        if (auto stored = flush(); !stored)
+            return stored;
         return credential.error();
+    }
 
     QList<Item *> creates;
     QList<Item *> updates;

@@ -58,7 +58,7 @@ void TestCli::validatesAGoodDefinition()
     const Run validated =
         run({QStringLiteral("validate"), QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/providers/hubspot.yaml")});
     QCOMPARE(validated.exitCode, 0);
-    QVERIFY2(validated.out.contains(QStringLiteral(": ok (HubSpot, 1 object: contacts)")), qPrintable(validated.out));
+    QVERIFY2(validated.out.contains(QStringLiteral(": ok (HubSpot, 2 objects: companies, contacts)")), qPrintable(validated.out));
     QVERIFY(validated.err.isEmpty());
 }
 
@@ -159,8 +159,23 @@ void TestCli::dryrunPrintsRecordsAndEventsWithoutADatabase()
                             url.match(banner).captured(1), QStringLiteral("--credentials"), credentials.fileName(),
                             QStringLiteral("--integration"), QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/integrations/crm.yaml"),
                             QStringLiteral("--name"), QStringLiteral("crm-contacts")});
+    // The fields of the object, as a definition developer checks them.
+    const Run fields = run({QStringLiteral("dryrun"), QStringLiteral("--provider"), QStringLiteral("hubspot"),
+                            QStringLiteral("--object"), QStringLiteral("contacts"), QStringLiteral("--schema"),
+                            QStringLiteral("--base-url"), url.match(banner).captured(1), QStringLiteral("--credentials"),
+                            credentials.fileName()});
     sandbox.kill();
     sandbox.waitForFinished();
+    QVERIFY2(fields.exitCode == 0, qPrintable(fields.err));
+    bool sawEmail = false;
+    for (const QString &line : fields.out.trimmed().split(QLatin1Char('\n'))) {
+        const QJsonObject described = QJsonDocument::fromJson(line.toUtf8()).object();
+        QVERIFY2(described.contains(QStringLiteral("custom")), qPrintable(line));
+        sawEmail = sawEmail || (described.value(QStringLiteral("name")).toString() == QLatin1String("email")
+                                && !described.value(QStringLiteral("custom")).toBool());
+    }
+    QVERIFY(sawEmail);
+    QVERIFY(fields.err.contains(QStringLiteral(" fields")));
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     const QStringList lines = result.out.trimmed().split(QLatin1Char('\n'));
     QCOMPARE(lines.size(), 230);
@@ -177,7 +192,7 @@ void TestCli::dryrunPrintsRecordsAndEventsWithoutADatabase()
     const Run noObject = run({QStringLiteral("dryrun"), QStringLiteral("--provider"), QStringLiteral("hubspot"),
                               QStringLiteral("--object"), QStringLiteral("deals")});
     QCOMPARE(noObject.exitCode, 2);
-    QVERIFY(noObject.err.contains(QStringLiteral("HubSpot has no object 'deals'; it has: contacts")));
+    QVERIFY(noObject.err.contains(QStringLiteral("HubSpot has no object 'deals'; it has: companies, contacts")));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -7,6 +7,7 @@
 #include "store/SqliteStore.h"
 #include "sync/SyncService.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
 #include <QTcpServer>
@@ -29,11 +30,13 @@ private Q_SLOTS:
     void revokedRefreshTokenMarksTheConnectionAndLosesNothing();
     void unreachableProviderFailsWithAClearMessage();
     void refreshNowRotatesTheToken();
+    void backfillsCompaniesThenReadsOnlyTheChangedOnes();
 
 private:
     qint64 connectPortal(const PortalCredentials &portal, const QDateTime &expiresAt, const QUrl &url);
     SyncService makeService(Clock &clock);
     QString allRecordedText(qint64 executionId);
+    QSet<QString> storedIds(qint64 connection, const QString &object, qint64 executionId = 0);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_dbPath;
@@ -90,6 +93,18 @@ QString TestHubSpotRead::allRecordedText(qint64 executionId)
     return text;
 }
 
+QSet<QString> TestHubSpotRead::storedIds(qint64 connection, const QString &object, qint64 executionId)
+{
+    // Scoped: a statement left open would hold this connection's read snapshot.
+    auto rows = m_store->database().prepare(QStringLiteral(
+        "SELECT record_id FROM records WHERE connection_id = ?1 AND object = ?2 AND (?3 = 0 OR execution_id = ?3)"));
+    rows.bind(1, connection).bind(2, object).bind(3, executionId);
+    QSet<QString> ids;
+    while (rows.next())
+        ids.insert(rows.text(0));
+    return ids;
+}
+
 void TestHubSpotRead::readsEveryContactOnceAndRefreshesAnExpiredToken()
 {
     const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 2345, 7);
@@ -98,7 +113,7 @@ void TestHubSpotRead::readsEveryContactOnceAndRefreshesAnExpiredToken()
 
     SystemClock clock;
     SyncService sync = makeService(clock);
-    const auto execution = sync.read(connection);
+    const auto execution = sync.read(connection, QStringLiteral("contacts"));
     QVERIFY2(execution.ok(), qPrintable(execution.ok() ? QString() : execution.error().message));
     QCOMPARE(execution->status, ExecutionStatus::Succeeded);
     QCOMPARE(execution->recordCount, 2345);
@@ -143,7 +158,7 @@ void TestHubSpotRead::readsEveryContactOnceAndRefreshesAnExpiredToken()
     const QStringList touched = m_emulator->touchContacts(QStringLiteral("acme"), 5);
     expected.unite(QSet<QString>(touched.begin(), touched.end()));
     m_emulator->clearRequestLog();
-    const auto again = sync.read(connection);
+    const auto again = sync.read(connection, QStringLiteral("contacts"));
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(again->recordCount, expected.size());
     QCOMPARE(m_emulator->requestLog().first().method, QStringLiteral("POST"));
@@ -163,7 +178,7 @@ void TestHubSpotRead::honoursRetryAfterOn429()
 
     SystemClock clock;
     SyncService sync = makeService(clock);
-    const auto execution = sync.read(connection);
+    const auto execution = sync.read(connection, QStringLiteral("contacts"));
     QVERIFY(execution.ok());
     QCOMPARE(execution->status, ExecutionStatus::Succeeded);
     QCOMPARE(execution->recordCount, 250);
@@ -189,7 +204,7 @@ void TestHubSpotRead::resumesFromTheCursorAfterAFailedPage()
 
     // After the third page is stored, the provider starts refusing every call.
     int pagesSeen = 0;
-    const auto failed = sync.read(connection, QString(), [&](const Event &event) {
+    const auto failed = sync.read(connection, QStringLiteral("contacts"), [&](const Event &event) {
         if (event.message.startsWith(QStringLiteral("Page ")) && ++pagesSeen == 3)
             m_emulator->failNextRequests(100, 0);
     });
@@ -200,7 +215,7 @@ void TestHubSpotRead::resumesFromTheCursorAfterAFailedPage()
 
     m_emulator->failNextRequests(0, 0);
     m_emulator->clearRequestLog();
-    const auto resumed = sync.read(connection);
+    const auto resumed = sync.read(connection, QStringLiteral("contacts"));
     QCOMPARE(resumed->status, ExecutionStatus::Succeeded);
     QCOMPARE(resumed->recordCount, 700); // only what was missing
     QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 1000);
@@ -213,12 +228,12 @@ void TestHubSpotRead::revokedRefreshTokenMarksTheConnectionAndLosesNothing()
     const qint64 connection = connectPortal(portal, QDateTime::currentDateTimeUtc().addSecs(1800), m_emulator->baseUrl());
     SystemClock clock;
     SyncService sync = makeService(clock);
-    QCOMPARE(sync.read(connection)->recordCount, 120);
+    QCOMPARE(sync.read(connection, QStringLiteral("contacts"))->recordCount, 120);
     const QByteArray sealedBefore = m_store->credential(connection)->sealed;
 
     m_emulator->revokeRefreshToken(QStringLiteral("acme"));
     m_emulator->expireAccessTokens(QStringLiteral("acme"));
-    const auto failed = sync.read(connection);
+    const auto failed = sync.read(connection, QStringLiteral("contacts"));
     QVERIFY(failed.ok());
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
@@ -240,7 +255,7 @@ void TestHubSpotRead::revokedRefreshTokenMarksTheConnectionAndLosesNothing()
 
     // Later reads fail fast with the reason, without calling the provider.
     m_emulator->clearRequestLog();
-    const auto blocked = sync.read(connection);
+    const auto blocked = sync.read(connection, QStringLiteral("contacts"));
     QCOMPARE(blocked->status, ExecutionStatus::Failed);
     QCOMPARE(blocked->errorCode, QStringLiteral("auth.needs_reauth"));
     QVERIFY(m_emulator->requestLog().isEmpty());
@@ -282,6 +297,96 @@ void TestHubSpotRead::refreshNowRotatesTheToken()
     const auto opened = CredentialVault(m_key).open(connection, m_store->credential(connection)->sealed);
     QCOMPARE(QString::fromUtf8(opened->accessToken.reveal()), m_emulator->credentials(QStringLiteral("acme"))->accessToken);
     QVERIFY(m_store->credential(connection)->expiresAt > QDateTime::currentDateTimeUtc().addSecs(1700));
+}
+
+void TestHubSpotRead::backfillsCompaniesThenReadsOnlyTheChangedOnes()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 40, 13, 250);
+    const qint64 connection = connectPortal(portal, QDateTime::currentDateTimeUtc().addSecs(1800), m_emulator->baseUrl());
+    const HubSpotObjectStore &companies =
+        *m_emulator->objectStore(QStringLiteral("acme"), QStringLiteral("companies"));
+    QSet<QString> emulated;
+    for (const HubSpotRecord &company : companies.records())
+        emulated.insert(QString::number(company.id));
+    QCOMPARE(emulated.size(), 250);
+
+    SystemClock clock;
+    SyncService sync = makeService(clock);
+    m_emulator->clearRequestLog();
+    const auto backfill = sync.read(connection, QStringLiteral("companies"));
+    QVERIFY2(backfill.ok(), qPrintable(backfill.ok() ? QString() : backfill.error().message));
+    QVERIFY2(backfill->status == ExecutionStatus::Succeeded, qPrintable(backfill->errorMessage));
+    QCOMPARE(backfill->recordCount, 250);
+    QCOMPARE(backfill->pageCount, 3);
+
+    // Exactly the emulator's companies, each once, and nothing of the contacts object.
+    QCOMPARE(storedIds(connection, QStringLiteral("companies")), emulated);
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("companies")), 250);
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 0);
+    const QList<RequestLogEntry> pages = m_emulator->requestLog();
+    QCOMPARE(pages.size(), 3);
+    for (int i = 0; i < pages.size(); ++i) {
+        QCOMPARE(pages.at(i).method, QStringLiteral("GET"));
+        QVERIFY2(pages.at(i).pathAndQuery.startsWith(QStringLiteral("/crm/v3/objects/companies?")),
+                 qPrintable(pages.at(i).pathAndQuery));
+        QVERIFY(pages.at(i).pathAndQuery.contains(QStringLiteral("hs_lastmodifieddate")));
+        QCOMPARE(pages.at(i).pathAndQuery.contains(QStringLiteral("after=")), i > 0);
+    }
+    const QJsonObject cursor =
+        QJsonDocument::fromJson(m_store->cursor(connection, QStringLiteral("companies"))->toUtf8()).object();
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    const qint64 newest = static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble());
+    qint64 newestEmulated = 0;
+    for (const HubSpotRecord &company : companies.records())
+        newestEmulated = std::max(newestEmulated, company.updatedAt.toMSecsSinceEpoch());
+    QCOMPARE(newest, newestEmulated);
+
+    // What the next read must write: the companies touched now, plus those inside the 60 s lookback.
+    const qint64 since = newest - 60000;
+    QSet<QString> expected;
+    for (const HubSpotRecord &company : companies.records()) {
+        if (company.updatedAt.toMSecsSinceEpoch() >= since)
+            expected.insert(QString::number(company.id));
+    }
+    const QStringList touched = m_emulator->touch(QStringLiteral("acme"), QStringLiteral("companies"), 4);
+    QCOMPARE(touched.size(), 4);
+    expected.unite(QSet<QString>(touched.begin(), touched.end()));
+    m_emulator->touchContacts(QStringLiteral("acme"), 3); // other objects' changes stay out of this read
+
+    m_emulator->clearRequestLog();
+    const auto again = sync.read(connection, QStringLiteral("companies"));
+    QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
+    QCOMPARE(again->recordCount, expected.size());
+    QCOMPARE(storedIds(connection, QStringLiteral("companies"), again->id), expected);
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("companies")), 250);
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 0);
+    for (const QString &id : touched) {
+        const QJsonObject stored = QJsonDocument::fromJson(
+                                       m_store->record(connection, QStringLiteral("companies"), id)->data)
+                                       .object();
+        QCOMPARE(stored.value(QStringLiteral("properties")).toObject().value(QStringLiteral("phone")).toString(),
+                 companies.record(id.toLongLong())->properties.value(QStringLiteral("phone")));
+    }
+
+    // One search request, on the companies' own last-modified property.
+    QCOMPARE(m_emulator->requestLog().size(), 1);
+    QCOMPARE(m_emulator->requestLog().first().method, QStringLiteral("POST"));
+    // (The list's properties parameter rides along: an incremental request cannot drop an inherited parameter.)
+    QVERIFY2(m_emulator->requestLog().first().pathAndQuery.startsWith(QStringLiteral("/crm/v3/objects/companies/search")),
+             qPrintable(m_emulator->requestLog().first().pathAndQuery));
+    const auto exchanges = m_store->exchanges(again->id).value();
+    QCOMPARE(exchanges.size(), 1);
+    const QJsonObject body = QJsonDocument::fromJson(exchanges.first().requestBody).object();
+    const QJsonObject filter = body.value(QStringLiteral("filterGroups")).toArray().first().toObject()
+                                   .value(QStringLiteral("filters")).toArray().first().toObject();
+    QCOMPARE(filter.value(QStringLiteral("propertyName")).toString(), QStringLiteral("hs_lastmodifieddate"));
+    QCOMPARE(filter.value(QStringLiteral("operator")).toString(), QStringLiteral("GTE"));
+    QCOMPARE(filter.value(QStringLiteral("value")).toVariant().toLongLong(), since);
+    QCOMPARE(body.value(QStringLiteral("sorts")).toArray().first().toObject().value(QStringLiteral("propertyName")).toString(),
+             QStringLiteral("hs_lastmodifieddate"));
+    QCOMPARE(QJsonDocument::fromJson(m_store->cursor(connection, QStringLiteral("companies"))->toUtf8())
+                 .object().value(QStringLiteral("mode")).toString(),
+             QStringLiteral("incremental"));
 }
 
 QTEST_GUILESS_MAIN(TestHubSpotRead)

@@ -81,7 +81,7 @@ QJsonObject TestMappedRead::storedRecord(const QString &id)
 
 void TestMappedRead::readStoresMappedRecords()
 {
-    const auto execution = m_sync->read(m_connection);
+    const auto execution = m_sync->read(m_connection, QStringLiteral("contacts"));
     QCOMPARE(execution->status, ExecutionStatus::Succeeded);
     QCOMPARE(execution->recordCount, kContacts);
     QCOMPARE(execution->failedRecordCount, 0);
@@ -107,7 +107,7 @@ void TestMappedRead::aFailingFieldKeepsTheRecordRawAndTheReadGoesOn()
                              QStringLiteral("sam@support"), QStringLiteral("customer wants no leads"))
                 .ok());
 
-    const auto execution = m_sync->read(m_connection);
+    const auto execution = m_sync->read(m_connection, QStringLiteral("contacts"));
     QCOMPARE(execution->status, ExecutionStatus::Succeeded);
     QVERIFY(execution->failedRecordCount > 0);
     QCOMPARE(execution->recordCount + execution->failedRecordCount, kContacts);
@@ -214,7 +214,7 @@ void TestMappedRead::levelsMergeBaseEnvironmentConnection()
     QVERIFY(!effective.origin.contains(QStringLiteral("phone")));
     QVERIFY(!effective.origin.contains(QStringLiteral("company")));
 
-    const auto execution = m_sync->read(m_connection);
+    const auto execution = m_sync->read(m_connection, QStringLiteral("contacts"));
     QCOMPARE(execution->recordCount, kContacts);
     auto ids = m_store->database().prepare(QStringLiteral("SELECT record_id FROM records LIMIT 1"));
     QVERIFY(ids.next());

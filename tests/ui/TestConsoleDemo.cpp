@@ -56,7 +56,11 @@ void TestConsoleDemo::demoSyncsRealDataAndShowsTheWindow()
     QCOMPARE(store->recordCount(byPortal.value(QStringLiteral("acme")).id, QStringLiteral("contacts")), 2400);
     const Execution globex = store->executions(byPortal.value(QStringLiteral("globex")).id, 1)->first();
     QCOMPARE(globex.status, ExecutionStatus::Succeeded);
-    QCOMPARE(globex.recordCount, 1200);
+    // Its contacts and its companies (one per five contacts in the sandbox).
+    QCOMPARE(store->recordCount(byPortal.value(QStringLiteral("globex")).id, QStringLiteral("contacts")), 1200);
+    QCOMPARE(globex.recordCount, 1200 + store->recordCount(byPortal.value(QStringLiteral("globex")).id,
+                                                           QStringLiteral("companies")));
+    QCOMPARE(store->recordCount(byPortal.value(QStringLiteral("globex")).id, QStringLiteral("companies")), 240);
     const Connection umbrella = byPortal.value(QStringLiteral("umbrella"));
     QCOMPARE(umbrella.status, ConnectionStatus::NeedsReauth);
     QCOMPARE(store->executions(umbrella.id, 1)->first().errorCode, QStringLiteral("auth.revoked"));

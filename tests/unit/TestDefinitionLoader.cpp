@@ -68,6 +68,48 @@ void TestDefinitionLoader::badDefinitionsPointAtTheProblem_data()
     QByteArray oauthNoToken = minimal();
     oauthNoToken.replace("type: bearer", "type: oauth2");
     QTest::newRow("oauth without tokenUrl") << oauthNoToken << QStringLiteral("4:3: auth needs the field 'tokenUrl'");
+
+    // Writes, schemas and webhooks: the same file:line:col and words that say what to add.
+    QByteArray batchWithoutResults = minimal();
+    batchWithoutResults += "    write:\n"
+                           "      batchCreate: { path: /things/batch, body: '{\"inputs\": $records}' }\n";
+    QTest::newRow("batch without results")
+        << batchWithoutResults << QStringLiteral("9:20: object 'things' write batchCreate needs 'results'");
+    QByteArray badBody = minimal();
+    badBody += "    write:\n"
+               "      create: { path: /things, body: '{\"a\": $record.' }\n";
+    QTest::newRow("write body not JSONata") << badBody << QStringLiteral("9:38: 'body' is not a valid JSONata expression: S0207");
+    QByteArray emptyWrite = minimal();
+    emptyWrite += "    write: {}\n";
+    QTest::newRow("empty write")
+        << emptyWrite << QStringLiteral("8:12: object 'things' write needs at least one of create, update, batchCreate");
+    QByteArray schemaWithoutPath = minimal();
+    schemaWithoutPath += "    schema: { fieldsPath: fields }\n";
+    QTest::newRow("schema without path") << schemaWithoutPath << QStringLiteral("8:13: object 'things' schema needs the field 'path'");
+    QByteArray webhooksWithoutEvents = minimal();
+    webhooksWithoutEvents += "webhooks:\n"
+                             "  signature: { message: '$body', provided: '$headers.sig' }\n";
+    QTest::newRow("webhooks without events") << webhooksWithoutEvents << QStringLiteral("9:3: 'webhooks' needs an 'events' section");
+    QByteArray unsignedSignature = minimal();
+    unsignedSignature += "webhooks:\n"
+                         "  signature: { algorithm: hmac-sha256 }\n"
+                         "  events: { object: '\"things\"', recordId: id }\n";
+    QTest::newRow("signature without message")
+        << unsignedSignature << QStringLiteral("9:14: a webhook signature needs 'message' and 'provided'");
+    QByteArray accountWithoutKey = minimal();
+    accountWithoutKey += "webhooks:\n"
+                         "  events: { object: '\"things\"', recordId: id, account: portalId }\n";
+    QTest::newRow("account without accountKey")
+        << accountWithoutKey << QStringLiteral("9:3: webhook events with an 'account' need 'accountKey'");
+    QByteArray budgetWithoutRequests = minimal();
+    budgetWithoutRequests += "rateLimit:\n"
+                             "  budget: { perSeconds: 10 }\n";
+    QTest::newRow("budget without requests") << budgetWithoutRequests << QStringLiteral("9:11: a budget needs the field 'requests'");
+    QByteArray badRetryCondition = minimal();
+    badRetryCondition += "rateLimit:\n"
+                         "  retryOn:\n"
+                         "    - { status: 403, when: '$headers.x = ' }\n";
+    QTest::newRow("retry condition not JSONata") << badRetryCondition << QStringLiteral("10:28: 'when' is not a valid JSONata expression: S0207");
 }
 
 void TestDefinitionLoader::badDefinitionsPointAtTheProblem()

@@ -27,9 +27,9 @@ public:
     const QString &mainObject() const { return m_objects.first(); }
     RecordTable *table(const QString &object);
     const RecordTable *table(const QString &object) const;
-    // 32 hex digits; providers with another shape override apiKey().
+    // 32 hex digits; providers with another shape override apiKey() and webhookSecret().
     virtual QString apiKey() const { return m_apiKey; }
-    QString webhookSecret() const { return m_webhookSecret; }
+    virtual QString webhookSecret() const { return m_webhookSecret; }
 
     // Seeds count records into every object.
     void seed(int count, const QDateTime &now);

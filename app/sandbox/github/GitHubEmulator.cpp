@@ -145,6 +145,9 @@ HttpServerResponse GitHubEmulator::route(const HttpServerRequest &request, const
     if (segments.size() == 4 && segments.at(0) == QLatin1String("orgs") && segments.at(1) == *owner &&
         segments.at(2) == QLatin1String("properties") && segments.at(3) == QLatin1String("schema"))
         response = SandboxHttp::json(found.propertySchemaJson());
+    else if (segments.size() == 3 && segments.at(0) == QLatin1String("repos") && segments.at(1) == *owner &&
+             segments.at(2) == GitHubOwner::repositoryName() && request.method == "GET")
+        response = SandboxHttp::json(found.repositoryJson(baseUrl().toString(QUrl::StripTrailingSlash)));
     else if (segments.size() >= 4 && segments.at(0) == QLatin1String("repos") && segments.at(1) == *owner &&
              segments.at(2) == GitHubOwner::repositoryName())
         response = repositoryCall(found, request, segments, now);
@@ -161,6 +164,8 @@ HttpServerResponse GitHubEmulator::repositoryCall(GitHubOwner &owner, const Http
         return request.method == "POST" ? createIssue(owner, request, now) : listIssues(owner, request, false);
     if (segments.size() == 4 && resource == QLatin1String("pulls") && request.method == "GET")
         return listIssues(owner, request, true);
+    if (segments.size() == 5 && resource == QLatin1String("issues") && request.method == "PATCH")
+        return updateIssue(owner, request, segments.at(4), now);
     if (segments.size() == 5 && (resource == QLatin1String("issues") || resource == QLatin1String("pulls"))) {
         for (const QString &object : owner.objects()) {
             const SandboxRecord *record = owner.table(object)->find(segments.at(4));
@@ -240,6 +245,36 @@ HttpServerResponse GitHubEmulator::createIssue(GitHubOwner &owner, const HttpSer
     return response.withHeader("Location", issue.value(QStringLiteral("url")).toString().toUtf8());
 }
 
+HttpServerResponse GitHubEmulator::updateIssue(GitHubOwner &owner, const HttpServerRequest &request,
+                                               const QString &number, const QDateTime &now) const
+{
+    const QJsonDocument document = QJsonDocument::fromJson(request.body);
+    if (!document.isObject())
+        return message(400, QStringLiteral("Problems parsing JSON"));
+    // A pull request is an issue too, and is edited through the same endpoint.
+    for (const QString &object : owner.objects()) {
+        SandboxRecord *record = owner.table(object)->find(number);
+        if (!record)
+            continue;
+        if (record->deleted)
+            return message(410, QStringLiteral("This issue was deleted"));
+        QJsonArray errors;
+        if (!owner.updateIssue(*record, document.object(), now, &errors))
+            return message(422, QStringLiteral("Validation Failed"), {{QStringLiteral("errors"), errors}});
+        return SandboxHttp::json(
+            owner.issueJson(*record, object == QLatin1String("pulls"), baseUrl().toString(QUrl::StripTrailingSlash)));
+    }
+    return message(404, QStringLiteral("Not Found"));
+}
+
+bool GitHubEmulator::redeliverLastWebhook()
+{
+    if (!m_lastWebhook)
+        return false;
+    webhookSender().send(*m_lastWebhook);
+    return true;
+}
+
 bool GitHubEmulator::sendWebhook(const QString &owner, const QUrl &url, const QString &object, const QString &number)
 {
     const auto *found = static_cast<const GitHubOwner *>(findAccount(owner));
@@ -255,14 +290,15 @@ bool GitHubEmulator::sendWebhook(const QString &owner, const QUrl &url, const QS
                               {QStringLiteral("sender"),
                                QJsonObject{{QStringLiteral("login"), record->fields.value(QStringLiteral("user"))}}}};
     const QByteArray body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
-    webhookSender().send(WebhookDelivery{
+    m_lastWebhook = WebhookDelivery{
         url,
         body,
         {{"X-GitHub-Event", isPull ? "pull_request" : "issues"},
          {"X-GitHub-Delivery", QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1()},
          {"X-GitHub-Hook-ID", QByteArray::number(RecordGenerator::stableHash(owner) % 1000000000u)},
          {"X-Hub-Signature-256", "sha256=" + WebhookSigner::hexSignature(found->webhookSecret().toUtf8(), body)},
-         {"User-Agent", "GitHub-Hookshot/sandbox"}}});
+         {"User-Agent", "GitHub-Hookshot/sandbox"}}};
+    webhookSender().send(*m_lastWebhook);
     return true;
 }
 

@@ -130,7 +130,16 @@ QJsonObject GitHubOwner::repositoryJson(const QString &apiBase) const
             {QStringLiteral("private"), true},
             {QStringLiteral("owner"),
              QJsonObject{{QStringLiteral("login"), name()}, {QStringLiteral("type"), QStringLiteral("Organization")}}},
-            {QStringLiteral("url"), apiBase + QStringLiteral("/repos/") + fullName()}};
+            {QStringLiteral("url"), apiBase + QStringLiteral("/repos/") + fullName()},
+            {QStringLiteral("custom_properties"), customPropertiesJson()}};
+}
+
+QJsonObject GitHubOwner::customPropertiesJson() const
+{
+    QJsonObject values;
+    for (const QJsonValue &value : propertyValuesJson())
+        values.insert(value[QStringLiteral("property_name")].toString(), value[QStringLiteral("value")]);
+    return values;
 }
 
 QJsonArray GitHubOwner::propertySchemaJson() const
@@ -179,6 +188,36 @@ QString GitHubOwner::createIssue(const QJsonObject &body, const QDateTime &now, 
         {QStringLiteral("closed_at"), QString()},
         {QStringLiteral("comments"), 0}};
     return table(kIssues)->insert(record).id;
+}
+
+bool GitHubOwner::updateIssue(SandboxRecord &record, const QJsonObject &body, const QDateTime &now,
+                              QJsonArray *errors) const
+{
+    const QJsonValue state = body.value(QStringLiteral("state"));
+    if (!state.isUndefined() && state.toString() != QLatin1String("open") &&
+        state.toString() != QLatin1String("closed"))
+        errors->append(QJsonObject{{QStringLiteral("resource"), QStringLiteral("Issue")},
+                                   {QStringLiteral("code"), QStringLiteral("invalid")},
+                                   {QStringLiteral("field"), QStringLiteral("state")}});
+    const QJsonValue title = body.value(QStringLiteral("title"));
+    if (!title.isUndefined() && !title.isNull() && !title.isString() && !title.isDouble())
+        errors->append(QJsonObject{{QStringLiteral("resource"), QStringLiteral("Issue")},
+                                   {QStringLiteral("code"), QStringLiteral("invalid")},
+                                   {QStringLiteral("field"), QStringLiteral("title")}});
+    if (!errors->isEmpty())
+        return false;
+    if (title.isString() || title.isDouble())
+        record.fields.insert(QStringLiteral("title"),
+                             title.isString() ? title.toString() : QString::number(title.toInteger()));
+    if (body.contains(QStringLiteral("body")))
+        record.fields.insert(QStringLiteral("body"), body.value(QStringLiteral("body")).toString());
+    if (state.isString() && state.toString() != record.fields.value(QStringLiteral("state")).toString()) {
+        record.fields.insert(QStringLiteral("state"), state);
+        record.fields.insert(QStringLiteral("closed_at"),
+                             state.toString() == QLatin1String("closed") ? timestamp(now) : QString());
+    }
+    record.updatedAt = now;
+    return true;
 }
 
 } // namespace patchbay::sandbox

@@ -22,11 +22,17 @@ public:
     // apiBase is the REST origin that url fields start with.
     QJsonObject issueJson(const SandboxRecord &record, bool isPull, const QString &apiBase) const;
     QJsonObject pullJson(const SandboxRecord &record, const QString &apiBase) const;
+    // The repository as GET /repos/{owner}/{repo} and webhook payloads show it, custom_properties included.
     QJsonObject repositoryJson(const QString &apiBase) const;
+    // {property name: value} of the organization's custom properties for the repository.
+    QJsonObject customPropertiesJson() const;
     QJsonArray propertySchemaJson() const;
     QJsonArray propertyValuesJson() const;
     // Creates an issue from a POST body; on failure fills *errors with GitHub's [{resource, code, field}].
     QString createIssue(const QJsonObject &body, const QDateTime &now, QJsonArray *errors);
+    // Applies a PATCH body (title, body, state) to an issue or pull request; on failure fills *errors and changes
+    // nothing.
+    bool updateIssue(SandboxRecord &record, const QJsonObject &body, const QDateTime &now, QJsonArray *errors) const;
 
     static QString timestamp(const QDateTime &time);
 

@@ -4,6 +4,7 @@
 #include "common/SandboxPaging.h"
 
 #include <QJsonDocument>
+#include <QSet>
 #include <QUuid>
 
 #include <algorithm>
@@ -55,8 +56,28 @@ std::optional<HttpServerResponse> GraphMailApi::handle(const HttpServerRequest &
         return list(path.section(QLatin1Char('/'), 3, 3), request);
     if (method == "POST" && path == QLatin1String("/v1.0/me/events"))
         return createEvent(request, now);
+    if (method == "POST" && path == QLatin1String("/v1.0/$batch"))
+        return batch(request, now);
     if (method == "GET" && path == QLatin1String("/v1.0/schemaExtensions"))
         return SandboxHttp::json(QJsonObject{{QStringLiteral("value"), m_mailbox.schemaExtensionsJson()}});
+    const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (method == "GET" && segments.size() == 3 && segments.at(1) == QLatin1String("schemaExtensions")) {
+        for (const QString &object : m_mailbox.objects()) {
+            if (m_mailbox.extensionId(object) == segments.at(2))
+                return SandboxHttp::json(m_mailbox.schemaExtensionJson(object));
+        }
+        return error(404, QStringLiteral("Request_ResourceNotFound"),
+                     QStringLiteral("Resource '%1' does not exist or one of its queried reference-property objects "
+                                    "are not present.")
+                         .arg(segments.at(2)));
+    }
+    if (segments.size() == 4 && segments.at(1) == QLatin1String("me") &&
+        (segments.at(2) == kMessages || segments.at(2) == kEvents) && segments.at(3) != QLatin1String("delta")) {
+        if (method == "GET")
+            return item(segments.at(2), segments.at(3));
+        if (method == "PATCH" && segments.at(2) == kEvents)
+            return updateEvent(segments.at(3), request, now);
+    }
     if (method != "GET" || !path.endsWith(QLatin1String("/delta")))
         return std::nullopt;
     const QString folder = path.section(QLatin1Char('/'), 4, 4).toLower();
@@ -175,6 +196,84 @@ HttpServerResponse GraphMailApi::delta(const QString &object, const HttpServerRe
     else
         body.insert(QStringLiteral("@odata.deltaLink"), link + QStringLiteral("?$deltatoken=") + encode(state));
     return SandboxHttp::json(body);
+}
+
+HttpServerResponse GraphMailApi::item(const QString &object, const QString &id) const
+{
+    const SandboxRecord *record = m_mailbox.table(object)->find(id);
+    if (!record || record->deleted)
+        return error(404, QStringLiteral("ErrorItemNotFound"), QStringLiteral("The specified object was not found in the store."));
+    QJsonObject json = m_mailbox.itemJson(object, *record);
+    json.insert(QStringLiteral("@odata.context"), context(object) + QStringLiteral("/$entity"));
+    return SandboxHttp::json(json);
+}
+
+HttpServerResponse GraphMailApi::updateEvent(const QString &id, const HttpServerRequest &request,
+                                             const QDateTime &now) const
+{
+    QString problem;
+    const int status = m_mailbox.updateEvent(id, QJsonDocument::fromJson(request.body).object(), now, &problem);
+    if (status == 404)
+        return error(404, QStringLiteral("ErrorItemNotFound"), problem);
+    if (status != 200)
+        return error(status, QStringLiteral("ErrorInvalidRequest"), problem);
+    return item(kEvents, id);
+}
+
+HttpServerResponse GraphMailApi::batch(const HttpServerRequest &request, const QDateTime &now) const
+{
+    const QJsonArray steps = QJsonDocument::fromJson(request.body).object().value(QStringLiteral("requests")).toArray();
+    if (steps.isEmpty())
+        return error(400, QStringLiteral("BadRequest"), QStringLiteral("Invalid batch payload format."));
+    if (steps.size() > kMaxBatchRequests)
+        return error(400, QStringLiteral("BadRequest"),
+                     QStringLiteral("Number of batch request steps exceeds the maximum of %1.").arg(kMaxBatchRequests));
+    QSet<QString> ids;
+    QJsonArray responses;
+    for (const QJsonValue &value : steps) {
+        const QJsonObject step = value.toObject();
+        const QString id = step.value(QStringLiteral("id")).toString();
+        if (id.isEmpty() || ids.contains(id))
+            return error(400, QStringLiteral("BadRequest"),
+                         QStringLiteral("Every request of a batch needs an id, unique in the batch."));
+        ids.insert(id);
+        const QJsonObject headers = step.value(QStringLiteral("headers")).toObject();
+        bool contentType = false;
+        HttpServerRequest inner;
+        inner.method = step.value(QStringLiteral("method")).toString().toUpper().toLatin1();
+        QString url = step.value(QStringLiteral("url")).toString();
+        if (!url.startsWith(QLatin1Char('/')))
+            url.prepend(QLatin1Char('/'));
+        inner.url = QUrl(QStringLiteral("/v1.0") + url);
+        for (auto it = headers.begin(); it != headers.end(); ++it) {
+            contentType = contentType || it.key().compare(QLatin1String("content-type"), Qt::CaseInsensitive) == 0;
+            inner.headers.append({it.key().toLower().toLatin1(), it.value().toString().toUtf8()});
+        }
+        HttpServerResponse answer;
+        if (step.contains(QStringLiteral("body")) && !contentType) {
+            answer = error(400, QStringLiteral("BadRequest"),
+                           QStringLiteral("A request with a body must specify its Content-Type header."));
+        } else {
+            if (step.contains(QStringLiteral("body")))
+                inner.body = QJsonDocument(step.value(QStringLiteral("body")).toObject()).toJson(QJsonDocument::Compact);
+            const std::optional<HttpServerResponse> handled =
+                inner.path() == QLatin1String("/v1.0/$batch") ? std::nullopt : handle(inner, now);
+            answer = handled.value_or(error(400, QStringLiteral("BadRequest"),
+                                            QStringLiteral("Resource not found for the segment '%1'.")
+                                                .arg(inner.path().section(QLatin1Char('/'), -1))));
+        }
+        QJsonObject answerHeaders;
+        for (const auto &[name, headerValue] : std::as_const(answer.headers))
+            answerHeaders.insert(QString::fromLatin1(name), QString::fromUtf8(headerValue));
+        QJsonObject response{{QStringLiteral("id"), id},
+                             {QStringLiteral("status"), answer.status},
+                             {QStringLiteral("headers"), answerHeaders}};
+        if (const QJsonDocument body = QJsonDocument::fromJson(answer.body); body.isObject())
+            response.insert(QStringLiteral("body"), body.object());
+        // Graph may answer in any order; last first makes a client that relies on the order fail here.
+        responses.prepend(response);
+    }
+    return SandboxHttp::json(QJsonObject{{QStringLiteral("responses"), responses}});
 }
 
 HttpServerResponse GraphMailApi::createEvent(const HttpServerRequest &request, const QDateTime &now) const

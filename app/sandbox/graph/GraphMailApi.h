@@ -14,12 +14,18 @@ namespace patchbay::sandbox {
 //                                                          removed items as {id, "@removed": {"reason": "deleted"}};
 //                                                          a token of an earlier generation answers 410
 //                                                          syncStateNotFound
+//   GET  /v1.0/me/messages/{id}, /v1.0/me/events/{id}       one item; 404 ErrorItemNotFound when it is gone
 //   POST /v1.0/me/events                                    201 with the event; 400 without a start and an end
-//   GET  /v1.0/schemaExtensions                             the extensions that carry custom fields
+//   PATCH /v1.0/me/events/{id}                              200 with the event; 400 for unusable times, 404
+//   POST /v1.0/$batch                                       JSON batching: {requests: [{id, method, url, headers,
+//                                                          body}]} (at most 20) -> 200 {responses: [{id, status,
+//                                                          headers, body}]}, each request answered on its own
+//   GET  /v1.0/schemaExtensions, /v1.0/schemaExtensions/{id}   the extensions that carry custom fields
 class GraphMailApi
 {
 public:
     static constexpr int kDefaultPageSize = 10;
+    static constexpr int kMaxBatchRequests = 20;
 
     GraphMailApi(GraphMailbox &mailbox, const QString &apiBase) : m_mailbox(mailbox), m_apiBase(apiBase) {}
 
@@ -44,6 +50,9 @@ private:
     HttpServerResponse list(const QString &object, const HttpServerRequest &request) const;
     HttpServerResponse delta(const QString &object, const HttpServerRequest &request, const QString &path) const;
     HttpServerResponse createEvent(const HttpServerRequest &request, const QDateTime &now) const;
+    HttpServerResponse item(const QString &object, const QString &id) const;
+    HttpServerResponse updateEvent(const QString &id, const HttpServerRequest &request, const QDateTime &now) const;
+    HttpServerResponse batch(const HttpServerRequest &request, const QDateTime &now) const;
     static QString encode(const DeltaState &state);
     static std::optional<DeltaState> decode(const QString &token);
     QString context(const QString &object) const;

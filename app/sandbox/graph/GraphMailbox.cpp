@@ -185,33 +185,16 @@ QJsonArray GraphMailbox::schemaExtensionsJson() const
 {
     QJsonArray extensions;
     for (const QString &object : objects()) {
-        QJsonArray properties;
-        for (const CustomFieldDefinition &field : table(object)->customFields())
-            properties.append(
-                QJsonObject{{QStringLiteral("name"), field.name}, {QStringLiteral("type"), extensionType(field.kind)}});
-        if (properties.isEmpty())
-            continue;
-        extensions.append(
-            QJsonObject{{QStringLiteral("id"), extensionId(object)},
-                        {QStringLiteral("description"), QStringLiteral("Custom fields of %1").arg(object)},
-                        {QStringLiteral("targetTypes"),
-                         QJsonArray{object == kEvents ? QStringLiteral("Event") : QStringLiteral("Message")}},
-                        {QStringLiteral("status"), QStringLiteral("Available")},
-                        {QStringLiteral("owner"), userId()},
-                        {QStringLiteral("properties"), properties}});
+        if (!table(object)->customFields().isEmpty())
+            extensions.append(schemaExtensionJson(object));
     }
     return extensions;
 }
 
 QString GraphMailbox::createEvent(const QJsonObject &body, const QDateTime &now, QString *error)
 {
-    const auto parse = [&](const char *name) {
-        const QString text = body.value(QLatin1String(name)).toObject().value(QStringLiteral("dateTime")).toString();
-        const QDateTime local = QDateTime::fromString(text.left(19), Qt::ISODate);
-        return QDateTime(local.date(), local.time(), Qt::UTC); // the emulator reads every time zone as UTC
-    };
-    const QDateTime start = parse("start");
-    const QDateTime end = parse("end");
+    const QDateTime start = eventTime(body.value(QStringLiteral("start")));
+    const QDateTime end = eventTime(body.value(QStringLiteral("end")));
     if (!start.isValid() || !end.isValid() || end < start) {
         *error = QStringLiteral("Your request can't be completed. An event needs a start and an end, and the end "
                                 "can't be before the start.");
@@ -225,8 +208,69 @@ QString GraphMailbox::createEvent(const QJsonObject &body, const QDateTime &now,
                      {QStringLiteral("isRead"), true},
                      {QStringLiteral("start"), graphTime(start)},
                      {QStringLiteral("end"), graphTime(end)}};
+    setExtensionValues(kEvents, body, record);
     stamp(record);
     return events.insert(record).id;
+}
+
+int GraphMailbox::updateEvent(const QString &id, const QJsonObject &body, const QDateTime &now, QString *error)
+{
+    SandboxRecord *record = table(kEvents)->find(id);
+    if (!record || record->deleted) {
+        *error = QStringLiteral("The specified object was not found in the store.");
+        return 404;
+    }
+    auto [start, end] = eventSpan(*record);
+    if (body.contains(QStringLiteral("start")))
+        start = eventTime(body.value(QStringLiteral("start")));
+    if (body.contains(QStringLiteral("end")))
+        end = eventTime(body.value(QStringLiteral("end")));
+    if (!start.isValid() || !end.isValid() || end < start) {
+        *error = QStringLiteral("Your request can't be completed. An event needs a start and an end, and the end "
+                                "can't be before the start.");
+        return 400;
+    }
+    if (body.contains(QStringLiteral("subject")))
+        record->fields.insert(QStringLiteral("subject"), body.value(QStringLiteral("subject")).toString());
+    record->fields.insert(QStringLiteral("start"), graphTime(start));
+    record->fields.insert(QStringLiteral("end"), graphTime(end));
+    setExtensionValues(kEvents, body, *record);
+    record->updatedAt = now;
+    stamp(*record);
+    return 200;
+}
+
+QDateTime GraphMailbox::eventTime(const QJsonValue &dateTimeTimeZone)
+{
+    const QString text = dateTimeTimeZone.toObject().value(QStringLiteral("dateTime")).toString();
+    const QDateTime local = QDateTime::fromString(text.left(19), Qt::ISODate);
+    if (!local.isValid())
+        return {};
+    return QDateTime(local.date(), local.time(), Qt::UTC); // the emulator reads every time zone as UTC
+}
+
+void GraphMailbox::setExtensionValues(const QString &object, const QJsonObject &body, SandboxRecord &record) const
+{
+    const QJsonObject values = body.value(extensionId(object)).toObject();
+    for (const CustomFieldDefinition &field : table(object)->customFields()) {
+        if (values.contains(field.name))
+            record.fields.insert(field.name, values.value(field.name));
+    }
+}
+
+QJsonObject GraphMailbox::schemaExtensionJson(const QString &object) const
+{
+    QJsonArray properties;
+    for (const CustomFieldDefinition &field : table(object)->customFields())
+        properties.append(
+            QJsonObject{{QStringLiteral("name"), field.name}, {QStringLiteral("type"), extensionType(field.kind)}});
+    return {{QStringLiteral("id"), extensionId(object)},
+            {QStringLiteral("description"), QStringLiteral("Custom fields of %1").arg(object)},
+            {QStringLiteral("targetTypes"),
+             QJsonArray{object == kEvents ? QStringLiteral("Event") : QStringLiteral("Message")}},
+            {QStringLiteral("status"), QStringLiteral("Available")},
+            {QStringLiteral("owner"), userId()},
+            {QStringLiteral("properties"), properties}};
 }
 
 } // namespace patchbay::sandbox

@@ -31,11 +31,15 @@ public:
     QJsonObject removedJson(const QString &object, const SandboxRecord &record) const;
     // GET /v1.0/schemaExtensions: one extension per object that has custom fields.
     QJsonArray schemaExtensionsJson() const;
+    // GET /v1.0/schemaExtensions/{id}: the extension of object, with its properties (maybe none yet).
+    QJsonObject schemaExtensionJson(const QString &object) const;
     QString extensionId(const QString &object) const;
     // When an event starts and ends; empty for messages.
     QPair<QDateTime, QDateTime> eventSpan(const SandboxRecord &record) const;
     // Creates an event from a POST body; returns empty and sets *error when it has no usable start and end.
     QString createEvent(const QJsonObject &body, const QDateTime &now, QString *error);
+    // Applies a PATCH body to an event: 200, or 404 (no such event) or 400 (unusable times) with *error set.
+    int updateEvent(const QString &id, const QJsonObject &body, const QDateTime &now, QString *error);
 
 protected:
     SandboxRecord newRecord(const QString &object, RecordTable &table, const QDateTime &created,
@@ -45,6 +49,10 @@ protected:
 
 private:
     QString itemId(const QString &object, qint64 key) const;
+    // A dateTimeTimeZone's time, or invalid.
+    static QDateTime eventTime(const QJsonValue &dateTimeTimeZone);
+    // Values a body sets under the object's schema extension ({extensionId: {property: value}}).
+    void setExtensionValues(const QString &object, const QJsonObject &body, SandboxRecord &record) const;
     void stamp(SandboxRecord &record);
 
     int m_deltaGeneration = 1;

@@ -104,37 +104,40 @@ HttpServerResponse GraphSubscriptions::create(const GraphMailbox &mailbox, const
         201);
 }
 
-int GraphSubscriptions::notify(const GraphMailbox &mailbox, const QString &object, const QString &id, const QUrl &url,
-                               WebhookSender &sender, const QDateTime &now) const
+QList<WebhookDelivery> GraphSubscriptions::notifications(const GraphMailbox &mailbox, const QString &object,
+                                                         const SandboxRecord &record, const QUrl &url,
+                                                         const QDateTime &now) const
 {
     const bool isEvent = object == QLatin1String("events");
     const QString resource =
         QStringLiteral("Users/%1/%2/%3")
-            .arg(mailbox.userId(), isEvent ? QStringLiteral("Events") : QStringLiteral("Messages"), id);
-    int sent = 0;
+            .arg(mailbox.userId(), isEvent ? QStringLiteral("Events") : QStringLiteral("Messages"), record.id);
+    const QString changeType = record.deleted ? QStringLiteral("deleted") : QStringLiteral("updated");
+    QList<WebhookDelivery> deliveries;
     for (const Subscription &subscription : m_subscriptions) {
         if (subscription.tenant != mailbox.name() || subscription.object != object || subscription.expiration <= now ||
-            (url.isValid() && subscription.notificationUrl != url))
+            (url.isValid() && subscription.notificationUrl != url) ||
+            !subscription.changeType.split(QLatin1Char(',')).contains(changeType))
             continue;
         const QJsonObject notification{
+            {QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
             {QStringLiteral("subscriptionId"), subscription.id},
             {QStringLiteral("subscriptionExpirationDateTime"), SandboxHttp::isoTimestamp(subscription.expiration)},
-            {QStringLiteral("changeType"), QStringLiteral("updated")},
+            {QStringLiteral("changeType"), changeType},
             {QStringLiteral("resource"), resource},
             {QStringLiteral("resourceData"),
              QJsonObject{{QStringLiteral("@odata.type"), isEvent ? QStringLiteral("#Microsoft.Graph.Event")
                                                                  : QStringLiteral("#Microsoft.Graph.Message")},
                          {QStringLiteral("@odata.id"), resource},
-                         {QStringLiteral("id"), id}}},
+                         {QStringLiteral("id"), record.id}}},
             {QStringLiteral("clientState"), subscription.clientState},
             {QStringLiteral("tenantId"), mailbox.tenantId()}};
-        sender.send(WebhookDelivery{subscription.notificationUrl,
-                                    QJsonDocument(QJsonObject{{QStringLiteral("value"), QJsonArray{notification}}})
-                                        .toJson(QJsonDocument::Compact),
-                                    {}});
-        ++sent;
+        deliveries.append(WebhookDelivery{subscription.notificationUrl,
+                                          QJsonDocument(QJsonObject{{QStringLiteral("value"), QJsonArray{notification}}})
+                                              .toJson(QJsonDocument::Compact),
+                                          {}});
     }
-    return sent;
+    return deliveries;
 }
 
 QList<GraphSubscriptions::Subscription> GraphSubscriptions::subscriptions(const QString &tenant) const

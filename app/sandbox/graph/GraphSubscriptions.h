@@ -1,6 +1,7 @@
 #pragma once
 
 #include "GraphMailbox.h"
+#include "common/WebhookSender.h"
 #include "server/HttpService.h"
 
 #include <QDateTime>
@@ -9,8 +10,6 @@
 #include <QUrl>
 
 namespace patchbay::sandbox {
-
-class WebhookSender;
 
 // Change notification subscriptions of every mailbox: POST /v1.0/subscriptions validates the notification URL
 // (POST {url}?validationToken=T must answer 200 with T as text/plain within 10 seconds) before it answers 201;
@@ -36,10 +35,11 @@ public:
     // The answer to POST /v1.0/subscriptions; the handshake runs before it returns.
     HttpServerResponse create(const GraphMailbox &mailbox, const QByteArray &body, const QString &applicationId,
                               const QString &apiBase, const QDateTime &now);
-    // POSTs a change notification to every live subscription of the mailbox on object (only those whose URL is url,
-    // when url is valid); returns how many were sent.
-    int notify(const GraphMailbox &mailbox, const QString &object, const QString &id, const QUrl &url,
-               WebhookSender &sender, const QDateTime &now) const;
+    // The change notifications about record for every live subscription of the mailbox on object that asked for
+    // its change type (updated, or deleted once the record is gone), only those whose URL is url when url is valid.
+    // Each carries a notification id of its own.
+    QList<WebhookDelivery> notifications(const GraphMailbox &mailbox, const QString &object,
+                                         const SandboxRecord &record, const QUrl &url, const QDateTime &now) const;
     QList<Subscription> subscriptions(const QString &tenant) const;
 
 private:

@@ -106,9 +106,22 @@ bool MicrosoftGraphEmulator::sendWebhook(const QString &tenant, const QUrl &url,
                                          const QString &id)
 {
     const auto *found = static_cast<const GraphMailbox *>(findAccount(tenant));
-    if (!found || !found->table(object) || !found->table(object)->find(id))
+    const SandboxRecord *record = found && found->table(object) ? found->table(object)->find(id) : nullptr;
+    if (!record)
         return false;
-    return m_subscriptions.notify(*found, object, id, url, webhookSender(), now()) > 0;
+    const QList<WebhookDelivery> deliveries = m_subscriptions.notifications(*found, object, *record, url, now());
+    for (const WebhookDelivery &delivery : deliveries)
+        webhookSender().send(delivery);
+    if (!deliveries.isEmpty())
+        m_lastDeliveries = deliveries;
+    return !deliveries.isEmpty();
+}
+
+bool MicrosoftGraphEmulator::redeliverLastWebhook()
+{
+    for (const WebhookDelivery &delivery : std::as_const(m_lastDeliveries))
+        webhookSender().send(delivery);
+    return !m_lastDeliveries.isEmpty();
 }
 
 } // namespace patchbay::sandbox

@@ -30,8 +30,15 @@
 //   10 seconds, else 400 "Subscription validation request failed. Notification endpoint must respond with 200 OK
 //   to validation request."; notifications {value: [{subscriptionId, subscriptionExpirationDateTime, changeType,
 //   resource, resourceData, clientState, tenantId}]} carry the clientState given.
-// - Schema extensions (GET /v1.0/schemaExtensions: id, targetTypes such as Message and Event, properties [{name,
-//   type}]) are Graph's per-tenant custom fields; values appear on items under the extension id.
+// - Schema extensions (GET /v1.0/schemaExtensions and /schemaExtensions/{id}: id, targetTypes such as Message and
+//   Event, properties [{name, type}]) are Graph's per-tenant custom fields; values appear on items under the
+//   extension id.
+// - Events: POST /me/events answers 201 with the event, PATCH /me/events/{id} 200 with it; GET of an item that is
+//   gone answers 404 ErrorItemNotFound.
+// - JSON batching: POST /v1.0/$batch {requests: [{id, method, url, headers, body}]}, at most 20, a request with a
+//   body needs its Content-Type header; 200 {responses: [{id, status, headers, body}]}, in any order, each request
+//   succeeding or failing on its own.
+// - changeNotification: changeType created, updated or deleted; id ("unique ID for the notification") is optional.
 // Where the documentation is silent or the emulator simplifies:
 // - The emulator serves both hosts on its own origin: /{tenant}/oauth2/v2.0/token and /authorize (any tenant
 //   segment; the client id tells the tenant) and /v1.0/... (the access token tells the tenant). An origin
@@ -41,7 +48,9 @@
 //   /_sandbox/mailboxes/{t}/invalidate-delta-tokens. Default page size 10. Each tenant has one user ("me").
 // - Notification URLs may be http (Graph requires https); the subscription lifetime limit is taken as 10,080
 //   minutes. The event validation error code (ErrorInvalidRequest) and the 401 body are commonly seen answers.
-//   Times are read as UTC whatever their timeZone.
+//   Times are read as UTC whatever their timeZone. Batch responses come last request first (the order is Graph's
+//   to choose); requests inside a batch are not throttled. Notifications always carry an id and say updated or
+//   deleted (never created); a re-delivery repeats the notification unchanged.
 namespace patchbay::sandbox {
 
 class OAuthTokenEndpoint;
@@ -65,8 +74,11 @@ public:
     {
         return m_subscriptions.subscriptions(tenant);
     }
-    // Notifies the tenant's subscriptions on object (those at url, when url is valid) that the item changed.
+    // Notifies the tenant's subscriptions on object (those at url, when url is valid) that the item changed or was
+    // deleted (as it is now), when they asked for that change type (updated or deleted).
     bool sendWebhook(const QString &tenant, const QUrl &url, const QString &object, const QString &id) override;
+    // Sends the last notifications again, unchanged, as Graph does when an endpoint did not acknowledge them.
+    bool redeliverLastWebhook();
 
 protected:
     std::unique_ptr<SandboxAccount> createAccount(const QString &tenant, quint32 seed) const override;
@@ -79,6 +91,7 @@ protected:
 private:
     std::unique_ptr<OAuthTokenEndpoint> m_oauth;
     GraphSubscriptions m_subscriptions;
+    QList<WebhookDelivery> m_lastDeliveries;
 };
 
 } // namespace patchbay::sandbox

@@ -40,10 +40,11 @@ HttpServerResponse GreenhouseEmulator::route(const HttpServerRequest &request, c
                                              QString *organization)
 {
     const auto basic = SandboxHttp::basicCredentials(request);
-    SandboxAccount *found =
-        basic && basic->password.isEmpty()
-            ? findAccountWhere([&](const SandboxAccount &account) { return account.apiKey() == basic->user; })
-            : nullptr;
+    SandboxAccount *found = basic && basic->password.isEmpty() && !m_revokedKeys.contains(basic->user)
+                                ? findAccountWhere([&](const SandboxAccount &account) {
+                                      return account.apiKey() == basic->user;
+                                  })
+                                : nullptr;
     if (found)
         *organization = found->name();
     if (auto answer =
@@ -54,8 +55,15 @@ HttpServerResponse GreenhouseEmulator::route(const HttpServerRequest &request, c
     auto &harvest = *static_cast<GreenhouseOrganization *>(found);
     const QString path = request.path();
     HttpServerResponse response = message(404, QStringLiteral("Resource not found"));
+    const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts); // v1, candidates, {id}
     if (path == QLatin1String("/v1/candidates") && request.method == "POST")
         response = createCandidate(harvest, request, now);
+    else if (segments.size() == 3 && segments.at(1) == QLatin1String("candidates") && request.method == "PATCH")
+        response = updateCandidate(harvest, segments.at(2), request, now);
+    else if (segments.size() == 3 &&
+             (segments.at(1) == QLatin1String("candidates") || segments.at(1) == QLatin1String("applications")) &&
+             request.method == "GET")
+        response = retrieve(harvest, segments.at(1), segments.at(2));
     else if ((path == QLatin1String("/v1/candidates") || path == QLatin1String("/v1/applications")) &&
              request.method == "GET")
         response = list(harvest, path.mid(4), request);
@@ -134,6 +142,38 @@ HttpServerResponse GreenhouseEmulator::createCandidate(GreenhouseOrganization &o
                              201);
 }
 
+HttpServerResponse GreenhouseEmulator::retrieve(const GreenhouseOrganization &organization, const QString &object,
+                                                const QString &id) const
+{
+    const SandboxRecord *record = organization.table(object)->find(id);
+    if (!record || record->deleted)
+        return message(404, QStringLiteral("Resource not found"));
+    return SandboxHttp::json(object == QLatin1String("applications") ? organization.applicationJson(*record)
+                                                                     : organization.candidateJson(*record));
+}
+
+HttpServerResponse GreenhouseEmulator::updateCandidate(GreenhouseOrganization &organization, const QString &id,
+                                                       const HttpServerRequest &request, const QDateTime &now) const
+{
+    if (request.header("on-behalf-of").toLongLong() != organization.userId())
+        return message(403, QStringLiteral("Missing or invalid On-Behalf-Of header: a valid user id is required."));
+    const SandboxRecord *record = organization.table(QStringLiteral("candidates"))->find(id);
+    if (!record || record->deleted)
+        return message(404, QStringLiteral("Resource not found"));
+    QJsonArray errors;
+    if (!organization.updateCandidate(id, QJsonDocument::fromJson(request.body).object(), now, &errors))
+        return message(422, QStringLiteral("Validation error"), {{QStringLiteral("errors"), errors}});
+    return SandboxHttp::json(organization.candidateJson(*record));
+}
+
+bool GreenhouseEmulator::revokeApiKey(const QString &organization)
+{
+    const SandboxAccount *found = findAccount(organization);
+    if (found)
+        m_revokedKeys.insert(found->apiKey());
+    return found != nullptr;
+}
+
 bool GreenhouseEmulator::sendWebhook(const QString &organization, const QUrl &url, const QString &object,
                                      const QString &id)
 {
@@ -142,19 +182,35 @@ bool GreenhouseEmulator::sendWebhook(const QString &organization, const QUrl &ur
     if (!record || !url.isValid())
         return false;
     const bool application = object == QLatin1String("applications");
-    const QJsonObject payload{
-        {QStringLiteral("action"),
-         application ? QStringLiteral("candidate_stage_change") : QStringLiteral("update_candidate")},
-        {QStringLiteral("payload"),
-         QJsonObject{{application ? QStringLiteral("application") : QStringLiteral("candidate"),
-                      application ? found->applicationJson(*record) : found->candidateJson(*record)}}}};
-    const QByteArray body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
-    webhookSender().send(
+    QString action;
+    QJsonObject payload;
+    if (application) {
+        action = record->deleted ? QStringLiteral("delete_application") : QStringLiteral("candidate_stage_change");
+        payload.insert(QStringLiteral("application"), found->applicationJson(*record));
+    } else if (record->deleted) {
+        action = QStringLiteral("delete_candidate");
+        payload.insert(QStringLiteral("person"), found->deletedCandidateJson(*record));
+    } else {
+        action = QStringLiteral("update_candidate");
+        payload.insert(QStringLiteral("candidate"), found->candidateWebhookJson(*record));
+    }
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{QStringLiteral("action"), action}, {QStringLiteral("payload"), payload}})
+            .toJson(QJsonDocument::Compact);
+    m_lastDelivery =
         WebhookDelivery{url,
                         body,
                         {{"Signature", "sha256 " + WebhookSigner::hexSignature(found->webhookSecret().toUtf8(), body)},
-                         {"Greenhouse-Event-ID", QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1()}}});
+                         {"Greenhouse-Event-ID", QUuid::createUuid().toString(QUuid::WithoutBraces).toLatin1()}}};
+    webhookSender().send(*m_lastDelivery);
     return true;
+}
+
+bool GreenhouseEmulator::redeliverLastWebhook()
+{
+    if (m_lastDelivery)
+        webhookSender().send(*m_lastDelivery);
+    return m_lastDelivery.has_value();
 }
 
 } // namespace patchbay::sandbox

@@ -181,6 +181,31 @@ QJsonArray GreenhouseOrganization::customFieldsJson(const QString &fieldType) co
     return fields;
 }
 
+QJsonObject GreenhouseOrganization::candidateWebhookJson(const SandboxRecord &record) const
+{
+    QJsonObject json = candidateJson(record);
+    // Webhooks print custom fields keyed, as {name_key: {name, type, value}}, and leave out the change times.
+    json.insert(QStringLiteral("custom_fields"), json.take(QStringLiteral("keyed_custom_fields")));
+    json.remove(QStringLiteral("updated_at"));
+    json.remove(QStringLiteral("last_activity"));
+    json.insert(QStringLiteral("url"), QStringLiteral("https://app.greenhouse.io/people/%1").arg(record.id));
+    return json;
+}
+
+QJsonObject GreenhouseOrganization::deletedCandidateJson(const SandboxRecord &record) const
+{
+    const qint64 applicationId = record.fields.value(QStringLiteral("application_id")).toInteger();
+    return {{QStringLiteral("id"), record.id.toLongLong()},
+            {QStringLiteral("first_name"), record.fields.value(QStringLiteral("first_name"))},
+            {QStringLiteral("last_name"), record.fields.value(QStringLiteral("last_name"))},
+            {QStringLiteral("company"), record.fields.value(QStringLiteral("company"))},
+            {QStringLiteral("title"), QJsonValue::Null},
+            {QStringLiteral("created_at"), SandboxHttp::isoTimestamp(record.createdAt)},
+            {QStringLiteral("is_private"), false},
+            {QStringLiteral("can_email"), true},
+            {QStringLiteral("deleted_application_ids"), applicationId ? QJsonArray{applicationId} : QJsonArray()}};
+}
+
 QString GreenhouseOrganization::createCandidate(const QJsonObject &body, const QDateTime &now, QJsonArray *errors)
 {
     for (const char *required : {"first_name", "last_name"}) {
@@ -198,14 +223,54 @@ QString GreenhouseOrganization::createCandidate(const QJsonObject &body, const Q
         {QStringLiteral("company"), body.value(QStringLiteral("company"))},
         {QStringLiteral("email"),
          body.value(QStringLiteral("email_addresses")).toArray().first().toObject().value(QStringLiteral("value"))},
-        {QStringLiteral("phone"), QJsonValue::Null},
+        {QStringLiteral("phone"),
+         body.value(QStringLiteral("phone_numbers")).toArray().first().toObject().value(QStringLiteral("value"))},
         {QStringLiteral("application_id"), 0}};
+    setCustomValues(body, record);
+    return candidates.insert(record).id;
+}
+
+bool GreenhouseOrganization::updateCandidate(const QString &id, const QJsonObject &body, const QDateTime &now,
+                                             QJsonArray *errors)
+{
+    SandboxRecord *record = table(kCandidates)->find(id);
+    if (!record)
+        return false;
+    for (const char *name : {"first_name", "last_name"}) {
+        const QLatin1String key(name);
+        if (body.contains(key) && body.value(key).toString().trimmed().isEmpty())
+            errors->append(QJsonObject{{QStringLiteral("message"), QStringLiteral("Must be present.")},
+                                       {QStringLiteral("field"), key}});
+    }
+    if (!errors->isEmpty())
+        return false;
+    for (const char *name : {"first_name", "last_name", "company"}) {
+        if (body.contains(QLatin1String(name)))
+            record->fields.insert(QLatin1String(name), body.value(QLatin1String(name)));
+    }
+    // Passing an array replaces the candidate's list; the emulator keeps the first entry.
+    if (body.contains(QStringLiteral("email_addresses")))
+        record->fields.insert(
+            QStringLiteral("email"),
+            body.value(QStringLiteral("email_addresses")).toArray().first().toObject().value(QStringLiteral("value")));
+    if (body.contains(QStringLiteral("phone_numbers")))
+        record->fields.insert(
+            QStringLiteral("phone"),
+            body.value(QStringLiteral("phone_numbers")).toArray().first().toObject().value(QStringLiteral("value")));
+    setCustomValues(body, *record);
+    record->updatedAt = now;
+    return true;
+}
+
+void GreenhouseOrganization::setCustomValues(const QJsonObject &body, SandboxRecord &record) const
+{
+    // Writes name custom fields by name_key (or id) in an array: [{name_key, value}].
+    const RecordTable &candidates = *table(kCandidates);
     for (const QJsonValue &value : body.value(QStringLiteral("custom_fields")).toArray()) {
         const QString key = value.toObject().value(QStringLiteral("name_key")).toString();
         if (candidates.customField(key))
             record.fields.insert(key, value.toObject().value(QStringLiteral("value")));
     }
-    return candidates.insert(record).id;
 }
 
 } // namespace patchbay::sandbox

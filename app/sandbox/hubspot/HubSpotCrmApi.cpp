@@ -1,6 +1,7 @@
 #include "HubSpotCrmApi.h"
 
-#include "HubSpotContactSearch.h"
+#include "HubSpotContactWriter.h"
+#include "HubSpotObjectSearch.h"
 #include "HubSpotResponses.h"
 
 #include <QJsonArray>
@@ -9,7 +10,8 @@ namespace patchbay::sandbox {
 
 namespace {
 
-const QString kContactsPath = QStringLiteral("/crm/v3/objects/contacts");
+const QString kObjectsPath = QStringLiteral("/crm/v3/objects/");
+const QString kPropertiesPath = QStringLiteral("/crm/v3/properties/");
 
 HttpServerResponse methodNotAllowed(const HttpServerRequest &request)
 {
@@ -18,29 +20,78 @@ HttpServerResponse methodNotAllowed(const HttpServerRequest &request)
         QStringLiteral("HTTP method %1 is not supported by this endpoint.").arg(QString::fromLatin1(request.method)));
 }
 
-} // namespace
-
-HubSpotCrmApi::HubSpotCrmApi(const HubSpotContactStore &store, const QUrl &baseUrl) : m_store(store), m_baseUrl(baseUrl)
-{}
-
-HttpServerResponse HubSpotCrmApi::handle(const HttpServerRequest &request) const
+HttpServerResponse noEndpoint(const HttpServerRequest &request)
 {
-    const QString path = request.path();
-    if (path == kContactsPath || path == kContactsPath + QLatin1Char('/'))
-        return request.method == "GET" ? listContacts(request) : methodNotAllowed(request);
-    if (path == kContactsPath + QStringLiteral("/search"))
-        return request.method == "POST" ? searchContacts(request) : methodNotAllowed(request);
-    if (path.startsWith(kContactsPath + QLatin1Char('/')) && path.count(QLatin1Char('/')) == 5)
-        return request.method == "GET" ? getContact(request, path.section(QLatin1Char('/'), -1))
-                                       : methodNotAllowed(request);
-    if (path == QLatin1String("/crm/v3/properties/contacts"))
-        return request.method == "GET" ? listProperties() : methodNotAllowed(request);
-    return HubSpotResponses::error(404, QStringLiteral("OBJECT_NOT_FOUND"),
-                                   QStringLiteral("No CRM endpoint at %1 %2 in this emulator (contacts only).")
-                                       .arg(QString::fromLatin1(request.method), path));
+    return HubSpotResponses::error(
+        404, QStringLiteral("OBJECT_NOT_FOUND"),
+        QStringLiteral("No CRM endpoint at %1 %2 in this emulator (it reads contacts and companies, and writes "
+                       "contacts only).")
+            .arg(QString::fromLatin1(request.method), request.path()));
 }
 
-QStringList HubSpotCrmApi::requestedProperties(const QUrlQuery &query)
+} // namespace
+
+HubSpotCrmApi::HubSpotCrmApi(HubSpotContactStore &contacts, HubSpotObjectStore &companies, qint64 hubId,
+                             const QUrl &baseUrl)
+    : m_contacts(contacts), m_companies(companies), m_hubId(hubId), m_baseUrl(baseUrl)
+{}
+
+HubSpotObjectStore *HubSpotCrmApi::store(const QString &object) const
+{
+    if (object == m_contacts.type().name)
+        return &m_contacts;
+    if (object == m_companies.type().name)
+        return &m_companies;
+    return nullptr;
+}
+
+HttpServerResponse HubSpotCrmApi::handle(const HttpServerRequest &request, const QDateTime &now) const
+{
+    const QString path = request.path();
+    if (path.startsWith(kPropertiesPath)) {
+        const HubSpotObjectStore *found = store(path.mid(kPropertiesPath.size()));
+        if (!found)
+            return noEndpoint(request);
+        return request.method == "GET" ? listProperties(*found) : methodNotAllowed(request);
+    }
+    if (path.startsWith(kObjectsPath)) {
+        // {object}[/{id} | /search | /batch/create | /batch/update]
+        const QString objectPath = path.mid(kObjectsPath.size());
+        if (HubSpotObjectStore *found = store(objectPath.section(QLatin1Char('/'), 0, 0)))
+            return handleObject(request, *found, objectPath.section(QLatin1Char('/'), 1), now);
+    }
+    return noEndpoint(request);
+}
+
+HttpServerResponse HubSpotCrmApi::handleObject(const HttpServerRequest &request, HubSpotObjectStore &store,
+                                               const QString &rest, const QDateTime &now) const
+{
+    const QByteArray &method = request.method;
+    if (rest == QLatin1String("search"))
+        return method == "POST" ? search(store, request) : methodNotAllowed(request);
+    const bool batch = rest == QLatin1String("batch/create") || rest == QLatin1String("batch/update");
+    if (rest.contains(QLatin1Char('/')) && !batch)
+        return noEndpoint(request);
+    if (method == "GET" && !batch)
+        return rest.isEmpty() ? list(store, request) : get(store, request, rest);
+    const bool create = method == "POST" && (rest.isEmpty() || batch);
+    const bool update = method == "PATCH" && !rest.isEmpty() && !batch;
+    if (!create && !update)
+        return methodNotAllowed(request);
+    if (&store != &m_contacts)
+        return noEndpoint(request);
+
+    HubSpotContactWriter writer(m_contacts, m_hubId);
+    if (rest.isEmpty())
+        return writer.create(request.body, now);
+    if (rest == QLatin1String("batch/create"))
+        return writer.batchCreate(request.body, now);
+    if (rest == QLatin1String("batch/update"))
+        return writer.batchUpdate(request.body, now);
+    return writer.update(rest, request.body, now);
+}
+
+QStringList HubSpotCrmApi::requestedProperties(const HubSpotObjectStore &store, const QUrlQuery &query)
 {
     // HubSpot takes both properties=a,b and repeated properties=a&properties=b.
     QStringList names;
@@ -49,10 +100,10 @@ QStringList HubSpotCrmApi::requestedProperties(const QUrlQuery &query)
             names.append(name.trimmed());
     }
     names.removeDuplicates();
-    return names.isEmpty() ? HubSpotContactStore::defaultPropertyNames() : names;
+    return names.isEmpty() ? store.type().defaultProperties : names;
 }
 
-HttpServerResponse HubSpotCrmApi::listContacts(const HttpServerRequest &request) const
+HttpServerResponse HubSpotCrmApi::list(const HubSpotObjectStore &store, const HttpServerRequest &request) const
 {
     const QUrlQuery query = request.query();
     int limit = kDefaultListLimit;
@@ -73,18 +124,18 @@ HttpServerResponse HubSpotCrmApi::listContacts(const HttpServerRequest &request)
             return HubSpotResponses::validationError(QStringLiteral("Invalid paging cursor after=%1").arg(afterText));
     }
     const bool archived = query.queryItemValue(QStringLiteral("archived")) == QLatin1String("true");
-    const QStringList properties = requestedProperties(query);
+    const QStringList properties = requestedProperties(store, query);
 
-    const HubSpotContactStore::ListPage page = m_store.list(after, limit, archived);
+    const HubSpotObjectStore::ListPage page = store.list(after, limit, archived);
     QJsonArray results;
-    for (const HubSpotContact *contact : page.contacts)
-        results.append(m_store.contactToJson(*contact, properties));
+    for (const HubSpotRecord *record : page.records)
+        results.append(store.recordToJson(*record, properties));
     QJsonObject body{{QStringLiteral("results"), results}};
     if (page.nextAfter > 0) {
         QUrlQuery nextQuery(query);
         nextQuery.removeAllQueryItems(QStringLiteral("after"));
         nextQuery.addQueryItem(QStringLiteral("after"), QString::number(page.nextAfter));
-        QUrl link = m_baseUrl.resolved(QUrl(kContactsPath));
+        QUrl link = m_baseUrl.resolved(QUrl(kObjectsPath + store.type().name));
         link.setQuery(nextQuery);
         body.insert(QStringLiteral("paging"),
                     QJsonObject{{QStringLiteral("next"),
@@ -94,27 +145,28 @@ HttpServerResponse HubSpotCrmApi::listContacts(const HttpServerRequest &request)
     return HubSpotResponses::json(body);
 }
 
-HttpServerResponse HubSpotCrmApi::getContact(const HttpServerRequest &request, const QString &id) const
+HttpServerResponse HubSpotCrmApi::get(const HubSpotObjectStore &store, const HttpServerRequest &request,
+                                      const QString &id)
 {
     const QUrlQuery query = request.query();
     const bool archived = query.queryItemValue(QStringLiteral("archived")) == QLatin1String("true");
     bool ok = false;
-    const HubSpotContact *contact = m_store.contact(id.toLongLong(&ok));
-    if (!ok || !contact || contact->archived != archived)
+    const HubSpotRecord *record = store.record(id.toLongLong(&ok));
+    if (!ok || !record || record->archived != archived)
         return HubSpotResponses::error(404, QStringLiteral("OBJECT_NOT_FOUND"),
                                        QStringLiteral("Object not found.  objectId are usually numeric."));
-    return HubSpotResponses::json(m_store.contactToJson(*contact, requestedProperties(query)));
+    return HubSpotResponses::json(store.recordToJson(*record, requestedProperties(store, query)));
 }
 
-HttpServerResponse HubSpotCrmApi::searchContacts(const HttpServerRequest &request) const
+HttpServerResponse HubSpotCrmApi::search(const HubSpotObjectStore &store, const HttpServerRequest &request)
 {
-    HubSpotContactSearch search;
-    const auto result = search.run(m_store, request.body);
+    HubSpotObjectSearch search;
+    const auto result = search.run(store, request.body);
     if (!result)
         return HubSpotResponses::validationError(search.errorMessage());
     QJsonArray results;
-    for (const HubSpotContact *contact : result->page)
-        results.append(m_store.contactToJson(*contact, result->properties));
+    for (const HubSpotRecord *record : result->page)
+        results.append(store.recordToJson(*record, result->properties));
     QJsonObject body{{QStringLiteral("total"), result->total}, {QStringLiteral("results"), results}};
     if (result->nextAfter >= 0) {
         body.insert(QStringLiteral("paging"),
@@ -124,11 +176,11 @@ HttpServerResponse HubSpotCrmApi::searchContacts(const HttpServerRequest &reques
     return HubSpotResponses::json(body);
 }
 
-HttpServerResponse HubSpotCrmApi::listProperties() const
+HttpServerResponse HubSpotCrmApi::listProperties(const HubSpotObjectStore &store)
 {
     QJsonArray results;
-    for (const HubSpotProperty &property : m_store.properties())
-        results.append(HubSpotContactStore::propertyToJson(property));
+    for (const HubSpotProperty &property : store.properties())
+        results.append(HubSpotObjectStore::propertyToJson(property));
     return HubSpotResponses::json({{QStringLiteral("results"), results}});
 }
 

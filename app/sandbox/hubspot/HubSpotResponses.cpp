@@ -2,6 +2,7 @@
 
 #include "common/SandboxHttp.h"
 
+#include <QJsonDocument>
 #include <QUuid>
 
 namespace patchbay::sandbox::HubSpotResponses {
@@ -16,13 +17,40 @@ QString correlationId()
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
 }
 
-HttpServerResponse error(int status, const QString &category, const QString &message)
+HttpServerResponse error(int status, const QString &category, const QString &message, const QJsonArray &errors)
 {
-    return json({{QStringLiteral("status"), QStringLiteral("error")},
-                 {QStringLiteral("message"), message},
-                 {QStringLiteral("correlationId"), correlationId()},
-                 {QStringLiteral("category"), category}},
-                status);
+    QJsonObject body{{QStringLiteral("status"), QStringLiteral("error")},
+                     {QStringLiteral("message"), message},
+                     {QStringLiteral("correlationId"), correlationId()},
+                     {QStringLiteral("category"), category}};
+    if (!errors.isEmpty())
+        body.insert(QStringLiteral("errors"), errors);
+    return json(body, status);
+}
+
+QString invalidPropertiesMessage(const QList<HubSpotPropertyProblem> &problems, qint64 hubId)
+{
+    QJsonArray list;
+    for (const HubSpotPropertyProblem &problem : problems)
+        list.append(QJsonObject{{QStringLiteral("isValid"), false},
+                                {QStringLiteral("message"), problem.message},
+                                {QStringLiteral("error"), problem.code},
+                                {QStringLiteral("name"), problem.name},
+                                {QStringLiteral("localizedErrorMessage"), problem.message},
+                                {QStringLiteral("portalId"), hubId}});
+    return QStringLiteral("Property values were not valid: ") +
+           QString::fromUtf8(QJsonDocument(list).toJson(QJsonDocument::Compact));
+}
+
+QJsonArray invalidPropertiesErrors(const QList<HubSpotPropertyProblem> &problems)
+{
+    QJsonArray errors;
+    for (const HubSpotPropertyProblem &problem : problems)
+        errors.append(QJsonObject{
+            {QStringLiteral("message"), problem.message},
+            {QStringLiteral("code"), problem.code},
+            {QStringLiteral("context"), QJsonObject{{QStringLiteral("propertyName"), QJsonArray{problem.name}}}}});
+    return errors;
 }
 
 HttpServerResponse validationError(const QString &message)

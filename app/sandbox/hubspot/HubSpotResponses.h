@@ -1,8 +1,10 @@
 #pragma once
 
+#include "HubSpotObjectStore.h"
 #include "common/OAuthTokenService.h"
 #include "server/HttpService.h"
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -15,8 +17,14 @@ namespace HubSpotResponses {
 HttpServerResponse json(const QJsonObject &body, int status = 200);
 
 // The general CRM error: {status:"error", message, correlationId, category[, errors]}.
-HttpServerResponse error(int status, const QString &category, const QString &message);
+HttpServerResponse error(int status, const QString &category, const QString &message, const QJsonArray &errors = {});
 HttpServerResponse validationError(const QString &message);
+
+// The message of a write whose properties were refused, as in the CRM objects guide:
+// Property values were not valid: [{"isValid":false,"message":...,"error":"PROPERTY_DOESNT_EXIST","name":...}].
+QString invalidPropertiesMessage(const QList<HubSpotPropertyProblem> &problems, qint64 hubId);
+// Its errors array: [{message, code, context{propertyName[]}}].
+QJsonArray invalidPropertiesErrors(const QList<HubSpotPropertyProblem> &problems);
 
 // The OAuth v1 token endpoint's own style: {status:"BAD_REFRESH_TOKEN", message, correlationId}.
 HttpServerResponse oauthError(int status, const QString &statusCode, const QString &message);

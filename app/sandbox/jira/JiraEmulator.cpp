@@ -112,6 +112,18 @@ bool JiraEmulator::deleteIssue(const QString &siteName, const QString &idOrKey)
     return issue && found->issues().remove(issue->id, now());
 }
 
+QStringList JiraEmulator::addProjects(const QString &siteName, int count)
+{
+    JiraSite *found = findSite(siteName);
+    return found ? found->addProjects(count, now()) : QStringList();
+}
+
+bool JiraEmulator::deleteProject(const QString &siteName, const QString &idOrKey)
+{
+    JiraSite *found = findSite(siteName);
+    return found && found->removeProject(idOrKey, now());
+}
+
 bool JiraEmulator::sendWebhook(const QString &siteName, const QUrl &url, const QString &event,
                                const QString &issueIdOrKey)
 {
@@ -119,17 +131,32 @@ bool JiraEmulator::sendWebhook(const QString &siteName, const QUrl &url, const Q
     const SandboxRecord *issue = found ? found->issue(issueIdOrKey) : nullptr;
     if (!issue || !url.isValid())
         return false;
+    const QString eventName = event.section(QLatin1Char(':'), 1);
     const QJsonObject payload{
         {QStringLiteral("timestamp"), now().toMSecsSinceEpoch()},
         {QStringLiteral("webhookEvent"), event},
-        {QStringLiteral("issue_event_type_name"), QStringLiteral("issue_generic")},
+        {QStringLiteral("issue_event_type_name"),
+         eventName == QLatin1String("issue_updated") ? QStringLiteral("issue_generic") : eventName},
         {QStringLiteral("issue"), found->issueJson(*issue, {QStringLiteral("*all")}, apiBase(siteName))}};
     const QByteArray body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
     const QByteArray signature = "sha256=" + WebhookSigner::hexSignature(found->webhookSecret().toUtf8(), body);
-    webhookSender().send(WebhookDelivery{
-        url,
-        body,
-        {{"X-Hub-Signature", signature}, {"X-Atlassian-Webhook-Identifier", QByteArray::number(m_nextWebhookId++)}}});
+    m_lastWebhook = WebhookDelivery{url,
+                                    body,
+                                    {{"X-Hub-Signature", signature},
+                                     {"X-Atlassian-Webhook-Identifier", QByteArray::number(m_nextWebhookId++)},
+                                     {"X-Atlassian-Webhook-Flow", "Primary"}}};
+    m_lastWebhookRetries = 0;
+    webhookSender().send(*m_lastWebhook);
+    return true;
+}
+
+bool JiraEmulator::redeliverLastWebhook()
+{
+    if (!m_lastWebhook)
+        return false;
+    WebhookDelivery retry = *m_lastWebhook;
+    retry.headers.append({"X-Atlassian-Webhook-Retry", QByteArray::number(++m_lastWebhookRetries)});
+    webhookSender().send(retry);
     return true;
 }
 
@@ -157,15 +184,18 @@ QJsonObject JiraEmulator::tenantJson(const QString &siteName) const
             {QStringLiteral("expiresIn"), credentials.expiresIn},
             {QStringLiteral("webhookSecret"), credentials.webhookSecret},
             {QStringLiteral("issues"), findSite(siteName)->issues().count(false)},
+            {QStringLiteral("projects"), findSite(siteName)->projects().count(false)},
             {QStringLiteral("tokenRefreshCount"), tokenRefreshCount(siteName)}};
 }
 
 QString JiraEmulator::addTenantFromControl(const QJsonObject &body)
 {
     const QString name = body.value(QStringLiteral("name")).toString();
-    if (!name.isEmpty())
+    if (!name.isEmpty()) {
         addSite(name, body.value(QStringLiteral("records")).toInt(100),
                 static_cast<quint32>(body.value(QStringLiteral("seed")).toInteger(1)));
+        addProjects(name, body.value(QStringLiteral("projects")).toInt(0));
+    }
     return name;
 }
 
@@ -183,6 +213,8 @@ bool JiraEmulator::addCustomFieldFromControl(const QString &siteName, const QJso
 
 bool JiraEmulator::deleteFromControl(const QString &siteName, const QString &object, const QString &id)
 {
+    if (object == QLatin1String("projects"))
+        return deleteProject(siteName, id);
     return object == QLatin1String("issues") && deleteIssue(siteName, id);
 }
 

@@ -2,10 +2,12 @@
 
 #include "JiraJql.h"
 #include "common/SandboxHttp.h"
+#include "common/SandboxPaging.h"
 
 #include <QJsonDocument>
 
 #include <algorithm>
+#include <climits>
 
 namespace patchbay::sandbox {
 
@@ -49,8 +51,20 @@ HttpServerResponse JiraRestApi::handle(const HttpServerRequest &request, const Q
         return search(request, apiBase, site);
     if (apiPath == QLatin1String("/field") && method == "GET")
         return SandboxHttp::json(site.fieldsJson());
+    if (apiPath == QLatin1String("/project/search") && method == "GET")
+        return searchProjects(request, apiBase, site);
+    if (apiPath.startsWith(QLatin1String("/project/")) && method == "GET") {
+        const SandboxRecord *project = site.project(apiPath.mid(9));
+        if (!project || project->deleted)
+            return error(404, {QStringLiteral("No project could be found with key '%1'.").arg(apiPath.mid(9))});
+        return SandboxHttp::json(site.projectJson(*project, apiBase));
+    }
     if (apiPath == QLatin1String("/issue") && method == "POST")
         return createIssue(request, apiBase, site, now);
+    if (apiPath == QLatin1String("/issue/bulk") && method == "POST")
+        return createIssues(request, apiBase, site, now);
+    if (apiPath.startsWith(QLatin1String("/issue/")) && method == "PUT")
+        return updateIssue(request, apiPath.mid(7), site, now);
     if (apiPath.startsWith(QLatin1String("/issue/")) && method == "GET") {
         const SandboxRecord *issue = site.issue(apiPath.mid(7));
         if (!issue || issue->deleted)
@@ -105,6 +119,51 @@ HttpServerResponse JiraRestApi::search(const HttpServerRequest &request, const Q
     return SandboxHttp::json(body);
 }
 
+HttpServerResponse JiraRestApi::searchProjects(const HttpServerRequest &request, const QString &apiBase,
+                                               const JiraSite &site)
+{
+    const QUrlQuery query = request.query();
+    const int startAt = SandboxPaging::intParameter(query.queryItemValue(QStringLiteral("startAt")), 0, 0, INT_MAX);
+    // Jira caps a page of projects at 50 whatever is asked for.
+    const int maxResults = SandboxPaging::intParameter(query.queryItemValue(QStringLiteral("maxResults")),
+                                                       kMaxProjectResults, 1, kMaxProjectResults);
+    QString orderBy = query.queryItemValue(QStringLiteral("orderBy"), QUrl::FullyDecoded);
+    const bool descending = orderBy.startsWith(QLatin1Char('-'));
+    if (descending || orderBy.startsWith(QLatin1Char('+')))
+        orderBy = orderBy.mid(1);
+    if (orderBy.isEmpty())
+        orderBy = QStringLiteral("key");
+    if (orderBy != QLatin1String("key") && orderBy != QLatin1String("name"))
+        return error(400, {QStringLiteral("The orderBy value '%1' is not supported by this emulator.").arg(orderBy)});
+
+    std::vector<const SandboxRecord *> projects = site.projects().live();
+    std::stable_sort(projects.begin(), projects.end(), [&](const SandboxRecord *a, const SandboxRecord *b) {
+        const int order = QString::compare(a->fields.value(orderBy).toString(), b->fields.value(orderBy).toString(),
+                                           Qt::CaseInsensitive);
+        return descending ? order > 0 : order < 0;
+    });
+    QJsonArray values;
+    for (const SandboxRecord *project : SandboxPaging::slice(projects, startAt, maxResults))
+        values.append(site.projectJson(*project, apiBase));
+    const auto total = static_cast<int>(projects.size());
+    const bool isLast = startAt + maxResults >= total;
+    const QUrl url = SandboxPaging::requestUrl(apiBase, QStringLiteral("/project/search"), request.url);
+    const auto at = [&](int position) {
+        return SandboxPaging::withQuery(url, {{QStringLiteral("startAt"), QString::number(position)},
+                                              {QStringLiteral("maxResults"), QString::number(maxResults)}})
+            .toString();
+    };
+    QJsonObject body{{QStringLiteral("self"), at(startAt)},
+                     {QStringLiteral("maxResults"), maxResults},
+                     {QStringLiteral("startAt"), startAt},
+                     {QStringLiteral("total"), total},
+                     {QStringLiteral("isLast"), isLast},
+                     {QStringLiteral("values"), values}};
+    if (!isLast)
+        body.insert(QStringLiteral("nextPage"), at(startAt + maxResults));
+    return SandboxHttp::json(body);
+}
+
 HttpServerResponse JiraRestApi::createIssue(const HttpServerRequest &request, const QString &apiBase, JiraSite &site,
                                             const QDateTime &now)
 {
@@ -122,6 +181,62 @@ HttpServerResponse JiraRestApi::createIssue(const HttpServerRequest &request, co
                                          {QStringLiteral("key"), issue->fields.value(QStringLiteral("key"))},
                                          {QStringLiteral("self"), apiBase + QStringLiteral("/issue/") + id}},
                              201);
+}
+
+HttpServerResponse JiraRestApi::createIssues(const HttpServerRequest &request, const QString &apiBase, JiraSite &site,
+                                             const QDateTime &now)
+{
+    QJsonParseError parseError;
+    const QJsonObject body = QJsonDocument::fromJson(request.body, &parseError).object();
+    const QJsonArray updates = body.value(QStringLiteral("issueUpdates")).toArray();
+    if (parseError.error != QJsonParseError::NoError)
+        return error(400,
+                     {QStringLiteral("Invalid request payload. Refer to the REST API documentation and try again.")});
+    if (updates.size() > kMaxBulkIssues)
+        return error(400, {QStringLiteral("Bulk create is limited to %1 issues per request.").arg(kMaxBulkIssues)});
+    QJsonArray issues;
+    QJsonArray failures;
+    for (qsizetype i = 0; i < updates.size(); ++i) {
+        QJsonObject errors;
+        const QString id =
+            site.createIssue(updates.at(i).toObject().value(QStringLiteral("fields")).toObject(), now, &errors);
+        if (id.isEmpty()) {
+            failures.append(QJsonObject{
+                {QStringLiteral("status"), 400},
+                {QStringLiteral("elementErrors"),
+                 QJsonObject{{QStringLiteral("errorMessages"), QJsonArray()}, {QStringLiteral("errors"), errors}}},
+                {QStringLiteral("failedElementNumber"), static_cast<int>(i)}});
+            continue;
+        }
+        issues.append(QJsonObject{{QStringLiteral("id"), id},
+                                  {QStringLiteral("key"), site.issue(id)->fields.value(QStringLiteral("key"))},
+                                  {QStringLiteral("self"), apiBase + QStringLiteral("/issue/") + id}});
+    }
+    // 201 as soon as one issue was created (a partial success); 400 with the same body when none was.
+    return SandboxHttp::json(QJsonObject{{QStringLiteral("issues"), issues}, {QStringLiteral("errors"), failures}},
+                             issues.isEmpty() && !updates.isEmpty() ? 400 : 201);
+}
+
+HttpServerResponse JiraRestApi::updateIssue(const HttpServerRequest &request, const QString &idOrKey, JiraSite &site,
+                                            const QDateTime &now)
+{
+    QJsonParseError parseError;
+    const QJsonObject body = QJsonDocument::fromJson(request.body, &parseError).object();
+    if (parseError.error != QJsonParseError::NoError)
+        return error(400,
+                     {QStringLiteral("Invalid request payload. Refer to the REST API documentation and try again.")});
+    QJsonObject errors;
+    switch (site.updateIssue(idOrKey, body.value(QStringLiteral("fields")).toObject(), now, &errors)) {
+    case JiraSite::UpdateResult::NotFound:
+        return error(404, {QStringLiteral("Issue does not exist or you do not have permission to see it.")});
+    case JiraSite::UpdateResult::Invalid:
+        return error(400, {}, errors);
+    case JiraSite::UpdateResult::Updated:
+        break;
+    }
+    HttpServerResponse response;
+    response.status = 204;
+    return response;
 }
 
 } // namespace patchbay::sandbox

@@ -55,7 +55,7 @@ QString schemaTypeOf(FieldKind kind)
 
 } // namespace
 
-JiraSite::JiraSite(const QString &name, quint32 seed) : m_name(name), m_issues(seed)
+JiraSite::JiraSite(const QString &name, quint32 seed) : m_name(name), m_issues(seed), m_projects(seed ^ 0x9e073c75u)
 {
     QRandomGenerator random(seed ^ 0x0a7d551eu);
     QByteArray bytes(16, Qt::Uninitialized);
@@ -75,6 +75,11 @@ JiraSite::JiraSite(const QString &name, quint32 seed) : m_name(name), m_issues(s
 
 void JiraSite::seed(int issueCount, const QDateTime &now)
 {
+    SandboxRecord project = SandboxRecord::create(QStringLiteral("10000"), now.addDays(-120), now.addDays(-120));
+    project.fields = {{QStringLiteral("key"), m_projectKey},
+                      {QStringLiteral("name"), m_name.left(1).toUpper() + m_name.mid(1) + QStringLiteral(" Support")}};
+    m_projects.insert(project);
+
     RecordGenerator &generator = m_issues.generator();
     for (const QDateTime &created : generator.creationTimes(issueCount, now)) {
         const qint64 number = m_issues.nextKey();
@@ -114,38 +119,94 @@ QString JiraSite::addCustomField(const QString &name, FieldKind kind)
     return id;
 }
 
-QString JiraSite::createIssue(const QJsonObject &fields, const QDateTime &now, QJsonObject *errors)
+bool JiraSite::checkFields(const QJsonObject &fields, bool creating, QJsonObject *errors) const
 {
-    const QJsonObject project = fields.value(QStringLiteral("project")).toObject();
-    const QString projectKey =
-        project.value(QStringLiteral("key")).toString(project.value(QStringLiteral("id")).toString());
-    if (projectKey != m_projectKey && projectKey != QLatin1String("10000"))
-        errors->insert(QStringLiteral("project"), QStringLiteral("Specify a valid project ID or key"));
-    if (fields.value(QStringLiteral("summary")).toString().trimmed().isEmpty())
+    // Status changes go through transitions and the project of an issue is fixed: neither is on the edit screen.
+    static const QStringList kNotEditable = {QStringLiteral("status"), QStringLiteral("project"),
+                                             QStringLiteral("created"), QStringLiteral("updated")};
+    if (creating) {
+        const QJsonObject project = fields.value(QStringLiteral("project")).toObject();
+        const QString projectKey =
+            project.value(QStringLiteral("key")).toString(project.value(QStringLiteral("id")).toString());
+        if (projectKey != m_projectKey && projectKey != QLatin1String("10000"))
+            errors->insert(QStringLiteral("project"), QStringLiteral("Specify a valid project ID or key"));
+    }
+    if ((creating || fields.contains(QStringLiteral("summary"))) &&
+        fields.value(QStringLiteral("summary")).toString().trimmed().isEmpty())
         errors->insert(QStringLiteral("summary"), QStringLiteral("You must specify a summary of the issue."));
-    const QString type = fields.value(QStringLiteral("issuetype")).toObject().value(QStringLiteral("name")).toString();
-    if (!kIssueTypes.contains(type))
-        errors->insert(QStringLiteral("issuetype"), QStringLiteral("Specify an issue type"));
+    if (creating || fields.contains(QStringLiteral("issuetype"))) {
+        const QString type =
+            fields.value(QStringLiteral("issuetype")).toObject().value(QStringLiteral("name")).toString();
+        if (!kIssueTypes.contains(type))
+            errors->insert(QStringLiteral("issuetype"), QStringLiteral("Specify an issue type"));
+    }
+    if (fields.contains(QStringLiteral("priority")) &&
+        !kPriorities.contains(
+            fields.value(QStringLiteral("priority")).toObject().value(QStringLiteral("name")).toString()))
+        errors->insert(QStringLiteral("priority"), QStringLiteral("Specify the Priority (name) in the string format"));
     for (auto it = fields.begin(); it != fields.end(); ++it) {
-        if (!field(it.key()) && it.key() != QLatin1String("reporter"))
+        const bool settable = creating ? it.key() != QLatin1String("status") : !kNotEditable.contains(it.key());
+        if ((!field(it.key()) && it.key() != QLatin1String("reporter")) || !settable)
             errors->insert(it.key(), QStringLiteral("Field '%1' cannot be set. It is not on the appropriate screen, or "
                                                     "unknown.")
                                          .arg(it.key()));
     }
-    if (!errors->isEmpty())
+    return errors->isEmpty();
+}
+
+void JiraSite::applyFields(SandboxRecord &issue, const QJsonObject &fields) const
+{
+    for (const char *name : {"summary", "description", "labels"}) {
+        const QString key = QLatin1String(name);
+        if (fields.contains(key))
+            issue.fields.insert(key, fields.value(key));
+    }
+    for (const char *name : {"issuetype", "priority"}) {
+        const QString key = QLatin1String(name);
+        if (fields.contains(key))
+            issue.fields.insert(key, fields.value(key).toObject().value(QStringLiteral("name")));
+    }
+    for (const CustomFieldDefinition &custom : m_issues.customFields()) {
+        if (!fields.contains(custom.name))
+            continue;
+        // Select fields are written as {"value": "..."} and stored as the option itself.
+        const QJsonValue value = fields.value(custom.name);
+        issue.fields.insert(custom.name, value.isObject() ? value.toObject().value(QStringLiteral("value")) : value);
+    }
+}
+
+QString JiraSite::createIssue(const QJsonObject &fields, const QDateTime &now, QJsonObject *errors)
+{
+    if (!checkFields(fields, true, errors))
         return {};
     const qint64 number = m_issues.nextKey();
     SandboxRecord record = SandboxRecord::create(QString::number(10000 + number), now, now);
     record.fields = {{QStringLiteral("key"), QStringLiteral("%1-%2").arg(m_projectKey).arg(number)},
-                     {QStringLiteral("summary"), fields.value(QStringLiteral("summary"))},
-                     {QStringLiteral("description"), fields.value(QStringLiteral("description"))},
+                     {QStringLiteral("summary"), QString()},
+                     {QStringLiteral("description"), QJsonValue(QJsonValue::Null)},
                      {QStringLiteral("status"), kStatuses.first()},
-                     {QStringLiteral("issuetype"), type},
                      {QStringLiteral("priority"), QStringLiteral("Medium")},
-                     {QStringLiteral("labels"), fields.value(QStringLiteral("labels")).toArray()}};
-    for (const CustomFieldDefinition &custom : m_issues.customFields())
-        record.fields.insert(custom.name, fields.value(custom.name));
+                     {QStringLiteral("labels"), QJsonArray()}};
+    applyFields(record, fields);
+    for (const CustomFieldDefinition &custom : m_issues.customFields()) {
+        if (!record.fields.contains(custom.name))
+            record.fields.insert(custom.name, QJsonValue(QJsonValue::Null)); // unset, not a generated value
+    }
     return m_issues.insert(record).id;
+}
+
+JiraSite::UpdateResult JiraSite::updateIssue(const QString &idOrKey, const QJsonObject &fields, const QDateTime &now,
+                                             QJsonObject *errors)
+{
+    const SandboxRecord *found = issue(idOrKey);
+    SandboxRecord *record = found ? m_issues.find(found->id) : nullptr;
+    if (!record || record->deleted)
+        return UpdateResult::NotFound;
+    if (!checkFields(fields, false, errors))
+        return UpdateResult::Invalid;
+    applyFields(*record, fields);
+    record->updatedAt = now;
+    return UpdateResult::Updated;
 }
 
 QStringList JiraSite::touch(int count, const QDateTime &now)
@@ -193,6 +254,57 @@ QJsonObject JiraSite::issueJson(const SandboxRecord &issue, const QStringList &w
     if (!wanted.isEmpty())
         json.insert(QStringLiteral("fields"), fields);
     return json;
+}
+
+QStringList JiraSite::addProjects(int count, const QDateTime &now)
+{
+    static const QStringList kAreas = {QStringLiteral("Platform"), QStringLiteral("Mobile"), QStringLiteral("Billing"),
+                                       QStringLiteral("Onboarding"), QStringLiteral("Infrastructure")};
+    RecordGenerator &generator = m_projects.generator();
+    QStringList ids;
+    for (const QDateTime &created : generator.creationTimes(count, now)) {
+        const qint64 number = m_projects.nextKey();
+        SandboxRecord project = SandboxRecord::create(QString::number(9999 + number), created, created);
+        project.fields = {{QStringLiteral("key"), QStringLiteral("P%1").arg(number - 1, 3, 10, QLatin1Char('0'))},
+                          {QStringLiteral("name"), generator.person().company + QLatin1Char(' ') + generator.pick(kAreas)}};
+        ids.append(m_projects.insert(project).id);
+    }
+    return ids;
+}
+
+const SandboxRecord *JiraSite::project(const QString &idOrKey) const
+{
+    for (const SandboxRecord &record : m_projects.records()) {
+        if (record.id == idOrKey || record.fields.value(QStringLiteral("key")).toString() == idOrKey)
+            return &record;
+    }
+    return nullptr;
+}
+
+bool JiraSite::removeProject(const QString &idOrKey, const QDateTime &now)
+{
+    const SandboxRecord *found = project(idOrKey);
+    return found && found->id != QLatin1String("10000") && m_projects.remove(found->id, now);
+}
+
+QJsonObject JiraSite::projectJson(const SandboxRecord &project, const QString &apiBase) const
+{
+    QJsonObject avatars;
+    for (const char *size : {"48x48", "24x24", "16x16", "32x32"})
+        avatars.insert(QLatin1String(size),
+                       QStringLiteral("%1/universal_avatar/view/type/project/avatar/10400?size=%2")
+                           .arg(apiBase, QLatin1String(size).section(QLatin1Char('x'), 0, 0)));
+    return {{QStringLiteral("expand"), QStringLiteral("description,lead,issueTypes,url,projectKeys,permissions,insight")},
+            {QStringLiteral("self"), apiBase + QStringLiteral("/project/") + project.id},
+            {QStringLiteral("id"), project.id},
+            {QStringLiteral("key"), project.fields.value(QStringLiteral("key"))},
+            {QStringLiteral("name"), project.fields.value(QStringLiteral("name"))},
+            {QStringLiteral("avatarUrls"), avatars},
+            {QStringLiteral("projectTypeKey"), QStringLiteral("software")},
+            {QStringLiteral("simplified"), false},
+            {QStringLiteral("style"), QStringLiteral("classic")},
+            {QStringLiteral("isPrivate"), false},
+            {QStringLiteral("properties"), QJsonObject()}};
 }
 
 QJsonArray JiraSite::fieldsJson() const

@@ -199,4 +199,43 @@ QString PipedriveCompany::create(const QString &object, const QJsonObject &body,
     return records.insert(record).id;
 }
 
+int PipedriveCompany::update(const QString &object, const QString &id, const QJsonObject &body, const QDateTime &now,
+                             QString *error)
+{
+    SandboxRecord *record = table(object)->find(id);
+    if (!record || record->deleted)
+        return 404;
+    const bool deal = object == kDeals;
+    const QString required = deal ? QStringLiteral("title") : QStringLiteral("name");
+    if (body.contains(required) && body.value(required).toString().trimmed().isEmpty()) {
+        *error = deal ? QStringLiteral("Deal title must be given.") : QStringLiteral("Name must be given.");
+        return 400;
+    }
+    if (deal) {
+        for (const char *key : {"title", "value", "status", "stage_id", "person_id"}) {
+            if (body.contains(QLatin1String(key)))
+                record->fields.insert(QLatin1String(key), body.value(QLatin1String(key)));
+        }
+    } else {
+        if (body.contains(QStringLiteral("name"))) {
+            const QString name = body.value(QStringLiteral("name")).toString();
+            record->fields.insert(QStringLiteral("first_name"), name.section(QLatin1Char(' '), 0, 0));
+            record->fields.insert(QStringLiteral("last_name"), name.section(QLatin1Char(' '), 1));
+        }
+        for (const char *key : {"email", "phone"}) {
+            const QJsonValue value = body.value(QLatin1String(key));
+            if (!value.isUndefined())
+                record->fields.insert(QLatin1String(key),
+                                      value.isArray() ? value.toArray().first().toObject().value(QStringLiteral("value"))
+                                                      : value);
+        }
+    }
+    for (const CustomFieldDefinition &field : table(object)->customFields()) {
+        if (body.contains(field.name))
+            record->fields.insert(field.name, body.value(field.name));
+    }
+    record->updatedAt = now;
+    return 200;
+}
+
 } // namespace patchbay::sandbox

@@ -5,6 +5,7 @@
 #include "common/SandboxPaging.h"
 
 #include <QJsonDocument>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -142,6 +143,30 @@ HttpServerResponse PipedriveEmulator::call(PipedriveCompany &company, const Http
                 201);
         }
     }
+    if (itemObject && path.count(QLatin1Char('/')) == 3) {
+        const QString id = path.section(QLatin1Char('/'), 3, 3);
+        const QString notFound = object == QLatin1String("deals") ? QStringLiteral("Deal not found")
+                                                                  : QStringLiteral("Person not found");
+        if (request.method == "GET") {
+            // A deleted item stays readable, with active_flag false, until it is purged.
+            const SandboxRecord *record = company.table(object)->find(id);
+            if (!record)
+                return failure(404, notFound);
+            return SandboxHttp::json(QJsonObject{{QStringLiteral("success"), true},
+                                                 {QStringLiteral("data"), company.itemJson(object, *record)}});
+        }
+        if (request.method == "PUT") {
+            QString error;
+            const int status = company.update(object, id, QJsonDocument::fromJson(request.body).object(), now, &error);
+            if (status == 404)
+                return failure(404, notFound);
+            if (status != 200)
+                return failure(status, error);
+            return SandboxHttp::json(
+                QJsonObject{{QStringLiteral("success"), true},
+                            {QStringLiteral("data"), company.itemJson(object, *company.table(object)->find(id))}});
+        }
+    }
     if (path == QLatin1String("/v1/personFields") || path == QLatin1String("/v1/dealFields")) {
         const QJsonArray fields = company.fieldsJson(
             path == QLatin1String("/v1/dealFields") ? QStringLiteral("deals") : QStringLiteral("persons"));
@@ -210,23 +235,81 @@ bool PipedriveEmulator::sendWebhook(const QString &company, const QUrl &url, con
     const SandboxRecord *record = found && found->table(object) ? found->table(object)->find(id) : nullptr;
     if (!record || !url.isValid())
         return false;
-    const QString item = object.chopped(1);
-    const QJsonObject current = found->itemJson(object, *record);
-    const QJsonObject payload{
-        {QStringLiteral("v"), 1},
-        {QStringLiteral("event"), QStringLiteral("updated.") + item},
-        {QStringLiteral("current"), current},
-        {QStringLiteral("previous"), current},
-        {QStringLiteral("meta"), QJsonObject{{QStringLiteral("action"), QStringLiteral("updated")},
-                                             {QStringLiteral("object"), item},
-                                             {QStringLiteral("id"), record->id.toLongLong()},
-                                             {QStringLiteral("company_id"), found->companyId()},
-                                             {QStringLiteral("host"), company + QStringLiteral(".pipedrive.com")},
-                                             {QStringLiteral("timestamp"), now().toSecsSinceEpoch()}}}};
+    const QJsonObject payload = m_webhookVersion == 2 ? webhookV2(*found, object, *record)
+                                                      : webhookV1(*found, object, *record);
     const QByteArray credentials = (found->webhookUser() + QLatin1Char(':') + found->webhookSecret()).toUtf8();
-    webhookSender().send(WebhookDelivery{url,
-                                         QJsonDocument(payload).toJson(QJsonDocument::Compact),
-                                         {{"Authorization", "Basic " + credentials.toBase64()}}});
+    m_lastDelivery = WebhookDelivery{url,
+                                     QJsonDocument(payload).toJson(QJsonDocument::Compact),
+                                     {{"Authorization", "Basic " + credentials.toBase64()}}};
+    m_lastPayload = payload;
+    webhookSender().send(*m_lastDelivery);
+    return true;
+}
+
+QJsonObject PipedriveEmulator::webhookV1(const PipedriveCompany &company, const QString &object,
+                                         const SandboxRecord &record) const
+{
+    const QString item = object.chopped(1);
+    const QJsonObject current = company.itemJson(object, record);
+    const QString action = record.deleted ? QStringLiteral("deleted") : QStringLiteral("updated");
+    return {{QStringLiteral("v"), 1},
+            {QStringLiteral("event"), action + QLatin1Char('.') + item},
+            {QStringLiteral("current"), record.deleted ? QJsonValue(QJsonValue::Null) : QJsonValue(current)},
+            {QStringLiteral("previous"), current},
+            {QStringLiteral("retry"), 0},
+            {QStringLiteral("meta"), QJsonObject{{QStringLiteral("v"), 1},
+                                                 {QStringLiteral("action"), action},
+                                                 {QStringLiteral("object"), item},
+                                                 {QStringLiteral("id"), record.id.toLongLong()},
+                                                 {QStringLiteral("company_id"), company.companyId()},
+                                                 {QStringLiteral("host"), company.name() + QStringLiteral(".pipedrive.com")},
+                                                 {QStringLiteral("timestamp"), now().toSecsSinceEpoch()}}}};
+}
+
+QJsonObject PipedriveEmulator::webhookV2(const PipedriveCompany &company, const QString &object,
+                                         const SandboxRecord &record) const
+{
+    const QString action = record.deleted ? QStringLiteral("delete") : QStringLiteral("change");
+    // data holds the essentials of the item and its custom fields apart, not the API's shape.
+    const QJsonObject full = company.itemJson(object, record);
+    QJsonObject data{{QStringLiteral("id"), full.value(QStringLiteral("id"))},
+                     {QStringLiteral("add_time"), SandboxHttp::isoTimestamp(record.createdAt)},
+                     {QStringLiteral("update_time"), SandboxHttp::isoTimestamp(record.updatedAt)}};
+    QJsonObject custom;
+    for (const CustomFieldDefinition &field : company.table(object)->customFields())
+        custom.insert(field.name, full.value(field.name));
+    data.insert(QStringLiteral("custom_fields"), custom);
+    for (const char *key : {"name", "first_name", "last_name", "title", "status", "value"}) {
+        if (full.contains(QLatin1String(key)))
+            data.insert(QLatin1String(key), full.value(QLatin1String(key)));
+    }
+    return {{QStringLiteral("data"), record.deleted ? QJsonValue(QJsonValue::Null) : QJsonValue(data)},
+            {QStringLiteral("previous"), QJsonValue::Null},
+            {QStringLiteral("meta"),
+             QJsonObject{{QStringLiteral("action"), action},
+                         {QStringLiteral("entity"), object.chopped(1)},
+                         {QStringLiteral("entity_id"), record.id},
+                         {QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                         {QStringLiteral("company_id"), QString::number(company.companyId())},
+                         {QStringLiteral("host"), company.name() + QStringLiteral(".pipedrive.com")},
+                         {QStringLiteral("timestamp"), SandboxHttp::isoTimestamp(now())},
+                         {QStringLiteral("attempt"), 1},
+                         {QStringLiteral("version"), QStringLiteral("2.0")}}}};
+}
+
+bool PipedriveEmulator::redeliverLastWebhook()
+{
+    if (!m_lastDelivery)
+        return false;
+    // A retry counts its attempt (v2 meta.attempt, v1 retry); everything else is the same event.
+    QJsonObject meta = m_lastPayload.value(QStringLiteral("meta")).toObject();
+    if (meta.contains(QStringLiteral("attempt")))
+        meta.insert(QStringLiteral("attempt"), meta.value(QStringLiteral("attempt")).toInt() + 1);
+    else
+        m_lastPayload.insert(QStringLiteral("retry"), m_lastPayload.value(QStringLiteral("retry")).toInt() + 1);
+    m_lastPayload.insert(QStringLiteral("meta"), meta);
+    m_lastDelivery->body = QJsonDocument(m_lastPayload).toJson(QJsonDocument::Compact);
+    webhookSender().send(*m_lastDelivery);
     return true;
 }
 

@@ -5,6 +5,7 @@
 #include "common/WindowCounter.h"
 
 #include <memory>
+#include <optional>
 
 // A Pipedrive API v1 emulator written from Pipedrive's public documentation, independently of our provider
 // definition.
@@ -23,7 +24,12 @@
 // - Every answer has x-ratelimit-limit, x-ratelimit-remaining and x-ratelimit-reset (seconds) for a 2-second
 //   window; over the limit 429 (older documentation adds Retry-After).
 // - Webhooks are not signed; a webhook can carry HTTP basic auth (http_auth_user, http_auth_password) that
-//   Pipedrive sends with each delivery. v1 payloads are {current, previous, event, meta}.
+//   Pipedrive sends with each delivery. v1 payloads are {v, current, previous, event, retry, meta{action (added,
+//   updated, deleted, merged), object, id}}; v2 payloads are {data, previous, meta{action (create, change, delete),
+//   entity, entity_id, attempt, ...}} with custom fields apart in data.custom_fields ("Retry is now attempt",
+//   "Current object is now data object").
+// - Persons: POST /v1/persons (name required), PUT /v1/persons/{id}, GET /v1/persons/{id} -> {success, data}.
+//   Custom field keys are 40-character hashes.
 // - Incremental: GET /v1/recents?since_timestamp=YYYY-MM-DD HH:MM:SS&items=person|deal.
 // Where the documentation is silent or the emulator simplifies:
 // - Tenants are companies, reached through the Host header ({name}.pipedrive.com or {name}.localhost) or the
@@ -33,6 +39,9 @@
 // - Error bodies ({success: false, error, errorCode, error_info}) follow commonly seen answers; the reported
 //   limit (80 per 2 seconds) is not enforced. Recents lists deleted items with active_flag false, which the
 //   reference does not spell out. Token-based daily budgets (2024-2025) are not modelled.
+// - v2 meta.id is taken as the event's own id (a uuid), kept by retries; v2 data carries a few fields only. A
+//   deleted person stays readable by id with active_flag false; 404 "Person not found" for an unknown one. Webhooks
+//   say updated/change unless the record is deleted (never added/create).
 namespace patchbay::sandbox {
 
 class OAuthTokenEndpoint;
@@ -52,8 +61,13 @@ public:
     }
     // {baseUrl}/_company/{name}: the api_domain of the company.
     QString tenantUrl(const QString &company) const override;
-    // Sends a v1 updated.person / updated.deal event with the company's webhook basic auth.
+    // Sends an event about the record as it is now (v1 added/updated/deleted.person, or v2 create/change/delete with
+    // meta.entity and entity_id and an event id in meta.id) with the company's webhook basic auth.
     bool sendWebhook(const QString &company, const QUrl &url, const QString &object, const QString &id) override;
+    // The version of the webhooks sent from now on: 1 (the API's default) or 2.
+    void setWebhookVersion(int version) { m_webhookVersion = version; }
+    // Sends the last event again as a retry: the same event, its attempt counted.
+    bool redeliverLastWebhook();
 
 protected:
     std::unique_ptr<SandboxAccount> createAccount(const QString &name, quint32 seed) const override;
@@ -67,9 +81,14 @@ private:
                             const QDateTime &now) const;
     HttpServerResponse list(const PipedriveCompany &company, const QString &object, const QUrlQuery &query) const;
     HttpServerResponse recents(const PipedriveCompany &company, const QUrlQuery &query) const;
+    QJsonObject webhookV1(const PipedriveCompany &company, const QString &object, const SandboxRecord &record) const;
+    QJsonObject webhookV2(const PipedriveCompany &company, const QString &object, const SandboxRecord &record) const;
 
     std::unique_ptr<OAuthTokenEndpoint> m_oauth;
     WindowCounter m_calls{2000, 80};
+    int m_webhookVersion = 1;
+    std::optional<WebhookDelivery> m_lastDelivery;
+    QJsonObject m_lastPayload;
 };
 
 } // namespace patchbay::sandbox

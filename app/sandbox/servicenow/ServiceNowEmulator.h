@@ -19,6 +19,9 @@
 //   refresh token.
 // - Rate-limit rules answer 429 Too Many Requests with Retry-After (seconds), X-RateLimit-Limit (requests per
 //   hour), X-RateLimit-Reset (epoch seconds) and X-RateLimit-Rule (the rule's sys_id).
+// - POST /api/now/table/{table} -> 201 {"result": {...}} with a Location header; PATCH or PUT
+//   /api/now/table/{table}/{sys_id} changes the columns sent -> 200 {"result": {...}}; 404 for an unknown record.
+//   Encoded queries also take fieldINa,b,c.
 // - Errors: {"error": {"message", "detail"}, "status": "failure"}; 401 "User Not Authenticated", a negative
 //   offset answers 400 "Negative offset is not supported"; 403 also covers data policy and business rule refusals.
 // - Columns an admin adds to a table are prefixed u_; sys_dictionary (name, element, column_label, internal_type)
@@ -29,9 +32,11 @@
 //   becomes http://127.0.0.1:PORT/_instance/acme/api/now/table/x, so an origin override mapping
 //   https://{name}.service-now.com to http://127.0.0.1:PORT/_instance/{name} works. Links keep the request's form.
 // - The 429 body, the token error body ({"error": "server_error", "error_description": "access_denied"}, 401) and
-//   the exact data-policy text are as commonly seen, not from a reference page. The instance has one table,
-//   incident, with a data policy making short_description mandatory; basic auth takes admin and the instance's
-//   api key as password. sysparm_query supports only the operators listed in ServiceNowTableApi; dates compare as
+//   the exact data-policy text are as commonly seen, not from a reference page. The instance has two tables,
+//   incident, with a data policy making short_description mandatory, and sys_user (user_name, first_name,
+//   last_name, name, email, title, phone, active, locked_out: the columns a GET of sys_user shows, as quoted in
+//   ServiceNow community answers; no reference fields such as department or manager); basic auth takes admin and
+//   the instance's api key as password. sysparm_query supports only the operators listed in ServiceNowTableApi; dates compare as
 //   text. The Table API does not report deletions; a deleted record simply disappears.
 // - ServiceNow has no standard signed webhook (outbound REST messages are configured per instance), so this
 //   emulator sends none.
@@ -40,7 +45,7 @@ namespace patchbay::sandbox {
 class OAuthTokenEndpoint;
 
 // ServiceNow instances on one loopback port (see above); control API under /_sandbox/ with tenants called
-// "instances"; DELETE /_sandbox/instances/{name}/incident/{sys_id} deletes an incident.
+// "instances"; DELETE /_sandbox/instances/{name}/{table}/{sys_id} deletes a record (incident or sys_user).
 class ServiceNowEmulator : public AccountEmulator
 {
     Q_OBJECT
@@ -48,10 +53,11 @@ public:
     explicit ServiceNowEmulator(QObject *parent = nullptr);
     ~ServiceNowEmulator() override;
 
-    // The admin password for basic auth and the password grant is the credentials' apiKey.
-    SandboxAccountCredentials addInstance(const QString &name, int incidentCount, quint32 seed)
+    // Seeds recordCount incidents and as many users. The admin password for basic auth and the password grant is
+    // the credentials' apiKey.
+    SandboxAccountCredentials addInstance(const QString &name, int recordCount, quint32 seed)
     {
-        return addAccount(name, incidentCount, seed);
+        return addAccount(name, recordCount, seed);
     }
     // {baseUrl}/_instance/{name}
     QString tenantUrl(const QString &instance) const override;

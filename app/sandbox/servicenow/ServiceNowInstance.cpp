@@ -2,14 +2,19 @@
 
 #include <QCryptographicHash>
 
+#include <algorithm>
+#include <span>
+
 namespace patchbay::sandbox {
 
 namespace {
 
 const QString kIncident = QStringLiteral("incident");
+const QString kUser = QStringLiteral("sys_user");
 const QStringList kStates = {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3"), QStringLiteral("6"),
                              QStringLiteral("7")}; // New, In Progress, On Hold, Resolved, Closed
 const QStringList kLevels = {QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("3")};
+const QString kMandatoryShortDescription = QStringLiteral("Data Policy Exception: \n Short description is mandatory\n");
 
 struct Column
 {
@@ -18,7 +23,7 @@ struct Column
     const char *type;
 };
 
-constexpr Column kColumns[] = {{"sys_id", "Sys ID", "GUID"},
+constexpr Column kIncidentColumns[] = {{"sys_id", "Sys ID", "GUID"},
                                {"number", "Number", "string"},
                                {"short_description", "Short description", "string"},
                                {"description", "Description", "string"},
@@ -30,6 +35,36 @@ constexpr Column kColumns[] = {{"sys_id", "Sys ID", "GUID"},
                                {"sys_created_on", "Created", "glide_date_time"},
                                {"sys_updated_on", "Updated", "glide_date_time"},
                                {"sys_mod_count", "Updates", "integer"}};
+
+constexpr Column kUserColumns[] = {{"sys_id", "Sys ID", "GUID"},
+                                   {"user_name", "User ID", "string"},
+                                   {"first_name", "First name", "string"},
+                                   {"last_name", "Last name", "string"},
+                                   {"name", "Name", "string"},
+                                   {"email", "Email", "email"},
+                                   {"title", "Title", "string"},
+                                   {"phone", "Business phone", "ph_number"},
+                                   {"active", "Active", "boolean"},
+                                   {"locked_out", "Locked out", "boolean"},
+                                   {"sys_created_on", "Created", "glide_date_time"},
+                                   {"sys_updated_on", "Updated", "glide_date_time"},
+                                   {"sys_mod_count", "Updates", "integer"}};
+
+const QStringList kTitles = {QStringLiteral("Service Desk Agent"), QStringLiteral("Network Engineer"),
+                             QStringLiteral("IT Manager"), QStringLiteral("Accountant"),
+                             QStringLiteral("Sales Representative")};
+
+std::span<const Column> columnsOf(const QString &table)
+{
+    if (table == kUser)
+        return kUserColumns;
+    return kIncidentColumns;
+}
+
+QString tableLabel(const QString &table)
+{
+    return table == kUser ? QStringLiteral("User") : QStringLiteral("Incident");
+}
 
 QString internalType(FieldKind kind)
 {
@@ -61,7 +96,9 @@ QString asText(const QJsonValue &value)
 
 } // namespace
 
-ServiceNowInstance::ServiceNowInstance(const QString &name, quint32 seed) : SandboxAccount(name, seed, {kIncident}) {}
+ServiceNowInstance::ServiceNowInstance(const QString &name, quint32 seed)
+    : SandboxAccount(name, seed, {kIncident, kUser})
+{}
 
 QString ServiceNowInstance::timestamp(const QDateTime &time)
 {
@@ -74,23 +111,37 @@ QString ServiceNowInstance::nextSysId(RecordTable &table) const
     return QString::fromLatin1(QCryptographicHash::hash(material, QCryptographicHash::Md5).toHex());
 }
 
-SandboxRecord ServiceNowInstance::newRecord(const QString &, RecordTable &table, const QDateTime &created,
+SandboxRecord ServiceNowInstance::newRecord(const QString &object, RecordTable &table, const QDateTime &created,
                                             const QDateTime &updated)
 {
     RecordGenerator &generator = table.generator();
     SandboxRecord record = SandboxRecord::create(nextSysId(table), created, updated);
-    const GeneratedPerson caller = generator.person();
+    const GeneratedPerson person = generator.person();
+    const int modCount = created == updated ? 0 : 1;
+    if (object == kUser) {
+        record.fields = {{QStringLiteral("user_name"), person.email.section(QLatin1Char('@'), 0, 0)},
+                         {QStringLiteral("first_name"), person.firstName},
+                         {QStringLiteral("last_name"), person.lastName},
+                         {QStringLiteral("name"), person.firstName + QLatin1Char(' ') + person.lastName},
+                         {QStringLiteral("email"), person.email},
+                         {QStringLiteral("title"), generator.pick(kTitles)},
+                         {QStringLiteral("phone"), generator.phone()},
+                         {QStringLiteral("active"), QStringLiteral("true")},
+                         {QStringLiteral("locked_out"), QStringLiteral("false")},
+                         {QStringLiteral("sys_mod_count"), modCount}};
+        return record;
+    }
     const QString state = generator.pick(kStates);
     record.fields = {
         {QStringLiteral("number"), QStringLiteral("INC%1").arg(10000 + table.nextKey(), 7, 10, QLatin1Char('0'))},
         {QStringLiteral("short_description"), generator.subject()},
-        {QStringLiteral("description"), QStringLiteral("Reported by %1 %2").arg(caller.firstName, caller.lastName)},
-        {QStringLiteral("caller_email"), caller.email},
+        {QStringLiteral("description"), QStringLiteral("Reported by %1 %2").arg(person.firstName, person.lastName)},
+        {QStringLiteral("caller_email"), person.email},
         {QStringLiteral("state"), state},
         {QStringLiteral("priority"), generator.pick(kLevels)},
         {QStringLiteral("urgency"), generator.pick(kLevels)},
         {QStringLiteral("active"), state == QLatin1String("7") ? "false" : "true"},
-        {QStringLiteral("sys_mod_count"), created == updated ? 0 : 1}};
+        {QStringLiteral("sys_mod_count"), modCount}};
     return record;
 }
 
@@ -105,9 +156,12 @@ QString ServiceNowInstance::customFieldName(const QString &, const QString &labe
     return QStringLiteral("u_") + element;
 }
 
-void ServiceNowInstance::touchRecord(const QString &, SandboxRecord &record, RecordGenerator &generator)
+void ServiceNowInstance::touchRecord(const QString &object, SandboxRecord &record, RecordGenerator &generator)
 {
-    record.fields.insert(QStringLiteral("state"), generator.pick(kStates));
+    if (object == kUser)
+        record.fields.insert(QStringLiteral("title"), generator.pick(kTitles));
+    else
+        record.fields.insert(QStringLiteral("state"), generator.pick(kStates));
     record.fields.insert(QStringLiteral("sys_mod_count"),
                          record.fields.value(QStringLiteral("sys_mod_count")).toInt() + 1);
 }
@@ -140,8 +194,8 @@ QList<QJsonObject> ServiceNowInstance::dictionaryRows(const QString &tableName) 
             {QStringLiteral("mandatory"), element == QLatin1String("short_description") ? "true" : "false"},
             {QStringLiteral("active"), QStringLiteral("true")}};
     };
-    QList<QJsonObject> rows{row({}, QStringLiteral("Incident"), QStringLiteral("collection"), 0)};
-    for (const Column &column : kColumns)
+    QList<QJsonObject> rows{row({}, tableLabel(tableName), QStringLiteral("collection"), 0)};
+    for (const Column &column : columnsOf(tableName))
         rows.append(row(QLatin1String(column.element), QLatin1String(column.label), QLatin1String(column.type),
                         static_cast<int>(rows.size())));
     for (const CustomFieldDefinition &field : records->customFields())
@@ -149,30 +203,66 @@ QList<QJsonObject> ServiceNowInstance::dictionaryRows(const QString &tableName) 
     return rows;
 }
 
+bool ServiceNowInstance::assign(const QString &tableName, const RecordTable &records, SandboxRecord &record,
+                                const QJsonObject &body)
+{
+    const std::span<const Column> columns = columnsOf(tableName);
+    bool changed = false;
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        const bool known = std::any_of(columns.begin(), columns.end(),
+                                       [&](const Column &c) { return it.key() == QLatin1String(c.element); });
+        // Unknown columns are ignored, as the Table API does; system columns are the instance's to set.
+        if ((known || records.customField(it.key())) && !it.key().startsWith(QLatin1String("sys_"))) {
+            record.fields.insert(it.key(), asText(it.value()));
+            changed = true;
+        }
+    }
+    return changed;
+}
+
 QString ServiceNowInstance::insert(const QString &tableName, const QJsonObject &body, const QDateTime &now,
                                    QString *detail)
 {
     RecordTable *records = table(tableName);
-    if (body.value(QStringLiteral("short_description")).toString().trimmed().isEmpty()) {
-        *detail = QStringLiteral("Data Policy Exception: \n Short description is mandatory\n");
+    const bool incident = tableName == kIncident;
+    if (incident && body.value(QStringLiteral("short_description")).toString().trimmed().isEmpty()) {
+        *detail = kMandatoryShortDescription;
         return {};
     }
     SandboxRecord record = SandboxRecord::create(nextSysId(*records), now, now);
-    record.fields = {
-        {QStringLiteral("number"), QStringLiteral("INC%1").arg(10000 + records->nextKey(), 7, 10, QLatin1Char('0'))},
-        {QStringLiteral("state"), kStates.first()},
-        {QStringLiteral("priority"), QStringLiteral("3")},
-        {QStringLiteral("urgency"), QStringLiteral("3")},
-        {QStringLiteral("active"), QStringLiteral("true")},
-        {QStringLiteral("sys_mod_count"), 0}};
-    for (auto it = body.begin(); it != body.end(); ++it) {
-        const bool known = std::any_of(std::begin(kColumns), std::end(kColumns),
-                                       [&](const Column &c) { return it.key() == QLatin1String(c.element); });
-        // Unknown columns are ignored, as the Table API does; system columns are the instance's to set.
-        if ((known || records->customField(it.key())) && !it.key().startsWith(QLatin1String("sys_")))
-            record.fields.insert(it.key(), asText(it.value()));
+    record.fields = {{QStringLiteral("active"), QStringLiteral("true")}, {QStringLiteral("sys_mod_count"), 0}};
+    if (incident) {
+        record.fields.insert(QStringLiteral("number"),
+                             QStringLiteral("INC%1").arg(10000 + records->nextKey(), 7, 10, QLatin1Char('0')));
+        record.fields.insert(QStringLiteral("state"), kStates.first());
+        record.fields.insert(QStringLiteral("priority"), QStringLiteral("3"));
+        record.fields.insert(QStringLiteral("urgency"), QStringLiteral("3"));
+    } else {
+        record.fields.insert(QStringLiteral("locked_out"), QStringLiteral("false"));
     }
+    assign(tableName, *records, record, body);
     return records->insert(record).id;
+}
+
+ServiceNowInstance::UpdateResult ServiceNowInstance::update(const QString &tableName, const QString &sysId,
+                                                            const QJsonObject &body, const QDateTime &now,
+                                                            QString *detail)
+{
+    RecordTable *records = table(tableName);
+    SandboxRecord *record = records ? records->find(sysId) : nullptr;
+    if (!record || record->deleted)
+        return UpdateResult::NotFound;
+    if (tableName == kIncident && body.contains(QStringLiteral("short_description")) &&
+        body.value(QStringLiteral("short_description")).toString().trimmed().isEmpty()) {
+        *detail = kMandatoryShortDescription;
+        return UpdateResult::Refused;
+    }
+    if (assign(tableName, *records, *record, body)) {
+        record->updatedAt = now;
+        record->fields.insert(QStringLiteral("sys_mod_count"),
+                              record->fields.value(QStringLiteral("sys_mod_count")).toInt() + 1);
+    }
+    return UpdateResult::Updated;
 }
 
 } // namespace patchbay::sandbox

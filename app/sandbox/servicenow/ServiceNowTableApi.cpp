@@ -41,6 +41,8 @@ int compare(const QString &left, const QString &right)
 
 bool matches(const QJsonObject &row, const Condition &condition)
 {
+    if (condition.op == QLatin1String("IN"))
+        return condition.value.split(QLatin1Char(',')).contains(row.value(condition.field).toString());
     const int order = compare(row.value(condition.field).toString(), condition.value);
     if (condition.op == QLatin1String(">="))
         return order >= 0;
@@ -58,7 +60,8 @@ bool matches(const QJsonObject &row, const Condition &condition)
 // Returns false for a clause it cannot read.
 bool parseQuery(const QString &query, QList<Condition> *conditions, QList<Order> *orders)
 {
-    static const QRegularExpression clause(QStringLiteral("^([A-Za-z0-9_.]+)(>=|<=|!=|>|<|=)(.*)$"));
+    // fieldINa,b,c is a list condition; operators are upper-case, so a lower-case column name cannot end in IN.
+    static const QRegularExpression clause(QStringLiteral("^([a-z0-9_.]+?)(>=|<=|!=|>|<|=|IN)(.*)$"));
     for (const QString &part : query.split(QLatin1Char('^'), Qt::SkipEmptyParts)) {
         if (part.startsWith(QLatin1String("ORDERBYDESC"))) {
             orders->append({part.mid(11), true});
@@ -101,6 +104,8 @@ HttpServerResponse ServiceNowTableApi::handle(const HttpServerRequest &request, 
         return error(400, QStringLiteral("Invalid table %1").arg(table), QJsonValue::Null);
     if (request.method == "POST" && sysId.isEmpty())
         return create(request, table, now);
+    if ((request.method == "PATCH" || request.method == "PUT") && !sysId.isEmpty())
+        return update(request, table, sysId, now);
     if (request.method != "GET")
         return error(405, QStringLiteral("Method not Supported"), QJsonValue::Null);
     if (!sysId.isEmpty()) {
@@ -190,6 +195,28 @@ HttpServerResponse ServiceNowTableApi::create(const HttpServerRequest &request, 
         SandboxHttp::json(QJsonObject{{QStringLiteral("result"), m_instance.rowJson(table, record)}}, 201);
     response.withHeader("Location", (m_apiBase + kTablePrefix + table + QLatin1Char('/') + sysId).toUtf8());
     return response;
+}
+
+HttpServerResponse ServiceNowTableApi::update(const HttpServerRequest &request, const QString &table,
+                                              const QString &sysId, const QDateTime &now) const
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return error(400, QStringLiteral("Exception while reading request"),
+                     QStringLiteral("The payload is not valid JSON."));
+    QString detail;
+    switch (m_instance.update(table, sysId, document.object(), now, &detail)) {
+    case ServiceNowInstance::UpdateResult::NotFound:
+        return error(404, QStringLiteral("No Record found"),
+                     QStringLiteral("Record doesn't exist or ACL restricts the record retrieval"));
+    case ServiceNowInstance::UpdateResult::Refused:
+        return error(403, QStringLiteral("Operation Failed"), detail);
+    case ServiceNowInstance::UpdateResult::Updated:
+        break;
+    }
+    return SandboxHttp::json(
+        QJsonObject{{QStringLiteral("result"), m_instance.rowJson(table, *m_instance.table(table)->find(sysId))}});
 }
 
 } // namespace patchbay::sandbox

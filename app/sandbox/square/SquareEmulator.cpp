@@ -98,16 +98,23 @@ HttpServerResponse SquareEmulator::call(SquareMerchant &merchant, const HttpServ
     const RecordTable &customers = *merchant.table(QStringLiteral("customers"));
     if (path == QLatin1String("/v2/customers") && request.method == "GET") {
         const QString limit = query.queryItemValue(QStringLiteral("limit"));
-        return page(merchant, customers.live(), limit.isEmpty() ? 100 : limit.toInt(),
-                    query.queryItemValue(QStringLiteral("cursor")));
+        return page(QStringLiteral("customers"), customers.live(), limit.isEmpty() ? 100 : limit.toInt(),
+                    query.queryItemValue(QStringLiteral("cursor")),
+                    [&](const SandboxRecord &customer) { return merchant.customerJson(customer); });
     }
     if (path == QLatin1String("/v2/customers") && request.method == "POST") {
         QJsonArray problems;
-        const QString id = merchant.createCustomer(QJsonDocument::fromJson(request.body).object(), now, &problems);
+        const QJsonObject body = QJsonDocument::fromJson(request.body).object();
+        const QString id =
+            merchant.createCustomer(body, body.value(QStringLiteral("idempotency_key")).toString(), now, &problems);
         if (id.isEmpty())
             return errors(400, problems);
         return SandboxHttp::json(QJsonObject{{QStringLiteral("customer"), merchant.customerJson(*customers.find(id))}});
     }
+    if ((path == QLatin1String("/v2/customers/bulk-create") || path == QLatin1String("/v2/customers/bulk-update")) &&
+        request.method == "POST")
+        return bulk(merchant, QJsonDocument::fromJson(request.body).object(), path.endsWith(QLatin1String("create")),
+                    now);
     if (path == QLatin1String("/v2/customers/search") && request.method == "POST")
         return search(merchant, QJsonDocument::fromJson(request.body).object());
     if (path == QLatin1String("/v2/customers/custom-attribute-definitions") && request.method == "GET") {
@@ -116,7 +123,18 @@ HttpServerResponse SquareEmulator::call(SquareMerchant &merchant, const HttpServ
                                      ? QJsonObject()
                                      : QJsonObject{{QStringLiteral("custom_attribute_definitions"), definitions}});
     }
+    if (path == QLatin1String("/v2/payments") && request.method == "GET")
+        return listPayments(merchant, query, now);
     const QStringList segments = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (segments.size() == 3 && segments.at(1) == QLatin1String("payments") && request.method == "GET") {
+        const SandboxRecord *payment = merchant.table(QStringLiteral("payments"))->find(segments.at(2));
+        if (!payment)
+            return error(404, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("NOT_FOUND"),
+                         QStringLiteral("Could not find payment with id: %1").arg(segments.at(2)));
+        return SandboxHttp::json(QJsonObject{{QStringLiteral("payment"), merchant.paymentJson(*payment)}});
+    }
+    if (segments.size() == 3 && segments.at(1) == QLatin1String("customers") && request.method == "PUT")
+        return updateCustomer(merchant, segments.at(2), QJsonDocument::fromJson(request.body).object(), now);
     if (segments.size() >= 3 && segments.at(1) == QLatin1String("customers") && request.method == "GET") {
         const SandboxRecord *customer = customers.find(segments.at(2));
         if (!customer || customer->deleted)
@@ -132,8 +150,8 @@ HttpServerResponse SquareEmulator::call(SquareMerchant &merchant, const HttpServ
                  QStringLiteral("Resource not found."));
 }
 
-HttpServerResponse SquareEmulator::page(const SquareMerchant &merchant, std::vector<const SandboxRecord *> customers,
-                                        int limit, const QString &cursor) const
+HttpServerResponse SquareEmulator::page(const QString &name, const std::vector<const SandboxRecord *> &records, int limit,
+                                        const QString &cursor, const RecordJson &toJson) const
 {
     if (limit < 1)
         return error(400, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("VALUE_TOO_LOW"),
@@ -148,14 +166,73 @@ HttpServerResponse SquareEmulator::page(const SquareMerchant &merchant, std::vec
         return error(400, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("INVALID_CURSOR"),
                      QStringLiteral("The pagination cursor is not valid."), QStringLiteral("cursor"));
     QJsonArray list;
-    for (const SandboxRecord *customer : SandboxPaging::slice(customers, offset, limit))
-        list.append(merchant.customerJson(*customer));
+    for (const SandboxRecord *record : SandboxPaging::slice(records, offset, limit))
+        list.append(toJson(*record));
     QJsonObject body;
     if (!list.isEmpty())
-        body.insert(QStringLiteral("customers"), list);
-    if (offset + limit < static_cast<qsizetype>(customers.size()))
+        body.insert(name, list);
+    if (offset + limit < static_cast<qsizetype>(records.size()))
         body.insert(QStringLiteral("cursor"), encodeCursor(offset + limit));
     return SandboxHttp::json(body);
+}
+
+HttpServerResponse SquareEmulator::listPayments(const SquareMerchant &merchant, const QUrlQuery &query,
+                                               const QDateTime &now) const
+{
+    // created_at in [begin_time, end_time], by default the last year; updated_at in [updated_at_begin_time,
+    // updated_at_end_time] when given.
+    struct Bound
+    {
+        const char *parameter;
+        QDateTime fallback;
+        QDateTime value;
+    };
+    Bound bounds[] = {{"begin_time", now.addYears(-1), {}},
+                      {"end_time", now, {}},
+                      {"updated_at_begin_time", {}, {}},
+                      {"updated_at_end_time", {}, {}}};
+    for (Bound &bound : bounds) {
+        const QString text = SandboxHttp::queryParameter(query, QLatin1String(bound.parameter));
+        bound.value = text.isEmpty() ? bound.fallback : SandboxHttp::parseTimestamp(text);
+        if (!text.isEmpty() && !bound.value.isValid())
+            return error(400, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("INVALID_TIME"),
+                         QStringLiteral("`%1` is not a valid RFC 3339 time.").arg(QLatin1String(bound.parameter)),
+                         QLatin1String(bound.parameter));
+    }
+    const QString sortField = query.queryItemValue(QStringLiteral("sort_field")).isEmpty()
+                                  ? QStringLiteral("CREATED_AT")
+                                  : query.queryItemValue(QStringLiteral("sort_field"));
+    const QString sortOrder = query.queryItemValue(QStringLiteral("sort_order")).isEmpty()
+                                  ? QStringLiteral("DESC")
+                                  : query.queryItemValue(QStringLiteral("sort_order"));
+    if (sortField != QLatin1String("CREATED_AT") && sortField != QLatin1String("UPDATED_AT"))
+        return error(400, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("INVALID_ENUM_VALUE"),
+                     QStringLiteral("`sort_field` must be CREATED_AT or UPDATED_AT in this emulator."),
+                     QStringLiteral("sort_field"));
+    if (sortOrder != QLatin1String("ASC") && sortOrder != QLatin1String("DESC"))
+        return error(400, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("INVALID_ENUM_VALUE"),
+                     QStringLiteral("`sort_order` must be ASC or DESC."), QStringLiteral("sort_order"));
+    // Only the main location has payments; another location lists none.
+    const QString location = query.queryItemValue(QStringLiteral("location_id"));
+    const bool mainLocation = location.isEmpty() || location == merchant.mainLocationId();
+    const bool byUpdate = sortField == QLatin1String("UPDATED_AT");
+    std::vector<const SandboxRecord *> payments =
+        merchant.table(QStringLiteral("payments"))->live([&](const SandboxRecord &payment) {
+            const auto within = [](const QDateTime &time, const QDateTime &begin, const QDateTime &end) {
+                return (!begin.isValid() || time >= begin) && (!end.isValid() || time <= end);
+            };
+            return mainLocation && within(payment.createdAt, bounds[0].value, bounds[1].value) &&
+                   within(payment.updatedAt, bounds[2].value, bounds[3].value);
+        });
+    std::stable_sort(payments.begin(), payments.end(), [&](const SandboxRecord *a, const SandboxRecord *b) {
+        const auto key = [&](const SandboxRecord *p) { return std::pair(byUpdate ? p->updatedAt : p->createdAt, p->id); };
+        return sortOrder == QLatin1String("ASC") ? key(a) < key(b) : key(b) < key(a);
+    });
+    // A limit above 100 is ignored: the default (100) is used.
+    const QString limitText = query.queryItemValue(QStringLiteral("limit"));
+    const int limit = limitText.isEmpty() || limitText.toInt() > 100 ? 100 : limitText.toInt();
+    return page(QStringLiteral("payments"), payments, limit, query.queryItemValue(QStringLiteral("cursor")),
+                [&](const SandboxRecord &payment) { return merchant.paymentJson(payment); });
 }
 
 HttpServerResponse SquareEmulator::search(const SquareMerchant &merchant, const QJsonObject &body) const
@@ -198,14 +275,69 @@ HttpServerResponse SquareEmulator::search(const SquareMerchant &merchant, const 
                        ? b->createdAt < a->createdAt
                        : a->createdAt < b->createdAt;
         });
-    return page(merchant, matching, body.value(QStringLiteral("limit")).toInt(100),
-                body.value(QStringLiteral("cursor")).toString());
+    return page(QStringLiteral("customers"), matching, body.value(QStringLiteral("limit")).toInt(100),
+                body.value(QStringLiteral("cursor")).toString(),
+                [&](const SandboxRecord &customer) { return merchant.customerJson(customer); });
+}
+
+HttpServerResponse SquareEmulator::updateCustomer(SquareMerchant &merchant, const QString &id, const QJsonObject &body,
+                                                  const QDateTime &now) const
+{
+    SandboxRecord *customer = merchant.table(QStringLiteral("customers"))->find(id);
+    if (!customer || customer->deleted)
+        return error(404, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("NOT_FOUND"),
+                     QStringLiteral("Customer with ID `%1` not found.").arg(id));
+    QJsonArray problems;
+    if (!merchant.updateCustomer(*customer, body, now, &problems))
+        return errors(400, problems);
+    return SandboxHttp::json(QJsonObject{{QStringLiteral("customer"), merchant.customerJson(*customer)}});
+}
+
+HttpServerResponse SquareEmulator::bulk(SquareMerchant &merchant, const QJsonObject &body, bool create,
+                                        const QDateTime &now) const
+{
+    const QJsonObject requests = body.value(QStringLiteral("customers")).toObject();
+    if (requests.isEmpty())
+        return error(400, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("MISSING_REQUIRED_PARAMETER"),
+                     QStringLiteral("Field must be set"), QStringLiteral("customers"));
+    if (requests.size() > 100)
+        return error(400, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("TOO_MANY_MAP_ENTRIES"),
+                     QStringLiteral("The map must have at most 100 entries."), QStringLiteral("customers"));
+    RecordTable &customers = *merchant.table(QStringLiteral("customers"));
+    QJsonObject responses;
+    for (auto it = requests.begin(); it != requests.end(); ++it) {
+        QJsonArray problems;
+        const SandboxRecord *written = nullptr;
+        if (create) {
+            if (const QString id = merchant.createCustomer(it.value().toObject(), it.key(), now, &problems);
+                !id.isEmpty())
+                written = customers.find(id);
+        } else if (SandboxRecord *customer = customers.find(it.key()); !customer || customer->deleted) {
+            problems.append(SquareMerchant::error(QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("NOT_FOUND"),
+                                                  QStringLiteral("Customer with ID `%1` not found.").arg(it.key())));
+        } else if (merchant.updateCustomer(*customer, it.value().toObject(), now, &problems)) {
+            written = customer;
+        }
+        responses.insert(it.key(), written ? QJsonObject{{QStringLiteral("customer"), merchant.customerJson(*written)}}
+                                           : QJsonObject{{QStringLiteral("errors"), problems}});
+    }
+    return SandboxHttp::json(QJsonObject{{QStringLiteral("responses"), responses}});
+}
+
+bool SquareEmulator::redeliverLastWebhook()
+{
+    if (!m_lastWebhook)
+        return false;
+    webhookSender().send(*m_lastWebhook);
+    return true;
 }
 
 bool SquareEmulator::sendWebhook(const QString &merchant, const QUrl &url, const QString &object, const QString &id)
 {
+    // Only customer events are sent.
     const auto *found = static_cast<const SquareMerchant *>(findAccount(merchant));
-    const SandboxRecord *record = found && found->table(object) ? found->table(object)->find(id) : nullptr;
+    const SandboxRecord *record = found && object == QLatin1String("customers") ? found->table(object)->find(id)
+                                                                                 : nullptr;
     if (!record || !url.isValid())
         return false;
     const QJsonObject payload{{QStringLiteral("merchant_id"), found->merchantId()},
@@ -220,11 +352,12 @@ bool SquareEmulator::sendWebhook(const QString &merchant, const QUrl &url, const
                                             QJsonObject{{QStringLiteral("customer"), found->customerJson(*record)}}}}}};
     const QByteArray body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
     const QByteArray signedText = url.toEncoded() + body;
-    webhookSender().send(WebhookDelivery{
+    m_lastWebhook = WebhookDelivery{
         url,
         body,
         {{"x-square-hmacsha256-signature", WebhookSigner::base64Signature(found->webhookSecret().toUtf8(), signedText)},
-         {"square-environment", "Sandbox"}}});
+         {"square-environment", "Sandbox"}}};
+    webhookSender().send(*m_lastWebhook);
     return true;
 }
 

@@ -9,6 +9,14 @@ namespace patchbay::sandbox {
 namespace {
 
 const QString kCustomers = QStringLiteral("customers");
+const QString kPayments = QStringLiteral("payments");
+const QStringList kPaymentStatuses = {QStringLiteral("COMPLETED"), QStringLiteral("COMPLETED"),
+                                      QStringLiteral("COMPLETED"), QStringLiteral("APPROVED"),
+                                      QStringLiteral("CANCELED"), QStringLiteral("FAILED")};
+const QStringList kCardBrands = {QStringLiteral("VISA"), QStringLiteral("MASTERCARD"),
+                                 QStringLiteral("AMERICAN_EXPRESS"), QStringLiteral("DISCOVER")};
+// Seeded payments are this much older than the generator's 90-day window.
+constexpr qint64 kPaymentAgeDays = 300;
 const QString kSchemaBase =
     QStringLiteral("https://developer-production-s.squarecdn.com/schemas/v1/common.json#squareup.common.");
 
@@ -44,11 +52,17 @@ QString schemaOf(FieldKind kind)
 
 } // namespace
 
-SquareMerchant::SquareMerchant(const QString &name, quint32 seed) : SandboxAccount(name, seed, {kCustomers}) {}
+SquareMerchant::SquareMerchant(const QString &name, quint32 seed) : SandboxAccount(name, seed, {kCustomers, kPayments})
+{}
 
 QString SquareMerchant::merchantId() const
 {
     return squareId(name().toUtf8(), 13);
+}
+
+QString SquareMerchant::mainLocationId() const
+{
+    return QLatin1Char('L') + squareId(name().toUtf8() + "/location", 12);
 }
 
 QString SquareMerchant::nextCustomerId(const RecordTable &table) const
@@ -66,10 +80,27 @@ QJsonObject SquareMerchant::error(const QString &category, const QString &code, 
     return json;
 }
 
-SandboxRecord SquareMerchant::newRecord(const QString &, RecordTable &table, const QDateTime &created,
+SandboxRecord SquareMerchant::newRecord(const QString &object, RecordTable &table, const QDateTime &created,
                                         const QDateTime &updated)
 {
     RecordGenerator &generator = table.generator();
+    if (object == kPayments) {
+        const QDateTime taken = created.addDays(-kPaymentAgeDays);
+        SandboxRecord payment = SandboxRecord::create(
+            squareId(name().toUtf8() + "/payment/" + QByteArray::number(table.nextKey()), 29), taken,
+            created == updated ? taken : updated);
+        const std::vector<const SandboxRecord *> customers = this->table(kCustomers)->live();
+        const QString customer =
+            customers.empty() ? QString()
+                              : customers[generator.random().bounded(static_cast<quint32>(customers.size()))]->id;
+        payment.fields = {{QStringLiteral("amount"), 100 * static_cast<int>(generator.random().bounded(1, 500))},
+                          {QStringLiteral("status"), generator.pick(kPaymentStatuses)},
+                          {QStringLiteral("card_brand"), generator.pick(kCardBrands)},
+                          {QStringLiteral("last_4"), generator.phone().right(4)},
+                          {QStringLiteral("customer_id"), customer},
+                          {QStringLiteral("version"), created == updated ? 0 : 1}};
+        return payment;
+    }
     SandboxRecord record = SandboxRecord::create(nextCustomerId(table), created, updated);
     const GeneratedPerson person = generator.person();
     record.fields = {
@@ -89,8 +120,16 @@ QString SquareMerchant::customFieldName(const QString &, const QString &label) c
     return key;
 }
 
-void SquareMerchant::touchRecord(const QString &, SandboxRecord &record, RecordGenerator &generator)
+void SquareMerchant::touchRecord(const QString &object, SandboxRecord &record, RecordGenerator &generator)
 {
+    if (object == kPayments) {
+        // A tip added, or the delayed capture completed: the payment's version moves on.
+        record.fields.insert(QStringLiteral("status"), QStringLiteral("COMPLETED"));
+        record.fields.insert(QStringLiteral("amount"), record.fields.value(QStringLiteral("amount")).toInt() +
+                                                           100 * static_cast<int>(generator.random().bounded(1, 20)));
+        record.fields.insert(QStringLiteral("version"), record.fields.value(QStringLiteral("version")).toInt() + 1);
+        return;
+    }
     record.fields.insert(QStringLiteral("phone_number"), generator.phone());
     record.fields.insert(QStringLiteral("version"), record.fields.value(QStringLiteral("version")).toInt() + 1);
 }
@@ -108,6 +147,43 @@ QJsonObject SquareMerchant::customerJson(const SandboxRecord &record) const
         if (!value.toString().isEmpty()) // Square leaves unset fields out
             json.insert(QLatin1String(key), value);
     }
+    return json;
+}
+
+QJsonObject SquareMerchant::paymentJson(const SandboxRecord &record) const
+{
+    const QJsonObject money{{QStringLiteral("amount"), record.fields.value(QStringLiteral("amount"))},
+                            {QStringLiteral("currency"), QStringLiteral("USD")}};
+    const QString status = record.fields.value(QStringLiteral("status")).toString();
+    const QString cardStatus = status == QLatin1String("COMPLETED")  ? QStringLiteral("CAPTURED")
+                               : status == QLatin1String("APPROVED") ? QStringLiteral("AUTHORIZED")
+                               : status == QLatin1String("CANCELED") ? QStringLiteral("VOIDED")
+                                                                     : QStringLiteral("FAILED");
+    const QByteArray version = QByteArray::number(record.fields.value(QStringLiteral("version")).toInt());
+    QJsonObject json{
+        {QStringLiteral("id"), record.id},
+        {QStringLiteral("created_at"), SandboxHttp::isoTimestamp(record.createdAt)},
+        {QStringLiteral("updated_at"), SandboxHttp::isoTimestamp(record.updatedAt)},
+        {QStringLiteral("amount_money"), money},
+        {QStringLiteral("total_money"), money},
+        {QStringLiteral("approved_money"), money},
+        {QStringLiteral("status"), status},
+        {QStringLiteral("source_type"), QStringLiteral("CARD")},
+        {QStringLiteral("card_details"),
+         QJsonObject{{QStringLiteral("status"), cardStatus},
+                     {QStringLiteral("card"),
+                      QJsonObject{{QStringLiteral("card_brand"), record.fields.value(QStringLiteral("card_brand"))},
+                                  {QStringLiteral("last_4"), record.fields.value(QStringLiteral("last_4"))}}},
+                     {QStringLiteral("entry_method"), QStringLiteral("KEYED")}}},
+        {QStringLiteral("location_id"), mainLocationId()},
+        {QStringLiteral("order_id"), squareId(record.id.toUtf8() + "/order", 29)},
+        {QStringLiteral("receipt_number"), record.id.left(4)},
+        {QStringLiteral("version_token"),
+         QString::fromLatin1((record.id.toUtf8() + '/' + version).toBase64(QByteArray::Base64UrlEncoding |
+                                                                           QByteArray::OmitTrailingEquals))},
+        {QStringLiteral("delay_action"), QStringLiteral("CANCEL")}};
+    if (const QString customer = record.fields.value(QStringLiteral("customer_id")).toString(); !customer.isEmpty())
+        json.insert(QStringLiteral("customer_id"), customer);
     return json;
 }
 
@@ -146,29 +222,66 @@ QJsonArray SquareMerchant::customAttributesJson(const SandboxRecord &record) con
     return attributes;
 }
 
-QString SquareMerchant::createCustomer(const QJsonObject &body, const QDateTime &now, QJsonArray *errors)
+namespace {
+
+const QStringList &identifyingFields()
 {
-    static const QStringList identifying = {QStringLiteral("given_name"), QStringLiteral("family_name"),
-                                            QStringLiteral("company_name"), QStringLiteral("email_address"),
-                                            QStringLiteral("phone_number")};
+    static const QStringList fields = {QStringLiteral("given_name"), QStringLiteral("family_name"),
+                                       QStringLiteral("company_name"), QStringLiteral("email_address"),
+                                       QStringLiteral("phone_number")};
+    return fields;
+}
+
+void checkEmail(const QJsonObject &body, QJsonArray *errors)
+{
+    const QString email = body.value(QStringLiteral("email_address")).toString();
+    if (!email.isEmpty() && !email.contains(QLatin1Char('@')))
+        errors->append(SquareMerchant::error(
+            QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("INVALID_EMAIL_ADDRESS"),
+            QStringLiteral("Expected email_address to be a valid email address."), QStringLiteral("email_address")));
+}
+
+} // namespace
+
+QString SquareMerchant::createCustomer(const QJsonObject &body, const QString &idempotencyKey, const QDateTime &now,
+                                       QJsonArray *errors)
+{
+    RecordTable &customers = *table(kCustomers);
+    if (const QString earlier = m_createdByIdempotencyKey.value(idempotencyKey);
+        !idempotencyKey.isEmpty() && !earlier.isEmpty() && customers.find(earlier))
+        return earlier;
+    const QStringList &identifying = identifyingFields();
     if (std::none_of(identifying.begin(), identifying.end(),
                      [&](const QString &key) { return !body.value(key).toString().trimmed().isEmpty(); }))
         errors->append(error(QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("BAD_REQUEST"),
                              QStringLiteral("At least one of the following fields must be set: given_name, "
                                             "family_name, company_name, email_address, phone_number.")));
-    const QString email = body.value(QStringLiteral("email_address")).toString();
-    if (!email.isEmpty() && !email.contains(QLatin1Char('@')))
-        errors->append(error(QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("INVALID_EMAIL_ADDRESS"),
-                             QStringLiteral("Expected email_address to be a valid email address."),
-                             QStringLiteral("email_address")));
+    checkEmail(body, errors);
     if (!errors->isEmpty())
         return {};
-    RecordTable &customers = *table(kCustomers);
     SandboxRecord record = SandboxRecord::create(nextCustomerId(customers), now, now);
     for (const QString &key : identifying)
         record.fields.insert(key, body.value(key).toString());
     record.fields.insert(QStringLiteral("version"), 0);
-    return customers.insert(record).id;
+    const QString id = customers.insert(record).id;
+    if (!idempotencyKey.isEmpty())
+        m_createdByIdempotencyKey.insert(idempotencyKey, id);
+    return id;
+}
+
+bool SquareMerchant::updateCustomer(SandboxRecord &customer, const QJsonObject &body, const QDateTime &now,
+                                    QJsonArray *errors)
+{
+    checkEmail(body, errors);
+    if (!errors->isEmpty())
+        return false;
+    for (const QString &key : identifyingFields()) {
+        if (body.contains(key))
+            customer.fields.insert(key, body.value(key).toString()); // null clears the field
+    }
+    customer.fields.insert(QStringLiteral("version"), customer.fields.value(QStringLiteral("version")).toInt() + 1);
+    customer.updatedAt = now;
+    return true;
 }
 
 } // namespace patchbay::sandbox

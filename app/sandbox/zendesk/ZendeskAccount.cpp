@@ -13,6 +13,9 @@ const QStringList kPriorities = {QStringLiteral("low"), QStringLiteral("normal")
 const QStringList kTypes = {QStringLiteral("question"), QStringLiteral("incident"), QStringLiteral("problem"),
                             QStringLiteral("task")};
 
+// User ids are account-wide integers; the admin comes first.
+constexpr qint64 kFirstUserId = 360000000001;
+
 QString zendeskTime(const QDateTime &time)
 {
     return time.toUTC().toString(Qt::ISODate); // 2026-01-15T10:30:00Z, seconds only, as Zendesk prints
@@ -44,7 +47,8 @@ QJsonObject invalid(const QString &field, const QString &description, const QStr
 
 } // namespace
 
-ZendeskAccount::ZendeskAccount(const QString &subdomain, quint32 seed) : m_subdomain(subdomain), m_tickets(seed)
+ZendeskAccount::ZendeskAccount(const QString &subdomain, quint32 seed)
+    : m_subdomain(subdomain), m_tickets(seed), m_users(seed ^ 0x55e125u)
 {
     QRandomGenerator random(seed ^ 0x2e4de5c0u);
     for (QString *secret : {&m_apiToken, &m_webhookSecret}) {
@@ -63,6 +67,15 @@ ZendeskAccount::ZendeskAccount(const QString &subdomain, quint32 seed) : m_subdo
 
 void ZendeskAccount::seed(int ticketCount, const QDateTime &now)
 {
+    // The admin whose API token the account hands out, created before anything else.
+    const QDateTime opened = now.addDays(-120);
+    SandboxRecord admin = SandboxRecord::create(QString::number(kFirstUserId), opened, opened);
+    admin.fields = {{QStringLiteral("name"), QStringLiteral("Admin")},
+                    {QStringLiteral("email"), adminEmail()},
+                    {QStringLiteral("role"), QStringLiteral("admin")},
+                    {QStringLiteral("phone"), QJsonValue(QJsonValue::Null)}};
+    m_users.insert(admin);
+
     RecordGenerator &generator = m_tickets.generator();
     for (const QDateTime &created : generator.creationTimes(ticketCount, now)) {
         SandboxRecord record =
@@ -172,6 +185,79 @@ QJsonObject ZendeskAccount::ticketJson(const SandboxRecord &ticket, const QStrin
             {QStringLiteral("generated_timestamp"), ticket.updatedAt.toSecsSinceEpoch()},
             {QStringLiteral("custom_fields"), customFields},
             {QStringLiteral("tags"), QJsonArray()}};
+}
+
+QStringList ZendeskAccount::addUsers(int count, const QDateTime &now)
+{
+    static const QStringList kRoles = {QStringLiteral("end-user"), QStringLiteral("end-user"),
+                                       QStringLiteral("end-user"), QStringLiteral("agent")};
+    RecordGenerator &generator = m_users.generator();
+    QStringList ids;
+    for (const QDateTime &created : generator.creationTimes(count, now)) {
+        SandboxRecord record = SandboxRecord::create(QString::number(kFirstUserId + m_users.nextKey() - 1), created,
+                                                     generator.lastModified(created, now));
+        const GeneratedPerson person = generator.person();
+        record.fields = {{QStringLiteral("name"), person.firstName + QLatin1Char(' ') + person.lastName},
+                         {QStringLiteral("email"), person.email},
+                         {QStringLiteral("role"), generator.pick(kRoles)},
+                         {QStringLiteral("phone"), generator.phone()}};
+        ids.append(m_users.insert(record).id);
+    }
+    return ids;
+}
+
+QStringList ZendeskAccount::touchUsers(int count, const QDateTime &now)
+{
+    return m_users.touch(count, now, [](SandboxRecord &record, RecordGenerator &generator) {
+        record.fields.insert(QStringLiteral("phone"), generator.phone());
+    });
+}
+
+QJsonObject ZendeskAccount::userJson(const SandboxRecord &user, const QString &apiBase) const
+{
+    const QString role = user.fields.value(QStringLiteral("role")).toString();
+    const QJsonValue null(QJsonValue::Null);
+    return {{QStringLiteral("id"), user.id.toLongLong()},
+            {QStringLiteral("url"), QStringLiteral("%1/api/v2/users/%2.json").arg(apiBase, user.id)},
+            {QStringLiteral("name"), user.fields.value(QStringLiteral("name"))},
+            {QStringLiteral("email"), user.fields.value(QStringLiteral("email"))},
+            {QStringLiteral("created_at"), zendeskTime(user.createdAt)},
+            {QStringLiteral("updated_at"), zendeskTime(user.updatedAt)},
+            {QStringLiteral("time_zone"), QStringLiteral("Eastern Time (US & Canada)")},
+            {QStringLiteral("iana_time_zone"), QStringLiteral("America/New_York")},
+            {QStringLiteral("phone"), user.fields.value(QStringLiteral("phone"))},
+            {QStringLiteral("locale"), QStringLiteral("en-US")},
+            {QStringLiteral("locale_id"), 1},
+            {QStringLiteral("organization_id"), null},
+            {QStringLiteral("role"), role},
+            {QStringLiteral("role_type"), null},
+            {QStringLiteral("verified"), true},
+            {QStringLiteral("external_id"), null},
+            {QStringLiteral("tags"), QJsonArray()},
+            {QStringLiteral("active"), !user.deleted},
+            {QStringLiteral("suspended"), false},
+            {QStringLiteral("moderator"), role != QLatin1String("end-user")},
+            {QStringLiteral("ticket_restriction"), role == QLatin1String("end-user") ? QJsonValue(QStringLiteral("requested")) : null},
+            {QStringLiteral("restricted_agent"), false},
+            {QStringLiteral("shared"), false},
+            {QStringLiteral("last_login_at"), null},
+            {QStringLiteral("user_fields"), QJsonObject()}};
+}
+
+QJsonObject ZendeskAccount::ticketEventDetail(const SandboxRecord &ticket) const
+{
+    return {{QStringLiteral("id"), ticket.id},
+            {QStringLiteral("subject"), ticket.fields.value(QStringLiteral("subject"))},
+            {QStringLiteral("description"), ticket.fields.value(QStringLiteral("description"))},
+            {QStringLiteral("status"),
+             ticket.deleted ? QStringLiteral("deleted") : ticket.fields.value(QStringLiteral("status")).toString()},
+            {QStringLiteral("priority"), ticket.fields.value(QStringLiteral("priority"))},
+            {QStringLiteral("type"), ticket.fields.value(QStringLiteral("type"))},
+            {QStringLiteral("tags"), QJsonArray()},
+            {QStringLiteral("is_public"), true},
+            {QStringLiteral("created_at"), zendeskTime(ticket.createdAt)},
+            {QStringLiteral("updated_at"), zendeskTime(ticket.updatedAt)},
+            {QStringLiteral("via"), QJsonObject{{QStringLiteral("channel"), QStringLiteral("api")}}}};
 }
 
 QJsonObject ZendeskAccount::ticketFieldJson(const ZendeskTicketField &field, const QString &apiBase) const

@@ -1,11 +1,13 @@
 #include "ZendeskEmulator.h"
 
 #include "ZendeskTicketApi.h"
+#include "ZendeskUserApi.h"
 #include "common/OAuthTokenEndpoint.h"
 #include "common/SandboxHttp.h"
 #include "common/WebhookSigner.h"
 
 #include <QJsonDocument>
+#include <QUuid>
 
 namespace patchbay::sandbox {
 
@@ -89,26 +91,62 @@ bool ZendeskEmulator::deleteTicket(const QString &subdomain, const QString &tick
     return found && found->tickets().remove(ticketId, now());
 }
 
-bool ZendeskEmulator::sendWebhook(const QString &subdomain, const QUrl &url, const QString &ticketId)
+QStringList ZendeskEmulator::addUsers(const QString &subdomain, int count)
+{
+    ZendeskAccount *found = findAccount(subdomain);
+    return found ? found->addUsers(count, now()) : QStringList();
+}
+
+QStringList ZendeskEmulator::touchUsers(const QString &subdomain, int count)
+{
+    ZendeskAccount *found = findAccount(subdomain);
+    return found ? found->touchUsers(count, now()) : QStringList();
+}
+
+bool ZendeskEmulator::deleteUser(const QString &subdomain, const QString &userId)
+{
+    ZendeskAccount *found = findAccount(subdomain);
+    return found && found->users().remove(userId, now());
+}
+
+bool ZendeskEmulator::sendWebhook(const QString &subdomain, const QUrl &url, const QString &ticketId,
+                                  const QString &eventType)
 {
     const ZendeskAccount *found = findAccount(subdomain);
     const SandboxRecord *ticket = found ? found->tickets().find(ticketId) : nullptr;
     if (!ticket || !url.isValid())
         return false;
     const QJsonObject payload{
-        {QStringLiteral("type"), QStringLiteral("zen:event-type:ticket.status_changed")},
+        {QStringLiteral("type"), eventType},
         {QStringLiteral("account_id"), static_cast<qint64>(RecordGenerator::stableHash(subdomain))},
+        {QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
         {QStringLiteral("time"), now().toString(Qt::ISODate)},
-        {QStringLiteral("detail"), found->ticketJson(*ticket, subdomainUrl(subdomain))}};
-    const QByteArray body = QJsonDocument(payload).toJson(QJsonDocument::Compact);
-    const QByteArray timestamp = now().toString(Qt::ISODate).toLatin1();
-    webhookSender().send(
-        WebhookDelivery{url,
-                        body,
-                        {{"X-Zendesk-Webhook-Signature",
-                          WebhookSigner::base64Signature(found->webhookSecret().toUtf8(), timestamp + body)},
-                         {"X-Zendesk-Webhook-Signature-Timestamp", timestamp}}});
+        {QStringLiteral("zendesk_event_version"), QStringLiteral("2022-11-06")},
+        {QStringLiteral("subject"), QStringLiteral("zen:ticket:") + ticket->id},
+        {QStringLiteral("detail"), found->ticketEventDetail(*ticket)},
+        {QStringLiteral("event"),
+         QJsonObject{{QStringLiteral("current"), ticket->fields.value(QStringLiteral("status"))}}}};
+    m_lastWebhook = WebhookDelivery{url, QJsonDocument(payload).toJson(QJsonDocument::Compact), {}};
+    m_lastWebhookSecret = found->webhookSecret().toUtf8();
+    deliverSigned(*m_lastWebhook);
     return true;
+}
+
+bool ZendeskEmulator::redeliverLastWebhook()
+{
+    if (!m_lastWebhook)
+        return false;
+    deliverSigned(*m_lastWebhook);
+    return true;
+}
+
+void ZendeskEmulator::deliverSigned(WebhookDelivery delivery)
+{
+    const QByteArray timestamp = now().toString(Qt::ISODate).toLatin1();
+    delivery.headers = {
+        {"X-Zendesk-Webhook-Signature", WebhookSigner::base64Signature(m_lastWebhookSecret, timestamp + delivery.body)},
+        {"X-Zendesk-Webhook-Signature-Timestamp", timestamp}};
+    webhookSender().send(delivery);
 }
 
 HttpServerResponse ZendeskEmulator::rateLimitedResponse(int retryAfterSeconds, const QJsonObject &) const
@@ -133,21 +171,27 @@ QJsonObject ZendeskEmulator::tenantJson(const QString &subdomain) const
             {QStringLiteral("expiresIn"), credentials.expiresIn},
             {QStringLiteral("webhookSecret"), credentials.webhookSecret},
             {QStringLiteral("tickets"), findAccount(subdomain)->tickets().count(false)},
+            {QStringLiteral("users"), findAccount(subdomain)->users().count(false)},
             {QStringLiteral("tokenRefreshCount"), tokenRefreshCount(subdomain)}};
 }
 
 QString ZendeskEmulator::addTenantFromControl(const QJsonObject &body)
 {
     const QString name = body.value(QStringLiteral("name")).toString();
-    if (!name.isEmpty())
+    if (!name.isEmpty()) {
         addSubdomain(name, body.value(QStringLiteral("records")).toInt(100),
                      static_cast<quint32>(body.value(QStringLiteral("seed")).toInteger(1)));
+        addUsers(name, body.value(QStringLiteral("users")).toInt(0));
+    }
     return name;
 }
 
 QStringList ZendeskEmulator::touchFromControl(const QString &subdomain, const QJsonObject &body)
 {
-    return touchTickets(subdomain, body.value(QStringLiteral("count")).toInt(1));
+    const int count = body.value(QStringLiteral("count")).toInt(1);
+    if (body.value(QStringLiteral("object")).toString() == QLatin1String("users"))
+        return touchUsers(subdomain, count);
+    return touchTickets(subdomain, count);
 }
 
 bool ZendeskEmulator::addCustomFieldFromControl(const QString &subdomain, const QJsonObject &body)
@@ -159,15 +203,19 @@ bool ZendeskEmulator::addCustomFieldFromControl(const QString &subdomain, const 
 
 bool ZendeskEmulator::deleteFromControl(const QString &subdomain, const QString &object, const QString &id)
 {
+    if (object == QLatin1String("users"))
+        return deleteUser(subdomain, id);
     return object == QLatin1String("tickets") && deleteTicket(subdomain, id);
 }
 
 bool ZendeskEmulator::sendWebhookFromControl(const QString &subdomain, const QJsonObject &body)
 {
-    return sendWebhook(subdomain, QUrl(body.value(QStringLiteral("url")).toString()),
-                       body.value(QStringLiteral("id")).toVariant().toString().isEmpty()
-                           ? QStringLiteral("1")
-                           : body.value(QStringLiteral("id")).toVariant().toString());
+    return sendWebhook(
+        subdomain, QUrl(body.value(QStringLiteral("url")).toString()),
+        body.value(QStringLiteral("id")).toVariant().toString().isEmpty()
+            ? QStringLiteral("1")
+            : body.value(QStringLiteral("id")).toVariant().toString(),
+        body.value(QStringLiteral("event")).toString(QStringLiteral("zen:event-type:ticket.status_changed")));
 }
 
 bool ZendeskEmulator::authenticated(const HttpServerRequest &request, const QString &subdomain,
@@ -211,6 +259,8 @@ HttpServerResponse ZendeskEmulator::route(const HttpServerRequest &request, cons
                                  401);
     if (const std::optional<HttpServerResponse> failure = takeInjectedFailure())
         return *failure;
+    if (ZendeskUserApi::serves(path))
+        return ZendeskUserApi(*found, apiBase, m_exclusionSeconds).handle(request, path, now);
     return ZendeskTicketApi(*found, apiBase, m_exclusionSeconds).handle(request, path, now);
 }
 

@@ -22,12 +22,20 @@
 // - GET /api/v2/ticket_fields -> ticket_fields[{id, url, type, title, raw_title, active, required, removable,
 //   custom_field_options}]; system fields are not removable; custom values appear on tickets as
 //   custom_fields[{id, value}].
+// - Users: GET /api/v2/users with the same cursor pagination -> {users, meta, links}; GET
+//   /api/v2/incremental/users/cursor.json?start_time=EPOCH, then ?cursor= -> {users, after_url, after_cursor,
+//   before_url, before_cursor, end_of_stream}. A user has id, url, name, email, created_at, updated_at, time_zone,
+//   iana_time_zone, phone, locale, organization_id, role (end-user, agent, admin), verified, active ("false if the
+//   user has been deleted"), suspended, user_fields, ...; the export includes deleted users, the list does not.
 // - Auth: OAuth bearer tokens, or an API token as basic auth "{email}/token:{api_token}".
 // - OAuth: POST /oauth/tokens with grant_type authorization_code or refresh_token; a refresh returns a new
 //   refresh token and deletes the previous access and refresh tokens; expires_in is returned.
 // - 429 Too Many Requests with Retry-After in seconds.
 // - Webhooks: X-Zendesk-Webhook-Signature = base64(HMAC-SHA256(signing secret, TIMESTAMP + BODY)) with the
-//   timestamp in X-Zendesk-Webhook-Signature-Timestamp.
+//   timestamp in X-Zendesk-Webhook-Signature-Timestamp. Event payloads (Webhook event types, Ticket events):
+//   {type: "zen:event-type:ticket.*", account_id, id (the event's), time, zendesk_event_version, subject:
+//   "zen:ticket:{id}", detail{id (a string), subject, description, status, priority, type, tags, created_at,
+//   updated_at, ...}, event{...}}: the detail is not the whole ticket (no custom_fields).
 // Where the documentation is silent or the emulator simplifies:
 // - Tenants are subdomains. A request reaches subdomain {name} through the Host header ({name}.zendesk.com or
 //   {name}.localhost) or, when the Host is the emulator's own address, through the path prefix
@@ -51,7 +59,8 @@ struct ZendeskCredentials : OAuthCredentials
 };
 
 // Zendesk accounts on one loopback port, told apart by subdomain (see above); control API under /_sandbox/ with
-// tenants called "subdomains"; DELETE /_sandbox/subdomains/{name}/tickets/{id} deletes a ticket.
+// tenants called "subdomains"; DELETE /_sandbox/subdomains/{name}/{tickets|users}/{id} deletes a ticket or a user,
+// touches name the object ("tickets" unless "users"), and a new subdomain takes "users" besides "records".
 class ZendeskEmulator : public SandboxEmulator
 {
     Q_OBJECT
@@ -69,10 +78,18 @@ public:
     qint64 addCustomField(const QString &subdomain, const QString &title, FieldKind kind);
     QStringList touchTickets(const QString &subdomain, int count);
     bool deleteTicket(const QString &subdomain, const QString &ticketId);
+    // Adds count users besides the admin; returns their ids, empty for an unknown subdomain.
+    QStringList addUsers(const QString &subdomain, int count);
+    QStringList touchUsers(const QString &subdomain, int count);
+    bool deleteUser(const QString &subdomain, const QString &userId);
     // Incremental exports leave out changes younger than this (Zendesk: 60 seconds).
     void setIncrementalExclusionSeconds(int seconds) { m_exclusionSeconds = seconds; }
-    // POSTs a signed ticket event to url; false for an unknown subdomain or ticket.
-    bool sendWebhook(const QString &subdomain, const QUrl &url, const QString &ticketId);
+    // POSTs a signed ticket event (zen:event-type:ticket.*) to url; false for an unknown subdomain or ticket.
+    bool sendWebhook(const QString &subdomain, const QUrl &url, const QString &ticketId,
+                     const QString &eventType = QStringLiteral("zen:event-type:ticket.status_changed"));
+    // Delivers the last event again, as Zendesk retries a request that failed: the same body (and event id), signed
+    // anew with the current timestamp. False when none was sent.
+    bool redeliverLastWebhook();
 
 protected:
     HttpServerResponse route(const HttpServerRequest &request, const QDateTime &now, QString *subdomain) override;
@@ -88,11 +105,14 @@ protected:
 
 private:
     bool authenticated(const HttpServerRequest &request, const QString &subdomain, const QDateTime &now) const;
+    void deliverSigned(WebhookDelivery delivery);
     ZendeskAccount *findAccount(const QString &subdomain) const { return m_accounts.find(subdomain); }
 
     std::unique_ptr<OAuthTokenEndpoint> m_oauth;
     SandboxTenants<ZendeskAccount> m_accounts;
     int m_exclusionSeconds = 60;
+    std::optional<WebhookDelivery> m_lastWebhook;
+    QByteArray m_lastWebhookSecret;
 };
 
 } // namespace patchbay::sandbox

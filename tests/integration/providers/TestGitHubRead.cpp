@@ -153,9 +153,11 @@ void TestGitHubRead::badTokenFails()
     SystemClock clock;
     const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("issues"));
     QCOMPARE(failed->status, ExecutionStatus::Failed);
-    QCOMPARE(failed->errorCode, QStringLiteral("sync.provider_error"));
+    // A token GitHub refuses cannot be refreshed: the connection needs a new one.
+    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("Bad credentials")), qPrintable(failed->errorMessage));
+    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
 }
 
 void TestGitHubRead::rateLimitIsWaitedOut()

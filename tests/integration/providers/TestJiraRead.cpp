@@ -1,6 +1,7 @@
 // The Jira Cloud definition against the Jira emulator: OAuth 2.0 (3LO) with a JSON token request and rotating
 // refresh tokens, calls through api.atlassian.com/ex/jira/{cloud_id}, POST /search/jql paged by nextPageToken in the
-// body, and incremental reads by "updated >=" JQL at minute precision.
+// body, and incremental reads by "updated >=" JQL at minute precision; projects by offset pages (startAt/maxResults,
+// total, isLast), read in full every time; the fields of issues from GET /field.
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
 #include "core/Timestamps.h"
@@ -21,13 +22,15 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void backfillThenIncremental();
-    void fieldsAreRead();
+    void projectsAreReadInFullEveryTime();
+    void schemaListsEveryField();
     void rateLimitIsWaitedOut();
     void revokedRefreshTokenNeedsReauth();
 
 private:
     qint64 connectSite(const JiraSiteCredentials &site, const QDateTime &expiresAt);
     QSet<QString> liveIssueIds(qint64 updatedFromMs = 0) const;
+    QSet<QString> liveProjectIds() const;
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<JiraEmulator> m_emulator;
@@ -66,6 +69,14 @@ QSet<QString> TestJiraRead::liveIssueIds(qint64 updatedFromMs) const
         if (!issue.deleted && issue.updatedAt.toMSecsSinceEpoch() >= updatedFromMs)
             ids.insert(issue.id);
     }
+    return ids;
+}
+
+QSet<QString> TestJiraRead::liveProjectIds() const
+{
+    QSet<QString> ids;
+    for (const SandboxRecord *project : m_emulator->site(QStringLiteral("acme"))->projects().live())
+        ids.insert(project->id);
     return ids;
 }
 
@@ -134,7 +145,55 @@ void TestJiraRead::backfillThenIncremental()
     QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newestNow);
 }
 
-void TestJiraRead::fieldsAreRead()
+void TestJiraRead::projectsAreReadInFullEveryTime()
+{
+    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 3, 12);
+    const QStringList seeded = m_emulator->addProjects(QStringLiteral("acme"), 119);
+    QCOMPARE(seeded.size(), 119);
+    const qint64 connection = connectSite(site, QDateTime::currentDateTimeUtc().addSecs(3600));
+    SystemClock clock;
+    auto sync = m_fixture->sync(clock);
+
+    const auto backfill = sync->read(connection, QStringLiteral("projects"));
+    QVERIFY2(backfill->status == ExecutionStatus::Succeeded, qPrintable(backfill->errorMessage));
+    // 120 projects, every one once, in pages of 50 found by startAt; the last page says isLast.
+    QCOMPARE(backfill->recordCount, 120);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("projects")), liveProjectIds());
+    QCOMPARE(backfill->pageCount, 3);
+    QStringList starts;
+    for (const RequestLogEntry &entry : m_emulator->requestLog()) {
+        const QUrlQuery query(QUrl(entry.pathAndQuery).query());
+        QVERIFY2(entry.pathAndQuery.contains(QStringLiteral("/rest/api/3/project/search?")), qPrintable(entry.pathAndQuery));
+        QCOMPARE(query.queryItemValue(QStringLiteral("maxResults")), QStringLiteral("50"));
+        starts.append(query.queryItemValue(QStringLiteral("startAt")));
+    }
+    QCOMPARE(starts, (QStringList{QStringLiteral("0"), QStringLiteral("50"), QStringLiteral("100")}));
+    QCOMPARE(m_fixture->record(connection, QStringLiteral("projects"), QStringLiteral("10000")).value(QStringLiteral("key")).toString(),
+             site.siteName.left(3).toUpper());
+    QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("projects"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("full"));
+
+    // No change filter: the next read is a full one, which finds new projects and drops deleted ones.
+    const QString added = m_emulator->addProjects(QStringLiteral("acme"), 1).first();
+    const QString gone = seeded.at(42);
+    QVERIFY(m_emulator->deleteProject(QStringLiteral("acme"), gone));
+    m_emulator->clearRequestLog();
+    const auto again = sync->read(connection, QStringLiteral("projects"));
+    QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
+    QCOMPARE(again->recordCount, 120);
+    QCOMPARE(again->pageCount, 3);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("projects")), liveProjectIds());
+    QVERIFY(m_fixture->recordIds(connection, QStringLiteral("projects")).contains(added));
+    QVERIFY(!m_fixture->recordIds(connection, QStringLiteral("projects")).contains(gone));
+    QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("startAt=0")));
+    cursor = m_fixture->cursor(connection, QStringLiteral("projects"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("full"));
+    QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 0);
+}
+
+void TestJiraRead::schemaListsEveryField()
 {
     const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 5, 3);
     const QString custom = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Story points"),
@@ -142,15 +201,21 @@ void TestJiraRead::fieldsAreRead()
     QVERIFY(custom.startsWith(QStringLiteral("customfield_")));
     const qint64 connection = connectSite(site, QDateTime::currentDateTimeUtc().addSecs(3600));
     SystemClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("fields"));
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("issues"));
+    QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
     QSet<QString> expected;
     for (const JiraField &field : m_emulator->site(QStringLiteral("acme"))->fields())
         expected.insert(field.id);
-    QCOMPARE(read->recordCount, expected.size());
-    QCOMPARE(read->pageCount, 1);
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("fields")), expected);
-    QVERIFY(m_fixture->record(connection, QStringLiteral("fields"), custom).value(QStringLiteral("custom")).toBool());
+    QMap<QString, SchemaField> byName;
+    const QList<SchemaField> fields = m_fixture->store().schema(connection, QStringLiteral("issues")).value();
+    for (const SchemaField &field : fields)
+        byName.insert(field.name, field);
+    // Every field of the site once, from one request to GET /field.
+    QCOMPARE(fields.size(), expected.size());
+    QCOMPARE(QSet<QString>(byName.keyBegin(), byName.keyEnd()), expected);
+    QCOMPARE(m_emulator->requestLog().size(), 1);
+    QVERIFY(m_emulator->requestLog().first().pathAndQuery.endsWith(QStringLiteral("/rest/api/3/field")));
+    QVERIFY(byName.value(custom).custom);
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 0);
 }
 

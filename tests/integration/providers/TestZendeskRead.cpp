@@ -1,6 +1,7 @@
 // The Zendesk definition against the Zendesk emulator: an API token as basic auth "{email}/token:{token}" on the
 // account's subdomain, cursor pagination (page[size], page[after], meta.has_more), and incremental reads through the
-// cursor-based incremental ticket export (start_time, then cursor).
+// cursor-based incremental exports of tickets and users (start_time, then cursor, until end_of_stream); the fields of
+// tickets from the ticket field list.
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
 #include "store/SqliteDatabase.h"
@@ -20,13 +21,16 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void backfillThenIncremental();
-    void ticketFieldsAreRead();
+    void usersBackfillThenIncremental();
+    void schemaListsTicketFields();
     void rateLimitIsWaitedOut();
     void badApiTokenFails();
 
 private:
     qint64 connectAccount(const ZendeskCredentials &account, const QString &apiToken);
     QSet<QString> ticketIds(qint64 updatedFromMs = 0) const;
+    QSet<QString> userIds(qint64 updatedFromMs = 0) const;
+    qint64 newestUserSecondMs() const;
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<ZendeskEmulator> m_emulator;
@@ -63,6 +67,24 @@ QSet<QString> TestZendeskRead::ticketIds(qint64 updatedFromMs) const
             ids.insert(ticket.id);
     }
     return ids;
+}
+
+QSet<QString> TestZendeskRead::userIds(qint64 updatedFromMs) const
+{
+    QSet<QString> ids;
+    for (const SandboxRecord &user : m_emulator->account(QStringLiteral("acme"))->users().records()) {
+        if (!user.deleted && user.updatedAt.toMSecsSinceEpoch() >= updatedFromMs)
+            ids.insert(user.id);
+    }
+    return ids;
+}
+
+qint64 TestZendeskRead::newestUserSecondMs() const
+{
+    qint64 newest = 0; // updated_at has whole seconds
+    for (const SandboxRecord &user : m_emulator->account(QStringLiteral("acme"))->users().records())
+        newest = std::max(newest, user.updatedAt.toSecsSinceEpoch() * 1000);
+    return newest;
 }
 
 void TestZendeskRead::backfillThenIncremental()
@@ -121,22 +143,88 @@ void TestZendeskRead::backfillThenIncremental()
     QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newestNow);
 }
 
-void TestZendeskRead::ticketFieldsAreRead()
+void TestZendeskRead::usersBackfillThenIncremental()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 3, 22);
+    const QStringList added = m_emulator->addUsers(QStringLiteral("acme"), 249); // and the admin
+    QCOMPARE(added.size(), 249);
+    const qint64 connection = connectAccount(account, account.apiToken);
+    SystemClock clock;
+    auto sync = m_fixture->sync(clock);
+
+    const auto backfill = sync->read(connection, QStringLiteral("users"));
+    QVERIFY2(backfill->status == ExecutionStatus::Succeeded, qPrintable(backfill->errorMessage));
+    // Every user once: as many stored as read, and exactly the account's.
+    QCOMPARE(backfill->recordCount, 250);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("users")), userIds());
+    QCOMPARE(backfill->pageCount, 3); // page[size]=100
+    for (const RequestLogEntry &entry : m_emulator->requestLog())
+        QVERIFY2(entry.pathAndQuery.contains(QStringLiteral("/api/v2/users.json?")), qPrintable(entry.pathAndQuery));
+    QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("users"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    const qint64 newest = newestUserSecondMs();
+    QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newest);
+
+    // As if a minute had passed, so the export includes the latest changes: some users change, one is deleted.
+    m_emulator->setIncrementalExclusionSeconds(0);
+    const QStringList touched = m_emulator->touchUsers(QStringLiteral("acme"), 6);
+    QCOMPARE(touched.size(), 6);
+    QString deleted;
+    for (const QString &id : added) {
+        if (!touched.contains(id)) {
+            deleted = id;
+            break;
+        }
+    }
+    QVERIFY(m_emulator->deleteUser(QStringLiteral("acme"), deleted));
+    const qint64 startTime = (newest - 60000) / 1000; // 60 s lookback, epoch seconds
+    const QSet<QString> expected = userIds(startTime * 1000);
+    for (const QString &id : touched)
+        QVERIFY(expected.contains(id));
+    QVERIFY(!expected.contains(deleted));
+    QVERIFY(expected.size() < 249);
+
+    m_emulator->clearRequestLog();
+    const auto incremental = sync->read(connection, QStringLiteral("users"));
+    QVERIFY2(incremental->status == ExecutionStatus::Succeeded, qPrintable(incremental->errorMessage));
+    // Exactly the changed users are written; the deleted one, in the export with active false, leaves the store.
+    QCOMPARE(incremental->recordCount, expected.size());
+    QCOMPARE(m_fixture->idsWrittenBy(incremental->id), expected);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("users")), userIds());
+    QVERIFY(!m_fixture->recordIds(connection, QStringLiteral("users")).contains(deleted));
+    // One page: it says end_of_stream.
+    QCOMPARE(incremental->pageCount, 1);
+    const QList<RequestLogEntry> log = m_emulator->requestLog();
+    QCOMPARE(log.size(), 1);
+    QVERIFY2(log.at(0).pathAndQuery.contains(QStringLiteral("/incremental/users/cursor.json?")), qPrintable(log.at(0).pathAndQuery));
+    QVERIFY(log.at(0).pathAndQuery.contains(QStringLiteral("start_time=%1").arg(startTime)));
+    cursor = m_fixture->cursor(connection, QStringLiteral("users"));
+    QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
+    QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("incremental"));
+    QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newestUserSecondMs());
+}
+
+void TestZendeskRead::schemaListsTicketFields()
 {
     const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 3, 2);
     const qint64 custom = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Order number"),
                                                      FieldKind::Text);
     const qint64 connection = connectAccount(account, account.apiToken);
     SystemClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("ticketFields"));
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("tickets"));
+    QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
+    // Every ticket field once: custom ones by id (removable), system ones by type.
     QSet<QString> expected;
     for (const ZendeskTicketField &field : m_emulator->account(QStringLiteral("acme"))->ticketFields())
-        expected.insert(QString::number(field.id));
-    QCOMPARE(read->recordCount, expected.size());
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("ticketFields")), expected);
-    QVERIFY(m_fixture->record(connection, QStringLiteral("ticketFields"), QString::number(custom))
-                .value(QStringLiteral("removable")).toBool());
+        expected.insert(field.removable ? QString::number(field.id) : field.type);
+    const QList<SchemaField> fields = m_fixture->store().schema(connection, QStringLiteral("tickets")).value();
+    QMap<QString, SchemaField> byName;
+    for (const SchemaField &field : fields)
+        byName.insert(field.name, field);
+    QCOMPARE(fields.size(), expected.size());
+    QCOMPARE(QSet<QString>(byName.keyBegin(), byName.keyEnd()), expected);
+    QVERIFY(byName.value(QString::number(custom)).custom);
+    QCOMPARE(m_emulator->requestLog().size(), 1);
 }
 
 void TestZendeskRead::badApiTokenFails()
@@ -146,8 +234,10 @@ void TestZendeskRead::badApiTokenFails()
     SystemClock clock;
     const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("tickets"));
     QCOMPARE(failed->status, ExecutionStatus::Failed);
-    QCOMPARE(failed->errorCode, QStringLiteral("sync.provider_error"));
+    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
+    // A refused secret cannot be refreshed: the connection needs a new one.
+    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
     QVERIFY(m_fixture->recordIds(connection, QStringLiteral("tickets")).isEmpty());
 }
 

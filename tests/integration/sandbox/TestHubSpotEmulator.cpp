@@ -1,9 +1,11 @@
+#include "SandboxTestClient.h"
 #include "hubspot/HubSpotEmulator.h"
 
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageAuthenticationCode>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSet>
@@ -68,12 +70,36 @@ private Q_SLOTS:
     void deletedContactIsArchived();
     void controlApiWorksOverHttp();
 
+    void createdContactIsReadableAndFoundBySearch();
+    void updateChangesLastModifiedOnlyWhenAValueChanges();
+    void writesRefuseInvalidProperties_data();
+    void writesRefuseInvalidProperties();
+    void batchCreateAllSucceedAnswers201();
+    void batchCreateWithTraceIdsReportsPartialFailureAs207();
+    void batchCreateWithoutTraceIdsIsAllOrNothing();
+    void batchUpdateReportsPartialFailureAs207();
+    void batchRefusesMoreThanHundredInputs();
+    void webhookCarriesV3SignatureOverMethodUriBodyAndTimestamp();
+    void webhookFromControlApiCanBeCreationWithOldTimestamp();
+
+    void companyPagingVisitsEveryCompanyExactlyOnce_data();
+    void companyPagingVisitsEveryCompanyExactlyOnce();
+    void companiesReturnTheirOwnDefaultOrRequestedProperties();
+    void companySearchFiltersOnHsLastModifiedDate();
+    void companyPropertiesListTheCompanySchema();
+    void companiesShareAuthRateLimitAndArchiving();
+    void controlApiTouchesAndDeletesCompanies();
+
 private:
     Reply send(const QByteArray &method, const QString &pathAndQuery, const QByteArray &body = {},
                const QByteArray &contentType = "application/json", const QString &token = QString());
     Reply get(const QString &pathAndQuery, const QString &token) { return send("GET", pathAndQuery, {}, {}, token); }
     Reply search(const QJsonObject &request, const QString &token);
     Reply refresh(const QString &clientId, const QString &clientSecret, const QString &refreshToken);
+    Reply write(const QByteArray &method, const QString &path, const QJsonObject &body, const QString &token)
+    {
+        return send(method, path, QJsonDocument(body).toJson(QJsonDocument::Compact), "application/json", token);
+    }
 
     std::unique_ptr<HubSpotEmulator> m_emulator;
     std::unique_ptr<QNetworkAccessManager> m_network;
@@ -599,6 +625,702 @@ void TestHubSpotEmulator::controlApiWorksOverHttp()
     const Reply requests = send("GET", QStringLiteral("/_sandbox/requests"));
     QCOMPARE(requests.json.value(QStringLiteral("requests")).toArray().size(), 2);
     QCOMPARE(send("GET", QStringLiteral("/_sandbox/portals/nobody")).status, 404);
+}
+
+namespace {
+
+QJsonObject withProperties(const QJsonObject &properties)
+{
+    return {{QStringLiteral("properties"), properties}};
+}
+
+QJsonObject inputsOf(const QJsonArray &inputs)
+{
+    return {{QStringLiteral("inputs"), inputs}};
+}
+
+QJsonObject propertiesOf(const QJsonObject &contact)
+{
+    return contact.value(QStringLiteral("properties")).toObject();
+}
+
+QDateTime timeOf(const QJsonValue &value)
+{
+    return QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+}
+
+} // namespace
+
+void TestHubSpotEmulator::createdContactIsReadableAndFoundBySearch()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 20, 2);
+    const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
+    const Reply created = write("POST", QStringLiteral("/crm/v3/objects/contacts"),
+                                withProperties({{QStringLiteral("email"), QStringLiteral("ada@example.com")},
+                                                {QStringLiteral("firstname"), QStringLiteral("Ada")},
+                                                {QStringLiteral("lifecyclestage"), QStringLiteral("lead")}}),
+                                portal.accessToken);
+    QCOMPARE(created.status, 201);
+    const QString id = created.json.value(QStringLiteral("id")).toString();
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(propertiesOf(created.json).value(QStringLiteral("email")).toString(), QStringLiteral("ada@example.com"));
+    QCOMPARE(propertiesOf(created.json).value(QStringLiteral("lifecyclestage")).toString(), QStringLiteral("lead"));
+    QCOMPARE(propertiesOf(created.json).value(QStringLiteral("hs_object_id")).toString(), id);
+    QVERIFY(timeOf(created.json.value(QStringLiteral("createdAt"))) >= before);
+    QCOMPARE(created.json.value(QStringLiteral("updatedAt")), created.json.value(QStringLiteral("createdAt")));
+    QCOMPARE(created.json.value(QStringLiteral("archived")).toBool(true), false);
+
+    const Reply read =
+        get(QStringLiteral("/crm/v3/objects/contacts/%1?properties=firstname,email").arg(id), portal.accessToken);
+    QCOMPARE(read.status, 200);
+    QCOMPARE(propertiesOf(read.json).value(QStringLiteral("firstname")).toString(), QStringLiteral("Ada"));
+
+    // An incremental read by lastmodifieddate sees the new contact and only it.
+    const QJsonObject filter{{QStringLiteral("propertyName"), QStringLiteral("lastmodifieddate")},
+                             {QStringLiteral("operator"), QStringLiteral("GTE")},
+                             {QStringLiteral("value"), QString::number(before.toMSecsSinceEpoch())}};
+    const Reply found = search(
+        {{QStringLiteral("filterGroups"), QJsonArray{QJsonObject{{QStringLiteral("filters"), QJsonArray{filter}}}}}},
+        portal.accessToken);
+    QCOMPARE(found.json.value(QStringLiteral("total")).toInt(), 1);
+    QCOMPARE(found.json.value(QStringLiteral("results")).toArray().first().toObject().value(QStringLiteral("id")),
+             QJsonValue(id));
+    // The list pages by id, so the new contact comes last.
+    const QJsonArray all = get(QStringLiteral("/crm/v3/objects/contacts?limit=100"), portal.accessToken)
+                               .json.value(QStringLiteral("results"))
+                               .toArray();
+    QCOMPARE(all.size(), 21);
+    QCOMPARE(all.last().toObject().value(QStringLiteral("id")).toString(), id);
+}
+
+void TestHubSpotEmulator::updateChangesLastModifiedOnlyWhenAValueChanges()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 5, 2);
+    const HubSpotContact &first = m_emulator->contactStore(QStringLiteral("acme"))->contacts().front();
+    const QString id = QString::number(first.id);
+    const QDateTime seededUpdate = first.updatedAt;
+
+    const Reply updated =
+        write("PATCH", QStringLiteral("/crm/v3/objects/contacts/") + id,
+              withProperties({{QStringLiteral("firstname"), QStringLiteral("Zed")}}), portal.accessToken);
+    QCOMPARE(updated.status, 200);
+    QCOMPARE(propertiesOf(updated.json).value(QStringLiteral("firstname")).toString(), QStringLiteral("Zed"));
+    const QDateTime changedAt = timeOf(updated.json.value(QStringLiteral("updatedAt")));
+    QVERIFY(changedAt > seededUpdate);
+    QCOMPARE(timeOf(propertiesOf(updated.json).value(QStringLiteral("lastmodifieddate"))), changedAt);
+    QCOMPARE(
+        propertiesOf(
+            get(QStringLiteral("/crm/v3/objects/contacts/%1?properties=firstname").arg(id), portal.accessToken).json)
+            .value(QStringLiteral("firstname"))
+            .toString(),
+        QStringLiteral("Zed"));
+
+    QTest::qWait(5);
+    const Reply same =
+        write("PATCH", QStringLiteral("/crm/v3/objects/contacts/") + id,
+              withProperties({{QStringLiteral("firstname"), QStringLiteral("Zed")}}), portal.accessToken);
+    QCOMPARE(same.status, 200);
+    QCOMPARE(timeOf(same.json.value(QStringLiteral("updatedAt"))), changedAt);
+
+    const Reply unknown =
+        write("PATCH", QStringLiteral("/crm/v3/objects/contacts/999999"),
+              withProperties({{QStringLiteral("firstname"), QStringLiteral("Nobody")}}), portal.accessToken);
+    QCOMPARE(unknown.status, 404);
+    QCOMPARE(unknown.json.value(QStringLiteral("category")).toString(), QStringLiteral("OBJECT_NOT_FOUND"));
+}
+
+void TestHubSpotEmulator::writesRefuseInvalidProperties_data()
+{
+    QTest::addColumn<QString>("property");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("category");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("malformed email") << "email"
+                                     << "not-an-email" << 400 << "VALIDATION_ERROR"
+                                     << "INVALID_EMAIL";
+    QTest::newRow("unknown property") << "favourite_colour"
+                                      << "teal" << 400 << "VALIDATION_ERROR"
+                                      << "PROPERTY_DOESNT_EXIST";
+    QTest::newRow("read-only property") << "hs_object_id"
+                                        << "5" << 400 << "VALIDATION_ERROR"
+                                        << "READ_ONLY_VALUE";
+    QTest::newRow("enumeration value that is no option") << "lifecyclestage"
+                                                         << "prospect" << 400 << "VALIDATION_ERROR"
+                                                         << "INVALID_OPTION";
+    QTest::newRow("email of another contact") << "email"
+                                              << "" << 409 << "CONFLICT"
+                                              << "";
+}
+
+void TestHubSpotEmulator::writesRefuseInvalidProperties()
+{
+    QFETCH(QString, property);
+    QFETCH(QString, value);
+    QFETCH(int, status);
+    QFETCH(QString, category);
+    QFETCH(QString, code);
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 5, 2);
+    const HubSpotContactStore &store = *m_emulator->contactStore(QStringLiteral("acme"));
+    const HubSpotContact &taken = store.contacts().back();
+    if (status == 409)
+        value = taken.properties.value(QStringLiteral("email")).toUpper(); // emails match whatever their case
+
+    const Reply created = write(
+        "POST", QStringLiteral("/crm/v3/objects/contacts"),
+        withProperties({{QStringLiteral("firstname"), QStringLiteral("Eve")}, {property, value}}), portal.accessToken);
+    QCOMPARE(created.status, status);
+    QCOMPARE(created.json.value(QStringLiteral("status")).toString(), QStringLiteral("error"));
+    QCOMPARE(created.json.value(QStringLiteral("category")).toString(), category);
+    QVERIFY(!created.json.value(QStringLiteral("correlationId")).toString().isEmpty());
+    if (status == 409) {
+        QCOMPARE(created.json.value(QStringLiteral("message")).toString(),
+                 QStringLiteral("Contact already exists. Existing ID: %1").arg(taken.id));
+    } else {
+        QVERIFY(created.json.value(QStringLiteral("message"))
+                    .toString()
+                    .startsWith(QStringLiteral("Property values were not valid: ")));
+        const QJsonObject error = created.json.value(QStringLiteral("errors")).toArray().first().toObject();
+        QCOMPARE(error.value(QStringLiteral("code")).toString(), code);
+        QCOMPARE(error.value(QStringLiteral("context")).toObject().value(QStringLiteral("propertyName")),
+                 QJsonValue(QJsonArray{property}));
+    }
+    QCOMPARE(store.count(false), 5);
+
+    // An update is refused the same way and changes nothing.
+    const QString other = QString::number(store.contacts().front().id);
+    const Reply updated = write(
+        "PATCH", QStringLiteral("/crm/v3/objects/contacts/") + other,
+        withProperties({{QStringLiteral("firstname"), QStringLiteral("Eve")}, {property, value}}), portal.accessToken);
+    QCOMPARE(updated.status, status);
+    QVERIFY(store.contacts().front().properties.value(QStringLiteral("firstname")) != QLatin1String("Eve"));
+}
+
+void TestHubSpotEmulator::batchCreateAllSucceedAnswers201()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 3, 2);
+    QJsonArray inputs;
+    for (int i = 1; i <= 3; ++i)
+        inputs.append(withProperties({{QStringLiteral("email"), QStringLiteral("batch%1@example.com").arg(i)}}));
+    const Reply reply =
+        write("POST", QStringLiteral("/crm/v3/objects/contacts/batch/create"), inputsOf(inputs), portal.accessToken);
+    QCOMPARE(reply.status, 201);
+    QCOMPARE(reply.json.value(QStringLiteral("status")).toString(), QStringLiteral("COMPLETE"));
+    QVERIFY(!reply.json.contains(QStringLiteral("errors")));
+    QVERIFY(!reply.json.contains(QStringLiteral("numErrors")));
+    QVERIFY(timeOf(reply.json.value(QStringLiteral("startedAt"))).isValid());
+    QVERIFY(timeOf(reply.json.value(QStringLiteral("completedAt"))).isValid());
+    const QJsonArray results = reply.json.value(QStringLiteral("results")).toArray();
+    QCOMPARE(results.size(), 3);
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(propertiesOf(results.at(i).toObject()).value(QStringLiteral("email")).toString(),
+                 QStringLiteral("batch%1@example.com").arg(i + 1));
+    QCOMPARE(m_emulator->contactStore(QStringLiteral("acme"))->count(false), 6);
+}
+
+void TestHubSpotEmulator::batchCreateWithTraceIdsReportsPartialFailureAs207()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 3, 2);
+    const QString takenEmail =
+        m_emulator->contactStore(QStringLiteral("acme"))->contacts().front().properties.value(QStringLiteral("email"));
+    const auto input = [](const QString &trace, const QJsonObject &properties) {
+        QJsonObject object = withProperties(properties);
+        object.insert(QStringLiteral("objectWriteTraceId"), trace);
+        return object;
+    };
+    const QJsonArray inputs{
+        input(QStringLiteral("t-ok"), {{QStringLiteral("email"), QStringLiteral("ok@example.com")}}),
+        input(QStringLiteral("t-email"), {{QStringLiteral("email"), QStringLiteral("nope")}}),
+        input(QStringLiteral("t-prop"), {{QStringLiteral("missing"), QStringLiteral("1")}}),
+        input(QStringLiteral("t-dup"), {{QStringLiteral("email"), takenEmail}})};
+    const Reply reply =
+        write("POST", QStringLiteral("/crm/v3/objects/contacts/batch/create"), inputsOf(inputs), portal.accessToken);
+    QCOMPARE(reply.status, 207);
+    QCOMPARE(reply.json.value(QStringLiteral("status")).toString(), QStringLiteral("COMPLETE"));
+    const QJsonArray results = reply.json.value(QStringLiteral("results")).toArray();
+    QCOMPARE(results.size(), 1);
+    QCOMPARE(results.first().toObject().value(QStringLiteral("objectWriteTraceId")).toString(), QStringLiteral("t-ok"));
+    QCOMPARE(reply.json.value(QStringLiteral("numErrors")).toInt(), 3);
+
+    QHash<QString, QJsonObject> errorsByTrace;
+    for (const QJsonValue &value : reply.json.value(QStringLiteral("errors")).toArray()) {
+        const QJsonObject error = value.toObject();
+        QCOMPARE(error.value(QStringLiteral("status")).toString(), QStringLiteral("error"));
+        const QJsonArray traces =
+            error.value(QStringLiteral("context")).toObject().value(QStringLiteral("objectWriteTraceId")).toArray();
+        QCOMPARE(traces.size(), 1);
+        errorsByTrace.insert(traces.first().toString(), error);
+    }
+    QCOMPARE(errorsByTrace.value(QStringLiteral("t-email")).value(QStringLiteral("category")).toString(),
+             QStringLiteral("VALIDATION_ERROR"));
+    QVERIFY(errorsByTrace.value(QStringLiteral("t-prop"))
+                .value(QStringLiteral("message"))
+                .toString()
+                .contains(QStringLiteral("PROPERTY_DOESNT_EXIST")));
+    QCOMPARE(errorsByTrace.value(QStringLiteral("t-dup")).value(QStringLiteral("category")).toString(),
+             QStringLiteral("CONFLICT"));
+
+    // The success was written and can be read back.
+    const QString id = results.first().toObject().value(QStringLiteral("id")).toString();
+    QCOMPARE(get(QStringLiteral("/crm/v3/objects/contacts/") + id, portal.accessToken).status, 200);
+    QCOMPARE(m_emulator->contactStore(QStringLiteral("acme"))->count(false), 4);
+}
+
+void TestHubSpotEmulator::batchCreateWithoutTraceIdsIsAllOrNothing()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 3, 2);
+    const QJsonArray inputs{withProperties({{QStringLiteral("email"), QStringLiteral("fine@example.com")}}),
+                            withProperties({{QStringLiteral("email"), QStringLiteral("broken")}})};
+    const Reply reply =
+        write("POST", QStringLiteral("/crm/v3/objects/contacts/batch/create"), inputsOf(inputs), portal.accessToken);
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(reply.json.value(QStringLiteral("category")).toString(), QStringLiteral("VALIDATION_ERROR"));
+    QCOMPARE(m_emulator->contactStore(QStringLiteral("acme"))->count(false), 3);
+}
+
+void TestHubSpotEmulator::batchUpdateReportsPartialFailureAs207()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 4, 2);
+    const auto &contacts = m_emulator->contactStore(QStringLiteral("acme"))->contacts();
+    const QString first = QString::number(contacts.at(0).id);
+    const QString second = QString::number(contacts.at(1).id);
+    const auto input = [](const QString &id, const QJsonObject &properties) {
+        QJsonObject object = withProperties(properties);
+        object.insert(QStringLiteral("id"), id);
+        return object;
+    };
+
+    const Reply allOk = write("POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"),
+                              inputsOf({input(first, {{QStringLiteral("company"), QStringLiteral("Acme One")}}),
+                                        input(second, {{QStringLiteral("company"), QStringLiteral("Acme Two")}})}),
+                              portal.accessToken);
+    QCOMPARE(allOk.status, 200);
+    QCOMPARE(allOk.json.value(QStringLiteral("results")).toArray().size(), 2);
+    QVERIFY(!allOk.json.contains(QStringLiteral("errors")));
+
+    const Reply partial =
+        write("POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"),
+              inputsOf({input(first, {{QStringLiteral("firstname"), QStringLiteral("Kept")}}),
+                        input(QStringLiteral("424242"), {{QStringLiteral("firstname"), QStringLiteral("X")}}),
+                        input(second, {{QStringLiteral("email"), QStringLiteral("bad email")}})}),
+              portal.accessToken);
+    QCOMPARE(partial.status, 207);
+    const QJsonArray results = partial.json.value(QStringLiteral("results")).toArray();
+    QCOMPARE(results.size(), 1);
+    QCOMPARE(results.first().toObject().value(QStringLiteral("id")).toString(), first);
+    QCOMPARE(partial.json.value(QStringLiteral("numErrors")).toInt(), 2);
+    const QJsonArray errors = partial.json.value(QStringLiteral("errors")).toArray();
+    const QJsonObject missing = errors.at(0).toObject();
+    QCOMPARE(missing.value(QStringLiteral("category")).toString(), QStringLiteral("OBJECT_NOT_FOUND"));
+    QCOMPARE(missing.value(QStringLiteral("context")).toObject().value(QStringLiteral("ids")),
+             QJsonValue(QJsonArray{QStringLiteral("424242")}));
+    const QJsonObject invalid = errors.at(1).toObject();
+    QCOMPARE(invalid.value(QStringLiteral("category")).toString(), QStringLiteral("VALIDATION_ERROR"));
+    QCOMPARE(invalid.value(QStringLiteral("context")).toObject().value(QStringLiteral("ids")),
+             QJsonValue(QJsonArray{second}));
+    QCOMPARE(contacts.at(0).properties.value(QStringLiteral("firstname")), QStringLiteral("Kept"));
+    QVERIFY(contacts.at(1).properties.value(QStringLiteral("email")) != QLatin1String("bad email"));
+}
+
+void TestHubSpotEmulator::batchRefusesMoreThanHundredInputs()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 1, 2);
+    QJsonArray inputs;
+    for (int i = 0; i < 101; ++i)
+        inputs.append(withProperties({{QStringLiteral("firstname"), QStringLiteral("n%1").arg(i)}}));
+    const Reply reply =
+        write("POST", QStringLiteral("/crm/v3/objects/contacts/batch/create"), inputsOf(inputs), portal.accessToken);
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(reply.json.value(QStringLiteral("category")).toString(), QStringLiteral("VALIDATION_ERROR"));
+    QCOMPARE(m_emulator->contactStore(QStringLiteral("acme"))->count(false), 1);
+}
+
+void TestHubSpotEmulator::webhookCarriesV3SignatureOverMethodUriBodyAndTimestamp()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 5, 2);
+    const QString id = m_emulator->touchContacts(QStringLiteral("acme"), 1).first();
+    WebhookReceiver receiver;
+    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), receiver.url(), id));
+    QVERIFY(!m_emulator->sendWebhook(QStringLiteral("acme"), receiver.url(), QStringLiteral("1")));
+    const auto delivery = receiver.waitForDelivery();
+    QVERIFY(delivery.has_value());
+
+    const QByteArray timestamp = delivery->header("x-hubspot-request-timestamp");
+    QVERIFY(qAbs(timestamp.toLongLong() - QDateTime::currentMSecsSinceEpoch()) < 60'000);
+    const QByteArray source = "POST" + receiver.url().toString().toUtf8() + delivery->body + timestamp;
+    const QByteArray expected =
+        QMessageAuthenticationCode::hash(source, portal.clientSecret.toUtf8(), QCryptographicHash::Sha256).toBase64();
+    QCOMPARE(delivery->header("x-hubspot-signature-v3"), expected);
+    QCOMPARE(delivery->header("x-hubspot-signature-version"), QByteArray("v1"));
+    QCOMPARE(
+        delivery->header("x-hubspot-signature"),
+        QCryptographicHash::hash(portal.clientSecret.toUtf8() + delivery->body, QCryptographicHash::Sha256).toHex());
+
+    const QJsonArray events = QJsonDocument::fromJson(delivery->body).array();
+    QCOMPARE(events.size(), 1);
+    const QJsonObject event = events.first().toObject();
+    QCOMPARE(event.value(QStringLiteral("subscriptionType")).toString(), QStringLiteral("contact.propertyChange"));
+    QCOMPARE(event.value(QStringLiteral("portalId")).toInteger(), portal.hubId);
+    QCOMPARE(QString::number(event.value(QStringLiteral("objectId")).toInteger()), id);
+    QCOMPARE(event.value(QStringLiteral("propertyName")).toString(), QStringLiteral("phone"));
+    const HubSpotContact *contact = m_emulator->contactStore(QStringLiteral("acme"))->contact(id.toLongLong());
+    QCOMPARE(event.value(QStringLiteral("propertyValue")).toString(),
+             contact->properties.value(QStringLiteral("phone")));
+    QCOMPARE(event.value(QStringLiteral("occurredAt")).toInteger(), contact->updatedAt.toMSecsSinceEpoch());
+    QCOMPARE(event.value(QStringLiteral("attemptNumber")).toInt(-1), 0);
+    QVERIFY(event.value(QStringLiteral("eventId")).toInteger() > 0);
+    QVERIFY(event.value(QStringLiteral("appId")).toInteger() > 0);
+    QVERIFY(event.value(QStringLiteral("subscriptionId")).toInteger() > 0);
+}
+
+void TestHubSpotEmulator::webhookFromControlApiCanBeCreationWithOldTimestamp()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 5, 2);
+    const QString id = QString::number(m_emulator->contactStore(QStringLiteral("acme"))->contacts().back().id);
+    WebhookReceiver receiver;
+    const QJsonObject request{{QStringLiteral("url"), receiver.url().toString()},
+                              {QStringLiteral("event"), QStringLiteral("contact.creation")},
+                              {QStringLiteral("id"), id},
+                              {QStringLiteral("timestampAgeSeconds"), 600}};
+    QCOMPARE(write("POST", QStringLiteral("/_sandbox/portals/acme/webhooks"), request, {}).status, 200);
+    const auto delivery = receiver.waitForDelivery();
+    QVERIFY(delivery.has_value());
+    const qint64 age =
+        QDateTime::currentMSecsSinceEpoch() - delivery->header("x-hubspot-request-timestamp").toLongLong();
+    QVERIFY(age >= 600'000 && age < 660'000);
+    const QJsonObject event = QJsonDocument::fromJson(delivery->body).array().first().toObject();
+    QCOMPARE(event.value(QStringLiteral("subscriptionType")).toString(), QStringLiteral("contact.creation"));
+    QCOMPARE(event.value(QStringLiteral("changeFlag")).toString(), QStringLiteral("NEW"));
+    QVERIFY(!event.contains(QStringLiteral("propertyName")));
+    // Still signed correctly: a receiver refuses it for its age, not for its signature.
+    const QByteArray source =
+        "POST" + receiver.url().toString().toUtf8() + delivery->body + delivery->header("x-hubspot-request-timestamp");
+    QCOMPARE(
+        delivery->header("x-hubspot-signature-v3"),
+        QMessageAuthenticationCode::hash(source, portal.clientSecret.toUtf8(), QCryptographicHash::Sha256).toBase64());
+    QCOMPARE(write("POST", QStringLiteral("/_sandbox/portals/acme/webhooks"),
+                   {{QStringLiteral("url"), receiver.url().toString()}, {QStringLiteral("event"), QStringLiteral("x")}},
+                   {})
+                 .status,
+             400);
+}
+
+namespace {
+
+QStringList idsOf(const Reply &reply)
+{
+    QStringList ids;
+    for (const QJsonValue &value : reply.json.value(QStringLiteral("results")).toArray())
+        ids.append(value.toObject().value(QStringLiteral("id")).toString());
+    return ids;
+}
+
+QJsonObject sinceFilter(const QString &property, qint64 sinceMs)
+{
+    const QJsonObject filter{{QStringLiteral("propertyName"), property},
+                             {QStringLiteral("operator"), QStringLiteral("GTE")},
+                             {QStringLiteral("value"), QString::number(sinceMs)}};
+    return {{QStringLiteral("filterGroups"), QJsonArray{QJsonObject{{QStringLiteral("filters"), QJsonArray{filter}}}}},
+            {QStringLiteral("limit"), 100}};
+}
+
+} // namespace
+
+void TestHubSpotEmulator::companyPagingVisitsEveryCompanyExactlyOnce_data()
+{
+    QTest::addColumn<int>("contactCount");
+    QTest::addColumn<int>("companyCount"); // -1: the default, one per HubSpotEmulator::kContactsPerCompany contacts
+    QTest::addColumn<int>("expectedCompanies");
+    QTest::addColumn<int>("limit");
+    QTest::newRow("default share, partial last page") << 57 << -1 << 12 << 5;
+    QTest::newRow("many pages at the maximum") << 30 << 1234 << 1234 << 100;
+    QTest::newRow("no companies") << 40 << 0 << 0 << 10;
+}
+
+void TestHubSpotEmulator::companyPagingVisitsEveryCompanyExactlyOnce()
+{
+    QFETCH(int, contactCount);
+    QFETCH(int, companyCount);
+    QFETCH(int, expectedCompanies);
+    QFETCH(int, limit);
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), contactCount, 7, companyCount);
+    QCOMPARE(m_emulator->contactStore(QStringLiteral("acme"))->count(false), contactCount);
+
+    QSet<QString> seen;
+    QString after;
+    int pages = 0;
+    do {
+        QString path = QStringLiteral("/crm/v3/objects/companies?limit=%1").arg(limit);
+        if (!after.isEmpty())
+            path += QStringLiteral("&after=") + after;
+        const Reply reply = get(path, portal.accessToken);
+        QCOMPARE(reply.status, 200);
+        ++pages;
+        for (const QString &id : idsOf(reply)) {
+            QVERIFY2(!seen.contains(id), qPrintable(QStringLiteral("company %1 seen twice").arg(id)));
+            seen.insert(id);
+        }
+        const QJsonObject next =
+            reply.json.value(QStringLiteral("paging")).toObject().value(QStringLiteral("next")).toObject();
+        after = next.value(QStringLiteral("after")).toString();
+        if (!after.isEmpty())
+            QVERIFY(
+                next.value(QStringLiteral("link")).toString().contains(QStringLiteral("/crm/v3/objects/companies?")));
+        QVERIFY(pages <= expectedCompanies / limit + 1);
+    } while (!after.isEmpty());
+
+    QCOMPARE(seen.size(), expectedCompanies);
+    QCOMPARE(pages, std::max(1, (expectedCompanies + limit - 1) / limit));
+    // Exactly the store's companies, none of its contacts.
+    QSet<QString> stored;
+    for (const HubSpotRecord &company :
+         m_emulator->objectStore(QStringLiteral("acme"), QStringLiteral("companies"))->records())
+        stored.insert(QString::number(company.id));
+    QCOMPARE(seen, stored);
+    for (const HubSpotContact &contact : m_emulator->contactStore(QStringLiteral("acme"))->contacts())
+        QVERIFY(!seen.contains(QString::number(contact.id)));
+}
+
+void TestHubSpotEmulator::companiesReturnTheirOwnDefaultOrRequestedProperties()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 20, 3);
+
+    const Reply defaults = get(QStringLiteral("/crm/v3/objects/companies"), portal.accessToken);
+    QCOMPARE(defaults.status, 200);
+    const QJsonObject company = defaults.json.value(QStringLiteral("results")).toArray().first().toObject();
+    QStringList keys = company.value(QStringLiteral("properties")).toObject().keys();
+    keys.sort();
+    QCOMPARE(keys,
+             QStringList({QStringLiteral("createdate"), QStringLiteral("domain"), QStringLiteral("hs_lastmodifieddate"),
+                          QStringLiteral("hs_object_id"), QStringLiteral("name")}));
+    const QJsonObject properties = company.value(QStringLiteral("properties")).toObject();
+    QCOMPARE(properties.value(QStringLiteral("hs_object_id")).toString(),
+             company.value(QStringLiteral("id")).toString());
+    QCOMPARE(
+        QDateTime::fromString(properties.value(QStringLiteral("hs_lastmodifieddate")).toString(), Qt::ISODateWithMs),
+        QDateTime::fromString(company.value(QStringLiteral("updatedAt")).toString(), Qt::ISODateWithMs));
+    QVERIFY(properties.value(QStringLiteral("domain")).toString().endsWith(QStringLiteral(".com")));
+    QCOMPARE(company.value(QStringLiteral("archived")).toBool(true), false);
+
+    const Reply chosen =
+        get(QStringLiteral("/crm/v3/objects/companies?properties=industry,city,lastmodifieddate"), portal.accessToken);
+    const QJsonObject chosenProperties = chosen.json.value(QStringLiteral("results"))
+                                             .toArray()
+                                             .first()
+                                             .toObject()
+                                             .value(QStringLiteral("properties"))
+                                             .toObject();
+    keys = chosenProperties.keys();
+    keys.sort();
+    // lastmodifieddate is a contact property: companies have none, so it is left out.
+    QCOMPARE(keys, QStringList({QStringLiteral("city"), QStringLiteral("industry")}));
+    QVERIFY(!chosenProperties.value(QStringLiteral("industry")).toString().isEmpty());
+
+    // One company by id, and the same company as the list showed.
+    const QString id = company.value(QStringLiteral("id")).toString();
+    const Reply one = get(QStringLiteral("/crm/v3/objects/companies/") + id, portal.accessToken);
+    QCOMPARE(one.status, 200);
+    QCOMPARE(one.json.value(QStringLiteral("properties")).toObject(), properties);
+    QCOMPARE(get(QStringLiteral("/crm/v3/objects/contacts/") + id, portal.accessToken).status, 404);
+
+    // The same seed gives the same companies.
+    m_emulator->addPortal(QStringLiteral("twin"), 20, 3);
+    QCOMPARE(idsOf(get(QStringLiteral("/crm/v3/objects/companies?properties=name"),
+                       m_emulator->credentials(QStringLiteral("twin"))->accessToken)),
+             idsOf(defaults));
+}
+
+void TestHubSpotEmulator::companySearchFiltersOnHsLastModifiedDate()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 600, 5);
+    const qint64 since = QDateTime::currentMSecsSinceEpoch();
+    QTest::qWait(5);
+    const QStringList touched = m_emulator->touch(QStringLiteral("acme"), QStringLiteral("companies"), 6);
+    QCOMPARE(touched.size(), 6);
+    const QStringList touchedContacts = m_emulator->touchContacts(QStringLiteral("acme"), 3);
+
+    QJsonObject request = sinceFilter(QStringLiteral("hs_lastmodifieddate"), since);
+    request.insert(QStringLiteral("sorts"),
+                   QJsonArray{QJsonObject{{QStringLiteral("propertyName"), QStringLiteral("hs_object_id")},
+                                          {QStringLiteral("direction"), QStringLiteral("ASCENDING")}}});
+    const Reply reply =
+        send("POST", QStringLiteral("/crm/v3/objects/companies/search"),
+             QJsonDocument(request).toJson(QJsonDocument::Compact), "application/json", portal.accessToken);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.json.value(QStringLiteral("total")).toInt(), 6);
+    QCOMPARE(idsOf(reply), touched);
+    QVERIFY(!reply.json.contains(QStringLiteral("paging")));
+    const QJsonObject first = reply.json.value(QStringLiteral("results")).toArray().first().toObject();
+    QStringList keys = first.value(QStringLiteral("properties")).toObject().keys();
+    keys.sort();
+    QCOMPARE(keys,
+             QStringList({QStringLiteral("createdate"), QStringLiteral("domain"), QStringLiteral("hs_lastmodifieddate"),
+                          QStringLiteral("hs_object_id"), QStringLiteral("name")}));
+
+    // Contacts keep their own search: the touched contacts, not the companies.
+    const Reply contacts = search(sinceFilter(QStringLiteral("lastmodifieddate"), since), portal.accessToken);
+    QCOMPARE(contacts.json.value(QStringLiteral("total")).toInt(), 3);
+    QSet<QString> contactIds(touchedContacts.begin(), touchedContacts.end());
+    const QStringList found = idsOf(contacts);
+    QCOMPARE(QSet<QString>(found.begin(), found.end()), contactIds);
+
+    // Companies have no lastmodifieddate: filtering on the contacts' name for it is refused.
+    const Reply wrongProperty =
+        send("POST", QStringLiteral("/crm/v3/objects/companies/search"),
+             QJsonDocument(sinceFilter(QStringLiteral("lastmodifieddate"), since)).toJson(QJsonDocument::Compact),
+             "application/json", portal.accessToken);
+    QCOMPARE(wrongProperty.status, 400);
+    QCOMPARE(wrongProperty.json.value(QStringLiteral("category")).toString(), QStringLiteral("VALIDATION_ERROR"));
+
+    // Paging with "after" in the body, as for contacts.
+    const QJsonObject everything{{QStringLiteral("limit"), 50}, {QStringLiteral("after"), QStringLiteral("100")}};
+    const Reply page =
+        send("POST", QStringLiteral("/crm/v3/objects/companies/search"),
+             QJsonDocument(everything).toJson(QJsonDocument::Compact), "application/json", portal.accessToken);
+    QCOMPARE(page.json.value(QStringLiteral("total")).toInt(), 120);
+    QCOMPARE(page.json.value(QStringLiteral("results")).toArray().size(), 20);
+    QVERIFY(!page.json.contains(QStringLiteral("paging")));
+}
+
+void TestHubSpotEmulator::companyPropertiesListTheCompanySchema()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 10, 1);
+    QVERIFY(m_emulator->addCustomProperty(QStringLiteral("acme"), QStringLiteral("account_tier"),
+                                          QStringLiteral("Account tier"), QStringLiteral("enumeration"),
+                                          QStringLiteral("companies")));
+    QVERIFY(!m_emulator->addCustomProperty(QStringLiteral("acme"), QStringLiteral("x"), QStringLiteral("X"),
+                                           QStringLiteral("string"), QStringLiteral("deals")));
+
+    const Reply reply = get(QStringLiteral("/crm/v3/properties/companies"), portal.accessToken);
+    QCOMPARE(reply.status, 200);
+    QHash<QString, QJsonObject> byName;
+    for (const QJsonValue &value : reply.json.value(QStringLiteral("results")).toArray())
+        byName.insert(value.toObject().value(QStringLiteral("name")).toString(), value.toObject());
+    for (const char *name : {"name", "domain", "industry", "phone", "city", "createdate", "hs_lastmodifieddate"}) {
+        QVERIFY2(byName.contains(QLatin1String(name)), name);
+        QCOMPARE(byName.value(QLatin1String(name)).value(QStringLiteral("hubspotDefined")).toBool(), true);
+        QCOMPARE(byName.value(QLatin1String(name)).value(QStringLiteral("groupName")).toString(),
+                 QStringLiteral("companyinformation"));
+    }
+    QVERIFY(!byName.contains(QStringLiteral("lastmodifieddate")));
+    QVERIFY(!byName.contains(QStringLiteral("email")));
+    QCOMPARE(byName.value(QStringLiteral("hs_lastmodifieddate")).value(QStringLiteral("type")).toString(),
+             QStringLiteral("datetime"));
+    const QJsonObject industry = byName.value(QStringLiteral("industry"));
+    QCOMPARE(industry.value(QStringLiteral("type")).toString(), QStringLiteral("enumeration"));
+    QVERIFY(!industry.value(QStringLiteral("options")).toArray().isEmpty());
+    const QJsonObject custom = byName.value(QStringLiteral("account_tier"));
+    QCOMPARE(custom.value(QStringLiteral("label")).toString(), QStringLiteral("Account tier"));
+    QVERIFY(!custom.contains(QStringLiteral("hubspotDefined")));
+
+    // The custom property is the companies' own: contacts do not get it, seeded companies carry values for it.
+    const Reply contactProperties = get(QStringLiteral("/crm/v3/properties/contacts"), portal.accessToken);
+    QVERIFY(!contactProperties.body.contains("account_tier"));
+    const Reply list = get(QStringLiteral("/crm/v3/objects/companies?properties=account_tier"), portal.accessToken);
+    const QStringList options = {QStringLiteral("bronze"), QStringLiteral("silver"), QStringLiteral("gold")};
+    QVERIFY(!list.json.value(QStringLiteral("results")).toArray().isEmpty());
+    for (const QJsonValue &value : list.json.value(QStringLiteral("results")).toArray()) {
+        const QString tier = value.toObject()
+                                 .value(QStringLiteral("properties"))
+                                 .toObject()
+                                 .value(QStringLiteral("account_tier"))
+                                 .toString();
+        QVERIFY2(options.contains(tier), qPrintable(tier));
+    }
+    QCOMPARE(get(QStringLiteral("/crm/v3/properties/deals"), portal.accessToken).status, 404);
+}
+
+void TestHubSpotEmulator::companiesShareAuthRateLimitAndArchiving()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 50, 2);
+    const QString companies = QStringLiteral("/crm/v3/objects/companies");
+
+    QCOMPARE(get(companies, {}).status, 401);
+    m_emulator->failNextRequests(1, 2, QStringLiteral("TEN_SECONDLY_ROLLING"));
+    const Reply limited = get(companies, portal.accessToken);
+    QCOMPARE(limited.status, 429);
+    QCOMPARE(limited.header("Retry-After"), QByteArray("2"));
+    QCOMPARE(limited.json.value(QStringLiteral("policyName")).toString(), QStringLiteral("TEN_SECONDLY_ROLLING"));
+    const Reply ok = get(companies, portal.accessToken);
+    QCOMPARE(ok.status, 200);
+    QVERIFY(!ok.header("X-HubSpot-RateLimit-Secondly-Remaining").isEmpty());
+
+    const QString id = idsOf(ok).first();
+    QVERIFY(m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("companies"), id));
+    QVERIFY(!m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("companies"), id));
+    QVERIFY(!m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("deals"), id));
+    const Reply live = get(companies + QStringLiteral("?limit=100"), portal.accessToken);
+    QCOMPARE(live.json.value(QStringLiteral("results")).toArray().size(), 9);
+    QVERIFY(!idsOf(live).contains(id));
+    const Reply archived = get(companies + QStringLiteral("?archived=true"), portal.accessToken);
+    QCOMPARE(idsOf(archived), QStringList{id});
+    QVERIFY(!archived.json.value(QStringLiteral("results"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QStringLiteral("archivedAt"))
+                 .toString()
+                 .isEmpty());
+    QCOMPARE(get(companies + QLatin1Char('/') + id, portal.accessToken).status, 404);
+    QCOMPARE(get(companies + QLatin1Char('/') + id + QStringLiteral("?archived=true"), portal.accessToken).status, 200);
+    // Archived companies are not found by search either.
+    const Reply searched =
+        send("POST", companies + QStringLiteral("/search"), "{}", "application/json", portal.accessToken);
+    QCOMPARE(searched.json.value(QStringLiteral("total")).toInt(), 9);
+    QCOMPARE(m_emulator->contactStore(QStringLiteral("acme"))->count(true), 0);
+
+    // This emulator writes contacts only.
+    const Reply write =
+        send("POST", companies, R"({"properties":{"name":"New Co"}})", "application/json", portal.accessToken);
+    QCOMPARE(write.status, 404);
+}
+
+void TestHubSpotEmulator::controlApiTouchesAndDeletesCompanies()
+{
+    const QByteArray json = "application/json";
+    const Reply created = send("POST", QStringLiteral("/_sandbox/portals"),
+                               R"({"name":"remote","contacts":25,"companies":7,"seed":4})", json);
+    QCOMPARE(created.status, 201);
+    QCOMPARE(created.json.value(QStringLiteral("contacts")).toInt(), 25);
+    QCOMPARE(created.json.value(QStringLiteral("companies")).toInt(), 7);
+    const QString token = created.json.value(QStringLiteral("accessToken")).toString();
+
+    const QDateTime before = QDateTime::currentDateTimeUtc().addMSecs(-1);
+    const Reply touched =
+        send("POST", QStringLiteral("/_sandbox/portals/remote/touch"), R"({"object":"companies","count":2})", json);
+    const QJsonArray ids = touched.json.value(QStringLiteral("touched")).toArray();
+    QCOMPARE(ids.size(), 2);
+    for (const QJsonValue &id : ids) {
+        const Reply company = get(
+            QStringLiteral("/crm/v3/objects/companies/%1?properties=hs_lastmodifieddate").arg(id.toString()), token);
+        QCOMPARE(company.status, 200);
+        QVERIFY(QDateTime::fromString(company.json.value(QStringLiteral("properties"))
+                                          .toObject()
+                                          .value(QStringLiteral("hs_lastmodifieddate"))
+                                          .toString(),
+                                      Qt::ISODateWithMs) >= before);
+    }
+    QCOMPARE(send("POST", QStringLiteral("/_sandbox/portals/remote/touch"), R"({"object":"deals","count":2})", json)
+                 .json.value(QStringLiteral("touched"))
+                 .toArray()
+                 .size(),
+             0);
+
+    QCOMPARE(send("POST", QStringLiteral("/_sandbox/portals/remote/properties"),
+                  R"({"name":"region","type":"string","object":"companies"})", json)
+                 .status,
+             200);
+    QVERIFY(m_emulator->objectStore(QStringLiteral("remote"), QStringLiteral("companies"))
+                ->property(QStringLiteral("region")));
+    QVERIFY(!m_emulator->contactStore(QStringLiteral("remote"))->property(QStringLiteral("region")));
+
+    const QString id = ids.first().toString();
+    QCOMPARE(send("DELETE", QStringLiteral("/_sandbox/portals/remote/companies/") + id).status, 200);
+    QCOMPARE(send("DELETE", QStringLiteral("/_sandbox/portals/remote/companies/") + id).status, 404);
+    const Reply after = send("GET", QStringLiteral("/_sandbox/portals/remote"));
+    QCOMPARE(after.json.value(QStringLiteral("companies")).toInt(), 6);
+    QCOMPARE(after.json.value(QStringLiteral("archivedCompanies")).toInt(), 1);
+    QCOMPARE(after.json.value(QStringLiteral("archivedContacts")).toInt(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestHubSpotEmulator)

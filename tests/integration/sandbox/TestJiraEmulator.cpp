@@ -28,7 +28,13 @@ private Q_SLOTS:
     void updatedFilterFindsTouchedIssues();
     void customFieldsAppearInFieldListAndIssues();
     void createIssueValidatesAndCreates();
+    void bulkCreateReportsEachFailedElement();
+    void editChangesOnlyTheFieldsSent();
     void webhookSignatureVerifiesWithIndependentHmac();
+    void redeliveryKeepsTheWebhookIdentifier();
+    void projectSearchPagesByOffsetWithTotal_data();
+    void projectSearchPagesByOffsetWithTotal();
+    void deletedProjectLeavesTheSearch();
 
 private:
     SandboxReply refresh(const JiraSiteCredentials &site, const QString &refreshToken);
@@ -259,6 +265,75 @@ void TestJiraEmulator::createIssueValidatesAndCreates()
     QCOMPARE(m_client->get(path + QStringLiteral("/ACM-3"), site.accessToken).status, 200);
 }
 
+void TestJiraEmulator::bulkCreateReportsEachFailedElement()
+{
+    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 2, 1);
+    const QString path = m_emulator->apiBase(QStringLiteral("acme")) + QStringLiteral("/issue/bulk");
+    const auto update = [](const QJsonObject &fields) {
+        QJsonObject all = fields;
+        all.insert(QStringLiteral("project"), QJsonObject{{QStringLiteral("key"), QStringLiteral("ACM")}});
+        all.insert(QStringLiteral("issuetype"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Task")}});
+        return QJsonObject{{QStringLiteral("fields"), all}};
+    };
+    const SandboxReply partial =
+        m_client->postJson(path,
+                           {{QStringLiteral("issueUpdates"),
+                             QJsonArray{update({{QStringLiteral("summary"), QStringLiteral("First")}}), update({}),
+                                        update({{QStringLiteral("summary"), QStringLiteral("Third")}})}}},
+                           site.accessToken);
+    // Created issues and failed elements side by side, with a 201 as soon as one was created.
+    QCOMPARE(partial.status, 201);
+    const QJsonArray issues = partial.json.value(QStringLiteral("issues")).toArray();
+    QCOMPARE(issues.size(), 2);
+    QCOMPARE(issues.at(0).toObject().value(QStringLiteral("key")).toString(), QStringLiteral("ACM-3"));
+    QCOMPARE(issues.at(1).toObject().value(QStringLiteral("key")).toString(), QStringLiteral("ACM-4"));
+    const QJsonArray errors = partial.json.value(QStringLiteral("errors")).toArray();
+    QCOMPARE(errors.size(), 1);
+    QCOMPARE(errors.at(0).toObject().value(QStringLiteral("failedElementNumber")).toInt(), 1);
+    QCOMPARE(errors.at(0).toObject().value(QStringLiteral("status")).toInt(), 400);
+    QVERIFY(errors.at(0)
+                .toObject()
+                .value(QStringLiteral("elementErrors"))
+                .toObject()
+                .value(QStringLiteral("errors"))
+                .toObject()
+                .contains(QStringLiteral("summary")));
+
+    const SandboxReply none =
+        m_client->postJson(path, {{QStringLiteral("issueUpdates"), QJsonArray{update({})}}}, site.accessToken);
+    QCOMPARE(none.status, 400);
+    QVERIFY(none.json.value(QStringLiteral("issues")).toArray().isEmpty());
+    QCOMPARE(none.json.value(QStringLiteral("errors")).toArray().size(), 1);
+}
+
+void TestJiraEmulator::editChangesOnlyTheFieldsSent()
+{
+    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 2, 1);
+    const QString path = m_emulator->apiBase(QStringLiteral("acme")) + QStringLiteral("/issue/ACM-1");
+    const QString typeBefore = m_emulator->site(QStringLiteral("acme"))
+                                   ->issue(QStringLiteral("ACM-1"))
+                                   ->fields.value(QStringLiteral("issuetype"))
+                                   .toString();
+    const auto put = [&](const QString &target, const QByteArray &body) {
+        return m_client->send(
+            "PUT", target, body,
+            {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + site.accessToken.toLatin1()}});
+    };
+    const SandboxReply edited = put(path, R"({"fields":{"summary":"Renamed"}})");
+    QCOMPARE(edited.status, 204);
+    const SandboxRecord *issue = m_emulator->site(QStringLiteral("acme"))->issue(QStringLiteral("ACM-1"));
+    QCOMPARE(issue->fields.value(QStringLiteral("summary")).toString(), QStringLiteral("Renamed"));
+    QCOMPARE(issue->fields.value(QStringLiteral("issuetype")).toString(), typeBefore);
+    // A status is changed through transitions, not edited; an empty summary is refused like on create.
+    QCOMPARE(put(path, R"({"fields":{"status":{"name":"Done"}}})").status, 400);
+    const SandboxReply blank = put(path, R"({"fields":{"summary":""}})");
+    QCOMPARE(blank.status, 400);
+    QVERIFY(blank.json.value(QStringLiteral("errors")).toObject().contains(QStringLiteral("summary")));
+    const SandboxReply missing =
+        put(m_emulator->apiBase(QStringLiteral("acme")) + QStringLiteral("/issue/ACM-99"), R"({"fields":{}})");
+    QCOMPARE(missing.status, 404);
+}
+
 void TestJiraEmulator::webhookSignatureVerifiesWithIndependentHmac()
 {
     const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 2, 1);
@@ -275,6 +350,118 @@ void TestJiraEmulator::webhookSignatureVerifiesWithIndependentHmac()
     QCOMPARE(event.value(QStringLiteral("webhookEvent")).toString(), QStringLiteral("jira:issue_updated"));
     QCOMPARE(event.value(QStringLiteral("issue")).toObject().value(QStringLiteral("key")).toString(),
              QStringLiteral("ACM-1"));
+}
+
+void TestJiraEmulator::redeliveryKeepsTheWebhookIdentifier()
+{
+    m_emulator->addSite(QStringLiteral("acme"), 2, 1);
+    // Every delivery, in arrival order.
+    QList<patchbay::HttpServerRequest> received;
+    patchbay::HttpService receiver;
+    receiver.setHandler([&](const patchbay::HttpServerRequest &request) {
+        received.append(request);
+        return patchbay::HttpServerResponse::text("ok");
+    });
+    QVERIFY(receiver.listen() != 0);
+    const QUrl url = receiver.baseUrl().resolved(QUrl(QStringLiteral("/hooks/jira")));
+    QVERIFY(!m_emulator->redeliverLastWebhook());
+    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, QStringLiteral("jira:issue_created"),
+                                    QStringLiteral("ACM-2")));
+    QTRY_COMPARE(received.size(), 1);
+    QVERIFY(m_emulator->redeliverLastWebhook());
+    QTRY_COMPARE(received.size(), 2);
+    const patchbay::HttpServerRequest &first = received.at(0);
+    const patchbay::HttpServerRequest &retry = received.at(1);
+    QCOMPARE(retry.body, first.body);
+    QVERIFY(!first.header("x-atlassian-webhook-identifier").isEmpty());
+    QCOMPARE(retry.header("x-atlassian-webhook-identifier"), first.header("x-atlassian-webhook-identifier"));
+    QCOMPARE(retry.header("x-hub-signature"), first.header("x-hub-signature"));
+    QCOMPARE(retry.header("x-atlassian-webhook-retry"), QByteArray("1"));
+    QVERIFY(first.header("x-atlassian-webhook-retry").isEmpty());
+}
+
+void TestJiraEmulator::projectSearchPagesByOffsetWithTotal_data()
+{
+    QTest::addColumn<int>("added");
+    QTest::addColumn<int>("maxResults");
+    QTest::newRow("partial last page") << 64 << 20;
+    QTest::newRow("exact pages") << 39 << 10;
+    QTest::newRow("only the first project") << 0 << 50;
+    QTest::newRow("more than 50 asked for") << 119 << 100;
+}
+
+void TestJiraEmulator::projectSearchPagesByOffsetWithTotal()
+{
+    QFETCH(int, added);
+    QFETCH(int, maxResults);
+    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 2, 8);
+    m_emulator->addProjects(QStringLiteral("acme"), added);
+    const int total = added + 1;
+    const int perPage = std::min(maxResults, 50); // Jira caps a page of projects at 50
+    QSet<QString> seen;
+    QString previousKey;
+    int startAt = 0;
+    int pages = 0;
+    for (;;) {
+        const SandboxReply page = m_client->get(
+            m_emulator->apiBase(QStringLiteral("acme")) +
+                QStringLiteral("/project/search?startAt=%1&maxResults=%2").arg(startAt).arg(maxResults),
+            site.accessToken);
+        QCOMPARE(page.status, 200);
+        QCOMPARE(page.json.value(QStringLiteral("total")).toInt(), total);
+        QCOMPARE(page.json.value(QStringLiteral("startAt")).toInt(), startAt);
+        QCOMPARE(page.json.value(QStringLiteral("maxResults")).toInt(), perPage);
+        const QJsonArray values = page.json.value(QStringLiteral("values")).toArray();
+        for (const QJsonValue &value : values) {
+            const QJsonObject project = value.toObject();
+            QVERIFY(!seen.contains(project.value(QStringLiteral("id")).toString()));
+            seen.insert(project.value(QStringLiteral("id")).toString());
+            QVERIFY(project.value(QStringLiteral("key")).toString() > previousKey); // ordered by key
+            previousKey = project.value(QStringLiteral("key")).toString();
+            QVERIFY(project.value(QStringLiteral("self")).toString().endsWith(QStringLiteral("/project/") +
+                                                                            project.value(QStringLiteral("id")).toString()));
+        }
+        ++pages;
+        const bool isLast = page.json.value(QStringLiteral("isLast")).toBool();
+        QCOMPARE(isLast, startAt + perPage >= total);
+        QCOMPARE(page.json.contains(QStringLiteral("nextPage")), !isLast);
+        if (isLast)
+            break;
+        QVERIFY(page.json.value(QStringLiteral("nextPage")).toString().contains(
+            QStringLiteral("startAt=%1").arg(startAt + perPage)));
+        startAt += static_cast<int>(values.size());
+        QVERIFY(pages <= total);
+    }
+    QCOMPARE(seen.size(), total);
+    QVERIFY(seen.contains(QStringLiteral("10000")));
+    QCOMPARE(pages, (total + perPage - 1) / perPage);
+}
+
+void TestJiraEmulator::deletedProjectLeavesTheSearch()
+{
+    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 2, 9);
+    const QStringList ids = m_emulator->addProjects(QStringLiteral("acme"), 3);
+    const QString api = m_emulator->apiBase(QStringLiteral("acme"));
+    const SandboxReply one = m_client->get(api + QStringLiteral("/project/P002"), site.accessToken);
+    QCOMPARE(one.status, 200);
+    QCOMPARE(one.json.value(QStringLiteral("id")).toString(), ids.at(1));
+    QVERIFY(m_emulator->deleteProject(QStringLiteral("acme"), QStringLiteral("P002")));
+    QVERIFY(!m_emulator->deleteProject(QStringLiteral("acme"), QStringLiteral("10000"))); // it holds the issues
+    QCOMPARE(m_client->get(api + QStringLiteral("/project/") + ids.at(1), site.accessToken).status, 404);
+    const SandboxReply page =
+        m_client->get(api + QStringLiteral("/project/search?orderBy=-name"), site.accessToken);
+    QCOMPARE(page.json.value(QStringLiteral("total")).toInt(), 3);
+    QStringList names;
+    for (const QJsonValue &value : page.json.value(QStringLiteral("values")).toArray()) {
+        QVERIFY(value.toObject().value(QStringLiteral("id")).toString() != ids.at(1));
+        names.append(value.toObject().value(QStringLiteral("name")).toString());
+    }
+    QStringList sorted = names;
+    std::sort(sorted.begin(), sorted.end(), [](const QString &a, const QString &b) {
+        return QString::compare(a, b, Qt::CaseInsensitive) > 0;
+    });
+    QCOMPARE(names, sorted);
+    QCOMPARE(m_client->get(api + QStringLiteral("/project/search?orderBy=owner"), site.accessToken).status, 400);
 }
 
 QTEST_GUILESS_MAIN(TestJiraEmulator)

@@ -35,6 +35,8 @@ private Q_SLOTS:
     void encodedQuerySelectsChangesSince();
     void dictionaryListsCustomColumns();
     void createHonoursTheDataPolicy();
+    void patchChangesOnlyTheColumnsSent();
+    void userTableIsServedLikeIncidents();
 
 private:
     QString url(const QString &path) const { return m_emulator->tenantUrl(QStringLiteral("acme")) + path; }
@@ -235,6 +237,93 @@ void TestServiceNowEmulator::createHonoursTheDataPolicy()
     QCOMPARE(result.value(QStringLiteral("priority")).toString(), QStringLiteral("1"));
     QVERIFY(result.value(QStringLiteral("number")).toString().startsWith(QStringLiteral("INC")));
     QCOMPARE(get(url(QStringLiteral("/api/now/table/incident")), instance).header("X-Total-Count").toInt(), 3);
+}
+
+void TestServiceNowEmulator::patchChangesOnlyTheColumnsSent()
+{
+    const SandboxAccountCredentials instance = m_emulator->addInstance(QStringLiteral("acme"), 2, 1);
+    const SandboxReply created = m_client->postJson(
+        url(QStringLiteral("/api/now/table/incident")),
+        {{QStringLiteral("short_description"), QStringLiteral("Printer on fire")}}, instance.accessToken);
+    const QString sysId =
+        created.json.value(QStringLiteral("result")).toObject().value(QStringLiteral("sys_id")).toString();
+    const auto patch = [&](const QString &id, const QByteArray &body) {
+        return m_client->send(
+            "PATCH", url(QStringLiteral("/api/now/table/incident/") + id), body,
+            {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + instance.accessToken.toLatin1()}});
+    };
+    const SandboxReply updated = patch(sysId, R"({"state":"2","sys_id":"forged"})");
+    QCOMPARE(updated.status, 200);
+    const QJsonObject result = updated.json.value(QStringLiteral("result")).toObject();
+    QCOMPARE(result.value(QStringLiteral("state")).toString(), QStringLiteral("2"));
+    QCOMPARE(result.value(QStringLiteral("short_description")).toString(), QStringLiteral("Printer on fire"));
+    QCOMPARE(result.value(QStringLiteral("sys_id")).toString(), sysId);
+    QCOMPARE(result.value(QStringLiteral("sys_mod_count")).toString(), QStringLiteral("1"));
+    QCOMPARE(patch(sysId, R"({"short_description":""})").status, 403);
+    const SandboxReply missing = patch(QStringLiteral("0123456789abcdef0123456789abcdef"), R"({"state":"2"})");
+    QCOMPARE(missing.status, 404);
+    QCOMPARE(missing.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString(),
+             QStringLiteral("No Record found"));
+    // Encoded queries take IN lists, as sys_dictionary is asked for a table and the tables it extends.
+    const SandboxReply columns =
+        get(url(QStringLiteral("/api/now/table/sys_dictionary?sysparm_query=nameINincident,task")), instance);
+    QCOMPARE(columns.status, 200);
+    QVERIFY(!columns.json.value(QStringLiteral("result")).toArray().isEmpty());
+}
+
+void TestServiceNowEmulator::userTableIsServedLikeIncidents()
+{
+    const SandboxAccountCredentials instance = m_emulator->addInstance(QStringLiteral("acme"), 25, 6);
+    QSet<QString> seen;
+    QString next = url(QStringLiteral("/api/now/table/sys_user?sysparm_limit=10&sysparm_query=ORDERBYsys_created_on"));
+    int pages = 0;
+    while (!next.isEmpty()) {
+        const SandboxReply reply = get(next, instance);
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.header("X-Total-Count").toInt(), 25);
+        for (const QJsonValue &value : reply.json.value(QStringLiteral("result")).toArray()) {
+            const QJsonObject row = value.toObject();
+            QVERIFY(!seen.contains(row.value(QStringLiteral("sys_id")).toString()));
+            seen.insert(row.value(QStringLiteral("sys_id")).toString());
+            QVERIFY(row.value(QStringLiteral("email")).toString().contains(QLatin1Char('@')));
+            QVERIFY(!row.value(QStringLiteral("user_name")).toString().isEmpty());
+            QCOMPARE(row.value(QStringLiteral("active")).toString(), QStringLiteral("true"));
+            QVERIFY(!row.contains(QStringLiteral("short_description")));
+        }
+        next = SandboxTestFixture::parseLinks(reply.header("Link")).value(QStringLiteral("next"));
+        QVERIFY(++pages <= 3);
+    }
+    QCOMPARE(seen.size(), 25);
+    QCOMPARE(pages, 3);
+
+    const QString since = QDateTime::currentDateTimeUtc().addSecs(-1).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("sys_user"), 3);
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("sysparm_query"),
+                       QString::fromLatin1(QUrl::toPercentEncoding(QStringLiteral("sys_updated_on>=") + since)));
+    const SandboxReply changed = get(url(QStringLiteral("/api/now/table/sys_user?") + query.toString()), instance);
+    QSet<QString> found;
+    for (const QJsonValue &value : changed.json.value(QStringLiteral("result")).toArray())
+        found.insert(value.toObject().value(QStringLiteral("sys_id")).toString());
+    QCOMPARE(found, QSet<QString>(touched.begin(), touched.end()));
+
+    const SandboxReply columns =
+        get(url(QStringLiteral("/api/now/table/sys_dictionary?sysparm_query=name=sys_user")), instance);
+    QStringList elements;
+    for (const QJsonValue &value : columns.json.value(QStringLiteral("result")).toArray())
+        elements.append(value.toObject().value(QStringLiteral("element")).toString());
+    QVERIFY(elements.contains(QStringLiteral("user_name")) && elements.contains(QStringLiteral("email")));
+    QVERIFY(!elements.contains(QStringLiteral("short_description")));
+
+    // The incident data policy is incident's: a user needs no short description.
+    const SandboxReply created = m_client->postJson(url(QStringLiteral("/api/now/table/sys_user")),
+                                                    {{QStringLiteral("user_name"), QStringLiteral("ada.lovelace")}},
+                                                    instance.accessToken);
+    QCOMPARE(created.status, 201);
+    const QString sysId =
+        created.json.value(QStringLiteral("result")).toObject().value(QStringLiteral("sys_id")).toString();
+    QVERIFY(m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("sys_user"), sysId));
+    QCOMPARE(get(url(QStringLiteral("/api/now/table/sys_user/") + sysId), instance).status, 404);
 }
 
 QTEST_GUILESS_MAIN(TestServiceNowEmulator)

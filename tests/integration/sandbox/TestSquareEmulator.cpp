@@ -38,6 +38,8 @@ private Q_SLOTS:
     void customAttributeDefinitionsAreTheSchema();
     void createCustomerValidates();
     void webhookSignatureCoversUrlAndBody();
+    void paymentsCoverTheLastYearUnlessBeginTimeIsGiven();
+    void paymentsFilterAndSortByUpdatedAt();
 
 private:
     QString firstCustomerId(const SandboxAccountCredentials &merchant)
@@ -242,6 +244,81 @@ void TestSquareEmulator::webhookSignatureCoversUrlAndBody()
     const QJsonObject payload = QJsonDocument::fromJson(delivery->body).object();
     QCOMPARE(payload.value(QStringLiteral("type")).toString(), QStringLiteral("customer.updated"));
     QCOMPARE(payload.value(QStringLiteral("data")).toObject().value(QStringLiteral("id")).toString(), id);
+}
+
+void TestSquareEmulator::paymentsCoverTheLastYearUnlessBeginTimeIsGiven()
+{
+    const SandboxAccountCredentials merchant = m_emulator->addMerchant(QStringLiteral("cafe"), 120, 9);
+    const QDateTime yearAgo = QDateTime::currentDateTimeUtc().addYears(-1);
+    const auto *seller = static_cast<const SquareMerchant *>(m_emulator->account(QStringLiteral("cafe")));
+    int recent = 0;
+    for (const SandboxRecord &payment : seller->table(QStringLiteral("payments"))->records())
+        recent += payment.createdAt >= yearAgo;
+    QVERIFY(recent > 0 && recent < 120);
+    // Pages through every payment in created order; a limit above 100 is ignored, not refused.
+    const auto collect = [&](const QString &query, QStringList *createdTimes) {
+        QSet<QString> seen;
+        QString cursor;
+        int pages = 0;
+        do {
+            const QString path = QStringLiteral("/v2/payments?") + query +
+                                 (cursor.isEmpty() ? QString() : QStringLiteral("&cursor=") + cursor);
+            const SandboxReply reply = m_client->get(path, merchant.accessToken);
+            if (reply.status != 200)
+                return QSet<QString>{QStringLiteral("HTTP %1").arg(reply.status)};
+            for (const QJsonValue &value : reply.json.value(QStringLiteral("payments")).toArray()) {
+                const QJsonObject payment = value.toObject();
+                seen.insert(payment.value(QStringLiteral("id")).toString());
+                if (createdTimes)
+                    createdTimes->append(payment.value(QStringLiteral("created_at")).toString());
+            }
+            cursor = reply.json.value(QStringLiteral("cursor")).toString();
+            ++pages;
+        } while (!cursor.isEmpty() && pages < 10);
+        return seen;
+    };
+    QCOMPARE(collect(QStringLiteral("limit=500"), nullptr).size(), recent);
+    QStringList created;
+    const QSet<QString> all = collect(QStringLiteral("begin_time=2013-01-01T00:00:00Z&sort_order=ASC&limit=50"), &created);
+    QCOMPARE(all.size(), 120);
+    QStringList sorted = created;
+    std::sort(sorted.begin(), sorted.end());
+    QCOMPARE(created, sorted);
+    // Another location has none; a payment reads alone; the default location is the one payments name.
+    QVERIFY(collect(QStringLiteral("begin_time=2013-01-01T00:00:00Z&location_id=LOTHER"), nullptr).isEmpty());
+    const QString id = *all.begin();
+    const SandboxReply one = m_client->get(QStringLiteral("/v2/payments/") + id, merchant.accessToken);
+    QCOMPARE(one.status, 200);
+    const QJsonObject payment = one.json.value(QStringLiteral("payment")).toObject();
+    QCOMPARE(payment.value(QStringLiteral("location_id")).toString(), seller->mainLocationId());
+    QCOMPARE(payment.value(QStringLiteral("amount_money")).toObject().value(QStringLiteral("currency")).toString(),
+             QStringLiteral("USD"));
+    QCOMPARE(m_client->get(QStringLiteral("/v2/payments/NOPE"), merchant.accessToken).status, 404);
+    QCOMPARE(m_client->get(QStringLiteral("/v2/payments?begin_time=yesterday"), merchant.accessToken).status, 400);
+}
+
+void TestSquareEmulator::paymentsFilterAndSortByUpdatedAt()
+{
+    const SandboxAccountCredentials merchant = m_emulator->addMerchant(QStringLiteral("cafe"), 60, 10);
+    const QString since = QDateTime::currentDateTimeUtc().addSecs(-1).toString(Qt::ISODate);
+    const QStringList touched = m_emulator->touchRecords(QStringLiteral("cafe"), QStringLiteral("payments"), 5);
+    QCOMPARE(touched.size(), 5);
+    const SandboxReply changed = m_client->get(
+        QStringLiteral("/v2/payments?begin_time=2013-01-01T00:00:00Z&sort_field=UPDATED_AT&sort_order=ASC"
+                       "&updated_at_begin_time=") + since,
+        merchant.accessToken);
+    QCOMPARE(changed.status, 200);
+    QSet<QString> found;
+    QString previous;
+    for (const QJsonValue &value : changed.json.value(QStringLiteral("payments")).toArray()) {
+        const QJsonObject payment = value.toObject();
+        QCOMPARE(payment.value(QStringLiteral("status")).toString(), QStringLiteral("COMPLETED"));
+        QVERIFY(payment.value(QStringLiteral("updated_at")).toString() >= previous);
+        previous = payment.value(QStringLiteral("updated_at")).toString();
+        found.insert(payment.value(QStringLiteral("id")).toString());
+    }
+    QCOMPARE(found, QSet<QString>(touched.begin(), touched.end()));
+    QCOMPARE(m_client->get(QStringLiteral("/v2/payments?sort_field=AMOUNT"), merchant.accessToken).status, 400);
 }
 
 QTEST_GUILESS_MAIN(TestSquareEmulator)

@@ -29,6 +29,8 @@ private Q_SLOTS:
     void ticketFieldsIncludeCustomFields();
     void createAndUpdateTicket();
     void webhookSignatureVerifiesWithIndependentHmac();
+    void usersPageByCursor();
+    void userExportKeepsDeletedUsersInactive();
 
 private:
     QString url(const QString &path) const { return m_emulator->subdomainUrl(QStringLiteral("acme")) + path; }
@@ -266,13 +268,89 @@ void TestZendeskEmulator::webhookSignatureVerifiesWithIndependentHmac()
                                          QCryptographicHash::Sha256)
             .toBase64();
     QCOMPARE(delivery->header("x-zendesk-webhook-signature"), expected);
-    QCOMPARE(QJsonDocument::fromJson(delivery->body)
-                 .object()
-                 .value(QStringLiteral("detail"))
-                 .toObject()
-                 .value(QStringLiteral("id"))
-                 .toInteger(),
-             1);
+    // Ticket events name the ticket in subject and carry its id as a string in detail.
+    const QJsonObject event = QJsonDocument::fromJson(delivery->body).object();
+    QCOMPARE(event.value(QStringLiteral("subject")).toString(), QStringLiteral("zen:ticket:1"));
+    QCOMPARE(event.value(QStringLiteral("detail")).toObject().value(QStringLiteral("id")).toString(),
+             QStringLiteral("1"));
+    QVERIFY(!event.value(QStringLiteral("id")).toString().isEmpty());
+}
+
+void TestZendeskEmulator::usersPageByCursor()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 2, 3);
+    QCOMPARE(m_emulator->addUsers(QStringLiteral("acme"), 44).size(), 44);
+    QSet<qint64> seen;
+    int pages = 0;
+    QString next = url(QStringLiteral("/api/v2/users.json?page[size]=20"));
+    while (!next.isEmpty()) {
+        const SandboxReply reply = m_client->get(next, account.accessToken);
+        QCOMPARE(reply.status, 200);
+        for (const QJsonValue &value : reply.json.value(QStringLiteral("users")).toArray()) {
+            const QJsonObject user = value.toObject();
+            QVERIFY(!seen.contains(user.value(QStringLiteral("id")).toInteger()));
+            seen.insert(user.value(QStringLiteral("id")).toInteger());
+            QVERIFY(user.value(QStringLiteral("active")).toBool());
+            QVERIFY(QStringList({QStringLiteral("end-user"), QStringLiteral("agent"), QStringLiteral("admin")})
+                        .contains(user.value(QStringLiteral("role")).toString()));
+            QVERIFY(user.value(QStringLiteral("email")).toString().contains(QLatin1Char('@')));
+        }
+        ++pages;
+        next = reply.json.value(QStringLiteral("links")).toObject().value(QStringLiteral("next")).toString();
+        QCOMPARE(reply.json.value(QStringLiteral("meta")).toObject().value(QStringLiteral("has_more")).toBool(),
+                 !next.isEmpty());
+        QVERIFY(pages <= 3);
+    }
+    QCOMPARE(seen.size(), 45); // the admin too
+    QCOMPARE(pages, 3);
+    // The admin whose token the account hands out is a user.
+    const SandboxReply admin = m_client->get(url(QStringLiteral("/api/v2/users/%1.json").arg(*std::min_element(seen.begin(), seen.end()))),
+                                             account.accessToken);
+    QCOMPARE(admin.status, 200);
+    QCOMPARE(admin.json.value(QStringLiteral("user")).toObject().value(QStringLiteral("email")).toString(),
+             account.adminEmail);
+    QCOMPARE(m_client->get(url(QStringLiteral("/api/v2/users.json?page[size]=101")), account.accessToken).status, 400);
+}
+
+void TestZendeskEmulator::userExportKeepsDeletedUsersInactive()
+{
+    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 2, 4);
+    const QStringList ids = m_emulator->addUsers(QStringLiteral("acme"), 30);
+    m_emulator->setIncrementalExclusionSeconds(0);
+    const qint64 startTime = QDateTime::currentSecsSinceEpoch() - 1;
+    const QStringList touched = m_emulator->touchUsers(QStringLiteral("acme"), 3);
+    QString deleted;
+    for (const QString &id : ids) {
+        if (!touched.contains(id)) {
+            deleted = id;
+            break;
+        }
+    }
+    QVERIFY(m_emulator->deleteUser(QStringLiteral("acme"), deleted));
+    const SandboxReply page = m_client->get(
+        url(QStringLiteral("/api/v2/incremental/users/cursor.json?start_time=%1").arg(startTime)), account.accessToken);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.json.value(QStringLiteral("end_of_stream")).toBool());
+    QVERIFY(!page.json.value(QStringLiteral("after_cursor")).toString().isEmpty());
+    QVERIFY(page.json.value(QStringLiteral("after_url")).toString().contains(QStringLiteral("/incremental/users/cursor.json?cursor=")));
+    QSet<QString> changed;
+    QString previous;
+    for (const QJsonValue &value : page.json.value(QStringLiteral("users")).toArray()) {
+        const QJsonObject user = value.toObject();
+        const QString id = QString::number(user.value(QStringLiteral("id")).toInteger());
+        changed.insert(id);
+        QCOMPARE(user.value(QStringLiteral("active")).toBool(), id != deleted);
+        QVERIFY(user.value(QStringLiteral("updated_at")).toString() >= previous);
+        previous = user.value(QStringLiteral("updated_at")).toString();
+    }
+    QCOMPARE(changed, QSet<QString>(touched.begin(), touched.end()) + QSet<QString>{deleted});
+    // The list no longer has the deleted user; a further export from the cursor has nothing new.
+    const SandboxReply list = m_client->get(url(QStringLiteral("/api/v2/users.json?page[size]=100")), account.accessToken);
+    QCOMPARE(list.json.value(QStringLiteral("users")).toArray().size(), 30); // 31 with the admin, less the deleted one
+    const SandboxReply after = m_client->get(page.json.value(QStringLiteral("after_url")).toString(), account.accessToken);
+    QCOMPARE(after.status, 200);
+    QVERIFY(after.json.value(QStringLiteral("users")).toArray().isEmpty());
+    QVERIFY(after.json.value(QStringLiteral("end_of_stream")).toBool());
 }
 
 QTEST_GUILESS_MAIN(TestZendeskEmulator)

@@ -1,4 +1,4 @@
-#include "HubSpotContactSearch.h"
+#include "HubSpotObjectSearch.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -60,8 +60,8 @@ template <typename T> int threeWay(T left, T right)
 
 } // namespace
 
-std::optional<HubSpotContactSearch::Result> HubSpotContactSearch::run(const HubSpotContactStore &store,
-                                                                      const QByteArray &body)
+std::optional<HubSpotObjectSearch::Result> HubSpotObjectSearch::run(const HubSpotObjectStore &store,
+                                                                    const QByteArray &body)
 {
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(body.isEmpty() ? QByteArray("{}") : body, &parseError);
@@ -72,14 +72,14 @@ std::optional<HubSpotContactSearch::Result> HubSpotContactSearch::run(const HubS
     if (!parse(store, document.object()))
         return std::nullopt;
 
-    std::vector<const HubSpotContact *> matched;
-    for (const HubSpotContact &contact : store.contacts()) {
-        if (!contact.archived && matches(store, contact) && matchesQuery(contact))
-            matched.push_back(&contact);
+    std::vector<const HubSpotRecord *> matched;
+    for (const HubSpotRecord &record : store.records()) {
+        if (!record.archived && matches(store, record) && matchesQuery(record))
+            matched.push_back(&record);
     }
     if (!m_sortProperty.isEmpty()) {
         const QString type = store.property(m_sortProperty)->type;
-        std::stable_sort(matched.begin(), matched.end(), [&](const HubSpotContact *a, const HubSpotContact *b) {
+        std::stable_sort(matched.begin(), matched.end(), [&](const HubSpotRecord *a, const HubSpotRecord *b) {
             const int order = compare(type, a->properties.value(m_sortProperty), b->properties.value(m_sortProperty));
             return m_sortDescending ? order > 0 : order < 0;
         });
@@ -97,13 +97,13 @@ std::optional<HubSpotContactSearch::Result> HubSpotContactSearch::run(const HubS
     return result;
 }
 
-bool HubSpotContactSearch::fail(const QString &message)
+bool HubSpotObjectSearch::fail(const QString &message)
 {
     m_error = message;
     return false;
 }
 
-bool HubSpotContactSearch::parse(const HubSpotContactStore &store, const QJsonObject &request)
+bool HubSpotObjectSearch::parse(const HubSpotObjectStore &store, const QJsonObject &request)
 {
     const QJsonArray groups = request.value(QStringLiteral("filterGroups")).toArray();
     if (groups.size() > kMaxFilterGroups)
@@ -168,32 +168,34 @@ bool HubSpotContactSearch::parse(const HubSpotContactStore &store, const QJsonOb
     }
     if (m_after >= kMaxReachableResults)
         return fail(QStringLiteral("The search API cannot page beyond %1 results. Narrow the query, for example "
-                                   "with a lastmodifieddate filter, to reach later records.")
-                        .arg(kMaxReachableResults));
+                                   "with a %2 filter, to reach later records.")
+                        .arg(kMaxReachableResults)
+                        .arg(store.type().lastModifiedProperty));
 
     for (const QJsonValue &value : request.value(QStringLiteral("properties")).toArray())
         m_properties.append(value.toString());
     if (m_properties.isEmpty())
-        m_properties = HubSpotContactStore::defaultPropertyNames();
+        m_properties = store.type().defaultProperties;
     m_query = request.value(QStringLiteral("query")).toString().trimmed();
+    m_searchable = store.type().searchableProperties;
     return true;
 }
 
-bool HubSpotContactSearch::matches(const HubSpotContactStore &store, const HubSpotContact &contact) const
+bool HubSpotObjectSearch::matches(const HubSpotObjectStore &store, const HubSpotRecord &record) const
 {
     if (m_groups.isEmpty())
         return true;
     return std::any_of(m_groups.begin(), m_groups.end(), [&](const FilterGroup &group) {
         return std::all_of(group.begin(), group.end(),
-                           [&](const Filter &filter) { return matches(store, contact, filter); });
+                           [&](const Filter &filter) { return matches(store, record, filter); });
     });
 }
 
-bool HubSpotContactSearch::matches(const HubSpotContactStore &store, const HubSpotContact &contact,
-                                   const Filter &filter) const
+bool HubSpotObjectSearch::matches(const HubSpotObjectStore &store, const HubSpotRecord &record,
+                                  const Filter &filter) const
 {
     const QString type = store.property(filter.propertyName)->type;
-    const QString stored = contact.properties.value(filter.propertyName);
+    const QString stored = record.properties.value(filter.propertyName);
     const bool has = !stored.isEmpty();
     if (filter.op == QLatin1String("HAS_PROPERTY"))
         return has;
@@ -227,19 +229,16 @@ bool HubSpotContactSearch::matches(const HubSpotContactStore &store, const HubSp
     return stored.contains(QString(filter.value).remove(QLatin1Char('*')), Qt::CaseInsensitive);
 }
 
-bool HubSpotContactSearch::matchesQuery(const HubSpotContact &contact) const
+bool HubSpotObjectSearch::matchesQuery(const HubSpotRecord &record) const
 {
     if (m_query.isEmpty())
         return true;
-    // The default searchable contact properties named in HubSpot's search guide.
-    static const QStringList searchable = {QStringLiteral("firstname"), QStringLiteral("lastname"),
-                                           QStringLiteral("email"), QStringLiteral("phone"), QStringLiteral("company")};
-    return std::any_of(searchable.begin(), searchable.end(), [&](const QString &name) {
-        return contact.properties.value(name).contains(m_query, Qt::CaseInsensitive);
+    return std::any_of(m_searchable.begin(), m_searchable.end(), [&](const QString &name) {
+        return record.properties.value(name).contains(m_query, Qt::CaseInsensitive);
     });
 }
 
-int HubSpotContactSearch::compare(const QString &type, const QString &left, const QString &right)
+int HubSpotObjectSearch::compare(const QString &type, const QString &left, const QString &right)
 {
     if (type == QLatin1String("datetime") || type == QLatin1String("date")) {
         const auto l = toMs(left);
