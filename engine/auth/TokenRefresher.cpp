@@ -44,13 +44,48 @@ TokenRefresher::TokenRefresher(const ProviderDefinition &definition, RequestRunn
 
 Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl &tokenUrl, QJsonObject *captured)
 {
+    if (m_definition.auth.grant == QLatin1String("client_credentials"))
+        return clientCredentials(current, tokenUrl, captured);
     if (current.refreshToken.isEmpty()) {
         return makeError("auth.revoked", QStringLiteral("The connection has no refresh token, so its access cannot "
                                                         "be renewed. Authorise the connection again."));
     }
+    m_runner.redactor().addSecret(current.refreshToken);
+    return requestToken(current, tokenUrl,
+                        {{QStringLiteral("grant_type"), QStringLiteral("refresh_token")},
+                         {QStringLiteral("refresh_token"), QString::fromUtf8(current.refreshToken.reveal())}},
+                        Grant::Refresh, captured);
+}
+
+Result<Credential> TokenRefresher::exchangeCode(const Credential &client, const QString &code, const QUrl &redirectUri,
+                                                const SecretBytes &codeVerifier, const QUrl &tokenUrl,
+                                                QJsonObject *captured)
+{
+    QList<QPair<QString, QString>> params{{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+                                          {QStringLiteral("code"), code},
+                                          {QStringLiteral("redirect_uri"), redirectUri.toString()}};
+    if (!codeVerifier.isEmpty())
+        params.append({QStringLiteral("code_verifier"), QString::fromUtf8(codeVerifier.reveal())});
+    Credential fresh = client;
+    fresh.refreshToken = SecretBytes();
+    return requestToken(fresh, tokenUrl, params, Grant::Code, captured);
+}
+
+Result<Credential> TokenRefresher::clientCredentials(const Credential &client, const QUrl &tokenUrl, QJsonObject *captured)
+{
+    QList<QPair<QString, QString>> params{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")}};
+    if (!m_definition.auth.scopes.isEmpty())
+        params.append({QStringLiteral("scope"), m_definition.auth.scopes.join(m_definition.auth.scopeSeparator)});
+    return requestToken(client, tokenUrl, params, Grant::ClientCredentials, captured);
+}
+
+Result<Credential> TokenRefresher::requestToken(const Credential &current, const QUrl &tokenUrl,
+                                                const QList<QPair<QString, QString>> &grantParams, Grant grant,
+                                                QJsonObject *captured)
+{
     QUrlQuery form;
-    form.addQueryItem(QStringLiteral("grant_type"), QStringLiteral("refresh_token"));
-    form.addQueryItem(QStringLiteral("refresh_token"), QString::fromUtf8(current.refreshToken.reveal()));
+    for (const auto &[name, value] : grantParams)
+        form.addQueryItem(name, value);
     for (auto it = m_definition.auth.tokenParams.begin(); it != m_definition.auth.tokenParams.end(); ++it)
         form.addQueryItem(it.key(), it.value());
     HttpRequest request;
@@ -74,7 +109,6 @@ Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl
     } else {
         request.body = form.toString(QUrl::FullyEncoded).toUtf8();
     }
-    m_runner.redactor().addSecret(current.refreshToken);
     m_runner.redactor().addSecret(current.clientSecret);
 
     auto sent = m_runner.send(request);
@@ -87,13 +121,25 @@ Result<Credential> TokenRefresher::refresh(const Credential &current, const QUrl
         const QString said = providerError.message.isEmpty() ? providerError.code : providerError.message;
         const bool revoked = (response.status == 400 || response.status == 401 || response.status == 403)
                              && m_definition.auth.revokedErrors.contains(providerError.code);
+        if (grant == Grant::Code) {
+            // A code is used once and lives minutes: whatever the reason, the person has to authorise again.
+            return makeError("auth.code_refused", QStringLiteral("%1 refused the authorisation code (HTTP %2, %3: %4). "
+                                                                 "Start the authorisation again.")
+                                                      .arg(m_definition.displayName)
+                                                      .arg(response.status)
+                                                      .arg(providerError.code, said));
+        }
         if (revoked) {
             return makeError("auth.revoked",
-                             QStringLiteral("%1 refused the refresh token (%2: %3). The connection needs "
-                                            "re-authorisation by the customer.")
-                                 .arg(m_definition.displayName, providerError.code, said));
+                             grant == Grant::ClientCredentials
+                                 ? QStringLiteral("%1 refused the client credentials (%2: %3). Enter the app's "
+                                                  "current client id and secret.")
+                                       .arg(m_definition.displayName, providerError.code, said)
+                                 : QStringLiteral("%1 refused the refresh token (%2: %3). The connection needs "
+                                                  "re-authorisation by the customer.")
+                                       .arg(m_definition.displayName, providerError.code, said));
         }
-        return makeError("auth.refresh_failed", QStringLiteral("Token refresh failed with HTTP %1: %2. It will be "
+        return makeError("auth.refresh_failed", QStringLiteral("Token request failed with HTTP %1: %2. It will be "
                                                                "tried again.")
                                                     .arg(response.status)
                                                     .arg(said));

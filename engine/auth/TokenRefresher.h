@@ -12,7 +12,7 @@ namespace patchbay {
 class Clock;
 class RequestRunner;
 
-// Runs the OAuth2 refresh-token grant described by a definition. A refresh error the definition
+// Runs the OAuth2 token grants described by a definition (refresh token, authorization code, client credentials). A refresh error the definition
 // lists in auth.revokedErrors (invalid_grant, ...) is "auth.revoked": the user must authorise again.
 // Anything else is "auth.refresh_failed": try again later.
 class TokenRefresher
@@ -21,9 +21,22 @@ public:
     TokenRefresher(const ProviderDefinition &definition, RequestRunner &runner, Clock &clock);
 
     // captured receives the token response fields the definition captures into the connection config.
+    // With the client-credentials grant a "refresh" asks for a new token with the client id and secret.
     Result<Credential> refresh(const Credential &current, const QUrl &tokenUrl, QJsonObject *captured = nullptr);
+    // The authorization-code grant: the code the provider redirected with (and the PKCE verifier, when the
+    // definition uses PKCE) for the connection's first token pair. client holds the app's id and secret.
+    Result<Credential> exchangeCode(const Credential &client, const QString &code, const QUrl &redirectUri,
+                                    const SecretBytes &codeVerifier, const QUrl &tokenUrl,
+                                    QJsonObject *captured = nullptr);
+    Result<Credential> clientCredentials(const Credential &client, const QUrl &tokenUrl,
+                                         QJsonObject *captured = nullptr);
 
 private:
+    enum class Grant { Refresh, Code, ClientCredentials };
+    Result<Credential> requestToken(const Credential &current, const QUrl &tokenUrl,
+                                    const QList<QPair<QString, QString>> &grantParams, Grant grant,
+                                    QJsonObject *captured);
+
     const ProviderDefinition &m_definition;
     RequestRunner &m_runner;
     Clock &m_clock;

@@ -89,12 +89,15 @@ AuthSpec readAuth(Reader &r, const YAML::Node &node)
                  QStringLiteral("clientAuth"), QStringLiteral("refreshMarginSeconds"),
                  QStringLiteral("revokedErrors"), QStringLiteral("tokenLifetimeSeconds"), QStringLiteral("capture"),
                  QStringLiteral("tokenParams"), QStringLiteral("authorizeParams"), QStringLiteral("apiKey"),
-                 QStringLiteral("basic"), QStringLiteral("tokenRequestFormat"), QStringLiteral("expiresAtPath")});
+                 QStringLiteral("basic"), QStringLiteral("tokenRequestFormat"), QStringLiteral("expiresAtPath"),
+                 QStringLiteral("grant")});
     auth.type = r.oneOf(node, "type", what,
                         {QStringLiteral("oauth2"), QStringLiteral("bearer"), QStringLiteral("api-key"),
                          QStringLiteral("basic")},
                         true);
     const bool oauth = auth.type == QLatin1String("oauth2");
+    auth.grant = r.oneOf(node, "grant", what, {QStringLiteral("authorization_code"), QStringLiteral("client_credentials")},
+                         false, auth.grant);
     auth.authorizeUrl = readTemplate(r, node, "authorizeUrl", what, false);
     auth.tokenUrl = readTemplate(r, node, "tokenUrl", what, oauth);
     if (!TemplateText::hasParts(auth.authorizeUrl))

@@ -19,6 +19,7 @@ namespace patchbay {
 struct AuthSpec
 {
     QString type; // oauth2 | bearer | api-key | basic
+    QString grant = QStringLiteral("authorization_code"); // oauth2: authorization_code | client_credentials
     QString authorizeUrl;
     QString tokenUrl;
     QStringList scopes;

@@ -195,6 +195,17 @@ CREATE TABLE refresh_leases (
     expires_at INTEGER NOT NULL
 );
 )sql"),
+        // 5: authorisations on their way (the state sent to the provider, the sealed PKCE verifier), so that the
+        // callback can finish them in whichever process receives it.
+        QStringLiteral(R"sql(
+CREATE TABLE pending_authorizations (
+    state TEXT PRIMARY KEY,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    sealed_verifier BLOB,
+    redirect_uri TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"),
     };
     return list;
 }

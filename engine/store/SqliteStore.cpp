@@ -265,6 +265,44 @@ Result<void> SqliteStore::releaseRefreshLease(qint64 connectionId, const QString
     return stmt.exec();
 }
 
+Result<void> SqliteStore::addPendingAuthorization(const PendingAuthorization &pending)
+{
+    // Old ones that were never finished go first.
+    auto purge = m_db->prepare(QStringLiteral("DELETE FROM pending_authorizations WHERE expires_at < ?1"));
+    purge.bind(1, nowUtc());
+    if (auto result = purge.exec(); !result)
+        return result;
+    auto stmt = m_db->prepare(QStringLiteral(
+        "INSERT INTO pending_authorizations (state, connection_id, sealed_verifier, redirect_uri, expires_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5)"));
+    stmt.bind(1, pending.state).bind(2, pending.connectionId).bind(3, pending.sealedVerifier);
+    stmt.bind(4, pending.redirectUri).bind(5, pending.expiresAt);
+    return stmt.exec();
+}
+
+std::optional<PendingAuthorization> SqliteStore::takePendingAuthorization(const QString &state)
+{
+    PendingAuthorization pending;
+    {
+        auto stmt = m_db->prepare(QStringLiteral(
+            "SELECT connection_id, sealed_verifier, redirect_uri, expires_at FROM pending_authorizations "
+            "WHERE state = ?1"));
+        stmt.bind(1, state);
+        if (!stmt.next())
+            return std::nullopt;
+        pending.state = state;
+        pending.connectionId = stmt.int64(0);
+        pending.sealedVerifier = stmt.blob(1);
+        pending.redirectUri = stmt.text(2);
+        pending.expiresAt = stmt.time(3);
+    }
+    auto remove = m_db->prepare(QStringLiteral("DELETE FROM pending_authorizations WHERE state = ?1"));
+    remove.bind(1, state);
+    if (!remove.exec())
+        return std::nullopt;
+    return pending;
+}
+
 Result<StoredCredential> SqliteStore::credential(qint64 connectionId)
 {
     auto stmt = m_db->prepare(QStringLiteral(

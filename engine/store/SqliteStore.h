@@ -45,6 +45,10 @@ public:
                                   const QDateTime &now);
     Result<void> releaseRefreshLease(qint64 connectionId, const QString &holder);
 
+    // Authorisations in progress; taking one removes it (a state is used once).
+    Result<void> addPendingAuthorization(const PendingAuthorization &pending);
+    std::optional<PendingAuthorization> takePendingAuthorization(const QString &state);
+
     // Executions and their log
     Result<qint64> startExecution(qint64 connectionId, const QString &kind, const QString &object);
     Result<void> updateExecutionCounts(qint64 executionId, const ExecutionCounts &counts);

@@ -156,6 +156,16 @@ struct WriteItem
     QDateTime createdAt;
 };
 
+// An authorisation started for a connection and not finished yet.
+struct PendingAuthorization
+{
+    QString state;
+    qint64 connectionId = 0;
+    QByteArray sealedVerifier; // the PKCE verifier, sealed by the vault; empty without PKCE
+    QString redirectUri;
+    QDateTime expiresAt;
+};
+
 // One field of a provider object, as schema discovery found it.
 struct SchemaField
 {

@@ -134,8 +134,11 @@ Result<Credential> ConnectionSession::credential(bool forceRefresh)
     m_runner.redactor().addSecret(current.webhookSecret);
 
     const bool oauth = m_definition.auth.type == QLatin1String("oauth2");
-    const bool expiring = current.expiresAt.isValid()
-                          && m_clock.now().secsTo(current.expiresAt) <= m_definition.auth.refreshMarginSeconds;
+    // An app-only connection (client credentials) starts with no token at all.
+    const bool expiring = (current.expiresAt.isValid()
+                           && m_clock.now().secsTo(current.expiresAt) <= m_definition.auth.refreshMarginSeconds)
+                          || (current.accessToken.isEmpty()
+                              && m_definition.auth.grant == QLatin1String("client_credentials"));
     // A 401 to a token that another execution has replaced since is answered by using the new one.
     const bool replacedSince = forceRefresh && m_credential && !(m_credential->accessToken == current.accessToken);
     if (oauth && replacedSince) {

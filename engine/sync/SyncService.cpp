@@ -1,16 +1,22 @@
 #include "SyncService.h"
 
 #include "ConnectionQueue.h"
+#include "core/Clock.h"
 #include "ConnectionSession.h"
 #include "ExecutionJournal.h"
 #include "ReadExecution.h"
 #include "SchemaDiscovery.h"
 #include "http/RequestRunner.h"
+#include "catalog/TemplateText.h"
+#include "auth/TokenRefresher.h"
 #include "mapping/MappingService.h"
 #include "mapping/RecordMapper.h"
 #include "store/SqliteStore.h"
 
+#include <QCryptographicHash>
 #include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QUrlQuery>
 
 namespace patchbay {
 
@@ -87,7 +93,7 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
     RequestRunner runner(http, m_clock, definition->rateLimit, journal);
     ConnectionSession session(*store.value(), m_vault, definition.value(), connection.value(), runner, journal,
                               m_clock);
-    if (connection->status == ConnectionStatus::NeedsReauth && kind != QLatin1String("refresh")) {
+    if (connection->status == ConnectionStatus::NeedsReauth && kind != QLatin1String("refresh") && kind != QLatin1String("authorize")) {
         return journal.fail(makeError("auth.needs_reauth",
                                       QStringLiteral("The connection needs re-authorisation: %1")
                                           .arg(connection->statusMessage)));
@@ -332,6 +338,157 @@ Result<Execution> SyncService::discoverSchema(qint64 connectionId, const QString
             }
             journal.counts().records = total;
             return QStringLiteral("Schema discovered: %1 fields, %2 custom").arg(total).arg(custom);
+        });
+}
+
+Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, const QUrl &redirectUri)
+{
+    if (!redirectUri.isValid() || redirectUri.scheme().isEmpty())
+        return makeError("auth.bad_redirect", QStringLiteral("The redirect URI '%1' is not an absolute URL")
+                                                  .arg(redirectUri.toString()));
+    auto store = SqliteStore::open(m_databasePath);
+    if (!store)
+        return store.error();
+    auto connection = store.value()->connection(connectionId);
+    if (!connection)
+        return connection.error();
+    auto definition = m_catalog.get(connection->provider);
+    if (!definition)
+        return definition.error();
+    const AuthSpec &auth = definition->auth;
+    if (auth.type != QLatin1String("oauth2") || auth.grant != QLatin1String("authorization_code")
+        || auth.authorizeUrl.isEmpty()) {
+        return makeError("auth.no_authorize", QStringLiteral("%1 connections are not authorised in a browser (%2); "
+                                                             "enter their credentials instead")
+                                                  .arg(definition->displayName, auth.type));
+    }
+    auto stored = store.value()->credential(connectionId);
+    if (!stored)
+        return makeError("auth.no_client", QStringLiteral("The connection has no app client id yet; save the "
+                                                          "app's client id and secret first"));
+    auto client = m_vault.open(connectionId, stored->sealed);
+    if (!client)
+        return client.error();
+    if (client->clientId.isEmpty())
+        return makeError("auth.no_client", QStringLiteral("The connection has no app client id; save it first"));
+
+    jsonata::Bindings bindings;
+    bindings.set("connection", jsonata::Value::fromQJsonValue(connection->config));
+    auto rendered = TemplateText::render(auth.authorizeUrl, bindings);
+    if (!rendered)
+        return rendered.error();
+    QUrl url = QUrl(rendered.value());
+    // The connection's origin overrides (a sandbox) apply to the authorize page too.
+    const QJsonObject overrides = connection->config.value(QStringLiteral("originOverrides")).toObject();
+    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
+        if (url.toString().startsWith(it.key()))
+            url = QUrl(it.value().toString() + url.toString().mid(it.key().size()));
+    }
+    const auto random = [](int bytes) {
+        QByteArray data(bytes, Qt::Uninitialized);
+        for (char &c : data)
+            c = static_cast<char>(QRandomGenerator::system()->bounded(256));
+        return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    };
+    const QString state = QString::fromLatin1(random(24));
+    QUrlQuery query(url);
+    query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
+    query.addQueryItem(QStringLiteral("client_id"), client->clientId);
+    query.addQueryItem(QStringLiteral("redirect_uri"), redirectUri.toString());
+    if (!auth.scopes.isEmpty())
+        query.addQueryItem(QStringLiteral("scope"), auth.scopes.join(auth.scopeSeparator));
+    query.addQueryItem(QStringLiteral("state"), state);
+    PendingAuthorization pending{state, connectionId, {}, redirectUri.toString(),
+                                 QDateTime::currentDateTimeUtc().addSecs(600)};
+    if (auth.pkce) {
+        // RFC 7636: a 43+ character verifier, its S256 challenge in the URL, the verifier sealed until the callback.
+        const QByteArray verifier = random(48);
+        query.addQueryItem(QStringLiteral("code_challenge"),
+                           QString::fromLatin1(QCryptographicHash::hash(verifier, QCryptographicHash::Sha256)
+                                                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)));
+        query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+        auto sealed = m_vault.sealBytes(verifier, QStringLiteral("pkce:%1:%2").arg(connectionId).arg(state).toUtf8());
+        if (!sealed)
+            return sealed.error();
+        pending.sealedVerifier = sealed.value();
+    }
+    for (auto it = auth.authorizeParams.begin(); it != auth.authorizeParams.end(); ++it) {
+        auto value = TemplateText::render(it.value(), bindings);
+        if (!value)
+            return value.error();
+        query.addQueryItem(it.key(), value.value());
+    }
+    url.setQuery(query);
+    if (auto saved = store.value()->addPendingAuthorization(pending); !saved)
+        return saved.error();
+    return AuthorizationStart{url, state};
+}
+
+Result<Execution> SyncService::completeAuthorization(const QString &state, const QString &code, EventListener listener)
+{
+    std::optional<PendingAuthorization> pending;
+    {
+        auto store = SqliteStore::open(m_databasePath);
+        if (!store)
+            return store.error();
+        pending = store.value()->takePendingAuthorization(state);
+    }
+    if (!pending || pending->expiresAt < QDateTime::currentDateTimeUtc()) {
+        return makeError("auth.unknown_state", QStringLiteral("This authorisation is unknown, already used or older "
+                                                              "than 10 minutes; start it again"));
+    }
+    if (code.isEmpty())
+        return makeError("auth.no_code", QStringLiteral("The provider sent no authorisation code (the person may "
+                                                        "have refused); start the authorisation again"));
+    return runExecution(
+        pending->connectionId, QStringLiteral("authorize"), QString(), listener,
+        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &runner,
+            ExecutionJournal &journal) -> Result<QString> {
+            auto stored = store.credential(pending->connectionId);
+            if (!stored)
+                return stored.error();
+            auto client = m_vault.open(pending->connectionId, stored->sealed);
+            if (!client)
+                return client.error();
+            SecretBytes verifier;
+            if (!pending->sealedVerifier.isEmpty()) {
+                auto opened = m_vault.openBytes(pending->sealedVerifier,
+                                                QStringLiteral("pkce:%1:%2").arg(pending->connectionId).arg(state).toUtf8());
+                if (!opened)
+                    return opened.error();
+                verifier = opened.value();
+            }
+            auto tokenUrl = TemplateText::render(definition.auth.tokenUrl, session.bindings());
+            if (!tokenUrl)
+                return tokenUrl.error();
+            journal.recordEvent(EventLevel::Info, QStringLiteral("Exchanging the authorisation code for tokens"));
+            QJsonObject captured;
+            TokenRefresher refresher(definition, runner, m_clock);
+            auto credential = refresher.exchangeCode(client.value(), code, QUrl(pending->redirectUri), verifier,
+                                                     session.resolve(tokenUrl.value()), &captured);
+            if (!credential)
+                return credential.error();
+            auto sealed = m_vault.seal(pending->connectionId, credential.value());
+            if (!sealed)
+                return sealed.error();
+            if (auto saved = store.saveCredential(pending->connectionId, {pending->connectionId, sealed.value(),
+                                                                          credential->expiresAt, m_clock.now(), {}});
+                !saved)
+                return saved.error();
+            if (!captured.isEmpty()) {
+                QJsonObject config = session.connection().config;
+                for (auto it = captured.begin(); it != captured.end(); ++it)
+                    config.insert(it.key(), it.value());
+                if (auto saved = store.setConnectionConfig(pending->connectionId, config); !saved)
+                    return saved.error();
+            }
+            if (auto active = store.setConnectionStatus(pending->connectionId, ConnectionStatus::Active, QString());
+                !active)
+                return active.error();
+            return QStringLiteral("Connection authorised%1")
+                .arg(credential->expiresAt.isValid()
+                         ? QStringLiteral("; access token valid until %1").arg(credential->expiresAt.toString(Qt::ISODate))
+                         : QString());
         });
 }
 

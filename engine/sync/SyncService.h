@@ -42,6 +42,13 @@ struct WebhookOutcome
     QStringList objectsToRead; // events that named a record the definition cannot fetch: read these objects
 };
 
+// Where to send the person who authorises a connection, and the state that will come back with the code.
+struct AuthorizationStart
+{
+    QUrl url;
+    QString state;
+};
+
 struct ReadOptions
 {
     qint64 backfillSinceMs = 0; // a first read starts from this time instead of the full history
@@ -85,6 +92,14 @@ public:
     // and stored. Every call that reaches a connection is an execution of kind "webhook", rejected ones too.
     WebhookOutcome receiveWebhook(const QString &provider, qint64 connectionId, const WebhookCall &call,
                                   EventListener listener = {});
+
+    // The OAuth authorization-code flow of a connection (first connect, or re-auth after a revoked grant): the
+    // authorize URL with the definition's scopes, extra parameters and PKCE challenge, and a state kept in the
+    // store for 10 minutes. The connection's credential must hold the app's client id (and secret).
+    Result<AuthorizationStart> beginAuthorization(qint64 connectionId, const QUrl &redirectUri);
+    // The callback: exchanges the code for the connection's tokens as an execution of kind "authorize", saves
+    // them sealed, captures config fields and makes the connection active again. A state is used once.
+    Result<Execution> completeAuthorization(const QString &state, const QString &code, EventListener listener = {});
 
     // The integrations whose mappings apply (the built-in manifests unless replaced). Set before use.
     void setIntegrations(IntegrationCatalog integrations) { m_integrations = std::move(integrations); }

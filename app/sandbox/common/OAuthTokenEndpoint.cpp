@@ -81,7 +81,11 @@ HttpServerResponse OAuthTokenEndpoint::token(const HttpServerRequest &request, c
         result = m_tokens.refresh(clientId, clientSecret, param("refresh_token"), now);
     } else if (grantType == QLatin1String("authorization_code")) {
         const QString redirectUri = QUrl(param("redirect_uri")).toString(QUrl::FullyEncoded);
-        result = m_tokens.exchangeCode(clientId, clientSecret, param("code"), redirectUri, now);
+        result = m_tokens.exchangeCode(clientId, clientSecret, param("code"), redirectUri, now, param("code_verifier"));
+    } else if (grantType == QLatin1String("client_credentials") && m_tokens.policy().clientCredentialsGrant) {
+        result.failure = m_tokens.checkClient(clientId, clientSecret);
+        if (!result.failure)
+            result.grant = m_tokens.issueTokens(*tenant, now);
     } else if (grantType == QLatin1String("password") && m_style.passwordGrant) {
         result = passwordGrant(clientId, clientSecret, param("username"), param("password"), now);
     } else {
@@ -94,8 +98,9 @@ HttpServerResponse OAuthTokenEndpoint::token(const HttpServerRequest &request, c
     QJsonObject json{{QStringLiteral("access_token"), result.grant.accessToken},
                      {QStringLiteral("refresh_token"), result.grant.refreshToken},
                      {QStringLiteral("token_type"), policy.tokenType}};
-    if (grantType == QLatin1String("refresh_token") && !policy.rotateRefreshTokens &&
-        !policy.refreshReturnsRefreshToken)
+    if ((grantType == QLatin1String("refresh_token") && !policy.rotateRefreshTokens &&
+         !policy.refreshReturnsRefreshToken)
+        || grantType == QLatin1String("client_credentials")) // RFC 6749 4.4.3: no refresh token
         json.remove(QStringLiteral("refresh_token"));
     if (policy.sendExpiresIn)
         json.insert(QStringLiteral("expires_in"), result.grant.expiresIn);
@@ -125,7 +130,11 @@ HttpServerResponse OAuthTokenEndpoint::authorize(const HttpServerRequest &reques
     const QUrl redirectUri(query.queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
     if (!redirectUri.isValid() || redirectUri.scheme().isEmpty())
         return fail(OAuthFailure::InvalidRedirectUri);
-    const auto code = m_tokens.createAuthorizationCode(clientId, redirectUri.toString(QUrl::FullyEncoded), now);
+    const QString challenge = query.queryItemValue(QStringLiteral("code_challenge"), QUrl::FullyDecoded);
+    const QString method = query.queryItemValue(QStringLiteral("code_challenge_method"));
+    if (!challenge.isEmpty() && method != QLatin1String("S256"))
+        return fail(OAuthFailure::UnsupportedGrantType); // only S256 is offered, as most providers do
+    const auto code = m_tokens.createAuthorizationCode(clientId, redirectUri.toString(QUrl::FullyEncoded), now, challenge);
     if (!code)
         return fail(OAuthFailure::UnknownClient);
     *tenant = m_tokens.tenantOfClient(clientId);

@@ -1,5 +1,7 @@
 #include "OAuthTokenService.h"
 
+#include <QCryptographicHash>
+
 #include <QRandomGenerator>
 #include <QUuid>
 
@@ -101,19 +103,20 @@ OAuthResult OAuthTokenService::refresh(const QString &clientId, const QString &c
 }
 
 std::optional<QString> OAuthTokenService::createAuthorizationCode(const QString &clientId, const QString &redirectUri,
-                                                                  const QDateTime &now)
+                                                                  const QDateTime &now, const QString &codeChallenge)
 {
     const auto it = m_clientsById.constFind(clientId);
     if (it == m_clientsById.cend())
         return std::nullopt;
     const QString code = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    m_codes.insert(
-        code, AuthorizationCode{it->tenant, clientId, redirectUri, now.addSecs(m_policy.authorizationCodeLifetime)});
+    m_codes.insert(code, AuthorizationCode{it->tenant, clientId, redirectUri,
+                                           now.addSecs(m_policy.authorizationCodeLifetime), codeChallenge});
     return code;
 }
 
 OAuthResult OAuthTokenService::exchangeCode(const QString &clientId, const QString &clientSecret, const QString &code,
-                                            const QString &redirectUri, const QDateTime &now)
+                                            const QString &redirectUri, const QDateTime &now,
+                                            const QString &codeVerifier)
 {
     if (auto error = checkClient(clientId, clientSecret))
         return failure(*error);
@@ -122,6 +125,13 @@ OAuthResult OAuthTokenService::exchangeCode(const QString &clientId, const QStri
         return failure(OAuthFailure::BadAuthorizationCode);
     if (stored.redirectUri != redirectUri)
         return failure(OAuthFailure::RedirectUriMismatch);
+    if (!stored.codeChallenge.isEmpty()) {
+        // RFC 7636 S256: BASE64URL(SHA256(verifier)) without padding must equal the challenge.
+        const QByteArray computed = QCryptographicHash::hash(codeVerifier.toLatin1(), QCryptographicHash::Sha256)
+                                        .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+        if (codeVerifier.isEmpty() || QString::fromLatin1(computed) != stored.codeChallenge)
+            return failure(OAuthFailure::BadAuthorizationCode);
+    }
     return OAuthResult{issueTokens(stored.tenant, now), std::nullopt};
 }
 

@@ -23,6 +23,7 @@ struct OAuthPolicy
     QString accessTokenPrefix; // shape only: HubSpot "C", Salesforce "00D...!", ...
     int accessTokenBytes = 48;
     int authorizationCodeLifetime = 600; // rarely published; 10 minutes is common
+    bool clientCredentialsGrant = false;  // app-only tokens for the client id and secret, without a refresh token
 };
 
 // Why a token or authorize request failed; each provider words these its own way.
@@ -97,10 +98,11 @@ public:
     OAuthResult refresh(const QString &clientId, const QString &clientSecret, const QString &refreshToken,
                         const QDateTime &now);
     // Returns nothing for an unknown client id.
+    // codeChallenge: PKCE (RFC 7636, S256); the exchange must then bring the verifier.
     std::optional<QString> createAuthorizationCode(const QString &clientId, const QString &redirectUri,
-                                                   const QDateTime &now);
+                                                   const QDateTime &now, const QString &codeChallenge = {});
     OAuthResult exchangeCode(const QString &clientId, const QString &clientSecret, const QString &code,
-                             const QString &redirectUri, const QDateTime &now);
+                             const QString &redirectUri, const QDateTime &now, const QString &codeVerifier = {});
 
     AccessCheck checkAccessToken(const QString &accessToken, const QDateTime &now) const;
     void expireAccessTokens(const QString &tenant, const QDateTime &now);
@@ -128,6 +130,7 @@ private:
         QString clientId;
         QString redirectUri;
         QDateTime expiresAt;
+        QString codeChallenge;
     };
 
     OAuthGrant issueAccessToken(const QString &tenant, const QString &refreshToken, const QDateTime &now);

@@ -40,6 +40,9 @@ public:
     virtual QStringList tenantNames() const = 0;
     bool hasTenant(const QString &tenant) const { return tenantNames().contains(tenant); }
 
+    // Whether the token endpoint grants app-only tokens for a client id and secret (client_credentials).
+    void setClientCredentialsGrantEnabled(bool enabled) { m_tokens.policy().clientCredentialsGrant = enabled; }
+
     // Lifetime of access tokens issued from now on, in seconds.
     void setAccessTokenLifetime(int seconds);
     int accessTokenLifetime() const;

@@ -1,0 +1,251 @@
+// Connecting and re-connecting: the OAuth authorization-code flow (authorize URL with scopes, state and PKCE, the
+// provider's redirect, the code exchange in the callback, single-use states) against the HubSpot emulator, and the
+// client-credentials grant (app-only tokens, no refresh token) against the ServiceNow emulator.
+#include "auth/CredentialVault.h"
+#include "catalog/DefinitionLoader.h"
+#include "core/Clock.h"
+#include "hubspot/HubSpotEmulator.h"
+#include "servicenow/ServiceNowEmulator.h"
+#include "store/SqliteStore.h"
+#include "sync/SyncService.h"
+#include "SandboxConnector.h"
+
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTemporaryDir>
+#include <QUrlQuery>
+#include <QtTest>
+
+using namespace patchbay;
+using namespace patchbay::sandbox;
+
+class TestAuthorization : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void revokedConnectionIsAuthorisedAgain();
+    void pkceChallengeIsVerifiedByTheProvider();
+    void clientCredentialsGetAppOnlyTokens();
+
+private:
+    QUrl followAuthorize(const QUrl &url); // what the provider redirects the browser to
+    ProviderDefinition variant(const QString &file, const QList<QPair<QByteArray, QByteArray>> &replacements);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_dbPath;
+    SecretBytes m_key;
+    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<SyncService> m_sync;
+    qint64 m_tenant = 0;
+};
+
+void TestAuthorization::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_dbPath = m_dir->filePath(QStringLiteral("patchbay.db"));
+    m_key = CredentialVault::generateKey();
+    m_store = SqliteStore::open(m_dbPath).value();
+    m_tenant = m_store->createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    m_sync = std::make_unique<SyncService>(m_dbPath, m_key, ProviderCatalog::builtIn(), SystemClock::instance());
+}
+
+void TestAuthorization::cleanup()
+{
+    m_sync.reset();
+    m_store.reset();
+    m_dir.reset();
+}
+
+QUrl TestAuthorization::followAuthorize(const QUrl &url)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    std::unique_ptr<QNetworkReply> reply(network.get(request));
+    if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 5000))
+        return {};
+    if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 302)
+        return {};
+    return QUrl::fromEncoded(reply->rawHeader("Location"));
+}
+
+ProviderDefinition TestAuthorization::variant(const QString &file, const QList<QPair<QByteArray, QByteArray>> &replacements)
+{
+    QFile source(QStringLiteral(":/patchbay/providers/%1").arg(file));
+    if (!source.open(QIODevice::ReadOnly))
+        return {};
+    QByteArray yaml = source.readAll();
+    for (const auto &[from, to] : replacements) {
+        if (!yaml.contains(from))
+            qWarning() << "not in" << file << from;
+        yaml.replace(from, to);
+    }
+    const DefinitionLoadResult loaded = DefinitionLoader::loadText(yaml, file);
+    for (const DefinitionError &error : loaded.errors)
+        qWarning() << error.toString();
+    return loaded.definition.value_or(ProviderDefinition());
+}
+
+void TestAuthorization::revokedConnectionIsAuthorisedAgain()
+{
+    HubSpotEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
+    const PortalCredentials portal = emulator.addPortal(QStringLiteral("acme"), 30, 5);
+    CredentialVault vault(m_key);
+    const qint64 connection = SandboxConnector(*m_store, vault)
+                                  .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
+                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
+                                           QDateTime::currentDateTimeUtc().addSecs(-10))
+                                  .value();
+    // Connection with this customer's origin overrides for the app pages too (the sandbox serves /oauth/authorize).
+    QJsonObject config = m_store->connection(connection)->config;
+    QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
+    overrides.insert(QStringLiteral("https://app.hubspot.com"), emulator.baseUrl().toString(QUrl::StripTrailingSlash));
+    config.insert(QStringLiteral("originOverrides"), overrides);
+    QVERIFY(m_store->setConnectionConfig(connection, config).ok());
+    QVERIFY(emulator.revokeRefreshToken(QStringLiteral("acme")));
+    QCOMPARE(m_sync->read(connection, QStringLiteral("contacts"))->errorCode, QStringLiteral("auth.revoked"));
+    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::NeedsReauth);
+
+    const QUrl redirect(QStringLiteral("http://127.0.0.1:9/oauth/callback"));
+    const auto start = m_sync->beginAuthorization(connection, redirect);
+    QVERIFY2(start.ok(), qPrintable(start.ok() ? QString() : start.error().message));
+    const QUrlQuery asked(start->url);
+    QCOMPARE(start->url.path(), QStringLiteral("/oauth/authorize"));
+    QCOMPARE(asked.queryItemValue(QStringLiteral("response_type")), QStringLiteral("code"));
+    QCOMPARE(asked.queryItemValue(QStringLiteral("client_id")), portal.clientId);
+    QCOMPARE(asked.queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded), redirect.toString());
+    QCOMPARE(asked.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded),
+             QStringLiteral("crm.objects.contacts.read crm.objects.contacts.write crm.schemas.contacts.read "
+                            "crm.objects.companies.read crm.schemas.companies.read"));
+    QCOMPARE(asked.queryItemValue(QStringLiteral("state")), start->state);
+    QVERIFY(start->state.size() >= 32);
+    QVERIFY(!asked.hasQueryItem(QStringLiteral("code_challenge"))); // HubSpot's definition does not use PKCE
+
+    // The person consents; the provider sends the browser back with the code and our state.
+    const QUrl back = followAuthorize(start->url);
+    QVERIFY2(back.isValid(), "the authorize page did not redirect");
+    QCOMPARE(back.adjusted(QUrl::RemoveQuery), redirect);
+    QCOMPARE(QUrlQuery(back).queryItemValue(QStringLiteral("state")), start->state);
+    const QString code = QUrlQuery(back).queryItemValue(QStringLiteral("code"));
+
+    const auto authorised = m_sync->completeAuthorization(start->state, code);
+    QVERIFY(authorised.ok());
+    QVERIFY2(authorised->status == ExecutionStatus::Succeeded, qPrintable(authorised->errorMessage));
+    QCOMPARE(authorised->kind, QStringLiteral("authorize"));
+    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::Active);
+    const auto read = m_sync->read(connection, QStringLiteral("contacts"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QCOMPARE(read->recordCount, 30);
+    // No token is in the execution's log.
+    const Credential stored = vault.open(connection, m_store->credential(connection)->sealed).value();
+    for (const Exchange &exchange : m_store->exchanges(authorised->id).value()) {
+        QVERIFY(!exchange.responseBody.contains(stored.accessToken.reveal()));
+        QVERIFY(!exchange.responseBody.contains(stored.refreshToken.reveal()));
+        QVERIFY(!exchange.requestBody.contains(code.toUtf8()) || exchange.requestBody.contains("redacted"));
+    }
+
+    // A state works once; a made-up one not at all.
+    QCOMPARE(m_sync->completeAuthorization(start->state, code).error().code, QStringLiteral("auth.unknown_state"));
+    QCOMPARE(m_sync->completeAuthorization(QStringLiteral("forged"), code).error().code, QStringLiteral("auth.unknown_state"));
+    // A code the provider does not know is refused with the provider's words, and changes nothing.
+    const auto again = m_sync->beginAuthorization(connection, redirect);
+    const auto refused = m_sync->completeAuthorization(again->state, QStringLiteral("not-a-code"));
+    QCOMPARE(refused->status, ExecutionStatus::Failed);
+    QCOMPARE(refused->errorCode, QStringLiteral("auth.code_refused"));
+    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::Active);
+    QVERIFY(m_sync->read(connection, QStringLiteral("contacts"))->status == ExecutionStatus::Succeeded);
+}
+
+void TestAuthorization::pkceChallengeIsVerifiedByTheProvider()
+{
+    HubSpotEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
+    const PortalCredentials portal = emulator.addPortal(QStringLiteral("acme"), 5, 6);
+    m_sync->addDefinition(variant(QStringLiteral("hubspot.yaml"), {{"  clientAuth: body\n", "  clientAuth: body\n  pkce: true\n"}}));
+    QVERIFY(m_sync->catalog().find(QStringLiteral("hubspot"))->auth.pkce);
+    CredentialVault vault(m_key);
+    const qint64 connection = SandboxConnector(*m_store, vault)
+                                  .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
+                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
+                                           QDateTime::currentDateTimeUtc().addSecs(1800))
+                                  .value();
+    QJsonObject config = m_store->connection(connection)->config;
+    QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
+    overrides.insert(QStringLiteral("https://app.hubspot.com"), emulator.baseUrl().toString(QUrl::StripTrailingSlash));
+    config.insert(QStringLiteral("originOverrides"), overrides);
+    QVERIFY(m_store->setConnectionConfig(connection, config).ok());
+
+    const auto start = m_sync->beginAuthorization(connection, QUrl(QStringLiteral("http://127.0.0.1:9/cb")));
+    QVERIFY(start.ok());
+    const QUrlQuery asked(start->url);
+    QCOMPARE(asked.queryItemValue(QStringLiteral("code_challenge_method")), QStringLiteral("S256"));
+    QCOMPARE(asked.queryItemValue(QStringLiteral("code_challenge")).size(), 43); // base64url of 32 bytes
+    const QString code = QUrlQuery(followAuthorize(start->url)).queryItemValue(QStringLiteral("code"));
+    QVERIFY(!code.isEmpty());
+    // The emulator refuses the code unless the verifier sealed with the state hashes to the challenge.
+    const auto authorised = m_sync->completeAuthorization(start->state, code);
+    QVERIFY2(authorised->status == ExecutionStatus::Succeeded, qPrintable(authorised->errorMessage));
+    // The verifier never left the database in the clear.
+    QFile file(m_dbPath);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains(asked.queryItemValue(QStringLiteral("code_challenge")).toUtf8()));
+}
+
+void TestAuthorization::clientCredentialsGetAppOnlyTokens()
+{
+    ServiceNowEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
+    emulator.setClientCredentialsGrantEnabled(true);
+    const SandboxAccountCredentials instance = emulator.addInstance(QStringLiteral("acme"), 40, 7);
+    // ServiceNow's OAuth with the client-credentials grant (an integration user behind an OAuth application); its
+    // token endpoint refuses bad client credentials with 401 server_error / access_denied.
+    m_sync->addDefinition(variant(QStringLiteral("servicenow.yaml"),
+                                  {{"auth:\n  type: basic\n  basic:\n    username: \"{{$connection.username}}\"\n"
+                                    "    password: \"{{$credential.api_key}}\"\n",
+                                    "auth:\n  type: oauth2\n  grant: client_credentials\n"
+                                    "  tokenUrl: \"https://{{$connection.instance}}.service-now.com/oauth_token.do\"\n"
+                                    "  revokedErrors: [invalid_client, server_error]\n"}}));
+    QCOMPARE(m_sync->catalog().find(QStringLiteral("servicenow"))->auth.grant, QStringLiteral("client_credentials"));
+    Connection connection;
+    connection.tenantId = m_tenant;
+    connection.provider = QStringLiteral("servicenow");
+    connection.displayName = QStringLiteral("Acme ServiceNow");
+    connection.config = QJsonObject{{QStringLiteral("instance"), instance.tenant},
+                                    {QStringLiteral("originOverrides"),
+                                     QJsonObject{{QStringLiteral("https://acme.service-now.com"), emulator.tenantUrl(instance.tenant)}}}};
+    const qint64 id = m_store->createConnection(connection).value();
+    Credential app;
+    app.clientId = instance.clientId;
+    app.clientSecret = SecretBytes(instance.clientSecret.toUtf8());
+    CredentialVault vault(m_key);
+    QVERIFY(m_store->saveCredential(id, {id, vault.seal(id, app).value(), {}, {}, {}}).ok());
+
+    const auto read = m_sync->read(id, QStringLiteral("incidents"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QVERIFY(read->recordCount > 0);
+    const Credential stored = vault.open(id, m_store->credential(id)->sealed).value();
+    QVERIFY(!stored.accessToken.isEmpty());
+    QVERIFY(stored.refreshToken.isEmpty()); // the grant gives none: the next token is asked for the same way
+    QVERIFY(stored.expiresAt > QDateTime::currentDateTimeUtc());
+    // Near expiry, a new app token is asked for with the client id and secret.
+    QVERIFY(m_sync->refreshToken(id)->status == ExecutionStatus::Succeeded);
+    QVERIFY(!(vault.open(id, m_store->credential(id)->sealed)->accessToken == stored.accessToken));
+
+    // A rotated client secret: the connection needs new app credentials; nothing stored is lost.
+    Credential wrong = app;
+    wrong.clientSecret = SecretBytes("rotated");
+    QVERIFY(m_store->saveCredential(id, {id, vault.seal(id, wrong).value(), {}, {}, {}}).ok());
+    const auto refused = m_sync->read(id, QStringLiteral("incidents"));
+    QVERIFY2(refused->errorCode == QStringLiteral("auth.revoked"), qPrintable(refused->errorMessage));
+    QVERIFY(refused->errorMessage.contains(QLatin1String("client credentials")));
+    QCOMPARE(m_store->connection(id)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_store->recordCount(id, QStringLiteral("incidents")), read->recordCount);
+}
+
+QTEST_GUILESS_MAIN(TestAuthorization)
+#include "TestAuthorization.moc"
