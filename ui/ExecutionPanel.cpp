@@ -5,8 +5,12 @@
 #include "ExchangeDetailView.h"
 #include "ExchangeListModel.h"
 #include "ExecutionListModel.h"
+#include "WriteItemListModel.h"
 
+#include <QHBoxLayout>
 #include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -44,8 +48,10 @@ ExecutionPanel::ExecutionPanel(OpsApi *ops, QWidget *parent)
       m_executionTableView(createTable(QStringLiteral("executionTableView"), m_executionModel, this)),
       m_eventTableView(createTable(QStringLiteral("eventTableView"), m_eventModel, this)),
       m_exchangeTableView(createTable(QStringLiteral("exchangeTableView"), m_exchangeModel, this)),
-      m_exchangeDetailView(new ExchangeDetailView(this))
+      m_exchangeDetailView(new ExchangeDetailView(this)), m_ops(ops), m_writeItemModel(new WriteItemListModel(ops, this)),
+      m_writeItemTableView(createTable(QStringLiteral("writeItemTableView"), m_writeItemModel, this))
 {
+    m_writeItemTableView->horizontalHeader()->setSectionResizeMode(WriteItemListModel::ErrorColumn, QHeaderView::Stretch);
     m_executionTableView->horizontalHeader()->setSectionResizeMode(ExecutionListModel::ObjectColumn,
                                                                    QHeaderView::Stretch);
     m_eventTableView->horizontalHeader()->setSectionResizeMode(EventListModel::MessageColumn, QHeaderView::Stretch);
@@ -75,8 +81,9 @@ ExecutionPanel::ExecutionPanel(OpsApi *ops, QWidget *parent)
     // A reset drops the current index without a currentRowChanged; follow it explicitly.
     connect(m_executionModel, &QAbstractItemModel::modelReset, this, [this] { showExecution({}); });
     connect(m_exchangeModel, &QAbstractItemModel::modelReset, m_exchangeDetailView, &ExchangeDetailView::clearExchange);
-    for (QAbstractItemModel *model :
-         {static_cast<QAbstractItemModel *>(m_eventModel), static_cast<QAbstractItemModel *>(m_exchangeModel)}) {
+    for (QAbstractItemModel *model : {static_cast<QAbstractItemModel *>(m_eventModel),
+                                      static_cast<QAbstractItemModel *>(m_exchangeModel),
+                                      static_cast<QAbstractItemModel *>(m_writeItemModel)}) {
         connect(model, &QAbstractItemModel::modelReset, this, &ExecutionPanel::updateTabTitles);
         connect(model, &QAbstractItemModel::rowsInserted, this, &ExecutionPanel::updateTabTitles);
     }
@@ -85,6 +92,7 @@ ExecutionPanel::ExecutionPanel(OpsApi *ops, QWidget *parent)
     connect(m_executionModel, &ExecutionListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
     connect(m_eventModel, &EventListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
     connect(m_exchangeModel, &ExchangeListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
+    connect(m_writeItemModel, &WriteItemListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
 }
 
 QWidget *ExecutionPanel::createDetailTabs()
@@ -112,6 +120,30 @@ QWidget *ExecutionPanel::createDetailTabs()
     m_detailTabWidget->addTab(eventEmptyState, QStringLiteral("Events"));
     m_detailTabWidget->addTab(exchangeSplitter, QStringLiteral("Exchanges"));
 
+    // What a write did to each record: written with the provider's id, or refused with the provider's words.
+    auto *writeEmptyState =
+        new EmptyStateWidget(m_writeItemTableView, QStringLiteral("This execution wrote no records."), this);
+    writeEmptyState->followModel(m_writeItemModel);
+    auto *writePage = new QWidget(this);
+    auto *writeLayout = new QVBoxLayout(writePage);
+    writeLayout->setContentsMargins(0, 4, 0, 0);
+    auto *writeBar = new QHBoxLayout;
+    m_writeSummaryLabel = new QLabel(writePage);
+    m_writeSummaryLabel->setObjectName(QStringLiteral("writeSummaryLabel"));
+    m_retryWritesButton = new QPushButton(QStringLiteral("Write failed records again"), writePage);
+    m_retryWritesButton->setObjectName(QStringLiteral("retryWritesButton"));
+    m_retryWritesButton->setToolTip(QStringLiteral("Sends every record of this connection whose latest write failed, "
+                                                   "through the current reverse mapping"));
+    writeBar->addWidget(m_writeSummaryLabel, 1);
+    writeBar->addWidget(m_retryWritesButton);
+    writeLayout->addLayout(writeBar);
+    writeLayout->addWidget(writeEmptyState, 1);
+    m_detailTabWidget->addTab(writePage, QStringLiteral("Write results"));
+    connect(m_retryWritesButton, &QPushButton::clicked, this, [this] {
+        if (m_connectionId != 0)
+            m_ops->retryFailedWrites(m_connectionId);
+    });
+
     m_detailEmptyState = new EmptyStateWidget(
         m_detailTabWidget, QStringLiteral("Select an execution to see its events and HTTP exchanges."), this);
     m_detailEmptyState->setObjectName(QStringLiteral("executionDetailEmptyStateWidget"));
@@ -120,6 +152,7 @@ QWidget *ExecutionPanel::createDetailTabs()
 
 void ExecutionPanel::setConnection(qint64 connectionId)
 {
+    m_connectionId = connectionId;
     m_executionModel->setConnection(connectionId);
     selectNewestIfNone();
 }
@@ -138,6 +171,7 @@ void ExecutionPanel::refresh()
     if (m_eventModel->executionId() != 0) {
         m_eventModel->refresh();
         m_exchangeModel->refresh();
+        m_writeItemModel->refresh();
     }
 }
 
@@ -154,6 +188,7 @@ void ExecutionPanel::showExecution(const QModelIndex &current)
         return;
     m_eventModel->setExecution(executionId);
     m_exchangeModel->setExecution(executionId);
+    m_writeItemModel->setExecution(executionId);
     if (executionId == 0)
         m_detailEmptyState->showMessage();
     else
@@ -176,6 +211,17 @@ void ExecutionPanel::updateTabTitles()
     };
     m_detailTabWidget->setTabText(0, title(QStringLiteral("Events"), m_eventModel->rowCount()));
     m_detailTabWidget->setTabText(1, title(QStringLiteral("Exchanges"), m_exchangeModel->rowCount()));
+    const int written = m_writeItemModel->rowCount();
+    const int failed = m_writeItemModel->failedCount();
+    m_detailTabWidget->setTabText(2, failed > 0 ? QStringLiteral("Write results (%1, %2 failed)").arg(written).arg(failed)
+                                                : title(QStringLiteral("Write results"), written));
+    m_writeSummaryLabel->setText(written == 0 ? QString()
+                                 : failed == 0 ? QStringLiteral("All %1 records written.").arg(written)
+                                               : QStringLiteral("%1 of %2 records were refused; they are kept and can "
+                                                                "be written again once fixed.")
+                                                     .arg(failed)
+                                                     .arg(written));
+    m_retryWritesButton->setVisible(failed > 0);
 }
 
 } // namespace patchbay

@@ -2,7 +2,9 @@
 
 #include <QWidget>
 
+class QLabel;
 class QModelIndex;
+class QPushButton;
 class QTabWidget;
 class QTableView;
 
@@ -14,8 +16,9 @@ class ExchangeDetailView;
 class ExchangeListModel;
 class ExecutionListModel;
 class OpsApi;
+class WriteItemListModel;
 
-// The executions of one connection and, for the selected one, its events and exchanges.
+// The executions of one connection and, for the selected one, its events, exchanges and per-record write results.
 class ExecutionPanel : public QWidget
 {
     Q_OBJECT
@@ -47,6 +50,12 @@ private:
     QTabWidget *m_detailTabWidget = nullptr;
     EmptyStateWidget *m_executionEmptyState = nullptr;
     EmptyStateWidget *m_detailEmptyState = nullptr;
+    OpsApi *m_ops;
+    WriteItemListModel *m_writeItemModel;
+    QTableView *m_writeItemTableView;
+    QLabel *m_writeSummaryLabel = nullptr;
+    QPushButton *m_retryWritesButton = nullptr;
+    qint64 m_connectionId = 0;
 };
 
 } // namespace patchbay

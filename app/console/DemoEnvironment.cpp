@@ -5,6 +5,7 @@
 #include "hubspot/HubSpotEmulator.h"
 #include "mapping/MappingService.h"
 #include "store/SqliteStore.h"
+#include "sync/SyncService.h"
 
 namespace patchbay::console {
 
@@ -119,6 +120,21 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
         }
     }
     return {};
+}
+
+Result<Execution> DemoEnvironment::writeDemoRecords(SyncService &sync) const
+{
+    if (m_newConnections.isEmpty())
+        return makeError("demo.no_connection", QStringLiteral("The demo connections exist already"));
+    const auto contact = [](const char *name, const char *email, const char *company) {
+        return QJsonObject{{QStringLiteral("name"), QString::fromLatin1(name)},
+                           {QStringLiteral("email"), QString::fromLatin1(email)},
+                           {QStringLiteral("company"), QString::fromLatin1(company)}};
+    };
+    return sync.write(m_newConnections.first(), QStringLiteral("contacts"),
+                      {{QStringLiteral("user-1001"), contact("Ada Lovelace", "ada@analytical.example", "Analytical Engines"), {}},
+                       {QStringLiteral("user-1002"), contact("Charles Babbage", "charles at difference", "Difference Ltd"), {}},
+                       {QStringLiteral("user-1003"), contact("Grace Hopper", "grace@compilers.example", "Compilers Inc"), {}}});
 }
 
 } // namespace patchbay::console

@@ -81,6 +81,11 @@ int main(int argc, char *argv[])
     if (parser.isSet(demoOption)) {
         if (auto started = demo.start(*store.value(), sync->vault(), sync->integrations()); !started)
             return fail(started.error().message);
+        if (!demo.newConnections().isEmpty()) {
+            // Before the window: the emulators serve from their own thread, and the reads below come after it.
+            if (auto written = demo.writeDemoRecords(*sync); !written)
+                return fail(written.error().message);
+        }
     }
 
     LocalOps ops(std::move(store).value(), sync, SystemClock::instance());

@@ -348,7 +348,8 @@ SchemaSpec readSchema(Reader &r, const YAML::Node &node, const QString &what)
                 {QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("fieldsPath"),
                  QStringLiteral("params"), QStringLiteral("headers"), QStringLiteral("body"),
                  QStringLiteral("pagination"), QStringLiteral("name"), QStringLiteral("label"),
-                 QStringLiteral("type"), QStringLiteral("custom"), QStringLiteral("fieldsOptional")});
+                 QStringLiteral("type"), QStringLiteral("custom"), QStringLiteral("fieldsOptional"),
+                 QStringLiteral("fields")});
     YAML::Node requestPart(YAML::NodeType::Map);
     for (const char *key : {"method", "path", "params", "headers", "body"}) {
         if (node[key])
@@ -359,6 +360,9 @@ SchemaSpec readSchema(Reader &r, const YAML::Node &node, const QString &what)
         r.error(node.Mark(), QStringLiteral("%1 needs the field 'path'").arg(what));
     schema.request.recordsPath = r.string(node, "fieldsPath", what, false);
     schema.request.recordsOptional = r.boolean(node, "fieldsOptional", what, false);
+    schema.request.records = readExpression(r, node, "fields", what);
+    if (!schema.request.records.isEmpty() && node["fieldsPath"])
+        r.error(node["fields"].Mark(), QStringLiteral("give either 'fieldsPath' or 'fields', not both"));
     if (const YAML::Node pagination = node["pagination"])
         schema.pagination = readPagination(r, pagination);
     for (auto [key, target] : {std::pair{"name", &schema.name}, std::pair{"label", &schema.label},

@@ -135,6 +135,11 @@ Result<QList<FailedRecord>> LocalOps::failedRecords(qint64 connectionId, const Q
     return m_store->failedRecords(connectionId, object);
 }
 
+Result<QList<WriteItem>> LocalOps::writeItems(qint64 executionId)
+{
+    return m_store->writeItems(executionId);
+}
+
 template <typename Work>
 void LocalOps::runInBackground(qint64 connectionId, Work work)
 {
@@ -179,6 +184,13 @@ void LocalOps::remapFailedRecords(qint64 connectionId)
 {
     runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
         return sync.remapFailedRecords(connectionId, QString(), listener);
+    });
+}
+
+void LocalOps::retryFailedWrites(qint64 connectionId)
+{
+    runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
+        return sync.retryFailedWrites(connectionId, QString(), listener);
     });
 }
 

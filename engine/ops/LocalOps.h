@@ -44,10 +44,12 @@ public:
     previewMapping(qint64 connectionId, const QString &object, const QString &direction, const QJsonArray &samples,
                    const std::optional<MappingTree> &candidateConnectionOverride = std::nullopt) override;
     Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object = {}) override;
+    Result<QList<WriteItem>> writeItems(qint64 executionId) override;
 
     void syncNow(qint64 connectionId) override;
     void refreshToken(qint64 connectionId) override;
     void remapFailedRecords(qint64 connectionId) override;
+    void retryFailedWrites(qint64 connectionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
 
     // Blocks until background work is done (tests). Work that reports to this thread needs its events served:

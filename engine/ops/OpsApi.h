@@ -53,10 +53,14 @@ public:
     previewMapping(qint64 connectionId, const QString &object, const QString &direction, const QJsonArray &samples,
                    const std::optional<MappingTree> &candidateConnectionOverride = std::nullopt) = 0;
     virtual Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object = {}) = 0;
+    // The per-record results of a write execution, in the order they were written.
+    virtual Result<QList<WriteItem>> writeItems(qint64 executionId) = 0;
 
     virtual void syncNow(qint64 connectionId) = 0;
     virtual void refreshToken(qint64 connectionId) = 0;
     virtual void remapFailedRecords(qint64 connectionId) = 0;
+    // Writes again the records whose latest write failed, in the background.
+    virtual void retryFailedWrites(qint64 connectionId) = 0;
     virtual bool isBusy(qint64 connectionId) const = 0;
 
 Q_SIGNALS:

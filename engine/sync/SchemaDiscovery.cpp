@@ -99,7 +99,23 @@ Result<QList<SchemaField>> SchemaDiscovery::run()
         }
         const QJsonDocument document = QJsonDocument::fromJson(response->body);
         const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
-        QJsonValue list = jsonValueAt(root, schema.request.recordsPath);
+        QJsonValue list;
+        if (schema.request.records.isEmpty()) {
+            list = jsonValueAt(root, schema.request.recordsPath);
+        } else {
+            // A JSONata expression picks the fields (Graph: one extension's properties among several).
+            auto compiled = jsonata::Expression::compile(schema.request.records);
+            auto value = compiled ? compiled.value().evaluate(jsonata::Value::fromQJsonValue(root), bindings, kLimits)
+                                  : jsonata::Result<jsonata::Value>(compiled.error());
+            if (!value) {
+                return makeError("definition.expression_failed",
+                                 QStringLiteral("The fields expression of %1 failed: %2")
+                                     .arg(m_object.name, QString::fromStdString(value.error().message)));
+            }
+            list = value.value().isDefined() ? value.value().toQJsonValue() : QJsonValue(QJsonValue::Undefined);
+            if (list.isObject())
+                list = QJsonArray{list};
+        }
         if (schema.request.recordsOptional && (list.isUndefined() || list.isNull()) && root.isObject())
             list = QJsonArray(); // the provider leaves the list out when there is nothing (Square)
         if (!list.isArray()) {

@@ -172,7 +172,8 @@ std::optional<QString> verify(const WebhookSpec &spec, const QJsonValue &json, j
         bool matched = false;
         for (const QByteArray &candidate : candidates) {
             // Hex digests compare case-insensitively; every candidate is compared, in constant time.
-            const QByteArray given = spec.encoding == QLatin1String("hex") ? candidate.toLower() : candidate;
+            const bool hexDigest = spec.encoding == QLatin1String("hex") && spec.algorithm != QLatin1String("plain");
+            const QByteArray given = hexDigest ? candidate.toLower() : candidate;
             matched = constantTimeEquals(given, expected) || matched;
         }
         if (!matched)
@@ -267,6 +268,8 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     ConnectionSession session(*store.value(), m_vault, definition.value(), connection.value(), runner, journal,
                               m_clock);
 
+    // Once the connection is known, its config is there for the checks and the events (a webhook user name).
+    bindings.set("connection", jsonata::Value::fromQJsonValue(connection->config));
     // The secret that signs, straight from the vault: verifying a call never waits for a token refresh.
     QByteArray secret;
     if (auto stored = store.value()->credential(connection->id)) {
@@ -408,6 +411,15 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                     if (record.isArray())
                         record = record.toArray().first();
                 }
+            }
+            if (deletedIds.isEmpty() && record.isObject()) {
+                // The record itself may say it is gone (Pipedrive's active_flag false), as in a read.
+                bool gone = !objectSpec->deletedPath.isEmpty()
+                            && jsonValueAt(record, objectSpec->deletedPath) == QJsonValue(true);
+                if (!gone && !objectSpec->deletedWhen.isEmpty())
+                    gone = evaluate(objectSpec->deletedWhen, record, {}) == QJsonValue(true);
+                if (gone)
+                    deletedIds.append(recordId);
             }
             if (deletedIds.isEmpty()) {
                 if (!record.isObject()) {

@@ -39,10 +39,12 @@ public:
         return failure();
     }
     Result<QList<FailedRecord>> failedRecords(qint64, const QString &) override { return failure(); }
+    Result<QList<WriteItem>> writeItems(qint64) override { return failure(); }
 
     void syncNow(qint64) override {}
     void refreshToken(qint64) override {}
     void remapFailedRecords(qint64) override {}
+    void retryFailedWrites(qint64) override {}
     bool isBusy(qint64) const override { return false; }
 
 private:

@@ -53,7 +53,18 @@ void TestConsoleDemo::demoSyncsRealDataAndShowsTheWindow()
     QCOMPARE(byPortal.size(), 4);
 
     // Acme synced everything; Globex refreshed its expired token first; Umbrella's grant was revoked.
-    QCOMPARE(store->recordCount(byPortal.value(QStringLiteral("acme")).id, QStringLiteral("contacts")), 2400);
+    // Before its read, the product pushed three contacts to Acme: two were written (and read back), one refused.
+    const qint64 acme = byPortal.value(QStringLiteral("acme")).id;
+    QCOMPARE(store->recordCount(acme, QStringLiteral("contacts")), 2402);
+    const QList<Execution> acmeRuns = store->executions(acme, 10).value();
+    const auto write = std::find_if(acmeRuns.begin(), acmeRuns.end(),
+                                    [](const Execution &e) { return e.kind == QLatin1String("write"); });
+    QVERIFY(write != acmeRuns.end());
+    QCOMPARE(write->recordCount, 2);
+    QCOMPARE(write->failedRecordCount, 1);
+    const auto refused = store->failedWriteItems(acme, QStringLiteral("contacts")).value();
+    QCOMPARE(refused.size(), 1);
+    QCOMPARE(refused.first().key, QStringLiteral("user-1002"));
     const Execution globex = store->executions(byPortal.value(QStringLiteral("globex")).id, 1)->first();
     QCOMPARE(globex.status, ExecutionStatus::Succeeded);
     // Its contacts and its companies (one per five contacts in the sandbox).

@@ -8,6 +8,7 @@
 #include "MessageBar.h"
 
 #include "core/Clock.h"
+#include "WriteItemListModel.h"
 #include "ops/LocalOps.h"
 #include "store/SqliteStore.h"
 
@@ -34,6 +35,7 @@ public:
 
     void syncNow(qint64 connectionId) override { start(connectionId, &syncs); }
     void refreshToken(qint64 connectionId) override { start(connectionId, &refreshes); }
+    void retryFailedWrites(qint64 connectionId) override { start(connectionId, &writeRetries); }
     bool isBusy(qint64 connectionId) const override { return busy.contains(connectionId); }
 
     void finish(qint64 connectionId, qint64 executionId, bool succeeded, const QString &message)
@@ -45,6 +47,7 @@ public:
 
     QList<qint64> syncs;
     QList<qint64> refreshes;
+    QList<qint64> writeRetries;
     QSet<qint64> busy;
 
 private:
@@ -77,6 +80,7 @@ private Q_SLOTS:
     void newConnectionAppearsAndSelectionStays();
     void emptyDatabaseSaysWhatToDo();
     void queryErrorsLandInWindow();
+    void writeExecutionShowsPerRecordResults();
 
 private:
     template <typename T> T *child(const char *name) const
@@ -394,6 +398,61 @@ void TestMainWindow::queryErrorsLandInWindow()
     QVERIFY(bar);
     QVERIFY(bar->isVisible());
     QCOMPARE(bar->text(), FailingOps::kMessage);
+}
+
+void TestMainWindow::writeExecutionShowsPerRecordResults()
+{
+    // The product pushed three contacts; HubSpot refused one.
+    const qint64 write = m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("write"), QStringLiteral("contacts"),
+                                              ExecutionStatus::Succeeded, {2, 0, 1, 1}, 0, 640);
+    const auto item = [&](const char *key, const char *operation, const char *providerId, const char *code,
+                          const char *message) {
+        WriteItem written;
+        written.executionId = write;
+        written.object = QStringLiteral("contacts");
+        written.key = QString::fromLatin1(key);
+        written.operation = QString::fromLatin1(operation);
+        written.providerId = QString::fromLatin1(providerId);
+        written.status = *code ? QStringLiteral("failed") : QStringLiteral("succeeded");
+        written.errorCode = QString::fromLatin1(code);
+        written.errorMessage = QString::fromLatin1(message);
+        written.payload = R"({"email":"someone@example.com","name":"Some One"})";
+        return written;
+    };
+    QVERIFY(m_demo->store()
+                .addWriteItems(m_ids.acmeSandbox,
+                               {item("user-1001", "create", "5101", "", ""),
+                                item("user-1002", "create", "", "VALIDATION_ERROR",
+                                     "HubSpot refused this record: Property values were not valid: email"),
+                                item("user-1003", "update", "5003", "", "")})
+                .ok());
+    clickConnection(m_ids.acmeSandbox);
+    auto *tabs = child<QTabWidget>("executionDetailTabWidget");
+    QCOMPARE(tabs->tabText(2), QStringLiteral("Write results (3, 1 failed)"));
+    tabs->setCurrentIndex(2);
+    auto *results = child<QTableView>("writeItemTableView");
+    QCOMPARE(results->model()->rowCount(), 3);
+    QCOMPARE(results->model()->index(1, WriteItemListModel::ResultColumn).data().toString(), QStringLiteral("Failed"));
+    QVERIFY(results->model()->index(1, WriteItemListModel::ErrorColumn).data().toString().contains(
+        QStringLiteral("VALIDATION_ERROR — HubSpot refused this record")));
+    QCOMPARE(results->model()->index(2, WriteItemListModel::OperationColumn).data().toString(), QStringLiteral("Update"));
+    QCOMPARE(results->model()->index(2, WriteItemListModel::ProviderIdColumn).data().toString(), QStringLiteral("5003"));
+    QVERIFY(child<QLabel>("writeSummaryLabel")->text().startsWith(QStringLiteral("1 of 3 records were refused")));
+    auto *retry = child<QPushButton>("retryWritesButton");
+    QVERIFY(retry->isVisible());
+    QTest::mouseClick(retry, Qt::LeftButton);
+    QCOMPARE(m_ops->writeRetries, QList<qint64>{m_ids.acmeSandbox});
+    if (const QByteArray path = qgetenv("PATCHBAY_SCREENSHOT_DIR"); !path.isEmpty())
+        m_window->grab().save(QString::fromLocal8Bit(path) + QStringLiteral("/write-results.png"));
+
+    // A read has no write results: the tab says so and offers nothing to retry.
+    const qint64 read = m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
+                                             ExecutionStatus::Succeeded, {10, 1, 1}, 0, 300);
+    m_ops->finish(m_ids.acmeSandbox, read, true, QString());
+    auto *executions = child<QTableView>("executionTableView");
+    clickRow(executions, executions->model()->index(0, 0));
+    QCOMPARE(tabs->tabText(2), QStringLiteral("Write results"));
+    QVERIFY(!retry->isVisible());
 }
 
 QTEST_MAIN(TestMainWindow)

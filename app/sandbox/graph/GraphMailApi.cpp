@@ -202,7 +202,8 @@ HttpServerResponse GraphMailApi::item(const QString &object, const QString &id) 
 {
     const SandboxRecord *record = m_mailbox.table(object)->find(id);
     if (!record || record->deleted)
-        return error(404, QStringLiteral("ErrorItemNotFound"), QStringLiteral("The specified object was not found in the store."));
+        return error(404, QStringLiteral("ErrorItemNotFound"),
+                     QStringLiteral("The specified object was not found in the store."));
     QJsonObject json = m_mailbox.itemJson(object, *record);
     json.insert(QStringLiteral("@odata.context"), context(object) + QStringLiteral("/$entity"));
     return SandboxHttp::json(json);
@@ -255,7 +256,8 @@ HttpServerResponse GraphMailApi::batch(const HttpServerRequest &request, const Q
                            QStringLiteral("A request with a body must specify its Content-Type header."));
         } else {
             if (step.contains(QStringLiteral("body")))
-                inner.body = QJsonDocument(step.value(QStringLiteral("body")).toObject()).toJson(QJsonDocument::Compact);
+                inner.body =
+                    QJsonDocument(step.value(QStringLiteral("body")).toObject()).toJson(QJsonDocument::Compact);
             const std::optional<HttpServerResponse> handled =
                 inner.path() == QLatin1String("/v1.0/$batch") ? std::nullopt : handle(inner, now);
             answer = handled.value_or(error(400, QStringLiteral("BadRequest"),

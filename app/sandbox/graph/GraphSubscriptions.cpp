@@ -132,10 +132,11 @@ QList<WebhookDelivery> GraphSubscriptions::notifications(const GraphMailbox &mai
                          {QStringLiteral("id"), record.id}}},
             {QStringLiteral("clientState"), subscription.clientState},
             {QStringLiteral("tenantId"), mailbox.tenantId()}};
-        deliveries.append(WebhookDelivery{subscription.notificationUrl,
-                                          QJsonDocument(QJsonObject{{QStringLiteral("value"), QJsonArray{notification}}})
-                                              .toJson(QJsonDocument::Compact),
-                                          {}});
+        deliveries.append(
+            WebhookDelivery{subscription.notificationUrl,
+                            QJsonDocument(QJsonObject{{QStringLiteral("value"), QJsonArray{notification}}})
+                                .toJson(QJsonDocument::Compact),
+                            {}});
     }
     return deliveries;
 }

@@ -40,11 +40,10 @@ HttpServerResponse GreenhouseEmulator::route(const HttpServerRequest &request, c
                                              QString *organization)
 {
     const auto basic = SandboxHttp::basicCredentials(request);
-    SandboxAccount *found = basic && basic->password.isEmpty() && !m_revokedKeys.contains(basic->user)
-                                ? findAccountWhere([&](const SandboxAccount &account) {
-                                      return account.apiKey() == basic->user;
-                                  })
-                                : nullptr;
+    SandboxAccount *found =
+        basic && basic->password.isEmpty() && !m_revokedKeys.contains(basic->user)
+            ? findAccountWhere([&](const SandboxAccount &account) { return account.apiKey() == basic->user; })
+            : nullptr;
     if (found)
         *organization = found->name();
     if (auto answer =

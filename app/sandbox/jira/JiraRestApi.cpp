@@ -153,12 +153,9 @@ HttpServerResponse JiraRestApi::searchProjects(const HttpServerRequest &request,
                                               {QStringLiteral("maxResults"), QString::number(maxResults)}})
             .toString();
     };
-    QJsonObject body{{QStringLiteral("self"), at(startAt)},
-                     {QStringLiteral("maxResults"), maxResults},
-                     {QStringLiteral("startAt"), startAt},
-                     {QStringLiteral("total"), total},
-                     {QStringLiteral("isLast"), isLast},
-                     {QStringLiteral("values"), values}};
+    QJsonObject body{{QStringLiteral("self"), at(startAt)}, {QStringLiteral("maxResults"), maxResults},
+                     {QStringLiteral("startAt"), startAt},  {QStringLiteral("total"), total},
+                     {QStringLiteral("isLast"), isLast},    {QStringLiteral("values"), values}};
     if (!isLast)
         body.insert(QStringLiteral("nextPage"), at(startAt + maxResults));
     return SandboxHttp::json(body);

@@ -265,8 +265,9 @@ QStringList JiraSite::addProjects(int count, const QDateTime &now)
     for (const QDateTime &created : generator.creationTimes(count, now)) {
         const qint64 number = m_projects.nextKey();
         SandboxRecord project = SandboxRecord::create(QString::number(9999 + number), created, created);
-        project.fields = {{QStringLiteral("key"), QStringLiteral("P%1").arg(number - 1, 3, 10, QLatin1Char('0'))},
-                          {QStringLiteral("name"), generator.person().company + QLatin1Char(' ') + generator.pick(kAreas)}};
+        project.fields = {
+            {QStringLiteral("key"), QStringLiteral("P%1").arg(number - 1, 3, 10, QLatin1Char('0'))},
+            {QStringLiteral("name"), generator.person().company + QLatin1Char(' ') + generator.pick(kAreas)}};
         ids.append(m_projects.insert(project).id);
     }
     return ids;
@@ -290,21 +291,22 @@ bool JiraSite::removeProject(const QString &idOrKey, const QDateTime &now)
 QJsonObject JiraSite::projectJson(const SandboxRecord &project, const QString &apiBase) const
 {
     QJsonObject avatars;
-    for (const char *size : {"48x48", "24x24", "16x16", "32x32"})
-        avatars.insert(QLatin1String(size),
-                       QStringLiteral("%1/universal_avatar/view/type/project/avatar/10400?size=%2")
-                           .arg(apiBase, QLatin1String(size).section(QLatin1Char('x'), 0, 0)));
-    return {{QStringLiteral("expand"), QStringLiteral("description,lead,issueTypes,url,projectKeys,permissions,insight")},
-            {QStringLiteral("self"), apiBase + QStringLiteral("/project/") + project.id},
-            {QStringLiteral("id"), project.id},
-            {QStringLiteral("key"), project.fields.value(QStringLiteral("key"))},
-            {QStringLiteral("name"), project.fields.value(QStringLiteral("name"))},
-            {QStringLiteral("avatarUrls"), avatars},
-            {QStringLiteral("projectTypeKey"), QStringLiteral("software")},
-            {QStringLiteral("simplified"), false},
-            {QStringLiteral("style"), QStringLiteral("classic")},
-            {QStringLiteral("isPrivate"), false},
-            {QStringLiteral("properties"), QJsonObject()}};
+    for (const int size : {48, 24, 16, 32})
+        avatars.insert(
+            QStringLiteral("%1x%1").arg(size),
+            QStringLiteral("%1/universal_avatar/view/type/project/avatar/10400?size=%2").arg(apiBase).arg(size));
+    return {
+        {QStringLiteral("expand"), QStringLiteral("description,lead,issueTypes,url,projectKeys,permissions,insight")},
+        {QStringLiteral("self"), apiBase + QStringLiteral("/project/") + project.id},
+        {QStringLiteral("id"), project.id},
+        {QStringLiteral("key"), project.fields.value(QStringLiteral("key"))},
+        {QStringLiteral("name"), project.fields.value(QStringLiteral("name"))},
+        {QStringLiteral("avatarUrls"), avatars},
+        {QStringLiteral("projectTypeKey"), QStringLiteral("software")},
+        {QStringLiteral("simplified"), false},
+        {QStringLiteral("style"), QStringLiteral("classic")},
+        {QStringLiteral("isPrivate"), false},
+        {QStringLiteral("properties"), QJsonObject()}};
 }
 
 QJsonArray JiraSite::fieldsJson() const

@@ -225,9 +225,9 @@ int PipedriveCompany::update(const QString &object, const QString &id, const QJs
         for (const char *key : {"email", "phone"}) {
             const QJsonValue value = body.value(QLatin1String(key));
             if (!value.isUndefined())
-                record->fields.insert(QLatin1String(key),
-                                      value.isArray() ? value.toArray().first().toObject().value(QStringLiteral("value"))
-                                                      : value);
+                record->fields.insert(
+                    QLatin1String(key),
+                    value.isArray() ? value.toArray().first().toObject().value(QStringLiteral("value")) : value);
         }
     }
     for (const CustomFieldDefinition &field : table(object)->customFields()) {

@@ -26,8 +26,7 @@ public:
     // Creates a person or deal from a POST body; returns empty and sets *error when a required field is missing.
     QString create(const QString &object, const QJsonObject &body, const QDateTime &now, QString *error);
     // Applies a PUT body to a live person or deal: 200, 404, or 400 with *error when a required field is blanked.
-    int update(const QString &object, const QString &id, const QJsonObject &body, const QDateTime &now,
-               QString *error);
+    int update(const QString &object, const QString &id, const QJsonObject &body, const QDateTime &now, QString *error);
 
     static QString timestamp(const QDateTime &time);
 

@@ -145,8 +145,8 @@ HttpServerResponse PipedriveEmulator::call(PipedriveCompany &company, const Http
     }
     if (itemObject && path.count(QLatin1Char('/')) == 3) {
         const QString id = path.section(QLatin1Char('/'), 3, 3);
-        const QString notFound = object == QLatin1String("deals") ? QStringLiteral("Deal not found")
-                                                                  : QStringLiteral("Person not found");
+        const QString notFound =
+            object == QLatin1String("deals") ? QStringLiteral("Deal not found") : QStringLiteral("Person not found");
         if (request.method == "GET") {
             // A deleted item stays readable, with active_flag false, until it is purged.
             const SandboxRecord *record = company.table(object)->find(id);
@@ -235,8 +235,8 @@ bool PipedriveEmulator::sendWebhook(const QString &company, const QUrl &url, con
     const SandboxRecord *record = found && found->table(object) ? found->table(object)->find(id) : nullptr;
     if (!record || !url.isValid())
         return false;
-    const QJsonObject payload = m_webhookVersion == 2 ? webhookV2(*found, object, *record)
-                                                      : webhookV1(*found, object, *record);
+    const QJsonObject payload =
+        m_webhookVersion == 2 ? webhookV2(*found, object, *record) : webhookV1(*found, object, *record);
     const QByteArray credentials = (found->webhookUser() + QLatin1Char(':') + found->webhookSecret()).toUtf8();
     m_lastDelivery = WebhookDelivery{url,
                                      QJsonDocument(payload).toJson(QJsonDocument::Compact),
@@ -257,13 +257,14 @@ QJsonObject PipedriveEmulator::webhookV1(const PipedriveCompany &company, const 
             {QStringLiteral("current"), record.deleted ? QJsonValue(QJsonValue::Null) : QJsonValue(current)},
             {QStringLiteral("previous"), current},
             {QStringLiteral("retry"), 0},
-            {QStringLiteral("meta"), QJsonObject{{QStringLiteral("v"), 1},
-                                                 {QStringLiteral("action"), action},
-                                                 {QStringLiteral("object"), item},
-                                                 {QStringLiteral("id"), record.id.toLongLong()},
-                                                 {QStringLiteral("company_id"), company.companyId()},
-                                                 {QStringLiteral("host"), company.name() + QStringLiteral(".pipedrive.com")},
-                                                 {QStringLiteral("timestamp"), now().toSecsSinceEpoch()}}}};
+            {QStringLiteral("meta"),
+             QJsonObject{{QStringLiteral("v"), 1},
+                         {QStringLiteral("action"), action},
+                         {QStringLiteral("object"), item},
+                         {QStringLiteral("id"), record.id.toLongLong()},
+                         {QStringLiteral("company_id"), company.companyId()},
+                         {QStringLiteral("host"), company.name() + QStringLiteral(".pipedrive.com")},
+                         {QStringLiteral("timestamp"), now().toSecsSinceEpoch()}}}};
 }
 
 QJsonObject PipedriveEmulator::webhookV2(const PipedriveCompany &company, const QString &object,

@@ -36,8 +36,8 @@
 //   incident, with a data policy making short_description mandatory, and sys_user (user_name, first_name,
 //   last_name, name, email, title, phone, active, locked_out: the columns a GET of sys_user shows, as quoted in
 //   ServiceNow community answers; no reference fields such as department or manager); basic auth takes admin and
-//   the instance's api key as password. sysparm_query supports only the operators listed in ServiceNowTableApi; dates compare as
-//   text. The Table API does not report deletions; a deleted record simply disappears.
+//   the instance's api key as password. sysparm_query supports only the operators listed in ServiceNowTableApi;
+//   dates compare as text. The Table API does not report deletions; a deleted record simply disappears.
 // - ServiceNow has no standard signed webhook (outbound REST messages are configured per instance), so this
 //   emulator sends none.
 namespace patchbay::sandbox {

@@ -24,17 +24,17 @@ struct Column
 };
 
 constexpr Column kIncidentColumns[] = {{"sys_id", "Sys ID", "GUID"},
-                               {"number", "Number", "string"},
-                               {"short_description", "Short description", "string"},
-                               {"description", "Description", "string"},
-                               {"caller_email", "Caller email", "email"},
-                               {"state", "State", "integer"},
-                               {"priority", "Priority", "integer"},
-                               {"urgency", "Urgency", "integer"},
-                               {"active", "Active", "boolean"},
-                               {"sys_created_on", "Created", "glide_date_time"},
-                               {"sys_updated_on", "Updated", "glide_date_time"},
-                               {"sys_mod_count", "Updates", "integer"}};
+                                       {"number", "Number", "string"},
+                                       {"short_description", "Short description", "string"},
+                                       {"description", "Description", "string"},
+                                       {"caller_email", "Caller email", "email"},
+                                       {"state", "State", "integer"},
+                                       {"priority", "Priority", "integer"},
+                                       {"urgency", "Urgency", "integer"},
+                                       {"active", "Active", "boolean"},
+                                       {"sys_created_on", "Created", "glide_date_time"},
+                                       {"sys_updated_on", "Updated", "glide_date_time"},
+                                       {"sys_mod_count", "Updates", "integer"}};
 
 constexpr Column kUserColumns[] = {{"sys_id", "Sys ID", "GUID"},
                                    {"user_name", "User ID", "string"},

@@ -150,8 +150,8 @@ HttpServerResponse SquareEmulator::call(SquareMerchant &merchant, const HttpServ
                  QStringLiteral("Resource not found."));
 }
 
-HttpServerResponse SquareEmulator::page(const QString &name, const std::vector<const SandboxRecord *> &records, int limit,
-                                        const QString &cursor, const RecordJson &toJson) const
+HttpServerResponse SquareEmulator::page(const QString &name, const std::vector<const SandboxRecord *> &records,
+                                        int limit, const QString &cursor, const RecordJson &toJson) const
 {
     if (limit < 1)
         return error(400, QStringLiteral("INVALID_REQUEST_ERROR"), QStringLiteral("VALUE_TOO_LOW"),
@@ -177,7 +177,7 @@ HttpServerResponse SquareEmulator::page(const QString &name, const std::vector<c
 }
 
 HttpServerResponse SquareEmulator::listPayments(const SquareMerchant &merchant, const QUrlQuery &query,
-                                               const QDateTime &now) const
+                                                const QDateTime &now) const
 {
     // created_at in [begin_time, end_time], by default the last year; updated_at in [updated_at_begin_time,
     // updated_at_end_time] when given.
@@ -225,7 +225,9 @@ HttpServerResponse SquareEmulator::listPayments(const SquareMerchant &merchant, 
                    within(payment.updatedAt, bounds[2].value, bounds[3].value);
         });
     std::stable_sort(payments.begin(), payments.end(), [&](const SandboxRecord *a, const SandboxRecord *b) {
-        const auto key = [&](const SandboxRecord *p) { return std::pair(byUpdate ? p->updatedAt : p->createdAt, p->id); };
+        const auto key = [&](const SandboxRecord *p) {
+            return std::pair(byUpdate ? p->updatedAt : p->createdAt, p->id);
+        };
         return sortOrder == QLatin1String("ASC") ? key(a) < key(b) : key(b) < key(a);
     });
     // A limit above 100 is ignored: the default (100) is used.
@@ -336,8 +338,8 @@ bool SquareEmulator::sendWebhook(const QString &merchant, const QUrl &url, const
 {
     // Only customer events are sent.
     const auto *found = static_cast<const SquareMerchant *>(findAccount(merchant));
-    const SandboxRecord *record = found && object == QLatin1String("customers") ? found->table(object)->find(id)
-                                                                                 : nullptr;
+    const SandboxRecord *record =
+        found && object == QLatin1String("customers") ? found->table(object)->find(id) : nullptr;
     if (!record || !url.isValid())
         return false;
     const QJsonObject payload{{QStringLiteral("merchant_id"), found->merchantId()},

@@ -12,7 +12,7 @@ const QString kCustomers = QStringLiteral("customers");
 const QString kPayments = QStringLiteral("payments");
 const QStringList kPaymentStatuses = {QStringLiteral("COMPLETED"), QStringLiteral("COMPLETED"),
                                       QStringLiteral("COMPLETED"), QStringLiteral("APPROVED"),
-                                      QStringLiteral("CANCELED"), QStringLiteral("FAILED")};
+                                      QStringLiteral("CANCELED"),  QStringLiteral("FAILED")};
 const QStringList kCardBrands = {QStringLiteral("VISA"), QStringLiteral("MASTERCARD"),
                                  QStringLiteral("AMERICAN_EXPRESS"), QStringLiteral("DISCOVER")};
 // Seeded payments are this much older than the generator's 90-day window.
@@ -86,9 +86,9 @@ SandboxRecord SquareMerchant::newRecord(const QString &object, RecordTable &tabl
     RecordGenerator &generator = table.generator();
     if (object == kPayments) {
         const QDateTime taken = created.addDays(-kPaymentAgeDays);
-        SandboxRecord payment = SandboxRecord::create(
-            squareId(name().toUtf8() + "/payment/" + QByteArray::number(table.nextKey()), 29), taken,
-            created == updated ? taken : updated);
+        SandboxRecord payment =
+            SandboxRecord::create(squareId(name().toUtf8() + "/payment/" + QByteArray::number(table.nextKey()), 29),
+                                  taken, created == updated ? taken : updated);
         const std::vector<const SandboxRecord *> customers = this->table(kCustomers)->live();
         const QString customer =
             customers.empty() ? QString()
@@ -179,8 +179,8 @@ QJsonObject SquareMerchant::paymentJson(const SandboxRecord &record) const
         {QStringLiteral("order_id"), squareId(record.id.toUtf8() + "/order", 29)},
         {QStringLiteral("receipt_number"), record.id.left(4)},
         {QStringLiteral("version_token"),
-         QString::fromLatin1((record.id.toUtf8() + '/' + version).toBase64(QByteArray::Base64UrlEncoding |
-                                                                           QByteArray::OmitTrailingEquals))},
+         QString::fromLatin1((record.id.toUtf8() + '/' + version)
+                                 .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals))},
         {QStringLiteral("delay_action"), QStringLiteral("CANCEL")}};
     if (const QString customer = record.fields.value(QStringLiteral("customer_id")).toString(); !customer.isEmpty())
         json.insert(QStringLiteral("customer_id"), customer);

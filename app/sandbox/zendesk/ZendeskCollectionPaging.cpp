@@ -117,7 +117,7 @@ HttpServerResponse ZendeskCollectionPaging::cursorPage(int size, const QString &
 }
 
 HttpServerResponse ZendeskCollectionPaging::incremental(const HttpServerRequest &request, const QDateTime &now,
-                                                        int exclusionSeconds) const
+                                                        const ZendeskExportPolicy &policy) const
 {
     const QUrlQuery query = request.query();
     // Position: changed at or after (ms, id); a start_time starts before every record of that second.
@@ -137,7 +137,7 @@ HttpServerResponse ZendeskCollectionPaging::incremental(const HttpServerRequest 
             return error(400, QStringLiteral("InvalidValue"), QStringLiteral("start_time or cursor is required"));
         fromMs = startTime * 1000;
     }
-    const qint64 untilMs = now.addSecs(-exclusionSeconds).toMSecsSinceEpoch();
+    const qint64 untilMs = now.addSecs(-policy.exclusionSeconds).toMSecsSinceEpoch();
     std::vector<const SandboxRecord *> changed;
     for (const SandboxRecord &record : m_records.records()) {
         const qint64 ms = record.updatedAt.toMSecsSinceEpoch();
@@ -148,7 +148,7 @@ HttpServerResponse ZendeskCollectionPaging::incremental(const HttpServerRequest 
     std::sort(changed.begin(), changed.end(), [](const SandboxRecord *a, const SandboxRecord *b) {
         return std::pair(a->updatedAt, a->id.toLongLong()) < std::pair(b->updatedAt, b->id.toLongLong());
     });
-    const size_t count = std::min<size_t>(changed.size(), kIncrementalPageSize);
+    const size_t count = std::min<size_t>(changed.size(), static_cast<size_t>(policy.pageSize));
     QJsonArray items;
     for (size_t i = 0; i < count; ++i)
         items.append(m_toJson(*changed[i]));
@@ -157,14 +157,14 @@ HttpServerResponse ZendeskCollectionPaging::incremental(const HttpServerRequest 
                                       : encodeCursor(QStringLiteral("%1:%2")
                                                          .arg(changed[count - 1]->updatedAt.toMSecsSinceEpoch())
                                                          .arg(changed[count - 1]->id));
-    return SandboxHttp::json(QJsonObject{
-        {m_name, items},
-        {QStringLiteral("after_cursor"), cursor},
-        {QStringLiteral("after_url"),
-         QStringLiteral("%1/api/v2/incremental/%2/cursor.json?cursor=%3").arg(m_apiBase, m_name, cursor)},
-        {QStringLiteral("before_cursor"), QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("before_url"), QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("end_of_stream"), changed.size() <= static_cast<size_t>(kIncrementalPageSize)}});
+    return SandboxHttp::json(
+        QJsonObject{{m_name, items},
+                    {QStringLiteral("after_cursor"), cursor},
+                    {QStringLiteral("after_url"),
+                     QStringLiteral("%1/api/v2/incremental/%2/cursor.json?cursor=%3").arg(m_apiBase, m_name, cursor)},
+                    {QStringLiteral("before_cursor"), QJsonValue(QJsonValue::Null)},
+                    {QStringLiteral("before_url"), QJsonValue(QJsonValue::Null)},
+                    {QStringLiteral("end_of_stream"), changed.size() <= static_cast<size_t>(policy.pageSize)}});
 }
 
 } // namespace patchbay::sandbox

@@ -18,11 +18,18 @@ namespace patchbay::sandbox {
 //                     end_of_stream}, changed records (deleted ones included) in update order, without the changes
 //                     of the last exclusion seconds
 // Lists leave deleted records out; ids are integers and pages follow them.
+
+// How incremental exports behave; tests change both.
+struct ZendeskExportPolicy
+{
+    int exclusionSeconds = 60; // changes younger than this are left out
+    int pageSize = 1000;       // records per export page
+};
+
 class ZendeskCollectionPaging
 {
 public:
     static constexpr int kMaxPageSize = 100;
-    static constexpr int kIncrementalPageSize = 1000;
     static constexpr int kOffsetRecordLimit = 10000;
 
     using RecordJson = std::function<QJsonObject(const SandboxRecord &record)>;
@@ -34,7 +41,7 @@ public:
 
     HttpServerResponse list(const HttpServerRequest &request) const;
     HttpServerResponse incremental(const HttpServerRequest &request, const QDateTime &now,
-                                   int exclusionSeconds) const;
+                                   const ZendeskExportPolicy &policy) const;
 
     static HttpServerResponse error(int status, const QString &error, const QString &description,
                                     const QJsonObject &details = {});

@@ -260,8 +260,8 @@ HttpServerResponse ZendeskEmulator::route(const HttpServerRequest &request, cons
     if (const std::optional<HttpServerResponse> failure = takeInjectedFailure())
         return *failure;
     if (ZendeskUserApi::serves(path))
-        return ZendeskUserApi(*found, apiBase, m_exclusionSeconds).handle(request, path, now);
-    return ZendeskTicketApi(*found, apiBase, m_exclusionSeconds).handle(request, path, now);
+        return ZendeskUserApi(*found, apiBase, m_exportPolicy).handle(request, path, now);
+    return ZendeskTicketApi(*found, apiBase, m_exportPolicy).handle(request, path, now);
 }
 
 } // namespace patchbay::sandbox

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ZendeskAccount.h"
+#include "ZendeskCollectionPaging.h"
 #include "common/SandboxEmulator.h"
 #include "common/SandboxTenants.h"
 
@@ -45,7 +46,7 @@
 //   (links.next, after_url, next_page) keep the form the request came in.
 // - Error bodies ({"error": "RecordInvalid", "description", "details"}, 401 {"error": "Couldn't authenticate
 //   you"}) and the 429 body follow commonly seen Zendesk answers, not a reference page; the webhook timestamp is
-//   ISO 8601 UTC. The minute excluded from incremental exports is configurable for tests.
+//   ISO 8601 UTC. The minute excluded from incremental exports and their page size are configurable for tests.
 namespace patchbay::sandbox {
 
 class OAuthTokenEndpoint;
@@ -83,7 +84,9 @@ public:
     QStringList touchUsers(const QString &subdomain, int count);
     bool deleteUser(const QString &subdomain, const QString &userId);
     // Incremental exports leave out changes younger than this (Zendesk: 60 seconds).
-    void setIncrementalExclusionSeconds(int seconds) { m_exclusionSeconds = seconds; }
+    void setIncrementalExclusionSeconds(int seconds) { m_exportPolicy.exclusionSeconds = seconds; }
+    // Records per incremental export page (Zendesk: 1000), so tests can page through a few changes.
+    void setIncrementalPageSize(int size) { m_exportPolicy.pageSize = size; }
     // POSTs a signed ticket event (zen:event-type:ticket.*) to url; false for an unknown subdomain or ticket.
     bool sendWebhook(const QString &subdomain, const QUrl &url, const QString &ticketId,
                      const QString &eventType = QStringLiteral("zen:event-type:ticket.status_changed"));
@@ -110,7 +113,7 @@ private:
 
     std::unique_ptr<OAuthTokenEndpoint> m_oauth;
     SandboxTenants<ZendeskAccount> m_accounts;
-    int m_exclusionSeconds = 60;
+    ZendeskExportPolicy m_exportPolicy;
     std::optional<WebhookDelivery> m_lastWebhook;
     QByteArray m_lastWebhookSecret;
 };

@@ -36,7 +36,7 @@ HttpServerResponse ZendeskTicketApi::handle(const HttpServerRequest &request, co
         return error(404, QStringLiteral("RecordNotFound"), QStringLiteral("Not found"));
     }
     if (path == QLatin1String("/api/v2/incremental/tickets/cursor") && method == "GET")
-        return tickets.incremental(request, now, m_exclusionSeconds);
+        return tickets.incremental(request, now, m_exportPolicy);
     if (path == QLatin1String("/api/v2/ticket_fields") && method == "GET") {
         QJsonArray fields;
         for (const ZendeskTicketField &field : m_account.ticketFields())

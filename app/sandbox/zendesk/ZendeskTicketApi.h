@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ZendeskAccount.h"
+#include "ZendeskCollectionPaging.h"
 #include "server/HttpService.h"
 
 namespace patchbay::sandbox {
@@ -16,8 +17,8 @@ class ZendeskTicketApi
 {
 public:
     // apiBase is what links start with (origin, plus the /_subdomain/{name} prefix when one was used).
-    ZendeskTicketApi(ZendeskAccount &account, const QString &apiBase, int incrementalExclusionSeconds)
-        : m_account(account), m_apiBase(apiBase), m_exclusionSeconds(incrementalExclusionSeconds)
+    ZendeskTicketApi(ZendeskAccount &account, const QString &apiBase, const ZendeskExportPolicy &exportPolicy)
+        : m_account(account), m_apiBase(apiBase), m_exportPolicy(exportPolicy)
     {}
 
     // path is the request path without any subdomain prefix.
@@ -31,7 +32,7 @@ private:
 
     ZendeskAccount &m_account;
     QString m_apiBase;
-    int m_exclusionSeconds = 60;
+    ZendeskExportPolicy m_exportPolicy;
 };
 
 } // namespace patchbay::sandbox

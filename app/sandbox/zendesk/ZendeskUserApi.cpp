@@ -34,7 +34,7 @@ HttpServerResponse ZendeskUserApi::handle(const HttpServerRequest &request, cons
     if (path == QLatin1String("/api/v2/users"))
         return users.list(request);
     if (path == QLatin1String("/api/v2/incremental/users/cursor"))
-        return users.incremental(request, now, m_exclusionSeconds);
+        return users.incremental(request, now, m_exportPolicy);
     const SandboxRecord *user = m_account.users().find(path.mid(14));
     if (!user)
         return ZendeskCollectionPaging::error(404, QStringLiteral("RecordNotFound"), QStringLiteral("Not found"));

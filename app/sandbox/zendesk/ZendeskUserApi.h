@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ZendeskAccount.h"
+#include "ZendeskCollectionPaging.h"
 #include "server/HttpService.h"
 
 namespace patchbay::sandbox {
@@ -15,8 +16,8 @@ namespace patchbay::sandbox {
 class ZendeskUserApi
 {
 public:
-    ZendeskUserApi(const ZendeskAccount &account, const QString &apiBase, int incrementalExclusionSeconds)
-        : m_account(account), m_apiBase(apiBase), m_exclusionSeconds(incrementalExclusionSeconds)
+    ZendeskUserApi(const ZendeskAccount &account, const QString &apiBase, const ZendeskExportPolicy &exportPolicy)
+        : m_account(account), m_apiBase(apiBase), m_exportPolicy(exportPolicy)
     {}
 
     static bool serves(const QString &path);
@@ -26,7 +27,7 @@ public:
 private:
     const ZendeskAccount &m_account;
     QString m_apiBase;
-    int m_exclusionSeconds = 60;
+    ZendeskExportPolicy m_exportPolicy;
 };
 
 } // namespace patchbay::sandbox

@@ -1,7 +1,7 @@
 // The Pipedrive definition against the Pipedrive emulator: OAuth whose token response names the company's
 // api_domain (captured into the connection config), start/limit pagination driven by
-// additional_data.pagination.more_items_in_collection and next_start, and 429 waited out. The definition has no
-// incremental request (see pipedrive.yaml): every read is a full read.
+// additional_data.pagination.more_items_in_collection and next_start, changes read from /recents (deletions as
+// active_flag false), and 429 waited out.
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
 #include "pipedrive/PipedriveEmulator.h"

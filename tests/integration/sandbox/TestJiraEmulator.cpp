@@ -6,6 +6,7 @@
 #include <QSet>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace patchbay::sandbox;
@@ -403,10 +404,10 @@ void TestJiraEmulator::projectSearchPagesByOffsetWithTotal()
     int startAt = 0;
     int pages = 0;
     for (;;) {
-        const SandboxReply page = m_client->get(
-            m_emulator->apiBase(QStringLiteral("acme")) +
-                QStringLiteral("/project/search?startAt=%1&maxResults=%2").arg(startAt).arg(maxResults),
-            site.accessToken);
+        const SandboxReply page =
+            m_client->get(m_emulator->apiBase(QStringLiteral("acme")) +
+                              QStringLiteral("/project/search?startAt=%1&maxResults=%2").arg(startAt).arg(maxResults),
+                          site.accessToken);
         QCOMPARE(page.status, 200);
         QCOMPARE(page.json.value(QStringLiteral("total")).toInt(), total);
         QCOMPARE(page.json.value(QStringLiteral("startAt")).toInt(), startAt);
@@ -418,8 +419,9 @@ void TestJiraEmulator::projectSearchPagesByOffsetWithTotal()
             seen.insert(project.value(QStringLiteral("id")).toString());
             QVERIFY(project.value(QStringLiteral("key")).toString() > previousKey); // ordered by key
             previousKey = project.value(QStringLiteral("key")).toString();
-            QVERIFY(project.value(QStringLiteral("self")).toString().endsWith(QStringLiteral("/project/") +
-                                                                            project.value(QStringLiteral("id")).toString()));
+            QVERIFY(project.value(QStringLiteral("self"))
+                        .toString()
+                        .endsWith(QStringLiteral("/project/") + project.value(QStringLiteral("id")).toString()));
         }
         ++pages;
         const bool isLast = page.json.value(QStringLiteral("isLast")).toBool();
@@ -427,8 +429,9 @@ void TestJiraEmulator::projectSearchPagesByOffsetWithTotal()
         QCOMPARE(page.json.contains(QStringLiteral("nextPage")), !isLast);
         if (isLast)
             break;
-        QVERIFY(page.json.value(QStringLiteral("nextPage")).toString().contains(
-            QStringLiteral("startAt=%1").arg(startAt + perPage)));
+        QVERIFY(page.json.value(QStringLiteral("nextPage"))
+                    .toString()
+                    .contains(QStringLiteral("startAt=%1").arg(startAt + perPage)));
         startAt += static_cast<int>(values.size());
         QVERIFY(pages <= total);
     }
@@ -448,8 +451,7 @@ void TestJiraEmulator::deletedProjectLeavesTheSearch()
     QVERIFY(m_emulator->deleteProject(QStringLiteral("acme"), QStringLiteral("P002")));
     QVERIFY(!m_emulator->deleteProject(QStringLiteral("acme"), QStringLiteral("10000"))); // it holds the issues
     QCOMPARE(m_client->get(api + QStringLiteral("/project/") + ids.at(1), site.accessToken).status, 404);
-    const SandboxReply page =
-        m_client->get(api + QStringLiteral("/project/search?orderBy=-name"), site.accessToken);
+    const SandboxReply page = m_client->get(api + QStringLiteral("/project/search?orderBy=-name"), site.accessToken);
     QCOMPARE(page.json.value(QStringLiteral("total")).toInt(), 3);
     QStringList names;
     for (const QJsonValue &value : page.json.value(QStringLiteral("values")).toArray()) {
@@ -457,9 +459,8 @@ void TestJiraEmulator::deletedProjectLeavesTheSearch()
         names.append(value.toObject().value(QStringLiteral("name")).toString());
     }
     QStringList sorted = names;
-    std::sort(sorted.begin(), sorted.end(), [](const QString &a, const QString &b) {
-        return QString::compare(a, b, Qt::CaseInsensitive) > 0;
-    });
+    std::sort(sorted.begin(), sorted.end(),
+              [](const QString &a, const QString &b) { return QString::compare(a, b, Qt::CaseInsensitive) > 0; });
     QCOMPARE(names, sorted);
     QCOMPARE(m_client->get(api + QStringLiteral("/project/search?orderBy=owner"), site.accessToken).status, 400);
 }

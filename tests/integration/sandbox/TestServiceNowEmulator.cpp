@@ -316,9 +316,9 @@ void TestServiceNowEmulator::userTableIsServedLikeIncidents()
     QVERIFY(!elements.contains(QStringLiteral("short_description")));
 
     // The incident data policy is incident's: a user needs no short description.
-    const SandboxReply created = m_client->postJson(url(QStringLiteral("/api/now/table/sys_user")),
-                                                    {{QStringLiteral("user_name"), QStringLiteral("ada.lovelace")}},
-                                                    instance.accessToken);
+    const SandboxReply created =
+        m_client->postJson(url(QStringLiteral("/api/now/table/sys_user")),
+                           {{QStringLiteral("user_name"), QStringLiteral("ada.lovelace")}}, instance.accessToken);
     QCOMPARE(created.status, 201);
     const QString sysId =
         created.json.value(QStringLiteral("result")).toObject().value(QStringLiteral("sys_id")).toString();

@@ -6,6 +6,7 @@
 #include <QSet>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace patchbay::sandbox;
@@ -279,7 +280,8 @@ void TestSquareEmulator::paymentsCoverTheLastYearUnlessBeginTimeIsGiven()
     };
     QCOMPARE(collect(QStringLiteral("limit=500"), nullptr).size(), recent);
     QStringList created;
-    const QSet<QString> all = collect(QStringLiteral("begin_time=2013-01-01T00:00:00Z&sort_order=ASC&limit=50"), &created);
+    const QSet<QString> all =
+        collect(QStringLiteral("begin_time=2013-01-01T00:00:00Z&sort_order=ASC&limit=50"), &created);
     QCOMPARE(all.size(), 120);
     QStringList sorted = created;
     std::sort(sorted.begin(), sorted.end());
@@ -303,10 +305,11 @@ void TestSquareEmulator::paymentsFilterAndSortByUpdatedAt()
     const QString since = QDateTime::currentDateTimeUtc().addSecs(-1).toString(Qt::ISODate);
     const QStringList touched = m_emulator->touchRecords(QStringLiteral("cafe"), QStringLiteral("payments"), 5);
     QCOMPARE(touched.size(), 5);
-    const SandboxReply changed = m_client->get(
-        QStringLiteral("/v2/payments?begin_time=2013-01-01T00:00:00Z&sort_field=UPDATED_AT&sort_order=ASC"
-                       "&updated_at_begin_time=") + since,
-        merchant.accessToken);
+    const SandboxReply changed =
+        m_client->get(QStringLiteral("/v2/payments?begin_time=2013-01-01T00:00:00Z&sort_field=UPDATED_AT&sort_order=ASC"
+                                     "&updated_at_begin_time=") +
+                          since,
+                      merchant.accessToken);
     QCOMPARE(changed.status, 200);
     QSet<QString> found;
     QString previous;

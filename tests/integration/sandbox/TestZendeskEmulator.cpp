@@ -6,6 +6,7 @@
 #include <QSet>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace patchbay::sandbox;
@@ -304,8 +305,9 @@ void TestZendeskEmulator::usersPageByCursor()
     QCOMPARE(seen.size(), 45); // the admin too
     QCOMPARE(pages, 3);
     // The admin whose token the account hands out is a user.
-    const SandboxReply admin = m_client->get(url(QStringLiteral("/api/v2/users/%1.json").arg(*std::min_element(seen.begin(), seen.end()))),
-                                             account.accessToken);
+    const SandboxReply admin =
+        m_client->get(url(QStringLiteral("/api/v2/users/%1.json").arg(*std::min_element(seen.begin(), seen.end()))),
+                      account.accessToken);
     QCOMPARE(admin.status, 200);
     QCOMPARE(admin.json.value(QStringLiteral("user")).toObject().value(QStringLiteral("email")).toString(),
              account.adminEmail);
@@ -332,7 +334,9 @@ void TestZendeskEmulator::userExportKeepsDeletedUsersInactive()
     QCOMPARE(page.status, 200);
     QVERIFY(page.json.value(QStringLiteral("end_of_stream")).toBool());
     QVERIFY(!page.json.value(QStringLiteral("after_cursor")).toString().isEmpty());
-    QVERIFY(page.json.value(QStringLiteral("after_url")).toString().contains(QStringLiteral("/incremental/users/cursor.json?cursor=")));
+    QVERIFY(page.json.value(QStringLiteral("after_url"))
+                .toString()
+                .contains(QStringLiteral("/incremental/users/cursor.json?cursor=")));
     QSet<QString> changed;
     QString previous;
     for (const QJsonValue &value : page.json.value(QStringLiteral("users")).toArray()) {
@@ -345,12 +349,27 @@ void TestZendeskEmulator::userExportKeepsDeletedUsersInactive()
     }
     QCOMPARE(changed, QSet<QString>(touched.begin(), touched.end()) + QSet<QString>{deleted});
     // The list no longer has the deleted user; a further export from the cursor has nothing new.
-    const SandboxReply list = m_client->get(url(QStringLiteral("/api/v2/users.json?page[size]=100")), account.accessToken);
+    const SandboxReply list =
+        m_client->get(url(QStringLiteral("/api/v2/users.json?page[size]=100")), account.accessToken);
     QCOMPARE(list.json.value(QStringLiteral("users")).toArray().size(), 30); // 31 with the admin, less the deleted one
-    const SandboxReply after = m_client->get(page.json.value(QStringLiteral("after_url")).toString(), account.accessToken);
+    const SandboxReply after =
+        m_client->get(page.json.value(QStringLiteral("after_url")).toString(), account.accessToken);
     QCOMPARE(after.status, 200);
     QVERIFY(after.json.value(QStringLiteral("users")).toArray().isEmpty());
     QVERIFY(after.json.value(QStringLiteral("end_of_stream")).toBool());
+    // Smaller pages: the stream ends on the page that holds the last change.
+    m_emulator->setIncrementalPageSize(2);
+    QSet<QString> paged;
+    QString next = url(QStringLiteral("/api/v2/incremental/users/cursor.json?start_time=%1").arg(startTime));
+    for (const bool last : {false, true}) {
+        const SandboxReply part = m_client->get(next, account.accessToken);
+        QCOMPARE(part.json.value(QStringLiteral("users")).toArray().size(), 2);
+        QCOMPARE(part.json.value(QStringLiteral("end_of_stream")).toBool(), last);
+        for (const QJsonValue &value : part.json.value(QStringLiteral("users")).toArray())
+            paged.insert(QString::number(value.toObject().value(QStringLiteral("id")).toInteger()));
+        next = part.json.value(QStringLiteral("after_url")).toString();
+    }
+    QCOMPARE(paged, changed);
 }
 
 QTEST_GUILESS_MAIN(TestZendeskEmulator)
