@@ -92,4 +92,19 @@ Credential ProviderReadFixture::apiKey(const QString &key)
     return credential;
 }
 
+QMap<QString, WriteItem> ProviderReadFixture::writeItemsByKey(qint64 executionId)
+{
+    QMap<QString, WriteItem> byKey;
+    for (const WriteItem &item : m_store->writeItems(executionId).value())
+        byKey.insert(item.key, item);
+    return byKey;
+}
+
+int ProviderReadFixture::deliveredStatus(QSignalSpy &delivered, int count)
+{
+    if (delivered.size() < count && !delivered.wait(10000))
+        return 0;
+    return delivered.at(count - 1).at(1).toInt();
+}
+
 } // namespace patchbay::test

@@ -6,6 +6,8 @@
 #include "sync/SyncService.h"
 
 #include <QJsonObject>
+#include <QMap>
+#include <QSignalSpy>
 #include <QSet>
 #include <QTemporaryDir>
 
@@ -34,6 +36,11 @@ public:
     QJsonObject record(qint64 connectionId, const QString &object, const QString &id);
     QJsonObject cursor(qint64 connectionId, const QString &object);
     QString eventText(qint64 executionId);
+    // The per-record results of a write execution, by the product's key.
+    QMap<QString, WriteItem> writeItemsByKey(qint64 executionId);
+    // The HTTP status the count-th webhook delivery got (WebhookSender::webhookDelivered), waiting up to 10 s for it;
+    // 0 when it did not come.
+    static int deliveredStatus(QSignalSpy &delivered, int count);
 
     static Credential oauth(const QString &clientId, const QString &clientSecret, const QString &accessToken,
                             const QString &refreshToken, const QDateTime &expiresAt);

@@ -59,10 +59,8 @@ private:
     qint64 connectMailbox();
     const GraphMailbox &mailbox() const;
     const SandboxRecord *eventAt(const QString &id) const;
-    QMap<QString, WriteItem> itemsByKey(qint64 executionId);
     // Subscribes url to the mailbox's events with the connection's clientState; returns the subscription's status.
     int subscribe(const QUrl &url);
-    int waitForDelivery(QSignalSpy &delivered, int count);
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<MicrosoftGraphEmulator> m_emulator;
@@ -109,14 +107,6 @@ const SandboxRecord *TestGraphWrite::eventAt(const QString &id) const
     return record && !record->deleted ? record : nullptr;
 }
 
-QMap<QString, WriteItem> TestGraphWrite::itemsByKey(qint64 executionId)
-{
-    QMap<QString, WriteItem> items;
-    for (const WriteItem &item : m_fixture->store().writeItems(executionId).value())
-        items.insert(item.key, item);
-    return items;
-}
-
 int TestGraphWrite::subscribe(const QUrl &url)
 {
     const QJsonObject subscription{
@@ -132,13 +122,6 @@ int TestGraphWrite::subscribe(const QUrl &url)
                {{"Authorization", "Bearer " + m_account.accessToken.toUtf8()}, {"Content-Type", "application/json"}},
                QJsonDocument(subscription).toJson(QJsonDocument::Compact))
         .status;
-}
-
-int TestGraphWrite::waitForDelivery(QSignalSpy &delivered, int count)
-{
-    if (delivered.size() < count && !delivered.wait(10000))
-        return 0;
-    return delivered.at(count - 1).at(1).toInt();
 }
 
 void TestGraphWrite::batchCreateWithPartialFailure()
@@ -171,7 +154,7 @@ void TestGraphWrite::batchCreateWithPartialFailure()
     QCOMPARE(log.first().pathAndQuery, QStringLiteral("/v1.0/$batch"));
     QCOMPARE(log.first().status, 200);
 
-    const QMap<QString, WriteItem> items = itemsByKey(write->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(write->id);
     QCOMPARE(items.size(), 3);
     QCOMPARE(items.value(QStringLiteral("p-2")).status, QStringLiteral("failed"));
     QCOMPARE(items.value(QStringLiteral("p-2")).errorCode, QStringLiteral("ErrorInvalidRequest"));
@@ -259,7 +242,7 @@ void TestGraphWrite::updatesThroughTheLink()
     QCOMPARE(m_emulator->requestLog().size(), 1);
     QCOMPARE(m_emulator->requestLog().first().pathAndQuery, QStringLiteral("/v1.0/$batch"));
     QCOMPARE(eventAt(otherId)->fields.value(QStringLiteral("end")).toString(), QStringLiteral("2026-04-02T11:00:00Z"));
-    const QMap<QString, WriteItem> items = itemsByKey(mixed->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(mixed->id);
     QCOMPARE(items.value(QStringLiteral("p-10")).operation, QStringLiteral("update"));
     QCOMPARE(items.value(QStringLiteral("p-10")).providerId, otherId);
     QCOMPARE(items.value(QStringLiteral("p-9")).status, QStringLiteral("failed"));
@@ -350,7 +333,7 @@ void TestGraphWrite::notificationsAreAppliedOnce()
     const QString id = m_emulator->touchRecords(kTenant, kEvents, 1).first();
     m_emulator->clearRequestLog();
     QVERIFY(m_emulator->sendWebhook(kTenant, url, kEvents, id));
-    QCOMPARE(waitForDelivery(delivered, 1), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 1), 200);
     QCOMPARE(outcomes.size(), 1);
     QCOMPARE(outcomes.first().applied, 1);
     QCOMPARE(m_emulator->requestLog().size(), 1);
@@ -361,7 +344,7 @@ void TestGraphWrite::notificationsAreAppliedOnce()
     // Graph delivers the same notification again: acknowledged and skipped, nothing fetched.
     m_emulator->clearRequestLog();
     QVERIFY(m_emulator->redeliverLastWebhook());
-    QCOMPARE(waitForDelivery(delivered, 2), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 2), 200);
     QCOMPARE(outcomes.at(1).duplicates, 1);
     QCOMPARE(outcomes.at(1).applied, 0);
     QVERIFY(m_emulator->requestLog().isEmpty());
@@ -369,7 +352,7 @@ void TestGraphWrite::notificationsAreAppliedOnce()
     // The event is deleted in Outlook: changeType "deleted" takes it out of the store.
     QVERIFY(m_emulator->deleteRecord(kTenant, kEvents, id));
     QVERIFY(m_emulator->sendWebhook(kTenant, url, kEvents, id));
-    QCOMPARE(waitForDelivery(delivered, 3), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 3), 200);
     QCOMPARE(outcomes.at(2).applied, 1);
     QVERIFY(m_emulator->requestLog().isEmpty()); // the notification says so: nothing to fetch
     QVERIFY(!m_fixture->recordIds(connection, kEvents).contains(id));

@@ -57,8 +57,6 @@ private Q_SLOTS:
 private:
     qint64 connectOrganization();
     const SandboxRecord *candidateAt(const QString &id) const;
-    QMap<QString, WriteItem> itemsByKey(qint64 executionId);
-    int waitForDelivery(QSignalSpy &delivered, int count);
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<GreenhouseEmulator> m_emulator;
@@ -97,21 +95,6 @@ const SandboxRecord *TestGreenhouseWrite::candidateAt(const QString &id) const
     return record && !record->deleted ? record : nullptr;
 }
 
-QMap<QString, WriteItem> TestGreenhouseWrite::itemsByKey(qint64 executionId)
-{
-    QMap<QString, WriteItem> items;
-    for (const WriteItem &item : m_fixture->store().writeItems(executionId).value())
-        items.insert(item.key, item);
-    return items;
-}
-
-int TestGreenhouseWrite::waitForDelivery(QSignalSpy &delivered, int count)
-{
-    if (delivered.size() < count && !delivered.wait(10000))
-        return 0;
-    return delivered.at(count - 1).at(1).toInt();
-}
-
 void TestGreenhouseWrite::writesWithPartialFailure()
 {
     const QString salary =
@@ -145,7 +128,7 @@ void TestGreenhouseWrite::writesWithPartialFailure()
     QCOMPARE(log.at(0).status, 201);
     QCOMPARE(log.at(1).status, 422);
 
-    const QMap<QString, WriteItem> items = itemsByKey(write->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(write->id);
     QCOMPARE(items.value(QStringLiteral("c-2")).status, QStringLiteral("failed"));
     QCOMPARE(items.value(QStringLiteral("c-2")).errorCode, QStringLiteral("last_name"));
     QVERIFY2(items.value(QStringLiteral("c-2")).errorMessage.contains(QLatin1String("HTTP 422")),
@@ -268,7 +251,7 @@ void TestGreenhouseWrite::signedWebHooksAreAppliedOnce()
     const QString id = m_emulator->touchRecords(kOrganization, kCandidates, 1).first();
     m_emulator->clearRequestLog();
     QVERIFY(m_emulator->sendWebhook(kOrganization, url, kCandidates, id));
-    QCOMPARE(waitForDelivery(delivered, 1), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 1), 200);
     QCOMPARE(outcomes.size(), 1);
     QCOMPARE(outcomes.first().applied, 1);
     QCOMPARE(m_emulator->requestLog().size(), 1);
@@ -286,7 +269,7 @@ void TestGreenhouseWrite::signedWebHooksAreAppliedOnce()
 
     // Greenhouse retries the delivery (same Greenhouse-Event-ID): acknowledged and skipped.
     QVERIFY(m_emulator->redeliverLastWebhook());
-    QCOMPARE(waitForDelivery(delivered, 2), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 2), 200);
     QCOMPARE(outcomes.at(1).duplicates, 1);
     QCOMPARE(outcomes.at(1).applied, 0);
 
@@ -294,7 +277,7 @@ void TestGreenhouseWrite::signedWebHooksAreAppliedOnce()
     QVERIFY(m_emulator->deleteRecord(kOrganization, kCandidates, id));
     m_emulator->clearRequestLog();
     QVERIFY(m_emulator->sendWebhook(kOrganization, url, kCandidates, id));
-    QCOMPARE(waitForDelivery(delivered, 3), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 3), 200);
     QCOMPARE(outcomes.at(2).applied, 1);
     QVERIFY(m_emulator->requestLog().isEmpty()); // the event says so: nothing to fetch
     QVERIFY(!m_fixture->recordIds(connection, kCandidates).contains(id));

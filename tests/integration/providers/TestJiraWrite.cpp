@@ -49,10 +49,8 @@ private Q_SLOTS:
 
 private:
     qint64 connectSite(const QDateTime &expiresAt);
-    QMap<QString, WriteItem> itemsByKey(qint64 executionId);
     QJsonObject issue(const QString &id) const;
     // Lets the emulator's webhook reach the endpoint and come back; returns the HTTP status the emulator saw.
-    int waitForDelivery(QSignalSpy &delivered, int count);
     // What the user does to authorise the connection again: the authorization code flow, then the tokens saved.
     void authoriseAgain(qint64 connection);
 
@@ -88,25 +86,10 @@ qint64 TestJiraWrite::connectSite(const QDateTime &expiresAt)
     return m_fixture->connect(QStringLiteral("jira"), config, credential);
 }
 
-QMap<QString, WriteItem> TestJiraWrite::itemsByKey(qint64 executionId)
-{
-    QMap<QString, WriteItem> byKey;
-    for (const WriteItem &item : m_fixture->store().writeItems(executionId).value())
-        byKey.insert(item.key, item);
-    return byKey;
-}
-
 QJsonObject TestJiraWrite::issue(const QString &id) const
 {
     const SandboxRecord *found = m_emulator->site(QStringLiteral("acme"))->issue(id);
     return found && !found->deleted ? found->fields : QJsonObject();
-}
-
-int TestJiraWrite::waitForDelivery(QSignalSpy &delivered, int count)
-{
-    if (delivered.size() < count && !delivered.wait(10000))
-        return 0;
-    return delivered.at(count - 1).at(1).toInt();
 }
 
 void TestJiraWrite::authoriseAgain(qint64 connection)
@@ -172,7 +155,7 @@ void TestJiraWrite::bulkCreateWithPartialFailure()
     QVERIFY(log.first().pathAndQuery.endsWith(QLatin1String("/rest/api/3/issue/bulk")));
     QCOMPARE(log.first().status, 201);
 
-    const QMap<QString, WriteItem> items = itemsByKey(write->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(write->id);
     QCOMPARE(items.size(), 3);
     QCOMPARE(items.value(QStringLiteral("p-1")).status, QStringLiteral("succeeded"));
     QCOMPARE(items.value(QStringLiteral("p-3")).status, QStringLiteral("succeeded"));
@@ -317,7 +300,7 @@ void TestJiraWrite::signedWebhooksAreAppliedOnce()
     // An issue changes in Jira: the signed jira:issue_updated call carries it, and it is stored as it is now.
     const QString id = m_emulator->touchIssues(QStringLiteral("acme"), 1).first();
     QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, QStringLiteral("jira:issue_updated"), id));
-    QCOMPARE(waitForDelivery(delivered, 1), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 1), 200);
     QCOMPARE(outcomes.size(), 1);
     QCOMPARE(outcomes.first().events, 1);
     QCOMPARE(outcomes.first().applied, 1);
@@ -333,14 +316,14 @@ void TestJiraWrite::signedWebhooksAreAppliedOnce()
 
     // Jira retries a delivery with the same X-Atlassian-Webhook-Identifier: it is acknowledged and skipped.
     QVERIFY(m_emulator->redeliverLastWebhook());
-    QCOMPARE(waitForDelivery(delivered, 2), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 2), 200);
     QCOMPARE(outcomes.at(1).duplicates, 1);
     QCOMPARE(outcomes.at(1).applied, 0);
 
     // The issue is deleted in Jira: jira:issue_deleted takes it out of the store.
     QVERIFY(m_emulator->deleteIssue(QStringLiteral("acme"), id));
     QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, QStringLiteral("jira:issue_deleted"), id));
-    QCOMPARE(waitForDelivery(delivered, 3), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 3), 200);
     QCOMPARE(outcomes.at(2).applied, 1);
     QVERIFY(m_fixture->record(connection, QStringLiteral("issues"), id).isEmpty());
 
@@ -409,7 +392,7 @@ void TestJiraWrite::revokedGrantKeepsTheWrite()
     QVERIFY2(retried->status == ExecutionStatus::Succeeded, qPrintable(retried->errorMessage));
     QCOMPARE(retried->recordCount, 2);
     QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("issues"))->isEmpty());
-    const QMap<QString, WriteItem> items = itemsByKey(retried->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(retried->id);
     QCOMPARE(issue(items.value(QStringLiteral("p-1")).providerId).value(QStringLiteral("summary")).toString(),
              QStringLiteral("One"));
     QCOMPARE(issue(items.value(QStringLiteral("p-2")).providerId).value(QStringLiteral("summary")).toString(),

@@ -46,8 +46,6 @@ private:
     qint64 connectCompany();
     QByteArray webhookCredentials() const;
     const SandboxRecord *personAt(const QString &id) const;
-    QMap<QString, WriteItem> itemsByKey(qint64 executionId);
-    int waitForDelivery(QSignalSpy &delivered, int count);
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<PipedriveEmulator> m_emulator;
@@ -96,21 +94,6 @@ const SandboxRecord *TestPipedriveWrite::personAt(const QString &id) const
     return record && !record->deleted ? record : nullptr;
 }
 
-QMap<QString, WriteItem> TestPipedriveWrite::itemsByKey(qint64 executionId)
-{
-    QMap<QString, WriteItem> items;
-    for (const WriteItem &item : m_fixture->store().writeItems(executionId).value())
-        items.insert(item.key, item);
-    return items;
-}
-
-int TestPipedriveWrite::waitForDelivery(QSignalSpy &delivered, int count)
-{
-    if (delivered.size() < count && !delivered.wait(10000))
-        return 0;
-    return delivered.at(count - 1).at(1).toInt();
-}
-
 void TestPipedriveWrite::writesWithPartialFailure()
 {
     const QString source =
@@ -141,7 +124,7 @@ void TestPipedriveWrite::writesWithPartialFailure()
         QCOMPARE(entry.pathAndQuery, QStringLiteral("/_company/acme/api/v1/persons"));
     QCOMPARE(log.at(1).status, 400);
 
-    const QMap<QString, WriteItem> items = itemsByKey(write->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(write->id);
     QCOMPARE(items.value(QStringLiteral("p-2")).status, QStringLiteral("failed"));
     QCOMPARE(items.value(QStringLiteral("p-2")).errorCode, QStringLiteral("400"));
     QVERIFY2(items.value(QStringLiteral("p-2")).errorMessage.contains(QLatin1String("Name must be given.")),
@@ -272,7 +255,7 @@ void TestPipedriveWrite::webhooksAreAppliedOnce()
     const QString id = m_emulator->touchRecords(kCompany, kPersons, 1).first();
     m_emulator->clearRequestLog();
     QVERIFY(m_emulator->sendWebhook(kCompany, url, kPersons, id));
-    QCOMPARE(waitForDelivery(delivered, 1), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 1), 200);
     QCOMPARE(outcomes.size(), 1);
     QCOMPARE(outcomes.first().applied, 1);
     QCOMPARE(m_emulator->requestLog().size(), 1);
@@ -287,14 +270,14 @@ void TestPipedriveWrite::webhooksAreAppliedOnce()
     // Pipedrive retries the delivery. A v2 retry carries the same event id and is skipped; a v1 payload has no event
     // id and counts its retries in the body, so the retry is applied again (the person fetched as it is).
     QVERIFY(m_emulator->redeliverLastWebhook());
-    QCOMPARE(waitForDelivery(delivered, 2), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 2), 200);
     QCOMPARE(outcomes.at(1).duplicates, version == 2 ? 1 : 0);
     QCOMPARE(outcomes.at(1).applied, version == 2 ? 0 : 1);
 
     // The person is deleted: the delete event takes it out of the store.
     QVERIFY(m_emulator->deleteRecord(kCompany, kPersons, id));
     QVERIFY(m_emulator->sendWebhook(kCompany, url, kPersons, id));
-    QCOMPARE(waitForDelivery(delivered, 3), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 3), 200);
     QCOMPARE(outcomes.at(2).applied, 1);
     QVERIFY(!m_fixture->recordIds(connection, kPersons).contains(id));
     QCOMPARE(m_fixture->recordIds(connection, kPersons).size(), 19);

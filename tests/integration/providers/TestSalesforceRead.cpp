@@ -21,6 +21,7 @@ private Q_SLOTS:
     void cleanup();
     void backfillThenIncremental();
     void revokedRefreshTokenNeedsReauth();
+    void requestLimitIsBackedOffButPermissionErrorsAreNot();
 
 private:
     qint64 connectOrg(const SalesforceOrgCredentials &org, const QDateTime &expiresAt);
@@ -120,6 +121,32 @@ void TestSalesforceRead::revokedRefreshTokenNeedsReauth()
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+}
+
+void TestSalesforceRead::requestLimitIsBackedOffButPermissionErrorsAreNot()
+{
+    const SalesforceOrgCredentials org = m_emulator->addOrg(QStringLiteral("acme"), 300, 4);
+    // Expired, so that the first refresh captures the instance URL, as after a real authorisation.
+    const qint64 connection = connectOrg(org, QDateTime::currentDateTimeUtc().addSecs(-10));
+    // REQUEST_LIMIT_EXCEEDED is a 403 without Retry-After: backed off (full jitter under the first 1 s step).
+    m_emulator->failNextRequests(1, 0);
+    FakeClock clock;
+    auto sync = m_fixture->sync(clock);
+    const auto read = sync->read(connection, QStringLiteral("contacts"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QCOMPARE(read->recordCount, 300);
+    QCOMPARE(clock.sleeps().size(), 1);
+    QVERIFY(clock.sleeps().first() <= 1000);
+    QVERIFY(m_fixture->eventText(read->id).contains(QStringLiteral("HTTP 403: rate limited")));
+
+    // A 403 that is a permission error is not retried: it fails at once with Salesforce's words.
+    m_emulator->failNextRequestsWithStatus(
+        1, 403, {},
+        R"([{"message":"You do not have access to the Contact object","errorCode":"INSUFFICIENT_ACCESS"}])");
+    const auto refused = sync->read(connection, QStringLiteral("accounts"));
+    QCOMPARE(refused->status, ExecutionStatus::Failed);
+    QVERIFY2(refused->errorMessage.contains(QStringLiteral("INSUFFICIENT_ACCESS")), qPrintable(refused->errorMessage));
+    QCOMPARE(clock.sleeps().size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSalesforceRead)

@@ -57,7 +57,6 @@ private Q_SLOTS:
 
 private:
     qint64 connectInstance(const QString &password);
-    QMap<QString, WriteItem> itemsByKey(qint64 executionId);
     const SandboxRecord *incident(const QString &sysId) const;
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
@@ -87,14 +86,6 @@ qint64 TestServiceNowWrite::connectInstance(const QString &password)
         {QStringLiteral("instance"), QStringLiteral("acme")},
         {QStringLiteral("username"), QStringLiteral("admin")}};
     return m_fixture->connect(QStringLiteral("servicenow"), config, ProviderReadFixture::apiKey(password));
-}
-
-QMap<QString, WriteItem> TestServiceNowWrite::itemsByKey(qint64 executionId)
-{
-    QMap<QString, WriteItem> byKey;
-    for (const WriteItem &item : m_fixture->store().writeItems(executionId).value())
-        byKey.insert(item.key, item);
-    return byKey;
 }
 
 const SandboxRecord *TestServiceNowWrite::incident(const QString &sysId) const
@@ -133,7 +124,7 @@ void TestServiceNowWrite::createsWithPartialFailure()
     QCOMPARE(log.at(0).status, 201);
     QCOMPARE(log.at(1).status, 403);
 
-    const QMap<QString, WriteItem> items = itemsByKey(write->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(write->id);
     const WriteItem refused = items.value(QStringLiteral("p-2"));
     QCOMPARE(refused.status, QStringLiteral("failed"));
     QCOMPARE(refused.errorCode, QStringLiteral("Operation Failed"));
@@ -290,7 +281,7 @@ void TestServiceNowWrite::changedPasswordKeepsTheWrite()
     QVERIFY2(retried->status == ExecutionStatus::Succeeded, qPrintable(retried->errorMessage));
     QCOMPARE(retried->recordCount, 2);
     QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("incidents"))->isEmpty());
-    const QMap<QString, WriteItem> items = itemsByKey(retried->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(retried->id);
     QCOMPARE(incident(items.value(QStringLiteral("p-2")).providerId)
                  ->fields.value(QStringLiteral("short_description"))
                  .toString(),

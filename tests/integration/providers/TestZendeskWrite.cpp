@@ -71,9 +71,7 @@ private Q_SLOTS:
 
 private:
     qint64 connectAccount(const QString &apiToken);
-    QMap<QString, WriteItem> itemsByKey(qint64 executionId);
     const SandboxRecord *ticketAt(const QString &id) const;
-    int waitForDelivery(QSignalSpy &delivered, int count);
 
     std::unique_ptr<ProviderReadFixture> m_fixture;
     std::unique_ptr<ZendeskEmulator> m_emulator;
@@ -106,25 +104,10 @@ qint64 TestZendeskWrite::connectAccount(const QString &apiToken)
     return m_fixture->connect(QStringLiteral("zendesk"), config, credential);
 }
 
-QMap<QString, WriteItem> TestZendeskWrite::itemsByKey(qint64 executionId)
-{
-    QMap<QString, WriteItem> byKey;
-    for (const WriteItem &item : m_fixture->store().writeItems(executionId).value())
-        byKey.insert(item.key, item);
-    return byKey;
-}
-
 const SandboxRecord *TestZendeskWrite::ticketAt(const QString &id) const
 {
     const SandboxRecord *found = m_emulator->account(QStringLiteral("acme"))->tickets().find(id);
     return found && !found->deleted ? found : nullptr;
-}
-
-int TestZendeskWrite::waitForDelivery(QSignalSpy &delivered, int count)
-{
-    if (delivered.size() < count && !delivered.wait(10000))
-        return 0;
-    return delivered.at(count - 1).at(1).toInt();
 }
 
 void TestZendeskWrite::createsWithPartialFailure()
@@ -155,7 +138,7 @@ void TestZendeskWrite::createsWithPartialFailure()
     }
     QCOMPARE(log.at(1).status, 422);
 
-    const QMap<QString, WriteItem> items = itemsByKey(write->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(write->id);
     const WriteItem refused = items.value(QStringLiteral("p-2"));
     QCOMPARE(refused.status, QStringLiteral("failed"));
     QCOMPARE(refused.errorCode, QStringLiteral("RecordInvalid"));
@@ -277,7 +260,7 @@ void TestZendeskWrite::signedWebhooksAreAppliedOnce()
     const QString id = m_emulator->touchTickets(QStringLiteral("acme"), 1).first();
     m_emulator->clearRequestLog();
     QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, id));
-    QCOMPARE(waitForDelivery(delivered, 1), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 1), 200);
     QCOMPARE(outcomes.size(), 1);
     QCOMPARE(outcomes.first().applied, 1);
     QCOMPARE(m_emulator->requestLog().size(), 1);
@@ -296,7 +279,7 @@ void TestZendeskWrite::signedWebhooksAreAppliedOnce()
 
     // Zendesk delivers the same event again (same event id, a new signature): acknowledged and skipped.
     QVERIFY(m_emulator->redeliverLastWebhook());
-    QCOMPARE(waitForDelivery(delivered, 2), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 2), 200);
     QCOMPARE(outcomes.at(1).duplicates, 1);
     QCOMPARE(outcomes.at(1).applied, 0);
 
@@ -304,7 +287,7 @@ void TestZendeskWrite::signedWebhooksAreAppliedOnce()
     QVERIFY(m_emulator->deleteTicket(QStringLiteral("acme"), id));
     QVERIFY(
         m_emulator->sendWebhook(QStringLiteral("acme"), url, id, QStringLiteral("zen:event-type:ticket.soft_deleted")));
-    QCOMPARE(waitForDelivery(delivered, 3), 200);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 3), 200);
     QCOMPARE(outcomes.at(2).applied, 1);
     QVERIFY(m_fixture->record(connection, QStringLiteral("tickets"), id).isEmpty());
 
@@ -337,7 +320,7 @@ void TestZendeskWrite::signedWebhooksAreAppliedOnce()
     // A genuine call that arrives ten minutes late (or is replayed) is refused by its timestamp.
     clock.sleep(std::chrono::minutes(10));
     QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, other));
-    QCOMPARE(waitForDelivery(delivered, 4), 401);
+    QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 4), 401);
     QCOMPARE(outcomes.size(), 5);
     const Execution stale = m_fixture->store().execution(outcomes.at(4).executionId).value();
     QCOMPARE(stale.status, ExecutionStatus::Failed);
@@ -379,7 +362,7 @@ void TestZendeskWrite::revokedApiTokenKeepsTheWrite()
     QVERIFY2(retried->status == ExecutionStatus::Succeeded, qPrintable(retried->errorMessage));
     QCOMPARE(retried->recordCount, 2);
     QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("tickets"))->isEmpty());
-    const QMap<QString, WriteItem> items = itemsByKey(retried->id);
+    const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(retried->id);
     QCOMPARE(
         ticketAt(items.value(QStringLiteral("p-2")).providerId)->fields.value(QStringLiteral("subject")).toString(),
         QStringLiteral("Two"));
