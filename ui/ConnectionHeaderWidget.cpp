@@ -45,7 +45,8 @@ ConnectionHeaderWidget::ConnectionHeaderWidget(QWidget *parent)
       m_busyProgressBar(new QProgressBar(this)),
       m_busyLabel(new QLabel(QStringLiteral("Execution running\u2026"), this)),
       m_syncNowButton(new QPushButton(QStringLiteral("Sync now"), this)),
-      m_refreshTokenButton(new QPushButton(QStringLiteral("Refresh token"), this))
+      m_refreshTokenButton(new QPushButton(QStringLiteral("Refresh token"), this)),
+      m_reauthorizeButton(new QPushButton(QStringLiteral("Re-authorise\u2026"), this))
 {
     setFrameShape(QFrame::StyledPanel);
 
@@ -73,6 +74,9 @@ ConnectionHeaderWidget::ConnectionHeaderWidget(QWidget *parent)
     m_syncNowButton->setToolTip(QStringLiteral("Read every object of this connection now"));
     m_refreshTokenButton->setObjectName(QStringLiteral("refreshTokenButton"));
     m_refreshTokenButton->setToolTip(QStringLiteral("Exchange the refresh token for a new access token now"));
+    m_reauthorizeButton->setObjectName(QStringLiteral("reauthorizeButton"));
+    m_reauthorizeButton->setToolTip(QStringLiteral("Open the provider's consent page in the browser to authorise this "
+                                                   "connection again (after a revoked grant)"));
 
     auto *titleRow = new QHBoxLayout;
     titleRow->addWidget(m_nameLabel, 1);
@@ -81,6 +85,7 @@ ConnectionHeaderWidget::ConnectionHeaderWidget(QWidget *parent)
     titleRow->addSpacing(8);
     titleRow->addWidget(m_syncNowButton);
     titleRow->addWidget(m_refreshTokenButton);
+    titleRow->addWidget(m_reauthorizeButton);
 
     auto *fields = new QGridLayout;
     fields->setHorizontalSpacing(12);
@@ -103,6 +108,7 @@ ConnectionHeaderWidget::ConnectionHeaderWidget(QWidget *parent)
     connect(m_syncNowButton, &QPushButton::clicked, this, [this] { Q_EMIT syncNowRequested(m_connectionId); });
     connect(m_refreshTokenButton, &QPushButton::clicked, this,
             [this] { Q_EMIT refreshTokenRequested(m_connectionId); });
+    connect(m_reauthorizeButton, &QPushButton::clicked, this, [this] { Q_EMIT reauthorizeRequested(m_connectionId); });
     clear();
 }
 
@@ -168,6 +174,7 @@ void ConnectionHeaderWidget::updateButtons()
     const bool enabled = m_connectionId != 0 && !m_busy;
     m_syncNowButton->setEnabled(enabled);
     m_refreshTokenButton->setEnabled(enabled);
+    m_reauthorizeButton->setEnabled(enabled);
     m_busyProgressBar->setVisible(m_busy);
     m_busyLabel->setVisible(m_busy);
 }

@@ -27,6 +27,7 @@ public:
 Q_SIGNALS:
     void syncNowRequested(qint64 connectionId);
     void refreshTokenRequested(qint64 connectionId);
+    void reauthorizeRequested(qint64 connectionId);
 
 private:
     void updateButtons();
@@ -43,6 +44,7 @@ private:
     QLabel *m_busyLabel;
     QPushButton *m_syncNowButton;
     QPushButton *m_refreshTokenButton;
+    QPushButton *m_reauthorizeButton;
 };
 
 } // namespace patchbay

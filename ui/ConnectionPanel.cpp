@@ -1,5 +1,7 @@
 #include "ConnectionPanel.h"
 
+#include <QDesktopServices>
+
 #include "ConnectionHeaderWidget.h"
 #include "EmptyStateWidget.h"
 #include "ExecutionPanel.h"
@@ -36,6 +38,7 @@ ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
     connect(&m_refreshTimer, &QTimer::timeout, this, &ConnectionPanel::refreshNow);
     connect(m_header, &ConnectionHeaderWidget::syncNowRequested, this, &ConnectionPanel::syncNow);
     connect(m_header, &ConnectionHeaderWidget::refreshTokenRequested, this, &ConnectionPanel::refreshToken);
+    connect(m_header, &ConnectionHeaderWidget::reauthorizeRequested, this, &ConnectionPanel::reauthorize);
     connect(m_executionPanel, &ExecutionPanel::errorOccurred, this, &ConnectionPanel::errorOccurred);
 }
 
@@ -103,6 +106,19 @@ void ConnectionPanel::refreshToken()
         return;
     m_ops->refreshToken(m_connectionId);
     updateBusy();
+}
+
+void ConnectionPanel::reauthorize()
+{
+    if (m_connectionId == 0)
+        return;
+    auto url = m_ops->beginReauthorization(m_connectionId);
+    if (!url) {
+        Q_EMIT errorOccurred(url.error().message);
+        return;
+    }
+    Q_EMIT authorizationStarted(url.value());
+    QDesktopServices::openUrl(url.value());
 }
 
 } // namespace patchbay

@@ -3,6 +3,7 @@
 #include "ops/OpsApi.h"
 
 #include <QTimer>
+#include <QUrl>
 #include <QWidget>
 
 namespace patchbay {
@@ -35,9 +36,12 @@ public:
 
     void syncNow();
     void refreshToken();
+    void reauthorize();
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);
+    // The browser was sent to the provider's consent page (the URL, for the status bar).
+    void authorizationStarted(const QUrl &url);
 
 private:
     OpsApi *m_ops;

@@ -92,6 +92,12 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     connect(m_treeModel, &ConnectionTreeModel::loadFailed, this, &MainWindow::showError);
     connect(m_treeModel, &QAbstractItemModel::modelReset, this, &MainWindow::restoreTreeAfterReset);
     connect(m_connectionPanel, &ConnectionPanel::errorOccurred, this, &MainWindow::showError);
+    connect(m_connectionPanel, &ConnectionPanel::authorizationStarted, this, [this](const QUrl &url) {
+        statusBar()->showMessage(QStringLiteral("Finish the authorisation in the browser (%1); the connection updates "
+                                                "when the provider sends you back")
+                                     .arg(url.host()),
+                                 kNoticeTimeoutMs);
+    });
 
     connect(m_ops, &OpsApi::executionStarted, this, &MainWindow::onExecutionStarted);
     connect(m_ops, &OpsApi::executionProgressed, this, &MainWindow::onExecutionProgressed);

@@ -98,6 +98,16 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
                                            m_hubspot->baseUrl(), portal, expiresAt);
         if (!connected)
             return connected.error();
+        // The consent page too is the emulator's, so "Re-authorise" works in the demo (Umbrella's revoked grant).
+        if (auto stored = store.connection(connected.value())) {
+            QJsonObject config = stored->config;
+            QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
+            overrides.insert(QStringLiteral("https://app.hubspot.com"),
+                             m_hubspot->baseUrl().toString(QUrl::StripTrailingSlash));
+            config.insert(QStringLiteral("originOverrides"), overrides);
+            if (auto saved = store.setConnectionConfig(connected.value(), config); !saved)
+                return saved.error();
+        }
         if (!isNew)
             continue;
         m_newConnections.append(connected.value());

@@ -1,5 +1,7 @@
 #include "LocalOps.h"
 
+#include <QUrlQuery>
+
 #include "core/Clock.h"
 #include "store/SqliteStore.h"
 #include "sync/SyncService.h"
@@ -192,6 +194,57 @@ void LocalOps::retryFailedWrites(qint64 connectionId)
     runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
         return sync.retryFailedWrites(connectionId, QString(), listener);
     });
+}
+
+Result<QUrl> LocalOps::beginReauthorization(qint64 connectionId)
+{
+    if (!m_callback) {
+        m_callback = std::make_unique<HttpService>();
+        m_callback->setHandler([this](const HttpServerRequest &request) {
+            const QUrlQuery query = request.query();
+            const QString state = query.queryItemValue(QStringLiteral("state"));
+            const qint64 connection = m_pendingStates.take(state);
+            const auto page = [](const QString &title, const QString &text) {
+                return HttpServerResponse::text(
+                    QStringLiteral("<!doctype html><html><head><meta charset=\"utf-8\"><title>Patchbay</title></head>"
+                                   "<body style=\"font-family: sans-serif; margin: 3em\"><h2>%1</h2><p>%2</p></body>"
+                                   "</html>")
+                        .arg(title.toHtmlEscaped(), text.toHtmlEscaped())
+                        .toUtf8())
+                    .withHeader("Content-Type", "text/html; charset=utf-8");
+            };
+            if (request.path() != QLatin1String("/oauth/callback") || connection == 0) {
+                return page(QStringLiteral("Unknown authorisation"),
+                            QStringLiteral("This link does not belong to an authorisation started in this console, "
+                                           "or it was used already. Start it again from the console."));
+            }
+            const QString code = query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
+            if (code.isEmpty()) {
+                const QString said = query.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded);
+                return page(QStringLiteral("Not authorised"),
+                            QStringLiteral("The provider did not authorise the connection%1. Nothing changed.")
+                                .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said));
+            }
+            runInBackground(connection, [state, code](SyncService &sync, const SyncService::EventListener &listener) {
+                return sync.completeAuthorization(state, code, listener);
+            });
+            return page(QStringLiteral("Authorised"),
+                        QStringLiteral("Patchbay is finishing the connection. You can close this tab and go back to "
+                                       "the console."));
+        });
+        if (m_callback->listen(QHostAddress::LocalHost, 0) == 0) {
+            m_callback.reset();
+            return makeError("auth.no_callback", QStringLiteral("Cannot listen on 127.0.0.1 for the provider's "
+                                                                "redirect"));
+        }
+    }
+    QUrl redirect = m_callback->baseUrl();
+    redirect.setPath(QStringLiteral("/oauth/callback"));
+    auto start = m_sync->beginAuthorization(connectionId, redirect);
+    if (!start)
+        return start.error();
+    m_pendingStates.insert(start->state, connectionId);
+    return start->url;
 }
 
 void LocalOps::refreshToken(qint64 connectionId)

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "OpsApi.h"
+#include "server/HttpService.h"
 
+#include <QHash>
 #include <QSet>
 #include <QThreadPool>
 
@@ -50,6 +52,7 @@ public:
     void refreshToken(qint64 connectionId) override;
     void remapFailedRecords(qint64 connectionId) override;
     void retryFailedWrites(qint64 connectionId) override;
+    Result<QUrl> beginReauthorization(qint64 connectionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
 
     // Blocks until background work is done (tests). Work that reports to this thread needs its events served:
@@ -68,6 +71,9 @@ private:
     Clock &m_clock;
     QThreadPool m_pool;
     QSet<qint64> m_busy;
+    // The loopback redirect target of browser authorisations (RFC 8252), started on first use.
+    std::unique_ptr<HttpService> m_callback;
+    QHash<QString, qint64> m_pendingStates; // state -> connection
 };
 
 } // namespace patchbay

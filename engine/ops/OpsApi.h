@@ -61,6 +61,9 @@ public:
     virtual void remapFailedRecords(qint64 connectionId) = 0;
     // Writes again the records whose latest write failed, in the background.
     virtual void retryFailedWrites(qint64 connectionId) = 0;
+    // Starts authorising the connection again (a revoked grant, new scopes): the URL to open in a browser. When
+    // the provider sends the browser back, the code is exchanged in the background (an "authorize" execution).
+    virtual Result<QUrl> beginReauthorization(qint64 connectionId) = 0;
     virtual bool isBusy(qint64 connectionId) const = 0;
 
 Q_SIGNALS:

@@ -5,6 +5,7 @@
 #include "catalog/DefinitionLoader.h"
 #include "core/Clock.h"
 #include "hubspot/HubSpotEmulator.h"
+#include "ops/LocalOps.h"
 #include "servicenow/ServiceNowEmulator.h"
 #include "store/SqliteStore.h"
 #include "sync/SyncService.h"
@@ -13,6 +14,7 @@
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUrlQuery>
 #include <QtTest>
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void revokedConnectionIsAuthorisedAgain();
     void pkceChallengeIsVerifiedByTheProvider();
     void clientCredentialsGetAppOnlyTokens();
+    void consoleReauthorisesThroughALoopbackRedirect();
 
 private:
     QUrl followAuthorize(const QUrl &url); // what the provider redirects the browser to
@@ -245,6 +248,56 @@ void TestAuthorization::clientCredentialsGetAppOnlyTokens()
     QVERIFY(refused->errorMessage.contains(QLatin1String("client credentials")));
     QCOMPARE(m_store->connection(id)->status, ConnectionStatus::NeedsReauth);
     QCOMPARE(m_store->recordCount(id, QStringLiteral("incidents")), read->recordCount);
+}
+
+void TestAuthorization::consoleReauthorisesThroughALoopbackRedirect()
+{
+    HubSpotEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
+    const PortalCredentials portal = emulator.addPortal(QStringLiteral("umbrella"), 12, 8);
+    CredentialVault vault(m_key);
+    const qint64 connection = SandboxConnector(*m_store, vault)
+                                  .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Umbrella HubSpot"),
+                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
+                                           QDateTime::currentDateTimeUtc().addSecs(-10))
+                                  .value();
+    QJsonObject config = m_store->connection(connection)->config;
+    QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
+    overrides.insert(QStringLiteral("https://app.hubspot.com"), emulator.baseUrl().toString(QUrl::StripTrailingSlash));
+    config.insert(QStringLiteral("originOverrides"), overrides);
+    QVERIFY(m_store->setConnectionConfig(connection, config).ok());
+    QVERIFY(emulator.revokeRefreshToken(QStringLiteral("umbrella")));
+    QCOMPARE(m_sync->read(connection, QStringLiteral("contacts"))->errorCode, QStringLiteral("auth.revoked"));
+
+    // What the console's Re-authorise button does: the URL for the browser, with a redirect back to a loopback
+    // listener of the console (RFC 8252), which finishes the authorisation in the background.
+    LocalOps ops(SqliteStore::open(m_dbPath).value(),
+                 std::make_shared<SyncService>(m_dbPath, m_key, ProviderCatalog::builtIn(), SystemClock::instance()),
+                 SystemClock::instance());
+    QSignalSpy finished(&ops, &OpsApi::executionFinished);
+    const auto url = ops.beginReauthorization(connection);
+    QVERIFY2(url.ok(), qPrintable(url.ok() ? QString() : url.error().message));
+    const QUrl redirect(QUrlQuery(url.value()).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
+    QCOMPARE(redirect.host(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(redirect.path(), QStringLiteral("/oauth/callback"));
+
+    // The browser: the consent page redirects to the console, which answers with a page to close.
+    QNetworkAccessManager browser;
+    std::unique_ptr<QNetworkReply> page(browser.get(QNetworkRequest(url.value())));
+    QVERIFY(QTest::qWaitFor([&] { return page->isFinished(); }, 5000));
+    QCOMPARE(page->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QVERIFY(page->readAll().contains("Authorised"));
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().at(0).toLongLong(), connection);
+    QVERIFY2(finished.first().at(2).toBool(), qPrintable(finished.first().at(3).toString()));
+    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::Active);
+    QCOMPARE(m_store->execution(finished.first().at(1).toLongLong())->kind, QStringLiteral("authorize"));
+
+    // The same link again (a reload) changes nothing and says so.
+    std::unique_ptr<QNetworkReply> again(browser.get(QNetworkRequest(page->url())));
+    QVERIFY(QTest::qWaitFor([&] { return again->isFinished(); }, 5000));
+    QVERIFY(again->readAll().contains("Unknown authorisation"));
+    ops.waitForIdle();
 }
 
 QTEST_GUILESS_MAIN(TestAuthorization)

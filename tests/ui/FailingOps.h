@@ -45,6 +45,7 @@ public:
     void refreshToken(qint64) override {}
     void remapFailedRecords(qint64) override {}
     void retryFailedWrites(qint64) override {}
+    Result<QUrl> beginReauthorization(qint64) override { return failure(); }
     bool isBusy(qint64) const override { return false; }
 
 private:

@@ -36,6 +36,12 @@ public:
     void syncNow(qint64 connectionId) override { start(connectionId, &syncs); }
     void refreshToken(qint64 connectionId) override { start(connectionId, &refreshes); }
     void retryFailedWrites(qint64 connectionId) override { start(connectionId, &writeRetries); }
+    // No browser in tests: the request is recorded and answered as a provider without a consent page would be.
+    Result<QUrl> beginReauthorization(qint64 connectionId) override
+    {
+        reauthorizations.append(connectionId);
+        return makeError("auth.no_authorize", QStringLiteral("Test provider connections are not authorised in a browser"));
+    }
     bool isBusy(qint64 connectionId) const override { return busy.contains(connectionId); }
 
     void finish(qint64 connectionId, qint64 executionId, bool succeeded, const QString &message)
@@ -48,6 +54,7 @@ public:
     QList<qint64> syncs;
     QList<qint64> refreshes;
     QList<qint64> writeRetries;
+    QList<qint64> reauthorizations;
     QSet<qint64> busy;
 
 private:
@@ -81,6 +88,7 @@ private Q_SLOTS:
     void emptyDatabaseSaysWhatToDo();
     void queryErrorsLandInWindow();
     void writeExecutionShowsPerRecordResults();
+    void reauthoriseAsksTheOpsAndShowsWhyNot();
 
 private:
     template <typename T> T *child(const char *name) const
@@ -453,6 +461,18 @@ void TestMainWindow::writeExecutionShowsPerRecordResults()
     clickRow(executions, executions->model()->index(0, 0));
     QCOMPARE(tabs->tabText(2), QStringLiteral("Write results"));
     QVERIFY(!retry->isVisible());
+}
+
+void TestMainWindow::reauthoriseAsksTheOpsAndShowsWhyNot()
+{
+    clickConnection(m_ids.globexCrm);
+    auto *reauthorize = child<QPushButton>("reauthorizeButton");
+    QVERIFY(reauthorize->isEnabled());
+    QTest::mouseClick(reauthorize, Qt::LeftButton);
+    QCOMPARE(m_ops->reauthorizations, QList<qint64>{m_ids.globexCrm});
+    auto *bar = m_window->findChild<MessageBar *>(QStringLiteral("errorMessageBar"));
+    QVERIFY(bar->isVisible());
+    QCOMPARE(bar->text(), QStringLiteral("Test provider connections are not authorised in a browser"));
 }
 
 QTEST_MAIN(TestMainWindow)
