@@ -2,9 +2,11 @@
 // updates, sObject Collections batches whose 200 answer reports a failure per record, the link from the product's
 // key to the Salesforce id, a retry of the failed records, and describe with the org's custom fields.
 #include "ProviderReadFixture.h"
+#include "catalog/DefinitionLoader.h"
 #include "core/Clock.h"
 #include "salesforce/SalesforceEmulator.h"
 
+#include <QFile>
 #include <QtTest>
 
 using namespace patchbay;
@@ -21,6 +23,7 @@ private Q_SLOTS:
     void batchCreateWithPartialFailure();
     void singleWritesAndUpdatesThroughTheLink();
     void describeListsCustomFields();
+    void customObjectIsReadByAddingItToTheDefinition();
 
 private:
     qint64 connectOrg();
@@ -187,6 +190,50 @@ void TestSalesforceWrite::describeListsCustomFields()
     for (const SchemaField &field : fields.value())
         custom += field.custom;
     QCOMPARE(custom, 2);
+}
+
+void TestSalesforceWrite::customObjectIsReadByAddingItToTheDefinition()
+{
+    // This org has a custom object with a custom field; reading it is data: one more object in the definition.
+    const qint64 connection = connectOrg();
+    QVERIFY(m_emulator->addCustomObject(QStringLiteral("acme"), QStringLiteral("Invoice__c"), QStringLiteral("Invoice"), 42));
+    QVERIFY(m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Invoice__c"), QStringLiteral("Amount__c"),
+                                       QStringLiteral("Amount"), QStringLiteral("double")));
+    QFile file(QStringLiteral(":/patchbay/providers/salesforce.yaml"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray yaml = file.readAll();
+    if (!yaml.endsWith('\n'))
+        yaml += '\n';
+    yaml += "  invoices:\n"
+            "    list:\n"
+            "      path: /queryAll\n"
+            "      recordsPath: records\n"
+            "      params:\n"
+            "        q: SELECT Id, Name, Amount__c, SystemModstamp, IsDeleted FROM Invoice__c ORDER BY SystemModstamp\n"
+            "    id: Id\n"
+            "    updatedAt: SystemModstamp\n"
+            "    deletedPath: IsDeleted\n"
+            "    schema:\n"
+            "      path: /sobjects/Invoice__c/describe\n"
+            "      fieldsPath: fields\n"
+            "      custom: custom\n";
+    const DefinitionLoadResult loaded = DefinitionLoader::loadText(yaml, QStringLiteral("salesforce.yaml"));
+    QVERIFY(loaded.ok());
+    SystemClock clock;
+    auto sync = m_fixture->sync(clock);
+    sync->addDefinition(*loaded.definition);
+    const auto read = sync->read(connection, QStringLiteral("invoices"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+    QCOMPARE(read->recordCount, 42);
+    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("invoices")).size(), 42);
+    const QString anyId = *m_fixture->recordIds(connection, QStringLiteral("invoices")).begin();
+    QVERIFY(anyId.size() >= 15);
+    QVERIFY(m_fixture->record(connection, QStringLiteral("invoices"), anyId).contains(QStringLiteral("Amount__c")));
+    QVERIFY(sync->discoverSchema(connection, QStringLiteral("invoices"))->status == ExecutionStatus::Succeeded);
+    bool amountIsCustom = false;
+    for (const SchemaField &field : m_fixture->store().schema(connection, QStringLiteral("invoices")).value())
+        amountIsCustom = amountIsCustom || (field.name == QLatin1String("Amount__c") && field.custom);
+    QVERIFY(amountIsCustom);
 }
 
 QTEST_GUILESS_MAIN(TestSalesforceWrite)
