@@ -782,6 +782,13 @@ std::optional<QString> SqliteStore::linkedProviderId(qint64 connectionId, const 
     return stmt.text(0);
 }
 
+bool SqliteStore::webhookEventSeen(const QString &provider, const QString &eventId)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT 1 FROM webhook_events WHERE provider = ?1 AND event_id = ?2"));
+    stmt.bind(1, provider).bind(2, eventId);
+    return stmt.next();
+}
+
 Result<bool> SqliteStore::recordWebhookEvent(const QString &provider, const QString &eventId, qint64 connectionId,
                                              qint64 executionId)
 {

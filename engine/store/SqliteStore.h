@@ -92,7 +92,8 @@ public:
     Result<QList<WriteItem>> failedWriteItems(qint64 connectionId, const QString &object);
     std::optional<QString> linkedProviderId(qint64 connectionId, const QString &object, const QString &key);
 
-    // Webhooks: true when the event id was not seen before (and is now recorded).
+    // Webhooks: whether an event was applied before; recordWebhookEvent marks it once it is (true when it was new).
+    bool webhookEventSeen(const QString &provider, const QString &eventId);
     Result<bool> recordWebhookEvent(const QString &provider, const QString &eventId, qint64 connectionId,
                                     qint64 executionId);
 

@@ -329,16 +329,21 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         const auto objectSpec = definition->objects.constFind(objectName);
         if (recordId.isEmpty() && objectSpec != definition->objects.constEnd() && embedded.isObject())
             recordId = jsonScalarText(jsonValueAt(embedded, objectSpec->idField));
-        auto fresh = store.value()->recordWebhookEvent(provider, eventId, connection->id, executionId.value());
-        if (!fresh) {
-            (void)journal.fail(fresh.error());
-            return answer(500, fresh.error().message, executionId.value());
-        }
+        // An event is marked as received only once it is applied (or knowingly ignored): a call that fails half-way
+        // is delivered again by the provider, and what it had not applied yet is applied then.
+        const auto markApplied = [&]() -> std::optional<WebhookOutcome> {
+            if (auto marked = store.value()->recordWebhookEvent(provider, eventId, connection->id, executionId.value());
+                !marked) {
+                (void)journal.fail(marked.error());
+                return answer(500, marked.error().message, executionId.value());
+            }
+            return std::nullopt;
+        };
         const QJsonObject context{{QStringLiteral("eventId"), eventId},
                                   {QStringLiteral("type"), type},
                                   {QStringLiteral("object"), objectName},
                                   {QStringLiteral("recordId"), recordId}};
-        if (!fresh.value()) {
+        if (store.value()->webhookEventSeen(provider, eventId)) {
             ++outcome.duplicates;
             journal.recordEvent(EventLevel::Info, QStringLiteral("Event %1 was received before; skipped").arg(eventId),
                                 context);
@@ -351,6 +356,8 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                                     .arg(eventId, type, objectName.isEmpty() ? QStringLiteral("no object") : objectName,
                                          recordId),
                                 context);
+            if (auto failedToMark = markApplied())
+                return *failedToMark;
             continue;
         }
         const bool deleted = truthy(evaluate(spec.deleted, event, eventBindings));
@@ -396,14 +403,15 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                 if (response->status == 404) {
                     deletedIds.append(recordId);
                 } else if (!response->isSuccess()) {
+                    // Not applied: answer an error so that the provider delivers the event again.
                     const ProviderError error = providerErrorFrom(definition->errors, response->body);
-                    journal.recordEvent(EventLevel::Error,
-                                        QStringLiteral("Could not fetch %1 %2 named by event %3: HTTP %4 %5")
-                                            .arg(objectName, recordId, eventId)
-                                            .arg(response->status)
-                                            .arg(error.message),
-                                        context);
-                    continue;
+                    const QString message = QStringLiteral("Could not fetch %1 %2 named by event %3: HTTP %4 %5; the "
+                                                           "provider will deliver it again")
+                                                .arg(objectName, recordId, eventId)
+                                                .arg(response->status)
+                                                .arg(error.message);
+                    (void)journal.fail(makeError("webhook.fetch_failed", message));
+                    return answer(503, message, executionId.value());
                 } else {
                     const QJsonDocument fetched = QJsonDocument::fromJson(response->body);
                     record = jsonValueAt(fetched.isArray() ? QJsonValue(fetched.array()) : QJsonValue(fetched.object()),
@@ -428,6 +436,8 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                                         QStringLiteral("Event %1 (%2) changed %3 %4; the next read of %3 picks it up")
                                             .arg(eventId, type, objectName, recordId),
                                         context);
+                    if (auto failedToMark = markApplied())
+                        return *failedToMark;
                     continue;
                 }
                 auto mapping = readMapping(*store.value(), connection.value(), objectName);
@@ -449,6 +459,8 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
             (void)journal.fail(committed.error());
             return answer(500, committed.error().message, executionId.value());
         }
+        if (auto failedToMark = markApplied())
+            return *failedToMark;
         ++outcome.applied;
         journal.counts().records += rows.size() + deletedIds.size();
         journal.counts().failedRecords += failed.size();

@@ -54,6 +54,7 @@ private Q_SLOTS:
     void executionsOfOneConnectionRunInOrder();
     void tokenRefreshIsSingleFlightAcrossProcesses();
     void writesToARevokedConnectionAreKept();
+    void eventNotAppliedIsAppliedWhenDeliveredAgain();
 
 private:
     qint64 connectPortal(const PortalCredentials &portal, bool integration = true);
@@ -517,6 +518,47 @@ void TestHubSpotWrite::writesToARevokedConnectionAreKept()
     const auto kept = m_store->failedWriteItems(connection, QStringLiteral("contacts")).value();
     QCOMPARE(kept.size(), 3);
     QCOMPARE(QJsonDocument::fromJson(kept.last().payload).object(), records.first().record);
+}
+
+void TestHubSpotWrite::eventNotAppliedIsAppliedWhenDeliveredAgain()
+{
+    const qint64 connection = connectPortal(m_portal);
+    WebhookEndpoint endpoint(*m_sync);
+    QVERIFY(endpoint.listen() != 0);
+    const QString id = m_emulator->touchContacts(QStringLiteral("acme"), 1).first();
+    const QUrl url = endpoint.urlFor(QStringLiteral("hubspot"));
+    const QByteArray body = QJsonDocument(QJsonArray{QJsonObject{{QStringLiteral("eventId"), 777},
+                                                                 {QStringLiteral("portalId"), m_portal.hubId},
+                                                                 {QStringLiteral("subscriptionType"), QStringLiteral("contact.propertyChange")},
+                                                                 {QStringLiteral("objectId"), id.toLongLong()}}})
+                                .toJson(QJsonDocument::Compact);
+    const auto deliver = [&]() {
+        const QByteArray timestamp = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+        QNetworkRequest request(url);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setRawHeader("X-HubSpot-Request-Timestamp", timestamp);
+        request.setRawHeader("X-HubSpot-Signature-v3",
+                             QMessageAuthenticationCode::hash("POST" + url.toString().toUtf8() + body + timestamp,
+                                                              m_portal.clientSecret.toUtf8(), QCryptographicHash::Sha256)
+                                 .toBase64());
+        QNetworkAccessManager network;
+        std::unique_ptr<QNetworkReply> reply(network.post(request, body));
+        if (!QTest::qWaitFor([&] { return reply->isFinished(); }, 10000))
+            return 0;
+        return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    };
+    // HubSpot cannot give the contact just now: the call answers an error, so HubSpot delivers the event again...
+    m_emulator->failNextRequestsWithStatus(1, 400, {}, R"({"status":"error","message":"Bad request","category":"VALIDATION_ERROR"})");
+    QCOMPARE(deliver(), 503);
+    QVERIFY(!m_store->record(connection, QStringLiteral("contacts"), id));
+    // ... and then it is applied, not skipped as a duplicate.
+    QCOMPARE(deliver(), 200);
+    QVERIFY(m_store->record(connection, QStringLiteral("contacts"), id));
+    QCOMPARE(deliver(), 200); // now it is one
+    const auto executions = m_store->executions(connection, 1).value();
+    const auto events = m_store->events(executions.first().id).value();
+    QVERIFY(std::any_of(events.begin(), events.end(),
+                        [](const Event &e) { return e.message.contains(QLatin1String("was received before")); }));
 }
 
 QTEST_GUILESS_MAIN(TestHubSpotWrite)
