@@ -1,5 +1,6 @@
 #include "TokenRefresher.h"
 
+#include "catalog/DefinitionExpression.h"
 #include "core/Timestamps.h"
 
 #include "core/Clock.h"
@@ -35,6 +36,16 @@ ProviderError providerErrorFrom(const ErrorSpec &spec, const QByteArray &body)
     if (error.message.isEmpty() && document.isNull())
         error.message = QString::fromUtf8(body.left(200)).simplified();
     return error;
+}
+
+std::optional<QString> providerErrorInSuccess(const ErrorSpec &spec, const QJsonValue &body)
+{
+    if (spec.successErrorPath.isEmpty())
+        return std::nullopt;
+    auto found = DefinitionExpression::evaluate(spec.successErrorPath, body, {}, QStringLiteral("successErrorPath"));
+    if (!found || found->isUndefined() || found->isNull() || found.value() == QJsonValue(false))
+        return std::nullopt;
+    return jsonText(found.value());
 }
 
 TokenRefresher::TokenRefresher(const ProviderDefinition &definition, RequestRunner &runner, Clock &clock)

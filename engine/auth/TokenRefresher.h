@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QUrl>
 
+#include <optional>
+
 namespace patchbay {
 
 class Clock;
@@ -50,5 +52,7 @@ struct ProviderError
     QString message;
 };
 ProviderError providerErrorFrom(const ErrorSpec &spec, const QByteArray &body);
+// What a 2xx answer says went wrong anyway (the definition's successErrorPath), or nothing.
+std::optional<QString> providerErrorInSuccess(const ErrorSpec &spec, const QJsonValue &body);
 
 } // namespace patchbay

@@ -1,7 +1,7 @@
 #include "TemplateText.h"
 
-#include <QHash>
-#include <QMutex>
+#include "DefinitionExpression.h"
+
 
 namespace patchbay {
 
@@ -33,24 +33,12 @@ std::optional<QList<Part>> split(const QString &text, QString *problem)
     return parts;
 }
 
-// Definitions render the same few templates for every page: compile each once per process.
 Result<jsonata::Expression> compiled(const QString &expression)
 {
-    static QMutex mutex;
-    static QHash<QString, jsonata::Expression> cache;
-    QMutexLocker lock(&mutex);
-    if (auto it = cache.constFind(expression); it != cache.constEnd())
-        return it.value();
-    auto result = jsonata::Expression::compile(expression);
-    if (!result) {
-        const jsonata::Error &error = result.error();
-        return makeError("template.invalid", QStringLiteral("{{%1}}: %2 at position %3: %4")
-                                                 .arg(expression, QString::fromStdString(error.code))
-                                                 .arg(error.position)
-                                                 .arg(QString::fromStdString(error.message)));
-    }
-    cache.insert(expression, result.value());
-    return result.value();
+    auto result = DefinitionExpression::compiled(expression);
+    if (!result)
+        return makeError("template.invalid", QStringLiteral("{{%1}}").arg(result.error().message));
+    return result;
 }
 
 QString textOf(const jsonata::Value &value)

@@ -1,5 +1,7 @@
 #include "JsonPath.h"
 
+#include <QJsonDocument>
+
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -55,6 +57,15 @@ QString jsonScalarText(const QJsonValue &value)
     case QJsonValue::Bool: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
     default: return {};
     }
+}
+
+QString jsonText(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+    if (value.isArray())
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+    return jsonScalarText(value);
 }
 
 } // namespace patchbay

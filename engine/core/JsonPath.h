@@ -11,5 +11,7 @@ QJsonValue jsonValueAt(const QJsonValue &root, const QString &dottedPath);
 
 // A scalar as text (numbers without a trailing ".0"); empty for null, undefined, arrays and objects.
 QString jsonScalarText(const QJsonValue &value);
+// Like jsonScalarText, with objects and arrays as compact JSON (an error a provider reports as an object).
+QString jsonText(const QJsonValue &value);
 
 } // namespace patchbay

@@ -22,4 +22,12 @@ QByteArray HttpResponse::header(const QByteArray &name) const
     return {};
 }
 
+QJsonObject headersToJson(const HeaderList &headers)
+{
+    QJsonObject json;
+    for (const auto &[name, value] : headers)
+        json.insert(QString::fromLatin1(name).toLower(), QString::fromUtf8(value));
+    return json;
+}
+
 } // namespace patchbay

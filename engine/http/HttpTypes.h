@@ -4,9 +4,14 @@
 
 #include <QByteArray>
 #include <QDateTime>
+#include <QJsonObject>
 #include <QUrl>
 
 namespace patchbay {
+
+// Headers as a JSON object with lower-case names (a repeated header keeps its last value), for the
+// definitions' JSONata ($headers).
+QJsonObject headersToJson(const HeaderList &headers);
 
 struct HttpRequest
 {

@@ -4,7 +4,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include "jsonata/Expression.h"
+#include "catalog/DefinitionExpression.h"
 
 #include "HttpClient.h"
 #include "RequestObserver.h"
@@ -128,21 +128,15 @@ const RetryRule *RequestRunner::retryRuleFor(const HttpResponse &response) const
         if (rule.when.isEmpty())
             return &rule;
         // A status that is a rate limit only sometimes (GitHub's 403 with x-ratelimit-remaining: 0).
-        QJsonObject headers;
-        for (const auto &[name, value] : response.headers)
-            headers.insert(QString::fromLatin1(name).toLower(), QString::fromUtf8(value));
         jsonata::Bindings bindings;
-        bindings.set("headers", jsonata::Value::fromQJsonValue(headers));
+        bindings.set("headers", jsonata::Value::fromQJsonValue(headersToJson(response.headers)));
         bindings.set("status", jsonata::Value::number(response.status));
         const QJsonDocument document = QJsonDocument::fromJson(response.body);
-        const jsonata::Value body = document.isObject()  ? jsonata::Value::fromQJsonValue(document.object())
-                                    : document.isArray() ? jsonata::Value::fromQJsonValue(document.array())
-                                                         : jsonata::Value::string(response.body.toStdString());
-        if (auto compiled = jsonata::Expression::compile(rule.when)) {
-            auto applies = compiled.value().evaluate(body, bindings, {1000, 200});
-            if (applies && applies.value().isBoolean() && applies.value().asBool())
-                return &rule;
-        }
+        const QJsonValue body = document.isObject()  ? QJsonValue(document.object())
+                                : document.isArray() ? QJsonValue(document.array())
+                                                     : QJsonValue(QString::fromUtf8(response.body));
+        if (DefinitionExpression::holds(rule.when, body, bindings))
+            return &rule;
     }
     return nullptr;
 }

@@ -1,6 +1,6 @@
 #include "Paginator.h"
 
-#include "jsonata/Expression.h"
+#include "catalog/DefinitionExpression.h"
 
 #include "core/JsonPath.h"
 
@@ -84,13 +84,8 @@ std::optional<PageState> Paginator::next(const PageState &current, const QJsonVa
     }
     if (m_spec.stopWhenShort && records.size() < m_spec.pageSize)
         return std::nullopt;
-    if (!m_spec.lastPageWhen.isEmpty()) {
-        if (auto compiled = jsonata::Expression::compile(m_spec.lastPageWhen)) {
-            auto last = compiled.value().evaluate(jsonata::Value::fromQJsonValue(body), {}, {1000, 200});
-            if (last && last.value().isBoolean() && last.value().asBool())
-                return std::nullopt;
-        }
-    }
+    if (!m_spec.lastPageWhen.isEmpty() && DefinitionExpression::holds(m_spec.lastPageWhen, body))
+        return std::nullopt;
 
     PageState next;
     if (m_spec.type == QLatin1String("cursor")) {

@@ -74,15 +74,6 @@ ReadExecution::ReadExecution(SqliteStore &store, const ProviderDefinition &defin
       m_journal(journal), m_mapping(mapping), m_fullPaginator(object.pagination.value_or(definition.pagination)),
       m_incrementalPaginator(object.incremental.pagination.value_or(m_fullPaginator.spec()))
 {
-    if (!object.deletedWhen.isEmpty()) {
-        if (auto compiled = jsonata::Expression::compile(object.deletedWhen))
-            m_deletedWhen = compiled.value();
-    }
-    // The loader compiled it already; a failure here cannot happen for a loaded definition.
-    if (!definition.errors.successErrorPath.isEmpty()) {
-        if (auto compiled = jsonata::Expression::compile(definition.errors.successErrorPath))
-            m_successError = compiled.value();
-    }
 }
 
 Result<HttpRequest> ReadExecution::buildRequest(const RequestSpec &spec, const Paginator &paginator,
@@ -116,46 +107,13 @@ Result<QJsonValue> ReadExecution::fetchPage(HttpRequest request, HttpResponse *r
                                                   .arg(parseError.offset));
         }
         const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
-        if (m_successError) {
+        if (const auto said = providerErrorInSuccess(m_definition.errors, root)) {
             // Some providers report failures inside a 200 answer.
-            auto found = m_successError->evaluate(jsonata::Value::fromQJsonValue(root), {}, {1000, 200});
-            if (found && found.value().isDefined() && !found.value().isNull()
-                && !(found.value().isBoolean() && !found.value().asBool())) {
-                const QString said = found.value().isString() ? QString::fromStdString(found.value().asString())
-                                                              : QString::fromStdString(found.value().toJson());
-                return makeError("sync.provider_error",
-                                 QStringLiteral("%1 reported an error in a successful answer: %2")
-                                     .arg(m_definition.displayName, said));
-            }
+            return makeError("sync.provider_error", QStringLiteral("%1 reported an error in a successful answer: %2")
+                                                        .arg(m_definition.displayName, *said));
         }
         return root;
     }
-}
-
-Result<QJsonValue> ReadExecution::evaluateRecords(const RequestSpec &spec, const QJsonValue &root) const
-{
-    auto compiled = jsonata::Expression::compile(spec.records);
-    auto value = compiled ? compiled.value().evaluate(jsonata::Value::fromQJsonValue(root), {}, {1000, 200})
-                          : jsonata::Result<jsonata::Value>(compiled.error());
-    if (!value) {
-        return makeError("definition.records_failed", QStringLiteral("The records expression of %1 failed: %2: %3")
-                                                          .arg(m_object.name, QString::fromStdString(value.error().code),
-                                                               QString::fromStdString(value.error().message)));
-    }
-    if (!value.value().isDefined())
-        return QJsonValue(QJsonValue::Undefined);
-    const QJsonValue json = value.value().toQJsonValue();
-    return json.isObject() ? QJsonValue(QJsonArray{json}) : json; // one record is a list of one
-}
-
-bool ReadExecution::isDeleted(const QJsonValue &record) const
-{
-    if (!m_object.deletedPath.isEmpty() && jsonValueAt(record, m_object.deletedPath) == QJsonValue(true))
-        return true;
-    if (!m_deletedWhen)
-        return false;
-    auto value = m_deletedWhen->evaluate(jsonata::Value::fromQJsonValue(record), {}, {1000, 200});
-    return value && value.value().isBoolean() && value.value().asBool();
 }
 
 void ReadExecution::reportFailures(const QList<FailedRecord> &failed)
@@ -266,26 +224,17 @@ Result<void> ReadExecution::run()
             return page.error();
         }
         const QJsonValue root = page.value();
-        QJsonValue recordsValue;
-        if (spec.records.isEmpty()) {
-            recordsValue = jsonValueAt(root, spec.recordsPath);
-        } else {
-            auto computed = evaluateRecords(spec, root);
-            if (!computed)
-                return computed.error();
-            recordsValue = computed.value();
-        }
-        // Some providers leave the list out of an empty page, or send null (Square, Pipedrive).
-        const bool absentMeansNone =
-            spec.recordsOptional && (recordsValue.isUndefined() || recordsValue.isNull()) && root.isObject();
-        if (!recordsValue.isArray() && !absentMeansNone) {
+        auto recordsValue = pageRecords(spec, root, {}, m_object.name);
+        if (!recordsValue)
+            return recordsValue.error();
+        if (!recordsValue->isArray()) {
             return makeError("sync.bad_page",
                              QStringLiteral("Page %1 has no list of records at '%2'; check recordsPath in the %3 "
                                             "definition")
                                  .arg(m_journal.counts().pages + 1)
                                  .arg(spec.recordsPath, m_definition.name));
         }
-        const QJsonArray records = recordsValue.toArray();
+        const QJsonArray records = recordsValue->toArray();
         QList<StoredRecord> rows;
         QList<FailedRecord> failed;
         QStringList deleted;
@@ -301,7 +250,7 @@ Result<void> ReadExecution::run()
                                           : jsonScalarText(jsonValueAt(record, m_object.updatedAtField));
             if (const auto updatedMs = parseTimestampMs(updatedAt); updatedMs && *updatedMs > cursor.maxUpdatedMs)
                 cursor.maxUpdatedMs = *updatedMs;
-            if (isDeleted(record)) {
+            if (recordIsDeleted(m_object, record)) {
                 deleted.append(id);
                 continue;
             }

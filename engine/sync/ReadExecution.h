@@ -40,8 +40,7 @@ private:
                                      const jsonata::Bindings &bindings);
     Result<QJsonValue> fetchPage(HttpRequest request, HttpResponse *response);
     void reportFailures(const QList<FailedRecord> &failed);
-    Result<QJsonValue> evaluateRecords(const RequestSpec &spec, const QJsonValue &root) const;
-    bool isDeleted(const QJsonValue &record) const;
+
 
     SqliteStore &m_store;
     const ProviderDefinition &m_definition;
@@ -50,8 +49,6 @@ private:
     RequestRunner &m_runner;
     ExecutionJournal &m_journal;
     const CompiledMapping *m_mapping;
-    std::optional<jsonata::Expression> m_successError; // compiled once: it runs on every page
-    std::optional<jsonata::Expression> m_deletedWhen;  // ... and this on every record
     Paginator m_fullPaginator;
     Paginator m_incrementalPaginator;
     qint64 m_backfillSinceMs = 0;

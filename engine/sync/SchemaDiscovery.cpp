@@ -4,6 +4,7 @@
 #include "ExecutionJournal.h"
 #include "ListRequest.h"
 #include "auth/TokenRefresher.h"
+#include "catalog/DefinitionExpression.h"
 #include "catalog/ProviderDefinition.h"
 #include "core/JsonPath.h"
 
@@ -13,41 +14,13 @@ namespace patchbay {
 
 namespace {
 
-constexpr jsonata::EvalLimits kLimits{1000, 200};
 constexpr int kMaxPages = 100; // a schema is small; a provider that pages forever is a definition bug
 
-struct FieldExpressions
+// One of the field expressions over one field, as text (nothing when it gives no scalar).
+QString text(const QString &expression, const QJsonValue &field)
 {
-    jsonata::Expression name;
-    jsonata::Expression label;
-    jsonata::Expression type;
-    jsonata::Expression custom;
-};
-
-Result<jsonata::Expression> compileField(const QString &text, const char *what)
-{
-    auto compiled = jsonata::Expression::compile(text);
-    if (!compiled) {
-        return makeError("definition.invalid_expression",
-                         QStringLiteral("schema %1: %2").arg(QLatin1String(what),
-                                                             QString::fromStdString(compiled.error().message)));
-    }
-    return compiled.value();
-}
-
-QString text(const jsonata::Expression &expression, const jsonata::Value &field)
-{
-    auto value = expression.evaluate(field, {}, kLimits);
-    if (!value || !value.value().isDefined() || value.value().isNull())
-        return {};
-    const QJsonValue json = value.value().toQJsonValue();
-    if (json.isString())
-        return json.toString();
-    if (json.isDouble())
-        return QString::number(json.toDouble(), 'g', QLocale::FloatingPointShortest);
-    if (json.isBool())
-        return json.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    return {};
+    auto value = DefinitionExpression::evaluate(expression, field, {}, QString());
+    return value ? jsonScalarText(value.value()) : QString();
 }
 
 } // namespace
@@ -61,14 +34,6 @@ SchemaDiscovery::SchemaDiscovery(const ProviderDefinition &definition, const Obj
 Result<QList<SchemaField>> SchemaDiscovery::run()
 {
     const SchemaSpec &schema = *m_object.schema;
-    auto name = compileField(schema.name, "name");
-    auto label = compileField(schema.label, "label");
-    auto type = compileField(schema.type, "type");
-    auto custom = compileField(schema.custom, "custom");
-    for (const auto *compiled : {&name, &label, &type, &custom}) {
-        if (!*compiled)
-            return compiled->error();
-    }
     const Paginator paginator(schema.pagination.value_or(PaginationSpec()));
     if (auto credential = m_session.credential(); !credential)
         return credential.error();
@@ -99,25 +64,11 @@ Result<QList<SchemaField>> SchemaDiscovery::run()
         }
         const QJsonDocument document = QJsonDocument::fromJson(response->body);
         const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
-        QJsonValue list;
-        if (schema.request.records.isEmpty()) {
-            list = jsonValueAt(root, schema.request.recordsPath);
-        } else {
-            // A JSONata expression picks the fields (Graph: one extension's properties among several).
-            auto compiled = jsonata::Expression::compile(schema.request.records);
-            auto value = compiled ? compiled.value().evaluate(jsonata::Value::fromQJsonValue(root), bindings, kLimits)
-                                  : jsonata::Result<jsonata::Value>(compiled.error());
-            if (!value) {
-                return makeError("definition.expression_failed",
-                                 QStringLiteral("The fields expression of %1 failed: %2")
-                                     .arg(m_object.name, QString::fromStdString(value.error().message)));
-            }
-            list = value.value().isDefined() ? value.value().toQJsonValue() : QJsonValue(QJsonValue::Undefined);
-            if (list.isObject())
-                list = QJsonArray{list};
-        }
-        if (schema.request.recordsOptional && (list.isUndefined() || list.isNull()) && root.isObject())
-            list = QJsonArray(); // the provider leaves the list out when there is nothing (Square)
+        // A fields expression picks them when a path is not enough (Graph: one extension's properties).
+        auto fieldList = pageRecords(schema.request, root, bindings, m_object.name);
+        if (!fieldList)
+            return fieldList.error();
+        const QJsonValue list = fieldList.value();
         if (!list.isArray()) {
             return makeError("sync.bad_page", QStringLiteral("The field list of %1 has no list at '%2'; check "
                                                              "fieldsPath in the %3 definition")
@@ -125,14 +76,13 @@ Result<QList<SchemaField>> SchemaDiscovery::run()
         }
         const QJsonArray items = list.toArray();
         for (const QJsonValue &item : items) {
-            const jsonata::Value field = jsonata::Value::fromQJsonValue(item);
             SchemaField found;
-            found.name = text(name.value(), field);
+            found.name = text(schema.name, item);
             if (found.name.isEmpty())
                 continue;
-            found.label = text(label.value(), field);
-            found.type = text(type.value(), field);
-            found.custom = text(custom.value(), field) == QLatin1String("true");
+            found.label = text(schema.label, item);
+            found.type = text(schema.type, item);
+            found.custom = DefinitionExpression::holds(schema.custom, item);
             fields.append(found);
         }
         const std::optional<PageState> next = paginator.next(page, root, response.value(), items);

@@ -5,6 +5,8 @@
 #include "ExecutionJournal.h"
 #include "SyncService.h"
 #include "auth/TokenRefresher.h"
+#include "ListRequest.h"
+#include "catalog/DefinitionExpression.h"
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
 #include "core/JsonPath.h"
@@ -26,8 +28,6 @@ namespace patchbay {
 
 namespace {
 
-constexpr jsonata::EvalLimits kLimits{1000, 200};
-
 QByteArray jsonBody(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -48,31 +48,13 @@ QJsonValue evaluate(const QString &text, const QJsonValue &input, const jsonata:
 {
     if (text.isEmpty())
         return QJsonValue(QJsonValue::Undefined);
-    auto compiled = jsonata::Expression::compile(text);
-    if (!compiled) {
-        if (failure)
-            *failure = QString::fromStdString(compiled.error().message);
-        return QJsonValue(QJsonValue::Undefined);
-    }
-    auto value = compiled.value().evaluate(jsonata::Value::fromQJsonValue(input), bindings, kLimits);
+    auto value = DefinitionExpression::evaluate(text, input, bindings, QStringLiteral("The expression"));
     if (!value) {
         if (failure)
-            *failure = QStringLiteral("%1: %2").arg(QString::fromStdString(value.error().code),
-                                                    QString::fromStdString(value.error().message));
+            *failure = value.error().message;
         return QJsonValue(QJsonValue::Undefined);
     }
-    return value.value().isDefined() ? value.value().toQJsonValue() : QJsonValue(QJsonValue::Undefined);
-}
-
-QString scalar(const QJsonValue &value)
-{
-    if (value.isString())
-        return value.toString();
-    if (value.isDouble())
-        return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
-    if (value.isBool())
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    return {};
+    return value.value();
 }
 
 bool truthy(const QJsonValue &value)
@@ -93,9 +75,6 @@ bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 
 jsonata::Bindings callBindings(const WebhookCall &call, const QJsonValue &json)
 {
-    QJsonObject headers;
-    for (const auto &[name, value] : call.headers)
-        headers.insert(QString::fromLatin1(name).toLower(), QString::fromUtf8(value));
     QJsonObject query;
     for (const auto &[name, value] : QUrlQuery(call.url).queryItems(QUrl::FullyDecoded))
         query.insert(name, value);
@@ -104,7 +83,7 @@ jsonata::Bindings callBindings(const WebhookCall &call, const QJsonValue &json)
     bindings.set("json", jsonata::Value::fromQJsonValue(json));
     bindings.set("method", jsonata::Value::string(call.method.toStdString()));
     bindings.set("url", jsonata::Value::string(call.url.toString(QUrl::FullyEncoded).toStdString()));
-    bindings.set("headers", jsonata::Value::fromQJsonValue(headers));
+    bindings.set("headers", jsonata::Value::fromQJsonValue(headersToJson(call.headers)));
     bindings.set("query", jsonata::Value::fromQJsonValue(query));
     return bindings;
 }
@@ -115,7 +94,7 @@ std::optional<QString> verify(const WebhookSpec &spec, const QJsonValue &json, j
 {
     bindings.set("secret", jsonata::Value::string(secret.toStdString()));
     if (!spec.timestamp.isEmpty()) {
-        const QString stamp = scalar(evaluate(spec.timestamp, json, bindings));
+        const QString stamp = jsonScalarText(evaluate(spec.timestamp, json, bindings));
         if (stamp.isEmpty())
             return QStringLiteral("the call carries no timestamp");
         std::optional<qint64> ms;
@@ -206,7 +185,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     if (!spec.handshakeWhen.isEmpty() && truthy(evaluate(spec.handshakeWhen, json, bindings))) {
         WebhookOutcome outcome;
         outcome.contentType = spec.handshakeContentType.toUtf8();
-        outcome.body = scalar(evaluate(spec.handshakeRespond, json, bindings)).toUtf8();
+        outcome.body = jsonScalarText(evaluate(spec.handshakeRespond, json, bindings)).toUtf8();
         return outcome;
     }
     if (json.isUndefined())
@@ -233,7 +212,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         for (const QJsonValue &event : events) {
             jsonata::Bindings eventBindings = bindings;
             eventBindings.set("event", jsonata::Value::fromQJsonValue(event));
-            account = scalar(evaluate(spec.account, event, eventBindings));
+            account = jsonScalarText(evaluate(spec.account, event, eventBindings));
             if (!account.isEmpty())
                 break;
         }
@@ -316,16 +295,16 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         const QJsonValue event = events.at(i);
         jsonata::Bindings eventBindings = bindings;
         eventBindings.set("event", jsonata::Value::fromQJsonValue(event));
-        QString eventId = scalar(evaluate(spec.eventId, event, eventBindings));
+        QString eventId = jsonScalarText(evaluate(spec.eventId, event, eventBindings));
         if (eventId.isEmpty()) {
             // Without an id, the same call delivered twice is recognised by its content.
             eventId = QString::fromLatin1(
                 QCryptographicHash::hash(call.body + QByteArray::number(i), QCryptographicHash::Sha256).toHex());
         }
-        const QString type = scalar(evaluate(spec.eventType, event, eventBindings));
-        const QString objectName = scalar(evaluate(spec.object, event, eventBindings));
+        const QString type = jsonScalarText(evaluate(spec.eventType, event, eventBindings));
+        const QString objectName = jsonScalarText(evaluate(spec.object, event, eventBindings));
         const QJsonValue embedded = evaluate(spec.record, event, eventBindings);
-        QString recordId = scalar(evaluate(spec.recordId, event, eventBindings));
+        QString recordId = jsonScalarText(evaluate(spec.recordId, event, eventBindings));
         const auto objectSpec = definition->objects.constFind(objectName);
         if (recordId.isEmpty() && objectSpec != definition->objects.constEnd() && embedded.isObject())
             recordId = jsonScalarText(jsonValueAt(embedded, objectSpec->idField));
@@ -375,26 +354,13 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                 }
                 jsonata::Bindings getBindings = session.bindings();
                 getBindings.set("id", jsonata::Value::string(recordId.toStdString()));
-                HttpRequest request;
-                request.method = objectSpec->get->method.toLatin1();
-                auto url = session.apiUrl(objectSpec->get->path, getBindings);
-                if (!url) {
-                    (void)journal.fail(url.error());
-                    return answer(500, url.error().message, executionId.value());
+                auto request = buildListRequest(session, *objectSpec->get, Paginator(PaginationSpec()), PageState(),
+                                                getBindings, objectName);
+                if (!request) {
+                    (void)journal.fail(request.error());
+                    return answer(500, request.error().message, executionId.value());
                 }
-                request.url = url.value();
-                QUrlQuery query(request.url);
-                for (auto it = objectSpec->get->params.begin(); it != objectSpec->get->params.end(); ++it) {
-                    if (auto value = TemplateText::render(it.value(), getBindings); value && !value->isEmpty())
-                        query.addQueryItem(it.key(), value.value());
-                }
-                request.url.setQuery(query);
-                for (auto it = objectSpec->get->headers.begin(); it != objectSpec->get->headers.end(); ++it) {
-                    if (auto value = TemplateText::render(it.value(), getBindings))
-                        request.setHeader(it.key().toLatin1(), value->toUtf8());
-                }
-                request.setHeader("Accept", "application/json");
-                auto response = session.send(request);
+                auto response = session.send(request.value());
                 if (!response) {
                     // The provider is unreachable: answer an error so that it delivers the event again.
                     (void)journal.fail(response.error());
@@ -422,10 +388,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
             }
             if (deletedIds.isEmpty() && record.isObject()) {
                 // The record itself may say it is gone (Pipedrive's active_flag false), as in a read.
-                bool gone = !objectSpec->deletedPath.isEmpty()
-                            && jsonValueAt(record, objectSpec->deletedPath) == QJsonValue(true);
-                if (!gone && !objectSpec->deletedWhen.isEmpty())
-                    gone = evaluate(objectSpec->deletedWhen, record, {}) == QJsonValue(true);
+                const bool gone = recordIsDeleted(objectSpec.value(), record);
                 if (gone)
                     deletedIds.append(recordId);
             }

@@ -4,7 +4,9 @@
 #include "ExecutionJournal.h"
 #include "auth/TokenRefresher.h"
 #include "catalog/ProviderDefinition.h"
-#include "catalog/TemplateText.h"
+#include "ListRequest.h"
+#include "catalog/DefinitionExpression.h"
+#include "core/JsonPath.h"
 #include "http/FormEncoding.h"
 #include "http/HttpTypes.h"
 #include "mapping/CompiledMapping.h"
@@ -13,32 +15,12 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QUrlQuery>
 
 namespace patchbay {
 
 namespace {
 
-constexpr jsonata::EvalLimits kDefinitionLimits{1000, 200};
 constexpr int kDetailedFailures = 20;
-
-// Evaluates one of the definition's expressions; the loader compiled it already, so only evaluation can fail.
-Result<QJsonValue> evaluate(const QString &text, const QJsonValue &input, const jsonata::Bindings &bindings,
-                            const QString &what)
-{
-    auto compiled = jsonata::Expression::compile(text);
-    if (!compiled) {
-        return makeError("definition.invalid_expression",
-                         QStringLiteral("%1: %2").arg(what, QString::fromStdString(compiled.error().message)));
-    }
-    auto value = compiled.value().evaluate(jsonata::Value::fromQJsonValue(input), bindings, kDefinitionLimits);
-    if (!value) {
-        return makeError("definition.expression_failed", QStringLiteral("%1 failed: %2: %3")
-                                                             .arg(what, QString::fromStdString(value.error().code),
-                                                                  QString::fromStdString(value.error().message)));
-    }
-    return value.value().isDefined() ? value.value().toQJsonValue() : QJsonValue(QJsonValue::Undefined);
-}
 
 QJsonValue parseBody(const QByteArray &body)
 {
@@ -48,29 +30,6 @@ QJsonValue parseBody(const QByteArray &body)
     if (document.isObject())
         return document.object();
     return QJsonValue(QJsonValue::Undefined);
-}
-
-QString scalarText(const QJsonValue &value)
-{
-    if (value.isString())
-        return value.toString();
-    if (value.isDouble())
-        return QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
-    if (value.isBool())
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    if (value.isObject() || value.isArray()) {
-        return QString::fromUtf8(value.isObject() ? QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact)
-                                                  : QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-    }
-    return {};
-}
-
-jsonata::Value headersValue(const HttpResponse &response)
-{
-    QJsonObject headers;
-    for (const auto &[name, value] : response.headers)
-        headers.insert(QString::fromLatin1(name).toLower(), QString::fromUtf8(value));
-    return jsonata::Value::fromQJsonValue(headers);
 }
 
 } // namespace
@@ -93,10 +52,6 @@ WriteExecution::WriteExecution(SqliteStore &store, const ProviderDefinition &def
     : m_store(store), m_definition(definition), m_object(object), m_session(session), m_journal(journal),
       m_mapping(reverseMapping)
 {
-    if (!definition.errors.successErrorPath.isEmpty()) {
-        if (auto compiled = jsonata::Expression::compile(definition.errors.successErrorPath))
-            m_successError = compiled.value();
-    }
 }
 
 void WriteExecution::mapItem(Item &item) const
@@ -133,26 +88,14 @@ Result<HttpResponse> WriteExecution::sendRequest(const WriteRequestSpec &spec, j
     if (!url)
         return url.error();
     request.url = url.value();
-    QUrlQuery query(request.url);
-    for (auto it = spec.params.begin(); it != spec.params.end(); ++it) {
-        auto value = TemplateText::render(it.value(), bindings);
-        if (!value)
-            return value.error();
-        if (!value->isEmpty())
-            query.addQueryItem(it.key(), value.value());
-    }
-    request.url.setQuery(query);
-    for (auto it = spec.headers.begin(); it != spec.headers.end(); ++it) {
-        auto value = TemplateText::render(it.value(), bindings);
-        if (!value)
-            return value.error();
-        request.setHeader(it.key().toLatin1(), value->toUtf8());
-    }
-    request.setHeader("Accept", "application/json");
+    if (auto added = addQueryParams(request.url, spec.params, bindings); !added)
+        return added.error();
+    if (auto added = addHeaders(request, spec.headers, bindings); !added)
+        return added.error();
     if (request.method != "DELETE") {
         QJsonValue body = bodyInput.toQJsonValue();
         if (!spec.body.isEmpty()) {
-            auto built = evaluate(spec.body, body, bindings,
+            auto built = DefinitionExpression::evaluate(spec.body, body, bindings,
                                   QStringLiteral("The %1 body of %2").arg(QString::fromLatin1(request.method), m_object.name));
             if (!built)
                 return built.error();
@@ -199,14 +142,12 @@ Result<void> WriteExecution::writeOne(const WriteRequestSpec &spec, Item &item)
         return response.error();
     const QJsonValue body = parseBody(response->body);
     bool failed = !response->isSuccess();
-    if (!failed && m_successError) {
-        auto found = m_successError->evaluate(jsonata::Value::fromQJsonValue(body), {}, kDefinitionLimits);
-        if (found && found.value().isDefined() && !found.value().isNull()
-            && !(found.value().isBoolean() && !found.value().asBool())) {
+    if (!failed) {
+        if (const auto said = providerErrorInSuccess(m_definition.errors, body)) {
             item.status = QStringLiteral("failed");
             item.errorCode = QStringLiteral("provider.error");
-            item.errorMessage = QStringLiteral("%1 reported an error in a successful answer: %2")
-                                    .arg(m_definition.displayName, scalarText(found.value().toQJsonValue()));
+            item.errorMessage =
+                QStringLiteral("%1 reported an error in a successful answer: %2").arg(m_definition.displayName, *said);
             return {};
         }
     }
@@ -217,11 +158,11 @@ Result<void> WriteExecution::writeOne(const WriteRequestSpec &spec, Item &item)
     }
     item.status = QStringLiteral("succeeded");
     if (!spec.idPath.isEmpty()) {
-        bindings.set("headers", headersValue(response.value()));
-        auto id = evaluate(spec.idPath, body, bindings, QStringLiteral("idPath of %1").arg(m_object.name));
+        bindings.set("headers", jsonata::Value::fromQJsonValue(headersToJson(response->headers)));
+        auto id = DefinitionExpression::evaluate(spec.idPath, body, bindings, QStringLiteral("idPath of %1").arg(m_object.name));
         if (!id)
             return id.error();
-        if (const QString found = scalarText(id.value()); !found.isEmpty())
+        if (const QString found = jsonText(id.value()); !found.isEmpty())
             item.providerId = found;
     }
     return {};
@@ -253,8 +194,8 @@ Result<void> WriteExecution::writeBatch(const WriteRequestSpec &spec, QList<Item
     for (Item *item : items)
         item->sent = QJsonDocument(item->mapped.toObject()).toJson(QJsonDocument::Compact);
     bindings.set("status", jsonata::Value::number(response->status));
-    bindings.set("headers", headersValue(response.value()));
-    auto results = evaluate(spec.results, parseBody(response->body), bindings,
+    bindings.set("headers", jsonata::Value::fromQJsonValue(headersToJson(response->headers)));
+    auto results = DefinitionExpression::evaluate(spec.results, parseBody(response->body), bindings,
                             QStringLiteral("The batch results of %1").arg(m_object.name));
     if (!response->isSuccess()) {
         // Some providers answer 4xx when every record failed, still per record (Jira's bulk create); otherwise
@@ -282,8 +223,8 @@ Result<void> WriteExecution::writeBatch(const WriteRequestSpec &spec, QList<Item
         // idempotency key), else for updates the provider id, else its place in the answer.
         Item *target = nullptr;
         const QJsonValue index = result.value(QStringLiteral("index"));
-        const QString key = scalarText(result.value(QStringLiteral("key")));
-        const QString resultId = scalarText(result.value(QStringLiteral("id")));
+        const QString key = jsonText(result.value(QStringLiteral("key")));
+        const QString resultId = jsonText(result.value(QStringLiteral("id")));
         if (index.isDouble()) {
             const auto at = static_cast<qsizetype>(index.toDouble());
             target = at >= 0 && at < items.size() ? items[at] : nullptr;
@@ -302,17 +243,17 @@ Result<void> WriteExecution::writeBatch(const WriteRequestSpec &spec, QList<Item
         if (!target)
             continue;
         Item &item = *target;
-        const QString error = scalarText(result.value(QStringLiteral("error")));
+        const QString error = jsonText(result.value(QStringLiteral("error")));
         if (!error.isEmpty()) {
             item.status = QStringLiteral("failed");
-            item.errorCode = scalarText(result.value(QStringLiteral("code")));
+            item.errorCode = jsonText(result.value(QStringLiteral("code")));
             if (item.errorCode.isEmpty())
                 item.errorCode = QStringLiteral("provider.item_error");
             item.errorMessage = QStringLiteral("%1 refused this record: %2").arg(m_definition.displayName, error);
             continue;
         }
         item.status = QStringLiteral("succeeded");
-        if (const QString id = scalarText(result.value(QStringLiteral("id"))); !id.isEmpty())
+        if (const QString id = jsonText(result.value(QStringLiteral("id"))); !id.isEmpty())
             item.providerId = id;
     }
     for (Item *item : items) {

@@ -58,7 +58,6 @@ private:
     ConnectionSession &m_session;
     ExecutionJournal &m_journal;
     const CompiledMapping *m_mapping;
-    std::optional<jsonata::Expression> m_successError;
     QList<WriteItem> m_pending; // results not yet stored
     int m_succeeded = 0;
     int m_failed = 0;

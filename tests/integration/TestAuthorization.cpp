@@ -36,6 +36,8 @@ private Q_SLOTS:
 
 private:
     QUrl followAuthorize(const QUrl &url); // what the provider redirects the browser to
+    // Points the connection's HubSpot consent page (app.hubspot.com) at the emulator.
+    bool serveConsentPageFrom(qint64 connection, const QUrl &emulator);
     ProviderDefinition variant(const QString &file, const QList<QPair<QByteArray, QByteArray>> &replacements);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -76,6 +78,15 @@ QUrl TestAuthorization::followAuthorize(const QUrl &url)
     return QUrl::fromEncoded(reply->rawHeader("Location"));
 }
 
+bool TestAuthorization::serveConsentPageFrom(qint64 connection, const QUrl &emulator)
+{
+    QJsonObject config = m_store->connection(connection)->config;
+    QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
+    overrides.insert(QStringLiteral("https://app.hubspot.com"), emulator.toString(QUrl::StripTrailingSlash));
+    config.insert(QStringLiteral("originOverrides"), overrides);
+    return m_store->setConnectionConfig(connection, config).ok();
+}
+
 ProviderDefinition TestAuthorization::variant(const QString &file, const QList<QPair<QByteArray, QByteArray>> &replacements)
 {
     QFile source(QStringLiteral(":/patchbay/providers/%1").arg(file));
@@ -105,11 +116,7 @@ void TestAuthorization::revokedConnectionIsAuthorisedAgain()
                                            QDateTime::currentDateTimeUtc().addSecs(-10))
                                   .value();
     // Connection with this customer's origin overrides for the app pages too (the sandbox serves /oauth/authorize).
-    QJsonObject config = m_store->connection(connection)->config;
-    QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
-    overrides.insert(QStringLiteral("https://app.hubspot.com"), emulator.baseUrl().toString(QUrl::StripTrailingSlash));
-    config.insert(QStringLiteral("originOverrides"), overrides);
-    QVERIFY(m_store->setConnectionConfig(connection, config).ok());
+    QVERIFY(serveConsentPageFrom(connection, emulator.baseUrl()));
     QVERIFY(emulator.revokeRefreshToken(QStringLiteral("acme")));
     QCOMPARE(m_sync->read(connection, QStringLiteral("contacts"))->errorCode, QStringLiteral("auth.revoked"));
     QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::NeedsReauth);
@@ -177,11 +184,7 @@ void TestAuthorization::pkceChallengeIsVerifiedByTheProvider()
                                            QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
                                            QDateTime::currentDateTimeUtc().addSecs(1800))
                                   .value();
-    QJsonObject config = m_store->connection(connection)->config;
-    QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
-    overrides.insert(QStringLiteral("https://app.hubspot.com"), emulator.baseUrl().toString(QUrl::StripTrailingSlash));
-    config.insert(QStringLiteral("originOverrides"), overrides);
-    QVERIFY(m_store->setConnectionConfig(connection, config).ok());
+    QVERIFY(serveConsentPageFrom(connection, emulator.baseUrl()));
 
     const auto start = m_sync->beginAuthorization(connection, QUrl(QStringLiteral("http://127.0.0.1:9/cb")));
     QVERIFY(start.ok());
@@ -261,11 +264,7 @@ void TestAuthorization::consoleReauthorisesThroughALoopbackRedirect()
                                            QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
                                            QDateTime::currentDateTimeUtc().addSecs(-10))
                                   .value();
-    QJsonObject config = m_store->connection(connection)->config;
-    QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
-    overrides.insert(QStringLiteral("https://app.hubspot.com"), emulator.baseUrl().toString(QUrl::StripTrailingSlash));
-    config.insert(QStringLiteral("originOverrides"), overrides);
-    QVERIFY(m_store->setConnectionConfig(connection, config).ok());
+    QVERIFY(serveConsentPageFrom(connection, emulator.baseUrl()));
     QVERIFY(emulator.revokeRefreshToken(QStringLiteral("umbrella")));
     QCOMPARE(m_sync->read(connection, QStringLiteral("contacts"))->errorCode, QStringLiteral("auth.revoked"));
 
