@@ -2,6 +2,7 @@
 #include "ErrorText.h"
 #include "Evaluator.h"
 #include "FunctionLibrary.h"
+#include "MergeSort.h"
 #include "Sequence.h"
 
 #include <algorithm>
@@ -74,10 +75,18 @@ Value fnSort(CallContext &ctx, std::vector<Value> &args)
     std::vector<Value> items = input.m_items;
     if (args.size() > 1 && args[1].isDefined()) {
         const Value &comparator = args[1];
-        // The comparator answers "should a come after b"; a stable merge sort matches the reference's order.
-        std::stable_sort(items.begin(), items.end(), [&](const Value &a, const Value &b) {
-            return Sequence::toBoolean(ctx.evaluator.applyHof(comparator, {b, a}));
+        // The comparator answers "must a come after b"; it is asked the reference's questions in its order.
+        std::vector<std::size_t> order(items.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        referenceMergeSort(order, [&](std::size_t a, std::size_t b) {
+            return Sequence::toBoolean(ctx.evaluator.applyHof(comparator, {items[a], items[b]}));
         });
+        std::vector<Value> sorted;
+        sorted.reserve(items.size());
+        for (std::size_t i : order)
+            sorted.push_back(items[i]);
+        items = std::move(sorted);
     } else {
         bool allNumbers = std::all_of(items.begin(), items.end(), [](const Value &v) { return v.isNumber(); });
         bool allStrings = std::all_of(items.begin(), items.end(), [](const Value &v) { return v.isString(); });
@@ -119,7 +128,8 @@ Value fnDistinct(CallContext &ctx, std::vector<Value> &args)
         return {};
     if (!args[0].isArray() || args[0].asArray().size() <= 1)
         return args[0];
-    Value out = Sequence::create();
+    // Distinct items of a sequence form a sequence (one item stands alone); of an array, an array.
+    Value out = args[0].asArray().m_sequence ? Sequence::create() : Value::newArray();
     Array &result = out.mutableArray();
     // Scalars are de-duplicated by hashing; arrays and objects by deep comparison among themselves.
     std::unordered_set<double> numbers;
@@ -197,34 +207,46 @@ Value fnLookup(CallContext &, std::vector<Value> &args)
     return Sequence::lookup(args[0], args[1].asString());
 }
 
+Value spreadObject(const Value &object)
+{
+    Value out = Sequence::create();
+    for (const auto &[key, value] : object.asObject().entries()) {
+        Value single = Value::emptyObject(1);
+        single.mutableObject().set(key, value);
+        out.mutableArray().push(single);
+    }
+    return out;
+}
+
+// An object becomes a sequence of one-key objects. The items of an array are spread in turn and appended
+// (arrays flattened into the result, which is then a plain array, as the reference's append makes it).
+Value spread(const Value &arg, int depth)
+{
+    if (depth > kMaxValueDepth)
+        throwTooDeep();
+    if (arg.isObject())
+        return spreadObject(arg);
+    if (!arg.isArray())
+        return arg;
+    Value out = Sequence::create();
+    for (const Value &item : arg.asArray().m_items) {
+        Value part = spread(item, depth + 1);
+        if (part.isUndefined())
+            continue;
+        out.mutableArray().m_sequence = false;
+        if (part.isArray()) {
+            for (const Value &inner : part.asArray().m_items)
+                out.mutableArray().push(inner);
+        } else {
+            out.mutableArray().push(std::move(part));
+        }
+    }
+    return out;
+}
+
 Value fnSpread(CallContext &, std::vector<Value> &args)
 {
-    const Value &arg = args[0];
-    if (arg.isArray()) {
-        Value out = Sequence::create();
-        for (const Value &item : arg.asArray().m_items) {
-            if (item.isObject()) {
-                for (const auto &[key, value] : item.asObject().entries()) {
-                    Value single = Value::emptyObject(1);
-                    single.mutableObject().set(key, value);
-                    out.mutableArray().push(single);
-                }
-            } else {
-                out.mutableArray().push(item);
-            }
-        }
-        return out;
-    }
-    if (arg.isObject()) {
-        Value out = Sequence::create();
-        for (const auto &[key, value] : arg.asObject().entries()) {
-            Value single = Value::emptyObject(1);
-            single.mutableObject().set(key, value);
-            out.mutableArray().push(single);
-        }
-        return out;
-    }
-    return arg;
+    return spread(args[0], 0);
 }
 
 Value fnMerge(CallContext &, std::vector<Value> &args)

@@ -11,8 +11,17 @@ namespace patchbay::jsonata {
 
 namespace {
 
+// The ISO 8601 form is the default only when no picture is given; an empty picture formats as empty text and
+// matches no timestamp.
+bool isEmptyPicture(const std::vector<Value> &args, std::size_t index)
+{
+    return args.size() > index && args[index].isString() && args[index].asString().empty();
+}
+
 Value fnNow(CallContext &ctx, std::vector<Value> &args)
 {
+    if (isEmptyPicture(args, 0))
+        return Value::string(std::string());
     std::string picture = !args.empty() && args[0].isString() ? args[0].asString() : std::string();
     std::string timezone = args.size() > 1 && args[1].isString() ? args[1].asString() : std::string();
     return Value::string(DateTimeFormatter::format(ctx.evaluator.nowMillis(), picture, timezone));
@@ -27,6 +36,8 @@ Value fnFromMillis(CallContext &, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
+    if (isEmptyPicture(args, 1))
+        return Value::string(std::string());
     std::string picture = args.size() > 1 && args[1].isString() ? args[1].asString() : std::string();
     std::string timezone = args.size() > 2 && args[2].isString() ? args[2].asString() : std::string();
     // Beyond the range of JavaScript dates (about 275,000 years either side of 1970) there is no date to show.
@@ -38,7 +49,7 @@ Value fnFromMillis(CallContext &, std::vector<Value> &args)
 
 Value fnToMillis(CallContext &, std::vector<Value> &args)
 {
-    if (args[0].isUndefined())
+    if (args[0].isUndefined() || isEmptyPicture(args, 1))
         return {};
     std::string picture = args.size() > 1 && args[1].isString() ? args[1].asString() : std::string();
     return DateTimeParser::parse(args[0].asString(), picture);

@@ -286,7 +286,8 @@ Value DateTimeParser::parse(const std::string &text, const std::string &picture)
         }
     }
     (void)hasOffset;
-    if (values.empty())
+    // The picture must account for the whole text: "2024x" does not match "[Y0001]".
+    if (cur.pos != text.size() || values.empty())
         return {};
     for (char c : {'X', 'W', 'x', 'w'}) {
         if (values.count(c))

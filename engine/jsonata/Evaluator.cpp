@@ -639,6 +639,9 @@ Value Evaluator::applyTransform(const Function &fn, const Value &arg)
 {
     if (arg.isUndefined())
         return {};
+    // A transform's signature is <(oa):o>: it updates objects (also inside arrays), nothing else.
+    if (!arg.isObject() && !arg.isArray())
+        throw Error{"T0410", fn.m_node->position, ErrorText::argumentMessage("T0410", 1, {}), {}};
     const Node *node = fn.m_node;
     Frame *env = fn.m_env.get();
     if (const Value *clone = env->lookup("clone"); clone && !clone->isFunction())
@@ -698,9 +701,8 @@ Value Evaluator::evaluateSource(const std::string &source, const Value &input, F
         wrapped = Sequence::create(input);
         wrapped.mutableArray().m_outerWrapper = true;
     }
-    // The evaluated expression's $$ is its own input.
+    // As in the reference, $$ stays the root of the calling evaluation; only the context ($) is the new input.
     std::shared_ptr<Frame> frame = newFrame(env);
-    frame->bind("$", wrapped);
     try {
         Value result = evaluate(program->m_root, wrapped, frame.get());
         m_currentProgram = saved;

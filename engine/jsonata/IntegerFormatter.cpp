@@ -7,7 +7,9 @@
 #include <QChar>
 #include <QString>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <vector>
 
 namespace patchbay::jsonata {
@@ -199,6 +201,70 @@ bool parseDecimalPattern(const std::string &primary, DecimalPattern &out)
             out.groupSize = first;
     }
     return true;
+}
+
+// Inserts a decimal pattern's grouping separators into formatted digits as the reference does: a regular
+// grouping every groupSize digits from the right; otherwise each separator, from the picture's leftmost, at its
+// distance from the right end of the text so far (one beyond the digits goes in front, cutting digits off as
+// JavaScript's substr does: "#(00)#" formats 7 as "()7").
+void insertSeparators(std::u32string &text, const DecimalPattern &pattern)
+{
+    if (pattern.separators.empty())
+        return;
+    if (pattern.regular) {
+        const auto size = std::size_t(pattern.groupSize);
+        for (std::size_t group = (text.size() - 1) / size; group > 0; --group)
+            text.insert(text.size() - group * size, 1, pattern.separators[0].second);
+        return;
+    }
+    for (auto it = pattern.separators.rbegin(); it != pattern.separators.rend(); ++it) {
+        const long long at = (long long)text.size() - it->first;
+        if (at >= 0) {
+            text.insert(std::size_t(at), 1, it->second);
+        } else {
+            const long long keepFrom = std::max(0LL, (long long)text.size() + at);
+            text = it->second + text.substr(std::size_t(keepFrom));
+        }
+    }
+}
+
+bool isJsWhitespace(char32_t c)
+{
+    return c == U' ' || (c >= U'\t' && c <= U'\r') || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+           c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+double parseIntLikeJavaScript(const std::string &text)
+{
+    const std::u32string chars = Utf8::decode(text);
+    std::size_t i = 0;
+    while (i < chars.size() && isJsWhitespace(chars[i]))
+        ++i;
+    double sign = 1;
+    if (i < chars.size() && (chars[i] == U'+' || chars[i] == U'-'))
+        sign = chars[i++] == U'-' ? -1 : 1;
+    int radix = 10;
+    if (i + 1 < chars.size() && chars[i] == U'0' && (chars[i + 1] == U'x' || chars[i + 1] == U'X')) {
+        radix = 16;
+        i += 2;
+    }
+    std::string digits;
+    for (; i < chars.size(); ++i) {
+        const char32_t c = chars[i];
+        const bool decimal = c >= U'0' && c <= U'9';
+        const bool hex = radix == 16 && ((c >= U'a' && c <= U'f') || (c >= U'A' && c <= U'F'));
+        if (!decimal && !hex)
+            break;
+        digits += char(c);
+    }
+    if (digits.empty())
+        return std::nan("");
+    if (radix == 10)
+        return sign * std::strtod(digits.c_str(), nullptr);
+    double value = 0;
+    for (char c : digits)
+        value = value * 16 + (c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
+    return sign * value;
 }
 
 bool isDecimalPrimary(const std::string &primary)
@@ -398,21 +464,9 @@ std::string IntegerFormatter::format(double value, const std::string &picture)
         while (int(digits.size()) < pattern.mandatory)
             digits.insert(digits.begin(), '0');
         std::u32string result;
-        int count = 0;
-        std::size_t nextSep = 0;
-        for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-            if (count > 0) {
-                if (pattern.regular) {
-                    if (count % pattern.groupSize == 0)
-                        result.insert(result.begin(), pattern.separators[0].second);
-                } else if (nextSep < pattern.separators.size() && pattern.separators[nextSep].first == count) {
-                    result.insert(result.begin(), pattern.separators[nextSep].second);
-                    ++nextSep;
-                }
-            }
-            result.insert(result.begin(), pattern.zero + char32_t(*it - '0'));
-            ++count;
-        }
+        for (char digit : digits)
+            result += pattern.zero + char32_t(digit - '0');
+        insertSeparators(result, pattern);
         out = Utf8::encode(result);
         if (p.ordinal)
             out += ordinalSuffix(n);
@@ -436,13 +490,21 @@ Value IntegerFormatter::parse(const std::string &text, const std::string &pictur
     DecimalPattern pattern;
     if (!parseDecimalPattern(primary, pattern))
         throw fail("D3130");
-    double value = 0;
+    // As the reference: the picture's separators are dropped (only ',' for a regular grouping), digits of the
+    // picture's family become ASCII, and the rest is read like JavaScript's parseInt: leading space, a sign,
+    // digits up to the first non-digit, NaN when there are none.
+    std::string digits;
     for (char32_t c : Utf8::decode(text)) {
-        int d = digitValue(c);
-        if (d >= 0)
-            value = value * 10 + d;
+        bool separator = false;
+        for (const auto &[position, character] : pattern.separators)
+            separator = separator || (pattern.regular ? c == U',' : c == character);
+        if (separator)
+            continue;
+        if (pattern.zero != U'0' && c >= pattern.zero && c <= pattern.zero + 9)
+            c = U'0' + (c - pattern.zero);
+        Utf8::append(digits, c);
     }
-    return Value::number(value);
+    return Value::number(parseIntLikeJavaScript(digits));
 }
 
 } // namespace patchbay::jsonata

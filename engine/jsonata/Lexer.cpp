@@ -180,7 +180,6 @@ Token Lexer::readString(char quote)
         case '"':
         case '\\':
         case '/':
-        case '\'':
             out += e;
             break;
         case 'b':
@@ -217,20 +216,24 @@ Token Lexer::readRegex()
     Token tok;
     tok.kind = Token::Kind::Regex;
     tok.start = int(m_pos);
+    // As in the reference, the closing '/' is the first one outside brackets of any kind ((), [], {}), counting
+    // a bracket unless a backslash precedes it, and not escaped by an odd number of backslashes.
     std::size_t p = m_pos + 1;
-    bool inClass = false;
+    int depth = 0;
     while (p < m_src.size()) {
-        char c = m_src[p];
-        if (c == '\\') {
-            p += 2;
-            continue;
+        const char c = m_src[p];
+        if (c == '/' && depth == 0) {
+            std::size_t backslashes = 0;
+            while (m_src[p - backslashes - 1] == '\\')
+                ++backslashes;
+            if (backslashes % 2 == 0)
+                break;
         }
-        if (c == '[')
-            inClass = true;
-        else if (c == ']')
-            inClass = false;
-        else if (c == '/' && !inClass)
-            break;
+        const bool escaped = m_src[p - 1] == '\\';
+        if ((c == '(' || c == '[' || c == '{') && !escaped)
+            ++depth;
+        else if ((c == ')' || c == ']' || c == '}') && !escaped)
+            --depth;
         ++p;
     }
     if (p >= m_src.size())
@@ -240,7 +243,7 @@ Token Lexer::readRegex()
         throw Error{"S0301", int(p), ErrorText::message("S0301"), {}};
     ++p;
     std::size_t flagStart = p;
-    while (p < m_src.size() && (m_src[p] == 'i' || m_src[p] == 'm' || m_src[p] == 'g' || m_src[p] == 's'))
+    while (p < m_src.size() && (m_src[p] == 'i' || m_src[p] == 'm'))
         ++p;
     tok.flags = std::string(m_src.substr(flagStart, p - flagStart));
     m_pos = p;

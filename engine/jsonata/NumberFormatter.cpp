@@ -99,8 +99,9 @@ public:
                 last = i;
             }
         }
+        // An empty sub-picture has no mantissa at all (D3085); other text without one has only passive characters.
         if (first == std::u32string::npos)
-            throw fail("D3086");
+            throw fail(pic.empty() ? "D3085" : "D3086");
         // The exponent part runs from an exponent separator following the mantissa through its digits.
         std::size_t activeEnd = last + 1;
         std::size_t expPos = std::u32string::npos;

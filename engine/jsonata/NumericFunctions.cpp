@@ -130,6 +130,9 @@ Value fnPower(CallContext &, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
+    // An undefined exponent makes the result NaN in the reference, which is not a JSON number.
+    if (args[1].isUndefined())
+        throw fail("D3061");
     double r = std::pow(args[0].asNumber(), args[1].asNumber());
     if (!std::isfinite(r))
         throw fail("D3061");

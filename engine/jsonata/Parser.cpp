@@ -4,6 +4,7 @@
 #include "Error.h"
 #include "ErrorText.h"
 #include "Function.h"
+#include "JavaScriptRegex.h"
 #include "Signature.h"
 
 #include <QRegularExpression>
@@ -67,7 +68,7 @@ void Parser::fail(const char *code, const Token &tok) const
     throw Error{code, tok.position, ErrorText::message(code) + (token.empty() ? "" : ": " + token), token};
 }
 
-void Parser::advance(const char *expected)
+void Parser::advance(const char *expected, bool afterOperand)
 {
     if (expected && !isOp(expected)) {
         Error err{m_token.kind == Token::Kind::End ? "S0203" : "S0202", m_token.position, {}, m_token.text};
@@ -76,23 +77,7 @@ void Parser::advance(const char *expected)
                           : std::string("Expected \"") + expected + "\", got \"" + m_token.text + "\"";
         throw err;
     }
-    bool operandExpected = true;
-    switch (m_token.kind) {
-    case Token::Kind::Name:
-    case Token::Kind::Variable:
-    case Token::Kind::Number:
-    case Token::Kind::String:
-    case Token::Kind::Literal:
-    case Token::Kind::Regex:
-        operandExpected = false;
-        break;
-    case Token::Kind::Operator:
-        operandExpected = !(m_token.text == ")" || m_token.text == "]" || m_token.text == "}");
-        break;
-    case Token::Kind::End:
-        break;
-    }
-    m_token = m_lexer.next(operandExpected);
+    m_token = m_lexer.next(!afterOperand);
     if (m_token.kind == Token::Kind::Operator && (m_token.text == "!" || m_token.text == "~"))
         fail("S0204", m_token);
 }
@@ -110,7 +95,7 @@ Node *Parser::expression(int rbp)
     if (++m_depth > kMaxNesting)
         throw Error{"U1001", m_token.position, "Expression is nested too deeply", {}};
     Token t = m_token;
-    advance();
+    advance(nullptr, true);
     Node *left = nud(t);
     while (rbp < leftBindingPower(m_token)) {
         t = m_token;
@@ -149,11 +134,10 @@ Node *Parser::nud(const Token &tok)
         QRegularExpression::PatternOptions options = QRegularExpression::NoPatternOption;
         if (tok.flags.find('i') != std::string::npos)
             options |= QRegularExpression::CaseInsensitiveOption;
-        if (tok.flags.find('m') != std::string::npos)
-            options |= QRegularExpression::MultilineOption;
-        if (tok.flags.find('s') != std::string::npos)
-            options |= QRegularExpression::DotMatchesEverythingOption;
-        n->regex = std::make_shared<QRegularExpression>(QString::fromStdString(tok.text), options);
+        std::string pcre;
+        if (!JavaScriptRegex::toPcre(tok.text, tok.flags.find('m') != std::string::npos, pcre))
+            throw Error{"S0302", tok.position, "Invalid regular expression: /" + tok.text + "/", tok.text};
+        n->regex = std::make_shared<QRegularExpression>(QString::fromStdString(pcre), options);
         n->regex->optimize();
         if (!n->regex->isValid())
             throw Error{"S0302", tok.position, "Invalid regular expression: " + n->regex->errorString().toStdString(),
@@ -193,7 +177,7 @@ Node *Parser::nud(const Token &tok)
                 break;
             advance(";");
         }
-        advance(")");
+        advance(")", true);
         return n;
     }
     if (op == "[") {
@@ -216,7 +200,7 @@ Node *Parser::nud(const Token &tok)
                 advance(",");
             }
         }
-        advance("]");
+        advance("]", true);
         return n;
     }
     if (op == "{")
@@ -252,7 +236,7 @@ Node *Parser::parseObject(const Token &tok, Node *left)
             advance(",");
         }
     }
-    advance("}");
+    advance("}", true);
     return n;
 }
 
@@ -274,7 +258,7 @@ Node *Parser::parseCall(const Token &tok, Node *left)
             advance(",");
         }
     }
-    advance(")");
+    advance(")", true);
     if (left->type == NodeType::Name && (left->text == "function" || left->text == "\u03BB")) {
         n->type = NodeType::Lambda;
         for (Node *arg : n->items) {
@@ -337,7 +321,7 @@ Node *Parser::led(const Token &tok, Node *left)
         n->text.push_back('[');
         n->lhs = left;
         n->rhs = expression(0);
-        advance("]");
+        advance("]", true);
         return n;
     }
     if (op == "{")

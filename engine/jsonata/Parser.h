@@ -18,7 +18,10 @@ public:
 private:
     Parser(std::string_view source, Program &program) : m_lexer(source), m_source(source), m_program(program) {}
 
-    void advance(const char *expected = nullptr);
+    // 'afterOperand' is true where the reference implementation reads the next token as an infix operator: after
+    // the token that starts an operand, and after the closing bracket of a block, array, predicate, object or
+    // call. Anywhere else a '/' starts a regular expression.
+    void advance(const char *expected = nullptr, bool afterOperand = false);
     Node *expression(int rbp);
     Node *nud(const Token &tok);
     Node *led(const Token &tok, Node *left);

@@ -2,6 +2,7 @@
 
 #include "ErrorText.h"
 #include "Evaluator.h"
+#include "MergeSort.h"
 #include "Sequence.h"
 
 #include <algorithm>
@@ -322,7 +323,9 @@ Value PathEvaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> 
     const Value *end = &input + 1;
     if (input.isArray()) {
         const Array &arr = input.asArray();
-        if (arr.empty()) {
+        if (arr.empty() && !reduce) {
+            // An empty sequence still builds the object once (for literal keys); an empty tuple stream
+            // (`a@$x.missing{...}`) has nothing to group, as in the reference.
             begin = &undefinedItem;
             end = &undefinedItem + 1;
         } else {
@@ -438,28 +441,32 @@ Value PathEvaluator::evaluateSort(const Node *step, const Value &input, Frame *e
         return input;
     const bool tupleSort = items.m_tupleStream;
     const std::size_t termCount = step->sortTerms.size();
+    // Keys are evaluated when a comparison first needs them, and checked only when compared with another
+    // defined key: later terms only break ties, so (as in the reference) a key that is never compared is never
+    // checked.
     std::vector<Value> keys(items.size() * termCount);
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        Value context = items[i];
-        std::shared_ptr<Frame> tupleEnv;
-        Frame *itemEnv = env;
-        if (tupleSort) {
-            context = tupleContext(items[i]);
-            tupleEnv = frameFromTuple(env, items[i]);
-            itemEnv = tupleEnv.get();
+    std::vector<bool> evaluated(keys.size(), false);
+    auto key = [&](std::size_t i, std::size_t t) -> const Value & {
+        const std::size_t slot = i * termCount + t;
+        if (!evaluated[slot]) {
+            Value context = items[i];
+            std::shared_ptr<Frame> tupleEnv;
+            Frame *itemEnv = env;
+            if (tupleSort) {
+                context = tupleContext(items[i]);
+                tupleEnv = frameFromTuple(env, items[i]);
+                itemEnv = tupleEnv.get();
+            }
+            keys[slot] = m_evaluator.evaluate(step->sortTerms[t].expr, context, itemEnv);
+            evaluated[slot] = true;
         }
-        for (std::size_t t = 0; t < termCount; ++t) {
-            Value key = m_evaluator.evaluate(step->sortTerms[t].expr, context, itemEnv);
-            if (key.isDefined() && !key.isString() && !key.isNumber())
-                throw Error{"T2008", step->position, ErrorText::message("T2008"), {}};
-            keys[i * termCount + t] = std::move(key);
-        }
-    }
+        return keys[slot];
+    };
     auto compare = [&](std::size_t a, std::size_t b) {
         int comp = 0;
-        for (std::size_t t = 0; t < termCount; ++t) {
-            const Value &aa = keys[a * termCount + t];
-            const Value &bb = keys[b * termCount + t];
+        for (std::size_t t = 0; comp == 0 && t < termCount; ++t) {
+            const Value &aa = key(a, t);
+            const Value &bb = key(b, t);
             if (aa.isUndefined()) {
                 comp = bb.isUndefined() ? 0 : 1;
                 continue;
@@ -468,24 +475,23 @@ Value PathEvaluator::evaluateSort(const Node *step, const Value &input, Frame *e
                 comp = -1;
                 continue;
             }
+            if ((!aa.isString() && !aa.isNumber()) || (!bb.isString() && !bb.isNumber()))
+                throw Error{"T2008", step->position, ErrorText::message("T2008"), {}};
             if (aa.type() != bb.type())
                 throw Error{"T2007", step->position, ErrorText::message("T2007"), {}};
             if (aa.isNumber())
                 comp = aa.asNumber() == bb.asNumber() ? 0 : (aa.asNumber() < bb.asNumber() ? -1 : 1);
             else
                 comp = aa.asString() == bb.asString() ? 0 : (aa.asString() < bb.asString() ? -1 : 1);
-            if (comp == 0)
-                continue;
             if (step->sortTerms[t].descending)
                 comp = -comp;
-            break;
         }
         return comp;
     };
     std::vector<std::size_t> order(items.size());
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return compare(b, a) == 1; });
+    referenceMergeSort(order, [&](std::size_t a, std::size_t b) { return compare(a, b) == 1; });
     Value result = Value::newArray(items.size());
     Array &out = result.mutableArray();
     out.m_sequence = items.m_sequence;

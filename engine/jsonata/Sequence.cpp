@@ -62,7 +62,7 @@ bool Sequence::toBoolean(const Value &v)
     case Value::Type::Boolean:
         return v.asBool();
     case Value::Type::Number:
-        return v.asNumber() != 0;
+        return v.asNumber() != 0 && !std::isnan(v.asNumber()); // NaN is falsy, as in JavaScript
     case Value::Type::String:
         return !v.asString().empty();
     case Value::Type::Array: {

@@ -275,7 +275,10 @@ Value fnSplit(CallContext &ctx, std::vector<Value> &args)
         limit = args[2].asNumber();
         if (limit < 0)
             throw fail("D3020");
-        limit = std::floor(limit);
+        // A string separator takes the whole part of the limit (as String.split does in the reference); a
+        // regular expression compares the count of parts with the limit as given, so 2.5 allows three.
+        if (args[1].isString())
+            limit = std::floor(limit);
     }
     Value result = Value::newArray();
     Array &out = result.mutableArray();
@@ -350,9 +353,13 @@ Value fnMatch(CallContext &ctx, std::vector<Value> &args)
     Value result = Sequence::create();
     if (limit == 0)
         return result;
+    // The limit is checked when the next match has been found, so an invalid next match (D1004) is reported
+    // even past the limit, as the reference does.
     forEachMatch(ctx, args[1], QString::fromStdString(args[0].asString()), [&](const Hit &hit) {
+        if (limit >= 0 && double(result.asArray().size()) >= limit)
+            return false;
         result.mutableArray().push(hitToObject(hit, true));
-        return limit < 0 || double(result.asArray().size()) < limit;
+        return true;
     });
     return result;
 }
@@ -496,11 +503,34 @@ Value fnBase64Decode(CallContext &, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
-    const std::string &s = args[0].asString();
-    const QByteArray bytes = QByteArray::fromBase64(QByteArray(s.data(), qsizetype(s.size())));
+    // Decodes as Node's Buffer does for the reference: both the standard and the URL-safe alphabet, characters
+    // outside them skipped, the first '=' ends the data, and bits short of a whole byte are dropped.
     std::string out;
-    for (char b : bytes)
-        Utf8::append(out, char32_t(static_cast<unsigned char>(b)));
+    unsigned bits = 0;
+    int bitCount = 0;
+    for (char c : args[0].asString()) {
+        int sextet;
+        if (c >= 'A' && c <= 'Z')
+            sextet = c - 'A';
+        else if (c >= 'a' && c <= 'z')
+            sextet = c - 'a' + 26;
+        else if (c >= '0' && c <= '9')
+            sextet = c - '0' + 52;
+        else if (c == '+' || c == '-')
+            sextet = 62;
+        else if (c == '/' || c == '_')
+            sextet = 63;
+        else if (c == '=')
+            break;
+        else
+            continue;
+        bits = ((bits << 6) | unsigned(sextet)) & 0xFFFFu;
+        bitCount += 6;
+        if (bitCount >= 8) {
+            bitCount -= 8;
+            Utf8::append(out, char32_t((bits >> bitCount) & 0xFF));
+        }
+    }
     return Value::string(std::move(out));
 }
 
