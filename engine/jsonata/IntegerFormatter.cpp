@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 namespace patchbay::jsonata {
@@ -267,6 +268,41 @@ double parseIntLikeJavaScript(const std::string &text)
     return sign * value;
 }
 
+// Whether every word of 'text' (split at spaces, hyphens and commas) is a number word or "and".
+bool isNumberInWords(const std::string &text)
+{
+    std::vector<std::string> words;
+    std::string current;
+    for (char c : text + " ") {
+        if (c == ' ' || c == '-' || c == ',') {
+            if (!current.empty())
+                words.push_back(current);
+            current.clear();
+        } else {
+            current += (c >= 'A' && c <= 'Z') ? char(c + 32) : c;
+        }
+    }
+    auto known = [](const std::string &w) {
+        if (w == "and" || w == "hundred" || w == "hundredth")
+            return true;
+        for (int i = 0; i < 20; ++i) {
+            if (w == kSmall[i] || w == kSmallOrdinal[i])
+                return true;
+        }
+        for (int i = 2; i < 10; ++i) {
+            const std::string tens = kTens[i];
+            if (w == tens || w == tens.substr(0, tens.size() - 1) + "ieth")
+                return true;
+        }
+        for (const Scale &scale : kScales) {
+            if (w == scale.name || w == std::string(scale.name) + "th")
+                return true;
+        }
+        return false;
+    };
+    return !words.empty() && std::all_of(words.begin(), words.end(), known);
+}
+
 bool isDecimalPrimary(const std::string &primary)
 {
     for (char32_t c : Utf8::decode(primary)) {
@@ -352,8 +388,8 @@ std::string IntegerFormatter::toLetters(long long value, char base)
 double IntegerFormatter::fromLetters(const std::string &letters, char base)
 {
     double value = 0;
-    for (char c : letters)
-        value = value * 26 + (c - base + 1);
+    for (char32_t c : Utf8::decode(letters))
+        value = value * 26 + (double(c) - double(base) + 1);
     return value;
 }
 
@@ -480,11 +516,17 @@ Value IntegerFormatter::parse(const std::string &text, const std::string &pictur
     const std::string &primary = p.primary;
     if (primary == "A" || primary == "a")
         return Value::number(fromLetters(text, primary == "A" ? 'A' : 'a'));
-    if (primary == "I" || primary == "i")
+    // Text that is not a roman numeral or a number in words is not a number (NaN), as in the reference.
+    if (primary == "I" || primary == "i") {
+        for (char c : text) {
+            const char numeral = primary == "i" && c >= 'a' && c <= 'z' ? char(c - 32) : c;
+            if (std::strchr("MDCLXVI", numeral) == nullptr || numeral == '\0')
+                return Value::number(std::nan(""));
+        }
         return Value::number(double(fromRoman(text)));
-    if (primary == "W" || primary == "w" || primary == "Ww") {
-        return Value::number(fromWords(text));
     }
+    if (primary == "W" || primary == "w" || primary == "Ww")
+        return Value::number(isNumberInWords(text) ? fromWords(text) : std::nan(""));
     if (!isDecimalPrimary(primary))
         throw fail("D3130");
     DecimalPattern pattern;

@@ -62,7 +62,10 @@ bool Sequence::toBoolean(const Value &v)
     case Value::Type::Boolean:
         return v.asBool();
     case Value::Type::Number:
-        return v.asNumber() != 0 && !std::isnan(v.asNumber()); // NaN is falsy, as in JavaScript
+        // NaN is falsy, as in JavaScript; an infinite number is out of range (D1001), as in the reference.
+        if (std::isinf(v.asNumber()))
+            throw Error{"D1001", 0, ErrorText::message("D1001"), {}};
+        return v.asNumber() != 0 && !std::isnan(v.asNumber());
     case Value::Type::String:
         return !v.asString().empty();
     case Value::Type::Array: {

@@ -31,11 +31,17 @@ private Q_SLOTS:
         row("parseInteger of no digits is falsy", R"($boolean($parseInteger("abc", "0")))", "", "false");
         row("parseInteger drops irregular separators", R"~($parseInteger("(007)", "(000)"))~", "", "7");
 
+        row("parseInteger of a non-numeral is NaN", R"($parseInteger("a", "I") + 1)", "", "T2001");
+        row("parseInteger roman numerals follow the picture's case", R"($boolean($parseInteger("xii", "I")))", "",
+            "false");
+        row("parseInteger of unknown words is NaN", R"(-$parseInteger("one foo", "w"))", "", "D1002");
+        row("parseInteger of letters counts characters", R"($parseInteger("Zoë", "a"))", "", "-3527");
         row("power with an undefined exponent", "$power(6, $undefined)", "", "D3061");
 
         // NaN is falsy, so a NaN predicate selects nothing.
         row("NaN is false", "$boolean(0/0)", "", "false");
         row("NaN predicate selects nothing", "[1,2][1 % 0]", "", "undefined");
+        row("an infinite number has no truth value", "1/0 ?: 2", "", "D1001");
 
         // Regular expressions are JavaScript's (without the u flag).
         row("regex unicode escape", R"($contains("é", /\u00e9/))", "", "true");
@@ -59,6 +65,8 @@ private Q_SLOTS:
         row("divide after a call", "$sum([4]) / 2", "", "2");
         row("regex after a sort", "a^(b) / 2", R"({"a": {"b": 4}})", "S0302");
 
+        row("substring from an undefined start with a length", R"($substring("abc", $, 2))", "", R"("")");
+        row("substring from an undefined start", R"($substring("abc", $))", "", R"("abc")");
         row("transform of a string", R"("s" ~> |$|{}|)", "", "T0410");
         row("transform of undefined", "$x ~> |$|{}|", "", "undefined");
 
