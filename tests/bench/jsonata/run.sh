@@ -35,3 +35,11 @@ for workload in mapping filter-aggregate deep-transform; do
     j=$(echo "$js" | awk '{print $3}')
     printf '%-18s %16s %16s %7.1fx\n' "$workload" "$n" "$j" "$(echo "$n $j" | awk '{print $1 / $2}')"
 done
+
+# The same engine against the same reference for correctness: a fixed-seed differential run (see
+# tests/differential/jsonata/README.md). PATCHBAY_BENCH_DIFFERENTIAL=0 skips it.
+if [ "${PATCHBAY_BENCH_DIFFERENTIAL:-1}" != 0 ]; then
+    echo
+    "$repo/tests/differential/jsonata/run.sh" --seed 1 --count 5000 --show 10 ||
+        echo "differential test: disagreements with jsonata-js (reproducers above)"
+fi
