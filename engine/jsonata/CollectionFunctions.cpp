@@ -6,6 +6,7 @@
 #include "Sequence.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string_view>
 #include <unordered_set>
@@ -316,7 +317,10 @@ Value fnType(CallContext &, std::vector<Value> &args)
     case Value::Type::Boolean:
         return Value::string("boolean");
     case Value::Type::Number:
-        return Value::string("number");
+        // As in the reference: an infinite number is out of range, and NaN is not a number but an "object".
+        if (std::isinf(args[0].asNumber()))
+            throw fail("D1001");
+        return Value::string(std::isnan(args[0].asNumber()) ? "object" : "number");
     case Value::Type::String:
         return Value::string("string");
     case Value::Type::Array:

@@ -353,6 +353,8 @@ Value Evaluator::evaluateBinary(const Node *node, const Value &input, Frame *env
             return {};
         if (lhs.type() != rhs.type())
             throw errorAt("T2009", node->position, node->text);
+        if (lhs.isNumber() && (std::isnan(lhs.asNumber()) || std::isnan(rhs.asNumber())))
+            return Value::boolean(false); // NaN is not ordered, as in JavaScript
         int cmp;
         if (lhs.isNumber())
             cmp = lhs.asNumber() < rhs.asNumber() ? -1 : (lhs.asNumber() > rhs.asNumber() ? 1 : 0);

@@ -466,8 +466,11 @@ std::string IntegerFormatter::format(double value, const std::string &picture)
 {
     Picture p = splitPicture(picture);
     const std::string &primary = p.primary;
+    if (std::isnan(value))
+        return "NaN";
+    // The reference rounds down before taking the sign apart: -3.5 is formatted as -4.
     const bool negative = value < 0;
-    double magnitude = std::floor(std::fabs(value));
+    double magnitude = std::fabs(std::floor(value));
     // Alphabetic and roman forms of huge numbers would be absurdly long; decimal and words handle any size.
     constexpr double kMaxSpelled = 1e7;
     if ((primary == "A" || primary == "a" || primary == "I" || primary == "i") && magnitude > kMaxSpelled)
@@ -535,8 +538,11 @@ Value IntegerFormatter::parse(const std::string &text, const std::string &pictur
     // As the reference: the picture's separators are dropped (only ',' for a regular grouping), digits of the
     // picture's family become ASCII, and the rest is read like JavaScript's parseInt: leading space, a sign,
     // digits up to the first non-digit, NaN when there are none.
+    std::u32string chars = Utf8::decode(text);
+    if (p.ordinal) // the last two characters are the ordinal suffix ("st", "nd", "rd", "th")
+        chars.resize(chars.size() >= 2 ? chars.size() - 2 : 0);
     std::string digits;
-    for (char32_t c : Utf8::decode(text)) {
+    for (char32_t c : chars) {
         bool separator = false;
         for (const auto &[position, character] : pattern.separators)
             separator = separator || (pattern.regular ? c == U',' : c == character);

@@ -206,6 +206,8 @@ Value fnFormatBase(CallContext &, std::vector<Value> &args)
     if (args[0].isUndefined())
         return {};
     double value = args[0].asNumber();
+    if (std::isnan(value))
+        return Value::string("NaN");
     value = JsNumber::roundHalfEven(value, 0);
     int radix = 10;
     if (args.size() > 1 && args[1].isNumber())

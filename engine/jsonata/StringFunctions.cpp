@@ -130,12 +130,13 @@ Value fnSubstring(CallContext &, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
-    // An undefined start is JavaScript's undefined in the reference: the whole string without a length, and
-    // nothing with one (its end is NaN).
-    if (args[1].isUndefined()) {
-        const bool withLength = args.size() > 2 && args[2].isDefined();
+    // An undefined or NaN start is read as JavaScript reads it in the reference: the whole string without a
+    // length, and nothing with one (the end is NaN). So is a NaN length.
+    const bool withLength = args.size() > 2 && args[2].isDefined();
+    if (args[1].isUndefined() || std::isnan(args[1].asNumber()))
         return withLength ? Value::string(std::string()) : args[0];
-    }
+    if (withLength && std::isnan(args[2].asNumber()))
+        return Value::string(std::string());
     std::u32string str = Utf8::decode(args[0].asString());
     const double len = double(str.size());
     double start = args[1].asNumber();

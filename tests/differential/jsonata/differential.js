@@ -408,32 +408,44 @@ class Reference {
 const reference = new Reference();
 const evaluateReference = (expr, input) => reference.evaluate(expr, input);
 
+// The engine's side: one driver process answering a line per request. If it dies (a crash is a finding in
+// itself), the requests in flight answer "crash" and the next request starts a new process.
 class NativeDriver {
     constructor(path) {
-        this.child = spawn(path, [], { stdio: ['pipe', 'pipe', 'inherit'] });
-        this.waiting = [];
-        this.buffer = '';
-        this.child.stdout.setEncoding('utf8');
-        this.child.stdout.on('data', (chunk) => {
-            this.buffer += chunk;
+        this.path = path;
+        this.child = null;
+    }
+
+    start() {
+        const child = spawn(this.path, [], { stdio: ['pipe', 'pipe', 'ignore'] });
+        const waiting = [];
+        let buffer = '';
+        child.stdin.on('error', () => {}); // a dead driver is reported through 'exit'
+        child.stdout.setEncoding('utf8');
+        child.stdout.on('data', (chunk) => {
+            buffer += chunk;
             let nl;
-            while ((nl = this.buffer.indexOf('\n')) >= 0) {
-                const line = this.buffer.slice(0, nl);
-                this.buffer = this.buffer.slice(nl + 1);
-                this.waiting.shift()(JSON.parse(line));
+            while ((nl = buffer.indexOf('\n')) >= 0) {
+                const line = buffer.slice(0, nl);
+                buffer = buffer.slice(nl + 1);
+                waiting.shift()(JSON.parse(line));
             }
         });
-        this.child.on('exit', (code, signal) => {
-            for (const resolve of this.waiting.splice(0))
-                resolve({ error: 'CRASH', message: `driver exited (${code ?? signal})` });
+        child.on('exit', (code, signal) => {
+            if (this.child === child) this.child = null;
+            for (const resolve of waiting.splice(0)) resolve({ crash: `driver died (${signal || code})` });
         });
+        this.child = child;
+        this.waiting = waiting;
     }
 
     evaluate(expr, input) {
+        if (!this.child) this.start();
         return new Promise((resolve) => {
             this.waiting.push((answer) => {
                 if ('value' in answer) resolve({ kind: 'value', value: answer.value });
                 else if (answer.undefined) resolve({ kind: 'undefined' });
+                else if (answer.crash) resolve({ kind: 'crash', message: answer.crash });
                 else resolve({ kind: 'error', code: answer.error, message: answer.message });
             });
             const request = input === undefined ? { expr } : { expr, input };
@@ -442,7 +454,7 @@ class NativeDriver {
     }
 
     close() {
-        this.child.stdin.end();
+        if (this.child) this.child.stdin.end();
     }
 }
 
@@ -626,6 +638,10 @@ async function main() {
 
     const native = new NativeDriver(options.driver);
     const nativeResults = await Promise.all(cases.map((c) => native.evaluate(c.expr, c.input)));
+    // After a crash every case still in flight answered "crash": ask those again one at a time.
+    for (const c of cases) {
+        if (nativeResults[c.index].kind === 'crash') nativeResults[c.index] = await native.evaluate(c.expr, c.input);
+    }
     let agreed = 0;
     let compared = 0;
     let skipped = 0;

@@ -36,6 +36,13 @@ private Q_SLOTS:
             "false");
         row("parseInteger of unknown words is NaN", R"(-$parseInteger("one foo", "w"))", "", "D1002");
         row("parseInteger of letters counts characters", R"($parseInteger("Zoë", "a"))", "", "-3527");
+        row("parseInteger drops an ordinal suffix", R"($parseInteger("005", "0;o"))", "", "0");
+        row("NaN is not ordered", R"(1 <= $parseInteger("a", "0"))", "", "false");
+        row("type of NaN", "$type(0/0)", "", R"("object")");
+        row("type of an infinite number", "$type(1/0)", "", "D1001");
+        row("formatBase of NaN", "$formatBase(0/0)", "", R"("NaN")");
+        row("formatInteger rounds down before the sign", R"($formatInteger(-3.5, "0"))", "", R"("-4")");
+        row("substring from NaN", R"($substring("abc", 0/0))", "", R"("abc")");
         row("power with an undefined exponent", "$power(6, $undefined)", "", "D3061");
 
         // NaN is falsy, so a NaN predicate selects nothing.
