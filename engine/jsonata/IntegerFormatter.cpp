@@ -466,20 +466,24 @@ std::string IntegerFormatter::format(double value, const std::string &picture)
 {
     Picture p = splitPicture(picture);
     const std::string &primary = p.primary;
+    const bool letters = primary == "A" || primary == "a";
+    const bool roman = primary == "I" || primary == "i";
     if (std::isnan(value))
-        return "NaN";
+        return letters || roman ? std::string() : std::string("NaN"); // as the reference shows NaN
     // The reference rounds down before taking the sign apart: -3.5 is formatted as -4.
     const bool negative = value < 0;
     double magnitude = std::fabs(std::floor(value));
-    // Alphabetic and roman forms of huge numbers would be absurdly long; decimal and words handle any size.
-    constexpr double kMaxSpelled = 1e7;
-    if ((primary == "A" || primary == "a" || primary == "I" || primary == "i") && magnitude > kMaxSpelled)
+    // Roman numerals of huge numbers would be absurdly long (letters grow with the logarithm, up to the largest
+    // whole number held exactly); decimal and words handle any size.
+    constexpr double kMaxRoman = 1e7;
+    constexpr double kMaxLetters = 9e18;
+    if ((roman && magnitude > kMaxRoman) || (letters && magnitude >= kMaxLetters))
         throw fail("D3130");
     const long long n = magnitude < 9e18 ? static_cast<long long>(magnitude) : 0;
     std::string out;
-    if (primary == "A" || primary == "a") {
+    if (letters) {
         out = toLetters(n, primary == "A" ? 'A' : 'a');
-    } else if (primary == "I" || primary == "i") {
+    } else if (roman) {
         out = toRoman(n);
         if (primary == "i")
             for (char &c : out)

@@ -42,6 +42,8 @@ private Q_SLOTS:
         row("type of an infinite number", "$type(1/0)", "", "D1001");
         row("formatBase of NaN", "$formatBase(0/0)", "", R"("NaN")");
         row("formatInteger rounds down before the sign", R"($formatInteger(-3.5, "0"))", "", R"("-4")");
+        row("formatInteger letters of a large number", R"($formatInteger(946681199999, "A"))", "", R"("DMVMSFXHO")");
+        row("formatInteger letters of NaN", R"($formatInteger(0/0, "a"))", "", R"("")");
         row("substring from NaN", R"($substring("abc", 0/0))", "", R"("abc")");
         row("power with an undefined exponent", "$power(6, $undefined)", "", "D3061");
 
