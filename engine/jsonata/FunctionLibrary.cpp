@@ -88,7 +88,7 @@ Value FunctionLibrary::regexMatchObject(const QRegularExpression &re, const std:
     o.set("end", Value::number(double(m.capturedEnd(0))));
     Value groups = Value::newArray();
     for (int i = 1; i <= re.captureCount(); ++i)
-        groups.mutableArray().push(Value::string(m.captured(i).toStdString()));
+        groups.mutableArray().push(m.captured(i).isNull() ? Value() : Value::string(m.captured(i).toStdString()));
     o.set("groups", groups);
     return obj;
 }

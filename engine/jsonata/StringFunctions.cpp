@@ -43,8 +43,9 @@ Value hitToObject(const Hit &hit, bool withIndex)
         o.set("end", Value::number(double(hit.end)));
     }
     Value groups = Value::newArray(std::size_t(hit.groups.size()));
+    // A group that took no part in the match is undefined (null in JSON), as in the reference.
     for (const QString &g : hit.groups)
-        groups.mutableArray().push(Value::string(g.toStdString()));
+        groups.mutableArray().push(g.isNull() ? Value() : Value::string(g.toStdString()));
     o.set("groups", groups);
     return obj;
 }

@@ -97,6 +97,8 @@ private Q_SLOTS:
         row("spread of an object", R"($spread({"a":1}))", "", R"({"a":1})");
 
         row("match reports a later empty match past the limit", R"($match("b", /a|/, 1))", "", "D1004");
+        row("match leaves an unmatched group undefined", R"($match("a", /(a)(b)?/).groups)", "", R"(["a",null])");
+        row("an unmatched group does not exist", R"($exists($match("a", /(a)(b)?/).groups[1]))", "", "false");
         row("split with a regex compares the limit as given", R"($split("19", /[\s\S]/, 2.5))", "", R"(["","",""])");
         row("split with a string takes the whole limit", R"($split("a,b,c,d", ",", 2.5))", "", R"(["a","b"])");
 
