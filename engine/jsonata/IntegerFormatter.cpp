@@ -468,8 +468,12 @@ std::string IntegerFormatter::format(double value, const std::string &picture)
     const std::string &primary = p.primary;
     const bool letters = primary == "A" || primary == "a";
     const bool roman = primary == "I" || primary == "i";
-    if (std::isnan(value))
-        return letters || roman ? std::string() : std::string("NaN"); // as the reference shows NaN
+    // As the reference shows NaN: nothing in letters or roman numerals, "NaN" in place of the digits otherwise.
+    const bool notANumber = std::isnan(value);
+    if (notANumber && (letters || roman))
+        return {};
+    if (notANumber && !isDecimalPrimary(primary))
+        return "NaN";
     // The reference rounds down before taking the sign apart: -3.5 is formatted as -4.
     const bool negative = value < 0;
     double magnitude = std::fabs(std::floor(value));
@@ -499,6 +503,8 @@ std::string IntegerFormatter::format(double value, const std::string &picture)
         if (!parseDecimalPattern(primary, pattern))
             throw fail("D3130");
         std::string digits = n == 0 && magnitude == 0 ? std::string("0") : std::string();
+        if (notANumber)
+            digits = "NaN";
         if (digits.empty()) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.0f", magnitude);
@@ -508,7 +514,7 @@ std::string IntegerFormatter::format(double value, const std::string &picture)
             digits.insert(digits.begin(), '0');
         std::u32string result;
         for (char digit : digits)
-            result += pattern.zero + char32_t(digit - '0');
+            result += digit >= '0' && digit <= '9' ? pattern.zero + char32_t(digit - '0') : char32_t(digit);
         insertSeparators(result, pattern);
         out = Utf8::encode(result);
         if (p.ordinal)

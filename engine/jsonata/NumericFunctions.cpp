@@ -206,14 +206,14 @@ Value fnFormatBase(CallContext &, std::vector<Value> &args)
     if (args[0].isUndefined())
         return {};
     double value = args[0].asNumber();
-    if (std::isnan(value))
-        return Value::string("NaN");
-    value = JsNumber::roundHalfEven(value, 0);
     int radix = 10;
     if (args.size() > 1 && args[1].isNumber())
         radix = int(args[1].asNumber());
     if (radix < 2 || radix > 36)
         throw fail("D3100");
+    if (std::isnan(value))
+        return Value::string("NaN");
+    value = JsNumber::roundHalfEven(value, 0);
     return Value::string(JsNumber::toRadix(value, radix));
 }
 
