@@ -518,6 +518,10 @@ const KNOWN_DIFFERENCES = [
             /is not a function|Cannot read properties|Cannot create property|circular structure/.test(ref.message),
     },
     {
+        label: '$replace with a function for a string pattern (jsonata-js inserts the function\'s JavaScript source)',
+        test: (c, ref) => ref.kind === 'value' && JSON.stringify(ref.value).includes('function ('),
+    },
+    {
         label: 'integer-like object keys (JavaScript lists them first)',
         test: (c, ref, nat) => ref.kind === 'value' && nat.kind === 'value' &&
             /"\d+":/.test(JSON.stringify(ref.value) + JSON.stringify(nat.value)),
