@@ -194,12 +194,14 @@ private:
         const char e = m_p[m_i + 1];
         m_i += 2;
         switch (e) {
+        case 'B':
+            m_out += inClass ? "B" : "\\B"; // no word boundary in a class: the letter itself
+            return true;
         case 'd':
         case 'D':
         case 'w':
         case 'W':
         case 'b':
-        case 'B':
         case 'f':
         case 'n':
         case 'r':

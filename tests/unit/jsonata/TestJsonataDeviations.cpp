@@ -65,6 +65,7 @@ private Q_SLOTS:
         row("regex empty class matches nothing", R"($contains("a", /[]/))", "", "false");
         row("regex negated empty class matches anything", R"($contains("\n", /[^]/))", "", "true");
         row("regex backslash v is vertical tab only", R"($contains("\n", /\v/))", "", "false");
+        row("regex backslash B in a class is the letter", R"($contains("B", /[\B]/))", "", "true");
         row("regex possessive quantifier is invalid", R"($contains("aa", /a++/))", "", "S0302");
         row("regex flags are i and m only", R"($contains("a", /A/s))", "", "S0202");
         row("regex ends at a slash outside brackets", R"($contains("a/b", /(/)/))", "", "true");
