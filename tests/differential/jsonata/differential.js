@@ -329,7 +329,7 @@ class ExpressionGenerator {
 // Evaluation on both sides
 
 // jsonata-js runs in a worker thread with a memory limit and a per-case time limit: some expressions make it
-// loop or exhaust memory (for example `$match("a", /b/) ?? 1`). Such a case counts as "reference failed" and is
+// loop or exhaust memory (for example `$match("ab", /^b/) ?? 1`). Such a case counts as "reference failed" and is
 // skipped; the worker is then replaced.
 const REFERENCE_TIMEOUT_MS = 5000;
 
