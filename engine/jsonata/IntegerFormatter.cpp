@@ -503,8 +503,8 @@ std::string IntegerFormatter::format(double value, const std::string &picture)
         if (!parseDecimalPattern(primary, pattern))
             throw fail("D3130");
         std::string digits = n == 0 && magnitude == 0 ? std::string("0") : std::string();
-        if (notANumber)
-            digits = "NaN";
+        if (notANumber || std::isinf(magnitude))
+            digits = notANumber ? "NaN" : "Infinity"; // JavaScript's text, grouped as digits are
         if (digits.empty()) {
             char buf[64];
             std::snprintf(buf, sizeof buf, "%.0f", magnitude);

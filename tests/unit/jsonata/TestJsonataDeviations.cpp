@@ -45,6 +45,7 @@ private Q_SLOTS:
         row("formatInteger letters of a large number", R"($formatInteger(946681199999, "A"))", "", R"("DMVMSFXHO")");
         row("formatInteger letters of NaN", R"($formatInteger(0/0, "a"))", "", R"("")");
         row("formatInteger digits of NaN", "$formatInteger(0/0, \"#(000)\")", "", "\"(NaN)\"");
+        row("formatInteger of an infinite number", "$formatInteger(-1/0, \"0\")", "", "\"-Infinity\"");
         row("formatBase checks the radix first", "$formatBase(0/0, 1)", "", "D3100");
         row("substring from NaN", R"($substring("abc", 0/0))", "", R"("abc")");
         row("power with an undefined exponent", "$power(6, $undefined)", "", "D3061");
