@@ -19,6 +19,12 @@ namespace {
 
 // How long a statement waits for another process's write lock (a migration, a page commit) before it fails.
 constexpr int kBusyTimeoutMs = 10000;
+constexpr int kBusyRetryMs = 10;
+
+bool isBusy(int code)
+{
+    return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+}
 
 } // namespace
 
@@ -183,7 +189,15 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const QString &path
     sqlite3_busy_timeout(handle, kBusyTimeoutMs);
     sqlite3_extended_result_codes(handle, 1);
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
-        if (auto result = db->exec(QString::fromLatin1(pragma)); !result) {
+        auto result = db->exec(QString::fromLatin1(pragma));
+        // Switching a new database to WAL needs it to itself, and SQLite answers "locked" at once instead of
+        // waiting while another process opening it does the same: wait here, as the busy timeout would.
+        for (int waited = 0; !result && isBusy(sqlite3_extended_errcode(handle)) && waited < kBusyTimeoutMs;
+             waited += kBusyRetryMs) {
+            sqlite3_sleep(kBusyRetryMs);
+            result = db->exec(QString::fromLatin1(pragma));
+        }
+        if (!result) {
             // SQLite reads the file only now: this is where a file that is no database shows.
             if ((sqlite3_extended_errcode(handle) & 0xff) == SQLITE_NOTADB) {
                 return makeError("store.not_a_database",
