@@ -236,7 +236,8 @@ QVariant ConnectionTreeModel::connectionData(const ConnectionSummary &summary, i
     case Qt::ForegroundRole:
         if (column == TokenColumn)
             return DisplayFormat::tokenStateColor(summary.tokenState);
-        if (column == LastSyncColumn && connection.lastSyncStatus == ExecutionStatus::Failed)
+        if (column == LastSyncColumn && (connection.lastSyncStatus == ExecutionStatus::Failed ||
+                                         connection.lastSyncStatus == ExecutionStatus::Interrupted))
             return DisplayFormat::executionStatusColor(connection.lastSyncStatus);
         if (column == StatusColumn && connection.status == ConnectionStatus::NeedsReauth)
             return DisplayFormat::tokenStateColor(TokenState::NeedsReauth);

@@ -94,6 +94,8 @@ QString executionStatusText(const QString &status)
         return QStringLiteral("succeeded");
     if (status == ExecutionStatus::Failed)
         return QStringLiteral("failed");
+    if (status == ExecutionStatus::Interrupted)
+        return QStringLiteral("interrupted");
     return status;
 }
 
@@ -122,6 +124,9 @@ QColor executionStatusColor(const QString &status)
         return kRed;
     if (status == ExecutionStatus::Running)
         return kBlue;
+    // Not the run's own failure (its process stopped), but it did not finish either.
+    if (status == ExecutionStatus::Interrupted)
+        return kAmber;
     return kGrey;
 }
 

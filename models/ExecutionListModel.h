@@ -25,7 +25,7 @@ public:
     };
     enum Role {
         ExecutionIdRole = Qt::UserRole + 1, // qint64
-        StatusRole,                         // the raw status string ("running", "succeeded", "failed")
+        StatusRole,                         // the raw status string ("running", "succeeded", "failed", "interrupted")
     };
     static constexpr int kPageSize = 50;
 

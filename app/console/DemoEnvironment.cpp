@@ -4,8 +4,11 @@
 #include "auth/CredentialVault.h"
 #include "hubspot/HubSpotEmulator.h"
 #include "mapping/MappingService.h"
+#include "store/SqliteDatabase.h"
 #include "store/SqliteStore.h"
 #include "sync/SyncService.h"
+
+#include <QDir>
 
 namespace patchbay::console {
 
@@ -52,9 +55,34 @@ QUrl DemoEnvironment::hubSpotUrl() const
     return m_hubspot->baseUrl();
 }
 
+Result<void> DemoEnvironment::lockDatabase(const QString &databasePath)
+{
+    // A lock file beside the database, not a row in it: the lock of a killed process frees itself (its pid is
+    // gone), and it is held for the whole life of the demo, not just the set-up.
+    const QString lockPath = databasePath + QStringLiteral(".demo-lock");
+    auto lock = std::make_unique<QLockFile>(lockPath);
+    lock->setStaleLockTime(0);
+    if (!lock->tryLock(0)) {
+        qint64 pid = 0;
+        QString host;
+        QString application;
+        lock->getLockInfo(&pid, &host, &application);
+        return makeError(
+            "demo.already_running",
+            QStringLiteral("Another Patchbay Console (process %1 on %2) is running the demo on %3. "
+                           "Close it first, or start this demo with another --database.")
+                .arg(pid)
+                .arg(host.isEmpty() ? QStringLiteral("this computer") : host, QDir::toNativeSeparators(databasePath)));
+    }
+    m_lock = std::move(lock);
+    return {};
+}
+
 Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &vault,
                                     const IntegrationCatalog &integrations)
 {
+    if (auto locked = lockDatabase(store.path()); !locked)
+        return locked;
     // The emulator serves from its own thread, so it must listen there.
     m_hubspot->moveToThread(&m_thread);
     m_thread.start();
@@ -62,7 +90,42 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
     QMetaObject::invokeMethod(m_hubspot, [this, &port] { port = m_hubspot->listen(); }, Qt::BlockingQueuedConnection);
     if (port == 0)
         return makeError("demo.listen_failed", QStringLiteral("Cannot start the HubSpot emulator on 127.0.0.1."));
-    // Seeding below touches only the emulator's data, before any connection can send it a request.
+    SqliteTransaction transaction(store.database());
+    if (!transaction.started())
+        return transaction.started();
+    if (auto made = setUp(store, vault, integrations); !made)
+        return made;
+    if (auto committed = transaction.commit(); !committed)
+        return committed;
+    // What the demo shows comes from its first syncs and its write: whatever never finished happens now.
+    m_connectionsToSync.clear();
+    for (const DemoTenant &demo : kTenants) {
+        const auto tenant = store.tenantByName(QString::fromLatin1(demo.name));
+        auto connections = tenant ? store.connections(tenant->id) : Result<QList<Connection>>(QList<Connection>());
+        if (!connections)
+            return connections.error();
+        for (const Connection &connection : connections.value()) {
+            if (connection.config.value(QStringLiteral("sandboxPortal")).toString() != QLatin1String(demo.name))
+                continue;
+            auto synced = store.hasFinishedExecution(connection.id, QStringLiteral("read"));
+            if (!synced)
+                return synced.error();
+            if (!synced.value())
+                m_connectionsToSync.append(connection.id);
+        }
+    }
+    auto written = store.hasFinishedExecution(m_acmeConnection, QStringLiteral("write"));
+    if (!written)
+        return written.error();
+    m_needsDemoWrite = !written.value();
+    return {};
+}
+
+Result<void> DemoEnvironment::setUp(SqliteStore &store, const CredentialVault &vault,
+                                    const IntegrationCatalog &integrations)
+{
+    // Seeding touches only the emulator's data, before any connection can send it a request. Every step makes
+    // its row the way the demo wants it, whether it was there, half-made by an older start, or missing.
     sandbox::SandboxConnector connector(store, vault);
     quint32 seed = 1;
     for (const DemoTenant &demo : kTenants) {
@@ -92,39 +155,41 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
         }
         if (demo.trouble == DemoTenant::Trouble::RevokedToken)
             m_hubspot->revokeRefreshToken(name);
-        const bool isNew = connectionId == 0;
         auto connected = connector.connect(tenantId, connectionId, QStringLiteral("hubspot"),
                                            QStringLiteral("HubSpot (%1)").arg(name), kHubSpotOrigin,
                                            m_hubspot->baseUrl(), portal, expiresAt);
         if (!connected)
             return connected.error();
+        connectionId = connected.value();
+        if (demo.trouble == DemoTenant::Trouble::None)
+            m_acmeConnection = connectionId;
         // The consent page too is the emulator's, so "Re-authorise" works in the demo (Umbrella's revoked grant).
-        if (auto stored = store.connection(connected.value())) {
-            QJsonObject config = stored->config;
-            QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
-            overrides.insert(QStringLiteral("https://app.hubspot.com"),
-                             m_hubspot->baseUrl().toString(QUrl::StripTrailingSlash));
-            config.insert(QStringLiteral("originOverrides"), overrides);
-            if (auto saved = store.setConnectionConfig(connected.value(), config); !saved)
-                return saved.error();
-        }
-        if (!isNew)
-            continue;
-        m_newConnections.append(connected.value());
-        if (auto linked = store.setConnectionIntegration(connected.value(), kIntegration, QStringLiteral("production"));
+        auto stored = store.connection(connectionId);
+        if (!stored)
+            return stored.error();
+        QJsonObject config = stored->config;
+        QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
+        overrides.insert(QStringLiteral("https://app.hubspot.com"),
+                         m_hubspot->baseUrl().toString(QUrl::StripTrailingSlash));
+        config.insert(QStringLiteral("originOverrides"), overrides);
+        if (auto saved = store.setConnectionConfig(connectionId, config); !saved)
+            return saved.error();
+        if (auto linked = store.setConnectionIntegration(connectionId, kIntegration, QStringLiteral("production"));
             !linked)
             return linked.error();
-        if (demo.trouble == DemoTenant::Trouble::BrokenMapping) {
+        if (demo.trouble == DemoTenant::Trouble::BrokenMapping &&
+            !store.currentMapping(MappingLevel::Connection, QString::number(connectionId), kIntegration,
+                                  QStringLiteral("contacts"), MappingDirection::Read)) {
             // A tenant-specific override that refuses one lifecycle stage: its records are kept as failed records.
             MappingService mappings(store, integrations);
             const MappingTree override{
                 {QStringLiteral("stage"),
                  QStringLiteral("properties.lifecyclestage = 'lead' ? $error('Initech does not import leads') : "
                                 "properties.lifecyclestage")}};
-            if (auto saved = mappings.setOverride(MappingLevel::Connection, QString::number(connected.value()),
-                                                  kIntegration, QStringLiteral("contacts"), MappingDirection::Read,
-                                                  override, QStringLiteral("demo"),
-                                                  QStringLiteral("Initech's CRM rejects leads"));
+            if (auto saved =
+                    mappings.setOverride(MappingLevel::Connection, QString::number(connectionId), kIntegration,
+                                         QStringLiteral("contacts"), MappingDirection::Read, override,
+                                         QStringLiteral("demo"), QStringLiteral("Initech's CRM rejects leads"));
                 !saved)
                 return saved.error();
         }
@@ -134,17 +199,18 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
 
 Result<Execution> DemoEnvironment::writeDemoRecords(SyncService &sync) const
 {
-    if (m_newConnections.isEmpty())
-        return makeError("demo.no_connection", QStringLiteral("The demo connections exist already"));
+    if (m_acmeConnection == 0)
+        return makeError("demo.not_started", QStringLiteral("The demo has not been set up."));
     const auto contact = [](const char *name, const char *email, const char *company) {
         return QJsonObject{{QStringLiteral("name"), QString::fromLatin1(name)},
                            {QStringLiteral("email"), QString::fromLatin1(email)},
                            {QStringLiteral("company"), QString::fromLatin1(company)}};
     };
-    return sync.write(m_newConnections.first(), QStringLiteral("contacts"),
-                      {{QStringLiteral("user-1001"), contact("Ada Lovelace", "ada@analytical.example", "Analytical Engines"), {}},
-                       {QStringLiteral("user-1002"), contact("Charles Babbage", "charles at difference", "Difference Ltd"), {}},
-                       {QStringLiteral("user-1003"), contact("Grace Hopper", "grace@compilers.example", "Compilers Inc"), {}}});
+    return sync.write(
+        m_acmeConnection, QStringLiteral("contacts"),
+        {{QStringLiteral("user-1001"), contact("Ada Lovelace", "ada@analytical.example", "Analytical Engines"), {}},
+         {QStringLiteral("user-1002"), contact("Charles Babbage", "charles at difference", "Difference Ltd"), {}},
+         {QStringLiteral("user-1003"), contact("Grace Hopper", "grace@compilers.example", "Compilers Inc"), {}}});
 }
 
 } // namespace patchbay::console

@@ -1,8 +1,10 @@
 // patchbay-console: the support console, on the embedded engine (a local SQLite file).
 #include "DemoEnvironment.h"
 #include "MainWindow.h"
+#include "auth/MasterKeyCheck.h"
 #include "auth/MasterKeyProvider.h"
 #include "core/Clock.h"
+#include "core/PrivateFiles.h"
 #include "ops/LocalOps.h"
 #include "store/SqliteStore.h"
 #include "sync/SyncService.h"
@@ -60,7 +62,8 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     const QString databasePath = parser.value(databaseOption);
-    QDir().mkpath(QFileInfo(databasePath).absolutePath());
+    if (auto folder = PrivateFiles::makeDirectory(QFileInfo(databasePath).absolutePath()); !folder)
+        return fail(folder.error().message);
 
     MasterKeyOptions keyOptions;
     keyOptions.keyFile = parser.value(keyFileOption);
@@ -77,11 +80,16 @@ int main(int argc, char *argv[])
 
     auto sync = std::make_shared<SyncService>(databasePath, masterKey->key, ProviderCatalog::builtIn(),
                                               SystemClock::instance());
+    // A wrong key stops here: with it, every token would show as valid and fail at its first use.
+    if (auto keyChecked = MasterKeyCheck::verify(*store.value(), sync->vault(), masterKey->source); !keyChecked)
+        return fail(keyChecked.error().message);
+    if (auto interrupted = sync->interruptAbandonedExecutions(); !interrupted)
+        return fail(interrupted.error().message);
     console::DemoEnvironment demo;
     if (parser.isSet(demoOption)) {
         if (auto started = demo.start(*store.value(), sync->vault(), sync->integrations()); !started)
             return fail(started.error().message);
-        if (!demo.newConnections().isEmpty()) {
+        if (demo.needsDemoWrite()) {
             // Before the window: the emulators serve from their own thread, and the reads below come after it.
             if (auto written = demo.writeDemoRecords(*sync); !written)
                 return fail(written.error().message);
@@ -98,7 +106,7 @@ int main(int argc, char *argv[])
     window.show();
     if (parser.isSet(connectionOption))
         window.selectConnection(parser.value(connectionOption).toLongLong());
-    for (qint64 connectionId : demo.newConnections())
+    for (qint64 connectionId : demo.connectionsToSync())
         ops.syncNow(connectionId);
 
     if (parser.isSet(screenshotOption)) {

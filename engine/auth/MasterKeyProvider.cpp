@@ -1,6 +1,7 @@
 #include "MasterKeyProvider.h"
 
 #include "CredentialVault.h"
+#include "core/PrivateFiles.h"
 
 #include <QDir>
 #include <QEventLoop>
@@ -59,7 +60,8 @@ Result<SecretBytes> MasterKeyProvider::readKeyFile(const QString &path, bool cre
                                                            "head -c 32 /dev/urandom | base64 > %1; chmod 600 %1")
                                                 .arg(path));
         }
-        QDir().mkpath(QFileInfo(path).absolutePath());
+        if (auto folder = PrivateFiles::makeDirectory(QFileInfo(path).absolutePath()); !folder)
+            return folder.error();
         SecretBytes key = CredentialVault::generateKey();
         QByteArray encoded = key.reveal().toBase64();
         // Create with owner-only permissions before any byte is written.

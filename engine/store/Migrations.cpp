@@ -4,6 +4,8 @@
 
 #include <QStringList>
 
+#include <algorithm>
+
 namespace patchbay {
 
 namespace {
@@ -206,6 +208,19 @@ CREATE TABLE pending_authorizations (
     expires_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"),
+        // 6: settings of the database itself (a sealed check value of the master key, so a wrong key is refused at
+        // start), and the lease of the process running each execution, so a run whose process died is closed as
+        // interrupted. Runs left running by a program without leases have no owner that can come back.
+        QStringLiteral(R"sql(
+CREATE TABLE store_settings (
+    name TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE executions ADD COLUMN owner TEXT;
+ALTER TABLE executions ADD COLUMN lease_expires_at INTEGER;
+UPDATE executions SET owner = 'unknown (before leases)', lease_expires_at = 0 WHERE status = 'running';
+CREATE INDEX executions_running ON executions(lease_expires_at) WHERE status = 'running';
+)sql"),
     };
     return list;
 }
@@ -217,8 +232,22 @@ int Migrations::latestVersion()
     return static_cast<int>(migrations().size());
 }
 
-Result<void> Migrations::apply(SqliteDatabase &db)
+Result<void> Migrations::apply(SqliteDatabase &db, int upTo)
 {
+    upTo = std::min(upTo, latestVersion());
+    // Cheap look first: an up-to-date database (every start but the first) takes no write lock.
+    if (const int version = db.userVersion(); version >= upTo && version <= latestVersion())
+        return {};
+    // Several processes may open a new database at once: the version is read again under the write lock
+    // (BEGIN IMMEDIATE waits for it up to the busy timeout), so exactly one of them migrates and the others see
+    // its result.
+    SqliteTransaction transaction(db);
+    if (!transaction.started()) {
+        return makeError("store.migration_busy",
+                         QStringLiteral("Cannot lock the database %1 to bring its schema up to date: %2. Another "
+                                        "program may hold it locked; close it and start again.")
+                             .arg(db.path(), transaction.started().error().message));
+    }
     const int current = db.userVersion();
     if (current > latestVersion()) {
         return makeError("store.newer_schema",
@@ -228,23 +257,20 @@ Result<void> Migrations::apply(SqliteDatabase &db)
                              .arg(current)
                              .arg(latestVersion()));
     }
-    for (int version = current + 1; version <= latestVersion(); ++version) {
-        SqliteTransaction transaction(db);
-        if (!transaction.started())
-            return transaction.started().error();
+    if (current >= upTo)
+        return {}; // another process migrated it while this one waited for the lock
+    for (int version = current + 1; version <= upTo; ++version) {
         if (auto result = db.exec(migrations().at(version - 1)); !result) {
             return makeError("store.migration_failed", QStringLiteral("Migration %1 failed: %2; the database is "
                                                                       "unchanged at version %3.")
                                                            .arg(version)
                                                            .arg(result.error().message)
-                                                           .arg(version - 1));
+                                                           .arg(current));
         }
-        if (auto result = db.setUserVersion(version); !result)
-            return result;
-        if (auto result = transaction.commit(); !result)
-            return result;
     }
-    return {};
+    if (auto result = db.setUserVersion(upTo); !result)
+        return result;
+    return transaction.commit();
 }
 
 } // namespace patchbay

@@ -1,13 +1,32 @@
 #include "SqliteDatabase.h"
 
+#include "core/PrivateFiles.h"
+
+#include <QDir>
+#include <QFileInfo>
 #include <QLoggingCategory>
 #include <QTimeZone>
+
+#include <tuple>
 
 #include <sqlite3.h>
 
 Q_LOGGING_CATEGORY(lcStore, "patchbay.store")
 
 namespace patchbay {
+
+namespace {
+
+// How long a statement waits for another process's write lock (a migration, a page commit) before it fails.
+constexpr int kBusyTimeoutMs = 10000;
+constexpr int kBusyRetryMs = 10;
+
+bool isBusy(int code)
+{
+    return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+}
+
+} // namespace
 
 SqliteStatement::~SqliteStatement()
 {
@@ -48,10 +67,8 @@ SqliteStatement &SqliteStatement::bind(int index, const QString &value)
 {
     if (!m_stmt)
         return *this;
-    if (value.isNull()) {
-        sqlite3_bind_null(m_stmt, index);
-        return *this;
-    }
+    // A QString is text, null or not: QString() and "" are the same value to every caller (a filter left empty, an
+    // optional field not given), and SQL NULL would make "?2 = ''" false. NULL is asked for with QVariant().
     const QByteArray utf8 = value.toUtf8();
     sqlite3_bind_text(m_stmt, index, utf8.constData(), static_cast<int>(utf8.size()), SQLITE_TRANSIENT);
     return *this;
@@ -148,6 +165,16 @@ SqliteDatabase::~SqliteDatabase()
 
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const QString &path)
 {
+    // It holds customers' records and full HTTP bodies: owner-only from the first byte. SQLite gives the -wal and
+    // -shm files the database file's mode, so creating that one 0600 makes all three private.
+    if (auto folder = PrivateFiles::makeDirectory(QFileInfo(path).absolutePath()); !folder)
+        return folder.error();
+    if (auto file = PrivateFiles::makeFile(path); !file)
+        return file.error();
+    for (const char *suffix : {"-wal", "-shm"}) {
+        if (QFileInfo::exists(path + QLatin1String(suffix)))
+            std::ignore = PrivateFiles::makeFile(path + QLatin1String(suffix));
+    }
     sqlite3 *handle = nullptr;
     const int rc = sqlite3_open_v2(path.toUtf8().constData(), &handle,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -159,11 +186,28 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(const QString &path
                              .arg(path, reason));
     }
     std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(handle, path));
-    sqlite3_busy_timeout(handle, 5000);
+    sqlite3_busy_timeout(handle, kBusyTimeoutMs);
     sqlite3_extended_result_codes(handle, 1);
     for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
-        if (auto result = db->exec(QString::fromLatin1(pragma)); !result)
-            return result.error();
+        auto result = db->exec(QString::fromLatin1(pragma));
+        // Switching a new database to WAL needs it to itself, and SQLite answers "locked" at once instead of
+        // waiting while another process opening it does the same: wait here, as the busy timeout would.
+        for (int waited = 0; !result && isBusy(sqlite3_extended_errcode(handle)) && waited < kBusyTimeoutMs;
+             waited += kBusyRetryMs) {
+            sqlite3_sleep(kBusyRetryMs);
+            result = db->exec(QString::fromLatin1(pragma));
+        }
+        if (!result) {
+            // SQLite reads the file only now: this is where a file that is no database shows.
+            if ((sqlite3_extended_errcode(handle) & 0xff) == SQLITE_NOTADB) {
+                return makeError("store.not_a_database",
+                                 QStringLiteral("%1 is not a Patchbay database (SQLite says: %2). Check the "
+                                                "--database path, or move that file away to start a new database.")
+                                     .arg(QDir::toNativeSeparators(path), result.error().message));
+            }
+            return makeError("store.open_failed", QStringLiteral("Cannot open database %1: %2")
+                                                      .arg(QDir::toNativeSeparators(path), result.error().message));
+        }
     }
     return db;
 }
@@ -221,18 +265,40 @@ Result<void> SqliteDatabase::setUserVersion(int version)
 
 Result<void> SqliteDatabase::begin()
 {
-    return exec(QStringLiteral("BEGIN IMMEDIATE"));
+    // SQLite ends a transaction by itself on some errors (a full disk, an I/O error): nothing is open any more.
+    if (m_depth > 0 && sqlite3_get_autocommit(m_db))
+        m_depth = 0;
+    auto result =
+        exec(m_depth == 0 ? QStringLiteral("BEGIN IMMEDIATE") : QStringLiteral("SAVEPOINT nested%1").arg(m_depth));
+    if (result)
+        ++m_depth;
+    return result;
 }
 
 Result<void> SqliteDatabase::commit()
 {
-    return exec(QStringLiteral("COMMIT"));
+    if (m_depth == 0)
+        return makeError("store.no_transaction", QStringLiteral("Commit without a transaction."));
+    auto result = exec(m_depth == 1 ? QStringLiteral("COMMIT") : QStringLiteral("RELEASE nested%1").arg(m_depth - 1));
+    if (result)
+        --m_depth;
+    return result;
 }
 
 void SqliteDatabase::rollback()
 {
-    if (!sqlite3_get_autocommit(m_db))
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (m_depth == 0)
+        return;
+    --m_depth;
+    if (m_depth == 0) {
+        if (!sqlite3_get_autocommit(m_db))
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return;
+    }
+    // The inner part is undone; the outer transaction goes on and decides.
+    const QByteArray name = "nested" + QByteArray::number(m_depth);
+    sqlite3_exec(m_db, ("ROLLBACK TO " + name).constData(), nullptr, nullptr, nullptr);
+    sqlite3_exec(m_db, ("RELEASE " + name).constData(), nullptr, nullptr, nullptr);
 }
 
 Error SqliteDatabase::lastError(const char *code) const

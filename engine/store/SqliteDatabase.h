@@ -28,7 +28,8 @@ public:
     SqliteStatement &operator=(const SqliteStatement &) = delete;
     ~SqliteStatement();
 
-    // Parameters are 1-based (?1, ?2, ...). Null QVariant binds NULL.
+    // Parameters are 1-based (?1, ?2, ...). An invalid QVariant binds NULL; a QString always binds text (a null
+    // QString binds ''), so an empty filter compares equal to ''.
     SqliteStatement &bind(int index, const QVariant &value);
     SqliteStatement &bind(int index, qint64 value);
     SqliteStatement &bind(int index, const QString &value);
@@ -73,6 +74,8 @@ public:
     int userVersion();
     Result<void> setUserVersion(int version);
 
+    // Transactions nest: the outermost is BEGIN IMMEDIATE (it takes the write lock at once, so it cannot fail
+    // half-way on a lock), inner ones are savepoints, so a set-up that spans several store calls commits as one.
     Result<void> begin();
     Result<void> commit();
     void rollback();
@@ -92,6 +95,7 @@ private:
     QString m_path;
     QHash<QString, sqlite3_stmt *> m_cache;
     FailureHook m_failureHook;
+    int m_depth = 0; // open transactions: 1 is the outermost
 };
 
 // Commits on commit(), rolls back when it goes out of scope without one.

@@ -15,6 +15,12 @@ QDateTime nowUtc()
     return QDateTime::currentDateTimeUtc();
 }
 
+// For nullable text columns: an empty value is stored as NULL ("not known"), as before.
+QVariant textOrNull(const QString &text)
+{
+    return text.isEmpty() ? QVariant() : QVariant(text);
+}
+
 QString headersToJson(const HeaderList &headers)
 {
     QJsonArray array;
@@ -166,7 +172,7 @@ Result<qint64> SqliteStore::createConnection(const Connection &connection)
         .bind(4, objectToJson(connection.config))
         .bind(5, connection.status)
         .bind(6, nowUtc())
-        .bind(7, connection.integration.isEmpty() ? QString() : connection.integration)
+        .bind(7, textOrNull(connection.integration))
         .bind(8, connection.environment);
     if (auto result = stmt.exec(); !result)
         return result.error();
@@ -197,7 +203,7 @@ Result<Connection> SqliteStore::connection(qint64 id)
 Result<void> SqliteStore::setConnectionStatus(qint64 id, const QString &status, const QString &message)
 {
     auto stmt = m_db->prepare(QStringLiteral("UPDATE connections SET status = ?2, status_message = ?3 WHERE id = ?1"));
-    stmt.bind(1, id).bind(2, status).bind(3, message);
+    stmt.bind(1, id).bind(2, status).bind(3, textOrNull(message));
     return stmt.exec();
 }
 
@@ -317,19 +323,115 @@ Result<StoredCredential> SqliteStore::credential(qint64 connectionId)
     return StoredCredential{connectionId, stmt.blob(0), stmt.time(1), stmt.time(2), stmt.time(3)};
 }
 
-Result<qint64> SqliteStore::startExecution(qint64 connectionId, const QString &kind, const QString &object)
+Result<QList<StoredCredential>> SqliteStore::credentials()
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT connection_id, sealed, expires_at, refreshed_at, updated_at FROM credentials ORDER BY connection_id"));
+    QList<StoredCredential> list;
+    while (stmt.next())
+        list.append(StoredCredential{stmt.int64(0), stmt.blob(1), stmt.time(2), stmt.time(3), stmt.time(4)});
+    return failedOr(stmt, list);
+}
+
+std::optional<QByteArray> SqliteStore::setting(const QString &name)
+{
+    auto stmt = m_db->prepare(QStringLiteral("SELECT value FROM store_settings WHERE name = ?1"));
+    stmt.bind(1, name);
+    if (!stmt.next())
+        return std::nullopt;
+    return stmt.blob(0);
+}
+
+Result<bool> SqliteStore::addSetting(const QString &name, const QByteArray &value)
+{
+    auto stmt = m_db->prepare(
+        QStringLiteral("INSERT INTO store_settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING"));
+    stmt.bind(1, name).bind(2, value);
+    if (auto result = stmt.exec(); !result)
+        return result.error();
+    return m_db->changes() > 0;
+}
+
+Result<qint64> SqliteStore::startExecution(qint64 connectionId, const QString &kind, const QString &object,
+                                           const ExecutionLease &lease)
 {
     auto tenant = tenantOfConnection(connectionId);
     if (!tenant)
         return tenant.error();
-    auto stmt = m_db->prepare(QStringLiteral(
-        "INSERT INTO executions (tenant_id, connection_id, kind, object, status, started_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+    auto stmt = m_db->prepare(
+        QStringLiteral("INSERT INTO executions (tenant_id, connection_id, kind, object, status, started_at, owner, "
+                       "lease_expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
     stmt.bind(1, *tenant).bind(2, connectionId).bind(3, kind).bind(4, object).bind(5, ExecutionStatus::Running);
-    stmt.bind(6, nowUtc());
+    stmt.bind(6, nowUtc()).bind(7, textOrNull(lease.owner));
+    stmt.bind(8, lease.owner.isEmpty() ? QDateTime() : lease.expiresAt);
     if (auto result = stmt.exec(); !result)
         return result.error();
     return m_db->lastInsertId();
+}
+
+Result<void> SqliteStore::renewExecutionLeases(const QString &owner, const QDateTime &until)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "UPDATE executions SET lease_expires_at = ?2 WHERE owner = ?1 AND status = ?3 AND lease_expires_at < ?2"));
+    stmt.bind(1, owner).bind(2, until).bind(3, ExecutionStatus::Running);
+    return stmt.exec();
+}
+
+Result<QList<qint64>> SqliteStore::interruptAbandonedExecutions(const QDateTime &now)
+{
+    SqliteTransaction transaction(*m_db);
+    if (!transaction.started())
+        return transaction.started().error();
+    struct Abandoned
+    {
+        qint64 id;
+        qint64 tenantId;
+        qint64 connectionId;
+        QString owner;
+        QDateTime leaseExpiredAt;
+    };
+    QList<Abandoned> abandoned;
+    {
+        // Read under the write lock, so an owner renewing at this moment either renewed first or finds it closed.
+        auto stmt =
+            m_db->prepare(QStringLiteral("SELECT id, tenant_id, connection_id, owner, lease_expires_at FROM executions "
+                                         "WHERE status = ?1 AND lease_expires_at < ?2 ORDER BY id"));
+        stmt.bind(1, ExecutionStatus::Running).bind(2, now);
+        while (stmt.next())
+            abandoned.append({stmt.int64(0), stmt.int64(1), stmt.int64(2), stmt.text(3), stmt.time(4)});
+        if (stmt.error())
+            return *stmt.error();
+    }
+    const QString code = QStringLiteral("sync.interrupted");
+    QList<qint64> ids;
+    for (const Abandoned &run : std::as_const(abandoned)) {
+        const QString message =
+            QStringLiteral("Interrupted: the process that ran this execution (%1) stopped before it finished (its "
+                           "lease ran out at %2). Nothing after its last saved page was kept; the next run goes on "
+                           "from the stored cursor.")
+                .arg(run.owner, run.leaseExpiredAt.toString(Qt::ISODate));
+        auto close = m_db->prepare(QStringLiteral(
+            "UPDATE executions SET status = ?2, finished_at = ?3, error_code = ?4, error_message = ?5 WHERE id = ?1"));
+        close.bind(1, run.id).bind(2, ExecutionStatus::Interrupted).bind(3, now).bind(4, code).bind(5, message);
+        if (auto result = close.exec(); !result)
+            return result.error();
+        auto event = m_db->prepare(QStringLiteral(
+            "INSERT INTO events (tenant_id, execution_id, time, level, message, context) VALUES (?1, ?2, ?3, ?4, ?5, "
+            "?6)"));
+        event.bind(1, run.tenantId).bind(2, run.id).bind(3, now).bind(4, EventLevel::Error).bind(5, message);
+        event.bind(6, objectToJson({{QStringLiteral("code"), code}, {QStringLiteral("owner"), run.owner}}));
+        if (auto result = event.exec(); !result)
+            return result.error();
+        auto touch = m_db->prepare(
+            QStringLiteral("UPDATE connections SET last_sync_at = ?2, last_sync_status = ?3 WHERE id = ?1"));
+        touch.bind(1, run.connectionId).bind(2, now).bind(3, ExecutionStatus::Interrupted);
+        if (auto result = touch.exec(); !result)
+            return result.error();
+        ids.append(run.id);
+    }
+    if (auto committed = transaction.commit(); !committed)
+        return committed.error();
+    return ids;
 }
 
 Result<void> SqliteStore::updateExecutionCounts(qint64 executionId, const ExecutionCounts &counts)
@@ -354,8 +456,8 @@ Result<void> SqliteStore::finishExecution(qint64 executionId, const QString &sta
         "request_count = ?6, error_code = ?7, error_message = ?8, failed_record_count = ?9 WHERE id = ?1"));
     stmt.bind(1, executionId).bind(2, status).bind(3, finished).bind(4, counts.records).bind(5, counts.pages);
     stmt.bind(6, counts.requests)
-        .bind(7, error ? error->code : QString())
-        .bind(8, error ? error->message : QString())
+        .bind(7, error ? QVariant(error->code) : QVariant())
+        .bind(8, error ? QVariant(error->message) : QVariant())
         .bind(9, counts.failedRecords);
     if (auto result = stmt.exec(); !result)
         return result;
@@ -375,6 +477,15 @@ Result<Execution> SqliteStore::execution(qint64 id)
     if (!stmt.next())
         return stmt.error() ? *stmt.error() : notFound("execution", id);
     return readExecution(stmt);
+}
+
+Result<bool> SqliteStore::hasFinishedExecution(qint64 connectionId, const QString &kind)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT 1 FROM executions WHERE connection_id = ?1 AND kind = ?2 AND status IN (?3, ?4) LIMIT 1"));
+    stmt.bind(1, connectionId).bind(2, kind).bind(3, ExecutionStatus::Succeeded).bind(4, ExecutionStatus::Failed);
+    const bool found = stmt.next();
+    return failedOr(stmt, found);
 }
 
 Result<QList<Execution>> SqliteStore::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
@@ -398,7 +509,7 @@ Result<qint64> SqliteStore::addEvent(const Event &event)
         "INSERT INTO events (tenant_id, execution_id, time, level, message, context) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
     stmt.bind(1, *tenant).bind(2, event.executionId).bind(3, event.time.isValid() ? event.time : nowUtc());
     stmt.bind(4, event.level).bind(5, event.message);
-    stmt.bind(6, event.context.isEmpty() ? QString() : objectToJson(event.context));
+    stmt.bind(6, event.context.isEmpty() ? QVariant() : QVariant(objectToJson(event.context)));
     if (auto result = stmt.exec(); !result)
         return result.error();
     return m_db->lastInsertId();
@@ -430,7 +541,7 @@ Result<qint64> SqliteStore::addExchange(const Exchange &exchange)
     stmt.bind(5, exchange.method).bind(6, exchange.url).bind(7, headersToJson(exchange.requestHeaders));
     stmt.bind(8, exchange.requestBody).bind(9, qint64(exchange.status));
     stmt.bind(10, headersToJson(exchange.responseHeaders)).bind(11, exchange.responseBody);
-    stmt.bind(12, exchange.error.isEmpty() ? QString() : exchange.error);
+    stmt.bind(12, textOrNull(exchange.error));
     if (auto result = stmt.exec(); !result)
         return result.error();
     return m_db->lastInsertId();
@@ -498,7 +609,10 @@ Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object,
             "DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at, "
             "execution_id = excluded.execution_id, stored_at = excluded.stored_at"));
         upsert.bind(1, connectionId).bind(2, *tenant).bind(3, object).bind(4, record.recordId);
-        upsert.bind(5, QString::fromUtf8(record.data)).bind(6, record.updatedAt).bind(7, executionId).bind(8, now);
+        upsert.bind(5, QString::fromUtf8(record.data))
+            .bind(6, textOrNull(record.updatedAt))
+            .bind(7, executionId)
+            .bind(8, now);
         if (auto result = upsert.exec(); !result)
             return result;
         if (auto result = resolveFailure(record.recordId); !result)
@@ -515,7 +629,7 @@ Result<void> SqliteStore::commitPage(qint64 connectionId, const QString &object,
         keep.bind(6, QString::fromUtf8(record.raw))
             .bind(7, QString::fromUtf8(QJsonDocument(record.errors).toJson(QJsonDocument::Compact)))
             .bind(8, now)
-            .bind(9, record.updatedAt);
+            .bind(9, textOrNull(record.updatedAt));
         if (auto result = keep.exec(); !result)
             return result;
     }
@@ -556,7 +670,7 @@ Result<QList<FailedRecord>> SqliteStore::failedRecords(qint64 connectionId, cons
         "SELECT id, execution_id, object, record_id, updated_at, raw, errors, created_at, resolved_at "
         "FROM failed_records "
         "WHERE connection_id = ?1 AND (?2 = '' OR object = ?2) AND (?3 = 0 OR resolved_at IS NULL) ORDER BY id"));
-    stmt.bind(1, connectionId).bind(2, object.isNull() ? QStringLiteral("") : object).bind(3, qint64(openOnly));
+    stmt.bind(1, connectionId).bind(2, object).bind(3, qint64(openOnly));
     QList<FailedRecord> list;
     while (stmt.next()) {
         list.append(FailedRecord{stmt.int64(0), stmt.int64(1), stmt.text(2), stmt.text(3), stmt.text(4),

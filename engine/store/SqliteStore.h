@@ -25,6 +25,11 @@ public:
     SqliteDatabase &database() { return *m_db; }
     QString path() const;
 
+    // Settings of the database itself (the master key's check value), by name.
+    std::optional<QByteArray> setting(const QString &name);
+    // Stores the value unless the name has one already (another process was first); true when it was stored.
+    Result<bool> addSetting(const QString &name, const QByteArray &value);
+
     // Tenants and connections
     Result<qint64> createTenant(const QString &name, const QString &displayName);
     Result<QList<Tenant>> tenants();
@@ -38,6 +43,7 @@ public:
     // Credentials (already sealed by the vault)
     Result<void> saveCredential(qint64 connectionId, const StoredCredential &credential);
     Result<StoredCredential> credential(qint64 connectionId);
+    Result<QList<StoredCredential>> credentials();
 
     // Token refresh leases across processes: true when holder now holds the connection's lease (it was free,
     // expired, or already its own) until `until`.
@@ -50,11 +56,19 @@ public:
     std::optional<PendingAuthorization> takePendingAuthorization(const QString &state);
 
     // Executions and their log
-    Result<qint64> startExecution(qint64 connectionId, const QString &kind, const QString &object);
+    Result<qint64> startExecution(qint64 connectionId, const QString &kind, const QString &object,
+                                  const ExecutionLease &lease = {});
+    // The owner is alive: its running executions' leases last until `until`.
+    Result<void> renewExecutionLeases(const QString &owner, const QDateTime &until);
+    // Closes the running executions whose owner's lease ran out before `now` as interrupted, each with an event
+    // saying so, in one transaction; returns their ids. A live owner's executions are left alone.
+    Result<QList<qint64>> interruptAbandonedExecutions(const QDateTime &now);
     Result<void> updateExecutionCounts(qint64 executionId, const ExecutionCounts &counts);
     Result<void> finishExecution(qint64 executionId, const QString &status, const ExecutionCounts &counts,
                                  const std::optional<Error> &error);
     Result<Execution> execution(qint64 id);
+    // Whether the connection ever finished (succeeded or failed, not interrupted) an execution of this kind.
+    Result<bool> hasFinishedExecution(qint64 connectionId, const QString &kind);
     // Newest first; pass the last seen id as beforeId for the next page (keyset paging).
     Result<QList<Execution>> executions(qint64 connectionId, int limit, std::optional<qint64> beforeId = {});
     Result<qint64> addEvent(const Event &event);

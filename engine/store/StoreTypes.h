@@ -56,7 +56,17 @@ namespace ExecutionStatus {
 inline const QString Running = QStringLiteral("running");
 inline const QString Succeeded = QStringLiteral("succeeded");
 inline const QString Failed = QStringLiteral("failed");
+// Its process stopped (killed, crashed, power lost) before it finished; a later run goes on from the cursor.
+inline const QString Interrupted = QStringLiteral("interrupted");
 } // namespace ExecutionStatus
+
+// Who runs an execution: a process (ExecutionLeaseKeeper::processOwner) that renews expiresAt while it lives. A
+// running execution whose lease ran out has lost its process.
+struct ExecutionLease
+{
+    QString owner; // empty: no lease, the execution is never taken for abandoned
+    QDateTime expiresAt;
+};
 
 struct Execution
 {

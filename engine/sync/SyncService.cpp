@@ -1,22 +1,26 @@
 #include "SyncService.h"
 
 #include "ConnectionQueue.h"
-#include "core/Clock.h"
 #include "ConnectionSession.h"
 #include "ExecutionJournal.h"
+#include "ExecutionLeaseKeeper.h"
 #include "ReadExecution.h"
 #include "SchemaDiscovery.h"
-#include "http/RequestRunner.h"
-#include "catalog/TemplateText.h"
 #include "auth/TokenRefresher.h"
+#include "catalog/TemplateText.h"
+#include "core/Clock.h"
+#include "http/RequestRunner.h"
 #include "mapping/MappingService.h"
 #include "mapping/RecordMapper.h"
 #include "store/SqliteStore.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QUrlQuery>
+
+Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
 namespace patchbay {
 
@@ -24,8 +28,23 @@ SyncService::SyncService(QString databasePath, SecretBytes masterKey, ProviderCa
                          HttpClient::NetworkFactory networkFactory)
     : m_databasePath(std::move(databasePath)), m_vault(std::move(masterKey)), m_catalog(std::move(catalog)),
       m_integrations(IntegrationCatalog::builtIn(m_catalog)), m_clock(clock),
-      m_networkFactory(std::move(networkFactory))
+      m_networkFactory(std::move(networkFactory)),
+      m_leases(std::make_unique<ExecutionLeaseKeeper>(m_databasePath, clock))
+{}
+
+SyncService::~SyncService() = default;
+
+ExecutionLease SyncService::executionLease()
 {
+    return m_leases->newLease();
+}
+
+Result<QList<qint64>> SyncService::interruptAbandonedExecutions()
+{
+    auto store = SqliteStore::open(m_databasePath);
+    if (!store)
+        return store.error();
+    return store.value()->interruptAbandonedExecutions(m_clock.now());
 }
 
 Result<std::optional<CompiledMapping>> SyncService::readMapping(SqliteStore &store, const Connection &connection,
@@ -74,7 +93,10 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
         }
         objectLabel = readable.join(QStringLiteral(", "));
     }
-    auto executionId = store.value()->startExecution(connectionId, kind, objectLabel);
+    // A run of this connection left running by a killed process is closed first; this one goes on from its cursor.
+    if (auto swept = store.value()->interruptAbandonedExecutions(m_clock.now()); !swept)
+        qCWarning(lcSync) << "cannot close abandoned executions:" << swept.error().toString();
+    auto executionId = store.value()->startExecution(connectionId, kind, objectLabel, executionLease());
     if (!executionId)
         return executionId.error();
     ExecutionJournal journal(*store.value(), executionId.value(), listener);

@@ -12,11 +12,13 @@
 #include <QMetaType>
 
 #include <functional>
+#include <memory>
 
 namespace patchbay {
 
 class Clock;
 class CompiledMapping;
+class ExecutionLeaseKeeper;
 class SqliteStore;
 
 // An incoming webhook call as the server received it. url is the full URL the provider called (behind a proxy:
@@ -64,6 +66,11 @@ public:
 
     SyncService(QString databasePath, SecretBytes masterKey, ProviderCatalog catalog, Clock &clock,
                 HttpClient::NetworkFactory networkFactory = {});
+    ~SyncService();
+
+    // Closes as interrupted the executions whose process died (their lease ran out); a live process's runs, in
+    // this process or another, are left alone. Runs before every execution, and at start.
+    Result<QList<qint64>> interruptAbandonedExecutions();
 
     // Reads one object of a connection (every object of the definition when object is empty).
     Result<Execution> read(qint64 connectionId, const QString &object = {}, EventListener listener = {},
@@ -118,6 +125,9 @@ private:
     Result<std::optional<CompiledMapping>> mapping(SqliteStore &store, const Connection &connection,
                                                    const QString &object, const QString &direction) const;
 
+    // The lease of an execution this process starts now (kept alive by m_leases while the process runs).
+    ExecutionLease executionLease();
+
     template <typename Body>
     Result<Execution> runExecution(qint64 connectionId, const QString &kind, const QString &object,
                                    const EventListener &listener, Body body);
@@ -128,6 +138,7 @@ private:
     IntegrationCatalog m_integrations;
     Clock &m_clock;
     HttpClient::NetworkFactory m_networkFactory;
+    std::unique_ptr<ExecutionLeaseKeeper> m_leases;
 };
 
 } // namespace patchbay

@@ -238,7 +238,8 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         }
     }
 
-    auto executionId = store.value()->startExecution(connection->id, QStringLiteral("webhook"), QString());
+    auto executionId =
+        store.value()->startExecution(connection->id, QStringLiteral("webhook"), QString(), executionLease());
     if (!executionId)
         return answer(500, executionId.error().message);
     ExecutionJournal journal(*store.value(), executionId.value(), listener);

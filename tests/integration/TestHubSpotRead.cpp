@@ -1,14 +1,16 @@
 // The read execution against the HubSpot emulator over real loopback HTTP.
 #include "FakeClock.h"
 #include "SandboxConnector.h"
-#include "hubspot/HubSpotEmulator.h"
 #include "core/Timestamps.h"
+#include "hubspot/HubSpotEmulator.h"
 #include "store/SqliteDatabase.h"
 #include "store/SqliteStore.h"
+#include "sync/ExecutionLeaseKeeper.h"
 #include "sync/SyncService.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSet>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -27,6 +29,7 @@ private Q_SLOTS:
     void readsEveryContactOnceAndRefreshesAnExpiredToken();
     void honoursRetryAfterOn429();
     void resumesFromTheCursorAfterAFailedPage();
+    void runOfAKilledProcessIsInterruptedAndTheNextReadResumes();
     void revokedRefreshTokenMarksTheConnectionAndLosesNothing();
     void unreachableProviderFailsWithAClearMessage();
     void refreshNowRotatesTheToken();
@@ -220,6 +223,56 @@ void TestHubSpotRead::resumesFromTheCursorAfterAFailedPage()
     QCOMPARE(resumed->recordCount, 700); // only what was missing
     QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 1000);
     QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("after=")));
+}
+
+void TestHubSpotRead::runOfAKilledProcessIsInterruptedAndTheNextReadResumes()
+{
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 1000, 5);
+    const qint64 connection =
+        connectPortal(portal, QDateTime::currentDateTimeUtc().addSecs(1800), m_emulator->baseUrl());
+
+    // Another Patchbay process reads the connection and stops after its third page, until it is killed.
+    QProcess other;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PATCHBAY_MASTER_KEY"), QString::fromLatin1(m_key.reveal().toBase64()));
+    other.setProcessEnvironment(env);
+    QByteArray output;
+    connect(&other, &QProcess::readyReadStandardOutput, this, [&] { output += other.readAllStandardOutput(); });
+    other.start(QStringLiteral(PATCHBAY_TEST_PROBE_PATH),
+                {QStringLiteral("read"), m_dbPath, QString::number(connection), QStringLiteral("3")});
+    // The emulator answers from this thread's event loop, which QTRY keeps turning.
+    QTRY_VERIFY2_WITH_TIMEOUT(output.contains("holding\n"), qPrintable(QString::fromUtf8(output)), 120000);
+    const qint64 run = m_store->executions(connection, 1)->first().id;
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 300);
+
+    // While it lives, this process's sweep leaves its run alone.
+    test::FakeClock clock;
+    SyncService sync = makeService(clock);
+    QVERIFY(sync.interruptAbandonedExecutions()->isEmpty());
+    QCOMPARE(m_store->execution(run)->status, ExecutionStatus::Running);
+
+    const qint64 pid = other.processId();
+    other.kill(); // SIGKILL: no chance to close its execution
+    QVERIFY(other.waitForFinished(30000));
+    QCOMPARE(m_store->execution(run)->status, ExecutionStatus::Running);
+
+    // Once its lease has run out, the next read closes the run as interrupted and goes on from its cursor.
+    clock.sleep(std::chrono::duration_cast<std::chrono::milliseconds>(ExecutionLeaseKeeper::kLeaseDuration) +
+                std::chrono::seconds(1));
+    m_emulator->clearRequestLog();
+    const auto resumed = sync.read(connection, QStringLiteral("contacts"));
+    QVERIFY(resumed.ok());
+    QCOMPARE(resumed->status, ExecutionStatus::Succeeded);
+    QCOMPARE(resumed->recordCount, 700); // only what the killed run had not stored
+    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 1000);
+    QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("after=")));
+
+    const Execution interrupted = m_store->execution(run).value();
+    QCOMPARE(interrupted.status, ExecutionStatus::Interrupted);
+    QCOMPARE(interrupted.recordCount, 300);
+    const QList<Event> events = m_store->events(run).value();
+    QVERIFY(events.last().message.startsWith(QStringLiteral("Interrupted: the process that ran this execution")));
+    QVERIFY2(events.last().message.contains(QStringLiteral(" pid %1 ").arg(pid)), qPrintable(events.last().message));
 }
 
 void TestHubSpotRead::revokedRefreshTokenMarksTheConnectionAndLosesNothing()

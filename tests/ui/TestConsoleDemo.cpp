@@ -16,7 +16,32 @@ class TestConsoleDemo : public QObject
 
 private Q_SLOTS:
     void demoSyncsRealDataAndShowsTheWindow();
+    void wrongMasterKeyStopsTheConsole();
+    void fileThatIsNoDatabaseStopsTheConsole();
+    void secondDemoOnTheSameDatabaseIsRefused();
+
+private:
+    // Runs the console offscreen with the given key until it exits; returns its exit code and stderr.
+    static std::pair<int, QString> runConsole(const QStringList &arguments, const QByteArray &key,
+                                              int timeoutMs = 120000);
 };
+
+std::pair<int, QString> TestConsoleDemo::runConsole(const QStringList &arguments, const QByteArray &key, int timeoutMs)
+{
+    QProcess console;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("PATCHBAY_MASTER_KEY"), QString::fromLatin1(key));
+    console.setProcessEnvironment(env);
+    console.start(QStringLiteral(PATCHBAY_CONSOLE_PATH), arguments);
+    if (!console.waitForFinished(timeoutMs)) {
+        console.kill();
+        console.waitForFinished();
+        return {-1, QStringLiteral("did not finish")};
+    }
+    const int code = console.exitStatus() == QProcess::NormalExit ? console.exitCode() : -1;
+    return {code, QString::fromUtf8(console.readAllStandardError())};
+}
 
 void TestConsoleDemo::demoSyncsRealDataAndShowsTheWindow()
 {
@@ -80,6 +105,93 @@ void TestConsoleDemo::demoSyncsRealDataAndShowsTheWindow()
     CredentialVault vault{SecretBytes(QByteArray::fromBase64(key))};
     QVERIFY(vault.open(umbrella.id, store->credential(umbrella.id)->sealed).ok());
     QVERIFY(!CredentialVault(CredentialVault::generateKey()).open(umbrella.id, store->credential(umbrella.id)->sealed).ok());
+}
+
+void TestConsoleDemo::wrongMasterKeyStopsTheConsole()
+{
+    QTemporaryDir dir;
+    const QString database = dir.filePath(QStringLiteral("patchbay.db"));
+    const QByteArray key = CredentialVault::generateKey().reveal().toBase64();
+    // The console made the database with its key (and the key's check value) ...
+    const auto [made, madeErrors] = runConsole({QStringLiteral("--database"), database, QStringLiteral("--screenshot"),
+                                                dir.filePath(QStringLiteral("first.png")),
+                                                QStringLiteral("--screenshot-delay"), QStringLiteral("10")},
+                                               key);
+    QVERIFY2(made == 0, qPrintable(madeErrors));
+
+    // ... and refuses another key instead of opening with every token shown valid.
+    const QByteArray other = CredentialVault::generateKey().reveal().toBase64();
+    const auto [code, errors] = runConsole({QStringLiteral("--database"), database, QStringLiteral("--screenshot"),
+                                            dir.filePath(QStringLiteral("second.png")),
+                                            QStringLiteral("--screenshot-delay"), QStringLiteral("10")},
+                                           other);
+    QCOMPARE(code, 1);
+    QVERIFY2(errors.contains(QStringLiteral("The master key from environment variable PATCHBAY_MASTER_KEY does not "
+                                            "open the database %1")
+                                 .arg(database)),
+             qPrintable(errors));
+    QVERIFY(!errors.contains(QString::fromLatin1(other)));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("second.png")))); // no window
+}
+
+void TestConsoleDemo::fileThatIsNoDatabaseStopsTheConsole()
+{
+    QTemporaryDir dir;
+    const QString notes = dir.filePath(QStringLiteral("notes.txt"));
+    QFile file(notes);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QByteArray(8192, 'n'));
+    file.close();
+    const auto [code, errors] =
+        runConsole({QStringLiteral("--database"), notes}, CredentialVault::generateKey().reveal().toBase64());
+    QCOMPARE(code, 1);
+    QVERIFY2(errors.contains(QStringLiteral("%1 is not a Patchbay database").arg(notes)), qPrintable(errors));
+}
+
+void TestConsoleDemo::secondDemoOnTheSameDatabaseIsRefused()
+{
+    QTemporaryDir dir;
+    const QString database = dir.filePath(QStringLiteral("demo.db"));
+    const QByteArray key = CredentialVault::generateKey().reveal().toBase64();
+
+    QProcess first;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    env.insert(QStringLiteral("PATCHBAY_MASTER_KEY"), QString::fromLatin1(key));
+    first.setProcessEnvironment(env);
+    first.start(QStringLiteral(PATCHBAY_CONSOLE_PATH),
+                {QStringLiteral("--demo"), QStringLiteral("--database"), database});
+    QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(database + QStringLiteral(".demo-lock")), 60000);
+
+    const auto [code, errors] = runConsole({QStringLiteral("--demo"), QStringLiteral("--database"), database}, key);
+    QCOMPARE(code, 1);
+    QVERIFY2(errors.contains(QStringLiteral("is running the demo on %1").arg(database)), qPrintable(errors));
+
+    // The first one is killed somewhere in its set-up or first syncs; the next demo completes what it left.
+    first.kill();
+    QVERIFY(first.waitForFinished(30000));
+    const auto [again, againErrors] = runConsole(
+        {QStringLiteral("--demo"), QStringLiteral("--database"), database, QStringLiteral("--screenshot"),
+         dir.filePath(QStringLiteral("again.png")), QStringLiteral("--screenshot-delay"), QStringLiteral("1500")},
+        key);
+    QVERIFY2(again == 0, qPrintable(againErrors));
+    auto store = SqliteStore::open(database).value();
+    QCOMPARE(store->tenants()->size(), 4);
+    QCOMPARE(store->connections()->size(), 4);
+    for (const Connection &connection : store->connections().value()) {
+        QVERIFY2(store->hasFinishedExecution(connection.id, QStringLiteral("read")).value(),
+                 qPrintable(connection.displayName));
+        QVERIFY(connection.integration == QLatin1String("crm-contacts"));
+        if (connection.config.value(QStringLiteral("sandboxPortal")).toString() == QLatin1String("acme")) {
+            QVERIFY(store->recordCount(connection.id, QStringLiteral("contacts")) >= 2400);
+            QVERIFY(store->hasFinishedExecution(connection.id, QStringLiteral("write")).value());
+        }
+        if (connection.config.value(QStringLiteral("sandboxPortal")).toString() == QLatin1String("initech")) {
+            QVERIFY(store->currentMapping(QStringLiteral("connection"), QString::number(connection.id),
+                                          QStringLiteral("crm-contacts"), QStringLiteral("contacts"),
+                                          QStringLiteral("read")));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestConsoleDemo)

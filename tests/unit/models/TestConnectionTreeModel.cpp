@@ -26,6 +26,7 @@ private Q_SLOTS:
     void tokenColumnShowsStateWithColour_data();
     void tokenColumnShowsStateWithColour();
     void lastSyncShowsRelativeTimeAndStatus();
+    void interruptedLastSyncIsColoured();
     void reloadUpdatesChangedRowsInPlace();
     void reloadShowsNewConnections();
     void reloadConnectionUpdatesItsRow();
@@ -135,6 +136,18 @@ void TestConnectionTreeModel::lastSyncShowsRelativeTimeAndStatus()
              DisplayFormat::executionStatusColor(QStringLiteral("failed")));
     QCOMPARE(connectionIndex(m_ids.acmeSandbox, ConnectionTreeModel::LastSyncColumn).data().toString(),
              QStringLiteral("never"));
+}
+
+void TestConnectionTreeModel::interruptedLastSyncIsColoured()
+{
+    m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
+                         ExecutionStatus::Interrupted, {}, 0, 100);
+    m_model->reload();
+    const QModelIndex lastSync = connectionIndex(m_ids.acmeSandbox, ConnectionTreeModel::LastSyncColumn);
+    QVERIFY2(lastSync.data().toString().endsWith(QStringLiteral("\u00b7 interrupted")),
+             qPrintable(lastSync.data().toString()));
+    QCOMPARE(lastSync.data(Qt::ForegroundRole).value<QColor>(),
+             DisplayFormat::executionStatusColor(ExecutionStatus::Interrupted));
 }
 
 void TestConnectionTreeModel::reloadUpdatesChangedRowsInPlace()

@@ -22,6 +22,7 @@ private Q_SLOTS:
 
     void showsExecutionsNewestFirst();
     void colorsStatus();
+    void interruptedRunIsShownAsSuch();
     void loadsFiftyAtATime();
     void refreshInsertsNewExecutionsAndKeepsSelection();
     void refreshUpdatesRunningExecutionsOnLaterPages();
@@ -92,6 +93,24 @@ void TestExecutionListModel::colorsStatus()
     }
     QVERIFY(DisplayFormat::executionStatusColor(ExecutionStatus::Failed) !=
             DisplayFormat::executionStatusColor(ExecutionStatus::Succeeded));
+}
+
+void TestExecutionListModel::interruptedRunIsShownAsSuch()
+{
+    // A run whose process was killed, as the store closes it: its own words and colour, not "failed" or raw text.
+    const qint64 id = m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
+                                           ExecutionStatus::Interrupted, {120, 2, 2}, 1, 1500,
+                                           Error{QStringLiteral("sync.interrupted"), QStringLiteral("Interrupted")});
+    m_model->setConnection(m_ids.acmeSandbox);
+    const int row = m_model->rowOfExecution(id);
+    QVERIFY(row >= 0);
+    const QModelIndex status = m_model->index(row, ExecutionListModel::StatusColumn);
+    QCOMPARE(status.data().toString(), QStringLiteral("interrupted"));
+    QCOMPARE(status.data(ExecutionListModel::StatusRole).toString(), ExecutionStatus::Interrupted);
+    const QColor colour = status.data(Qt::ForegroundRole).value<QColor>();
+    for (const QString &other :
+         {ExecutionStatus::Running, ExecutionStatus::Succeeded, ExecutionStatus::Failed, QStringLiteral("unknown")})
+        QVERIFY2(colour != DisplayFormat::executionStatusColor(other), qPrintable(other));
 }
 
 void TestExecutionListModel::loadsFiftyAtATime()
