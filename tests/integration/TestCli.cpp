@@ -7,6 +7,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <memory>
+
+#include <sys/stat.h>
+
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -19,6 +23,16 @@ private Q_SLOTS:
     void evaluatesJsonata();
     void reportsAJsonataErrorWithCodeAndPosition();
     void dryrunPrintsRecordsAndEventsWithoutADatabase();
+    void commandsAnswerHelpOnStandardOutput_data();
+    void commandsAnswerHelpOnStandardOutput();
+    void consoleAnswersHelpAndVersionWithoutADisplay_data();
+    void consoleAnswersHelpAndVersionWithoutADisplay();
+    void validatesTheShippedManifests();
+    void validatesAManifestWithTheDefinitionsBesideIt();
+    void pointsAtTheProblemOfABadManifest_data();
+    void pointsAtTheProblemOfABadManifest();
+    void validateRefusesWhatIsNotADefinitionFile_data();
+    void validateRefusesWhatIsNotADefinitionFile();
 
 private:
     struct Run
@@ -28,7 +42,34 @@ private:
         QString err;
     };
     static Run run(const QStringList &args, const QByteArray &input = {});
+    static Run runProgram(const QString &program, const QStringList &args, const QProcessEnvironment &environment);
+    static QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content);
+
 };
+
+TestCli::Run TestCli::runProgram(const QString &program, const QStringList &args,
+                                 const QProcessEnvironment &environment)
+{
+    QProcess process;
+    process.setProcessEnvironment(environment);
+    process.start(program, args);
+    if (!process.waitForStarted())
+        return {};
+    process.closeWriteChannel();
+    process.waitForFinished(30000);
+    return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
+            QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString TestCli::writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(content);
+    return path;
+}
 
 TestCli::Run TestCli::run(const QStringList &args, const QByteArray &input)
 {
@@ -193,6 +234,170 @@ void TestCli::dryrunPrintsRecordsAndEventsWithoutADatabase()
                               QStringLiteral("--object"), QStringLiteral("deals")});
     QCOMPARE(noObject.exitCode, 2);
     QVERIFY(noObject.err.contains(QStringLiteral("HubSpot has no object 'deals'; it has: companies, contacts")));
+}
+
+void TestCli::commandsAnswerHelpOnStandardOutput_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("usage");
+    QTest::newRow("patchbay --help") << QStringList{QStringLiteral("--help")}
+                                     << QStringLiteral("Usage: patchbay COMMAND");
+    QTest::newRow("jsonata --help") << QStringList{QStringLiteral("jsonata"), QStringLiteral("--help")}
+                                    << QStringLiteral("Usage: patchbay jsonata");
+    QTest::newRow("validate --help") << QStringList{QStringLiteral("validate"), QStringLiteral("--help")}
+                                     << QStringLiteral("Usage: patchbay validate FILE");
+}
+
+void TestCli::commandsAnswerHelpOnStandardOutput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, usage);
+    const Run result = run(args);
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.out.startsWith(usage), qPrintable(result.out));
+    QVERIFY2(result.out.endsWith(QLatin1Char('\n')), qPrintable(result.out));
+    QVERIFY2(result.err.isEmpty(), qPrintable(result.err));
+}
+
+void TestCli::consoleAnswersHelpAndVersionWithoutADisplay_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("--version") << QStringLiteral("--version") << QStringLiteral(PATCHBAY_VERSION);
+    QTest::newRow("-v") << QStringLiteral("-v") << QStringLiteral(PATCHBAY_VERSION);
+    QTest::newRow("--help") << QStringLiteral("--help") << QStringLiteral("--database <path>");
+}
+
+void TestCli::consoleAnswersHelpAndVersionWithoutADisplay()
+{
+    QFETCH(QString, option);
+    QFETCH(QString, expected);
+    // As over ssh: no display, no platform chosen. A QApplication would abort for want of a platform plugin.
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    for (const char *name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
+        environment.remove(QLatin1String(name));
+    const Run result = runProgram(QStringLiteral(PATCHBAY_CONSOLE_PATH), {option}, environment);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.out.contains(expected), qPrintable(result.out));
+}
+
+void TestCli::validatesTheShippedManifests()
+{
+    const QDir manifests(QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/integrations"));
+    const QStringList names = manifests.entryList({QStringLiteral("*.yaml")}, QDir::Files);
+    QVERIFY(!names.isEmpty());
+    QStringList files;
+    for (const QString &name : names)
+        files.append(manifests.filePath(name));
+    const Run result = run(QStringList{QStringLiteral("validate")} + files);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.err.isEmpty(), qPrintable(result.err));
+    QVERIFY2(result.out.contains(manifests.filePath(QStringLiteral("crm.yaml")) +
+                                 QStringLiteral(": ok (1 integration: crm-contacts)")),
+             qPrintable(result.out));
+}
+
+void TestCli::validatesAManifestWithTheDefinitionsBesideIt()
+{
+    QTemporaryDir dir;
+    const QString definition = writeFile(dir, QStringLiteral("acme.yaml"),
+                                         "name: acme\n"
+                                         "baseUrl: https://api.acme.example\n"
+                                         "auth: { type: bearer }\n"
+                                         "objects:\n"
+                                         "  widgets:\n"
+                                         "    list: { path: /widgets, recordsPath: data }\n");
+    const QString manifest = writeFile(dir, QStringLiteral("product.yaml"),
+                                       "integrations:\n"
+                                       "  - name: widgets\n"
+                                       "    provider: acme\n"
+                                       "    read:\n"
+                                       "      objects:\n"
+                                       "        - object: widgets\n"
+                                       "          mapping: { id: id, label: $uppercase(name) }\n");
+    // The manifest first: the definitions of the same command line count wherever they stand.
+    const Run result = run({QStringLiteral("validate"), manifest, definition});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QVERIFY2(result.out.contains(manifest + QStringLiteral(": ok (1 integration: widgets)")), qPrintable(result.out));
+    QVERIFY2(result.out.contains(definition + QStringLiteral(": ok (acme, 1 object: widgets)")),
+             qPrintable(result.out));
+
+    const Run alone = run({QStringLiteral("validate"), manifest});
+    QCOMPARE(alone.exitCode, 1);
+    QVERIFY2(alone.err.startsWith(manifest + QStringLiteral(":3:15: no provider definition named 'acme'")),
+             qPrintable(alone.err));
+}
+
+void TestCli::pointsAtTheProblemOfABadManifest_data()
+{
+    QTest::addColumn<QByteArray>("manifest");
+    QTest::addColumn<QString>("expected"); // line:col: message
+    const QByteArray good = "integrations:\n"
+                            "  - name: crm-contacts\n"
+                            "    provider: hubspot\n"
+                            "    read:\n"
+                            "      objects:\n"
+                            "        - object: contacts\n"
+                            "          mapping:\n"
+                            "            email: $lowercase(properties.email)\n";
+    QByteArray badMapping = good;
+    badMapping.replace("$lowercase(properties.email)", "$lowercase(properties.email");
+    QTest::newRow("bad mapping") << badMapping << QStringLiteral("8:20: field 'email' of the mapping of contacts");
+    QByteArray unknownProvider = good;
+    unknownProvider.replace("provider: hubspot", "provider: hubspott");
+    QTest::newRow("unknown provider") << unknownProvider
+                                      << QStringLiteral("3:15: no provider definition named 'hubspott'; known:");
+    QByteArray unknownObject = good;
+    unknownObject.replace("object: contacts", "object: deals");
+    QTest::newRow("unknown object") << unknownObject
+                                    << QStringLiteral(
+                                           "6:19: HubSpot has no object 'deals'; it has: companies, contacts");
+}
+
+void TestCli::pointsAtTheProblemOfABadManifest()
+{
+    QFETCH(QByteArray, manifest);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    const QString path = writeFile(dir, QStringLiteral("manifest.yaml"), manifest);
+    const Run result = run({QStringLiteral("validate"), path});
+    QCOMPARE(result.exitCode, 1);
+    const QStringList lines = result.err.trimmed().split(QLatin1Char('\n'));
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines.first().startsWith(path + QLatin1Char(':') + expected), qPrintable(result.err));
+    QVERIFY2(!result.err.contains(QStringLiteral("unknown field 'integrations'")), qPrintable(result.err));
+}
+
+void TestCli::validateRefusesWhatIsNotADefinitionFile_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("/dev/zero") << QStringLiteral("/dev/zero") << QStringLiteral(":0:0: the file is not a regular file");
+    QTest::newRow("fifo") << QStringLiteral("fifo") << QStringLiteral(":0:0: the file is not a regular file");
+    QTest::newRow("directory") << QStringLiteral("directory") << QStringLiteral(":0:0: the file is a directory");
+    QTest::newRow("5 MiB") << QStringLiteral("huge") << QStringLiteral(":0:0: the file is 5 MiB, more than the 4 MiB");
+}
+
+void TestCli::validateRefusesWhatIsNotADefinitionFile()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    QString path = dir.filePath(QStringLiteral("definition.yaml"));
+    if (kind == QLatin1String("fifo")) {
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    } else if (kind == QLatin1String("directory")) {
+        QVERIFY(QDir().mkdir(path));
+    } else if (kind == QLatin1String("huge")) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.resize(5 * 1024 * 1024));
+    } else {
+        path = kind;
+    }
+    const Run result = run({QStringLiteral("validate"), path});
+    QCOMPARE(result.exitCode, 1); // not -1: it answered instead of reading for ever
+    QVERIFY2(result.err.startsWith(path + expected), qPrintable(result.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
