@@ -1,8 +1,12 @@
 #include "DryrunCommand.h"
 
+#include "CredentialsFile.h"
 #include "auth/CredentialVault.h"
 #include "catalog/DefinitionLoader.h"
 #include "catalog/IntegrationLoader.h"
+#include "catalog/OriginOverrides.h"
+#include "catalog/TemplateText.h"
+#include "core/BoundedFile.h"
 #include "core/Clock.h"
 #include "core/Timestamps.h"
 #include "store/SqliteDatabase.h"
@@ -10,7 +14,6 @@
 #include "sync/SyncService.h"
 
 #include <QCommandLineParser>
-#include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -27,16 +30,80 @@ QTextStream &err()
     return stream;
 }
 
+QString usageText()
+{
+    return QStringLiteral(
+               "Usage: patchbay dryrun --provider FILE|NAME --object NAME [--base-url URL] [--credentials FILE] "
+               "[--schema]\n"
+               "                       [--since DATE] [--limit N] [--integration FILE --name INTEGRATION]\n"
+               "\n"
+               "Runs one read of an object without a database: records on standard output as JSON lines, events\n"
+               "on standard error.\n"
+               "\n"
+               "  --provider FILE|NAME  a provider definition file, or the name of a built-in one\n"
+               "  --object NAME         the object to read\n"
+               "  --credentials FILE    a JSON object (at most %1): %2\n"
+               "  --base-url URL        send the definition's requests there instead (a sandbox): its scheme, host\n"
+               "                        and port replace the provider's, also for templated base URLs; a path in\n"
+               "                        URL is put before the definition's own path (a URL that already ends with\n"
+               "                        that path is taken as the whole base URL)\n"
+               "  --schema              list the object's fields instead (custom ones marked)\n"
+               "  --since DATE          read only what changed since DATE (2026-01-01 or 2026-01-01T00:00:00Z)\n"
+               "  --limit N             stop after N records\n"
+               "  --integration FILE --name INTEGRATION\n"
+               "                        map the records with that integration's mapping\n"
+               "\n"
+               "Example: patchbay dryrun --provider zendesk --object tickets --credentials creds.json \\\n"
+               "           --base-url http://127.0.0.1:8790/_subdomain/acme1\n")
+        .arg(describeByteCount(CredentialsFile::kMaxBytes),
+             CredentialsFile::fieldHelp().replace(QLatin1Char('\n'), QStringLiteral("\n                        ")));
+}
+
 int usage(const QString &problem)
 {
-    err() << "patchbay dryrun: " << problem << "\n"
-          << "Usage: patchbay dryrun --provider FILE|NAME --object NAME [--base-url URL] [--credentials FILE] [--schema]\n"
-             "                       [--since DATE] [--limit N] [--integration FILE --name INTEGRATION]\n"
-             "  --credentials FILE  JSON: access_token, refresh_token, client_id, client_secret, api_key,\n"
-             "                      expires_at (ISO 8601), connection (the connection config: instance_url, ...)\n"
-             "  --base-url URL      send everything for the definition's base URL origin there (a sandbox)\n";
+    if (problem.isEmpty()) {
+        QTextStream out(stdout);
+        out << usageText();
+        return 0;
+    }
+    err() << "patchbay dryrun: " << problem << "\n\n" << usageText();
     err().flush();
     return 2;
+}
+
+int fail(const QString &problem)
+{
+    err() << "patchbay dryrun: " << problem << '\n';
+    err().flush();
+    return 2;
+}
+
+// The override for every origin of the definition: the --base-url's origin, and its path when it adds one. A
+// --base-url that already ends with the definition's own path (…/api/v2) names the whole base URL, so that
+// path is not added twice.
+Result<QString> overrideTarget(const QString &given, const ProviderDefinition &definition, const QJsonObject &config)
+{
+    const QUrl url(given, QUrl::StrictMode);
+    if (!url.isValid() || !(url.scheme() == QLatin1String("http") || url.scheme() == QLatin1String("https")) ||
+        url.host().isEmpty() || url.hasQuery() || url.hasFragment()) {
+        return makeError("cli.base_url",
+                         QStringLiteral("--base-url wants an http(s) URL without a query, such as "
+                                        "http://127.0.0.1:8787 or http://127.0.0.1:8790/_subdomain/acme"));
+    }
+    QString prefix = url.path();
+    while (prefix.endsWith(QLatin1Char('/')))
+        prefix.chop(1);
+    jsonata::Bindings bindings;
+    bindings.set("connection", jsonata::Value::fromQJsonValue(config));
+    auto basePath = TemplateText::render(OriginOverrides::pathOf(definition.baseUrl), bindings);
+    if (basePath) {
+        QString path = basePath.value();
+        while (path.endsWith(QLatin1Char('/')))
+            path.chop(1);
+        if (!path.isEmpty() && prefix.endsWith(path))
+            prefix.chop(path.size());
+    }
+    return url.adjusted(QUrl::RemovePath).toString() + prefix;
 }
 
 std::optional<ProviderDefinition> loadDefinition(const QString &provider)
@@ -55,12 +122,6 @@ std::optional<ProviderDefinition> loadDefinition(const QString &provider)
     return builtIn.value();
 }
 
-QString originOf(const QString &url)
-{
-    const QUrl parsed(url);
-    return parsed.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment).toString();
-}
-
 } // namespace
 
 int runDryrunCommand(const QStringList &args)
@@ -75,9 +136,13 @@ int runDryrunCommand(const QStringList &args)
     const QCommandLineOption integration(QStringLiteral("integration"), QString(), QStringLiteral("file"));
     const QCommandLineOption integrationName(QStringLiteral("name"), QString(), QStringLiteral("integration"));
     const QCommandLineOption schema(QStringLiteral("schema"));
-    parser.addOptions({provider, object, baseUrl, credentials, since, limit, integration, integrationName, schema});
+    const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")});
+    parser.addOptions(
+        {provider, object, baseUrl, credentials, since, limit, integration, integrationName, schema, help});
     if (!parser.parse(QStringList{QStringLiteral("patchbay")} + args))
         return usage(parser.errorText());
+    if (parser.isSet(help))
+        return usage({});
     if (!parser.isSet(provider) || !parser.isSet(object))
         return usage(QStringLiteral("--provider and --object are required"));
 
@@ -90,15 +155,12 @@ int runDryrunCommand(const QStringList &args)
                               definition->objects.keys().join(QStringLiteral(", "))));
     }
 
-    QJsonObject given;
+    CredentialsFile given;
     if (parser.isSet(credentials)) {
-        QFile file(parser.value(credentials));
-        if (!file.open(QIODevice::ReadOnly))
-            return usage(QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString()));
-        QJsonParseError parseError;
-        given = QJsonDocument::fromJson(file.readAll(), &parseError).object();
-        if (parseError.error != QJsonParseError::NoError)
-            return usage(QStringLiteral("%1 is not JSON: %2").arg(file.fileName(), parseError.errorString()));
+        auto read = CredentialsFile::read(parser.value(credentials));
+        if (!read)
+            return fail(read.error().message);
+        given = std::move(read).value();
     }
     qint64 sinceMs = 0;
     if (parser.isSet(since)) {
@@ -124,12 +186,17 @@ int runDryrunCommand(const QStringList &args)
     connection.tenantId = store.value()->createTenant(QStringLiteral("dryrun"), QStringLiteral("Dry run")).value();
     connection.provider = definition->name;
     connection.displayName = QStringLiteral("dry run");
-    connection.config = given.value(QStringLiteral("connection")).toObject();
+    connection.config = given.connection;
     if (parser.isSet(baseUrl)) {
+        const auto target = overrideTarget(parser.value(baseUrl), *definition, connection.config);
+        if (!target)
+            return usage(target.error().message);
+        // Keys may be templates ("https://{{$connection.subdomain}}.zendesk.com"), rendered when a request is
+        // sent, so an origin learnt at run time (an instance URL from the token response) is sent there too.
         QJsonObject overrides = connection.config.value(QStringLiteral("originOverrides")).toObject();
-        for (const QString &url : {definition->baseUrl, definition->auth.tokenUrl}) {
-            if (!url.isEmpty() && !url.startsWith(QLatin1String("{{")))
-                overrides.insert(originOf(url), parser.value(baseUrl));
+        for (const QString &url : {definition->baseUrl, definition->auth.tokenUrl, definition->auth.authorizeUrl}) {
+            if (const QString origin = OriginOverrides::originOf(url); !origin.isEmpty())
+                overrides.insert(origin, target.value());
         }
         connection.config.insert(QStringLiteral("originOverrides"), overrides);
     }
@@ -140,14 +207,7 @@ int runDryrunCommand(const QStringList &args)
     }
     const qint64 connectionId = store.value()->createConnection(connection).value();
 
-    Credential credential;
-    credential.accessToken = SecretBytes(given.value(QStringLiteral("access_token")).toString().toUtf8());
-    credential.refreshToken = SecretBytes(given.value(QStringLiteral("refresh_token")).toString().toUtf8());
-    credential.clientId = given.value(QStringLiteral("client_id")).toString();
-    credential.clientSecret = SecretBytes(given.value(QStringLiteral("client_secret")).toString().toUtf8());
-    credential.apiKey = SecretBytes(given.value(QStringLiteral("api_key")).toString().toUtf8());
-    if (const auto expires = parseTimestampMs(given.value(QStringLiteral("expires_at")).toString()))
-        credential.expiresAt = QDateTime::fromMSecsSinceEpoch(*expires, Qt::UTC);
+    const Credential &credential = given.credential;
     const QByteArray sealed = CredentialVault(key).seal(connectionId, credential).value();
     if (auto saved = store.value()->saveCredential(connectionId, {connectionId, sealed, credential.expiresAt, {}, {}});
         !saved) {

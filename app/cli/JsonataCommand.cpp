@@ -38,8 +38,9 @@ int usage(const std::string &problem)
             "  --compact          print the result on one line\n"
             "\n"
             "Example: patchbay jsonata --data contact.json '$lowercase(properties.email)'\n";
-    writeTo(stderr, text);
-    return 2;
+    // Asked for (--help): the text is the answer, on standard output. After a mistake it explains the mistake.
+    writeTo(problem.empty() ? stdout : stderr, text);
+    return problem.empty() ? 0 : 2;
 }
 
 bool readAll(const QString &path, std::string &out)

@@ -17,6 +17,8 @@
 #include <QStandardPaths>
 #include <QTimer>
 
+#include <memory>
+
 using namespace patchbay;
 
 namespace {
@@ -30,14 +32,31 @@ int fail(const QString &message)
     return 1;
 }
 
+// --help and --version print text and quit; they must work without a display (over ssh, in a script), so they
+// are answered before the GUI application, which needs a platform plugin, exists.
+bool asksForTextOnly(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--")
+            break;
+        if (arg == "-h" || arg == "--help" || arg == "-?" || arg == "--help-all" || arg == "-v" || arg == "--version")
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("patchbay"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Patchbay Console"));
-    QApplication::setApplicationVersion(QStringLiteral(PATCHBAY_VERSION));
+    QCoreApplication::setApplicationName(QStringLiteral("patchbay"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PATCHBAY_VERSION));
+    const std::unique_ptr<QCoreApplication> application = asksForTextOnly(argc, argv)
+                                                              ? std::make_unique<QCoreApplication>(argc, argv)
+                                                              : std::make_unique<QApplication>(argc, argv);
+    QCoreApplication &app = *application;
+    QGuiApplication::setApplicationDisplayName(QStringLiteral("Patchbay Console"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Patchbay support console"));

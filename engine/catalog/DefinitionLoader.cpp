@@ -1,9 +1,9 @@
 #include "DefinitionLoader.h"
 
 #include "TemplateText.h"
+#include "YamlDocument.h"
 #include "YamlReader.h"
 
-#include <QFile>
 #include <QSet>
 #include <QRegularExpression>
 #include <QUrl>
@@ -544,24 +544,20 @@ ObjectSpec readObject(Reader &r, const QString &name, const YAML::Node &node)
 
 DefinitionLoadResult DefinitionLoader::loadFile(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return {std::nullopt,
-                {DefinitionError{path, 0, 0, QStringLiteral("cannot read the file: %1").arg(file.errorString())}}};
-    }
-    return loadText(file.readAll(), path);
+    QList<DefinitionError> errors;
+    const auto text = YamlDocument::readFile(path, &errors);
+    if (!text)
+        return {std::nullopt, errors};
+    return loadText(*text, path);
 }
 
 DefinitionLoadResult DefinitionLoader::loadText(const QByteArray &yaml, const QString &fileName)
 {
     Reader r(fileName);
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml.toStdString());
-    } catch (const YAML::Exception &e) {
-        r.error(e.mark, QStringLiteral("not valid YAML: %1").arg(QString::fromStdString(e.msg)));
+    const auto parsed = YamlDocument::parse(yaml, fileName, &r.errors);
+    if (!parsed)
         return {std::nullopt, r.errors};
-    }
+    const YAML::Node &root = *parsed;
     ProviderDefinition def;
     def.sourceFile = fileName;
     const QString what = QStringLiteral("the provider definition");

@@ -1,10 +1,10 @@
 #include "IntegrationLoader.h"
 
 #include "ProviderCatalog.h"
+#include "YamlDocument.h"
 #include "YamlReader.h"
 #include "mapping/MappingTree.h"
 
-#include <QFile>
 #include <QJsonArray>
 
 namespace patchbay {
@@ -124,23 +124,28 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
 
 IntegrationLoadResult IntegrationLoader::loadFile(const QString &path, const ProviderCatalog &providers)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {{}, {DefinitionError{path, 0, 0, QStringLiteral("cannot read the file: %1").arg(file.errorString())}}};
-    return loadText(file.readAll(), path, providers);
+    QList<DefinitionError> errors;
+    const auto text = YamlDocument::readFile(path, &errors);
+    if (!text)
+        return {{}, errors};
+    return loadText(*text, path, providers);
+}
+
+bool IntegrationLoader::isManifest(const QByteArray &yaml)
+{
+    QList<DefinitionError> ignored;
+    const auto root = YamlDocument::parse(yaml, QString(), &ignored);
+    return root && root->IsMap() && (*root)["integrations"];
 }
 
 IntegrationLoadResult IntegrationLoader::loadText(const QByteArray &yaml, const QString &fileName,
                                                   const ProviderCatalog &providers)
 {
     YamlReader r(fileName);
-    YAML::Node root;
-    try {
-        root = YAML::Load(yaml.toStdString());
-    } catch (const YAML::Exception &e) {
-        r.error(e.mark, QStringLiteral("not valid YAML: %1").arg(QString::fromStdString(e.msg)));
+    const auto parsed = YamlDocument::parse(yaml, fileName, &r.errors);
+    if (!parsed)
         return {{}, r.errors};
-    }
+    const YAML::Node &root = *parsed;
     IntegrationLoadResult result;
     if (!root.IsMap() || !root["integrations"] || !root["integrations"].IsSequence()) {
         r.error(root.Mark(), QStringLiteral("an integration manifest is a mapping with a list 'integrations'"));

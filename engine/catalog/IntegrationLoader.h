@@ -25,6 +25,9 @@ public:
     static IntegrationLoadResult loadFile(const QString &path, const ProviderCatalog &providers);
     static IntegrationLoadResult loadText(const QByteArray &yaml, const QString &fileName,
                                           const ProviderCatalog &providers);
+    // Whether a YAML text is an integration manifest (a mapping with 'integrations') rather than a provider
+    // definition, so one command can check either.
+    static bool isManifest(const QByteArray &yaml);
 };
 
 } // namespace patchbay

@@ -3,6 +3,7 @@
 #include "ExecutionJournal.h"
 #include "auth/CredentialVault.h"
 #include "auth/TokenRefresher.h"
+#include "catalog/OriginOverrides.h"
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
 #include "http/RequestBudget.h"
@@ -56,12 +57,7 @@ ConnectionSession::ConnectionSession(SqliteStore &store, const CredentialVault &
 
 QUrl ConnectionSession::resolve(const QString &url) const
 {
-    const QJsonObject overrides = m_connection.config.value(QStringLiteral("originOverrides")).toObject();
-    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
-        if (url.startsWith(it.key()))
-            return QUrl(it.value().toString() + url.mid(it.key().size()));
-    }
-    return QUrl(url);
+    return OriginOverrides::apply(m_connection.config, url, bindings());
 }
 
 jsonata::Bindings ConnectionSession::bindings() const

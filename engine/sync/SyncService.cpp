@@ -7,6 +7,7 @@
 #include "ReadExecution.h"
 #include "SchemaDiscovery.h"
 #include "auth/TokenRefresher.h"
+#include "catalog/OriginOverrides.h"
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
 #include "http/RequestRunner.h"
@@ -399,13 +400,8 @@ Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, 
     auto rendered = TemplateText::render(auth.authorizeUrl, bindings);
     if (!rendered)
         return rendered.error();
-    QUrl url = QUrl(rendered.value());
     // The connection's origin overrides (a sandbox) apply to the authorize page too.
-    const QJsonObject overrides = connection->config.value(QStringLiteral("originOverrides")).toObject();
-    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
-        if (url.toString().startsWith(it.key()))
-            url = QUrl(it.value().toString() + url.toString().mid(it.key().size()));
-    }
+    QUrl url = OriginOverrides::apply(connection->config, rendered.value(), bindings);
     const auto random = [](int bytes) {
         QByteArray data(bytes, Qt::Uninitialized);
         for (char &c : data)

@@ -1,8 +1,12 @@
 #include "catalog/DefinitionLoader.h"
+#include "catalog/IntegrationLoader.h"
 #include "catalog/ProviderCatalog.h"
+#include "catalog/YamlDocument.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <sys/stat.h>
 
 using namespace patchbay;
 
@@ -16,10 +20,25 @@ private Q_SLOTS:
     void badDefinitionsPointAtTheProblem();
     void missingFileIsReported();
     void unknownProviderNamesTheKnownOnes();
+    void duplicateKeysNameBothPositions();
+    void hostileTextIsRefusedWithItsPosition_data();
+    void hostileTextIsRefusedWithItsPosition();
+    void manifestsGetTheSameChecks();
+    void nonRegularAndHugeFilesAreRefusedBeforeReading_data();
+    void nonRegularAndHugeFilesAreRefusedBeforeReading();
 
 private:
     static QByteArray minimal();
+    static QString allErrors(const QList<DefinitionError> &errors);
 };
+
+QString TestDefinitionLoader::allErrors(const QList<DefinitionError> &errors)
+{
+    QStringList lines;
+    for (const DefinitionError &error : errors)
+        lines.append(error.toString());
+    return lines.join(QLatin1Char('\n'));
+}
 
 QByteArray TestDefinitionLoader::minimal()
 {
@@ -129,7 +148,8 @@ void TestDefinitionLoader::missingFileIsReported()
 {
     const DefinitionLoadResult result = DefinitionLoader::loadFile(QStringLiteral("/nonexistent/x.yaml"));
     QVERIFY(!result.ok());
-    QVERIFY(result.errors.first().toString().startsWith(QStringLiteral("/nonexistent/x.yaml:0:0: cannot read")));
+    QVERIFY(result.errors.first().toString().startsWith(
+        QStringLiteral("/nonexistent/x.yaml:0:0: the file cannot be read")));
 }
 
 void TestDefinitionLoader::unknownProviderNamesTheKnownOnes()
@@ -137,6 +157,131 @@ void TestDefinitionLoader::unknownProviderNamesTheKnownOnes()
     const auto missing = ProviderCatalog::builtIn().get(QStringLiteral("nosuch"));
     QVERIFY(!missing.ok());
     QVERIFY(missing.error().message.contains(QStringLiteral("hubspot")));
+}
+
+void TestDefinitionLoader::duplicateKeysNameBothPositions()
+{
+    // yaml-cpp keeps both and the loader would read the first: the second 'baseUrl' would be ignored silently.
+    QByteArray yaml = minimal();
+    yaml.replace("auth:\n", "baseUrl: https://other.example.com\nauth:\n");
+    const DefinitionLoadResult result = DefinitionLoader::loadText(yaml, QStringLiteral("demo.yaml"));
+    QVERIFY(!result.ok());
+    const QString all = allErrors(result.errors);
+    QVERIFY2(all.contains(QStringLiteral("demo.yaml:3:1: the key 'baseUrl' is given twice in this mapping; it is "
+                                         "first at demo.yaml:2:1")),
+             qPrintable(all));
+
+    QByteArray nested = minimal();
+    nested.replace("    list: { path: /things, recordsPath: data }\n",
+                   "    list: { path: /things, recordsPath: data, path: /other }\n");
+    const QString nestedErrors = allErrors(DefinitionLoader::loadText(nested, QStringLiteral("demo.yaml")).errors);
+    QVERIFY2(nestedErrors.contains(QStringLiteral("demo.yaml:7:47: the key 'path' is given twice in this mapping; it "
+                                                  "is first at demo.yaml:7:13")),
+             qPrintable(nestedErrors));
+}
+
+void TestDefinitionLoader::hostileTextIsRefusedWithItsPosition_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("expected");
+
+    QByteArray latin1 = minimal();
+    latin1.replace("name: demo", "name: d\xe9mo");
+    QTest::newRow("latin-1 byte") << latin1 << QStringLiteral("demo.yaml:1:8: byte 0xE9 is not UTF-8 text");
+    QByteArray overlong = minimal();
+    overlong.replace("  type: bearer", "  type: bearer # \xc0\xaf");
+    QTest::newRow("overlong form") << overlong << QStringLiteral("demo.yaml:4:18: byte 0xC0 is not UTF-8 text");
+    QByteArray surrogate = minimal();
+    surrogate.replace("data }", "d\xed\xa0\x80 }");
+    QTest::newRow("surrogate") << surrogate << QStringLiteral("demo.yaml:7:42: byte 0xED is not UTF-8 text");
+    QByteArray accented = minimal();
+    accented.replace("name: demo\n", QByteArray("name: demo\ndisplayName: \"Caf\xc3\xa9 ") + '\0' + "\"\n");
+    QTest::newRow("NUL after a multi-byte character")
+        << accented << QStringLiteral("demo.yaml:2:20: a NUL byte; YAML text cannot contain one");
+
+    QByteArray deepBlock = minimal();
+    for (int level = 0; level < 80; ++level)
+        deepBlock += QByteArray(2 * level, ' ') + "k:\n";
+    QTest::newRow("deep block mapping") << deepBlock << QStringLiteral("nested deeper than 64 levels");
+    const QByteArray deepFlow = "name: " + QByteArray(100000, '[') + QByteArray(100000, ']') + "\n";
+    QTest::newRow("deep flow sequence") << deepFlow << QStringLiteral("nested deeper than 64 levels");
+
+    // Each level repeats the one before ten times: walked naively, 10^9 values.
+    QByteArray laughs = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+    for (int level = 1; level <= 9; ++level) {
+        QByteArray items;
+        for (int k = 0; k < 10; ++k)
+            items += (k ? ", *a" : "*a") + QByteArray::number(level - 1);
+        laughs += "a" + QByteArray::number(level) + ": &a" + QByteArray::number(level) + " [" + items + "]\n";
+    }
+    QTest::newRow("aliases that multiply") << laughs << QStringLiteral("more than 1000000 values");
+}
+
+void TestDefinitionLoader::hostileTextIsRefusedWithItsPosition()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, expected);
+    const DefinitionLoadResult result = DefinitionLoader::loadText(yaml, QStringLiteral("demo.yaml"));
+    QVERIFY(!result.ok());
+    const QString all = allErrors(result.errors);
+    QVERIFY2(all.contains(expected), qPrintable(all));
+    QVERIFY2(!all.contains(QStringLiteral("bad file")) && !all.contains(QStringLiteral("unknown escape")),
+             qPrintable(all));
+}
+
+void TestDefinitionLoader::manifestsGetTheSameChecks()
+{
+    const QByteArray manifest = "integrations:\n"
+                                "  - name: crm\n"
+                                "    provider: hubspot\n"
+                                "    provider: salesforce\n";
+    const IntegrationLoadResult result =
+        IntegrationLoader::loadText(manifest, QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
+    QVERIFY(!result.ok());
+    const QString all = allErrors(result.errors);
+    QVERIFY2(all.contains(QStringLiteral("crm.yaml:4:5: the key 'provider' is given twice in this mapping; it is "
+                                         "first at crm.yaml:3:5")),
+             qPrintable(all));
+    const IntegrationLoadResult binary = IntegrationLoader::loadText(
+        QByteArray("integrations: []\n\xff"), QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
+    QVERIFY2(allErrors(binary.errors).contains(QStringLiteral("crm.yaml:2:1: byte 0xFF is not UTF-8 text")),
+             qPrintable(allErrors(binary.errors)));
+}
+
+void TestDefinitionLoader::nonRegularAndHugeFilesAreRefusedBeforeReading_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("directory") << QStringLiteral("directory") << QStringLiteral(":0:0: the file is a directory");
+    QTest::newRow("fifo") << QStringLiteral("fifo") << QStringLiteral(":0:0: the file is not a regular file");
+    QTest::newRow("/dev/zero") << QStringLiteral("/dev/zero") << QStringLiteral(":0:0: the file is not a regular file");
+    QTest::newRow("5 MiB") << QStringLiteral("huge")
+                           << QStringLiteral(":0:0: the file is 5 MiB, more than the 4 MiB allowed");
+}
+
+void TestDefinitionLoader::nonRegularAndHugeFilesAreRefusedBeforeReading()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, expected);
+    QTemporaryDir dir;
+    QString path = dir.filePath(QStringLiteral("definition.yaml"));
+    if (kind == QLatin1String("directory")) {
+        QVERIFY(QDir().mkdir(path));
+    } else if (kind == QLatin1String("fifo")) {
+        // Opening a FIFO with no writer blocks for ever: the loader must not open it.
+        QCOMPARE(::mkfifo(QFile::encodeName(path).constData(), 0600), 0);
+    } else if (kind == QLatin1String("huge")) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QVERIFY(file.resize(5 * 1024 * 1024));
+    } else {
+        path = kind;
+    }
+    const DefinitionLoadResult loaded = DefinitionLoader::loadFile(path);
+    QVERIFY(!loaded.ok());
+    QVERIFY2(allErrors(loaded.errors).startsWith(path + expected), qPrintable(allErrors(loaded.errors)));
+    const IntegrationLoadResult manifest = IntegrationLoader::loadFile(path, ProviderCatalog::builtIn());
+    QVERIFY2(allErrors(manifest.errors).startsWith(path + expected), qPrintable(allErrors(manifest.errors)));
 }
 
 QTEST_GUILESS_MAIN(TestDefinitionLoader)
