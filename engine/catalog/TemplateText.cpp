@@ -2,6 +2,8 @@
 
 #include "DefinitionExpression.h"
 
+#include <QRegularExpression>
+#include <QUrl>
 
 namespace patchbay {
 
@@ -50,6 +52,58 @@ QString textOf(const jsonata::Value &value)
     return QString::fromStdString(value.toJson());
 }
 
+enum class UrlPart { Origin, Host, Path, Query };
+
+// Where a value lands, from the URL text before it.
+UrlPart urlPartAfter(const QString &before)
+{
+    if (before.isEmpty())
+        return UrlPart::Origin;
+    if (before.contains(QLatin1Char('?')) || before.contains(QLatin1Char('#')))
+        return UrlPart::Query;
+    const qsizetype scheme = before.indexOf(QLatin1String("://"));
+    if (scheme >= 0 && before.indexOf(QLatin1Char('/'), scheme + 3) < 0)
+        return UrlPart::Host;
+    return UrlPart::Path;
+}
+
+Result<QString> urlValue(const QString &value, UrlPart part, const QString &expression)
+{
+    const auto refuse = [&](const QString &why) {
+        return makeError("template.unsafe_url",
+                         QStringLiteral("{{%1}} gives a value that %2; the URL was not built. Check the connection's "
+                                        "config.")
+                             .arg(expression, why));
+    };
+    switch (part) {
+    case UrlPart::Origin: {
+        if (value.isEmpty())
+            return value;
+        const QUrl url(value, QUrl::StrictMode);
+        const bool web = url.scheme() == QLatin1String("https") || url.scheme() == QLatin1String("http");
+        if (!url.isValid() || !web || url.host().isEmpty() || !url.userInfo().isEmpty() || url.hasQuery() ||
+            url.hasFragment() || value.contains(QLatin1Char('\\'))) {
+            return refuse(QStringLiteral("is not a plain http(s) address (scheme, host, optional port and path)"));
+        }
+        return value;
+    }
+    case UrlPart::Host: {
+        static const QRegularExpression hostChars(QStringLiteral("^[A-Za-z0-9._-]*$"));
+        if (!hostChars.match(value).hasMatch())
+            return refuse(QStringLiteral("has characters a host name cannot have"));
+        return value;
+    }
+    case UrlPart::Path:
+        // One segment: "/" "?" "#" "%" and a dot segment are encoded, so the value stays where the template put it.
+        if (value == QLatin1String(".") || value == QLatin1String(".."))
+            return QString(value).replace(QLatin1Char('.'), QLatin1String("%2E"));
+        return QString::fromLatin1(QUrl::toPercentEncoding(value, "!$&'()*+,;=:@"));
+    case UrlPart::Query:
+        return QString::fromLatin1(QUrl::toPercentEncoding(value, "!$'()*,;:@/?"));
+    }
+    return value;
+}
+
 } // namespace
 
 std::optional<QString> TemplateText::check(const QString &text)
@@ -65,7 +119,9 @@ std::optional<QString> TemplateText::check(const QString &text)
     return std::nullopt;
 }
 
-Result<QString> TemplateText::render(const QString &text, const jsonata::Bindings &bindings)
+namespace {
+
+Result<QString> renderParts(const QString &text, const jsonata::Bindings &bindings, bool url)
 {
     QString problem;
     const auto parts = split(text, &problem);
@@ -86,11 +142,30 @@ Result<QString> TemplateText::render(const QString &text, const jsonata::Binding
                                                     .arg(part.expression, QString::fromStdString(value.error().code),
                                                          QString::fromStdString(value.error().message)));
         }
-        out += textOf(value.value());
+        if (url) {
+            auto placed = urlValue(textOf(value.value()), urlPartAfter(out), part.expression);
+            if (!placed)
+                return placed.error();
+            out += placed.value();
+        } else {
+            out += textOf(value.value());
+        }
         from = part.end;
     }
     out += text.mid(from);
     return out;
+}
+
+} // namespace
+
+Result<QString> TemplateText::render(const QString &text, const jsonata::Bindings &bindings)
+{
+    return renderParts(text, bindings, false);
+}
+
+Result<QString> TemplateText::renderUrl(const QString &text, const jsonata::Bindings &bindings)
+{
+    return renderParts(text, bindings, true);
 }
 
 } // namespace patchbay

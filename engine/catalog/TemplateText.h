@@ -19,6 +19,11 @@ public:
     static std::optional<QString> check(const QString &text);
     static bool hasParts(const QString &text) { return text.contains(QLatin1String("{{")); }
     static Result<QString> render(const QString &text, const jsonata::Bindings &bindings);
+    // A URL template (a base URL, a request path, a token URL): a value can never change the URL's shape. A value
+    // that starts the URL must be an http(s) origin (a captured instance_url); one inside the host may hold only
+    // host name characters; one in the path is a single percent-encoded segment (no "/", "?", "#" or dot segment)
+    // and one in the query a percent-encoded value.
+    static Result<QString> renderUrl(const QString &text, const jsonata::Bindings &bindings);
 };
 
 } // namespace patchbay

@@ -17,11 +17,17 @@ HttpJob::HttpJob(QNetworkAccessManager *network, HttpRequest request, int timeou
 
 void HttpJob::start()
 {
+    m_response.startedAt = QDateTime::currentDateTimeUtc();
+    if (auto checked = m_request.checkHeaders(); !checked) {
+        // Qt would send a CR or LF in a value as it is, turning one header into two.
+        m_response.transportError = checked.error().message;
+        QMetaObject::invokeMethod(this, &HttpJob::finished, Qt::QueuedConnection);
+        return;
+    }
     QNetworkRequest request(m_request.url);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     for (const auto &[name, value] : std::as_const(m_request.headers))
         request.setRawHeader(name, value);
-    m_response.startedAt = QDateTime::currentDateTimeUtc();
     m_startMs = QDateTime::currentMSecsSinceEpoch();
     m_reply = m_network->sendCustomRequest(request, m_request.method, m_request.body);
     connect(m_reply, &QNetworkReply::finished, this, &HttpJob::onFinished);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/Result.h"
 #include "store/StoreTypes.h"
 
 #include <QByteArray>
@@ -21,6 +22,9 @@ struct HttpRequest
     QByteArray body;
 
     void setHeader(const QByteArray &name, const QByteArray &value);
+    // Refuses a header whose name is not an HTTP token or whose value holds a control character (a CR or LF
+    // would start a header of its own). The error names the header, never its value.
+    Result<void> checkHeaders() const;
 };
 
 struct HttpResponse

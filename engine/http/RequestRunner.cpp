@@ -166,6 +166,9 @@ qint64 RequestRunner::waitForBudget()
 
 Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
 {
+    // Nothing is sent, not even once, with a header that would split into two.
+    if (auto checked = request.checkHeaders(); !checked)
+        return checked.error();
     for (int attempt = 0;; ++attempt) {
         const qint64 ticket = waitForBudget();
         ++m_attempts;

@@ -1,8 +1,12 @@
 #include "HttpService.h"
 
+#include "RequestSizeGuard.h"
+
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QtGlobal>
 
 namespace patchbay {
@@ -66,6 +70,7 @@ HttpServerRequest toRequest(const QHttpServerRequest &request)
     for (const auto &[name, value] : request.headers())
         result.headers.emplaceBack(name.toLower(), value);
     result.body = request.body();
+    result.remoteAddress = request.remoteAddress();
     return result;
 }
 
@@ -127,6 +132,28 @@ private:
     HttpService *m_owner;
 };
 
+// Puts a RequestSizeGuard on each connection before the HTTP server sees it.
+class HttpService::GuardedTcpServer : public QTcpServer
+{
+public:
+    GuardedTcpServer(qint64 maxBodyBytes, QObject *parent) : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes) {}
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        new RequestSizeGuard(socket, m_maxBodyBytes);
+        addPendingConnection(socket);
+    }
+
+private:
+    qint64 m_maxBodyBytes;
+};
+
 HttpService::HttpService(QObject *parent) : QObject(parent), m_server(std::make_unique<Server>(this)) {}
 
 HttpService::~HttpService() = default;
@@ -139,7 +166,14 @@ void HttpService::setHandler(Handler handler)
 quint16 HttpService::listen(const QHostAddress &address, quint16 port)
 {
     m_address = address;
-    m_port = m_server->listen(address, port);
+    auto *tcp = new GuardedTcpServer(m_maxBodyBytes, m_server.get());
+    if (!tcp->listen(address, port)) {
+        delete tcp;
+        m_port = 0;
+        return 0;
+    }
+    m_server->bind(tcp);
+    m_port = tcp->serverPort();
     return m_port;
 }
 

@@ -21,6 +21,7 @@ struct HttpServerRequest
     QUrl url;          // path and query as sent
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    QHostAddress remoteAddress;
 
     QString path() const { return url.path(); }
     QUrlQuery query() const { return QUrlQuery(url); }
@@ -51,6 +52,11 @@ public:
 
     void setHandler(Handler handler);
 
+    // Requests with a larger body are refused with 413 on the socket, before they are buffered (set before listen).
+    static constexpr qint64 kDefaultMaxBodyBytes = 8 * 1024 * 1024;
+    void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
+    qint64 maxBodyBytes() const { return m_maxBodyBytes; }
+
     // Returns the bound port (useful with port 0), or 0 when the address could not be bound.
     quint16 listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     quint16 port() const { return m_port; }
@@ -58,7 +64,9 @@ public:
 
 private:
     class Server;
+    class GuardedTcpServer;
     std::unique_ptr<Server> m_server;
+    qint64 m_maxBodyBytes = kDefaultMaxBodyBytes;
     Handler m_handler;
     QHostAddress m_address;
     quint16 m_port = 0;

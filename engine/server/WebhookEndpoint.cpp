@@ -62,6 +62,7 @@ HttpServerResponse WebhookEndpoint::handle(const HttpServerRequest &request)
     }
     call.headers = request.headers;
     call.body = request.body;
+    call.source = request.remoteAddress.toString();
     const WebhookOutcome outcome = m_sync.receiveWebhook(segments.at(1), connectionId, call);
     Q_EMIT webhookHandled(segments.at(1), outcome);
     HttpServerResponse response;

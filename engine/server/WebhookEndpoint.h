@@ -19,6 +19,9 @@ public:
     ~WebhookEndpoint() override;
 
     quint16 listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
+    // The largest webhook body accepted (default HttpService::kDefaultMaxBodyBytes); larger calls get 413 before
+    // they are read. Set before listen().
+    void setMaxBodyBytes(qint64 bytes) { m_http.setMaxBodyBytes(bytes); }
     // The URL providers reach this endpoint at (default: the listening address).
     void setPublicBaseUrl(const QUrl &url) { m_publicBaseUrl = url; }
     QUrl urlFor(const QString &provider, qint64 connectionId = 0) const;

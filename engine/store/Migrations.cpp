@@ -221,6 +221,41 @@ ALTER TABLE executions ADD COLUMN lease_expires_at INTEGER;
 UPDATE executions SET owner = 'unknown (before leases)', lease_expires_at = 0 WHERE status = 'running';
 CREATE INDEX executions_running ON executions(lease_expires_at) WHERE status = 'running';
 )sql"),
+        // 7: webhook de-duplication per connection: an event id is unique within one provider account, not across
+        // tenants, so one tenant's event id must never suppress another's. Rows without a connection cannot be
+        // told apart and are dropped (at worst an event is applied once more; applying is idempotent).
+        QStringLiteral(R"sql(
+CREATE TABLE webhook_events_per_connection (
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    execution_id INTEGER,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (connection_id, provider, event_id)
+) WITHOUT ROWID;
+INSERT INTO webhook_events_per_connection (connection_id, provider, event_id, execution_id, received_at)
+    SELECT connection_id, provider, event_id, execution_id, received_at FROM webhook_events
+    WHERE connection_id IS NOT NULL;
+DROP TABLE webhook_events;
+ALTER TABLE webhook_events_per_connection RENAME TO webhook_events;
+)sql"),
+        // 8: refused webhook calls, summed up per provider and source address: how many, when, the last reason and
+        // size and a hash of the last body, never a body itself (a forger decides how large those are).
+        QStringLiteral(R"sql(
+CREATE TABLE webhook_rejections (
+    provider TEXT NOT NULL,
+    source TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    first_at INTEGER NOT NULL,
+    last_at INTEGER NOT NULL,
+    last_reason TEXT NOT NULL,
+    last_connection_id INTEGER,
+    last_size INTEGER NOT NULL,
+    last_body_sha256 TEXT NOT NULL,
+    PRIMARY KEY (provider, source)
+) WITHOUT ROWID;
+CREATE INDEX webhook_rejections_by_time ON webhook_rejections(last_at);
+)sql"),
     };
     return list;
 }

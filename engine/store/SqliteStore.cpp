@@ -896,25 +896,74 @@ std::optional<QString> SqliteStore::linkedProviderId(qint64 connectionId, const 
     return stmt.text(0);
 }
 
-bool SqliteStore::webhookEventSeen(const QString &provider, const QString &eventId)
+bool SqliteStore::webhookEventSeen(qint64 connectionId, const QString &provider, const QString &eventId)
 {
-    auto stmt = m_db->prepare(QStringLiteral("SELECT 1 FROM webhook_events WHERE provider = ?1 AND event_id = ?2"));
-    stmt.bind(1, provider).bind(2, eventId);
+    auto stmt = m_db->prepare(
+        QStringLiteral("SELECT 1 FROM webhook_events WHERE connection_id = ?1 AND provider = ?2 AND event_id = ?3"));
+    stmt.bind(1, connectionId).bind(2, provider).bind(3, eventId);
     return stmt.next();
 }
 
 Result<bool> SqliteStore::recordWebhookEvent(const QString &provider, const QString &eventId, qint64 connectionId,
                                              qint64 executionId)
 {
-    auto stmt = m_db->prepare(QStringLiteral(
-        "INSERT INTO webhook_events (provider, event_id, connection_id, execution_id, received_at) "
-        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (provider, event_id) DO NOTHING"));
-    stmt.bind(1, provider).bind(2, eventId);
-    stmt.bind(3, connectionId > 0 ? QVariant(connectionId) : QVariant());
+    auto stmt = m_db->prepare(
+        QStringLiteral("INSERT INTO webhook_events (provider, event_id, connection_id, execution_id, received_at) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (connection_id, provider, event_id) DO NOTHING"));
+    stmt.bind(1, provider).bind(2, eventId).bind(3, connectionId);
     stmt.bind(4, executionId > 0 ? QVariant(executionId) : QVariant()).bind(5, nowUtc());
     if (auto result = stmt.exec(); !result)
         return result.error();
     return m_db->changes() > 0;
+}
+
+Result<void> SqliteStore::recordWebhookRejection(const WebhookRejection &call)
+{
+    SqliteTransaction transaction(*m_db);
+    if (!transaction.started())
+        return transaction.started().error();
+    auto upsert = m_db->prepare(QStringLiteral(
+        "INSERT INTO webhook_rejections (provider, source, count, first_at, last_at, last_reason, last_connection_id, "
+        "last_size, last_body_sha256) VALUES (?1, ?2, 1, ?3, ?3, ?4, ?5, ?6, ?7) "
+        "ON CONFLICT (provider, source) DO UPDATE SET count = count + 1, last_at = excluded.last_at, "
+        "last_reason = excluded.last_reason, last_connection_id = excluded.last_connection_id, "
+        "last_size = excluded.last_size, last_body_sha256 = excluded.last_body_sha256"));
+    upsert.bind(1, call.provider).bind(2, call.source).bind(3, call.lastAt.isValid() ? call.lastAt : nowUtc());
+    upsert.bind(4, call.lastReason.left(500));
+    upsert.bind(5, call.lastConnectionId > 0 ? QVariant(call.lastConnectionId) : QVariant());
+    upsert.bind(6, call.lastSize).bind(7, call.lastBodySha256);
+    if (auto result = upsert.exec(); !result)
+        return result;
+    auto prune = m_db->prepare(
+        QStringLiteral("DELETE FROM webhook_rejections WHERE (provider, source) NOT IN "
+                       "(SELECT provider, source FROM webhook_rejections ORDER BY last_at DESC LIMIT ?1)"));
+    prune.bind(1, qint64(kMaxRejectionSources));
+    if (auto result = prune.exec(); !result)
+        return result;
+    return transaction.commit();
+}
+
+Result<QList<WebhookRejection>> SqliteStore::webhookRejections(const QString &provider)
+{
+    auto stmt = m_db->prepare(QStringLiteral(
+        "SELECT provider, source, count, first_at, last_at, last_reason, last_connection_id, last_size, "
+        "last_body_sha256 FROM webhook_rejections WHERE (?1 = '' OR provider = ?1) ORDER BY last_at DESC"));
+    stmt.bind(1, provider);
+    QList<WebhookRejection> list;
+    while (stmt.next()) {
+        WebhookRejection row;
+        row.provider = stmt.text(0);
+        row.source = stmt.text(1);
+        row.count = stmt.int64(2);
+        row.firstAt = stmt.time(3);
+        row.lastAt = stmt.time(4);
+        row.lastReason = stmt.text(5);
+        row.lastConnectionId = stmt.isNull(6) ? 0 : stmt.int64(6);
+        row.lastSize = stmt.int64(7);
+        row.lastBodySha256 = stmt.text(8);
+        list.append(row);
+    }
+    return failedOr(stmt, list);
 }
 
 Result<void> SqliteStore::saveSchema(qint64 connectionId, const QString &object, const QList<SchemaField> &fields,

@@ -106,10 +106,17 @@ public:
     Result<QList<WriteItem>> failedWriteItems(qint64 connectionId, const QString &object);
     std::optional<QString> linkedProviderId(qint64 connectionId, const QString &object, const QString &key);
 
-    // Webhooks: whether an event was applied before; recordWebhookEvent marks it once it is (true when it was new).
-    bool webhookEventSeen(const QString &provider, const QString &eventId);
+    // Webhooks: whether an event was applied to the connection before; recordWebhookEvent marks it once it is (true
+    // when it was new). Event ids are scoped to the connection: another tenant's event with the same id is its own.
+    bool webhookEventSeen(qint64 connectionId, const QString &provider, const QString &eventId);
     Result<bool> recordWebhookEvent(const QString &provider, const QString &eventId, qint64 connectionId,
                                     qint64 executionId);
+
+    // Refused webhook calls: one summary row per (provider, source), its count incremented; count is ignored in call.
+    // Only the most recently seen sources are kept (kMaxRejectionSources), so forgeries cannot grow the database.
+    static constexpr int kMaxRejectionSources = 1000;
+    Result<void> recordWebhookRejection(const WebhookRejection &call);
+    Result<QList<WebhookRejection>> webhookRejections(const QString &provider = {});
 
     // Discovered schemas (the latest per connection and object).
     Result<void> saveSchema(qint64 connectionId, const QString &object, const QList<SchemaField> &fields,

@@ -76,18 +76,19 @@ jsonata::Bindings ConnectionSession::bindings() const
     return bindings;
 }
 
-Result<QUrl> ConnectionSession::apiUrl(const QString &path, const jsonata::Bindings &bindings) const
+Result<QString> ConnectionSession::baseUrl(const jsonata::Bindings &bindings) const
 {
-    auto renderedPath = TemplateText::render(path, bindings);
-    if (!renderedPath)
-        return renderedPath.error();
-    auto base = TemplateText::render(m_definition.baseUrl, bindings);
+    auto base = TemplateText::renderUrl(m_definition.baseUrl, bindings);
     if (!base)
         return base.error();
-    QString baseUrl = base.value();
-    while (baseUrl.endsWith(QLatin1Char('/')))
-        baseUrl.chop(1);
-    const QString &target = renderedPath.value();
+    QString url = base.value();
+    while (url.endsWith(QLatin1Char('/')))
+        url.chop(1);
+    return url;
+}
+
+QUrl ConnectionSession::onBaseOrigin(const QString &baseUrl, const QString &target) const
+{
     if (target.startsWith(QLatin1String("http://")) || target.startsWith(QLatin1String("https://")))
         return resolve(target);
     // A link that is already rooted at the base URL's path (Salesforce's nextRecordsUrl) is taken on its origin.
@@ -95,6 +96,65 @@ Result<QUrl> ConnectionSession::apiUrl(const QString &path, const jsonata::Bindi
     if (!parsedBase.path().isEmpty() && parsedBase.path() != QLatin1String("/") && target.startsWith(parsedBase.path()))
         return resolve(parsedBase.adjusted(QUrl::RemovePath | QUrl::RemoveQuery).toString() + target);
     return resolve(baseUrl + target);
+}
+
+Result<QUrl> ConnectionSession::apiUrl(const QString &path, const jsonata::Bindings &bindings) const
+{
+    auto renderedPath = TemplateText::renderUrl(path, bindings);
+    if (!renderedPath)
+        return renderedPath.error();
+    auto base = baseUrl(bindings);
+    if (!base)
+        return base.error();
+    return onBaseOrigin(base.value(), renderedPath.value());
+}
+
+Result<QUrl> ConnectionSession::linkUrl(const QString &link) const
+{
+    auto base = baseUrl(bindings());
+    if (!base)
+        return base.error();
+    return onBaseOrigin(base.value(), link);
+}
+
+QString ConnectionSession::originOf(const QUrl &url)
+{
+    const QString scheme = url.scheme().toLower();
+    const int port = url.port(scheme == QLatin1String("https") ? 443 : scheme == QLatin1String("http") ? 80 : -1);
+    return QStringLiteral("%1://%2:%3").arg(scheme, url.host().toLower()).arg(port);
+}
+
+Result<QString> ConnectionSession::apiOrigin() const
+{
+    auto base = baseUrl(bindings());
+    if (!base)
+        return base.error();
+    const QUrl url = resolve(base.value());
+    if (!url.isValid() || url.host().isEmpty()) {
+        return makeError("http.no_origin", QStringLiteral("The %1 base URL '%2' names no host; check the connection's "
+                                                          "config")
+                                               .arg(m_definition.displayName, m_definition.baseUrl));
+    }
+    return originOf(url);
+}
+
+Result<void> ConnectionSession::checkOrigin(const QUrl &url) const
+{
+    auto allowed = apiOrigin();
+    if (!allowed)
+        return allowed.error();
+    if (originOf(url) == allowed.value())
+        return {};
+    // Like a browser's same-origin rule: a link in an answer must not carry the connection's credentials elsewhere.
+    const auto originText = [](const QUrl &of) {
+        return of.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo)
+            .toString();
+    };
+    return makeError("http.foreign_origin",
+                     QStringLiteral("Refused to send the connection's credentials to %1: %2's API is at %3 (from the "
+                                    "definition's base URL and the connection's config), and a link in its answer "
+                                    "(a next page) or a request named another origin. Nothing was sent there.")
+                         .arg(originText(url), m_definition.displayName, originText(QUrl(allowed.value()))));
 }
 
 Result<void> ConnectionSession::saveCaptured(const QJsonObject &captured)
@@ -226,7 +286,7 @@ Result<bool> ConnectionSession::leaseOrUseTheirs(const StoredCredential &seen, C
 Result<Credential> ConnectionSession::refreshLocked(const Credential &current)
 {
     TokenRefresher refresher(m_definition, m_runner, m_clock);
-    auto tokenUrl = TemplateText::render(m_definition.auth.tokenUrl, bindings());
+    auto tokenUrl = TemplateText::renderUrl(m_definition.auth.tokenUrl, bindings());
     if (!tokenUrl)
         return tokenUrl.error();
     QJsonObject captured;
@@ -302,6 +362,9 @@ Result<HttpResponse> ConnectionSession::send(HttpRequest request)
 {
     const HttpRequest unsigned_ = request;
     for (bool refreshed = false;;) {
+        // Checked on every attempt: a refresh may capture a new instance URL.
+        if (auto allowed = checkOrigin(unsigned_.url); !allowed)
+            return allowed.error();
         request = unsigned_;
         if (auto authorized = authorize(request); !authorized)
             return authorized.error();

@@ -34,6 +34,13 @@ public:
     // The URL of a request path (a template) under the definition's baseUrl (a template too); a path that is
     // a full URL (a next-page link) stands as it is, a path-only link is taken on the base URL's origin.
     Result<QUrl> apiUrl(const QString &path, const jsonata::Bindings &bindings) const;
+    // The URL of a link a provider answered with (a next page, a delta link): taken as it is (never as a template),
+    // a path-only link on the base URL's origin.
+    Result<QUrl> linkUrl(const QString &link) const;
+    // Where the connection's credentials may go: the origin of the definition's base URL, rendered with the
+    // connection's config and rewritten by its origin overrides. A request anywhere else is refused by send().
+    Result<QString> apiOrigin() const;
+    static QString originOf(const QUrl &url);
     // $connection and $credential, for the templates of a request.
     jsonata::Bindings bindings() const;
 
@@ -52,6 +59,9 @@ private:
     Result<bool> leaseOrUseTheirs(const StoredCredential &seen, Credential *current);
     static QString leaseHolder();
     Result<void> saveCaptured(const QJsonObject &captured);
+    Result<QString> baseUrl(const jsonata::Bindings &bindings) const;
+    QUrl onBaseOrigin(const QString &baseUrl, const QString &target) const;
+    Result<void> checkOrigin(const QUrl &url) const;
 
     SqliteStore &m_store;
     const CredentialVault &m_vault;

@@ -68,7 +68,8 @@ Result<HttpRequest> buildListRequest(ConnectionSession &session, const RequestSp
 {
     HttpRequest request;
     request.method = page.nextUrl.isEmpty() ? spec.method.toLatin1() : QByteArray("GET");
-    auto url = session.apiUrl(page.nextUrl.isEmpty() ? spec.path : page.nextUrl, bindings);
+    // A provider's next link is followed as it is, never read as a template.
+    auto url = page.nextUrl.isEmpty() ? session.apiUrl(spec.path, bindings) : session.linkUrl(page.nextUrl);
     if (!url)
         return url.error();
     request.url = url.value();

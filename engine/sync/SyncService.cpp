@@ -397,7 +397,7 @@ Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, 
 
     jsonata::Bindings bindings;
     bindings.set("connection", jsonata::Value::fromQJsonValue(connection->config));
-    auto rendered = TemplateText::render(auth.authorizeUrl, bindings);
+    auto rendered = TemplateText::renderUrl(auth.authorizeUrl, bindings);
     if (!rendered)
         return rendered.error();
     // The connection's origin overrides (a sandbox) apply to the authorize page too.
@@ -476,7 +476,7 @@ Result<Execution> SyncService::completeAuthorization(const QString &state, const
                     return opened.error();
                 verifier = opened.value();
             }
-            auto tokenUrl = TemplateText::render(definition.auth.tokenUrl, session.bindings());
+            auto tokenUrl = TemplateText::renderUrl(definition.auth.tokenUrl, session.bindings());
             if (!tokenUrl)
                 return tokenUrl.error();
             journal.recordEvent(EventLevel::Info, QStringLiteral("Exchanging the authorisation code for tokens"));

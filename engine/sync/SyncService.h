@@ -29,6 +29,7 @@ struct WebhookCall
     QUrl url;
     HeaderList headers;
     QByteArray body;
+    QString source; // the caller's address, for the summary of a refused call
 };
 
 // What to answer the provider, and what happened.

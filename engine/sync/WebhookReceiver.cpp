@@ -19,10 +19,13 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLoggingCategory>
 #include <QMessageAuthenticationCode>
 #include <QUrlQuery>
 
 #include <openssl/crypto.h>
+
+Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
 namespace patchbay {
 
@@ -201,11 +204,29 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     if (eventsValue.isObject())
         events.append(eventsValue);
 
+    // An unauthenticated caller learns nothing about which accounts or connections exist: every refusal from here on
+    // gets the same answer, and the details go to the store as a bounded summary (never the body).
+    const QString bodySha256 =
+        QString::fromLatin1(QCryptographicHash::hash(call.body, QCryptographicHash::Sha256).toHex());
+    const auto refuse = [&](const QString &reason, qint64 refusedConnection) {
+        WebhookRejection rejection;
+        rejection.provider = provider;
+        rejection.source = call.source.isEmpty() ? QStringLiteral("unknown") : call.source;
+        rejection.lastAt = m_clock.now();
+        rejection.lastReason = reason;
+        rejection.lastConnectionId = refusedConnection;
+        rejection.lastSize = call.body.size();
+        rejection.lastBodySha256 = bodySha256;
+        if (auto recorded = store.value()->recordWebhookRejection(rejection); !recorded)
+            qCWarning(lcSync) << "could not record a refused webhook call:" << recorded.error().toString();
+        return answer(401, QStringLiteral("The webhook call could not be verified"));
+    };
+
     std::optional<Connection> connection;
     if (connectionId > 0) {
         auto found = store.value()->connection(connectionId);
         if (!found || found->provider != provider)
-            return answer(404, QStringLiteral("No %1 connection %2").arg(provider).arg(connectionId));
+            return refuse(QStringLiteral("no %1 connection %2").arg(provider).arg(connectionId), 0);
         connection = found.value();
     } else {
         QString account;
@@ -217,10 +238,11 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                 break;
         }
         if (account.isEmpty())
-            return answer(400, QStringLiteral("The call names no %1 account to route it by").arg(definition->displayName));
+            return refuse(QStringLiteral("the call names no account to route it by"), 0);
         auto connections = store.value()->connections();
         if (!connections)
-            return answer(500, connections.error().message);
+            return answer(500, QStringLiteral("The webhook call could not be handled; the provider will deliver it "
+                                              "again"));
         for (const Connection &candidate : connections.value()) {
             if (candidate.provider != provider)
                 continue;
@@ -232,10 +254,47 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                 break;
             }
         }
-        if (!connection) {
-            return answer(404, QStringLiteral("No %1 connection for account %2; connect it first")
-                                   .arg(definition->displayName, account));
+        if (!connection)
+            return refuse(QStringLiteral("no connection for account %1").arg(account.left(200)), 0);
+    }
+
+    // Once the connection is known, its config is there for the checks and the events (a webhook user name).
+    bindings.set("connection", jsonata::Value::fromQJsonValue(connection->config));
+    // The secret that signs, straight from the vault: verifying a call never waits for a token refresh.
+    QByteArray secret;
+    std::optional<SecretBytes> secretField;
+    if (auto stored = store.value()->credential(connection->id)) {
+        if (auto opened = m_vault.open(connection->id, stored->sealed)) {
+            const Credential &credential = opened.value();
+            const SecretBytes &field = spec.secret == QLatin1String("clientSecret") ? credential.clientSecret
+                                       : spec.secret == QLatin1String("apiKey")     ? credential.apiKey
+                                                                                    : credential.webhookSecret;
+            secret = field.reveal();
+            secretField = field;
         }
+    }
+    // Verified before anything is stored: a refused call leaves a failed execution with its reason and a summary of
+    // the call (source, size, hash), never its body.
+    const auto refused = verify(spec, json, bindings, secret, m_clock.now());
+    OPENSSL_cleanse(secret.data(), static_cast<size_t>(secret.size()));
+    if (refused) {
+        WebhookOutcome outcome = refuse(*refused, connection->id);
+        auto rejectedId = store.value()->startExecution(connection->id, QStringLiteral("webhook"), QString());
+        if (rejectedId) {
+            ExecutionJournal rejected(*store.value(), rejectedId.value(), listener);
+            rejected.recordEvent(EventLevel::Warning,
+                                 QStringLiteral("Refused a webhook call from %1 (%2 bytes)")
+                                     .arg(call.source.isEmpty() ? QStringLiteral("an unknown address") : call.source)
+                                     .arg(call.body.size()),
+                                 {{QStringLiteral("source"), call.source},
+                                  {QStringLiteral("size"), qint64(call.body.size())},
+                                  {QStringLiteral("bodySha256"), bodySha256}});
+            (void)rejected.fail(
+                makeError("webhook.rejected",
+                          QStringLiteral("Rejected a %1 webhook call: %2").arg(definition->displayName, *refused)));
+            outcome.executionId = rejectedId.value();
+        }
+        return outcome;
     }
 
     auto executionId =
@@ -245,23 +304,10 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     ExecutionJournal journal(*store.value(), executionId.value(), listener);
     HttpClient http(m_networkFactory);
     RequestRunner runner(http, m_clock, definition->rateLimit, journal);
+    if (secretField)
+        runner.redactor().addSecret(*secretField);
     ConnectionSession session(*store.value(), m_vault, definition.value(), connection.value(), runner, journal,
                               m_clock);
-
-    // Once the connection is known, its config is there for the checks and the events (a webhook user name).
-    bindings.set("connection", jsonata::Value::fromQJsonValue(connection->config));
-    // The secret that signs, straight from the vault: verifying a call never waits for a token refresh.
-    QByteArray secret;
-    if (auto stored = store.value()->credential(connection->id)) {
-        if (auto opened = m_vault.open(connection->id, stored->sealed)) {
-            const Credential &credential = opened.value();
-            const SecretBytes &field = spec.secret == QLatin1String("clientSecret") ? credential.clientSecret
-                                       : spec.secret == QLatin1String("apiKey")     ? credential.apiKey
-                                                                                    : credential.webhookSecret;
-            secret = field.reveal();
-            runner.redactor().addSecret(field);
-        }
-    }
     // The call itself, as an exchange seen from our side.
     HttpRequest inbound;
     inbound.method = call.method;
@@ -270,16 +316,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     inbound.body = call.body;
     HttpResponse none;
     none.startedAt = m_clock.now();
-    Exchange exchange = runner.redactor().redact(inbound, none);
-    journal.recordExchange(exchange);
-
-    const auto refused = verify(spec, json, bindings, secret, m_clock.now());
-    OPENSSL_cleanse(secret.data(), static_cast<size_t>(secret.size()));
-    if (refused) {
-        const QString message = QStringLiteral("Rejected a %1 webhook call: %2").arg(definition->displayName, *refused);
-        (void)journal.fail(makeError("webhook.rejected", message));
-        return answer(401, message, executionId.value());
-    }
+    journal.recordExchange(runner.redactor().redact(inbound, none));
 
     // Events apply in order with the connection's other executions (a write and the echo of its change).
     const ConnectionQueue::Turn turn = ConnectionQueue::take(connection->id, [&] {
@@ -323,7 +360,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                                   {QStringLiteral("type"), type},
                                   {QStringLiteral("object"), objectName},
                                   {QStringLiteral("recordId"), recordId}};
-        if (store.value()->webhookEventSeen(provider, eventId)) {
+        if (store.value()->webhookEventSeen(connection->id, provider, eventId)) {
             ++outcome.duplicates;
             journal.recordEvent(EventLevel::Info, QStringLiteral("Event %1 was received before; skipped").arg(eventId),
                                 context);

@@ -35,6 +35,9 @@ private Q_SLOTS:
     void runsOfALiveOwnerAreKept();
     void renewedLeaseKeepsARunAlive();
     void runsFromBeforeLeasesAreInterrupted();
+    void webhookEventsAreKeptPerConnection();
+    void webhookEventsOfAnOlderDatabaseMigrate();
+    void webhookRejectionsAreCountedPerSource();
 
 private:
     std::unique_ptr<SqliteStore> openStore();
@@ -448,6 +451,76 @@ void TestSqliteStore::runsFromBeforeLeasesAreInterrupted()
     QVERIFY(store);
     QCOMPARE(store->interruptAbandonedExecutions(QDateTime::currentDateTimeUtc()).value(), QList<qint64>{1});
     QCOMPARE(store->execution(1)->status, ExecutionStatus::Interrupted);
+}
+
+void TestSqliteStore::webhookEventsAreKeptPerConnection()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 first = makeConnection(*store);
+    Connection other;
+    other.tenantId = store->createTenant(QStringLiteral("globex"), QStringLiteral("Globex")).value();
+    other.provider = QStringLiteral("hubspot");
+    other.displayName = QStringLiteral("Globex HubSpot");
+    const qint64 second = store->createConnection(other).value();
+
+    QCOMPARE(store->recordWebhookEvent(QStringLiteral("hubspot"), QStringLiteral("evt-1"), first, 0).value(), true);
+    QVERIFY(store->webhookEventSeen(first, QStringLiteral("hubspot"), QStringLiteral("evt-1")));
+    // Another tenant's event with the same id is its own.
+    QVERIFY(!store->webhookEventSeen(second, QStringLiteral("hubspot"), QStringLiteral("evt-1")));
+    QCOMPARE(store->recordWebhookEvent(QStringLiteral("hubspot"), QStringLiteral("evt-1"), second, 0).value(), true);
+    QCOMPARE(store->recordWebhookEvent(QStringLiteral("hubspot"), QStringLiteral("evt-1"), first, 0).value(), false);
+}
+
+void TestSqliteStore::webhookEventsOfAnOlderDatabaseMigrate()
+{
+    // The schema before webhook events were kept per connection (migration 7 changed that).
+    constexpr int kBeforePerConnectionEvents = 6;
+    {
+        auto db = SqliteDatabase::open(m_path);
+        QVERIFY(db.ok());
+        QVERIFY(Migrations::apply(*db.value(), kBeforePerConnectionEvents).ok());
+        QCOMPARE(db.value()->userVersion(), kBeforePerConnectionEvents);
+        QVERIFY(db.value()
+                    ->exec(QStringLiteral(
+                        "INSERT INTO tenants (id, name, display_name, created_at) VALUES (1, 'acme', 'Acme', 0);"
+                        "INSERT INTO connections (id, tenant_id, provider, display_name, created_at) VALUES (7, 1, "
+                        "'hubspot', 'A', 0);"
+                        "INSERT INTO connections (id, tenant_id, provider, display_name, created_at) VALUES (8, 1, "
+                        "'hubspot', 'B', 0);"
+                        "INSERT INTO webhook_events (provider, event_id, connection_id, execution_id, received_at) "
+                        "VALUES ('hubspot', 'evt-1', 7, NULL, 0);"))
+                    .ok());
+    }
+    auto store = openStore();
+    QVERIFY(store);
+    QCOMPARE(store->database().userVersion(), Migrations::latestVersion());
+    QVERIFY(store->webhookEventSeen(7, QStringLiteral("hubspot"), QStringLiteral("evt-1")));
+    QVERIFY(!store->webhookEventSeen(8, QStringLiteral("hubspot"), QStringLiteral("evt-1")));
+    QCOMPARE(store->recordWebhookEvent(QStringLiteral("hubspot"), QStringLiteral("evt-1"), 8, 0).value(), true);
+}
+
+void TestSqliteStore::webhookRejectionsAreCountedPerSource()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    WebhookRejection call;
+    call.provider = QStringLiteral("github");
+    call.source = QStringLiteral("203.0.113.9");
+    call.lastReason = QStringLiteral("its signature does not match");
+    call.lastSize = 1024;
+    call.lastBodySha256 = QStringLiteral("ab");
+    for (int i = 0; i < 3; ++i)
+        QVERIFY(store->recordWebhookRejection(call).ok());
+    call.source = QStringLiteral("198.51.100.4");
+    QVERIFY(store->recordWebhookRejection(call).ok());
+    const QList<WebhookRejection> rows = store->webhookRejections(QStringLiteral("github")).value();
+    QCOMPARE(rows.size(), 2);
+    QMap<QString, qint64> counts;
+    for (const WebhookRejection &row : rows)
+        counts.insert(row.source, row.count);
+    QCOMPARE(counts.value(QStringLiteral("203.0.113.9")), 3);
+    QCOMPARE(counts.value(QStringLiteral("198.51.100.4")), 1);
 }
 
 QTEST_GUILESS_MAIN(TestSqliteStore)
