@@ -244,8 +244,6 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
         const HttpResponse response = m_http.send(request);
         finishBudgets(tickets);
         m_observer.recordExchange(m_redactor.redact(request, response));
-        if (response.status != 0)
-            holdExhaustedWindows(response);
 
         const QString url = m_redactor.redactUrl(request.url);
         std::optional<milliseconds> wait;
@@ -258,6 +256,9 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
                                   ? std::nullopt
                                   : parseRetryAfter(response.header(rule->retryAfterHeader.toLatin1()), m_clock.now());
             const auto reset = told ? std::nullopt : untilReset(response);
+            // A retry-after value is the provider's own word on this wait; without one, its windows say more.
+            if (!told)
+                holdExhaustedWindows(response);
             if (told) {
                 wait = *told;
                 reason = QStringLiteral("HTTP %1: rate limited; waiting %2 s as told by %3")
@@ -281,9 +282,11 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
                 reason += QStringLiteral(" (at least %1 s, as the definition says)").arg(rule->minWaitSeconds);
             }
         } else if (m_limits.retryStatuses.contains(response.status)) {
+            holdExhaustedWindows(response);
             wait = backoffDelay(attempt);
             reason = QStringLiteral("HTTP %1 from the provider; backing off %2 s").arg(response.status).arg(seconds(*wait));
         } else {
+            holdExhaustedWindows(response);
             return response;
         }
 

@@ -43,7 +43,8 @@ struct HubSpotWebhookOptions
 // under /_sandbox/ (SandboxControlApi; tenants are "portals" with optional "companies" counts, custom fields
 // "properties"; touch, properties and delete take the object, "contacts" by default; POST
 // /_sandbox/portals/{p}/webhooks {"url"[, "event": "contact.propertyChange"|"contact.creation", "id",
-// "propertyName", "timestampAgeSeconds"]}).
+// "propertyName", "timestampAgeSeconds"]}; POST /_sandbox/settings {"enforceRateLimits": true} refuses calls beyond
+// the portal's limits, see setRateLimitsEnforced).
 //
 // Webhooks, confirmed in "Validating requests" and the webhooks API guide: the body is a JSON array of events
 // {eventId, subscriptionId, portalId, appId, occurredAt, subscriptionType, attemptNumber, objectId, changeSource,

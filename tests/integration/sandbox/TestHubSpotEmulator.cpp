@@ -486,10 +486,13 @@ void TestHubSpotEmulator::enforcedLimitsAnswer429OnTheEmulatorsClock()
     clock.advance(std::chrono::seconds(5));
     QCOMPARE(get(path, portal.accessToken).status, 200);
 
-    // Off (the default), the same burst is only reported.
-    m_emulator->setRateLimitsEnforced(false);
+    // Off (the default, or through the control API), the same burst is only reported; on again, refused.
+    clock.advance(std::chrono::seconds(10));
+    QCOMPARE(send("POST", QStringLiteral("/_sandbox/settings"), R"({"enforceRateLimits": false})").status, 200);
     for (int i = 0; i < 25; ++i)
         QCOMPARE(get(path, portal.accessToken).status, 200);
+    QCOMPARE(send("POST", QStringLiteral("/_sandbox/settings"), R"({"enforceRateLimits": true})").status, 200);
+    QCOMPARE(get(path, portal.accessToken).status, 429);
     m_emulator->setClock(nullptr);
 }
 
