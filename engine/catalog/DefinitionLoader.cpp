@@ -10,6 +10,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 namespace patchbay {
 
 namespace {
@@ -147,6 +149,50 @@ ErrorSpec readErrors(Reader &r, const YAML::Node &node)
     return errors;
 }
 
+BudgetSpec readBudget(Reader &r, const YAML::Node &node)
+{
+    BudgetSpec budget;
+    const QString what = QStringLiteral("budget");
+    if (!r.expectMap(node, what))
+        return budget;
+    r.checkKeys(node, what, {QStringLiteral("requests"), QStringLiteral("perSeconds"), QStringLiteral("key")});
+    budget.requests = r.integer(node, "requests", what, 0, 1, 1000000);
+    budget.perSeconds = r.integer(node, "perSeconds", what, 1, 1, 86400);
+    budget.key = readTemplate(r, node, "key", what, false);
+    if (!node["requests"])
+        r.error(node.Mark(), QStringLiteral("a budget needs the field 'requests'"));
+    return budget;
+}
+
+const QStringList kResetFormats = {QStringLiteral("epochSeconds"), QStringLiteral("epochMillis"),
+                                   QStringLiteral("iso8601"), QStringLiteral("seconds")};
+
+RemainingWindow readWindow(Reader &r, const YAML::Node &node)
+{
+    RemainingWindow window;
+    const QString what = QStringLiteral("a window");
+    if (!r.expectMap(node, what))
+        return window;
+    r.checkKeys(node, what,
+                {QStringLiteral("remainingHeader"), QStringLiteral("resetHeader"), QStringLiteral("resetFormat"),
+                 QStringLiteral("intervalHeader"), QStringLiteral("intervalUnit"), QStringLiteral("intervalSeconds"),
+                 QStringLiteral("holdBelow"), QStringLiteral("key")});
+    window.remainingHeader = r.string(node, "remainingHeader", what, true);
+    window.resetHeader = r.string(node, "resetHeader", what, false);
+    window.resetFormat = r.oneOf(node, "resetFormat", what, kResetFormats, false, window.resetFormat);
+    window.intervalHeader = r.string(node, "intervalHeader", what, false);
+    window.intervalUnit =
+        r.oneOf(node, "intervalUnit", what, {QStringLiteral("seconds"), QStringLiteral("milliseconds")}, false,
+                window.intervalUnit);
+    window.intervalSeconds = r.integer(node, "intervalSeconds", what, 0, 1, 86400);
+    window.holdBelow = r.integer(node, "holdBelow", what, window.holdBelow, 1, 1000000);
+    window.key = readTemplate(r, node, "key", what, false);
+    if (!window.resetKnown())
+        r.error(node.Mark(), QStringLiteral("a window needs 'resetHeader', 'intervalHeader' or 'intervalSeconds' to "
+                                            "know when it resets"));
+    return window;
+}
+
 RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
 {
     RateLimitSpec spec;
@@ -156,15 +202,28 @@ RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
     r.checkKeys(node, what,
                 {QStringLiteral("retryOn"), QStringLiteral("retryStatuses"), QStringLiteral("remainingHeader"),
                  QStringLiteral("slowDownBelow"), QStringLiteral("resetHeader"), QStringLiteral("resetFormat"),
-                 QStringLiteral("maxRetries"), QStringLiteral("backoff"), QStringLiteral("budget")});
-    if (const YAML::Node budget = node["budget"]; budget && r.expectMap(budget, QStringLiteral("budget"))) {
-        const QString budgetWhat = QStringLiteral("budget");
-        r.checkKeys(budget, budgetWhat, {QStringLiteral("requests"), QStringLiteral("perSeconds"), QStringLiteral("key")});
-        spec.budgetRequests = r.integer(budget, "requests", budgetWhat, 0, 1, 1000000);
-        spec.budgetWindowSeconds = r.integer(budget, "perSeconds", budgetWhat, 1, 1, 86400);
-        spec.budgetKey = readTemplate(r, budget, "key", budgetWhat, false);
-        if (!budget["requests"])
-            r.error(budget.Mark(), QStringLiteral("a budget needs the field 'requests'"));
+                 QStringLiteral("maxRetries"), QStringLiteral("backoff"), QStringLiteral("budget"),
+                 QStringLiteral("budgets"), QStringLiteral("windows")});
+    if (node["budget"] && node["budgets"])
+        r.error(node["budgets"].Mark(), QStringLiteral("use either 'budget' or 'budgets', not both"));
+    if (const YAML::Node budget = node["budget"])
+        spec.budgets.append(readBudget(r, budget));
+    if (const YAML::Node budgets = node["budgets"]) {
+        if (!budgets.IsSequence()) {
+            r.error(budgets.Mark(), QStringLiteral("'budgets' must be a list of { requests, perSeconds, key }"));
+        } else {
+            for (const YAML::Node &budget : budgets)
+                spec.budgets.append(readBudget(r, budget));
+        }
+    }
+    if (const YAML::Node windows = node["windows"]) {
+        if (!windows.IsSequence()) {
+            r.error(windows.Mark(), QStringLiteral("'windows' must be a list of { remainingHeader, resetHeader | "
+                                                   "intervalHeader | intervalSeconds, key }"));
+        } else {
+            for (const YAML::Node &window : windows)
+                spec.windows.append(readWindow(r, window));
+        }
     }
     if (const YAML::Node retryOn = node["retryOn"]) {
         if (!retryOn.IsSequence()) {
@@ -187,15 +246,21 @@ RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
     }
     if (node["retryStatuses"])
         spec.retryStatuses = readStatuses(r, node, "retryStatuses", what);
-    spec.remainingHeader = r.string(node, "remainingHeader", what, false);
-    spec.slowDownBelow = r.integer(node, "slowDownBelow", what, 0, 0, 1000000);
+    const QString remainingHeader = r.string(node, "remainingHeader", what, false);
+    const int slowDownBelow = r.integer(node, "slowDownBelow", what, 0, 0, 1000000);
     spec.resetHeader = r.string(node, "resetHeader", what, false);
-    spec.resetFormat = r.oneOf(node, "resetFormat", what,
-                               {QStringLiteral("epochSeconds"), QStringLiteral("epochMillis"), QStringLiteral("iso8601"),
-                                QStringLiteral("seconds")},
-                               false, spec.resetFormat);
-    if (spec.slowDownBelow > 0 && (spec.remainingHeader.isEmpty() || spec.resetHeader.isEmpty()))
+    spec.resetFormat = r.oneOf(node, "resetFormat", what, kResetFormats, false, spec.resetFormat);
+    if (slowDownBelow > 0 && (remainingHeader.isEmpty() || spec.resetHeader.isEmpty()))
         r.error(node["slowDownBelow"].Mark(), QStringLiteral("'slowDownBelow' needs 'remainingHeader' and 'resetHeader'"));
+    if (!remainingHeader.isEmpty()) {
+        // The one-window form: the connection's window, reset by the top-level resetHeader when there is one.
+        RemainingWindow window;
+        window.remainingHeader = remainingHeader;
+        window.resetHeader = spec.resetHeader;
+        window.resetFormat = spec.resetFormat;
+        window.holdBelow = std::max(1, slowDownBelow);
+        spec.windows.prepend(window);
+    }
     spec.maxRetries = r.integer(node, "maxRetries", what, spec.maxRetries, 0, 50);
     if (const YAML::Node backoff = node["backoff"]; backoff && r.expectMap(backoff, QStringLiteral("backoff"))) {
         r.checkKeys(backoff, QStringLiteral("backoff"), {QStringLiteral("initialMs"), QStringLiteral("maxMs")});

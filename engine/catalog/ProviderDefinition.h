@@ -58,22 +58,47 @@ struct RetryRule
     int minWaitSeconds = 0;   // wait at least this long (GitHub's secondary limits: a minute)
 };
 
+// A provider's limit of `requests` calls in any `perSeconds` seconds, kept by the engine itself. key is a template
+// over $connection naming the account the provider counts by (a portal id, an instance URL); every connection that
+// names the same account shares one budget. Without a key, each connection has its own.
+struct BudgetSpec
+{
+    int requests = 0;
+    int perSeconds = 1;
+    QString key;
+};
+
+// A window the provider counts for us and reports in a remaining-count header. When fewer than holdBelow calls
+// remain, the next call of the scope (key, as for a budget; the connection without one) waits until the window
+// resets: at the time the reset header gives, else an interval after the answer (from intervalHeader, else
+// intervalSeconds). A window whose reset is unknown only warns.
+struct RemainingWindow
+{
+    QString remainingHeader;
+    QString resetHeader;
+    QString resetFormat = QStringLiteral("epochSeconds"); // epochSeconds | epochMillis | iso8601 | seconds
+    QString intervalHeader;                               // the window's length, in intervalUnit
+    QString intervalUnit = QStringLiteral("seconds");     // seconds | milliseconds
+    int intervalSeconds = 0;
+    int holdBelow = 1;
+    QString key;
+
+    bool resetKnown() const { return !resetHeader.isEmpty() || !intervalHeader.isEmpty() || intervalSeconds > 0; }
+};
+
 struct RateLimitSpec
 {
     QList<RetryRule> retryOn;
     QList<int> retryStatuses = {500, 502, 503, 504}; // transient failures retried with backoff
-    QString remainingHeader;
-    int slowDownBelow = 0;     // with remainingHeader: when fewer requests remain, wait for the window's reset
-    QString resetHeader;       // when the window resets
+    QString resetHeader;                             // when the window resets (also read for a 429 without Retry-After)
     QString resetFormat = QStringLiteral("epochSeconds"); // epochSeconds | epochMillis | iso8601 | seconds
     int maxRetries = 5;
     int backoffInitialMs = 500;
     int backoffMaxMs = 30000;
-    // A request budget shared by every connection of one provider account (0 requests: none). budgetKey is a
-    // template over $connection naming the account (a portal id, an instance URL).
-    int budgetRequests = 0;
-    int budgetWindowSeconds = 1;
-    QString budgetKey;
+    // Every window the engine keeps (`budget:` or `budgets:`); a call waits until each has room.
+    QList<BudgetSpec> budgets;
+    // Every window the provider reports (`windows:`, or the one-window form `remainingHeader:` + `slowDownBelow:`).
+    QList<RemainingWindow> windows;
 };
 
 struct PaginationSpec

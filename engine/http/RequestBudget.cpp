@@ -49,4 +49,10 @@ void RequestBudget::finish(qint64 ticket, qint64 nowMs)
         it.value() = nowMs;
 }
 
+void RequestBudget::release(qint64 ticket)
+{
+    QMutexLocker lock(&m_mutex);
+    m_slots.remove(ticket);
+}
+
 } // namespace patchbay

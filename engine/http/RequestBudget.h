@@ -31,6 +31,8 @@ public:
     Taken tryTake(qint64 nowMs);
     // The call of that ticket got its answer (or gave up) at nowMs.
     void finish(qint64 ticket, qint64 nowMs);
+    // The ticket's call was not sent after all (another window had no room): its slot is free again.
+    void release(qint64 ticket);
 
     int requests() const { return m_requests; }
     std::chrono::milliseconds window() const { return m_window; }

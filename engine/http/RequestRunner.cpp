@@ -1,5 +1,6 @@
 #include "RequestRunner.h"
 
+#include "RateLimitHold.h"
 #include "RequestBudget.h"
 
 #include <QJsonDocument>
@@ -32,6 +33,14 @@ QString seconds(milliseconds ms)
 RequestRunner::RequestRunner(HttpClient &http, Clock &clock, const RateLimitSpec &limits, RequestObserver &observer)
     : m_http(http), m_clock(clock), m_limits(limits), m_observer(observer)
 {
+    for (qsizetype i = 0; i < m_limits.windows.size(); ++i)
+        m_holds.append({std::make_shared<RateLimitHold>(), QStringLiteral("this connection")});
+}
+
+void RequestRunner::setWindowHold(qsizetype index, std::shared_ptr<RateLimitHold> hold, QString scope)
+{
+    if (index >= 0 && index < m_holds.size())
+        m_holds[index] = {std::move(hold), std::move(scope)};
 }
 
 std::optional<milliseconds> RequestRunner::parseRetryAfter(const QByteArray &value, const QDateTime &now)
@@ -82,33 +91,48 @@ std::optional<milliseconds> RequestRunner::untilReset(const HttpResponse &respon
     return parseReset(response.header(m_limits.resetHeader.toLatin1()), m_limits.resetFormat, m_clock.now());
 }
 
-void RequestRunner::slowDownIfNearTheLimit(const HttpResponse &response)
+std::optional<milliseconds> RequestRunner::untilWindowResets(const RemainingWindow &window,
+                                                             const HttpResponse &response) const
 {
-    if (m_limits.remainingHeader.isEmpty())
-        return;
-    const QByteArray remainingText = response.header(m_limits.remainingHeader.toLatin1()).trimmed();
-    bool ok = false;
-    const qint64 remaining = remainingText.toLongLong(&ok);
-    if (!ok)
-        return;
-    if (m_limits.slowDownBelow > 0 && remaining < m_limits.slowDownBelow) {
-        if (const auto wait = untilReset(response); wait && *wait <= kMaxRetryAfter) {
-            // Wait for the window to reset rather than spend the last requests and be refused.
-            m_observer.recordEvent(EventLevel::Info,
-                                   QStringLiteral("Only %1 requests left in the provider's window (%2); waiting %3 s "
-                                                  "for it to reset")
-                                       .arg(remaining)
-                                       .arg(m_limits.remainingHeader, seconds(*wait)),
-                                   {{QStringLiteral("remaining"), remaining},
-                                    {QStringLiteral("waitMs"), qint64(wait->count())}});
-            m_clock.sleep(*wait);
-            return;
-        }
+    if (!window.resetHeader.isEmpty()) {
+        if (const auto wait =
+                parseReset(response.header(window.resetHeader.toLatin1()), window.resetFormat, m_clock.now()))
+            return wait;
     }
-    if (remaining == 0) {
-        m_observer.recordEvent(EventLevel::Warning, QStringLiteral("Provider reports no requests left in its window "
-                                                                   "(%1: 0)")
-                                                        .arg(m_limits.remainingHeader));
+    // Without a reset time, the window (fixed or rolling) that counted this answer is over an interval after it.
+    if (!window.intervalHeader.isEmpty()) {
+        bool ok = false;
+        const double interval = response.header(window.intervalHeader.toLatin1()).trimmed().toDouble(&ok);
+        if (ok && interval > 0)
+            return milliseconds(
+                static_cast<qint64>(window.intervalUnit == QLatin1String("milliseconds") ? interval : interval * 1000));
+    }
+    if (window.intervalSeconds > 0)
+        return std::chrono::seconds(window.intervalSeconds);
+    return std::nullopt;
+}
+
+void RequestRunner::holdExhaustedWindows(const HttpResponse &response)
+{
+    for (qsizetype i = 0; i < m_limits.windows.size(); ++i) {
+        const RemainingWindow &window = m_limits.windows.at(i);
+        bool ok = false;
+        const qint64 remaining = response.header(window.remainingHeader.toLatin1()).trimmed().toLongLong(&ok);
+        if (!ok || remaining >= window.holdBelow)
+            continue;
+        const QString told = QStringLiteral("%1: %2").arg(window.remainingHeader).arg(remaining);
+        const auto wait = untilWindowResets(window, response);
+        if (!wait || *wait > kMaxRetryAfter) {
+            m_observer.recordEvent(EventLevel::Warning,
+                                   wait ? QStringLiteral("Provider reports no requests left in its window (%1) until "
+                                                         "%2 s from now, longer than the engine holds calls")
+                                              .arg(told, seconds(*wait))
+                                        : QStringLiteral("Provider reports no requests left in its window (%1) "
+                                                         "without saying when it resets")
+                                              .arg(told));
+            continue;
+        }
+        m_holds.at(i).hold->holdUntil(m_clock.now().toMSecsSinceEpoch() + wait->count(), told);
     }
 }
 
@@ -141,27 +165,75 @@ const RetryRule *RequestRunner::retryRuleFor(const HttpResponse &response) const
     return nullptr;
 }
 
-qint64 RequestRunner::waitForBudget()
+bool RequestRunner::waitForHolds(QList<qint64> &toldHolds)
 {
-    if (!m_budget)
-        return 0;
-    bool told = false;
-    for (;;) {
-        const RequestBudget::Taken taken = m_budget->tryTake(m_clock.now().toMSecsSinceEpoch());
-        if (taken.ticket > 0)
-            return taken.ticket;
-        if (!told) {
-            told = true;
-            m_observer.recordEvent(EventLevel::Info,
-                                   QStringLiteral("Waiting for the request budget of %1 (%2 requests per %3 s, shared "
-                                                  "by all its connections)")
-                                       .arg(m_budgetAccount)
-                                       .arg(m_budget->requests())
-                                       .arg(seconds(m_budget->window())),
-                                   {{QStringLiteral("waitMs"), static_cast<qint64>(taken.wait.count())}});
-        }
-        m_clock.sleep(taken.wait);
+    const qint64 nowMs = m_clock.now().toMSecsSinceEpoch();
+    qint64 latest = 0;
+    for (qsizetype i = 0; i < m_holds.size(); ++i) {
+        const RateLimitHold::Until until = m_holds.at(i).hold->until();
+        if (until.ms <= nowMs)
+            continue;
+        latest = std::max(latest, until.ms);
+        if (toldHolds.contains(until.ms))
+            continue;
+        toldHolds.append(until.ms);
+        const milliseconds wait(until.ms - nowMs);
+        m_observer.recordEvent(EventLevel::Info,
+                               QStringLiteral("Holding calls to %1 for %2 s: the provider reported %3, so its window "
+                                              "has no room until it resets")
+                                   .arg(m_holds.at(i).scope, seconds(wait), until.reason),
+                               {{QStringLiteral("waitMs"), static_cast<qint64>(wait.count())},
+                                {QStringLiteral("header"), m_limits.windows.at(i).remainingHeader}});
     }
+    if (latest == 0)
+        return false;
+    m_clock.sleep(milliseconds(latest - nowMs));
+    return true;
+}
+
+QList<qint64> RequestRunner::waitForTurn()
+{
+    QList<qint64> toldHolds;
+    QList<bool> toldBudgets(m_budgets.size(), false);
+    for (;;) {
+        if (waitForHolds(toldHolds))
+            continue;
+        const qint64 nowMs = m_clock.now().toMSecsSinceEpoch();
+        QList<qint64> tickets;
+        for (qsizetype i = 0; i < m_budgets.size(); ++i) {
+            const Budget &budget = m_budgets.at(i);
+            const RequestBudget::Taken taken = budget.budget->tryTake(nowMs);
+            if (taken.ticket > 0) {
+                tickets.append(taken.ticket);
+                continue;
+            }
+            // This window has no room: the slots taken in the others are not spent.
+            for (qsizetype j = 0; j < tickets.size(); ++j)
+                m_budgets.at(j).budget->release(tickets.at(j));
+            tickets.clear();
+            if (!toldBudgets.at(i)) {
+                toldBudgets[i] = true;
+                m_observer.recordEvent(EventLevel::Info,
+                                       QStringLiteral("Waiting for the request budget of %1 (%2 requests per %3 s, "
+                                                      "shared by all its connections)")
+                                           .arg(budget.account)
+                                           .arg(budget.budget->requests())
+                                           .arg(seconds(budget.budget->window())),
+                                       {{QStringLiteral("waitMs"), static_cast<qint64>(taken.wait.count())}});
+            }
+            m_clock.sleep(taken.wait);
+            break;
+        }
+        if (tickets.size() == m_budgets.size())
+            return tickets;
+    }
+}
+
+void RequestRunner::finishBudgets(const QList<qint64> &tickets)
+{
+    const qint64 nowMs = m_clock.now().toMSecsSinceEpoch();
+    for (qsizetype i = 0; i < tickets.size(); ++i)
+        m_budgets.at(i).budget->finish(tickets.at(i), nowMs);
 }
 
 Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
@@ -170,11 +242,10 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
     if (auto checked = request.checkHeaders(); !checked)
         return checked.error();
     for (int attempt = 0;; ++attempt) {
-        const qint64 ticket = waitForBudget();
+        const QList<qint64> tickets = waitForTurn();
         ++m_attempts;
         const HttpResponse response = m_http.send(request);
-        if (ticket > 0)
-            m_budget->finish(ticket, m_clock.now().toMSecsSinceEpoch());
+        finishBudgets(tickets);
         m_observer.recordExchange(m_redactor.redact(request, response));
 
         const QString url = m_redactor.redactUrl(request.url);
@@ -188,6 +259,9 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
                                   ? std::nullopt
                                   : parseRetryAfter(response.header(rule->retryAfterHeader.toLatin1()), m_clock.now());
             const auto reset = told ? std::nullopt : untilReset(response);
+            // A retry-after value is the provider's own word on this wait; without one, its windows say more.
+            if (!told)
+                holdExhaustedWindows(response);
             if (told) {
                 wait = *told;
                 reason = QStringLiteral("HTTP %1: rate limited; waiting %2 s as told by %3")
@@ -211,10 +285,11 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
                 reason += QStringLiteral(" (at least %1 s, as the definition says)").arg(rule->minWaitSeconds);
             }
         } else if (m_limits.retryStatuses.contains(response.status)) {
+            holdExhaustedWindows(response);
             wait = backoffDelay(attempt);
             reason = QStringLiteral("HTTP %1 from the provider; backing off %2 s").arg(response.status).arg(seconds(*wait));
         } else {
-            slowDownIfNearTheLimit(response);
+            holdExhaustedWindows(response);
             return response;
         }
 

@@ -12,6 +12,7 @@
 namespace patchbay {
 
 class Clock;
+class RateLimitHold;
 class RequestBudget;
 class HttpClient;
 class RequestObserver;
@@ -25,12 +26,14 @@ public:
     RequestRunner(HttpClient &http, Clock &clock, const RateLimitSpec &limits, RequestObserver &observer);
 
     Redactor &redactor() { return m_redactor; }
-    // Every request first takes its turn from this budget (shared by the connections of one account).
-    void setBudget(std::shared_ptr<RequestBudget> budget, QString account)
+    // Every request first takes its turn from each budget (shared by the connections of one account).
+    void addBudget(std::shared_ptr<RequestBudget> budget, QString account)
     {
-        m_budget = std::move(budget);
-        m_budgetAccount = std::move(account);
+        m_budgets.append({std::move(budget), std::move(account)});
     }
+    // The hold of the definition's window at index (limits.windows), shared by every runner of its scope; without
+    // one, a window holds only this runner's calls.
+    void setWindowHold(qsizetype index, std::shared_ptr<RateLimitHold> hold, QString scope);
     qint64 attempts() const { return m_attempts; }
 
     // The final response, whatever its status; an Error only when no response could be had at all.
@@ -45,8 +48,14 @@ public:
 private:
     std::chrono::milliseconds backoffDelay(int attempt);
     std::optional<std::chrono::milliseconds> untilReset(const HttpResponse &response) const;
-    void slowDownIfNearTheLimit(const HttpResponse &response);
-    qint64 waitForBudget(); // the budget ticket of the call about to be sent (0 without a budget)
+    std::optional<std::chrono::milliseconds> untilWindowResets(const RemainingWindow &window,
+                                                               const HttpResponse &response) const;
+    // Holds the next calls of a window's scope when the answer says (almost) none are left in it.
+    void holdExhaustedWindows(const HttpResponse &response);
+    // Waits until no window holds calls and every budget has room; the budget tickets of the call about to be sent.
+    QList<qint64> waitForTurn();
+    bool waitForHolds(QList<qint64> &toldHolds);
+    void finishBudgets(const QList<qint64> &tickets);
     const RetryRule *retryRuleFor(const HttpResponse &response) const;
 
     HttpClient &m_http;
@@ -56,8 +65,18 @@ private:
     Redactor m_redactor;
     std::mt19937 m_random{std::random_device{}()};
     qint64 m_attempts = 0;
-    std::shared_ptr<RequestBudget> m_budget;
-    QString m_budgetAccount;
+    struct Budget
+    {
+        std::shared_ptr<RequestBudget> budget;
+        QString account;
+    };
+    QList<Budget> m_budgets;
+    struct WindowHold
+    {
+        std::shared_ptr<RateLimitHold> hold;
+        QString scope;
+    };
+    QList<WindowHold> m_holds; // one per m_limits.windows
 };
 
 } // namespace patchbay

@@ -6,6 +6,7 @@
 #include "catalog/OriginOverrides.h"
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
+#include "http/RateLimitHold.h"
 #include "http/RequestBudget.h"
 #include "http/RequestRunner.h"
 #include "store/SqliteStore.h"
@@ -45,13 +46,25 @@ ConnectionSession::ConnectionSession(SqliteStore &store, const CredentialVault &
       m_runner(runner), m_journal(journal), m_clock(clock)
 {
     const RateLimitSpec &limits = definition.rateLimit;
-    if (limits.budgetRequests > 0) {
-        // The account is named by the connection's config; connections that name the same one share its budget.
-        auto account = TemplateText::render(limits.budgetKey, bindings());
-        const QString key = account && !account->isEmpty() ? account.value() : QStringLiteral("connection %1").arg(m_connection.id);
-        m_runner.setBudget(RequestBudget::shared(definition.name + QLatin1Char('|') + key, limits.budgetRequests,
-                                                 std::chrono::seconds(limits.budgetWindowSeconds)),
-                           QStringLiteral("%1 account %2").arg(definition.displayName, key));
+    // The account a budget or window counts is named by the connection's config; connections that name the same
+    // one share its budget and its holds. Without a key, the connection is its own account.
+    const auto account = [&](const QString &keyTemplate) {
+        auto rendered =
+            keyTemplate.isEmpty() ? Result<QString>(QString()) : TemplateText::render(keyTemplate, bindings());
+        const bool named = rendered && !rendered->isEmpty();
+        return std::pair{named ? definition.name + QLatin1Char('|') + rendered.value()
+                               : QStringLiteral("%1|connection %2").arg(definition.name).arg(m_connection.id),
+                         named ? QStringLiteral("%1 account %2").arg(definition.displayName, rendered.value())
+                               : QStringLiteral("connection %1").arg(m_connection.id)};
+    };
+    for (const BudgetSpec &budget : limits.budgets) {
+        const auto [key, name] = account(budget.key);
+        m_runner.addBudget(RequestBudget::shared(key, budget.requests, std::chrono::seconds(budget.perSeconds)), name);
+    }
+    for (qsizetype i = 0; i < limits.windows.size(); ++i) {
+        const RemainingWindow &window = limits.windows.at(i);
+        const auto [key, name] = account(window.key);
+        m_runner.setWindowHold(i, RateLimitHold::shared(key, window.remainingHeader), name);
     }
 }
 

@@ -373,11 +373,11 @@ void TestHubSpotWrite::portalBudgetIsSharedByItsConnections()
     QFile file(QStringLiteral(":/patchbay/providers/hubspot.yaml"));
     QVERIFY(file.open(QIODevice::ReadOnly));
     QByteArray yaml = file.readAll();
-    yaml.replace("budget: { requests: 100, perSeconds: 10,", "budget: { requests: 8, perSeconds: 1,");
+    yaml.replace("- { requests: 100, perSeconds: 10,", "- { requests: 8, perSeconds: 1,");
     yaml.replace("  pageSize: 100\n", "  pageSize: 10\n");
     const DefinitionLoadResult loaded = DefinitionLoader::loadText(yaml, QStringLiteral("hubspot.yaml"));
     QVERIFY(loaded.definition);
-    QCOMPARE(loaded.definition->rateLimit.budgetRequests, 8);
+    QCOMPARE(loaded.definition->rateLimit.budgets.first().requests, 8);
     m_sync->addDefinition(*loaded.definition);
     const PortalCredentials big = m_emulator->addPortal(QStringLiteral("acme"), 120, 22);
     const qint64 first = connectPortal(big, false);

@@ -16,6 +16,9 @@ class TestDefinitionLoader : public QObject
 
 private Q_SLOTS:
     void builtInHubSpotLoads();
+    void builtInHubSpotDeclaresBothOfItsWindows();
+    void builtInGreenhouseHoldsForItsTenSecondWindow();
+    void everyWindowAndBudgetIsRead();
     void badDefinitionsPointAtTheProblem_data();
     void badDefinitionsPointAtTheProblem();
     void missingFileIsReported();
@@ -64,6 +67,77 @@ void TestDefinitionLoader::builtInHubSpotLoads()
     QCOMPARE(hubspot->rateLimit.retryOn.first().retryAfterHeader, QStringLiteral("Retry-After"));
     QVERIFY(hubspot->objects.contains(QStringLiteral("contacts")));
     QCOMPARE(hubspot->objects.value(QStringLiteral("contacts")).list.recordsPath, QStringLiteral("results"));
+}
+
+void TestDefinitionLoader::builtInHubSpotDeclaresBothOfItsWindows()
+{
+    // HubSpot counts a portal's calls per second and per 10 seconds: both are kept as budgets, and both remaining
+    // headers hold the portal's calls when spent.
+    const ProviderCatalog catalog = ProviderCatalog::builtIn();
+    const RateLimitSpec &limits = catalog.find(QStringLiteral("hubspot"))->rateLimit;
+    QCOMPARE(limits.budgets.size(), 2);
+    QCOMPARE(limits.budgets.at(0).perSeconds, 10);
+    QCOMPARE(limits.budgets.at(1).perSeconds, 1);
+    QVERIFY(limits.budgets.at(1).requests < 10);
+    QCOMPARE(limits.windows.size(), 2);
+    QCOMPARE(limits.windows.at(0).remainingHeader, QStringLiteral("X-HubSpot-RateLimit-Secondly-Remaining"));
+    QCOMPARE(limits.windows.at(0).intervalSeconds, 1);
+    QCOMPARE(limits.windows.at(1).remainingHeader, QStringLiteral("X-HubSpot-RateLimit-Remaining"));
+    QCOMPARE(limits.windows.at(1).intervalHeader, QStringLiteral("X-HubSpot-RateLimit-Interval-Milliseconds"));
+    QCOMPARE(limits.windows.at(1).intervalUnit, QStringLiteral("milliseconds"));
+    for (const RemainingWindow &window : limits.windows)
+        QCOMPARE(window.key, QStringLiteral("{{$connection.portal_id}}"));
+}
+
+void TestDefinitionLoader::builtInGreenhouseHoldsForItsTenSecondWindow()
+{
+    // Harvest's X-RateLimit-Remaining counts 10 seconds and comes without a reset header: at 0, wait that long.
+    const ProviderCatalog catalog = ProviderCatalog::builtIn();
+    const RateLimitSpec &limits = catalog.find(QStringLiteral("greenhouse"))->rateLimit;
+    QCOMPARE(limits.windows.size(), 1);
+    QCOMPARE(limits.windows.first().remainingHeader, QStringLiteral("X-RateLimit-Remaining"));
+    QCOMPARE(limits.windows.first().intervalSeconds, 10);
+    QVERIFY(limits.windows.first().resetKnown());
+}
+
+void TestDefinitionLoader::everyWindowAndBudgetIsRead()
+{
+    QByteArray yaml = minimal();
+    yaml += "rateLimit:\n"
+            "  remainingHeader: X-Left\n"
+            "  resetHeader: X-Reset\n"
+            "  slowDownBelow: 3\n"
+            "  budgets:\n"
+            "    - { requests: 5, perSeconds: 1, key: '{{$connection.account}}' }\n"
+            "    - { requests: 40, perSeconds: 60 }\n"
+            "  windows:\n"
+            "    - { remainingHeader: X-Minute-Left, intervalSeconds: 60, holdBelow: 2 }\n"
+            "    - { remainingHeader: X-Day-Left, resetHeader: X-Day-Reset, resetFormat: iso8601 }\n";
+    const DefinitionLoadResult loaded = DefinitionLoader::loadText(yaml, QStringLiteral("demo.yaml"));
+    QVERIFY2(loaded.ok(), qPrintable(loaded.errors.isEmpty() ? QString() : loaded.errors.first().toString()));
+    const RateLimitSpec &limits = loaded.definition->rateLimit;
+    QCOMPARE(limits.budgets.size(), 2);
+    QCOMPARE(limits.budgets.at(0).requests, 5);
+    QCOMPARE(limits.budgets.at(0).key, QStringLiteral("{{$connection.account}}"));
+    QCOMPARE(limits.budgets.at(1).perSeconds, 60);
+    // The one-window form comes first, then the list.
+    QCOMPARE(limits.windows.size(), 3);
+    QCOMPARE(limits.windows.at(0).remainingHeader, QStringLiteral("X-Left"));
+    QCOMPARE(limits.windows.at(0).resetHeader, QStringLiteral("X-Reset"));
+    QCOMPARE(limits.windows.at(0).holdBelow, 3);
+    QCOMPARE(limits.windows.at(1).intervalSeconds, 60);
+    QCOMPARE(limits.windows.at(1).holdBelow, 2);
+    QCOMPARE(limits.windows.at(2).resetFormat, QStringLiteral("iso8601"));
+    QCOMPARE(limits.windows.at(2).holdBelow, 1);
+
+    // The single budget is a one-element list.
+    QByteArray single = minimal();
+    single += "rateLimit:\n"
+              "  budget: { requests: 7, perSeconds: 2 }\n";
+    const DefinitionLoadResult one = DefinitionLoader::loadText(single, QStringLiteral("demo.yaml"));
+    QVERIFY(one.ok());
+    QCOMPARE(one.definition->rateLimit.budgets.size(), 1);
+    QCOMPARE(one.definition->rateLimit.budgets.first().requests, 7);
 }
 
 void TestDefinitionLoader::badDefinitionsPointAtTheProblem_data()
@@ -124,6 +198,31 @@ void TestDefinitionLoader::badDefinitionsPointAtTheProblem_data()
     budgetWithoutRequests += "rateLimit:\n"
                              "  budget: { perSeconds: 10 }\n";
     QTest::newRow("budget without requests") << budgetWithoutRequests << QStringLiteral("9:11: a budget needs the field 'requests'");
+    QByteArray budgetInTheList = minimal();
+    budgetInTheList += "rateLimit:\n"
+                       "  budgets:\n"
+                       "    - { requests: 5, perSeconds: 1 }\n"
+                       "    - { perSeconds: 10 }\n";
+    QTest::newRow("listed budget without requests")
+        << budgetInTheList << QStringLiteral("11:7: a budget needs the field 'requests'");
+    QByteArray bothForms = minimal();
+    bothForms += "rateLimit:\n"
+                 "  budget: { requests: 5 }\n"
+                 "  budgets: [{ requests: 6 }]\n";
+    QTest::newRow("budget and budgets") << bothForms << QStringLiteral("10:12: use either 'budget' or 'budgets'");
+    QByteArray windowWithoutReset = minimal();
+    windowWithoutReset += "rateLimit:\n"
+                          "  windows:\n"
+                          "    - { remainingHeader: X-Left }\n";
+    QTest::newRow("window without reset")
+        << windowWithoutReset
+        << QStringLiteral("10:7: a window needs 'resetHeader', 'intervalHeader' or 'intervalSeconds'");
+    QByteArray windowWithoutHeader = minimal();
+    windowWithoutHeader += "rateLimit:\n"
+                           "  windows:\n"
+                           "    - { intervalSeconds: 1 }\n";
+    QTest::newRow("window without remainingHeader")
+        << windowWithoutHeader << QStringLiteral("10:7: a window needs the field 'remainingHeader'");
     QByteArray badRetryCondition = minimal();
     badRetryCondition += "rateLimit:\n"
                          "  retryOn:\n"

@@ -120,6 +120,13 @@ void TestPagination::budgetNeverLetsMoreThanItsRequestsIntoAWindow()
     QCOMPARE(fourth.wait.count(), 400); // until 11.2 s
     QVERIFY(budget.tryTake(11200).ticket > 0);
     QCOMPARE(budget.tryTake(11200).ticket, 0);
+    // A slot taken for a call that was then not sent (another budget had no room) is free again at once.
+    RequestBudget one(1, std::chrono::milliseconds(1000));
+    const qint64 unsent = one.tryTake(now).ticket;
+    QVERIFY(unsent > 0);
+    QCOMPARE(one.tryTake(now).ticket, 0);
+    one.release(unsent);
+    QVERIFY(one.tryTake(now).ticket > 0);
     // Budgets are shared by key and numbers.
     const auto a = RequestBudget::shared(QStringLiteral("hubspot|1"), 5, std::chrono::milliseconds(1000));
     QCOMPARE(RequestBudget::shared(QStringLiteral("hubspot|1"), 5, std::chrono::milliseconds(1000)), a);

@@ -2,6 +2,7 @@
 
 #include "SandboxControlApi.h"
 #include "SandboxHttp.h"
+#include "core/Clock.h"
 
 namespace patchbay::sandbox {
 
@@ -26,9 +27,9 @@ QUrl SandboxEmulator::baseUrl() const
     return m_http->baseUrl();
 }
 
-QDateTime SandboxEmulator::now()
+QDateTime SandboxEmulator::now() const
 {
-    return QDateTime::currentDateTimeUtc();
+    return m_clock ? m_clock->now().toUTC() : QDateTime::currentDateTimeUtc();
 }
 
 QJsonObject SandboxEmulator::addTenant(const QString &name, int recordCount, quint32 seed)

@@ -15,6 +15,10 @@
 #include <memory>
 #include <optional>
 
+namespace patchbay {
+class Clock;
+}
+
 namespace patchbay::sandbox {
 
 class SandboxControlApi;
@@ -31,6 +35,11 @@ public:
     // Returns the bound port, or 0 when the address could not be bound.
     quint16 listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     QUrl baseUrl() const;
+
+    // The emulator's own time (token expiry, rate-limit windows, timestamps); the system clock unless a test gives
+    // it the clock the engine sleeps on, so that waiting out a window takes no real time. The clock must outlive
+    // the emulator or be reset to null.
+    void setClock(const Clock *clock) { m_clock = clock; }
 
     // Seeds a tenant with recordCount records of the provider's main object, as the control API's POST does, and
     // returns its summary.
@@ -100,7 +109,7 @@ protected:
     void injectRateLimit(int count, int retryAfterSeconds, const QJsonObject &options);
     OAuthTokenService &tokens() { return m_tokens; }
     const OAuthTokenService &tokens() const { return m_tokens; }
-    static QDateTime now();
+    QDateTime now() const;
 
 private:
     friend class SandboxControlApi;
@@ -114,6 +123,7 @@ private:
     RequestLog m_requestLog;
     WebhookSender m_webhooks;
     int m_apiRequestCount = 0;
+    const Clock *m_clock = nullptr;
 };
 
 } // namespace patchbay::sandbox

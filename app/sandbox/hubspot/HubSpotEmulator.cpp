@@ -105,6 +105,16 @@ void HubSpotEmulator::setDailyLimitHeadersEnabled(bool enabled)
     m_rateLimiter.setDailyHeadersEnabled(enabled);
 }
 
+void HubSpotEmulator::setRateLimitsEnforced(bool enforced)
+{
+    m_rateLimiter.setEnforced(enforced);
+}
+
+void HubSpotEmulator::setRateLimits(int perSecond, int perTenSeconds)
+{
+    m_rateLimiter.setLimits(perSecond, perTenSeconds);
+}
+
 QStringList HubSpotEmulator::touch(const QString &portalName, const QString &object, int count)
 {
     QStringList ids;
@@ -186,6 +196,8 @@ void HubSpotEmulator::applySettings(const QJsonObject &body)
 {
     if (body.contains(QStringLiteral("dailyLimitHeaders")))
         setDailyLimitHeadersEnabled(body.value(QStringLiteral("dailyLimitHeaders")).toBool());
+    if (body.contains(QStringLiteral("enforceRateLimits")))
+        setRateLimitsEnforced(body.value(QStringLiteral("enforceRateLimits")).toBool());
     SandboxEmulator::applySettings(body);
 }
 
@@ -291,6 +303,10 @@ HttpServerResponse HubSpotEmulator::handleApi(const HttpServerRequest &request, 
             QStringLiteral("The OAuth token used to make this call expired %1 minute(s) ago.").arg(minutes));
     }
 
+    if (const auto refusal = m_rateLimiter.refusal(check.tenant, now)) {
+        return SandboxHttp::withHeaders(HubSpotResponses::rateLimited(refusal->policyName, refusal->retryAfterSeconds),
+                                        m_rateLimiter.headers(check.tenant, now));
+    }
     m_rateLimiter.count(check.tenant, now);
     const std::optional<HttpServerResponse> failure = takeInjectedFailure();
     const HttpServerResponse response =

@@ -43,7 +43,8 @@ struct HubSpotWebhookOptions
 // under /_sandbox/ (SandboxControlApi; tenants are "portals" with optional "companies" counts, custom fields
 // "properties"; touch, properties and delete take the object, "contacts" by default; POST
 // /_sandbox/portals/{p}/webhooks {"url"[, "event": "contact.propertyChange"|"contact.creation", "id",
-// "propertyName", "timestampAgeSeconds"]}).
+// "propertyName", "timestampAgeSeconds"]}; POST /_sandbox/settings {"enforceRateLimits": true} refuses calls beyond
+// the portal's limits, see setRateLimitsEnforced).
 //
 // Webhooks, confirmed in "Validating requests" and the webhooks API guide: the body is a JSON array of events
 // {eventId, subscriptionId, portalId, appId, occurredAt, subscriptionType, attemptNumber, objectId, changeSource,
@@ -78,6 +79,12 @@ public:
 
     // Adds X-HubSpot-RateLimit-Daily and -Daily-Remaining, which HubSpot omits for OAuth calls.
     void setDailyLimitHeadersEnabled(bool enabled);
+    // Refuses a portal's call beyond 10 a second or 100 in any 10 seconds with HubSpot's 429 (policyName SECONDLY or
+    // TEN_SECONDLY_ROLLING), counted on the emulator's clock (setClock). Off by default: a test on the real clock
+    // whose engine waits on a fake one would be refused.
+    void setRateLimitsEnforced(bool enforced);
+    // Every portal's limits (HubSpot's differ by tier and app type); by default 10 a second and 100 per 10 seconds.
+    void setRateLimits(int perSecond, int perTenSeconds);
 
     // Modifies count records of the object now (updatedAt, the last-modified property, phone); returns their ids,
     // ascending.

@@ -90,9 +90,7 @@ HttpServerResponse oauthFailure(OAuthFailure failure)
 
 HttpServerResponse rateLimited(const QString &policyName, int retryAfterSeconds)
 {
-    const QString message = policyName == QLatin1String("DAILY")
-                                ? QStringLiteral("You have reached your daily limit.")
-                                : QStringLiteral("You have reached your secondly limit.");
+    const QString message = QStringLiteral("You have reached your %1 limit.").arg(policyName.toLower());
     HttpServerResponse response = json({{QStringLiteral("status"), QStringLiteral("error")},
                                         {QStringLiteral("message"), message},
                                         {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")},

@@ -1,3 +1,4 @@
+#include "ManualClock.h"
 #include "SandboxTestClient.h"
 #include "hubspot/HubSpotEmulator.h"
 
@@ -61,6 +62,7 @@ private Q_SLOTS:
 
     void injectedRateLimitAnswers429WithRetryAfter();
     void apiResponsesCarryRateLimitHeaders();
+    void enforcedLimitsAnswer429OnTheEmulatorsClock();
 
     void searchFindsContactsTouchedSinceTimestamp();
     void searchPagesWithOffsetAndStopsAtTenThousand();
@@ -435,6 +437,63 @@ void TestHubSpotEmulator::injectedRateLimitAnswers429WithRetryAfter()
     QCOMPARE(log.at(1).pathAndQuery, QStringLiteral("/crm/v3/objects/contacts"));
     QVERIFY(log.at(0).received.msecsTo(log.at(1).received) >= 1000);
     QCOMPARE(m_emulator->apiRequestCount(), 2);
+}
+
+void TestHubSpotEmulator::enforcedLimitsAnswer429OnTheEmulatorsClock()
+{
+    // 19 a second and 100 per 10 seconds, so that either window can be the one that is full.
+    patchbay::test::ManualClock clock;
+    m_emulator->setClock(&clock);
+    m_emulator->setRateLimitsEnforced(true);
+    m_emulator->setRateLimits(19, 100);
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 3, 1);
+    const QString path = QStringLiteral("/crm/v3/objects/contacts");
+
+    for (int i = 0; i < 19; ++i)
+        QCOMPARE(get(path, portal.accessToken).status, 200);
+    Reply limited = get(path, portal.accessToken);
+    QCOMPARE(limited.status, 429);
+    QCOMPARE(limited.json.value(QStringLiteral("status")).toString(), QStringLiteral("error"));
+    QCOMPARE(limited.json.value(QStringLiteral("errorType")).toString(), QStringLiteral("RATE_LIMIT"));
+    QCOMPARE(limited.json.value(QStringLiteral("policyName")).toString(), QStringLiteral("SECONDLY"));
+    QCOMPARE(limited.json.value(QStringLiteral("message")).toString(),
+             QStringLiteral("You have reached your secondly limit."));
+    QCOMPARE(limited.header("Retry-After"), QByteArray("1"));
+    QCOMPARE(limited.header("X-HubSpot-RateLimit-Secondly-Remaining"), QByteArray("0"));
+    QCOMPARE(limited.header("X-HubSpot-RateLimit-Secondly"), QByteArray("19"));
+    QCOMPARE(limited.header("X-HubSpot-RateLimit-Remaining"), QByteArray("81")); // a refused call is not counted
+
+    // A second later on the emulator's clock (no real time passes), the secondly window has room again.
+    for (int second = 1; second < 5; ++second) {
+        clock.advance(std::chrono::seconds(1));
+        for (int i = 0; i < 19; ++i)
+            QCOMPARE(get(path, portal.accessToken).status, 200);
+    }
+    clock.advance(std::chrono::seconds(1));
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(get(path, portal.accessToken).status, 200);
+    const Reply last = get(path, portal.accessToken);
+    QCOMPARE(last.status, 200);
+    QCOMPARE(last.header("X-HubSpot-RateLimit-Remaining"), QByteArray("0"));
+    QCOMPARE(last.header("X-HubSpot-RateLimit-Secondly-Remaining"), QByteArray("14"));
+    QCOMPARE(last.header("X-HubSpot-RateLimit-Interval-Milliseconds"), QByteArray("10000"));
+
+    // 100 calls within 5 seconds: the 10-second window is full although this second's is not.
+    limited = get(path, portal.accessToken);
+    QCOMPARE(limited.status, 429);
+    QCOMPARE(limited.json.value(QStringLiteral("policyName")).toString(), QStringLiteral("TEN_SECONDLY_ROLLING"));
+    QCOMPARE(limited.header("Retry-After"), QByteArray("5")); // when the first calls leave the window
+    clock.advance(std::chrono::seconds(5));
+    QCOMPARE(get(path, portal.accessToken).status, 200);
+
+    // Off (the default, or through the control API), the same burst is only reported; on again, refused.
+    clock.advance(std::chrono::seconds(10));
+    QCOMPARE(send("POST", QStringLiteral("/_sandbox/settings"), R"({"enforceRateLimits": false})").status, 200);
+    for (int i = 0; i < 25; ++i)
+        QCOMPARE(get(path, portal.accessToken).status, 200);
+    QCOMPARE(send("POST", QStringLiteral("/_sandbox/settings"), R"({"enforceRateLimits": true})").status, 200);
+    QCOMPARE(get(path, portal.accessToken).status, 429);
+    m_emulator->setClock(nullptr);
 }
 
 void TestHubSpotEmulator::apiResponsesCarryRateLimitHeaders()
