@@ -91,6 +91,74 @@ private Q_SLOTS:
         QVERIFY2(text.rfind(digits.toStdString(), 0) == 0, text.c_str());
         QVERIFY(text.find_first_not_of('0', std::size_t(digits.size())) == std::string::npos);
     }
+
+    void rangeBoundsPastTwoToTheFiftyThreeAreRefused_data()
+    {
+        QTest::addColumn<QString>("expression");
+        QTest::addColumn<QString>("data");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("1e19 both sides") << "[1e19..1e19]"
+                                         << "{}"
+                                         << "T2003";
+        QTest::newRow("from the data") << "[a..a]"
+                                       << R"({"a": 1e300})"
+                                       << "T2003";
+        QTest::newRow("upper bound") << "[1..a]"
+                                     << R"({"a": 1e300})"
+                                     << "T2004";
+        QTest::newRow("negative lower bound") << "[-1e300..1]"
+                                              << "{}"
+                                              << "T2003";
+        QTest::newRow("2^53") << "[9007199254740992..9007199254740992]"
+                              << "{}"
+                              << "T2003";
+    }
+
+    void rangeBoundsPastTwoToTheFiftyThreeAreRefused()
+    {
+        QFETCH(QString, expression);
+        QFETCH(QString, data);
+        QFETCH(QString, code);
+        const std::string json = data.toStdString();
+        QCOMPARE(errorCode(run(expression.toStdString(), json.c_str())), code.toStdString());
+    }
+
+    void rangeAtTheLargestSafeIntegerStillWorks()
+    {
+        Result<Value> result = run("[9007199254740990..9007199254740991]");
+        QVERIFY2(result.ok(), errorCode(result).c_str());
+        QCOMPARE(result.value().toJson(), std::string("[9007199254740990,9007199254740991]"));
+    }
+
+    void regexBacktrackingLimitIsAnErrorNotNoMatch_data()
+    {
+        // (a+)+c against many a's and no c backtracks exponentially: PCRE2 gives up at its match limit. Taking
+        // that for "no match" made $contains answer false where the true answer (the "ac" at the end) is true.
+        const std::string subject = R"("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab" & "ac")";
+        QTest::addColumn<QString>("expression");
+        auto row = [&](const char *name, const std::string &call) {
+            QTest::newRow(name) << QString::fromStdString(call);
+        };
+        row("$contains", "$contains(" + subject + ", /(a+)+c/)");
+        row("$match", "$match(" + subject + ", /(a+)+c/)");
+        row("$replace", "$replace(" + subject + ", /(a+)+c/, 'x')");
+        row("$split", "$split(" + subject + ", /(a+)+c/)");
+        row("~> regex", "(" + subject + ") ~> /(a+)+c/");
+        row("regex as a function", "(/(a+)+c/)(" + subject + ")");
+    }
+
+    void regexBacktrackingLimitIsAnErrorNotNoMatch()
+    {
+        QFETCH(QString, expression);
+        QCOMPARE(errorCode(run(expression.toStdString())), std::string("U1003"));
+    }
+
+    void regexWithinTheLimitStillMatches()
+    {
+        Result<Value> result = run(R"($contains("xxac", /(a+)+c/))");
+        QVERIFY2(result.ok(), errorCode(result).c_str());
+        QCOMPARE(result.value().asBool(), true);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJsonataHostileInput)
