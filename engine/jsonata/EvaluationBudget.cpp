@@ -50,10 +50,9 @@ void EvaluationBudget::account(const Value &value)
 
 void EvaluationBudget::chargeFresh(const Value &value, int depth)
 {
-    // Only a payload this evaluation alone holds is charged: a shared one is the input's, a literal's, or was
-    // charged when it was built. Charged payloads are not walked again, so each is visited about once.
+    // Charged payloads are not walked again, so each is visited about once.
     HeapItem *item = const_cast<HeapItem *>(value.heap());
-    if (item->m_charged != 0 || item->m_refs.load(std::memory_order_relaxed) != 1)
+    if (!isFresh(*item))
         return;
     const std::size_t bytes = value.footprint();
     item->m_charged = std::uint32_t(std::min<std::size_t>(bytes, std::numeric_limits<std::uint32_t>::max()));

@@ -35,7 +35,7 @@ public:
     // Charges a value just built (and the values inside it that nothing else holds and nobody charged yet).
     void charge(const Value &value)
     {
-        if (m_maxBytes > 0 && value.type() >= Value::Type::String)
+        if (m_maxBytes > 0 && value.type() >= Value::Type::String && isFresh(*value.heap()))
             chargeFresh(value, 0);
     }
     // Charges memory that stays taken until the evaluation ends.
@@ -84,6 +84,12 @@ public:
     [[noreturn]] static void memoryExceeded();
 
 private:
+    // Held by this evaluation alone and not charged yet; a shared payload is the input's, a literal's, or was
+    // charged when it was built.
+    static bool isFresh(const HeapItem &item)
+    {
+        return item.m_charged == 0 && item.m_refs.load(std::memory_order_relaxed) == 1;
+    }
     void checkClock();
     void chargeFresh(const Value &value, int depth);
 
