@@ -140,6 +140,8 @@ Value fnSubstring(CallContext &, std::vector<Value> &args)
     double start = args[1].asNumber();
     auto slice = [&](double from, double to) {
         auto clamp = [len](double v) {
+            if (std::isnan(v)) // from 0 % 0, say: JavaScript's substring reads it as 0
+                return 0.0;
             if (v < 0)
                 v = std::max(0.0, len + v);
             return std::min(v, len);
@@ -246,7 +248,7 @@ Value fnPad(CallContext &ctx, std::vector<Value> &args)
     if (args.size() > 2 && args[2].isString() && !args[2].asString().empty())
         padChar = Utf8::decode(args[2].asString());
     double padLength = std::fabs(width) - double(str.size());
-    if (padLength <= 0)
+    if (!(padLength > 0)) // also a width that is not a number (0 % 0)
         return args[0];
     if (padLength > 1e7)
         throw Error{"U1002", 0, "Evaluation stopped: padding of more than 10 million characters", {}};

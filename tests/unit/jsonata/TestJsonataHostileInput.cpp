@@ -159,6 +159,30 @@ private Q_SLOTS:
         QVERIFY2(result.ok(), errorCode(result).c_str());
         QCOMPARE(result.value().asBool(), true);
     }
+
+    void notANumberArgumentsBehaveAsInJsonataJs_data()
+    {
+        // 0 % 0 is NaN; converting it to a length was undefined behaviour (found by tests/fuzz).
+        QTest::addColumn<QString>("expression");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("$pad width") << R"($pad("x", -2 % 0, "#"))"
+                                    << R"("x")";
+        QTest::newRow("$substring start") << R"($substring("abcdef", 0 % 0))"
+                                          << R"("abcdef")";
+        QTest::newRow("$substring start and length") << R"($substring("abcdef", 0 % 0, 2))"
+                                                     << R"("")";
+        QTest::newRow("$substring length") << R"($substring("abcdef", 1, 0 % 0))"
+                                           << R"("")";
+    }
+
+    void notANumberArgumentsBehaveAsInJsonataJs()
+    {
+        QFETCH(QString, expression);
+        QFETCH(QString, expected);
+        Result<Value> result = run(expression.toStdString());
+        QVERIFY2(result.ok(), errorCode(result).c_str());
+        QCOMPARE(QString::fromStdString(result.value().toJson()), expected);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJsonataHostileInput)
