@@ -183,6 +183,27 @@ private Q_SLOTS:
         QVERIFY2(result.ok(), errorCode(result).c_str());
         QCOMPARE(QString::fromStdString(result.value().toJson()), expected);
     }
+
+    void hugePictureWidthsStopAtTheMemoryLimit_data()
+    {
+        // Padding to the width was quadratic, and a width past 2^31 overflowed (found by tests/fuzz).
+        QTest::addColumn<QString>("expression");
+        QTest::newRow("a billion digits") << R"($fromMillis(0, "[D,1000000000]"))";
+        QTest::newRow("past 2^53") << R"($fromMillis(0, "[D,19007199254740993]"))";
+    }
+
+    void hugePictureWidthsStopAtTheMemoryLimit()
+    {
+        QFETCH(QString, expression);
+        QCOMPARE(errorCode(run(expression.toStdString(), "{}", EvalLimits{60000, 0, 64})), std::string("U1002"));
+    }
+
+    void pictureWidthsStillPad()
+    {
+        Result<Value> result = run(R"($fromMillis(0, "[D,5]-[Y,2]"))");
+        QVERIFY2(result.ok(), errorCode(result).c_str());
+        QCOMPARE(result.value().asString(), std::string("00001-70"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestJsonataHostileInput)
