@@ -11,9 +11,11 @@ using namespace patchbay::jsonata;
 
 namespace {
 
-// Generous defaults for interactive use; a runaway expression still ends with U1001 instead of hanging.
+// Generous defaults for interactive use; a runaway expression still ends with U1001 (time, depth) or U1002
+// (memory) instead of hanging or exhausting the machine.
 constexpr int kDefaultTimeoutMs = 10000;
 constexpr int kDefaultMaxDepth = 2000;
+constexpr int kDefaultMaxMemoryMb = 1024;
 
 void writeTo(std::FILE *stream, const std::string &text)
 {
@@ -35,6 +37,7 @@ int usage(const std::string &problem)
             "  --bindings JSON    a JSON object of variables, e.g. '{\"rate\": 1.2}' for $rate\n"
             "  --timeout MS       stop evaluation after MS milliseconds (default 10000)\n"
             "  --max-depth N      stop evaluation nested deeper than N (default 2000)\n"
+            "  --max-memory MB    stop evaluation whose values take more than MB megabytes (default 1024)\n"
             "  --compact          print the result on one line\n"
             "\n"
             "Example: patchbay jsonata --data contact.json '$lowercase(properties.email)'\n";
@@ -69,7 +72,7 @@ int runJsonataCommand(const QStringList &args)
     QString expressionText;
     bool haveExpression = false;
     bool compact = false;
-    EvalLimits limits{kDefaultTimeoutMs, kDefaultMaxDepth};
+    EvalLimits limits{kDefaultTimeoutMs, kDefaultMaxDepth, kDefaultMaxMemoryMb};
     for (int i = 0; i < args.size(); ++i) {
         const QString &arg = args[i];
         auto next = [&](QString &target) {
@@ -97,6 +100,9 @@ int runJsonataCommand(const QStringList &args)
         } else if (arg == QLatin1String("--max-depth")) {
             if (!nextInt(limits.maxDepth))
                 return usage("--max-depth needs a positive number");
+        } else if (arg == QLatin1String("--max-memory")) {
+            if (!nextInt(limits.maxMemoryMb))
+                return usage("--max-memory needs a positive number of megabytes");
         } else if (arg == QLatin1String("--compact")) {
             compact = true;
         } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {

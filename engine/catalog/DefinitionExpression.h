@@ -14,7 +14,7 @@ namespace patchbay {
 class DefinitionExpression
 {
 public:
-    static constexpr jsonata::EvalLimits kLimits{1000, 200};
+    static constexpr jsonata::EvalLimits kLimits{1000, 200, 256}; // a page of records may be large
 
     static Result<jsonata::Expression> compiled(const QString &expression);
     // The value as JSON; undefined when the expression gives nothing. what names the expression in errors.

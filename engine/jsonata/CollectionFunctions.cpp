@@ -1,5 +1,6 @@
 #include "Error.h"
 #include "ErrorText.h"
+#include "EvaluationBudget.h"
 #include "Evaluator.h"
 #include "FunctionLibrary.h"
 #include "MergeSort.h"
@@ -42,23 +43,25 @@ Value fnAppend(CallContext &, std::vector<Value> &args)
     return Sequence::append(args[0], args[1]);
 }
 
-Value fnReverse(CallContext &, std::vector<Value> &args)
+Value fnReverse(CallContext &ctx, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
     if (args[0].asArray().size() <= 1)
         return args[0];
+    ctx.evaluator.budget().spend(args[0].asArray().size());
     Value out = Value::newArray(args[0].asArray().size());
     out.mutableArray().m_items.assign(args[0].asArray().m_items.rbegin(), args[0].asArray().m_items.rend());
     return out;
 }
 
-Value fnShuffle(CallContext &, std::vector<Value> &args)
+Value fnShuffle(CallContext &ctx, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
     if (args[0].asArray().size() <= 1)
         return args[0];
+    ctx.evaluator.budget().spend(args[0].asArray().size());
     thread_local std::mt19937_64 engine{std::random_device{}()};
     Value out = Value::newArray();
     out.mutableArray().m_items = args[0].asArray().m_items;
@@ -73,6 +76,7 @@ Value fnSort(CallContext &ctx, std::vector<Value> &args)
     const Array &input = args[0].asArray();
     if (input.size() <= 1)
         return args[0];
+    EvaluationBudget &budget = ctx.evaluator.budget();
     std::vector<Value> items = input.m_items;
     if (args.size() > 1 && args[1].isDefined()) {
         const Value &comparator = args[1];
@@ -94,11 +98,15 @@ Value fnSort(CallContext &ctx, std::vector<Value> &args)
         if (!allNumbers && !allStrings)
             throw fail("D3070");
         if (allNumbers) {
-            std::stable_sort(items.begin(), items.end(),
-                             [](const Value &a, const Value &b) { return a.asNumber() < b.asNumber(); });
+            std::stable_sort(items.begin(), items.end(), [&budget](const Value &a, const Value &b) {
+                budget.spend(1);
+                return a.asNumber() < b.asNumber();
+            });
         } else {
-            std::stable_sort(items.begin(), items.end(),
-                             [](const Value &a, const Value &b) { return a.asString() < b.asString(); });
+            std::stable_sort(items.begin(), items.end(), [&budget](const Value &a, const Value &b) {
+                budget.spend(1 + std::min(a.asString().size(), b.asString().size()) / 64);
+                return a.asString() < b.asString();
+            });
         }
     }
     Value out = Value::newArray();
@@ -106,8 +114,9 @@ Value fnSort(CallContext &ctx, std::vector<Value> &args)
     return out;
 }
 
-Value fnZip(CallContext &, std::vector<Value> &args)
+Value fnZip(CallContext &ctx, std::vector<Value> &args)
 {
+    EvaluationBudget &budget = ctx.evaluator.budget();
     Value out = Value::newArray();
     if (args.empty())
         return out;
@@ -118,6 +127,8 @@ Value fnZip(CallContext &, std::vector<Value> &args)
         Value tuple = Value::newArray(args.size());
         for (const Value &a : args)
             tuple.mutableArray().push(a.asArray()[i]);
+        budget.spend(args.size());
+        budget.charge(tuple);
         out.mutableArray().push(tuple);
     }
     return out;
@@ -157,7 +168,7 @@ Value fnDistinct(CallContext &ctx, std::vector<Value> &args)
             seenNull = true;
             break;
         default:
-            ctx.evaluator.checkDeadline(); // quadratic in the number of distinct arrays/objects
+            ctx.evaluator.budget().spend(composites.size()); // quadratic in the number of distinct arrays/objects
             fresh = std::none_of(composites.begin(), composites.end(),
                                  [&item](const Value *c) { return c->deepEquals(item); });
             if (fresh)
@@ -172,31 +183,29 @@ Value fnDistinct(CallContext &ctx, std::vector<Value> &args)
 Value fnKeys(CallContext &ctx, std::vector<Value> &args)
 {
     const Value &arg = args[0];
+    EvaluationBudget &budget = ctx.evaluator.budget();
     Value out = Sequence::create();
     Array &keys = out.mutableArray();
-    auto addKeys = [&keys](const Value &obj) {
-        for (const auto &entry : obj.asObject().entries()) {
-            bool seen = false;
-            for (const Value &k : keys.m_items) {
-                if (k.asString() == entry.first) {
-                    seen = true;
-                    break;
-                }
-            }
-            if (!seen)
+    if (arg.isObject()) {
+        // An object's keys are distinct already.
+        budget.spend(arg.asObject().size());
+        keys.m_items.reserve(arg.asObject().size());
+        for (const auto &entry : arg.asObject().entries())
+            keys.push(entry.first.toValue());
+        return out;
+    }
+    if (!arg.isArray())
+        return {};
+    std::unordered_set<std::string_view> seen;
+    for (const Value &item : arg.asArray().m_items) {
+        if (!item.isObject())
+            continue;
+        budget.spend(item.asObject().size());
+        budget.reserve((keys.size() + item.asObject().size()) * (sizeof(Value) + 32));
+        for (const auto &entry : item.asObject().entries()) {
+            if (seen.insert(entry.first.str()).second)
                 keys.push(entry.first.toValue());
         }
-    };
-    if (arg.isArray()) {
-        for (const Value &item : arg.asArray().m_items) {
-            ctx.evaluator.checkDeadline(); // quadratic in the number of distinct keys
-            if (item.isObject())
-                addKeys(item);
-        }
-    } else if (arg.isObject()) {
-        addKeys(arg);
-    } else {
-        return {};
     }
     return out;
 }
@@ -208,12 +217,13 @@ Value fnLookup(CallContext &, std::vector<Value> &args)
     return Sequence::lookup(args[0], args[1].asString());
 }
 
-Value spreadObject(const Value &object)
+Value spreadObject(const Value &object, EvaluationBudget &budget)
 {
     Value out = Sequence::create();
     for (const auto &[key, value] : object.asObject().entries()) {
         Value single = Value::emptyObject(1);
         single.mutableObject().set(key, value);
+        budget.charge(single);
         out.mutableArray().push(single);
     }
     return out;
@@ -221,17 +231,17 @@ Value spreadObject(const Value &object)
 
 // An object becomes a sequence of one-key objects. The items of an array are spread in turn and appended
 // (arrays flattened into the result, which is then a plain array, as the reference's append makes it).
-Value spread(const Value &arg, int depth)
+Value spread(const Value &arg, int depth, EvaluationBudget &budget)
 {
     if (depth > kMaxValueDepth)
         throwTooDeep();
     if (arg.isObject())
-        return spreadObject(arg);
+        return spreadObject(arg, budget);
     if (!arg.isArray())
         return arg;
     Value out = Sequence::create();
     for (const Value &item : arg.asArray().m_items) {
-        Value part = spread(item, depth + 1);
+        Value part = spread(item, depth + 1, budget);
         if (part.isUndefined())
             continue;
         out.mutableArray().m_sequence = false;
@@ -245,17 +255,19 @@ Value spread(const Value &arg, int depth)
     return out;
 }
 
-Value fnSpread(CallContext &, std::vector<Value> &args)
+Value fnSpread(CallContext &ctx, std::vector<Value> &args)
 {
-    return spread(args[0], 0);
+    return spread(args[0], 0, ctx.evaluator.budget());
 }
 
-Value fnMerge(CallContext &, std::vector<Value> &args)
+Value fnMerge(CallContext &ctx, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
+    EvaluationBudget &budget = ctx.evaluator.budget();
     Value out = Value::emptyObject();
     for (const Value &item : args[0].asArray().m_items) {
+        budget.spend(item.asObject().size());
         for (const auto &[key, value] : item.asObject().entries())
             out.mutableObject().set(key, value);
     }

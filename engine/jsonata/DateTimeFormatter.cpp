@@ -1,8 +1,10 @@
 #include "DateTimeFormatter.h"
 
 #include "DateTimePicture.h"
+#include "EvaluationBudget.h"
 #include "IntegerFormatter.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -147,8 +149,11 @@ std::string formatComponent(const Marker &m, const DateParts &p, int offsetMinut
     }
     std::string out = IntegerFormatter::format(double(value), m.ordinal ? pres + ";o" : pres);
     if (m.minWidth > 0 && DateTimePicture::mandatoryDigits(pres) > 0) {
-        while (int(out.size()) < m.minWidth || (twoDigitYear && out.size() < 2))
-            out.insert(out.begin(), '0');
+        const std::size_t width = std::max<std::size_t>(std::size_t(m.minWidth), twoDigitYear ? 2 : 0);
+        if (out.size() < width) {
+            EvaluationBudget::ensureRoom(width); // the picture's width comes from the expression
+            out.insert(0, width - out.size(), '0');
+        }
     }
     return out;
 }

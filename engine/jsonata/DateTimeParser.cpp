@@ -257,6 +257,11 @@ Value DateTimeParser::parse(const std::string &text, const std::string &picture)
     if (picture.empty())
         return parseIso(text);
     const std::vector<Marker> markers = DateTimePicture::parse(picture);
+    for (const Marker &m : markers) {
+        // Era and calendar are only ever names, and only month and day names can be read back.
+        if (!m.literal && (m.component == 'E' || m.component == 'C'))
+            throw DateTimePicture::fail("D3133");
+    }
     std::map<char, long long> values;
     int offset = 0;
     bool hasOffset = false;
@@ -307,12 +312,14 @@ Value DateTimeParser::parse(const std::string &text, const std::string &picture)
         mask += values.count(c) ? '1' : '0';
     std::size_t first = mask.find('1');
     std::size_t last = mask.rfind('1');
-    if (mask.find('0', first) < last)
+    if (first != std::string::npos && mask.find('0', first) < last)
         throw DateTimePicture::fail("D3136");
     // Leading parts that are missing come from the current date, trailing ones take their minimum.
     const double nowMs = double(
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count());
+    if (first == std::string::npos)
+        return Value::number(nowMs); // nothing but a weekday or am/pm: every part is missing, all come from now
     DateParts now = DateTimePicture::partsOf(nowMs);
     for (std::size_t k = 0; k < first; ++k) {
         switch (order[k]) {

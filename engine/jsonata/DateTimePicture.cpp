@@ -5,6 +5,7 @@
 
 #include <QChar>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -23,7 +24,15 @@ int parseWidth(const std::string &s)
 {
     if (s.empty() || s == "*")
         return -1;
-    return std::atoi(s.c_str());
+    // Saturates rather than overflowing: a width of 19007199254740993 is simply too wide to ever be met.
+    constexpr long long kWidest = 1'000'000'000;
+    long long width = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9')
+            break;
+        width = std::min(width * 10 + (c - '0'), kWidest);
+    }
+    return int(width);
 }
 } // namespace
 

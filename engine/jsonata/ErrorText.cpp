@@ -112,6 +112,8 @@ std::string ErrorText::message(const std::string &code)
         {"D3140", "Malformed URL"},
         {"D3141", "$assert() statement failed"},
         {"U1001", "Evaluation exceeded the configured time or depth limit"},
+        {"U1002", "Evaluation stopped: the values it builds exceed the configured memory limit"},
+        {"U1003", "Evaluation stopped: the regular expression needs more backtracking than the regex engine allows"},
     };
     auto it = texts.find(code);
     return it == texts.end() ? std::string("Error ") + code : std::string(it->second);

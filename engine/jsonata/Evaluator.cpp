@@ -19,6 +19,14 @@
 namespace patchbay::jsonata {
 
 namespace {
+constexpr double kMaxSafeInteger = 9007199254740991.0; // 2^53 - 1
+
+// Work units of one evaluation step: the budget reads the clock every 256 steps.
+constexpr std::size_t kUnitsPerStep = 64;
+
+// About what a scope kept alive by a closure takes: the frame, its control block and a few bindings.
+constexpr std::size_t kCapturedFrameBytes = 256;
+
 // Headroom kept free below the evaluator's deepest allowed frame, for built-ins, Qt regex and the unwinding.
 constexpr std::size_t kStackReserve = 256 * 1024;
 
@@ -45,15 +53,11 @@ Error errorAt(const char *code, int position, std::string token = {})
 } // namespace
 
 Evaluator::Evaluator(std::shared_ptr<const Program> program, const Bindings &bindings, const EvalLimits &limits)
-    : m_program(std::move(program)), m_currentProgram(m_program), m_maxDepth(limits.maxDepth)
+    : m_budget(limits), m_program(std::move(program)), m_currentProgram(m_program), m_maxDepth(limits.maxDepth)
 {
     m_root = std::make_shared<Frame>(nullptr);
     for (const auto &[name, value] : bindings.entries())
         m_root->bind(name, value);
-    if (limits.timeoutMs > 0) {
-        m_hasDeadline = true;
-        m_deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(limits.timeoutMs);
-    }
     char probe = 0;
     const char *floor = stackFloor();
     const char *here = &probe;
@@ -81,6 +85,16 @@ Evaluator::~Evaluator()
     m_root->clear();
 }
 
+void Evaluator::captureFrame(const std::shared_ptr<Frame> &frame)
+{
+    // Lambdas made in a loop share their frame: remember it once. Frames stay until the evaluation ends, so the
+    // memory they take is charged for good.
+    if (!m_capturedFrames.empty() && m_capturedFrames.back() == frame)
+        return;
+    m_budget.chargeRetained(kCapturedFrameBytes);
+    m_capturedFrames.push_back(frame);
+}
+
 std::shared_ptr<Frame> Evaluator::newFrame(Frame *parent)
 {
     return std::make_shared<Frame>(parent);
@@ -91,12 +105,6 @@ void Evaluator::limitExceeded(const char *what)
     throw Error{"U1001", 0, std::string("Evaluation stopped: ") + what, {}};
 }
 
-void Evaluator::checkDeadline()
-{
-    if (m_hasDeadline && std::chrono::steady_clock::now() > m_deadline)
-        limitExceeded("the time limit was exceeded");
-}
-
 void Evaluator::checkLimits()
 {
     if (m_maxDepth > 0 && m_depth > m_maxDepth)
@@ -104,8 +112,7 @@ void Evaluator::checkLimits()
     char probe = 0;
     if (m_stackLimit && &probe < m_stackLimit)
         limitExceeded("the expression recursed deeper than the stack allows");
-    if (m_hasDeadline && (++m_tick & 255) == 0 && std::chrono::steady_clock::now() > m_deadline)
-        limitExceeded("the time limit was exceeded");
+    m_budget.spend(kUnitsPerStep);
 }
 
 Value Evaluator::run(const Value &input)
@@ -233,6 +240,7 @@ Value Evaluator::evaluate(const Node *node, const Value &input, Frame *env)
         result = m_paths.evaluateFilter(stage.expr, result, env);
     if (node->type != NodeType::Path && node->group)
         result = m_paths.evaluateGroup(node->group->pairs, result, env);
+    m_budget.charge(result);
     if (Sequence::isSequence(result) && !result.asArray().m_tupleStream) {
         if (node->keepArray)
             result.mutableArray().m_keepSingleton = true;
@@ -278,10 +286,14 @@ Value Evaluator::evaluateArray(const Node *node, const Value &input, Frame *env)
         Value v = evaluate(item, input, env);
         if (v.isUndefined())
             continue;
-        if (item->type == NodeType::ArrayCons || !v.isArray())
+        if (item->type == NodeType::ArrayCons || !v.isArray()) {
             out.push(std::move(v));
-        else
-            out.m_items.insert(out.m_items.end(), v.asArray().m_items.begin(), v.asArray().m_items.end());
+        } else {
+            const std::vector<Value> &items = v.asArray().m_items;
+            m_budget.spend(items.size());
+            m_budget.reserve((out.size() + items.size()) * sizeof(Value));
+            out.m_items.insert(out.m_items.end(), items.begin(), items.end());
+        }
     }
     if (node->consArray)
         out.m_cons = true;
@@ -378,14 +390,18 @@ Value Evaluator::evaluateBinary(const Node *node, const Value &input, Frame *env
     }
     case BinaryOp::Concat: {
         if (lhs.isString() && rhs.isString()) {
+            m_budget.reserve(lhs.asString().size() + rhs.asString().size());
             std::string s;
             s.reserve(lhs.asString().size() + rhs.asString().size());
             s.append(lhs.asString()).append(rhs.asString());
             return Value::string(std::move(s));
         }
         std::string s = lhs.isUndefined() ? std::string() : FunctionLibrary::stringify(lhs);
-        if (rhs.isDefined())
-            s += FunctionLibrary::stringify(rhs);
+        if (rhs.isDefined()) {
+            std::string right = FunctionLibrary::stringify(rhs);
+            m_budget.reserve(s.size() + right.size());
+            s += right;
+        }
         return Value::string(std::move(s));
     }
     case BinaryOp::Range: {
@@ -397,16 +413,26 @@ Value Evaluator::evaluateBinary(const Node *node, const Value &input, Frame *env
             return {};
         double from = lhs.asNumber();
         double to = rhs.asNumber();
+        // Past 2^53 consecutive integers are no longer distinct numbers: such a range cannot be counted out.
+        if (std::fabs(from) > kMaxSafeInteger)
+            throw Error{"T2003", node->position, ErrorText::message("T2003") + " no larger than 2^53 in magnitude",
+                        ".."};
+        if (std::fabs(to) > kMaxSafeInteger)
+            throw Error{"T2004", node->position, ErrorText::message("T2004") + " no larger than 2^53 in magnitude",
+                        ".."};
         if (from > to)
             return {};
         double size = to - from + 1;
         if (size > 1e7)
             throw errorAt("D2014", node->position, "..");
-        Value result = Value::newArray(std::size_t(size));
+        const auto count = std::size_t(size);
+        m_budget.reserve(count * sizeof(Value));
+        m_budget.spend(count);
+        Value result = Value::newArray(count);
         Array &out = result.mutableArray();
         out.m_sequence = true;
-        for (double v = from; v <= to; v += 1)
-            out.push(Value::number(v));
+        for (std::size_t i = 0; i < count; ++i)
+            out.push(Value::number(from + double(i)));
         return result;
     }
     case BinaryOp::In: {
@@ -441,7 +467,7 @@ Value Evaluator::evaluateLambda(const Node *node, const Value &input, Frame *env
     fn->m_input = input;
     fn->m_program = m_currentProgram;
     if (!node->thunk)
-        m_capturedFrames.push_back(fn->m_env);
+        captureFrame(fn->m_env);
     return Value::function(fn);
 }
 
@@ -451,7 +477,7 @@ Value Evaluator::evaluateTransform(const Node *node, const Value &, Frame *env)
     fn->m_node = node;
     fn->m_env = env->shared_from_this();
     fn->m_program = m_currentProgram;
-    m_capturedFrames.push_back(fn->m_env);
+    captureFrame(fn->m_env);
     return Value::function(fn);
 }
 
@@ -711,7 +737,7 @@ Value Evaluator::evaluateSource(const std::string &source, const Value &input, F
         return result;
     } catch (Error &err) {
         m_currentProgram = saved;
-        if (err.code == "U1001")
+        if (err.code.rfind("U10", 0) == 0) // an exceeded limit stays what it is
             throw;
         throw Error{"D3121", 0, ErrorText::message("D3121") + ": " + err.message, {}};
     }

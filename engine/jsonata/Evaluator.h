@@ -1,12 +1,12 @@
 #pragma once
 
+#include "EvaluationBudget.h"
 #include "Expression.h"
 #include "Frame.h"
 #include "Node.h"
 #include "PathEvaluator.h"
 #include "Value.h"
 
-#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,11 +39,12 @@ public:
     // The evaluation's "now": fixed at first use so every $now()/$millis() of one evaluation agrees.
     double nowMillis();
     static int arityOf(const Value &fn);
-    // For built-ins whose work grows faster than their input: stops at the deadline like node evaluation does.
-    void checkDeadline();
+    // The evaluation's time and memory; built-ins charge the work and values they make to it.
+    EvaluationBudget &budget() { return m_budget; }
 
 private:
     void checkLimits();
+    void captureFrame(const std::shared_ptr<Frame> &frame);
     [[noreturn]] void limitExceeded(const char *what);
 
     Value evaluateBinary(const Node *node, const Value &input, Frame *env);
@@ -59,6 +60,7 @@ private:
     Value applyTransform(const Function &fn, const Value &arg);
     Value applyRegex(const Function &fn, std::vector<Value> &args);
 
+    EvaluationBudget m_budget; // first: values the other members hold are refunded to it as they are freed
     PathEvaluator m_paths{*this};
     std::shared_ptr<const Program> m_program;
     std::shared_ptr<const Program> m_currentProgram; // the program lambdas being created belong to ($eval)
@@ -67,9 +69,6 @@ private:
     std::vector<std::shared_ptr<Frame>> m_capturedFrames;
     int m_maxDepth;
     int m_depth = 0;
-    unsigned m_tick = 0;
-    bool m_hasDeadline = false;
-    std::chrono::steady_clock::time_point m_deadline;
     const char *m_stackLimit = nullptr;
     double m_nowMillis = -1;
 };

@@ -1,5 +1,6 @@
 #include "Expression.h"
 
+#include "EvaluationBudget.h"
 #include "Evaluator.h"
 #include "Parser.h"
 #include "Program.h"
@@ -15,48 +16,69 @@ namespace patchbay::jsonata {
 namespace {
 // Results leave the evaluator as plain JSON: sequence bookkeeping flags are evaluation-internal, and clearing
 // them here means no later evaluation (possibly on another thread) ever writes to a value it did not create.
-void clearSequenceFlags(const Value &v, int depth = 0)
+// The walk is also the depth check of every result, and the check of its size written out: callers walk results
+// recursively (toJson, QJson conversion), and a value whose members share payloads can be far larger written out
+// than the memory it takes.
+class ResultWalk
 {
-    if (depth > kMaxValueDepth)
-        throwTooDeep();
-    if (v.isArray()) {
-        Array &a = v.mutableArray();
-        if (a.m_sequence || a.m_keepSingleton || a.m_cons || a.m_outerWrapper || a.m_tupleStream) {
-            a.m_sequence = a.m_keepSingleton = a.m_cons = a.m_outerWrapper = a.m_tupleStream = false;
-        }
-        for (const Value &item : a.m_items) {
-            if (item.isArray() || item.isObject())
-                clearSequenceFlags(item, depth + 1);
-        }
-    } else if (v.isObject()) {
-        for (const auto &entry : v.asObject().entries()) {
-            if (entry.second.isArray() || entry.second.isObject())
-                clearSequenceFlags(entry.second, depth + 1);
-        }
-    }
-}
+public:
+    explicit ResultWalk(EvaluationBudget &budget) : m_budget(budget) {}
 
-// Also the depth check of every result: callers may walk results recursively (toJson, QJson conversion).
-bool hasSequenceFlags(const Value &v, int depth = 0)
-{
-    if (depth > kMaxValueDepth)
-        throwTooDeep();
-    if (v.isArray()) {
-        const Array &a = v.asArray();
-        if (a.m_sequence || a.m_keepSingleton || a.m_cons || a.m_outerWrapper || a.m_tupleStream)
-            return true;
-        for (const Value &item : a.m_items) {
-            if ((item.isArray() || item.isObject()) && hasSequenceFlags(item, depth + 1))
+    bool hasSequenceFlags(const Value &v, int depth = 0)
+    {
+        visit(depth);
+        if (v.isArray()) {
+            const Array &a = v.asArray();
+            if (a.m_sequence || a.m_keepSingleton || a.m_cons || a.m_outerWrapper || a.m_tupleStream)
                 return true;
+            for (const Value &item : a.m_items) {
+                if ((item.isArray() || item.isObject()) && hasSequenceFlags(item, depth + 1))
+                    return true;
+            }
+        } else if (v.isObject()) {
+            for (const auto &entry : v.asObject().entries()) {
+                if ((entry.second.isArray() || entry.second.isObject()) && hasSequenceFlags(entry.second, depth + 1))
+                    return true;
+            }
         }
-    } else if (v.isObject()) {
-        for (const auto &entry : v.asObject().entries()) {
-            if ((entry.second.isArray() || entry.second.isObject()) && hasSequenceFlags(entry.second, depth + 1))
-                return true;
+        return false;
+    }
+
+    void clearSequenceFlags(const Value &v, int depth = 0)
+    {
+        visit(depth);
+        if (v.isArray()) {
+            Array &a = v.mutableArray();
+            if (a.m_sequence || a.m_keepSingleton || a.m_cons || a.m_outerWrapper || a.m_tupleStream) {
+                a.m_sequence = a.m_keepSingleton = a.m_cons = a.m_outerWrapper = a.m_tupleStream = false;
+            }
+            for (const Value &item : a.m_items) {
+                if (item.isArray() || item.isObject())
+                    clearSequenceFlags(item, depth + 1);
+            }
+        } else if (v.isObject()) {
+            for (const auto &entry : v.asObject().entries()) {
+                if (entry.second.isArray() || entry.second.isObject())
+                    clearSequenceFlags(entry.second, depth + 1);
+            }
         }
     }
-    return false;
-}
+
+private:
+    void visit(int depth)
+    {
+        if (depth > kMaxValueDepth)
+            throwTooDeep();
+        // Counted per array or object visited, at the size of one member.
+        if ((++m_visited & 1023) == 0) {
+            m_budget.spend(1024);
+            m_budget.checkSize(m_visited * sizeof(Value));
+        }
+    }
+
+    EvaluationBudget &m_budget;
+    std::size_t m_visited = 0;
+};
 } // namespace
 
 void Bindings::set(std::string_view name, Value value)
@@ -102,15 +124,16 @@ Result<Value> Expression::evaluate(const Value &input, const Bindings &bindings,
     try {
         Evaluator evaluator(m_program, bindings, limits);
         Value result = evaluator.run(input);
-        if (hasSequenceFlags(result))
-            clearSequenceFlags(result);
+        ResultWalk walk(evaluator.budget());
+        if (walk.hasSequenceFlags(result))
+            walk.clearSequenceFlags(result);
         return result;
     } catch (const Error &err) {
         return err;
     } catch (const std::bad_alloc &) {
-        return Error{"U1001", 0, "Evaluation stopped: out of memory", {}};
+        return Error{"U1002", 0, "Evaluation stopped: out of memory", {}};
     } catch (const std::length_error &) {
-        return Error{"U1001", 0, "Evaluation stopped: a value grew too large", {}};
+        return Error{"U1002", 0, "Evaluation stopped: a value grew too large", {}};
     }
 }
 

@@ -16,12 +16,15 @@ namespace patchbay::jsonata {
 
 class Program;
 
-// Limits for one evaluation. Exceeding either gives error U1001. 0 means no explicit limit; independently of
-// maxDepth the evaluator refuses to recurse past what the calling thread's stack can hold (also U1001).
+// Limits for one evaluation; 0 means no explicit limit. Exceeding the time or the depth limit gives error U1001;
+// independently of maxDepth the evaluator refuses to recurse past what the calling thread's stack can hold (also
+// U1001). maxMemoryMb bounds the memory taken by the values the evaluation builds and holds at once (strings,
+// arrays, objects, closures; not the input): exceeding it gives error U1002, as does running out of memory.
 struct EvalLimits
 {
     int timeoutMs = 0;
     int maxDepth = 0;
+    int maxMemoryMb = 0;
 };
 
 // Variables visible to an expression as $name (names without the '$').

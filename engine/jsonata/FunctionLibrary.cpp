@@ -75,10 +75,18 @@ std::string FunctionLibrary::stringify(const Value &v, bool pretty)
     return out;
 }
 
+Error FunctionLibrary::regexLimitError(const QRegularExpression &re)
+{
+    // The pattern compiled when the expression did, so a failed match is the engine giving up, not a bad pattern.
+    return Error{"U1003", 0, ErrorText::message("U1003") + ": /" + re.pattern().toStdString() + "/", {}};
+}
+
 Value FunctionLibrary::regexMatchObject(const QRegularExpression &re, const std::string &subject, std::size_t from)
 {
     const QString str = QString::fromStdString(subject);
     QRegularExpressionMatch m = re.match(str, qsizetype(from));
+    if (!m.isValid())
+        throw regexLimitError(re);
     if (!m.hasMatch())
         return {};
     Value obj = Value::emptyObject(4);

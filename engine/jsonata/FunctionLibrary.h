@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Error.h"
 #include "Function.h"
 #include "Value.h"
 
@@ -20,6 +21,8 @@ public:
     static std::string stringify(const Value &v, bool pretty = false);
     // { match, index, groups } for the first match at or after 'from' (a UTF-8 offset), undefined when none.
     static Value regexMatchObject(const QRegularExpression &re, const std::string &subject, std::size_t from);
+    // U1003: a match gave up (the regex engine's backtracking limit); reported, never taken for "no match".
+    static Error regexLimitError(const QRegularExpression &re);
 };
 
 // Built-in implementations, grouped by the JSONata documentation's categories.

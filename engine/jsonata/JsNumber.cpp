@@ -91,21 +91,27 @@ double JsNumber::roundTo15(double d)
 
 std::string JsNumber::toRadix(double d, int radix)
 {
+    // Number.prototype.toString(radix) for integral values: base 10 is the ordinary number text ("1e+300"); other
+    // bases spell the value out in full, with the digits below the double's precision written as zeros.
+    if (radix == 10 || !std::isfinite(d))
+        return toString(d);
     static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
-    bool negative = d < 0;
+    constexpr double kExactLimit = 9007199254740992.0; // 2^53: integers below it are exact doubles
     double v = std::fabs(std::trunc(d));
-    std::string out;
-    if (v == 0)
-        out.push_back('0');
-    while (v >= 1) {
-        double q = std::floor(v / radix);
-        int r = int(v - q * radix);
-        out.insert(out.begin(), digits[r]);
-        v = q;
+    std::string reversed;
+    while (v / radix >= kExactLimit) {
+        v /= radix;
+        reversed += '0';
     }
-    if (negative)
-        out.insert(out.begin(), '-');
-    return out;
+    v = std::trunc(v);
+    do {
+        const double r = std::fmod(v, radix);
+        reversed += digits[int(r)];
+        v = (v - r) / radix;
+    } while (v >= 1);
+    if (d < 0 && !(reversed.size() == 1 && reversed[0] == '0'))
+        reversed += '-';
+    return std::string(reversed.rbegin(), reversed.rend());
 }
 
 namespace {

@@ -1,9 +1,11 @@
 #include "JsonWriter.h"
 
 #include "Error.h"
+#include "EvaluationBudget.h"
 #include "JsNumber.h"
 #include "Value.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace patchbay::jsonata {
@@ -88,6 +90,9 @@ void JsonWriter::writeValue(const Value &value, int indent)
         return;
     }
     case Value::Type::String:
+        // Members shared many times over are written out each time: the text can outgrow any value held.
+        EvaluationBudget::work(1 + value.asString().size() / 64);
+        EvaluationBudget::ensureRoom(std::max(m_out.capacity(), m_out.size() + value.asString().size()));
         writeString(value.asString(), m_out);
         return;
     case Value::Type::Function:
@@ -99,6 +104,8 @@ void JsonWriter::writeValue(const Value &value, int indent)
             m_out += "[]";
             return;
         }
+        EvaluationBudget::work(arr.size());
+        EvaluationBudget::ensureRoom(std::max(m_out.capacity(), m_out.size() + arr.size()));
         m_out += '[';
         bool first = true;
         for (const Value &item : arr.m_items) {
@@ -114,6 +121,8 @@ void JsonWriter::writeValue(const Value &value, int indent)
     }
     case Value::Type::Object: {
         const Object &obj = value.asObject();
+        EvaluationBudget::work(obj.size());
+        EvaluationBudget::ensureRoom(std::max(m_out.capacity(), m_out.size() + obj.size()));
         m_out += '{';
         bool first = true;
         for (const auto &[key, item] : obj.entries()) {

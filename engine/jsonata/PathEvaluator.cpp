@@ -1,6 +1,7 @@
 #include "PathEvaluator.h"
 
 #include "ErrorText.h"
+#include "EvaluationBudget.h"
 #include "Evaluator.h"
 #include "MergeSort.h"
 #include "Sequence.h"
@@ -154,9 +155,15 @@ Value PathEvaluator::evaluateStep(const Node *step, const Array &input, Frame *e
         if (!only.m_keepSingleton && !only.m_tupleStream && !only.m_outerWrapper && !only.m_cons)
             return results[0];
     }
+    std::size_t total = 0;
+    for (const Value &res : results)
+        total += !res.isArray() || res.asArray().m_cons ? 1 : res.asArray().size();
+    EvaluationBudget &budget = m_evaluator.budget();
+    budget.spend(total);
+    budget.reserve(total * sizeof(Value));
     Value out = Sequence::create();
     Array &seq = out.mutableArray();
-    seq.m_items.reserve(results.size());
+    seq.m_items.reserve(total);
     for (Value &res : results) {
         if (!res.isArray() || res.asArray().m_cons)
             seq.push(std::move(res));
@@ -211,7 +218,9 @@ Value PathEvaluator::evaluateTupleStep(const Node *step, const Array &input, con
             res = wrapped;
         }
         const Array &items = res.asArray();
+        EvaluationBudget &budget = m_evaluator.budget();
         for (std::size_t bb = 0; bb < items.size(); ++bb) {
+            budget.spend(8);
             Value tuple = copyObject(tb);
             Object &t = tuple.mutableObject();
             if (items.m_tupleStream) {
@@ -231,6 +240,7 @@ Value PathEvaluator::evaluateTupleStep(const Node *step, const Array &input, con
                 if (step->ancestor)
                     t.set(step->ancestor->label, context);
             }
+            budget.charge(tuple); // every input item times every step result: can be far more than either
             result.mutableArray().push(tuple);
         }
     }
@@ -346,9 +356,11 @@ Value PathEvaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> 
         }
         return nullptr;
     };
+    EvaluationBudget &budget = m_evaluator.budget();
     for (const Value *it = begin; it != end; ++it) {
         if (end - it > 16)
             it[16].prefetch();
+        budget.spend(1);
         const Value &item = *it;
         std::shared_ptr<Frame> tupleEnv;
         Frame *itemEnv = env;
@@ -391,7 +403,8 @@ Value PathEvaluator::evaluateGroup(const std::vector<std::pair<Node *, Node *>> 
         } else {
             data = Value::newArray(g.more.size() + 1);
             Array &arr = data.mutableArray();
-            auto add = [&arr](Value &v) {
+            auto add = [&arr, &budget](Value &v) {
+                budget.spend(1);
                 if (v.isArray())
                     arr.m_items.insert(arr.m_items.end(), v.asArray().m_items.begin(), v.asArray().m_items.end());
                 else
@@ -462,7 +475,9 @@ Value PathEvaluator::evaluateSort(const Node *step, const Value &input, Frame *e
         }
         return keys[slot];
     };
+    EvaluationBudget &budget = m_evaluator.budget();
     auto compare = [&](std::size_t a, std::size_t b) {
+        budget.spend(termCount);
         int comp = 0;
         for (std::size_t t = 0; comp == 0 && t < termCount; ++t) {
             const Value &aa = key(a, t);
@@ -547,10 +562,15 @@ Value PathEvaluator::evaluateDescendants(const Value &input)
     struct Walker
     {
         Array &out;
+        EvaluationBudget &budget;
         void walk(const Value &v, int depth = 0)
         {
             if (depth > kMaxValueDepth)
                 throwTooDeep();
+            // Members shared many times over are visited (and listed) each time.
+            budget.spend(1);
+            if ((out.size() & 1023) == 1023)
+                budget.reserve(out.size() * sizeof(Value));
             if (!v.isArray())
                 out.push(v);
             if (v.isArray()) {
@@ -561,7 +581,7 @@ Value PathEvaluator::evaluateDescendants(const Value &input)
                     walk(entry.second, depth + 1);
             }
         }
-    } walker{out};
+    } walker{out, m_evaluator.budget()};
     walker.walk(input);
     if (out.size() == 1)
         return out[0];

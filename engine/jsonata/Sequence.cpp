@@ -2,6 +2,7 @@
 
 #include "Error.h"
 #include "ErrorText.h"
+#include "EvaluationBudget.h"
 
 #include <cmath>
 
@@ -28,6 +29,9 @@ Value Sequence::append(const Value &a, const Value &b)
         return b;
     if (b.isUndefined())
         return a;
+    const std::size_t size = (a.isArray() ? a.asArray().size() : 1) + (b.isArray() ? b.asArray().size() : 1);
+    EvaluationBudget::work(size);
+    EvaluationBudget::ensureRoom(size * sizeof(Value));
     Value result = Value::newArray();
     Array &out = result.mutableArray();
     if (a.isArray())
@@ -46,6 +50,9 @@ void Sequence::flattenInto(const Value &v, Array &out, int depth)
     if (depth > kMaxValueDepth)
         throwTooDeep();
     if (v.isArray()) {
+        // Arrays that share members can flatten to far more items than they hold.
+        EvaluationBudget::work(v.asArray().size());
+        EvaluationBudget::ensureRoom((out.size() + v.asArray().size()) * sizeof(Value));
         for (const Value &item : v.asArray().m_items)
             flattenInto(item, out, depth + 1);
     } else {
@@ -111,6 +118,8 @@ Value Sequence::lookup(const Value &input, std::string_view key)
         if (res.isUndefined())
             continue;
         if (res.isArray()) {
+            EvaluationBudget::work(res.asArray().size());
+            EvaluationBudget::ensureRoom((out.size() + res.asArray().size()) * sizeof(Value));
             for (const Value &inner : res.asArray().m_items)
                 out.push(inner);
         } else {
@@ -155,16 +164,21 @@ Value Sequence::deepClone(const Value &v, int depth)
 {
     if (depth > kMaxValueDepth)
         throwTooDeep();
+    // A clone is charged as it is made: cloning members shared many times over builds the copies for real.
     if (v.isArray()) {
+        EvaluationBudget::work(v.asArray().size());
         Value out = Value::newArray(v.asArray().size());
         for (const Value &item : v.asArray().m_items)
             out.mutableArray().push(deepClone(item, depth + 1));
+        EvaluationBudget::account(out);
         return out;
     }
     if (v.isObject()) {
+        EvaluationBudget::work(v.asObject().size());
         Value out = Value::emptyObject(v.asObject().size());
         for (const auto &[key, item] : v.asObject().entries())
             out.mutableObject().set(key, deepClone(item, depth + 1));
+        EvaluationBudget::account(out);
         return out;
     }
     return v;

@@ -1,5 +1,6 @@
 #include "Error.h"
 #include "ErrorText.h"
+#include "EvaluationBudget.h"
 #include "Evaluator.h"
 #include "FunctionLibrary.h"
 #include "JsNumber.h"
@@ -80,6 +81,7 @@ void forEachMatch(CallContext &ctx, const Value &pattern, const QString &subject
             }
             if (!callback(hit))
                 return;
+            ctx.evaluator.budget().spend(1);
             if (!next || !next->isFunction())
                 return;
             result = ctx.evaluator.applyHof(*next, {});
@@ -94,7 +96,10 @@ void forEachMatch(CallContext &ctx, const Value &pattern, const QString &subject
     while (true) {
         if (!first && from >= subject.size())
             return;
+        ctx.evaluator.budget().spend(1 + std::size_t(subject.size() - from) / 64);
         QRegularExpressionMatch m = re.match(subject, from);
+        if (!m.isValid())
+            throw FunctionLibrary::regexLimitError(re);
         if (!m.hasMatch())
             return;
         Hit hit;
@@ -143,6 +148,8 @@ Value fnSubstring(CallContext &, std::vector<Value> &args)
     double start = args[1].asNumber();
     auto slice = [&](double from, double to) {
         auto clamp = [len](double v) {
+            if (std::isnan(v)) // from 0 % 0, say: JavaScript's substring reads it as 0
+                return 0.0;
             if (v < 0)
                 v = std::max(0.0, len + v);
             return std::min(v, len);
@@ -239,7 +246,7 @@ Value fnTrim(CallContext &, std::vector<Value> &args)
     return Value::string(std::move(out));
 }
 
-Value fnPad(CallContext &, std::vector<Value> &args)
+Value fnPad(CallContext &ctx, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
@@ -249,10 +256,11 @@ Value fnPad(CallContext &, std::vector<Value> &args)
     if (args.size() > 2 && args[2].isString() && !args[2].asString().empty())
         padChar = Utf8::decode(args[2].asString());
     double padLength = std::fabs(width) - double(str.size());
-    if (padLength <= 0)
+    if (!(padLength > 0)) // also a width that is not a number (0 % 0)
         return args[0];
     if (padLength > 1e7)
-        throw Error{"U1001", 0, "Padding of more than 10 million characters", {}};
+        throw Error{"U1002", 0, "Evaluation stopped: padding of more than 10 million characters", {}};
+    ctx.evaluator.budget().reserve(std::size_t(padLength) * sizeof(char32_t));
     std::u32string padding;
     while (double(padding.size()) < padLength)
         padding += padChar;
@@ -290,6 +298,14 @@ Value fnSplit(CallContext &ctx, std::vector<Value> &args)
     }
     Value result = Value::newArray();
     Array &out = result.mutableArray();
+    EvaluationBudget &budget = ctx.evaluator.budget();
+    // Each piece is a value of its own, larger than the text it holds: charged as it is made.
+    auto add = [&](std::string piece) {
+        Value v = Value::string(std::move(piece));
+        budget.spend(1);
+        budget.charge(v);
+        out.push(std::move(v));
+    };
     auto room = [&]() { return limit < 0 || double(out.size()) < limit; };
     const std::string &str = args[0].asString();
     if (args[1].isString()) {
@@ -300,7 +316,7 @@ Value fnSplit(CallContext &ctx, std::vector<Value> &args)
                     break;
                 std::string one;
                 Utf8::append(one, cp);
-                out.push(Value::string(std::move(one)));
+                add(std::move(one));
             }
             return result;
         }
@@ -308,10 +324,10 @@ Value fnSplit(CallContext &ctx, std::vector<Value> &args)
         while (room()) {
             std::size_t pos = str.find(sep, start);
             if (pos == std::string::npos) {
-                out.push(Value::string(str.substr(start)));
+                add(str.substr(start));
                 break;
             }
-            out.push(Value::string(str.substr(start, pos - start)));
+            add(str.substr(start, pos - start));
             start = pos + sep.size();
         }
         return result;
@@ -322,22 +338,29 @@ Value fnSplit(CallContext &ctx, std::vector<Value> &args)
     forEachMatch(ctx, args[1], subject, [&](const Hit &hit) {
         if (!room())
             return false;
-        out.push(Value::string(subject.mid(start, hit.start - start).toStdString()));
+        add(subject.mid(start, hit.start - start).toStdString());
         start = hit.end;
         ++count;
         return true;
     });
     if (room())
-        out.push(Value::string(subject.mid(start).toStdString()));
+        add(subject.mid(start).toStdString());
     return result;
 }
 
-Value fnJoin(CallContext &, std::vector<Value> &args)
+Value fnJoin(CallContext &ctx, std::vector<Value> &args)
 {
     if (args[0].isUndefined())
         return {};
     std::string sep = args.size() > 1 && args[1].isString() ? args[1].asString() : std::string();
+    const std::vector<Value> &items = args[0].asArray().m_items;
+    std::size_t total = 0;
+    for (const Value &item : items)
+        total += item.asString().size() + sep.size();
+    ctx.evaluator.budget().spend(items.size());
+    ctx.evaluator.budget().reserve(total);
     std::string out;
+    out.reserve(total);
     bool first = true;
     for (const Value &item : args[0].asArray().m_items) {
         if (!first)
@@ -366,7 +389,9 @@ Value fnMatch(CallContext &ctx, std::vector<Value> &args)
     forEachMatch(ctx, args[1], QString::fromStdString(args[0].asString()), [&](const Hit &hit) {
         if (limit >= 0 && double(result.asArray().size()) >= limit)
             return false;
-        result.mutableArray().push(hitToObject(hit, true));
+        Value match = hitToObject(hit, true);
+        ctx.evaluator.budget().charge(match);
+        result.mutableArray().push(std::move(match));
         return true;
     });
     return result;
@@ -441,8 +466,11 @@ Value fnReplace(CallContext &ctx, std::vector<Value> &args)
         std::string out;
         std::size_t position = 0;
         int count = 0;
+        EvaluationBudget &budget = ctx.evaluator.budget();
         std::size_t index = str.find(pattern, position);
         while (index != std::string::npos && (limit < 0 || count < limit)) {
+            budget.spend(1);
+            budget.reserve(out.size() + repl.size());
             out.append(str, position, index - position);
             out += repl;
             position = index + pattern.size();
@@ -461,6 +489,7 @@ Value fnReplace(CallContext &ctx, std::vector<Value> &args)
         if (limit >= 0 && count >= limit)
             return false;
         out += subject.mid(position, hit.start - position);
+        ctx.evaluator.budget().reserve(std::size_t(out.size()) * 2);
         if (replacement.isFunction()) {
             Value r = ctx.evaluator.applyHof(replacement, {hitToObject(hit, true)});
             if (!r.isString())

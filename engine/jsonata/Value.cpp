@@ -1,6 +1,7 @@
 #include "Value.h"
 
 #include "Error.h"
+#include "EvaluationBudget.h"
 #include "Function.h"
 #include "JsonReader.h"
 #include "JsonWriter.h"
@@ -47,6 +48,8 @@ void Value::destroy(Type type, HeapItem *item) noexcept
 
 void Value::destroyNow(Type type, HeapItem *item) noexcept
 {
+    if (item->m_charged != 0)
+        EvaluationBudget::refund(item->m_charged);
     switch (type) {
     case Type::String:
         delete static_cast<StringItem *>(item);
@@ -68,6 +71,13 @@ void Value::destroyNow(Type type, HeapItem *item) noexcept
 Key::Key(const Value &stringValue) : m_item(static_cast<StringItem *>(const_cast<HeapItem *>(stringValue.heap())))
 {
     retain();
+}
+
+void Key::destroy(StringItem *item) noexcept
+{
+    if (item->m_charged != 0)
+        EvaluationBudget::refund(item->m_charged);
+    delete item;
 }
 
 Value Key::toValue() const
@@ -161,10 +171,29 @@ const std::string &Value::asString() const
     return static_cast<const StringItem *>(m_heap)->m_value;
 }
 
+std::size_t Value::footprint() const
+{
+    switch (m_type) {
+    case Type::String: {
+        const std::string &s = asString();
+        return sizeof(StringItem) + (s.capacity() > 15 ? s.capacity() + 1 : 0);
+    }
+    case Type::Array:
+        return sizeof(Array) + asArray().m_items.capacity() * sizeof(Value);
+    case Type::Object:
+        return asObject().footprint();
+    case Type::Function:
+        return sizeof(Function);
+    default:
+        return 0;
+    }
+}
+
 bool Value::deepEquals(const Value &other, int depth) const
 {
     if (depth > kMaxValueDepth)
         throwTooDeep();
+    EvaluationBudget::work(1); // values that share members can be far larger than the memory they take
     if (m_type != other.m_type)
         return false;
     switch (m_type) {
@@ -307,6 +336,12 @@ Object::~Object()
         m_begin[i].~Entry();
     if (!m_inline)
         ::operator delete(m_begin);
+}
+
+std::size_t Object::footprint() const
+{
+    // An index costs about a hash node (key copy, position, link) and a bucket per member.
+    return sizeof(Object) + m_capacity * sizeof(Entry) + (m_index ? m_size * 64 : 0);
 }
 
 void Object::reserve(std::size_t n)

@@ -32,6 +32,8 @@ public:
     void makePermanent() { m_refs.store(kPermanent, std::memory_order_relaxed); }
 
     mutable std::atomic<std::int32_t> m_refs{0};
+    // Bytes charged to the evaluation that built this payload (EvaluationBudget); refunded when it is freed.
+    std::uint32_t m_charged = 0;
 };
 
 class Array;
@@ -150,6 +152,9 @@ public:
     QJsonValue toQJsonValue() const;
     static Value fromQJsonValue(const QJsonValue &json);
 
+    // Bytes of this value's own payload (not of the values it holds); 0 for values without one.
+    std::size_t footprint() const;
+
     // Structural equality (JSONata '=' semantics: no type coercion, deep for arrays/objects).
     bool deepEquals(const Value &other, int depth = 0) const;
 
@@ -232,9 +237,10 @@ private:
     void release() noexcept
     {
         if (m_item && m_item->m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
-            delete m_item;
+            destroy(m_item);
         m_item = nullptr;
     }
+    static void destroy(StringItem *item) noexcept;
 
     StringItem *m_item = nullptr;
 };
@@ -292,6 +298,7 @@ public:
     bool empty() const { return m_size == 0; }
     std::span<const Entry> entries() const { return {m_begin, m_size}; }
     void reserve(std::size_t n);
+    std::size_t footprint() const;
 
 private:
     Object() = default;

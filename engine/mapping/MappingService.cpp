@@ -41,13 +41,13 @@ Error invalidMapping(const QList<MappingIssue> &issues)
 
 MappingService::MappingService(SqliteStore &store, const IntegrationCatalog &integrations)
     : m_store(store), m_integrations(integrations)
-{
-}
+{}
 
 jsonata::EvalLimits MappingService::tenantLimits()
 {
-    // Tenant-supplied expressions run per record: a runaway one must fail that field, not stall the sync.
-    return jsonata::EvalLimits{250, 400};
+    // Tenant-supplied expressions run per record: a runaway one must fail that field, not stall the sync or take
+    // the memory of the records running beside it.
+    return jsonata::EvalLimits{250, 400, 64};
 }
 
 Result<MappingTree> MappingService::base(const QString &integration, const QString &object,
@@ -62,11 +62,11 @@ Result<MappingTree> MappingService::base(const QString &integration, const QStri
     } else if (const ReadObjectSpec *spec = definition->readObject(object)) {
         return spec->mapping;
     }
-    return makeError("mapping.unknown_object", QStringLiteral("The integration '%1' does not %2 '%3'.")
-                                                   .arg(integration,
-                                                        direction == MappingDirection::Write ? QStringLiteral("write")
-                                                                                             : QStringLiteral("read"),
-                                                        object));
+    return makeError("mapping.unknown_object",
+                     QStringLiteral("The integration '%1' does not %2 '%3'.")
+                         .arg(integration,
+                              direction == MappingDirection::Write ? QStringLiteral("write") : QStringLiteral("read"),
+                              object));
 }
 
 Result<MappingService::Effective> MappingService::effective(qint64 connectionId, const QString &object,
@@ -118,7 +118,8 @@ Result<MappingVersion> MappingService::setOverride(const QString &level, const Q
 {
     if (level != MappingLevel::Environment && level != MappingLevel::Connection) {
         return makeError("mapping.bad_level", QStringLiteral("Mappings are overridden per 'environment' or per "
-                                                             "'connection', not '%1'.").arg(level));
+                                                             "'connection', not '%1'.")
+                                                  .arg(level));
     }
     if (author.trimmed().isEmpty() || reason.trimmed().isEmpty()) {
         return makeError("mapping.unexplained", QStringLiteral("Say who changes the mapping and why; both are kept "
@@ -131,10 +132,10 @@ Result<MappingVersion> MappingService::setOverride(const QString &level, const Q
         if (!connection)
             return connection.error();
         if (connection->integration != integration) {
-            return makeError("mapping.wrong_integration", QStringLiteral("The connection '%1' belongs to the "
-                                                                        "integration '%2', not '%3'.")
-                                                              .arg(connection->displayName, connection->integration,
-                                                                   integration));
+            return makeError("mapping.wrong_integration",
+                             QStringLiteral("The connection '%1' belongs to the "
+                                            "integration '%2', not '%3'.")
+                                 .arg(connection->displayName, connection->integration, integration));
         }
     }
     if (const QList<MappingIssue> issues = validateMapping(overrides, true); !issues.isEmpty())

@@ -205,6 +205,7 @@ bool ConformanceRunner::runCase(const Case &c, std::string &detail)
     }
     EvalLimits limits;
     limits.timeoutMs = kDefaultTimeoutMs;
+    limits.maxMemoryMb = 512; // every case runs with memory accounting on: a limit must not change an answer
     if (const Value *t = member(spec, "timelimit"); t && t->isNumber())
         limits.timeoutMs = int(t->asNumber());
     if (const Value *d = member(spec, "depth"); d && d->isNumber())

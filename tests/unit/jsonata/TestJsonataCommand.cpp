@@ -40,6 +40,16 @@ private Q_SLOTS:
                  2);
     }
 
+    void memoryLimitIsAnOption()
+    {
+        QCOMPARE(runJsonataCommand(
+                     {QStringLiteral("--max-memory"), QStringLiteral("8"), QStringLiteral("$count([1..100000])")}),
+                 0);
+        QCOMPARE(
+            runJsonataCommand({QStringLiteral("--max-memory"), QStringLiteral("1"), QStringLiteral("[1..100000]")}), 2);
+        QCOMPARE(runJsonataCommand({QStringLiteral("--max-memory"), QStringLiteral("0"), QStringLiteral("1")}), 2);
+    }
+
     void badArgumentsExitTwo()
     {
         QCOMPARE(runJsonataCommand({}), 2);
