@@ -144,7 +144,7 @@ private Q_SLOTS:
         row("$replace", "$replace(" + subject + ", /(a+)+c/, 'x')");
         row("$split", "$split(" + subject + ", /(a+)+c/)");
         row("~> regex", "(" + subject + ") ~> /(a+)+c/");
-        row("regex as a function", "(/(a+)+c/)(" + subject + ")");
+        row("regex as a function", "($re := /(a+)+c/; $re(" + subject + "))");
     }
 
     void regexBacktrackingLimitIsAnErrorNotNoMatch()
