@@ -47,16 +47,15 @@ ConnectionSession::ConnectionSession(SqliteStore &store, const CredentialVault &
 {
     const RateLimitSpec &limits = definition.rateLimit;
     // The account a budget or window counts is named by the connection's config; connections that name the same
-    // one share its budget and its holds. Without a key, the connection is its own account: connection ids are
-    // unique within one database only, so its scope names the database too.
+    // one share its budget and its holds. Without a key, the connection is its own account. Both are scoped to the
+    // database: its connections run on one clock (a budget's times mean nothing on another), and connection ids are
+    // unique within it only.
     const auto account = [&](const QString &keyTemplate) {
         auto rendered =
             keyTemplate.isEmpty() ? Result<QString>(QString()) : TemplateText::render(keyTemplate, bindings());
         const bool named = rendered && !rendered->isEmpty();
-        return std::pair{named ? definition.name + QLatin1Char('|') + rendered.value()
-                               : QStringLiteral("%1|%2|connection %3")
-                                     .arg(definition.name, m_store.path())
-                                     .arg(m_connection.id),
+        const QString scope = m_store.path() + QLatin1Char('|') + definition.name + QLatin1Char('|');
+        return std::pair{named ? scope + rendered.value() : scope + QStringLiteral("connection %1").arg(m_connection.id),
                          named ? QStringLiteral("%1 account %2").arg(definition.displayName, rendered.value())
                                : QStringLiteral("connection %1").arg(m_connection.id)};
     };

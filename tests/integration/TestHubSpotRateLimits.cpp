@@ -74,6 +74,7 @@ private Q_SLOTS:
     void everyDeclaredWindowIsKept();
     void spentWindowHoldsTheNextCallOfThePortal_data();
     void spentWindowHoldsTheNextCallOfThePortal();
+    void holdsAndBudgetsBelongToTheirDatabase();
 
 private:
     qint64 connectPortal(const PortalCredentials &portal);
@@ -90,10 +91,9 @@ private:
 
 void TestHubSpotRateLimits::init()
 {
-    // Budgets and holds are shared by every execution in the process, keyed by portal: each test starts a day after
-    // the last so that nothing an earlier one spent or held is still in force.
-    static int runs = 0;
-    m_clock = std::make_unique<test::ManualClock>(QDateTime::currentDateTimeUtc().addDays(++runs));
+    // Budgets and holds belong to the database (holdsAndBudgetsBelongToTheirDatabase), so each test's fresh database
+    // starts with none spent or held.
+    m_clock = std::make_unique<test::ManualClock>(QDateTime::currentDateTimeUtc());
     m_dir = std::make_unique<QTemporaryDir>();
     m_dbPath = m_dir->filePath(QStringLiteral("patchbay.db"));
     m_key = CredentialVault::generateKey();
@@ -244,6 +244,36 @@ void TestHubSpotRateLimits::spentWindowHoldsTheNextCallOfThePortal()
         QVERIFY(!anyEventContains(events, held));
         QVERIFY(refusals(m_emulator->requestLog()) > 0);
     }
+}
+
+void TestHubSpotRateLimits::holdsAndBudgetsBelongToTheirDatabase()
+{
+    // A database's connections run on one clock, and connection ids mean something only within it: what one
+    // database's reads spent or were told is gone must not hold a connection of another database in the process
+    // (times of one clock are meaningless on another; a test's fake clock once stalled the next test's real one).
+    const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), 1000, 5);
+    const qint64 first = connectPortal(portal);
+    SyncService sync = makeService(hubspotWith(SecondlyWindow | TenSecondWindow, true));
+    QCOMPARE(sync.read(first, QStringLiteral("contacts"))->status, ExecutionStatus::Succeeded);
+
+    QTemporaryDir otherDir;
+    const QString otherPath = otherDir.filePath(QStringLiteral("other.db"));
+    std::unique_ptr<SqliteStore> other = SqliteStore::open(otherPath).value();
+    CredentialVault vault(m_key);
+    const qint64 tenant = other->createTenant(QStringLiteral("acme"), QStringLiteral("Acme Corp")).value();
+    const qint64 second =
+        SandboxConnector(*other, vault)
+            .connect(tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
+                     QStringLiteral("https://api.hubapi.com"), m_emulator->baseUrl(), portal, m_clock->now().addSecs(1800))
+            .value();
+    // The secondly window the first read spent is still closed on the shared clock; the other database's read is
+    // not held by it (it may meet the portal's own 429, which it waits out).
+    ProviderCatalog catalog = ProviderCatalog::builtIn();
+    catalog.add(hubspotWith(SecondlyWindow | TenSecondWindow, true));
+    SyncService otherSync(otherPath, m_key, std::move(catalog), *m_clock);
+    const auto read = otherSync.read(second, QStringLiteral("contacts"));
+    QCOMPARE(read->status, ExecutionStatus::Succeeded);
+    QVERIFY(!anyEventContains(other->events(read->id).value(), QStringLiteral("Holding calls to HubSpot account")));
 }
 
 QTEST_GUILESS_MAIN(TestHubSpotRateLimits)
