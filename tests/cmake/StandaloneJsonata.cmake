@@ -1,0 +1,17 @@
+# For the by-hand JSONata tools (benchmark, differential driver) built as projects of their own: the settings of
+# the main build and the patchbay_jsonata library, without the rest of Patchbay. Include after project().
+set(CMAKE_CXX_STANDARD 20)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+find_package(Qt6 6.4 REQUIRED COMPONENTS Core)
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM)
+    set(CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}")
+endif()
+add_compile_definitions(QT_NO_KEYWORDS QT_DISABLE_DEPRECATED_BEFORE=0x060400)
+if(NOT COMMAND patchbay_warnings)
+    function(patchbay_warnings target)
+        target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    endfunction()
+endif()
+add_subdirectory(${CMAKE_CURRENT_LIST_DIR}/../../engine/jsonata jsonata)
