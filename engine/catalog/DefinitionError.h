@@ -8,11 +8,16 @@ namespace patchbay {
 struct DefinitionError
 {
     QString file;
-    int line = 0;   // 1-based
+    int line = 0;   // 1-based; 0: the problem is the file as a whole (not readable, not a regular file, too large)
     int column = 0; // 1-based
     QString message;
 
-    QString toString() const { return QStringLiteral("%1:%2:%3: %4").arg(file).arg(line).arg(column).arg(message); }
+    QString toString() const
+    {
+        if (line <= 0)
+            return QStringLiteral("%1: %2").arg(file, message);
+        return QStringLiteral("%1:%2:%3: %4").arg(file).arg(line).arg(column).arg(message);
+    }
 };
 
 } // namespace patchbay
