@@ -247,7 +247,7 @@ int runDryrunCommand(const QStringList &args)
         const QString path = parser.value(credentials);
         const bool rotated = !(current->refreshToken == credential.refreshToken) && !current->refreshToken.isEmpty();
         Event event;
-        event.time = QDateTime::currentDateTimeUtc();
+        event.time = SystemClock::instance().now();
         if (auto written = CredentialsFile::writeTokens(path, current.value()); !written) {
             event.level = EventLevel::Error;
             event.message = written.error().message;
