@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSaveFile>
 #include <QScopeGuard>
 
 #include <algorithm>
@@ -136,4 +137,39 @@ Result<CredentialsFile> CredentialsFile::read(const QString &path)
         }
     }
     return file;
+}
+
+Result<void> CredentialsFile::writeTokens(const QString &path, const Credential &credential)
+{
+    auto bytes = readBoundedFile(path, kMaxBytes);
+    if (!bytes)
+        return Error{bytes.error().code, QStringLiteral("%1 %2").arg(path, bytes.error().message)};
+    const auto wipe = qScopeGuard([&bytes] { wipeBytes(bytes.value()); });
+    QJsonObject object = QJsonDocument::fromJson(bytes.value()).object();
+    object.insert(QStringLiteral("access_token"), QString::fromUtf8(credential.accessToken.reveal()));
+    if (!credential.refreshToken.isEmpty())
+        object.insert(QStringLiteral("refresh_token"), QString::fromUtf8(credential.refreshToken.reveal()));
+    if (credential.expiresAt.isValid())
+        object.insert(QStringLiteral("expires_at"), credential.expiresAt.toUTC().toString(Qt::ISODate));
+    else
+        object.remove(QStringLiteral("expires_at"));
+    QByteArray text = QJsonDocument(object).toJson();
+    const auto wipeText = qScopeGuard([&text] { wipeBytes(text); });
+
+    // QSaveFile writes a temporary file beside the target with the target's permissions, syncs it to disk on
+    // commit and renames it over the target.
+    QSaveFile file(path);
+    const auto fail = [&path, &file] {
+        return makeError("cli.credentials_write",
+                         QStringLiteral("%1: could not write the refreshed tokens (%2)").arg(path, file.errorString()));
+    };
+    if (!file.open(QIODevice::WriteOnly))
+        return fail();
+    if (file.write(text) != text.size()) {
+        file.cancelWriting();
+        return fail();
+    }
+    if (!file.commit())
+        return fail();
+    return {};
 }

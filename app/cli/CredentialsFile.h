@@ -17,6 +17,10 @@ struct CredentialsFile
     QJsonObject connection; // the connection config: instance_url, subdomain, cloud_id, ...
 
     static patchbay::Result<CredentialsFile> read(const QString &path);
+    // Puts a refreshed token pair (access_token, refresh_token, expires_at) into the file at path, keeping its
+    // other fields and its mode. The file is replaced atomically (a synced temporary file in the same directory,
+    // renamed over it), so a crash leaves either the old tokens or the new ones, never a torn file.
+    static patchbay::Result<void> writeTokens(const QString &path, const patchbay::Credential &credential);
     // One line per field, for the usage text.
     static QString fieldHelp();
 };

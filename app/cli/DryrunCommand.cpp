@@ -233,9 +233,37 @@ int runDryrunCommand(const QStringList &args)
               << '\n';
         err().flush();
     };
+    // A refresh during the run spent the file's refresh token; a rotating provider has revoked it, so the new
+    // one must reach the file or the next run fails (and some servers then revoke the whole grant).
+    const auto keepRefreshedTokens = [&] {
+        if (!parser.isSet(credentials))
+            return;
+        auto stored = store.value()->credential(connectionId);
+        if (!stored || stored->sealed == sealed)
+            return;
+        auto current = CredentialVault(key).open(connectionId, stored->sealed);
+        if (!current)
+            return;
+        const QString path = parser.value(credentials);
+        const bool rotated = !(current->refreshToken == credential.refreshToken) && !current->refreshToken.isEmpty();
+        Event event;
+        event.time = SystemClock::instance().now();
+        if (auto written = CredentialsFile::writeTokens(path, current.value()); !written) {
+            event.level = EventLevel::Error;
+            event.message = written.error().message;
+        } else {
+            event.level = EventLevel::Info;
+            event.message = rotated ? QStringLiteral("The provider rotated the refresh token; wrote the new "
+                                                     "refresh and access tokens to %1")
+                                          .arg(path)
+                                    : QStringLiteral("Wrote the refreshed access token to %1").arg(path);
+        }
+        printEvent(event);
+    };
     if (parser.isSet(schema)) {
         // The object's fields as the provider lists them, one JSON object a line, custom ones marked.
         const auto execution = sync.discoverSchema(connectionId, parser.value(object), printEvent);
+        keepRefreshedTokens();
         if (!execution || execution->status != ExecutionStatus::Succeeded) {
             err() << "schema discovery failed: " << (execution ? execution->errorMessage : execution.error().message)
                   << '\n';
@@ -256,6 +284,7 @@ int runDryrunCommand(const QStringList &args)
         return 0;
     }
     const auto execution = sync.read(connectionId, parser.value(object), printEvent, {sinceMs, recordLimit});
+    keepRefreshedTokens();
 
     QTextStream out(stdout);
     auto rows = store.value()->database().prepare(

@@ -192,6 +192,12 @@ Result<Credential> TokenRefresher::requestToken(const Credential &current, const
     }
     if (body.contains(QStringLiteral("token_type")))
         next.tokenType = body.value(QStringLiteral("token_type")).toString();
+    // RFC 6749 5.1: the scope is sent when it differs from the one asked for; without it, the grant is as asked.
+    // A new grant without scope replaces the previous grant's; a refresh without scope keeps it.
+    if (body.value(QStringLiteral("scope")).isString())
+        next.scope = body.value(QStringLiteral("scope")).toString();
+    else if (grant != Grant::Refresh)
+        next.scope.clear();
     m_runner.redactor().addSecret(next.accessToken);
     m_runner.redactor().addSecret(next.refreshToken);
     return next;

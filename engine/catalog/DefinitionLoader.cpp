@@ -88,11 +88,11 @@ AuthSpec readAuth(Reader &r, const YAML::Node &node)
     r.checkKeys(node, what,
                 {QStringLiteral("type"), QStringLiteral("authorizeUrl"), QStringLiteral("tokenUrl"),
                  QStringLiteral("scopes"), QStringLiteral("scopeSeparator"), QStringLiteral("pkce"),
-                 QStringLiteral("clientAuth"), QStringLiteral("refreshMarginSeconds"),
-                 QStringLiteral("revokedErrors"), QStringLiteral("tokenLifetimeSeconds"), QStringLiteral("capture"),
-                 QStringLiteral("tokenParams"), QStringLiteral("authorizeParams"), QStringLiteral("apiKey"),
-                 QStringLiteral("basic"), QStringLiteral("tokenRequestFormat"), QStringLiteral("expiresAtPath"),
-                 QStringLiteral("grant")});
+                 QStringLiteral("clientAuth"), QStringLiteral("refreshMarginSeconds"), QStringLiteral("revokedErrors"),
+                 QStringLiteral("tokenLifetimeSeconds"), QStringLiteral("capture"), QStringLiteral("tokenParams"),
+                 QStringLiteral("authorizeParams"), QStringLiteral("apiKey"), QStringLiteral("basic"),
+                 QStringLiteral("tokenRequestFormat"), QStringLiteral("expiresAtPath"), QStringLiteral("grant"),
+                 QStringLiteral("issuer")});
     auth.type = r.oneOf(node, "type", what,
                         {QStringLiteral("oauth2"), QStringLiteral("bearer"), QStringLiteral("api-key"),
                          QStringLiteral("basic")},
@@ -120,6 +120,9 @@ AuthSpec readAuth(Reader &r, const YAML::Node &node)
     auth.tokenRequestFormat = r.oneOf(node, "tokenRequestFormat", what, {QStringLiteral("form"), QStringLiteral("json")},
                                       false, auth.tokenRequestFormat);
     auth.authorizeParams = readStringMap(r, node["authorizeParams"], QStringLiteral("authorizeParams"), true);
+    auth.issuer = r.string(node, "issuer", what, false);
+    if (!auth.issuer.isEmpty())
+        r.url(node, "issuer", auth.issuer);
     if (const YAML::Node apiKey = node["apiKey"]; apiKey && r.expectMap(apiKey, QStringLiteral("apiKey"))) {
         r.checkKeys(apiKey, QStringLiteral("apiKey"),
                     {QStringLiteral("in"), QStringLiteral("name"), QStringLiteral("prefix")});

@@ -34,6 +34,7 @@ struct AuthSpec
     QMap<QString, QString> tokenParams;          // extra token request parameters
     QString tokenRequestFormat = QStringLiteral("form"); // form | json: how the token request body is encoded
     QMap<QString, QString> authorizeParams;      // extra authorize URL parameters
+    QString issuer; // the authorization server's issuer identifier, checked against a callback's iss (RFC 9207)
     // api-key: where the key goes
     QString apiKeyIn = QStringLiteral("header"); // header | query
     QString apiKeyName = QStringLiteral("Authorization");

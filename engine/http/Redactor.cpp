@@ -43,6 +43,12 @@ bool Redactor::isSecretName(QStringView name)
     };
     if (name.compare(QLatin1String("code"), Qt::CaseInsensitive) == 0)
         return true;
+    // Names that contain "token" but say only what kind of token it is ("Bearer"), which helps debugging auth.
+    static const QStringList notSecret = {QStringLiteral("token_type"), QStringLiteral("token_type_hint")};
+    for (const QString &kind : notSecret) {
+        if (name.compare(kind, Qt::CaseInsensitive) == 0)
+            return false;
+    }
     for (const QString &fragment : fragments) {
         if (name.contains(fragment, Qt::CaseInsensitive))
             return true;

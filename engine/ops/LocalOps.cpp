@@ -225,9 +225,11 @@ Result<QUrl> LocalOps::beginReauthorization(qint64 connectionId)
                             QStringLiteral("The provider did not authorise the connection%1. Nothing changed.")
                                 .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said));
             }
-            runInBackground(connection, [state, code](SyncService &sync, const SyncService::EventListener &listener) {
-                return sync.completeAuthorization(state, code, listener);
-            });
+            const QString issuer = query.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded);
+            runInBackground(connection,
+                            [state, code, issuer](SyncService &sync, const SyncService::EventListener &listener) {
+                                return sync.completeAuthorization(state, code, listener, issuer);
+                            });
             return page(QStringLiteral("Authorised"),
                         QStringLiteral("Patchbay is finishing the connection. You can close this tab and go back to "
                                        "the console."));

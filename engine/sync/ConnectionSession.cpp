@@ -228,12 +228,16 @@ Result<Credential> ConnectionSession::credential(bool forceRefresh)
         const auto release = qScopeGuard([&] { (void)m_store.releaseRefreshLease(m_connection.id, leaseHolder()); });
         if (forceRefresh) {
             m_journal.recordEvent(EventLevel::Info, QStringLiteral("Refreshing the access token"));
-        } else {
+        } else if (!current.expiresAt.isValid()) {
+            // An app-only connection before its first token: there is no expiry to name.
             m_journal.recordEvent(EventLevel::Info,
-                                  QStringLiteral("Access token %1 at %2; refreshing it first")
-                                      .arg(m_clock.now() >= current.expiresAt ? QStringLiteral("expired")
-                                                                             : QStringLiteral("expires"),
-                                           current.expiresAt.toString(Qt::ISODate)));
+                                  QStringLiteral("No access token yet; asking for one with the client credentials"));
+        } else {
+            m_journal.recordEvent(
+                EventLevel::Info,
+                QStringLiteral("Access token %1 at %2; refreshing it first")
+                    .arg(m_clock.now() >= current.expiresAt ? QStringLiteral("expired") : QStringLiteral("expires"),
+                         current.expiresAt.toUTC().toString(Qt::ISODate)));
         }
         auto refreshed = refreshLocked(current);
         if (!refreshed)
@@ -348,8 +352,13 @@ Result<void> ConnectionSession::authorize(HttpRequest &request)
             return loaded.error();
     }
     const AuthSpec &auth = m_definition.auth;
-    if (auth.type == QLatin1String("oauth2") || auth.type == QLatin1String("bearer")) {
+    if (auth.type == QLatin1String("oauth2")) {
         request.setHeader("Authorization", "Bearer " + m_credential->accessToken.reveal());
+    } else if (auth.type == QLatin1String("bearer")) {
+        // A static token is what users call an API key (Stripe's secret key): taken from either field.
+        const SecretBytes &token =
+            m_credential->accessToken.isEmpty() ? m_credential->apiKey : m_credential->accessToken;
+        request.setHeader("Authorization", "Bearer " + token.reveal());
     } else if (auth.type == QLatin1String("api-key")) {
         const QByteArray value = auth.apiKeyPrefix.toUtf8() + m_credential->apiKey.reveal();
         if (auth.apiKeyIn == QLatin1String("query")) {

@@ -6,6 +6,7 @@
 #include "ExecutionLeaseKeeper.h"
 #include "ReadExecution.h"
 #include "SchemaDiscovery.h"
+#include "auth/GrantConcerns.h"
 #include "auth/TokenRefresher.h"
 #include "catalog/OriginOverrides.h"
 #include "catalog/TemplateText.h"
@@ -24,6 +25,49 @@
 Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
 namespace patchbay {
+
+namespace {
+
+// scheme://host:port with the default port filled in, for comparing origins.
+QString originKey(const QUrl &url)
+{
+    const QString scheme = url.scheme().toLower();
+    const int port = url.port(scheme == QLatin1String("https") ? 443 : scheme == QLatin1String("http") ? 80 : -1);
+    return QStringLiteral("%1://%2:%3").arg(scheme, url.host().toLower()).arg(port);
+}
+
+// RFC 9207: a callback's iss names the server that issued the code; a code from another server (a mix-up attack)
+// is refused before it is sent anywhere. A declared issuer is compared as a string (RFC 9207 2.4); without one, the
+// server is known only by its authorize URL, so iss must name that URL's origin. A sandbox's origin override
+// applies to both, so an emulator may name itself.
+Result<void> checkCallbackIssuer(const QString &received, const ProviderDefinition &definition,
+                                 const ConnectionSession &session)
+{
+    const AuthSpec &auth = definition.auth;
+    const auto refuse = [&](const QString &expected) {
+        return makeError("auth.wrong_issuer",
+                         QStringLiteral("The authorisation came back from '%1', not from %2's authorization server "
+                                        "(%3); the code was not used. Start the authorisation again.")
+                             .arg(received.left(200), definition.displayName, expected));
+    };
+    if (!auth.issuer.isEmpty()) {
+        const QString resolved = session.resolve(auth.issuer).toString(QUrl::StripTrailingSlash);
+        if (received != auth.issuer && received != resolved)
+            return refuse(auth.issuer);
+        return {};
+    }
+    auto authorize = TemplateText::renderUrl(auth.authorizeUrl, session.bindings());
+    if (!authorize)
+        return authorize.error();
+    const QUrl issuer(received, QUrl::StrictMode);
+    const QString given = originKey(issuer);
+    if (!issuer.isValid() || issuer.host().isEmpty() ||
+        (given != originKey(QUrl(authorize.value())) && given != originKey(session.resolve(authorize.value()))))
+        return refuse(OriginOverrides::originOf(authorize.value()));
+    return {};
+}
+
+} // namespace
 
 SyncService::SyncService(QString databasePath, SecretBytes masterKey, ProviderCatalog catalog, Clock &clock,
                          HttpClient::NetworkFactory networkFactory)
@@ -442,7 +486,8 @@ Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, 
     return AuthorizationStart{url, state};
 }
 
-Result<Execution> SyncService::completeAuthorization(const QString &state, const QString &code, EventListener listener)
+Result<Execution> SyncService::completeAuthorization(const QString &state, const QString &code, EventListener listener,
+                                                     const QString &issuer)
 {
     std::optional<PendingAuthorization> pending;
     {
@@ -462,6 +507,10 @@ Result<Execution> SyncService::completeAuthorization(const QString &state, const
         pending->connectionId, QStringLiteral("authorize"), QString(), listener,
         [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &runner,
             ExecutionJournal &journal) -> Result<QString> {
+            if (!issuer.isEmpty()) {
+                if (auto checked = checkCallbackIssuer(issuer, definition, session); !checked)
+                    return checked.error();
+            }
             auto stored = store.credential(pending->connectionId);
             if (!stored)
                 return stored.error();
@@ -500,7 +549,12 @@ Result<Execution> SyncService::completeAuthorization(const QString &state, const
                 if (auto saved = store.setConnectionConfig(pending->connectionId, config); !saved)
                     return saved.error();
             }
-            if (auto active = store.setConnectionStatus(pending->connectionId, ConnectionStatus::Active, QString());
+            const QStringList concerns = grantConcerns(definition, credential.value());
+            for (const QString &concern : concerns)
+                journal.recordEvent(EventLevel::Warning, concern);
+            // Still usable until the access token expires, so active, with what will go wrong said on it.
+            if (auto active = store.setConnectionStatus(pending->connectionId, ConnectionStatus::Active,
+                                                        concerns.join(QLatin1Char(' ')));
                 !active)
                 return active.error();
             return QStringLiteral("Connection authorised%1")

@@ -106,8 +106,11 @@ public:
     // store for 10 minutes. The connection's credential must hold the app's client id (and secret).
     Result<AuthorizationStart> beginAuthorization(qint64 connectionId, const QUrl &redirectUri);
     // The callback: exchanges the code for the connection's tokens as an execution of kind "authorize", saves
-    // them sealed, captures config fields and makes the connection active again. A state is used once.
-    Result<Execution> completeAuthorization(const QString &state, const QString &code, EventListener listener = {});
+    // them sealed, captures config fields and makes the connection active again. A state is used once. issuer is
+    // the callback's iss parameter (RFC 9207), empty when the provider sent none: one that does not name the
+    // definition's issuer (or, without one, the authorize URL's origin) is refused before the code is exchanged.
+    Result<Execution> completeAuthorization(const QString &state, const QString &code, EventListener listener = {},
+                                            const QString &issuer = QString());
 
     // The integrations whose mappings apply (the built-in manifests unless replaced). Set before use.
     void setIntegrations(IntegrationCatalog integrations) { m_integrations = std::move(integrations); }

@@ -33,6 +33,9 @@ private Q_SLOTS:
     void pkceChallengeIsVerifiedByTheProvider();
     void clientCredentialsGetAppOnlyTokens();
     void consoleReauthorisesThroughALoopbackRedirect();
+    void authorisationWithoutARefreshTokenOrAllScopesIsFlagged();
+    void callbackFromAnotherIssuerIsRefused_data();
+    void callbackFromAnotherIssuerIsRefused();
 
 private:
     QUrl followAuthorize(const QUrl &url); // what the provider redirects the browser to
@@ -238,6 +241,26 @@ void TestAuthorization::clientCredentialsGetAppOnlyTokens()
     QVERIFY(!stored.accessToken.isEmpty());
     QVERIFY(stored.refreshToken.isEmpty()); // the grant gives none: the next token is asked for the same way
     QVERIFY(stored.expiresAt > QDateTime::currentDateTimeUtc());
+    // The first token has no expiry to report; the event says what happens instead.
+    const auto eventsOf = [this](qint64 execution) {
+        QStringList messages;
+        for (const Event &event : m_store->events(execution).value())
+            messages.append(event.message);
+        return messages;
+    };
+    const QStringList firstEvents = eventsOf(read->id);
+    QVERIFY2(firstEvents.contains(QStringLiteral("No access token yet; asking for one with the client credentials")),
+             qPrintable(firstEvents.join(QLatin1Char('\n'))));
+    QVERIFY(!firstEvents.join(QLatin1Char('\n')).contains(QStringLiteral(" at ;")));
+    // An expired token names its expiry time (UTC, ISO 8601).
+    Credential expired = vault.open(id, m_store->credential(id)->sealed).value();
+    expired.expiresAt = QDateTime(QDate(2020, 1, 2), QTime(3, 4, 5), Qt::UTC);
+    QVERIFY(m_store->saveCredential(id, {id, vault.seal(id, expired).value(), expired.expiresAt, {}, {}}).ok());
+    const auto afterExpiry = m_sync->read(id, QStringLiteral("incidents"));
+    QVERIFY2(afterExpiry->status == ExecutionStatus::Succeeded, qPrintable(afterExpiry->errorMessage));
+    const QStringList expiryEvents = eventsOf(afterExpiry->id);
+    QVERIFY2(expiryEvents.contains(QStringLiteral("Access token expired at 2020-01-02T03:04:05Z; refreshing it first")),
+             qPrintable(expiryEvents.join(QLatin1Char('\n'))));
     // Near expiry, a new app token is asked for with the client id and secret.
     QVERIFY(m_sync->refreshToken(id)->status == ExecutionStatus::Succeeded);
     QVERIFY(!(vault.open(id, m_store->credential(id)->sealed)->accessToken == stored.accessToken));
@@ -297,6 +320,126 @@ void TestAuthorization::consoleReauthorisesThroughALoopbackRedirect()
     QVERIFY(QTest::qWaitFor([&] { return again->isFinished(); }, 5000));
     QVERIFY(again->readAll().contains("Unknown authorisation"));
     ops.waitForIdle();
+}
+
+void TestAuthorization::authorisationWithoutARefreshTokenOrAllScopesIsFlagged()
+{
+    HubSpotEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
+    const PortalCredentials portal = emulator.addPortal(QStringLiteral("acme"), 5, 7);
+    CredentialVault vault(m_key);
+    const qint64 connection = SandboxConnector(*m_store, vault)
+                                  .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
+                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
+                                           QDateTime::currentDateTimeUtc().addSecs(1800))
+                                  .value();
+    QVERIFY(serveConsentPageFrom(connection, emulator.baseUrl()));
+    // A server that dropped offline access, and granted only the contacts scopes.
+    emulator.setCodeGrantReturnsRefreshToken(false);
+    emulator.setGrantedScope(
+        QStringLiteral("crm.objects.contacts.read crm.objects.contacts.write crm.schemas.contacts.read"));
+
+    const auto start = m_sync->beginAuthorization(connection, QUrl(QStringLiteral("http://127.0.0.1:9/cb")));
+    QVERIFY(start.ok());
+    const QString code = QUrlQuery(followAuthorize(start->url)).queryItemValue(QStringLiteral("code"));
+    const auto authorised = m_sync->completeAuthorization(start->state, code);
+    QVERIFY2(authorised->status == ExecutionStatus::Succeeded, qPrintable(authorised->errorMessage));
+    QStringList warnings;
+    for (const Event &event : m_store->events(authorised->id).value()) {
+        if (event.level == EventLevel::Warning)
+            warnings.append(event.message);
+    }
+    QCOMPARE(warnings.size(), 2);
+    QVERIFY2(warnings.at(0).startsWith(QStringLiteral("HubSpot granted no refresh token: the connection works until "
+                                                      "its access token expires at 20")),
+             qPrintable(warnings.at(0)));
+    QCOMPARE(warnings.at(1), QStringLiteral("HubSpot granted fewer scopes than asked for; missing: "
+                                            "crm.objects.companies.read, crm.schemas.companies.read. Requests that "
+                                            "need them will be refused until the connection is authorised with them."));
+    // Usable until the access token expires, with the reason it will stop on the connection.
+    const Connection flagged = m_store->connection(connection).value();
+    QCOMPARE(flagged.status, ConnectionStatus::Active);
+    QVERIFY(flagged.statusMessage.contains(QStringLiteral("granted no refresh token")));
+    QVERIFY(flagged.statusMessage.contains(QStringLiteral("missing: crm.objects.companies.read")));
+    QVERIFY(m_sync->read(connection, QStringLiteral("contacts"))->status == ExecutionStatus::Succeeded);
+
+    // A full grant says nothing and clears the message.
+    emulator.setCodeGrantReturnsRefreshToken(true);
+    emulator.setGrantedScope(QString());
+    const auto again = m_sync->beginAuthorization(connection, QUrl(QStringLiteral("http://127.0.0.1:9/cb")));
+    const QString secondCode = QUrlQuery(followAuthorize(again->url)).queryItemValue(QStringLiteral("code"));
+    const auto full = m_sync->completeAuthorization(again->state, secondCode);
+    QVERIFY2(full->status == ExecutionStatus::Succeeded, qPrintable(full->errorMessage));
+    for (const Event &event : m_store->events(full->id).value())
+        QVERIFY2(event.level != EventLevel::Warning, qPrintable(event.message));
+    QVERIFY(m_store->connection(connection)->statusMessage.isEmpty());
+}
+
+void TestAuthorization::callbackFromAnotherIssuerIsRefused_data()
+{
+    QTest::addColumn<QString>("declared"); // the definition's auth.issuer, or none
+    QTest::addColumn<QString>("sent");     // the iss the server puts on the redirect ("emulator": its own origin)
+    QTest::addColumn<bool>("accepted");
+    QTest::newRow("declared, same") << "https://auth.hubspot.example"
+                                    << "https://auth.hubspot.example" << true;
+    QTest::newRow("declared, other") << "https://auth.hubspot.example"
+                                     << "https://attacker.example" << false;
+    QTest::newRow("declared, authorize origin is not enough") << "https://auth.hubspot.example"
+                                                              << "https://app.hubspot.com" << false;
+    QTest::newRow("undeclared, authorize origin") << ""
+                                                  << "https://app.hubspot.com" << true;
+    QTest::newRow("undeclared, the sandbox's origin") << ""
+                                                      << "emulator" << true;
+    QTest::newRow("undeclared, other") << ""
+                                       << "https://attacker.example" << false;
+    QTest::newRow("undeclared, other port") << ""
+                                            << "https://app.hubspot.com:8443" << false;
+}
+
+void TestAuthorization::callbackFromAnotherIssuerIsRefused()
+{
+    QFETCH(QString, declared);
+    QFETCH(QString, sent);
+    QFETCH(bool, accepted);
+    HubSpotEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
+    const PortalCredentials portal = emulator.addPortal(QStringLiteral("acme"), 5, 8);
+    if (!declared.isEmpty()) {
+        m_sync->addDefinition(
+            variant(QStringLiteral("hubspot.yaml"),
+                    {{"  clientAuth: body\n", "  clientAuth: body\n  issuer: " + declared.toUtf8() + '\n'}}));
+        QCOMPARE(m_sync->catalog().find(QStringLiteral("hubspot"))->auth.issuer, declared);
+    }
+    CredentialVault vault(m_key);
+    const qint64 connection = SandboxConnector(*m_store, vault)
+                                  .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
+                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
+                                           QDateTime::currentDateTimeUtc().addSecs(1800))
+                                  .value();
+    QVERIFY(serveConsentPageFrom(connection, emulator.baseUrl()));
+    emulator.setAuthorizationIssuer(
+        sent == QLatin1String("emulator") ? emulator.baseUrl().toString(QUrl::StripTrailingSlash) : sent);
+    const Credential before = vault.open(connection, m_store->credential(connection)->sealed).value();
+
+    const auto start = m_sync->beginAuthorization(connection, QUrl(QStringLiteral("http://127.0.0.1:9/cb")));
+    QVERIFY(start.ok());
+    const QUrlQuery back(followAuthorize(start->url));
+    QCOMPARE(back.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded), emulator.authorizationIssuer());
+    const auto result = m_sync->completeAuthorization(start->state, back.queryItemValue(QStringLiteral("code")), {},
+                                                      back.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded));
+    QVERIFY(result.ok());
+    const Credential after = vault.open(connection, m_store->credential(connection)->sealed).value();
+    if (accepted) {
+        QVERIFY2(result->status == ExecutionStatus::Succeeded, qPrintable(result->errorMessage));
+        QVERIFY(!(after.accessToken == before.accessToken));
+    } else {
+        QCOMPARE(result->status, ExecutionStatus::Failed);
+        QCOMPARE(result->errorCode, QStringLiteral("auth.wrong_issuer"));
+        QVERIFY2(result->errorMessage.contains(emulator.authorizationIssuer()), qPrintable(result->errorMessage));
+        // The code was never sent to a token endpoint, and nothing stored changed.
+        QVERIFY(m_store->exchanges(result->id).value().isEmpty());
+        QVERIFY(after.accessToken == before.accessToken);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestAuthorization)

@@ -38,6 +38,8 @@ private Q_SLOTS:
     void dryrunNamesTheBadCredentialsField_data();
     void dryrunNamesTheBadCredentialsField();
     void dryrunRefusesACredentialsFileThatIsNotAFile();
+    void dryrunKeepsARotatedRefreshTokenInTheCredentialsFile();
+    void dryrunTakesAStaticTokenFromApiKey();
 
 private:
     struct Run
@@ -576,6 +578,101 @@ void TestCli::dryrunRefusesACredentialsFileThatIsNotAFile()
         QVERIFY2(result.err.startsWith(QStringLiteral("patchbay dryrun: %1 %2").arg(paths.at(i), expected.at(i))),
                  qPrintable(result.err));
     }
+}
+
+void TestCli::dryrunKeepsARotatedRefreshTokenInTheCredentialsFile()
+{
+    // Jira (Atlassian) rotates refresh tokens: a refresh retires the token it was sent.
+    constexpr int records = 5;
+    Sandbox sandbox;
+    QVERIFY2(startSandbox(sandbox, QStringLiteral("jira"), records), qPrintable(sandbox.banner));
+    const QString firstRefreshToken = sandbox.field("refreshToken");
+    QVERIFY(!firstRefreshToken.isEmpty());
+    const QJsonObject credentials{
+        {QStringLiteral("access_token"), sandbox.field("accessToken")},
+        {QStringLiteral("refresh_token"), firstRefreshToken},
+        {QStringLiteral("client_id"), sandbox.field("clientId")},
+        {QStringLiteral("client_secret"), sandbox.field("clientSecret")},
+        {QStringLiteral("expires_at"), QStringLiteral("2020-01-01T00:00:00Z")}, // expired: every run refreshes
+        {QStringLiteral("connection"), QJsonObject{{QStringLiteral("cloud_id"), sandbox.field("cloudId")}}}};
+    QTemporaryDir dir;
+    const QString file = writeFile(dir, QStringLiteral("credentials.json"), QJsonDocument(credentials).toJson());
+    QVERIFY(QFile::setPermissions(file, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    const QString baseUrl =
+        sandbox.url + QStringLiteral("/ex/jira/") + sandbox.field("cloudId") + QStringLiteral("/rest/api/3");
+    const QStringList args{QStringLiteral("dryrun"),
+                           QStringLiteral("--provider"),
+                           QStringLiteral("jira"),
+                           QStringLiteral("--object"),
+                           QStringLiteral("issues"),
+                           QStringLiteral("--base-url"),
+                           baseUrl,
+                           QStringLiteral("--credentials"),
+                           file};
+
+    const Run first = run(args);
+    QVERIFY2(first.exitCode == 0, qPrintable(first.err));
+    QVERIFY2(first.err.contains(QStringLiteral("rotated the refresh token; wrote the new refresh and access tokens "
+                                               "to %1")
+                                    .arg(file)),
+             qPrintable(first.err));
+    QFile written(file);
+    QVERIFY(written.open(QIODevice::ReadOnly));
+    const QJsonObject after = QJsonDocument::fromJson(written.readAll()).object();
+    written.close();
+    const QString secondRefreshToken = after.value(QStringLiteral("refresh_token")).toString();
+    QVERIFY(!secondRefreshToken.isEmpty());
+    QVERIFY(secondRefreshToken != firstRefreshToken);
+    QVERIFY(after.value(QStringLiteral("access_token")).toString() != sandbox.field("accessToken"));
+    QVERIFY(after.value(QStringLiteral("expires_at")).toString() > QStringLiteral("2026"));
+    // The rest of the file is kept, and its mode.
+    QCOMPARE(after.value(QStringLiteral("connection")), credentials.value(QStringLiteral("connection")));
+    QCOMPARE(after.value(QStringLiteral("client_secret")), credentials.value(QStringLiteral("client_secret")));
+    struct stat status = {};
+    QCOMPARE(::stat(QFile::encodeName(file).constData(), &status), 0);
+    QCOMPARE(status.st_mode & 0777, mode_t(0600));
+    // No token on standard error.
+    QVERIFY(!first.err.contains(secondRefreshToken));
+    QVERIFY(!first.err.contains(firstRefreshToken));
+
+    // The second run refreshes again, with the rotated token: the retired one would be refused.
+    QJsonObject expired = after;
+    expired.insert(QStringLiteral("expires_at"), QStringLiteral("2020-01-01T00:00:00Z"));
+    {
+        QFile rewrite(file);
+        QVERIFY(rewrite.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        rewrite.write(QJsonDocument(expired).toJson());
+    }
+    const Run second = run(args);
+    QVERIFY2(second.exitCode == 0, qPrintable(second.err));
+    QVERIFY(second.err.contains(QStringLiteral("%1 records").arg(records)));
+    QFile again(file);
+    QVERIFY(again.open(QIODevice::ReadOnly));
+    const QString thirdRefreshToken =
+        QJsonDocument::fromJson(again.readAll()).object().value(QStringLiteral("refresh_token")).toString();
+    QVERIFY(thirdRefreshToken != secondRefreshToken && !thirdRefreshToken.isEmpty());
+    QCOMPARE(::stat(QFile::encodeName(file).constData(), &status), 0);
+    QCOMPARE(status.st_mode & 0777, mode_t(0600));
+}
+
+void TestCli::dryrunTakesAStaticTokenFromApiKey()
+{
+    // Stripe's secret key is a bearer token; users put it where they put an API key.
+    constexpr int records = 12;
+    Sandbox sandbox;
+    QVERIFY2(startSandbox(sandbox, QStringLiteral("stripe"), records), qPrintable(sandbox.banner));
+    const QString key = sandbox.field("secretKey");
+    QVERIFY2(key.startsWith(QStringLiteral("sk_test_")), qPrintable(sandbox.banner));
+    QTemporaryDir dir;
+    const QString file = writeFile(dir, QStringLiteral("credentials.json"),
+                                   QJsonDocument(QJsonObject{{QStringLiteral("api_key"), key}}).toJson());
+    const Run result = run({QStringLiteral("dryrun"), QStringLiteral("--provider"), QStringLiteral("stripe"),
+                            QStringLiteral("--object"), QStringLiteral("customers"), QStringLiteral("--base-url"),
+                            sandbox.url, QStringLiteral("--credentials"), file});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QCOMPARE(result.out.trimmed().split(QLatin1Char('\n')).size(), records);
+    QVERIFY(result.err.contains(QStringLiteral("%1 records").arg(records)));
+    QVERIFY(!result.err.contains(key));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -12,6 +12,7 @@ private Q_SLOTS:
     void credentialHeadersKeepOnlyTheScheme();
     void jsonAndFormBodiesLoseSecretFields();
     void knownSecretsVanishEverywhere();
+    void tokenTypeStaysVisibleBesideRedactedTokens();
 };
 
 void TestRedactor::credentialHeadersKeepOnlyTheScheme()
@@ -55,6 +56,20 @@ void TestRedactor::knownSecretsVanishEverywhere()
     QVERIFY(!exchange.requestHeaders.first().second.contains("tok-"));
     QVERIFY(!exchange.requestBody.contains("tok-"));
     QVERIFY(!exchange.responseBody.contains("tok-"));
+}
+
+void TestRedactor::tokenTypeStaysVisibleBesideRedactedTokens()
+{
+    Redactor redactor;
+    const QByteArray json = redactor.redactBody(
+        R"({"access_token":"A1","refresh_token":"R1","id_token":"I1","token_type":"Bearer","scope":"read"})");
+    const QJsonObject object = QJsonDocument::fromJson(json).object();
+    QCOMPARE(object.value(QStringLiteral("token_type")).toString(), QStringLiteral("Bearer"));
+    QCOMPARE(object.value(QStringLiteral("scope")).toString(), QStringLiteral("read"));
+    for (const char *secret : {"access_token", "refresh_token", "id_token"})
+        QCOMPARE(object.value(QLatin1String(secret)).toString(), QStringLiteral("[redacted]"));
+    const QByteArray form = redactor.redactBody("token=T1&token_type_hint=refresh_token");
+    QCOMPARE(form, QByteArray("token=[redacted]&token_type_hint=refresh_token"));
 }
 
 QTEST_GUILESS_MAIN(TestRedactor)

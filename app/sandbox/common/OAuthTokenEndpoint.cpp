@@ -99,9 +99,12 @@ HttpServerResponse OAuthTokenEndpoint::token(const HttpServerRequest &request, c
                      {QStringLiteral("refresh_token"), result.grant.refreshToken},
                      {QStringLiteral("token_type"), policy.tokenType}};
     if ((grantType == QLatin1String("refresh_token") && !policy.rotateRefreshTokens &&
-         !policy.refreshReturnsRefreshToken)
-        || grantType == QLatin1String("client_credentials")) // RFC 6749 4.4.3: no refresh token
+         !policy.refreshReturnsRefreshToken) ||
+        grantType == QLatin1String("client_credentials") // RFC 6749 4.4.3: no refresh token
+        || (grantType == QLatin1String("authorization_code") && !policy.codeGrantReturnsRefreshToken))
         json.remove(QStringLiteral("refresh_token"));
+    if (!policy.grantedScope.isEmpty())
+        json.insert(QStringLiteral("scope"), policy.grantedScope);
     if (policy.sendExpiresIn)
         json.insert(QStringLiteral("expires_in"), result.grant.expiresIn);
     if (m_style.decorateGrant)
@@ -144,6 +147,9 @@ HttpServerResponse OAuthTokenEndpoint::authorize(const HttpServerRequest &reques
     redirectQuery.addQueryItem(QStringLiteral("code"), *code);
     if (query.hasQueryItem(QStringLiteral("state")))
         redirectQuery.addQueryItem(QStringLiteral("state"), query.queryItemValue(QStringLiteral("state")));
+    if (!m_tokens.policy().issuer.isEmpty())
+        redirectQuery.addQueryItem(QStringLiteral("iss"),
+                                   QString::fromLatin1(QUrl::toPercentEncoding(m_tokens.policy().issuer)));
     location.setQuery(redirectQuery);
     HttpServerResponse response;
     response.status = 302;

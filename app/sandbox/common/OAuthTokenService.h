@@ -24,6 +24,10 @@ struct OAuthPolicy
     int accessTokenBytes = 48;
     int authorizationCodeLifetime = 600; // rarely published; 10 minutes is common
     bool clientCredentialsGrant = false;  // app-only tokens for the client id and secret, without a refresh token
+    // Servers that drop offline access unless the person is asked again (prompt=consent) answer a code without one.
+    bool codeGrantReturnsRefreshToken = true;
+    QString grantedScope; // when set, the token response's scope: a grant narrower than the one asked for
+    QString issuer;       // when set, the authorize redirect names it in iss (RFC 9207)
 };
 
 // Why a token or authorize request failed; each provider words these its own way.

@@ -51,6 +51,13 @@ public:
 
     // Whether the token endpoint grants app-only tokens for a client id and secret (client_credentials).
     void setClientCredentialsGrantEnabled(bool enabled) { m_tokens.policy().clientCredentialsGrant = enabled; }
+    // How the authorization server answers a code: without a refresh token (offline access dropped, as servers do
+    // unless asked with prompt=consent), with a narrower scope than asked for (empty: as asked), and with an iss
+    // parameter on the authorize redirect (RFC 9207; empty: none).
+    void setCodeGrantReturnsRefreshToken(bool enabled) { m_tokens.policy().codeGrantReturnsRefreshToken = enabled; }
+    void setGrantedScope(const QString &scope) { m_tokens.policy().grantedScope = scope; }
+    void setAuthorizationIssuer(const QString &issuer) { m_tokens.policy().issuer = issuer; }
+    QString authorizationIssuer() const { return m_tokens.policy().issuer; }
 
     // Lifetime of access tokens issued from now on, in seconds.
     void setAccessTokenLifetime(int seconds);
