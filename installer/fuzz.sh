@@ -8,15 +8,17 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build="${PATCHBAY_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${1:-5}"
 
-targets=(jsonata_fuzz_parser jsonata_fuzz_evaluator)
+targets=(jsonata_fuzz_parser jsonata_fuzz_evaluator catalog_fuzz_loader)
 # target -> seed corpus folder and dictionary (relative to tests/fuzz)
 declare -A corpus=(
     [jsonata_fuzz_parser]=corpus/jsonata
     [jsonata_fuzz_evaluator]=corpus/jsonata
+    [catalog_fuzz_loader]=corpus/catalog
 )
 declare -A dict=(
     [jsonata_fuzz_parser]=jsonata.dict
     [jsonata_fuzz_evaluator]=jsonata.dict
+    [catalog_fuzz_loader]=yaml.dict
 )
 
 cxx=$(command -v clang++ || true)
