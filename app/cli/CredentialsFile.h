@@ -17,6 +17,8 @@ struct CredentialsFile
     QJsonObject connection; // the connection config: instance_url, subdomain, cloud_id, ...
 
     static patchbay::Result<CredentialsFile> read(const QString &path);
+    // The checks of read() on bytes already read; path only names the file in errors.
+    static patchbay::Result<CredentialsFile> parse(const QByteArray &bytes, const QString &path);
     // One line per field, for the usage text.
     static QString fieldHelp();
 };

@@ -533,6 +533,11 @@ void TestCli::dryrunNamesTheBadCredentialsField_data()
     QTest::newRow("expires_at not a date")
         << QByteArray("{\"expires_at\": \"next tuesday\"}")
         << QStringLiteral("field 'expires_at' must be a number of seconds since 1970 or an ISO 8601 string such as");
+    // Past a millisecond count: undefined behaviour before (found by tests/fuzz/credentials_fuzz_file).
+    QTest::newRow("expires_at past year 9999")
+        << QByteArray("{\"access_token\": \"tok-secret-1\", \"expires_at\": 1e300}")
+        << QStringLiteral("field 'expires_at' must be a number of seconds since 1970 or an ISO 8601 string such as "
+                          "2030-01-01T00:00:00Z; '1e+300' is not one");
     QTest::newRow("connection a string") << QByteArray("{\"connection\": \"https://acme.example\"}")
                                          << QStringLiteral("field 'connection' must be an object of connection config");
     QTest::newRow("misspelt field") << QByteArray("{\"acces_token\": \"tok-secret-1\"}")
