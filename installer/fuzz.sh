@@ -8,17 +8,22 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build="${PATCHBAY_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${1:-5}"
 
-targets=(jsonata_fuzz_parser jsonata_fuzz_evaluator catalog_fuzz_loader)
+targets=(jsonata_fuzz_parser jsonata_fuzz_evaluator catalog_fuzz_loader credentials_fuzz_file
+         webhook_fuzz_verify)
 # target -> seed corpus folder and dictionary (relative to tests/fuzz)
 declare -A corpus=(
     [jsonata_fuzz_parser]=corpus/jsonata
     [jsonata_fuzz_evaluator]=corpus/jsonata
     [catalog_fuzz_loader]=corpus/catalog
+    [credentials_fuzz_file]=corpus/credentials
+    [webhook_fuzz_verify]=corpus/webhook
 )
 declare -A dict=(
     [jsonata_fuzz_parser]=jsonata.dict
     [jsonata_fuzz_evaluator]=jsonata.dict
     [catalog_fuzz_loader]=yaml.dict
+    [credentials_fuzz_file]=credentials.dict
+    [webhook_fuzz_verify]=webhook.dict
 )
 
 cxx=$(command -v clang++ || true)
@@ -32,6 +37,8 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_BUILD_
       -DPATCHBAY_FUZZ=ON -DPATCHBAY_WERROR=ON > "$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
 cmake --build "$build" -j2 --target "${targets[@]}"
 
+# UndefinedBehaviorSanitizer only prints by default; a report must fail the run like any other finding.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # Inputs libFuzzer generates go to a scratch directory; the seed corpus in the repository is only read.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
