@@ -52,7 +52,8 @@ for t in "${targets[@]}"; do
         tail -n 60 "$scratch/$t/log"
         for a in "$scratch/$t/artifacts"/*; do
             [ -e "$a" ] || continue
-            echo "fuzz: $t failed on $(basename "$a"): $(head -c 300 "$a" | od -An -c | tr -s ' ' | head -c 600)"
+            mkdir -p "$build/findings/$t" && cp "$a" "$build/findings/$t/"
+            echo "fuzz: $t failed on $(basename "$a") (kept in $build/findings/$t; replay: $build/tests/fuzz/$t FILE)"
         done
         failed+=("$t")
     else

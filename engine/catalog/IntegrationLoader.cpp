@@ -84,7 +84,11 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
     }
     if (const YAML::Node read = node["read"]; read && r.expectMap(read, QStringLiteral("read"))) {
         r.checkKeys(read, QStringLiteral("read"), {QStringLiteral("objects")});
-        for (const YAML::Node &item : read["objects"]) {
+        const YAML::Node objects = read["objects"];
+        // Items of a mapping are key/value pairs, not nodes (found by tests/fuzz/catalog_fuzz_loader).
+        if (objects && !objects.IsSequence())
+            r.error(objects.Mark(), QStringLiteral("the objects of read must be a list (- object: ... items)"));
+        for (const YAML::Node &item : objects.IsSequence() ? objects : YAML::Node(YAML::NodeType::Sequence)) {
             const QString itemWhat = QStringLiteral("a read object");
             if (!r.expectMap(item, itemWhat))
                 continue;
@@ -106,7 +110,11 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
     }
     if (const YAML::Node write = node["write"]; write && r.expectMap(write, QStringLiteral("write"))) {
         r.checkKeys(write, QStringLiteral("write"), {QStringLiteral("objects")});
-        for (const YAML::Node &item : write["objects"]) {
+        const YAML::Node objects = write["objects"];
+        // Items of a mapping are key/value pairs, not nodes (found by tests/fuzz/catalog_fuzz_loader).
+        if (objects && !objects.IsSequence())
+            r.error(objects.Mark(), QStringLiteral("the objects of write must be a list (- object: ... items)"));
+        for (const YAML::Node &item : objects.IsSequence() ? objects : YAML::Node(YAML::NodeType::Sequence)) {
             const QString itemWhat = QStringLiteral("a write object");
             if (!r.expectMap(item, itemWhat))
                 continue;

@@ -357,6 +357,12 @@ void TestDefinitionLoader::manifestsGetTheSameChecks()
         QVERIFY(!missing.ok());
         QVERIFY2(allErrors(missing.errors).contains(QStringLiteral("object")), qPrintable(allErrors(missing.errors)));
     }
+    const QByteArray objectsMap = "integrations:\n  - name: crm\n    provider: hubspot\n    read:\n      objects:\n"
+                                  "        contacts: {}\n";
+    const IntegrationLoadResult mapped =
+        IntegrationLoader::loadText(objectsMap, QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
+    QVERIFY2(allErrors(mapped.errors).contains(QStringLiteral("the objects of read must be a list")),
+             qPrintable(allErrors(mapped.errors)));
     const IntegrationLoadResult binary = IntegrationLoader::loadText(
         QByteArray("integrations: []\n\xff"), QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
     QVERIFY2(allErrors(binary.errors).contains(QStringLiteral("crm.yaml:2:1: byte 0xFF is not UTF-8 text")),
