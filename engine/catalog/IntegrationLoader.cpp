@@ -88,7 +88,7 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
         // Items of a mapping are key/value pairs, not nodes (found by tests/fuzz/catalog_fuzz_loader).
         if (objects && !objects.IsSequence())
             r.error(objects.Mark(), QStringLiteral("the objects of read must be a list (- object: ... items)"));
-        for (const YAML::Node &item : objects.IsSequence() ? objects : YAML::Node(YAML::NodeType::Sequence)) {
+        for (const YAML::Node &item : objects &&objects.IsSequence() ? objects : YAML::Node(YAML::NodeType::Sequence)) {
             const QString itemWhat = QStringLiteral("a read object");
             if (!r.expectMap(item, itemWhat))
                 continue;
@@ -114,7 +114,7 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
         // Items of a mapping are key/value pairs, not nodes (found by tests/fuzz/catalog_fuzz_loader).
         if (objects && !objects.IsSequence())
             r.error(objects.Mark(), QStringLiteral("the objects of write must be a list (- object: ... items)"));
-        for (const YAML::Node &item : objects.IsSequence() ? objects : YAML::Node(YAML::NodeType::Sequence)) {
+        for (const YAML::Node &item : objects &&objects.IsSequence() ? objects : YAML::Node(YAML::NodeType::Sequence)) {
             const QString itemWhat = QStringLiteral("a write object");
             if (!r.expectMap(item, itemWhat))
                 continue;

@@ -363,6 +363,10 @@ void TestDefinitionLoader::manifestsGetTheSameChecks()
         IntegrationLoader::loadText(objectsMap, QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
     QVERIFY2(allErrors(mapped.errors).contains(QStringLiteral("the objects of read must be a list")),
              qPrintable(allErrors(mapped.errors)));
+    const IntegrationLoadResult noObjects = IntegrationLoader::loadText(
+        "integrations:\n  - name: crm\n    provider: hubspot\n    write:\n      objectname: 1\n",
+        QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
+    QVERIFY(!noObjects.ok());
     const IntegrationLoadResult binary = IntegrationLoader::loadText(
         QByteArray("integrations: []\n\xff"), QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
     QVERIFY2(allErrors(binary.errors).contains(QStringLiteral("crm.yaml:2:1: byte 0xFF is not UTF-8 text")),
