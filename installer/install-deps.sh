@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-    cmake ninja-build g++ ccache pkg-config
+    cmake ninja-build g++ ccache pkg-config clang libclang-rt-14-dev
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev
     libqt6opengl6-dev qtkeychain-qt6-dev libssl-dev libsqlite3-dev libyaml-cpp-dev libgl-dev
     qt6-qpa-plugins libxkbcommon-x11-0 fonts-dejavu-core

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds everything with warnings as errors, and runs the whole test suite.
+# Installs what is missing, builds everything with warnings as errors, runs the whole test suite, then runs each
+# libFuzzer target briefly over its seed corpus (installer/fuzz.sh; skipped when clang is missing).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/installer/install-deps.sh"
 "$root/installer/build.sh"
-cd "${PATCHBAY_BUILD_DIR:-$root/build}"
 # GUI tests run offscreen; nothing here needs a display.
 export QT_QPA_PLATFORM=offscreen
-exec ctest --output-on-failure -j2 --timeout 600
+status=0
+(cd "${PATCHBAY_BUILD_DIR:-$root/build}" && ctest --output-on-failure -j2 --timeout 600) || status=$?
+"$root/installer/fuzz.sh" "${PATCHBAY_FUZZ_SECONDS:-5}" || status=1
+exit "$status"

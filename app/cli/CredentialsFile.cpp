@@ -66,17 +66,22 @@ Result<CredentialsFile> CredentialsFile::read(const QString &path)
     if (!bytes)
         return Error{bytes.error().code, QStringLiteral("%1 %2").arg(path, bytes.error().message)};
     const auto wipe = qScopeGuard([&bytes] { wipeBytes(bytes.value()); });
+    return parse(bytes.value(), path);
+}
+
+Result<CredentialsFile> CredentialsFile::parse(const QByteArray &bytes, const QString &path)
+{
     const auto fail = [&path](const QString &message) {
         return makeError("cli.credentials", QStringLiteral("%1: %2").arg(path, message));
     };
     // Parsed inside an array so that a file holding a lone value (null, a string) is named for what it is.
-    QByteArray wrapped = '[' + bytes.value() + "\n]";
+    QByteArray wrapped = '[' + bytes + "\n]";
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(wrapped, &parseError);
     wipeBytes(wrapped);
     if (parseError.error != QJsonParseError::NoError) {
         return fail(QStringLiteral("%1: not valid JSON (%2)")
-                        .arg(positionOf(bytes.value(), parseError.offset - 1), parseError.errorString()));
+                        .arg(positionOf(bytes, parseError.offset - 1), parseError.errorString()));
     }
     const QJsonArray values = document.array();
     if (values.size() != 1 || !values.first().isObject()) {
@@ -113,16 +118,23 @@ Result<CredentialsFile> CredentialsFile::read(const QString &path)
         } else if (field == QLatin1String("expires_at")) {
             const QString expected =
                 QStringLiteral("field 'expires_at' must be a number of seconds since 1970 or an ISO 8601 string");
+            // The latest second an ISO 8601 string can name (9999-12-31T23:59:59Z): a larger number does not fit
+            // a millisecond count (found by tests/fuzz).
+            constexpr double kLatestSeconds = 253402300799.0;
             std::optional<qint64> ms;
-            if (value.isDouble() && value.toDouble() >= 0)
-                ms = static_cast<qint64>(value.toDouble() * 1000);
-            else if (value.isString())
+            if (value.isDouble() && value.toDouble() >= 0) {
+                if (value.toDouble() <= kLatestSeconds)
+                    ms = static_cast<qint64>(value.toDouble() * 1000);
+            } else if (value.isString()) {
                 ms = parseTimestampMs(value.toString());
-            else
+            } else {
                 return fail(QStringLiteral("%1, not %2").arg(expected, describeType(value)));
-            if (!ms)
-                return fail(QStringLiteral("%1 such as 2030-01-01T00:00:00Z; '%2' is not one")
-                                .arg(expected, value.toString().left(40)));
+            }
+            if (!ms) {
+                const QString text = value.isDouble() ? QString::number(value.toDouble()) : value.toString();
+                return fail(
+                    QStringLiteral("%1 such as 2030-01-01T00:00:00Z; '%2' is not one").arg(expected, text.left(40)));
+            }
             file.credential.expiresAt = QDateTime::fromMSecsSinceEpoch(*ms, Qt::UTC);
         } else if (field == QLatin1String("connection")) {
             if (!value.isObject()) {

@@ -17,6 +17,8 @@ struct CredentialsFile
     QJsonObject connection; // the connection config: instance_url, subdomain, cloud_id, ...
 
     static patchbay::Result<CredentialsFile> read(const QString &path);
+    // The checks of read() on bytes already read; path only names the file in errors.
+    static patchbay::Result<CredentialsFile> parse(const QByteArray &bytes, const QString &path);
     // Puts a refreshed token pair (access_token, refresh_token, expires_at) into the file at path, keeping its
     // other fields and its mode. The file is replaced atomically (a synced temporary file in the same directory,
     // renamed over it), so a crash leaves either the old tokens or the new ones, never a torn file.

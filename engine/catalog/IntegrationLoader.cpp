@@ -48,8 +48,9 @@ MappingTree readMapping(YamlReader &r, const YAML::Node &node, const QString &wh
             }
             tree.insert(field, expression);
         } else {
-            r.error(value.Mark(), QStringLiteral("field '%1' of %2 must be a JSONata expression or a nested mapping")
-                                      .arg(field, what));
+            r.error(
+                value.Mark(),
+                QStringLiteral("field '%1' of %2 must be a JSONata expression or a nested mapping").arg(field, what));
         }
     }
     return tree;
@@ -57,10 +58,12 @@ MappingTree readMapping(YamlReader &r, const YAML::Node &node, const QString &wh
 
 void checkObject(YamlReader &r, const YAML::Node &node, const ProviderDefinition *provider, const QString &object)
 {
-    if (provider && !provider->objects.contains(object)) {
-        r.error(node.Mark(), QStringLiteral("%1 has no object '%2'; it has: %3")
-                                 .arg(provider->displayName, object,
-                                      provider->objects.keys().join(QStringLiteral(", "))));
+    // An item without an object has been told so already, and has no object node to point at: its Mark() would
+    // throw (found by tests/fuzz/catalog_fuzz_loader).
+    if (provider && !object.isEmpty() && !provider->objects.contains(object)) {
+        r.error(node.Mark(),
+                QStringLiteral("%1 has no object '%2'; it has: %3")
+                    .arg(provider->displayName, object, provider->objects.keys().join(QStringLiteral(", "))));
     }
 }
 
@@ -70,8 +73,8 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
     const QString what = QStringLiteral("an integration");
     if (!r.expectMap(node, what))
         return integration;
-    r.checkKeys(node, what, {QStringLiteral("name"), QStringLiteral("provider"), QStringLiteral("read"),
-                             QStringLiteral("write")});
+    r.checkKeys(node, what,
+                {QStringLiteral("name"), QStringLiteral("provider"), QStringLiteral("read"), QStringLiteral("write")});
     integration.name = r.string(node, "name", what, true);
     integration.provider = r.string(node, "provider", what, true);
     const ProviderDefinition *provider = providers.find(integration.provider);
@@ -81,19 +84,24 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
     }
     if (const YAML::Node read = node["read"]; read && r.expectMap(read, QStringLiteral("read"))) {
         r.checkKeys(read, QStringLiteral("read"), {QStringLiteral("objects")});
-        for (const YAML::Node &item : read["objects"]) {
+        const YAML::Node objects = read["objects"];
+        // Items of a mapping are key/value pairs, not nodes (found by tests/fuzz/catalog_fuzz_loader).
+        if (objects && !objects.IsSequence())
+            r.error(objects.Mark(), QStringLiteral("the objects of read must be a list (- object: ... items)"));
+        for (const YAML::Node &item : objects &&objects.IsSequence() ? objects : YAML::Node(YAML::NodeType::Sequence)) {
             const QString itemWhat = QStringLiteral("a read object");
             if (!r.expectMap(item, itemWhat))
                 continue;
-            r.checkKeys(item, itemWhat, {QStringLiteral("object"), QStringLiteral("destination"),
-                                         QStringLiteral("mapping")});
+            r.checkKeys(item, itemWhat,
+                        {QStringLiteral("object"), QStringLiteral("destination"), QStringLiteral("mapping")});
             ReadObjectSpec spec;
             spec.object = r.string(item, "object", itemWhat, true);
             checkObject(r, item["object"], provider, spec.object);
             spec.destination = r.string(item, "destination", itemWhat, false, spec.destination);
             if (spec.destination != QLatin1String("records")) {
                 r.error(item["destination"].Mark(), QStringLiteral("destination '%1' is not supported yet; use "
-                                                                   "'records'").arg(spec.destination));
+                                                                   "'records'")
+                                                        .arg(spec.destination));
             }
             if (const YAML::Node mapping = item["mapping"])
                 spec.mapping = readMapping(r, mapping, QStringLiteral("the mapping of %1").arg(spec.object));
@@ -102,7 +110,11 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
     }
     if (const YAML::Node write = node["write"]; write && r.expectMap(write, QStringLiteral("write"))) {
         r.checkKeys(write, QStringLiteral("write"), {QStringLiteral("objects")});
-        for (const YAML::Node &item : write["objects"]) {
+        const YAML::Node objects = write["objects"];
+        // Items of a mapping are key/value pairs, not nodes (found by tests/fuzz/catalog_fuzz_loader).
+        if (objects && !objects.IsSequence())
+            r.error(objects.Mark(), QStringLiteral("the objects of write must be a list (- object: ... items)"));
+        for (const YAML::Node &item : objects &&objects.IsSequence() ? objects : YAML::Node(YAML::NodeType::Sequence)) {
             const QString itemWhat = QStringLiteral("a write object");
             if (!r.expectMap(item, itemWhat))
                 continue;
@@ -111,7 +123,8 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
             spec.object = r.string(item, "object", itemWhat, true);
             checkObject(r, item["object"], provider, spec.object);
             if (const YAML::Node mapping = item["reverseMapping"])
-                spec.reverseMapping = readMapping(r, mapping, QStringLiteral("the reverse mapping of %1").arg(spec.object));
+                spec.reverseMapping =
+                    readMapping(r, mapping, QStringLiteral("the reverse mapping of %1").arg(spec.object));
             else
                 r.error(item.Mark(), QStringLiteral("a write object needs a 'reverseMapping'"));
             integration.write.append(spec);

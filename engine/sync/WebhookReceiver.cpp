@@ -3,9 +3,10 @@
 #include "ConnectionQueue.h"
 #include "ConnectionSession.h"
 #include "ExecutionJournal.h"
-#include "SyncService.h"
-#include "auth/TokenRefresher.h"
 #include "ListRequest.h"
+#include "SyncService.h"
+#include "WebhookVerifier.h"
+#include "auth/TokenRefresher.h"
 #include "catalog/DefinitionExpression.h"
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
@@ -20,8 +21,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QMessageAuthenticationCode>
-#include <QUrlQuery>
 
 #include <openssl/crypto.h>
 
@@ -45,126 +44,11 @@ WebhookOutcome answer(int status, const QString &message, qint64 executionId = 0
     return outcome;
 }
 
-// Evaluates a definition expression; undefined (or a failure) gives an undefined QJsonValue.
-QJsonValue evaluate(const QString &text, const QJsonValue &input, const jsonata::Bindings &bindings,
-                    QString *failure = nullptr)
-{
-    if (text.isEmpty())
-        return QJsonValue(QJsonValue::Undefined);
-    auto value = DefinitionExpression::evaluate(text, input, bindings, QStringLiteral("The expression"));
-    if (!value) {
-        if (failure)
-            *failure = value.error().message;
-        return QJsonValue(QJsonValue::Undefined);
-    }
-    return value.value();
-}
-
-bool truthy(const QJsonValue &value)
-{
-    if (value.isBool())
-        return value.toBool();
-    if (value.isString())
-        return !value.toString().isEmpty();
-    if (value.isDouble())
-        return value.toDouble() != 0;
-    return value.isObject() || (value.isArray() && !value.toArray().isEmpty());
-}
-
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
-{
-    return a.size() == b.size() && CRYPTO_memcmp(a.constData(), b.constData(), static_cast<size_t>(a.size())) == 0;
-}
-
-jsonata::Bindings callBindings(const WebhookCall &call, const QJsonValue &json)
-{
-    QJsonObject query;
-    for (const auto &[name, value] : QUrlQuery(call.url).queryItems(QUrl::FullyDecoded))
-        query.insert(name, value);
-    jsonata::Bindings bindings;
-    bindings.set("body", jsonata::Value::string(call.body.toStdString()));
-    bindings.set("json", jsonata::Value::fromQJsonValue(json));
-    bindings.set("method", jsonata::Value::string(call.method.toStdString()));
-    bindings.set("url", jsonata::Value::string(call.url.toString(QUrl::FullyEncoded).toStdString()));
-    bindings.set("headers", jsonata::Value::fromQJsonValue(headersToJson(call.headers)));
-    bindings.set("query", jsonata::Value::fromQJsonValue(query));
-    return bindings;
-}
-
-// Checks the call's signature and timestamp; returns why it is refused, or nothing.
-std::optional<QString> verify(const WebhookSpec &spec, const QJsonValue &json, jsonata::Bindings bindings,
-                              const QByteArray &secret, const QDateTime &now)
-{
-    bindings.set("secret", jsonata::Value::string(secret.toStdString()));
-    if (!spec.timestamp.isEmpty()) {
-        const QString stamp = jsonScalarText(evaluate(spec.timestamp, json, bindings));
-        if (stamp.isEmpty())
-            return QStringLiteral("the call carries no timestamp");
-        std::optional<qint64> ms;
-        bool ok = false;
-        if (spec.timestampFormat == QLatin1String("epochSeconds")) {
-            const qint64 seconds = stamp.toLongLong(&ok);
-            if (ok)
-                ms = seconds * 1000;
-        } else if (spec.timestampFormat == QLatin1String("epochMillis")) {
-            const qint64 millis = stamp.toLongLong(&ok);
-            if (ok)
-                ms = millis;
-        } else {
-            ms = parseTimestampMs(stamp);
-        }
-        if (!ms)
-            return QStringLiteral("its timestamp '%1' is not %2").arg(stamp, spec.timestampFormat);
-        const qint64 skew = std::llabs(now.toMSecsSinceEpoch() - *ms) / 1000;
-        if (skew > spec.toleranceSeconds) {
-            return QStringLiteral("its timestamp is %1 s away from now (tolerance %2 s): a replayed or delayed call")
-                .arg(skew)
-                .arg(spec.toleranceSeconds);
-        }
-        bindings.set("timestamp", jsonata::Value::string(stamp.toStdString()));
-    }
-    if (spec.algorithm != QLatin1String("none")) {
-        if (secret.isEmpty())
-            return QStringLiteral("the connection has no %1 to check the signature with").arg(spec.secret);
-        QString failure;
-        const QJsonValue message = evaluate(spec.message, json, bindings, &failure);
-        if (!message.isString())
-            return QStringLiteral("the signed message could not be built%1")
-                .arg(failure.isEmpty() ? QString() : QStringLiteral(": ") + failure);
-        const QJsonValue provided = evaluate(spec.provided, json, bindings);
-        QList<QByteArray> candidates;
-        if (provided.isArray()) {
-            for (const QJsonValue &value : provided.toArray())
-                candidates.append(value.toString().toUtf8());
-        } else if (provided.isString()) {
-            candidates.append(provided.toString().toUtf8());
-        }
-        candidates.removeAll(QByteArray());
-        if (candidates.isEmpty())
-            return QStringLiteral("the call carries no signature");
-        QByteArray expected;
-        if (spec.algorithm == QLatin1String("plain")) {
-            expected = message.toString().toUtf8();
-        } else {
-            const auto algorithm = spec.algorithm == QLatin1String("hmac-sha1") ? QCryptographicHash::Sha1
-                                                                                : QCryptographicHash::Sha256;
-            const QByteArray mac = QMessageAuthenticationCode::hash(message.toString().toUtf8(), secret, algorithm);
-            expected = spec.encoding == QLatin1String("base64") ? mac.toBase64() : mac.toHex();
-        }
-        bool matched = false;
-        for (const QByteArray &candidate : candidates) {
-            // Hex digests compare case-insensitively; every candidate is compared, in constant time.
-            const bool hexDigest = spec.encoding == QLatin1String("hex") && spec.algorithm != QLatin1String("plain");
-            const QByteArray given = hexDigest ? candidate.toLower() : candidate;
-            matched = constantTimeEquals(given, expected) || matched;
-        }
-        if (!matched)
-            return QStringLiteral("its signature does not match");
-    }
-    if (!spec.check.isEmpty() && !truthy(evaluate(spec.check, json, bindings)))
-        return QStringLiteral("the definition's check of the call failed");
-    return std::nullopt;
-}
+using webhook::callBindings;
+using webhook::callJson;
+using webhook::evaluate;
+using webhook::truthy;
+using webhook::verify;
 
 } // namespace
 
@@ -179,10 +63,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         return answer(404, QStringLiteral("%1 has no webhooks in its definition").arg(definition->displayName));
 
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(call.body, &parseError);
-    const QJsonValue json = document.isArray()    ? QJsonValue(document.array())
-                            : document.isObject() ? QJsonValue(document.object())
-                                                  : QJsonValue(QJsonValue::Undefined);
+    const QJsonValue json = callJson(call.body, &parseError);
     jsonata::Bindings bindings = callBindings(call, json);
 
     if (!spec.handshakeWhen.isEmpty() && truthy(evaluate(spec.handshakeWhen, json, bindings))) {
@@ -326,9 +207,9 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     WebhookOutcome outcome;
     outcome.executionId = executionId.value();
     outcome.events = static_cast<int>(events.size());
-    journal.recordEvent(EventLevel::Info, QStringLiteral("Verified a %1 webhook call with %2 events")
-                                              .arg(definition->displayName)
-                                              .arg(events.size()));
+    journal.recordEvent(
+        EventLevel::Info,
+        QStringLiteral("Verified a %1 webhook call with %2 events").arg(definition->displayName).arg(events.size()));
     for (qsizetype i = 0; i < events.size(); ++i) {
         const QJsonValue event = events.at(i);
         jsonata::Bindings eventBindings = bindings;
@@ -367,12 +248,12 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
             continue;
         }
         if (objectSpec == definition->objects.constEnd() || !objectSpec->readable || recordId.isEmpty()) {
-            journal.recordEvent(EventLevel::Warning,
-                                QStringLiteral("Event %1 (%2) names %3 record '%4', which this definition does not "
-                                               "read; ignored")
-                                    .arg(eventId, type, objectName.isEmpty() ? QStringLiteral("no object") : objectName,
-                                         recordId),
-                                context);
+            journal.recordEvent(
+                EventLevel::Warning,
+                QStringLiteral("Event %1 (%2) names %3 record '%4', which this definition does not "
+                               "read; ignored")
+                    .arg(eventId, type, objectName.isEmpty() ? QStringLiteral("no object") : objectName, recordId),
+                context);
             if (auto failedToMark = markApplied())
                 return *failedToMark;
             continue;
@@ -465,18 +346,20 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         ++outcome.applied;
         journal.counts().records += rows.size() + deletedIds.size();
         journal.counts().failedRecords += failed.size();
-        journal.recordEvent(failed.isEmpty() ? EventLevel::Info : EventLevel::Error,
-                            !deletedIds.isEmpty() ? QStringLiteral("Event %1 (%2): %3 %4 deleted").arg(eventId, type, objectName, recordId)
-                            : failed.isEmpty()    ? QStringLiteral("Event %1 (%2): %3 %4 stored").arg(eventId, type, objectName, recordId)
-                                                  : QStringLiteral("Event %1 (%2): %3 %4 did not map and is kept as a failed record")
-                                                     .arg(eventId, type, objectName, recordId),
-                            context);
+        journal.recordEvent(
+            failed.isEmpty() ? EventLevel::Info : EventLevel::Error,
+            !deletedIds.isEmpty()
+                ? QStringLiteral("Event %1 (%2): %3 %4 deleted").arg(eventId, type, objectName, recordId)
+            : failed.isEmpty() ? QStringLiteral("Event %1 (%2): %3 %4 stored").arg(eventId, type, objectName, recordId)
+                               : QStringLiteral("Event %1 (%2): %3 %4 did not map and is kept as a failed record")
+                                     .arg(eventId, type, objectName, recordId),
+            context);
     }
     outcome.objectsToRead.removeDuplicates();
     (void)journal.succeed(QStringLiteral("Webhook: %1 events, %2 applied, %3 duplicates")
-                        .arg(outcome.events)
-                        .arg(outcome.applied)
-                        .arg(outcome.duplicates));
+                              .arg(outcome.events)
+                              .arg(outcome.applied)
+                              .arg(outcome.duplicates));
     outcome.body = jsonBody({{QStringLiteral("received"), outcome.events},
                              {QStringLiteral("applied"), outcome.applied},
                              {QStringLiteral("duplicates"), outcome.duplicates}});

@@ -140,7 +140,8 @@ void TestCli::validatesAGoodDefinition()
     const Run validated =
         run({QStringLiteral("validate"), QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/providers/hubspot.yaml")});
     QCOMPARE(validated.exitCode, 0);
-    QVERIFY2(validated.out.contains(QStringLiteral(": ok (HubSpot, 2 objects: companies, contacts)")), qPrintable(validated.out));
+    QVERIFY2(validated.out.contains(QStringLiteral(": ok (HubSpot, 2 objects: companies, contacts)")),
+             qPrintable(validated.out));
     QVERIFY(validated.err.isEmpty());
 }
 
@@ -167,7 +168,8 @@ void TestCli::pointsAtEveryProblemOfABadDefinition()
     QVERIFY2(lines.at(0).startsWith(path + QStringLiteral(":1:7: 'name' must be lower-case")), qPrintable(lines.at(0)));
     QVERIFY2(lines.at(1).startsWith(path + QStringLiteral(":6:13: pagination needs the field 'nextPath'")),
              qPrintable(lines.at(1)));
-    QVERIFY2(lines.at(2).startsWith(path + QStringLiteral(":9:19: 'path' must start with '/'")), qPrintable(lines.at(2)));
+    QVERIFY2(lines.at(2).startsWith(path + QStringLiteral(":9:19: 'path' must start with '/'")),
+             qPrintable(lines.at(2)));
 }
 
 void TestCli::explainsBadUsage()
@@ -211,10 +213,10 @@ void TestCli::dryrunPrintsRecordsAndEventsWithoutADatabase()
 {
     // The sandbox as a person runs it beside the CLI.
     QProcess sandbox;
-    sandbox.start(QStringLiteral(PATCHBAY_SANDBOX_PATH), {QStringLiteral("--provider"), QStringLiteral("hubspot"),
-                                                          QStringLiteral("--port"), QStringLiteral("0"),
-                                                          QStringLiteral("--portals"), QStringLiteral("1"),
-                                                          QStringLiteral("--contacts"), QStringLiteral("230")});
+    sandbox.start(QStringLiteral(PATCHBAY_SANDBOX_PATH),
+                  {QStringLiteral("--provider"), QStringLiteral("hubspot"), QStringLiteral("--port"),
+                   QStringLiteral("0"), QStringLiteral("--portals"), QStringLiteral("1"), QStringLiteral("--contacts"),
+                   QStringLiteral("230")});
     QVERIFY(sandbox.waitForStarted());
     QString banner;
     while (!banner.contains(QStringLiteral("portal-1")) && sandbox.waitForReadyRead(10000))
@@ -235,17 +237,18 @@ void TestCli::dryrunPrintsRecordsAndEventsWithoutADatabase()
                           .toJson());
     credentials.close();
 
-    const Run result = run({QStringLiteral("dryrun"), QStringLiteral("--provider"),
-                            QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/providers/hubspot.yaml"),
-                            QStringLiteral("--object"), QStringLiteral("contacts"), QStringLiteral("--base-url"),
-                            url.match(banner).captured(1), QStringLiteral("--credentials"), credentials.fileName(),
-                            QStringLiteral("--integration"), QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/integrations/crm.yaml"),
-                            QStringLiteral("--name"), QStringLiteral("crm-contacts")});
+    const Run result =
+        run({QStringLiteral("dryrun"), QStringLiteral("--provider"),
+             QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/providers/hubspot.yaml"), QStringLiteral("--object"),
+             QStringLiteral("contacts"), QStringLiteral("--base-url"), url.match(banner).captured(1),
+             QStringLiteral("--credentials"), credentials.fileName(), QStringLiteral("--integration"),
+             QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/integrations/crm.yaml"), QStringLiteral("--name"),
+             QStringLiteral("crm-contacts")});
     // The fields of the object, as a definition developer checks them.
     const Run fields = run({QStringLiteral("dryrun"), QStringLiteral("--provider"), QStringLiteral("hubspot"),
                             QStringLiteral("--object"), QStringLiteral("contacts"), QStringLiteral("--schema"),
-                            QStringLiteral("--base-url"), url.match(banner).captured(1), QStringLiteral("--credentials"),
-                            credentials.fileName()});
+                            QStringLiteral("--base-url"), url.match(banner).captured(1),
+                            QStringLiteral("--credentials"), credentials.fileName()});
     sandbox.kill();
     sandbox.waitForFinished();
     QVERIFY2(fields.exitCode == 0, qPrintable(fields.err));
@@ -253,8 +256,8 @@ void TestCli::dryrunPrintsRecordsAndEventsWithoutADatabase()
     for (const QString &line : fields.out.trimmed().split(QLatin1Char('\n'))) {
         const QJsonObject described = QJsonDocument::fromJson(line.toUtf8()).object();
         QVERIFY2(described.contains(QStringLiteral("custom")), qPrintable(line));
-        sawEmail = sawEmail || (described.value(QStringLiteral("name")).toString() == QLatin1String("email")
-                                && !described.value(QStringLiteral("custom")).toBool());
+        sawEmail = sawEmail || (described.value(QStringLiteral("name")).toString() == QLatin1String("email") &&
+                                !described.value(QStringLiteral("custom")).toBool());
     }
     QVERIFY(sawEmail);
     QVERIFY(fields.err.contains(QStringLiteral(" fields")));
@@ -535,6 +538,15 @@ void TestCli::dryrunNamesTheBadCredentialsField_data()
     QTest::newRow("expires_at not a date")
         << QByteArray("{\"expires_at\": \"next tuesday\"}")
         << QStringLiteral("field 'expires_at' must be a number of seconds since 1970 or an ISO 8601 string such as");
+    // Past a millisecond count: undefined behaviour before (found by tests/fuzz/credentials_fuzz_file).
+    QTest::newRow("expires_at past year 9999")
+        << QByteArray("{\"access_token\": \"tok-secret-1\", \"expires_at\": 1e300}")
+        << QStringLiteral("field 'expires_at' must be a number of seconds since 1970 or an ISO 8601 string such as "
+                          "2030-01-01T00:00:00Z; '1e+300' is not one");
+    QTest::newRow("expires_at text past year 9999")
+        << QByteArray("{\"expires_at\": \"1e300\"}")
+        << QStringLiteral("field 'expires_at' must be a number of seconds since 1970 or an ISO 8601 string such as "
+                          "2030-01-01T00:00:00Z; '1e300' is not one");
     QTest::newRow("connection a string") << QByteArray("{\"connection\": \"https://acme.example\"}")
                                          << QStringLiteral("field 'connection' must be an object of connection config");
     QTest::newRow("misspelt field") << QByteArray("{\"acces_token\": \"tok-secret-1\"}")

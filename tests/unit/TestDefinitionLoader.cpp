@@ -145,7 +145,8 @@ void TestDefinitionLoader::badDefinitionsPointAtTheProblem_data()
     QTest::addColumn<QByteArray>("yaml");
     QTest::addColumn<QString>("expected"); // "line:col: message fragment"
 
-    QTest::newRow("broken yaml") << QByteArray("name: demo\nauth: [unclosed\n") << QStringLiteral("3:1: not valid YAML");
+    QTest::newRow("broken yaml") << QByteArray("name: demo\nauth: [unclosed\n")
+                                 << QStringLiteral("3:1: not valid YAML");
     QByteArray misspelt = minimal();
     misspelt.replace("  type: bearer\n", "  type: bearer\n  tokenUlr: https://x\n");
     QTest::newRow("unknown field") << misspelt << QStringLiteral("5:3: unknown field 'tokenUlr' in auth");
@@ -171,18 +172,22 @@ void TestDefinitionLoader::badDefinitionsPointAtTheProblem_data()
     QByteArray badBody = minimal();
     badBody += "    write:\n"
                "      create: { path: /things, body: '{\"a\": $record.' }\n";
-    QTest::newRow("write body not JSONata") << badBody << QStringLiteral("9:38: 'body' is not a valid JSONata expression: S0207");
+    QTest::newRow("write body not JSONata")
+        << badBody << QStringLiteral("9:38: 'body' is not a valid JSONata expression: S0207");
     QByteArray emptyWrite = minimal();
     emptyWrite += "    write: {}\n";
     QTest::newRow("empty write")
-        << emptyWrite << QStringLiteral("8:12: object 'things' write needs at least one of create, update, batchCreate");
+        << emptyWrite
+        << QStringLiteral("8:12: object 'things' write needs at least one of create, update, batchCreate");
     QByteArray schemaWithoutPath = minimal();
     schemaWithoutPath += "    schema: { fieldsPath: fields }\n";
-    QTest::newRow("schema without path") << schemaWithoutPath << QStringLiteral("8:13: object 'things' schema needs the field 'path'");
+    QTest::newRow("schema without path") << schemaWithoutPath
+                                         << QStringLiteral("8:13: object 'things' schema needs the field 'path'");
     QByteArray webhooksWithoutEvents = minimal();
     webhooksWithoutEvents += "webhooks:\n"
                              "  signature: { message: '$body', provided: '$headers.sig' }\n";
-    QTest::newRow("webhooks without events") << webhooksWithoutEvents << QStringLiteral("9:3: 'webhooks' needs an 'events' section");
+    QTest::newRow("webhooks without events")
+        << webhooksWithoutEvents << QStringLiteral("9:3: 'webhooks' needs an 'events' section");
     QByteArray unsignedSignature = minimal();
     unsignedSignature += "webhooks:\n"
                          "  signature: { algorithm: hmac-sha256 }\n"
@@ -197,7 +202,8 @@ void TestDefinitionLoader::badDefinitionsPointAtTheProblem_data()
     QByteArray budgetWithoutRequests = minimal();
     budgetWithoutRequests += "rateLimit:\n"
                              "  budget: { perSeconds: 10 }\n";
-    QTest::newRow("budget without requests") << budgetWithoutRequests << QStringLiteral("9:11: a budget needs the field 'requests'");
+    QTest::newRow("budget without requests")
+        << budgetWithoutRequests << QStringLiteral("9:11: a budget needs the field 'requests'");
     QByteArray budgetInTheList = minimal();
     budgetInTheList += "rateLimit:\n"
                        "  budgets:\n"
@@ -227,7 +233,8 @@ void TestDefinitionLoader::badDefinitionsPointAtTheProblem_data()
     badRetryCondition += "rateLimit:\n"
                          "  retryOn:\n"
                          "    - { status: 403, when: '$headers.x = ' }\n";
-    QTest::newRow("retry condition not JSONata") << badRetryCondition << QStringLiteral("10:28: 'when' is not a valid JSONata expression: S0207");
+    QTest::newRow("retry condition not JSONata")
+        << badRetryCondition << QStringLiteral("10:28: 'when' is not a valid JSONata expression: S0207");
 }
 
 void TestDefinitionLoader::badDefinitionsPointAtTheProblem()
@@ -341,6 +348,25 @@ void TestDefinitionLoader::manifestsGetTheSameChecks()
     QVERIFY2(all.contains(QStringLiteral("crm.yaml:4:5: the key 'provider' is given twice in this mapping; it is "
                                          "first at crm.yaml:3:5")),
              qPrintable(all));
+    // A read or write item without 'object' threw out of the loader (found by tests/fuzz/catalog_fuzz_loader).
+    for (const char *section : {"read", "write"}) {
+        const QByteArray noObject = QByteArray("integrations:\n  - name: crm\n    provider: hubspot\n    ") + section +
+                                    ":\n      objects:\n        - mapping: {}\n";
+        const IntegrationLoadResult missing =
+            IntegrationLoader::loadText(noObject, QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
+        QVERIFY(!missing.ok());
+        QVERIFY2(allErrors(missing.errors).contains(QStringLiteral("object")), qPrintable(allErrors(missing.errors)));
+    }
+    const QByteArray objectsMap = "integrations:\n  - name: crm\n    provider: hubspot\n    read:\n      objects:\n"
+                                  "        contacts: {}\n";
+    const IntegrationLoadResult mapped =
+        IntegrationLoader::loadText(objectsMap, QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
+    QVERIFY2(allErrors(mapped.errors).contains(QStringLiteral("the objects of read must be a list")),
+             qPrintable(allErrors(mapped.errors)));
+    const IntegrationLoadResult noObjects = IntegrationLoader::loadText(
+        "integrations:\n  - name: crm\n    provider: hubspot\n    write:\n      objectname: 1\n",
+        QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
+    QVERIFY(!noObjects.ok());
     const IntegrationLoadResult binary = IntegrationLoader::loadText(
         QByteArray("integrations: []\n\xff"), QStringLiteral("crm.yaml"), ProviderCatalog::builtIn());
     QVERIFY2(allErrors(binary.errors).contains(QStringLiteral("crm.yaml:2:1: byte 0xFF is not UTF-8 text")),
