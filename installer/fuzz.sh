@@ -7,6 +7,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="${PATCHBAY_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 seconds="${1:-5}"
+# A fixed seed makes the test command's short run repeat itself (a machine only gets further or less far along
+# the same inputs); PATCHBAY_FUZZ_SEED=0 lets libFuzzer pick one, for longer runs by hand.
+seed="${PATCHBAY_FUZZ_SEED:-1}"
 
 targets=(jsonata_fuzz_parser jsonata_fuzz_evaluator catalog_fuzz_loader credentials_fuzz_file
          webhook_fuzz_verify)
@@ -46,7 +49,7 @@ failed=()
 for t in "${targets[@]}"; do
     mkdir -p "$scratch/$t/new" "$scratch/$t/artifacts"
     echo "fuzz: $t for ${seconds}s over tests/fuzz/${corpus[$t]}"
-    if ! (cd "$scratch/$t" && "$build/tests/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    if ! (cd "$scratch/$t" && "$build/tests/fuzz/$t" -max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=2048 \
             -max_len=4096 -dict="$root/tests/fuzz/${dict[$t]}" -artifact_prefix="$scratch/$t/artifacts/" \
             -print_final_stats=0 "$scratch/$t/new" "$root/tests/fuzz/${corpus[$t]}" > "$scratch/$t/log" 2>&1); then
         tail -n 60 "$scratch/$t/log"
