@@ -1,6 +1,7 @@
 #include "DisplayFormat.h"
 
-#include "store/StoreTypes.h"
+#include "core/Tenancy.h"
+#include "core/Executions.h"
 
 #include <QLocale>
 

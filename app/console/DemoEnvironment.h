@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
-#include "store/StoreTypes.h"
+#include "core/Executions.h"
 
 #include <QList>
 #include <QLockFile>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/SecretBytes.h"
+#include "core/TokenState.h"
 
 #include <QDateTime>
 #include <QString>
@@ -24,13 +25,5 @@ struct Credential
     QByteArray toPlaintext() const;
     static Credential fromPlaintext(const QByteArray &plaintext);
 };
-
-// What a support person is told about a connection's access token.
-enum class TokenState { Valid, Expiring, Expired, NeedsReauth, Unknown };
-
-QString tokenStateName(TokenState state);
-
-// expiring = within the refresh margin of its expiry
-TokenState tokenStateFor(const QDateTime &expiresAt, bool needsReauth, const QDateTime &now);
 
 } // namespace patchbay

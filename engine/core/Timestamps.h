@@ -1,7 +1,5 @@
 #pragma once
 
-#include "core/Result.h"
-
 #include <QString>
 
 #include <optional>
@@ -12,8 +10,5 @@ namespace patchbay {
 // colon in the offset, "2026-01-01T10:00:00.000+0000"), "2026-01-01 10:00:00" (UTC), epoch seconds or
 // epoch milliseconds (told apart by size).
 std::optional<qint64> parseTimestampMs(const QString &text);
-
-// A time as a definition asks for it: iso8601, epochSeconds, epochMillis, or a JSONata $fromMillis picture.
-Result<QString> formatTimestamp(qint64 ms, const QString &format);
 
 } // namespace patchbay

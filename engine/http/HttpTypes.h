@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
-#include "store/StoreTypes.h"
+#include "core/Exchange.h"
 
 #include <QByteArray>
 #include <QDateTime>

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "store/StoreTypes.h"
+#include "core/Executions.h"
+#include "core/Exchange.h"
 
 #include <QJsonObject>
 #include <QString>

@@ -1,17 +1,16 @@
 #include "RequestRunner.h"
 
+#include "HttpClient.h"
 #include "RateLimitHold.h"
 #include "RequestBudget.h"
-
-#include <QJsonDocument>
-#include <QJsonObject>
-#include "catalog/DefinitionExpression.h"
-
-#include "HttpClient.h"
 #include "RequestObserver.h"
+#include "catalog/DefinitionExpression.h"
 #include "core/Clock.h"
 #include "core/Timestamps.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QTimeZone>
 

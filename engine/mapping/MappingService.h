@@ -3,7 +3,8 @@
 #include "CompiledMapping.h"
 #include "MappingTree.h"
 #include "core/Result.h"
-#include "store/StoreTypes.h"
+#include "core/Tenancy.h"
+#include "core/MappingVersion.h"
 
 #include <QJsonArray>
 #include <QMap>

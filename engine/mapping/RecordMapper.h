@@ -1,7 +1,7 @@
 #pragma once
 
 #include "CompiledMapping.h"
-#include "store/StoreTypes.h"
+#include "core/Records.h"
 
 namespace patchbay {
 

@@ -3,7 +3,11 @@
 #include "auth/Credential.h"
 #include "core/Result.h"
 #include "mapping/MappingService.h"
-#include "store/StoreTypes.h"
+#include "core/Tenancy.h"
+#include "core/Executions.h"
+#include "core/Exchange.h"
+#include "core/Records.h"
+#include "core/MappingVersion.h"
 
 #include <QList>
 #include <QObject>

@@ -1,6 +1,12 @@
 #pragma once
 
-#include "StoreTypes.h"
+#include "core/Tenancy.h"
+#include "core/Executions.h"
+#include "core/Exchange.h"
+#include "core/Records.h"
+#include "core/Authorization.h"
+#include "core/WebhookRejection.h"
+#include "core/MappingVersion.h"
 #include "core/Result.h"
 
 #include <QList>

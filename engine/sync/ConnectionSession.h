@@ -4,7 +4,8 @@
 #include "catalog/ProviderDefinition.h"
 #include "core/Result.h"
 #include "jsonata/Expression.h"
-#include "store/StoreTypes.h"
+#include "core/Tenancy.h"
+#include "core/Authorization.h"
 
 #include <QUrl>
 

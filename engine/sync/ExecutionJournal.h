@@ -1,7 +1,8 @@
 #pragma once
 
 #include "http/RequestObserver.h"
-#include "store/StoreTypes.h"
+#include "core/Executions.h"
+#include "core/Exchange.h"
 #include "core/Result.h"
 
 #include <functional>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/StoreTypes.h"
+#include "core/Executions.h"
 
 #include <QString>
 

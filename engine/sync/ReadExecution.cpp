@@ -7,6 +7,7 @@
 #include "catalog/ProviderDefinition.h"
 #include "catalog/TemplateText.h"
 #include "core/JsonPath.h"
+#include "catalog/TimeFormat.h"
 #include "core/Timestamps.h"
 #include "http/RequestRunner.h"
 #include "mapping/RecordMapper.h"

@@ -3,7 +3,7 @@
 #include "Paginator.h"
 #include "core/Result.h"
 #include "jsonata/Expression.h"
-#include "store/StoreTypes.h"
+#include "core/Records.h"
 
 namespace patchbay {
 

@@ -6,7 +6,9 @@
 #include "core/Result.h"
 #include "http/HttpClient.h"
 #include "mapping/CompiledMapping.h"
-#include "store/StoreTypes.h"
+#include "core/Tenancy.h"
+#include "core/Executions.h"
+#include "core/Exchange.h"
 #include "sync/WriteExecution.h"
 
 #include <QMetaType>

@@ -2,7 +2,7 @@
 
 #include "core/Result.h"
 #include "jsonata/Expression.h"
-#include "store/StoreTypes.h"
+#include "core/Records.h"
 
 #include <QJsonObject>
 

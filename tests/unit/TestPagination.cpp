@@ -1,4 +1,5 @@
 // The generic pagination and rate-limit arithmetic every provider definition relies on.
+#include "catalog/TimeFormat.h"
 #include "core/Timestamps.h"
 #include "http/RequestBudget.h"
 #include "http/RequestRunner.h"

@@ -1,0 +1,60 @@
+#pragma once
+
+// Records as synced: stored, failed to map, written, and the fields schema discovery found.
+// Plain types of the engine's vocabulary (engine/core): no engine includes.
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QString>
+
+namespace patchbay {
+
+struct StoredRecord
+{
+    QString recordId;
+    QByteArray data; // JSON
+    QString updatedAt;
+};
+
+// A provider record whose mapping failed: kept raw, with its per-field errors, until it maps.
+struct FailedRecord
+{
+    qint64 id = 0;
+    qint64 executionId = 0;
+    QString object;
+    QString recordId;
+    QString updatedAt;
+    QByteArray raw;   // JSON as the provider sent it
+    QJsonArray errors; // [{field, code, position, message}]
+    QDateTime createdAt;
+    QDateTime resolvedAt;
+};
+
+// One record of a write execution and what the provider said about it.
+struct WriteItem
+{
+    qint64 id = 0;
+    qint64 executionId = 0;
+    QString object;
+    QString key;        // the product's id of the record
+    QString operation;  // create | update
+    QString providerId; // the provider's id: known before an update, returned by a create
+    QString status;     // succeeded | failed
+    QString errorCode;
+    QString errorMessage;
+    QByteArray payload; // the product record as given (JSON)
+    QByteArray sent;    // what was sent, in the provider's shape (JSON), when it got that far
+    QDateTime createdAt;
+};
+
+// One field of a provider object, as schema discovery found it.
+struct SchemaField
+{
+    QString name;
+    QString label;
+    QString type;
+    bool custom = false;
+};
+
+} // namespace patchbay
