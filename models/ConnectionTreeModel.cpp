@@ -29,28 +29,37 @@ QDateTime now()
 
 } // namespace
 
-ConnectionTreeModel::ConnectionTreeModel(OpsApi *ops, QObject *parent) : QAbstractItemModel(parent), m_ops(ops) {}
+ConnectionTreeModel::ConnectionTreeModel(OpsApi *ops, QObject *parent)
+    : QAbstractItemModel(parent), m_ops(ops), m_calls(new PendingCalls(this))
+{
+}
 
 void ConnectionTreeModel::reload()
 {
-    auto tenants = m_ops->tenants();
-    if (!tenants) {
-        Q_EMIT loadFailed(tenants.error().message);
-        return;
-    }
-    auto connections = m_ops->connections();
-    if (!connections) {
-        Q_EMIT loadFailed(connections.error().message);
-        return;
-    }
+    m_calls->track(m_ops->tenants(), [this](const Result<QList<Tenant>> &tenants) {
+        if (!tenants) {
+            Q_EMIT loadFailed(tenants.error().message);
+            return;
+        }
+        m_calls->track(m_ops->connections(),
+                       [this, tenantList = tenants.value()](const Result<QList<ConnectionSummary>> &connections) {
+                           if (connections)
+                               apply(tenantList, connections.value());
+                           else
+                               Q_EMIT loadFailed(connections.error().message);
+                       });
+    });
+}
 
+void ConnectionTreeModel::apply(const QList<Tenant> &tenants, const QList<ConnectionSummary> &connections)
+{
     QList<TenantNode> fresh;
     QHash<qint64, int> rowOfTenant;
-    for (const Tenant &tenant : tenants.value()) {
+    for (const Tenant &tenant : tenants) {
         rowOfTenant.insert(tenant.id, int(fresh.size()));
         fresh.append(TenantNode{tenant, {}});
     }
-    for (const ConnectionSummary &summary : connections.value()) {
+    for (const ConnectionSummary &summary : connections) {
         const auto row = rowOfTenant.constFind(summary.connection.tenantId);
         if (row != rowOfTenant.constEnd())
             fresh[*row].connections.append(summary);
@@ -82,18 +91,23 @@ void ConnectionTreeModel::reload()
 
 void ConnectionTreeModel::reloadConnection(qint64 connectionId)
 {
-    const QModelIndex first = indexOfConnection(connectionId);
-    if (!first.isValid()) {
+    if (!indexOfConnection(connectionId).isValid()) {
         reload(); // a connection we have not seen yet
         return;
     }
-    auto summary = m_ops->connection(connectionId);
-    if (!summary) {
-        Q_EMIT loadFailed(summary.error().message);
-        return;
-    }
-    m_tenants[first.parent().row()].connections[first.row()] = summary.value();
-    Q_EMIT dataChanged(first, first.siblingAtColumn(ColumnCount - 1));
+    m_calls->track(m_ops->connection(connectionId), [this, connectionId](const Result<ConnectionSummary> &summary) {
+        if (!summary) {
+            Q_EMIT loadFailed(summary.error().message);
+            return;
+        }
+        // Looked up again: a reload may have moved the row (or dropped it) while the answer was on its way.
+        const QModelIndex first = indexOfConnection(connectionId);
+        if (!first.isValid())
+            return;
+        m_tenants[first.parent().row()].connections[first.row()] = summary.value();
+        Q_EMIT dataChanged(first, first.siblingAtColumn(ColumnCount - 1));
+        Q_EMIT connectionReloaded(connectionId);
+    });
 }
 
 void ConnectionTreeModel::refreshRelativeTimes()

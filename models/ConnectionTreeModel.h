@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PendingCalls.h"
 #include "ops/OpsApi.h"
 
 #include <QAbstractItemModel>
@@ -23,11 +24,15 @@ public:
 
     explicit ConnectionTreeModel(OpsApi *ops, QObject *parent = nullptr);
 
-    // Re-queries the ops API. Updates rows in place (dataChanged) when only values changed, so views
-    // keep their selection and expansion while syncs refresh it; resets when rows come or go.
+    // Re-queries the ops API; the rows change when the answer arrives. Updates rows in place (dataChanged) when
+    // only values changed, so views keep their selection and expansion while syncs refresh it; resets when rows
+    // come or go.
     void reload();
-    // Re-reads one connection and updates its row in place.
+    // Re-reads one connection and updates its row in place when the answer arrives (connectionReloaded).
     void reloadConnection(qint64 connectionId);
+    // True while an answer is awaited (pendingCalls() tells when that changes).
+    bool isLoading() const { return !m_calls->isEmpty(); }
+    PendingCalls *pendingCalls() const { return m_calls; }
     // The "3 min ago" texts age; call this from a timer to repaint them.
     void refreshRelativeTimes();
 
@@ -44,6 +49,8 @@ public:
 
 Q_SIGNALS:
     void loadFailed(const QString &message);
+    // The row of the connection holds what the ops API said last.
+    void connectionReloaded(qint64 connectionId);
 
 private:
     struct TenantNode
@@ -55,8 +62,10 @@ private:
     QVariant tenantData(const TenantNode &node, int column, int role) const;
     QVariant connectionData(const ConnectionSummary &summary, int column, int role) const;
     static bool sameShape(const QList<TenantNode> &a, const QList<TenantNode> &b);
+    void apply(const QList<Tenant> &tenants, const QList<ConnectionSummary> &connections);
 
     OpsApi *m_ops;
+    PendingCalls *m_calls;
     QList<TenantNode> m_tenants;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "auth/Credential.h"
+#include "core/TokenState.h"
 
 #include <QColor>
 #include <QDateTime>

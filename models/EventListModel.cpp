@@ -6,46 +6,44 @@
 
 namespace patchbay {
 
-EventListModel::EventListModel(OpsApi *ops, QObject *parent) : QAbstractTableModel(parent), m_ops(ops) {}
+EventListModel::EventListModel(OpsApi *ops, QObject *parent)
+    : QAbstractTableModel(parent), m_ops(ops), m_calls(new PendingCalls(this))
+{
+}
 
 void EventListModel::setExecution(qint64 executionId)
 {
     beginResetModel();
     m_executionId = executionId;
     m_events.clear();
-    std::optional<QString> failure;
-    if (executionId != 0) {
-        if (auto events = m_ops->events(executionId))
-            m_events = std::move(events.value());
-        else
-            failure = events.error().message;
-    }
     endResetModel();
-    if (failure)
-        Q_EMIT loadFailed(*failure);
+    refresh();
 }
 
 void EventListModel::refresh()
 {
     if (m_executionId == 0)
         return;
-    auto events = m_ops->events(m_executionId);
-    if (!events) {
-        Q_EMIT loadFailed(events.error().message);
-        return;
-    }
-    const qint64 lastKnownId = m_events.isEmpty() ? 0 : m_events.last().id;
-    QList<Event> added;
-    for (const Event &event : events.value()) {
-        if (event.id > lastKnownId)
-            added.append(event);
-    }
-    if (added.isEmpty())
-        return;
-    const int first = int(m_events.size());
-    beginInsertRows({}, first, first + int(added.size()) - 1);
-    m_events.append(added);
-    endInsertRows();
+    m_calls->track(m_ops->events(m_executionId), [this, executionId = m_executionId](const Result<QList<Event>> &events) {
+        if (executionId != m_executionId)
+            return; // another execution is shown now
+        if (!events) {
+            Q_EMIT loadFailed(events.error().message);
+            return;
+        }
+        const qint64 lastKnownId = m_events.isEmpty() ? 0 : m_events.last().id;
+        QList<Event> added;
+        for (const Event &event : events.value()) {
+            if (event.id > lastKnownId)
+                added.append(event);
+        }
+        if (added.isEmpty())
+            return;
+        const int first = int(m_events.size());
+        beginInsertRows({}, first, first + int(added.size()) - 1);
+        m_events.append(added);
+        endInsertRows();
+    });
 }
 
 int EventListModel::rowCount(const QModelIndex &parent) const

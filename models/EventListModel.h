@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PendingCalls.h"
 #include "ops/OpsApi.h"
 
 #include <QAbstractTableModel>
@@ -19,11 +20,14 @@ public:
 
     explicit EventListModel(OpsApi *ops, QObject *parent = nullptr);
 
-    // Shows the events of an execution; 0 shows nothing.
+    // Shows the events of an execution when the ops API answers; 0 shows nothing.
     void setExecution(qint64 executionId);
     qint64 executionId() const { return m_executionId; }
     // Appends the events logged since the last load (a running execution keeps logging).
     void refresh();
+    // True while an answer is awaited (pendingCalls() tells when that changes).
+    bool isLoading() const { return !m_calls->isEmpty(); }
+    PendingCalls *pendingCalls() const { return m_calls; }
 
     const Event &eventAt(int row) const { return m_events.at(row); }
 
@@ -37,6 +41,7 @@ Q_SIGNALS:
 
 private:
     OpsApi *m_ops;
+    PendingCalls *m_calls;
     qint64 m_executionId = 0;
     QList<Event> m_events;
 };

@@ -4,46 +4,45 @@
 
 namespace patchbay {
 
-ExchangeListModel::ExchangeListModel(OpsApi *ops, QObject *parent) : QAbstractTableModel(parent), m_ops(ops) {}
+ExchangeListModel::ExchangeListModel(OpsApi *ops, QObject *parent)
+    : QAbstractTableModel(parent), m_ops(ops), m_calls(new PendingCalls(this))
+{
+}
 
 void ExchangeListModel::setExecution(qint64 executionId)
 {
     beginResetModel();
     m_executionId = executionId;
     m_exchanges.clear();
-    std::optional<QString> failure;
-    if (executionId != 0) {
-        if (auto exchanges = m_ops->exchanges(executionId))
-            m_exchanges = std::move(exchanges.value());
-        else
-            failure = exchanges.error().message;
-    }
     endResetModel();
-    if (failure)
-        Q_EMIT loadFailed(*failure);
+    refresh();
 }
 
 void ExchangeListModel::refresh()
 {
     if (m_executionId == 0)
         return;
-    auto exchanges = m_ops->exchanges(m_executionId);
-    if (!exchanges) {
-        Q_EMIT loadFailed(exchanges.error().message);
-        return;
-    }
-    const qint64 lastKnownId = m_exchanges.isEmpty() ? 0 : m_exchanges.last().id;
-    QList<Exchange> added;
-    for (const Exchange &exchange : exchanges.value()) {
-        if (exchange.id > lastKnownId)
-            added.append(exchange);
-    }
-    if (added.isEmpty())
-        return;
-    const int first = int(m_exchanges.size());
-    beginInsertRows({}, first, first + int(added.size()) - 1);
-    m_exchanges.append(added);
-    endInsertRows();
+    m_calls->track(m_ops->exchanges(m_executionId),
+                   [this, executionId = m_executionId](const Result<QList<Exchange>> &exchanges) {
+                       if (executionId != m_executionId)
+                           return; // another execution is shown now
+                       if (!exchanges) {
+                           Q_EMIT loadFailed(exchanges.error().message);
+                           return;
+                       }
+                       const qint64 lastKnownId = m_exchanges.isEmpty() ? 0 : m_exchanges.last().id;
+                       QList<Exchange> added;
+                       for (const Exchange &exchange : exchanges.value()) {
+                           if (exchange.id > lastKnownId)
+                               added.append(exchange);
+                       }
+                       if (added.isEmpty())
+                           return;
+                       const int first = int(m_exchanges.size());
+                       beginInsertRows({}, first, first + int(added.size()) - 1);
+                       m_exchanges.append(added);
+                       endInsertRows();
+                   });
 }
 
 int ExchangeListModel::rowCount(const QModelIndex &parent) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PendingCalls.h"
 #include "ops/OpsApi.h"
 
 #include <QAbstractTableModel>
@@ -22,11 +23,14 @@ public:
 
     explicit ExchangeListModel(OpsApi *ops, QObject *parent = nullptr);
 
-    // Shows the exchanges of an execution; 0 shows nothing.
+    // Shows the exchanges of an execution when the ops API answers; 0 shows nothing.
     void setExecution(qint64 executionId);
     qint64 executionId() const { return m_executionId; }
     // Appends the exchanges recorded since the last load.
     void refresh();
+    // True while an answer is awaited (pendingCalls() tells when that changes).
+    bool isLoading() const { return !m_calls->isEmpty(); }
+    PendingCalls *pendingCalls() const { return m_calls; }
 
     const Exchange &exchangeAt(int row) const { return m_exchanges.at(row); }
 
@@ -40,6 +44,7 @@ Q_SIGNALS:
 
 private:
     OpsApi *m_ops;
+    PendingCalls *m_calls;
     qint64 m_executionId = 0;
     QList<Exchange> m_exchanges;
 };

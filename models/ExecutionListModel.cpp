@@ -28,41 +28,43 @@ QString durationText(const Execution &execution, const QDateTime &now)
 
 } // namespace
 
-ExecutionListModel::ExecutionListModel(OpsApi *ops, QObject *parent) : QAbstractTableModel(parent), m_ops(ops) {}
+ExecutionListModel::ExecutionListModel(OpsApi *ops, QObject *parent)
+    : QAbstractTableModel(parent), m_ops(ops), m_calls(new PendingCalls(this))
+{
+}
 
 void ExecutionListModel::setConnection(qint64 connectionId)
 {
-    QScopedValueRollback<bool> changing(m_changing, true);
-    beginResetModel();
-    m_connectionId = connectionId;
-    m_executions.clear();
-    m_hasMore = false;
-    std::optional<QString> failure;
-    if (connectionId != 0) {
-        auto page = m_ops->executions(connectionId, kPageSize);
-        if (page) {
-            m_executions = std::move(page.value());
-            m_hasMore = m_executions.size() == kPageSize;
-        } else {
-            failure = page.error().message;
-        }
+    {
+        QScopedValueRollback<bool> changing(m_changing, true);
+        beginResetModel();
+        m_connectionId = connectionId;
+        m_executions.clear();
+        m_hasMore = false;
+        m_fetching = false;
+        endResetModel();
     }
-    endResetModel();
-    if (failure)
-        Q_EMIT loadFailed(*failure);
+    refresh();
 }
 
 void ExecutionListModel::refresh()
 {
     if (m_connectionId == 0)
         return;
+    m_calls->track(m_ops->executions(m_connectionId, kPageSize),
+                   [this, connectionId = m_connectionId](const Result<QList<Execution>> &page) {
+                       if (connectionId != m_connectionId)
+                           return; // another connection is shown now
+                       if (page)
+                           mergeNewest(page.value());
+                       else
+                           Q_EMIT loadFailed(page.error().message);
+                   });
+}
+
+void ExecutionListModel::mergeNewest(const QList<Execution> &newest)
+{
     QScopedValueRollback<bool> changing(m_changing, true);
-    auto page = m_ops->executions(m_connectionId, kPageSize);
-    if (!page) {
-        Q_EMIT loadFailed(page.error().message);
-        return;
-    }
-    const QList<Execution> &newest = page.value();
     const qint64 firstKnownId = m_executions.isEmpty() ? 0 : m_executions.first().id;
     qsizetype fresh = 0;
     while (fresh < newest.size() && newest.at(fresh).id > firstKnownId)
@@ -96,8 +98,12 @@ void ExecutionListModel::refresh()
         const Execution &known = m_executions.at(row);
         if (known.status != ExecutionStatus::Running || seen.contains(known.id) || row < fresh)
             continue;
-        if (auto current = m_ops->execution(known.id))
-            updateRow(row, current.value());
+        m_calls->track(m_ops->execution(known.id),
+                       [this, connectionId = m_connectionId, id = known.id](const Result<Execution> &current) {
+                           const int at = rowOfExecution(id);
+                           if (connectionId == m_connectionId && current && at >= 0)
+                               updateRow(at, current.value());
+                       });
     }
 }
 
@@ -136,23 +142,32 @@ bool ExecutionListModel::canFetchMore(const QModelIndex &parent) const
 void ExecutionListModel::fetchMore(const QModelIndex &parent)
 {
     // Views (and QAbstractItemModelTester) may ask for more from inside the signals of a change in
-    // progress; loading then would nest an insertion inside a reset or another insertion.
-    if (parent.isValid() || !m_hasMore || m_executions.isEmpty() || m_changing)
+    // progress; loading then would nest an insertion inside a reset or another insertion. One page at a time.
+    if (parent.isValid() || !m_hasMore || m_executions.isEmpty() || m_changing || m_fetching)
         return;
-    QScopedValueRollback<bool> changing(m_changing, true);
-    auto page = m_ops->executions(m_connectionId, kPageSize, m_executions.last().id);
-    if (!page) {
-        m_hasMore = false; // do not retry on every scroll; refresh() or setConnection() tries again
-        Q_EMIT loadFailed(page.error().message);
-        return;
-    }
-    m_hasMore = page->size() == kPageSize;
-    if (page->isEmpty())
-        return;
-    const int first = int(m_executions.size());
-    beginInsertRows({}, first, first + int(page->size()) - 1);
-    m_executions.append(page.value());
-    endInsertRows();
+    m_fetching = true;
+    const qint64 beforeId = m_executions.last().id;
+    m_calls->track(m_ops->executions(m_connectionId, kPageSize, beforeId),
+                   [this, connectionId = m_connectionId, beforeId](const Result<QList<Execution>> &page) {
+                       // Dropped when the list started over meanwhile (setConnection ends the fetch).
+                       if (connectionId != m_connectionId || !m_fetching || m_executions.isEmpty() ||
+                           m_executions.last().id != beforeId)
+                           return;
+                       m_fetching = false;
+                       if (!page) {
+                           m_hasMore = false; // do not retry on every scroll; refresh() or setConnection() tries again
+                           Q_EMIT loadFailed(page.error().message);
+                           return;
+                       }
+                       m_hasMore = page->size() == kPageSize;
+                       if (page->isEmpty())
+                           return;
+                       QScopedValueRollback<bool> changing(m_changing, true);
+                       const int first = int(m_executions.size());
+                       beginInsertRows({}, first, first + int(page->size()) - 1);
+                       m_executions.append(page.value());
+                       endInsertRows();
+                   });
 }
 
 QVariant ExecutionListModel::data(const QModelIndex &index, int role) const

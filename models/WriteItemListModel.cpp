@@ -4,40 +4,39 @@
 
 namespace patchbay {
 
-WriteItemListModel::WriteItemListModel(OpsApi *ops, QObject *parent) : QAbstractTableModel(parent), m_ops(ops) {}
+WriteItemListModel::WriteItemListModel(OpsApi *ops, QObject *parent)
+    : QAbstractTableModel(parent), m_ops(ops), m_calls(new PendingCalls(this))
+{
+}
 
 void WriteItemListModel::setExecution(qint64 executionId)
 {
     beginResetModel();
     m_executionId = executionId;
     m_items.clear();
-    std::optional<QString> failure;
-    if (executionId != 0) {
-        if (auto items = m_ops->writeItems(executionId))
-            m_items = std::move(items.value());
-        else
-            failure = items.error().message;
-    }
     endResetModel();
-    if (failure)
-        Q_EMIT loadFailed(*failure);
+    refresh();
 }
 
 void WriteItemListModel::refresh()
 {
     if (m_executionId == 0)
         return;
-    auto items = m_ops->writeItems(m_executionId);
-    if (!items) {
-        Q_EMIT loadFailed(items.error().message);
-        return;
-    }
-    if (items->size() <= m_items.size())
-        return;
-    const int first = int(m_items.size());
-    beginInsertRows({}, first, int(items->size()) - 1);
-    m_items = std::move(items.value());
-    endInsertRows();
+    m_calls->track(m_ops->writeItems(m_executionId),
+                   [this, executionId = m_executionId](const Result<QList<WriteItem>> &items) {
+                       if (executionId != m_executionId)
+                           return; // another execution is shown now
+                       if (!items) {
+                           Q_EMIT loadFailed(items.error().message);
+                           return;
+                       }
+                       if (items->size() <= m_items.size())
+                           return;
+                       const int first = int(m_items.size());
+                       beginInsertRows({}, first, int(items->size()) - 1);
+                       m_items = items.value();
+                       endInsertRows();
+                   });
 }
 
 int WriteItemListModel::failedCount() const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "PendingCalls.h"
 #include "ops/OpsApi.h"
 
 #include <QAbstractTableModel>
@@ -20,9 +21,13 @@ public:
 
     explicit WriteItemListModel(OpsApi *ops, QObject *parent = nullptr);
 
-    // Shows the results of an execution; 0 (or an execution that wrote nothing) shows nothing.
+    // Shows the results of an execution when the ops API answers; 0 (or an execution that wrote nothing) shows
+    // nothing.
     void setExecution(qint64 executionId);
     void refresh();
+    // True while an answer is awaited (pendingCalls() tells when that changes).
+    bool isLoading() const { return !m_calls->isEmpty(); }
+    PendingCalls *pendingCalls() const { return m_calls; }
     int failedCount() const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -35,6 +40,7 @@ Q_SIGNALS:
 
 private:
     OpsApi *m_ops;
+    PendingCalls *m_calls;
     qint64 m_executionId = 0;
     QList<WriteItem> m_items;
 };

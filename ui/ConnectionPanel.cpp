@@ -112,13 +112,14 @@ void ConnectionPanel::reauthorize()
 {
     if (m_connectionId == 0)
         return;
-    auto url = m_ops->beginReauthorization(m_connectionId);
-    if (!url) {
-        Q_EMIT errorOccurred(url.error().message);
-        return;
-    }
-    Q_EMIT authorizationStarted(url.value());
-    QDesktopServices::openUrl(url.value());
+    m_ops->beginReauthorization(m_connectionId).then(this, [this](const Result<QUrl> &url) {
+        if (!url) {
+            Q_EMIT errorOccurred(url.error().message);
+            return;
+        }
+        Q_EMIT authorizationStarted(url.value());
+        QDesktopServices::openUrl(url.value());
+    });
 }
 
 } // namespace patchbay

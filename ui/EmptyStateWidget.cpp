@@ -1,12 +1,14 @@
 #include "EmptyStateWidget.h"
 
+#include "PendingCalls.h"
+
 #include <QAbstractItemModel>
 #include <QLabel>
 
 namespace patchbay {
 
 EmptyStateWidget::EmptyStateWidget(QWidget *content, const QString &message, QWidget *parent)
-    : QStackedWidget(parent), m_content(content), m_label(new QLabel(message, this))
+    : QStackedWidget(parent), m_content(content), m_label(new QLabel(message, this)), m_message(message)
 {
     m_label->setObjectName(QStringLiteral("emptyStateLabel"));
     m_label->setAlignment(Qt::AlignCenter);
@@ -22,12 +24,14 @@ EmptyStateWidget::EmptyStateWidget(QWidget *content, const QString &message, QWi
 
 void EmptyStateWidget::setMessage(const QString &message)
 {
-    m_label->setText(message);
+    m_message = message;
+    if (!(m_calls && !m_calls->isEmpty()))
+        m_label->setText(message);
 }
 
 QString EmptyStateWidget::message() const
 {
-    return m_label->text();
+    return m_message;
 }
 
 bool EmptyStateWidget::isShowingMessage() const
@@ -45,11 +49,16 @@ void EmptyStateWidget::showMessage()
     setCurrentWidget(m_label);
 }
 
-void EmptyStateWidget::followModel(QAbstractItemModel *model)
+void EmptyStateWidget::followModel(QAbstractItemModel *model, PendingCalls *calls)
 {
     if (m_model)
         disconnect(m_model, nullptr, this, nullptr);
+    if (m_calls)
+        disconnect(m_calls, nullptr, this, nullptr);
     m_model = model;
+    m_calls = calls;
+    if (calls)
+        connect(calls, &PendingCalls::loadingChanged, this, &EmptyStateWidget::updateFromModel);
     connect(model, &QAbstractItemModel::modelReset, this, &EmptyStateWidget::updateFromModel);
     connect(model, &QAbstractItemModel::rowsInserted, this, &EmptyStateWidget::updateFromModel);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &EmptyStateWidget::updateFromModel);
@@ -59,6 +68,8 @@ void EmptyStateWidget::followModel(QAbstractItemModel *model)
 
 void EmptyStateWidget::updateFromModel()
 {
+    const bool loading = m_calls && !m_calls->isEmpty();
+    m_label->setText(loading ? QStringLiteral("Loading\u2026") : m_message);
     if (m_model && m_model->rowCount() > 0)
         showContent();
     else

@@ -61,7 +61,7 @@ ExecutionPanel::ExecutionPanel(OpsApi *ops, QWidget *parent)
     m_executionEmptyState = new EmptyStateWidget(
         m_executionTableView, QStringLiteral("No executions yet \u2014 press Sync now to read this connection."), this);
     m_executionEmptyState->setObjectName(QStringLiteral("executionEmptyStateWidget"));
-    m_executionEmptyState->followModel(m_executionModel);
+    m_executionEmptyState->followModel(m_executionModel, m_executionModel->pendingCalls());
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName(QStringLiteral("executionSplitter"));
@@ -88,6 +88,8 @@ ExecutionPanel::ExecutionPanel(OpsApi *ops, QWidget *parent)
         connect(model, &QAbstractItemModel::rowsInserted, this, &ExecutionPanel::updateTabTitles);
     }
     connect(m_eventModel, &QAbstractItemModel::rowsInserted, m_eventTableView, &QTableView::scrollToBottom);
+    // The rows arrive after setConnection() and refresh() return.
+    connect(m_executionModel, &QAbstractItemModel::rowsInserted, this, &ExecutionPanel::selectNewestIfNone);
 
     connect(m_executionModel, &ExecutionListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
     connect(m_eventModel, &EventListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
@@ -99,12 +101,12 @@ QWidget *ExecutionPanel::createDetailTabs()
 {
     auto *eventEmptyState =
         new EmptyStateWidget(m_eventTableView, QStringLiteral("This execution logged no events."), this);
-    eventEmptyState->followModel(m_eventModel);
+    eventEmptyState->followModel(m_eventModel, m_eventModel->pendingCalls());
 
     auto *exchangeEmptyState = new EmptyStateWidget(
         m_exchangeTableView,
         QStringLiteral("This execution made no HTTP requests (token refreshes and webhooks may not)."), this);
-    exchangeEmptyState->followModel(m_exchangeModel);
+    exchangeEmptyState->followModel(m_exchangeModel, m_exchangeModel->pendingCalls());
 
     // Stacked, so both the URLs and long JSON lines get the full width.
     auto *exchangeSplitter = new QSplitter(Qt::Vertical, this);
@@ -123,7 +125,7 @@ QWidget *ExecutionPanel::createDetailTabs()
     // What a write did to each record: written with the provider's id, or refused with the provider's words.
     auto *writeEmptyState =
         new EmptyStateWidget(m_writeItemTableView, QStringLiteral("This execution wrote no records."), this);
-    writeEmptyState->followModel(m_writeItemModel);
+    writeEmptyState->followModel(m_writeItemModel, m_writeItemModel->pendingCalls());
     auto *writePage = new QWidget(this);
     auto *writeLayout = new QVBoxLayout(writePage);
     writeLayout->setContentsMargins(0, 4, 0, 0);
@@ -154,7 +156,6 @@ void ExecutionPanel::setConnection(qint64 connectionId)
 {
     m_connectionId = connectionId;
     m_executionModel->setConnection(connectionId);
-    selectNewestIfNone();
 }
 
 void ExecutionPanel::selectNewestIfNone()
@@ -167,7 +168,6 @@ void ExecutionPanel::selectNewestIfNone()
 void ExecutionPanel::refresh()
 {
     m_executionModel->refresh();
-    selectNewestIfNone();
     if (m_eventModel->executionId() != 0) {
         m_eventModel->refresh();
         m_exchangeModel->refresh();

@@ -59,7 +59,7 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
 
     m_treeEmptyState = new EmptyStateWidget(m_treeView, kNoTenants, this);
     m_treeEmptyState->setObjectName(QStringLiteral("connectionTreeEmptyStateWidget"));
-    m_treeEmptyState->followModel(m_proxyModel);
+    m_treeEmptyState->followModel(m_proxyModel, m_treeModel->pendingCalls());
 
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
@@ -91,6 +91,16 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     connect(m_treeView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showCurrent);
     connect(m_treeModel, &ConnectionTreeModel::loadFailed, this, &MainWindow::showError);
     connect(m_treeModel, &QAbstractItemModel::modelReset, this, &MainWindow::restoreTreeAfterReset);
+    connect(m_treeModel->pendingCalls(), &PendingCalls::loadingChanged, this, [this](bool loading) {
+        if (!loading && m_requestedConnectionId != 0)
+            selectConnection(std::exchange(m_requestedConnectionId, 0));
+    });
+    connect(m_treeModel, &ConnectionTreeModel::connectionReloaded, this, [this](qint64 connectionId) {
+        if (connectionId != m_connectionPanel->connectionId())
+            return;
+        if (const auto summary = m_treeModel->connectionSummary(connectionId))
+            m_connectionPanel->updateConnection(*summary);
+    });
     connect(m_connectionPanel, &ConnectionPanel::errorOccurred, this, &MainWindow::showError);
     connect(m_connectionPanel, &ConnectionPanel::authorizationStarted, this, [this](const QUrl &url) {
         statusBar()->showMessage(QStringLiteral("Finish the authorisation in the browser (%1); the connection updates "
@@ -161,6 +171,8 @@ void MainWindow::selectConnection(qint64 connectionId)
     const QModelIndex index = m_proxyModel->mapFromSource(m_treeModel->indexOfConnection(connectionId));
     if (index.isValid())
         m_treeView->setCurrentIndex(index);
+    else if (m_treeModel->isLoading())
+        m_requestedConnectionId = connectionId; // selected when the tree has loaded
     else
         m_connectionPanel->clearConnection();
 }
@@ -177,12 +189,9 @@ void MainWindow::applySearch(const QString &text)
 
 void MainWindow::refreshConnection(qint64 connectionId)
 {
-    m_treeModel->reloadConnection(connectionId);
-    if (connectionId != m_connectionPanel->connectionId())
-        return;
-    if (const auto summary = m_treeModel->connectionSummary(connectionId))
-        m_connectionPanel->updateConnection(*summary);
-    m_connectionPanel->updateBusy();
+    m_treeModel->reloadConnection(connectionId); // the panel follows when the answer is in (connectionReloaded)
+    if (connectionId == m_connectionPanel->connectionId())
+        m_connectionPanel->updateBusy();
 }
 
 QString MainWindow::connectionName(qint64 connectionId) const

@@ -53,6 +53,7 @@ private:
     EmptyStateWidget *m_treeEmptyState;
     ConnectionPanel *m_connectionPanel;
     MessageBar *m_messageBar;
+    qint64 m_requestedConnectionId = 0; // asked for before the tree had loaded it
     QLabel *m_statusLabel;
     QTimer m_clockTimer;
 };

@@ -1,14 +1,11 @@
 #pragma once
 
-#include <QJsonObject>
+#include "core/Mapping.h"
+
 #include <QList>
 #include <QString>
 
 namespace patchbay {
-
-// A mapping is a tree of product fields whose leaves are JSONata expressions over one provider record
-// (or, reversed, over one product record). Nested objects build nested output.
-using MappingTree = QJsonObject;
 
 struct ReadObjectSpec
 {

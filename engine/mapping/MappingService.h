@@ -25,14 +25,7 @@ inline const QString Write = QStringLiteral("write"); // product record -> provi
 class MappingService
 {
 public:
-    struct Effective
-    {
-        QString integration;
-        MappingTree tree;
-        QMap<QString, QString> origin; // field -> "base" | "environment" | "connection"
-        int environmentVersion = 0;    // 0: no override at that level
-        int connectionVersion = 0;
-    };
+    using Effective = EffectiveMapping;
 
     struct PreviewRecord
     {

@@ -4,14 +4,6 @@
 
 namespace patchbay {
 
-QString MappingIssue::toString() const
-{
-    QString text = code;
-    if (position >= 0)
-        text += QStringLiteral(" at position %1").arg(position);
-    return text + QStringLiteral(": ") + message;
-}
-
 std::optional<MappingIssue> compileIssue(const QString &expression)
 {
     const auto compiled = jsonata::Expression::compile(expression);

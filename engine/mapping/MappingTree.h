@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/IntegrationDefinition.h"
+#include "core/Mapping.h"
 
 #include <QList>
 #include <QString>
@@ -9,17 +10,6 @@
 #include <optional>
 
 namespace patchbay {
-
-// One problem with one field of a mapping: the JSONata error code and position inside the field's expression.
-struct MappingIssue
-{
-    QString field;     // dotted path of the product field ("address.city")
-    QString code;      // JSONata error code (S0201, T2001, ...)
-    int position = -1; // character position in the expression, -1 when none
-    QString message;
-
-    QString toString() const;
-};
 
 // The compile error of one expression, if any.
 std::optional<MappingIssue> compileIssue(const QString &expression);

@@ -1,164 +1,264 @@
 #include "LocalOps.h"
 
-#include <QUrlQuery>
-
+#include "LoopbackRedirect.h"
 #include "core/Clock.h"
+#include "mapping/MappingService.h"
 #include "store/SqliteStore.h"
 #include "sync/SyncService.h"
 
 #include <QHash>
 #include <QMetaObject>
 #include <QPointer>
+#include <QPromise>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <atomic>
 
 namespace patchbay {
+
+namespace {
+
+MappingPreviewRecord plainPreview(const MappingService::PreviewRecord &record)
+{
+    MappingPreviewRecord plain;
+    plain.recordId = record.recordId;
+    plain.output = record.output;
+    for (const CompiledMapping::FieldResult &field : record.fields)
+        plain.fields.append({field.field, field.expression, field.value.toQJsonValue(), field.error});
+    return plain;
+}
+
+// The answer to a command, given once: when its execution is recorded (the first event names it) or, failing
+// that, when the work ends.
+class StartAnswer
+{
+public:
+    explicit StartAnswer(qint64 connectionId) : m_connectionId(connectionId) { m_promise.start(); }
+
+    QFuture<Result<CommandStarted>> future() { return m_promise.future(); }
+
+    void started(qint64 executionId) { give(CommandStarted{m_connectionId, executionId}); }
+    void ended(const Result<Execution> &result)
+    {
+        if (result)
+            started(result->id);
+        else
+            give(result.error());
+    }
+
+private:
+    void give(Result<CommandStarted> answer)
+    {
+        if (m_given.exchange(true))
+            return;
+        m_promise.addResult(std::move(answer));
+        m_promise.finish();
+    }
+
+    qint64 m_connectionId;
+    QPromise<Result<CommandStarted>> m_promise;
+    std::atomic_bool m_given = false;
+};
+
+} // namespace
 
 LocalOps::LocalOps(std::unique_ptr<SqliteStore> store, std::shared_ptr<SyncService> sync, Clock &clock,
                    QObject *parent)
     : OpsApi(parent), m_store(std::move(store)), m_sync(std::move(sync)), m_clock(clock)
 {
+    // One thread, kept: the store connection is used by it alone, and queries answer in the order they were asked.
+    m_storePool.setMaxThreadCount(1);
+    m_storePool.setExpiryTimeout(-1);
     m_pool.setMaxThreadCount(4);
 }
 
 LocalOps::~LocalOps()
 {
-    m_pool.waitForDone();
+    waitForIdle();
 }
 
 void LocalOps::waitForIdle()
 {
     m_pool.waitForDone();
+    m_storePool.waitForDone();
 }
 
-Result<QList<Tenant>> LocalOps::tenants()
+void LocalOps::setAuthorizationRedirect(std::unique_ptr<AuthorizationRedirect> redirect)
 {
-    return m_store->tenants();
+    m_redirect = std::move(redirect);
+    m_redirect->setHandler([this](const AuthorizationRedirect::Callback &callback) {
+        return completeAuthorization(callback.state, callback.code, callback.issuer);
+    });
 }
 
-ConnectionSummary LocalOps::summarize(const Connection &connection, const QString &tenantName)
+template <typename Work>
+auto LocalOps::withStore(Work work)
+{
+    return QtConcurrent::run(&m_storePool, [store = m_store.get(), work = std::move(work)] { return work(*store); });
+}
+
+QFuture<Result<QList<Tenant>>> LocalOps::tenants()
+{
+    return withStore([](SqliteStore &store) { return store.tenants(); });
+}
+
+ConnectionSummary LocalOps::summarize(SqliteStore &store, const Connection &connection, const QString &tenantName)
 {
     ConnectionSummary summary;
     summary.connection = connection;
     summary.tenantDisplayName = tenantName;
-    auto credential = m_store->credential(connection.id);
+    auto credential = store.credential(connection.id);
     summary.tokenExpiresAt = credential ? credential->expiresAt : QDateTime();
     const bool needsReauth = connection.status == ConnectionStatus::NeedsReauth || !credential;
     summary.tokenState = tokenStateFor(summary.tokenExpiresAt, needsReauth, m_clock.now());
     return summary;
 }
 
-Result<QList<ConnectionSummary>> LocalOps::connections(std::optional<qint64> tenantId)
+QFuture<Result<QList<ConnectionSummary>>> LocalOps::connections(std::optional<qint64> tenantId)
 {
-    auto tenantList = m_store->tenants();
-    if (!tenantList)
-        return tenantList.error();
-    QHash<qint64, QString> names;
-    for (const Tenant &tenant : tenantList.value())
-        names.insert(tenant.id, tenant.displayName);
-    auto list = m_store->connections(tenantId);
-    if (!list)
-        return list.error();
-    QList<ConnectionSummary> result;
-    for (const Connection &connection : list.value())
-        result.append(summarize(connection, names.value(connection.tenantId)));
-    return result;
+    return withStore([this, tenantId](SqliteStore &store) -> Result<QList<ConnectionSummary>> {
+        auto tenantList = store.tenants();
+        if (!tenantList)
+            return tenantList.error();
+        QHash<qint64, QString> names;
+        for (const Tenant &tenant : tenantList.value())
+            names.insert(tenant.id, tenant.displayName);
+        auto list = store.connections(tenantId);
+        if (!list)
+            return list.error();
+        QList<ConnectionSummary> result;
+        for (const Connection &connection : list.value())
+            result.append(summarize(store, connection, names.value(connection.tenantId)));
+        return result;
+    });
 }
 
-Result<ConnectionSummary> LocalOps::connection(qint64 connectionId)
+QFuture<Result<ConnectionSummary>> LocalOps::connection(qint64 connectionId)
 {
-    auto connection = m_store->connection(connectionId);
-    if (!connection)
-        return connection.error();
-    QString tenantName;
-    if (auto tenantList = m_store->tenants()) {
-        for (const Tenant &tenant : tenantList.value()) {
-            if (tenant.id == connection->tenantId)
-                tenantName = tenant.displayName;
+    return withStore([this, connectionId](SqliteStore &store) -> Result<ConnectionSummary> {
+        auto connection = store.connection(connectionId);
+        if (!connection)
+            return connection.error();
+        QString tenantName;
+        if (auto tenantList = store.tenants()) {
+            for (const Tenant &tenant : tenantList.value()) {
+                if (tenant.id == connection->tenantId)
+                    tenantName = tenant.displayName;
+            }
         }
-    }
-    return summarize(connection.value(), tenantName);
+        return summarize(store, connection.value(), tenantName);
+    });
 }
 
-Result<QList<Execution>> LocalOps::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
+QFuture<Result<QList<Execution>>> LocalOps::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
 {
-    return m_store->executions(connectionId, limit, beforeId);
+    return withStore([=](SqliteStore &store) { return store.executions(connectionId, limit, beforeId); });
 }
 
-Result<Execution> LocalOps::execution(qint64 executionId)
+QFuture<Result<Execution>> LocalOps::execution(qint64 executionId)
 {
-    return m_store->execution(executionId);
+    return withStore([executionId](SqliteStore &store) { return store.execution(executionId); });
 }
 
-Result<QList<Event>> LocalOps::events(qint64 executionId)
+QFuture<Result<QList<Event>>> LocalOps::events(qint64 executionId)
 {
-    return m_store->events(executionId);
+    return withStore([executionId](SqliteStore &store) { return store.events(executionId); });
 }
 
-Result<QList<Exchange>> LocalOps::exchanges(qint64 executionId)
+QFuture<Result<QList<Exchange>>> LocalOps::exchanges(qint64 executionId)
 {
-    return m_store->exchanges(executionId);
+    return withStore([executionId](SqliteStore &store) { return store.exchanges(executionId); });
 }
 
-MappingService LocalOps::mappings()
-{
-    return MappingService(*m_store, m_sync->integrations());
-}
-
-Result<MappingService::Effective> LocalOps::mapping(qint64 connectionId, const QString &object,
+QFuture<Result<EffectiveMapping>> LocalOps::mapping(qint64 connectionId, const QString &object,
                                                     const QString &direction)
 {
-    return mappings().effective(connectionId, object, direction);
+    return withStore([sync = m_sync, connectionId, object, direction](SqliteStore &store) {
+        return MappingService(store, sync->integrations()).effective(connectionId, object, direction);
+    });
 }
 
-Result<MappingVersion> LocalOps::setMappingOverride(const QString &level, const QString &scope,
-                                                    const QString &integration, const QString &object,
-                                                    const QString &direction, const MappingTree &overrides,
-                                                    const QString &author, const QString &reason)
+QFuture<Result<MappingVersion>> LocalOps::setMappingOverride(const QString &level, const QString &scope,
+                                                             const QString &integration, const QString &object,
+                                                             const QString &direction, const MappingTree &overrides,
+                                                             const QString &author, const QString &reason)
 {
-    return mappings().setOverride(level, scope, integration, object, direction, overrides, author, reason);
+    return withStore([=, sync = m_sync](SqliteStore &store) {
+        return MappingService(store, sync->integrations())
+            .setOverride(level, scope, integration, object, direction, overrides, author, reason);
+    });
 }
 
-Result<QList<MappingVersion>> LocalOps::mappingHistory(const QString &level, const QString &scope,
-                                                       const QString &integration, const QString &object,
-                                                       const QString &direction)
+QFuture<Result<QList<MappingVersion>>> LocalOps::mappingHistory(const QString &level, const QString &scope,
+                                                                const QString &integration, const QString &object,
+                                                                const QString &direction)
 {
-    return mappings().history(level, scope, integration, object, direction);
+    return withStore([=, sync = m_sync](SqliteStore &store) {
+        return MappingService(store, sync->integrations()).history(level, scope, integration, object, direction);
+    });
 }
 
-Result<QList<MappingService::PreviewRecord>> LocalOps::previewMapping(qint64 connectionId, const QString &object,
+QFuture<Result<QList<MappingPreviewRecord>>> LocalOps::previewMapping(qint64 connectionId, const QString &object,
                                                                       const QString &direction,
                                                                       const QJsonArray &samples,
                                                                       const std::optional<MappingTree> &candidate)
 {
-    return mappings().preview(connectionId, object, direction, samples, candidate);
+    return withStore([=, sync = m_sync](SqliteStore &store) -> Result<QList<MappingPreviewRecord>> {
+        auto preview =
+            MappingService(store, sync->integrations()).preview(connectionId, object, direction, samples, candidate);
+        if (!preview)
+            return preview.error();
+        QList<MappingPreviewRecord> records;
+        for (const MappingService::PreviewRecord &record : preview.value())
+            records.append(plainPreview(record));
+        return records;
+    });
 }
 
-Result<QList<FailedRecord>> LocalOps::failedRecords(qint64 connectionId, const QString &object)
+QFuture<Result<QList<MappingIssue>>> LocalOps::checkExpression(const QString &expression)
 {
-    return m_store->failedRecords(connectionId, object);
+    // Parsing needs no store, but a long expression still should not hold up the caller.
+    return QtConcurrent::run(&m_pool, [expression]() -> Result<QList<MappingIssue>> {
+        QList<MappingIssue> issues;
+        if (auto issue = compileIssue(expression))
+            issues.append(*issue);
+        return issues;
+    });
 }
 
-Result<QList<WriteItem>> LocalOps::writeItems(qint64 executionId)
+QFuture<Result<QList<FailedRecord>>> LocalOps::failedRecords(qint64 connectionId, const QString &object)
 {
-    return m_store->writeItems(executionId);
+    return withStore([connectionId, object](SqliteStore &store) { return store.failedRecords(connectionId, object); });
+}
+
+QFuture<Result<QList<WriteItem>>> LocalOps::writeItems(qint64 executionId)
+{
+    return withStore([executionId](SqliteStore &store) { return store.writeItems(executionId); });
 }
 
 template <typename Work>
-void LocalOps::runInBackground(qint64 connectionId, Work work)
+QFuture<Result<CommandStarted>> LocalOps::runInBackground(qint64 connectionId, Work work)
 {
-    if (m_busy.contains(connectionId))
-        return; // one execution at a time per connection keeps its records and cursor in order
+    if (m_busy.contains(connectionId)) {
+        // one execution at a time per connection keeps its records and cursor in order
+        return readyAnswer<CommandStarted>(makeError(
+            "ops.busy", QStringLiteral("The connection is running another execution; try again when it has finished")));
+    }
     m_busy.insert(connectionId);
     Q_EMIT executionStarted(connectionId);
     QPointer<LocalOps> self(this);
     std::shared_ptr<SyncService> sync = m_sync;
-    m_pool.start([self, sync, connectionId, work] {
-        auto listener = [self, connectionId](const Event &event) {
+    auto answer = std::make_shared<StartAnswer>(connectionId);
+    m_pool.start([self, sync, connectionId, work, answer] {
+        auto listener = [self, connectionId, answer](const Event &event) {
+            answer->started(event.executionId);
             QMetaObject::invokeMethod(self, [self, connectionId, executionId = event.executionId] {
                 if (self)
                     Q_EMIT self->executionProgressed(connectionId, executionId);
             });
         };
         Result<Execution> result = work(*sync, listener);
+        answer->ended(result);
         QMetaObject::invokeMethod(self, [self, connectionId, result] {
             if (!self)
                 return;
@@ -173,87 +273,72 @@ void LocalOps::runInBackground(qint64 connectionId, Work work)
             Q_EMIT self->connectionChanged(connectionId);
         });
     });
+    return answer->future();
 }
 
-void LocalOps::syncNow(qint64 connectionId)
+QFuture<Result<CommandStarted>> LocalOps::syncNow(qint64 connectionId)
 {
-    runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
-        return sync.read(connectionId, QString(), listener);
-    });
+    return runInBackground(connectionId,
+                           [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
+                               return sync.read(connectionId, QString(), listener);
+                           });
 }
 
-void LocalOps::remapFailedRecords(qint64 connectionId)
+QFuture<Result<CommandStarted>> LocalOps::remapFailedRecords(qint64 connectionId)
 {
-    runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
-        return sync.remapFailedRecords(connectionId, QString(), listener);
-    });
+    return runInBackground(connectionId,
+                           [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
+                               return sync.remapFailedRecords(connectionId, QString(), listener);
+                           });
 }
 
-void LocalOps::retryFailedWrites(qint64 connectionId)
+QFuture<Result<CommandStarted>> LocalOps::retryFailedWrites(qint64 connectionId)
 {
-    runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
-        return sync.retryFailedWrites(connectionId, QString(), listener);
-    });
+    return runInBackground(connectionId,
+                           [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
+                               return sync.retryFailedWrites(connectionId, QString(), listener);
+                           });
 }
 
-Result<QUrl> LocalOps::beginReauthorization(qint64 connectionId)
+QFuture<Result<CommandStarted>> LocalOps::refreshToken(qint64 connectionId)
 {
-    if (!m_callback) {
-        m_callback = std::make_unique<HttpService>();
-        m_callback->setHandler([this](const HttpServerRequest &request) {
-            const QUrlQuery query = request.query();
-            const QString state = query.queryItemValue(QStringLiteral("state"));
-            const qint64 connection = m_pendingStates.take(state);
-            const auto page = [](const QString &title, const QString &text) {
-                return HttpServerResponse::text(
-                    QStringLiteral("<!doctype html><html><head><meta charset=\"utf-8\"><title>Patchbay</title></head>"
-                                   "<body style=\"font-family: sans-serif; margin: 3em\"><h2>%1</h2><p>%2</p></body>"
-                                   "</html>")
-                        .arg(title.toHtmlEscaped(), text.toHtmlEscaped())
-                        .toUtf8())
-                    .withHeader("Content-Type", "text/html; charset=utf-8");
-            };
-            if (request.path() != QLatin1String("/oauth/callback") || connection == 0) {
-                return page(QStringLiteral("Unknown authorisation"),
-                            QStringLiteral("This link does not belong to an authorisation started in this console, "
-                                           "or it was used already. Start it again from the console."));
-            }
-            const QString code = query.queryItemValue(QStringLiteral("code"), QUrl::FullyDecoded);
-            if (code.isEmpty()) {
-                const QString said = query.queryItemValue(QStringLiteral("error_description"), QUrl::FullyDecoded);
-                return page(QStringLiteral("Not authorised"),
-                            QStringLiteral("The provider did not authorise the connection%1. Nothing changed.")
-                                .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said));
-            }
-            const QString issuer = query.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded);
-            runInBackground(connection,
-                            [state, code, issuer](SyncService &sync, const SyncService::EventListener &listener) {
-                                return sync.completeAuthorization(state, code, listener, issuer);
-                            });
-            return page(QStringLiteral("Authorised"),
-                        QStringLiteral("Patchbay is finishing the connection. You can close this tab and go back to "
-                                       "the console."));
-        });
-        if (m_callback->listen(QHostAddress::LocalHost, 0) == 0) {
-            m_callback.reset();
-            return makeError("auth.no_callback", QStringLiteral("Cannot listen on 127.0.0.1 for the provider's "
-                                                                "redirect"));
-        }
-    }
-    QUrl redirect = m_callback->baseUrl();
-    redirect.setPath(QStringLiteral("/oauth/callback"));
-    auto start = m_sync->beginAuthorization(connectionId, redirect);
-    if (!start)
-        return start.error();
-    m_pendingStates.insert(start->state, connectionId);
-    return start->url;
-}
-
-void LocalOps::refreshToken(qint64 connectionId)
-{
-    runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
+    return runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
         return sync.refreshToken(connectionId, listener);
     });
+}
+
+bool LocalOps::completeAuthorization(const QString &state, const QString &code, const QString &issuer)
+{
+    const qint64 connection = m_pendingStates.take(state);
+    if (connection == 0)
+        return false;
+    if (!code.isEmpty()) {
+        // The answer goes nowhere: the browser is told at once, the console by the execution's signals.
+        runInBackground(connection,
+                        [state, code, issuer](SyncService &sync, const SyncService::EventListener &listener) {
+                            return sync.completeAuthorization(state, code, listener, issuer);
+                        });
+    }
+    return true;
+}
+
+QFuture<Result<QUrl>> LocalOps::beginReauthorization(qint64 connectionId)
+{
+    if (!m_redirect)
+        setAuthorizationRedirect(std::make_unique<LoopbackRedirect>());
+    const Result<QUrl> redirect = m_redirect->redirectUri();
+    if (!redirect)
+        return readyAnswer<QUrl>(redirect.error());
+    return QtConcurrent::run(&m_pool,
+                             [sync = m_sync, connectionId, uri = redirect.value()] {
+                                 return sync->beginAuthorization(connectionId, uri);
+                             })
+        .then(this, [this, connectionId](const Result<AuthorizationStart> &start) -> Result<QUrl> {
+            if (!start)
+                return start.error();
+            m_pendingStates.insert(start->state, connectionId);
+            return start->url;
+        });
 }
 
 } // namespace patchbay

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "OpsApi.h"
-#include "server/HttpService.h"
 
 #include <QHash>
 #include <QSet>
@@ -11,12 +10,14 @@
 
 namespace patchbay {
 
+class AuthorizationRedirect;
 class Clock;
 class SqliteStore;
 class SyncService;
 
-// OpsApi in-process: queries read the SQLite file on the calling thread; syncs and refreshes run on
-// a worker pool with their own store connections, and report back on the owner's thread.
+// OpsApi in-process. Nothing runs on the caller's thread: queries run one after another on a worker thread that
+// owns the given store connection (SqliteStore is not thread-safe); syncs, refreshes and authorisations run on a
+// worker pool with store connections of their own. Answers and signals arrive on the owner's thread.
 class LocalOps : public OpsApi
 {
     Q_OBJECT
@@ -25,54 +26,65 @@ public:
              QObject *parent = nullptr);
     ~LocalOps() override;
 
-    Result<QList<Tenant>> tenants() override;
-    Result<QList<ConnectionSummary>> connections(std::optional<qint64> tenantId = std::nullopt) override;
-    Result<ConnectionSummary> connection(qint64 connectionId) override;
-    Result<QList<Execution>> executions(qint64 connectionId, int limit,
-                                        std::optional<qint64> beforeId = std::nullopt) override;
-    Result<Execution> execution(qint64 executionId) override;
-    Result<QList<Event>> events(qint64 executionId) override;
-    Result<QList<Exchange>> exchanges(qint64 executionId) override;
+    QFuture<Result<QList<Tenant>>> tenants() override;
+    QFuture<Result<QList<ConnectionSummary>>> connections(std::optional<qint64> tenantId = std::nullopt) override;
+    QFuture<Result<ConnectionSummary>> connection(qint64 connectionId) override;
+    QFuture<Result<QList<Execution>>> executions(qint64 connectionId, int limit,
+                                                 std::optional<qint64> beforeId = std::nullopt) override;
+    QFuture<Result<Execution>> execution(qint64 executionId) override;
+    QFuture<Result<QList<Event>>> events(qint64 executionId) override;
+    QFuture<Result<QList<Exchange>>> exchanges(qint64 executionId) override;
 
-    Result<MappingService::Effective> mapping(qint64 connectionId, const QString &object,
+    QFuture<Result<EffectiveMapping>> mapping(qint64 connectionId, const QString &object,
                                               const QString &direction) override;
-    Result<MappingVersion> setMappingOverride(const QString &level, const QString &scope, const QString &integration,
-                                              const QString &object, const QString &direction,
-                                              const MappingTree &overrides, const QString &author,
-                                              const QString &reason) override;
-    Result<QList<MappingVersion>> mappingHistory(const QString &level, const QString &scope, const QString &integration,
-                                                 const QString &object, const QString &direction) override;
-    Result<QList<MappingService::PreviewRecord>>
+    QFuture<Result<MappingVersion>> setMappingOverride(const QString &level, const QString &scope,
+                                                       const QString &integration, const QString &object,
+                                                       const QString &direction, const MappingTree &overrides,
+                                                       const QString &author, const QString &reason) override;
+    QFuture<Result<QList<MappingVersion>>> mappingHistory(const QString &level, const QString &scope,
+                                                          const QString &integration, const QString &object,
+                                                          const QString &direction) override;
+    QFuture<Result<QList<MappingPreviewRecord>>>
     previewMapping(qint64 connectionId, const QString &object, const QString &direction, const QJsonArray &samples,
                    const std::optional<MappingTree> &candidateConnectionOverride = std::nullopt) override;
-    Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object = {}) override;
-    Result<QList<WriteItem>> writeItems(qint64 executionId) override;
+    QFuture<Result<QList<MappingIssue>>> checkExpression(const QString &expression) override;
+    QFuture<Result<QList<FailedRecord>>> failedRecords(qint64 connectionId, const QString &object = {}) override;
+    QFuture<Result<QList<WriteItem>>> writeItems(qint64 executionId) override;
 
-    void syncNow(qint64 connectionId) override;
-    void refreshToken(qint64 connectionId) override;
-    void remapFailedRecords(qint64 connectionId) override;
-    void retryFailedWrites(qint64 connectionId) override;
-    Result<QUrl> beginReauthorization(qint64 connectionId) override;
+    QFuture<Result<CommandStarted>> syncNow(qint64 connectionId) override;
+    QFuture<Result<CommandStarted>> refreshToken(qint64 connectionId) override;
+    QFuture<Result<CommandStarted>> remapFailedRecords(qint64 connectionId) override;
+    QFuture<Result<CommandStarted>> retryFailedWrites(qint64 connectionId) override;
+    QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
+
+    // Where providers send the browser back after an authorisation; a LoopbackRedirect unless replaced (before
+    // the first beginReauthorization).
+    void setAuthorizationRedirect(std::unique_ptr<AuthorizationRedirect> redirect);
 
     // Blocks until background work is done (tests). Work that reports to this thread needs its events served:
     // on an event-driven thread, poll hasRunningWork() while processing events instead.
     void waitForIdle();
-    bool hasRunningWork() const { return m_pool.activeThreadCount() > 0 || !m_busy.isEmpty(); }
+    bool hasRunningWork() const
+    {
+        return m_pool.activeThreadCount() > 0 || m_storePool.activeThreadCount() > 0 || !m_busy.isEmpty();
+    }
 
 private:
     template <typename Work>
-    void runInBackground(qint64 connectionId, Work work);
-    ConnectionSummary summarize(const Connection &connection, const QString &tenantName);
-    MappingService mappings();
+    auto withStore(Work work);
+    template <typename Work>
+    QFuture<Result<CommandStarted>> runInBackground(qint64 connectionId, Work work);
+    ConnectionSummary summarize(SqliteStore &store, const Connection &connection, const QString &tenantName);
+    bool completeAuthorization(const QString &state, const QString &code, const QString &issuer);
 
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<SqliteStore> m_store; // used on m_storePool's one thread only
     std::shared_ptr<SyncService> m_sync;
     Clock &m_clock;
+    QThreadPool m_storePool;
     QThreadPool m_pool;
     QSet<qint64> m_busy;
-    // The loopback redirect target of browser authorisations (RFC 8252), started on first use.
-    std::unique_ptr<HttpService> m_callback;
+    std::unique_ptr<AuthorizationRedirect> m_redirect;
     QHash<QString, qint64> m_pendingStates; // state -> connection
 };
 

@@ -1,73 +1,82 @@
 #pragma once
 
-#include "auth/Credential.h"
-#include "core/Result.h"
-#include "mapping/MappingService.h"
-#include "core/Tenancy.h"
+#include "OpsTypes.h"
 #include "core/Executions.h"
 #include "core/Exchange.h"
-#include "core/Records.h"
+#include "core/Mapping.h"
 #include "core/MappingVersion.h"
+#include "core/Records.h"
+#include "core/Result.h"
+#include "core/Tenancy.h"
 
+#include <QFuture>
+#include <QJsonArray>
 #include <QList>
 #include <QObject>
+#include <QUrl>
 
 #include <optional>
 
 namespace patchbay {
 
-struct ConnectionSummary
-{
-    Connection connection;
-    QString tenantDisplayName;
-    TokenState tokenState = TokenState::Unknown;
-    QDateTime tokenExpiresAt;
-};
-
-// Everything the console (and later patchbayd's /api/v1) does, behind one interface: LocalOps calls
-// the engine in-process; a remote implementation will speak HTTP. Queries answer at once; commands
-// run in the background and report through signals.
+// Everything the console (and later patchbayd's /api/v1) does, behind one interface: LocalOps calls the engine
+// in-process on worker threads; a remote implementation will speak HTTP. Only plain types cross it (engine/core
+// and OpsTypes.h), so both implementations answer alike.
+//
+// Every call returns at once with a future; the answer is a Result with the same error code and message either
+// way. Take it with .then(receiver, ...) so that it is delivered on the receiver's thread, and not at all once the
+// receiver is gone. Answers to calls made from one thread arrive in the order of the calls.
+//
+// Commands (sync, token refresh, re-mapping, write retry, re-authorisation) answer once the work is accepted and
+// started; executionStarted / executionProgressed / executionFinished / connectionChanged report it from there.
 class OpsApi : public QObject
 {
     Q_OBJECT
 public:
     using QObject::QObject;
 
-    virtual Result<QList<Tenant>> tenants() = 0;
-    virtual Result<QList<ConnectionSummary>> connections(std::optional<qint64> tenantId = std::nullopt) = 0;
-    virtual Result<ConnectionSummary> connection(qint64 connectionId) = 0;
+    virtual QFuture<Result<QList<Tenant>>> tenants() = 0;
+    virtual QFuture<Result<QList<ConnectionSummary>>> connections(std::optional<qint64> tenantId = std::nullopt) = 0;
+    virtual QFuture<Result<ConnectionSummary>> connection(qint64 connectionId) = 0;
     // Newest first; keyset paging with the last seen id.
-    virtual Result<QList<Execution>> executions(qint64 connectionId, int limit,
-                                                std::optional<qint64> beforeId = std::nullopt) = 0;
-    virtual Result<Execution> execution(qint64 executionId) = 0;
-    virtual Result<QList<Event>> events(qint64 executionId) = 0;
-    virtual Result<QList<Exchange>> exchanges(qint64 executionId) = 0;
+    virtual QFuture<Result<QList<Execution>>> executions(qint64 connectionId, int limit,
+                                                         std::optional<qint64> beforeId = std::nullopt) = 0;
+    virtual QFuture<Result<Execution>> execution(qint64 executionId) = 0;
+    virtual QFuture<Result<QList<Event>>> events(qint64 executionId) = 0;
+    virtual QFuture<Result<QList<Exchange>>> exchanges(qint64 executionId) = 0;
 
     // Field mappings. Overrides need who and why; a broken one is refused and nothing changes.
-    virtual Result<MappingService::Effective> mapping(qint64 connectionId, const QString &object,
+    virtual QFuture<Result<EffectiveMapping>> mapping(qint64 connectionId, const QString &object,
                                                       const QString &direction) = 0;
-    virtual Result<MappingVersion> setMappingOverride(const QString &level, const QString &scope,
-                                                      const QString &integration, const QString &object,
-                                                      const QString &direction, const MappingTree &overrides,
-                                                      const QString &author, const QString &reason) = 0;
-    virtual Result<QList<MappingVersion>> mappingHistory(const QString &level, const QString &scope,
-                                                         const QString &integration, const QString &object,
-                                                         const QString &direction) = 0;
-    virtual Result<QList<MappingService::PreviewRecord>>
+    virtual QFuture<Result<MappingVersion>> setMappingOverride(const QString &level, const QString &scope,
+                                                               const QString &integration, const QString &object,
+                                                               const QString &direction, const MappingTree &overrides,
+                                                               const QString &author, const QString &reason) = 0;
+    virtual QFuture<Result<QList<MappingVersion>>> mappingHistory(const QString &level, const QString &scope,
+                                                                  const QString &integration, const QString &object,
+                                                                  const QString &direction) = 0;
+    virtual QFuture<Result<QList<MappingPreviewRecord>>>
     previewMapping(qint64 connectionId, const QString &object, const QString &direction, const QJsonArray &samples,
                    const std::optional<MappingTree> &candidateConnectionOverride = std::nullopt) = 0;
-    virtual Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object = {}) = 0;
+    // Parses one JSONata expression with the engine's own parser (as a mapping field would be): its problems, none
+    // when it compiles. For an editor checking an expression as it is typed.
+    virtual QFuture<Result<QList<MappingIssue>>> checkExpression(const QString &expression) = 0;
+    virtual QFuture<Result<QList<FailedRecord>>> failedRecords(qint64 connectionId, const QString &object = {}) = 0;
     // The per-record results of a write execution, in the order they were written.
-    virtual Result<QList<WriteItem>> writeItems(qint64 executionId) = 0;
+    virtual QFuture<Result<QList<WriteItem>>> writeItems(qint64 executionId) = 0;
 
-    virtual void syncNow(qint64 connectionId) = 0;
-    virtual void refreshToken(qint64 connectionId) = 0;
-    virtual void remapFailedRecords(qint64 connectionId) = 0;
+    // Refused with "ops.busy" while the connection runs another execution (one at a time keeps its records and
+    // cursor in order).
+    virtual QFuture<Result<CommandStarted>> syncNow(qint64 connectionId) = 0;
+    virtual QFuture<Result<CommandStarted>> refreshToken(qint64 connectionId) = 0;
+    virtual QFuture<Result<CommandStarted>> remapFailedRecords(qint64 connectionId) = 0;
     // Writes again the records whose latest write failed, in the background.
-    virtual void retryFailedWrites(qint64 connectionId) = 0;
+    virtual QFuture<Result<CommandStarted>> retryFailedWrites(qint64 connectionId) = 0;
     // Starts authorising the connection again (a revoked grant, new scopes): the URL to open in a browser. When
     // the provider sends the browser back, the code is exchanged in the background (an "authorize" execution).
-    virtual Result<QUrl> beginReauthorization(qint64 connectionId) = 0;
+    virtual QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) = 0;
+    // Whether a command's execution is running for the connection, as the signals so far told: answered at once,
+    // from what this object already knows.
     virtual bool isBusy(qint64 connectionId) const = 0;
 
 Q_SIGNALS:
@@ -76,5 +85,12 @@ Q_SIGNALS:
     void executionFinished(qint64 connectionId, qint64 executionId, bool succeeded, const QString &message);
     void connectionChanged(qint64 connectionId);
 };
+
+// A future already holding its answer: for implementations that know it without asking anyone.
+template <typename T>
+QFuture<Result<T>> readyAnswer(Result<T> answer)
+{
+    return QtFuture::makeReadyFuture(std::move(answer));
+}
 
 } // namespace patchbay

@@ -297,7 +297,9 @@ void TestAuthorization::consoleReauthorisesThroughALoopbackRedirect()
                  std::make_shared<SyncService>(m_dbPath, m_key, ProviderCatalog::builtIn(), SystemClock::instance()),
                  SystemClock::instance());
     QSignalSpy finished(&ops, &OpsApi::executionFinished);
-    const auto url = ops.beginReauthorization(connection);
+    const QFuture<Result<QUrl>> asked = ops.beginReauthorization(connection);
+    QTRY_VERIFY(asked.isFinished());
+    const Result<QUrl> url = asked.result();
     QVERIFY2(url.ok(), qPrintable(url.ok() ? QString() : url.error().message));
     const QUrl redirect(QUrlQuery(url.value()).queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded));
     QCOMPARE(redirect.host(), QStringLiteral("127.0.0.1"));

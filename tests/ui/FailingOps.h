@@ -4,7 +4,7 @@
 
 namespace patchbay {
 
-// An OpsApi whose every query fails, as a dropped remote connection or a broken database would.
+// An OpsApi whose every call fails, as a dropped remote connection or a broken database would.
 class FailingOps : public OpsApi
 {
     Q_OBJECT
@@ -13,43 +13,63 @@ public:
 
     using OpsApi::OpsApi;
 
-    Result<QList<Tenant>> tenants() override { return failure(); }
-    Result<QList<ConnectionSummary>> connections(std::optional<qint64>) override { return failure(); }
-    Result<ConnectionSummary> connection(qint64) override { return failure(); }
-    Result<QList<Execution>> executions(qint64, int, std::optional<qint64>) override { return failure(); }
-    Result<Execution> execution(qint64) override { return failure(); }
-    Result<QList<Event>> events(qint64) override { return failure(); }
-    Result<QList<Exchange>> exchanges(qint64) override { return failure(); }
-    Result<MappingService::Effective> mapping(qint64, const QString &, const QString &) override { return failure(); }
-    Result<MappingVersion> setMappingOverride(const QString &, const QString &, const QString &, const QString &,
-                                              const QString &, const MappingTree &, const QString &,
-                                              const QString &) override
+    QFuture<Result<QList<Tenant>>> tenants() override { return failure<QList<Tenant>>(); }
+    QFuture<Result<QList<ConnectionSummary>>> connections(std::optional<qint64>) override
     {
-        return failure();
+        return failure<QList<ConnectionSummary>>();
     }
-    Result<QList<MappingVersion>> mappingHistory(const QString &, const QString &, const QString &, const QString &,
-                                                 const QString &) override
+    QFuture<Result<ConnectionSummary>> connection(qint64) override { return failure<ConnectionSummary>(); }
+    QFuture<Result<QList<Execution>>> executions(qint64, int, std::optional<qint64>) override
     {
-        return failure();
+        return failure<QList<Execution>>();
     }
-    Result<QList<MappingService::PreviewRecord>> previewMapping(qint64, const QString &, const QString &,
+    QFuture<Result<Execution>> execution(qint64) override { return failure<Execution>(); }
+    QFuture<Result<QList<Event>>> events(qint64) override { return failure<QList<Event>>(); }
+    QFuture<Result<QList<Exchange>>> exchanges(qint64) override { return failure<QList<Exchange>>(); }
+    QFuture<Result<EffectiveMapping>> mapping(qint64, const QString &, const QString &) override
+    {
+        return failure<EffectiveMapping>();
+    }
+    QFuture<Result<MappingVersion>> setMappingOverride(const QString &, const QString &, const QString &,
+                                                       const QString &, const QString &, const MappingTree &,
+                                                       const QString &, const QString &) override
+    {
+        return failure<MappingVersion>();
+    }
+    QFuture<Result<QList<MappingVersion>>> mappingHistory(const QString &, const QString &, const QString &,
+                                                          const QString &, const QString &) override
+    {
+        return failure<QList<MappingVersion>>();
+    }
+    QFuture<Result<QList<MappingPreviewRecord>>> previewMapping(qint64, const QString &, const QString &,
                                                                 const QJsonArray &,
                                                                 const std::optional<MappingTree> &) override
     {
-        return failure();
+        return failure<QList<MappingPreviewRecord>>();
     }
-    Result<QList<FailedRecord>> failedRecords(qint64, const QString &) override { return failure(); }
-    Result<QList<WriteItem>> writeItems(qint64) override { return failure(); }
+    QFuture<Result<QList<MappingIssue>>> checkExpression(const QString &) override
+    {
+        return failure<QList<MappingIssue>>();
+    }
+    QFuture<Result<QList<FailedRecord>>> failedRecords(qint64, const QString &) override
+    {
+        return failure<QList<FailedRecord>>();
+    }
+    QFuture<Result<QList<WriteItem>>> writeItems(qint64) override { return failure<QList<WriteItem>>(); }
 
-    void syncNow(qint64) override {}
-    void refreshToken(qint64) override {}
-    void remapFailedRecords(qint64) override {}
-    void retryFailedWrites(qint64) override {}
-    Result<QUrl> beginReauthorization(qint64) override { return failure(); }
+    QFuture<Result<CommandStarted>> syncNow(qint64) override { return failure<CommandStarted>(); }
+    QFuture<Result<CommandStarted>> refreshToken(qint64) override { return failure<CommandStarted>(); }
+    QFuture<Result<CommandStarted>> remapFailedRecords(qint64) override { return failure<CommandStarted>(); }
+    QFuture<Result<CommandStarted>> retryFailedWrites(qint64) override { return failure<CommandStarted>(); }
+    QFuture<Result<QUrl>> beginReauthorization(qint64) override { return failure<QUrl>(); }
     bool isBusy(qint64) const override { return false; }
 
 private:
-    static Error failure() { return makeError("store.io", kMessage); }
+    template <typename T>
+    static QFuture<Result<T>> failure()
+    {
+        return readyAnswer<T>(makeError("store.io", kMessage));
+    }
 };
 
 } // namespace patchbay

@@ -1,3 +1,4 @@
+#include "AllAnswered.h"
 #include "ConnectionTreeModel.h"
 #include "DemoDatabase.h"
 #include "EmptyStateWidget.h"
@@ -33,14 +34,21 @@ class CommandRecordingOps : public LocalOps
 public:
     using LocalOps::LocalOps;
 
-    void syncNow(qint64 connectionId) override { start(connectionId, &syncs); }
-    void refreshToken(qint64 connectionId) override { start(connectionId, &refreshes); }
-    void retryFailedWrites(qint64 connectionId) override { start(connectionId, &writeRetries); }
+    QFuture<Result<CommandStarted>> syncNow(qint64 connectionId) override { return start(connectionId, &syncs); }
+    QFuture<Result<CommandStarted>> refreshToken(qint64 connectionId) override
+    {
+        return start(connectionId, &refreshes);
+    }
+    QFuture<Result<CommandStarted>> retryFailedWrites(qint64 connectionId) override
+    {
+        return start(connectionId, &writeRetries);
+    }
     // No browser in tests: the request is recorded and answered as a provider without a consent page would be.
-    Result<QUrl> beginReauthorization(qint64 connectionId) override
+    QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) override
     {
         reauthorizations.append(connectionId);
-        return makeError("auth.no_authorize", QStringLiteral("Test provider connections are not authorised in a browser"));
+        return readyAnswer<QUrl>(
+            makeError("auth.no_authorize", QStringLiteral("Test provider connections are not authorised in a browser")));
     }
     bool isBusy(qint64 connectionId) const override { return busy.contains(connectionId); }
 
@@ -58,11 +66,12 @@ public:
     QSet<qint64> busy;
 
 private:
-    void start(qint64 connectionId, QList<qint64> *log)
+    QFuture<Result<CommandStarted>> start(qint64 connectionId, QList<qint64> *log)
     {
         log->append(connectionId);
         busy.insert(connectionId);
         Q_EMIT executionStarted(connectionId);
+        return readyAnswer(Result<CommandStarted>(CommandStarted{connectionId, 0}));
     }
 };
 
@@ -102,6 +111,8 @@ private:
     void clickConnection(qint64 connectionId);
     void clickRow(QAbstractItemView *view, const QModelIndex &index);
     QModelIndex treeIndexOf(qint64 connectionId) const;
+    // Waits until the window has every answer it asked for.
+    void settle();
 
     std::unique_ptr<DemoDatabase> m_demo;
     DemoDatabase::Ids m_ids;
@@ -120,6 +131,12 @@ void TestMainWindow::init()
     m_window = std::make_unique<MainWindow>(m_ops.get());
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    settle();
+}
+
+void TestMainWindow::settle()
+{
+    QTRY_VERIFY(allAnswered(*m_window));
 }
 
 void TestMainWindow::cleanup()
@@ -152,6 +169,7 @@ void TestMainWindow::clickRow(QAbstractItemView *view, const QModelIndex &index)
     QVERIFY(!rect.isEmpty());
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
     QCOMPARE(view->currentIndex().row(), index.row());
+    settle();
 }
 
 void TestMainWindow::clickConnection(qint64 connectionId)
@@ -320,6 +338,7 @@ void TestMainWindow::commandsRunAndDisableButtonsWhileBusy()
     QVERIFY(!syncNow->isEnabled());
 
     m_ops->finish(m_ids.acmeHubspot, 0, true, QString());
+    settle();
     QVERIFY(syncNow->isEnabled());
     QVERIFY(!busyLabel->isVisible());
 
@@ -344,6 +363,7 @@ void TestMainWindow::progressRefreshesShownExecutions()
     QCOMPARE(executions->model()->rowCount(), 4); // throttled: not on every event
 
     QTRY_COMPARE(executions->model()->rowCount(), 5);
+    settle();
     QCOMPARE(executions->model()->index(0, 0).data(ExecutionListModel::ExecutionIdRole).toLongLong(), newer);
     QCOMPARE(executions->currentIndex().data(ExecutionListModel::ExecutionIdRole).toLongLong(), m_ids.companiesRead);
     QCOMPARE(executions->currentIndex().siblingAtColumn(ExecutionListModel::RecordsColumn).data().toString(),
@@ -359,6 +379,7 @@ void TestMainWindow::finishedExecutionUpdatesTreeAndHeader()
     const qint64 execution = m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
                                                   ExecutionStatus::Succeeded, {12, 1, 1}, 0, 900);
     m_ops->finish(m_ids.acmeSandbox, execution, true, QString());
+    settle();
 
     const QModelIndex lastSync = treeIndexOf(m_ids.acmeSandbox).siblingAtColumn(ConnectionTreeModel::LastSyncColumn);
     QCOMPARE(lastSync.data().toString(), QStringLiteral("just now \u00b7 succeeded"));
@@ -367,6 +388,7 @@ void TestMainWindow::finishedExecutionUpdatesTreeAndHeader()
     QCOMPARE(child<QTableView>("executionTableView")->model()->rowCount(), 1);
 
     m_ops->finish(m_ids.acmeSandbox, 0, false, QStringLiteral("HubSpot is unreachable"));
+    settle();
     QVERIFY(m_window->statusBar()->currentMessage().endsWith(QStringLiteral("failed: HubSpot is unreachable")));
 }
 
@@ -377,6 +399,7 @@ void TestMainWindow::newConnectionAppearsAndSelectionStays()
         m_demo->addConnection(m_ids.acme, QStringLiteral("Acme Zendesk"), QDateTime::currentDateTimeUtc().addDays(1));
     QVERIFY(m_demo->isValid());
     Q_EMIT m_ops->connectionChanged(added);
+    settle();
 
     QVERIFY(treeIndexOf(added).isValid());
     auto *tree = child<QTreeView>("connectionTreeView");
@@ -392,9 +415,15 @@ void TestMainWindow::emptyDatabaseSaysWhatToDo()
     auto ops = empty.createOps();
     MainWindow window(ops.get());
     window.show();
+    // Until the ops answer, the tree says it is loading rather than that there is nothing.
     auto *emptyState = window.findChild<EmptyStateWidget *>(QStringLiteral("connectionTreeEmptyStateWidget"));
     QVERIFY(emptyState && emptyState->isShowingMessage());
+    auto *label = emptyState->findChild<QLabel *>(QStringLiteral("emptyStateLabel"));
+    QCOMPARE(label->text(), QStringLiteral("Loading\u2026"));
+    QTRY_VERIFY(allAnswered(window));
+    QVERIFY(emptyState->isShowingMessage());
     QVERIFY(emptyState->message().startsWith(QStringLiteral("No connected users yet")));
+    QCOMPARE(label->text(), emptyState->message());
 }
 
 void TestMainWindow::queryErrorsLandInWindow()
@@ -404,7 +433,7 @@ void TestMainWindow::queryErrorsLandInWindow()
     window.show();
     auto *bar = window.findChild<MessageBar *>(QStringLiteral("errorMessageBar"));
     QVERIFY(bar);
-    QVERIFY(bar->isVisible());
+    QTRY_VERIFY(bar->isVisible());
     QCOMPARE(bar->text(), FailingOps::kMessage);
 }
 
@@ -457,6 +486,7 @@ void TestMainWindow::writeExecutionShowsPerRecordResults()
     const qint64 read = m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
                                              ExecutionStatus::Succeeded, {10, 1, 1}, 0, 300);
     m_ops->finish(m_ids.acmeSandbox, read, true, QString());
+    settle();
     auto *executions = child<QTableView>("executionTableView");
     clickRow(executions, executions->model()->index(0, 0));
     QCOMPARE(tabs->tabText(2), QStringLiteral("Write results"));
@@ -471,7 +501,7 @@ void TestMainWindow::reauthoriseAsksTheOpsAndShowsWhyNot()
     QTest::mouseClick(reauthorize, Qt::LeftButton);
     QCOMPARE(m_ops->reauthorizations, QList<qint64>{m_ids.globexCrm});
     auto *bar = m_window->findChild<MessageBar *>(QStringLiteral("errorMessageBar"));
-    QVERIFY(bar->isVisible());
+    QTRY_VERIFY(bar->isVisible());
     QCOMPARE(bar->text(), QStringLiteral("Test provider connections are not authorised in a browser"));
 }
 

@@ -54,6 +54,7 @@ void TestConnectionTreeModel::init()
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
                                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_model->reload();
+    QTRY_VERIFY(!m_model->isLoading());
 }
 
 void TestConnectionTreeModel::cleanup()
@@ -143,6 +144,7 @@ void TestConnectionTreeModel::interruptedLastSyncIsColoured()
     m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
                          ExecutionStatus::Interrupted, {}, 0, 100);
     m_model->reload();
+    QTRY_VERIFY(!m_model->isLoading());
     const QModelIndex lastSync = connectionIndex(m_ids.acmeSandbox, ConnectionTreeModel::LastSyncColumn);
     QVERIFY2(lastSync.data().toString().endsWith(QStringLiteral("\u00b7 interrupted")),
              qPrintable(lastSync.data().toString()));
@@ -157,11 +159,13 @@ void TestConnectionTreeModel::reloadUpdatesChangedRowsInPlace()
     QSignalSpy changes(m_model.get(), &QAbstractItemModel::dataChanged);
 
     m_model->reload();
+    QTRY_VERIFY(!m_model->isLoading());
     QCOMPARE(changes.count(), 0); // nothing changed, nothing repainted
 
     QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeSandbox, ConnectionStatus::NeedsReauth,
                                                 QStringLiteral("revoked")));
     m_model->reload();
+    QTRY_VERIFY(!m_model->isLoading());
     QCOMPARE(resets.count(), 0);
     QCOMPARE(changes.count(), 1);
     QCOMPARE(changes.first().at(0).value<QModelIndex>(), QModelIndex(sandbox));
@@ -176,6 +180,7 @@ void TestConnectionTreeModel::reloadShowsNewConnections()
                           QDateTime::currentDateTimeUtc().addDays(1));
     QVERIFY(m_demo->isValid());
     m_model->reload();
+    QTRY_VERIFY(!m_model->isLoading());
     QCOMPARE(m_model->rowCount(m_model->index(1, 0)), 2);
     QVERIFY(m_model->connectionSummary(m_ids.globexCrm).has_value());
 }
@@ -185,6 +190,7 @@ void TestConnectionTreeModel::reloadConnectionUpdatesItsRow()
     QSignalSpy changes(m_model.get(), &QAbstractItemModel::dataChanged);
     QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeHubspot, ConnectionStatus::Paused, QString()));
     m_model->reloadConnection(m_ids.acmeHubspot);
+    QTRY_VERIFY(!m_model->isLoading());
     QCOMPARE(changes.count(), 1);
     QCOMPARE(connectionIndex(m_ids.acmeHubspot, ConnectionTreeModel::StatusColumn).data().toString(),
              QStringLiteral("Paused"));
@@ -217,6 +223,7 @@ void TestConnectionTreeModel::queryErrorIsReported()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy failures(&model, &ConnectionTreeModel::loadFailed);
     model.reload();
+    QTRY_VERIFY(!model.isLoading());
     QCOMPARE(failures.count(), 1);
     QCOMPARE(failures.first().first().toString(), FailingOps::kMessage);
     QCOMPARE(model.rowCount(), 0);

@@ -41,6 +41,7 @@ void TestExchangeListModel::init()
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
                                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_model->setExecution(m_ids.contactsRead);
+    QTRY_VERIFY(!m_model->isLoading());
 }
 
 void TestExchangeListModel::cleanup()
@@ -61,6 +62,7 @@ void TestExchangeListModel::showsExchangesOfExecution()
     QVERIFY(m_model->index(0, ExchangeListModel::DurationColumn).data().toString().endsWith(QStringLiteral(" ms")));
 
     m_model->setExecution(0);
+    QTRY_VERIFY(!m_model->isLoading());
     QCOMPARE(m_model->rowCount(), 0);
 }
 
@@ -88,6 +90,7 @@ void TestExchangeListModel::refreshAppendsNewExchanges()
     m_demo->addExchange(m_ids.contactsRead, "GET", QStringLiteral("https://api.hubapi.com/crm/v3/properties/contacts"),
                         0, {}, {}, m_ids.leakedToken);
     m_model->refresh();
+    QTRY_VERIFY(!m_model->isLoading());
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(m_model->rowCount(), 4);
     QCOMPARE(m_model->index(3, ExchangeListModel::StatusColumn).data().toString(), QStringLiteral("no response"));
@@ -99,6 +102,7 @@ void TestExchangeListModel::queryErrorIsReported()
     ExchangeListModel model(&failing);
     QSignalSpy failures(&model, &ExchangeListModel::loadFailed);
     model.setExecution(3);
+    QTRY_VERIFY(!model.isLoading());
     QCOMPARE(failures.count(), 1);
     QCOMPARE(model.rowCount(), 0);
 }

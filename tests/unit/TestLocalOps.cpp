@@ -1,0 +1,161 @@
+#include "DemoDatabase.h"
+
+#include "core/Clock.h"
+#include "ops/LocalOps.h"
+#include "store/SqliteDatabase.h"
+#include "store/SqliteStore.h"
+
+#include <QSemaphore>
+#include <QTest>
+#include <QThread>
+#include <QTimer>
+
+#include <optional>
+
+using namespace patchbay;
+
+// The in-process ops API: answers come later, on the caller's thread, with the store's own errors.
+class TestLocalOps : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void slowStoreCallDoesNotBlockTheCallersThread();
+    void errorsArriveAsTheStoreSaidThem();
+    void answersArriveInTheOrderAsked();
+    void checkExpressionReportsParserErrors_data();
+    void checkExpressionReportsParserErrors();
+
+private:
+    // Waits for the answer, taken the way the console takes it (a continuation on this object's thread).
+    template <typename T>
+    std::optional<Result<T>> answerOf(QFuture<Result<T>> future);
+
+    std::unique_ptr<DemoDatabase> m_demo;
+    DemoDatabase::Ids m_ids;
+};
+
+void TestLocalOps::init()
+{
+    m_demo = std::make_unique<DemoDatabase>();
+    m_ids = m_demo->populate();
+    QVERIFY2(m_demo->isValid(), qPrintable(m_demo->errorString()));
+}
+
+void TestLocalOps::cleanup()
+{
+    m_demo.reset();
+}
+
+template <typename T>
+std::optional<Result<T>> TestLocalOps::answerOf(QFuture<Result<T>> future)
+{
+    struct Taken
+    {
+        std::optional<Result<T>> answer;
+        bool onThisThread = false;
+    };
+    auto taken = std::make_shared<Taken>(); // shared: an answer later than the wait must not write into the stack
+    future.then(this, [this, taken](const Result<T> &result) {
+        taken->onThisThread = QThread::currentThread() == thread();
+        taken->answer = result;
+    });
+    if (!QTest::qWaitFor([&] { return taken->answer.has_value(); }, 10000) || !taken->onThisThread)
+        return std::nullopt;
+    return taken->answer;
+}
+
+void TestLocalOps::slowStoreCallDoesNotBlockTheCallersThread()
+{
+    // Every statement of this store waits until the caller's event loop has turned a timer five times (or gives up
+    // after 5 s): a call run on the caller's thread would come back finished, with the timer never fired.
+    auto store = m_demo->openStore();
+    QVERIFY(store);
+    QSemaphore eventLoopTurned;
+    store->database().setFailureHook([&eventLoopTurned](const QString &) -> std::optional<Error> {
+        if (eventLoopTurned.tryAcquire(1, 5000))
+            eventLoopTurned.release(); // and stays open for the statements after
+        return std::nullopt;
+    });
+    LocalOps ops(std::move(store), m_demo->syncService(), SystemClock::instance());
+
+    int ticks = 0;
+    QTimer timer;
+    timer.setInterval(10);
+    connect(&timer, &QTimer::timeout, this, [&] {
+        if (++ticks == 5)
+            eventLoopTurned.release();
+    });
+    timer.start();
+
+    QFuture<Result<QList<Tenant>>> asked = ops.tenants();
+    QVERIFY(!asked.isFinished());
+    const auto tenants = answerOf(asked);
+    QVERIFY(tenants.has_value());
+    QVERIFY(ticks >= 5);
+    QVERIFY(tenants->ok());
+    QCOMPARE(tenants->value().size(), 2);
+}
+
+void TestLocalOps::errorsArriveAsTheStoreSaidThem()
+{
+    const Result<Connection> direct = m_demo->store().connection(987654);
+    QVERIFY(!direct.ok());
+    auto ops = m_demo->createOps();
+    const auto answer = answerOf(ops->connection(987654));
+    QVERIFY(answer.has_value());
+    QVERIFY(!answer->ok());
+    QCOMPARE(answer->error().code, direct.error().code);
+    QCOMPARE(answer->error().message, direct.error().message);
+}
+
+void TestLocalOps::answersArriveInTheOrderAsked()
+{
+    auto ops = m_demo->createOps();
+    QList<QString> order;
+    ops->events(m_ids.contactsRead).then(this, [&](const Result<QList<Event>> &) { order.append("events"); });
+    ops->exchanges(m_ids.contactsRead).then(this, [&](const Result<QList<Exchange>> &) { order.append("exchanges"); });
+    ops->tenants().then(this, [&](const Result<QList<Tenant>> &) { order.append("tenants"); });
+    QTRY_COMPARE(order.size(), 3);
+    QCOMPARE(order, (QList<QString>{"events", "exchanges", "tenants"}));
+}
+
+void TestLocalOps::checkExpressionReportsParserErrors_data()
+{
+    QTest::addColumn<QString>("expression");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<int>("position");
+
+    QTest::newRow("path") << "properties.firstname & ' ' & properties.lastname" << true << -1;
+    QTest::newRow("function call") << "$uppercase(properties.email)" << true << -1;
+    QTest::newRow("unclosed call") << "$uppercase(properties.email" << false << 27;
+    QTest::newRow("dangling operator") << "properties.amount +" << false << 19;
+}
+
+void TestLocalOps::checkExpressionReportsParserErrors()
+{
+    QFETCH(QString, expression);
+    QFETCH(bool, valid);
+    QFETCH(int, position);
+
+    auto ops = m_demo->createOps();
+    const auto answer = answerOf(ops->checkExpression(expression));
+    QVERIFY(answer.has_value());
+    QVERIFY(answer->ok());
+    const QList<MappingIssue> &issues = answer->value();
+    if (valid) {
+        QVERIFY(issues.isEmpty());
+        return;
+    }
+    QCOMPARE(issues.size(), 1);
+    const MappingIssue &issue = issues.first();
+    QVERIFY2(issue.code.startsWith(QLatin1Char('S')), qPrintable(issue.toString())); // a syntax error
+    QCOMPARE(issue.position, position);
+    QVERIFY(!issue.message.isEmpty());
+    QVERIFY(issue.field.isEmpty());
+}
+
+QTEST_GUILESS_MAIN(TestLocalOps)
+#include "TestLocalOps.moc"
