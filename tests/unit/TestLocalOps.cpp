@@ -1,11 +1,14 @@
 #include "DemoDatabase.h"
 
 #include "core/Clock.h"
+#include "ops/AuthorizationRedirect.h"
 #include "ops/LocalOps.h"
 #include "store/SqliteDatabase.h"
 #include "store/SqliteStore.h"
 
 #include <QSemaphore>
+#include <QSignalSpy>
+#include <QUrlQuery>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
@@ -13,6 +16,20 @@
 #include <optional>
 
 using namespace patchbay;
+
+namespace {
+
+// Redirects received elsewhere (as a server's callback route would), handed over by the test.
+class ForwardedRedirect : public AuthorizationRedirect
+{
+public:
+    void setHandler(Handler handler) override { this->handler = std::move(handler); }
+    Result<QUrl> redirectUri() override { return QUrl(QStringLiteral("https://patchbay.example/oauth/callback")); }
+
+    Handler handler;
+};
+
+} // namespace
 
 // The in-process ops API: answers come later, on the caller's thread, with the store's own errors.
 class TestLocalOps : public QObject
@@ -27,6 +44,8 @@ private Q_SLOTS:
     void answersArriveInTheOrderAsked();
     void checkExpressionReportsParserErrors_data();
     void checkExpressionReportsParserErrors();
+    void commandOnABusyConnectionIsRefused();
+    void reauthorisationUsesTheGivenRedirect();
 
 private:
     // Waits for the answer, taken the way the console takes it (a continuation on this object's thread).
@@ -155,6 +174,51 @@ void TestLocalOps::checkExpressionReportsParserErrors()
     QCOMPARE(issue.position, position);
     QVERIFY(!issue.message.isEmpty());
     QVERIFY(issue.field.isEmpty());
+}
+
+void TestLocalOps::commandOnABusyConnectionIsRefused()
+{
+    // Re-mapping a connection without failed records needs no provider: it starts, records and ends at once.
+    auto ops = m_demo->createOps();
+    QSignalSpy finished(ops.get(), &OpsApi::executionFinished);
+    const QFuture<Result<CommandStarted>> first = ops->remapFailedRecords(m_ids.acmeSandbox);
+    QVERIFY(ops->isBusy(m_ids.acmeSandbox));
+    const auto second = answerOf(ops->syncNow(m_ids.acmeSandbox));
+    QVERIFY(second.has_value());
+    QVERIFY(!second->ok());
+    QCOMPARE(second->error().code, QStringLiteral("ops.busy"));
+
+    const auto started = answerOf(first);
+    QVERIFY(started.has_value());
+    QVERIFY2(started->ok(), qPrintable(started->ok() ? QString() : started->error().toString()));
+    QCOMPARE(started->value().connectionId, m_ids.acmeSandbox);
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(0).toLongLong(), m_ids.acmeSandbox);
+    QCOMPARE(started->value().executionId, finished.first().at(1).toLongLong()); // the execution the signals report
+    QVERIFY(!ops->isBusy(m_ids.acmeSandbox));
+}
+
+void TestLocalOps::reauthorisationUsesTheGivenRedirect()
+{
+    // A redirect received elsewhere (a server's callback route) instead of the loopback listener.
+    auto ops = m_demo->createOps();
+    auto redirect = std::make_unique<ForwardedRedirect>();
+    ForwardedRedirect *forwarded = redirect.get();
+    ops->setAuthorizationRedirect(std::move(redirect));
+    const auto url = answerOf(ops->beginReauthorization(m_ids.acmeHubspot));
+    QVERIFY(url.has_value());
+    QVERIFY2(url->ok(), qPrintable(url->ok() ? QString() : url->error().toString()));
+    const QUrlQuery query(url->value());
+    QCOMPARE(query.queryItemValue(QStringLiteral("redirect_uri"), QUrl::FullyDecoded),
+             QStringLiteral("https://patchbay.example/oauth/callback"));
+
+    // The user declined: the state is known once, and nothing runs.
+    const AuthorizationRedirect::Callback declined{query.queryItemValue(QStringLiteral("state")), QString(), QString(),
+                                                   QStringLiteral("access_denied")};
+    QVERIFY(forwarded->handler);
+    QVERIFY(forwarded->handler(declined));
+    QVERIFY(!ops->isBusy(m_ids.acmeHubspot));
+    QVERIFY(!forwarded->handler(declined));
 }
 
 QTEST_GUILESS_MAIN(TestLocalOps)
