@@ -1,4 +1,5 @@
 #include "ConnectionTreeModel.h"
+#include "AllAnswered.h"
 #include "DemoDatabase.h"
 #include "DisplayFormat.h"
 #include "FailingOps.h"
@@ -54,7 +55,7 @@ void TestConnectionTreeModel::init()
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
                                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_model->reload();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
 }
 
 void TestConnectionTreeModel::cleanup()
@@ -144,7 +145,7 @@ void TestConnectionTreeModel::interruptedLastSyncIsColoured()
     m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
                          ExecutionStatus::Interrupted, {}, 0, 100);
     m_model->reload();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     const QModelIndex lastSync = connectionIndex(m_ids.acmeSandbox, ConnectionTreeModel::LastSyncColumn);
     QVERIFY2(lastSync.data().toString().endsWith(QStringLiteral("\u00b7 interrupted")),
              qPrintable(lastSync.data().toString()));
@@ -159,13 +160,13 @@ void TestConnectionTreeModel::reloadUpdatesChangedRowsInPlace()
     QSignalSpy changes(m_model.get(), &QAbstractItemModel::dataChanged);
 
     m_model->reload();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(changes.count(), 0); // nothing changed, nothing repainted
 
     QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeSandbox, ConnectionStatus::NeedsReauth,
                                                 QStringLiteral("revoked")));
     m_model->reload();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(resets.count(), 0);
     QCOMPARE(changes.count(), 1);
     QCOMPARE(changes.first().at(0).value<QModelIndex>(), QModelIndex(sandbox));
@@ -180,7 +181,7 @@ void TestConnectionTreeModel::reloadShowsNewConnections()
                           QDateTime::currentDateTimeUtc().addDays(1));
     QVERIFY(m_demo->isValid());
     m_model->reload();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(m_model->rowCount(m_model->index(1, 0)), 2);
     QVERIFY(m_model->connectionSummary(m_ids.globexCrm).has_value());
 }
@@ -190,7 +191,7 @@ void TestConnectionTreeModel::reloadConnectionUpdatesItsRow()
     QSignalSpy changes(m_model.get(), &QAbstractItemModel::dataChanged);
     QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeHubspot, ConnectionStatus::Paused, QString()));
     m_model->reloadConnection(m_ids.acmeHubspot);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(changes.count(), 1);
     QCOMPARE(connectionIndex(m_ids.acmeHubspot, ConnectionTreeModel::StatusColumn).data().toString(),
              QStringLiteral("Paused"));
@@ -223,7 +224,7 @@ void TestConnectionTreeModel::queryErrorIsReported()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy failures(&model, &ConnectionTreeModel::loadFailed);
     model.reload();
-    QTRY_VERIFY(!model.isLoading());
+    QVERIFY(loaded(model));
     QCOMPARE(failures.count(), 1);
     QCOMPARE(failures.first().first().toString(), FailingOps::kMessage);
     QCOMPARE(model.rowCount(), 0);

@@ -1,3 +1,4 @@
+#include "AllAnswered.h"
 #include "DemoDatabase.h"
 #include "ExchangeListModel.h"
 #include "FailingOps.h"
@@ -41,7 +42,7 @@ void TestExchangeListModel::init()
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
                                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_model->setExecution(m_ids.contactsRead);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
 }
 
 void TestExchangeListModel::cleanup()
@@ -62,7 +63,7 @@ void TestExchangeListModel::showsExchangesOfExecution()
     QVERIFY(m_model->index(0, ExchangeListModel::DurationColumn).data().toString().endsWith(QStringLiteral(" ms")));
 
     m_model->setExecution(0);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(m_model->rowCount(), 0);
 }
 
@@ -90,7 +91,7 @@ void TestExchangeListModel::refreshAppendsNewExchanges()
     m_demo->addExchange(m_ids.contactsRead, "GET", QStringLiteral("https://api.hubapi.com/crm/v3/properties/contacts"),
                         0, {}, {}, m_ids.leakedToken);
     m_model->refresh();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(inserted.count(), 1);
     QCOMPARE(m_model->rowCount(), 4);
     QCOMPARE(m_model->index(3, ExchangeListModel::StatusColumn).data().toString(), QStringLiteral("no response"));
@@ -102,7 +103,7 @@ void TestExchangeListModel::queryErrorIsReported()
     ExchangeListModel model(&failing);
     QSignalSpy failures(&model, &ExchangeListModel::loadFailed);
     model.setExecution(3);
-    QTRY_VERIFY(!model.isLoading());
+    QVERIFY(loaded(model));
     QCOMPARE(failures.count(), 1);
     QCOMPARE(model.rowCount(), 0);
 }

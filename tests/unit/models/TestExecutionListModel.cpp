@@ -1,3 +1,4 @@
+#include "AllAnswered.h"
 #include "DemoDatabase.h"
 #include "DisplayFormat.h"
 #include "ExecutionListModel.h"
@@ -63,7 +64,7 @@ void TestExecutionListModel::cleanup()
 void TestExecutionListModel::showsExecutionsNewestFirst()
 {
     m_model->setConnection(m_ids.acmeHubspot);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(m_model->connectionId(), m_ids.acmeHubspot);
     QCOMPARE(m_model->rowCount(), 4);
     QCOMPARE(m_model->canFetchMore({}), false);
@@ -91,7 +92,7 @@ void TestExecutionListModel::loadsAfterTheAnswerArrives()
     m_model->setConnection(m_ids.acmeHubspot);
     QVERIFY(m_model->isLoading());
     QCOMPARE(m_model->rowCount(), 0);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(m_model->rowCount(), 4);
     QCOMPARE(loading.size(), 2);
     QCOMPARE(loading.at(0).at(0).toBool(), true);
@@ -101,7 +102,7 @@ void TestExecutionListModel::loadsAfterTheAnswerArrives()
 void TestExecutionListModel::colorsStatus()
 {
     m_model->setConnection(m_ids.acmeHubspot);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     for (int row = 0; row < m_model->rowCount(); ++row) {
         const QModelIndex status = m_model->index(row, ExecutionListModel::StatusColumn);
         QCOMPARE(status.data(Qt::ForegroundRole).value<QColor>(),
@@ -118,7 +119,7 @@ void TestExecutionListModel::interruptedRunIsShownAsSuch()
                                            ExecutionStatus::Interrupted, {120, 2, 2}, 1, 1500,
                                            Error{QStringLiteral("sync.interrupted"), QStringLiteral("Interrupted")});
     m_model->setConnection(m_ids.acmeSandbox);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     const int row = m_model->rowOfExecution(id);
     QVERIFY(row >= 0);
     const QModelIndex status = m_model->index(row, ExecutionListModel::StatusColumn);
@@ -138,14 +139,14 @@ void TestExecutionListModel::loadsFiftyAtATime()
     QVERIFY(m_demo->isValid());
 
     m_model->setConnection(m_ids.acmeSandbox);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(m_model->rowCount(), ExecutionListModel::kPageSize);
     QVERIFY(m_model->canFetchMore({}));
     m_model->fetchMore({});
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(m_model->rowCount(), 100);
     m_model->fetchMore({});
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(m_model->rowCount(), 120);
     QVERIFY(!m_model->canFetchMore({}));
     for (int row = 1; row < m_model->rowCount(); ++row)
@@ -156,7 +157,7 @@ void TestExecutionListModel::loadsFiftyAtATime()
 void TestExecutionListModel::refreshInsertsNewExecutionsAndKeepsSelection()
 {
     m_model->setConnection(m_ids.acmeHubspot);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     const QPersistentModelIndex running = m_model->index(0, ExecutionListModel::RecordsColumn);
     QSignalSpy resets(m_model.get(), &QAbstractItemModel::modelAboutToBeReset);
 
@@ -164,7 +165,7 @@ void TestExecutionListModel::refreshInsertsNewExecutionsAndKeepsSelection()
                                               ExecutionStatus::Running, {}, 0);
     QVERIFY(m_demo->store().updateExecutionCounts(m_ids.companiesRead, {250, 3, 3}));
     m_model->refresh();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
 
     QCOMPARE(resets.count(), 0);
     QCOMPARE(m_model->rowCount(), 5);
@@ -175,7 +176,7 @@ void TestExecutionListModel::refreshInsertsNewExecutionsAndKeepsSelection()
 
     QVERIFY(m_demo->store().finishExecution(m_ids.companiesRead, ExecutionStatus::Succeeded, {300, 4, 4}, {}));
     m_model->refresh();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(text(1, ExecutionListModel::StatusColumn), QStringLiteral("succeeded"));
     QCOMPARE(text(1, ExecutionListModel::RecordsColumn), QStringLiteral("300"));
 }
@@ -188,15 +189,15 @@ void TestExecutionListModel::refreshUpdatesRunningExecutionsOnLaterPages()
         m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("webhook"), QString(), ExecutionStatus::Succeeded,
                              {1, 0, 0}, 60 - i, 20);
     m_model->setConnection(m_ids.acmeSandbox);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     m_model->fetchMore({});
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     const int row = m_model->rowOfExecution(old);
     QCOMPARE(row, 60);
 
     QVERIFY(m_demo->store().updateExecutionCounts(old, {5000, 50, 50}));
     m_model->refresh();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(text(row, ExecutionListModel::RecordsColumn), QStringLiteral("5000"));
 }
 
@@ -205,10 +206,10 @@ void TestExecutionListModel::clearsWithoutConnection()
     // The answer for the connection shown before arrives after the switch, and is dropped.
     m_model->setConnection(m_ids.acmeHubspot);
     m_model->setConnection(0);
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(m_model->rowCount(), 0);
     m_model->refresh();
-    QTRY_VERIFY(!m_model->isLoading());
+    QVERIFY(loaded(*m_model));
     QCOMPARE(m_model->rowCount(), 0);
 }
 
@@ -219,9 +220,9 @@ void TestExecutionListModel::queryErrorIsReported()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy failures(&model, &ExecutionListModel::loadFailed);
     model.setConnection(7);
-    QTRY_VERIFY(!model.isLoading());
+    QVERIFY(loaded(model));
     model.refresh();
-    QTRY_VERIFY(!model.isLoading());
+    QVERIFY(loaded(model));
     QCOMPARE(failures.count(), 2);
     QCOMPARE(failures.first().first().toString(), FailingOps::kMessage);
     QCOMPARE(model.rowCount(), 0);
