@@ -1,5 +1,6 @@
 #include "Redactor.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,12 +12,47 @@ namespace {
 
 constexpr int kMinSecretLength = 6; // shorter values would mask ordinary text
 
+// Redactor::isSecretName, remembered: the members of a page's records repeat their names on every record and every
+// page, and each check is a dozen case-insensitive searches. Per thread, bounded.
+bool isSecretKey(const QString &name)
+{
+    constexpr qsizetype kMaxRemembered = 4096;
+    thread_local QHash<QString, bool> remembered;
+    if (const auto it = remembered.constFind(name); it != remembered.cend())
+        return *it;
+    if (remembered.size() >= kMaxRemembered)
+        remembered.clear();
+    const bool secret = Redactor::isSecretName(name);
+    remembered.insert(name, secret);
+    return secret;
+}
+
+// True when a member anywhere in value has a secret name: only then has redactJson anything to rewrite (rewriting
+// copies every object and array it passes).
+bool holdsSecretName(const QJsonValue &value)
+{
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            if (isSecretKey(it.key()) || holdsSecretName(it.value()))
+                return true;
+        }
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        for (const QJsonValue &item : array) {
+            if (holdsSecretName(item))
+                return true;
+        }
+    }
+    return false;
+}
+
 QJsonValue redactJson(const QJsonValue &value)
 {
     if (value.isObject()) {
         QJsonObject object = value.toObject();
         for (auto it = object.begin(); it != object.end(); ++it) {
-            if (Redactor::isSecretName(it.key()) && !it.value().isObject() && !it.value().isArray())
+            if (isSecretKey(it.key()) && !it.value().isObject() && !it.value().isArray())
                 it.value() = QString::fromLatin1(Redactor::kMask);
             else
                 it.value() = redactJson(it.value());
@@ -96,8 +132,8 @@ QByteArray Redactor::redactBody(const QByteArray &body) const
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error == QJsonParseError::NoError) {
-        const QJsonValue redacted = redactJson(document.isArray() ? QJsonValue(document.array())
-                                                                  : QJsonValue(document.object()));
+        const QJsonValue root = document.isArray() ? QJsonValue(document.array()) : QJsonValue(document.object());
+        const QJsonValue redacted = holdsSecretName(root) ? redactJson(root) : root;
         const QJsonDocument out = redacted.isArray() ? QJsonDocument(redacted.toArray())
                                                      : QJsonDocument(redacted.toObject());
         return redactText(out.toJson(QJsonDocument::Compact));

@@ -255,7 +255,7 @@ Result<void> ReadExecution::run()
                 deleted.append(id);
                 continue;
             }
-            mapper.map(id, updatedAt, QJsonDocument(record.toObject()).toJson(QJsonDocument::Compact), rows, failed);
+            mapper.map(id, updatedAt, record.toObject(), rows, failed);
         }
         reportFailures(failed);
         if (withoutId > 0) {
