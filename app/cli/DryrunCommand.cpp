@@ -193,12 +193,10 @@ int runDryrunCommand(const QStringList &args)
             return usage(target.error().message);
         // Keys may be templates ("https://{{$connection.subdomain}}.zendesk.com"), rendered when a request is
         // sent, so an origin learnt at run time (an instance URL from the token response) is sent there too.
-        QJsonObject overrides = connection.config.value(QStringLiteral("originOverrides")).toObject();
         for (const QString &url : {definition->baseUrl, definition->auth.tokenUrl, definition->auth.authorizeUrl}) {
             if (const QString origin = OriginOverrides::originOf(url); !origin.isEmpty())
-                overrides.insert(origin, target.value());
+                connection.config = OriginOverrides::withOverride(connection.config, origin, target.value());
         }
-        connection.config.insert(QStringLiteral("originOverrides"), overrides);
     }
     if (parser.isSet(integration)) {
         if (!parser.isSet(integrationName))

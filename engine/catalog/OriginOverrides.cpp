@@ -37,6 +37,24 @@ QUrl OriginOverrides::apply(const QJsonObject &config, const QString &url, const
     return QUrl(url);
 }
 
+QJsonObject OriginOverrides::withOverride(QJsonObject config, const QString &origin, const QString &target)
+{
+    QString trimmed = target;
+    while (trimmed.endsWith(QLatin1Char('/')))
+        trimmed.chop(1);
+    QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
+    overrides.insert(origin, trimmed);
+    config.insert(QStringLiteral("originOverrides"), overrides);
+    return config;
+}
+
+QString OriginOverrides::originKey(const QUrl &url)
+{
+    const QString scheme = url.scheme().toLower();
+    const int port = url.port(scheme == QLatin1String("https") ? 443 : scheme == QLatin1String("http") ? 80 : -1);
+    return QStringLiteral("%1://%2:%3").arg(scheme, url.host().toLower()).arg(port);
+}
+
 QString OriginOverrides::originOf(const QString &urlTemplate)
 {
     qsizetype start = 0;

@@ -243,7 +243,10 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
     for (int attempt = 0;; ++attempt) {
         const QList<qint64> tickets = waitForTurn();
         ++m_attempts;
-        const HttpResponse response = m_http.send(request);
+        // The exchange is dated by the engine's clock, like the execution's events, so the two read as one timeline.
+        const QDateTime sentAt = m_clock.now();
+        HttpResponse response = m_http.send(request);
+        response.startedAt = sentAt;
         finishBudgets(tickets);
         m_observer.recordExchange(m_redactor.redact(request, response));
 

@@ -132,13 +132,6 @@ Result<QUrl> ConnectionSession::linkUrl(const QString &link) const
     return onBaseOrigin(base.value(), link);
 }
 
-QString ConnectionSession::originOf(const QUrl &url)
-{
-    const QString scheme = url.scheme().toLower();
-    const int port = url.port(scheme == QLatin1String("https") ? 443 : scheme == QLatin1String("http") ? 80 : -1);
-    return QStringLiteral("%1://%2:%3").arg(scheme, url.host().toLower()).arg(port);
-}
-
 Result<QString> ConnectionSession::apiOrigin() const
 {
     auto base = baseUrl(bindings());
@@ -150,7 +143,7 @@ Result<QString> ConnectionSession::apiOrigin() const
                                                           "config")
                                                .arg(m_definition.displayName, m_definition.baseUrl));
     }
-    return originOf(url);
+    return OriginOverrides::originKey(url);
 }
 
 Result<void> ConnectionSession::checkOrigin(const QUrl &url) const
@@ -158,7 +151,7 @@ Result<void> ConnectionSession::checkOrigin(const QUrl &url) const
     auto allowed = apiOrigin();
     if (!allowed)
         return allowed.error();
-    if (originOf(url) == allowed.value())
+    if (OriginOverrides::originKey(url) == allowed.value())
         return {};
     // Like a browser's same-origin rule: a link in an answer must not carry the connection's credentials elsewhere.
     const auto originText = [](const QUrl &of) {

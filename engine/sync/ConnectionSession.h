@@ -29,6 +29,8 @@ public:
                       Connection connection, RequestRunner &runner, ExecutionJournal &journal, Clock &clock);
 
     const Connection &connection() const { return m_connection; }
+    // The engine's time, for everything the execution dates or waits for.
+    Clock &clock() const { return m_clock; }
 
     // A URL of the definition, rewritten by the connection's config.originOverrides (sandboxes, proxies).
     QUrl resolve(const QString &url) const;
@@ -41,7 +43,6 @@ public:
     // Where the connection's credentials may go: the origin of the definition's base URL, rendered with the
     // connection's config and rewritten by its origin overrides. A request anywhere else is refused by send().
     Result<QString> apiOrigin() const;
-    static QString originOf(const QUrl &url);
     // $connection and $credential, for the templates of a request.
     jsonata::Bindings bindings() const;
 

@@ -1,5 +1,6 @@
 #include "ExecutionJournal.h"
 
+#include "core/Clock.h"
 #include "store/SqliteStore.h"
 
 #include <QLoggingCategory>
@@ -8,8 +9,8 @@ Q_LOGGING_CATEGORY(lcSync, "patchbay.sync")
 
 namespace patchbay {
 
-ExecutionJournal::ExecutionJournal(SqliteStore &store, qint64 executionId, EventListener listener)
-    : m_store(store), m_executionId(executionId), m_listener(std::move(listener))
+ExecutionJournal::ExecutionJournal(SqliteStore &store, qint64 executionId, Clock &clock, EventListener listener)
+    : m_store(store), m_executionId(executionId), m_clock(clock), m_listener(std::move(listener))
 {
 }
 
@@ -26,7 +27,7 @@ void ExecutionJournal::recordEvent(const QString &level, const QString &message,
 {
     Event event;
     event.executionId = m_executionId;
-    event.time = QDateTime::currentDateTimeUtc();
+    event.time = m_clock.now();
     event.level = level;
     event.message = message;
     event.context = context;

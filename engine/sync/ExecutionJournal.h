@@ -9,6 +9,7 @@
 
 namespace patchbay {
 
+class Clock;
 class SqliteStore;
 
 // The log of one execution: writes its Events and Exchanges to the store as they happen and keeps
@@ -18,7 +19,8 @@ class ExecutionJournal : public RequestObserver
 public:
     using EventListener = std::function<void(const Event &)>;
 
-    ExecutionJournal(SqliteStore &store, qint64 executionId, EventListener listener = {});
+    // Events are dated by the clock.
+    ExecutionJournal(SqliteStore &store, qint64 executionId, Clock &clock, EventListener listener = {});
 
     qint64 executionId() const { return m_executionId; }
     ExecutionCounts &counts() { return m_counts; }
@@ -33,6 +35,7 @@ public:
 private:
     SqliteStore &m_store;
     qint64 m_executionId;
+    Clock &m_clock;
     EventListener m_listener;
     ExecutionCounts m_counts;
 };

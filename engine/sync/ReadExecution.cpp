@@ -8,12 +8,12 @@
 #include "catalog/TemplateText.h"
 #include "core/JsonPath.h"
 #include "catalog/TimeFormat.h"
+#include "core/Clock.h"
 #include "core/Timestamps.h"
 #include "http/RequestRunner.h"
 #include "mapping/RecordMapper.h"
 #include "store/SqliteStore.h"
 
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -83,7 +83,7 @@ Result<HttpRequest> ReadExecution::buildRequest(const RequestSpec &spec, const P
     return buildListRequest(m_session, spec, paginator, page, bindings, m_object.name);
 }
 
-Result<QJsonValue> ReadExecution::fetchPage(HttpRequest request, HttpResponse *responseOut)
+Result<QJsonValue> ReadExecution::sendPageRequest(HttpRequest request, HttpResponse *responseOut)
 {
     {
         auto sent = m_session.send(std::move(request));
@@ -140,10 +140,72 @@ void ReadExecution::reportFailures(const QList<FailedRecord> &failed)
     }
 }
 
+// The records of one page, sorted by what happens to them.
+struct ReadExecution::PageRecords
+{
+    QList<StoredRecord> rows;   // mapped (or raw), to store
+    QList<FailedRecord> failed; // did not map, kept raw
+    QStringList deleted;        // the provider says they are gone
+    int withoutId = 0;          // no id: not stored
+};
+
 Result<void> ReadExecution::run()
 {
-    const qint64 connectionId = m_session.connection().id;
-    Cursor cursor = Cursor::parse(m_store.cursor(connectionId, m_object.name));
+    Cursor cursor = startPass();
+    const QDateTime startedAt = m_session.clock().now();
+    if (auto credential = m_session.credential(); !credential)
+        return credential.error();
+
+    jsonata::Bindings bindings = m_session.bindings();
+    auto since = bindSince(cursor, bindings);
+    if (!since)
+        return since.error();
+    bindings.set("limit", jsonata::Value::number(m_fullPaginator.spec().pageSize));
+    announce(cursor, since.value());
+
+    const IncrementalSpec &incremental = m_object.incremental;
+    const RecordMapper mapper(m_mapping, m_object.name);
+    qint64 recordsThisRun = 0;
+    for (;;) {
+        const bool changesOnly = cursor.incremental && incremental.enabled;
+        const RequestSpec &spec = changesOnly ? incremental.request : m_object.list;
+        const Paginator &paginator = changesOnly ? m_incrementalPaginator : m_fullPaginator;
+        HttpResponse response;
+        auto page = fetchPage(spec, paginator, cursor.page, bindings, &response);
+        if (!page) {
+            if (restartAfterLostDelta(cursor, response.status))
+                continue;
+            return page.error();
+        }
+        const QJsonValue root = page.value();
+        auto records = extractRecords(spec, root);
+        if (!records)
+            return records.error();
+        const PageRecords sorted = mapRecords(records.value(), mapper, cursor);
+        reportFailures(sorted.failed);
+        if (sorted.withoutId > 0) {
+            m_journal.recordEvent(EventLevel::Warning, QStringLiteral("%1 records on this page have no '%2' and were "
+                                                                      "not stored")
+                                                           .arg(sorted.withoutId)
+                                                           .arg(m_object.idField));
+        }
+        std::optional<PageState> next = paginator.next(cursor.page, root, response, records.value());
+        recordsThisRun += sorted.rows.size() + sorted.failed.size();
+        const bool limitReached = m_recordLimit > 0 && recordsThisRun >= m_recordLimit;
+        const std::optional<QDateTime> removeUnseenSince = advance(cursor, next, root);
+        if (auto committed = commit(cursor, sorted, removeUnseenSince); !committed)
+            return committed.error();
+        reportPage(sorted, next);
+        if (!next || limitReached)
+            break;
+    }
+    reportRead(startedAt);
+    return {};
+}
+
+ReadExecution::Cursor ReadExecution::startPass()
+{
+    Cursor cursor = Cursor::parse(m_store.cursor(m_session.connection().id, m_object.name));
     const IncrementalSpec &incremental = m_object.incremental;
     if (cursor.complete) {
         // A new pass: only changes, when the definition can ask for them and a previous pass saw a time.
@@ -158,14 +220,13 @@ Result<void> ReadExecution::run()
     }
 
     if (!cursor.incremental && cursor.page.isStart())
-        cursor.passStartedMs = QDateTime::currentMSecsSinceEpoch();
+        cursor.passStartedMs = m_session.clock().now().toMSecsSinceEpoch();
+    return cursor;
+}
 
-    QElapsedTimer timer;
-    timer.start();
-    if (auto credential = m_session.credential(); !credential)
-        return credential.error();
-
-    jsonata::Bindings bindings = m_session.bindings();
+Result<QString> ReadExecution::bindSince(const Cursor &cursor, jsonata::Bindings &bindings) const
+{
+    const IncrementalSpec &incremental = m_object.incremental;
     QString since;
     if (cursor.incremental && cursor.page.nextUrl.isEmpty()) {
         const qint64 sinceMs = std::max<qint64>(0, cursor.maxUpdatedMs - qint64(incremental.lookbackSeconds) * 1000);
@@ -175,7 +236,12 @@ Result<void> ReadExecution::run()
         since = formatted.value();
         bindings.set("since", jsonata::Value::string(since.toStdString()));
     }
-    bindings.set("limit", jsonata::Value::number(m_fullPaginator.spec().pageSize));
+    return since;
+}
+
+void ReadExecution::announce(const Cursor &cursor, const QString &since)
+{
+    const IncrementalSpec &incremental = m_object.incremental;
     const bool startsFromDeltaLink = cursor.incremental && !cursor.deltaLink.isEmpty()
                                      && cursor.page.nextUrl == cursor.deltaLink && cursor.page.cursor.isEmpty();
     if (!cursor.page.isStart() && !startsFromDeltaLink) {
@@ -194,134 +260,153 @@ Result<void> ReadExecution::run()
         m_journal.recordEvent(EventLevel::Info, QStringLiteral("Reading all %1 from %2")
                                                     .arg(m_object.name, m_definition.displayName));
     }
+}
 
-    const RecordMapper mapper(m_mapping, m_object.name);
-    qint64 recordsThisRun = 0;
-    for (;;) {
-        const bool changesOnly = cursor.incremental && incremental.enabled;
-        const RequestSpec &spec = changesOnly ? incremental.request : m_object.list;
-        const Paginator &paginator = changesOnly ? m_incrementalPaginator : m_fullPaginator;
-        bindings.set("cursor", jsonata::Value::string(cursor.page.cursor.toStdString()));
-        bindings.set("offset", jsonata::Value::number(static_cast<double>(cursor.page.offset)));
-        bindings.set("page", jsonata::Value::number(cursor.page.page));
-        auto request = buildRequest(spec, paginator, cursor.page, bindings);
-        if (!request)
-            return request.error();
-        HttpResponse response;
-        auto page = fetchPage(request.value(), &response);
-        if (!page) {
-            if (cursor.incremental && incremental.resyncStatuses.contains(response.status)) {
-                // The provider forgot our delta position: read everything again.
-                m_journal.recordEvent(EventLevel::Warning,
-                                      QStringLiteral("%1 says the delta position is no longer valid (HTTP %2); "
-                                                     "reading all %3 again")
-                                          .arg(m_definition.displayName)
-                                          .arg(response.status)
-                                          .arg(m_object.name));
-                cursor = Cursor();
-                cursor.passStartedMs = QDateTime::currentMSecsSinceEpoch();
-                continue;
-            }
-            return page.error();
-        }
-        const QJsonValue root = page.value();
-        auto recordsValue = pageRecords(spec, root, {}, m_object.name);
-        if (!recordsValue)
-            return recordsValue.error();
-        if (!recordsValue->isArray()) {
-            return makeError("sync.bad_page",
-                             QStringLiteral("Page %1 has no list of records at '%2'; check recordsPath in the %3 "
-                                            "definition")
-                                 .arg(m_journal.counts().pages + 1)
-                                 .arg(spec.recordsPath, m_definition.name));
-        }
-        const QJsonArray records = recordsValue->toArray();
-        QList<StoredRecord> rows;
-        QList<FailedRecord> failed;
-        QStringList deleted;
-        int withoutId = 0;
-        for (const QJsonValue &record : records) {
-            const QString id = jsonScalarText(jsonValueAt(record, m_object.idField));
-            if (id.isEmpty()) {
-                ++withoutId;
-                continue;
-            }
-            const QString updatedAt = m_object.updatedAtField.isEmpty()
-                                          ? QString()
-                                          : jsonScalarText(jsonValueAt(record, m_object.updatedAtField));
-            if (const auto updatedMs = parseTimestampMs(updatedAt); updatedMs && *updatedMs > cursor.maxUpdatedMs)
-                cursor.maxUpdatedMs = *updatedMs;
-            if (recordIsDeleted(m_object, record)) {
-                deleted.append(id);
-                continue;
-            }
-            mapper.map(id, updatedAt, record.toObject(), rows, failed);
-        }
-        reportFailures(failed);
-        if (withoutId > 0) {
-            m_journal.recordEvent(EventLevel::Warning, QStringLiteral("%1 records on this page have no '%2' and were "
-                                                                      "not stored")
-                                                           .arg(withoutId)
-                                                           .arg(m_object.idField));
-        }
-        std::optional<PageState> next = paginator.next(cursor.page, root, response, records);
-        recordsThisRun += rows.size() + failed.size();
-        const bool limitReached = m_recordLimit > 0 && recordsThisRun >= m_recordLimit;
-        std::optional<QDateTime> removeUnseenSince;
-        if (next) {
-            cursor.page = *next;
-        } else {
-            if (!cursor.incremental && cursor.passStartedMs > 0 && m_object.fullReadRemovesMissing)
-                removeUnseenSince = QDateTime::fromMSecsSinceEpoch(cursor.passStartedMs, Qt::UTC);
-            cursor.complete = true;
-            cursor.page = PageState();
-            if (!incremental.deltaLinkPath.isEmpty())
-                cursor.deltaLink = jsonScalarText(jsonValueAt(root, incremental.deltaLinkPath));
-        }
-        const qint64 before = removeUnseenSince ? m_store.recordCount(connectionId, m_object.name) : 0;
-        if (auto committed = m_store.commitPage(connectionId, m_object.name, m_journal.executionId(), rows,
-                                                cursor.text(), failed, deleted, removeUnseenSince);
-            !committed) {
-            return committed.error();
-        }
-        if (removeUnseenSince) {
-            const qint64 removed = before + rows.size() - m_store.recordCount(connectionId, m_object.name);
-            if (removed > 0) {
-                m_journal.recordEvent(EventLevel::Info,
-                                      QStringLiteral("The full read of %1 is complete: %2 stored records it did not see "
-                                                     "are gone at %3 and were removed")
-                                          .arg(m_object.name)
-                                          .arg(removed)
-                                          .arg(m_definition.displayName));
-            }
-        }
-        m_journal.counts().records += rows.size();
-        m_journal.counts().failedRecords += failed.size();
-        m_journal.counts().pages += 1;
-        m_journal.saveCounts();
-        m_journal.recordEvent(EventLevel::Debug,
-                              QStringLiteral("Page %1: %2 records stored%3%4")
-                                  .arg(m_journal.counts().pages)
-                                  .arg(rows.size())
-                                  .arg(deleted.isEmpty() ? QString() : QStringLiteral(", %1 deleted").arg(deleted.size()))
-                                  .arg(next ? QStringLiteral("; more to come") : QStringLiteral("; last page")),
-                              {{QStringLiteral("next"), next ? next->toJson() : QJsonObject()}});
-        if (!next || limitReached)
-            break;
+Result<QJsonValue> ReadExecution::fetchPage(const RequestSpec &spec, const Paginator &paginator, const PageState &page,
+                                            jsonata::Bindings &bindings, HttpResponse *response)
+{
+    bindings.set("cursor", jsonata::Value::string(page.cursor.toStdString()));
+    bindings.set("offset", jsonata::Value::number(static_cast<double>(page.offset)));
+    bindings.set("page", jsonata::Value::number(page.page));
+    auto request = buildRequest(spec, paginator, page, bindings);
+    if (!request)
+        return request.error();
+    return sendPageRequest(request.value(), response);
+}
+
+bool ReadExecution::restartAfterLostDelta(Cursor &cursor, int status)
+{
+    if (!cursor.incremental || !m_object.incremental.resyncStatuses.contains(status))
+        return false;
+    // The provider forgot our delta position: read everything again.
+    m_journal.recordEvent(EventLevel::Warning,
+                          QStringLiteral("%1 says the delta position is no longer valid (HTTP %2); "
+                                         "reading all %3 again")
+                              .arg(m_definition.displayName)
+                              .arg(status)
+                              .arg(m_object.name));
+    cursor = Cursor();
+    cursor.passStartedMs = m_session.clock().now().toMSecsSinceEpoch();
+    return true;
+}
+
+Result<QJsonArray> ReadExecution::extractRecords(const RequestSpec &spec, const QJsonValue &root) const
+{
+    auto recordsValue = pageRecords(spec, root, {}, m_object.name);
+    if (!recordsValue)
+        return recordsValue.error();
+    if (!recordsValue->isArray()) {
+        return makeError("sync.bad_page",
+                         QStringLiteral("Page %1 has no list of records at '%2'; check recordsPath in the %3 "
+                                        "definition")
+                             .arg(m_journal.counts().pages + 1)
+                             .arg(spec.recordsPath, m_definition.name));
     }
+    return recordsValue->toArray();
+}
+
+ReadExecution::PageRecords ReadExecution::mapRecords(const QJsonArray &records, const RecordMapper &mapper,
+                                                     Cursor &cursor) const
+{
+    PageRecords sorted;
+    for (const QJsonValue &record : records) {
+        const QString id = jsonScalarText(jsonValueAt(record, m_object.idField));
+        if (id.isEmpty()) {
+            ++sorted.withoutId;
+            continue;
+        }
+        const QString updatedAt = m_object.updatedAtField.isEmpty()
+                                      ? QString()
+                                      : jsonScalarText(jsonValueAt(record, m_object.updatedAtField));
+        if (const auto updatedMs = parseTimestampMs(updatedAt); updatedMs && *updatedMs > cursor.maxUpdatedMs)
+            cursor.maxUpdatedMs = *updatedMs;
+        if (recordIsDeleted(m_object, record)) {
+            sorted.deleted.append(id);
+            continue;
+        }
+        mapper.map(id, updatedAt, record.toObject(), sorted.rows, sorted.failed);
+    }
+    return sorted;
+}
+
+std::optional<QDateTime> ReadExecution::advance(Cursor &cursor, const std::optional<PageState> &next,
+                                                const QJsonValue &root) const
+{
+    std::optional<QDateTime> removeUnseenSince;
+    if (next) {
+        cursor.page = *next;
+    } else {
+        if (!cursor.incremental && cursor.passStartedMs > 0 && m_object.fullReadRemovesMissing)
+            removeUnseenSince = QDateTime::fromMSecsSinceEpoch(cursor.passStartedMs, Qt::UTC);
+        cursor.complete = true;
+        cursor.page = PageState();
+        if (!m_object.incremental.deltaLinkPath.isEmpty())
+            cursor.deltaLink = jsonScalarText(jsonValueAt(root, m_object.incremental.deltaLinkPath));
+    }
+    return removeUnseenSince;
+}
+
+Result<void> ReadExecution::commit(const Cursor &cursor, const PageRecords &page,
+                                   const std::optional<QDateTime> &removeUnseenSince)
+{
+    const qint64 connectionId = m_session.connection().id;
+    const auto &rows = page.rows;
+    const auto &failed = page.failed;
+    const auto &deleted = page.deleted;
+    const qint64 before = removeUnseenSince ? m_store.recordCount(connectionId, m_object.name) : 0;
+    if (auto committed = m_store.commitPage(connectionId, m_object.name, m_journal.executionId(), rows,
+                                            cursor.text(), failed, deleted, removeUnseenSince);
+        !committed) {
+        return committed.error();
+    }
+    if (removeUnseenSince)
+        reportSweep(before + rows.size() - m_store.recordCount(connectionId, m_object.name));
+    return {};
+}
+
+void ReadExecution::reportSweep(qint64 removed)
+{
+    if (removed <= 0)
+        return;
+    m_journal.recordEvent(EventLevel::Info,
+                          QStringLiteral("The full read of %1 is complete: %2 stored records it did not see "
+                                         "are gone at %3 and were removed")
+                              .arg(m_object.name)
+                              .arg(removed)
+                              .arg(m_definition.displayName));
+}
+
+void ReadExecution::reportPage(const PageRecords &page, const std::optional<PageState> &next)
+{
+    m_journal.counts().records += page.rows.size();
+    m_journal.counts().failedRecords += page.failed.size();
+    m_journal.counts().pages += 1;
+    m_journal.saveCounts();
+    m_journal.recordEvent(EventLevel::Debug,
+                          QStringLiteral("Page %1: %2 records stored%3%4")
+                              .arg(m_journal.counts().pages)
+                              .arg(page.rows.size())
+                              .arg(page.deleted.isEmpty() ? QString()
+                                                          : QStringLiteral(", %1 deleted").arg(page.deleted.size()))
+                              .arg(next ? QStringLiteral("; more to come") : QStringLiteral("; last page")),
+                          {{QStringLiteral("next"), next ? next->toJson() : QJsonObject()}});
+}
+
+void ReadExecution::reportRead(const QDateTime &startedAt)
+{
     if (m_journal.counts().failedRecords > 0) {
         m_journal.recordEvent(EventLevel::Warning,
                               QStringLiteral("%1 records did not map and are kept raw as failed records; fix the "
                                              "mapping, then re-map them")
                                   .arg(m_journal.counts().failedRecords));
     }
+    const qint64 elapsedMs = startedAt.msecsTo(m_session.clock().now());
     m_journal.recordEvent(EventLevel::Info, QStringLiteral("Read %1 %2 in %3 pages and %4 requests (%5 s)")
                                                 .arg(m_journal.counts().records)
                                                 .arg(m_object.name)
                                                 .arg(m_journal.counts().pages)
                                                 .arg(m_journal.counts().requests)
-                                                .arg(QString::number(timer.elapsed() / 1000.0, 'f', 1)));
-    return {};
+                                                .arg(QString::number(elapsedMs / 1000.0, 'f', 1)));
 }
 
 } // namespace patchbay

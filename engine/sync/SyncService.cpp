@@ -4,23 +4,18 @@
 #include "ConnectionSession.h"
 #include "ExecutionJournal.h"
 #include "ExecutionLeaseKeeper.h"
+#include "ExecutionSession.h"
 #include "ReadExecution.h"
 #include "SchemaDiscovery.h"
-#include "auth/GrantConcerns.h"
-#include "auth/TokenRefresher.h"
-#include "catalog/OriginOverrides.h"
-#include "catalog/TemplateText.h"
+#include "WebhookReceipt.h"
 #include "core/Clock.h"
 #include "http/RequestRunner.h"
 #include "mapping/MappingService.h"
 #include "mapping/RecordMapper.h"
 #include "store/SqliteStore.h"
 
-#include <QCryptographicHash>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QRandomGenerator>
-#include <QUrlQuery>
 
 Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
@@ -28,43 +23,26 @@ namespace patchbay {
 
 namespace {
 
-// scheme://host:port with the default port filled in, for comparing origins.
-QString originKey(const QUrl &url)
+// The prologue of all work on a connection: a store handle of its own (calls run on any thread), the connection,
+// and its provider's definition, whose absence the caller reports where it fits (an execution records it).
+struct OpenedConnection
 {
-    const QString scheme = url.scheme().toLower();
-    const int port = url.port(scheme == QLatin1String("https") ? 443 : scheme == QLatin1String("http") ? 80 : -1);
-    return QStringLiteral("%1://%2:%3").arg(scheme, url.host().toLower()).arg(port);
-}
+    std::unique_ptr<SqliteStore> store;
+    Connection connection;
+    Result<ProviderDefinition> definition;
+};
 
-// RFC 9207: a callback's iss names the server that issued the code; a code from another server (a mix-up attack)
-// is refused before it is sent anywhere. A declared issuer is compared as a string (RFC 9207 2.4); without one, the
-// server is known only by its authorize URL, so iss must name that URL's origin. A sandbox's origin override
-// applies to both, so an emulator may name itself.
-Result<void> checkCallbackIssuer(const QString &received, const ProviderDefinition &definition,
-                                 const ConnectionSession &session)
+Result<OpenedConnection> openConnection(const QString &databasePath, const ProviderCatalog &catalog,
+                                        qint64 connectionId)
 {
-    const AuthSpec &auth = definition.auth;
-    const auto refuse = [&](const QString &expected) {
-        return makeError("auth.wrong_issuer",
-                         QStringLiteral("The authorisation came back from '%1', not from %2's authorization server "
-                                        "(%3); the code was not used. Start the authorisation again.")
-                             .arg(received.left(200), definition.displayName, expected));
-    };
-    if (!auth.issuer.isEmpty()) {
-        const QString resolved = session.resolve(auth.issuer).toString(QUrl::StripTrailingSlash);
-        if (received != auth.issuer && received != resolved)
-            return refuse(auth.issuer);
-        return {};
-    }
-    auto authorize = TemplateText::renderUrl(auth.authorizeUrl, session.bindings());
-    if (!authorize)
-        return authorize.error();
-    const QUrl issuer(received, QUrl::StrictMode);
-    const QString given = originKey(issuer);
-    if (!issuer.isValid() || issuer.host().isEmpty() ||
-        (given != originKey(QUrl(authorize.value())) && given != originKey(session.resolve(authorize.value()))))
-        return refuse(OriginOverrides::originOf(authorize.value()));
-    return {};
+    auto store = SqliteStore::open(databasePath);
+    if (!store)
+        return store.error();
+    auto connection = store.value()->connection(connectionId);
+    if (!connection)
+        return connection.error();
+    auto definition = catalog.get(connection->provider);
+    return OpenedConnection{std::move(store).value(), std::move(connection).value(), std::move(definition)};
 }
 
 } // namespace
@@ -121,13 +99,12 @@ template <typename Body>
 Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &kind, const QString &object,
                                             const EventListener &listener, Body body)
 {
-    auto store = SqliteStore::open(m_databasePath);
-    if (!store)
-        return store.error();
-    auto connection = store.value()->connection(connectionId);
-    if (!connection)
-        return connection.error();
-    auto definition = m_catalog.get(connection->provider);
+    auto opened = openConnection(m_databasePath, m_catalog, connectionId);
+    if (!opened)
+        return opened.error();
+    const std::unique_ptr<SqliteStore> &store = opened->store;
+    Result<Connection> connection = opened->connection;
+    const Result<ProviderDefinition> &definition = opened->definition;
     // Name what is read on the execution row (all objects when none is given), so the list says it.
     QString objectLabel = object;
     if (object.isEmpty() && definition && kind == QLatin1String("read")) {
@@ -139,12 +116,12 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
         objectLabel = readable.join(QStringLiteral(", "));
     }
     // A run of this connection left running by a killed process is closed first; this one goes on from its cursor.
-    if (auto swept = store.value()->interruptAbandonedExecutions(m_clock.now()); !swept)
+    if (auto swept = store->interruptAbandonedExecutions(m_clock.now()); !swept)
         qCWarning(lcSync) << "cannot close abandoned executions:" << swept.error().toString();
-    auto executionId = store.value()->startExecution(connectionId, kind, objectLabel, executionLease());
+    auto executionId = store->startExecution(connectionId, kind, objectLabel, executionLease());
     if (!executionId)
         return executionId.error();
-    ExecutionJournal journal(*store.value(), executionId.value(), listener);
+    ExecutionJournal journal(*store, executionId.value(), m_clock, listener);
     const ConnectionQueue::Turn turn = ConnectionQueue::take(connectionId, [&] {
         journal.recordEvent(EventLevel::Info, QStringLiteral("Waiting for the connection's running execution to "
                                                              "finish (executions of one connection run in order)"));
@@ -153,19 +130,17 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
         return journal.fail(definition.error());
 
     // What the execution ahead changed (a captured instance URL, a revoked grant) counts.
-    connection = store.value()->connection(connectionId);
+    connection = store->connection(connectionId);
     if (!connection)
         return journal.fail(connection.error());
-    HttpClient http(m_networkFactory);
-    RequestRunner runner(http, m_clock, definition->rateLimit, journal);
-    ConnectionSession session(*store.value(), m_vault, definition.value(), connection.value(), runner, journal,
-                              m_clock);
+    ExecutionSession prepared(*store, m_vault, definition.value(), connection.value(), journal, m_clock,
+                              m_networkFactory);
     if (connection->status == ConnectionStatus::NeedsReauth && kind != QLatin1String("refresh") && kind != QLatin1String("authorize")) {
         return journal.fail(makeError("auth.needs_reauth",
                                       QStringLiteral("The connection needs re-authorisation: %1")
                                           .arg(connection->statusMessage)));
     }
-    Result<QString> outcome = body(*store.value(), definition.value(), session, runner, journal);
+    Result<QString> outcome = body(*store, definition.value(), prepared.session, prepared.runner, journal);
     if (!outcome)
         return journal.fail(outcome.error());
     return journal.succeed(outcome.value());
@@ -408,159 +383,52 @@ Result<Execution> SyncService::discoverSchema(qint64 connectionId, const QString
         });
 }
 
+WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 connectionId, const WebhookCall &call,
+                                           EventListener listener)
+{
+    auto definition = m_catalog.get(provider);
+    if (!definition)
+        return WebhookReceipt::answer(404, definition.error().message);
+    WebhookReceipt::Services services{m_databasePath, m_vault, m_clock, m_networkFactory, *m_leases,
+                                      [this](SqliteStore &store, const Connection &connection, const QString &object) {
+                                          return readMapping(store, connection, object);
+                                      }};
+    return WebhookReceipt(definition.value(), std::move(services), call, std::move(listener)).receive(connectionId);
+}
+
 Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, const QUrl &redirectUri)
 {
     if (!redirectUri.isValid() || redirectUri.scheme().isEmpty())
         return makeError("auth.bad_redirect", QStringLiteral("The redirect URI '%1' is not an absolute URL")
                                                   .arg(redirectUri.toString()));
-    auto store = SqliteStore::open(m_databasePath);
-    if (!store)
-        return store.error();
-    auto connection = store.value()->connection(connectionId);
-    if (!connection)
-        return connection.error();
-    auto definition = m_catalog.get(connection->provider);
-    if (!definition)
-        return definition.error();
-    const AuthSpec &auth = definition->auth;
-    if (auth.type != QLatin1String("oauth2") || auth.grant != QLatin1String("authorization_code")
-        || auth.authorizeUrl.isEmpty()) {
-        return makeError("auth.no_authorize", QStringLiteral("%1 connections are not authorised in a browser (%2); "
-                                                             "enter their credentials instead")
-                                                  .arg(definition->displayName, auth.type));
-    }
-    auto stored = store.value()->credential(connectionId);
-    if (!stored)
-        return makeError("auth.no_client", QStringLiteral("The connection has no app client id yet; save the "
-                                                          "app's client id and secret first"));
-    auto client = m_vault.open(connectionId, stored->sealed);
-    if (!client)
-        return client.error();
-    if (client->clientId.isEmpty())
-        return makeError("auth.no_client", QStringLiteral("The connection has no app client id; save it first"));
-
-    jsonata::Bindings bindings;
-    bindings.set("connection", jsonata::Value::fromQJsonValue(connection->config));
-    auto rendered = TemplateText::renderUrl(auth.authorizeUrl, bindings);
-    if (!rendered)
-        return rendered.error();
-    // The connection's origin overrides (a sandbox) apply to the authorize page too.
-    QUrl url = OriginOverrides::apply(connection->config, rendered.value(), bindings);
-    const auto random = [](int bytes) {
-        QByteArray data(bytes, Qt::Uninitialized);
-        for (char &c : data)
-            c = static_cast<char>(QRandomGenerator::system()->bounded(256));
-        return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-    };
-    const QString state = QString::fromLatin1(random(24));
-    QUrlQuery query(url);
-    query.addQueryItem(QStringLiteral("response_type"), QStringLiteral("code"));
-    query.addQueryItem(QStringLiteral("client_id"), client->clientId);
-    query.addQueryItem(QStringLiteral("redirect_uri"), redirectUri.toString());
-    if (!auth.scopes.isEmpty())
-        query.addQueryItem(QStringLiteral("scope"), auth.scopes.join(auth.scopeSeparator));
-    query.addQueryItem(QStringLiteral("state"), state);
-    PendingAuthorization pending{state, connectionId, {}, redirectUri.toString(),
-                                 QDateTime::currentDateTimeUtc().addSecs(600)};
-    if (auth.pkce) {
-        // RFC 7636: a 43+ character verifier, its S256 challenge in the URL, the verifier sealed until the callback.
-        const QByteArray verifier = random(48);
-        query.addQueryItem(QStringLiteral("code_challenge"),
-                           QString::fromLatin1(QCryptographicHash::hash(verifier, QCryptographicHash::Sha256)
-                                                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals)));
-        query.addQueryItem(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
-        auto sealed = m_vault.sealBytes(verifier, QStringLiteral("pkce:%1:%2").arg(connectionId).arg(state).toUtf8());
-        if (!sealed)
-            return sealed.error();
-        pending.sealedVerifier = sealed.value();
-    }
-    for (auto it = auth.authorizeParams.begin(); it != auth.authorizeParams.end(); ++it) {
-        auto value = TemplateText::render(it.value(), bindings);
-        if (!value)
-            return value.error();
-        query.addQueryItem(it.key(), value.value());
-    }
-    url.setQuery(query);
-    if (auto saved = store.value()->addPendingAuthorization(pending); !saved)
-        return saved.error();
-    return AuthorizationStart{url, state};
+    auto opened = openConnection(m_databasePath, m_catalog, connectionId);
+    if (!opened)
+        return opened.error();
+    if (!opened->definition)
+        return opened->definition.error();
+    return AuthorizationFlow(*opened->store, m_vault, m_clock)
+        .begin(opened->connection, opened->definition.value(), redirectUri);
 }
 
 Result<Execution> SyncService::completeAuthorization(const QString &state, const QString &code, EventListener listener,
                                                      const QString &issuer)
 {
-    std::optional<PendingAuthorization> pending;
+    Result<PendingAuthorization> pending = makeError("auth.unknown_state", QString());
     {
         auto store = SqliteStore::open(m_databasePath);
         if (!store)
             return store.error();
-        pending = store.value()->takePendingAuthorization(state);
+        pending = AuthorizationFlow(*store.value(), m_vault, m_clock).takePending(state, code);
     }
-    if (!pending || pending->expiresAt < QDateTime::currentDateTimeUtc()) {
-        return makeError("auth.unknown_state", QStringLiteral("This authorisation is unknown, already used or older "
-                                                              "than 10 minutes; start it again"));
-    }
-    if (code.isEmpty())
-        return makeError("auth.no_code", QStringLiteral("The provider sent no authorisation code (the person may "
-                                                        "have refused); start the authorisation again"));
+    if (!pending)
+        return pending.error();
     return runExecution(
         pending->connectionId, QStringLiteral("authorize"), QString(), listener,
         [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &runner,
             ExecutionJournal &journal) -> Result<QString> {
-            if (!issuer.isEmpty()) {
-                if (auto checked = checkCallbackIssuer(issuer, definition, session); !checked)
-                    return checked.error();
-            }
-            auto stored = store.credential(pending->connectionId);
-            if (!stored)
-                return stored.error();
-            auto client = m_vault.open(pending->connectionId, stored->sealed);
-            if (!client)
-                return client.error();
-            SecretBytes verifier;
-            if (!pending->sealedVerifier.isEmpty()) {
-                auto opened = m_vault.openBytes(pending->sealedVerifier,
-                                                QStringLiteral("pkce:%1:%2").arg(pending->connectionId).arg(state).toUtf8());
-                if (!opened)
-                    return opened.error();
-                verifier = opened.value();
-            }
-            auto tokenUrl = TemplateText::renderUrl(definition.auth.tokenUrl, session.bindings());
-            if (!tokenUrl)
-                return tokenUrl.error();
-            journal.recordEvent(EventLevel::Info, QStringLiteral("Exchanging the authorisation code for tokens"));
-            QJsonObject captured;
-            TokenRefresher refresher(definition, runner, m_clock);
-            auto credential = refresher.exchangeCode(client.value(), code, QUrl(pending->redirectUri), verifier,
-                                                     session.resolve(tokenUrl.value()), &captured);
-            if (!credential)
-                return credential.error();
-            auto sealed = m_vault.seal(pending->connectionId, credential.value());
-            if (!sealed)
-                return sealed.error();
-            if (auto saved = store.saveCredential(pending->connectionId, {pending->connectionId, sealed.value(),
-                                                                          credential->expiresAt, m_clock.now(), {}});
-                !saved)
-                return saved.error();
-            if (!captured.isEmpty()) {
-                QJsonObject config = session.connection().config;
-                for (auto it = captured.begin(); it != captured.end(); ++it)
-                    config.insert(it.key(), it.value());
-                if (auto saved = store.setConnectionConfig(pending->connectionId, config); !saved)
-                    return saved.error();
-            }
-            const QStringList concerns = grantConcerns(definition, credential.value());
-            for (const QString &concern : concerns)
-                journal.recordEvent(EventLevel::Warning, concern);
-            // Still usable until the access token expires, so active, with what will go wrong said on it.
-            if (auto active = store.setConnectionStatus(pending->connectionId, ConnectionStatus::Active,
-                                                        concerns.join(QLatin1Char(' ')));
-                !active)
-                return active.error();
-            return QStringLiteral("Connection authorised%1")
-                .arg(credential->expiresAt.isValid()
-                         ? QStringLiteral("; access token valid until %1").arg(credential->expiresAt.toString(Qt::ISODate))
-                         : QString());
+            return AuthorizationFlow(store, m_vault, m_clock)
+                .complete(pending.value(), code, issuer, definition, session.connection(), session.bindings(), runner,
+                          journal);
         });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "auth/AuthorizationFlow.h"
 #include "auth/CredentialVault.h"
 #include "catalog/IntegrationCatalog.h"
 #include "catalog/ProviderCatalog.h"
@@ -9,9 +10,8 @@
 #include "core/Tenancy.h"
 #include "core/Executions.h"
 #include "core/Exchange.h"
+#include "sync/WebhookReceipt.h"
 #include "sync/WriteExecution.h"
-
-#include <QMetaType>
 
 #include <functional>
 #include <memory>
@@ -22,37 +22,6 @@ class Clock;
 class CompiledMapping;
 class ExecutionLeaseKeeper;
 class SqliteStore;
-
-// An incoming webhook call as the server received it. url is the full URL the provider called (behind a proxy:
-// the public one), since some providers sign it.
-struct WebhookCall
-{
-    QByteArray method = "POST";
-    QUrl url;
-    HeaderList headers;
-    QByteArray body;
-    QString source; // the caller's address, for the summary of a refused call
-};
-
-// What to answer the provider, and what happened.
-struct WebhookOutcome
-{
-    int status = 200;
-    QByteArray contentType = "application/json";
-    QByteArray body;
-    qint64 executionId = 0; // 0 for a handshake or a call that reached no connection
-    int events = 0;
-    int applied = 0;
-    int duplicates = 0;
-    QStringList objectsToRead; // events that named a record the definition cannot fetch: read these objects
-};
-
-// Where to send the person who authorises a connection, and the state that will come back with the code.
-struct AuthorizationStart
-{
-    QUrl url;
-    QString state;
-};
 
 struct ReadOptions
 {
@@ -96,16 +65,17 @@ public:
     // them as the connection's schema (SqliteStore::schema), as an execution of kind "schema".
     Result<Execution> discoverSchema(qint64 connectionId, const QString &object = {}, EventListener listener = {});
 
-    // Verifies an incoming webhook call of a provider (signature, timestamp, handshake), finds its connection
+    // Receives an incoming webhook call of a provider (WebhookReceipt): verifies it (signature, timestamp,
+    // handshake), finds its connection
     // (connectionId, or by the account the events name when 0), skips events already received and applies the
     // rest: a deleted record leaves the store, a record the event carries or the definition can fetch is mapped
     // and stored. Every call that reaches a connection is an execution of kind "webhook", rejected ones too.
     WebhookOutcome receiveWebhook(const QString &provider, qint64 connectionId, const WebhookCall &call,
                                   EventListener listener = {});
 
-    // The OAuth authorization-code flow of a connection (first connect, or re-auth after a revoked grant): the
-    // authorize URL with the definition's scopes, extra parameters and PKCE challenge, and a state kept in the
-    // store for 10 minutes. The connection's credential must hold the app's client id (and secret).
+    // The OAuth authorization-code flow of a connection (first connect, or re-auth after a revoked grant; see
+    // AuthorizationFlow): the authorize URL with the definition's scopes, extra parameters and PKCE challenge, and a
+    // state kept in the store for 10 minutes. The connection's credential must hold the app's client id (and secret).
     Result<AuthorizationStart> beginAuthorization(qint64 connectionId, const QUrl &redirectUri);
     // The callback: exchanges the code for the connection's tokens as an execution of kind "authorize", saves
     // them sealed, captures config fields and makes the connection active again. A state is used once. issuer is
@@ -148,5 +118,3 @@ private:
 };
 
 } // namespace patchbay
-
-Q_DECLARE_METATYPE(patchbay::WebhookOutcome)

@@ -1,6 +1,6 @@
 #include "WebhookVerifier.h"
 
-#include "SyncService.h"
+#include "WebhookReceipt.h"
 #include "catalog/DefinitionExpression.h"
 #include "core/JsonPath.h"
 #include "core/Timestamps.h"

@@ -12,7 +12,7 @@
 #include <optional>
 
 // The checks an incoming webhook call must pass before its events are read, driven by the definition's webhooks
-// section. SyncService::receiveWebhook calls verify(); tests/fuzz/webhook_fuzz_verify feeds it hostile calls.
+// section. WebhookReceipt calls verify(); tests/fuzz/webhook_fuzz_verify feeds it hostile calls.
 namespace patchbay {
 
 struct WebhookCall;

@@ -1,4 +1,4 @@
-#include "SyncService.h"
+#include "WebhookReceipt.h"
 #include "WebhookVerifier.h"
 #include "catalog/ProviderCatalog.h"
 #include "server/HttpService.h"

@@ -3,6 +3,7 @@
 // client-credentials grant (app-only tokens, no refresh token) against the ServiceNow emulator.
 #include "auth/CredentialVault.h"
 #include "catalog/DefinitionLoader.h"
+#include "catalog/OriginOverrides.h"
 #include "core/Clock.h"
 #include "hubspot/HubSpotEmulator.h"
 #include "ops/LocalOps.h"
@@ -10,6 +11,7 @@
 #include "store/SqliteStore.h"
 #include "sync/SyncService.h"
 #include "SandboxConnector.h"
+#include "ManualClock.h"
 
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void cleanup();
     void revokedConnectionIsAuthorisedAgain();
     void pkceChallengeIsVerifiedByTheProvider();
+    void authorisationOlderThanTenMinutesIsRefused();
     void clientCredentialsGetAppOnlyTokens();
     void consoleReauthorisesThroughALoopbackRedirect();
     void authorisationWithoutARefreshTokenOrAllScopesIsFlagged();
@@ -41,6 +44,9 @@ private:
     QUrl followAuthorize(const QUrl &url); // what the provider redirects the browser to
     // Points the connection's HubSpot consent page (app.hubspot.com) at the emulator.
     bool serveConsentPageFrom(qint64 connection, const QUrl &emulator);
+    // Acme's HubSpot connection to the emulator's portal, its token valid for half an hour and its consent page
+    // served by the emulator too (0 when that fails).
+    qint64 connectWithConsentPage(HubSpotEmulator &emulator, const PortalCredentials &portal);
     ProviderDefinition variant(const QString &file, const QList<QPair<QByteArray, QByteArray>> &replacements);
 
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -83,11 +89,21 @@ QUrl TestAuthorization::followAuthorize(const QUrl &url)
 
 bool TestAuthorization::serveConsentPageFrom(qint64 connection, const QUrl &emulator)
 {
-    QJsonObject config = m_store->connection(connection)->config;
-    QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
-    overrides.insert(QStringLiteral("https://app.hubspot.com"), emulator.toString(QUrl::StripTrailingSlash));
-    config.insert(QStringLiteral("originOverrides"), overrides);
+    const QJsonObject config = OriginOverrides::withOverride(m_store->connection(connection)->config,
+                                                             QStringLiteral("https://app.hubspot.com"),
+                                                             emulator.toString());
     return m_store->setConnectionConfig(connection, config).ok();
+}
+
+qint64 TestAuthorization::connectWithConsentPage(HubSpotEmulator &emulator, const PortalCredentials &portal)
+{
+    CredentialVault vault(m_key);
+    const qint64 connection = SandboxConnector(*m_store, vault)
+                                  .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
+                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
+                                           QDateTime::currentDateTimeUtc().addSecs(1800))
+                                  .value();
+    return serveConsentPageFrom(connection, emulator.baseUrl()) ? connection : 0;
 }
 
 ProviderDefinition TestAuthorization::variant(const QString &file, const QList<QPair<QByteArray, QByteArray>> &replacements)
@@ -181,13 +197,8 @@ void TestAuthorization::pkceChallengeIsVerifiedByTheProvider()
     const PortalCredentials portal = emulator.addPortal(QStringLiteral("acme"), 5, 6);
     m_sync->addDefinition(variant(QStringLiteral("hubspot.yaml"), {{"  clientAuth: body\n", "  clientAuth: body\n  pkce: true\n"}}));
     QVERIFY(m_sync->catalog().find(QStringLiteral("hubspot"))->auth.pkce);
-    CredentialVault vault(m_key);
-    const qint64 connection = SandboxConnector(*m_store, vault)
-                                  .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
-                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
-                                           QDateTime::currentDateTimeUtc().addSecs(1800))
-                                  .value();
-    QVERIFY(serveConsentPageFrom(connection, emulator.baseUrl()));
+    const qint64 connection = connectWithConsentPage(emulator, portal);
+    QVERIFY(connection != 0);
 
     const auto start = m_sync->beginAuthorization(connection, QUrl(QStringLiteral("http://127.0.0.1:9/cb")));
     QVERIFY(start.ok());
@@ -203,6 +214,37 @@ void TestAuthorization::pkceChallengeIsVerifiedByTheProvider()
     QFile file(m_dbPath);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QVERIFY(!file.readAll().contains(asked.queryItemValue(QStringLiteral("code_challenge")).toUtf8()));
+}
+
+// The state of a started authorisation lives 10 minutes by the engine's clock: a callback after that is refused
+// without spending the code, one just inside the window goes through.
+void TestAuthorization::authorisationOlderThanTenMinutesIsRefused()
+{
+    HubSpotEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
+    const PortalCredentials portal = emulator.addPortal(QStringLiteral("acme"), 5, 6);
+    const qint64 connection = connectWithConsentPage(emulator, portal);
+    QVERIFY(connection != 0);
+    test::ManualClock clock;
+    SyncService sync(m_dbPath, m_key, ProviderCatalog::builtIn(), clock);
+    const QUrl redirect(QStringLiteral("http://127.0.0.1:9/cb"));
+
+    const auto late = sync.beginAuthorization(connection, redirect);
+    QVERIFY(late.ok());
+    const QString lateCode = QUrlQuery(followAuthorize(late->url)).queryItemValue(QStringLiteral("code"));
+    QVERIFY(!lateCode.isEmpty());
+    clock.advance(std::chrono::minutes(10) + std::chrono::seconds(1));
+    const auto refused = sync.completeAuthorization(late->state, lateCode);
+    QVERIFY(!refused.ok());
+    QCOMPARE(refused.error().code, QStringLiteral("auth.unknown_state"));
+
+    const auto inTime = sync.beginAuthorization(connection, redirect);
+    QVERIFY(inTime.ok());
+    const QString code = QUrlQuery(followAuthorize(inTime->url)).queryItemValue(QStringLiteral("code"));
+    clock.advance(std::chrono::minutes(9));
+    const auto authorised = sync.completeAuthorization(inTime->state, code);
+    QVERIFY2(authorised.ok(), qPrintable(authorised.ok() ? QString() : authorised.error().message));
+    QVERIFY2(authorised->status == ExecutionStatus::Succeeded, qPrintable(authorised->errorMessage));
 }
 
 void TestAuthorization::clientCredentialsGetAppOnlyTokens()
@@ -329,13 +371,8 @@ void TestAuthorization::authorisationWithoutARefreshTokenOrAllScopesIsFlagged()
     HubSpotEmulator emulator;
     QVERIFY(emulator.listen() != 0);
     const PortalCredentials portal = emulator.addPortal(QStringLiteral("acme"), 5, 7);
-    CredentialVault vault(m_key);
-    const qint64 connection = SandboxConnector(*m_store, vault)
-                                  .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
-                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
-                                           QDateTime::currentDateTimeUtc().addSecs(1800))
-                                  .value();
-    QVERIFY(serveConsentPageFrom(connection, emulator.baseUrl()));
+    const qint64 connection = connectWithConsentPage(emulator, portal);
+    QVERIFY(connection != 0);
     // A server that dropped offline access, and granted only the contacts scopes.
     emulator.setCodeGrantReturnsRefreshToken(false);
     emulator.setGrantedScope(
@@ -412,13 +449,9 @@ void TestAuthorization::callbackFromAnotherIssuerIsRefused()
                     {{"  clientAuth: body\n", "  clientAuth: body\n  issuer: " + declared.toUtf8() + '\n'}}));
         QCOMPARE(m_sync->catalog().find(QStringLiteral("hubspot"))->auth.issuer, declared);
     }
+    const qint64 connection = connectWithConsentPage(emulator, portal);
+    QVERIFY(connection != 0);
     CredentialVault vault(m_key);
-    const qint64 connection = SandboxConnector(*m_store, vault)
-                                  .connect(m_tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
-                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
-                                           QDateTime::currentDateTimeUtc().addSecs(1800))
-                                  .value();
-    QVERIFY(serveConsentPageFrom(connection, emulator.baseUrl()));
     emulator.setAuthorizationIssuer(
         sent == QLatin1String("emulator") ? emulator.baseUrl().toString(QUrl::StripTrailingSlash) : sent);
     const Credential before = vault.open(connection, m_store->credential(connection)->sealed).value();
