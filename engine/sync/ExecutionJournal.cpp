@@ -1,10 +1,7 @@
 #include "ExecutionJournal.h"
 
+#include "core/Logging.h"
 #include "store/SqliteStore.h"
-
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcSync, "patchbay.sync")
 
 namespace patchbay {
 

@@ -7,6 +7,7 @@
 #include "catalog/ProviderDefinition.h"
 #include "catalog/TemplateText.h"
 #include "core/JsonPath.h"
+#include "core/Logging.h"
 #include "catalog/TimeFormat.h"
 #include "core/Timestamps.h"
 #include "http/RequestRunner.h"
@@ -266,6 +267,8 @@ Result<void> ReadExecution::run()
         }
         std::optional<PageState> next = paginator.next(cursor.page, root, response, records);
         recordsThisRun += rows.size() + failed.size();
+        qCDebug(lcSync).noquote() << "execution" << m_journal.executionId() << m_object.name << "page:" << records.size()
+                                  << "records," << recordsThisRun << "this run," << (next ? "more to come" : "last page");
         const bool limitReached = m_recordLimit > 0 && recordsThisRun >= m_recordLimit;
         std::optional<QDateTime> removeUnseenSince;
         if (next) {

@@ -11,6 +11,7 @@
 #include "catalog/OriginOverrides.h"
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
+#include "core/Logging.h"
 #include "http/RequestRunner.h"
 #include "mapping/MappingService.h"
 #include "mapping/RecordMapper.h"
@@ -18,11 +19,8 @@
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QUrlQuery>
-
-Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
 namespace patchbay {
 

@@ -11,6 +11,7 @@
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
 #include "core/JsonPath.h"
+#include "core/Logging.h"
 #include "core/Timestamps.h"
 #include "http/Redactor.h"
 #include "http/RequestRunner.h"
@@ -20,11 +21,8 @@
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 
 #include <openssl/crypto.h>
-
-Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
 namespace patchbay {
 
