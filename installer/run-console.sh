@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts the console on the embedded default: a local SQLite
-# database with demo tenants whose connections sync against the built-in provider emulators.
+# database with demo tenants whose connections sync against the provider emulators (patchbay-sandbox, started by --demo).
 # Extra arguments go to patchbay-console (see --help), e.g. --database /tmp/demo.db
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -2,7 +2,6 @@
 
 #include "SandboxConnector.h"
 #include "auth/CredentialVault.h"
-#include "hubspot/HubSpotEmulator.h"
 #include "mapping/MappingService.h"
 #include "store/SqliteDatabase.h"
 #include "store/SqliteStore.h"
@@ -34,26 +33,9 @@ const QString kIntegration = QStringLiteral("crm-contacts");
 
 } // namespace
 
-DemoEnvironment::DemoEnvironment() : m_hubspot(new sandbox::HubSpotEmulator)
-{
-    m_thread.setObjectName(QStringLiteral("demo-emulators"));
-    QObject::connect(&m_thread, &QThread::finished, m_hubspot, &QObject::deleteLater);
-}
+DemoEnvironment::DemoEnvironment(const QString &sandboxProgram) : m_sandboxProgram(sandboxProgram) {}
 
-DemoEnvironment::~DemoEnvironment()
-{
-    if (m_thread.isRunning()) {
-        m_thread.quit();
-        m_thread.wait();
-    } else {
-        delete m_hubspot;
-    }
-}
-
-QUrl DemoEnvironment::hubSpotUrl() const
-{
-    return m_hubspot->baseUrl();
-}
+DemoEnvironment::~DemoEnvironment() = default;
 
 Result<void> DemoEnvironment::lockDatabase(const QString &databasePath)
 {
@@ -83,13 +65,11 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
 {
     if (auto locked = lockDatabase(store.path()); !locked)
         return locked;
-    // The emulator serves from its own thread, so it must listen there.
-    m_hubspot->moveToThread(&m_thread);
-    m_thread.start();
-    quint16 port = 0;
-    QMetaObject::invokeMethod(m_hubspot, [this, &port] { port = m_hubspot->listen(); }, Qt::BlockingQueuedConnection);
-    if (port == 0)
-        return makeError("demo.listen_failed", QStringLiteral("Cannot start the HubSpot emulator on 127.0.0.1."));
+    const auto program = sandbox::SandboxProcess::locate(m_sandboxProgram);
+    if (!program)
+        return program.error();
+    if (auto started = m_sandbox.start(program.value(), {QStringLiteral("hubspot")}); !started)
+        return started;
     SqliteTransaction transaction(store.database());
     if (!transaction.started())
         return transaction.started();
@@ -147,17 +127,16 @@ Result<void> DemoEnvironment::setUp(SqliteStore &store, const CredentialVault &v
             if (connection.config.value(QStringLiteral("sandboxPortal")).toString() == name)
                 connectionId = connection.id;
         }
-        const sandbox::PortalCredentials portal = m_hubspot->addPortal(name, demo.contacts, seed++);
-        QDateTime expiresAt = QDateTime::currentDateTimeUtc().addSecs(portal.expiresIn);
-        if (demo.trouble == DemoTenant::Trouble::ExpiredToken || demo.trouble == DemoTenant::Trouble::RevokedToken) {
-            m_hubspot->expireAccessTokens(name);
-            expiresAt = QDateTime::currentDateTimeUtc().addSecs(-120);
-        }
-        if (demo.trouble == DemoTenant::Trouble::RevokedToken)
-            m_hubspot->revokeRefreshToken(name);
+        const bool expired =
+            demo.trouble == DemoTenant::Trouble::ExpiredToken || demo.trouble == DemoTenant::Trouble::RevokedToken;
+        const auto portal = seedPortal(name, demo.contacts, seed++, expired,
+                                       demo.trouble == DemoTenant::Trouble::RevokedToken);
+        if (!portal)
+            return portal.error();
+        const QDateTime expiresAt = QDateTime::currentDateTimeUtc().addSecs(expired ? -120 : portal->expiresIn);
         auto connected = connector.connect(tenantId, connectionId, QStringLiteral("hubspot"),
-                                           QStringLiteral("HubSpot (%1)").arg(name), kHubSpotOrigin,
-                                           m_hubspot->baseUrl(), portal, expiresAt);
+                                           QStringLiteral("HubSpot (%1)").arg(name), kHubSpotOrigin, hubSpotUrl(),
+                                           portal.value(), expiresAt);
         if (!connected)
             return connected.error();
         connectionId = connected.value();
@@ -169,8 +148,7 @@ Result<void> DemoEnvironment::setUp(SqliteStore &store, const CredentialVault &v
             return stored.error();
         QJsonObject config = stored->config;
         QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
-        overrides.insert(QStringLiteral("https://app.hubspot.com"),
-                         m_hubspot->baseUrl().toString(QUrl::StripTrailingSlash));
+        overrides.insert(QStringLiteral("https://app.hubspot.com"), hubSpotUrl().toString(QUrl::StripTrailingSlash));
         config.insert(QStringLiteral("originOverrides"), overrides);
         if (auto saved = store.setConnectionConfig(connectionId, config); !saved)
             return saved.error();
@@ -195,6 +173,30 @@ Result<void> DemoEnvironment::setUp(SqliteStore &store, const CredentialVault &v
         }
     }
     return {};
+}
+
+Result<sandbox::PortalCredentials> DemoEnvironment::seedPortal(const QString &name, int contacts, quint32 seed,
+                                                              bool expireTokens, bool revokeRefreshToken) const
+{
+    const QString hubspot = QStringLiteral("hubspot");
+    auto added = m_sandbox.control(hubspot, "POST", QStringLiteral("portals"),
+                                   {{QStringLiteral("name"), name},
+                                    {QStringLiteral("contacts"), contacts},
+                                    {QStringLiteral("seed"), static_cast<qint64>(seed)}});
+    if (!added)
+        return added.error();
+    const QString portal = QStringLiteral("portals/") + name;
+    if (expireTokens) {
+        if (auto expired = m_sandbox.control(hubspot, "POST", portal + QStringLiteral("/expire-access-tokens"));
+            !expired)
+            return expired.error();
+    }
+    if (revokeRefreshToken) {
+        if (auto revoked = m_sandbox.control(hubspot, "POST", portal + QStringLiteral("/revoke-refresh-token"));
+            !revoked)
+            return revoked.error();
+    }
+    return sandbox::PortalCredentials::fromJson(added.value());
 }
 
 Result<Execution> DemoEnvironment::writeDemoRecords(SyncService &sync) const

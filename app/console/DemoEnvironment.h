@@ -1,11 +1,12 @@
 #pragma once
 
-#include "core/Result.h"
+#include "PortalCredentials.h"
+#include "SandboxProcess.h"
 #include "core/Executions.h"
+#include "core/Result.h"
 
 #include <QList>
 #include <QLockFile>
-#include <QThread>
 #include <QUrl>
 
 #include <memory>
@@ -14,9 +15,6 @@ namespace patchbay {
 class CredentialVault;
 class IntegrationCatalog;
 class SqliteStore;
-namespace sandbox {
-class HubSpotEmulator;
-}
 } // namespace patchbay
 
 namespace patchbay {
@@ -25,19 +23,21 @@ class SyncService;
 
 namespace patchbay::console {
 
-// The console's --demo: starts the built-in provider emulators on loopback and points a handful of
-// demo tenants' connections at them, so a new user sees real syncs without any provider account.
+// The console's --demo: starts the provider emulators (patchbay-sandbox, as a child process: the console carries no
+// emulator) on loopback and points a handful of demo tenants' connections at them, so a new user sees real syncs
+// without any provider account.
 class DemoEnvironment
 {
 public:
-    DemoEnvironment();
-    ~DemoEnvironment();
+    // sandboxProgram: the patchbay-sandbox to start; empty to look for it (SandboxProcess::locate).
+    explicit DemoEnvironment(const QString &sandboxProgram = {});
+    ~DemoEnvironment(); // stops the emulators
 
     // Starts the emulators and creates or re-points the demo tenants and connections, all in one transaction: a
     // start that is killed or fails leaves the database as it was, and the next one makes (or completes) the whole
     // set-up. Refused while another process runs the demo on the same database (its emulators hold the tokens the
-    // connections point at). The emulators then serve from a thread of their own, so syncs never wait on the UI
-    // thread (nor the UI on them).
+    // connections point at), and when the sandbox program cannot be found or started. The emulators serve from
+    // their own process, which stops with this object or when the console dies.
     Result<void> start(SqliteStore &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
 
     // The product pushes a few contacts to Acme's HubSpot through the reverse mapping, one of them with an email
@@ -47,14 +47,18 @@ public:
 
     // Demo connections whose first sync never finished (a new database, or a demo killed before it synced).
     const QList<qint64> &connectionsToSync() const { return m_connectionsToSync; }
-    QUrl hubSpotUrl() const;
+    QUrl hubSpotUrl() const { return m_sandbox.url(QStringLiteral("hubspot")); }
+    qint64 sandboxProcessId() const { return m_sandbox.processId(); }
 
 private:
     Result<void> lockDatabase(const QString &databasePath);
     Result<void> setUp(SqliteStore &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
+    // Adds (or re-seeds) one demo portal in the emulator and makes its trouble; returns its credentials.
+    Result<sandbox::PortalCredentials> seedPortal(const QString &name, int contacts, quint32 seed, bool expireTokens,
+                                                  bool revokeRefreshToken) const;
 
-    sandbox::HubSpotEmulator *m_hubspot; // lives in m_thread once started; deleted when it finishes
-    QThread m_thread;
+    QString m_sandboxProgram;
+    sandbox::SandboxProcess m_sandbox;
     std::unique_ptr<QLockFile> m_lock; // held while this process runs the demo
     qint64 m_acmeConnection = 0;
     bool m_needsDemoWrite = false;

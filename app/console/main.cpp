@@ -66,7 +66,11 @@ int main(int argc, char *argv[])
     QCommandLineOption databaseOption(QStringLiteral("database"), QStringLiteral("SQLite database file."),
                                       QStringLiteral("path"), dataDir + QStringLiteral("/patchbay.db"));
     QCommandLineOption demoOption(QStringLiteral("demo"),
-                                  QStringLiteral("Start the built-in provider emulators and demo tenants."));
+                                  QStringLiteral("Start the provider emulators (patchbay-sandbox) and demo tenants."));
+    QCommandLineOption sandboxOption(QStringLiteral("sandbox"),
+                                     QStringLiteral("The patchbay-sandbox program --demo starts (default: the one "
+                                                    "beside this program, or in the build tree)."),
+                                     QStringLiteral("path"));
     QCommandLineOption keyFileOption(QStringLiteral("key-file"),
                                      QStringLiteral("Master key file instead of the system keychain."),
                                      QStringLiteral("path"));
@@ -77,7 +81,7 @@ int main(int argc, char *argv[])
                                    QStringLiteral("ms"), QStringLiteral("4000"));
     QCommandLineOption connectionOption(QStringLiteral("connection"),
                                         QStringLiteral("Open with this connection (id) selected."), QStringLiteral("id"));
-    parser.addOptions({databaseOption, demoOption, keyFileOption, connectionOption, screenshotOption, delayOption});
+    parser.addOptions({databaseOption, demoOption, sandboxOption, keyFileOption, connectionOption, screenshotOption, delayOption});
     parser.process(app);
 
     const QString databasePath = parser.value(databaseOption);
@@ -104,12 +108,14 @@ int main(int argc, char *argv[])
         return fail(keyChecked.error().message);
     if (auto interrupted = sync->interruptAbandonedExecutions(); !interrupted)
         return fail(interrupted.error().message);
-    console::DemoEnvironment demo;
+    console::DemoEnvironment demo(parser.value(sandboxOption));
     if (parser.isSet(demoOption)) {
         if (auto started = demo.start(*store.value(), sync->vault(), sync->integrations()); !started)
             return fail(started.error().message);
+        qInfo().noquote() << "Demo emulators: process" << demo.sandboxProcessId() << "at"
+                          << demo.hubSpotUrl().toString();
         if (demo.needsDemoWrite()) {
-            // Before the window: the emulators serve from their own thread, and the reads below come after it.
+            // Before the window: the emulators serve from their own process, and the reads below come after it.
             if (auto written = demo.writeDemoRecords(*sync); !written)
                 return fail(written.error().message);
         }

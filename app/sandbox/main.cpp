@@ -12,12 +12,16 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QSocketNotifier>
 #include <QTextStream>
 
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace patchbay::sandbox;
 
@@ -73,6 +77,20 @@ int numberOption(const QCommandLineParser &parser, const QString &name, int mini
     return value;
 }
 
+// Under --supervised the sandbox lives as long as the program that started it: that program holds the other end
+// of stdin, and its end closes when it stops the sandbox or dies, however it dies.
+void quitWhenStdinCloses(QCoreApplication &app)
+{
+    auto *notifier = new QSocketNotifier(STDIN_FILENO, QSocketNotifier::Read, &app);
+    QObject::connect(notifier, &QSocketNotifier::activated, &app, [notifier] {
+        char buffer[512];
+        if (::read(STDIN_FILENO, buffer, sizeof buffer) <= 0) {
+            notifier->setEnabled(false);
+            QCoreApplication::quit();
+        }
+    });
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -115,7 +133,7 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     const QCommandLineOption providerOption(QStringLiteral("provider"),
                                             QStringLiteral("One of ") + providerNames().join(QStringLiteral(", ")) +
-                                                QStringLiteral(" or all."),
+                                                QStringLiteral(", several separated by commas, or all."),
                                             QStringLiteral("NAME"), QStringLiteral("all"));
     const QCommandLineOption portOption(QStringLiteral("port"),
                                         QStringLiteral("Port of the first emulator (0: any free port)."),
@@ -125,32 +143,46 @@ int main(int argc, char *argv[])
         QStringLiteral("Records seeded per tenant and object (contacts, issues, tickets, ...)."), QStringLiteral("N"),
         QStringLiteral("2500"));
     const QCommandLineOption tenantsOption({QStringLiteral("tenants"), QStringLiteral("portals")},
-                                           QStringLiteral("Tenants per provider."), QStringLiteral("N"),
+                                           QStringLiteral("Tenants per provider (0: none; add them through the "
+                                                          "control API)."),
+                                           QStringLiteral("N"),
                                            QStringLiteral("2"));
     const QCommandLineOption seedOption(QStringLiteral("seed"),
                                         QStringLiteral("Seed of the first tenant's data; tenant k uses seed+k-1."),
                                         QStringLiteral("N"), QStringLiteral("1"));
-    parser.addOptions({providerOption, portOption, recordsOption, tenantsOption, seedOption});
+    const QCommandLineOption supervisedOption(
+        QStringLiteral("supervised"),
+        QStringLiteral("For a program that starts the sandbox (the console's --demo): print only one JSON line on "
+                       "stdout once every emulator listens, {\"sandbox\": \"ready\", \"emulators\": {name: url}}, "
+                       "and exit when stdin closes."));
+    parser.addOptions({providerOption, portOption, recordsOption, tenantsOption, seedOption, supervisedOption});
     parser.process(app);
 
     const QString provider = parser.value(providerOption).toLower();
-    if (provider != QLatin1String("all") && !providerNames().contains(provider)) {
-        QTextStream(stderr) << "patchbay-sandbox: --provider must be one of "
-                            << providerNames().join(QStringLiteral(", ")) << ", all\n";
-        return 2;
+    const QStringList wantedProviders =
+        provider == QLatin1String("all") ? providerNames() : provider.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &name : wantedProviders) {
+        if (!providerNames().contains(name)) {
+            QTextStream(stderr) << "patchbay-sandbox: --provider must be one of "
+                                << providerNames().join(QStringLiteral(", ")) << ", all\n";
+            return 2;
+        }
     }
+    const bool supervised = parser.isSet(supervisedOption);
     const int lastPortOffset = static_cast<int>(providers().size()) - 1;
     const int port = numberOption(parser, portOption.names().first(), 0, 65535 - lastPortOffset);
     const int records = numberOption(parser, recordsOption.names().first(), 0, 1'000'000);
-    const int tenants = numberOption(parser, tenantsOption.names().first(), 1, 1000);
+    const int tenants = numberOption(parser, tenantsOption.names().first(), 0, 1000);
     const int seed = numberOption(parser, seedOption.names().first(), 0, 1'000'000'000);
 
-    QTextStream out(stdout);
+    // Supervised, stdout carries the ready line alone; what people read goes to stderr.
+    QTextStream out(supervised ? stderr : stdout);
+    QJsonObject urls;
     std::vector<std::unique_ptr<SandboxEmulator>> emulators;
     for (size_t i = 0; i < providers().size(); ++i) {
         const Provider &entry = providers().at(i);
         const QString &name = entry.name;
-        if (provider != QLatin1String("all") && provider != name)
+        if (!wantedProviders.contains(name))
             continue;
         const quint16 wanted = port == 0 ? 0 : static_cast<quint16>(port + static_cast<int>(i));
         std::unique_ptr<SandboxEmulator> emulator = entry.create();
@@ -159,6 +191,7 @@ int main(int argc, char *argv[])
             return 1;
         }
         const QString baseUrl = emulator->baseUrl().toString(QUrl::StripTrailingSlash);
+        urls.insert(name, baseUrl);
         out << name << " on " << baseUrl << " (control " << baseUrl << "/_sandbox/)\n";
         for (int k = 1; k <= tenants; ++k) {
             const QJsonObject summary = emulator->addTenant(entry.tenantPrefix + QString::number(k), records,
@@ -172,7 +205,15 @@ int main(int argc, char *argv[])
         }
         emulators.push_back(std::move(emulator));
     }
-    out << "Ctrl-C stops\n";
+    if (supervised) {
+        quitWhenStdinCloses(app);
+        QTextStream(stdout) << QJsonDocument(QJsonObject{{QStringLiteral("sandbox"), QStringLiteral("ready")},
+                                                         {QStringLiteral("emulators"), urls}})
+                                   .toJson(QJsonDocument::Compact)
+                            << "\n";
+    } else {
+        out << "Ctrl-C stops\n";
+    }
     out.flush();
     return QCoreApplication::exec();
 }

@@ -1,18 +1,16 @@
 #include "MasterKeyProvider.h"
 
 #include "CredentialVault.h"
+#include "core/Logging.h"
 #include "core/PrivateFiles.h"
 
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
-#include <QLoggingCategory>
 #include <QTimer>
 
 #include <qt6keychain/keychain.h>
-
-Q_LOGGING_CATEGORY(lcAuth, "patchbay.auth")
 
 namespace patchbay {
 

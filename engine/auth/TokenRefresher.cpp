@@ -5,6 +5,7 @@
 
 #include "core/Clock.h"
 #include "core/JsonPath.h"
+#include "core/Logging.h"
 #include "http/RequestRunner.h"
 
 #include <QJsonArray>
@@ -122,6 +123,10 @@ Result<Credential> TokenRefresher::requestToken(const Credential &current, const
     }
     m_runner.redactor().addSecret(current.clientSecret);
 
+    qCDebug(lcAuth).noquote() << (grant == Grant::Refresh ? "refreshing a token at"
+                                  : grant == Grant::Code  ? "exchanging an authorization code at"
+                                                          : "asking for an app-only token at")
+                              << tokenUrl.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo);
     auto sent = m_runner.send(request);
     wipeBytes(request.body);
     if (!sent)

@@ -1,9 +1,8 @@
 #include "IntegrationCatalog.h"
 
-#include <QDir>
-#include <QLoggingCategory>
+#include "core/Logging.h"
 
-Q_DECLARE_LOGGING_CATEGORY(lcCatalog)
+#include <QDir>
 
 namespace patchbay {
 

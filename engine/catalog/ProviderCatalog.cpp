@@ -1,9 +1,8 @@
 #include "ProviderCatalog.h"
 
-#include <QDir>
-#include <QLoggingCategory>
+#include "core/Logging.h"
 
-Q_LOGGING_CATEGORY(lcCatalog, "patchbay.catalog")
+#include <QDir>
 
 namespace patchbay {
 

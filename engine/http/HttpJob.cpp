@@ -1,11 +1,23 @@
 #include "HttpJob.h"
 
+#include "core/Logging.h"
+
 #include <QDateTime>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
 namespace patchbay {
+
+namespace {
+
+// What the log may show of a URL: no query (where API keys and signatures travel), no user info.
+QString loggableUrl(const QUrl &url)
+{
+    return url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo | QUrl::RemoveFragment);
+}
+
+} // namespace
 
 HttpJob::HttpJob(QNetworkAccessManager *network, HttpRequest request, int timeoutMs, QObject *parent)
     : QObject(parent), m_network(network), m_request(std::move(request))
@@ -29,6 +41,7 @@ void HttpJob::start()
     for (const auto &[name, value] : std::as_const(m_request.headers))
         request.setRawHeader(name, value);
     m_startMs = QDateTime::currentMSecsSinceEpoch();
+    qCDebug(lcHttp).noquote() << m_request.method << loggableUrl(m_request.url);
     m_reply = m_network->sendCustomRequest(request, m_request.method, m_request.body);
     connect(m_reply, &QNetworkReply::finished, this, &HttpJob::onFinished);
     m_timer.start();
@@ -56,6 +69,8 @@ void HttpJob::onFinished()
     } else if (m_response.status == 0) {
         m_response.transportError = m_reply->errorString();
     }
+    qCDebug(lcHttp).noquote() << m_request.method << loggableUrl(m_request.url) << "answered" << m_response.status
+                              << "in" << m_response.durationMs << "ms" << m_response.transportError;
     m_reply->deleteLater();
     Q_EMIT finished();
 }

@@ -1,6 +1,7 @@
 #include "HttpService.h"
 
 #include "RequestSizeGuard.h"
+#include "core/Logging.h"
 
 #include <QAbstractHttpServer>
 #include <QHttpServerRequest>
@@ -126,7 +127,9 @@ private:
     {
         if (!m_owner->m_handler)
             return HttpServerResponse::text("no handler installed", 503);
-        return m_owner->m_handler(toRequest(request));
+        const HttpServerRequest received = toRequest(request);
+        qCDebug(lcServer).noquote() << received.method << received.url.path();
+        return m_owner->m_handler(received);
     }
 
     HttpService *m_owner;

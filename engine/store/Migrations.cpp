@@ -1,6 +1,7 @@
 #include "Migrations.h"
 
 #include "SqliteDatabase.h"
+#include "core/Logging.h"
 
 #include <QStringList>
 
@@ -294,6 +295,7 @@ Result<void> Migrations::apply(SqliteDatabase &db, int upTo)
     }
     if (current >= upTo)
         return {}; // another process migrated it while this one waited for the lock
+    qCDebug(lcStore).noquote() << "migrating" << db.path() << "from schema version" << current << "to" << upTo;
     for (int version = current + 1; version <= upTo; ++version) {
         if (auto result = db.exec(migrations().at(version - 1)); !result) {
             return makeError("store.migration_failed", QStringLiteral("Migration %1 failed: %2; the database is "

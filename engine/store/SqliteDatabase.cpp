@@ -1,17 +1,15 @@
 #include "SqliteDatabase.h"
 
+#include "core/Logging.h"
 #include "core/PrivateFiles.h"
 
 #include <QDir>
 #include <QFileInfo>
-#include <QLoggingCategory>
 #include <QTimeZone>
 
 #include <tuple>
 
 #include <sqlite3.h>
-
-Q_LOGGING_CATEGORY(lcStore, "patchbay.store")
 
 namespace patchbay {
 

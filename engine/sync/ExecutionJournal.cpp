@@ -1,11 +1,8 @@
 #include "ExecutionJournal.h"
 
 #include "core/Clock.h"
+#include "core/Logging.h"
 #include "store/SqliteStore.h"
-
-#include <QLoggingCategory>
-
-Q_LOGGING_CATEGORY(lcSync, "patchbay.sync")
 
 namespace patchbay {
 

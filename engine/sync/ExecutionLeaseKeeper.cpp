@@ -1,14 +1,12 @@
 #include "ExecutionLeaseKeeper.h"
 
 #include "core/Clock.h"
+#include "core/Logging.h"
 #include "store/SqliteStore.h"
 
 #include <QCoreApplication>
-#include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QSysInfo>
-
-Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
 namespace patchbay {
 

@@ -6,9 +6,10 @@
 #include "auth/TokenRefresher.h"
 #include "catalog/ProviderDefinition.h"
 #include "catalog/TemplateText.h"
-#include "core/JsonPath.h"
 #include "catalog/TimeFormat.h"
 #include "core/Clock.h"
+#include "core/JsonPath.h"
+#include "core/Logging.h"
 #include "core/Timestamps.h"
 #include "http/RequestRunner.h"
 #include "mapping/RecordMapper.h"
@@ -191,6 +192,9 @@ Result<void> ReadExecution::run()
         }
         std::optional<PageState> next = paginator.next(cursor.page, root, response, records.value());
         recordsThisRun += sorted.rows.size() + sorted.failed.size();
+        qCDebug(lcSync).noquote() << "execution" << m_journal.executionId() << m_object.name
+                                  << "page:" << records.value().size() << "records," << recordsThisRun
+                                  << "this run," << (next ? "more to come" : "last page");
         const bool limitReached = m_recordLimit > 0 && recordsThisRun >= m_recordLimit;
         const std::optional<QDateTime> removeUnseenSince = advance(cursor, next, root);
         if (auto committed = commit(cursor, sorted, removeUnseenSince); !committed)

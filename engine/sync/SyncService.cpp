@@ -9,15 +9,13 @@
 #include "SchemaDiscovery.h"
 #include "WebhookReceipt.h"
 #include "core/Clock.h"
+#include "core/Logging.h"
 #include "http/RequestRunner.h"
 #include "mapping/MappingService.h"
 #include "mapping/RecordMapper.h"
 #include "store/SqliteStore.h"
 
 #include <QJsonDocument>
-#include <QLoggingCategory>
-
-Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
 namespace patchbay {
 

@@ -12,6 +12,7 @@
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
 #include "core/JsonPath.h"
+#include "core/Logging.h"
 #include "http/Redactor.h"
 #include "http/RequestRunner.h"
 #include "mapping/CompiledMapping.h"
@@ -20,11 +21,8 @@
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
-#include <QLoggingCategory>
 
 #include <openssl/crypto.h>
-
-Q_DECLARE_LOGGING_CATEGORY(lcSync)
 
 namespace patchbay {
 

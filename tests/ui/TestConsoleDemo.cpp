@@ -24,6 +24,7 @@ private:
     // Runs the console offscreen with the given key until it exits; returns its exit code and stderr.
     static std::pair<int, QString> runConsole(const QStringList &arguments, const QByteArray &key,
                                               int timeoutMs = 120000);
+    static bool processIsAlive(qint64 pid);
 };
 
 std::pair<int, QString> TestConsoleDemo::runConsole(const QStringList &arguments, const QByteArray &key, int timeoutMs)
@@ -170,6 +171,12 @@ void TestConsoleDemo::secondDemoOnTheSameDatabaseIsRefused()
     // The first one is killed somewhere in its set-up or first syncs; the next demo completes what it left.
     first.kill();
     QVERIFY(first.waitForFinished(30000));
+    // Its emulators (a child process) notice and stop too.
+    const QString firstErrors = QString::fromUtf8(first.readAllStandardError());
+    const QRegularExpressionMatch sandbox =
+        QRegularExpression(QStringLiteral("Demo emulators: process (\\d+)")).match(firstErrors);
+    QVERIFY2(sandbox.hasMatch(), qPrintable(firstErrors));
+    QTRY_VERIFY_WITH_TIMEOUT(!processIsAlive(sandbox.captured(1).toLongLong()), 10000);
     const auto [again, againErrors] = runConsole(
         {QStringLiteral("--demo"), QStringLiteral("--database"), database, QStringLiteral("--screenshot"),
          dir.filePath(QStringLiteral("again.png")), QStringLiteral("--screenshot-delay"), QStringLiteral("1500")},
@@ -192,6 +199,17 @@ void TestConsoleDemo::secondDemoOnTheSameDatabaseIsRefused()
                                           QStringLiteral("read")));
         }
     }
+}
+
+bool TestConsoleDemo::processIsAlive(qint64 pid)
+{
+    // A process that exited but is not reaped yet (its parent was killed) shows as a zombie: state Z.
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = stat.readAll();
+    const qsizetype afterName = line.lastIndexOf(')');
+    return afterName >= 0 && line.mid(afterName + 2, 1) != "Z";
 }
 
 QTEST_GUILESS_MAIN(TestConsoleDemo)

@@ -10,7 +10,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <signal.h>
+
 using namespace patchbay;
+
+namespace {
+const QString kSandbox = QStringLiteral(PATCHBAY_SANDBOX_PATH);
+}
 
 class TestDemoEnvironment : public QObject
 {
@@ -24,6 +30,8 @@ private Q_SLOTS:
     void halfMadeSetUpOfAnOlderStartIsCompleted();
     void firstSyncAndWriteHappenOnlyUntilTheyFinished();
     void secondDemoOnTheSameDatabaseIsRefused();
+    void sandboxThatCannotBeFoundIsNamedAndNothingIsMade();
+    void emulatorsStopWithTheDemo();
 
 private:
     // What the demo set up, in words that compare: tenants, connections and their settings, Initech's override.
@@ -86,7 +94,7 @@ void TestDemoEnvironment::setUpTwiceGivesTheSameState()
     QStringList first;
     QList<qint64> firstToSync;
     {
-        console::DemoEnvironment demo;
+        console::DemoEnvironment demo(kSandbox);
         const auto started = demo.start(*m_store, *m_vault, *m_integrations);
         QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().toString()));
         first = snapshot();
@@ -97,7 +105,7 @@ void TestDemoEnvironment::setUpTwiceGivesTheSameState()
     QCOMPARE(first.filter(QStringLiteral("override ")).size(), 1);
     QCOMPARE(firstToSync.size(), 4);
 
-    console::DemoEnvironment again;
+    console::DemoEnvironment again(kSandbox);
     QVERIFY(again.start(*m_store, *m_vault, *m_integrations).ok());
     QCOMPARE(snapshot(), first);
     // Nothing was synced in between: the first syncs and the demo write are still to come.
@@ -114,7 +122,7 @@ void TestDemoEnvironment::setUpThatFailsHalfWayLeavesNothingAndTheNextStartMakes
         return std::nullopt;
     });
     {
-        console::DemoEnvironment demo;
+        console::DemoEnvironment demo(kSandbox);
         const auto started = demo.start(*m_store, *m_vault, *m_integrations);
         QVERIFY(!started.ok());
     }
@@ -122,7 +130,7 @@ void TestDemoEnvironment::setUpThatFailsHalfWayLeavesNothingAndTheNextStartMakes
     QCOMPARE(m_store->tenants()->size(), 0);
     QCOMPARE(m_store->connections()->size(), 0);
 
-    console::DemoEnvironment demo;
+    console::DemoEnvironment demo(kSandbox);
     QVERIFY(demo.start(*m_store, *m_vault, *m_integrations).ok());
     QCOMPARE(m_store->tenants()->size(), 4);
     const auto initech = connectionOf(QStringLiteral("initech"));
@@ -137,7 +145,7 @@ void TestDemoEnvironment::setUpThatFailsHalfWayLeavesNothingAndTheNextStartMakes
 void TestDemoEnvironment::halfMadeSetUpOfAnOlderStartIsCompleted()
 {
     {
-        console::DemoEnvironment demo;
+        console::DemoEnvironment demo(kSandbox);
         QVERIFY(demo.start(*m_store, *m_vault, *m_integrations).ok());
     }
     // What an older Patchbay left when killed: Initech's connection without its integration and override.
@@ -146,7 +154,7 @@ void TestDemoEnvironment::halfMadeSetUpOfAnOlderStartIsCompleted()
     QVERIFY(m_store->database().exec(QStringLiteral("DELETE FROM mapping_versions")).ok());
     QVERIFY(m_store->database().exec(QStringLiteral("UPDATE connections SET integration = NULL")).ok());
 
-    console::DemoEnvironment demo;
+    console::DemoEnvironment demo(kSandbox);
     QVERIFY(demo.start(*m_store, *m_vault, *m_integrations).ok());
     QCOMPARE(connectionOf(QStringLiteral("initech"))->integration, QStringLiteral("crm-contacts"));
     QCOMPARE(m_store
@@ -159,7 +167,7 @@ void TestDemoEnvironment::halfMadeSetUpOfAnOlderStartIsCompleted()
 void TestDemoEnvironment::firstSyncAndWriteHappenOnlyUntilTheyFinished()
 {
     {
-        console::DemoEnvironment demo;
+        console::DemoEnvironment demo(kSandbox);
         QVERIFY(demo.start(*m_store, *m_vault, *m_integrations).ok());
     }
     const qint64 acme = connectionOf(QStringLiteral("acme"))->id;
@@ -175,7 +183,7 @@ void TestDemoEnvironment::firstSyncAndWriteHappenOnlyUntilTheyFinished()
                               .value();
     QVERIFY(m_store->interruptAbandonedExecutions(QDateTime::currentDateTimeUtc().addSecs(1))->contains(killed));
 
-    console::DemoEnvironment demo;
+    console::DemoEnvironment demo(kSandbox);
     QVERIFY(demo.start(*m_store, *m_vault, *m_integrations).ok());
     QVERIFY(!demo.connectionsToSync().contains(acme));
     QVERIFY(demo.connectionsToSync().contains(globex));
@@ -185,11 +193,11 @@ void TestDemoEnvironment::firstSyncAndWriteHappenOnlyUntilTheyFinished()
 
 void TestDemoEnvironment::secondDemoOnTheSameDatabaseIsRefused()
 {
-    console::DemoEnvironment running;
+    console::DemoEnvironment running(kSandbox);
     QVERIFY(running.start(*m_store, *m_vault, *m_integrations).ok());
     const QStringList before = snapshot();
     {
-        console::DemoEnvironment second;
+        console::DemoEnvironment second(kSandbox);
         const auto started = second.start(*m_store, *m_vault, *m_integrations);
         QVERIFY(!started.ok());
         QCOMPARE(started.error().code, QStringLiteral("demo.already_running"));
@@ -204,6 +212,36 @@ void TestDemoEnvironment::secondDemoOnTheSameDatabaseIsRefused()
                  .value(QStringLiteral("https://api.hubapi.com"))
                  .toString(),
              running.hubSpotUrl().toString(QUrl::StripTrailingSlash));
+}
+
+void TestDemoEnvironment::sandboxThatCannotBeFoundIsNamedAndNothingIsMade()
+{
+    const QString missing = m_dir->filePath(QStringLiteral("no/patchbay-sandbox"));
+    console::DemoEnvironment demo(missing);
+    const auto started = demo.start(*m_store, *m_vault, *m_integrations);
+    QVERIFY(!started.ok());
+    QCOMPARE(started.error().code, QStringLiteral("sandbox.not_found"));
+    QVERIFY2(started.error().message.contains(missing), qPrintable(started.error().message));
+    QCOMPARE(m_store->tenants()->size(), 0);
+    // A file that is no sandbox program does not start as one.
+    const QString notTheSandbox = m_dir->filePath(QStringLiteral("demo.db"));
+    const auto wrong = console::DemoEnvironment(notTheSandbox).start(*m_store, *m_vault, *m_integrations);
+    QVERIFY(!wrong.ok());
+    QCOMPARE(m_store->tenants()->size(), 0);
+}
+
+void TestDemoEnvironment::emulatorsStopWithTheDemo()
+{
+    qint64 pid = 0;
+    {
+        console::DemoEnvironment demo(kSandbox);
+        QVERIFY(demo.start(*m_store, *m_vault, *m_integrations).ok());
+        pid = demo.sandboxProcessId();
+        QVERIFY(pid > 0);
+        QCOMPARE(::kill(static_cast<pid_t>(pid), 0), 0);
+    }
+    // Stopped and reaped: the process is gone.
+    QCOMPARE(::kill(static_cast<pid_t>(pid), 0), -1);
 }
 
 QTEST_GUILESS_MAIN(TestDemoEnvironment)

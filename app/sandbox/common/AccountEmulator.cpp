@@ -120,11 +120,11 @@ FieldKind AccountEmulator::kindFromType(const QString &type)
         if (word == QLatin1String(flag))
             return FieldKind::Bool;
     }
-    for (const char *pick : {"picklist", "enum", "select", "single_select", "dropdown", "choice", "tagger"}) {
+    for (const char *pick : {"picklist", "enum", "select", "option", "single_select", "dropdown", "choice", "tagger"}) {
         if (word == QLatin1String(pick))
             return FieldKind::Picklist;
     }
-    if (word == QLatin1String("date"))
+    if (word == QLatin1String("date") || word == QLatin1String("datepicker"))
         return FieldKind::Date;
     if (word == QLatin1String("datetime") || word == QLatin1String("glide_date_time") ||
         word == QLatin1String("date_time"))

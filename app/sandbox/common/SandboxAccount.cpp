@@ -50,10 +50,11 @@ void SandboxAccount::seed(int count, const QDateTime &now)
 QString SandboxAccount::addCustomField(const QString &object, const QString &label, FieldKind kind)
 {
     RecordTable *records = table(object);
-    const QString name = customFieldName(object, label);
-    if (!records ||
+    const QString name = records ? customFieldName(object, label) : QString();
+    if (name.isEmpty() ||
         !records->addCustomField(CustomFieldDefinition{name, label, kind, {}, QDateTime::currentDateTimeUtc()}))
         return {};
+    customFieldAdded(object, *records->customField(name));
     return name;
 }
 
@@ -74,5 +75,7 @@ bool SandboxAccount::remove(const QString &object, const QString &id, const QDat
 }
 
 void SandboxAccount::touchRecord(const QString &, SandboxRecord &, RecordGenerator &) {}
+
+void SandboxAccount::customFieldAdded(const QString &, const CustomFieldDefinition &) {}
 
 } // namespace patchbay::sandbox

@@ -31,10 +31,11 @@ public:
     virtual QString apiKey() const { return m_apiKey; }
     virtual QString webhookSecret() const { return m_webhookSecret; }
 
-    // Seeds count records into every object.
-    void seed(int count, const QDateTime &now);
+    // Seeds count records into every object; a provider whose objects are not all seeded alike (Zendesk's users,
+    // Jira's projects) seeds its own way.
+    virtual void seed(int count, const QDateTime &now);
     // Returns the field's provider name (u_plan, a 40-digit hash, plan-tier, ...), or empty when the object is
-    // unknown or the name is taken.
+    // unknown or takes no custom fields, or the name is taken.
     QString addCustomField(const QString &object, const QString &label, FieldKind kind);
     QStringList touch(const QString &object, int count, const QDateTime &now);
     virtual bool remove(const QString &object, const QString &id, const QDateTime &now);
@@ -46,7 +47,10 @@ protected:
     // A seeded record of object, created and last changed at the given times, with its provider id.
     virtual SandboxRecord newRecord(const QString &object, RecordTable &table, const QDateTime &created,
                                     const QDateTime &updated) = 0;
+    // Empty when the object takes no custom fields.
     virtual QString customFieldName(const QString &object, const QString &label) const = 0;
+    // Called once a custom field was added to object's table, for providers that list fields elsewhere too.
+    virtual void customFieldAdded(const QString &object, const CustomFieldDefinition &field);
     // What a touch changes besides the update time.
     virtual void touchRecord(const QString &object, SandboxRecord &record, RecordGenerator &generator);
 

@@ -2,6 +2,7 @@
 
 #include "HubSpotContactStore.h"
 #include "HubSpotRateLimiter.h"
+#include "PortalCredentials.h"
 #include "common/SandboxEmulator.h"
 #include "common/SandboxTenants.h"
 
@@ -15,17 +16,6 @@
 namespace patchbay::sandbox {
 
 class OAuthTokenEndpoint;
-
-struct PortalCredentials
-{
-    QString portalName;
-    qint64 hubId = 0;
-    QString clientId;
-    QString clientSecret;
-    QString accessToken;
-    QString refreshToken;
-    int expiresIn = 0;
-};
 
 // One webhook delivery of the Webhooks API v3: a JSON array with one event about a contact.
 struct HubSpotWebhookOptions

@@ -19,22 +19,9 @@ HttpServerResponse unauthorized()
         QJsonObject{{QStringLiteral("code"), 401}, {QStringLiteral("message"), QStringLiteral("Unauthorized")}}, 401);
 }
 
-FieldKind kindFromName(const QString &type)
-{
-    if (type == QLatin1String("number") || type == QLatin1String("float"))
-        return FieldKind::Number;
-    if (type == QLatin1String("select") || type == QLatin1String("option"))
-        return FieldKind::Picklist;
-    if (type == QLatin1String("date") || type == QLatin1String("datepicker"))
-        return FieldKind::Date;
-    if (type == QLatin1String("datetime"))
-        return FieldKind::DateTime;
-    return FieldKind::Text;
-}
-
 } // namespace
 
-JiraEmulator::JiraEmulator(QObject *parent) : SandboxEmulator(parent)
+JiraEmulator::JiraEmulator(QObject *parent) : AccountEmulator(parent)
 {
     OAuthPolicy &policy = tokens().policy();
     policy.accessTokenLifetime = 3600;
@@ -59,75 +46,42 @@ JiraEmulator::JiraEmulator(QObject *parent) : SandboxEmulator(parent)
 
 JiraEmulator::~JiraEmulator() = default;
 
+std::unique_ptr<SandboxAccount> JiraEmulator::createAccount(const QString &siteName, quint32 seed) const
+{
+    return std::make_unique<JiraSite>(siteName, seed);
+}
+
 JiraSiteCredentials JiraEmulator::addSite(const QString &siteName, int issueCount, quint32 seed)
 {
-    m_sites.replace(siteName, std::make_unique<JiraSite>(siteName, seed)).seed(issueCount, now());
-    issueFirstTokens(siteName, seed);
-    return *credentials(siteName);
-}
-
-std::optional<JiraSiteCredentials> JiraEmulator::credentials(const QString &siteName) const
-{
-    const auto *found = findSite(siteName);
-    const auto oauth = oauthCredentials(siteName);
-    if (!found || !oauth)
-        return std::nullopt;
     JiraSiteCredentials credentials;
-    static_cast<OAuthCredentials &>(credentials) = *oauth;
-    credentials.siteName = siteName;
-    credentials.cloudId = found->cloudId();
-    credentials.siteUrl = found->siteUrl();
-    credentials.webhookSecret = found->webhookSecret();
+    static_cast<SandboxAccountCredentials &>(credentials) = addAccount(siteName, issueCount, seed);
+    credentials.cloudId = site(siteName)->cloudId();
+    credentials.siteUrl = site(siteName)->siteUrl();
     return credentials;
-}
-
-const JiraSite *JiraEmulator::site(const QString &siteName) const
-{
-    return findSite(siteName);
 }
 
 QString JiraEmulator::apiBase(const QString &siteName) const
 {
-    const JiraSite *found = findSite(siteName);
+    const JiraSite *found = site(siteName);
     return baseUrl().toString(QUrl::StripTrailingSlash) + QStringLiteral("/ex/jira/") +
            (found ? found->cloudId() : QString()) + QStringLiteral("/rest/api/3");
 }
 
-QString JiraEmulator::addCustomField(const QString &siteName, const QString &name, FieldKind kind)
-{
-    JiraSite *found = findSite(siteName);
-    return found ? found->addCustomField(name, kind) : QString();
-}
-
-QStringList JiraEmulator::touchIssues(const QString &siteName, int count)
-{
-    JiraSite *found = findSite(siteName);
-    return found ? found->touch(count, now()) : QStringList();
-}
-
-bool JiraEmulator::deleteIssue(const QString &siteName, const QString &idOrKey)
-{
-    JiraSite *found = findSite(siteName);
-    const SandboxRecord *issue = found ? found->issue(idOrKey) : nullptr;
-    return issue && found->issues().remove(issue->id, now());
-}
-
 QStringList JiraEmulator::addProjects(const QString &siteName, int count)
 {
-    JiraSite *found = findSite(siteName);
+    auto *found = static_cast<JiraSite *>(findAccount(siteName));
     return found ? found->addProjects(count, now()) : QStringList();
 }
 
-bool JiraEmulator::deleteProject(const QString &siteName, const QString &idOrKey)
+bool JiraEmulator::sendWebhook(const QString &siteName, const QUrl &url, const QString &object, const QString &id)
 {
-    JiraSite *found = findSite(siteName);
-    return found && found->removeProject(idOrKey, now());
+    return object == QLatin1String("issues") && sendIssueEvent(siteName, url, QStringLiteral("jira:issue_updated"), id);
 }
 
-bool JiraEmulator::sendWebhook(const QString &siteName, const QUrl &url, const QString &event,
-                               const QString &issueIdOrKey)
+bool JiraEmulator::sendIssueEvent(const QString &siteName, const QUrl &url, const QString &event,
+                                  const QString &issueIdOrKey)
 {
-    const JiraSite *found = findSite(siteName);
+    const JiraSite *found = site(siteName);
     const SandboxRecord *issue = found ? found->issue(issueIdOrKey) : nullptr;
     if (!issue || !url.isValid())
         return false;
@@ -170,62 +124,28 @@ HttpServerResponse JiraEmulator::rateLimitedResponse(int retryAfterSeconds, cons
     return response;
 }
 
-QJsonObject JiraEmulator::tenantJson(const QString &siteName) const
+void JiraEmulator::decorateTenantJson(const QString &siteName, QJsonObject &json) const
 {
-    const JiraSiteCredentials credentials = *this->credentials(siteName);
-    return {{QStringLiteral("name"), siteName},
-            {QStringLiteral("cloudId"), credentials.cloudId},
-            {QStringLiteral("url"), credentials.siteUrl},
-            {QStringLiteral("apiBase"), apiBase(siteName)},
-            {QStringLiteral("clientId"), credentials.clientId},
-            {QStringLiteral("clientSecret"), credentials.clientSecret},
-            {QStringLiteral("accessToken"), credentials.accessToken},
-            {QStringLiteral("refreshToken"), credentials.refreshToken},
-            {QStringLiteral("expiresIn"), credentials.expiresIn},
-            {QStringLiteral("webhookSecret"), credentials.webhookSecret},
-            {QStringLiteral("issues"), findSite(siteName)->issues().count(false)},
-            {QStringLiteral("projects"), findSite(siteName)->projects().count(false)},
-            {QStringLiteral("tokenRefreshCount"), tokenRefreshCount(siteName)}};
+    json.insert(QStringLiteral("cloudId"), site(siteName)->cloudId());
+    json.insert(QStringLiteral("url"), site(siteName)->siteUrl());
+    json.insert(QStringLiteral("apiBase"), apiBase(siteName));
 }
 
 QString JiraEmulator::addTenantFromControl(const QJsonObject &body)
 {
-    const QString name = body.value(QStringLiteral("name")).toString();
-    if (!name.isEmpty()) {
-        addSite(name, body.value(QStringLiteral("records")).toInt(100),
-                static_cast<quint32>(body.value(QStringLiteral("seed")).toInteger(1)));
+    const QString name = AccountEmulator::addTenantFromControl(body);
+    if (!name.isEmpty())
         addProjects(name, body.value(QStringLiteral("projects")).toInt(0));
-    }
     return name;
-}
-
-QStringList JiraEmulator::touchFromControl(const QString &siteName, const QJsonObject &body)
-{
-    return touchIssues(siteName, body.value(QStringLiteral("count")).toInt(1));
-}
-
-bool JiraEmulator::addCustomFieldFromControl(const QString &siteName, const QJsonObject &body)
-{
-    const QString name = body.value(QStringLiteral("name")).toString();
-    return !name.isEmpty() &&
-           !addCustomField(siteName, name, kindFromName(body.value(QStringLiteral("type")).toString())).isEmpty();
-}
-
-bool JiraEmulator::deleteFromControl(const QString &siteName, const QString &object, const QString &id)
-{
-    if (object == QLatin1String("projects"))
-        return deleteProject(siteName, id);
-    return object == QLatin1String("issues") && deleteIssue(siteName, id);
 }
 
 bool JiraEmulator::sendWebhookFromControl(const QString &siteName, const QJsonObject &body)
 {
-    const JiraSite *found = findSite(siteName);
-    const QString fallback =
-        found && !found->issues().records().empty() ? found->issues().records().front().id : QString();
-    return sendWebhook(siteName, QUrl(body.value(QStringLiteral("url")).toString()),
-                       body.value(QStringLiteral("event")).toString(QStringLiteral("jira:issue_updated")),
-                       body.value(QStringLiteral("id")).toString(fallback));
+    const JiraSite *found = site(siteName);
+    const QString fallback = !found->issues().records().empty() ? found->issues().records().front().id : QString();
+    return sendIssueEvent(siteName, QUrl(body.value(QStringLiteral("url")).toString()),
+                          body.value(QStringLiteral("event")).toString(QStringLiteral("jira:issue_updated")),
+                          body.value(QStringLiteral("id")).toString(fallback));
 }
 
 HttpServerResponse JiraEmulator::route(const HttpServerRequest &request, const QDateTime &now, QString *siteName)
@@ -242,14 +162,12 @@ HttpServerResponse JiraEmulator::route(const HttpServerRequest &request, const Q
 
 HttpServerResponse JiraEmulator::handleApi(const HttpServerRequest &request, const QDateTime &now, QString *siteName)
 {
-    countApiRequest();
-    const auto check = tokens().checkAccessToken(SandboxHttp::bearerToken(request), now);
-    JiraSite *found = findSite(check.tenant);
-    if (check.state != OAuthTokenService::AccessState::Valid || !found)
-        return unauthorized();
-    *siteName = check.tenant;
-    if (const std::optional<HttpServerResponse> failure = takeInjectedFailure())
-        return *failure;
+    const QString tenant = tenantOfBearer(request, now);
+    auto *found = static_cast<JiraSite *>(findAccount(tenant));
+    if (found)
+        *siteName = tenant;
+    if (auto answer = admit(found != nullptr, unauthorized))
+        return *answer;
 
     const QString path = request.path();
     if (path == QLatin1String("/oauth/token/accessible-resources")) {
@@ -265,7 +183,7 @@ HttpServerResponse JiraEmulator::handleApi(const HttpServerRequest &request, con
     const QString prefix = QStringLiteral("/ex/jira/") + found->cloudId() + QStringLiteral("/rest/api/3");
     if (!path.startsWith(prefix))
         return unauthorized(); // a token of one site cannot reach another site's cloud id
-    return JiraRestApi::handle(request, path.mid(prefix.size()), apiBase(check.tenant), *found, now);
+    return JiraRestApi::handle(request, path.mid(prefix.size()), apiBase(tenant), *found, now);
 }
 
 } // namespace patchbay::sandbox

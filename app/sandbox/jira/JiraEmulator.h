@@ -1,10 +1,8 @@
 #pragma once
 
 #include "JiraSite.h"
-#include "common/SandboxEmulator.h"
-#include "common/SandboxTenants.h"
+#include "common/AccountEmulator.h"
 
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -46,20 +44,19 @@ namespace patchbay::sandbox {
 
 class OAuthTokenEndpoint;
 
-struct JiraSiteCredentials : OAuthCredentials
+struct JiraSiteCredentials : SandboxAccountCredentials
 {
-    QString siteName;
     QString cloudId;
-    QString siteUrl;       // https://{site}.atlassian.net, as accessible-resources reports it
-    QString webhookSecret; // signs the admin webhooks this site sends
+    QString siteUrl; // https://{site}.atlassian.net, as accessible-resources reports it
 };
 
-// Jira Cloud sites on one loopback port, covering both Atlassian hosts: auth.atlassian.com (/authorize,
-// /oauth/token) and api.atlassian.com (/oauth/token/accessible-resources, /ex/jira/{cloudid}/rest/api/3/...).
-// A site is told by its access token, which must match the cloud id in the path. Control API under /_sandbox/
-// with tenants called "sites"; DELETE /_sandbox/sites/{site}/issues/{key} deletes an issue and
-// DELETE /_sandbox/sites/{site}/projects/{key} a project; a new site takes "projects" besides "records".
-class JiraEmulator : public SandboxEmulator
+// Jira Cloud sites on one loopback port, on the shared account layer, covering both Atlassian hosts:
+// auth.atlassian.com (/authorize, /oauth/token) and api.atlassian.com (/oauth/token/accessible-resources,
+// /ex/jira/{cloudid}/rest/api/3/...). A site is told by its access token, which must match the cloud id in the path.
+// Control API under /_sandbox/ with tenants called "sites"; DELETE /_sandbox/sites/{site}/issues/{key} deletes an
+// issue and DELETE /_sandbox/sites/{site}/projects/{key} a project; a new site takes "projects" besides "records";
+// webhooks take "event" (jira:issue_updated unless named).
+class JiraEmulator : public AccountEmulator
 {
     Q_OBJECT
 public:
@@ -67,43 +64,34 @@ public:
     ~JiraEmulator() override;
 
     JiraSiteCredentials addSite(const QString &siteName, int issueCount, quint32 seed);
-    QStringList tenantNames() const override { return m_sites.names(); }
-    std::optional<JiraSiteCredentials> credentials(const QString &siteName) const;
-    const JiraSite *site(const QString &siteName) const;
+    const JiraSite *site(const QString &siteName) const { return static_cast<const JiraSite *>(account(siteName)); }
     // The REST API base of a site through the emulator: {baseUrl}/ex/jira/{cloudid}/rest/api/3.
     QString apiBase(const QString &siteName) const;
 
-    // Returns the new field's id (customfield_NNNNN), or empty for an unknown site.
-    QString addCustomField(const QString &siteName, const QString &name, FieldKind kind);
-    QStringList touchIssues(const QString &siteName, int count);
-    bool deleteIssue(const QString &siteName, const QString &idOrKey);
     // Adds count projects (without issues) to the site; returns their ids, empty for an unknown site.
     QStringList addProjects(const QString &siteName, int count);
-    bool deleteProject(const QString &siteName, const QString &idOrKey);
     // POSTs a signed jira:issue_* event about the issue to url; false for an unknown site or issue.
-    bool sendWebhook(const QString &siteName, const QUrl &url, const QString &event, const QString &issueIdOrKey);
+    bool sendIssueEvent(const QString &siteName, const QUrl &url, const QString &event, const QString &issueIdOrKey);
+    // A jira:issue_updated event; Jira sends none about projects here.
+    bool sendWebhook(const QString &siteName, const QUrl &url, const QString &object, const QString &id) override;
     // Delivers the last webhook again, as Jira retries one that was not acknowledged: the same body, signature and
     // X-Atlassian-Webhook-Identifier, with X-Atlassian-Webhook-Retry counting the retries. False when none was sent.
     bool redeliverLastWebhook();
 
 protected:
+    std::unique_ptr<SandboxAccount> createAccount(const QString &siteName, quint32 seed) const override;
     HttpServerResponse route(const HttpServerRequest &request, const QDateTime &now, QString *siteName) override;
     HttpServerResponse rateLimitedResponse(int retryAfterSeconds, const QJsonObject &options) const override;
 
     QString tenantCollection() const override { return QStringLiteral("sites"); }
-    QJsonObject tenantJson(const QString &siteName) const override;
+    void decorateTenantJson(const QString &siteName, QJsonObject &json) const override;
     QString addTenantFromControl(const QJsonObject &body) override;
-    QStringList touchFromControl(const QString &siteName, const QJsonObject &body) override;
-    bool addCustomFieldFromControl(const QString &siteName, const QJsonObject &body) override;
-    bool deleteFromControl(const QString &siteName, const QString &object, const QString &id) override;
     bool sendWebhookFromControl(const QString &siteName, const QJsonObject &body) override;
 
 private:
     HttpServerResponse handleApi(const HttpServerRequest &request, const QDateTime &now, QString *siteName);
-    JiraSite *findSite(const QString &siteName) const { return m_sites.find(siteName); }
 
     std::unique_ptr<OAuthTokenEndpoint> m_oauth;
-    SandboxTenants<JiraSite> m_sites;
     int m_nextWebhookId = 1;
     std::optional<WebhookDelivery> m_lastWebhook;
     int m_lastWebhookRetries = 0;

@@ -55,7 +55,8 @@ QString schemaTypeOf(FieldKind kind)
 
 } // namespace
 
-JiraSite::JiraSite(const QString &name, quint32 seed) : m_name(name), m_issues(seed), m_projects(seed ^ 0x9e073c75u)
+JiraSite::JiraSite(const QString &name, quint32 seed)
+    : SandboxAccount(name, seed, {QStringLiteral("issues"), QStringLiteral("projects")})
 {
     QRandomGenerator random(seed ^ 0x0a7d551eu);
     QByteArray bytes(16, Qt::Uninitialized);
@@ -77,23 +78,71 @@ void JiraSite::seed(int issueCount, const QDateTime &now)
 {
     SandboxRecord project = SandboxRecord::create(QStringLiteral("10000"), now.addDays(-120), now.addDays(-120));
     project.fields = {{QStringLiteral("key"), m_projectKey},
-                      {QStringLiteral("name"), m_name.left(1).toUpper() + m_name.mid(1) + QStringLiteral(" Support")}};
-    m_projects.insert(project);
+                      {QStringLiteral("name"), name().left(1).toUpper() + name().mid(1) + QStringLiteral(" Support")}};
+    table(QStringLiteral("projects"))->insert(project);
 
-    RecordGenerator &generator = m_issues.generator();
-    for (const QDateTime &created : generator.creationTimes(issueCount, now)) {
-        const qint64 number = m_issues.nextKey();
-        SandboxRecord record =
-            SandboxRecord::create(QString::number(10000 + number), created, generator.lastModified(created, now));
-        record.fields = {{QStringLiteral("key"), QStringLiteral("%1-%2").arg(m_projectKey).arg(number)},
-                         {QStringLiteral("summary"), generator.subject()},
-                         {QStringLiteral("description"), QJsonValue(QJsonValue::Null)},
-                         {QStringLiteral("status"), generator.pick(kStatuses)},
-                         {QStringLiteral("issuetype"), generator.pick(kIssueTypes)},
-                         {QStringLiteral("priority"), generator.pick(kPriorities)},
-                         {QStringLiteral("labels"), QJsonArray()}};
-        m_issues.insert(record);
+    RecordTable &records = issues();
+    for (const QDateTime &created : records.generator().creationTimes(issueCount, now))
+        records.insert(
+            newRecord(QStringLiteral("issues"), records, created, records.generator().lastModified(created, now)));
+}
+
+SandboxRecord JiraSite::newRecord(const QString &object, RecordTable &table, const QDateTime &created,
+                                  const QDateTime &updated)
+{
+    RecordGenerator &generator = table.generator();
+    const qint64 number = table.nextKey();
+    if (object == QLatin1String("projects")) {
+        static const QStringList kAreas = {QStringLiteral("Platform"), QStringLiteral("Mobile"),
+                                           QStringLiteral("Billing"), QStringLiteral("Onboarding"),
+                                           QStringLiteral("Infrastructure")};
+        SandboxRecord project = SandboxRecord::create(QString::number(9999 + number), created, created);
+        project.fields = {
+            {QStringLiteral("key"), QStringLiteral("P%1").arg(number - 1, 3, 10, QLatin1Char('0'))},
+            {QStringLiteral("name"), generator.person().company + QLatin1Char(' ') + generator.pick(kAreas)}};
+        return project;
     }
+    SandboxRecord record = SandboxRecord::create(QString::number(10000 + number), created, updated);
+    record.fields = {{QStringLiteral("key"), QStringLiteral("%1-%2").arg(m_projectKey).arg(number)},
+                     {QStringLiteral("summary"), generator.subject()},
+                     {QStringLiteral("description"), QJsonValue(QJsonValue::Null)},
+                     {QStringLiteral("status"), generator.pick(kStatuses)},
+                     {QStringLiteral("issuetype"), generator.pick(kIssueTypes)},
+                     {QStringLiteral("priority"), generator.pick(kPriorities)},
+                     {QStringLiteral("labels"), QJsonArray()}};
+    return record;
+}
+
+QString JiraSite::customFieldName(const QString &object, const QString &) const
+{
+    if (object != QLatin1String("issues"))
+        return {};
+    return QStringLiteral("customfield_%1").arg(10020 + issues().customFields().size());
+}
+
+void JiraSite::customFieldAdded(const QString &, const CustomFieldDefinition &field)
+{
+    m_fields.append(
+        JiraField{field.name,
+                  field.label,
+                  true,
+                  schemaTypeOf(field.kind),
+                  QStringLiteral("com.atlassian.jira.plugin.system.customfieldtypes:") + customTypeOf(field.kind),
+                  {field.name, QStringLiteral("cf[%1]").arg(field.name.mid(12)), field.label}});
+}
+
+void JiraSite::touchRecord(const QString &object, SandboxRecord &record, RecordGenerator &generator)
+{
+    if (object == QLatin1String("issues"))
+        record.fields.insert(QStringLiteral("status"), generator.pick(kStatuses));
+}
+
+bool JiraSite::remove(const QString &object, const QString &idOrKey, const QDateTime &now)
+{
+    const SandboxRecord *found = object == QLatin1String("projects") ? project(idOrKey) : issue(idOrKey);
+    if (!found || (object == QLatin1String("projects") && found->id == QLatin1String("10000")))
+        return false;
+    return SandboxAccount::remove(object, found->id, now);
 }
 
 const JiraField *JiraSite::field(const QString &idOrName) const
@@ -104,19 +153,6 @@ const JiraField *JiraSite::field(const QString &idOrName) const
             return &candidate;
     }
     return nullptr;
-}
-
-QString JiraSite::addCustomField(const QString &name, FieldKind kind)
-{
-    const QString id = QStringLiteral("customfield_%1").arg(m_nextCustomFieldId++);
-    m_issues.addCustomField(CustomFieldDefinition{id, name, kind, {}, {}});
-    m_fields.append(JiraField{id,
-                              name,
-                              true,
-                              schemaTypeOf(kind),
-                              QStringLiteral("com.atlassian.jira.plugin.system.customfieldtypes:") + customTypeOf(kind),
-                              {id, QStringLiteral("cf[%1]").arg(id.mid(12)), name}});
-    return id;
 }
 
 bool JiraSite::checkFields(const QJsonObject &fields, bool creating, QJsonObject *errors) const
@@ -166,7 +202,7 @@ void JiraSite::applyFields(SandboxRecord &issue, const QJsonObject &fields) cons
         if (fields.contains(key))
             issue.fields.insert(key, fields.value(key).toObject().value(QStringLiteral("name")));
     }
-    for (const CustomFieldDefinition &custom : m_issues.customFields()) {
+    for (const CustomFieldDefinition &custom : issues().customFields()) {
         if (!fields.contains(custom.name))
             continue;
         // Select fields are written as {"value": "..."} and stored as the option itself.
@@ -179,7 +215,7 @@ QString JiraSite::createIssue(const QJsonObject &fields, const QDateTime &now, Q
 {
     if (!checkFields(fields, true, errors))
         return {};
-    const qint64 number = m_issues.nextKey();
+    const qint64 number = issues().nextKey();
     SandboxRecord record = SandboxRecord::create(QString::number(10000 + number), now, now);
     record.fields = {{QStringLiteral("key"), QStringLiteral("%1-%2").arg(m_projectKey).arg(number)},
                      {QStringLiteral("summary"), QString()},
@@ -188,18 +224,18 @@ QString JiraSite::createIssue(const QJsonObject &fields, const QDateTime &now, Q
                      {QStringLiteral("priority"), QStringLiteral("Medium")},
                      {QStringLiteral("labels"), QJsonArray()}};
     applyFields(record, fields);
-    for (const CustomFieldDefinition &custom : m_issues.customFields()) {
+    for (const CustomFieldDefinition &custom : issues().customFields()) {
         if (!record.fields.contains(custom.name))
             record.fields.insert(custom.name, QJsonValue(QJsonValue::Null)); // unset, not a generated value
     }
-    return m_issues.insert(record).id;
+    return issues().insert(record).id;
 }
 
 JiraSite::UpdateResult JiraSite::updateIssue(const QString &idOrKey, const QJsonObject &fields, const QDateTime &now,
                                              QJsonObject *errors)
 {
     const SandboxRecord *found = issue(idOrKey);
-    SandboxRecord *record = found ? m_issues.find(found->id) : nullptr;
+    SandboxRecord *record = found ? issues().find(found->id) : nullptr;
     if (!record || record->deleted)
         return UpdateResult::NotFound;
     if (!checkFields(fields, false, errors))
@@ -209,16 +245,9 @@ JiraSite::UpdateResult JiraSite::updateIssue(const QString &idOrKey, const QJson
     return UpdateResult::Updated;
 }
 
-QStringList JiraSite::touch(int count, const QDateTime &now)
-{
-    return m_issues.touch(count, now, [](SandboxRecord &record, RecordGenerator &generator) {
-        record.fields.insert(QStringLiteral("status"), generator.pick(kStatuses));
-    });
-}
-
 const SandboxRecord *JiraSite::issue(const QString &idOrKey) const
 {
-    for (const SandboxRecord &record : m_issues.records()) {
+    for (const SandboxRecord &record : issues().records()) {
         if (record.id == idOrKey || record.fields.value(QStringLiteral("key")).toString() == idOrKey)
             return &record;
     }
@@ -258,34 +287,20 @@ QJsonObject JiraSite::issueJson(const SandboxRecord &issue, const QStringList &w
 
 QStringList JiraSite::addProjects(int count, const QDateTime &now)
 {
-    static const QStringList kAreas = {QStringLiteral("Platform"), QStringLiteral("Mobile"), QStringLiteral("Billing"),
-                                       QStringLiteral("Onboarding"), QStringLiteral("Infrastructure")};
-    RecordGenerator &generator = m_projects.generator();
+    RecordTable &records = *table(QStringLiteral("projects"));
     QStringList ids;
-    for (const QDateTime &created : generator.creationTimes(count, now)) {
-        const qint64 number = m_projects.nextKey();
-        SandboxRecord project = SandboxRecord::create(QString::number(9999 + number), created, created);
-        project.fields = {
-            {QStringLiteral("key"), QStringLiteral("P%1").arg(number - 1, 3, 10, QLatin1Char('0'))},
-            {QStringLiteral("name"), generator.person().company + QLatin1Char(' ') + generator.pick(kAreas)}};
-        ids.append(m_projects.insert(project).id);
-    }
+    for (const QDateTime &created : records.generator().creationTimes(count, now))
+        ids.append(records.insert(newRecord(QStringLiteral("projects"), records, created, created)).id);
     return ids;
 }
 
 const SandboxRecord *JiraSite::project(const QString &idOrKey) const
 {
-    for (const SandboxRecord &record : m_projects.records()) {
+    for (const SandboxRecord &record : projects().records()) {
         if (record.id == idOrKey || record.fields.value(QStringLiteral("key")).toString() == idOrKey)
             return &record;
     }
     return nullptr;
-}
-
-bool JiraSite::removeProject(const QString &idOrKey, const QDateTime &now)
-{
-    const SandboxRecord *found = project(idOrKey);
-    return found && found->id != QLatin1String("10000") && m_projects.remove(found->id, now);
 }
 
 QJsonObject JiraSite::projectJson(const SandboxRecord &project, const QString &apiBase) const

@@ -15,6 +15,7 @@ const QStringList kTypes = {QStringLiteral("question"), QStringLiteral("incident
 
 // User ids are account-wide integers; the admin comes first.
 constexpr qint64 kFirstUserId = 360000000001;
+constexpr qint64 kFirstCustomFieldId = 360000100001;
 
 QString zendeskTime(const QDateTime &time)
 {
@@ -48,8 +49,9 @@ QJsonObject invalid(const QString &field, const QString &description, const QStr
 } // namespace
 
 ZendeskAccount::ZendeskAccount(const QString &subdomain, quint32 seed)
-    : m_subdomain(subdomain), m_tickets(seed), m_users(seed ^ 0x55e125u)
+    : SandboxAccount(subdomain, seed, {QStringLiteral("tickets"), QStringLiteral("users")})
 {
+    // Zendesk API tokens are 40 characters: the account's own, not the shared 32 hex digits.
     QRandomGenerator random(seed ^ 0x2e4de5c0u);
     for (QString *secret : {&m_apiToken, &m_webhookSecret}) {
         QByteArray bytes(30, Qt::Uninitialized);
@@ -62,7 +64,7 @@ ZendeskAccount::ZendeskAccount(const QString &subdomain, quint32 seed)
          {std::pair{"subject", "Subject"}, std::pair{"description", "Description"}, std::pair{"status", "Status"},
           std::pair{"tickettype", "Type"}, std::pair{"priority", "Priority"}, std::pair{"group", "Group"},
           std::pair{"assignee", "Assignee"}})
-        m_fields.append(ZendeskTicketField{id++, QLatin1String(type), QLatin1String(title), false, {}});
+        m_systemFields.append(ZendeskTicketField{id++, QLatin1String(type), QLatin1String(title), false, {}});
 }
 
 void ZendeskAccount::seed(int ticketCount, const QDateTime &now)
@@ -74,31 +76,64 @@ void ZendeskAccount::seed(int ticketCount, const QDateTime &now)
                     {QStringLiteral("email"), adminEmail()},
                     {QStringLiteral("role"), QStringLiteral("admin")},
                     {QStringLiteral("phone"), QJsonValue(QJsonValue::Null)}};
-    m_users.insert(admin);
+    users().insert(admin);
 
-    RecordGenerator &generator = m_tickets.generator();
-    for (const QDateTime &created : generator.creationTimes(ticketCount, now)) {
-        SandboxRecord record =
-            SandboxRecord::create(QString::number(m_tickets.nextKey()), created, generator.lastModified(created, now));
-        const GeneratedPerson requester = generator.person();
-        record.fields = {{QStringLiteral("subject"), generator.subject()},
-                         {QStringLiteral("description"),
-                          QStringLiteral("Reported by %1 <%2>.").arg(requester.firstName, requester.email)},
-                         {QStringLiteral("status"), generator.pick(kStatuses)},
-                         {QStringLiteral("priority"), generator.pick(kPriorities)},
-                         {QStringLiteral("type"), generator.pick(kTypes)},
-                         {QStringLiteral("requester_email"), requester.email}};
-        m_tickets.insert(record);
-    }
+    RecordTable &records = tickets();
+    for (const QDateTime &created : records.generator().creationTimes(ticketCount, now))
+        records.insert(
+            newRecord(QStringLiteral("tickets"), records, created, records.generator().lastModified(created, now)));
 }
 
-qint64 ZendeskAccount::addCustomField(const QString &title, FieldKind kind)
+SandboxRecord ZendeskAccount::newRecord(const QString &object, RecordTable &table, const QDateTime &created,
+                                        const QDateTime &updated)
 {
-    const qint64 id = m_nextFieldId++;
-    m_tickets.addCustomField(CustomFieldDefinition{QString::number(id), title, kind, {}, {}});
-    m_fields.append(
-        ZendeskTicketField{id, typeOf(kind), title, true, m_tickets.customField(QString::number(id))->options});
-    return id;
+    RecordGenerator &generator = table.generator();
+    if (object == QLatin1String("users")) {
+        static const QStringList kRoles = {QStringLiteral("end-user"), QStringLiteral("end-user"),
+                                           QStringLiteral("end-user"), QStringLiteral("agent")};
+        SandboxRecord record =
+            SandboxRecord::create(QString::number(kFirstUserId + table.nextKey() - 1), created, updated);
+        const GeneratedPerson person = generator.person();
+        record.fields = {{QStringLiteral("name"), person.firstName + QLatin1Char(' ') + person.lastName},
+                         {QStringLiteral("email"), person.email},
+                         {QStringLiteral("role"), generator.pick(kRoles)},
+                         {QStringLiteral("phone"), generator.phone()}};
+        return record;
+    }
+    SandboxRecord record = SandboxRecord::create(QString::number(table.nextKey()), created, updated);
+    const GeneratedPerson requester = generator.person();
+    record.fields = {{QStringLiteral("subject"), generator.subject()},
+                     {QStringLiteral("description"),
+                      QStringLiteral("Reported by %1 <%2>.").arg(requester.firstName, requester.email)},
+                     {QStringLiteral("status"), generator.pick(kStatuses)},
+                     {QStringLiteral("priority"), generator.pick(kPriorities)},
+                     {QStringLiteral("type"), generator.pick(kTypes)},
+                     {QStringLiteral("requester_email"), requester.email}};
+    return record;
+}
+
+QString ZendeskAccount::customFieldName(const QString &object, const QString &) const
+{
+    if (object != QLatin1String("tickets"))
+        return {};
+    return QString::number(kFirstCustomFieldId + tickets().customFields().size());
+}
+
+QList<ZendeskTicketField> ZendeskAccount::ticketFields() const
+{
+    QList<ZendeskTicketField> fields = m_systemFields;
+    for (const CustomFieldDefinition &field : tickets().customFields())
+        fields.append(
+            ZendeskTicketField{field.name.toLongLong(), typeOf(field.kind), field.label, true, field.options});
+    return fields;
+}
+
+void ZendeskAccount::touchRecord(const QString &object, SandboxRecord &record, RecordGenerator &generator)
+{
+    if (object == QLatin1String("users"))
+        record.fields.insert(QStringLiteral("phone"), generator.phone());
+    else
+        record.fields.insert(QStringLiteral("status"), generator.pick(kStatuses));
 }
 
 bool ZendeskAccount::apply(SandboxRecord &ticket, const QJsonObject &changes, QJsonObject *details) const
@@ -118,7 +153,7 @@ bool ZendeskAccount::apply(SandboxRecord &ticket, const QJsonObject &changes, QJ
             invalid(QStringLiteral("status"), QStringLiteral("Status: is not valid"), QStringLiteral("InvalidValue"));
     for (const QJsonValue &value : changes.value(QStringLiteral("custom_fields")).toArray()) {
         const QString id = QString::number(value.toObject().value(QStringLiteral("id")).toInteger());
-        if (m_tickets.customField(id)) // Zendesk ignores values of unknown fields
+        if (tickets().customField(id)) // Zendesk ignores values of unknown fields
             ticket.fields.insert(id, value.toObject().value(QStringLiteral("value")));
     }
     return details->isEmpty();
@@ -126,7 +161,7 @@ bool ZendeskAccount::apply(SandboxRecord &ticket, const QJsonObject &changes, QJ
 
 QString ZendeskAccount::createTicket(const QJsonObject &ticket, const QDateTime &now, QJsonObject *details)
 {
-    SandboxRecord record = SandboxRecord::create(QString::number(m_tickets.nextKey()), now, now);
+    SandboxRecord record = SandboxRecord::create(QString::number(tickets().nextKey()), now, now);
     const QString body = ticket.value(QStringLiteral("comment"))
                              .toObject()
                              .value(QStringLiteral("body"))
@@ -142,13 +177,13 @@ QString ZendeskAccount::createTicket(const QJsonObject &ticket, const QDateTime 
                      {QStringLiteral("requester_email"), adminEmail()}};
     if (!details->isEmpty() || !apply(record, ticket, details))
         return {};
-    return m_tickets.insert(record).id;
+    return tickets().insert(record).id;
 }
 
 bool ZendeskAccount::updateTicket(const QString &id, const QJsonObject &ticket, const QDateTime &now,
                                   QJsonObject *details)
 {
-    SandboxRecord *record = m_tickets.find(id);
+    SandboxRecord *record = tickets().find(id);
     if (!record || record->deleted)
         return false;
     SandboxRecord changed = *record;
@@ -159,17 +194,10 @@ bool ZendeskAccount::updateTicket(const QString &id, const QJsonObject &ticket, 
     return true;
 }
 
-QStringList ZendeskAccount::touch(int count, const QDateTime &now)
-{
-    return m_tickets.touch(count, now, [](SandboxRecord &record, RecordGenerator &generator) {
-        record.fields.insert(QStringLiteral("status"), generator.pick(kStatuses));
-    });
-}
-
 QJsonObject ZendeskAccount::ticketJson(const SandboxRecord &ticket, const QString &apiBase) const
 {
     QJsonArray customFields;
-    for (const CustomFieldDefinition &field : m_tickets.customFields())
+    for (const CustomFieldDefinition &field : tickets().customFields())
         customFields.append(QJsonObject{{QStringLiteral("id"), field.name.toLongLong()},
                                         {QStringLiteral("value"), ticket.fields.value(field.name)}});
     return {{QStringLiteral("id"), ticket.id.toLongLong()},
@@ -189,28 +217,14 @@ QJsonObject ZendeskAccount::ticketJson(const SandboxRecord &ticket, const QStrin
 
 QStringList ZendeskAccount::addUsers(int count, const QDateTime &now)
 {
-    static const QStringList kRoles = {QStringLiteral("end-user"), QStringLiteral("end-user"),
-                                       QStringLiteral("end-user"), QStringLiteral("agent")};
-    RecordGenerator &generator = m_users.generator();
+    RecordTable &records = users();
     QStringList ids;
-    for (const QDateTime &created : generator.creationTimes(count, now)) {
-        SandboxRecord record = SandboxRecord::create(QString::number(kFirstUserId + m_users.nextKey() - 1), created,
-                                                     generator.lastModified(created, now));
-        const GeneratedPerson person = generator.person();
-        record.fields = {{QStringLiteral("name"), person.firstName + QLatin1Char(' ') + person.lastName},
-                         {QStringLiteral("email"), person.email},
-                         {QStringLiteral("role"), generator.pick(kRoles)},
-                         {QStringLiteral("phone"), generator.phone()}};
-        ids.append(m_users.insert(record).id);
-    }
+    for (const QDateTime &created : records.generator().creationTimes(count, now))
+        ids.append(records
+                       .insert(newRecord(QStringLiteral("users"), records, created,
+                                         records.generator().lastModified(created, now)))
+                       .id);
     return ids;
-}
-
-QStringList ZendeskAccount::touchUsers(int count, const QDateTime &now)
-{
-    return m_users.touch(count, now, [](SandboxRecord &record, RecordGenerator &generator) {
-        record.fields.insert(QStringLiteral("phone"), generator.phone());
-    });
 }
 
 QJsonObject ZendeskAccount::userJson(const SandboxRecord &user, const QString &apiBase) const

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "common/RecordTable.h"
+#include "common/SandboxAccount.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -19,35 +19,33 @@ struct ZendeskTicketField
     QStringList options;    // tagger values
 };
 
-// One Zendesk account (subdomain): tickets with system and custom fields, users (the admin first), the API token of
-// its admin and the signing secret of its webhook.
-class ZendeskAccount
+// One Zendesk account (subdomain) on the shared account layer: tickets with system and custom fields and users (the
+// admin first, then whatever addUsers adds), the API token of its admin (apiKey) and the signing secret of its
+// webhook. Custom ticket fields are named by their numeric id, as custom_fields[{id, value}] shows them.
+class ZendeskAccount : public SandboxAccount
 {
 public:
     ZendeskAccount(const QString &subdomain, quint32 seed);
 
-    void seed(int ticketCount, const QDateTime &now);
+    // The admin user, then ticketCount tickets; users beyond the admin come from addUsers.
+    void seed(int ticketCount, const QDateTime &now) override;
 
-    QString subdomain() const { return m_subdomain; }
-    QString adminEmail() const { return QStringLiteral("admin@%1.example").arg(m_subdomain); }
-    QString apiToken() const { return m_apiToken; }
-    QString webhookSecret() const { return m_webhookSecret; }
-    RecordTable &tickets() { return m_tickets; }
-    const RecordTable &tickets() const { return m_tickets; }
-    const QList<ZendeskTicketField> &ticketFields() const { return m_fields; }
-    RecordTable &users() { return m_users; }
-    const RecordTable &users() const { return m_users; }
+    QString subdomain() const { return name(); }
+    QString adminEmail() const { return QStringLiteral("admin@%1.example").arg(name()); }
+    QString apiKey() const override { return m_apiToken; }
+    QString webhookSecret() const override { return m_webhookSecret; }
+    RecordTable &tickets() { return *table(QStringLiteral("tickets")); }
+    const RecordTable &tickets() const { return *table(QStringLiteral("tickets")); }
+    RecordTable &users() { return *table(QStringLiteral("users")); }
+    const RecordTable &users() const { return *table(QStringLiteral("users")); }
+    // The system fields, then the custom ones in the order they were added.
+    QList<ZendeskTicketField> ticketFields() const;
 
-    // Returns the new field's id.
-    qint64 addCustomField(const QString &title, FieldKind kind);
     // Applies a POST/PUT "ticket" object; on failure fills details as Zendesk's {field: [{description, error}]}.
     QString createTicket(const QJsonObject &ticket, const QDateTime &now, QJsonObject *details);
     bool updateTicket(const QString &id, const QJsonObject &ticket, const QDateTime &now, QJsonObject *details);
-    QStringList touch(int count, const QDateTime &now);
     // Adds count end users and agents; returns their ids.
     QStringList addUsers(int count, const QDateTime &now);
-    // Changes the phone number of count random users.
-    QStringList touchUsers(int count, const QDateTime &now);
 
     QJsonObject ticketJson(const SandboxRecord &ticket, const QString &apiBase) const;
     // The "detail" of a ticket event: a subset of the ticket, with the id as a string.
@@ -56,16 +54,20 @@ public:
     // A deleted user is still shown, with active false.
     QJsonObject userJson(const SandboxRecord &user, const QString &apiBase) const;
 
+protected:
+    SandboxRecord newRecord(const QString &object, RecordTable &table, const QDateTime &created,
+                            const QDateTime &updated) override;
+    // Tickets only: the next id of Zendesk's custom field range. Users take no custom fields here.
+    QString customFieldName(const QString &object, const QString &label) const override;
+    // A ticket changes its status, a user their phone number.
+    void touchRecord(const QString &object, SandboxRecord &record, RecordGenerator &generator) override;
+
 private:
     bool apply(SandboxRecord &ticket, const QJsonObject &changes, QJsonObject *details) const;
 
-    QString m_subdomain;
     QString m_apiToken;
     QString m_webhookSecret;
-    RecordTable m_tickets;
-    RecordTable m_users;
-    QList<ZendeskTicketField> m_fields;
-    qint64 m_nextFieldId = 360000100001;
+    QList<ZendeskTicketField> m_systemFields;
 };
 
 } // namespace patchbay::sandbox

@@ -2,10 +2,8 @@
 
 #include "ZendeskAccount.h"
 #include "ZendeskCollectionPaging.h"
-#include "common/SandboxEmulator.h"
-#include "common/SandboxTenants.h"
+#include "common/AccountEmulator.h"
 
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -51,18 +49,16 @@ namespace patchbay::sandbox {
 
 class OAuthTokenEndpoint;
 
-struct ZendeskCredentials : OAuthCredentials
+struct ZendeskCredentials : SandboxAccountCredentials
 {
-    QString subdomain;
-    QString adminEmail;
-    QString apiToken; // basic auth "{adminEmail}/token:{apiToken}"
-    QString webhookSecret;
+    QString adminEmail; // basic auth "{adminEmail}/token:{apiKey}"
 };
 
-// Zendesk accounts on one loopback port, told apart by subdomain (see above); control API under /_sandbox/ with
-// tenants called "subdomains"; DELETE /_sandbox/subdomains/{name}/{tickets|users}/{id} deletes a ticket or a user,
-// touches name the object ("tickets" unless "users"), and a new subdomain takes "users" besides "records".
-class ZendeskEmulator : public SandboxEmulator
+// Zendesk accounts on one loopback port, told apart by subdomain (see above), on the shared account layer; control
+// API under /_sandbox/ with tenants called "subdomains"; DELETE /_sandbox/subdomains/{name}/{tickets|users}/{id}
+// deletes a ticket or a user, touches and custom fields name the object ("tickets" unless "users"), and a new
+// subdomain takes "users" besides "records".
+class ZendeskEmulator : public AccountEmulator
 {
     Q_OBJECT
 public:
@@ -70,49 +66,43 @@ public:
     ~ZendeskEmulator() override;
 
     ZendeskCredentials addSubdomain(const QString &subdomain, int ticketCount, quint32 seed);
-    QStringList tenantNames() const override { return m_accounts.names(); }
-    std::optional<ZendeskCredentials> credentials(const QString &subdomain) const;
-    const ZendeskAccount *account(const QString &subdomain) const;
+    const ZendeskAccount *account(const QString &subdomain) const
+    {
+        return static_cast<const ZendeskAccount *>(AccountEmulator::account(subdomain));
+    }
     // The API origin of a subdomain through the emulator: {baseUrl}/_subdomain/{name}.
-    QString subdomainUrl(const QString &subdomain) const;
+    QString tenantUrl(const QString &subdomain) const override;
 
-    qint64 addCustomField(const QString &subdomain, const QString &title, FieldKind kind);
-    QStringList touchTickets(const QString &subdomain, int count);
-    bool deleteTicket(const QString &subdomain, const QString &ticketId);
     // Adds count users besides the admin; returns their ids, empty for an unknown subdomain.
     QStringList addUsers(const QString &subdomain, int count);
-    QStringList touchUsers(const QString &subdomain, int count);
-    bool deleteUser(const QString &subdomain, const QString &userId);
     // Incremental exports leave out changes younger than this (Zendesk: 60 seconds).
     void setIncrementalExclusionSeconds(int seconds) { m_exportPolicy.exclusionSeconds = seconds; }
     // Records per incremental export page (Zendesk: 1000), so tests can page through a few changes.
     void setIncrementalPageSize(int size) { m_exportPolicy.pageSize = size; }
     // POSTs a signed ticket event (zen:event-type:ticket.*) to url; false for an unknown subdomain or ticket.
-    bool sendWebhook(const QString &subdomain, const QUrl &url, const QString &ticketId,
-                     const QString &eventType = QStringLiteral("zen:event-type:ticket.status_changed"));
+    bool sendTicketEvent(const QString &subdomain, const QUrl &url, const QString &ticketId,
+                         const QString &eventType = QStringLiteral("zen:event-type:ticket.status_changed"));
+    // A ticket's status_changed event; Zendesk sends no events about other objects here.
+    bool sendWebhook(const QString &subdomain, const QUrl &url, const QString &object, const QString &id) override;
     // Delivers the last event again, as Zendesk retries a request that failed: the same body (and event id), signed
     // anew with the current timestamp. False when none was sent.
     bool redeliverLastWebhook();
 
 protected:
+    std::unique_ptr<SandboxAccount> createAccount(const QString &subdomain, quint32 seed) const override;
     HttpServerResponse route(const HttpServerRequest &request, const QDateTime &now, QString *subdomain) override;
     HttpServerResponse rateLimitedResponse(int retryAfterSeconds, const QJsonObject &options) const override;
 
     QString tenantCollection() const override { return QStringLiteral("subdomains"); }
-    QJsonObject tenantJson(const QString &subdomain) const override;
+    void decorateTenantJson(const QString &subdomain, QJsonObject &json) const override;
     QString addTenantFromControl(const QJsonObject &body) override;
-    QStringList touchFromControl(const QString &subdomain, const QJsonObject &body) override;
-    bool addCustomFieldFromControl(const QString &subdomain, const QJsonObject &body) override;
-    bool deleteFromControl(const QString &subdomain, const QString &object, const QString &id) override;
     bool sendWebhookFromControl(const QString &subdomain, const QJsonObject &body) override;
 
 private:
     bool authenticated(const HttpServerRequest &request, const QString &subdomain, const QDateTime &now) const;
     void deliverSigned(WebhookDelivery delivery);
-    ZendeskAccount *findAccount(const QString &subdomain) const { return m_accounts.find(subdomain); }
 
     std::unique_ptr<OAuthTokenEndpoint> m_oauth;
-    SandboxTenants<ZendeskAccount> m_accounts;
     ZendeskExportPolicy m_exportPolicy;
     std::optional<WebhookDelivery> m_lastWebhook;
     QByteArray m_lastWebhookSecret;

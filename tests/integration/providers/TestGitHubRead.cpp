@@ -2,6 +2,7 @@
 // rel="next"), issues (which include pull requests) read incrementally with since and sort=updated, pull requests
 // read in full.
 #include "FakeClock.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "github/GitHubEmulator.h"
 #include "store/SqliteDatabase.h"
@@ -21,8 +22,6 @@ private Q_SLOTS:
     void cleanup();
     void backfillThenIncremental();
     void pullsAreRead();
-    void rateLimitIsWaitedOut();
-    void badTokenFails();
 
 private:
     qint64 connectOwner(const SandboxAccountCredentials &owner, const QString &token);
@@ -48,12 +47,8 @@ void TestGitHubRead::cleanup()
 
 qint64 TestGitHubRead::connectOwner(const SandboxAccountCredentials &owner, const QString &token)
 {
-    const QJsonObject config{{QStringLiteral("originOverrides"),
-                              QJsonObject{{QStringLiteral("https://api.github.com"),
-                                           m_emulator->baseUrl().toString(QUrl::StripTrailingSlash)}}},
-                             {QStringLiteral("owner"), owner.tenant},
-                             {QStringLiteral("repo"), GitHubOwner::repositoryName()}};
-    return m_fixture->connect(QStringLiteral("github"), config, ProviderReadFixture::apiKey(token));
+    const ProviderCase &row = providerCase(QStringLiteral("github"));
+    return m_fixture->connect(row.provider, row.config(*m_emulator, owner), ProviderReadFixture::apiKey(token));
 }
 
 QSet<QString> TestGitHubRead::numbers(const QStringList &objects, qint64 updatedFromMs) const
@@ -114,8 +109,8 @@ void TestGitHubRead::backfillThenIncremental()
     QCOMPARE(incremental->pageCount, (expected.size() + 99) / 100);
     const QString first = m_emulator->requestLog().first().pathAndQuery;
     const QString since = QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(Qt::ISODate);
-    QVERIFY2(first.contains(QStringLiteral("since=") + QString::fromLatin1(QUrl::toPercentEncoding(since)))
-                 || first.contains(QStringLiteral("since=") + since),
+    QVERIFY2(first.contains(QStringLiteral("since=") + QString::fromLatin1(QUrl::toPercentEncoding(since))) ||
+                 first.contains(QStringLiteral("since=") + since),
              qPrintable(first));
     QVERIFY(first.contains(QStringLiteral("sort=updated")));
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("issues")), all);
@@ -142,37 +137,6 @@ void TestGitHubRead::pullsAreRead()
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("pulls")), pulls);
     const QString one = *pulls.begin();
     QVERIFY(m_fixture->record(connection, QStringLiteral("pulls"), one).contains(QStringLiteral("head")));
-}
-
-void TestGitHubRead::badTokenFails()
-{
-    m_emulator->addOwner(QStringLiteral("acme"), 10, 33);
-    SandboxAccountCredentials owner;
-    owner.tenant = QStringLiteral("acme");
-    const qint64 connection = connectOwner(owner, QStringLiteral("ghp_not_a_token"));
-    SystemClock clock;
-    const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("issues"));
-    QCOMPARE(failed->status, ExecutionStatus::Failed);
-    // A token GitHub refuses cannot be refreshed: the connection needs a new one.
-    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
-    QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
-    QVERIFY2(failed->errorMessage.contains(QStringLiteral("Bad credentials")), qPrintable(failed->errorMessage));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-}
-
-void TestGitHubRead::rateLimitIsWaitedOut()
-{
-    const SandboxAccountCredentials owner = m_emulator->addOwner(QStringLiteral("acme"), 60, 34);
-    const qint64 connection = connectOwner(owner, owner.apiKey);
-    // The primary limit: 403, x-ratelimit-remaining 0, no retry-after; the wait is until x-ratelimit-reset.
-    m_emulator->failNextRequests(1, 30);
-    FakeClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("pulls"));
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("pulls")), numbers({QStringLiteral("pulls")}));
-    QCOMPARE(clock.sleeps().size(), 1);
-    QVERIFY2(clock.sleeps().first() > 28000 && clock.sleeps().first() <= 30000, qPrintable(QString::number(clock.sleeps().first())));
-    QCOMPARE(m_emulator->requestLog().first().status, 403);
 }
 
 QTEST_GUILESS_MAIN(TestGitHubRead)

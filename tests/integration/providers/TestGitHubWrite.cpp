@@ -8,6 +8,7 @@
 // Tokens: the definition authenticates with a personal access token (or an installation token), which has no
 // refresh token; OAuth apps' tokens do not expire either. Expiry and refresh therefore do not apply to this
 // definition; rate limits are covered by TestGitHubRead::rateLimitIsWaitedOut.
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "common/WebhookSigner.h"
 #include "core/Clock.h"
@@ -64,14 +65,10 @@ void TestGitHubWrite::cleanup()
 
 qint64 TestGitHubWrite::connectOwner(const QString &token)
 {
-    const QJsonObject config{
-        {QStringLiteral("originOverrides"), QJsonObject{{QStringLiteral("https://api.github.com"),
-                                                         m_emulator->baseUrl().toString(QUrl::StripTrailingSlash)}}},
-        {QStringLiteral("owner"), m_owner.tenant},
-        {QStringLiteral("repo"), GitHubOwner::repositoryName()}};
-    Credential credential = ProviderReadFixture::apiKey(token);
+    const ProviderCase &row = providerCase(QStringLiteral("github"));
+    Credential credential = credentialFor(row, m_owner, {}, token);
     credential.webhookSecret = SecretBytes(m_owner.webhookSecret.toUtf8());
-    return m_fixture->connect(QStringLiteral("github"), config, credential);
+    return m_fixture->connect(row.provider, row.config(*m_emulator, m_owner), credential);
 }
 
 const SandboxRecord *TestGitHubWrite::issue(const QString &number) const

@@ -2,6 +2,7 @@
 // messages and calendarView events read with delta queries (@odata.nextLink pages, @odata.deltaLink to start the
 // next round), a stale delta token (410 syncStateNotFound) read again in full, and throttling with Retry-After.
 #include "FakeClock.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "graph/MicrosoftGraphEmulator.h"
 #include "store/SqliteDatabase.h"
@@ -32,8 +33,6 @@ private Q_SLOTS:
     void removedItemsLeaveTheStore();
     void staleDeltaLinkReadsEverythingAgain();
     void rejectedAccessTokenIsRefreshedOnce();
-    void revokedRefreshTokenNeedsReauth();
-    void throttlingIsWaitedOut();
 
 private:
     qint64 connectMailbox(const SandboxAccountCredentials &mailbox, const QDateTime &expiresAt);
@@ -60,14 +59,8 @@ void TestGraphRead::cleanup()
 
 qint64 TestGraphRead::connectMailbox(const SandboxAccountCredentials &mailbox, const QDateTime &expiresAt)
 {
-    const QString emulator = m_emulator->baseUrl().toString(QUrl::StripTrailingSlash);
-    const QJsonObject config{
-        {QStringLiteral("originOverrides"), QJsonObject{{QStringLiteral("https://login.microsoftonline.com"), emulator},
-                                                        {QStringLiteral("https://graph.microsoft.com"), emulator}}},
-        {QStringLiteral("tenant_id"), this->mailbox().tenantId()}};
-    return m_fixture->connect(QStringLiteral("graph"), config,
-                              ProviderReadFixture::oauth(mailbox.clientId, mailbox.clientSecret, mailbox.accessToken,
-                                                         mailbox.refreshToken, expiresAt));
+    const ProviderCase &row = providerCase(QStringLiteral("graph"));
+    return m_fixture->connect(row.provider, row.config(*m_emulator, mailbox), credentialFor(row, mailbox, expiresAt));
 }
 
 const GraphMailbox &TestGraphRead::mailbox() const
@@ -259,45 +252,6 @@ void TestGraphRead::rejectedAccessTokenIsRefreshedOnce()
     const auto stored = m_fixture->store().credential(connection);
     QVERIFY(stored.ok());
     QVERIFY(stored->expiresAt > QDateTime::currentDateTimeUtc().addSecs(3000)); // expires_in 3599
-}
-
-void TestGraphRead::revokedRefreshTokenNeedsReauth()
-{
-    const SandboxAccountCredentials account = m_emulator->addMailbox(kTenant, 30, 65);
-    const qint64 connection = connectMailbox(account, QDateTime::currentDateTimeUtc().addSecs(3000));
-    SystemClock clock;
-    auto sync = m_fixture->sync(clock);
-    QVERIFY2(sync->read(connection, kMessages)->status == ExecutionStatus::Succeeded, "backfill failed");
-    const QSet<QString> stored = m_fixture->recordIds(connection, kMessages);
-    const QJsonObject cursor = m_fixture->cursor(connection, kMessages);
-
-    // The user revoked the app: the access token stops working and the refresh token is refused.
-    QVERIFY(m_emulator->revokeRefreshToken(kTenant));
-    QVERIFY(m_emulator->expireAccessTokens(kTenant));
-    const auto failed = sync->read(connection, kMessages);
-    QCOMPARE(failed->status, ExecutionStatus::Failed);
-    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
-    QVERIFY2(failed->errorMessage.contains(QStringLiteral("invalid_grant")), qPrintable(failed->errorMessage));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-    // Nothing read so far is lost, and the next read after re-authorisation starts at the same delta link.
-    QCOMPARE(m_fixture->recordIds(connection, kMessages), stored);
-    QCOMPARE(m_fixture->cursor(connection, kMessages), cursor);
-}
-
-void TestGraphRead::throttlingIsWaitedOut()
-{
-    const SandboxAccountCredentials account = m_emulator->addMailbox(kTenant, 40, 66);
-    const qint64 connection = connectMailbox(account, QDateTime::currentDateTimeUtc().addSecs(3000));
-    m_emulator->failNextRequests(1, 7); // 429 TooManyRequests, Retry-After: 7
-    FakeClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, kEvents);
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
-    QCOMPARE(m_fixture->recordIds(connection, kEvents), liveIds(kEvents));
-    QCOMPARE(clock.sleeps(), QList<qint64>{7000});
-    const QList<RequestLogEntry> requests = m_emulator->requestLog();
-    QCOMPARE(requests.size(), 2);
-    QCOMPARE(requests.first().status, 429);
-    QCOMPARE(requests.at(1).status, 200);
 }
 
 QTEST_GUILESS_MAIN(TestGraphRead)

@@ -6,6 +6,7 @@
 // text/plain, notifications checked by clientState, the item fetched with get, a re-delivery skipped and a deletion
 // applied. Token refresh, revocation and throttling are in TestGraphRead.
 #include "LoopbackHttp.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "core/Clock.h"
 #include "graph/MicrosoftGraphEmulator.h"
@@ -83,17 +84,12 @@ void TestGraphWrite::cleanup()
 
 qint64 TestGraphWrite::connectMailbox()
 {
-    const QString emulator = m_emulator->baseUrl().toString(QUrl::StripTrailingSlash);
-    const QJsonObject config{
-        {QStringLiteral("originOverrides"), QJsonObject{{QStringLiteral("https://login.microsoftonline.com"), emulator},
-                                                        {QStringLiteral("https://graph.microsoft.com"), emulator}}},
-        {QStringLiteral("tenant_id"), mailbox().tenantId()},
-        {QStringLiteral("events_extension_id"), mailbox().extensionId(kEvents)}};
-    Credential credential =
-        ProviderReadFixture::oauth(m_account.clientId, m_account.clientSecret, m_account.accessToken,
-                                   m_account.refreshToken, QDateTime::currentDateTimeUtc().addSecs(3000));
+    const ProviderCase &row = providerCase(QStringLiteral("graph"));
+    QJsonObject config = row.config(*m_emulator, m_account);
+    config.insert(QStringLiteral("events_extension_id"), mailbox().extensionId(kEvents));
+    Credential credential = credentialFor(row, m_account, QDateTime::currentDateTimeUtc().addSecs(3000));
     credential.webhookSecret = SecretBytes(kClientState.toUtf8());
-    return m_fixture->connect(QStringLiteral("graph"), config, credential);
+    return m_fixture->connect(row.provider, config, credential);
 }
 
 const GraphMailbox &TestGraphWrite::mailbox() const

@@ -2,6 +2,7 @@
 // blank password, Link header pagination (per_page, rel="next"), candidates read incrementally with updated_after and
 // applications with last_activity_after, and 429 with Retry-After.
 #include "FakeClock.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "greenhouse/GreenhouseEmulator.h"
 #include "store/SqliteDatabase.h"
@@ -27,11 +28,9 @@ private Q_SLOTS:
     void cleanup();
     void backfillThenIncremental_data();
     void backfillThenIncremental();
-    void rateLimitIsWaitedOut();
-    void badApiKeyFails();
 
 private:
-    qint64 connectOrganization(const QString &apiKey);
+    qint64 connectOrganization(const SandboxAccountCredentials &organization);
     QSet<QString> ids(const QString &object, qint64 updatedFromMs = 0) const;
     qint64 newestMs(const QString &object) const;
 
@@ -52,12 +51,11 @@ void TestGreenhouseRead::cleanup()
     m_fixture.reset();
 }
 
-qint64 TestGreenhouseRead::connectOrganization(const QString &apiKey)
+qint64 TestGreenhouseRead::connectOrganization(const SandboxAccountCredentials &organization)
 {
-    const QJsonObject config{
-        {QStringLiteral("originOverrides"), QJsonObject{{QStringLiteral("https://harvest.greenhouse.io"),
-                                                         m_emulator->baseUrl().toString(QUrl::StripTrailingSlash)}}}};
-    return m_fixture->connect(QStringLiteral("greenhouse"), config, ProviderReadFixture::apiKey(apiKey));
+    const ProviderCase &row = providerCase(QStringLiteral("greenhouse"));
+    return m_fixture->connect(row.provider, row.config(*m_emulator, organization),
+                              credentialFor(row, organization, {}));
 }
 
 QSet<QString> TestGreenhouseRead::ids(const QString &object, qint64 updatedFromMs) const
@@ -91,7 +89,7 @@ void TestGreenhouseRead::backfillThenIncremental()
     QFETCH(QString, object);
     QFETCH(QString, sinceParameter);
     const SandboxAccountCredentials organization = m_emulator->addOrganization(kOrganization, 1200, 71);
-    const qint64 connection = connectOrganization(organization.apiKey);
+    const qint64 connection = connectOrganization(organization);
     SystemClock clock;
     auto sync = m_fixture->sync(clock);
     const QSet<QString> all = ids(object);
@@ -140,42 +138,6 @@ void TestGreenhouseRead::backfillThenIncremental()
     QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("incremental"));
     QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newestMs(object));
     QVERIFY(newestMs(object) > newest);
-}
-
-void TestGreenhouseRead::rateLimitIsWaitedOut()
-{
-    const SandboxAccountCredentials organization = m_emulator->addOrganization(kOrganization, 40, 72);
-    const qint64 connection = connectOrganization(organization.apiKey);
-    m_emulator->failNextRequests(1, 3); // 429, Retry-After: 3
-    FakeClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("applications"));
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("applications")), ids(QStringLiteral("applications")));
-    QCOMPARE(clock.sleeps(), QList<qint64>{3000});
-    const QList<RequestLogEntry> requests = m_emulator->requestLog();
-    QCOMPARE(requests.size(), 2);
-    QCOMPARE(requests.first().status, 429);
-    QCOMPARE(requests.at(1).status, 200);
-}
-
-void TestGreenhouseRead::badApiKeyFails()
-{
-    m_emulator->addOrganization(kOrganization, 10, 73);
-    const qint64 connection = connectOrganization(QStringLiteral("0123456789abcdef0123456789abcdef"));
-    SystemClock clock;
-    const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("candidates"));
-    QCOMPARE(failed->status, ExecutionStatus::Failed);
-    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
-    QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
-    QVERIFY2(failed->errorMessage.contains(QStringLiteral("Invalid Basic Auth credentials")),
-             qPrintable(failed->errorMessage));
-    QVERIFY(m_fixture->recordIds(connection, QStringLiteral("candidates")).isEmpty());
-    // A refused key cannot be refreshed: the connection needs a new one, and the next read does not even try.
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-    const int requests = static_cast<int>(m_emulator->requestLog().size());
-    const auto next = m_fixture->sync(clock)->read(connection, QStringLiteral("candidates"));
-    QCOMPARE(next->errorCode, QStringLiteral("auth.needs_reauth"));
-    QCOMPARE(m_emulator->requestLog().size(), requests);
 }
 
 QTEST_GUILESS_MAIN(TestGreenhouseRead)

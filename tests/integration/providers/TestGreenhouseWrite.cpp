@@ -7,6 +7,7 @@
 // refresh, so there is no token refresh to test; throttling is in TestGreenhouseRead.
 #include "FakeClock.h"
 #include "LoopbackHttp.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "common/SandboxHttp.h"
 #include "core/Clock.h"
@@ -79,14 +80,13 @@ void TestGreenhouseWrite::cleanup()
 
 qint64 TestGreenhouseWrite::connectOrganization()
 {
+    const ProviderCase &row = providerCase(QStringLiteral("greenhouse"));
     const auto *organization = static_cast<const GreenhouseOrganization *>(m_emulator->account(kOrganization));
-    const QJsonObject config{
-        {QStringLiteral("originOverrides"), QJsonObject{{QStringLiteral("https://harvest.greenhouse.io"),
-                                                         m_emulator->baseUrl().toString(QUrl::StripTrailingSlash)}}},
-        {QStringLiteral("on_behalf_of"), QString::number(organization->userId())}};
-    Credential credential = ProviderReadFixture::apiKey(m_organization.apiKey);
+    QJsonObject config = row.config(*m_emulator, m_organization);
+    config.insert(QStringLiteral("on_behalf_of"), QString::number(organization->userId()));
+    Credential credential = credentialFor(row, m_organization, {});
     credential.webhookSecret = SecretBytes(m_organization.webhookSecret.toUtf8());
-    return m_fixture->connect(QStringLiteral("greenhouse"), config, credential);
+    return m_fixture->connect(row.provider, config, credential);
 }
 
 const SandboxRecord *TestGreenhouseWrite::candidateAt(const QString &id) const

@@ -3,6 +3,7 @@
 // body, and incremental reads by "updated >=" JQL at minute precision; projects by offset pages (startAt/maxResults,
 // total, isLast), read in full every time; the fields of issues from GET /field.
 #include "FakeClock.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "core/Timestamps.h"
 #include "jira/JiraEmulator.h"
@@ -24,7 +25,6 @@ private Q_SLOTS:
     void backfillThenIncremental();
     void projectsAreReadInFullEveryTime();
     void schemaListsEveryField();
-    void rateLimitIsWaitedOut();
     void revokedRefreshTokenNeedsReauth();
 
 private:
@@ -51,15 +51,8 @@ void TestJiraRead::cleanup()
 
 qint64 TestJiraRead::connectSite(const JiraSiteCredentials &site, const QDateTime &expiresAt)
 {
-    const QString emulator = m_emulator->baseUrl().toString(QUrl::StripTrailingSlash);
-    // The emulator serves both Atlassian hosts. The cloud id is what accessible-resources names after authorisation.
-    const QJsonObject config{{QStringLiteral("originOverrides"),
-                              QJsonObject{{QStringLiteral("https://auth.atlassian.com"), emulator},
-                                          {QStringLiteral("https://api.atlassian.com"), emulator}}},
-                             {QStringLiteral("cloud_id"), site.cloudId}};
-    return m_fixture->connect(QStringLiteral("jira"), config,
-                              ProviderReadFixture::oauth(site.clientId, site.clientSecret, site.accessToken,
-                                                         site.refreshToken, expiresAt));
+    const ProviderCase &row = providerCase(QStringLiteral("jira"));
+    return m_fixture->connect(row.provider, row.config(*m_emulator, site), credentialFor(row, site, expiresAt));
 }
 
 QSet<QString> TestJiraRead::liveIssueIds(qint64 updatedFromMs) const
@@ -102,7 +95,9 @@ void TestJiraRead::backfillThenIncremental()
     // Fields were asked for: the stored issues carry them.
     const QString someId = *liveIssueIds().begin();
     QVERIFY(m_fixture->record(connection, QStringLiteral("issues"), someId)
-                .value(QStringLiteral("fields")).toObject().contains(QStringLiteral("updated")));
+                .value(QStringLiteral("fields"))
+                .toObject()
+                .contains(QStringLiteral("updated")));
 
     QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("issues"));
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
@@ -113,7 +108,7 @@ void TestJiraRead::backfillThenIncremental()
 
     // JQL dates have minute precision: since is the newest change minus the 60 s lookback, down to the minute.
     const qint64 sinceMs = (newest - 60000) / 60000 * 60000;
-    const QStringList touched = m_emulator->touchIssues(QStringLiteral("acme"), 6);
+    const QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("issues"), 6);
     QCOMPARE(touched.size(), 6);
     const QSet<QString> expected = liveIssueIds(sinceMs);
     for (const QString &id : touched)
@@ -127,13 +122,18 @@ void TestJiraRead::backfillThenIncremental()
     QCOMPARE(m_fixture->idsWrittenBy(incremental->id), expected);
     QCOMPARE(incremental->pageCount, (expected.size() + 99) / 100);
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("issues")).size(), 250);
-    const QString sinceText = QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-    QVERIFY2(m_fixture->eventText(incremental->id).contains(sinceText), qPrintable(m_fixture->eventText(incremental->id)));
+    const QString sinceText =
+        QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    QVERIFY2(m_fixture->eventText(incremental->id).contains(sinceText),
+             qPrintable(m_fixture->eventText(incremental->id)));
     // The touched issues are stored as they are now.
     for (const QString &id : touched) {
         const SandboxRecord *issue = m_emulator->site(QStringLiteral("acme"))->issue(id);
         const QString updated = m_fixture->record(connection, QStringLiteral("issues"), id)
-                                    .value(QStringLiteral("fields")).toObject().value(QStringLiteral("updated")).toString();
+                                    .value(QStringLiteral("fields"))
+                                    .toObject()
+                                    .value(QStringLiteral("updated"))
+                                    .toString();
         QCOMPARE(parseTimestampMs(updated).value_or(0), issue->updatedAt.toMSecsSinceEpoch());
     }
     cursor = m_fixture->cursor(connection, QStringLiteral("issues"));
@@ -141,7 +141,8 @@ void TestJiraRead::backfillThenIncremental()
     QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("incremental"));
     qint64 newestNow = 0;
     for (const QString &id : touched)
-        newestNow = std::max(newestNow, m_emulator->site(QStringLiteral("acme"))->issue(id)->updatedAt.toMSecsSinceEpoch());
+        newestNow =
+            std::max(newestNow, m_emulator->site(QStringLiteral("acme"))->issue(id)->updatedAt.toMSecsSinceEpoch());
     QCOMPARE(static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble()), newestNow);
 }
 
@@ -163,13 +164,16 @@ void TestJiraRead::projectsAreReadInFullEveryTime()
     QStringList starts;
     for (const RequestLogEntry &entry : m_emulator->requestLog()) {
         const QUrlQuery query(QUrl(entry.pathAndQuery).query());
-        QVERIFY2(entry.pathAndQuery.contains(QStringLiteral("/rest/api/3/project/search?")), qPrintable(entry.pathAndQuery));
+        QVERIFY2(entry.pathAndQuery.contains(QStringLiteral("/rest/api/3/project/search?")),
+                 qPrintable(entry.pathAndQuery));
         QCOMPARE(query.queryItemValue(QStringLiteral("maxResults")), QStringLiteral("50"));
         starts.append(query.queryItemValue(QStringLiteral("startAt")));
     }
     QCOMPARE(starts, (QStringList{QStringLiteral("0"), QStringLiteral("50"), QStringLiteral("100")}));
-    QCOMPARE(m_fixture->record(connection, QStringLiteral("projects"), QStringLiteral("10000")).value(QStringLiteral("key")).toString(),
-             site.siteName.left(3).toUpper());
+    QCOMPARE(m_fixture->record(connection, QStringLiteral("projects"), QStringLiteral("10000"))
+                 .value(QStringLiteral("key"))
+                 .toString(),
+             site.tenant.left(3).toUpper());
     QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("projects"));
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
     QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("full"));
@@ -177,7 +181,7 @@ void TestJiraRead::projectsAreReadInFullEveryTime()
     // No change filter: the next read is a full one, which finds new projects and drops deleted ones.
     const QString added = m_emulator->addProjects(QStringLiteral("acme"), 1).first();
     const QString gone = seeded.at(42);
-    QVERIFY(m_emulator->deleteProject(QStringLiteral("acme"), gone));
+    QVERIFY(m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("projects"), gone));
     m_emulator->clearRequestLog();
     const auto again = sync->read(connection, QStringLiteral("projects"));
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
@@ -196,8 +200,8 @@ void TestJiraRead::projectsAreReadInFullEveryTime()
 void TestJiraRead::schemaListsEveryField()
 {
     const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 5, 3);
-    const QString custom = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Story points"),
-                                                      FieldKind::Number);
+    const QString custom = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("issues"),
+                                                      QStringLiteral("Story points"), FieldKind::Number);
     QVERIFY(custom.startsWith(QStringLiteral("customfield_")));
     const qint64 connection = connectSite(site, QDateTime::currentDateTimeUtc().addSecs(3600));
     SystemClock clock;
@@ -229,20 +233,6 @@ void TestJiraRead::revokedRefreshTokenNeedsReauth()
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-}
-
-void TestJiraRead::rateLimitIsWaitedOut()
-{
-    const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 150, 6);
-    const qint64 connection = connectSite(site, QDateTime::currentDateTimeUtc().addSecs(3600));
-    m_emulator->failNextRequests(1, 7); // 429 with Retry-After: 7
-    FakeClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("issues"));
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
-    QCOMPARE(read->recordCount, 150);
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("issues")), liveIssueIds());
-    QCOMPARE(clock.sleeps(), QList<qint64>{7000});
-    QCOMPARE(m_emulator->requestLog().first().status, 429);
 }
 
 QTEST_GUILESS_MAIN(TestJiraRead)

@@ -4,6 +4,7 @@
 // webhook endpoint, and a write that meets a revoked grant keeping its records until the connection is authorised
 // again.
 #include "LoopbackHttp.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "core/Clock.h"
 #include "jira/JiraEmulator.h"
@@ -75,15 +76,10 @@ void TestJiraWrite::cleanup()
 
 qint64 TestJiraWrite::connectSite(const QDateTime &expiresAt)
 {
-    const QString emulator = m_emulator->baseUrl().toString(QUrl::StripTrailingSlash);
-    const QJsonObject config{
-        {QStringLiteral("originOverrides"), QJsonObject{{QStringLiteral("https://auth.atlassian.com"), emulator},
-                                                        {QStringLiteral("https://api.atlassian.com"), emulator}}},
-        {QStringLiteral("cloud_id"), m_site.cloudId}};
-    Credential credential = ProviderReadFixture::oauth(m_site.clientId, m_site.clientSecret, m_site.accessToken,
-                                                       m_site.refreshToken, expiresAt);
+    const ProviderCase &row = providerCase(QStringLiteral("jira"));
+    Credential credential = credentialFor(row, m_site, expiresAt);
     credential.webhookSecret = SecretBytes(m_site.webhookSecret.toUtf8());
-    return m_fixture->connect(QStringLiteral("jira"), config, credential);
+    return m_fixture->connect(row.provider, row.config(*m_emulator, m_site), credential);
 }
 
 QJsonObject TestJiraWrite::issue(const QString &id) const
@@ -230,7 +226,7 @@ void TestJiraWrite::editsGoThroughTheKeyLink()
     QCOMPARE(issue(id).value(QStringLiteral("issuetype")).toString(), QStringLiteral("Task"));
 
     // An edit of an issue deleted in Jira fails alone, with Jira's words; the other record is written.
-    QVERIFY(m_emulator->deleteIssue(QStringLiteral("acme"), id));
+    QVERIFY(m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("issues"), id));
     const auto mixed = sync->write(
         connection, QStringLiteral("issues"),
         {{QStringLiteral("p-9"),
@@ -254,10 +250,10 @@ void TestJiraWrite::editsGoThroughTheKeyLink()
 
 void TestJiraWrite::fieldsListCustomFields()
 {
-    const QString points =
-        m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Story points"), FieldKind::Number);
-    const QString tier =
-        m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Customer tier"), FieldKind::Picklist);
+    const QString points = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("issues"),
+                                                      QStringLiteral("Story points"), FieldKind::Number);
+    const QString tier = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("issues"),
+                                                    QStringLiteral("Customer tier"), FieldKind::Picklist);
     QVERIFY(points.startsWith(QLatin1String("customfield_")));
     const qint64 connection = connectSite(QDateTime::currentDateTimeUtc().addSecs(3600));
     SystemClock clock;
@@ -298,8 +294,8 @@ void TestJiraWrite::signedWebhooksAreAppliedOnce()
     const QUrl url = endpoint.urlFor(QStringLiteral("jira"), connection);
 
     // An issue changes in Jira: the signed jira:issue_updated call carries it, and it is stored as it is now.
-    const QString id = m_emulator->touchIssues(QStringLiteral("acme"), 1).first();
-    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, QStringLiteral("jira:issue_updated"), id));
+    const QString id = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("issues"), 1).first();
+    QVERIFY(m_emulator->sendIssueEvent(QStringLiteral("acme"), url, QStringLiteral("jira:issue_updated"), id));
     QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 1), 200);
     QCOMPARE(outcomes.size(), 1);
     QCOMPARE(outcomes.first().events, 1);
@@ -321,8 +317,8 @@ void TestJiraWrite::signedWebhooksAreAppliedOnce()
     QCOMPARE(outcomes.at(1).applied, 0);
 
     // The issue is deleted in Jira: jira:issue_deleted takes it out of the store.
-    QVERIFY(m_emulator->deleteIssue(QStringLiteral("acme"), id));
-    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, QStringLiteral("jira:issue_deleted"), id));
+    QVERIFY(m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("issues"), id));
+    QVERIFY(m_emulator->sendIssueEvent(QStringLiteral("acme"), url, QStringLiteral("jira:issue_deleted"), id));
     QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 3), 200);
     QCOMPARE(outcomes.at(2).applied, 1);
     QVERIFY(m_fixture->record(connection, QStringLiteral("issues"), id).isEmpty());

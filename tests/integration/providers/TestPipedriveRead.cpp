@@ -3,6 +3,7 @@
 // additional_data.pagination.more_items_in_collection and next_start, changes read from /recents (deletions as
 // active_flag false), and 429 waited out.
 #include "FakeClock.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "pipedrive/PipedriveEmulator.h"
 #include "store/SqliteDatabase.h"
@@ -29,8 +30,6 @@ private Q_SLOTS:
     void backfillThenIncremental_data();
     void backfillThenIncremental();
     void expiredTokenIsRefreshedAndApiDomainCaptured();
-    void revokedRefreshTokenNeedsReauth();
-    void rateLimitIsWaitedOut();
     void companyWithoutRecordsReadsNothing();
 
 private:
@@ -59,16 +58,11 @@ void TestPipedriveRead::cleanup()
 qint64 TestPipedriveRead::connectCompany(const SandboxAccountCredentials &company, const QDateTime &expiresAt,
                                          bool withApiDomain)
 {
-    const QString apiDomain = QStringLiteral("https://%1.pipedrive.com").arg(company.tenant);
-    QJsonObject config{
-        {QStringLiteral("originOverrides"), QJsonObject{{QStringLiteral("https://oauth.pipedrive.com"),
-                                                         m_emulator->baseUrl().toString(QUrl::StripTrailingSlash)},
-                                                        {apiDomain, m_emulator->tenantUrl(company.tenant)}}}};
-    if (withApiDomain)
-        config.insert(QStringLiteral("api_domain"), apiDomain);
-    return m_fixture->connect(QStringLiteral("pipedrive"), config,
-                              ProviderReadFixture::oauth(company.clientId, company.clientSecret, company.accessToken,
-                                                         company.refreshToken, expiresAt));
+    const ProviderCase &row = providerCase(QStringLiteral("pipedrive"));
+    QJsonObject config = row.config(*m_emulator, company);
+    if (!withApiDomain) // as before the first token response names it
+        config.remove(QStringLiteral("api_domain"));
+    return m_fixture->connect(row.provider, config, credentialFor(row, company, expiresAt));
 }
 
 QSet<QString> TestPipedriveRead::liveIds(const QString &company, const QString &object) const
@@ -190,44 +184,6 @@ void TestPipedriveRead::expiredTokenIsRefreshedAndApiDomainCaptured()
     const auto stored = m_fixture->store().credential(connection);
     QVERIFY(stored.ok());
     QVERIFY(stored->expiresAt > QDateTime::currentDateTimeUtc().addSecs(3000)); // expires_in 3599
-}
-
-void TestPipedriveRead::revokedRefreshTokenNeedsReauth()
-{
-    const SandboxAccountCredentials company = m_emulator->addCompany(kCompany, 30, 83);
-    const qint64 connection = connectCompany(company, QDateTime::currentDateTimeUtc().addSecs(3000), true);
-    SystemClock clock;
-    auto sync = m_fixture->sync(clock);
-    QVERIFY2(sync->read(connection, QStringLiteral("persons"))->status == ExecutionStatus::Succeeded,
-             "backfill failed");
-    const QSet<QString> stored = m_fixture->recordIds(connection, QStringLiteral("persons"));
-    const QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("persons"));
-
-    // The app was uninstalled: the access token stops working and the refresh token is refused.
-    QVERIFY(m_emulator->revokeRefreshToken(kCompany));
-    QVERIFY(m_emulator->expireAccessTokens(kCompany));
-    const auto failed = sync->read(connection, QStringLiteral("persons"));
-    QCOMPARE(failed->status, ExecutionStatus::Failed);
-    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("persons")), stored);
-    QCOMPARE(m_fixture->cursor(connection, QStringLiteral("persons")), cursor);
-}
-
-void TestPipedriveRead::rateLimitIsWaitedOut()
-{
-    const SandboxAccountCredentials company = m_emulator->addCompany(kCompany, 40, 84);
-    const qint64 connection = connectCompany(company, QDateTime::currentDateTimeUtc().addSecs(3000), true);
-    m_emulator->failNextRequests(1, 7); // 429, Retry-After: 7 and x-ratelimit-reset: 7
-    FakeClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("persons"));
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("persons")), liveIds(kCompany, QStringLiteral("persons")));
-    QCOMPARE(clock.sleeps(), QList<qint64>{7000});
-    const QList<RequestLogEntry> requests = m_emulator->requestLog();
-    QCOMPARE(requests.size(), 2);
-    QCOMPARE(requests.first().status, 429);
-    QCOMPARE(requests.at(1).status, 200);
 }
 
 void TestPipedriveRead::companyWithoutRecordsReadsNothing()

@@ -6,6 +6,7 @@
 // applied, v1 events understood too, and forged credentials refused. Token refresh, revocation and 429 are in
 // TestPipedriveRead.
 #include "LoopbackHttp.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "core/Clock.h"
 #include "pipedrive/PipedriveEmulator.h"
@@ -75,17 +76,10 @@ QByteArray TestPipedriveWrite::webhookCredentials() const
 
 qint64 TestPipedriveWrite::connectCompany()
 {
-    const QString apiDomain = QStringLiteral("https://%1.pipedrive.com").arg(kCompany);
-    const QJsonObject config{
-        {QStringLiteral("api_domain"), apiDomain},
-        {QStringLiteral("originOverrides"), QJsonObject{{QStringLiteral("https://oauth.pipedrive.com"),
-                                                         m_emulator->baseUrl().toString(QUrl::StripTrailingSlash)},
-                                                        {apiDomain, m_emulator->tenantUrl(kCompany)}}}};
-    Credential credential =
-        ProviderReadFixture::oauth(m_company.clientId, m_company.clientSecret, m_company.accessToken,
-                                   m_company.refreshToken, QDateTime::currentDateTimeUtc().addSecs(3000));
+    const ProviderCase &row = providerCase(QStringLiteral("pipedrive"));
+    Credential credential = credentialFor(row, m_company, QDateTime::currentDateTimeUtc().addSecs(3000));
     credential.webhookSecret = SecretBytes(webhookCredentials());
-    return m_fixture->connect(QStringLiteral("pipedrive"), config, credential);
+    return m_fixture->connect(row.provider, row.config(*m_emulator, m_company), credential);
 }
 
 const SandboxRecord *TestPipedriveWrite::personAt(const QString &id) const

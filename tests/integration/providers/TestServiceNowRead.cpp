@@ -2,6 +2,7 @@
 // sysparm_limit with rel="next" in the Link header, incremental reads by an encoded query on sys_updated_on, for
 // incidents and users (sys_user); the columns of a table from sys_dictionary.
 #include "FakeClock.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "servicenow/ServiceNowEmulator.h"
 #include "store/SqliteDatabase.h"
@@ -22,12 +23,13 @@ private Q_SLOTS:
     void backfillThenIncremental();
     void usersBackfillThenIncremental();
     void schemaListsTheDictionaryColumns();
-    void rateLimitIsWaitedOut();
-    void badPasswordFails();
 
 private:
-    qint64 connectInstance(const QString &instance, const QString &password);
-    QSet<QString> incidentIds(qint64 updatedFromMs = 0) const { return rowIds(QStringLiteral("incident"), updatedFromMs); }
+    qint64 connectInstance(const SandboxAccountCredentials &instance);
+    QSet<QString> incidentIds(qint64 updatedFromMs = 0) const
+    {
+        return rowIds(QStringLiteral("incident"), updatedFromMs);
+    }
     qint64 newestSecondMs() const { return newestSecondMs(QStringLiteral("incident")); }
     QSet<QString> rowIds(const QString &table, qint64 updatedFromMs = 0) const;
     qint64 newestSecondMs(const QString &table) const;
@@ -49,14 +51,10 @@ void TestServiceNowRead::cleanup()
     m_fixture.reset();
 }
 
-qint64 TestServiceNowRead::connectInstance(const QString &instance, const QString &password)
+qint64 TestServiceNowRead::connectInstance(const SandboxAccountCredentials &instance)
 {
-    const QJsonObject config{{QStringLiteral("originOverrides"),
-                              QJsonObject{{QStringLiteral("https://%1.service-now.com").arg(instance),
-                                           m_emulator->tenantUrl(instance)}}},
-                             {QStringLiteral("instance"), instance},
-                             {QStringLiteral("username"), QStringLiteral("admin")}};
-    return m_fixture->connect(QStringLiteral("servicenow"), config, ProviderReadFixture::apiKey(password));
+    const ProviderCase &row = providerCase(QStringLiteral("servicenow"));
+    return m_fixture->connect(row.provider, row.config(*m_emulator, instance), credentialFor(row, instance, {}));
 }
 
 QSet<QString> TestServiceNowRead::rowIds(const QString &table, qint64 updatedFromMs) const
@@ -80,7 +78,7 @@ qint64 TestServiceNowRead::newestSecondMs(const QString &table) const
 void TestServiceNowRead::backfillThenIncremental()
 {
     const SandboxAccountCredentials instance = m_emulator->addInstance(QStringLiteral("acme"), 2345, 41);
-    const qint64 connection = connectInstance(instance.tenant, instance.apiKey);
+    const qint64 connection = connectInstance(instance);
     SystemClock clock;
     auto sync = m_fixture->sync(clock);
 
@@ -112,7 +110,8 @@ void TestServiceNowRead::backfillThenIncremental()
     QCOMPARE(incremental->recordCount, expected.size());
     QCOMPARE(m_fixture->idsWrittenBy(incremental->id), expected);
     QCOMPARE(incremental->pageCount, (expected.size() + 999) / 1000);
-    const QString since = QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QString since =
+        QDateTime::fromMSecsSinceEpoch(sinceMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
     QVERIFY2(m_fixture->eventText(incremental->id).contains(since), qPrintable(m_fixture->eventText(incremental->id)));
     QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("sys_updated_on")));
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("incidents")).size(), 2345);
@@ -126,7 +125,7 @@ void TestServiceNowRead::usersBackfillThenIncremental()
 {
     const SandboxAccountCredentials instance = m_emulator->addInstance(QStringLiteral("acme"), 1234, 45);
     const QString table = QStringLiteral("sys_user");
-    const qint64 connection = connectInstance(instance.tenant, instance.apiKey);
+    const qint64 connection = connectInstance(instance);
     SystemClock clock;
     auto sync = m_fixture->sync(clock);
 
@@ -137,10 +136,16 @@ void TestServiceNowRead::usersBackfillThenIncremental()
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("users")), rowIds(table));
     QCOMPARE(backfill->pageCount, 2); // sysparm_limit=1000
     for (const RequestLogEntry &entry : m_emulator->requestLog())
-        QVERIFY2(entry.pathAndQuery.contains(QStringLiteral("/api/now/table/sys_user?")), qPrintable(entry.pathAndQuery));
+        QVERIFY2(entry.pathAndQuery.contains(QStringLiteral("/api/now/table/sys_user?")),
+                 qPrintable(entry.pathAndQuery));
     const QString someId = *rowIds(table).begin();
-    QCOMPARE(m_fixture->record(connection, QStringLiteral("users"), someId).value(QStringLiteral("user_name")).toString(),
-             m_emulator->account(QStringLiteral("acme"))->table(table)->find(someId)->fields.value(QStringLiteral("user_name")).toString());
+    QCOMPARE(
+        m_fixture->record(connection, QStringLiteral("users"), someId).value(QStringLiteral("user_name")).toString(),
+        m_emulator->account(QStringLiteral("acme"))
+            ->table(table)
+            ->find(someId)
+            ->fields.value(QStringLiteral("user_name"))
+            .toString());
     QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("users"));
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
     const qint64 newest = newestSecondMs(table);
@@ -162,13 +167,18 @@ void TestServiceNowRead::usersBackfillThenIncremental()
     QCOMPARE(m_fixture->idsWrittenBy(incremental->id), expected);
     QCOMPARE(incremental->pageCount, (expected.size() + 999) / 1000);
     const QString first = m_emulator->requestLog().first().pathAndQuery;
-    QVERIFY2(first.contains(QStringLiteral("/api/now/table/sys_user?")) && first.contains(QStringLiteral("sys_updated_on")),
+    QVERIFY2(first.contains(QStringLiteral("/api/now/table/sys_user?")) &&
+                 first.contains(QStringLiteral("sys_updated_on")),
              qPrintable(first));
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("users")), rowIds(table));
     // The touched users are stored as they are now.
     for (const QString &id : touched)
         QCOMPARE(m_fixture->record(connection, QStringLiteral("users"), id).value(QStringLiteral("title")).toString(),
-                 m_emulator->account(QStringLiteral("acme"))->table(table)->find(id)->fields.value(QStringLiteral("title")).toString());
+                 m_emulator->account(QStringLiteral("acme"))
+                     ->table(table)
+                     ->find(id)
+                     ->fields.value(QStringLiteral("title"))
+                     .toString());
     cursor = m_fixture->cursor(connection, QStringLiteral("users"));
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
     QCOMPARE(cursor.value(QStringLiteral("mode")).toString(), QStringLiteral("incremental"));
@@ -181,7 +191,7 @@ void TestServiceNowRead::schemaListsTheDictionaryColumns()
     const QString custom = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("incident"),
                                                       QStringLiteral("Cost centre"), FieldKind::Text);
     QVERIFY(custom.startsWith(QStringLiteral("u_")));
-    const qint64 connection = connectInstance(instance.tenant, instance.apiKey);
+    const qint64 connection = connectInstance(instance);
     SystemClock clock;
     auto sync = m_fixture->sync(clock);
     const auto *account = static_cast<const ServiceNowInstance *>(m_emulator->account(QStringLiteral("acme")));
@@ -205,32 +215,6 @@ void TestServiceNowRead::schemaListsTheDictionaryColumns()
         QCOMPARE(QSet<QString>(byName.keyBegin(), byName.keyEnd()), expected);
         QCOMPARE(expected.contains(custom), table == QLatin1String("incident"));
     }
-}
-
-void TestServiceNowRead::badPasswordFails()
-{
-    const SandboxAccountCredentials instance = m_emulator->addInstance(QStringLiteral("acme"), 10, 43);
-    const qint64 connection = connectInstance(instance.tenant, QStringLiteral("wrong-password"));
-    SystemClock clock;
-    const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("incidents"));
-    QCOMPARE(failed->status, ExecutionStatus::Failed);
-    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
-    QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
-    // A refused secret cannot be refreshed: the connection needs a new one.
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-}
-
-void TestServiceNowRead::rateLimitIsWaitedOut()
-{
-    const SandboxAccountCredentials instance = m_emulator->addInstance(QStringLiteral("acme"), 40, 44);
-    const qint64 connection = connectInstance(instance.tenant, instance.apiKey);
-    m_emulator->failNextRequests(1, 12); // 429 with Retry-After: 12
-    FakeClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("incidents"));
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("incidents")), incidentIds());
-    QCOMPARE(clock.sleeps(), QList<qint64>{12000});
-    QCOMPARE(m_emulator->requestLog().first().status, 429);
 }
 
 QTEST_GUILESS_MAIN(TestServiceNowRead)

@@ -4,6 +4,7 @@
 // with the instance's u_ columns marked custom, what a changed password does to a write, and OAuth tokens (refreshed
 // when expired, a revoked grant keeping the write). ServiceNow has no standard signed webhooks, so the definition
 // declares none.
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "catalog/DefinitionLoader.h"
 #include "core/Clock.h"
@@ -80,12 +81,9 @@ void TestServiceNowWrite::cleanup()
 
 qint64 TestServiceNowWrite::connectInstance(const QString &password)
 {
-    const QJsonObject config{
-        {QStringLiteral("originOverrides"),
-         QJsonObject{{QStringLiteral("https://acme.service-now.com"), m_emulator->tenantUrl(QStringLiteral("acme"))}}},
-        {QStringLiteral("instance"), QStringLiteral("acme")},
-        {QStringLiteral("username"), QStringLiteral("admin")}};
-    return m_fixture->connect(QStringLiteral("servicenow"), config, ProviderReadFixture::apiKey(password));
+    const ProviderCase &row = providerCase(QStringLiteral("servicenow"));
+    return m_fixture->connect(row.provider, row.config(*m_emulator, m_instance),
+                              credentialFor(row, m_instance, {}, password));
 }
 
 const SandboxRecord *TestServiceNowWrite::incident(const QString &sysId) const

@@ -3,6 +3,7 @@
 // filter and the cursor and limit in the body; payments through ListPayments, changes by updated_at_begin_time; the
 // customers' custom attribute definitions as their schema.
 #include "FakeClock.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "square/SquareEmulator.h"
 #include "store/SqliteDatabase.h"
@@ -24,12 +25,14 @@ private Q_SLOTS:
     void expiredTokenIsRefreshed();
     void paymentsBackfillThenIncremental();
     void schemaListsCustomAttributeDefinitions();
-    void rateLimitIsWaitedOut();
     void merchantWithoutRecordsReadsNothing();
 
 private:
     qint64 connectMerchant(const SandboxAccountCredentials &merchant, const QDateTime &expiresAt);
-    QSet<QString> customerIds(qint64 updatedFromMs = 0) const { return ids(QStringLiteral("customers"), updatedFromMs); }
+    QSet<QString> customerIds(qint64 updatedFromMs = 0) const
+    {
+        return ids(QStringLiteral("customers"), updatedFromMs);
+    }
     qint64 newestMs() const { return newestMs(QStringLiteral("customers")); }
     QSet<QString> ids(const QString &object, qint64 updatedFromMs = 0) const;
     qint64 newestMs(const QString &object) const;
@@ -53,12 +56,8 @@ void TestSquareRead::cleanup()
 
 qint64 TestSquareRead::connectMerchant(const SandboxAccountCredentials &merchant, const QDateTime &expiresAt)
 {
-    const QJsonObject config{{QStringLiteral("originOverrides"),
-                              QJsonObject{{QStringLiteral("https://connect.squareup.com"),
-                                           m_emulator->baseUrl().toString(QUrl::StripTrailingSlash)}}}};
-    return m_fixture->connect(QStringLiteral("square"), config,
-                              ProviderReadFixture::oauth(merchant.clientId, merchant.clientSecret, merchant.accessToken,
-                                                         merchant.refreshToken, expiresAt));
+    const ProviderCase &row = providerCase(QStringLiteral("square"));
+    return m_fixture->connect(row.provider, row.config(*m_emulator, merchant), credentialFor(row, merchant, expiresAt));
 }
 
 QSet<QString> TestSquareRead::ids(const QString &object, qint64 updatedFromMs) const
@@ -185,7 +184,7 @@ void TestSquareRead::paymentsBackfillThenIncremental()
     for (const QString &id : touched)
         QVERIFY(expected.contains(id));
     QVERIFY(expected.size() < 250);
-    QVERIFY(expected.size() > 100); // more than one page
+    QVERIFY(expected.size() > 100);      // more than one page
     QVERIFY(expected.intersects(older)); // changed lately, created more than a year ago
 
     m_emulator->clearRequestLog();
@@ -201,8 +200,11 @@ void TestSquareRead::paymentsBackfillThenIncremental()
     QVERIFY(first.hasQueryItem(QStringLiteral("begin_time")));
     QCOMPARE(m_fixture->recordIds(connection, object), ids(object));
     for (const QString &id : touched)
-        QCOMPARE(m_fixture->record(connection, object, id).value(QStringLiteral("amount_money")).toObject()
-                     .value(QStringLiteral("amount")).toInt(),
+        QCOMPARE(m_fixture->record(connection, object, id)
+                     .value(QStringLiteral("amount_money"))
+                     .toObject()
+                     .value(QStringLiteral("amount"))
+                     .toInt(),
                  payments.find(id)->fields.value(QStringLiteral("amount")).toInt());
     cursor = m_fixture->cursor(connection, object);
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
@@ -247,21 +249,6 @@ void TestSquareRead::merchantWithoutRecordsReadsNothing()
         QCOMPARE(m_fixture->cursor(connection, object).value(QStringLiteral("phase")).toString(),
                  QStringLiteral("complete"));
     }
-}
-
-void TestSquareRead::rateLimitIsWaitedOut()
-{
-    const SandboxAccountCredentials merchant = m_emulator->addMerchant(QStringLiteral("acme"), 40, 54);
-    const qint64 connection = connectMerchant(merchant, QDateTime::currentDateTimeUtc().addDays(20));
-    m_emulator->failNextRequests(1, 5); // 429 RATE_LIMITED; Square sends no Retry-After
-    FakeClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("customers"));
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("customers")), customerIds());
-    // Backoff with full jitter: at most the definition's initial 1 s.
-    QCOMPARE(clock.sleeps().size(), 1);
-    QVERIFY(clock.sleeps().first() <= 1000);
-    QCOMPARE(m_emulator->requestLog().first().status, 429);
 }
 
 QTEST_GUILESS_MAIN(TestSquareRead)

@@ -6,6 +6,7 @@
 // leaves the connection needing re-authorisation with its records and cursor intact.
 //
 // Token expiry and refresh (expires_at, no expires_in) and rate limits are covered by TestSquareRead.
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "common/WebhookSigner.h"
 #include "core/Clock.h"
@@ -68,14 +69,12 @@ void TestSquareWrite::cleanup()
 qint64 TestSquareWrite::connectMerchant(const QDateTime &expiresAt)
 {
     // merchant_id is captured from the token response at authorisation; /webhooks/square routes by it.
-    const QJsonObject config{
-        {QStringLiteral("originOverrides"), QJsonObject{{QStringLiteral("https://connect.squareup.com"),
-                                                         m_emulator->baseUrl().toString(QUrl::StripTrailingSlash)}}},
-        {QStringLiteral("merchant_id"), merchantId()}};
-    Credential credential = ProviderReadFixture::oauth(m_merchant.clientId, m_merchant.clientSecret,
-                                                       m_merchant.accessToken, m_merchant.refreshToken, expiresAt);
+    const ProviderCase &row = providerCase(QStringLiteral("square"));
+    QJsonObject config = row.config(*m_emulator, m_merchant);
+    config.insert(QStringLiteral("merchant_id"), merchantId());
+    Credential credential = credentialFor(row, m_merchant, expiresAt);
     credential.webhookSecret = SecretBytes(m_merchant.webhookSecret.toUtf8());
-    return m_fixture->connect(QStringLiteral("square"), config, credential);
+    return m_fixture->connect(row.provider, config, credential);
 }
 
 const SandboxRecord *TestSquareWrite::customer(const QString &id) const

@@ -3,6 +3,7 @@
 // cursor-based incremental exports of tickets and users (start_time, then cursor, until end_of_stream); the fields of
 // tickets from the ticket field list.
 #include "FakeClock.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "store/SqliteDatabase.h"
 #include "zendesk/ZendeskEmulator.h"
@@ -23,11 +24,9 @@ private Q_SLOTS:
     void backfillThenIncremental();
     void usersBackfillThenIncremental();
     void schemaListsTicketFields();
-    void rateLimitIsWaitedOut();
-    void badApiTokenFails();
 
 private:
-    qint64 connectAccount(const ZendeskCredentials &account, const QString &apiToken);
+    qint64 connectAccount(const ZendeskCredentials &account);
     QSet<QString> ticketIds(qint64 updatedFromMs = 0) const;
     QSet<QString> userIds(qint64 updatedFromMs = 0) const;
     qint64 newestUserSecondMs() const;
@@ -49,14 +48,10 @@ void TestZendeskRead::cleanup()
     m_fixture.reset();
 }
 
-qint64 TestZendeskRead::connectAccount(const ZendeskCredentials &account, const QString &apiToken)
+qint64 TestZendeskRead::connectAccount(const ZendeskCredentials &account)
 {
-    const QJsonObject config{{QStringLiteral("originOverrides"),
-                              QJsonObject{{QStringLiteral("https://%1.zendesk.com").arg(account.subdomain),
-                                           m_emulator->subdomainUrl(account.subdomain)}}},
-                             {QStringLiteral("subdomain"), account.subdomain},
-                             {QStringLiteral("email"), account.adminEmail}};
-    return m_fixture->connect(QStringLiteral("zendesk"), config, ProviderReadFixture::apiKey(apiToken));
+    const ProviderCase &row = providerCase(QStringLiteral("zendesk"));
+    return m_fixture->connect(row.provider, row.config(*m_emulator, account), credentialFor(row, account, {}));
 }
 
 QSet<QString> TestZendeskRead::ticketIds(qint64 updatedFromMs) const
@@ -90,7 +85,7 @@ qint64 TestZendeskRead::newestUserSecondMs() const
 void TestZendeskRead::backfillThenIncremental()
 {
     const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 250, 21);
-    const qint64 connection = connectAccount(account, account.apiToken);
+    const qint64 connection = connectAccount(account);
     SystemClock clock;
     auto sync = m_fixture->sync(clock);
 
@@ -100,7 +95,8 @@ void TestZendeskRead::backfillThenIncremental()
     QCOMPARE(backfill->recordCount, 250);
     QCOMPARE(backfill->pageCount, 3); // page[size]=100
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("tickets")), ticketIds());
-    QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("/_subdomain/acme/api/v2/tickets.json")));
+    QVERIFY(
+        m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("/_subdomain/acme/api/v2/tickets.json")));
     QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("tickets"));
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
     // updated_at has whole seconds.
@@ -111,7 +107,7 @@ void TestZendeskRead::backfillThenIncremental()
 
     // As if a minute had passed: the export no longer leaves the touched tickets out.
     m_emulator->setIncrementalExclusionSeconds(0);
-    const QStringList touched = m_emulator->touchTickets(QStringLiteral("acme"), 5);
+    const QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("tickets"), 5);
     QCOMPARE(touched.size(), 5);
     const qint64 startTime = (newest - 60000) / 1000; // 60 s lookback, epoch seconds
     const QSet<QString> expected = ticketIds(startTime * 1000);
@@ -130,7 +126,8 @@ void TestZendeskRead::backfillThenIncremental()
     QCOMPARE(incremental->pageCount, 2);
     const QList<RequestLogEntry> log = m_emulator->requestLog();
     QCOMPARE(log.size(), 2);
-    QVERIFY2(log.at(0).pathAndQuery.contains(QStringLiteral("/incremental/tickets/cursor.json?")), qPrintable(log.at(0).pathAndQuery));
+    QVERIFY2(log.at(0).pathAndQuery.contains(QStringLiteral("/incremental/tickets/cursor.json?")),
+             qPrintable(log.at(0).pathAndQuery));
     QVERIFY(log.at(0).pathAndQuery.contains(QStringLiteral("start_time=%1").arg(startTime)));
     QVERIFY(!log.at(0).pathAndQuery.contains(QStringLiteral("cursor=")));
     QVERIFY(log.at(1).pathAndQuery.contains(QStringLiteral("cursor=")));
@@ -150,7 +147,7 @@ void TestZendeskRead::usersBackfillThenIncremental()
     const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 3, 22);
     const QStringList added = m_emulator->addUsers(QStringLiteral("acme"), 249); // and the admin
     QCOMPARE(added.size(), 249);
-    const qint64 connection = connectAccount(account, account.apiToken);
+    const qint64 connection = connectAccount(account);
     SystemClock clock;
     auto sync = m_fixture->sync(clock);
 
@@ -169,7 +166,7 @@ void TestZendeskRead::usersBackfillThenIncremental()
 
     // As if a minute had passed, so the export includes the latest changes: some users change, one is deleted.
     m_emulator->setIncrementalExclusionSeconds(0);
-    const QStringList touched = m_emulator->touchUsers(QStringLiteral("acme"), 6);
+    const QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("users"), 6);
     QCOMPARE(touched.size(), 6);
     QString deleted;
     for (const QString &id : added) {
@@ -178,7 +175,7 @@ void TestZendeskRead::usersBackfillThenIncremental()
             break;
         }
     }
-    QVERIFY(m_emulator->deleteUser(QStringLiteral("acme"), deleted));
+    QVERIFY(m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("users"), deleted));
     const qint64 startTime = (newest - 60000) / 1000; // 60 s lookback, epoch seconds
     const QSet<QString> expected = userIds(startTime * 1000);
     for (const QString &id : touched)
@@ -198,7 +195,8 @@ void TestZendeskRead::usersBackfillThenIncremental()
     QCOMPARE(incremental->pageCount, 1);
     const QList<RequestLogEntry> log = m_emulator->requestLog();
     QCOMPARE(log.size(), 1);
-    QVERIFY2(log.at(0).pathAndQuery.contains(QStringLiteral("/incremental/users/cursor.json?")), qPrintable(log.at(0).pathAndQuery));
+    QVERIFY2(log.at(0).pathAndQuery.contains(QStringLiteral("/incremental/users/cursor.json?")),
+             qPrintable(log.at(0).pathAndQuery));
     QVERIFY(log.at(0).pathAndQuery.contains(QStringLiteral("start_time=%1").arg(startTime)));
     cursor = m_fixture->cursor(connection, QStringLiteral("users"));
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
@@ -209,9 +207,11 @@ void TestZendeskRead::usersBackfillThenIncremental()
 void TestZendeskRead::schemaListsTicketFields()
 {
     const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 3, 2);
-    const qint64 custom = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Order number"),
-                                                     FieldKind::Text);
-    const qint64 connection = connectAccount(account, account.apiToken);
+    const qint64 custom = m_emulator
+                              ->addCustomField(QStringLiteral("acme"), QStringLiteral("tickets"),
+                                               QStringLiteral("Order number"), FieldKind::Text)
+                              .toLongLong();
+    const qint64 connection = connectAccount(account);
     SystemClock clock;
     const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("tickets"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
@@ -227,34 +227,6 @@ void TestZendeskRead::schemaListsTicketFields()
     QCOMPARE(QSet<QString>(byName.keyBegin(), byName.keyEnd()), expected);
     QVERIFY(byName.value(QString::number(custom)).custom);
     QCOMPARE(m_emulator->requestLog().size(), 1);
-}
-
-void TestZendeskRead::badApiTokenFails()
-{
-    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 10, 4);
-    const qint64 connection = connectAccount(account, QStringLiteral("not-the-token"));
-    SystemClock clock;
-    const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("tickets"));
-    QCOMPARE(failed->status, ExecutionStatus::Failed);
-    QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
-    QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
-    // A refused secret cannot be refreshed: the connection needs a new one.
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-    QVERIFY(m_fixture->recordIds(connection, QStringLiteral("tickets")).isEmpty());
-}
-
-void TestZendeskRead::rateLimitIsWaitedOut()
-{
-    const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 150, 6);
-    const qint64 connection = connectAccount(account, account.apiToken);
-    m_emulator->failNextRequests(1, 9); // 429 with Retry-After: 9
-    FakeClock clock;
-    const auto read = m_fixture->sync(clock)->read(connection, QStringLiteral("tickets"));
-    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
-    QCOMPARE(read->recordCount, 150);
-    QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("tickets")), ticketIds());
-    QCOMPARE(clock.sleeps(), QList<qint64>{9000});
-    QCOMPARE(m_emulator->requestLog().first().status, 429);
 }
 
 QTEST_GUILESS_MAIN(TestZendeskRead)

@@ -5,6 +5,7 @@
 // when expired, a revoked grant keeping the write).
 #include "FakeClock.h"
 #include "LoopbackHttp.h"
+#include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "catalog/DefinitionLoader.h"
 #include "server/WebhookEndpoint.h"
@@ -94,14 +95,10 @@ void TestZendeskWrite::cleanup()
 
 qint64 TestZendeskWrite::connectAccount(const QString &apiToken)
 {
-    const QJsonObject config{
-        {QStringLiteral("originOverrides"),
-         QJsonObject{{QStringLiteral("https://acme.zendesk.com"), m_emulator->subdomainUrl(QStringLiteral("acme"))}}},
-        {QStringLiteral("subdomain"), QStringLiteral("acme")},
-        {QStringLiteral("email"), m_account.adminEmail}};
-    Credential credential = ProviderReadFixture::apiKey(apiToken);
+    const ProviderCase &row = providerCase(QStringLiteral("zendesk"));
+    Credential credential = credentialFor(row, m_account, {}, apiToken);
     credential.webhookSecret = SecretBytes(m_account.webhookSecret.toUtf8());
-    return m_fixture->connect(QStringLiteral("zendesk"), config, credential);
+    return m_fixture->connect(row.provider, row.config(*m_emulator, m_account), credential);
 }
 
 const SandboxRecord *TestZendeskWrite::ticketAt(const QString &id) const
@@ -112,7 +109,7 @@ const SandboxRecord *TestZendeskWrite::ticketAt(const QString &id) const
 
 void TestZendeskWrite::createsWithPartialFailure()
 {
-    const qint64 connection = connectAccount(m_account.apiToken);
+    const qint64 connection = connectAccount(m_account.apiKey);
     SystemClock clock;
     auto sync = m_fixture->sync(clock);
     QJsonObject urgent = ticket(QStringLiteral("Printer on fire"), QStringLiteral("Smoke since 9am."));
@@ -172,7 +169,7 @@ void TestZendeskWrite::createsWithPartialFailure()
 
 void TestZendeskWrite::updatesGoThroughTheKeyLink()
 {
-    const qint64 connection = connectAccount(m_account.apiToken);
+    const qint64 connection = connectAccount(m_account.apiKey);
     SystemClock clock;
     auto sync = m_fixture->sync(clock);
     const auto created = sync->write(
@@ -215,10 +212,15 @@ void TestZendeskWrite::updatesGoThroughTheKeyLink()
 
 void TestZendeskWrite::ticketFieldsListCustomFields()
 {
-    const qint64 order =
-        m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Order number"), FieldKind::Text);
-    const qint64 plan = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Plan"), FieldKind::Picklist);
-    const qint64 connection = connectAccount(m_account.apiToken);
+    const qint64 order = m_emulator
+                             ->addCustomField(QStringLiteral("acme"), QStringLiteral("tickets"),
+                                              QStringLiteral("Order number"), FieldKind::Text)
+                             .toLongLong();
+    const qint64 plan = m_emulator
+                            ->addCustomField(QStringLiteral("acme"), QStringLiteral("tickets"), QStringLiteral("Plan"),
+                                             FieldKind::Picklist)
+                            .toLongLong();
+    const qint64 connection = connectAccount(m_account.apiKey);
     SystemClock clock;
     const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("tickets"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
@@ -243,9 +245,11 @@ void TestZendeskWrite::ticketFieldsListCustomFields()
 
 void TestZendeskWrite::signedWebhooksAreAppliedOnce()
 {
-    const qint64 custom =
-        m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Order number"), FieldKind::Text);
-    const qint64 connection = connectAccount(m_account.apiToken);
+    const qint64 custom = m_emulator
+                              ->addCustomField(QStringLiteral("acme"), QStringLiteral("tickets"),
+                                               QStringLiteral("Order number"), FieldKind::Text)
+                              .toLongLong();
+    const qint64 connection = connectAccount(m_account.apiKey);
     FakeClock clock;
     auto sync = m_fixture->sync(clock);
     WebhookEndpoint endpoint(*sync);
@@ -257,9 +261,9 @@ void TestZendeskWrite::signedWebhooksAreAppliedOnce()
     const QUrl url = endpoint.urlFor(QStringLiteral("zendesk"), connection);
 
     // A ticket changes: the event names it (subject zen:ticket:{id}) and the ticket is fetched whole with get.
-    const QString id = m_emulator->touchTickets(QStringLiteral("acme"), 1).first();
+    const QString id = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("tickets"), 1).first();
     m_emulator->clearRequestLog();
-    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, id));
+    QVERIFY(m_emulator->sendTicketEvent(QStringLiteral("acme"), url, id));
     QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 1), 200);
     QCOMPARE(outcomes.size(), 1);
     QCOMPARE(outcomes.first().applied, 1);
@@ -284,9 +288,9 @@ void TestZendeskWrite::signedWebhooksAreAppliedOnce()
     QCOMPARE(outcomes.at(1).applied, 0);
 
     // The ticket is deleted: ticket.soft_deleted takes it out of the store.
-    QVERIFY(m_emulator->deleteTicket(QStringLiteral("acme"), id));
-    QVERIFY(
-        m_emulator->sendWebhook(QStringLiteral("acme"), url, id, QStringLiteral("zen:event-type:ticket.soft_deleted")));
+    QVERIFY(m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("tickets"), id));
+    QVERIFY(m_emulator->sendTicketEvent(QStringLiteral("acme"), url, id,
+                                        QStringLiteral("zen:event-type:ticket.soft_deleted")));
     QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 3), 200);
     QCOMPARE(outcomes.at(2).applied, 1);
     QVERIFY(m_fixture->record(connection, QStringLiteral("tickets"), id).isEmpty());
@@ -319,7 +323,7 @@ void TestZendeskWrite::signedWebhooksAreAppliedOnce()
 
     // A genuine call that arrives ten minutes late (or is replayed) is refused by its timestamp.
     clock.sleep(std::chrono::minutes(10));
-    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, other));
+    QVERIFY(m_emulator->sendTicketEvent(QStringLiteral("acme"), url, other));
     QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 4), 401);
     QCOMPARE(outcomes.size(), 5);
     const Execution stale = m_fixture->store().execution(outcomes.at(4).executionId).value();
@@ -353,7 +357,7 @@ void TestZendeskWrite::revokedApiTokenKeepsTheWrite()
     }
 
     // A new token is entered: the kept records are written.
-    Credential replaced = ProviderReadFixture::apiKey(m_account.apiToken);
+    Credential replaced = ProviderReadFixture::apiKey(m_account.apiKey);
     replaced.webhookSecret = SecretBytes(m_account.webhookSecret.toUtf8());
     const QByteArray sealed = CredentialVault(m_fixture->key()).seal(connection, replaced).value();
     QVERIFY(m_fixture->store().saveCredential(connection, {connection, sealed, {}, {}, {}}));
@@ -374,7 +378,7 @@ void TestZendeskWrite::oauthTokenIsRefreshedAndARevokedGrantKeepsTheWrite()
     QVERIFY(oauth);
     const QJsonObject config{
         {QStringLiteral("originOverrides"),
-         QJsonObject{{QStringLiteral("https://acme.zendesk.com"), m_emulator->subdomainUrl(QStringLiteral("acme"))}}},
+         QJsonObject{{QStringLiteral("https://acme.zendesk.com"), m_emulator->tenantUrl(QStringLiteral("acme"))}}},
         {QStringLiteral("subdomain"), QStringLiteral("acme")}};
     // The stored access token has expired: the write refreshes it first.
     const qint64 connection = m_fixture->connect(

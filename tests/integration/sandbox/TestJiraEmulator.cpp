@@ -186,7 +186,7 @@ void TestJiraEmulator::updatedFilterFindsTouchedIssues()
 {
     const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 200, 6);
     const QString since = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-    QStringList touched = m_emulator->touchIssues(QStringLiteral("acme"), 4);
+    QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("issues"), 4);
     const SandboxReply reply = m_client->postJson(
         m_emulator->apiBase(QStringLiteral("acme")) + QStringLiteral("/search/jql"),
         {{QStringLiteral("jql"), QStringLiteral("updated >= \"%1\" ORDER BY updated ASC").arg(since)},
@@ -210,7 +210,8 @@ void TestJiraEmulator::updatedFilterFindsTouchedIssues()
 void TestJiraEmulator::customFieldsAppearInFieldListAndIssues()
 {
     const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 10, 1);
-    const QString id = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Tier"), FieldKind::Picklist);
+    const QString id = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("issues"),
+                                                  QStringLiteral("Tier"), FieldKind::Picklist);
     QCOMPARE(id, QStringLiteral("customfield_10020"));
     const SandboxReply fields =
         m_client->get(m_emulator->apiBase(QStringLiteral("acme")) + QStringLiteral("/field"), site.accessToken);
@@ -339,8 +340,8 @@ void TestJiraEmulator::webhookSignatureVerifiesWithIndependentHmac()
 {
     const JiraSiteCredentials site = m_emulator->addSite(QStringLiteral("acme"), 2, 1);
     WebhookReceiver receiver;
-    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), receiver.url(), QStringLiteral("jira:issue_updated"),
-                                    QStringLiteral("ACM-1")));
+    QVERIFY(m_emulator->sendIssueEvent(QStringLiteral("acme"), receiver.url(), QStringLiteral("jira:issue_updated"),
+                                       QStringLiteral("ACM-1")));
     const auto delivery = receiver.waitForDelivery();
     QVERIFY(delivery.has_value());
     const QByteArray expected = "sha256=" + QMessageAuthenticationCode::hash(
@@ -366,8 +367,8 @@ void TestJiraEmulator::redeliveryKeepsTheWebhookIdentifier()
     QVERIFY(receiver.listen() != 0);
     const QUrl url = receiver.baseUrl().resolved(QUrl(QStringLiteral("/hooks/jira")));
     QVERIFY(!m_emulator->redeliverLastWebhook());
-    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), url, QStringLiteral("jira:issue_created"),
-                                    QStringLiteral("ACM-2")));
+    QVERIFY(m_emulator->sendIssueEvent(QStringLiteral("acme"), url, QStringLiteral("jira:issue_created"),
+                                       QStringLiteral("ACM-2")));
     QTRY_COMPARE(received.size(), 1);
     QVERIFY(m_emulator->redeliverLastWebhook());
     QTRY_COMPARE(received.size(), 2);
@@ -448,8 +449,9 @@ void TestJiraEmulator::deletedProjectLeavesTheSearch()
     const SandboxReply one = m_client->get(api + QStringLiteral("/project/P002"), site.accessToken);
     QCOMPARE(one.status, 200);
     QCOMPARE(one.json.value(QStringLiteral("id")).toString(), ids.at(1));
-    QVERIFY(m_emulator->deleteProject(QStringLiteral("acme"), QStringLiteral("P002")));
-    QVERIFY(!m_emulator->deleteProject(QStringLiteral("acme"), QStringLiteral("10000"))); // it holds the issues
+    QVERIFY(m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("projects"), QStringLiteral("P002")));
+    QVERIFY(!m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("projects"),
+                                      QStringLiteral("10000"))); // it holds the issues
     QCOMPARE(m_client->get(api + QStringLiteral("/project/") + ids.at(1), site.accessToken).status, 404);
     const SandboxReply page = m_client->get(api + QStringLiteral("/project/search?orderBy=-name"), site.accessToken);
     QCOMPARE(page.json.value(QStringLiteral("total")).toInt(), 3);

@@ -34,7 +34,7 @@ private Q_SLOTS:
     void userExportKeepsDeletedUsersInactive();
 
 private:
-    QString url(const QString &path) const { return m_emulator->subdomainUrl(QStringLiteral("acme")) + path; }
+    QString url(const QString &path) const { return m_emulator->tenantUrl(QStringLiteral("acme")) + path; }
     SandboxReply refresh(const ZendeskCredentials &account, const QString &refreshToken);
 
     std::unique_ptr<ZendeskEmulator> m_emulator;
@@ -118,7 +118,7 @@ void TestZendeskEmulator::apiTokenBasicAuthAndOAuthBearerAuthenticate()
         return m_client->send("GET", url(QStringLiteral("/api/v2/tickets.json")), {},
                               {{"Authorization", "Basic " + credentials}});
     };
-    QCOMPARE(basic(account.apiToken).status, 200);
+    QCOMPARE(basic(account.apiKey).status, 200);
     const SandboxReply wrong = basic(QStringLiteral("not-the-token"));
     QCOMPARE(wrong.status, 401);
     QCOMPARE(wrong.json.value(QStringLiteral("error")).toString(), QStringLiteral("Couldn't authenticate you"));
@@ -181,7 +181,7 @@ void TestZendeskEmulator::incrementalExportReturnsChangesSinceTheCursor()
     QCOMPARE(seen.size(), 1500);
 
     // Changes of the last minute are left out, as Zendesk does; with no exclusion they come after the cursor.
-    const QStringList touched = m_emulator->touchTickets(QStringLiteral("acme"), 3);
+    const QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("tickets"), 3);
     const QString since = url(QStringLiteral("/api/v2/incremental/tickets/cursor.json?cursor=") + cursor);
     QCOMPARE(m_client->get(since, account.accessToken).json.value(QStringLiteral("tickets")).toArray().size(), 0);
     m_emulator->setIncrementalExclusionSeconds(0);
@@ -199,7 +199,10 @@ void TestZendeskEmulator::incrementalExportReturnsChangesSinceTheCursor()
 void TestZendeskEmulator::ticketFieldsIncludeCustomFields()
 {
     const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 5, 1);
-    const qint64 id = m_emulator->addCustomField(QStringLiteral("acme"), QStringLiteral("Plan"), FieldKind::Picklist);
+    const qint64 id = m_emulator
+                          ->addCustomField(QStringLiteral("acme"), QStringLiteral("tickets"), QStringLiteral("Plan"),
+                                           FieldKind::Picklist)
+                          .toLongLong();
     const SandboxReply fields = m_client->get(url(QStringLiteral("/api/v2/ticket_fields.json")), account.accessToken);
     QCOMPARE(fields.status, 200);
     bool foundCustom = false;
@@ -259,7 +262,7 @@ void TestZendeskEmulator::webhookSignatureVerifiesWithIndependentHmac()
 {
     const ZendeskCredentials account = m_emulator->addSubdomain(QStringLiteral("acme"), 2, 1);
     WebhookReceiver receiver;
-    QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), receiver.url(), QStringLiteral("1")));
+    QVERIFY(m_emulator->sendTicketEvent(QStringLiteral("acme"), receiver.url(), QStringLiteral("1")));
     const auto delivery = receiver.waitForDelivery();
     QVERIFY(delivery.has_value());
     const QByteArray timestamp = delivery->header("x-zendesk-webhook-signature-timestamp");
@@ -320,7 +323,7 @@ void TestZendeskEmulator::userExportKeepsDeletedUsersInactive()
     const QStringList ids = m_emulator->addUsers(QStringLiteral("acme"), 30);
     m_emulator->setIncrementalExclusionSeconds(0);
     const qint64 startTime = QDateTime::currentSecsSinceEpoch() - 1;
-    const QStringList touched = m_emulator->touchUsers(QStringLiteral("acme"), 3);
+    const QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("users"), 3);
     QString deleted;
     for (const QString &id : ids) {
         if (!touched.contains(id)) {
@@ -328,7 +331,7 @@ void TestZendeskEmulator::userExportKeepsDeletedUsersInactive()
             break;
         }
     }
-    QVERIFY(m_emulator->deleteUser(QStringLiteral("acme"), deleted));
+    QVERIFY(m_emulator->deleteRecord(QStringLiteral("acme"), QStringLiteral("users"), deleted));
     const SandboxReply page = m_client->get(
         url(QStringLiteral("/api/v2/incremental/users/cursor.json?start_time=%1").arg(startTime)), account.accessToken);
     QCOMPARE(page.status, 200);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
-#include "hubspot/HubSpotEmulator.h"
+#include "PortalCredentials.h"
 
 #include <QDateTime>
 #include <QUrl>
