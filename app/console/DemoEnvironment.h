@@ -13,7 +13,7 @@
 namespace patchbay {
 class CredentialVault;
 class IntegrationCatalog;
-class SqliteStore;
+class Store;
 namespace sandbox {
 class HubSpotEmulator;
 }
@@ -38,7 +38,7 @@ public:
     // set-up. Refused while another process runs the demo on the same database (its emulators hold the tokens the
     // connections point at). The emulators then serve from a thread of their own, so syncs never wait on the UI
     // thread (nor the UI on them).
-    Result<void> start(SqliteStore &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
+    Result<void> start(Store &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
 
     // The product pushes a few contacts to Acme's HubSpot through the reverse mapping, one of them with an email
     // HubSpot refuses: a write execution with per-record results to look at. Once per database (needsDemoWrite).
@@ -51,7 +51,7 @@ public:
 
 private:
     Result<void> lockDatabase(const QString &databasePath);
-    Result<void> setUp(SqliteStore &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
+    Result<void> setUp(Store &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
 
     sandbox::HubSpotEmulator *m_hubspot; // lives in m_thread once started; deleted when it finishes
     QThread m_thread;

@@ -3,7 +3,7 @@
 #include <QUrlQuery>
 
 #include "core/Clock.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 #include "sync/SyncService.h"
 
 #include <QHash>
@@ -12,8 +12,7 @@
 
 namespace patchbay {
 
-LocalOps::LocalOps(std::unique_ptr<SqliteStore> store, std::shared_ptr<SyncService> sync, Clock &clock,
-                   QObject *parent)
+LocalOps::LocalOps(std::unique_ptr<Store> store, std::shared_ptr<SyncService> sync, Clock &clock, QObject *parent)
     : OpsApi(parent), m_store(std::move(store)), m_sync(std::move(sync)), m_clock(clock)
 {
     m_pool.setMaxThreadCount(4);
@@ -31,7 +30,7 @@ void LocalOps::waitForIdle()
 
 Result<QList<Tenant>> LocalOps::tenants()
 {
-    return m_store->tenants();
+    return m_store->tenants().tenants();
 }
 
 ConnectionSummary LocalOps::summarize(const Connection &connection, const QString &tenantName)
@@ -39,7 +38,7 @@ ConnectionSummary LocalOps::summarize(const Connection &connection, const QStrin
     ConnectionSummary summary;
     summary.connection = connection;
     summary.tenantDisplayName = tenantName;
-    auto credential = m_store->credential(connection.id);
+    auto credential = m_store->credentials().credential(connection.id);
     summary.tokenExpiresAt = credential ? credential->expiresAt : QDateTime();
     const bool needsReauth = connection.status == ConnectionStatus::NeedsReauth || !credential;
     summary.tokenState = tokenStateFor(summary.tokenExpiresAt, needsReauth, m_clock.now());
@@ -48,13 +47,13 @@ ConnectionSummary LocalOps::summarize(const Connection &connection, const QStrin
 
 Result<QList<ConnectionSummary>> LocalOps::connections(std::optional<qint64> tenantId)
 {
-    auto tenantList = m_store->tenants();
+    auto tenantList = m_store->tenants().tenants();
     if (!tenantList)
         return tenantList.error();
     QHash<qint64, QString> names;
     for (const Tenant &tenant : tenantList.value())
         names.insert(tenant.id, tenant.displayName);
-    auto list = m_store->connections(tenantId);
+    auto list = m_store->tenants().connections(tenantId);
     if (!list)
         return list.error();
     QList<ConnectionSummary> result;
@@ -65,11 +64,11 @@ Result<QList<ConnectionSummary>> LocalOps::connections(std::optional<qint64> ten
 
 Result<ConnectionSummary> LocalOps::connection(qint64 connectionId)
 {
-    auto connection = m_store->connection(connectionId);
+    auto connection = m_store->tenants().connection(connectionId);
     if (!connection)
         return connection.error();
     QString tenantName;
-    if (auto tenantList = m_store->tenants()) {
+    if (auto tenantList = m_store->tenants().tenants()) {
         for (const Tenant &tenant : tenantList.value()) {
             if (tenant.id == connection->tenantId)
                 tenantName = tenant.displayName;
@@ -80,22 +79,22 @@ Result<ConnectionSummary> LocalOps::connection(qint64 connectionId)
 
 Result<QList<Execution>> LocalOps::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
 {
-    return m_store->executions(connectionId, limit, beforeId);
+    return m_store->executions().executions(connectionId, limit, beforeId);
 }
 
 Result<Execution> LocalOps::execution(qint64 executionId)
 {
-    return m_store->execution(executionId);
+    return m_store->executions().execution(executionId);
 }
 
 Result<QList<Event>> LocalOps::events(qint64 executionId)
 {
-    return m_store->events(executionId);
+    return m_store->executions().events(executionId);
 }
 
 Result<QList<Exchange>> LocalOps::exchanges(qint64 executionId)
 {
-    return m_store->exchanges(executionId);
+    return m_store->executions().exchanges(executionId);
 }
 
 MappingService LocalOps::mappings()
@@ -134,12 +133,12 @@ Result<QList<MappingService::PreviewRecord>> LocalOps::previewMapping(qint64 con
 
 Result<QList<FailedRecord>> LocalOps::failedRecords(qint64 connectionId, const QString &object)
 {
-    return m_store->failedRecords(connectionId, object);
+    return m_store->records().failedRecords(connectionId, object);
 }
 
 Result<QList<WriteItem>> LocalOps::writeItems(qint64 executionId)
 {
-    return m_store->writeItems(executionId);
+    return m_store->writes().writeItems(executionId);
 }
 
 template <typename Work>

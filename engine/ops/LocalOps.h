@@ -12,7 +12,7 @@
 namespace patchbay {
 
 class Clock;
-class SqliteStore;
+class Store;
 class SyncService;
 
 // OpsApi in-process: queries read the SQLite file on the calling thread; syncs and refreshes run on
@@ -21,8 +21,7 @@ class LocalOps : public OpsApi
 {
     Q_OBJECT
 public:
-    LocalOps(std::unique_ptr<SqliteStore> store, std::shared_ptr<SyncService> sync, Clock &clock,
-             QObject *parent = nullptr);
+    LocalOps(std::unique_ptr<Store> store, std::shared_ptr<SyncService> sync, Clock &clock, QObject *parent = nullptr);
     ~LocalOps() override;
 
     Result<QList<Tenant>> tenants() override;
@@ -66,7 +65,7 @@ private:
     ConnectionSummary summarize(const Connection &connection, const QString &tenantName);
     MappingService mappings();
 
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::shared_ptr<SyncService> m_sync;
     Clock &m_clock;
     QThreadPool m_pool;

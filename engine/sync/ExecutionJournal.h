@@ -9,7 +9,7 @@
 
 namespace patchbay {
 
-class SqliteStore;
+class ExecutionStore;
 
 // The log of one execution: writes its Events and Exchanges to the store as they happen and keeps
 // its counts. A listener may watch events live (the console's progress).
@@ -18,7 +18,7 @@ class ExecutionJournal : public RequestObserver
 public:
     using EventListener = std::function<void(const Event &)>;
 
-    ExecutionJournal(SqliteStore &store, qint64 executionId, EventListener listener = {});
+    ExecutionJournal(ExecutionStore &executions, qint64 executionId, EventListener listener = {});
 
     qint64 executionId() const { return m_executionId; }
     ExecutionCounts &counts() { return m_counts; }
@@ -31,7 +31,7 @@ public:
     Result<Execution> fail(const Error &error);
 
 private:
-    SqliteStore &m_store;
+    ExecutionStore &m_executions;
     qint64 m_executionId;
     EventListener m_listener;
     ExecutionCounts m_counts;

@@ -1,17 +1,17 @@
 #include "ReadExecution.h"
 
 #include "ConnectionSession.h"
-#include "ListRequest.h"
 #include "ExecutionJournal.h"
+#include "ListRequest.h"
 #include "auth/TokenRefresher.h"
 #include "catalog/ProviderDefinition.h"
 #include "catalog/TemplateText.h"
-#include "core/JsonPath.h"
 #include "catalog/TimeFormat.h"
+#include "core/JsonPath.h"
 #include "core/Timestamps.h"
 #include "http/RequestRunner.h"
 #include "mapping/RecordMapper.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -68,7 +68,7 @@ struct ReadExecution::Cursor
     }
 };
 
-ReadExecution::ReadExecution(SqliteStore &store, const ProviderDefinition &definition, const ObjectSpec &object,
+ReadExecution::ReadExecution(Store &store, const ProviderDefinition &definition, const ObjectSpec &object,
                              ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal,
                              const CompiledMapping *mapping)
     : m_store(store), m_definition(definition), m_object(object), m_session(session), m_runner(runner),
@@ -143,7 +143,7 @@ void ReadExecution::reportFailures(const QList<FailedRecord> &failed)
 Result<void> ReadExecution::run()
 {
     const qint64 connectionId = m_session.connection().id;
-    Cursor cursor = Cursor::parse(m_store.cursor(connectionId, m_object.name));
+    Cursor cursor = Cursor::parse(m_store.records().cursor(connectionId, m_object.name));
     const IncrementalSpec &incremental = m_object.incremental;
     if (cursor.complete) {
         // A new pass: only changes, when the definition can ask for them and a previous pass saw a time.
@@ -278,14 +278,14 @@ Result<void> ReadExecution::run()
             if (!incremental.deltaLinkPath.isEmpty())
                 cursor.deltaLink = jsonScalarText(jsonValueAt(root, incremental.deltaLinkPath));
         }
-        const qint64 before = removeUnseenSince ? m_store.recordCount(connectionId, m_object.name) : 0;
-        if (auto committed = m_store.commitPage(connectionId, m_object.name, m_journal.executionId(), rows,
-                                                cursor.text(), failed, deleted, removeUnseenSince);
+        const qint64 before = removeUnseenSince ? m_store.records().recordCount(connectionId, m_object.name) : 0;
+        if (auto committed = m_store.records().commitPage(connectionId, m_object.name, m_journal.executionId(), rows,
+                                                          cursor.text(), failed, deleted, removeUnseenSince);
             !committed) {
             return committed.error();
         }
         if (removeUnseenSince) {
-            const qint64 removed = before + rows.size() - m_store.recordCount(connectionId, m_object.name);
+            const qint64 removed = before + rows.size() - m_store.records().recordCount(connectionId, m_object.name);
             if (removed > 0) {
                 m_journal.recordEvent(EventLevel::Info,
                                       QStringLiteral("The full read of %1 is complete: %2 stored records it did not see "

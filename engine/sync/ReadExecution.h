@@ -11,7 +11,7 @@ class CompiledMapping;
 class ConnectionSession;
 class ExecutionJournal;
 class RequestRunner;
-class SqliteStore;
+class Store;
 struct ObjectSpec;
 struct ProviderDefinition;
 
@@ -23,7 +23,7 @@ class ReadExecution
 {
 public:
     // Without a mapping the provider's records are stored as they come.
-    ReadExecution(SqliteStore &store, const ProviderDefinition &definition, const ObjectSpec &object,
+    ReadExecution(Store &store, const ProviderDefinition &definition, const ObjectSpec &object,
                   ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal,
                   const CompiledMapping *mapping = nullptr);
 
@@ -41,8 +41,7 @@ private:
     Result<QJsonValue> fetchPage(HttpRequest request, HttpResponse *response);
     void reportFailures(const QList<FailedRecord> &failed);
 
-
-    SqliteStore &m_store;
+    Store &m_store;
     const ProviderDefinition &m_definition;
     const ObjectSpec &m_object;
     ConnectionSession &m_session;

@@ -14,7 +14,7 @@
 #include "http/RequestRunner.h"
 #include "mapping/MappingService.h"
 #include "mapping/RecordMapper.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -86,19 +86,19 @@ ExecutionLease SyncService::executionLease()
 
 Result<QList<qint64>> SyncService::interruptAbandonedExecutions()
 {
-    auto store = SqliteStore::open(m_databasePath);
+    auto store = SqliteStore::open(m_databasePath, m_clock);
     if (!store)
         return store.error();
-    return store.value()->interruptAbandonedExecutions(m_clock.now());
+    return store.value()->executions().interruptAbandonedExecutions(m_clock.now());
 }
 
-Result<std::optional<CompiledMapping>> SyncService::readMapping(SqliteStore &store, const Connection &connection,
+Result<std::optional<CompiledMapping>> SyncService::readMapping(Store &store, const Connection &connection,
                                                                 const QString &object) const
 {
     return mapping(store, connection, object, MappingDirection::Read);
 }
 
-Result<std::optional<CompiledMapping>> SyncService::mapping(SqliteStore &store, const Connection &connection,
+Result<std::optional<CompiledMapping>> SyncService::mapping(Store &store, const Connection &connection,
                                                             const QString &object, const QString &direction) const
 {
     if (connection.integration.isEmpty())
@@ -121,10 +121,10 @@ template <typename Body>
 Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &kind, const QString &object,
                                             const EventListener &listener, Body body)
 {
-    auto store = SqliteStore::open(m_databasePath);
+    auto store = SqliteStore::open(m_databasePath, m_clock);
     if (!store)
         return store.error();
-    auto connection = store.value()->connection(connectionId);
+    auto connection = store.value()->tenants().connection(connectionId);
     if (!connection)
         return connection.error();
     auto definition = m_catalog.get(connection->provider);
@@ -139,12 +139,12 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
         objectLabel = readable.join(QStringLiteral(", "));
     }
     // A run of this connection left running by a killed process is closed first; this one goes on from its cursor.
-    if (auto swept = store.value()->interruptAbandonedExecutions(m_clock.now()); !swept)
+    if (auto swept = store.value()->executions().interruptAbandonedExecutions(m_clock.now()); !swept)
         qCWarning(lcSync) << "cannot close abandoned executions:" << swept.error().toString();
-    auto executionId = store.value()->startExecution(connectionId, kind, objectLabel, executionLease());
+    auto executionId = store.value()->executions().startExecution(connectionId, kind, objectLabel, executionLease());
     if (!executionId)
         return executionId.error();
-    ExecutionJournal journal(*store.value(), executionId.value(), listener);
+    ExecutionJournal journal(store.value()->executions(), executionId.value(), listener);
     const ConnectionQueue::Turn turn = ConnectionQueue::take(connectionId, [&] {
         journal.recordEvent(EventLevel::Info, QStringLiteral("Waiting for the connection's running execution to "
                                                              "finish (executions of one connection run in order)"));
@@ -153,7 +153,7 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
         return journal.fail(definition.error());
 
     // What the execution ahead changed (a captured instance URL, a revoked grant) counts.
-    connection = store.value()->connection(connectionId);
+    connection = store.value()->tenants().connection(connectionId);
     if (!connection)
         return journal.fail(connection.error());
     HttpClient http(m_networkFactory);
@@ -175,7 +175,7 @@ Result<Execution> SyncService::read(qint64 connectionId, const QString &object, 
                                     ReadOptions options)
 {
     return runExecution(connectionId, QStringLiteral("read"), object, listener,
-                        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session,
+                        [&](Store &store, const ProviderDefinition &definition, ConnectionSession &session,
                             RequestRunner &runner, ExecutionJournal &journal) -> Result<QString> {
                             QStringList objects{object};
                             if (object.isEmpty()) {
@@ -217,9 +217,9 @@ Result<Execution> SyncService::remapFailedRecords(qint64 connectionId, const QSt
 {
     return runExecution(
         connectionId, QStringLiteral("replay"), object, listener,
-        [&](SqliteStore &store, const ProviderDefinition &, ConnectionSession &session, RequestRunner &,
+        [&](Store &store, const ProviderDefinition &, ConnectionSession &session, RequestRunner &,
             ExecutionJournal &journal) -> Result<QString> {
-            auto failed = store.failedRecords(connectionId, object);
+            auto failed = store.records().failedRecords(connectionId, object);
             if (!failed)
                 return failed.error();
             journal.recordEvent(EventLevel::Info,
@@ -236,8 +236,8 @@ Result<Execution> SyncService::remapFailedRecords(qint64 connectionId, const QSt
                 const RecordMapper mapper(mapping->has_value() ? &mapping->value() : nullptr, it.key());
                 for (const FailedRecord &record : it.value())
                     mapper.map(record.recordId, record.updatedAt, record.raw, mapped, stillFailing);
-                if (auto committed = store.commitPage(connectionId, it.key(), journal.executionId(), mapped,
-                                                      std::nullopt, stillFailing);
+                if (auto committed = store.records().commitPage(connectionId, it.key(), journal.executionId(), mapped,
+                                                                std::nullopt, stillFailing);
                     !committed)
                     return committed.error();
                 journal.counts().records += mapped.size();
@@ -257,8 +257,8 @@ Result<Execution> SyncService::remapFailedRecords(qint64 connectionId, const QSt
 Result<Execution> SyncService::refreshToken(qint64 connectionId, EventListener listener)
 {
     return runExecution(connectionId, QStringLiteral("refresh"), QString(), listener,
-                        [&](SqliteStore &, const ProviderDefinition &definition, ConnectionSession &session,
-                            RequestRunner &, ExecutionJournal &) -> Result<QString> {
+                        [&](Store &, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
+                            ExecutionJournal &) -> Result<QString> {
                             if (definition.auth.type != QLatin1String("oauth2")) {
                                 return makeError("auth.not_refreshable",
                                                  QStringLiteral("%1 connections use %2 credentials, which have no "
@@ -279,8 +279,9 @@ Result<Execution> SyncService::write(qint64 connectionId, const QString &object,
     if (execution && execution->status == ExecutionStatus::Failed && !records.isEmpty()) {
         // Failed before any record was tried (the connection needs re-authorisation, an unknown object): the
         // records are kept as failed items all the same, to be written again later.
-        auto store = SqliteStore::open(m_databasePath);
-        const auto existing = store ? store.value()->writeItems(execution->id) : Result<QList<WriteItem>>(store.error());
+        auto store = SqliteStore::open(m_databasePath, m_clock);
+        const auto existing =
+            store ? store.value()->writes().writeItems(execution->id) : Result<QList<WriteItem>>(store.error());
         if (existing && existing->isEmpty()) {
             QList<WriteItem> kept;
             QSet<QString> keys;
@@ -292,9 +293,10 @@ Result<Execution> SyncService::write(qint64 connectionId, const QString &object,
                 item.executionId = execution->id;
                 item.object = object;
                 item.key = record.key;
-                item.providerId = record.providerId.isEmpty()
-                                      ? store.value()->linkedProviderId(connectionId, object, record.key).value_or(QString())
-                                      : record.providerId;
+                item.providerId =
+                    record.providerId.isEmpty()
+                        ? store.value()->writes().linkedProviderId(connectionId, object, record.key).value_or(QString())
+                        : record.providerId;
                 item.operation = item.providerId.isEmpty() ? QStringLiteral("create") : QStringLiteral("update");
                 item.status = QStringLiteral("failed");
                 item.errorCode = execution->errorCode;
@@ -302,7 +304,7 @@ Result<Execution> SyncService::write(qint64 connectionId, const QString &object,
                 item.payload = QJsonDocument(record.record).toJson(QJsonDocument::Compact);
                 kept.append(item);
             }
-            (void)store.value()->addWriteItems(connectionId, kept);
+            (void)store.value()->writes().addWriteItems(connectionId, kept);
         }
     }
     return execution;
@@ -313,7 +315,7 @@ Result<Execution> SyncService::writeExecution(qint64 connectionId, const QString
 {
     return runExecution(
         connectionId, QStringLiteral("write"), object, listener,
-        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
+        [&](Store &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
             ExecutionJournal &journal) -> Result<QString> {
             auto spec = definition.objects.constFind(object);
             if (spec == definition.objects.constEnd() || !spec->write.any()) {
@@ -330,7 +332,7 @@ Result<Execution> SyncService::writeExecution(qint64 connectionId, const QString
             auto reverse = mapping(store, session.connection(), object, MappingDirection::Write);
             if (!reverse)
                 return reverse.error();
-            WriteExecution execution(store, definition, spec.value(), session, journal,
+            WriteExecution execution(store.writes(), definition, spec.value(), session, journal,
                                      reverse->has_value() ? &reverse->value() : nullptr);
             if (auto result = execution.run(records); !result)
                 return result.error();
@@ -344,10 +346,10 @@ Result<Execution> SyncService::retryFailedWrites(qint64 connectionId, const QStr
 {
     QList<WriteItem> failed;
     {
-        auto store = SqliteStore::open(m_databasePath);
+        auto store = SqliteStore::open(m_databasePath, m_clock);
         if (!store)
             return store.error();
-        auto items = store.value()->failedWriteItems(connectionId, object);
+        auto items = store.value()->writes().failedWriteItems(connectionId, object);
         if (!items)
             return items.error();
         failed = std::move(items).value();
@@ -372,7 +374,7 @@ Result<Execution> SyncService::discoverSchema(qint64 connectionId, const QString
 {
     return runExecution(
         connectionId, QStringLiteral("schema"), object, listener,
-        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
+        [&](Store &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
             ExecutionJournal &journal) -> Result<QString> {
             QStringList objects;
             for (const ObjectSpec &spec : definition.objects) {
@@ -397,7 +399,8 @@ Result<Execution> SyncService::discoverSchema(qint64 connectionId, const QString
                 auto fields = discovery.run();
                 if (!fields)
                     return fields.error();
-                if (auto saved = store.saveSchema(connectionId, name, fields.value(), journal.executionId()); !saved)
+                if (auto saved = store.schemas().saveSchema(connectionId, name, fields.value(), journal.executionId());
+                    !saved)
                     return saved.error();
                 total += fields->size();
                 for (const SchemaField &field : fields.value())
@@ -413,10 +416,10 @@ Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, 
     if (!redirectUri.isValid() || redirectUri.scheme().isEmpty())
         return makeError("auth.bad_redirect", QStringLiteral("The redirect URI '%1' is not an absolute URL")
                                                   .arg(redirectUri.toString()));
-    auto store = SqliteStore::open(m_databasePath);
+    auto store = SqliteStore::open(m_databasePath, m_clock);
     if (!store)
         return store.error();
-    auto connection = store.value()->connection(connectionId);
+    auto connection = store.value()->tenants().connection(connectionId);
     if (!connection)
         return connection.error();
     auto definition = m_catalog.get(connection->provider);
@@ -429,7 +432,7 @@ Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, 
                                                              "enter their credentials instead")
                                                   .arg(definition->displayName, auth.type));
     }
-    auto stored = store.value()->credential(connectionId);
+    auto stored = store.value()->credentials().credential(connectionId);
     if (!stored)
         return makeError("auth.no_client", QStringLiteral("The connection has no app client id yet; save the "
                                                           "app's client id and secret first"));
@@ -481,7 +484,7 @@ Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, 
         query.addQueryItem(it.key(), value.value());
     }
     url.setQuery(query);
-    if (auto saved = store.value()->addPendingAuthorization(pending); !saved)
+    if (auto saved = store.value()->credentials().addPendingAuthorization(pending); !saved)
         return saved.error();
     return AuthorizationStart{url, state};
 }
@@ -491,10 +494,10 @@ Result<Execution> SyncService::completeAuthorization(const QString &state, const
 {
     std::optional<PendingAuthorization> pending;
     {
-        auto store = SqliteStore::open(m_databasePath);
+        auto store = SqliteStore::open(m_databasePath, m_clock);
         if (!store)
             return store.error();
-        pending = store.value()->takePendingAuthorization(state);
+        pending = store.value()->credentials().takePendingAuthorization(state);
     }
     if (!pending || pending->expiresAt < QDateTime::currentDateTimeUtc()) {
         return makeError("auth.unknown_state", QStringLiteral("This authorisation is unknown, already used or older "
@@ -505,13 +508,13 @@ Result<Execution> SyncService::completeAuthorization(const QString &state, const
                                                         "have refused); start the authorisation again"));
     return runExecution(
         pending->connectionId, QStringLiteral("authorize"), QString(), listener,
-        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &runner,
+        [&](Store &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &runner,
             ExecutionJournal &journal) -> Result<QString> {
             if (!issuer.isEmpty()) {
                 if (auto checked = checkCallbackIssuer(issuer, definition, session); !checked)
                     return checked.error();
             }
-            auto stored = store.credential(pending->connectionId);
+            auto stored = store.credentials().credential(pending->connectionId);
             if (!stored)
                 return stored.error();
             auto client = m_vault.open(pending->connectionId, stored->sealed);
@@ -538,23 +541,24 @@ Result<Execution> SyncService::completeAuthorization(const QString &state, const
             auto sealed = m_vault.seal(pending->connectionId, credential.value());
             if (!sealed)
                 return sealed.error();
-            if (auto saved = store.saveCredential(pending->connectionId, {pending->connectionId, sealed.value(),
-                                                                          credential->expiresAt, m_clock.now(), {}});
+            if (auto saved = store.credentials().saveCredential(
+                    pending->connectionId,
+                    {pending->connectionId, sealed.value(), credential->expiresAt, m_clock.now(), {}});
                 !saved)
                 return saved.error();
             if (!captured.isEmpty()) {
                 QJsonObject config = session.connection().config;
                 for (auto it = captured.begin(); it != captured.end(); ++it)
                     config.insert(it.key(), it.value());
-                if (auto saved = store.setConnectionConfig(pending->connectionId, config); !saved)
+                if (auto saved = store.tenants().setConnectionConfig(pending->connectionId, config); !saved)
                     return saved.error();
             }
             const QStringList concerns = grantConcerns(definition, credential.value());
             for (const QString &concern : concerns)
                 journal.recordEvent(EventLevel::Warning, concern);
             // Still usable until the access token expires, so active, with what will go wrong said on it.
-            if (auto active = store.setConnectionStatus(pending->connectionId, ConnectionStatus::Active,
-                                                        concerns.join(QLatin1Char(' ')));
+            if (auto active = store.tenants().setConnectionStatus(pending->connectionId, ConnectionStatus::Active,
+                                                                  concerns.join(QLatin1Char(' ')));
                 !active)
                 return active.error();
             return QStringLiteral("Connection authorised%1")

@@ -15,7 +15,7 @@
 #include "http/Redactor.h"
 #include "http/RequestRunner.h"
 #include "mapping/RecordMapper.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -75,7 +75,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     if (json.isUndefined())
         return answer(400, QStringLiteral("The webhook body is not JSON: %1").arg(parseError.errorString()));
 
-    auto store = SqliteStore::open(m_databasePath);
+    auto store = SqliteStore::open(m_databasePath, m_clock);
     if (!store)
         return answer(500, store.error().message);
 
@@ -98,14 +98,14 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         rejection.lastConnectionId = refusedConnection;
         rejection.lastSize = call.body.size();
         rejection.lastBodySha256 = bodySha256;
-        if (auto recorded = store.value()->recordWebhookRejection(rejection); !recorded)
+        if (auto recorded = store.value()->webhooks().recordWebhookRejection(rejection); !recorded)
             qCWarning(lcSync) << "could not record a refused webhook call:" << recorded.error().toString();
         return answer(401, QStringLiteral("The webhook call could not be verified"));
     };
 
     std::optional<Connection> connection;
     if (connectionId > 0) {
-        auto found = store.value()->connection(connectionId);
+        auto found = store.value()->tenants().connection(connectionId);
         if (!found || found->provider != provider)
             return refuse(QStringLiteral("no %1 connection %2").arg(provider).arg(connectionId), 0);
         connection = found.value();
@@ -120,7 +120,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         }
         if (account.isEmpty())
             return refuse(QStringLiteral("the call names no account to route it by"), 0);
-        auto connections = store.value()->connections();
+        auto connections = store.value()->tenants().connections();
         if (!connections)
             return answer(500, QStringLiteral("The webhook call could not be handled; the provider will deliver it "
                                               "again"));
@@ -144,7 +144,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     // The secret that signs, straight from the vault: verifying a call never waits for a token refresh.
     QByteArray secret;
     std::optional<SecretBytes> secretField;
-    if (auto stored = store.value()->credential(connection->id)) {
+    if (auto stored = store.value()->credentials().credential(connection->id)) {
         if (auto opened = m_vault.open(connection->id, stored->sealed)) {
             const Credential &credential = opened.value();
             const SecretBytes &field = spec.secret == QLatin1String("clientSecret") ? credential.clientSecret
@@ -160,9 +160,10 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     OPENSSL_cleanse(secret.data(), static_cast<size_t>(secret.size()));
     if (refused) {
         WebhookOutcome outcome = refuse(*refused, connection->id);
-        auto rejectedId = store.value()->startExecution(connection->id, QStringLiteral("webhook"), QString());
+        auto rejectedId =
+            store.value()->executions().startExecution(connection->id, QStringLiteral("webhook"), QString());
         if (rejectedId) {
-            ExecutionJournal rejected(*store.value(), rejectedId.value(), listener);
+            ExecutionJournal rejected(store.value()->executions(), rejectedId.value(), listener);
             rejected.recordEvent(EventLevel::Warning,
                                  QStringLiteral("Refused a webhook call from %1 (%2 bytes)")
                                      .arg(call.source.isEmpty() ? QStringLiteral("an unknown address") : call.source)
@@ -178,11 +179,11 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         return outcome;
     }
 
-    auto executionId =
-        store.value()->startExecution(connection->id, QStringLiteral("webhook"), QString(), executionLease());
+    auto executionId = store.value()->executions().startExecution(connection->id, QStringLiteral("webhook"), QString(),
+                                                                  executionLease());
     if (!executionId)
         return answer(500, executionId.error().message);
-    ExecutionJournal journal(*store.value(), executionId.value(), listener);
+    ExecutionJournal journal(store.value()->executions(), executionId.value(), listener);
     HttpClient http(m_networkFactory);
     RequestRunner runner(http, m_clock, definition->rateLimit, journal);
     if (secretField)
@@ -230,7 +231,8 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
         // An event is marked as received only once it is applied (or knowingly ignored): a call that fails half-way
         // is delivered again by the provider, and what it had not applied yet is applied then.
         const auto markApplied = [&]() -> std::optional<WebhookOutcome> {
-            if (auto marked = store.value()->recordWebhookEvent(provider, eventId, connection->id, executionId.value());
+            if (auto marked = store.value()->webhooks().recordWebhookEvent(provider, eventId, connection->id,
+                                                                           executionId.value());
                 !marked) {
                 (void)journal.fail(marked.error());
                 return answer(500, marked.error().message, executionId.value());
@@ -241,7 +243,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                                   {QStringLiteral("type"), type},
                                   {QStringLiteral("object"), objectName},
                                   {QStringLiteral("recordId"), recordId}};
-        if (store.value()->webhookEventSeen(connection->id, provider, eventId)) {
+        if (store.value()->webhooks().webhookEventSeen(connection->id, provider, eventId)) {
             ++outcome.duplicates;
             journal.recordEvent(EventLevel::Info, QStringLiteral("Event %1 was received before; skipped").arg(eventId),
                                 context);
@@ -335,8 +337,8 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
                            failed);
             }
         }
-        if (auto committed = store.value()->commitPage(connection->id, objectName, executionId.value(), rows,
-                                                       std::nullopt, failed, deletedIds);
+        if (auto committed = store.value()->records().commitPage(connection->id, objectName, executionId.value(), rows,
+                                                                 std::nullopt, failed, deletedIds);
             !committed) {
             (void)journal.fail(committed.error());
             return answer(500, committed.error().message, executionId.value());

@@ -4,7 +4,6 @@
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
 #include "github/GitHubEmulator.h"
-#include "store/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -157,7 +156,7 @@ void TestGitHubRead::badTokenFails()
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("Bad credentials")), qPrintable(failed->errorMessage));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
 }
 
 void TestGitHubRead::rateLimitIsWaitedOut()

@@ -4,7 +4,6 @@
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
 #include "graph/MicrosoftGraphEmulator.h"
-#include "store/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -256,7 +255,7 @@ void TestGraphRead::rejectedAccessTokenIsRefreshedOnce()
             refreshed = entry.method == QLatin1String("POST") && entry.status == 200;
     }
     QVERIFY(refreshed);
-    const auto stored = m_fixture->store().credential(connection);
+    const auto stored = m_fixture->store().credentials().credential(connection);
     QVERIFY(stored.ok());
     QVERIFY(stored->expiresAt > QDateTime::currentDateTimeUtc().addSecs(3000)); // expires_in 3599
 }
@@ -278,7 +277,7 @@ void TestGraphRead::revokedRefreshTokenNeedsReauth()
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("invalid_grant")), qPrintable(failed->errorMessage));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
     // Nothing read so far is lost, and the next read after re-authorisation starts at the same delta link.
     QCOMPARE(m_fixture->recordIds(connection, kMessages), stored);
     QCOMPARE(m_fixture->cursor(connection, kMessages), cursor);

@@ -4,7 +4,6 @@
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
 #include "greenhouse/GreenhouseEmulator.h"
-#include "store/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -171,7 +170,7 @@ void TestGreenhouseRead::badApiKeyFails()
              qPrintable(failed->errorMessage));
     QVERIFY(m_fixture->recordIds(connection, QStringLiteral("candidates")).isEmpty());
     // A refused key cannot be refreshed: the connection needs a new one, and the next read does not even try.
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
     const int requests = static_cast<int>(m_emulator->requestLog().size());
     const auto next = m_fixture->sync(clock)->read(connection, QStringLiteral("candidates"));
     QCOMPARE(next->errorCode, QStringLiteral("auth.needs_reauth"));

@@ -5,7 +5,6 @@
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
 #include "pipedrive/PipedriveEmulator.h"
-#include "store/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -184,10 +183,10 @@ void TestPipedriveRead::expiredTokenIsRefreshedAndApiDomainCaptured()
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("deals")), liveIds(kCompany, QStringLiteral("deals")));
     QCOMPARE(m_emulator->tokenRefreshCount(kCompany), 1);
     // The token response's api_domain became the connection's; the tokens are not in the config.
-    const Connection updated = m_fixture->store().connection(connection).value();
+    const Connection updated = m_fixture->store().tenants().connection(connection).value();
     QCOMPARE(updated.config.value(QStringLiteral("api_domain")).toString(), m_emulator->tenantUrl(kCompany));
     QVERIFY(!QJsonDocument(updated.config).toJson().contains(company.refreshToken.toUtf8()));
-    const auto stored = m_fixture->store().credential(connection);
+    const auto stored = m_fixture->store().credentials().credential(connection);
     QVERIFY(stored.ok());
     QVERIFY(stored->expiresAt > QDateTime::currentDateTimeUtc().addSecs(3000)); // expires_in 3599
 }
@@ -209,7 +208,7 @@ void TestPipedriveRead::revokedRefreshTokenNeedsReauth()
     const auto failed = sync->read(connection, QStringLiteral("persons"));
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("persons")), stored);
     QCOMPARE(m_fixture->cursor(connection, QStringLiteral("persons")), cursor);
 }

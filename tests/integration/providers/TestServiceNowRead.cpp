@@ -4,7 +4,6 @@
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
 #include "servicenow/ServiceNowEmulator.h"
-#include "store/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -191,7 +190,7 @@ void TestServiceNowRead::schemaListsTheDictionaryColumns()
         const auto discovered = sync->discoverSchema(connection, object);
         QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
         QMap<QString, SchemaField> byName;
-        for (const SchemaField &field : m_fixture->store().schema(connection, object).value())
+        for (const SchemaField &field : m_fixture->store().schemas().schema(connection, object).value())
             byName.insert(field.name, field);
         QSet<QString> expected;
         for (const QJsonObject &row : account->dictionaryRows(table)) {
@@ -217,7 +216,7 @@ void TestServiceNowRead::badPasswordFails()
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
     // A refused secret cannot be refreshed: the connection needs a new one.
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
 }
 
 void TestServiceNowRead::rateLimitIsWaitedOut()

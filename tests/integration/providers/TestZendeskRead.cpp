@@ -4,7 +4,6 @@
 // tickets from the ticket field list.
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
-#include "store/SqliteDatabase.h"
 #include "zendesk/ZendeskEmulator.h"
 
 #include <QtTest>
@@ -219,7 +218,8 @@ void TestZendeskRead::schemaListsTicketFields()
     QSet<QString> expected;
     for (const ZendeskTicketField &field : m_emulator->account(QStringLiteral("acme"))->ticketFields())
         expected.insert(field.removable ? QString::number(field.id) : field.type);
-    const QList<SchemaField> fields = m_fixture->store().schema(connection, QStringLiteral("tickets")).value();
+    const QList<SchemaField> fields =
+        m_fixture->store().schemas().schema(connection, QStringLiteral("tickets")).value();
     QMap<QString, SchemaField> byName;
     for (const SchemaField &field : fields)
         byName.insert(field.name, field);
@@ -239,7 +239,7 @@ void TestZendeskRead::badApiTokenFails()
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("401")), qPrintable(failed->errorMessage));
     // A refused secret cannot be refreshed: the connection needs a new one.
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
     QVERIFY(m_fixture->recordIds(connection, QStringLiteral("tickets")).isEmpty());
 }
 

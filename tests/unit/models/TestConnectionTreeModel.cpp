@@ -4,7 +4,7 @@
 #include "FailingOps.h"
 
 #include "ops/LocalOps.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>
@@ -159,8 +159,8 @@ void TestConnectionTreeModel::reloadUpdatesChangedRowsInPlace()
     m_model->reload();
     QCOMPARE(changes.count(), 0); // nothing changed, nothing repainted
 
-    QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeSandbox, ConnectionStatus::NeedsReauth,
-                                                QStringLiteral("revoked")));
+    QVERIFY(m_demo->store().tenants().setConnectionStatus(m_ids.acmeSandbox, ConnectionStatus::NeedsReauth,
+                                                          QStringLiteral("revoked")));
     m_model->reload();
     QCOMPARE(resets.count(), 0);
     QCOMPARE(changes.count(), 1);
@@ -183,7 +183,7 @@ void TestConnectionTreeModel::reloadShowsNewConnections()
 void TestConnectionTreeModel::reloadConnectionUpdatesItsRow()
 {
     QSignalSpy changes(m_model.get(), &QAbstractItemModel::dataChanged);
-    QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeHubspot, ConnectionStatus::Paused, QString()));
+    QVERIFY(m_demo->store().tenants().setConnectionStatus(m_ids.acmeHubspot, ConnectionStatus::Paused, QString()));
     m_model->reloadConnection(m_ids.acmeHubspot);
     QCOMPARE(changes.count(), 1);
     QCOMPARE(connectionIndex(m_ids.acmeHubspot, ConnectionTreeModel::StatusColumn).data().toString(),
