@@ -8,13 +8,7 @@ namespace {
 
 StoredCredential readCredential(SqliteRow &row)
 {
-    StoredCredential credential;
-    credential.connectionId = row.int64();
-    credential.sealed = row.blob();
-    credential.expiresAt = row.time();
-    credential.refreshedAt = row.time();
-    credential.updatedAt = row.time();
-    return credential;
+    return StoredCredential{row.int64(), row.blob(), row.time(), row.time(), row.time()};
 }
 
 const QString kCredentialColumns = QStringLiteral("connection_id, sealed, expires_at, refreshed_at, updated_at");

@@ -7,57 +7,24 @@ using namespace sqlite;
 namespace {
 
 const QString kExecutionColumns = QStringLiteral(
-    "id, tenant_id, connection_id, kind, object, status, started_at, finished_at, record_count, page_count, "
-    "request_count, error_code, error_message, failed_record_count");
+    "id, tenant_id, connection_id, kind, object, status, started_at, finished_at, record_count, failed_record_count, "
+    "page_count, request_count, error_code, error_message");
 
 Execution readExecution(SqliteRow &row)
 {
-    Execution e;
-    e.id = row.int64();
-    e.tenantId = row.int64();
-    e.connectionId = row.int64();
-    e.kind = row.text();
-    e.object = row.text();
-    e.status = row.text();
-    e.startedAt = row.time();
-    e.finishedAt = row.time();
-    e.recordCount = row.int64();
-    e.pageCount = row.int64();
-    e.requestCount = row.int64();
-    e.errorCode = row.text();
-    e.errorMessage = row.text();
-    e.failedRecordCount = row.int64();
-    return e;
+    return Execution{row.int64(), row.int64(), row.int64(), row.text(),  row.text(),  row.text(), row.time(),
+                     row.time(),  row.int64(), row.int64(), row.int64(), row.int64(), row.text(), row.text()};
 }
 
 Event readEvent(SqliteRow &row)
 {
-    Event e;
-    e.id = row.int64();
-    e.executionId = row.int64();
-    e.time = row.time();
-    e.level = row.text();
-    e.message = row.text();
-    e.context = row.object();
-    return e;
+    return Event{row.int64(), row.int64(), row.time(), row.text(), row.text(), row.object()};
 }
 
 Exchange readExchange(SqliteRow &row)
 {
-    Exchange x;
-    x.id = row.int64();
-    x.executionId = row.int64();
-    x.startedAt = row.time();
-    x.durationMs = row.int64();
-    x.method = row.text();
-    x.url = row.text();
-    x.requestHeaders = row.headers();
-    x.requestBody = row.blob();
-    x.status = row.integer();
-    x.responseHeaders = row.headers();
-    x.responseBody = row.blob();
-    x.error = row.text();
-    return x;
+    return Exchange{row.int64(),   row.int64(), row.time(),    row.int64(),   row.text(), row.text(),
+                    row.headers(), row.blob(),  row.integer(), row.headers(), row.blob(), row.text()};
 }
 
 struct Abandoned

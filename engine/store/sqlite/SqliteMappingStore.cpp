@@ -14,19 +14,8 @@ const QString kVersionsOf = QStringLiteral(
 
 MappingVersion readMappingVersion(SqliteRow &row)
 {
-    MappingVersion m;
-    m.id = row.int64();
-    m.level = row.text();
-    m.scope = row.text();
-    m.integration = row.text();
-    m.object = row.text();
-    m.direction = row.text();
-    m.version = row.integer();
-    m.overrides = row.object();
-    m.author = row.text();
-    m.reason = row.text();
-    m.createdAt = row.time();
-    return m;
+    return MappingVersion{row.int64(),   row.text(),   row.text(), row.text(), row.text(), row.text(),
+                          row.integer(), row.object(), row.text(), row.text(), row.time()};
 }
 
 } // namespace

@@ -8,26 +8,13 @@ namespace {
 
 StoredRecord readRecord(SqliteRow &row)
 {
-    StoredRecord record;
-    record.recordId = row.text();
-    record.data = row.utf8();
-    record.updatedAt = row.text();
-    return record;
+    return StoredRecord{row.text(), row.utf8(), row.text()};
 }
 
 FailedRecord readFailedRecord(SqliteRow &row)
 {
-    FailedRecord record;
-    record.id = row.int64();
-    record.executionId = row.int64();
-    record.object = row.text();
-    record.recordId = row.text();
-    record.updatedAt = row.text();
-    record.raw = row.utf8();
-    record.errors = row.array();
-    record.createdAt = row.time();
-    record.resolvedAt = row.time();
-    return record;
+    return FailedRecord{row.int64(), row.int64(), row.text(), row.text(), row.text(),
+                        row.utf8(),  row.array(), row.time(), row.time()};
 }
 
 } // namespace

@@ -28,7 +28,8 @@ QVariant idOrNull(qint64 id);
 
 Error notFound(const char *what, qint64 id);
 
-// Reads one row's columns in order, so a row reader names each field once and no column number.
+// Reads one row's columns in order, so a row reader names no column number. Readers select the columns in the order of
+// their type's fields and brace-initialise it: braced initialisers are evaluated left to right.
 class SqliteRow
 {
 public:

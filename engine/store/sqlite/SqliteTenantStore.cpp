@@ -10,12 +10,7 @@ const QString kTenantColumns = QStringLiteral("id, name, display_name, created_a
 
 Tenant readTenant(SqliteRow &row)
 {
-    Tenant t;
-    t.id = row.int64();
-    t.name = row.text();
-    t.displayName = row.text();
-    t.createdAt = row.time();
-    return t;
+    return Tenant{row.int64(), row.text(), row.text(), row.time()};
 }
 
 const QString kConnectionColumns =
@@ -24,20 +19,8 @@ const QString kConnectionColumns =
 
 Connection readConnection(SqliteRow &row)
 {
-    Connection c;
-    c.id = row.int64();
-    c.tenantId = row.int64();
-    c.provider = row.text();
-    c.displayName = row.text();
-    c.config = row.object();
-    c.status = row.text();
-    c.statusMessage = row.text();
-    c.createdAt = row.time();
-    c.lastSyncAt = row.time();
-    c.lastSyncStatus = row.text();
-    c.integration = row.text();
-    c.environment = row.text();
-    return c;
+    return Connection{row.int64(), row.int64(), row.text(), row.text(), row.object(), row.text(),
+                      row.text(),  row.time(),  row.time(), row.text(), row.text(),   row.text()};
 }
 
 } // namespace

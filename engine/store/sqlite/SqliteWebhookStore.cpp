@@ -8,17 +8,8 @@ namespace {
 
 WebhookRejection readRejection(SqliteRow &row)
 {
-    WebhookRejection rejection;
-    rejection.provider = row.text();
-    rejection.source = row.text();
-    rejection.count = row.int64();
-    rejection.firstAt = row.time();
-    rejection.lastAt = row.time();
-    rejection.lastReason = row.text();
-    rejection.lastConnectionId = row.int64();
-    rejection.lastSize = row.int64();
-    rejection.lastBodySha256 = row.text();
-    return rejection;
+    return WebhookRejection{row.text(), row.text(),  row.int64(), row.time(), row.time(),
+                            row.text(), row.int64(), row.int64(), row.text()};
 }
 
 } // namespace

@@ -12,20 +12,8 @@ const QString kWriteItemColumns = QStringLiteral(
 
 WriteItem readWriteItem(SqliteRow &row)
 {
-    WriteItem item;
-    item.id = row.int64();
-    item.executionId = row.int64();
-    item.object = row.text();
-    item.key = row.text();
-    item.operation = row.text();
-    item.providerId = row.text();
-    item.status = row.text();
-    item.errorCode = row.text();
-    item.errorMessage = row.text();
-    item.payload = row.utf8();
-    item.sent = row.utf8();
-    item.createdAt = row.time();
-    return item;
+    return WriteItem{row.int64(), row.int64(), row.text(), row.text(), row.text(), row.text(),
+                     row.text(),  row.text(),  row.text(), row.utf8(), row.utf8(), row.time()};
 }
 
 } // namespace
