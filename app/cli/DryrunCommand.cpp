@@ -9,8 +9,7 @@
 #include "core/BoundedFile.h"
 #include "core/Clock.h"
 #include "core/Timestamps.h"
-#include "store/SqliteDatabase.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
 #include <QCommandLineParser>
@@ -177,13 +176,14 @@ int runDryrunCommand(const QStringList &args)
     QTemporaryDir dir;
     const QString database = dir.filePath(QStringLiteral("dryrun.db"));
     const SecretBytes key = CredentialVault::generateKey();
-    auto store = SqliteStore::open(database);
+    auto store = SqliteStore::open(database, SystemClock::instance());
     if (!store) {
         err() << store.error().message << '\n';
         return 1;
     }
     Connection connection;
-    connection.tenantId = store.value()->createTenant(QStringLiteral("dryrun"), QStringLiteral("Dry run")).value();
+    connection.tenantId =
+        store.value()->tenants().createTenant(QStringLiteral("dryrun"), QStringLiteral("Dry run")).value();
     connection.provider = definition->name;
     connection.displayName = QStringLiteral("dry run");
     connection.config = given.connection;
@@ -203,11 +203,12 @@ int runDryrunCommand(const QStringList &args)
             return usage(QStringLiteral("--integration needs --name, the integration to use from the file"));
         connection.integration = parser.value(integrationName);
     }
-    const qint64 connectionId = store.value()->createConnection(connection).value();
+    const qint64 connectionId = store.value()->tenants().createConnection(connection).value();
 
     const Credential &credential = given.credential;
     const QByteArray sealed = CredentialVault(key).seal(connectionId, credential).value();
-    if (auto saved = store.value()->saveCredential(connectionId, {connectionId, sealed, credential.expiresAt, {}, {}});
+    if (auto saved = store.value()->credentials().saveCredential(connectionId,
+                                                                 {connectionId, sealed, credential.expiresAt, {}, {}});
         !saved) {
         err() << saved.error().message << '\n';
         return 1;
@@ -236,7 +237,7 @@ int runDryrunCommand(const QStringList &args)
     const auto keepRefreshedTokens = [&] {
         if (!parser.isSet(credentials))
             return;
-        auto stored = store.value()->credential(connectionId);
+        auto stored = store.value()->credentials().credential(connectionId);
         if (!stored || stored->sealed == sealed)
             return;
         auto current = CredentialVault(key).open(connectionId, stored->sealed);
@@ -268,7 +269,7 @@ int runDryrunCommand(const QStringList &args)
             return 1;
         }
         QTextStream out(stdout);
-        const auto fields = store.value()->schema(connectionId, parser.value(object));
+        const auto fields = store.value()->schemas().schema(connectionId, parser.value(object));
         for (const SchemaField &field : fields.value()) {
             out << QJsonDocument(QJsonObject{{QStringLiteral("name"), field.name},
                                              {QStringLiteral("label"), field.label},
@@ -285,14 +286,12 @@ int runDryrunCommand(const QStringList &args)
     keepRefreshedTokens();
 
     QTextStream out(stdout);
-    auto rows = store.value()->database().prepare(
-        QStringLiteral("SELECT data FROM records WHERE connection_id = ?1 AND object = ?2 ORDER BY stored_at, record_id"));
-    rows.bind(1, connectionId).bind(2, parser.value(object));
-    qint64 printed = 0;
-    while (rows.next() && (recordLimit == 0 || printed < recordLimit)) {
-        out << rows.text(0) << '\n';
-        ++printed;
-    }
+    const auto records = store.value()->records().storedRecords(connectionId, parser.value(object), 0, recordLimit);
+    if (!records)
+        err() << records.error().message << '\n';
+    const QList<StoredRecord> printed = records.ok() ? records.value() : QList<StoredRecord>();
+    for (const StoredRecord &record : printed)
+        out << QString::fromUtf8(record.data) << '\n';
     out.flush();
     if (!execution) {
         err() << execution.error().message << '\n';
@@ -302,6 +301,6 @@ int runDryrunCommand(const QStringList &args)
         err() << "read failed: " << execution->errorMessage << '\n';
         return 1;
     }
-    err() << printed << " records\n";
+    err() << printed.size() << " records\n";
     return 0;
 }

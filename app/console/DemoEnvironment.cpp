@@ -3,8 +3,7 @@
 #include "SandboxConnector.h"
 #include "auth/CredentialVault.h"
 #include "mapping/MappingService.h"
-#include "store/SqliteDatabase.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
 #include <QDir>
@@ -60,7 +59,7 @@ Result<void> DemoEnvironment::lockDatabase(const QString &databasePath)
     return {};
 }
 
-Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &vault,
+Result<void> DemoEnvironment::start(Store &store, const CredentialVault &vault,
                                     const IntegrationCatalog &integrations)
 {
     if (auto locked = lockDatabase(store.path()); !locked)
@@ -70,38 +69,34 @@ Result<void> DemoEnvironment::start(SqliteStore &store, const CredentialVault &v
         return program.error();
     if (auto started = m_sandbox.start(program.value(), {QStringLiteral("hubspot")}); !started)
         return started;
-    SqliteTransaction transaction(store.database());
-    if (!transaction.started())
-        return transaction.started();
-    if (auto made = setUp(store, vault, integrations); !made)
+    if (auto made = store.inTransaction([&] { return setUp(store, vault, integrations); }); !made)
         return made;
-    if (auto committed = transaction.commit(); !committed)
-        return committed;
     // What the demo shows comes from its first syncs and its write: whatever never finished happens now.
     m_connectionsToSync.clear();
     for (const DemoTenant &demo : kTenants) {
-        const auto tenant = store.tenantByName(QString::fromLatin1(demo.name));
-        auto connections = tenant ? store.connections(tenant->id) : Result<QList<Connection>>(QList<Connection>());
+        const auto tenant = store.tenants().tenantByName(QString::fromLatin1(demo.name));
+        auto connections =
+            tenant ? store.tenants().connections(tenant->id) : Result<QList<Connection>>(QList<Connection>());
         if (!connections)
             return connections.error();
         for (const Connection &connection : connections.value()) {
             if (connection.config.value(QStringLiteral("sandboxPortal")).toString() != QLatin1String(demo.name))
                 continue;
-            auto synced = store.hasFinishedExecution(connection.id, QStringLiteral("read"));
+            auto synced = store.executions().hasFinishedExecution(connection.id, QStringLiteral("read"));
             if (!synced)
                 return synced.error();
             if (!synced.value())
                 m_connectionsToSync.append(connection.id);
         }
     }
-    auto written = store.hasFinishedExecution(m_acmeConnection, QStringLiteral("write"));
+    auto written = store.executions().hasFinishedExecution(m_acmeConnection, QStringLiteral("write"));
     if (!written)
         return written.error();
     m_needsDemoWrite = !written.value();
     return {};
 }
 
-Result<void> DemoEnvironment::setUp(SqliteStore &store, const CredentialVault &vault,
+Result<void> DemoEnvironment::setUp(Store &store, const CredentialVault &vault,
                                     const IntegrationCatalog &integrations)
 {
     // Seeding touches only the emulator's data, before any connection can send it a request. Every step makes
@@ -111,16 +106,16 @@ Result<void> DemoEnvironment::setUp(SqliteStore &store, const CredentialVault &v
     for (const DemoTenant &demo : kTenants) {
         const QString name = QString::fromLatin1(demo.name);
         qint64 tenantId = 0;
-        if (auto existing = store.tenantByName(name)) {
+        if (auto existing = store.tenants().tenantByName(name)) {
             tenantId = existing->id;
         } else {
-            auto created = store.createTenant(name, QString::fromLatin1(demo.displayName));
+            auto created = store.tenants().createTenant(name, QString::fromLatin1(demo.displayName));
             if (!created)
                 return created.error();
             tenantId = created.value();
         }
         qint64 connectionId = 0;
-        auto connections = store.connections(tenantId);
+        auto connections = store.tenants().connections(tenantId);
         if (!connections)
             return connections.error();
         for (const Connection &connection : connections.value()) {
@@ -143,20 +138,20 @@ Result<void> DemoEnvironment::setUp(SqliteStore &store, const CredentialVault &v
         if (demo.trouble == DemoTenant::Trouble::None)
             m_acmeConnection = connectionId;
         // The consent page too is the emulator's, so "Re-authorise" works in the demo (Umbrella's revoked grant).
-        auto stored = store.connection(connectionId);
+        auto stored = store.tenants().connection(connectionId);
         if (!stored)
             return stored.error();
         QJsonObject config = stored->config;
         QJsonObject overrides = config.value(QStringLiteral("originOverrides")).toObject();
         overrides.insert(QStringLiteral("https://app.hubspot.com"), hubSpotUrl().toString(QUrl::StripTrailingSlash));
         config.insert(QStringLiteral("originOverrides"), overrides);
-        if (auto saved = store.setConnectionConfig(connectionId, config); !saved)
+        if (auto saved = store.tenants().setConnectionConfig(connectionId, config); !saved)
             return saved.error();
-        if (auto linked = store.setConnectionIntegration(connectionId, kIntegration, QStringLiteral("production"));
+        if (auto linked = store.tenants().setConnectionIntegration(connectionId, kIntegration, QStringLiteral("production"));
             !linked)
             return linked.error();
         if (demo.trouble == DemoTenant::Trouble::BrokenMapping &&
-            !store.currentMapping(MappingLevel::Connection, QString::number(connectionId), kIntegration,
+            !store.mappings().currentMapping(MappingLevel::Connection, QString::number(connectionId), kIntegration,
                                   QStringLiteral("contacts"), MappingDirection::Read)) {
             // A tenant-specific override that refuses one lifecycle stage: its records are kept as failed records.
             MappingService mappings(store, integrations);

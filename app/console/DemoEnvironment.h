@@ -14,7 +14,7 @@
 namespace patchbay {
 class CredentialVault;
 class IntegrationCatalog;
-class SqliteStore;
+class Store;
 } // namespace patchbay
 
 namespace patchbay {
@@ -38,7 +38,7 @@ public:
     // set-up. Refused while another process runs the demo on the same database (its emulators hold the tokens the
     // connections point at), and when the sandbox program cannot be found or started. The emulators serve from
     // their own process, which stops with this object or when the console dies.
-    Result<void> start(SqliteStore &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
+    Result<void> start(Store &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
 
     // The product pushes a few contacts to Acme's HubSpot through the reverse mapping, one of them with an email
     // HubSpot refuses: a write execution with per-record results to look at. Once per database (needsDemoWrite).
@@ -52,7 +52,7 @@ public:
 
 private:
     Result<void> lockDatabase(const QString &databasePath);
-    Result<void> setUp(SqliteStore &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
+    Result<void> setUp(Store &store, const CredentialVault &vault, const IntegrationCatalog &integrations);
     // Adds (or re-seeds) one demo portal in the emulator and makes its trouble; returns its credentials.
     Result<sandbox::PortalCredentials> seedPortal(const QString &name, int contacts, quint32 seed, bool expireTokens,
                                                   bool revokeRefreshToken) const;

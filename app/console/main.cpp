@@ -6,7 +6,7 @@
 #include "core/Clock.h"
 #include "core/PrivateFiles.h"
 #include "ops/LocalOps.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
 #include <QApplication>
@@ -97,7 +97,7 @@ int main(int argc, char *argv[])
         return fail(masterKey.error().message);
     qInfo().noquote() << "Credential key:" << masterKey->source;
 
-    auto store = SqliteStore::open(databasePath);
+    auto store = SqliteStore::open(databasePath, SystemClock::instance());
     if (!store)
         return fail(store.error().message);
 

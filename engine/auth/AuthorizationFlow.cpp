@@ -7,7 +7,7 @@
 #include "catalog/TemplateText.h"
 #include "core/Clock.h"
 #include "http/RequestObserver.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>
@@ -33,7 +33,7 @@ QByteArray verifierContext(qint64 connectionId, const QString &state)
 
 } // namespace
 
-AuthorizationFlow::AuthorizationFlow(SqliteStore &store, const CredentialVault &vault, Clock &clock)
+AuthorizationFlow::AuthorizationFlow(Store &store, const CredentialVault &vault, Clock &clock)
     : m_store(store), m_vault(vault), m_clock(clock)
 {
 }
@@ -54,7 +54,7 @@ Result<AuthorizationStart> AuthorizationFlow::begin(const Connection &connection
                                                              "enter their credentials instead")
                                                   .arg(definition.displayName, auth.type));
     }
-    auto stored = m_store.credential(connectionId);
+    auto stored = m_store.credentials().credential(connectionId);
     if (!stored)
         return makeError("auth.no_client", QStringLiteral("The connection has no app client id yet; save the "
                                                           "app's client id and secret first"));
@@ -100,14 +100,14 @@ Result<AuthorizationStart> AuthorizationFlow::begin(const Connection &connection
         query.addQueryItem(it.key(), value.value());
     }
     url.setQuery(query);
-    if (auto saved = m_store.addPendingAuthorization(pending); !saved)
+    if (auto saved = m_store.credentials().addPendingAuthorization(pending); !saved)
         return saved.error();
     return AuthorizationStart{url, state};
 }
 
 Result<PendingAuthorization> AuthorizationFlow::takePending(const QString &state, const QString &code)
 {
-    std::optional<PendingAuthorization> pending = m_store.takePendingAuthorization(state);
+    std::optional<PendingAuthorization> pending = m_store.credentials().takePendingAuthorization(state);
     if (!pending || pending->expiresAt < m_clock.now()) {
         return makeError("auth.unknown_state", QStringLiteral("This authorisation is unknown, already used or older "
                                                               "than 10 minutes; start it again"));
@@ -160,7 +160,7 @@ Result<QString> AuthorizationFlow::complete(const PendingAuthorization &pending,
         if (auto checked = checkCallbackIssuer(issuer, definition, connection, bindings); !checked)
             return checked.error();
     }
-    auto stored = m_store.credential(pending.connectionId);
+    auto stored = m_store.credentials().credential(pending.connectionId);
     if (!stored)
         return stored.error();
     auto client = m_vault.open(pending.connectionId, stored->sealed);
@@ -186,7 +186,7 @@ Result<QString> AuthorizationFlow::complete(const PendingAuthorization &pending,
     auto sealed = m_vault.seal(pending.connectionId, credential.value());
     if (!sealed)
         return sealed.error();
-    if (auto saved = m_store.saveCredential(pending.connectionId, {pending.connectionId, sealed.value(),
+    if (auto saved = m_store.credentials().saveCredential(pending.connectionId, {pending.connectionId, sealed.value(),
                                                                 credential->expiresAt, m_clock.now(), {}});
         !saved)
         return saved.error();
@@ -194,14 +194,14 @@ Result<QString> AuthorizationFlow::complete(const PendingAuthorization &pending,
         QJsonObject config = connection.config;
         for (auto it = captured.begin(); it != captured.end(); ++it)
             config.insert(it.key(), it.value());
-        if (auto saved = m_store.setConnectionConfig(pending.connectionId, config); !saved)
+        if (auto saved = m_store.tenants().setConnectionConfig(pending.connectionId, config); !saved)
             return saved.error();
     }
     const QStringList concerns = grantConcerns(definition, credential.value());
     for (const QString &concern : concerns)
         journal.recordEvent(EventLevel::Warning, concern);
     // Still usable until the access token expires, so active, with what will go wrong said on it.
-    if (auto active = m_store.setConnectionStatus(pending.connectionId, ConnectionStatus::Active,
+    if (auto active = m_store.tenants().setConnectionStatus(pending.connectionId, ConnectionStatus::Active,
                                                 concerns.join(QLatin1Char(' ')));
         !active)
         return active.error();

@@ -15,7 +15,7 @@ class Clock;
 class CredentialVault;
 class RequestObserver;
 class RequestRunner;
-class SqliteStore;
+class Store;
 
 // Where to send the person who authorises a connection, and the state that will come back with the code.
 struct AuthorizationStart
@@ -34,7 +34,7 @@ public:
     // How long a started authorisation waits for its callback.
     static constexpr int kStateLifetimeSeconds = 600;
 
-    AuthorizationFlow(SqliteStore &store, const CredentialVault &vault, Clock &clock);
+    AuthorizationFlow(Store &store, const CredentialVault &vault, Clock &clock);
 
     // The authorize URL with the definition's scopes, extra parameters and PKCE challenge (rewritten by the
     // connection's origin overrides), and a state kept in the store for kStateLifetimeSeconds. The connection's
@@ -61,7 +61,7 @@ private:
     Result<void> checkCallbackIssuer(const QString &received, const ProviderDefinition &definition,
                                      const Connection &connection, const jsonata::Bindings &bindings) const;
 
-    SqliteStore &m_store;
+    Store &m_store;
     const CredentialVault &m_vault;
     Clock &m_clock;
 };

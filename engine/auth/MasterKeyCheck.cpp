@@ -2,7 +2,7 @@
 
 #include "CredentialVault.h"
 #include "MasterKeyProvider.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 
 #include <QDir>
 
@@ -15,7 +15,7 @@ const QString kSettingName = QStringLiteral("master_key_check");
 const QByteArray kAssociatedData = QByteArrayLiteral("patchbay:master-key-check");
 const QByteArray kCheckValue = QByteArrayLiteral("patchbay master key check v1");
 
-Error wrongKey(const SqliteStore &store, const QString &keySource, const QString &evidence)
+Error wrongKey(const Store &store, const QString &keySource, const QString &evidence)
 {
     return makeError("key.wrong_for_database",
                      QStringLiteral("The master key from %1 does not open the database %2: %3. Its credentials "
@@ -35,16 +35,16 @@ bool opensCheckValue(const CredentialVault &vault, const QByteArray &sealed)
 
 } // namespace
 
-Result<void> MasterKeyCheck::verify(SqliteStore &store, const CredentialVault &vault, const QString &keySource)
+Result<void> MasterKeyCheck::verify(Store &store, const CredentialVault &vault, const QString &keySource)
 {
     // Twice at most: when another process writes the check value between our look and our write, its value counts.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        if (const auto sealed = store.setting(kSettingName)) {
+        if (const auto sealed = store.settings().setting(kSettingName)) {
             if (opensCheckValue(vault, *sealed))
                 return {};
             return wrongKey(store, keySource, QStringLiteral("it does not open the database's key check value"));
         }
-        auto credentials = store.credentials();
+        auto credentials = store.credentials().credentials();
         if (!credentials)
             return credentials.error();
         for (const StoredCredential &credential : credentials.value()) {
@@ -57,7 +57,7 @@ Result<void> MasterKeyCheck::verify(SqliteStore &store, const CredentialVault &v
         auto sealed = vault.sealBytes(kCheckValue, kAssociatedData);
         if (!sealed)
             return sealed.error();
-        auto added = store.addSetting(kSettingName, sealed.value());
+        auto added = store.settings().addSetting(kSettingName, sealed.value());
         if (!added)
             return added.error();
         if (added.value())

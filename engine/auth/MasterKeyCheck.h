@@ -7,7 +7,7 @@
 namespace patchbay {
 
 class CredentialVault;
-class SqliteStore;
+class Store;
 
 // Proves at start that the master key is the one this database's credentials are sealed with, so a wrong key
 // stops the program with a clear error instead of showing every token as valid and failing at the first sync.
@@ -17,7 +17,7 @@ class MasterKeyCheck
 {
 public:
     // keySource names where the key came from (MasterKey::source), for the error.
-    static Result<void> verify(SqliteStore &store, const CredentialVault &vault, const QString &keySource);
+    static Result<void> verify(Store &store, const CredentialVault &vault, const QString &keySource);
 };
 
 } // namespace patchbay

@@ -1,7 +1,7 @@
 #include "MappingService.h"
 
 #include "catalog/IntegrationCatalog.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 
 namespace patchbay {
 
@@ -39,7 +39,7 @@ Error invalidMapping(const QList<MappingIssue> &issues)
 
 } // namespace
 
-MappingService::MappingService(SqliteStore &store, const IntegrationCatalog &integrations)
+MappingService::MappingService(Store &store, const IntegrationCatalog &integrations)
     : m_store(store), m_integrations(integrations)
 {}
 
@@ -73,7 +73,7 @@ Result<MappingService::Effective> MappingService::effective(qint64 connectionId,
                                                             const QString &direction,
                                                             const std::optional<MappingTree> &candidate) const
 {
-    auto connection = m_store.connection(connectionId);
+    auto connection = m_store.tenants().connection(connectionId);
     if (!connection)
         return connection.error();
     if (connection->integration.isEmpty()) {
@@ -90,16 +90,16 @@ Result<MappingService::Effective> MappingService::effective(qint64 connectionId,
     for (const QString &field : mappingFields(result.tree))
         result.origin.insert(field, QStringLiteral("base"));
 
-    if (auto environment = m_store.currentMapping(MappingLevel::Environment, connection->environment,
-                                                  connection->integration, object, direction)) {
+    if (auto environment = m_store.mappings().currentMapping(MappingLevel::Environment, connection->environment,
+                                                             connection->integration, object, direction)) {
         result.tree = mergeMappings(result.tree, environment->overrides);
         recordOrigin(environment->overrides, QString(), MappingLevel::Environment, result.origin);
         result.environmentVersion = environment->version;
     }
     std::optional<MappingTree> connectionOverride = candidate;
     if (!connectionOverride) {
-        if (auto stored = m_store.currentMapping(MappingLevel::Connection, QString::number(connectionId),
-                                                 connection->integration, object, direction)) {
+        if (auto stored = m_store.mappings().currentMapping(MappingLevel::Connection, QString::number(connectionId),
+                                                            connection->integration, object, direction)) {
             connectionOverride = stored->overrides;
             result.connectionVersion = stored->version;
         }
@@ -128,7 +128,7 @@ Result<MappingVersion> MappingService::setOverride(const QString &level, const Q
     if (auto baseTree = base(integration, object, direction); !baseTree)
         return baseTree.error();
     if (level == MappingLevel::Connection) {
-        auto connection = m_store.connection(scope.toLongLong());
+        auto connection = m_store.tenants().connection(scope.toLongLong());
         if (!connection)
             return connection.error();
         if (connection->integration != integration) {
@@ -149,14 +149,14 @@ Result<MappingVersion> MappingService::setOverride(const QString &level, const Q
     version.overrides = overrides;
     version.author = author.trimmed();
     version.reason = reason.trimmed();
-    return m_store.saveMappingVersion(version);
+    return m_store.mappings().saveMappingVersion(version);
 }
 
 Result<QList<MappingVersion>> MappingService::history(const QString &level, const QString &scope,
                                                       const QString &integration, const QString &object,
                                                       const QString &direction) const
 {
-    return m_store.mappingHistory(level, scope, integration, object, direction);
+    return m_store.mappings().mappingHistory(level, scope, integration, object, direction);
 }
 
 Result<QList<MappingService::PreviewRecord>> MappingService::preview(qint64 connectionId, const QString &object,

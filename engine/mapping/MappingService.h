@@ -12,7 +12,7 @@
 namespace patchbay {
 
 class IntegrationCatalog;
-class SqliteStore;
+class Store;
 
 namespace MappingDirection {
 inline const QString Read = QStringLiteral("read");   // provider record -> product record
@@ -34,7 +34,7 @@ public:
         QJsonValue output; // the product record as it would be stored
     };
 
-    MappingService(SqliteStore &store, const IntegrationCatalog &integrations);
+    MappingService(Store &store, const IntegrationCatalog &integrations);
 
     static jsonata::EvalLimits tenantLimits();
 
@@ -56,7 +56,7 @@ public:
                                          const std::optional<MappingTree> &candidateConnectionOverride = std::nullopt) const;
 
 private:
-    SqliteStore &m_store;
+    Store &m_store;
     const IntegrationCatalog &m_integrations;
 };
 

@@ -3,7 +3,7 @@
 #include "LoopbackRedirect.h"
 #include "core/Clock.h"
 #include "mapping/MappingService.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
 #include <QHash>
@@ -62,7 +62,7 @@ private:
 
 } // namespace
 
-LocalOps::LocalOps(std::unique_ptr<SqliteStore> store, std::shared_ptr<SyncService> sync, Clock &clock,
+LocalOps::LocalOps(std::unique_ptr<Store> store, std::shared_ptr<SyncService> sync, Clock &clock,
                    QObject *parent)
     : OpsApi(parent), m_store(std::move(store)), m_sync(std::move(sync)), m_clock(clock)
 {
@@ -99,15 +99,15 @@ auto LocalOps::withStore(Work work)
 
 QFuture<Result<QList<Tenant>>> LocalOps::tenants()
 {
-    return withStore([](SqliteStore &store) { return store.tenants(); });
+    return withStore([](Store &store) { return store.tenants().tenants(); });
 }
 
-ConnectionSummary LocalOps::summarize(SqliteStore &store, const Connection &connection, const QString &tenantName)
+ConnectionSummary LocalOps::summarize(Store &store, const Connection &connection, const QString &tenantName)
 {
     ConnectionSummary summary;
     summary.connection = connection;
     summary.tenantDisplayName = tenantName;
-    auto credential = store.credential(connection.id);
+    auto credential = store.credentials().credential(connection.id);
     summary.tokenExpiresAt = credential ? credential->expiresAt : QDateTime();
     const bool needsReauth = connection.status == ConnectionStatus::NeedsReauth || !credential;
     summary.tokenState = tokenStateFor(summary.tokenExpiresAt, needsReauth, m_clock.now());
@@ -116,14 +116,14 @@ ConnectionSummary LocalOps::summarize(SqliteStore &store, const Connection &conn
 
 QFuture<Result<QList<ConnectionSummary>>> LocalOps::connections(std::optional<qint64> tenantId)
 {
-    return withStore([this, tenantId](SqliteStore &store) -> Result<QList<ConnectionSummary>> {
-        auto tenantList = store.tenants();
+    return withStore([this, tenantId](Store &store) -> Result<QList<ConnectionSummary>> {
+        auto tenantList = store.tenants().tenants();
         if (!tenantList)
             return tenantList.error();
         QHash<qint64, QString> names;
         for (const Tenant &tenant : tenantList.value())
             names.insert(tenant.id, tenant.displayName);
-        auto list = store.connections(tenantId);
+        auto list = store.tenants().connections(tenantId);
         if (!list)
             return list.error();
         QList<ConnectionSummary> result;
@@ -135,12 +135,12 @@ QFuture<Result<QList<ConnectionSummary>>> LocalOps::connections(std::optional<qi
 
 QFuture<Result<ConnectionSummary>> LocalOps::connection(qint64 connectionId)
 {
-    return withStore([this, connectionId](SqliteStore &store) -> Result<ConnectionSummary> {
-        auto connection = store.connection(connectionId);
+    return withStore([this, connectionId](Store &store) -> Result<ConnectionSummary> {
+        auto connection = store.tenants().connection(connectionId);
         if (!connection)
             return connection.error();
         QString tenantName;
-        if (auto tenantList = store.tenants()) {
+        if (auto tenantList = store.tenants().tenants()) {
             for (const Tenant &tenant : tenantList.value()) {
                 if (tenant.id == connection->tenantId)
                     tenantName = tenant.displayName;
@@ -152,28 +152,28 @@ QFuture<Result<ConnectionSummary>> LocalOps::connection(qint64 connectionId)
 
 QFuture<Result<QList<Execution>>> LocalOps::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
 {
-    return withStore([=](SqliteStore &store) { return store.executions(connectionId, limit, beforeId); });
+    return withStore([=](Store &store) { return store.executions().executions(connectionId, limit, beforeId); });
 }
 
 QFuture<Result<Execution>> LocalOps::execution(qint64 executionId)
 {
-    return withStore([executionId](SqliteStore &store) { return store.execution(executionId); });
+    return withStore([executionId](Store &store) { return store.executions().execution(executionId); });
 }
 
 QFuture<Result<QList<Event>>> LocalOps::events(qint64 executionId)
 {
-    return withStore([executionId](SqliteStore &store) { return store.events(executionId); });
+    return withStore([executionId](Store &store) { return store.executions().events(executionId); });
 }
 
 QFuture<Result<QList<Exchange>>> LocalOps::exchanges(qint64 executionId)
 {
-    return withStore([executionId](SqliteStore &store) { return store.exchanges(executionId); });
+    return withStore([executionId](Store &store) { return store.executions().exchanges(executionId); });
 }
 
 QFuture<Result<EffectiveMapping>> LocalOps::mapping(qint64 connectionId, const QString &object,
                                                     const QString &direction)
 {
-    return withStore([sync = m_sync, connectionId, object, direction](SqliteStore &store) {
+    return withStore([sync = m_sync, connectionId, object, direction](Store &store) {
         return MappingService(store, sync->integrations()).effective(connectionId, object, direction);
     });
 }
@@ -183,7 +183,7 @@ QFuture<Result<MappingVersion>> LocalOps::setMappingOverride(const QString &leve
                                                              const QString &direction, const MappingTree &overrides,
                                                              const QString &author, const QString &reason)
 {
-    return withStore([=, sync = m_sync](SqliteStore &store) {
+    return withStore([=, sync = m_sync](Store &store) {
         return MappingService(store, sync->integrations())
             .setOverride(level, scope, integration, object, direction, overrides, author, reason);
     });
@@ -193,7 +193,7 @@ QFuture<Result<QList<MappingVersion>>> LocalOps::mappingHistory(const QString &l
                                                                 const QString &integration, const QString &object,
                                                                 const QString &direction)
 {
-    return withStore([=, sync = m_sync](SqliteStore &store) {
+    return withStore([=, sync = m_sync](Store &store) {
         return MappingService(store, sync->integrations()).history(level, scope, integration, object, direction);
     });
 }
@@ -203,7 +203,7 @@ QFuture<Result<QList<MappingPreviewRecord>>> LocalOps::previewMapping(qint64 con
                                                                       const QJsonArray &samples,
                                                                       const std::optional<MappingTree> &candidate)
 {
-    return withStore([=, sync = m_sync](SqliteStore &store) -> Result<QList<MappingPreviewRecord>> {
+    return withStore([=, sync = m_sync](Store &store) -> Result<QList<MappingPreviewRecord>> {
         auto preview =
             MappingService(store, sync->integrations()).preview(connectionId, object, direction, samples, candidate);
         if (!preview)
@@ -228,12 +228,12 @@ QFuture<Result<QList<MappingIssue>>> LocalOps::checkExpression(const QString &ex
 
 QFuture<Result<QList<FailedRecord>>> LocalOps::failedRecords(qint64 connectionId, const QString &object)
 {
-    return withStore([connectionId, object](SqliteStore &store) { return store.failedRecords(connectionId, object); });
+    return withStore([connectionId, object](Store &store) { return store.records().failedRecords(connectionId, object); });
 }
 
 QFuture<Result<QList<WriteItem>>> LocalOps::writeItems(qint64 executionId)
 {
-    return withStore([executionId](SqliteStore &store) { return store.writeItems(executionId); });
+    return withStore([executionId](Store &store) { return store.writes().writeItems(executionId); });
 }
 
 template <typename Work>

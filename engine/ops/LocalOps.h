@@ -12,7 +12,7 @@ namespace patchbay {
 
 class AuthorizationRedirect;
 class Clock;
-class SqliteStore;
+class Store;
 class SyncService;
 
 // OpsApi in-process. Nothing runs on the caller's thread: queries run one after another on a worker thread that
@@ -22,7 +22,7 @@ class LocalOps : public OpsApi
 {
     Q_OBJECT
 public:
-    LocalOps(std::unique_ptr<SqliteStore> store, std::shared_ptr<SyncService> sync, Clock &clock,
+    LocalOps(std::unique_ptr<Store> store, std::shared_ptr<SyncService> sync, Clock &clock,
              QObject *parent = nullptr);
     ~LocalOps() override;
 
@@ -75,10 +75,10 @@ private:
     auto withStore(Work work);
     template <typename Work>
     QFuture<Result<CommandStarted>> runInBackground(qint64 connectionId, Work work);
-    ConnectionSummary summarize(SqliteStore &store, const Connection &connection, const QString &tenantName);
+    ConnectionSummary summarize(Store &store, const Connection &connection, const QString &tenantName);
     bool completeAuthorization(const QString &state, const QString &code, const QString &issuer);
 
-    std::unique_ptr<SqliteStore> m_store; // used on m_storePool's one thread only
+    std::unique_ptr<Store> m_store; // used on m_storePool's one thread only
     std::shared_ptr<SyncService> m_sync;
     Clock &m_clock;
     QThreadPool m_storePool;

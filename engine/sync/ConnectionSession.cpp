@@ -9,7 +9,7 @@
 #include "http/RateLimitHold.h"
 #include "http/RequestBudget.h"
 #include "http/RequestRunner.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 
 #include <QCoreApplication>
 #include <QMap>
@@ -39,11 +39,11 @@ QMutex &refreshMutexFor(qint64 connectionId)
 
 } // namespace
 
-ConnectionSession::ConnectionSession(SqliteStore &store, const CredentialVault &vault,
-                                     const ProviderDefinition &definition, Connection connection,
-                                     RequestRunner &runner, ExecutionJournal &journal, Clock &clock)
-    : m_store(store), m_vault(vault), m_definition(definition), m_connection(std::move(connection)),
-      m_runner(runner), m_journal(journal), m_clock(clock)
+ConnectionSession::ConnectionSession(Store &store, const CredentialVault &vault, const ProviderDefinition &definition,
+                                     Connection connection, RequestRunner &runner, ExecutionJournal &journal,
+                                     Clock &clock)
+    : m_store(store), m_vault(vault), m_definition(definition), m_connection(std::move(connection)), m_runner(runner),
+      m_journal(journal), m_clock(clock)
 {
     const RateLimitSpec &limits = definition.rateLimit;
     // The account a budget or window counts is named by the connection's config; connections that name the same
@@ -172,7 +172,7 @@ Result<void> ConnectionSession::saveCaptured(const QJsonObject &captured)
     QJsonObject config = m_connection.config;
     for (auto it = captured.begin(); it != captured.end(); ++it)
         config.insert(it.key(), it.value());
-    if (auto saved = m_store.setConnectionConfig(m_connection.id, config); !saved)
+    if (auto saved = m_store.tenants().setConnectionConfig(m_connection.id, config); !saved)
         return saved;
     m_connection.config = config;
     m_journal.recordEvent(EventLevel::Info, QStringLiteral("Connection config updated from the token response: %1")
@@ -184,7 +184,7 @@ Result<Credential> ConnectionSession::credential(bool forceRefresh)
 {
     QMutexLocker lock(&refreshMutexFor(m_connection.id));
     // Read the stored credential under the lock: another execution may have just refreshed it.
-    auto stored = m_store.credential(m_connection.id);
+    auto stored = m_store.credentials().credential(m_connection.id);
     if (!stored)
         return stored.error();
     auto opened = m_vault.open(m_connection.id, stored->sealed);
@@ -218,7 +218,8 @@ Result<Credential> ConnectionSession::credential(bool forceRefresh)
             m_credential = current;
             return current;
         }
-        const auto release = qScopeGuard([&] { (void)m_store.releaseRefreshLease(m_connection.id, leaseHolder()); });
+        const auto release =
+            qScopeGuard([&] { (void)m_store.credentials().releaseRefreshLease(m_connection.id, leaseHolder()); });
         if (forceRefresh) {
             m_journal.recordEvent(EventLevel::Info, QStringLiteral("Refreshing the access token"));
         } else if (!current.expiresAt.isValid()) {
@@ -258,16 +259,17 @@ Result<bool> ConnectionSession::leaseOrUseTheirs(const StoredCredential &seen, C
     bool told = false;
     for (;;) {
         const QDateTime now = m_clock.now();
-        auto taken = m_store.takeRefreshLease(m_connection.id, leaseHolder(), now.addSecs(kLeaseSeconds), now);
+        auto taken =
+            m_store.credentials().takeRefreshLease(m_connection.id, leaseHolder(), now.addSecs(kLeaseSeconds), now);
         if (!taken)
             return taken.error();
         // Whether it got the lease or waited for it, what is stored now may be another process's fresh token.
-        auto stored = m_store.credential(m_connection.id);
+        auto stored = m_store.credentials().credential(m_connection.id);
         if (!stored)
             return stored.error();
         if (stored->sealed != seen.sealed) {
             if (taken.value())
-                (void)m_store.releaseRefreshLease(m_connection.id, leaseHolder());
+                (void)m_store.credentials().releaseRefreshLease(m_connection.id, leaseHolder());
             auto opened = m_vault.open(m_connection.id, stored->sealed);
             if (!opened)
                 return opened.error();
@@ -305,8 +307,8 @@ Result<Credential> ConnectionSession::refreshLocked(const Credential &current)
     auto refreshed = refresher.refresh(current, resolve(tokenUrl.value()), &captured);
     if (!refreshed) {
         if (refreshed.error().code == QLatin1String("auth.revoked")) {
-            const auto marked = m_store.setConnectionStatus(m_connection.id, ConnectionStatus::NeedsReauth,
-                                                            refreshed.error().message);
+            const auto marked = m_store.tenants().setConnectionStatus(m_connection.id, ConnectionStatus::NeedsReauth,
+                                                                      refreshed.error().message);
             m_journal.recordEvent(EventLevel::Error,
                                   marked ? QStringLiteral("Connection marked as needing re-authorisation")
                                          : QStringLiteral("Could not mark the connection as needing "
@@ -318,12 +320,13 @@ Result<Credential> ConnectionSession::refreshLocked(const Credential &current)
     if (!sealed)
         return sealed.error();
     StoredCredential row{m_connection.id, sealed.value(), refreshed->expiresAt, m_clock.now(), {}};
-    if (auto saved = m_store.saveCredential(m_connection.id, row); !saved)
+    if (auto saved = m_store.credentials().saveCredential(m_connection.id, row); !saved)
         return saved.error();
     if (auto saved = saveCaptured(captured); !saved)
         return saved.error();
     if (m_connection.status == ConnectionStatus::NeedsReauth) {
-        if (auto reactivated = m_store.setConnectionStatus(m_connection.id, ConnectionStatus::Active, QString());
+        if (auto reactivated =
+                m_store.tenants().setConnectionStatus(m_connection.id, ConnectionStatus::Active, QString());
             reactivated)
             m_connection.status = ConnectionStatus::Active;
     }
@@ -407,7 +410,9 @@ Result<HttpResponse> ConnectionSession::send(HttpRequest request)
                                               : m_definition.auth.type == QLatin1String("bearer") ? QStringLiteral("token")
                                                                                                  : QStringLiteral("API key"),
                                               error.message.isEmpty() ? QString() : QStringLiteral(": ") + error.message);
-            if (auto marked = m_store.setConnectionStatus(m_connection.id, ConnectionStatus::NeedsReauth, message); !marked)
+            if (auto marked =
+                    m_store.tenants().setConnectionStatus(m_connection.id, ConnectionStatus::NeedsReauth, message);
+                !marked)
                 return marked.error();
             m_journal.recordEvent(EventLevel::Error, QStringLiteral("Connection marked as needing re-authorisation"));
             return makeError("auth.revoked", message);

@@ -15,7 +15,7 @@ class Clock;
 class CredentialVault;
 class ExecutionJournal;
 class RequestRunner;
-class SqliteStore;
+class Store;
 struct HttpRequest;
 struct HttpResponse;
 
@@ -25,7 +25,7 @@ struct HttpResponse;
 class ConnectionSession
 {
 public:
-    ConnectionSession(SqliteStore &store, const CredentialVault &vault, const ProviderDefinition &definition,
+    ConnectionSession(Store &store, const CredentialVault &vault, const ProviderDefinition &definition,
                       Connection connection, RequestRunner &runner, ExecutionJournal &journal, Clock &clock);
 
     const Connection &connection() const { return m_connection; }
@@ -65,7 +65,7 @@ private:
     QUrl onBaseOrigin(const QString &baseUrl, const QString &target) const;
     Result<void> checkOrigin(const QUrl &url) const;
 
-    SqliteStore &m_store;
+    Store &m_store;
     const CredentialVault &m_vault;
     const ProviderDefinition &m_definition;
     Connection m_connection;

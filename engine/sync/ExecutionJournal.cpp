@@ -2,11 +2,11 @@
 
 #include "core/Clock.h"
 #include "core/Logging.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 namespace patchbay {
 
-ExecutionJournal::ExecutionJournal(SqliteStore &store, qint64 executionId, Clock &clock, EventListener listener)
+ExecutionJournal::ExecutionJournal(Store &store, qint64 executionId, Clock &clock, EventListener listener)
     : m_store(store), m_executionId(executionId), m_clock(clock), m_listener(std::move(listener))
 {
 }
@@ -16,7 +16,7 @@ void ExecutionJournal::recordExchange(const Exchange &exchange)
     Exchange row = exchange;
     row.executionId = m_executionId;
     ++m_counts.requests;
-    if (auto result = m_store.addExchange(row); !result)
+    if (auto result = m_store.executions().addExchange(row); !result)
         qCWarning(lcSync) << "could not record an exchange:" << result.error().toString();
 }
 
@@ -28,7 +28,7 @@ void ExecutionJournal::recordEvent(const QString &level, const QString &message,
     event.level = level;
     event.message = message;
     event.context = context;
-    auto id = m_store.addEvent(event);
+    auto id = m_store.executions().addEvent(event);
     if (!id) {
         qCWarning(lcSync) << "could not record an event:" << id.error().toString();
         return;
@@ -40,25 +40,25 @@ void ExecutionJournal::recordEvent(const QString &level, const QString &message,
 
 void ExecutionJournal::saveCounts()
 {
-    if (auto result = m_store.updateExecutionCounts(m_executionId, m_counts); !result)
+    if (auto result = m_store.executions().updateExecutionCounts(m_executionId, m_counts); !result)
         qCWarning(lcSync) << "could not save execution counts:" << result.error().toString();
 }
 
 Result<Execution> ExecutionJournal::succeed(const QString &summary)
 {
     recordEvent(EventLevel::Info, summary);
-    if (auto result = m_store.finishExecution(m_executionId, ExecutionStatus::Succeeded, m_counts, std::nullopt);
+    if (auto result = m_store.executions().finishExecution(m_executionId, ExecutionStatus::Succeeded, m_counts, std::nullopt);
         !result)
         return result.error();
-    return m_store.execution(m_executionId);
+    return m_store.executions().execution(m_executionId);
 }
 
 Result<Execution> ExecutionJournal::fail(const Error &error)
 {
     recordEvent(EventLevel::Error, error.message, {{QStringLiteral("code"), error.code}});
-    if (auto result = m_store.finishExecution(m_executionId, ExecutionStatus::Failed, m_counts, error); !result)
+    if (auto result = m_store.executions().finishExecution(m_executionId, ExecutionStatus::Failed, m_counts, error); !result)
         return result.error();
-    return m_store.execution(m_executionId);
+    return m_store.executions().execution(m_executionId);
 }
 
 } // namespace patchbay

@@ -10,7 +10,7 @@
 namespace patchbay {
 
 class Clock;
-class SqliteStore;
+class Store;
 
 // The log of one execution: writes its Events and Exchanges to the store as they happen and keeps
 // its counts. A listener may watch events live (the console's progress).
@@ -20,7 +20,7 @@ public:
     using EventListener = std::function<void(const Event &)>;
 
     // Events are dated by the clock.
-    ExecutionJournal(SqliteStore &store, qint64 executionId, Clock &clock, EventListener listener = {});
+    ExecutionJournal(Store &store, qint64 executionId, Clock &clock, EventListener listener = {});
 
     qint64 executionId() const { return m_executionId; }
     ExecutionCounts &counts() { return m_counts; }
@@ -33,7 +33,7 @@ public:
     Result<Execution> fail(const Error &error);
 
 private:
-    SqliteStore &m_store;
+    Store &m_store;
     qint64 m_executionId;
     Clock &m_clock;
     EventListener m_listener;

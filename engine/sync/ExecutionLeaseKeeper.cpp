@@ -2,7 +2,7 @@
 
 #include "core/Clock.h"
 #include "core/Logging.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>
@@ -46,12 +46,12 @@ ExecutionLease ExecutionLeaseKeeper::newLease()
 
 void ExecutionLeaseKeeper::renewLoop()
 {
-    std::unique_ptr<SqliteStore> store;
+    std::unique_ptr<Store> store;
     std::unique_lock lock(m_mutex);
     while (!m_wake.wait_for(lock, kRenewInterval, [this] { return m_stopping; })) {
         lock.unlock();
         if (!store) {
-            auto opened = SqliteStore::open(m_databasePath);
+            auto opened = SqliteStore::open(m_databasePath, m_clock);
             if (opened)
                 store = std::move(opened).value();
             else
@@ -59,7 +59,7 @@ void ExecutionLeaseKeeper::renewLoop()
         }
         if (store) {
             if (auto renewed =
-                    store->renewExecutionLeases(processOwner(), m_clock.now().addSecs(kLeaseDuration.count()));
+                    store->executions().renewExecutionLeases(processOwner(), m_clock.now().addSecs(kLeaseDuration.count()));
                 !renewed)
                 qCWarning(lcSync) << "cannot renew execution leases:" << renewed.error().toString();
         }

@@ -11,7 +11,7 @@ namespace patchbay {
 // (its URLs with origin overrides, its credential). Lives as long as the execution.
 struct ExecutionSession
 {
-    ExecutionSession(SqliteStore &store, const CredentialVault &vault, const ProviderDefinition &definition,
+    ExecutionSession(Store &store, const CredentialVault &vault, const ProviderDefinition &definition,
                      const Connection &connection, ExecutionJournal &journal, Clock &clock,
                      HttpClient::NetworkFactory networkFactory)
         : http(std::move(networkFactory)), runner(http, clock, definition.rateLimit, journal),

@@ -13,7 +13,7 @@
 #include "core/Timestamps.h"
 #include "http/RequestRunner.h"
 #include "mapping/RecordMapper.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -69,7 +69,7 @@ struct ReadExecution::Cursor
     }
 };
 
-ReadExecution::ReadExecution(SqliteStore &store, const ProviderDefinition &definition, const ObjectSpec &object,
+ReadExecution::ReadExecution(Store &store, const ProviderDefinition &definition, const ObjectSpec &object,
                              ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal,
                              const CompiledMapping *mapping)
     : m_store(store), m_definition(definition), m_object(object), m_session(session), m_runner(runner),
@@ -209,7 +209,7 @@ Result<void> ReadExecution::run()
 
 ReadExecution::Cursor ReadExecution::startPass()
 {
-    Cursor cursor = Cursor::parse(m_store.cursor(m_session.connection().id, m_object.name));
+    Cursor cursor = Cursor::parse(m_store.records().cursor(m_session.connection().id, m_object.name));
     const IncrementalSpec &incremental = m_object.incremental;
     if (cursor.complete) {
         // A new pass: only changes, when the definition can ask for them and a previous pass saw a time.
@@ -357,14 +357,14 @@ Result<void> ReadExecution::commit(const Cursor &cursor, const PageRecords &page
     const auto &rows = page.rows;
     const auto &failed = page.failed;
     const auto &deleted = page.deleted;
-    const qint64 before = removeUnseenSince ? m_store.recordCount(connectionId, m_object.name) : 0;
-    if (auto committed = m_store.commitPage(connectionId, m_object.name, m_journal.executionId(), rows,
+    const qint64 before = removeUnseenSince ? m_store.records().recordCount(connectionId, m_object.name) : 0;
+    if (auto committed = m_store.records().commitPage(connectionId, m_object.name, m_journal.executionId(), rows,
                                             cursor.text(), failed, deleted, removeUnseenSince);
         !committed) {
         return committed.error();
     }
     if (removeUnseenSince)
-        reportSweep(before + rows.size() - m_store.recordCount(connectionId, m_object.name));
+        reportSweep(before + rows.size() - m_store.records().recordCount(connectionId, m_object.name));
     return {};
 }
 

@@ -14,7 +14,7 @@ class ConnectionSession;
 class ExecutionJournal;
 class RecordMapper;
 class RequestRunner;
-class SqliteStore;
+class Store;
 struct ObjectSpec;
 struct ProviderDefinition;
 
@@ -26,7 +26,7 @@ class ReadExecution
 {
 public:
     // Without a mapping the provider's records are stored as they come.
-    ReadExecution(SqliteStore &store, const ProviderDefinition &definition, const ObjectSpec &object,
+    ReadExecution(Store &store, const ProviderDefinition &definition, const ObjectSpec &object,
                   ConnectionSession &session, RequestRunner &runner, ExecutionJournal &journal,
                   const CompiledMapping *mapping = nullptr);
 
@@ -74,7 +74,7 @@ private:
     void reportPage(const PageRecords &page, const std::optional<PageState> &next);
     void reportRead(const QDateTime &startedAt);
 
-    SqliteStore &m_store;
+    Store &m_store;
     const ProviderDefinition &m_definition;
     const ObjectSpec &m_object;
     ConnectionSession &m_session;

@@ -13,7 +13,7 @@
 #include "http/RequestRunner.h"
 #include "mapping/MappingService.h"
 #include "mapping/RecordMapper.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QJsonDocument>
 
@@ -25,18 +25,18 @@ namespace {
 // and its provider's definition, whose absence the caller reports where it fits (an execution records it).
 struct OpenedConnection
 {
-    std::unique_ptr<SqliteStore> store;
+    std::unique_ptr<Store> store;
     Connection connection;
     Result<ProviderDefinition> definition;
 };
 
-Result<OpenedConnection> openConnection(const QString &databasePath, const ProviderCatalog &catalog,
-                                        qint64 connectionId)
+Result<OpenedConnection> openConnection(const QString &databasePath, const Clock &clock,
+                                        const ProviderCatalog &catalog, qint64 connectionId)
 {
-    auto store = SqliteStore::open(databasePath);
+    auto store = SqliteStore::open(databasePath, clock);
     if (!store)
         return store.error();
-    auto connection = store.value()->connection(connectionId);
+    auto connection = store.value()->tenants().connection(connectionId);
     if (!connection)
         return connection.error();
     auto definition = catalog.get(connection->provider);
@@ -62,19 +62,19 @@ ExecutionLease SyncService::executionLease()
 
 Result<QList<qint64>> SyncService::interruptAbandonedExecutions()
 {
-    auto store = SqliteStore::open(m_databasePath);
+    auto store = SqliteStore::open(m_databasePath, m_clock);
     if (!store)
         return store.error();
-    return store.value()->interruptAbandonedExecutions(m_clock.now());
+    return store.value()->executions().interruptAbandonedExecutions(m_clock.now());
 }
 
-Result<std::optional<CompiledMapping>> SyncService::readMapping(SqliteStore &store, const Connection &connection,
+Result<std::optional<CompiledMapping>> SyncService::readMapping(Store &store, const Connection &connection,
                                                                 const QString &object) const
 {
     return mapping(store, connection, object, MappingDirection::Read);
 }
 
-Result<std::optional<CompiledMapping>> SyncService::mapping(SqliteStore &store, const Connection &connection,
+Result<std::optional<CompiledMapping>> SyncService::mapping(Store &store, const Connection &connection,
                                                             const QString &object, const QString &direction) const
 {
     if (connection.integration.isEmpty())
@@ -97,10 +97,10 @@ template <typename Body>
 Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &kind, const QString &object,
                                             const EventListener &listener, Body body)
 {
-    auto opened = openConnection(m_databasePath, m_catalog, connectionId);
+    auto opened = openConnection(m_databasePath, m_clock, m_catalog, connectionId);
     if (!opened)
         return opened.error();
-    const std::unique_ptr<SqliteStore> &store = opened->store;
+    const std::unique_ptr<Store> &store = opened->store;
     Result<Connection> connection = opened->connection;
     const Result<ProviderDefinition> &definition = opened->definition;
     // Name what is read on the execution row (all objects when none is given), so the list says it.
@@ -114,9 +114,9 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
         objectLabel = readable.join(QStringLiteral(", "));
     }
     // A run of this connection left running by a killed process is closed first; this one goes on from its cursor.
-    if (auto swept = store->interruptAbandonedExecutions(m_clock.now()); !swept)
+    if (auto swept = store->executions().interruptAbandonedExecutions(m_clock.now()); !swept)
         qCWarning(lcSync) << "cannot close abandoned executions:" << swept.error().toString();
-    auto executionId = store->startExecution(connectionId, kind, objectLabel, executionLease());
+    auto executionId = store->executions().startExecution(connectionId, kind, objectLabel, executionLease());
     if (!executionId)
         return executionId.error();
     ExecutionJournal journal(*store, executionId.value(), m_clock, listener);
@@ -128,7 +128,7 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
         return journal.fail(definition.error());
 
     // What the execution ahead changed (a captured instance URL, a revoked grant) counts.
-    connection = store->connection(connectionId);
+    connection = store->tenants().connection(connectionId);
     if (!connection)
         return journal.fail(connection.error());
     ExecutionSession prepared(*store, m_vault, definition.value(), connection.value(), journal, m_clock,
@@ -148,7 +148,7 @@ Result<Execution> SyncService::read(qint64 connectionId, const QString &object, 
                                     ReadOptions options)
 {
     return runExecution(connectionId, QStringLiteral("read"), object, listener,
-                        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session,
+                        [&](Store &store, const ProviderDefinition &definition, ConnectionSession &session,
                             RequestRunner &runner, ExecutionJournal &journal) -> Result<QString> {
                             QStringList objects{object};
                             if (object.isEmpty()) {
@@ -190,9 +190,9 @@ Result<Execution> SyncService::remapFailedRecords(qint64 connectionId, const QSt
 {
     return runExecution(
         connectionId, QStringLiteral("replay"), object, listener,
-        [&](SqliteStore &store, const ProviderDefinition &, ConnectionSession &session, RequestRunner &,
+        [&](Store &store, const ProviderDefinition &, ConnectionSession &session, RequestRunner &,
             ExecutionJournal &journal) -> Result<QString> {
-            auto failed = store.failedRecords(connectionId, object);
+            auto failed = store.records().failedRecords(connectionId, object);
             if (!failed)
                 return failed.error();
             journal.recordEvent(EventLevel::Info,
@@ -209,7 +209,7 @@ Result<Execution> SyncService::remapFailedRecords(qint64 connectionId, const QSt
                 const RecordMapper mapper(mapping->has_value() ? &mapping->value() : nullptr, it.key());
                 for (const FailedRecord &record : it.value())
                     mapper.map(record.recordId, record.updatedAt, record.raw, mapped, stillFailing);
-                if (auto committed = store.commitPage(connectionId, it.key(), journal.executionId(), mapped,
+                if (auto committed = store.records().commitPage(connectionId, it.key(), journal.executionId(), mapped,
                                                       std::nullopt, stillFailing);
                     !committed)
                     return committed.error();
@@ -230,7 +230,7 @@ Result<Execution> SyncService::remapFailedRecords(qint64 connectionId, const QSt
 Result<Execution> SyncService::refreshToken(qint64 connectionId, EventListener listener)
 {
     return runExecution(connectionId, QStringLiteral("refresh"), QString(), listener,
-                        [&](SqliteStore &, const ProviderDefinition &definition, ConnectionSession &session,
+                        [&](Store &, const ProviderDefinition &definition, ConnectionSession &session,
                             RequestRunner &, ExecutionJournal &) -> Result<QString> {
                             if (definition.auth.type != QLatin1String("oauth2")) {
                                 return makeError("auth.not_refreshable",
@@ -252,8 +252,8 @@ Result<Execution> SyncService::write(qint64 connectionId, const QString &object,
     if (execution && execution->status == ExecutionStatus::Failed && !records.isEmpty()) {
         // Failed before any record was tried (the connection needs re-authorisation, an unknown object): the
         // records are kept as failed items all the same, to be written again later.
-        auto store = SqliteStore::open(m_databasePath);
-        const auto existing = store ? store.value()->writeItems(execution->id) : Result<QList<WriteItem>>(store.error());
+        auto store = SqliteStore::open(m_databasePath, m_clock);
+        const auto existing = store ? store.value()->writes().writeItems(execution->id) : Result<QList<WriteItem>>(store.error());
         if (existing && existing->isEmpty()) {
             QList<WriteItem> kept;
             QSet<QString> keys;
@@ -266,7 +266,7 @@ Result<Execution> SyncService::write(qint64 connectionId, const QString &object,
                 item.object = object;
                 item.key = record.key;
                 item.providerId = record.providerId.isEmpty()
-                                      ? store.value()->linkedProviderId(connectionId, object, record.key).value_or(QString())
+                                      ? store.value()->writes().linkedProviderId(connectionId, object, record.key).value_or(QString())
                                       : record.providerId;
                 item.operation = item.providerId.isEmpty() ? QStringLiteral("create") : QStringLiteral("update");
                 item.status = QStringLiteral("failed");
@@ -275,7 +275,7 @@ Result<Execution> SyncService::write(qint64 connectionId, const QString &object,
                 item.payload = QJsonDocument(record.record).toJson(QJsonDocument::Compact);
                 kept.append(item);
             }
-            (void)store.value()->addWriteItems(connectionId, kept);
+            (void)store.value()->writes().addWriteItems(connectionId, kept);
         }
     }
     return execution;
@@ -286,7 +286,7 @@ Result<Execution> SyncService::writeExecution(qint64 connectionId, const QString
 {
     return runExecution(
         connectionId, QStringLiteral("write"), object, listener,
-        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
+        [&](Store &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
             ExecutionJournal &journal) -> Result<QString> {
             auto spec = definition.objects.constFind(object);
             if (spec == definition.objects.constEnd() || !spec->write.any()) {
@@ -303,7 +303,7 @@ Result<Execution> SyncService::writeExecution(qint64 connectionId, const QString
             auto reverse = mapping(store, session.connection(), object, MappingDirection::Write);
             if (!reverse)
                 return reverse.error();
-            WriteExecution execution(store, definition, spec.value(), session, journal,
+            WriteExecution execution(store.writes(), definition, spec.value(), session, journal,
                                      reverse->has_value() ? &reverse->value() : nullptr);
             if (auto result = execution.run(records); !result)
                 return result.error();
@@ -317,10 +317,10 @@ Result<Execution> SyncService::retryFailedWrites(qint64 connectionId, const QStr
 {
     QList<WriteItem> failed;
     {
-        auto store = SqliteStore::open(m_databasePath);
+        auto store = SqliteStore::open(m_databasePath, m_clock);
         if (!store)
             return store.error();
-        auto items = store.value()->failedWriteItems(connectionId, object);
+        auto items = store.value()->writes().failedWriteItems(connectionId, object);
         if (!items)
             return items.error();
         failed = std::move(items).value();
@@ -345,7 +345,7 @@ Result<Execution> SyncService::discoverSchema(qint64 connectionId, const QString
 {
     return runExecution(
         connectionId, QStringLiteral("schema"), object, listener,
-        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
+        [&](Store &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &,
             ExecutionJournal &journal) -> Result<QString> {
             QStringList objects;
             for (const ObjectSpec &spec : definition.objects) {
@@ -370,7 +370,7 @@ Result<Execution> SyncService::discoverSchema(qint64 connectionId, const QString
                 auto fields = discovery.run();
                 if (!fields)
                     return fields.error();
-                if (auto saved = store.saveSchema(connectionId, name, fields.value(), journal.executionId()); !saved)
+                if (auto saved = store.schemas().saveSchema(connectionId, name, fields.value(), journal.executionId()); !saved)
                     return saved.error();
                 total += fields->size();
                 for (const SchemaField &field : fields.value())
@@ -388,7 +388,7 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     if (!definition)
         return WebhookReceipt::answer(404, definition.error().message);
     WebhookReceipt::Services services{m_databasePath, m_vault, m_clock, m_networkFactory, *m_leases,
-                                      [this](SqliteStore &store, const Connection &connection, const QString &object) {
+                                      [this](Store &store, const Connection &connection, const QString &object) {
                                           return readMapping(store, connection, object);
                                       }};
     return WebhookReceipt(definition.value(), std::move(services), call, std::move(listener)).receive(connectionId);
@@ -399,7 +399,7 @@ Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, 
     if (!redirectUri.isValid() || redirectUri.scheme().isEmpty())
         return makeError("auth.bad_redirect", QStringLiteral("The redirect URI '%1' is not an absolute URL")
                                                   .arg(redirectUri.toString()));
-    auto opened = openConnection(m_databasePath, m_catalog, connectionId);
+    auto opened = openConnection(m_databasePath, m_clock, m_catalog, connectionId);
     if (!opened)
         return opened.error();
     if (!opened->definition)
@@ -413,7 +413,7 @@ Result<Execution> SyncService::completeAuthorization(const QString &state, const
 {
     Result<PendingAuthorization> pending = makeError("auth.unknown_state", QString());
     {
-        auto store = SqliteStore::open(m_databasePath);
+        auto store = SqliteStore::open(m_databasePath, m_clock);
         if (!store)
             return store.error();
         pending = AuthorizationFlow(*store.value(), m_vault, m_clock).takePending(state, code);
@@ -422,7 +422,7 @@ Result<Execution> SyncService::completeAuthorization(const QString &state, const
         return pending.error();
     return runExecution(
         pending->connectionId, QStringLiteral("authorize"), QString(), listener,
-        [&](SqliteStore &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &runner,
+        [&](Store &store, const ProviderDefinition &definition, ConnectionSession &session, RequestRunner &runner,
             ExecutionJournal &journal) -> Result<QString> {
             return AuthorizationFlow(store, m_vault, m_clock)
                 .complete(pending.value(), code, issuer, definition, session.connection(), session.bindings(), runner,

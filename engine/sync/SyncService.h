@@ -21,7 +21,7 @@ namespace patchbay {
 class Clock;
 class CompiledMapping;
 class ExecutionLeaseKeeper;
-class SqliteStore;
+class Store;
 
 struct ReadOptions
 {
@@ -94,12 +94,12 @@ public:
     const CredentialVault &vault() const { return m_vault; }
 
 private:
-    Result<std::optional<CompiledMapping>> readMapping(SqliteStore &store, const Connection &connection,
+    Result<std::optional<CompiledMapping>> readMapping(Store &store, const Connection &connection,
                                                        const QString &object) const;
     Result<Execution> writeExecution(qint64 connectionId, const QString &object, const QList<WriteInput> &records,
                                      EventListener listener);
-    Result<std::optional<CompiledMapping>> mapping(SqliteStore &store, const Connection &connection,
-                                                   const QString &object, const QString &direction) const;
+    Result<std::optional<CompiledMapping>> mapping(Store &store, const Connection &connection, const QString &object,
+                                                   const QString &direction) const;
 
     // The lease of an execution this process starts now (kept alive by m_leases while the process runs).
     ExecutionLease executionLease();

@@ -17,7 +17,7 @@
 #include "http/RequestRunner.h"
 #include "mapping/CompiledMapping.h"
 #include "mapping/RecordMapper.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -73,7 +73,7 @@ WebhookOutcome WebhookReceipt::receive(qint64 connectionId)
     if (m_json.isUndefined())
         return answer(400, QStringLiteral("The webhook body is not JSON: %1").arg(m_parseError.errorString()));
 
-    auto store = SqliteStore::open(m_services.databasePath);
+    auto store = SqliteStore::open(m_services.databasePath, m_services.clock);
     if (!store)
         return answer(500, store.error().message);
     m_store = std::move(store).value();
@@ -119,7 +119,7 @@ WebhookOutcome WebhookReceipt::refuse(const QString &reason, qint64 refusedConne
     rejection.lastConnectionId = refusedConnection;
     rejection.lastSize = m_call.body.size();
     rejection.lastBodySha256 = m_bodySha256;
-    if (auto recorded = m_store->recordWebhookRejection(rejection); !recorded)
+    if (auto recorded = m_store->webhooks().recordWebhookRejection(rejection); !recorded)
         qCWarning(lcSync) << "could not record a refused webhook call:" << recorded.error().toString();
     return answer(401, QStringLiteral("The webhook call could not be verified"));
 }
@@ -128,7 +128,7 @@ std::variant<Connection, WebhookOutcome> WebhookReceipt::findConnection(qint64 c
 {
     const QString &provider = m_definition.name;
     if (connectionId > 0) {
-        auto found = m_store->connection(connectionId);
+        auto found = m_store->tenants().connection(connectionId);
         if (!found || found->provider != provider)
             return refuse(QStringLiteral("no %1 connection %2").arg(provider).arg(connectionId), 0);
         return found.value();
@@ -143,7 +143,7 @@ std::variant<Connection, WebhookOutcome> WebhookReceipt::findConnection(qint64 c
     }
     if (account.isEmpty())
         return refuse(QStringLiteral("the call names no account to route it by"), 0);
-    auto connections = m_store->connections();
+    auto connections = m_store->tenants().connections();
     if (!connections)
         return answer(500, QStringLiteral("The webhook call could not be handled; the provider will deliver it again"));
     for (const Connection &candidate : connections.value()) {
@@ -162,7 +162,7 @@ std::optional<QString> WebhookReceipt::verify(const Connection &connection)
 {
     // The secret that signs, straight from the vault: verifying a call never waits for a token refresh.
     QByteArray secret;
-    if (auto stored = m_store->credential(connection.id)) {
+    if (auto stored = m_store->credentials().credential(connection.id)) {
         if (auto opened = m_services.vault.open(connection.id, stored->sealed)) {
             const Credential &credential = opened.value();
             const SecretBytes &field = m_spec.secret == QLatin1String("clientSecret") ? credential.clientSecret
@@ -182,7 +182,7 @@ std::optional<QString> WebhookReceipt::verify(const Connection &connection)
 WebhookOutcome WebhookReceipt::reject(const Connection &connection, const QString &reason)
 {
     WebhookOutcome outcome = refuse(reason, connection.id);
-    auto rejectedId = m_store->startExecution(connection.id, QStringLiteral("webhook"), QString());
+    auto rejectedId = m_store->executions().startExecution(connection.id, QStringLiteral("webhook"), QString());
     if (rejectedId) {
         ExecutionJournal rejected(*m_store, rejectedId.value(), m_services.clock, m_listener);
         rejected.recordEvent(EventLevel::Warning,
@@ -202,7 +202,7 @@ WebhookOutcome WebhookReceipt::reject(const Connection &connection, const QStrin
 
 WebhookOutcome WebhookReceipt::apply(const Connection &connection)
 {
-    auto executionId = m_store->startExecution(connection.id, QStringLiteral("webhook"), QString(),
+    auto executionId = m_store->executions().startExecution(connection.id, QStringLiteral("webhook"), QString(),
                                                m_services.leases.newLease());
     if (!executionId)
         return answer(500, executionId.error().message);
@@ -240,7 +240,7 @@ WebhookOutcome WebhookReceipt::apply(const Connection &connection)
         jsonata::Bindings eventBindings = m_bindings;
         eventBindings.set("event", jsonata::Value::fromQJsonValue(event));
         const EventFacts facts = describe(i, event, eventBindings);
-        if (m_store->webhookEventSeen(connection.id, m_definition.name, facts.id)) {
+        if (m_store->webhooks().webhookEventSeen(connection.id, m_definition.name, facts.id)) {
             ++m_outcome.duplicates;
             journal.recordEvent(EventLevel::Info, QStringLiteral("Event %1 was received before; skipped").arg(facts.id),
                                 facts.context);
@@ -294,7 +294,7 @@ WebhookOutcome WebhookReceipt::failExecution(int status, const Error &error)
 // delivered again by the provider, and what it had not applied yet is applied then.
 std::optional<WebhookOutcome> WebhookReceipt::markApplied(const EventFacts &facts)
 {
-    if (auto marked = m_store->recordWebhookEvent(m_definition.name, facts.id, m_connection->id,
+    if (auto marked = m_store->webhooks().recordWebhookEvent(m_definition.name, facts.id, m_connection->id,
                                                   m_journal->executionId());
         !marked) {
         return failExecution(500, marked.error());
@@ -353,7 +353,7 @@ std::optional<WebhookOutcome> WebhookReceipt::applyEvent(const EventFacts &facts
                        changes.rows, changes.failed);
         }
     }
-    if (auto committed = m_store->commitPage(m_connection->id, facts.object, journal.executionId(), changes.rows,
+    if (auto committed = m_store->records().commitPage(m_connection->id, facts.object, journal.executionId(), changes.rows,
                                              std::nullopt, changes.failed, changes.deletedIds);
         !committed) {
         return failExecution(500, committed.error());

@@ -29,7 +29,7 @@ class ConnectionSession;
 class CredentialVault;
 class ExecutionJournal;
 class ExecutionLeaseKeeper;
-class SqliteStore;
+class Store;
 
 // An incoming webhook call as the server received it. url is the full URL the provider called (behind a proxy:
 // the public one), since some providers sign it.
@@ -67,7 +67,7 @@ class WebhookReceipt
 public:
     using EventListener = std::function<void(const Event &)>;
     // The read mapping of a connection's object, or none when it is stored as it comes.
-    using MappingLookup = std::function<Result<std::optional<CompiledMapping>>(SqliteStore &, const Connection &,
+    using MappingLookup = std::function<Result<std::optional<CompiledMapping>>(Store &, const Connection &,
                                                                                const QString &)>;
     // What a receipt uses of the service that runs it.
     struct Services
@@ -143,7 +143,7 @@ private:
     jsonata::Bindings m_bindings;
     QJsonArray m_events;
     QString m_bodySha256;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::optional<SecretBytes> m_secretField;
 
     // While the events are applied.

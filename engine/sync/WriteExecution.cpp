@@ -2,16 +2,16 @@
 
 #include "ConnectionSession.h"
 #include "ExecutionJournal.h"
-#include "auth/TokenRefresher.h"
-#include "catalog/ProviderDefinition.h"
 #include "ListRequest.h"
+#include "auth/TokenRefresher.h"
 #include "catalog/DefinitionExpression.h"
+#include "catalog/ProviderDefinition.h"
 #include "core/JsonPath.h"
 #include "http/FormEncoding.h"
 #include "http/HttpTypes.h"
 #include "mapping/CompiledMapping.h"
 #include "mapping/MappingService.h"
-#include "store/SqliteStore.h"
+#include "store/WriteStore.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -46,10 +46,10 @@ struct WriteExecution::Item
     QByteArray sent;
 };
 
-WriteExecution::WriteExecution(SqliteStore &store, const ProviderDefinition &definition, const ObjectSpec &object,
+WriteExecution::WriteExecution(WriteStore &writes, const ProviderDefinition &definition, const ObjectSpec &object,
                                ConnectionSession &session, ExecutionJournal &journal,
                                const CompiledMapping *reverseMapping)
-    : m_store(store), m_definition(definition), m_object(object), m_session(session), m_journal(journal),
+    : m_writes(writes), m_definition(definition), m_object(object), m_session(session), m_journal(journal),
       m_mapping(reverseMapping)
 {
 }
@@ -306,7 +306,7 @@ Result<void> WriteExecution::flush()
 {
     if (m_pending.isEmpty())
         return {};
-    auto stored = m_store.addWriteItems(m_session.connection().id, m_pending);
+    auto stored = m_writes.addWriteItems(m_session.connection().id, m_pending);
     m_pending.clear();
     m_journal.saveCounts();
     return stored;
@@ -328,9 +328,10 @@ Result<void> WriteExecution::run(const QList<WriteInput> &inputs)
                                  : QStringLiteral("The key '%1' appears twice; write each record once").arg(input.key));
         }
         keys.insert(input.key);
-        item.providerId = input.providerId.isEmpty()
-                              ? m_store.linkedProviderId(m_session.connection().id, m_object.name, input.key).value_or(QString())
-                              : input.providerId;
+        item.providerId =
+            input.providerId.isEmpty()
+                ? m_writes.linkedProviderId(m_session.connection().id, m_object.name, input.key).value_or(QString())
+                : input.providerId;
         item.operation = item.providerId.isEmpty() ? QStringLiteral("create") : QStringLiteral("update");
         items.push_back(std::move(item));
     }

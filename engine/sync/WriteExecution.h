@@ -11,7 +11,7 @@ namespace patchbay {
 class CompiledMapping;
 class ConnectionSession;
 class ExecutionJournal;
-class SqliteStore;
+class WriteStore;
 struct HttpResponse;
 struct ObjectSpec;
 struct ProviderDefinition;
@@ -32,7 +32,7 @@ struct WriteInput
 class WriteExecution
 {
 public:
-    WriteExecution(SqliteStore &store, const ProviderDefinition &definition, const ObjectSpec &object,
+    WriteExecution(WriteStore &writes, const ProviderDefinition &definition, const ObjectSpec &object,
                    ConnectionSession &session, ExecutionJournal &journal, const CompiledMapping *reverseMapping);
 
     // Succeeds when at least one item was written, or there were none; the per-item results are in the store.
@@ -52,7 +52,7 @@ private:
     void finish(Item &item);
     Result<void> flush();
 
-    SqliteStore &m_store;
+    WriteStore &m_writes;
     const ProviderDefinition &m_definition;
     const ObjectSpec &m_object;
     ConnectionSession &m_session;

@@ -8,7 +8,7 @@
 #include "hubspot/HubSpotEmulator.h"
 #include "ops/LocalOps.h"
 #include "servicenow/ServiceNowEmulator.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 #include "SandboxConnector.h"
 #include "ManualClock.h"
@@ -52,7 +52,7 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_dbPath;
     SecretBytes m_key;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<SyncService> m_sync;
     qint64 m_tenant = 0;
 };
@@ -63,7 +63,7 @@ void TestAuthorization::init()
     m_dbPath = m_dir->filePath(QStringLiteral("patchbay.db"));
     m_key = CredentialVault::generateKey();
     m_store = SqliteStore::open(m_dbPath).value();
-    m_tenant = m_store->createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    m_tenant = m_store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
     m_sync = std::make_unique<SyncService>(m_dbPath, m_key, ProviderCatalog::builtIn(), SystemClock::instance());
 }
 
@@ -89,10 +89,10 @@ QUrl TestAuthorization::followAuthorize(const QUrl &url)
 
 bool TestAuthorization::serveConsentPageFrom(qint64 connection, const QUrl &emulator)
 {
-    const QJsonObject config = OriginOverrides::withOverride(m_store->connection(connection)->config,
+    const QJsonObject config = OriginOverrides::withOverride(m_store->tenants().connection(connection)->config,
                                                              QStringLiteral("https://app.hubspot.com"),
                                                              emulator.toString());
-    return m_store->setConnectionConfig(connection, config).ok();
+    return m_store->tenants().setConnectionConfig(connection, config).ok();
 }
 
 qint64 TestAuthorization::connectWithConsentPage(HubSpotEmulator &emulator, const PortalCredentials &portal)
@@ -138,7 +138,7 @@ void TestAuthorization::revokedConnectionIsAuthorisedAgain()
     QVERIFY(serveConsentPageFrom(connection, emulator.baseUrl()));
     QVERIFY(emulator.revokeRefreshToken(QStringLiteral("acme")));
     QCOMPARE(m_sync->read(connection, QStringLiteral("contacts"))->errorCode, QStringLiteral("auth.revoked"));
-    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_store->tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
 
     const QUrl redirect(QStringLiteral("http://127.0.0.1:9/oauth/callback"));
     const auto start = m_sync->beginAuthorization(connection, redirect);
@@ -166,13 +166,13 @@ void TestAuthorization::revokedConnectionIsAuthorisedAgain()
     QVERIFY(authorised.ok());
     QVERIFY2(authorised->status == ExecutionStatus::Succeeded, qPrintable(authorised->errorMessage));
     QCOMPARE(authorised->kind, QStringLiteral("authorize"));
-    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::Active);
+    QCOMPARE(m_store->tenants().connection(connection)->status, ConnectionStatus::Active);
     const auto read = m_sync->read(connection, QStringLiteral("contacts"));
     QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
     QCOMPARE(read->recordCount, 30);
     // No token is in the execution's log.
-    const Credential stored = vault.open(connection, m_store->credential(connection)->sealed).value();
-    for (const Exchange &exchange : m_store->exchanges(authorised->id).value()) {
+    const Credential stored = vault.open(connection, m_store->credentials().credential(connection)->sealed).value();
+    for (const Exchange &exchange : m_store->executions().exchanges(authorised->id).value()) {
         QVERIFY(!exchange.responseBody.contains(stored.accessToken.reveal()));
         QVERIFY(!exchange.responseBody.contains(stored.refreshToken.reveal()));
         QVERIFY(!exchange.requestBody.contains(code.toUtf8()) || exchange.requestBody.contains("redacted"));
@@ -186,7 +186,7 @@ void TestAuthorization::revokedConnectionIsAuthorisedAgain()
     const auto refused = m_sync->completeAuthorization(again->state, QStringLiteral("not-a-code"));
     QCOMPARE(refused->status, ExecutionStatus::Failed);
     QCOMPARE(refused->errorCode, QStringLiteral("auth.code_refused"));
-    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::Active);
+    QCOMPARE(m_store->tenants().connection(connection)->status, ConnectionStatus::Active);
     QVERIFY(m_sync->read(connection, QStringLiteral("contacts"))->status == ExecutionStatus::Succeeded);
 }
 
@@ -269,24 +269,24 @@ void TestAuthorization::clientCredentialsGetAppOnlyTokens()
     connection.config = QJsonObject{{QStringLiteral("instance"), instance.tenant},
                                     {QStringLiteral("originOverrides"),
                                      QJsonObject{{QStringLiteral("https://acme.service-now.com"), emulator.tenantUrl(instance.tenant)}}}};
-    const qint64 id = m_store->createConnection(connection).value();
+    const qint64 id = m_store->tenants().createConnection(connection).value();
     Credential app;
     app.clientId = instance.clientId;
     app.clientSecret = SecretBytes(instance.clientSecret.toUtf8());
     CredentialVault vault(m_key);
-    QVERIFY(m_store->saveCredential(id, {id, vault.seal(id, app).value(), {}, {}, {}}).ok());
+    QVERIFY(m_store->credentials().saveCredential(id, {id, vault.seal(id, app).value(), {}, {}, {}}).ok());
 
     const auto read = m_sync->read(id, QStringLiteral("incidents"));
     QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
     QVERIFY(read->recordCount > 0);
-    const Credential stored = vault.open(id, m_store->credential(id)->sealed).value();
+    const Credential stored = vault.open(id, m_store->credentials().credential(id)->sealed).value();
     QVERIFY(!stored.accessToken.isEmpty());
     QVERIFY(stored.refreshToken.isEmpty()); // the grant gives none: the next token is asked for the same way
     QVERIFY(stored.expiresAt > QDateTime::currentDateTimeUtc());
     // The first token has no expiry to report; the event says what happens instead.
     const auto eventsOf = [this](qint64 execution) {
         QStringList messages;
-        for (const Event &event : m_store->events(execution).value())
+        for (const Event &event : m_store->executions().events(execution).value())
             messages.append(event.message);
         return messages;
     };
@@ -295,9 +295,9 @@ void TestAuthorization::clientCredentialsGetAppOnlyTokens()
              qPrintable(firstEvents.join(QLatin1Char('\n'))));
     QVERIFY(!firstEvents.join(QLatin1Char('\n')).contains(QStringLiteral(" at ;")));
     // An expired token names its expiry time (UTC, ISO 8601).
-    Credential expired = vault.open(id, m_store->credential(id)->sealed).value();
+    Credential expired = vault.open(id, m_store->credentials().credential(id)->sealed).value();
     expired.expiresAt = QDateTime(QDate(2020, 1, 2), QTime(3, 4, 5), Qt::UTC);
-    QVERIFY(m_store->saveCredential(id, {id, vault.seal(id, expired).value(), expired.expiresAt, {}, {}}).ok());
+    QVERIFY(m_store->credentials().saveCredential(id, {id, vault.seal(id, expired).value(), expired.expiresAt, {}, {}}).ok());
     const auto afterExpiry = m_sync->read(id, QStringLiteral("incidents"));
     QVERIFY2(afterExpiry->status == ExecutionStatus::Succeeded, qPrintable(afterExpiry->errorMessage));
     const QStringList expiryEvents = eventsOf(afterExpiry->id);
@@ -305,17 +305,17 @@ void TestAuthorization::clientCredentialsGetAppOnlyTokens()
              qPrintable(expiryEvents.join(QLatin1Char('\n'))));
     // Near expiry, a new app token is asked for with the client id and secret.
     QVERIFY(m_sync->refreshToken(id)->status == ExecutionStatus::Succeeded);
-    QVERIFY(!(vault.open(id, m_store->credential(id)->sealed)->accessToken == stored.accessToken));
+    QVERIFY(!(vault.open(id, m_store->credentials().credential(id)->sealed)->accessToken == stored.accessToken));
 
     // A rotated client secret: the connection needs new app credentials; nothing stored is lost.
     Credential wrong = app;
     wrong.clientSecret = SecretBytes("rotated");
-    QVERIFY(m_store->saveCredential(id, {id, vault.seal(id, wrong).value(), {}, {}, {}}).ok());
+    QVERIFY(m_store->credentials().saveCredential(id, {id, vault.seal(id, wrong).value(), {}, {}, {}}).ok());
     const auto refused = m_sync->read(id, QStringLiteral("incidents"));
     QVERIFY2(refused->errorCode == QStringLiteral("auth.revoked"), qPrintable(refused->errorMessage));
     QVERIFY(refused->errorMessage.contains(QLatin1String("client credentials")));
-    QCOMPARE(m_store->connection(id)->status, ConnectionStatus::NeedsReauth);
-    QCOMPARE(m_store->recordCount(id, QStringLiteral("incidents")), read->recordCount);
+    QCOMPARE(m_store->tenants().connection(id)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_store->records().recordCount(id, QStringLiteral("incidents")), read->recordCount);
 }
 
 void TestAuthorization::consoleReauthorisesThroughALoopbackRedirect()
@@ -356,8 +356,8 @@ void TestAuthorization::consoleReauthorisesThroughALoopbackRedirect()
     QVERIFY(finished.wait(10000));
     QCOMPARE(finished.first().at(0).toLongLong(), connection);
     QVERIFY2(finished.first().at(2).toBool(), qPrintable(finished.first().at(3).toString()));
-    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::Active);
-    QCOMPARE(m_store->execution(finished.first().at(1).toLongLong())->kind, QStringLiteral("authorize"));
+    QCOMPARE(m_store->tenants().connection(connection)->status, ConnectionStatus::Active);
+    QCOMPARE(m_store->executions().execution(finished.first().at(1).toLongLong())->kind, QStringLiteral("authorize"));
 
     // The same link again (a reload) changes nothing and says so.
     std::unique_ptr<QNetworkReply> again(browser.get(QNetworkRequest(page->url())));
@@ -384,7 +384,7 @@ void TestAuthorization::authorisationWithoutARefreshTokenOrAllScopesIsFlagged()
     const auto authorised = m_sync->completeAuthorization(start->state, code);
     QVERIFY2(authorised->status == ExecutionStatus::Succeeded, qPrintable(authorised->errorMessage));
     QStringList warnings;
-    for (const Event &event : m_store->events(authorised->id).value()) {
+    for (const Event &event : m_store->executions().events(authorised->id).value()) {
         if (event.level == EventLevel::Warning)
             warnings.append(event.message);
     }
@@ -396,7 +396,7 @@ void TestAuthorization::authorisationWithoutARefreshTokenOrAllScopesIsFlagged()
                                             "crm.objects.companies.read, crm.schemas.companies.read. Requests that "
                                             "need them will be refused until the connection is authorised with them."));
     // Usable until the access token expires, with the reason it will stop on the connection.
-    const Connection flagged = m_store->connection(connection).value();
+    const Connection flagged = m_store->tenants().connection(connection).value();
     QCOMPARE(flagged.status, ConnectionStatus::Active);
     QVERIFY(flagged.statusMessage.contains(QStringLiteral("granted no refresh token")));
     QVERIFY(flagged.statusMessage.contains(QStringLiteral("missing: crm.objects.companies.read")));
@@ -409,9 +409,9 @@ void TestAuthorization::authorisationWithoutARefreshTokenOrAllScopesIsFlagged()
     const QString secondCode = QUrlQuery(followAuthorize(again->url)).queryItemValue(QStringLiteral("code"));
     const auto full = m_sync->completeAuthorization(again->state, secondCode);
     QVERIFY2(full->status == ExecutionStatus::Succeeded, qPrintable(full->errorMessage));
-    for (const Event &event : m_store->events(full->id).value())
+    for (const Event &event : m_store->executions().events(full->id).value())
         QVERIFY2(event.level != EventLevel::Warning, qPrintable(event.message));
-    QVERIFY(m_store->connection(connection)->statusMessage.isEmpty());
+    QVERIFY(m_store->tenants().connection(connection)->statusMessage.isEmpty());
 }
 
 void TestAuthorization::callbackFromAnotherIssuerIsRefused_data()
@@ -454,7 +454,7 @@ void TestAuthorization::callbackFromAnotherIssuerIsRefused()
     CredentialVault vault(m_key);
     emulator.setAuthorizationIssuer(
         sent == QLatin1String("emulator") ? emulator.baseUrl().toString(QUrl::StripTrailingSlash) : sent);
-    const Credential before = vault.open(connection, m_store->credential(connection)->sealed).value();
+    const Credential before = vault.open(connection, m_store->credentials().credential(connection)->sealed).value();
 
     const auto start = m_sync->beginAuthorization(connection, QUrl(QStringLiteral("http://127.0.0.1:9/cb")));
     QVERIFY(start.ok());
@@ -463,7 +463,7 @@ void TestAuthorization::callbackFromAnotherIssuerIsRefused()
     const auto result = m_sync->completeAuthorization(start->state, back.queryItemValue(QStringLiteral("code")), {},
                                                       back.queryItemValue(QStringLiteral("iss"), QUrl::FullyDecoded));
     QVERIFY(result.ok());
-    const Credential after = vault.open(connection, m_store->credential(connection)->sealed).value();
+    const Credential after = vault.open(connection, m_store->credentials().credential(connection)->sealed).value();
     if (accepted) {
         QVERIFY2(result->status == ExecutionStatus::Succeeded, qPrintable(result->errorMessage));
         QVERIFY(!(after.accessToken == before.accessToken));
@@ -472,7 +472,7 @@ void TestAuthorization::callbackFromAnotherIssuerIsRefused()
         QCOMPARE(result->errorCode, QStringLiteral("auth.wrong_issuer"));
         QVERIFY2(result->errorMessage.contains(emulator.authorizationIssuer()), qPrintable(result->errorMessage));
         // The code was never sent to a token endpoint, and nothing stored changed.
-        QVERIFY(m_store->exchanges(result->id).value().isEmpty());
+        QVERIFY(m_store->executions().exchanges(result->id).value().isEmpty());
         QVERIFY(after.accessToken == before.accessToken);
     }
 }

@@ -5,7 +5,7 @@
 #include "SandboxConnector.h"
 #include "auth/CredentialVault.h"
 #include "hubspot/HubSpotEmulator.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
 #include <QTemporaryDir>
@@ -85,7 +85,7 @@ private:
     QString m_dbPath;
     SecretBytes m_key;
     std::unique_ptr<HubSpotEmulator> m_emulator;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     qint64 m_tenant = 0;
 };
 
@@ -102,7 +102,7 @@ void TestHubSpotRateLimits::init()
     m_emulator->setRateLimitsEnforced(true);
     QVERIFY(m_emulator->listen() != 0);
     m_store = SqliteStore::open(m_dbPath).value();
-    m_tenant = m_store->createTenant(QStringLiteral("acme"), QStringLiteral("Acme Corp")).value();
+    m_tenant = m_store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme Corp")).value();
 }
 
 void TestHubSpotRateLimits::cleanup()
@@ -156,7 +156,7 @@ void TestHubSpotRateLimits::shippedDefinitionReadsManyPagesWithoutA429()
     }
     // The engine waited, on the shared clock, and said why.
     QVERIFY(m_clock->slept() >= std::chrono::seconds(29));
-    const QList<Event> events = m_store->events(execution->id).value();
+    const QList<Event> events = m_store->executions().events(execution->id).value();
     QVERIFY(anyEventContains(events, QStringLiteral("Waiting for the request budget of HubSpot account %1 "
                                                     "(9 requests per 1 s")
                                          .arg(portal.hubId)));
@@ -204,7 +204,7 @@ void TestHubSpotRateLimits::everyDeclaredWindowIsKept()
     QVERIFY2(execution->status == ExecutionStatus::Succeeded, qPrintable(execution->errorMessage));
     QCOMPARE(execution->recordCount, 11000);
     QCOMPARE(refusedCalls, 0);
-    QVERIFY2(anyEventContains(m_store->events(execution->id).value(), explained), qPrintable(explained));
+    QVERIFY2(anyEventContains(m_store->executions().events(execution->id).value(), explained), qPrintable(explained));
 }
 
 void TestHubSpotRateLimits::spentWindowHoldsTheNextCallOfThePortal_data()
@@ -232,7 +232,7 @@ void TestHubSpotRateLimits::spentWindowHoldsTheNextCallOfThePortal()
     m_emulator->clearRequestLog();
     const auto secondRead = sync.read(second, QStringLiteral("contacts"));
     QCOMPARE(secondRead->status, ExecutionStatus::Succeeded);
-    const QList<Event> events = m_store->events(secondRead->id).value();
+    const QList<Event> events = m_store->executions().events(secondRead->id).value();
     const QString held = QStringLiteral("Holding calls to HubSpot account %1 for 1 s: the provider reported "
                                         "X-HubSpot-RateLimit-Secondly-Remaining: 0")
                              .arg(portal.hubId);
@@ -260,7 +260,7 @@ void TestHubSpotRateLimits::holdsAndBudgetsBelongToTheirDatabase()
     const QString otherPath = otherDir.filePath(QStringLiteral("other.db"));
     std::unique_ptr<SqliteStore> other = SqliteStore::open(otherPath).value();
     CredentialVault vault(m_key);
-    const qint64 tenant = other->createTenant(QStringLiteral("acme"), QStringLiteral("Acme Corp")).value();
+    const qint64 tenant = other->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme Corp")).value();
     const qint64 second =
         SandboxConnector(*other, vault)
             .connect(tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
@@ -273,7 +273,8 @@ void TestHubSpotRateLimits::holdsAndBudgetsBelongToTheirDatabase()
     SyncService otherSync(otherPath, m_key, std::move(catalog), *m_clock);
     const auto read = otherSync.read(second, QStringLiteral("contacts"));
     QCOMPARE(read->status, ExecutionStatus::Succeeded);
-    QVERIFY(!anyEventContains(other->events(read->id).value(), QStringLiteral("Holding calls to HubSpot account")));
+    QVERIFY(!anyEventContains(other->executions().events(read->id).value(),
+                              QStringLiteral("Holding calls to HubSpot account")));
 }
 
 QTEST_GUILESS_MAIN(TestHubSpotRateLimits)

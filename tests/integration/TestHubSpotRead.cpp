@@ -3,8 +3,7 @@
 #include "SandboxConnector.h"
 #include "core/Timestamps.h"
 #include "hubspot/HubSpotEmulator.h"
-#include "store/SqliteDatabase.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/ExecutionLeaseKeeper.h"
 #include "sync/SyncService.h"
 
@@ -45,7 +44,7 @@ private:
     QString m_dbPath;
     SecretBytes m_key;
     std::unique_ptr<HubSpotEmulator> m_emulator;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     qint64 m_tenant = 0;
 };
 
@@ -57,7 +56,7 @@ void TestHubSpotRead::init()
     m_emulator = std::make_unique<HubSpotEmulator>();
     QVERIFY(m_emulator->listen() != 0);
     m_store = SqliteStore::open(m_dbPath).value();
-    m_tenant = m_store->createTenant(QStringLiteral("acme"), QStringLiteral("Acme Corp")).value();
+    m_tenant = m_store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme Corp")).value();
 }
 
 void TestHubSpotRead::cleanup()
@@ -85,26 +84,22 @@ SyncService TestHubSpotRead::makeService(Clock &clock)
 QString TestHubSpotRead::allRecordedText(qint64 executionId)
 {
     QString text;
-    for (const Exchange &x : m_store->exchanges(executionId).value()) {
+    for (const Exchange &x : m_store->executions().exchanges(executionId).value()) {
         text += x.url;
         for (const auto &[name, value] : x.requestHeaders + x.responseHeaders)
             text += QString::fromUtf8(name + ": " + value + "\n");
         text += QString::fromUtf8(x.requestBody + x.responseBody);
     }
-    for (const Event &e : m_store->events(executionId).value())
+    for (const Event &e : m_store->executions().events(executionId).value())
         text += e.message + QString::fromUtf8(QJsonDocument(e.context).toJson());
     return text;
 }
 
 QSet<QString> TestHubSpotRead::storedIds(qint64 connection, const QString &object, qint64 executionId)
 {
-    // Scoped: a statement left open would hold this connection's read snapshot.
-    auto rows = m_store->database().prepare(QStringLiteral(
-        "SELECT record_id FROM records WHERE connection_id = ?1 AND object = ?2 AND (?3 = 0 OR execution_id = ?3)"));
-    rows.bind(1, connection).bind(2, object).bind(3, executionId);
     QSet<QString> ids;
-    while (rows.next())
-        ids.insert(rows.text(0));
+    for (const StoredRecord &record : m_store->records().storedRecords(connection, object, executionId).value())
+        ids.insert(record.recordId);
     return ids;
 }
 
@@ -124,19 +119,15 @@ void TestHubSpotRead::readsEveryContactOnceAndRefreshesAnExpiredToken()
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
 
     // Exactly the emulator's contacts, each once.
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 2345);
-    {
-        // Scoped: a statement left open would hold this connection's read snapshot.
-        auto ids = m_store->database().prepare(QStringLiteral("SELECT COUNT(DISTINCT record_id) FROM records"));
-        QVERIFY(ids.next());
-        QCOMPARE(ids.int64(0), 2345);
-    }
-    const QJsonObject cursor = QJsonDocument::fromJson(m_store->cursor(connection, QStringLiteral("contacts"))->toUtf8()).object();
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("contacts")), 2345);
+    QCOMPARE(storedIds(connection, QStringLiteral("contacts")).size(), 2345);
+    const QJsonObject cursor =
+        QJsonDocument::fromJson(m_store->records().cursor(connection, QStringLiteral("contacts"))->toUtf8()).object();
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
     QVERIFY(!cursor.value(QStringLiteral("maxUpdatedAt")).toString().isEmpty());
 
     // Every request is an exchange; none of them, nor any event, holds a secret.
-    const auto exchanges = m_store->exchanges(execution->id).value();
+    const auto exchanges = m_store->executions().exchanges(execution->id).value();
     QCOMPARE(exchanges.size(), 25); // one refresh + 24 pages
     QVERIFY(exchanges.first().url.endsWith(QStringLiteral("/oauth/v1/token")));
     QVERIFY(exchanges.at(1).requestHeaders.contains({"Authorization", "Bearer [redacted]"}));
@@ -151,12 +142,10 @@ void TestHubSpotRead::readsEveryContactOnceAndRefreshesAnExpiredToken()
     // refreshing again and without duplicates.
     const qint64 newest = static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble());
     QSet<QString> expected;
-    {
-        auto rows = m_store->database().prepare(QStringLiteral("SELECT record_id, updated_at FROM records"));
-        while (rows.next()) {
-            if (parseTimestampMs(rows.text(1)).value_or(0) >= newest - 60000)
-                expected.insert(rows.text(0));
-        }
+    for (const StoredRecord &record :
+         m_store->records().storedRecords(connection, QStringLiteral("contacts")).value()) {
+        if (parseTimestampMs(record.updatedAt).value_or(0) >= newest - 60000)
+            expected.insert(record.recordId);
     }
     const QStringList touched = m_emulator->touchContacts(QStringLiteral("acme"), 5);
     expected.unite(QSet<QString>(touched.begin(), touched.end()));
@@ -166,10 +155,12 @@ void TestHubSpotRead::readsEveryContactOnceAndRefreshesAnExpiredToken()
     QCOMPARE(again->recordCount, expected.size());
     QCOMPARE(m_emulator->requestLog().first().method, QStringLiteral("POST"));
     QVERIFY(m_emulator->requestLog().first().pathAndQuery.startsWith(QStringLiteral("/crm/v3/objects/contacts/search")));
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 2345);
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("contacts")), 2345);
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
-    QCOMPARE(QJsonDocument::fromJson(m_store->cursor(connection, QStringLiteral("contacts"))->toUtf8())
-                 .object().value(QStringLiteral("mode")).toString(),
+    QCOMPARE(QJsonDocument::fromJson(m_store->records().cursor(connection, QStringLiteral("contacts"))->toUtf8())
+                 .object()
+                 .value(QStringLiteral("mode"))
+                 .toString(),
              QStringLiteral("incremental"));
 }
 
@@ -193,7 +184,7 @@ void TestHubSpotRead::honoursRetryAfterOn429()
     QVERIFY2(log.at(0).received.msecsTo(log.at(1).received) >= 1000,
              "the retry came before Retry-After allowed it");
     bool explained = false;
-    for (const Event &event : m_store->events(execution->id).value())
+    for (const Event &event : m_store->executions().events(execution->id).value())
         explained = explained || event.message.contains(QStringLiteral("waiting 1 s as told by Retry-After"));
     QVERIFY(explained);
 }
@@ -214,14 +205,14 @@ void TestHubSpotRead::resumesFromTheCursorAfterAFailedPage()
     QVERIFY(failed.ok());
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("HTTP 429")), qPrintable(failed->errorMessage));
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 300);
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("contacts")), 300);
 
     m_emulator->failNextRequests(0, 0);
     m_emulator->clearRequestLog();
     const auto resumed = sync.read(connection, QStringLiteral("contacts"));
     QCOMPARE(resumed->status, ExecutionStatus::Succeeded);
     QCOMPARE(resumed->recordCount, 700); // only what was missing
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 1000);
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("contacts")), 1000);
     QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("after=")));
 }
 
@@ -242,19 +233,19 @@ void TestHubSpotRead::runOfAKilledProcessIsInterruptedAndTheNextReadResumes()
                 {QStringLiteral("read"), m_dbPath, QString::number(connection), QStringLiteral("3")});
     // The emulator answers from this thread's event loop, which QTRY keeps turning.
     QTRY_VERIFY2_WITH_TIMEOUT(output.contains("holding\n"), qPrintable(QString::fromUtf8(output)), 120000);
-    const qint64 run = m_store->executions(connection, 1)->first().id;
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 300);
+    const qint64 run = m_store->executions().executions(connection, 1)->first().id;
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("contacts")), 300);
 
     // While it lives, this process's sweep leaves its run alone.
     test::FakeClock clock;
     SyncService sync = makeService(clock);
     QVERIFY(sync.interruptAbandonedExecutions()->isEmpty());
-    QCOMPARE(m_store->execution(run)->status, ExecutionStatus::Running);
+    QCOMPARE(m_store->executions().execution(run)->status, ExecutionStatus::Running);
 
     const qint64 pid = other.processId();
     other.kill(); // SIGKILL: no chance to close its execution
     QVERIFY(other.waitForFinished(30000));
-    QCOMPARE(m_store->execution(run)->status, ExecutionStatus::Running);
+    QCOMPARE(m_store->executions().execution(run)->status, ExecutionStatus::Running);
 
     // Once its lease has run out, the next read closes the run as interrupted and goes on from its cursor.
     clock.sleep(std::chrono::duration_cast<std::chrono::milliseconds>(ExecutionLeaseKeeper::kLeaseDuration) +
@@ -264,13 +255,13 @@ void TestHubSpotRead::runOfAKilledProcessIsInterruptedAndTheNextReadResumes()
     QVERIFY(resumed.ok());
     QCOMPARE(resumed->status, ExecutionStatus::Succeeded);
     QCOMPARE(resumed->recordCount, 700); // only what the killed run had not stored
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 1000);
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("contacts")), 1000);
     QVERIFY(m_emulator->requestLog().first().pathAndQuery.contains(QStringLiteral("after=")));
 
-    const Execution interrupted = m_store->execution(run).value();
+    const Execution interrupted = m_store->executions().execution(run).value();
     QCOMPARE(interrupted.status, ExecutionStatus::Interrupted);
     QCOMPARE(interrupted.recordCount, 300);
-    const QList<Event> events = m_store->events(run).value();
+    const QList<Event> events = m_store->executions().events(run).value();
     QVERIFY(events.last().message.startsWith(QStringLiteral("Interrupted: the process that ran this execution")));
     QVERIFY2(events.last().message.contains(QStringLiteral(" pid %1 ").arg(pid)), qPrintable(events.last().message));
 }
@@ -282,7 +273,7 @@ void TestHubSpotRead::revokedRefreshTokenMarksTheConnectionAndLosesNothing()
     SystemClock clock;
     SyncService sync = makeService(clock);
     QCOMPARE(sync.read(connection, QStringLiteral("contacts"))->recordCount, 120);
-    const QByteArray sealedBefore = m_store->credential(connection)->sealed;
+    const QByteArray sealedBefore = m_store->credentials().credential(connection)->sealed;
 
     m_emulator->revokeRefreshToken(QStringLiteral("acme"));
     m_emulator->expireAccessTokens(QStringLiteral("acme"));
@@ -291,7 +282,7 @@ void TestHubSpotRead::revokedRefreshTokenMarksTheConnectionAndLosesNothing()
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(failed->errorMessage.contains(QStringLiteral("re-authorisation")), qPrintable(failed->errorMessage));
-    const auto refreshExchange = m_store->exchanges(failed->id)->last();
+    const auto refreshExchange = m_store->executions().exchanges(failed->id)->last();
     QCOMPARE(refreshExchange.status, 400);
     // The provider's own words reach the support person.
     const QString providerMessage = QJsonDocument::fromJson(refreshExchange.responseBody).object()
@@ -299,12 +290,12 @@ void TestHubSpotRead::revokedRefreshTokenMarksTheConnectionAndLosesNothing()
     QVERIFY(!providerMessage.isEmpty());
     QVERIFY2(failed->errorMessage.contains(providerMessage), qPrintable(failed->errorMessage));
 
-    const Connection after = m_store->connection(connection).value();
+    const Connection after = m_store->tenants().connection(connection).value();
     QCOMPARE(after.status, ConnectionStatus::NeedsReauth);
     QVERIFY(!after.statusMessage.isEmpty());
     // Nothing lost: records, cursor and the stored credential are as they were.
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 120);
-    QCOMPARE(m_store->credential(connection)->sealed, sealedBefore);
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("contacts")), 120);
+    QCOMPARE(m_store->credentials().credential(connection)->sealed, sealedBefore);
 
     // Later reads fail fast with the reason, without calling the provider.
     m_emulator->clearRequestLog();
@@ -333,8 +324,8 @@ void TestHubSpotRead::unreachableProviderFailsWithAClearMessage()
     QVERIFY2(execution->errorMessage.contains(QStringLiteral("Cannot reach the provider after 6 attempts")),
              qPrintable(execution->errorMessage));
     QCOMPARE(clock.sleeps().size(), 5); // backed off between attempts, as the definition allows
-    QCOMPARE(m_store->exchanges(execution->id)->size(), 6);
-    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::Active);
+    QCOMPARE(m_store->executions().exchanges(execution->id)->size(), 6);
+    QCOMPARE(m_store->tenants().connection(connection)->status, ConnectionStatus::Active);
 }
 
 void TestHubSpotRead::refreshNowRotatesTheToken()
@@ -347,9 +338,9 @@ void TestHubSpotRead::refreshNowRotatesTheToken()
     QCOMPARE(execution->status, ExecutionStatus::Succeeded);
     QCOMPARE(execution->kind, QStringLiteral("refresh"));
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
-    const auto opened = CredentialVault(m_key).open(connection, m_store->credential(connection)->sealed);
+    const auto opened = CredentialVault(m_key).open(connection, m_store->credentials().credential(connection)->sealed);
     QCOMPARE(QString::fromUtf8(opened->accessToken.reveal()), m_emulator->credentials(QStringLiteral("acme"))->accessToken);
-    QVERIFY(m_store->credential(connection)->expiresAt > QDateTime::currentDateTimeUtc().addSecs(1700));
+    QVERIFY(m_store->credentials().credential(connection)->expiresAt > QDateTime::currentDateTimeUtc().addSecs(1700));
 }
 
 void TestHubSpotRead::backfillsCompaniesThenReadsOnlyTheChangedOnes()
@@ -374,8 +365,8 @@ void TestHubSpotRead::backfillsCompaniesThenReadsOnlyTheChangedOnes()
 
     // Exactly the emulator's companies, each once, and nothing of the contacts object.
     QCOMPARE(storedIds(connection, QStringLiteral("companies")), emulated);
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("companies")), 250);
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 0);
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("companies")), 250);
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("contacts")), 0);
     const QList<RequestLogEntry> pages = m_emulator->requestLog();
     QCOMPARE(pages.size(), 3);
     for (int i = 0; i < pages.size(); ++i) {
@@ -386,7 +377,7 @@ void TestHubSpotRead::backfillsCompaniesThenReadsOnlyTheChangedOnes()
         QCOMPARE(pages.at(i).pathAndQuery.contains(QStringLiteral("after=")), i > 0);
     }
     const QJsonObject cursor =
-        QJsonDocument::fromJson(m_store->cursor(connection, QStringLiteral("companies"))->toUtf8()).object();
+        QJsonDocument::fromJson(m_store->records().cursor(connection, QStringLiteral("companies"))->toUtf8()).object();
     QCOMPARE(cursor.value(QStringLiteral("phase")).toString(), QStringLiteral("complete"));
     const qint64 newest = static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble());
     qint64 newestEmulated = 0;
@@ -411,12 +402,12 @@ void TestHubSpotRead::backfillsCompaniesThenReadsOnlyTheChangedOnes()
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(again->recordCount, expected.size());
     QCOMPARE(storedIds(connection, QStringLiteral("companies"), again->id), expected);
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("companies")), 250);
-    QCOMPARE(m_store->recordCount(connection, QStringLiteral("contacts")), 0);
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("companies")), 250);
+    QCOMPARE(m_store->records().recordCount(connection, QStringLiteral("contacts")), 0);
     for (const QString &id : touched) {
-        const QJsonObject stored = QJsonDocument::fromJson(
-                                       m_store->record(connection, QStringLiteral("companies"), id)->data)
-                                       .object();
+        const QJsonObject stored =
+            QJsonDocument::fromJson(m_store->records().record(connection, QStringLiteral("companies"), id)->data)
+                .object();
         QCOMPARE(stored.value(QStringLiteral("properties")).toObject().value(QStringLiteral("phone")).toString(),
                  companies.record(id.toLongLong())->properties.value(QStringLiteral("phone")));
     }
@@ -427,7 +418,7 @@ void TestHubSpotRead::backfillsCompaniesThenReadsOnlyTheChangedOnes()
     // (The list's properties parameter rides along: an incremental request cannot drop an inherited parameter.)
     QVERIFY2(m_emulator->requestLog().first().pathAndQuery.startsWith(QStringLiteral("/crm/v3/objects/companies/search")),
              qPrintable(m_emulator->requestLog().first().pathAndQuery));
-    const auto exchanges = m_store->exchanges(again->id).value();
+    const auto exchanges = m_store->executions().exchanges(again->id).value();
     QCOMPARE(exchanges.size(), 1);
     const QJsonObject body = QJsonDocument::fromJson(exchanges.first().requestBody).object();
     const QJsonObject filter = body.value(QStringLiteral("filterGroups")).toArray().first().toObject()
@@ -437,8 +428,10 @@ void TestHubSpotRead::backfillsCompaniesThenReadsOnlyTheChangedOnes()
     QCOMPARE(filter.value(QStringLiteral("value")).toVariant().toLongLong(), since);
     QCOMPARE(body.value(QStringLiteral("sorts")).toArray().first().toObject().value(QStringLiteral("propertyName")).toString(),
              QStringLiteral("hs_lastmodifieddate"));
-    QCOMPARE(QJsonDocument::fromJson(m_store->cursor(connection, QStringLiteral("companies"))->toUtf8())
-                 .object().value(QStringLiteral("mode")).toString(),
+    QCOMPARE(QJsonDocument::fromJson(m_store->records().cursor(connection, QStringLiteral("companies"))->toUtf8())
+                 .object()
+                 .value(QStringLiteral("mode"))
+                 .toString(),
              QStringLiteral("incremental"));
 }
 

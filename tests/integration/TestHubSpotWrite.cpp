@@ -2,15 +2,15 @@
 // HubSpot's 207 per-input errors, a connection-level override, a record whose mapping fails), HubSpot webhooks
 // delivered by the emulator over HTTP (signature v3, routing by portal, fetch of the named contact, duplicates,
 // forgeries, stale timestamps), property discovery, and the request budget shared by two connections of one portal.
+#include "SandboxConnector.h"
 #include "auth/CredentialVault.h"
 #include "catalog/DefinitionLoader.h"
 #include "core/Clock.h"
 #include "hubspot/HubSpotEmulator.h"
 #include "mapping/MappingService.h"
 #include "server/WebhookEndpoint.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
-#include "SandboxConnector.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -65,7 +65,7 @@ private:
     QString m_dbPath;
     SecretBytes m_key;
     std::unique_ptr<HubSpotEmulator> m_emulator;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<SyncService> m_sync;
     qint64 m_tenant = 0;
     PortalCredentials m_portal;
@@ -79,7 +79,7 @@ void TestHubSpotWrite::init()
     m_emulator = std::make_unique<HubSpotEmulator>();
     QVERIFY(m_emulator->listen() != 0);
     m_store = SqliteStore::open(m_dbPath).value();
-    m_tenant = m_store->createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    m_tenant = m_store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
     m_portal = m_emulator->addPortal(QStringLiteral("acme"), 20, 21);
     m_sync = std::make_unique<SyncService>(m_dbPath, m_key, ProviderCatalog::builtIn(), SystemClock::instance());
 }
@@ -102,9 +102,10 @@ qint64 TestHubSpotWrite::connectPortal(const PortalCredentials &portal, bool int
                                   .value();
     if (integration) {
         [&] {
-            QVERIFY(m_store->setConnectionIntegration(connection, QStringLiteral("crm-contacts"),
-                                                      QStringLiteral("production"))
-                        .ok());
+            QVERIFY(
+                m_store->tenants()
+                    .setConnectionIntegration(connection, QStringLiteral("crm-contacts"), QStringLiteral("production"))
+                    .ok());
         }();
     }
     return connection;
@@ -118,7 +119,7 @@ const HubSpotContact *TestHubSpotWrite::contact(const QString &id) const
 QMap<QString, WriteItem> TestHubSpotWrite::itemsByKey(qint64 executionId)
 {
     QMap<QString, WriteItem> byKey;
-    for (const WriteItem &item : m_store->writeItems(executionId).value())
+    for (const WriteItem &item : m_store->writes().writeItems(executionId).value())
         byKey.insert(item.key, item);
     return byKey;
 }
@@ -176,7 +177,7 @@ void TestHubSpotWrite::writesGoThroughTheReverseMapping()
         calls.append(entry.method + QLatin1Char(' ') + entry.pathAndQuery);
     QCOMPARE(calls, (QStringList{QStringLiteral("POST /crm/v3/objects/contacts"),
                                  QStringLiteral("POST /crm/v3/objects/contacts/batch/update")}));
-    QVERIFY(m_store->failedWriteItems(connection, QStringLiteral("contacts"))->isEmpty());
+    QVERIFY(m_store->writes().failedWriteItems(connection, QStringLiteral("contacts"))->isEmpty());
 }
 
 void TestHubSpotWrite::connectionOverrideAndMappingFailures()
@@ -235,7 +236,7 @@ void TestHubSpotWrite::connectionOverrideAndMappingFailures()
     QCOMPARE(retried->recordCount, 1);
     const QString id = itemsByKey(retried->id).value(QStringLiteral("broken")).providerId;
     QCOMPARE(contact(id)->properties.value(QStringLiteral("phone")), QStringLiteral("5550100"));
-    QVERIFY(m_store->failedWriteItems(connection, QStringLiteral("contacts"))->isEmpty());
+    QVERIFY(m_store->writes().failedWriteItems(connection, QStringLiteral("contacts"))->isEmpty());
 }
 
 void TestHubSpotWrite::signedWebhookIsAppliedOnce()
@@ -249,7 +250,7 @@ void TestHubSpotWrite::signedWebhookIsAppliedOnce()
 
     const QString id = m_emulator->touchContacts(QStringLiteral("acme"), 1).first();
     const QString phone = contact(id)->properties.value(QStringLiteral("phone"));
-    QVERIFY(m_store->record(connection, QStringLiteral("contacts"), id));
+    QVERIFY(m_store->records().record(connection, QStringLiteral("contacts"), id));
     // Routed by the portal id the events carry: the URL names no connection.
     QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), endpoint.urlFor(QStringLiteral("hubspot")), id));
     QVERIFY(delivered.wait(5000));
@@ -258,9 +259,9 @@ void TestHubSpotWrite::signedWebhookIsAppliedOnce()
     QCOMPARE(outcome.applied, 1);
     // The contact named by the event was fetched and stored through the read mapping.
     const QJsonObject stored =
-        QJsonDocument::fromJson(m_store->record(connection, QStringLiteral("contacts"), id)->data).object();
+        QJsonDocument::fromJson(m_store->records().record(connection, QStringLiteral("contacts"), id)->data).object();
     QCOMPARE(stored.value(QStringLiteral("phone")).toString(), phone);
-    const Execution execution = m_store->execution(outcome.executionId).value();
+    const Execution execution = m_store->executions().execution(outcome.executionId).value();
     QCOMPARE(execution.kind, QStringLiteral("webhook"));
     QCOMPARE(execution.connectionId, connection);
     QCOMPARE(execution.status, ExecutionStatus::Succeeded);
@@ -291,11 +292,11 @@ void TestHubSpotWrite::signedWebhookIsAppliedOnce()
         QCOMPARE(again.duplicates, attempt == 0 ? 0 : 1);
     }
     // The deletion event removed the stored contact, once.
-    QVERIFY(!m_store->record(connection, QStringLiteral("contacts"), id));
+    QVERIFY(!m_store->records().record(connection, QStringLiteral("contacts"), id));
 
-    const auto events = m_store->events(outcome.executionId).value();
+    const auto events = m_store->executions().events(outcome.executionId).value();
     QVERIFY(std::any_of(events.begin(), events.end(), [](const Event &e) { return e.message.contains(QLatin1String("stored")); }));
-    const auto exchanges = m_store->exchanges(outcome.executionId).value();
+    const auto exchanges = m_store->executions().exchanges(outcome.executionId).value();
     QVERIFY(!exchanges.isEmpty());
     // The signature header is kept for support, the client secret never.
     for (const Exchange &exchange : exchanges)
@@ -318,7 +319,7 @@ void TestHubSpotWrite::forgedAndStaleWebhooksAreRejected()
     QVERIFY(delivered.wait(5000));
     QCOMPARE(delivered.last().at(1).toInt(), 401);
     WebhookOutcome outcome = handled.last().at(1).value<WebhookOutcome>();
-    Execution execution = m_store->execution(outcome.executionId).value();
+    Execution execution = m_store->executions().execution(outcome.executionId).value();
     QCOMPARE(execution.status, ExecutionStatus::Failed);
     QCOMPARE(execution.errorCode, QStringLiteral("webhook.rejected"));
     QVERIFY(execution.errorMessage.contains(QLatin1String("timestamp")));
@@ -339,7 +340,7 @@ void TestHubSpotWrite::forgedAndStaleWebhooksAreRejected()
     QVERIFY(QTest::qWaitFor([&] { return reply->isFinished(); }, 5000));
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 401);
     outcome = handled.last().at(1).value<WebhookOutcome>();
-    execution = m_store->execution(outcome.executionId).value();
+    execution = m_store->executions().execution(outcome.executionId).value();
     QCOMPARE(execution.status, ExecutionStatus::Failed);
     QVERIFY(execution.errorMessage.contains(QLatin1String("signature does not match")));
     // Nothing was deleted.
@@ -354,7 +355,7 @@ void TestHubSpotWrite::propertiesAreDiscovered()
                                           QStringLiteral("Loyalty tier"), QStringLiteral("enumeration")));
     const auto discovered = m_sync->discoverSchema(connection, QStringLiteral("contacts"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
-    const QList<SchemaField> fields = m_store->schema(connection, QStringLiteral("contacts")).value();
+    const QList<SchemaField> fields = m_store->schemas().schema(connection, QStringLiteral("contacts")).value();
     QStringList custom;
     bool email = false;
     for (const SchemaField &field : fields) {
@@ -403,7 +404,8 @@ void TestHubSpotWrite::portalBudgetIsSharedByItsConnections()
     }
     QVERIFY(log.last().received.toMSecsSinceEpoch() - log.first().received.toMSecsSinceEpoch() >= 2000); // 24 calls: three windows
     // Each execution says why it waited.
-    const auto events = m_store->events(a.result()->id).value() + m_store->events(b.result()->id).value();
+    const auto events =
+        m_store->executions().events(a.result()->id).value() + m_store->executions().events(b.result()->id).value();
     QVERIFY(std::any_of(events.begin(), events.end(), [](const Event &e) {
         return e.message.contains(QLatin1String("request budget of HubSpot account"));
     }));
@@ -430,7 +432,7 @@ void TestHubSpotWrite::executionsOfOneConnectionRunInOrder()
     QCOMPARE(log.last().method, QStringLiteral("POST"));
     for (qsizetype i = 0; i + 1 < log.size(); ++i)
         QCOMPARE(log.at(i).method, QStringLiteral("GET"));
-    const auto events = m_store->events(write.result()->id).value();
+    const auto events = m_store->executions().events(write.result()->id).value();
     QVERIFY(std::any_of(events.begin(), events.end(), [](const Event &e) {
         return e.message.startsWith(QLatin1String("Waiting for the connection's running execution"));
     }));
@@ -446,48 +448,65 @@ void TestHubSpotWrite::tokenRefreshIsSingleFlightAcrossProcesses()
                                            QDateTime::currentDateTimeUtc().addSecs(-10))
                                   .value();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    QVERIFY(m_store->takeRefreshLease(connection, QStringLiteral("other-process"), now.addSecs(60), now).value());
-    QVERIFY(!m_store->takeRefreshLease(connection, QStringLiteral("third"), now.addSecs(60), now).value());
+    QVERIFY(m_store->credentials()
+                .takeRefreshLease(connection, QStringLiteral("other-process"), now.addSecs(60), now)
+                .value());
+    QVERIFY(
+        !m_store->credentials().takeRefreshLease(connection, QStringLiteral("third"), now.addSecs(60), now).value());
 
     QFuture<Result<Execution>> read = QtConcurrent::run([&] { return m_sync->read(connection, QStringLiteral("contacts")); });
     const auto waitingFor = [&](const QString &text) {
-        return QTest::qWaitFor([&] {
-            const auto executions = m_store->executions(connection, 1).value();
-            if (executions.isEmpty())
-                return false;
-            const auto events = m_store->events(executions.first().id).value();
-            return std::any_of(events.begin(), events.end(), [&](const Event &e) { return e.message.contains(text); });
-        }, 5000);
+        return QTest::qWaitFor(
+            [&] {
+                const auto executions = m_store->executions().executions(connection, 1).value();
+                if (executions.isEmpty())
+                    return false;
+                const auto events = m_store->executions().events(executions.first().id).value();
+                return std::any_of(events.begin(), events.end(),
+                                   [&](const Event &e) { return e.message.contains(text); });
+            },
+            5000);
     };
     QVERIFY(waitingFor(QStringLiteral("Another Patchbay process is refreshing")));
     QVERIFY(!read.isFinished());
     // The other process finishes its refresh: a new credential is stored (here the same tokens with a new expiry).
-    Credential refreshed = vault.open(connection, m_store->credential(connection)->sealed).value();
+    Credential refreshed = vault.open(connection, m_store->credentials().credential(connection)->sealed).value();
     refreshed.expiresAt = QDateTime::currentDateTimeUtc().addSecs(1800);
-    QVERIFY(m_store->saveCredential(connection, {connection, vault.seal(connection, refreshed).value(), refreshed.expiresAt,
-                                                 QDateTime::currentDateTimeUtc(), {}})
+    QVERIFY(m_store->credentials()
+                .saveCredential(connection, {connection,
+                                             vault.seal(connection, refreshed).value(),
+                                             refreshed.expiresAt,
+                                             QDateTime::currentDateTimeUtc(),
+                                             {}})
                 .ok());
-    QVERIFY(m_store->releaseRefreshLease(connection, QStringLiteral("other-process")).ok());
+    QVERIFY(m_store->credentials().releaseRefreshLease(connection, QStringLiteral("other-process")).ok());
     QVERIFY(QTest::qWaitFor([&] { return read.isFinished(); }, 10000));
     QVERIFY2(read.result()->status == ExecutionStatus::Succeeded, qPrintable(read.result()->errorMessage));
     QVERIFY(waitingFor(QStringLiteral("Another Patchbay process refreshed the access token; using it")));
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 0);
 
     // A lease left behind by a process that died runs out, and then this one refreshes.
-    Credential expired = vault.open(connection, m_store->credential(connection)->sealed).value();
+    Credential expired = vault.open(connection, m_store->credentials().credential(connection)->sealed).value();
     expired.expiresAt = QDateTime::currentDateTimeUtc().addSecs(-10);
-    QVERIFY(m_store->saveCredential(connection, {connection, vault.seal(connection, expired).value(), expired.expiresAt,
-                                                 QDateTime::currentDateTimeUtc(), {}})
+    QVERIFY(m_store->credentials()
+                .saveCredential(connection, {connection,
+                                             vault.seal(connection, expired).value(),
+                                             expired.expiresAt,
+                                             QDateTime::currentDateTimeUtc(),
+                                             {}})
                 .ok());
-    QVERIFY(m_store->takeRefreshLease(connection, QStringLiteral("dead-process"), QDateTime::currentDateTimeUtc().addSecs(-1),
-                                      QDateTime::currentDateTimeUtc().addSecs(-61))
+    QVERIFY(m_store->credentials()
+                .takeRefreshLease(connection, QStringLiteral("dead-process"),
+                                  QDateTime::currentDateTimeUtc().addSecs(-1),
+                                  QDateTime::currentDateTimeUtc().addSecs(-61))
                 .value());
     const auto again = m_sync->refreshToken(connection);
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
     // ... and lets go of the lease afterwards.
-    QVERIFY(m_store->takeRefreshLease(connection, QStringLiteral("next"), QDateTime::currentDateTimeUtc().addSecs(60),
-                                      QDateTime::currentDateTimeUtc())
+    QVERIFY(m_store->credentials()
+                .takeRefreshLease(connection, QStringLiteral("next"), QDateTime::currentDateTimeUtc().addSecs(60),
+                                  QDateTime::currentDateTimeUtc())
                 .value());
 }
 
@@ -507,15 +526,15 @@ void TestHubSpotWrite::writesToARevokedConnectionAreKept()
     const auto first = m_sync->write(connection, QStringLiteral("contacts"), records);
     QCOMPARE(first->status, ExecutionStatus::Failed);
     QCOMPARE(first->errorCode, QStringLiteral("auth.revoked"));
-    QCOMPARE(m_store->connection(connection)->status, ConnectionStatus::NeedsReauth);
-    QCOMPARE(m_store->failedWriteItems(connection, QStringLiteral("contacts"))->size(), 2);
+    QCOMPARE(m_store->tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_store->writes().failedWriteItems(connection, QStringLiteral("contacts"))->size(), 2);
     // Asked again while the connection waits for re-authorisation: refused at once, still kept.
     m_emulator->clearRequestLog();
     QVERIFY(m_sync->write(connection, QStringLiteral("contacts"),
                           {{QStringLiteral("r-3"), records.first().record, {}}})
                 ->errorCode == QStringLiteral("auth.needs_reauth"));
     QVERIFY(m_emulator->requestLog().isEmpty());
-    const auto kept = m_store->failedWriteItems(connection, QStringLiteral("contacts")).value();
+    const auto kept = m_store->writes().failedWriteItems(connection, QStringLiteral("contacts")).value();
     QCOMPARE(kept.size(), 3);
     QCOMPARE(QJsonDocument::fromJson(kept.last().payload).object(), records.first().record);
 }
@@ -550,13 +569,13 @@ void TestHubSpotWrite::eventNotAppliedIsAppliedWhenDeliveredAgain()
     // HubSpot cannot give the contact just now: the call answers an error, so HubSpot delivers the event again...
     m_emulator->failNextRequestsWithStatus(1, 400, {}, R"({"status":"error","message":"Bad request","category":"VALIDATION_ERROR"})");
     QCOMPARE(deliver(), 503);
-    QVERIFY(!m_store->record(connection, QStringLiteral("contacts"), id));
+    QVERIFY(!m_store->records().record(connection, QStringLiteral("contacts"), id));
     // ... and then it is applied, not skipped as a duplicate.
     QCOMPARE(deliver(), 200);
-    QVERIFY(m_store->record(connection, QStringLiteral("contacts"), id));
+    QVERIFY(m_store->records().record(connection, QStringLiteral("contacts"), id));
     QCOMPARE(deliver(), 200); // now it is one
-    const auto executions = m_store->executions(connection, 1).value();
-    const auto events = m_store->events(executions.first().id).value();
+    const auto executions = m_store->executions().executions(connection, 1).value();
+    const auto events = m_store->executions().events(executions.first().id).value();
     QVERIFY(std::any_of(events.begin(), events.end(),
                         [](const Event &e) { return e.message.contains(QLatin1String("was received before")); }));
 }

@@ -3,8 +3,7 @@
 #include "core/Clock.h"
 #include "hubspot/HubSpotEmulator.h"
 #include "mapping/MappingService.h"
-#include "store/SqliteDatabase.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
 #include <QJsonArray>
@@ -37,7 +36,7 @@ private:
     QString m_dbPath;
     SecretBytes m_key;
     std::unique_ptr<HubSpotEmulator> m_emulator;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     std::unique_ptr<SyncService> m_sync;
     qint64 m_connection = 0;
     static constexpr int kContacts = 480;
@@ -51,7 +50,7 @@ void TestMappedRead::init()
     m_emulator = std::make_unique<HubSpotEmulator>();
     QVERIFY(m_emulator->listen() != 0);
     m_store = SqliteStore::open(m_dbPath).value();
-    const qint64 tenant = m_store->createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    const qint64 tenant = m_store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
     const PortalCredentials portal = m_emulator->addPortal(QStringLiteral("acme"), kContacts, 11);
     CredentialVault vault(m_key);
     m_connection = SandboxConnector(*m_store, vault)
@@ -59,7 +58,8 @@ void TestMappedRead::init()
                                 QStringLiteral("https://api.hubapi.com"), m_emulator->baseUrl(), portal,
                                 QDateTime::currentDateTimeUtc().addSecs(1800))
                        .value();
-    QVERIFY(m_store->setConnectionIntegration(m_connection, QStringLiteral("crm-contacts"), QStringLiteral("production"))
+    QVERIFY(m_store->tenants()
+                .setConnectionIntegration(m_connection, QStringLiteral("crm-contacts"), QStringLiteral("production"))
                 .ok());
     m_sync = std::make_unique<SyncService>(m_dbPath, m_key, ProviderCatalog::builtIn(), SystemClock::instance());
     QVERIFY(m_sync->integrations().find(QStringLiteral("crm-contacts")));
@@ -75,7 +75,7 @@ void TestMappedRead::cleanup()
 
 QJsonObject TestMappedRead::storedRecord(const QString &id)
 {
-    const auto record = m_store->record(m_connection, QStringLiteral("contacts"), id);
+    const auto record = m_store->records().record(m_connection, QStringLiteral("contacts"), id);
     return record ? QJsonDocument::fromJson(record->data).object() : QJsonObject();
 }
 
@@ -85,10 +85,10 @@ void TestMappedRead::readStoresMappedRecords()
     QCOMPARE(execution->status, ExecutionStatus::Succeeded);
     QCOMPARE(execution->recordCount, kContacts);
     QCOMPARE(execution->failedRecordCount, 0);
-    auto ids = m_store->database().prepare(QStringLiteral("SELECT record_id FROM records LIMIT 1"));
-    QVERIFY(ids.next());
-    const QJsonObject record = storedRecord(ids.text(0));
-    QCOMPARE(record.value(QStringLiteral("id")).toString(), ids.text(0));
+    const auto first = m_store->records().storedRecords(m_connection, QStringLiteral("contacts"), 0, 1);
+    QVERIFY(first.ok() && !first->isEmpty());
+    const QJsonObject record = storedRecord(first->first().recordId);
+    QCOMPARE(record.value(QStringLiteral("id")).toString(), first->first().recordId);
     QVERIFY(!record.contains(QStringLiteral("properties")));
     const QString email = record.value(QStringLiteral("email")).toString();
     QVERIFY(email.contains(QLatin1Char('@')));
@@ -111,11 +111,13 @@ void TestMappedRead::aFailingFieldKeepsTheRecordRawAndTheReadGoesOn()
     QCOMPARE(execution->status, ExecutionStatus::Succeeded);
     QVERIFY(execution->failedRecordCount > 0);
     QCOMPARE(execution->recordCount + execution->failedRecordCount, kContacts);
-    QCOMPARE(QJsonDocument::fromJson(m_store->cursor(m_connection, QStringLiteral("contacts"))->toUtf8())
-                 .object().value(QStringLiteral("phase")).toString(),
+    QCOMPARE(QJsonDocument::fromJson(m_store->records().cursor(m_connection, QStringLiteral("contacts"))->toUtf8())
+                 .object()
+                 .value(QStringLiteral("phase"))
+                 .toString(),
              QStringLiteral("complete"));
 
-    const auto failed = m_store->failedRecords(m_connection, QStringLiteral("contacts")).value();
+    const auto failed = m_store->records().failedRecords(m_connection, QStringLiteral("contacts")).value();
     QCOMPARE(failed.size(), execution->failedRecordCount);
     for (const FailedRecord &record : failed) {
         const QJsonObject raw = QJsonDocument::fromJson(record.raw).object();
@@ -128,7 +130,7 @@ void TestMappedRead::aFailingFieldKeepsTheRecordRawAndTheReadGoesOn()
     // An event names the field, the record and the error.
     const QString first = failed.first().recordId;
     bool named = false;
-    for (const Event &event : m_store->events(execution->id).value()) {
+    for (const Event &event : m_store->executions().events(execution->id).value()) {
         named = named || (event.message.contains(QStringLiteral("Record %1").arg(first))
                           && event.message.contains(QStringLiteral("'stage'"))
                           && event.message.contains(QStringLiteral("leads are not accepted")));
@@ -146,8 +148,8 @@ void TestMappedRead::aFailingFieldKeepsTheRecordRawAndTheReadGoesOn()
     QCOMPARE(replay->status, ExecutionStatus::Succeeded);
     QCOMPARE(replay->recordCount, failed.size());
     QCOMPARE(replay->failedRecordCount, 0);
-    QVERIFY(m_store->failedRecords(m_connection, QStringLiteral("contacts"))->isEmpty());
-    QCOMPARE(m_store->recordCount(m_connection, QStringLiteral("contacts")), kContacts);
+    QVERIFY(m_store->records().failedRecords(m_connection, QStringLiteral("contacts"))->isEmpty());
+    QCOMPARE(m_store->records().recordCount(m_connection, QStringLiteral("contacts")), kContacts);
     QCOMPARE(storedRecord(first).value(QStringLiteral("stage")).toString(), QStringLiteral("LEAD"));
 }
 
@@ -216,9 +218,9 @@ void TestMappedRead::levelsMergeBaseEnvironmentConnection()
 
     const auto execution = m_sync->read(m_connection, QStringLiteral("contacts"));
     QCOMPARE(execution->recordCount, kContacts);
-    auto ids = m_store->database().prepare(QStringLiteral("SELECT record_id FROM records LIMIT 1"));
-    QVERIFY(ids.next());
-    const QJsonObject record = storedRecord(ids.text(0));
+    const auto first = m_store->records().storedRecords(m_connection, QStringLiteral("contacts"), 0, 1);
+    QVERIFY(first.ok() && !first->isEmpty());
+    const QJsonObject record = storedRecord(first->first().recordId);
     QCOMPARE(record.value(QStringLiteral("source")).toString(), QStringLiteral("hubspot"));
     QVERIFY(!record.contains(QStringLiteral("phone")));
     QVERIFY(!record.contains(QStringLiteral("company")));

@@ -18,6 +18,7 @@ public:
         m_now = m_now.addMSecs(duration.count());
     }
     void advance(std::chrono::milliseconds duration) { m_now = m_now.addMSecs(duration.count()); }
+    void setNow(const QDateTime &now) { m_now = now.toUTC(); }
     std::chrono::milliseconds slept() const { return m_slept; }
 
 private:

@@ -5,7 +5,7 @@
 #include "auth/CredentialVault.h"
 #include "catalog/ProviderCatalog.h"
 #include "core/Clock.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
 #include <QCoreApplication>

@@ -5,8 +5,7 @@
 #include "core/Clock.h"
 #include "http/Redactor.h"
 #include "ops/LocalOps.h"
-#include "store/SqliteDatabase.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
 namespace patchbay {
@@ -26,7 +25,7 @@ DemoDatabase::DemoDatabase()
         m_error = QStringLiteral("cannot create a temporary folder");
         return;
     }
-    auto store = SqliteStore::open(path());
+    auto store = SqliteStore::open(path(), m_clock);
     if (!store) {
         fail(store.error());
         return;
@@ -43,7 +42,7 @@ QString DemoDatabase::path() const
     return m_dir.filePath(QStringLiteral("console.sqlite"));
 }
 
-std::unique_ptr<SqliteStore> DemoDatabase::openStore()
+std::unique_ptr<Store> DemoDatabase::openStore()
 {
     auto store = SqliteStore::open(path());
     if (!store) {
@@ -78,7 +77,7 @@ template <typename T> T DemoDatabase::check(Result<T> result, T fallback)
 
 qint64 DemoDatabase::addTenant(const QString &name, const QString &displayName)
 {
-    return check(m_store->createTenant(name, displayName), qint64(0));
+    return check(m_store->tenants().createTenant(name, displayName), qint64(0));
 }
 
 qint64 DemoDatabase::addConnection(qint64 tenantId, const QString &displayName, const QDateTime &tokenExpiresAt)
@@ -87,7 +86,7 @@ qint64 DemoDatabase::addConnection(qint64 tenantId, const QString &displayName, 
     connection.tenantId = tenantId;
     connection.provider = QStringLiteral("hubspot");
     connection.displayName = displayName;
-    const qint64 id = check(m_store->createConnection(connection), qint64(0));
+    const qint64 id = check(m_store->tenants().createConnection(connection), qint64(0));
     if (id == 0 || !tokenExpiresAt.isValid())
         return id;
     Credential credential;
@@ -101,7 +100,7 @@ qint64 DemoDatabase::addConnection(qint64 tenantId, const QString &displayName, 
     stored.expiresAt = tokenExpiresAt;
     stored.refreshedAt = QDateTime::currentDateTimeUtc();
     stored.updatedAt = stored.refreshedAt;
-    if (auto saved = m_store->saveCredential(id, stored); !saved)
+    if (auto saved = m_store->credentials().saveCredential(id, stored); !saved)
         fail(saved.error());
     return id;
 }
@@ -110,31 +109,19 @@ qint64 DemoDatabase::addExecution(qint64 connectionId, const QString &kind, cons
                                   const QString &status, const ExecutionCounts &counts, int minutesAgo,
                                   qint64 durationMs, const std::optional<Error> &error)
 {
-    const qint64 id = check(m_store->startExecution(connectionId, kind, object), qint64(0));
-    if (id == 0)
-        return 0;
-    if (status == ExecutionStatus::Running) {
-        if (auto updated = m_store->updateExecutionCounts(id, counts); !updated)
-            fail(updated.error());
-    } else if (auto finished = m_store->finishExecution(id, status, counts, error); !finished) {
-        fail(finished.error());
-    }
-    // The store stamps executions with the current time; spread them out so the demo reads like a
-    // real history (the store has no API for that, so this one statement knows the schema).
+    // The store stamps executions with its clock's time; spread them out so the demo reads like a real history.
     const QDateTime started = minutesAgoUtc(minutesAgo);
-    auto backdate = m_store->database().prepare(QStringLiteral(
-        "UPDATE executions SET started_at = ?2, finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE ?3 END "
-        "WHERE id = ?1"));
-    backdate.bind(1, id).bind(2, started).bind(3, started.addMSecs(durationMs));
-    if (auto done = backdate.exec(); !done)
-        fail(done.error());
-    if (status != ExecutionStatus::Running) {
-        auto touch =
-            m_store->database().prepare(QStringLiteral("UPDATE connections SET last_sync_at = ?2 WHERE id = ?1"));
-        touch.bind(1, connectionId).bind(2, started.addMSecs(durationMs));
-        if (auto done = touch.exec(); !done)
-            fail(done.error());
+    m_clock.setNow(started);
+    const qint64 id = check(m_store->executions().startExecution(connectionId, kind, object), qint64(0));
+    if (id != 0 && status == ExecutionStatus::Running) {
+        if (auto updated = m_store->executions().updateExecutionCounts(id, counts); !updated)
+            fail(updated.error());
+    } else if (id != 0) {
+        m_clock.setNow(started.addMSecs(durationMs));
+        if (auto finished = m_store->executions().finishExecution(id, status, counts, error); !finished)
+            fail(finished.error());
     }
+    m_clock.setNow(QDateTime::currentDateTimeUtc());
     return id;
 }
 
@@ -146,7 +133,7 @@ qint64 DemoDatabase::addEvent(qint64 executionId, const QString &level, const QS
     event.level = level;
     event.message = message;
     event.context = context;
-    return check(m_store->addEvent(event), qint64(0));
+    return check(m_store->executions().addEvent(event), qint64(0));
 }
 
 qint64 DemoDatabase::addExchange(qint64 executionId, const QByteArray &method, const QString &url, int status,
@@ -173,7 +160,7 @@ qint64 DemoDatabase::addExchange(qint64 executionId, const QByteArray &method, c
     redactor.addSecret(SecretBytes(accessToken.toUtf8()));
     Exchange exchange = redactor.redact(request, response);
     exchange.executionId = executionId;
-    return check(m_store->addExchange(exchange), qint64(0));
+    return check(m_store->executions().addExchange(exchange), qint64(0));
 }
 
 DemoDatabase::Ids DemoDatabase::populate()
@@ -223,9 +210,9 @@ DemoDatabase::Ids DemoDatabase::populate()
         makeError("auth.revoked", QStringLiteral("The refresh token was revoked; ask the user to re-authorise")));
     addEvent(failedRefresh, EventLevel::Error, QStringLiteral("Token endpoint answered invalid_grant"),
              {{QStringLiteral("status"), 400}});
-    if (auto marked =
-            m_store->setConnectionStatus(ids.globexCrm, ConnectionStatus::NeedsReauth,
-                                         QStringLiteral("The refresh token was revoked. Send Globex a re-auth link."));
+    if (auto marked = m_store->tenants().setConnectionStatus(
+            ids.globexCrm, ConnectionStatus::NeedsReauth,
+            QStringLiteral("The refresh token was revoked. Send Globex a re-auth link."));
         !marked) {
         fail(marked.error());
     }

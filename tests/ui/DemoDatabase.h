@@ -1,7 +1,8 @@
 #pragma once
 
-#include "core/Result.h"
+#include "ManualClock.h"
 #include "core/Executions.h"
+#include "core/Result.h"
 
 #include <QDateTime>
 #include <QJsonObject>
@@ -13,7 +14,7 @@
 namespace patchbay {
 
 class LocalOps;
-class SqliteStore;
+class Store;
 class SyncService;
 
 // A console database in a temporary folder, filled through the store the way the engine fills it
@@ -40,12 +41,12 @@ public:
     bool isValid() const { return m_error.isEmpty(); }
     QString errorString() const { return m_error; }
     QString path() const;
-    SqliteStore &store() { return *m_store; }
+    Store &store() { return *m_store; }
 
     // A LocalOps with its own store connection on the same file.
     std::unique_ptr<LocalOps> createOps();
     // What a LocalOps (or a test's subclass of it) is made of.
-    std::unique_ptr<SqliteStore> openStore();
+    std::unique_ptr<Store> openStore();
     std::shared_ptr<SyncService> syncService() const { return m_sync; }
 
     qint64 addTenant(const QString &name, const QString &displayName);
@@ -67,7 +68,8 @@ private:
     template <typename T> T check(Result<T> result, T fallback);
 
     QTemporaryDir m_dir;
-    std::unique_ptr<SqliteStore> m_store;
+    test::ManualClock m_clock; // the time the store writes, set by addExecution
+    std::unique_ptr<Store> m_store;
     std::shared_ptr<SyncService> m_sync;
     QString m_error;
 };

@@ -1,7 +1,7 @@
 // The console program itself, started as the README starts it (--demo), offscreen: its demo must
 // leave real, synced data behind.
 #include "auth/CredentialVault.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QImage>
 #include <QProcess>
@@ -71,41 +71,45 @@ void TestConsoleDemo::demoSyncsRealDataAndShowsTheWindow()
     QVERIFY(image.width() >= 800 && image.height() >= 500);
 
     auto store = SqliteStore::open(database).value();
-    const auto tenants = store->tenants().value();
+    const auto tenants = store->tenants().tenants().value();
     QCOMPARE(tenants.size(), 4);
     QHash<QString, Connection> byPortal;
-    for (const Connection &connection : store->connections().value())
+    for (const Connection &connection : store->tenants().connections().value())
         byPortal.insert(connection.config.value(QStringLiteral("sandboxPortal")).toString(), connection);
     QCOMPARE(byPortal.size(), 4);
 
     // Acme synced everything; Globex refreshed its expired token first; Umbrella's grant was revoked.
     // Before its read, the product pushed three contacts to Acme: two were written (and read back), one refused.
     const qint64 acme = byPortal.value(QStringLiteral("acme")).id;
-    QCOMPARE(store->recordCount(acme, QStringLiteral("contacts")), 2402);
-    const QList<Execution> acmeRuns = store->executions(acme, 10).value();
+    QCOMPARE(store->records().recordCount(acme, QStringLiteral("contacts")), 2402);
+    const QList<Execution> acmeRuns = store->executions().executions(acme, 10).value();
     const auto write = std::find_if(acmeRuns.begin(), acmeRuns.end(),
                                     [](const Execution &e) { return e.kind == QLatin1String("write"); });
     QVERIFY(write != acmeRuns.end());
     QCOMPARE(write->recordCount, 2);
     QCOMPARE(write->failedRecordCount, 1);
-    const auto refused = store->failedWriteItems(acme, QStringLiteral("contacts")).value();
+    const auto refused = store->writes().failedWriteItems(acme, QStringLiteral("contacts")).value();
     QCOMPARE(refused.size(), 1);
     QCOMPARE(refused.first().key, QStringLiteral("user-1002"));
-    const Execution globex = store->executions(byPortal.value(QStringLiteral("globex")).id, 1)->first();
+    const Execution globex = store->executions().executions(byPortal.value(QStringLiteral("globex")).id, 1)->first();
     QCOMPARE(globex.status, ExecutionStatus::Succeeded);
     // Its contacts and its companies (one per five contacts in the sandbox).
-    QCOMPARE(store->recordCount(byPortal.value(QStringLiteral("globex")).id, QStringLiteral("contacts")), 1200);
-    QCOMPARE(globex.recordCount, 1200 + store->recordCount(byPortal.value(QStringLiteral("globex")).id,
-                                                           QStringLiteral("companies")));
-    QCOMPARE(store->recordCount(byPortal.value(QStringLiteral("globex")).id, QStringLiteral("companies")), 240);
+    QCOMPARE(store->records().recordCount(byPortal.value(QStringLiteral("globex")).id, QStringLiteral("contacts")),
+             1200);
+    QCOMPARE(globex.recordCount, 1200 + store->records().recordCount(byPortal.value(QStringLiteral("globex")).id,
+                                                                     QStringLiteral("companies")));
+    QCOMPARE(store->records().recordCount(byPortal.value(QStringLiteral("globex")).id, QStringLiteral("companies")),
+             240);
     const Connection umbrella = byPortal.value(QStringLiteral("umbrella"));
     QCOMPARE(umbrella.status, ConnectionStatus::NeedsReauth);
-    QCOMPARE(store->executions(umbrella.id, 1)->first().errorCode, QStringLiteral("auth.revoked"));
+    QCOMPARE(store->executions().executions(umbrella.id, 1)->first().errorCode, QStringLiteral("auth.revoked"));
 
     // The credentials in the file open with the key the console was given, and only with it.
     CredentialVault vault{SecretBytes(QByteArray::fromBase64(key))};
-    QVERIFY(vault.open(umbrella.id, store->credential(umbrella.id)->sealed).ok());
-    QVERIFY(!CredentialVault(CredentialVault::generateKey()).open(umbrella.id, store->credential(umbrella.id)->sealed).ok());
+    QVERIFY(vault.open(umbrella.id, store->credentials().credential(umbrella.id)->sealed).ok());
+    QVERIFY(!CredentialVault(CredentialVault::generateKey())
+                 .open(umbrella.id, store->credentials().credential(umbrella.id)->sealed)
+                 .ok());
 }
 
 void TestConsoleDemo::wrongMasterKeyStopsTheConsole()
@@ -183,20 +187,20 @@ void TestConsoleDemo::secondDemoOnTheSameDatabaseIsRefused()
         key);
     QVERIFY2(again == 0, qPrintable(againErrors));
     auto store = SqliteStore::open(database).value();
-    QCOMPARE(store->tenants()->size(), 4);
-    QCOMPARE(store->connections()->size(), 4);
-    for (const Connection &connection : store->connections().value()) {
-        QVERIFY2(store->hasFinishedExecution(connection.id, QStringLiteral("read")).value(),
+    QCOMPARE(store->tenants().tenants()->size(), 4);
+    QCOMPARE(store->tenants().connections()->size(), 4);
+    for (const Connection &connection : store->tenants().connections().value()) {
+        QVERIFY2(store->executions().hasFinishedExecution(connection.id, QStringLiteral("read")).value(),
                  qPrintable(connection.displayName));
         QVERIFY(connection.integration == QLatin1String("crm-contacts"));
         if (connection.config.value(QStringLiteral("sandboxPortal")).toString() == QLatin1String("acme")) {
-            QVERIFY(store->recordCount(connection.id, QStringLiteral("contacts")) >= 2400);
-            QVERIFY(store->hasFinishedExecution(connection.id, QStringLiteral("write")).value());
+            QVERIFY(store->records().recordCount(connection.id, QStringLiteral("contacts")) >= 2400);
+            QVERIFY(store->executions().hasFinishedExecution(connection.id, QStringLiteral("write")).value());
         }
         if (connection.config.value(QStringLiteral("sandboxPortal")).toString() == QLatin1String("initech")) {
-            QVERIFY(store->currentMapping(QStringLiteral("connection"), QString::number(connection.id),
-                                          QStringLiteral("crm-contacts"), QStringLiteral("contacts"),
-                                          QStringLiteral("read")));
+            QVERIFY(store->mappings().currentMapping(QStringLiteral("connection"), QString::number(connection.id),
+                                                     QStringLiteral("crm-contacts"), QStringLiteral("contacts"),
+                                                     QStringLiteral("read")));
         }
     }
 }

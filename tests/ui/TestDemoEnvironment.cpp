@@ -4,8 +4,8 @@
 #include "catalog/IntegrationCatalog.h"
 #include "catalog/ProviderCatalog.h"
 #include "mapping/MappingService.h"
-#include "store/SqliteDatabase.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteDatabase.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -39,7 +39,7 @@ private:
     std::optional<Connection> connectionOf(const QString &portal);
 
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<SqliteStore> m_store; // SQLite: the tests inject failures and write rows as older versions did
     std::unique_ptr<CredentialVault> m_vault;
     std::unique_ptr<IntegrationCatalog> m_integrations;
 };
@@ -60,7 +60,7 @@ void TestDemoEnvironment::cleanup()
 
 std::optional<Connection> TestDemoEnvironment::connectionOf(const QString &portal)
 {
-    for (const Connection &connection : m_store->connections().value()) {
+    for (const Connection &connection : m_store->tenants().connections().value()) {
         if (connection.config.value(QStringLiteral("sandboxPortal")).toString() == portal)
             return connection;
     }
@@ -70,18 +70,18 @@ std::optional<Connection> TestDemoEnvironment::connectionOf(const QString &porta
 QStringList TestDemoEnvironment::snapshot()
 {
     QStringList lines;
-    for (const Tenant &tenant : m_store->tenants().value())
+    for (const Tenant &tenant : m_store->tenants().tenants().value())
         lines.append(QStringLiteral("tenant %1 %2 %3").arg(tenant.id).arg(tenant.name, tenant.displayName));
-    for (const Connection &connection : m_store->connections().value()) {
+    for (const Connection &connection : m_store->tenants().connections().value()) {
         lines.append(QStringLiteral("connection %1 of %2: %3 %4 %5 %6 credential:%7")
                          .arg(connection.id)
                          .arg(connection.tenantId)
                          .arg(connection.displayName, connection.integration, connection.environment,
                               connection.config.value(QStringLiteral("sandboxPortal")).toString())
-                         .arg(m_store->credential(connection.id).ok()));
-        const auto history =
-            m_store->mappingHistory(MappingLevel::Connection, QString::number(connection.id),
-                                    QStringLiteral("crm-contacts"), QStringLiteral("contacts"), MappingDirection::Read);
+                         .arg(m_store->credentials().credential(connection.id).ok()));
+        const auto history = m_store->mappings().mappingHistory(
+            MappingLevel::Connection, QString::number(connection.id), QStringLiteral("crm-contacts"),
+            QStringLiteral("contacts"), MappingDirection::Read);
         for (const MappingVersion &version : history.value())
             lines.append(
                 QStringLiteral("override v%1 of %2: %3").arg(version.version).arg(connection.id).arg(version.reason));
@@ -116,7 +116,7 @@ void TestDemoEnvironment::setUpTwiceGivesTheSameState()
 void TestDemoEnvironment::setUpThatFailsHalfWayLeavesNothingAndTheNextStartMakesItAll()
 {
     // As a start killed at 0.2 s: tenants and connections made, Initech's override not yet.
-    m_store->database().setFailureHook([](const QString &sql) -> std::optional<Error> {
+    m_store->setFailureHook([](const QString &sql) -> std::optional<Error> {
         if (sql.contains(QLatin1String("INSERT INTO mapping_versions")))
             return Error{QStringLiteral("test.injected"), QStringLiteral("killed")};
         return std::nullopt;
@@ -126,18 +126,18 @@ void TestDemoEnvironment::setUpThatFailsHalfWayLeavesNothingAndTheNextStartMakes
         const auto started = demo.start(*m_store, *m_vault, *m_integrations);
         QVERIFY(!started.ok());
     }
-    m_store->database().setFailureHook({});
-    QCOMPARE(m_store->tenants()->size(), 0);
-    QCOMPARE(m_store->connections()->size(), 0);
+    m_store->setFailureHook({});
+    QCOMPARE(m_store->tenants().tenants()->size(), 0);
+    QCOMPARE(m_store->tenants().connections()->size(), 0);
 
     console::DemoEnvironment demo(kSandbox);
     QVERIFY(demo.start(*m_store, *m_vault, *m_integrations).ok());
-    QCOMPARE(m_store->tenants()->size(), 4);
+    QCOMPARE(m_store->tenants().tenants()->size(), 4);
     const auto initech = connectionOf(QStringLiteral("initech"));
     QVERIFY(initech);
-    QVERIFY(m_store->currentMapping(MappingLevel::Connection, QString::number(initech->id),
-                                    QStringLiteral("crm-contacts"), QStringLiteral("contacts"),
-                                    MappingDirection::Read));
+    QVERIFY(m_store->mappings().currentMapping(MappingLevel::Connection, QString::number(initech->id),
+                                               QStringLiteral("crm-contacts"), QStringLiteral("contacts"),
+                                               MappingDirection::Read));
     QCOMPARE(demo.connectionsToSync().size(), 4);
     QVERIFY(demo.needsDemoWrite());
 }
@@ -151,15 +151,18 @@ void TestDemoEnvironment::halfMadeSetUpOfAnOlderStartIsCompleted()
     // What an older Patchbay left when killed: Initech's connection without its integration and override.
     const auto initech = connectionOf(QStringLiteral("initech"));
     QVERIFY(initech);
-    QVERIFY(m_store->database().exec(QStringLiteral("DELETE FROM mapping_versions")).ok());
-    QVERIFY(m_store->database().exec(QStringLiteral("UPDATE connections SET integration = NULL")).ok());
+    {
+        auto db = SqliteDatabase::open(m_store->path()).value();
+        QVERIFY(db->exec(QStringLiteral("DELETE FROM mapping_versions")).ok());
+        QVERIFY(db->exec(QStringLiteral("UPDATE connections SET integration = NULL")).ok());
+    }
 
     console::DemoEnvironment demo(kSandbox);
     QVERIFY(demo.start(*m_store, *m_vault, *m_integrations).ok());
     QCOMPARE(connectionOf(QStringLiteral("initech"))->integration, QStringLiteral("crm-contacts"));
-    QCOMPARE(m_store
-                 ->mappingHistory(MappingLevel::Connection, QString::number(initech->id),
-                                  QStringLiteral("crm-contacts"), QStringLiteral("contacts"), MappingDirection::Read)
+    QCOMPARE(m_store->mappings()
+                 .mappingHistory(MappingLevel::Connection, QString::number(initech->id), QStringLiteral("crm-contacts"),
+                                 QStringLiteral("contacts"), MappingDirection::Read)
                  ->size(),
              1);
 }
@@ -174,14 +177,17 @@ void TestDemoEnvironment::firstSyncAndWriteHappenOnlyUntilTheyFinished()
     const qint64 globex = connectionOf(QStringLiteral("globex"))->id;
     // Acme read and wrote; Globex's first read was killed (left running, then closed as interrupted).
     for (const char *kind : {"read", "write"}) {
-        const qint64 run = m_store->startExecution(acme, QString::fromLatin1(kind), QStringLiteral("contacts")).value();
-        QVERIFY(m_store->finishExecution(run, ExecutionStatus::Succeeded, {}, std::nullopt).ok());
+        const qint64 run =
+            m_store->executions().startExecution(acme, QString::fromLatin1(kind), QStringLiteral("contacts")).value();
+        QVERIFY(m_store->executions().finishExecution(run, ExecutionStatus::Succeeded, {}, std::nullopt).ok());
     }
-    const qint64 killed = m_store
-                              ->startExecution(globex, QStringLiteral("read"), QStringLiteral("contacts"),
-                                               {QStringLiteral("gone pid 1 start a"), QDateTime::currentDateTimeUtc()})
+    const qint64 killed = m_store->executions()
+                              .startExecution(globex, QStringLiteral("read"), QStringLiteral("contacts"),
+                                              {QStringLiteral("gone pid 1 start a"), QDateTime::currentDateTimeUtc()})
                               .value();
-    QVERIFY(m_store->interruptAbandonedExecutions(QDateTime::currentDateTimeUtc().addSecs(1))->contains(killed));
+    QVERIFY(m_store->executions()
+                .interruptAbandonedExecutions(QDateTime::currentDateTimeUtc().addSecs(1))
+                ->contains(killed));
 
     console::DemoEnvironment demo(kSandbox);
     QVERIFY(demo.start(*m_store, *m_vault, *m_integrations).ok());
@@ -222,12 +228,12 @@ void TestDemoEnvironment::sandboxThatCannotBeFoundIsNamedAndNothingIsMade()
     QVERIFY(!started.ok());
     QCOMPARE(started.error().code, QStringLiteral("sandbox.not_found"));
     QVERIFY2(started.error().message.contains(missing), qPrintable(started.error().message));
-    QCOMPARE(m_store->tenants()->size(), 0);
+    QCOMPARE(m_store->tenants().tenants()->size(), 0);
     // A file that is no sandbox program does not start as one.
     const QString notTheSandbox = m_dir->filePath(QStringLiteral("demo.db"));
     const auto wrong = console::DemoEnvironment(notTheSandbox).start(*m_store, *m_vault, *m_integrations);
     QVERIFY(!wrong.ok());
-    QCOMPARE(m_store->tenants()->size(), 0);
+    QCOMPARE(m_store->tenants().tenants()->size(), 0);
 }
 
 void TestDemoEnvironment::emulatorsStopWithTheDemo()

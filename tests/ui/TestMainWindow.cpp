@@ -8,10 +8,10 @@
 #include "MainWindow.h"
 #include "MessageBar.h"
 
-#include "core/Clock.h"
 #include "WriteItemListModel.h"
+#include "core/Clock.h"
 #include "ops/LocalOps.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -358,7 +358,7 @@ void TestMainWindow::progressRefreshesShownExecutions()
     const qint64 newer = m_demo->addExecution(m_ids.acmeHubspot, QStringLiteral("read"), QStringLiteral("deals"),
                                               ExecutionStatus::Running, {}, 0);
     m_demo->addEvent(m_ids.companiesRead, EventLevel::Info, QStringLiteral("Committed page 2: 100 records"));
-    QVERIFY(m_demo->store().updateExecutionCounts(m_ids.companiesRead, {200, 2, 2}));
+    QVERIFY(m_demo->store().executions().updateExecutionCounts(m_ids.companiesRead, {200, 2, 2}));
     Q_EMIT m_ops->executionProgressed(m_ids.acmeHubspot, m_ids.companiesRead);
     QCOMPARE(executions->model()->rowCount(), 4); // throttled: not on every event
 
@@ -457,6 +457,7 @@ void TestMainWindow::writeExecutionShowsPerRecordResults()
         return written;
     };
     QVERIFY(m_demo->store()
+                .writes()
                 .addWriteItems(m_ids.acmeSandbox,
                                {item("user-1001", "create", "5101", "", ""),
                                 item("user-1002", "create", "", "VALIDATION_ERROR",

@@ -1,6 +1,6 @@
 #include "auth/CredentialVault.h"
-#include "store/SqliteDatabase.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteDatabase.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -85,17 +85,19 @@ void TestCredentialVault::databaseFileHoldsNoPlaintext()
     CredentialVault vault(CredentialVault::generateKey());
     {
         auto store = SqliteStore::open(path).value();
-        const qint64 tenant = store->createTenant(QStringLiteral("t"), QStringLiteral("T")).value();
+        const qint64 tenant = store->tenants().createTenant(QStringLiteral("t"), QStringLiteral("T")).value();
         Connection connection;
         connection.tenantId = tenant;
         connection.provider = QStringLiteral("hubspot");
         connection.displayName = QStringLiteral("c");
-        const qint64 id = store->createConnection(connection).value();
-        QVERIFY(store->saveCredential(id, {id, vault.seal(id, sample()).value(), sample().expiresAt, {}, {}}).ok());
+        const qint64 id = store->tenants().createConnection(connection).value();
+        QVERIFY(store->credentials()
+                    .saveCredential(id, {id, vault.seal(id, sample()).value(), sample().expiresAt, {}, {}})
+                    .ok());
         // Read it back through the store to be sure it is really there.
-        QCOMPARE(vault.open(id, store->credential(id)->sealed)->refreshToken.reveal(),
+        QCOMPARE(vault.open(id, store->credentials().credential(id)->sealed)->refreshToken.reveal(),
                  QByteArray("rt-SUPERSECRET-REFRESH-0815"));
-        QVERIFY(store->database().exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")).ok());
+        QVERIFY(SqliteDatabase::open(path).value()->exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")).ok());
     }
     QByteArray bytes;
     for (const QString &file : {path, path + QStringLiteral("-wal")}) {

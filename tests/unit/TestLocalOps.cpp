@@ -3,8 +3,8 @@
 #include "core/Clock.h"
 #include "ops/AuthorizationRedirect.h"
 #include "ops/LocalOps.h"
-#include "store/SqliteDatabase.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteDatabase.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QSemaphore>
 #include <QSignalSpy>
@@ -90,10 +90,11 @@ void TestLocalOps::slowStoreCallDoesNotBlockTheCallersThread()
 {
     // Every statement of this store waits until the caller's event loop has turned a timer five times (or gives up
     // after 5 s): a call run on the caller's thread would come back finished, with the timer never fired.
-    auto store = m_demo->openStore();
-    QVERIFY(store);
+    auto opened = SqliteStore::open(m_demo->path());
+    QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().toString()));
+    std::unique_ptr<SqliteStore> store = std::move(opened).value();
     QSemaphore eventLoopTurned;
-    store->database().setFailureHook([&eventLoopTurned](const QString &) -> std::optional<Error> {
+    store->setFailureHook([&eventLoopTurned](const QString &) -> std::optional<Error> {
         if (eventLoopTurned.tryAcquire(1, 5000))
             eventLoopTurned.release(); // and stays open for the statements after
         return std::nullopt;
@@ -120,7 +121,7 @@ void TestLocalOps::slowStoreCallDoesNotBlockTheCallersThread()
 
 void TestLocalOps::errorsArriveAsTheStoreSaidThem()
 {
-    const Result<Connection> direct = m_demo->store().connection(987654);
+    const Result<Connection> direct = m_demo->store().tenants().connection(987654);
     QVERIFY(!direct.ok());
     auto ops = m_demo->createOps();
     const auto answer = answerOf(ops->connection(987654));

@@ -1,7 +1,7 @@
 // The master key is checked against the database at open: a wrong key is refused before anything shows tokens.
 #include "auth/CredentialVault.h"
 #include "auth/MasterKeyCheck.h"
-#include "store/SqliteStore.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -22,7 +22,7 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<SqliteStore> openStore();
-    qint64 addCredential(SqliteStore &store, const CredentialVault &vault);
+    qint64 addCredential(Store &store, const CredentialVault &vault);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_path;
@@ -41,16 +41,16 @@ std::unique_ptr<SqliteStore> TestMasterKeyCheck::openStore()
     return store ? std::move(store).value() : nullptr;
 }
 
-qint64 TestMasterKeyCheck::addCredential(SqliteStore &store, const CredentialVault &vault)
+qint64 TestMasterKeyCheck::addCredential(Store &store, const CredentialVault &vault)
 {
     Connection connection;
-    connection.tenantId = store.createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    connection.tenantId = store.tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
     connection.provider = QStringLiteral("hubspot");
     connection.displayName = QStringLiteral("Acme HubSpot");
-    const qint64 id = store.createConnection(connection).value();
+    const qint64 id = store.tenants().createConnection(connection).value();
     Credential credential;
     credential.accessToken = SecretBytes("at-SECRET");
-    if (!store.saveCredential(id, {id, vault.seal(id, credential).value(), {}, {}, {}}).ok())
+    if (!store.credentials().saveCredential(id, {id, vault.seal(id, credential).value(), {}, {}, {}}).ok())
         return 0;
     return id;
 }
@@ -62,7 +62,7 @@ void TestMasterKeyCheck::rightKeyOpensTheDatabase()
         auto store = openStore();
         QVERIFY(store);
         QVERIFY(MasterKeyCheck::verify(*store, CredentialVault(key), m_source).ok()); // first use writes the check
-        QVERIFY(store->setting(QStringLiteral("master_key_check")).has_value());
+        QVERIFY(store->settings().setting(QStringLiteral("master_key_check")).has_value());
     }
     auto store = openStore();
     QVERIFY(store);
@@ -94,10 +94,10 @@ void TestMasterKeyCheck::databaseWithoutCheckValueGetsOneWhenItsCredentialsOpen(
     auto store = openStore();
     QVERIFY(store);
     QVERIFY(addCredential(*store, CredentialVault(key)) > 0);
-    QVERIFY(!store->setting(QStringLiteral("master_key_check")).has_value());
+    QVERIFY(!store->settings().setting(QStringLiteral("master_key_check")).has_value());
 
     QVERIFY(MasterKeyCheck::verify(*store, CredentialVault(key), m_source).ok());
-    QVERIFY(store->setting(QStringLiteral("master_key_check")).has_value());
+    QVERIFY(store->settings().setting(QStringLiteral("master_key_check")).has_value());
     QVERIFY(!MasterKeyCheck::verify(*store, CredentialVault(CredentialVault::generateKey()), m_source).ok());
 }
 
@@ -115,7 +115,7 @@ void TestMasterKeyCheck::databaseWithoutCheckValueRefusesAKeyItsCredentialsDoNot
     QVERIFY(checked.error().message.contains(QStringLiteral("environment variable PATCHBAY_MASTER_KEY")));
     QVERIFY(checked.error().message.contains(QStringLiteral("connection %1").arg(connection)));
     // The wrong key leaves no check value behind, so the right one still gets it.
-    QVERIFY(!store->setting(QStringLiteral("master_key_check")).has_value());
+    QVERIFY(!store->settings().setting(QStringLiteral("master_key_check")).has_value());
 }
 
 void TestMasterKeyCheck::checkValueCannotBeTakenForACredential()
@@ -124,7 +124,7 @@ void TestMasterKeyCheck::checkValueCannotBeTakenForACredential()
     auto store = openStore();
     QVERIFY(store);
     QVERIFY(MasterKeyCheck::verify(*store, CredentialVault(key), m_source).ok());
-    const QByteArray check = store->setting(QStringLiteral("master_key_check")).value();
+    const QByteArray check = store->settings().setting(QStringLiteral("master_key_check")).value();
     QVERIFY(!CredentialVault(key).open(0, check).ok());
 }
 

@@ -1,7 +1,7 @@
 #include "SandboxConnector.h"
 
 #include "auth/CredentialVault.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 
 namespace patchbay::sandbox {
 
@@ -12,7 +12,7 @@ Result<qint64> SandboxConnector::connect(qint64 tenantId, qint64 connectionId, c
 {
     QJsonObject config;
     if (connectionId != 0) {
-        auto existing = m_store.connection(connectionId);
+        auto existing = m_store.tenants().connection(connectionId);
         if (!existing)
             return existing.error();
         config = existing->config;
@@ -30,11 +30,11 @@ Result<qint64> SandboxConnector::connect(qint64 tenantId, qint64 connectionId, c
         connection.provider = provider;
         connection.displayName = displayName;
         connection.config = config;
-        auto created = m_store.createConnection(connection);
+        auto created = m_store.tenants().createConnection(connection);
         if (!created)
             return created.error();
         connectionId = created.value();
-    } else if (auto saved = m_store.setConnectionConfig(connectionId, config); !saved) {
+    } else if (auto saved = m_store.tenants().setConnectionConfig(connectionId, config); !saved) {
         return saved.error();
     }
 
@@ -47,7 +47,9 @@ Result<qint64> SandboxConnector::connect(qint64 tenantId, qint64 connectionId, c
     auto sealed = m_vault.seal(connectionId, credential);
     if (!sealed)
         return sealed.error();
-    if (auto saved = m_store.saveCredential(connectionId, {connectionId, sealed.value(), expiresAt, {}, {}}); !saved)
+    if (auto saved =
+            m_store.credentials().saveCredential(connectionId, {connectionId, sealed.value(), expiresAt, {}, {}});
+        !saved)
         return saved.error();
     return connectionId;
 }

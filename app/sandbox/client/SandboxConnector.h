@@ -8,7 +8,7 @@
 
 namespace patchbay {
 class CredentialVault;
-class SqliteStore;
+class Store;
 } // namespace patchbay
 
 namespace patchbay::sandbox {
@@ -19,7 +19,7 @@ namespace patchbay::sandbox {
 class SandboxConnector
 {
 public:
-    SandboxConnector(SqliteStore &store, const CredentialVault &vault) : m_store(store), m_vault(vault) {}
+    SandboxConnector(Store &store, const CredentialVault &vault) : m_store(store), m_vault(vault) {}
 
     // Creates the connection when connectionId is 0; returns its id.
     Result<qint64> connect(qint64 tenantId, qint64 connectionId, const QString &provider, const QString &displayName,
@@ -27,7 +27,7 @@ public:
                            const QDateTime &expiresAt);
 
 private:
-    SqliteStore &m_store;
+    Store &m_store;
     const CredentialVault &m_vault;
 };
 

@@ -1,6 +1,6 @@
 #include "ProviderReadFixture.h"
 
-#include "store/SqliteDatabase.h"
+#include "store/sqlite/SqliteStore.h"
 
 #include <QJsonDocument>
 
@@ -10,7 +10,7 @@ ProviderReadFixture::ProviderReadFixture()
     : m_dbPath(m_dir.filePath(QStringLiteral("patchbay.db"))), m_key(CredentialVault::generateKey()),
       m_store(SqliteStore::open(m_dbPath).value())
 {
-    m_tenant = m_store->createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    m_tenant = m_store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
 }
 
 qint64 ProviderReadFixture::connect(const QString &provider, const QJsonObject &config, const Credential &credential)
@@ -20,9 +20,9 @@ qint64 ProviderReadFixture::connect(const QString &provider, const QJsonObject &
     connection.provider = provider;
     connection.displayName = provider + QStringLiteral(" (acme)");
     connection.config = config;
-    const qint64 id = m_store->createConnection(connection).value();
+    const qint64 id = m_store->tenants().createConnection(connection).value();
     const QByteArray sealed = CredentialVault(m_key).seal(id, credential).value();
-    if (!m_store->saveCredential(id, {id, sealed, credential.expiresAt, {}, {}}))
+    if (!m_store->credentials().saveCredential(id, {id, sealed, credential.expiresAt, {}, {}}))
         return 0;
     return id;
 }
@@ -32,43 +32,47 @@ std::unique_ptr<SyncService> ProviderReadFixture::sync(Clock &clock) const
     return std::make_unique<SyncService>(m_dbPath, m_key, ProviderCatalog::builtIn(), clock);
 }
 
+namespace {
+
+QSet<QString> idsOf(const Result<QList<StoredRecord>> &records)
+{
+    QSet<QString> ids;
+    for (const StoredRecord &record : records.ok() ? records.value() : QList<StoredRecord>())
+        ids.insert(record.recordId);
+    return ids;
+}
+
+} // namespace
+
 QSet<QString> ProviderReadFixture::recordIds(qint64 connectionId, const QString &object)
 {
-    auto stmt = m_store->database().prepare(
-        QStringLiteral("SELECT record_id FROM records WHERE connection_id = ?1 AND object = ?2"));
-    stmt.bind(1, connectionId).bind(2, object);
-    QSet<QString> ids;
-    while (stmt.next())
-        ids.insert(stmt.text(0));
-    return ids;
+    return idsOf(m_store->records().storedRecords(connectionId, object));
 }
 
 QSet<QString> ProviderReadFixture::idsWrittenBy(qint64 executionId)
 {
-    auto rows = m_store->database().prepare(QStringLiteral("SELECT record_id FROM records WHERE execution_id = ?1"));
-    rows.bind(1, executionId);
-    QSet<QString> ids;
-    while (rows.next())
-        ids.insert(rows.text(0));
-    return ids;
+    const auto execution = m_store->executions().execution(executionId);
+    if (!execution)
+        return {};
+    return idsOf(m_store->records().storedRecords(execution->connectionId, execution->object, executionId));
 }
 
 QJsonObject ProviderReadFixture::record(qint64 connectionId, const QString &object, const QString &id)
 {
-    const auto stored = m_store->record(connectionId, object, id);
+    const auto stored = m_store->records().record(connectionId, object, id);
     return stored ? QJsonDocument::fromJson(stored->data).object() : QJsonObject();
 }
 
 QJsonObject ProviderReadFixture::cursor(qint64 connectionId, const QString &object)
 {
-    const auto text = m_store->cursor(connectionId, object);
+    const auto text = m_store->records().cursor(connectionId, object);
     return text ? QJsonDocument::fromJson(text->toUtf8()).object() : QJsonObject();
 }
 
 QString ProviderReadFixture::eventText(qint64 executionId)
 {
     QString text;
-    for (const Event &event : m_store->events(executionId).value())
+    for (const Event &event : m_store->executions().events(executionId).value())
         text += event.message + QLatin1Char('\n');
     return text;
 }
@@ -95,7 +99,7 @@ Credential ProviderReadFixture::apiKey(const QString &key)
 QMap<QString, WriteItem> ProviderReadFixture::writeItemsByKey(qint64 executionId)
 {
     QMap<QString, WriteItem> byKey;
-    for (const WriteItem &item : m_store->writeItems(executionId).value())
+    for (const WriteItem &item : m_store->writes().writeItems(executionId).value())
         byKey.insert(item.key, item);
     return byKey;
 }

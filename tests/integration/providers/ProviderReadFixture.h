@@ -2,7 +2,7 @@
 
 #include "auth/Credential.h"
 #include "auth/CredentialVault.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 #include "sync/SyncService.h"
 
 #include <QJsonObject>
@@ -22,7 +22,7 @@ class ProviderReadFixture
 public:
     ProviderReadFixture();
 
-    SqliteStore &store() { return *m_store; }
+    Store &store() { return *m_store; }
     const SecretBytes &key() const { return m_key; }
     QString databasePath() const { return m_dbPath; }
 
@@ -50,7 +50,7 @@ private:
     QTemporaryDir m_dir;
     QString m_dbPath;
     SecretBytes m_key;
-    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Store> m_store;
     qint64 m_tenant = 0;
 };
 

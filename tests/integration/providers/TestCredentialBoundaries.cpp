@@ -184,7 +184,7 @@ void TestCredentialBoundaries::lineBreakInACredentialSendsNothing()
         QVERIFY2(!text.contains(QLatin1String("abc")), qPrintable(text));
         QVERIFY2(!text.contains(QLatin1String("X-Injected")), qPrintable(text));
     }
-    for (const Exchange &exchange : m_fixture->store().exchanges(read->id).value())
+    for (const Exchange &exchange : m_fixture->store().executions().exchanges(read->id).value())
         QVERIFY(!exchange.requestHeaders.contains({"Authorization", "Bearer " + token.toUtf8()}));
 }
 

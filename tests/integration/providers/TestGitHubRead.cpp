@@ -5,7 +5,7 @@
 #include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "github/GitHubEmulator.h"
-#include "store/SqliteDatabase.h"
+#include "store/sqlite/SqliteDatabase.h"
 
 #include <QtTest>
 

@@ -116,7 +116,7 @@ void TestGitHubWrite::createsWithPartialFailure()
     QCOMPARE(log.at(1).status, 422);
 
     QMap<QString, WriteItem> byKey;
-    for (const WriteItem &item : m_fixture->store().writeItems(write->id).value())
+    for (const WriteItem &item : m_fixture->store().writes().writeItems(write->id).value())
         byKey.insert(item.key, item);
     QCOMPARE(byKey.size(), 3);
     const WriteItem refused = byKey.value(QStringLiteral("p-2"));
@@ -132,12 +132,13 @@ void TestGitHubWrite::createsWithPartialFailure()
     QCOMPARE(issue(login)->fields.value(QStringLiteral("title")).toString(), QStringLiteral("Login fails"));
     QCOMPARE(issue(login)->fields.value(QStringLiteral("body")).toString(), QStringLiteral("Since Monday."));
     QVERIFY(issue(byKey.value(QStringLiteral("p-3")).providerId));
-    QCOMPARE(m_fixture->store().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-1")), login);
-    QVERIFY(!m_fixture->store().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-2")));
+    QCOMPARE(m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-1")),
+             login);
+    QVERIFY(!m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-2")));
     QVERIFY(m_fixture->eventText(write->id).contains(QLatin1String("Record p-2 (create)")));
 
     // Nothing is lost: the refused record is kept, and goes out again once it has a title.
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("issues")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-2"));
     const auto again = sync->write(connection, QStringLiteral("issues"),
@@ -147,9 +148,9 @@ void TestGitHubWrite::createsWithPartialFailure()
                                      {}}});
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(again->recordCount, 1);
-    const QString fixed = m_fixture->store().writeItems(again->id)->first().providerId;
+    const QString fixed = m_fixture->store().writes().writeItems(again->id)->first().providerId;
     QCOMPARE(issue(fixed)->fields.value(QStringLiteral("title")).toString(), QStringLiteral("Now titled"));
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("issues"))->isEmpty());
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues"))->isEmpty());
 }
 
 void TestGitHubWrite::updatesThroughTheLink()
@@ -161,7 +162,7 @@ void TestGitHubWrite::updatesThroughTheLink()
         connection, QStringLiteral("issues"),
         {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("title"), QStringLiteral("Crash on save")}}, {}}});
     QVERIFY2(created->status == ExecutionStatus::Succeeded, qPrintable(created->errorMessage));
-    const QString number = m_fixture->store().writeItems(created->id)->first().providerId;
+    const QString number = m_fixture->store().writes().writeItems(created->id)->first().providerId;
     QCOMPARE(issue(number)->fields.value(QStringLiteral("state")).toString(), QStringLiteral("open"));
 
     // The same key again is a PATCH of the issue it created.
@@ -170,7 +171,7 @@ void TestGitHubWrite::updatesThroughTheLink()
         sync->write(connection, QStringLiteral("issues"),
                     {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("state"), QStringLiteral("closed")}}, {}}});
     QVERIFY2(closed->status == ExecutionStatus::Succeeded, qPrintable(closed->errorMessage));
-    const WriteItem item = m_fixture->store().writeItems(closed->id)->first();
+    const WriteItem item = m_fixture->store().writes().writeItems(closed->id)->first();
     QCOMPARE(item.operation, QStringLiteral("update"));
     QCOMPARE(item.providerId, number);
     QCOMPARE(m_emulator->requestLog().size(), 1);
@@ -188,7 +189,7 @@ void TestGitHubWrite::updatesThroughTheLink()
     QVERIFY2(mixed->status == ExecutionStatus::Succeeded, qPrintable(mixed->errorMessage));
     QCOMPARE(mixed->recordCount, 1);
     QCOMPARE(mixed->failedRecordCount, 1);
-    auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("issues")).value();
+    auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-9"));
     QCOMPARE(failed.first().operation, QStringLiteral("update"));
@@ -202,7 +203,7 @@ void TestGitHubWrite::updatesThroughTheLink()
                     {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("state"), QStringLiteral("open")}}, {}}});
     QCOMPARE(gone->status, ExecutionStatus::Failed);
     QCOMPARE(gone->errorCode, QStringLiteral("write.all_failed"));
-    failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("issues")).value();
+    failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().errorCode, QStringLiteral("http.410"));
     QVERIFY2(failed.first().errorMessage.contains(QLatin1String("deleted")), qPrintable(failed.first().errorMessage));
@@ -221,7 +222,8 @@ void TestGitHubWrite::customPropertiesAreTheRepositorySchema()
     const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("repository"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
     QCOMPARE(m_emulator->requestLog().first().pathAndQuery, QStringLiteral("/orgs/acme/properties/schema"));
-    const QList<SchemaField> fields = m_fixture->store().schema(connection, QStringLiteral("repository")).value();
+    const QList<SchemaField> fields =
+        m_fixture->store().schemas().schema(connection, QStringLiteral("repository")).value();
     QCOMPARE(fields.size(), 2);
     QMap<QString, SchemaField> byName;
     for (const SchemaField &field : fields)
@@ -269,7 +271,7 @@ void TestGitHubWrite::signedWebhookIsAppliedOnce()
     // The issue the event carries is stored as a read would store it.
     QCOMPARE(m_fixture->record(connection, QStringLiteral("issues"), number).value(QStringLiteral("title")).toString(),
              title);
-    const Execution received = m_fixture->store().execution(outcome.executionId).value();
+    const Execution received = m_fixture->store().executions().execution(outcome.executionId).value();
     QCOMPARE(received.kind, QStringLiteral("webhook"));
     QCOMPARE(received.status, ExecutionStatus::Succeeded);
     QCOMPARE(received.connectionId, connection);
@@ -289,7 +291,7 @@ void TestGitHubWrite::signedWebhookIsAppliedOnce()
              200);
     outcome = m_outcomes.last();
     QCOMPARE(outcome.applied, 1);
-    QCOMPARE(m_fixture->store().execution(outcome.executionId)->connectionId, connection);
+    QCOMPARE(m_fixture->store().executions().execution(outcome.executionId)->connectionId, connection);
     QVERIFY(m_fixture->record(connection, QStringLiteral("pulls"), other).contains(QStringLiteral("head")));
 }
 
@@ -335,7 +337,7 @@ void TestGitHubWrite::forgedWebhooksAreRejected()
         QCOMPARE(outcome.status, 401);
         QCOMPARE(outcome.applied, 0);
         // Recorded against the connection, so a support engineer sees forged or misconfigured deliveries.
-        const Execution rejected = m_fixture->store().execution(outcome.executionId).value();
+        const Execution rejected = m_fixture->store().executions().execution(outcome.executionId).value();
         QCOMPARE(rejected.kind, QStringLiteral("webhook"));
         QCOMPARE(rejected.status, ExecutionStatus::Failed);
         QCOMPARE(rejected.errorCode, QStringLiteral("webhook.rejected"));
@@ -361,8 +363,8 @@ void TestGitHubWrite::revokedTokenKeepsTheWrites()
     QCOMPARE(refused->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(refused->errorMessage.contains(QLatin1String("Bad credentials")), qPrintable(refused->errorMessage));
     QCOMPARE(m_emulator->requestLog().size(), 1);
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("issues")).value();
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues")).value();
     QCOMPARE(failed.size(), 2);
     for (const WriteItem &item : failed)
         QCOMPARE(item.errorCode, QStringLiteral("auth.revoked"));
@@ -373,20 +375,20 @@ void TestGitHubWrite::revokedTokenKeepsTheWrites()
     QCOMPARE(waiting->status, ExecutionStatus::Failed);
     QCOMPARE(waiting->errorCode, QStringLiteral("auth.needs_reauth"));
     QVERIFY(m_emulator->requestLog().isEmpty());
-    QCOMPARE(m_fixture->store().failedWriteItems(connection, QStringLiteral("issues"))->size(), 2);
+    QCOMPARE(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues"))->size(), 2);
 
     // A new token is entered (stored, and the connection active again); the kept records go out as they were.
     Credential renewed = ProviderReadFixture::apiKey(m_owner.apiKey);
     renewed.webhookSecret = SecretBytes(m_owner.webhookSecret.toUtf8());
     const QByteArray sealed = CredentialVault(m_fixture->key()).seal(connection, renewed).value();
-    QVERIFY(m_fixture->store().saveCredential(connection, {connection, sealed, {}, {}, {}}));
-    QVERIFY(m_fixture->store().setConnectionStatus(connection, ConnectionStatus::Active, QString()));
+    QVERIFY(m_fixture->store().credentials().saveCredential(connection, {connection, sealed, {}, {}, {}}));
+    QVERIFY(m_fixture->store().tenants().setConnectionStatus(connection, ConnectionStatus::Active, QString()));
     const auto retried = sync->retryFailedWrites(connection, QStringLiteral("issues"));
     QVERIFY2(retried->status == ExecutionStatus::Succeeded, qPrintable(retried->errorMessage));
     QCOMPARE(retried->recordCount, 2);
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("issues"))->isEmpty());
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues"))->isEmpty());
     const QString two =
-        *m_fixture->store().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-2"));
+        *m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-2"));
     QCOMPARE(issue(two)->fields.value(QStringLiteral("title")).toString(), QStringLiteral("Two"));
 }
 

@@ -5,7 +5,7 @@
 #include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "graph/MicrosoftGraphEmulator.h"
-#include "store/SqliteDatabase.h"
+#include "store/sqlite/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -249,7 +249,7 @@ void TestGraphRead::rejectedAccessTokenIsRefreshedOnce()
             refreshed = entry.method == QLatin1String("POST") && entry.status == 200;
     }
     QVERIFY(refreshed);
-    const auto stored = m_fixture->store().credential(connection);
+    const auto stored = m_fixture->store().credentials().credential(connection);
     QVERIFY(stored.ok());
     QVERIFY(stored->expiresAt > QDateTime::currentDateTimeUtc().addSecs(3000)); // expires_in 3599
 }

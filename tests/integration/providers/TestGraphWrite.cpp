@@ -165,13 +165,13 @@ void TestGraphWrite::batchCreateWithPartialFailure()
         QVERIFY(item.providerId.startsWith(QLatin1String("AAMkAD")));
         QVERIFY(eventAt(item.providerId));
         QCOMPARE(eventAt(item.providerId)->fields.value(QStringLiteral("subject")).toString(), subject);
-        QCOMPARE(m_fixture->store().linkedProviderId(connection, kEvents, key), item.providerId);
+        QCOMPARE(m_fixture->store().writes().linkedProviderId(connection, kEvents, key), item.providerId);
     }
-    QVERIFY(!m_fixture->store().linkedProviderId(connection, kEvents, QStringLiteral("p-2")));
+    QVERIFY(!m_fixture->store().writes().linkedProviderId(connection, kEvents, QStringLiteral("p-2")));
     QVERIFY(m_fixture->eventText(write->id).contains(QLatin1String("Record p-2 (create)")));
 
     // Nothing is lost: the refused record is kept, and goes out again (alone: POST /me/events) once it has times.
-    const auto failed = m_fixture->store().failedWriteItems(connection, kEvents);
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, kEvents);
     QCOMPARE(failed->size(), 1);
     QCOMPARE(failed->first().key, QStringLiteral("p-2"));
     m_emulator->clearRequestLog();
@@ -184,8 +184,8 @@ void TestGraphWrite::batchCreateWithPartialFailure()
     QCOMPARE(again->recordCount, 1);
     QCOMPARE(m_emulator->requestLog().first().pathAndQuery, QStringLiteral("/v1.0/me/events"));
     QCOMPARE(m_emulator->requestLog().first().status, 201);
-    QVERIFY(m_fixture->store().failedWriteItems(connection, kEvents)->isEmpty());
-    QVERIFY(eventAt(*m_fixture->store().linkedProviderId(connection, kEvents, QStringLiteral("p-2"))));
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, kEvents)->isEmpty());
+    QVERIFY(eventAt(*m_fixture->store().writes().linkedProviderId(connection, kEvents, QStringLiteral("p-2"))));
 }
 
 void TestGraphWrite::updatesThroughTheLink()
@@ -199,7 +199,7 @@ void TestGraphWrite::updatesThroughTheLink()
                                                      QStringLiteral("2026-04-01T10:00:00")),
                                        {}}});
     QVERIFY2(created->status == ExecutionStatus::Succeeded, qPrintable(created->errorMessage));
-    const QString id = m_fixture->store().writeItems(created->id)->first().providerId;
+    const QString id = m_fixture->store().writes().writeItems(created->id)->first().providerId;
     QVERIFY(eventAt(id));
 
     // The same key again is an update of the event it created: PATCH with only what changes.
@@ -208,7 +208,7 @@ void TestGraphWrite::updatesThroughTheLink()
         connection, kEvents,
         {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("subject"), QStringLiteral("Planning (moved)")}}, {}}});
     QVERIFY2(updated->status == ExecutionStatus::Succeeded, qPrintable(updated->errorMessage));
-    const WriteItem item = m_fixture->store().writeItems(updated->id)->first();
+    const WriteItem item = m_fixture->store().writes().writeItems(updated->id)->first();
     QCOMPARE(item.operation, QStringLiteral("update"));
     QCOMPARE(item.providerId, id);
     QCOMPARE(m_emulator->requestLog().first().method, QStringLiteral("PATCH"));
@@ -223,7 +223,7 @@ void TestGraphWrite::updatesThroughTheLink()
                                                    QStringLiteral("2026-04-02T10:00:00")),
                                      {}}});
     QVERIFY2(other->status == ExecutionStatus::Succeeded, qPrintable(other->errorMessage));
-    const QString otherId = m_fixture->store().writeItems(other->id)->first().providerId;
+    const QString otherId = m_fixture->store().writes().writeItems(other->id)->first().providerId;
     QVERIFY(m_emulator->deleteRecord(kTenant, kEvents, id));
     m_emulator->clearRequestLog();
     const auto mixed =
@@ -244,7 +244,7 @@ void TestGraphWrite::updatesThroughTheLink()
     QCOMPARE(items.value(QStringLiteral("p-9")).status, QStringLiteral("failed"));
     QCOMPARE(items.value(QStringLiteral("p-9")).errorCode, QStringLiteral("ErrorItemNotFound"));
     QCOMPARE(items.value(QStringLiteral("p-9")).providerId, id);
-    QCOMPARE(m_fixture->store().failedWriteItems(connection, kEvents)->size(), 1);
+    QCOMPARE(m_fixture->store().writes().failedWriteItems(connection, kEvents)->size(), 1);
 }
 
 void TestGraphWrite::schemaExtensionPropertiesAreCustomFields()
@@ -263,7 +263,7 @@ void TestGraphWrite::schemaExtensionPropertiesAreCustomFields()
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
     QCOMPARE(m_emulator->requestLog().first().pathAndQuery,
              QStringLiteral("/v1.0/schemaExtensions/") + mailbox().extensionId(kEvents));
-    const auto fields = m_fixture->store().schema(connection, kEvents);
+    const auto fields = m_fixture->store().schemas().schema(connection, kEvents);
     QVERIFY(fields.ok());
     QCOMPARE(fields->size(), 2);
     QMap<QString, SchemaField> byName;
@@ -384,7 +384,7 @@ void TestGraphWrite::notificationsWithoutTheClientStateAreRejected()
     for (const QJsonValue &forgedState :
          {QJsonValue(QStringLiteral("guessed-state")), QJsonValue(QJsonValue::Undefined)}) {
         QCOMPARE(LoopbackHttp::send("POST", url, json, notification(forgedState)).status, 401);
-        const Execution forged = m_fixture->store().execution(outcomes.last().executionId).value();
+        const Execution forged = m_fixture->store().executions().execution(outcomes.last().executionId).value();
         QCOMPARE(forged.kind, QStringLiteral("webhook"));
         QCOMPARE(forged.status, ExecutionStatus::Failed);
         QCOMPARE(forged.errorCode, QStringLiteral("webhook.rejected"));

@@ -5,7 +5,7 @@
 #include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "greenhouse/GreenhouseEmulator.h"
-#include "store/SqliteDatabase.h"
+#include "store/sqlite/SqliteDatabase.h"
 
 #include <QtTest>
 

@@ -145,11 +145,11 @@ void TestGreenhouseWrite::writesWithPartialFailure()
                  ->fields.value(QStringLiteral("first_name"))
                  .toString(),
              QStringLiteral("Grace"));
-    QCOMPARE(m_fixture->store().linkedProviderId(connection, kCandidates, QStringLiteral("c-1")), adaId);
-    QVERIFY(!m_fixture->store().linkedProviderId(connection, kCandidates, QStringLiteral("c-2")));
+    QCOMPARE(m_fixture->store().writes().linkedProviderId(connection, kCandidates, QStringLiteral("c-1")), adaId);
+    QVERIFY(!m_fixture->store().writes().linkedProviderId(connection, kCandidates, QStringLiteral("c-2")));
 
     // The refused candidate is kept and goes out again once it has a last name.
-    const auto failed = m_fixture->store().failedWriteItems(connection, kCandidates);
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, kCandidates);
     QCOMPARE(failed->size(), 1);
     QCOMPARE(failed->first().key, QStringLiteral("c-2"));
     const auto again =
@@ -157,8 +157,8 @@ void TestGreenhouseWrite::writesWithPartialFailure()
                     {{QStringLiteral("c-2"), candidate(QStringLiteral("Named"), QStringLiteral("Now")), {}}});
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(again->recordCount, 1);
-    QVERIFY(m_fixture->store().failedWriteItems(connection, kCandidates)->isEmpty());
-    QVERIFY(candidateAt(*m_fixture->store().linkedProviderId(connection, kCandidates, QStringLiteral("c-2"))));
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, kCandidates)->isEmpty());
+    QVERIFY(candidateAt(*m_fixture->store().writes().linkedProviderId(connection, kCandidates, QStringLiteral("c-2"))));
 }
 
 void TestGreenhouseWrite::updatesThroughTheLink()
@@ -170,7 +170,7 @@ void TestGreenhouseWrite::updatesThroughTheLink()
         sync->write(connection, kCandidates,
                     {{QStringLiteral("c-9"), candidate(QStringLiteral("Alan"), QStringLiteral("Turing")), {}}});
     QVERIFY2(created->status == ExecutionStatus::Succeeded, qPrintable(created->errorMessage));
-    const QString id = m_fixture->store().writeItems(created->id)->first().providerId;
+    const QString id = m_fixture->store().writes().writeItems(created->id)->first().providerId;
     QVERIFY(candidateAt(id));
 
     // The same key again is an update of that candidate: PATCH /v1/candidates/{id}, on behalf of the same user.
@@ -179,7 +179,7 @@ void TestGreenhouseWrite::updatesThroughTheLink()
         connection, kCandidates,
         {{QStringLiteral("c-9"), QJsonObject{{QStringLiteral("company"), QStringLiteral("Bletchley Park")}}, {}}});
     QVERIFY2(updated->status == ExecutionStatus::Succeeded, qPrintable(updated->errorMessage));
-    const WriteItem item = m_fixture->store().writeItems(updated->id)->first();
+    const WriteItem item = m_fixture->store().writes().writeItems(updated->id)->first();
     QCOMPARE(item.operation, QStringLiteral("update"));
     QCOMPARE(item.providerId, id);
     QCOMPARE(m_emulator->requestLog().first().method, QStringLiteral("PATCH"));
@@ -191,13 +191,13 @@ void TestGreenhouseWrite::updatesThroughTheLink()
     const auto blank = sync->write(
         connection, kCandidates, {{QStringLiteral("c-9"), QJsonObject{{QStringLiteral("first_name"), QString()}}, {}}});
     QCOMPARE(blank->status, ExecutionStatus::Failed);
-    QCOMPARE(m_fixture->store().writeItems(blank->id)->first().errorCode, QStringLiteral("first_name"));
+    QCOMPARE(m_fixture->store().writes().writeItems(blank->id)->first().errorCode, QStringLiteral("first_name"));
     QCOMPARE(candidateAt(id)->fields.value(QStringLiteral("first_name")).toString(), QStringLiteral("Alan"));
     QVERIFY(m_emulator->deleteRecord(kOrganization, kCandidates, id));
     const auto gone =
         sync->write(connection, kCandidates,
                     {{QStringLiteral("c-9"), QJsonObject{{QStringLiteral("company"), QStringLiteral("x")}}, {}}});
-    const WriteItem missing = m_fixture->store().writeItems(gone->id)->first();
+    const WriteItem missing = m_fixture->store().writes().writeItems(gone->id)->first();
     QCOMPARE(missing.errorCode, QStringLiteral("http.404"));
     QVERIFY2(missing.errorMessage.contains(QLatin1String("Resource not found")), qPrintable(missing.errorMessage));
 }
@@ -219,7 +219,7 @@ void TestGreenhouseWrite::customFieldsAreDiscovered()
     const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, kCandidates);
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
     QCOMPARE(m_emulator->requestLog().first().pathAndQuery, QStringLiteral("/v1/custom_fields/candidate"));
-    const auto fields = m_fixture->store().schema(connection, kCandidates);
+    const auto fields = m_fixture->store().schemas().schema(connection, kCandidates);
     QVERIFY(fields.ok());
     QMap<QString, SchemaField> byName;
     for (const SchemaField &field : fields.value())
@@ -322,12 +322,13 @@ void TestGreenhouseWrite::forgedWebHooksAreRejected()
     QCOMPARE(post("e-4", {}, body), 401);
     QCOMPARE(outcomes.size(), 4);
     for (const WebhookOutcome &outcome : std::as_const(outcomes)) {
-        const Execution forged = m_fixture->store().execution(outcome.executionId).value();
+        const Execution forged = m_fixture->store().executions().execution(outcome.executionId).value();
         QCOMPARE(forged.kind, QStringLiteral("webhook"));
         QCOMPARE(forged.status, ExecutionStatus::Failed);
         QCOMPARE(forged.errorCode, QStringLiteral("webhook.rejected"));
     }
     QVERIFY(m_fixture->store()
+                .executions()
                 .execution(outcomes.first().executionId)
                 ->errorMessage.contains(QLatin1String("signature does not match")));
     QVERIFY(m_fixture->recordIds(connection, kCandidates).isEmpty());
@@ -356,7 +357,7 @@ void TestGreenhouseWrite::revokedKeyNeedsANewOneAndLosesNothing()
     QCOMPARE(refused->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(refused->errorMessage.contains(QLatin1String("Invalid Basic Auth credentials")),
              qPrintable(refused->errorMessage));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
     // Nothing read so far is lost, and the next read with a new key starts where this one stood.
     QCOMPARE(m_fixture->recordIds(connection, kCandidates), stored);
     QCOMPARE(m_fixture->cursor(connection, kCandidates), cursor);

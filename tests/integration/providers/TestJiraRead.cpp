@@ -7,7 +7,6 @@
 #include "ProviderReadFixture.h"
 #include "core/Timestamps.h"
 #include "jira/JiraEmulator.h"
-#include "store/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -211,7 +210,7 @@ void TestJiraRead::schemaListsEveryField()
     for (const JiraField &field : m_emulator->site(QStringLiteral("acme"))->fields())
         expected.insert(field.id);
     QMap<QString, SchemaField> byName;
-    const QList<SchemaField> fields = m_fixture->store().schema(connection, QStringLiteral("issues")).value();
+    const QList<SchemaField> fields = m_fixture->store().schemas().schema(connection, QStringLiteral("issues")).value();
     for (const SchemaField &field : fields)
         byName.insert(field.name, field);
     // Every field of the site once, from one request to GET /field.
@@ -232,7 +231,7 @@ void TestJiraRead::revokedRefreshTokenNeedsReauth()
     const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("issues"));
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
 }
 
 QTEST_GUILESS_MAIN(TestJiraRead)

@@ -116,8 +116,9 @@ void TestJiraWrite::authoriseAgain(qint64 connection)
         QDateTime::currentDateTimeUtc().addSecs(grant.value(QStringLiteral("expires_in")).toInt()));
     credential.webhookSecret = SecretBytes(m_site.webhookSecret.toUtf8());
     const QByteArray sealed = CredentialVault(m_fixture->key()).seal(connection, credential).value();
-    QVERIFY(m_fixture->store().saveCredential(connection, {connection, sealed, credential.expiresAt, {}, {}}));
-    QVERIFY(m_fixture->store().setConnectionStatus(connection, ConnectionStatus::Active, {}));
+    QVERIFY(m_fixture->store().credentials().saveCredential(connection,
+                                                            {connection, sealed, credential.expiresAt, {}, {}}));
+    QVERIFY(m_fixture->store().tenants().setConnectionStatus(connection, ConnectionStatus::Active, {}));
 }
 
 void TestJiraWrite::bulkCreateWithPartialFailure()
@@ -168,13 +169,13 @@ void TestJiraWrite::bulkCreateWithPartialFailure()
              QStringLiteral("Retry budget per account"));
     QCOMPARE(issue(items.value(QStringLiteral("p-3")).providerId).value(QStringLiteral("labels")).toArray(),
              QJsonArray{QStringLiteral("sync")});
-    QCOMPARE(m_fixture->store().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-1")),
+    QCOMPARE(m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-1")),
              items.value(QStringLiteral("p-1")).providerId);
-    QVERIFY(!m_fixture->store().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-2")));
+    QVERIFY(!m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("issues"), QStringLiteral("p-2")));
     QVERIFY(m_fixture->eventText(write->id).contains(QLatin1String("Record p-2 (create)")));
 
     // Nothing is lost: the refused record is kept, and goes out again once it has a summary (alone: POST /issue).
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("issues")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-2"));
     m_emulator->clearRequestLog();
@@ -186,9 +187,9 @@ void TestJiraWrite::bulkCreateWithPartialFailure()
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(again->recordCount, 1);
     QVERIFY(m_emulator->requestLog().first().pathAndQuery.endsWith(QLatin1String("/rest/api/3/issue")));
-    const QString fixedId = m_fixture->store().writeItems(again->id)->first().providerId;
+    const QString fixedId = m_fixture->store().writes().writeItems(again->id)->first().providerId;
     QCOMPARE(issue(fixedId).value(QStringLiteral("issuetype")).toString(), QStringLiteral("Bug"));
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("issues"))->isEmpty());
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues"))->isEmpty());
 }
 
 void TestJiraWrite::editsGoThroughTheKeyLink()
@@ -202,7 +203,7 @@ void TestJiraWrite::editsGoThroughTheKeyLink()
                                                     {QStringLiteral("summary"), QStringLiteral("Draft")}}),
                                        {}}});
     QVERIFY2(created->status == ExecutionStatus::Succeeded, qPrintable(created->errorMessage));
-    const QString id = m_fixture->store().writeItems(created->id)->first().providerId;
+    const QString id = m_fixture->store().writes().writeItems(created->id)->first().providerId;
     QVERIFY(!issue(id).isEmpty());
 
     // The same key again edits the issue it created: PUT /issue/{id}, 204, only the fields sent change.
@@ -214,7 +215,7 @@ void TestJiraWrite::editsGoThroughTheKeyLink()
                                                              {QStringLiteral("priority"), named("High")}}}},
           {}}});
     QVERIFY2(edited->status == ExecutionStatus::Succeeded, qPrintable(edited->errorMessage));
-    const WriteItem item = m_fixture->store().writeItems(edited->id)->first();
+    const WriteItem item = m_fixture->store().writes().writeItems(edited->id)->first();
     QCOMPARE(item.operation, QStringLiteral("update"));
     QCOMPARE(item.providerId, id);
     const RequestLogEntry put = m_emulator->requestLog().first();
@@ -239,7 +240,7 @@ void TestJiraWrite::editsGoThroughTheKeyLink()
     QVERIFY2(mixed->status == ExecutionStatus::Succeeded, qPrintable(mixed->errorMessage));
     QCOMPARE(mixed->recordCount, 1);
     QCOMPARE(mixed->failedRecordCount, 1);
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("issues")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-9"));
     QCOMPARE(failed.first().operation, QStringLiteral("update"));
@@ -260,7 +261,7 @@ void TestJiraWrite::fieldsListCustomFields()
     const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("issues"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
     QMap<QString, SchemaField> byName;
-    for (const SchemaField &field : m_fixture->store().schema(connection, QStringLiteral("issues")).value())
+    for (const SchemaField &field : m_fixture->store().schemas().schema(connection, QStringLiteral("issues")).value())
         byName.insert(field.name, field);
     QCOMPARE(byName.size(), m_emulator->site(QStringLiteral("acme"))->fields().size());
     QCOMPARE(byName.value(QStringLiteral("summary")).label, QStringLiteral("Summary"));
@@ -308,7 +309,7 @@ void TestJiraWrite::signedWebhooksAreAppliedOnce()
                  .value(QStringLiteral("name"))
                  .toString(),
              issue(id).value(QStringLiteral("status")).toString());
-    QCOMPARE(m_fixture->store().execution(outcomes.first().executionId)->kind, QStringLiteral("webhook"));
+    QCOMPARE(m_fixture->store().executions().execution(outcomes.first().executionId)->kind, QStringLiteral("webhook"));
 
     // Jira retries a delivery with the same X-Atlassian-Webhook-Identifier: it is acknowledged and skipped.
     QVERIFY(m_emulator->redeliverLastWebhook());
@@ -342,7 +343,7 @@ void TestJiraWrite::signedWebhooksAreAppliedOnce()
                                                             body);
     QCOMPARE(refused.status, 401);
     QCOMPARE(outcomes.size(), 4);
-    const Execution rejected = m_fixture->store().execution(outcomes.at(3).executionId).value();
+    const Execution rejected = m_fixture->store().executions().execution(outcomes.at(3).executionId).value();
     QCOMPARE(rejected.kind, QStringLiteral("webhook"));
     QCOMPARE(rejected.connectionId, connection);
     QCOMPARE(rejected.status, ExecutionStatus::Failed);
@@ -374,10 +375,10 @@ void TestJiraWrite::revokedGrantKeepsTheWrite()
     const auto write = sync->write(connection, QStringLiteral("issues"), records);
     QCOMPARE(write->status, ExecutionStatus::Failed);
     QCOMPARE(write->errorCode, QStringLiteral("auth.revoked"));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
     QCOMPARE(m_emulator->site(QStringLiteral("acme"))->issues().records().size(), issuesBefore);
     // Nothing is lost: both records are kept as not written, with the reason.
-    const auto kept = m_fixture->store().failedWriteItems(connection, QStringLiteral("issues")).value();
+    const auto kept = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues")).value();
     QCOMPARE(kept.size(), 2);
     for (const WriteItem &item : kept)
         QCOMPARE(item.errorCode, QStringLiteral("auth.revoked"));
@@ -387,7 +388,7 @@ void TestJiraWrite::revokedGrantKeepsTheWrite()
     const auto retried = sync->retryFailedWrites(connection, QStringLiteral("issues"));
     QVERIFY2(retried->status == ExecutionStatus::Succeeded, qPrintable(retried->errorMessage));
     QCOMPARE(retried->recordCount, 2);
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("issues"))->isEmpty());
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("issues"))->isEmpty());
     const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(retried->id);
     QCOMPARE(issue(items.value(QStringLiteral("p-1")).providerId).value(QStringLiteral("summary")).toString(),
              QStringLiteral("One"));

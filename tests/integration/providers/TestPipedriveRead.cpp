@@ -6,7 +6,7 @@
 #include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "pipedrive/PipedriveEmulator.h"
-#include "store/SqliteDatabase.h"
+#include "store/sqlite/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -178,10 +178,10 @@ void TestPipedriveRead::expiredTokenIsRefreshedAndApiDomainCaptured()
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("deals")), liveIds(kCompany, QStringLiteral("deals")));
     QCOMPARE(m_emulator->tokenRefreshCount(kCompany), 1);
     // The token response's api_domain became the connection's; the tokens are not in the config.
-    const Connection updated = m_fixture->store().connection(connection).value();
+    const Connection updated = m_fixture->store().tenants().connection(connection).value();
     QCOMPARE(updated.config.value(QStringLiteral("api_domain")).toString(), m_emulator->tenantUrl(kCompany));
     QVERIFY(!QJsonDocument(updated.config).toJson().contains(company.refreshToken.toUtf8()));
-    const auto stored = m_fixture->store().credential(connection);
+    const auto stored = m_fixture->store().credentials().credential(connection);
     QVERIFY(stored.ok());
     QVERIFY(stored->expiresAt > QDateTime::currentDateTimeUtc().addSecs(3000)); // expires_in 3599
 }

@@ -131,11 +131,11 @@ void TestPipedriveWrite::writesWithPartialFailure()
     QCOMPARE(
         personAt(items.value(QStringLiteral("p-3")).providerId)->fields.value(QStringLiteral("first_name")).toString(),
         QStringLiteral("Grace"));
-    QCOMPARE(m_fixture->store().linkedProviderId(connection, kPersons, QStringLiteral("p-1")), adaId);
-    QVERIFY(!m_fixture->store().linkedProviderId(connection, kPersons, QStringLiteral("p-2")));
+    QCOMPARE(m_fixture->store().writes().linkedProviderId(connection, kPersons, QStringLiteral("p-1")), adaId);
+    QVERIFY(!m_fixture->store().writes().linkedProviderId(connection, kPersons, QStringLiteral("p-2")));
 
     // The refused person is kept and goes out again once it has a name.
-    const auto failed = m_fixture->store().failedWriteItems(connection, kPersons);
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, kPersons);
     QCOMPARE(failed->size(), 1);
     QCOMPARE(failed->first().key, QStringLiteral("p-2"));
     const auto again = sync->write(connection, kPersons,
@@ -145,8 +145,8 @@ void TestPipedriveWrite::writesWithPartialFailure()
                                      {}}});
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(again->recordCount, 1);
-    QVERIFY(m_fixture->store().failedWriteItems(connection, kPersons)->isEmpty());
-    QVERIFY(personAt(*m_fixture->store().linkedProviderId(connection, kPersons, QStringLiteral("p-2"))));
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, kPersons)->isEmpty());
+    QVERIFY(personAt(*m_fixture->store().writes().linkedProviderId(connection, kPersons, QStringLiteral("p-2"))));
 }
 
 void TestPipedriveWrite::updatesThroughTheLink()
@@ -158,7 +158,7 @@ void TestPipedriveWrite::updatesThroughTheLink()
         connection, kPersons,
         {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Alan Turing")}}, {}}});
     QVERIFY2(created->status == ExecutionStatus::Succeeded, qPrintable(created->errorMessage));
-    const QString id = m_fixture->store().writeItems(created->id)->first().providerId;
+    const QString id = m_fixture->store().writes().writeItems(created->id)->first().providerId;
     QVERIFY(personAt(id));
 
     // The same key again is an update of that person: PUT /v1/persons/{id}.
@@ -167,7 +167,7 @@ void TestPipedriveWrite::updatesThroughTheLink()
         connection, kPersons,
         {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("phone"), QStringLiteral("+44 20 7946 0000")}}, {}}});
     QVERIFY2(updated->status == ExecutionStatus::Succeeded, qPrintable(updated->errorMessage));
-    const WriteItem item = m_fixture->store().writeItems(updated->id)->first();
+    const WriteItem item = m_fixture->store().writes().writeItems(updated->id)->first();
     QCOMPARE(item.operation, QStringLiteral("update"));
     QCOMPARE(item.providerId, id);
     QCOMPARE(m_emulator->requestLog().first().method, QStringLiteral("PUT"));
@@ -181,10 +181,10 @@ void TestPipedriveWrite::updatesThroughTheLink()
         sync->write(connection, kPersons,
                     {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("name"), QStringLiteral("A. Turing")}}, {}}});
     QCOMPARE(gone->status, ExecutionStatus::Failed);
-    const WriteItem missing = m_fixture->store().writeItems(gone->id)->first();
+    const WriteItem missing = m_fixture->store().writes().writeItems(gone->id)->first();
     QCOMPARE(missing.errorCode, QStringLiteral("404"));
     QVERIFY2(missing.errorMessage.contains(QLatin1String("Person not found")), qPrintable(missing.errorMessage));
-    QCOMPARE(m_fixture->store().failedWriteItems(connection, kPersons)->size(), 1);
+    QCOMPARE(m_fixture->store().writes().failedWriteItems(connection, kPersons)->size(), 1);
 }
 
 void TestPipedriveWrite::personFieldsListCustomFields()
@@ -201,7 +201,7 @@ void TestPipedriveWrite::personFieldsListCustomFields()
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
     QCOMPARE(QUrl(m_emulator->requestLog().first().pathAndQuery).path(),
              QStringLiteral("/_company/acme/api/v1/personFields"));
-    const auto fields = m_fixture->store().schema(connection, kPersons);
+    const auto fields = m_fixture->store().schemas().schema(connection, kPersons);
     QVERIFY(fields.ok());
     QMap<QString, SchemaField> byName;
     for (const SchemaField &field : fields.value())
@@ -312,7 +312,7 @@ void TestPipedriveWrite::forgedWebhooksAreRejected()
     QCOMPARE(post({}), 401);
     QCOMPARE(outcomes.size(), 3);
     for (const WebhookOutcome &outcome : std::as_const(outcomes)) {
-        const Execution forged = m_fixture->store().execution(outcome.executionId).value();
+        const Execution forged = m_fixture->store().executions().execution(outcome.executionId).value();
         QCOMPARE(forged.kind, QStringLiteral("webhook"));
         QCOMPARE(forged.status, ExecutionStatus::Failed);
         QCOMPARE(forged.errorCode, QStringLiteral("webhook.rejected"));

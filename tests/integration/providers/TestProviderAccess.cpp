@@ -120,7 +120,7 @@ void TestProviderAccess::refusedSecretNeedsANewOne()
     QVERIFY2(failed->errorMessage.contains(row.refusalWords), qPrintable(failed->errorMessage));
     QVERIFY(m_fixture->recordIds(connection, row.object).isEmpty());
     // A refused secret cannot be refreshed: the connection needs a new one, and the next read does not even try.
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
     const qsizetype requests = m_emulator->requestLog().size();
     const auto next = m_fixture->sync(clock)->read(connection, row.object);
     QCOMPARE(next->errorCode, QStringLiteral("auth.needs_reauth"));
@@ -151,7 +151,7 @@ void TestProviderAccess::revokedGrantNeedsReauthAndKeepsWhatWasRead()
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(failed->errorMessage.contains(row.revokedGrantWords), qPrintable(failed->errorMessage));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
     // Nothing read so far is lost, and the next read after re-authorisation starts where this one stopped.
     QCOMPARE(m_fixture->recordIds(connection, row.object), stored);
     QCOMPARE(m_fixture->cursor(connection, row.object), cursor);

@@ -3,7 +3,6 @@
 #include "FakeClock.h"
 #include "ProviderReadFixture.h"
 #include "core/Timestamps.h"
-#include "store/SqliteDatabase.h"
 #include "salesforce/SalesforceEmulator.h"
 
 #include <QtTest>
@@ -69,7 +68,7 @@ void TestSalesforceRead::backfillThenIncremental()
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("contacts")).size(), 4321);
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
     // The token response's instance_url became the connection's; the tokens are not in the config.
-    const Connection stored = m_fixture->store().connection(connection).value();
+    const Connection stored = m_fixture->store().tenants().connection(connection).value();
     QCOMPARE(stored.config.value(QStringLiteral("instance_url")).toString(), org.instanceUrl);
     QVERIFY(!QJsonDocument(stored.config).toJson().contains(org.refreshToken.toUtf8()));
     const QJsonObject cursor = m_fixture->cursor(connection, QStringLiteral("contacts"));
@@ -79,10 +78,10 @@ void TestSalesforceRead::backfillThenIncremental()
     // The lookback re-reads what changed in the last 60 s before the newest change seen.
     const qint64 newest = static_cast<qint64>(cursor.value(QStringLiteral("maxUpdatedMs")).toDouble());
     QSet<QString> inLookback;
-    auto rows = m_fixture->store().database().prepare(QStringLiteral("SELECT record_id, updated_at FROM records"));
-    while (rows.next()) {
-        if (parseTimestampMs(rows.text(1)).value_or(0) > newest - 60000)
-            inLookback.insert(rows.text(0));
+    for (const StoredRecord &record :
+         m_fixture->store().records().storedRecords(connection, QStringLiteral("contacts")).value()) {
+        if (parseTimestampMs(record.updatedAt).value_or(0) > newest - 60000)
+            inLookback.insert(record.recordId);
     }
     QVERIFY(!inLookback.isEmpty());
 
@@ -120,7 +119,7 @@ void TestSalesforceRead::revokedRefreshTokenNeedsReauth()
     const auto failed = m_fixture->sync(clock)->read(connection, QStringLiteral("contacts"));
     QCOMPARE(failed->status, ExecutionStatus::Failed);
     QCOMPARE(failed->errorCode, QStringLiteral("auth.revoked"));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
 }
 
 void TestSalesforceRead::requestLimitIsBackedOffButPermissionErrorsAreNot()

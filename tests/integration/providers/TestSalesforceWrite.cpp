@@ -91,7 +91,7 @@ void TestSalesforceWrite::batchCreateWithPartialFailure()
     QCOMPARE(log.first().method, QStringLiteral("POST"));
     QVERIFY(log.first().pathAndQuery.endsWith(QLatin1String("/composite/sobjects")));
 
-    const auto items = m_fixture->store().writeItems(write->id);
+    const auto items = m_fixture->store().writes().writeItems(write->id);
     QVERIFY(items.ok());
     QCOMPARE(items->size(), 3);
     QMap<QString, WriteItem> byKey;
@@ -107,12 +107,15 @@ void TestSalesforceWrite::batchCreateWithPartialFailure()
     QCOMPARE(contact(adaId).value(QStringLiteral("LastName")).toString(), QStringLiteral("Lovelace"));
     QCOMPARE(contact(byKey.value(QStringLiteral("p-3")).providerId).value(QStringLiteral("Email")).toString(),
              QStringLiteral("grace@example.com"));
-    QCOMPARE(m_fixture->store().linkedProviderId(connection, QStringLiteral("contacts"), QStringLiteral("p-1")), adaId);
-    QVERIFY(!m_fixture->store().linkedProviderId(connection, QStringLiteral("contacts"), QStringLiteral("p-2")));
+    QCOMPARE(
+        m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("contacts"), QStringLiteral("p-1")),
+        adaId);
+    QVERIFY(
+        !m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("contacts"), QStringLiteral("p-2")));
     QVERIFY(m_fixture->eventText(write->id).contains(QLatin1String("Record p-2 (create)")));
 
     // Nothing is lost: the failed record is kept and goes out again once the data is fixed at the source.
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("contacts"));
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("contacts"));
     QCOMPARE(failed->size(), 1);
     QCOMPARE(failed->first().key, QStringLiteral("p-2"));
     const auto again = sync->write(connection, QStringLiteral("contacts"),
@@ -122,7 +125,7 @@ void TestSalesforceWrite::batchCreateWithPartialFailure()
                                      {}}});
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(again->recordCount, 1);
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("contacts"))->isEmpty());
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("contacts"))->isEmpty());
 }
 
 void TestSalesforceWrite::singleWritesAndUpdatesThroughTheLink()
@@ -134,7 +137,7 @@ void TestSalesforceWrite::singleWritesAndUpdatesThroughTheLink()
                                      {{QStringLiteral("p-9"),
                                        QJsonObject{{QStringLiteral("LastName"), QStringLiteral("Turing")}}, {}}});
     QVERIFY2(created->status == ExecutionStatus::Succeeded, qPrintable(created->errorMessage));
-    const QString id = m_fixture->store().writeItems(created->id)->first().providerId;
+    const QString id = m_fixture->store().writes().writeItems(created->id)->first().providerId;
     QVERIFY(id.startsWith(QLatin1String("003")));
     QCOMPARE(m_emulator->requestLog().last().pathAndQuery.section(QLatin1Char('?'), 0, 0),
              QStringLiteral("/services/data/v59.0/sobjects/Contact"));
@@ -145,7 +148,7 @@ void TestSalesforceWrite::singleWritesAndUpdatesThroughTheLink()
                                      {{QStringLiteral("p-9"),
                                        QJsonObject{{QStringLiteral("Title"), QStringLiteral("Mathematician")}}, {}}});
     QVERIFY2(updated->status == ExecutionStatus::Succeeded, qPrintable(updated->errorMessage));
-    const WriteItem item = m_fixture->store().writeItems(updated->id)->first();
+    const WriteItem item = m_fixture->store().writes().writeItems(updated->id)->first();
     QCOMPARE(item.operation, QStringLiteral("update"));
     QCOMPARE(item.providerId, id);
     QCOMPARE(m_emulator->requestLog().first().method, QStringLiteral("PATCH"));
@@ -160,7 +163,7 @@ void TestSalesforceWrite::singleWritesAndUpdatesThroughTheLink()
     QVERIFY2(mixed->status == ExecutionStatus::Succeeded, qPrintable(mixed->errorMessage));
     QCOMPARE(mixed->recordCount, 1);
     QCOMPARE(mixed->failedRecordCount, 1);
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("contacts")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("contacts")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().errorCode, QStringLiteral("NOT_FOUND"));
 }
@@ -175,7 +178,7 @@ void TestSalesforceWrite::describeListsCustomFields()
     SystemClock clock;
     const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("contacts"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
-    const auto fields = m_fixture->store().schema(connection, QStringLiteral("contacts"));
+    const auto fields = m_fixture->store().schemas().schema(connection, QStringLiteral("contacts"));
     QVERIFY(fields.ok());
     QMap<QString, SchemaField> byName;
     for (const SchemaField &field : fields.value())
@@ -231,7 +234,7 @@ void TestSalesforceWrite::customObjectIsReadByAddingItToTheDefinition()
     QVERIFY(m_fixture->record(connection, QStringLiteral("invoices"), anyId).contains(QStringLiteral("Amount__c")));
     QVERIFY(sync->discoverSchema(connection, QStringLiteral("invoices"))->status == ExecutionStatus::Succeeded);
     bool amountIsCustom = false;
-    for (const SchemaField &field : m_fixture->store().schema(connection, QStringLiteral("invoices")).value())
+    for (const SchemaField &field : m_fixture->store().schemas().schema(connection, QStringLiteral("invoices")).value())
         amountIsCustom = amountIsCustom || (field.name == QLatin1String("Amount__c") && field.custom);
     QVERIFY(amountIsCustom);
 }

@@ -5,7 +5,7 @@
 #include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "servicenow/ServiceNowEmulator.h"
-#include "store/SqliteDatabase.h"
+#include "store/sqlite/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -201,7 +201,7 @@ void TestServiceNowRead::schemaListsTheDictionaryColumns()
         const auto discovered = sync->discoverSchema(connection, object);
         QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
         QMap<QString, SchemaField> byName;
-        for (const SchemaField &field : m_fixture->store().schema(connection, object).value())
+        for (const SchemaField &field : m_fixture->store().schemas().schema(connection, object).value())
             byName.insert(field.name, field);
         QSet<QString> expected;
         for (const QJsonObject &row : account->dictionaryRows(table)) {

@@ -133,12 +133,14 @@ void TestServiceNowWrite::createsWithPartialFailure()
     QCOMPARE(first->fields.value(QStringLiteral("short_description")).toString(), QStringLiteral("Email down"));
     QCOMPARE(first->fields.value(QStringLiteral("urgency")).toString(), QStringLiteral("1"));
     QVERIFY(incident(items.value(QStringLiteral("p-3")).providerId));
-    QCOMPARE(m_fixture->store().linkedProviderId(connection, QStringLiteral("incidents"), QStringLiteral("p-1")),
-             first->id);
-    QVERIFY(!m_fixture->store().linkedProviderId(connection, QStringLiteral("incidents"), QStringLiteral("p-2")));
+    QCOMPARE(
+        m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("incidents"), QStringLiteral("p-1")),
+        first->id);
+    QVERIFY(
+        !m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("incidents"), QStringLiteral("p-2")));
 
     // Nothing is lost: the refused incident is kept, and goes out once it has its short description.
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("incidents")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("incidents")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-2"));
     const auto again = sync->write(connection, QStringLiteral("incidents"),
@@ -148,8 +150,8 @@ void TestServiceNowWrite::createsWithPartialFailure()
                                      {}}});
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(again->recordCount, 1);
-    QVERIFY(incident(m_fixture->store().writeItems(again->id)->first().providerId));
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("incidents"))->isEmpty());
+    QVERIFY(incident(m_fixture->store().writes().writeItems(again->id)->first().providerId));
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("incidents"))->isEmpty());
 }
 
 void TestServiceNowWrite::updatesGoThroughTheKeyLink()
@@ -163,7 +165,7 @@ void TestServiceNowWrite::updatesGoThroughTheKeyLink()
                       QJsonObject{{QStringLiteral("short_description"), QStringLiteral("Laptop will not boot")}},
                       {}}});
     QVERIFY2(created->status == ExecutionStatus::Succeeded, qPrintable(created->errorMessage));
-    const QString sysId = m_fixture->store().writeItems(created->id)->first().providerId;
+    const QString sysId = m_fixture->store().writes().writeItems(created->id)->first().providerId;
     QCOMPARE(sysId.size(), 32);
 
     // The same key again updates that incident: PATCH /api/now/table/incident/{sys_id}, only the columns sent change.
@@ -172,7 +174,7 @@ void TestServiceNowWrite::updatesGoThroughTheKeyLink()
         sync->write(connection, QStringLiteral("incidents"),
                     {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("state"), QStringLiteral("2")}}, {}}});
     QVERIFY2(updated->status == ExecutionStatus::Succeeded, qPrintable(updated->errorMessage));
-    const WriteItem item = m_fixture->store().writeItems(updated->id)->first();
+    const WriteItem item = m_fixture->store().writes().writeItems(updated->id)->first();
     QCOMPARE(item.operation, QStringLiteral("update"));
     QCOMPARE(item.providerId, sysId);
     const RequestLogEntry patch = m_emulator->requestLog().first();
@@ -192,7 +194,7 @@ void TestServiceNowWrite::updatesGoThroughTheKeyLink()
     QVERIFY2(mixed->status == ExecutionStatus::Succeeded, qPrintable(mixed->errorMessage));
     QCOMPARE(mixed->recordCount, 1);
     QCOMPARE(mixed->failedRecordCount, 1);
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("incidents")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("incidents")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-9"));
     QCOMPARE(failed.first().operation, QStringLiteral("update"));
@@ -206,7 +208,7 @@ void TestServiceNowWrite::updatesGoThroughTheKeyLink()
         sync->write(connection, QStringLiteral("incidents"),
                     {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("state"), QStringLiteral("6")}}, {}}});
     QCOMPARE(gone->status, ExecutionStatus::Failed);
-    const WriteItem missing = m_fixture->store().writeItems(gone->id)->first();
+    const WriteItem missing = m_fixture->store().writes().writeItems(gone->id)->first();
     QCOMPARE(missing.errorCode, QStringLiteral("No Record found"));
     QVERIFY2(missing.errorMessage.contains(QLatin1String("HTTP 404")), qPrintable(missing.errorMessage));
 }
@@ -228,7 +230,8 @@ void TestServiceNowWrite::dictionaryListsCustomColumns()
                  m_emulator->requestLog().first().pathAndQuery.contains(QLatin1String("nameINincident,task")),
              qPrintable(m_emulator->requestLog().first().pathAndQuery));
     QMap<QString, SchemaField> byName;
-    for (const SchemaField &field : m_fixture->store().schema(connection, QStringLiteral("incidents")).value())
+    for (const SchemaField &field :
+         m_fixture->store().schemas().schema(connection, QStringLiteral("incidents")).value())
         byName.insert(field.name, field);
     // Every column once; the table's own row (no element) is not a field.
     QVERIFY(!byName.contains(QString()));
@@ -261,8 +264,8 @@ void TestServiceNowWrite::changedPasswordKeepsTheWrite()
     QCOMPARE(write->status, ExecutionStatus::Failed);
     QCOMPARE(write->errorCode, QStringLiteral("auth.revoked"));
     QCOMPARE(m_emulator->requestLog().size(), 1); // no request is spent on the second record
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-    const auto kept = m_fixture->store().failedWriteItems(connection, QStringLiteral("incidents")).value();
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    const auto kept = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("incidents")).value();
     QCOMPARE(kept.size(), 2);
     for (const WriteItem &item : kept) {
         QCOMPARE(item.errorCode, QStringLiteral("auth.revoked"));
@@ -273,12 +276,12 @@ void TestServiceNowWrite::changedPasswordKeepsTheWrite()
 
     const QByteArray sealed =
         CredentialVault(m_fixture->key()).seal(connection, ProviderReadFixture::apiKey(m_instance.apiKey)).value();
-    QVERIFY(m_fixture->store().saveCredential(connection, {connection, sealed, {}, {}, {}}));
-    QVERIFY(m_fixture->store().setConnectionStatus(connection, ConnectionStatus::Active, {}));
+    QVERIFY(m_fixture->store().credentials().saveCredential(connection, {connection, sealed, {}, {}, {}}));
+    QVERIFY(m_fixture->store().tenants().setConnectionStatus(connection, ConnectionStatus::Active, {}));
     const auto retried = sync->retryFailedWrites(connection, QStringLiteral("incidents"));
     QVERIFY2(retried->status == ExecutionStatus::Succeeded, qPrintable(retried->errorMessage));
     QCOMPARE(retried->recordCount, 2);
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("incidents"))->isEmpty());
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("incidents"))->isEmpty());
     const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(retried->id);
     QCOMPARE(incident(items.value(QStringLiteral("p-2")).providerId)
                  ->fields.value(QStringLiteral("short_description"))
@@ -307,7 +310,7 @@ void TestServiceNowWrite::oauthTokenIsRefreshedAndARevokedGrantKeepsTheWrite()
         {{QStringLiteral("p-1"), QJsonObject{{QStringLiteral("short_description"), QStringLiteral("Bearer")}}, {}}});
     QVERIFY2(written->status == ExecutionStatus::Succeeded, qPrintable(written->errorMessage));
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
-    QVERIFY(incident(m_fixture->store().writeItems(written->id)->first().providerId));
+    QVERIFY(incident(m_fixture->store().writes().writeItems(written->id)->first().providerId));
 
     // The instance has expired the token and the OAuth grant has been revoked: the connection needs
     // re-authorisation and the records are kept as not written.
@@ -319,8 +322,8 @@ void TestServiceNowWrite::oauthTokenIsRefreshedAndARevokedGrantKeepsTheWrite()
          {QStringLiteral("p-3"), QJsonObject{{QStringLiteral("short_description"), QStringLiteral("Three")}}, {}}});
     QCOMPARE(refused->status, ExecutionStatus::Failed);
     QCOMPARE(refused->errorCode, QStringLiteral("auth.revoked"));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-    const auto kept = m_fixture->store().failedWriteItems(connection, QStringLiteral("incidents")).value();
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    const auto kept = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("incidents")).value();
     QCOMPARE(kept.size(), 2);
     for (const WriteItem &item : kept)
         QCOMPARE(item.errorCode, QStringLiteral("auth.revoked"));

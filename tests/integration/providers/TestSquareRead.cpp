@@ -6,7 +6,6 @@
 #include "ProviderCases.h"
 #include "ProviderReadFixture.h"
 #include "square/SquareEmulator.h"
-#include "store/SqliteDatabase.h"
 
 #include <QtTest>
 
@@ -135,10 +134,10 @@ void TestSquareRead::expiredTokenIsRefreshed()
     QCOMPARE(read->recordCount, 30);
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
     // No expires_in: the stored expiry is the definition's 30-day lifetime; merchant_id is captured.
-    const auto stored = m_fixture->store().credential(connection);
+    const auto stored = m_fixture->store().credentials().credential(connection);
     QVERIFY(stored.ok());
     QVERIFY(stored->expiresAt > QDateTime::currentDateTimeUtc().addDays(29));
-    const Connection updated = m_fixture->store().connection(connection).value();
+    const Connection updated = m_fixture->store().tenants().connection(connection).value();
     QCOMPARE(updated.config.value(QStringLiteral("merchant_id")).toString(),
              static_cast<const SquareMerchant *>(m_emulator->account(QStringLiteral("acme")))->merchantId());
 }
@@ -225,7 +224,8 @@ void TestSquareRead::schemaListsCustomAttributeDefinitions()
     const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("customers"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
     QSet<QString> names;
-    const QList<SchemaField> fields = m_fixture->store().schema(connection, QStringLiteral("customers")).value();
+    const QList<SchemaField> fields =
+        m_fixture->store().schemas().schema(connection, QStringLiteral("customers")).value();
     for (const SchemaField &field : fields)
         names.insert(field.name);
     QCOMPARE(fields.size(), 2);
@@ -241,7 +241,7 @@ void TestSquareRead::merchantWithoutRecordsReadsNothing()
     auto sync = m_fixture->sync(clock);
     const auto discovered = sync->discoverSchema(connection, QStringLiteral("customers"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
-    QVERIFY(m_fixture->store().schema(connection, QStringLiteral("customers")).value().isEmpty());
+    QVERIFY(m_fixture->store().schemas().schema(connection, QStringLiteral("customers")).value().isEmpty());
     for (const QString &object : {QStringLiteral("customers"), QStringLiteral("payments")}) {
         const auto read = sync->read(connection, object);
         QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));

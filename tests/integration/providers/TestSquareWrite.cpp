@@ -167,7 +167,7 @@ void TestSquareWrite::bulkCreateWithPartialFailure()
     QCOMPARE(log.first().status, 200);
 
     QMap<QString, WriteItem> byKey;
-    for (const WriteItem &item : m_fixture->store().writeItems(write->id).value())
+    for (const WriteItem &item : m_fixture->store().writes().writeItems(write->id).value())
         byKey.insert(item.key, item);
     QCOMPARE(byKey.size(), 3);
     const WriteItem refused = byKey.value(QStringLiteral("p-2"));
@@ -180,12 +180,14 @@ void TestSquareWrite::bulkCreateWithPartialFailure()
     const QString grace = byKey.value(QStringLiteral("p-3")).providerId;
     QCOMPARE(customer(grace)->fields.value(QStringLiteral("email_address")).toString(),
              QStringLiteral("grace@example.com"));
-    QCOMPARE(m_fixture->store().linkedProviderId(connection, QStringLiteral("customers"), QStringLiteral("p-3")),
-             grace);
-    QVERIFY(!m_fixture->store().linkedProviderId(connection, QStringLiteral("customers"), QStringLiteral("p-2")));
+    QCOMPARE(
+        m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("customers"), QStringLiteral("p-3")),
+        grace);
+    QVERIFY(
+        !m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("customers"), QStringLiteral("p-2")));
     // The bulk body is keyed by one idempotency key per customer.
     QJsonObject bulkBody;
-    for (const Exchange &exchange : m_fixture->store().exchanges(write->id).value()) {
+    for (const Exchange &exchange : m_fixture->store().executions().exchanges(write->id).value()) {
         if (exchange.url.endsWith(QLatin1String("/v2/customers/bulk-create")))
             bulkBody = QJsonDocument::fromJson(exchange.requestBody).object();
     }
@@ -196,7 +198,7 @@ void TestSquareWrite::bulkCreateWithPartialFailure()
 
     // Nothing is lost: the refused customer is kept, and goes out again once fixed, as one CreateCustomer with an
     // idempotency key.
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("customers")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("customers")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-2"));
     m_emulator->clearRequestLog();
@@ -207,7 +209,7 @@ void TestSquareWrite::bulkCreateWithPartialFailure()
                                      {}}});
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(m_emulator->requestLog().first().pathAndQuery, QStringLiteral("/v2/customers"));
-    const WriteItem fixed = m_fixture->store().writeItems(again->id)->first();
+    const WriteItem fixed = m_fixture->store().writes().writeItems(again->id)->first();
     QVERIFY(QJsonDocument::fromJson(fixed.sent)
                 .object()
                 .value(QStringLiteral("idempotency_key"))
@@ -215,7 +217,7 @@ void TestSquareWrite::bulkCreateWithPartialFailure()
                 .contains(QLatin1String("p-2")));
     QCOMPARE(customer(fixed.providerId)->fields.value(QStringLiteral("email_address")).toString(),
              QStringLiteral("bad@example.com"));
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("customers"))->isEmpty());
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("customers"))->isEmpty());
 }
 
 void TestSquareWrite::updatesThroughTheLink()
@@ -229,9 +231,9 @@ void TestSquareWrite::updatesThroughTheLink()
          {QStringLiteral("p-2"), QJsonObject{{QStringLiteral("family_name"), QStringLiteral("Hopper")}}, {}}});
     QVERIFY2(created->status == ExecutionStatus::Succeeded, qPrintable(created->errorMessage));
     const QString turing =
-        *m_fixture->store().linkedProviderId(connection, QStringLiteral("customers"), QStringLiteral("p-1"));
+        *m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("customers"), QStringLiteral("p-1"));
     const QString hopper =
-        *m_fixture->store().linkedProviderId(connection, QStringLiteral("customers"), QStringLiteral("p-2"));
+        *m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("customers"), QStringLiteral("p-2"));
 
     // One key again: UpdateCustomer (PUT) of the customer it created, only the field given changes.
     m_emulator->clearRequestLog();
@@ -239,7 +241,7 @@ void TestSquareWrite::updatesThroughTheLink()
         sync->write(connection, QStringLiteral("customers"),
                     {{QStringLiteral("p-1"), QJsonObject{{QStringLiteral("given_name"), QStringLiteral("Alan")}}, {}}});
     QVERIFY2(updated->status == ExecutionStatus::Succeeded, qPrintable(updated->errorMessage));
-    const WriteItem item = m_fixture->store().writeItems(updated->id)->first();
+    const WriteItem item = m_fixture->store().writes().writeItems(updated->id)->first();
     QCOMPARE(item.operation, QStringLiteral("update"));
     QCOMPARE(item.providerId, turing);
     QCOMPARE(m_emulator->requestLog().size(), 1);
@@ -263,7 +265,7 @@ void TestSquareWrite::updatesThroughTheLink()
     QCOMPARE(m_emulator->requestLog().size(), 1);
     QCOMPARE(m_emulator->requestLog().first().pathAndQuery, QStringLiteral("/v2/customers/bulk-update"));
     QCOMPARE(customer(turing)->fields.value(QStringLiteral("phone_number")).toString(), QStringLiteral("+14155550123"));
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("customers")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("customers")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-2"));
     QCOMPARE(failed.first().operation, QStringLiteral("update"));
@@ -282,7 +284,8 @@ void TestSquareWrite::customAttributeDefinitionsAreTheSchema()
     SystemClock clock;
     const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("customers"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
-    const QList<SchemaField> fields = m_fixture->store().schema(connection, QStringLiteral("customers")).value();
+    const QList<SchemaField> fields =
+        m_fixture->store().schemas().schema(connection, QStringLiteral("customers")).value();
     QCOMPARE(fields.size(), 2);
     QMap<QString, SchemaField> byName;
     for (const SchemaField &field : fields)
@@ -321,7 +324,7 @@ void TestSquareWrite::signedWebhookIsAppliedOnce()
     QCOMPARE(
         m_fixture->record(connection, QStringLiteral("customers"), id).value(QStringLiteral("phone_number")).toString(),
         phone);
-    const Execution received = m_fixture->store().execution(outcome.executionId).value();
+    const Execution received = m_fixture->store().executions().execution(outcome.executionId).value();
     QCOMPARE(received.kind, QStringLiteral("webhook"));
     QCOMPARE(received.status, ExecutionStatus::Succeeded);
 
@@ -340,7 +343,7 @@ void TestSquareWrite::signedWebhookIsAppliedOnce()
              200);
     outcome = m_outcomes.last();
     QCOMPARE(outcome.applied, 1);
-    QCOMPARE(m_fixture->store().execution(outcome.executionId)->connectionId, connection);
+    QCOMPARE(m_fixture->store().executions().execution(outcome.executionId)->connectionId, connection);
     QVERIFY(m_fixture->record(connection, QStringLiteral("customers"), id).isEmpty());
 }
 
@@ -382,7 +385,7 @@ void TestSquareWrite::forgedWebhooksAreRejected()
         const WebhookOutcome outcome = m_outcomes.last();
         QCOMPARE(outcome.status, 401);
         QCOMPARE(outcome.applied, 0);
-        const Execution rejected = m_fixture->store().execution(outcome.executionId).value();
+        const Execution rejected = m_fixture->store().executions().execution(outcome.executionId).value();
         QCOMPARE(rejected.kind, QStringLiteral("webhook"));
         QCOMPARE(rejected.status, ExecutionStatus::Failed);
         QCOMPARE(rejected.errorCode, QStringLiteral("webhook.rejected"));
@@ -410,14 +413,14 @@ void TestSquareWrite::revokedRefreshTokenNeedsReauth()
     const auto refused = sync->read(connection, QStringLiteral("customers"));
     QCOMPARE(refused->status, ExecutionStatus::Failed);
     QCOMPARE(refused->errorCode, QStringLiteral("auth.revoked"));
-    Connection needing = m_fixture->store().connection(connection).value();
+    Connection needing = m_fixture->store().tenants().connection(connection).value();
     QCOMPARE(needing.status, ConnectionStatus::NeedsReauth);
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 0);
 
     // Nothing is lost, and Square is not called again until the seller authorises the app again.
     QCOMPARE(m_fixture->recordIds(connection, QStringLiteral("customers")), stored);
     QCOMPARE(m_fixture->cursor(connection, QStringLiteral("customers")), cursor);
-    QVERIFY(m_fixture->store().credential(connection).ok());
+    QVERIFY(m_fixture->store().credentials().credential(connection).ok());
     m_emulator->clearRequestLog();
     const auto waiting =
         sync->write(connection, QStringLiteral("customers"),
@@ -431,10 +434,11 @@ void TestSquareWrite::revokedRefreshTokenNeedsReauth()
     const Credential renewed = authoriseAgain();
     QVERIFY(!renewed.accessToken.isEmpty());
     const QByteArray sealed = CredentialVault(m_fixture->key()).seal(connection, renewed).value();
-    QVERIFY(m_fixture->store().saveCredential(connection, {connection, sealed, renewed.expiresAt, {}, {}}));
+    QVERIFY(
+        m_fixture->store().credentials().saveCredential(connection, {connection, sealed, renewed.expiresAt, {}, {}}));
     const auto refreshed = sync->refreshToken(connection);
     QVERIFY2(refreshed->status == ExecutionStatus::Succeeded, qPrintable(refreshed->errorMessage));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::Active);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::Active);
     const QStringList touched = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("customers"), 3);
     m_emulator->clearRequestLog();
     const auto resumed = sync->read(connection, QStringLiteral("customers"));

@@ -166,12 +166,12 @@ void TestStripe::rolledKeyNeedsANewOneAndLosesNothing()
     QCOMPARE(refused->status, ExecutionStatus::Failed);
     QCOMPARE(refused->errorCode, QStringLiteral("auth.revoked"));
     QVERIFY2(refused->errorMessage.contains(QLatin1String("Expired API Key")), qPrintable(refused->errorMessage));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
     QCOMPARE(m_fixture->recordIds(connection, kCustomers).size(), 250);
     QCOMPARE(m_fixture->cursor(connection, kCustomers).value(QStringLiteral("phase")).toString(),
              QStringLiteral("complete"));
     // The key never shows up in what was recorded.
-    for (const Exchange &exchange : m_fixture->store().exchanges(refused->id).value()) {
+    for (const Exchange &exchange : m_fixture->store().executions().exchanges(refused->id).value()) {
         for (const auto &[name, value] : exchange.requestHeaders)
             QVERIFY(!value.contains(m_account.apiKey.toUtf8()));
     }
@@ -193,7 +193,7 @@ void TestStripe::writesWithPerRecordResults()
     QCOMPARE(write->recordCount, 2);
     QCOMPARE(write->failedRecordCount, 1);
     QMap<QString, WriteItem> items;
-    for (const WriteItem &item : m_fixture->store().writeItems(write->id).value())
+    for (const WriteItem &item : m_fixture->store().writes().writeItems(write->id).value())
         items.insert(item.key, item);
     QCOMPARE(items.value(QStringLiteral("b")).errorCode, QStringLiteral("email_invalid"));
     const QString id = items.value(QStringLiteral("a")).providerId;
@@ -216,7 +216,7 @@ void TestStripe::writesWithPerRecordResults()
     const QJsonObject after = stripe()->customerJson(*stripe()->table(kCustomers)->find(id));
     QCOMPARE(after.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("tier")).toString(), QStringLiteral("platinum"));
     QCOMPARE(after.value(QStringLiteral("metadata")).toObject().value(QStringLiteral("crm_id")).toString(), QStringLiteral("A-1"));
-    QVERIFY(m_fixture->store().failedWriteItems(connection, kCustomers)->isEmpty());
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, kCustomers)->isEmpty());
     QCOMPARE(liveIds(kCustomers).size(), 253);
 }
 
@@ -290,7 +290,7 @@ void TestStripe::forgedAndStaleEventsAreRejected()
     const QByteArray wrong = QMessageAuthenticationCode::hash(timestamp + '.' + body, "whsec_guess", QCryptographicHash::Sha256).toHex();
     outcome = post(url, body, "t=" + timestamp + ",v1=" + wrong, &status);
     QCOMPARE(status, 401);
-    const Execution rejected = m_fixture->store().execution(outcome.executionId).value();
+    const Execution rejected = m_fixture->store().executions().execution(outcome.executionId).value();
     QCOMPARE(rejected.kind, QStringLiteral("webhook"));
     QCOMPARE(rejected.status, ExecutionStatus::Failed);
     QVERIFY(rejected.errorMessage.contains(QLatin1String("signature does not match")));

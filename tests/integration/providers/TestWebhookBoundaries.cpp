@@ -8,7 +8,7 @@
 #include "core/Clock.h"
 #include "greenhouse/GreenhouseEmulator.h"
 #include "server/WebhookEndpoint.h"
-#include "store/SqliteDatabase.h"
+#include "store/sqlite/SqliteDatabase.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -141,9 +141,12 @@ qint64 TestWebhookBoundaries::connectOrganization(const QString &name, const San
 
 qint64 TestWebhookBoundaries::databaseBytes()
 {
-    // What the database holds, WAL included: its pages as this connection sees them.
-    auto pages = m_fixture->store().database().prepare(QStringLiteral("PRAGMA page_count"));
-    auto size = m_fixture->store().database().prepare(QStringLiteral("PRAGMA page_size"));
+    // What the database holds, WAL included: its pages as a connection of its own sees them.
+    auto db = SqliteDatabase::open(m_fixture->databasePath());
+    if (!db)
+        return -1;
+    auto pages = db.value()->prepare(QStringLiteral("PRAGMA page_count"));
+    auto size = db.value()->prepare(QStringLiteral("PRAGMA page_size"));
     if (!pages.next() || !size.next())
         return -1;
     return pages.int64(0) * size.int64(0);
@@ -162,7 +165,7 @@ void TestWebhookBoundaries::statedOversizedBodyIsRefusedAtOnce()
     QCOMPARE(statusOf(answer), 413);
     QVERIFY2(answer.contains("larger than this server accepts"), answer.constData());
     QVERIFY(m_handled.isEmpty());
-    QVERIFY(m_fixture->store().webhookRejections().value().isEmpty());
+    QVERIFY(m_fixture->store().webhooks().webhookRejections().value().isEmpty());
 }
 
 void TestWebhookBoundaries::chunkedBodyPastTheLimitIsCutOff_data()
@@ -229,14 +232,14 @@ void TestWebhookBoundaries::forgedCallsLeaveOnlyABoundedSummary()
     QVERIFY2(grown < 256 * 1024, qPrintable(QString::number(grown)));
     QCOMPARE(m_handled.size(), 11);
     const WebhookOutcome last = m_handled.last();
-    const Execution rejected = m_fixture->store().execution(last.executionId).value();
+    const Execution rejected = m_fixture->store().executions().execution(last.executionId).value();
     QCOMPARE(rejected.status, ExecutionStatus::Failed);
     QCOMPARE(rejected.errorCode, QStringLiteral("webhook.rejected"));
-    QVERIFY(m_fixture->store().exchanges(last.executionId).value().isEmpty());
+    QVERIFY(m_fixture->store().executions().exchanges(last.executionId).value().isEmpty());
 
     // One summary per source, counted.
     const QList<WebhookRejection> rejections =
-        m_fixture->store().webhookRejections(QStringLiteral("greenhouse")).value();
+        m_fixture->store().webhooks().webhookRejections(QStringLiteral("greenhouse")).value();
     QCOMPARE(rejections.size(), 1);
     QCOMPARE(rejections.first().source, QStringLiteral("127.0.0.1"));
     QCOMPARE(rejections.first().count, 11);
@@ -268,7 +271,7 @@ void TestWebhookBoundaries::refusalsNameNoConnection()
          {QByteArray("acme"), QByteArray::number(connection), QByteArray("connect"), QByteArray("signature")})
         QVERIFY2(!existing.body.contains(needle), existing.body.constData());
     const QList<WebhookRejection> rejections =
-        m_fixture->store().webhookRejections(QStringLiteral("greenhouse")).value();
+        m_fixture->store().webhooks().webhookRejections(QStringLiteral("greenhouse")).value();
     QCOMPARE(rejections.size(), 1);
     QCOMPARE(rejections.first().count, 2);
 }

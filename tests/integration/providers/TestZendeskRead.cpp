@@ -5,7 +5,7 @@
 #include "FakeClock.h"
 #include "ProviderCases.h"
 #include "ProviderReadFixture.h"
-#include "store/SqliteDatabase.h"
+#include "store/sqlite/SqliteDatabase.h"
 #include "zendesk/ZendeskEmulator.h"
 
 #include <QtTest>
@@ -219,7 +219,7 @@ void TestZendeskRead::schemaListsTicketFields()
     QSet<QString> expected;
     for (const ZendeskTicketField &field : m_emulator->account(QStringLiteral("acme"))->ticketFields())
         expected.insert(field.removable ? QString::number(field.id) : field.type);
-    const QList<SchemaField> fields = m_fixture->store().schema(connection, QStringLiteral("tickets")).value();
+    const QList<SchemaField> fields = m_fixture->store().schemas().schema(connection, QStringLiteral("tickets")).value();
     QMap<QString, SchemaField> byName;
     for (const SchemaField &field : fields)
         byName.insert(field.name, field);

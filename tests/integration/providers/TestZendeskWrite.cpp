@@ -150,12 +150,13 @@ void TestZendeskWrite::createsWithPartialFailure()
     const SandboxRecord *third = ticketAt(items.value(QStringLiteral("p-3")).providerId);
     QVERIFY(third);
     QCOMPARE(third->fields.value(QStringLiteral("priority")).toString(), QStringLiteral("urgent"));
-    QCOMPARE(m_fixture->store().linkedProviderId(connection, QStringLiteral("tickets"), QStringLiteral("p-3")),
+    QCOMPARE(m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("tickets"), QStringLiteral("p-3")),
              third->id);
-    QVERIFY(!m_fixture->store().linkedProviderId(connection, QStringLiteral("tickets"), QStringLiteral("p-2")));
+    QVERIFY(
+        !m_fixture->store().writes().linkedProviderId(connection, QStringLiteral("tickets"), QStringLiteral("p-2")));
 
     // Nothing is lost: the refused ticket is kept, and goes out once it has its description.
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("tickets")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("tickets")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-2"));
     const auto again =
@@ -163,8 +164,8 @@ void TestZendeskWrite::createsWithPartialFailure()
                     {{QStringLiteral("p-2"), ticket(QStringLiteral("Described now"), QStringLiteral("Details.")), {}}});
     QVERIFY2(again->status == ExecutionStatus::Succeeded, qPrintable(again->errorMessage));
     QCOMPARE(again->recordCount, 1);
-    QVERIFY(ticketAt(m_fixture->store().writeItems(again->id)->first().providerId));
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("tickets"))->isEmpty());
+    QVERIFY(ticketAt(m_fixture->store().writes().writeItems(again->id)->first().providerId));
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("tickets"))->isEmpty());
 }
 
 void TestZendeskWrite::updatesGoThroughTheKeyLink()
@@ -176,7 +177,7 @@ void TestZendeskWrite::updatesGoThroughTheKeyLink()
         connection, QStringLiteral("tickets"),
         {{QStringLiteral("p-9"), ticket(QStringLiteral("VPN drops"), QStringLiteral("Every 10 minutes.")), {}}});
     QVERIFY2(created->status == ExecutionStatus::Succeeded, qPrintable(created->errorMessage));
-    const QString id = m_fixture->store().writeItems(created->id)->first().providerId;
+    const QString id = m_fixture->store().writes().writeItems(created->id)->first().providerId;
     QVERIFY(ticketAt(id));
 
     // The same key again updates that ticket: PUT /api/v2/tickets/{id}.json, only the properties sent change.
@@ -185,7 +186,7 @@ void TestZendeskWrite::updatesGoThroughTheKeyLink()
         sync->write(connection, QStringLiteral("tickets"),
                     {{QStringLiteral("p-9"), QJsonObject{{QStringLiteral("status"), QStringLiteral("solved")}}, {}}});
     QVERIFY2(updated->status == ExecutionStatus::Succeeded, qPrintable(updated->errorMessage));
-    const WriteItem item = m_fixture->store().writeItems(updated->id)->first();
+    const WriteItem item = m_fixture->store().writes().writeItems(updated->id)->first();
     QCOMPARE(item.operation, QStringLiteral("update"));
     QCOMPARE(item.providerId, id);
     QCOMPARE(m_emulator->requestLog().first().method, QStringLiteral("PUT"));
@@ -201,7 +202,7 @@ void TestZendeskWrite::updatesGoThroughTheKeyLink()
     QVERIFY2(mixed->status == ExecutionStatus::Succeeded, qPrintable(mixed->errorMessage));
     QCOMPARE(mixed->recordCount, 1);
     QCOMPARE(mixed->failedRecordCount, 1);
-    const auto failed = m_fixture->store().failedWriteItems(connection, QStringLiteral("tickets")).value();
+    const auto failed = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("tickets")).value();
     QCOMPARE(failed.size(), 1);
     QCOMPARE(failed.first().key, QStringLiteral("p-9"));
     QCOMPARE(failed.first().errorCode, QStringLiteral("RecordInvalid"));
@@ -225,7 +226,7 @@ void TestZendeskWrite::ticketFieldsListCustomFields()
     const auto discovered = m_fixture->sync(clock)->discoverSchema(connection, QStringLiteral("tickets"));
     QVERIFY2(discovered->status == ExecutionStatus::Succeeded, qPrintable(discovered->errorMessage));
     QMap<QString, SchemaField> byName;
-    for (const SchemaField &field : m_fixture->store().schema(connection, QStringLiteral("tickets")).value())
+    for (const SchemaField &field : m_fixture->store().schemas().schema(connection, QStringLiteral("tickets")).value())
         byName.insert(field.name, field);
     QCOMPARE(byName.size(), m_emulator->account(QStringLiteral("acme"))->ticketFields().size());
     // System fields by their type, not custom; custom fields by the id tickets carry in custom_fields.
@@ -314,7 +315,7 @@ void TestZendeskWrite::signedWebhooksAreAppliedOnce()
                                                             body);
     QCOMPARE(refused.status, 401);
     QCOMPARE(outcomes.size(), 4);
-    const Execution forged = m_fixture->store().execution(outcomes.at(3).executionId).value();
+    const Execution forged = m_fixture->store().executions().execution(outcomes.at(3).executionId).value();
     QCOMPARE(forged.kind, QStringLiteral("webhook"));
     QCOMPARE(forged.status, ExecutionStatus::Failed);
     QCOMPARE(forged.errorCode, QStringLiteral("webhook.rejected"));
@@ -326,7 +327,7 @@ void TestZendeskWrite::signedWebhooksAreAppliedOnce()
     QVERIFY(m_emulator->sendTicketEvent(QStringLiteral("acme"), url, other));
     QCOMPARE(ProviderReadFixture::deliveredStatus(delivered, 4), 401);
     QCOMPARE(outcomes.size(), 5);
-    const Execution stale = m_fixture->store().execution(outcomes.at(4).executionId).value();
+    const Execution stale = m_fixture->store().executions().execution(outcomes.at(4).executionId).value();
     QCOMPARE(stale.status, ExecutionStatus::Failed);
     QCOMPARE(stale.errorCode, QStringLiteral("webhook.rejected"));
     QVERIFY2(stale.errorMessage.contains(QLatin1String("timestamp")), qPrintable(stale.errorMessage));
@@ -348,8 +349,8 @@ void TestZendeskWrite::revokedApiTokenKeepsTheWrite()
     QCOMPARE(write->status, ExecutionStatus::Failed);
     QCOMPARE(write->errorCode, QStringLiteral("auth.revoked"));
     QCOMPARE(m_emulator->requestLog().size(), 1); // no request is spent on the second record
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-    const auto kept = m_fixture->store().failedWriteItems(connection, QStringLiteral("tickets")).value();
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    const auto kept = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("tickets")).value();
     QCOMPARE(kept.size(), 2);
     for (const WriteItem &item : kept) {
         QCOMPARE(item.errorCode, QStringLiteral("auth.revoked"));
@@ -360,12 +361,12 @@ void TestZendeskWrite::revokedApiTokenKeepsTheWrite()
     Credential replaced = ProviderReadFixture::apiKey(m_account.apiKey);
     replaced.webhookSecret = SecretBytes(m_account.webhookSecret.toUtf8());
     const QByteArray sealed = CredentialVault(m_fixture->key()).seal(connection, replaced).value();
-    QVERIFY(m_fixture->store().saveCredential(connection, {connection, sealed, {}, {}, {}}));
-    QVERIFY(m_fixture->store().setConnectionStatus(connection, ConnectionStatus::Active, {}));
+    QVERIFY(m_fixture->store().credentials().saveCredential(connection, {connection, sealed, {}, {}, {}}));
+    QVERIFY(m_fixture->store().tenants().setConnectionStatus(connection, ConnectionStatus::Active, {}));
     const auto retried = sync->retryFailedWrites(connection, QStringLiteral("tickets"));
     QVERIFY2(retried->status == ExecutionStatus::Succeeded, qPrintable(retried->errorMessage));
     QCOMPARE(retried->recordCount, 2);
-    QVERIFY(m_fixture->store().failedWriteItems(connection, QStringLiteral("tickets"))->isEmpty());
+    QVERIFY(m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("tickets"))->isEmpty());
     const QMap<QString, WriteItem> items = m_fixture->writeItemsByKey(retried->id);
     QCOMPARE(
         ticketAt(items.value(QStringLiteral("p-2")).providerId)->fields.value(QStringLiteral("subject")).toString(),
@@ -393,7 +394,7 @@ void TestZendeskWrite::oauthTokenIsRefreshedAndARevokedGrantKeepsTheWrite()
         {{QStringLiteral("p-1"), ticket(QStringLiteral("Bearer"), QStringLiteral("Written with OAuth.")), {}}});
     QVERIFY2(written->status == ExecutionStatus::Succeeded, qPrintable(written->errorMessage));
     QCOMPARE(m_emulator->tokenRefreshCount(QStringLiteral("acme")), 1);
-    QVERIFY(ticketAt(m_fixture->store().writeItems(written->id)->first().providerId));
+    QVERIFY(ticketAt(m_fixture->store().writes().writeItems(written->id)->first().providerId));
 
     // Zendesk has retired the token and the user has revoked the grant: the connection needs re-authorisation and
     // the records are kept as not written.
@@ -405,8 +406,8 @@ void TestZendeskWrite::oauthTokenIsRefreshedAndARevokedGrantKeepsTheWrite()
                      {QStringLiteral("p-3"), ticket(QStringLiteral("Three"), QStringLiteral("Third.")), {}}});
     QCOMPARE(refused->status, ExecutionStatus::Failed);
     QCOMPARE(refused->errorCode, QStringLiteral("auth.revoked"));
-    QCOMPARE(m_fixture->store().connection(connection)->status, ConnectionStatus::NeedsReauth);
-    const auto kept = m_fixture->store().failedWriteItems(connection, QStringLiteral("tickets")).value();
+    QCOMPARE(m_fixture->store().tenants().connection(connection)->status, ConnectionStatus::NeedsReauth);
+    const auto kept = m_fixture->store().writes().failedWriteItems(connection, QStringLiteral("tickets")).value();
     QCOMPARE(kept.size(), 2);
     for (const WriteItem &item : kept)
         QCOMPARE(item.errorCode, QStringLiteral("auth.revoked"));

@@ -5,7 +5,7 @@
 #include "FailingOps.h"
 
 #include "ops/LocalOps.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>
@@ -163,8 +163,8 @@ void TestConnectionTreeModel::reloadUpdatesChangedRowsInPlace()
     QVERIFY(loaded(*m_model));
     QCOMPARE(changes.count(), 0); // nothing changed, nothing repainted
 
-    QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeSandbox, ConnectionStatus::NeedsReauth,
-                                                QStringLiteral("revoked")));
+    QVERIFY(m_demo->store().tenants().setConnectionStatus(m_ids.acmeSandbox, ConnectionStatus::NeedsReauth,
+                                                          QStringLiteral("revoked")));
     m_model->reload();
     QVERIFY(loaded(*m_model));
     QCOMPARE(resets.count(), 0);
@@ -189,7 +189,7 @@ void TestConnectionTreeModel::reloadShowsNewConnections()
 void TestConnectionTreeModel::reloadConnectionUpdatesItsRow()
 {
     QSignalSpy changes(m_model.get(), &QAbstractItemModel::dataChanged);
-    QVERIFY(m_demo->store().setConnectionStatus(m_ids.acmeHubspot, ConnectionStatus::Paused, QString()));
+    QVERIFY(m_demo->store().tenants().setConnectionStatus(m_ids.acmeHubspot, ConnectionStatus::Paused, QString()));
     m_model->reloadConnection(m_ids.acmeHubspot);
     QVERIFY(loaded(*m_model));
     QCOMPARE(changes.count(), 1);

@@ -5,7 +5,7 @@
 #include "FailingOps.h"
 
 #include "ops/LocalOps.h"
-#include "store/SqliteStore.h"
+#include "store/Store.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>
@@ -163,7 +163,7 @@ void TestExecutionListModel::refreshInsertsNewExecutionsAndKeepsSelection()
 
     const qint64 newer = m_demo->addExecution(m_ids.acmeHubspot, QStringLiteral("read"), QStringLiteral("deals"),
                                               ExecutionStatus::Running, {}, 0);
-    QVERIFY(m_demo->store().updateExecutionCounts(m_ids.companiesRead, {250, 3, 3}));
+    QVERIFY(m_demo->store().executions().updateExecutionCounts(m_ids.companiesRead, {250, 3, 3}));
     m_model->refresh();
     QVERIFY(loaded(*m_model));
 
@@ -174,7 +174,8 @@ void TestExecutionListModel::refreshInsertsNewExecutionsAndKeepsSelection()
     QCOMPARE(running.data(ExecutionListModel::ExecutionIdRole).toLongLong(), m_ids.companiesRead);
     QCOMPARE(running.data().toString(), QStringLiteral("250"));
 
-    QVERIFY(m_demo->store().finishExecution(m_ids.companiesRead, ExecutionStatus::Succeeded, {300, 4, 4}, {}));
+    QVERIFY(
+        m_demo->store().executions().finishExecution(m_ids.companiesRead, ExecutionStatus::Succeeded, {300, 4, 4}, {}));
     m_model->refresh();
     QVERIFY(loaded(*m_model));
     QCOMPARE(text(1, ExecutionListModel::StatusColumn), QStringLiteral("succeeded"));
@@ -195,7 +196,7 @@ void TestExecutionListModel::refreshUpdatesRunningExecutionsOnLaterPages()
     const int row = m_model->rowOfExecution(old);
     QCOMPARE(row, 60);
 
-    QVERIFY(m_demo->store().updateExecutionCounts(old, {5000, 50, 50}));
+    QVERIFY(m_demo->store().executions().updateExecutionCounts(old, {5000, 50, 50}));
     m_model->refresh();
     QVERIFY(loaded(*m_model));
     QCOMPARE(text(row, ExecutionListModel::RecordsColumn), QStringLiteral("5000"));

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "core/Authorization.h"
+#include "core/Result.h"
+#include "core/Tenancy.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace patchbay {
+
+// Connections' credentials (already sealed by the vault), the leases that make a token refresh single-flight across
+// processes, and authorisations in progress.
+class CredentialStore
+{
+public:
+    virtual ~CredentialStore() = default;
+
+    // Replaces the connection's credential.
+    virtual Result<void> saveCredential(qint64 connectionId, const StoredCredential &credential) = 0;
+    // Fails with auth.no_credential when the connection has none.
+    virtual Result<StoredCredential> credential(qint64 connectionId) = 0;
+    virtual Result<QList<StoredCredential>> credentials() = 0;
+
+    // Token refresh leases across processes: true when holder now holds the connection's lease (it was free,
+    // expired, or already its own) until `until`.
+    virtual Result<bool> takeRefreshLease(qint64 connectionId, const QString &holder, const QDateTime &until,
+                                          const QDateTime &now) = 0;
+    virtual Result<void> releaseRefreshLease(qint64 connectionId, const QString &holder) = 0;
+
+    // Authorisations in progress; adding one drops those that expired unfinished, and taking one removes it (a
+    // state is used once).
+    virtual Result<void> addPendingAuthorization(const PendingAuthorization &pending) = 0;
+    virtual std::optional<PendingAuthorization> takePendingAuthorization(const QString &state) = 0;
+};
+
+} // namespace patchbay

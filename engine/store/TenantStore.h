@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/Result.h"
+#include "core/Tenancy.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace patchbay {
+
+// Tenants (the product's customers, "connected users") and their connections to providers.
+class TenantStore
+{
+public:
+    virtual ~TenantStore() = default;
+
+    // Fails with store.tenant_exists when the name is taken.
+    virtual Result<qint64> createTenant(const QString &name, const QString &displayName) = 0;
+    // By display name, case-insensitively.
+    virtual Result<QList<Tenant>> tenants() = 0;
+    virtual std::optional<Tenant> tenantByName(const QString &name) = 0;
+
+    virtual Result<qint64> createConnection(const Connection &connection) = 0;
+    // One tenant's connections, or every tenant's; by tenant, then display name.
+    virtual Result<QList<Connection>> connections(std::optional<qint64> tenantId = std::nullopt) = 0;
+    // Fails with store.not_found when there is no such connection.
+    virtual Result<Connection> connection(qint64 id) = 0;
+    virtual Result<void> setConnectionStatus(qint64 id, const QString &status, const QString &message) = 0;
+    virtual Result<void> setConnectionConfig(qint64 id, const QJsonObject &config) = 0;
+    // The integration manifest (and its environment) whose mappings the connection's records go through.
+    virtual Result<void> setConnectionIntegration(qint64 id, const QString &integration,
+                                                  const QString &environment) = 0;
+};
+
+} // namespace patchbay

@@ -1,0 +1,96 @@
+#include "SqliteCredentialStore.h"
+
+namespace patchbay {
+
+using namespace sqlite;
+
+namespace {
+
+StoredCredential readCredential(SqliteRow &row)
+{
+    return StoredCredential{row.int64(), row.blob(), row.time(), row.time(), row.time()};
+}
+
+const QString kCredentialColumns = QStringLiteral("connection_id, sealed, expires_at, refreshed_at, updated_at");
+
+} // namespace
+
+Result<void> SqliteCredentialStore::saveCredential(qint64 connectionId, const StoredCredential &credential)
+{
+    auto tenant = tenantOfConnection(m_db, connectionId);
+    if (!tenant)
+        return tenant.error();
+    return run(m_db,
+               QStringLiteral("INSERT INTO credentials (connection_id, tenant_id, sealed, expires_at, refreshed_at, "
+                              "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (connection_id) DO UPDATE SET "
+                              "sealed = excluded.sealed, expires_at = excluded.expires_at, "
+                              "refreshed_at = excluded.refreshed_at, updated_at = excluded.updated_at"),
+               connectionId, *tenant, credential.sealed, credential.expiresAt, credential.refreshedAt, now());
+}
+
+Result<StoredCredential> SqliteCredentialStore::credential(qint64 connectionId)
+{
+    return required(
+        selectOne(m_db, QStringLiteral("SELECT %1 FROM credentials WHERE connection_id = ?1").arg(kCredentialColumns),
+                  readCredential, connectionId),
+        makeError("auth.no_credential",
+                  QStringLiteral("Connection %1 has no stored credential; authorise it again.").arg(connectionId)));
+}
+
+Result<QList<StoredCredential>> SqliteCredentialStore::credentials()
+{
+    return selectAll(m_db, QStringLiteral("SELECT %1 FROM credentials ORDER BY connection_id").arg(kCredentialColumns),
+                     readCredential);
+}
+
+Result<bool> SqliteCredentialStore::takeRefreshLease(qint64 connectionId, const QString &holder, const QDateTime &until,
+                                                     const QDateTime &now)
+{
+    return changed(m_db,
+                   QStringLiteral("INSERT INTO refresh_leases (connection_id, holder, expires_at) VALUES (?1, ?2, ?3) "
+                                  "ON CONFLICT (connection_id) DO UPDATE SET holder = excluded.holder, "
+                                  "expires_at = excluded.expires_at "
+                                  "WHERE refresh_leases.expires_at <= ?4 OR refresh_leases.holder = excluded.holder"),
+                   connectionId, holder, until, now);
+}
+
+Result<void> SqliteCredentialStore::releaseRefreshLease(qint64 connectionId, const QString &holder)
+{
+    return run(m_db, QStringLiteral("DELETE FROM refresh_leases WHERE connection_id = ?1 AND holder = ?2"),
+               connectionId, holder);
+}
+
+Result<void> SqliteCredentialStore::addPendingAuthorization(const PendingAuthorization &pending)
+{
+    // Old ones that were never finished go first.
+    if (auto purged = run(m_db, QStringLiteral("DELETE FROM pending_authorizations WHERE expires_at < ?1"), now());
+        !purged)
+        return purged;
+    return run(m_db,
+               QStringLiteral("INSERT INTO pending_authorizations (state, connection_id, sealed_verifier, "
+                              "redirect_uri, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)"),
+               pending.state, pending.connectionId, pending.sealedVerifier, pending.redirectUri, pending.expiresAt);
+}
+
+std::optional<PendingAuthorization> SqliteCredentialStore::takePendingAuthorization(const QString &state)
+{
+    auto pending = ifFound(selectOne(
+        m_db,
+        QStringLiteral("SELECT state, connection_id, sealed_verifier, redirect_uri, expires_at "
+                       "FROM pending_authorizations WHERE state = ?1"),
+        [](SqliteRow &row) {
+            PendingAuthorization p;
+            p.state = row.text();
+            p.connectionId = row.int64();
+            p.sealedVerifier = row.blob();
+            p.redirectUri = row.text();
+            p.expiresAt = row.time();
+            return p;
+        },
+        state));
+    if (!pending || !run(m_db, QStringLiteral("DELETE FROM pending_authorizations WHERE state = ?1"), state))
+        return std::nullopt;
+    return pending;
+}
+
+} // namespace patchbay

@@ -1,0 +1,101 @@
+#include "SqliteStore.h"
+
+#include "Migrations.h"
+#include "SqliteCredentialStore.h"
+#include "SqliteDatabase.h"
+#include "SqliteExecutionStore.h"
+#include "SqliteMappingStore.h"
+#include "SqliteRecordStore.h"
+#include "SqliteSchemaStore.h"
+#include "SqliteSettingsStore.h"
+#include "SqliteTenantStore.h"
+#include "SqliteWebhookStore.h"
+#include "SqliteWriteStore.h"
+
+namespace patchbay {
+
+SqliteStore::SqliteStore(std::unique_ptr<SqliteDatabase> db, const Clock &clock)
+    : m_db(std::move(db)), m_tenants(std::make_unique<SqliteTenantStore>(*m_db, clock)),
+      m_credentials(std::make_unique<SqliteCredentialStore>(*m_db, clock)),
+      m_executions(std::make_unique<SqliteExecutionStore>(*m_db, clock)),
+      m_records(std::make_unique<SqliteRecordStore>(*m_db, clock)),
+      m_mappings(std::make_unique<SqliteMappingStore>(*m_db, clock)),
+      m_writes(std::make_unique<SqliteWriteStore>(*m_db, clock)),
+      m_webhooks(std::make_unique<SqliteWebhookStore>(*m_db, clock)),
+      m_schemas(std::make_unique<SqliteSchemaStore>(*m_db, clock)),
+      m_settings(std::make_unique<SqliteSettingsStore>(*m_db, clock))
+{}
+
+SqliteStore::~SqliteStore() = default;
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, const Clock &clock)
+{
+    auto db = SqliteDatabase::open(path);
+    if (!db)
+        return db.error();
+    if (auto migrated = Migrations::apply(*db.value()); !migrated)
+        return migrated.error();
+    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db).value(), clock));
+}
+
+QString SqliteStore::path() const
+{
+    return m_db->path();
+}
+
+TenantStore &SqliteStore::tenants()
+{
+    return *m_tenants;
+}
+
+CredentialStore &SqliteStore::credentials()
+{
+    return *m_credentials;
+}
+
+ExecutionStore &SqliteStore::executions()
+{
+    return *m_executions;
+}
+
+RecordStore &SqliteStore::records()
+{
+    return *m_records;
+}
+
+MappingStore &SqliteStore::mappings()
+{
+    return *m_mappings;
+}
+
+WriteStore &SqliteStore::writes()
+{
+    return *m_writes;
+}
+
+WebhookStore &SqliteStore::webhooks()
+{
+    return *m_webhooks;
+}
+
+SchemaStore &SqliteStore::schemas()
+{
+    return *m_schemas;
+}
+
+SettingsStore &SqliteStore::settings()
+{
+    return *m_settings;
+}
+
+Result<void> SqliteStore::inTransaction(const std::function<Result<void>()> &work)
+{
+    return sqlite::inTransaction(*m_db, work);
+}
+
+void SqliteStore::setFailureHook(FailureHook hook)
+{
+    m_db->setFailureHook(std::move(hook));
+}
+
+} // namespace patchbay
