@@ -349,8 +349,7 @@ std::optional<WebhookOutcome> WebhookReceipt::applyEvent(const EventFacts &facts
             const QString updatedAt = objectSpec->updatedAtField.isEmpty()
                                           ? QString()
                                           : jsonScalarText(jsonValueAt(record, objectSpec->updatedAtField));
-            mapper.map(facts.recordId, updatedAt, QJsonDocument(record.toObject()).toJson(QJsonDocument::Compact),
-                       changes.rows, changes.failed);
+            mapper.map(facts.recordId, updatedAt, record.toObject(), changes.rows, changes.failed);
         }
     }
     if (auto committed = m_store->records().commitPage(m_connection->id, facts.object, journal.executionId(), changes.rows,
