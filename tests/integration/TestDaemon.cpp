@@ -26,6 +26,7 @@ private Q_SLOTS:
     void readyzFollowsTheStoreSchema();
     void unknownPathIsAJsonError();
     void processListensAnswersAndStopsOnSigterm();
+    void processRefusesBadConfigurationWithExitCode2();
 };
 
 namespace {
@@ -148,6 +149,22 @@ void TestDaemon::processListensAnswersAndStopsOnSigterm()
     QVERIFY(daemon.waitForFinished(15000));
     QCOMPARE(daemon.exitStatus(), QProcess::NormalExit);
     QCOMPARE(daemon.exitCode(), 0);
+}
+
+void TestDaemon::processRefusesBadConfigurationWithExitCode2()
+{
+    QTemporaryDir dir;
+    const QString config = dir.filePath(QStringLiteral("patchbayd.yaml"));
+    QFile file(config);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("logLevel: info\nport: 8080\n");
+    file.close();
+    QProcess daemon;
+    daemon.start(QStringLiteral(PATCHBAYD_PATH), {QStringLiteral("--config"), config});
+    QVERIFY(daemon.waitForFinished(15000));
+    QCOMPARE(daemon.exitCode(), 2);
+    const QString message = QString::fromUtf8(daemon.readAllStandardError());
+    QVERIFY2(message.contains(config + QStringLiteral(":2: port")), qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(TestDaemon)
