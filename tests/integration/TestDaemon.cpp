@@ -25,6 +25,7 @@ private Q_SLOTS:
     void healthzAnswersOk();
     void readyzFollowsTheStoreSchema();
     void unknownPathIsAJsonError();
+    void stoppedServerRefusesNewConnections();
     void processListensAnswersAndStopsOnSigterm();
     void processRefusesBadConfigurationWithExitCode2();
 };
@@ -111,6 +112,17 @@ void TestDaemon::unknownPathIsAJsonError()
     const Answer answer = get(port, "/api/v1/nothing");
     QCOMPARE(answer.status, 404);
     QCOMPARE(error(answer).value(QStringLiteral("code")).toString(), QStringLiteral("not_found"));
+}
+
+void TestDaemon::stoppedServerRefusesNewConnections()
+{
+    DaemonServer server([] { return Result<void>(); });
+    const quint16 port = server.listen(QHostAddress::LocalHost, 0);
+    QCOMPARE(get(port, "/healthz").status, 200);
+    server.stopAccepting();
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QVERIFY(!socket.waitForConnected(2000));
 }
 
 void TestDaemon::processListensAnswersAndStopsOnSigterm()
