@@ -184,6 +184,12 @@ quint16 HttpService::listen(const QHostAddress &address, quint16 port)
     return m_port;
 }
 
+void HttpService::stopListening()
+{
+    for (QTcpServer *tcp : m_server->servers())
+        tcp->close();
+}
+
 QUrl HttpService::baseUrl() const
 {
     QUrl url;

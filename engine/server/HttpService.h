@@ -60,6 +60,8 @@ public:
     // Returns the bound port (useful with port 0), or 0 when the address could not be bound.
     quint16 listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     quint16 port() const { return m_port; }
+    // Stops accepting connections; connections already open are still answered (a server shutting down).
+    void stopListening();
     QUrl baseUrl() const;
 
 private:

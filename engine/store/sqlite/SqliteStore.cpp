@@ -88,6 +88,18 @@ SettingsStore &SqliteStore::settings()
     return *m_settings;
 }
 
+Result<void> SqliteStore::checkSchemaCurrent()
+{
+    const int version = m_db->userVersion();
+    if (version != Migrations::latestVersion())
+        return makeError("store.schema_outdated", QStringLiteral("The database %1 is at schema version %2; this program "
+                                                                 "needs version %3.")
+                                                      .arg(path())
+                                                      .arg(version)
+                                                      .arg(Migrations::latestVersion()));
+    return {};
+}
+
 Result<void> SqliteStore::inTransaction(const std::function<Result<void>()> &work)
 {
     return sqlite::inTransaction(*m_db, work);

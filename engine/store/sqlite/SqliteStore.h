@@ -45,6 +45,10 @@ public:
 
     Result<void> inTransaction(const std::function<Result<void>()> &work) override;
 
+    // Fails with store.schema_outdated when the database is not at Migrations::latestVersion() (another process
+    // rolled it back or forward since open), so a server reports itself not ready instead of failing requests.
+    Result<void> checkSchemaCurrent();
+
     // Test hook: called before each statement executes; a returned Error makes that statement fail.
     using FailureHook = std::function<std::optional<Error>(const QString &sql)>;
     void setFailureHook(FailureHook hook);

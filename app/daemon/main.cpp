@@ -1,0 +1,148 @@
+// patchbayd: the Patchbay server. This slice: configuration, logging, /healthz and /readyz, graceful shutdown.
+#include "auth/CredentialVault.h"
+#include "auth/MasterKeyCheck.h"
+#include "auth/MasterKeyProvider.h"
+#include "core/Clock.h"
+#include "core/PrivateFiles.h"
+#include "server/DaemonConfig.h"
+#include "server/DaemonLogging.h"
+#include "server/DaemonServer.h"
+#include "store/sqlite/SqliteStore.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QSocketNotifier>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace patchbay;
+
+namespace {
+
+constexpr int kExitConfig = 2;
+
+// The self-pipe: the signal handler only writes the signal number to it; the event loop reads it.
+int g_signalPipe[2] = {-1, -1};
+
+void onSignal(int signal)
+{
+    const char byte = static_cast<char>(signal);
+    [[maybe_unused]] const auto written = ::write(g_signalPipe[1], &byte, 1);
+}
+
+bool installSignalPipe()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalPipe) != 0)
+        return false;
+    struct sigaction action = {};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return ::sigaction(SIGTERM, &action, nullptr) == 0 && ::sigaction(SIGINT, &action, nullptr) == 0;
+}
+
+bool asks(const QStringList &arguments, std::initializer_list<const char *> flags)
+{
+    for (const QString &argument : arguments.mid(1)) {
+        if (argument == QLatin1String("--"))
+            break;
+        for (const char *flag : flags) {
+            if (argument == QLatin1String(flag))
+                return true;
+        }
+    }
+    return false;
+}
+
+int fail(const QString &message, int code = 1)
+{
+    qCritical().noquote() << message;
+    return code;
+}
+
+Result<void> checkDirectory(const QString &path, const char *key)
+{
+    if (!path.isEmpty() && !QFileInfo(path).isDir())
+        return makeError("config.bad_value", QStringLiteral("%1: %2 is not a directory.").arg(QLatin1String(key), path));
+    return {};
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("patchbay"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PATCHBAY_VERSION));
+    const QStringList arguments = QCoreApplication::arguments();
+    if (asks(arguments, {"-h", "--help", "-?"})) {
+        std::fputs(qPrintable(DaemonConfig::usage()), stdout);
+        return 0;
+    }
+    if (asks(arguments, {"-v", "--version"})) {
+        std::printf("patchbayd %s\n", PATCHBAY_VERSION);
+        return 0;
+    }
+
+    auto loaded = DaemonConfig::fromArguments(arguments);
+    if (!loaded)
+        return fail(loaded.error().message, kExitConfig);
+    const DaemonConfig config = std::move(loaded).value();
+    for (const auto &checked : {config.validate(), checkDirectory(config.providerDirectory, "providerDirectory"),
+                                checkDirectory(config.integrationDirectory, "integrationDirectory")}) {
+        if (!checked)
+            return fail(checked.error().message, kExitConfig);
+    }
+    installDaemonLogging(config.logLevel, config.logFormat);
+    if (!installSignalPipe())
+        return fail(QStringLiteral("Cannot install the signal handlers: %1").arg(QString::fromLocal8Bit(strerror(errno))));
+
+    const QString databaseFolder = QFileInfo(config.databasePath).absolutePath();
+    if (auto folder = PrivateFiles::makeDirectory(databaseFolder); !folder)
+        return fail(folder.error().message);
+    MasterKeyOptions keyOptions;
+    keyOptions.keyFile = config.keyFile;
+    keyOptions.fallbackKeyFile = databaseFolder + QStringLiteral("/master.key");
+    auto masterKey = MasterKeyProvider::resolve(keyOptions);
+    if (!masterKey)
+        return fail(masterKey.error().message);
+    qInfo().noquote() << "Credential key:" << masterKey->source;
+
+    auto opened = SqliteStore::open(config.databasePath, SystemClock::instance());
+    if (!opened)
+        return fail(opened.error().message);
+    std::unique_ptr<SqliteStore> store = std::move(opened).value();
+    // A wrong key stops here: with it, every stored credential would fail at its first use.
+    if (auto keyChecked = MasterKeyCheck::verify(*store, CredentialVault(masterKey->key), masterKey->source);
+        !keyChecked)
+        return fail(keyChecked.error().message);
+
+    DaemonServer server([&store] { return store->checkSchemaCurrent(); });
+    if (server.listen(config.listenAddress, config.listenPort) == 0)
+        return fail(QStringLiteral("Cannot listen on %1 port %2.")
+                        .arg(config.listenAddress.toString())
+                        .arg(config.listenPort));
+    qInfo().noquote() << "patchbayd listening on" << server.baseUrl().toString() << "public base URL"
+                      << (config.publicBaseUrl.isEmpty() ? server.baseUrl() : config.publicBaseUrl).toString();
+
+    QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
+    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [&] {
+        char signal = 0;
+        [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &signal, 1);
+        signalNotifier.setEnabled(false);
+        qInfo().noquote() << "Signal" << int(signal) << "received: no new connections, stopping within"
+                          << config.shutdownGraceSeconds << "s";
+        server.stopAccepting();
+        // Requests are answered on this thread, so none is half-done here; the answers already queued on their
+        // sockets go out before the loop ends. No execution runs in this process yet: when the scheduler does, it
+        // gets config.shutdownGraceSeconds to finish here, and what does not stays resumable from its cursor.
+        QTimer::singleShot(0, &app, [] { QCoreApplication::exit(0); });
+    });
+    const int status = QCoreApplication::exec();
+    qInfo().noquote() << "patchbayd stopped";
+    return status;
+}

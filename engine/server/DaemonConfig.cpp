@@ -1,0 +1,242 @@
+#include "DaemonConfig.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+
+#include <yaml-cpp/yaml.h>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace patchbay {
+
+namespace {
+
+// Applies one value to the config; returns what a valid value looks like when this one is not.
+using Setter = std::function<std::optional<QString>(DaemonConfig &, const QString &)>;
+
+struct Setting
+{
+    const char *key;  // in the YAML file
+    const char *flag; // on the command line
+    const char *valueName;
+    const char *help;
+    Setter set;
+};
+
+Setter pathSetter(QString DaemonConfig::*field)
+{
+    return [field](DaemonConfig &config, const QString &value) -> std::optional<QString> {
+        if (value.isEmpty())
+            return QStringLiteral("a path");
+        config.*field = value;
+        return std::nullopt;
+    };
+}
+
+std::optional<QString> setListen(DaemonConfig &config, const QString &value)
+{
+    const QString expected = QStringLiteral("HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:0");
+    const qsizetype colon = value.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return expected;
+    QString host = value.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    bool portOk = false;
+    const uint port = value.mid(colon + 1).toUInt(&portOk);
+    QHostAddress address;
+    if (host == QLatin1String("localhost"))
+        address = QHostAddress::LocalHost;
+    else if (!address.setAddress(host))
+        return expected;
+    if (!portOk || port > 65535)
+        return expected;
+    config.listenAddress = address;
+    config.listenPort = static_cast<quint16>(port);
+    return std::nullopt;
+}
+
+std::optional<QString> setPublicBaseUrl(DaemonConfig &config, const QString &value)
+{
+    const QUrl url(value, QUrl::StrictMode);
+    if (!url.isValid() || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https"))
+        || url.host().isEmpty())
+        return QStringLiteral("an absolute http:// or https:// URL");
+    config.publicBaseUrl = url;
+    return std::nullopt;
+}
+
+std::optional<QString> setLogLevel(DaemonConfig &config, const QString &value)
+{
+    static const QList<QPair<QString, QtMsgType>> levels = {{QStringLiteral("debug"), QtDebugMsg},
+                                                            {QStringLiteral("info"), QtInfoMsg},
+                                                            {QStringLiteral("warning"), QtWarningMsg},
+                                                            {QStringLiteral("critical"), QtCriticalMsg}};
+    for (const auto &[name, level] : levels) {
+        if (value == name) {
+            config.logLevel = level;
+            return std::nullopt;
+        }
+    }
+    return QStringLiteral("debug, info, warning or critical");
+}
+
+std::optional<QString> setLogFormat(DaemonConfig &config, const QString &value)
+{
+    if (value == QLatin1String("text"))
+        config.logFormat = DaemonConfig::LogFormat::Text;
+    else if (value == QLatin1String("json"))
+        config.logFormat = DaemonConfig::LogFormat::Json;
+    else
+        return QStringLiteral("text or json");
+    return std::nullopt;
+}
+
+std::optional<QString> setShutdownGrace(DaemonConfig &config, const QString &value)
+{
+    bool ok = false;
+    const int seconds = value.toInt(&ok);
+    if (!ok || seconds < 0)
+        return QStringLiteral("a whole number of seconds, 0 or more");
+    config.shutdownGraceSeconds = seconds;
+    return std::nullopt;
+}
+
+const std::vector<Setting> &settings()
+{
+    static const std::vector<Setting> table = {
+        {"listen", "listen", "host:port", "Address and port to listen on (port 0: any free port).", setListen},
+        {"publicBaseUrl", "public-base-url", "url",
+         "The URL clients reach this server at (behind a reverse proxy); default: the listening address.",
+         setPublicBaseUrl},
+        {"database", "database", "path", "SQLite database file (created and migrated when needed).",
+         pathSetter(&DaemonConfig::databasePath)},
+        {"keyFile", "key-file", "path", "Master key file that seals credentials (created when missing).",
+         pathSetter(&DaemonConfig::keyFile)},
+        {"providerDirectory", "provider-directory", "path", "Directory of provider definitions to add.",
+         pathSetter(&DaemonConfig::providerDirectory)},
+        {"integrationDirectory", "integration-directory", "path", "Directory of integration manifests to add.",
+         pathSetter(&DaemonConfig::integrationDirectory)},
+        {"tlsCertificate", "tls-certificate", "path", "PEM certificate for HTTPS (not supported yet).",
+         pathSetter(&DaemonConfig::tlsCertificate)},
+        {"tlsKey", "tls-key", "path", "PEM private key for HTTPS (not supported yet).",
+         pathSetter(&DaemonConfig::tlsKey)},
+        {"logLevel", "log-level", "level", "debug, info, warning or critical.", setLogLevel},
+        {"logFormat", "log-format", "format", "text, or json: one JSON object per line.", setLogFormat},
+        {"shutdownGraceSeconds", "shutdown-grace", "seconds",
+         "How long SIGTERM lets running work finish before exiting.", setShutdownGrace},
+    };
+    return table;
+}
+
+Error badValue(const QString &where, const QString &expected)
+{
+    return makeError("config.bad_value", QStringLiteral("%1: expected %2.").arg(where, expected));
+}
+
+QCommandLineOption optionFor(const Setting &setting)
+{
+    return QCommandLineOption(QString::fromLatin1(setting.flag), QString::fromLatin1(setting.help),
+                              QString::fromLatin1(setting.valueName));
+}
+
+const QCommandLineOption &configOption()
+{
+    static const QCommandLineOption option(QStringLiteral("config"), QStringLiteral("YAML configuration file."),
+                                           QStringLiteral("file"));
+    return option;
+}
+
+void addOptions(QCommandLineParser &parser)
+{
+    parser.addOption(configOption());
+    for (const Setting &setting : settings())
+        parser.addOption(optionFor(setting));
+}
+
+} // namespace
+
+Result<DaemonConfig> DaemonConfig::fromFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return makeError("config.unreadable", QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
+    YAML::Node root;
+    try {
+        root = YAML::Load(file.readAll().toStdString());
+    } catch (const YAML::Exception &e) {
+        return makeError("config.bad_value", QStringLiteral("%1:%2: %3")
+                                                 .arg(path)
+                                                 .arg(e.mark.line + 1)
+                                                 .arg(QString::fromStdString(e.msg)));
+    }
+    DaemonConfig config;
+    if (root.IsNull())
+        return config;
+    if (!root.IsMap())
+        return makeError("config.bad_value", QStringLiteral("%1: expected a map of settings.").arg(path));
+    for (const auto &entry : root) {
+        const QString key = QString::fromStdString(entry.first.as<std::string>());
+        const QString where = QStringLiteral("%1:%2: %3").arg(path).arg(entry.first.Mark().line + 1).arg(key);
+        const auto setting = std::find_if(settings().begin(), settings().end(),
+                                          [&key](const Setting &s) { return key == QLatin1String(s.key); });
+        if (setting == settings().end())
+            return makeError("config.unknown_key", QStringLiteral("%1: unknown setting.").arg(where));
+        if (!entry.second.IsScalar())
+            return badValue(where, QString::fromLatin1(setting->help));
+        if (const auto expected = setting->set(config, QString::fromStdString(entry.second.Scalar())))
+            return badValue(where, *expected);
+    }
+    return config;
+}
+
+Result<DaemonConfig> DaemonConfig::fromArguments(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    addOptions(parser);
+    if (!parser.parse(arguments))
+        return makeError("config.unknown_key", parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return makeError("config.unknown_key",
+                         QStringLiteral("Unexpected argument: %1").arg(parser.positionalArguments().constFirst()));
+    DaemonConfig config;
+    if (parser.isSet(configOption())) {
+        auto loaded = fromFile(parser.value(configOption()));
+        if (!loaded)
+            return loaded.error();
+        config = std::move(loaded).value();
+    }
+    for (const Setting &setting : settings()) {
+        const QString flag = QString::fromLatin1(setting.flag);
+        if (!parser.isSet(flag))
+            continue;
+        if (const auto expected = setting.set(config, parser.value(flag)))
+            return badValue(QStringLiteral("--") + flag, *expected);
+    }
+    return config;
+}
+
+Result<void> DaemonConfig::validate() const
+{
+    // Qt HttpServer 6.4 has an SSL setup, but it replaces the listening socket the adapter uses to refuse oversize
+    // bodies before buffering them; until the adapter does TLS itself, terminate TLS in a reverse proxy.
+    if (!tlsCertificate.isEmpty() || !tlsKey.isEmpty())
+        return makeError("config.bad_value", QStringLiteral("tlsCertificate/tlsKey: HTTPS is not supported by this "
+                                                            "build yet; put a reverse proxy in front of patchbayd and "
+                                                            "set publicBaseUrl to its https:// address."));
+    return {};
+}
+
+QString DaemonConfig::usage()
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("patchbayd: the Patchbay server"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    addOptions(parser);
+    return parser.helpText();
+}
+
+} // namespace patchbay

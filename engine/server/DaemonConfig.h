@@ -1,0 +1,47 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QHostAddress>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+#include <QtGlobal>
+
+namespace patchbay {
+
+// patchbayd's settings: a YAML file (--config FILE) whose keys are the flags' names in camelCase, then the flags,
+// which override it. Every key is parsed by the same rule whether it comes from the file or a flag, so both give
+// the same errors: config.unknown_key, config.bad_value (naming the key, and the file and line for the file) and
+// config.unreadable. See resources/patchbayd.example.yaml.
+struct DaemonConfig
+{
+    enum class LogFormat { Text, Json };
+
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 8080;       // 0: any free port (the log says which)
+    QUrl publicBaseUrl;              // empty: the listening address
+    QString databasePath = QStringLiteral("patchbay.db");
+    QString keyFile;                 // empty: PATCHBAY_MASTER_KEY, PATCHBAY_KEY_FILE or master.key beside the database
+    QString providerDirectory;       // empty: the built-in provider definitions only
+    QString integrationDirectory;    // empty: the built-in integrations only
+    QString tlsCertificate;          // PEM; refused for now (see validate())
+    QString tlsKey;
+    QtMsgType logLevel = QtInfoMsg;
+    LogFormat logFormat = LogFormat::Text;
+    int shutdownGraceSeconds = 30;   // how long SIGTERM waits for running work
+
+    // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
+    // then every other flag on top. --help and --version are the caller's (it answers them before calling this).
+    static Result<DaemonConfig> fromArguments(const QStringList &arguments);
+    // Reads one YAML file over the defaults (what --config does).
+    static Result<DaemonConfig> fromFile(const QString &path);
+
+    // Settings that cannot work together or in this build (TLS: not yet served; see the README).
+    Result<void> validate() const;
+
+    // The help text of every flag, for --help.
+    static QString usage();
+};
+
+} // namespace patchbay

@@ -1,0 +1,157 @@
+#include "server/DaemonConfig.h"
+#include "server/DaemonLogging.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace patchbay;
+
+// patchbayd's configuration: the YAML file, the flags over it, and the errors for unknown keys and bad values.
+class TestDaemonConfig : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void exampleFileLoads();
+    void goodFileSetsEveryField();
+    void unknownKeyNamesKeyAndLine();
+    void badValueNamesKeyAndLine_data();
+    void badValueNamesKeyAndLine();
+    void flagsOverrideFile();
+    void badFlagIsRefused();
+    void tlsIsRefused();
+    void jsonLogLineIsOneObject();
+
+private:
+    QString writeConfig(const QByteArray &yaml);
+    QTemporaryDir m_dir;
+};
+
+QString TestDaemonConfig::writeConfig(const QByteArray &yaml)
+{
+    const QString path = m_dir.filePath(QStringLiteral("patchbayd.yaml"));
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return {};
+    file.write(yaml);
+    return path;
+}
+
+void TestDaemonConfig::exampleFileLoads()
+{
+    auto config = DaemonConfig::fromFile(QStringLiteral(PATCHBAY_SOURCE_DIR "/resources/patchbayd.example.yaml"));
+    QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
+    QCOMPARE(config->listenPort, quint16(8080));
+    QCOMPARE(config->publicBaseUrl, QUrl(QStringLiteral("https://patchbay.example.com")));
+    QCOMPARE(config->logFormat, DaemonConfig::LogFormat::Json);
+    QVERIFY(config->validate());
+}
+
+void TestDaemonConfig::goodFileSetsEveryField()
+{
+    const QString path = writeConfig("listen: '[::1]:0'\n"
+                                     "publicBaseUrl: http://proxy.local:9000/patchbay\n"
+                                     "database: /tmp/x.db\n"
+                                     "keyFile: /tmp/x.key\n"
+                                     "providerDirectory: /tmp/providers\n"
+                                     "integrationDirectory: /tmp/integrations\n"
+                                     "logLevel: debug\n"
+                                     "logFormat: text\n"
+                                     "shutdownGraceSeconds: 5\n");
+    auto config = DaemonConfig::fromFile(path);
+    QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
+    QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
+    QCOMPARE(config->listenPort, quint16(0));
+    QCOMPARE(config->publicBaseUrl.toString(), QStringLiteral("http://proxy.local:9000/patchbay"));
+    QCOMPARE(config->databasePath, QStringLiteral("/tmp/x.db"));
+    QCOMPARE(config->keyFile, QStringLiteral("/tmp/x.key"));
+    QCOMPARE(config->providerDirectory, QStringLiteral("/tmp/providers"));
+    QCOMPARE(config->integrationDirectory, QStringLiteral("/tmp/integrations"));
+    QCOMPARE(config->logLevel, QtDebugMsg);
+    QCOMPARE(config->logFormat, DaemonConfig::LogFormat::Text);
+    QCOMPARE(config->shutdownGraceSeconds, 5);
+}
+
+void TestDaemonConfig::unknownKeyNamesKeyAndLine()
+{
+    const QString path = writeConfig("listen: 127.0.0.1:1\nlistenPort: 8080\n");
+    auto config = DaemonConfig::fromFile(path);
+    QVERIFY(!config);
+    QCOMPARE(config.error().code, QStringLiteral("config.unknown_key"));
+    QVERIFY2(config.error().message.contains(path + QStringLiteral(":2: listenPort")), qPrintable(config.error().message));
+}
+
+void TestDaemonConfig::badValueNamesKeyAndLine_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("where");
+    QTest::newRow("port too large") << QByteArray("listen: 127.0.0.1:70000\n") << QStringLiteral(":1: listen");
+    QTest::newRow("no port") << QByteArray("logLevel: info\nlisten: 127.0.0.1\n") << QStringLiteral(":2: listen");
+    QTest::newRow("log level") << QByteArray("logLevel: loud\n") << QStringLiteral(":1: logLevel");
+    QTest::newRow("log format") << QByteArray("logFormat: xml\n") << QStringLiteral(":1: logFormat");
+    QTest::newRow("grace") << QByteArray("shutdownGraceSeconds: -1\n") << QStringLiteral(":1: shutdownGraceSeconds");
+    QTest::newRow("url") << QByteArray("publicBaseUrl: ftp://x\n") << QStringLiteral(":1: publicBaseUrl");
+    QTest::newRow("not a scalar") << QByteArray("database: [a, b]\n") << QStringLiteral(":1: database");
+}
+
+void TestDaemonConfig::badValueNamesKeyAndLine()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, where);
+    const QString path = writeConfig(yaml);
+    auto config = DaemonConfig::fromFile(path);
+    QVERIFY(!config);
+    QCOMPARE(config.error().code, QStringLiteral("config.bad_value"));
+    QVERIFY2(config.error().message.contains(path + where), qPrintable(config.error().message));
+}
+
+void TestDaemonConfig::flagsOverrideFile()
+{
+    const QString path = writeConfig("listen: 127.0.0.1:8080\ndatabase: from-file.db\nlogFormat: json\n");
+    auto config = DaemonConfig::fromArguments({QStringLiteral("patchbayd"), QStringLiteral("--config"), path,
+                                               QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0"),
+                                               QStringLiteral("--log-format=text")});
+    QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
+    QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::AnyIPv4));
+    QCOMPARE(config->listenPort, quint16(0));
+    QCOMPARE(config->databasePath, QStringLiteral("from-file.db")); // not overridden
+    QCOMPARE(config->logFormat, DaemonConfig::LogFormat::Text);
+}
+
+void TestDaemonConfig::badFlagIsRefused()
+{
+    auto unknown = DaemonConfig::fromArguments({QStringLiteral("patchbayd"), QStringLiteral("--colour")});
+    QVERIFY(!unknown);
+    QCOMPARE(unknown.error().code, QStringLiteral("config.unknown_key"));
+    auto bad = DaemonConfig::fromArguments({QStringLiteral("patchbayd"), QStringLiteral("--log-level"),
+                                            QStringLiteral("loud")});
+    QVERIFY(!bad);
+    QCOMPARE(bad.error().code, QStringLiteral("config.bad_value"));
+    QVERIFY(bad.error().message.startsWith(QStringLiteral("--log-level:")));
+}
+
+void TestDaemonConfig::tlsIsRefused()
+{
+    auto config = DaemonConfig::fromArguments({QStringLiteral("patchbayd"), QStringLiteral("--tls-certificate"),
+                                               QStringLiteral("cert.pem")});
+    QVERIFY(config);
+    QVERIFY(!config->validate());
+    QVERIFY(config->validate().error().message.contains(QStringLiteral("not supported")));
+}
+
+void TestDaemonConfig::jsonLogLineIsOneObject()
+{
+    const QByteArray line = formatLogLine(QtInfoMsg, "patchbay.server", QStringLiteral("a \"quoted\"\nmessage"),
+                                          DaemonConfig::LogFormat::Json);
+    QVERIFY(!line.contains('\n'));
+    const QJsonObject entry = QJsonDocument::fromJson(line).object();
+    QCOMPARE(entry.value(QStringLiteral("level")).toString(), QStringLiteral("info"));
+    QCOMPARE(entry.value(QStringLiteral("category")).toString(), QStringLiteral("patchbay.server"));
+    QCOMPARE(entry.value(QStringLiteral("message")).toString(), QStringLiteral("a \"quoted\"\nmessage"));
+    QVERIFY(QDateTime::fromString(entry.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs).isValid());
+}
+
+QTEST_GUILESS_MAIN(TestDaemonConfig)
+#include "TestDaemonConfig.moc"
