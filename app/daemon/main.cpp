@@ -3,6 +3,7 @@
 #include "auth/MasterKeyCheck.h"
 #include "auth/MasterKeyProvider.h"
 #include "core/Clock.h"
+#include "core/Logging.h"
 #include "core/PrivateFiles.h"
 #include "server/DaemonConfig.h"
 #include "server/DaemonLogging.h"
@@ -60,7 +61,7 @@ bool asks(const QStringList &arguments, std::initializer_list<const char *> flag
 
 int fail(const QString &message, int code = 1)
 {
-    qCritical().noquote() << message;
+    qCCritical(lcServer).noquote() << message;
     return code;
 }
 
@@ -110,7 +111,7 @@ int main(int argc, char *argv[])
     auto masterKey = MasterKeyProvider::resolve(keyOptions);
     if (!masterKey)
         return fail(masterKey.error().message);
-    qInfo().noquote() << "Credential key:" << masterKey->source;
+    qCInfo(lcServer).noquote() << "Credential key:" << masterKey->source;
 
     auto opened = SqliteStore::open(config.databasePath, SystemClock::instance());
     if (!opened)
@@ -126,7 +127,7 @@ int main(int argc, char *argv[])
         return fail(QStringLiteral("Cannot listen on %1 port %2.")
                         .arg(config.listenAddress.toString())
                         .arg(config.listenPort));
-    qInfo().noquote() << "patchbayd listening on" << server.baseUrl().toString() << "public base URL"
+    qCInfo(lcServer).noquote() << "patchbayd listening on" << server.baseUrl().toString() << "public base URL"
                       << (config.publicBaseUrl.isEmpty() ? server.baseUrl() : config.publicBaseUrl).toString();
 
     QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
@@ -134,7 +135,7 @@ int main(int argc, char *argv[])
         char signal = 0;
         [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &signal, 1);
         signalNotifier.setEnabled(false);
-        qInfo().noquote() << "Signal" << int(signal) << "received: no new connections, stopping within"
+        qCInfo(lcServer).noquote() << "Signal" << int(signal) << "received: no new connections, stopping within"
                           << config.shutdownGraceSeconds << "s";
         server.stopAccepting();
         // Requests are answered on this thread, so none is half-done here; the answers already queued on their
@@ -143,6 +144,6 @@ int main(int argc, char *argv[])
         QTimer::singleShot(0, &app, [] { QCoreApplication::exit(0); });
     });
     const int status = QCoreApplication::exec();
-    qInfo().noquote() << "patchbayd stopped";
+    qCInfo(lcServer).noquote() << "patchbayd stopped";
     return status;
 }

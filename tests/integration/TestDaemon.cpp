@@ -138,6 +138,7 @@ void TestDaemon::processListensAnswersAndStopsOnSigterm()
 
     const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
     quint16 port = 0;
+    QString listeningCategory;
     QByteArray log;
     QDeadlineTimer deadline(30000);
     while (port == 0 && !deadline.hasExpired() && daemon.state() == QProcess::Running) {
@@ -146,11 +147,15 @@ void TestDaemon::processListensAnswersAndStopsOnSigterm()
         for (const QByteArray &line : log.split('\n')) {
             const QJsonObject entry = QJsonDocument::fromJson(line).object();
             const auto match = listening.match(entry.value(QStringLiteral("message")).toString());
-            if (match.hasMatch())
+            if (match.hasMatch()) {
                 port = quint16(match.captured(1).toUInt());
+                listeningCategory = entry.value(QStringLiteral("category")).toString();
+            }
         }
     }
     QVERIFY2(port != 0, log.constData());
+    // An operator filters the daemon's own lines by category, as every other area's.
+    QCOMPARE(listeningCategory, QStringLiteral("patchbay.server"));
 
     const Answer answer = get(port, "/healthz");
     QCOMPARE(answer.status, 200);
