@@ -40,11 +40,19 @@ const RecordTable *SandboxAccount::table(const QString &object) const
 
 void SandboxAccount::seed(int count, const QDateTime &now)
 {
-    for (const QString &object : std::as_const(m_objects)) {
-        RecordTable &records = *table(object);
-        for (const QDateTime &created : records.generator().creationTimes(count, now))
-            records.insert(newRecord(object, records, created, records.generator().lastModified(created, now)));
+    for (const QString &object : std::as_const(m_objects))
+        seedObject(object, count, now);
+}
+
+QStringList SandboxAccount::seedObject(const QString &object, int count, const QDateTime &now)
+{
+    RecordTable &records = *table(object);
+    QStringList ids;
+    for (const QDateTime &created : records.generator().creationTimes(count, now)) {
+        const QDateTime updated = records.generator().lastModified(created, now);
+        ids.append(records.insert(newRecord(object, records, created, updated)).id);
     }
+    return ids;
 }
 
 QString SandboxAccount::addCustomField(const QString &object, const QString &label, FieldKind kind)

@@ -44,6 +44,8 @@ public:
     static QByteArray seededBytes(quint32 seed, quint32 salt, int count);
 
 protected:
+    // Adds count generated records to object's table (created over the past, some changed since); their ids.
+    QStringList seedObject(const QString &object, int count, const QDateTime &now);
     // A seeded record of object, created and last changed at the given times, with its provider id.
     virtual SandboxRecord newRecord(const QString &object, RecordTable &table, const QDateTime &created,
                                     const QDateTime &updated) = 0;

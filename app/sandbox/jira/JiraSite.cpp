@@ -81,10 +81,7 @@ void JiraSite::seed(int issueCount, const QDateTime &now)
                       {QStringLiteral("name"), name().left(1).toUpper() + name().mid(1) + QStringLiteral(" Support")}};
     table(QStringLiteral("projects"))->insert(project);
 
-    RecordTable &records = issues();
-    for (const QDateTime &created : records.generator().creationTimes(issueCount, now))
-        records.insert(
-            newRecord(QStringLiteral("issues"), records, created, records.generator().lastModified(created, now)));
+    seedObject(QStringLiteral("issues"), issueCount, now);
 }
 
 SandboxRecord JiraSite::newRecord(const QString &object, RecordTable &table, const QDateTime &created,

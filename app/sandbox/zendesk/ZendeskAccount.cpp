@@ -78,10 +78,7 @@ void ZendeskAccount::seed(int ticketCount, const QDateTime &now)
                     {QStringLiteral("phone"), QJsonValue(QJsonValue::Null)}};
     users().insert(admin);
 
-    RecordTable &records = tickets();
-    for (const QDateTime &created : records.generator().creationTimes(ticketCount, now))
-        records.insert(
-            newRecord(QStringLiteral("tickets"), records, created, records.generator().lastModified(created, now)));
+    seedObject(QStringLiteral("tickets"), ticketCount, now);
 }
 
 SandboxRecord ZendeskAccount::newRecord(const QString &object, RecordTable &table, const QDateTime &created,
@@ -217,14 +214,7 @@ QJsonObject ZendeskAccount::ticketJson(const SandboxRecord &ticket, const QStrin
 
 QStringList ZendeskAccount::addUsers(int count, const QDateTime &now)
 {
-    RecordTable &records = users();
-    QStringList ids;
-    for (const QDateTime &created : records.generator().creationTimes(count, now))
-        ids.append(records
-                       .insert(newRecord(QStringLiteral("users"), records, created,
-                                         records.generator().lastModified(created, now)))
-                       .id);
-    return ids;
+    return seedObject(QStringLiteral("users"), count, now);
 }
 
 QJsonObject ZendeskAccount::userJson(const SandboxRecord &user, const QString &apiBase) const
