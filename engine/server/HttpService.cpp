@@ -8,6 +8,7 @@
 #include <QHttpServerResponder>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QWebSocket>
 #include <QtGlobal>
 
 namespace patchbay {
@@ -101,6 +102,8 @@ protected:
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
     bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
     {
+        if (isWebSocketUpgrade(request))
+            return true;
         writeResponse(responder, dispatch(request));
         return true;
     }
@@ -111,6 +114,8 @@ protected:
 #else
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
     {
+        if (isWebSocketUpgrade(request))
+            return true;
         QHttpServerResponder responder = makeResponder(request, socket);
         writeResponse(responder, dispatch(request));
         return true;
@@ -123,6 +128,14 @@ protected:
 #endif
 
 private:
+    // Qt asks the handler whether to take an upgrade request and upgrades the connection when it says yes; it must
+    // then have written nothing, since the WebSocket handshake answers. Taken only while someone takes the sockets.
+    bool isWebSocketUpgrade(const QHttpServerRequest &request) const
+    {
+        return m_owner->m_webSocketHandler
+            && request.value(QByteArrayLiteral("upgrade")).compare(QByteArrayLiteral("websocket"), Qt::CaseInsensitive) == 0;
+    }
+
     HttpServerResponse dispatch(const QHttpServerRequest &request)
     {
         if (!m_owner->m_handler)
@@ -168,6 +181,18 @@ HttpService::~HttpService() = default;
 void HttpService::setHandler(Handler handler)
 {
     m_handler = std::move(handler);
+}
+
+void HttpService::setWebSocketHandler(WebSocketHandler handler)
+{
+    // Qt upgrades a connection only while something listens for the new sockets.
+    if (!m_webSocketHandler) {
+        connect(m_server.get(), &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+            while (m_server->hasPendingWebSocketConnections())
+                m_webSocketHandler(m_server->nextPendingWebSocketConnection());
+        });
+    }
+    m_webSocketHandler = std::move(handler);
 }
 
 quint16 HttpService::listen(const QHostAddress &address, quint16 port)
