@@ -33,6 +33,9 @@ public:
     // The integration manifest (and its environment) whose mappings the connection's records go through.
     virtual Result<void> setConnectionIntegration(qint64 id, const QString &integration,
                                                   const QString &environment) = 0;
+    // Removes the connection and everything stored for it (credential, records, executions, ...) at once. Fails
+    // with store.not_found when there is no such connection.
+    virtual Result<void> deleteConnection(qint64 id) = 0;
 };
 
 } // namespace patchbay

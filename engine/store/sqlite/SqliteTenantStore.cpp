@@ -92,4 +92,16 @@ Result<void> SqliteTenantStore::setConnectionIntegration(qint64 id, const QStrin
                integration, environment);
 }
 
+Result<void> SqliteTenantStore::deleteConnection(qint64 id)
+{
+    // Every table that keeps something of a connection refers to it ON DELETE CASCADE, so one statement removes it
+    // all, atomically.
+    auto deleted = changed(m_db, QStringLiteral("DELETE FROM connections WHERE id = ?1"), id);
+    if (!deleted)
+        return deleted.error();
+    if (!deleted.value())
+        return notFound("connection", id);
+    return {};
+}
+
 } // namespace patchbay

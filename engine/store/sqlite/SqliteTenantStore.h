@@ -19,6 +19,7 @@ public:
     Result<void> setConnectionStatus(qint64 id, const QString &status, const QString &message) override;
     Result<void> setConnectionConfig(qint64 id, const QJsonObject &config) override;
     Result<void> setConnectionIntegration(qint64 id, const QString &integration, const QString &environment) override;
+    Result<void> deleteConnection(qint64 id) override;
 };
 
 } // namespace patchbay

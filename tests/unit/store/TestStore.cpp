@@ -29,6 +29,8 @@ private Q_SLOTS:
     void webhookEventsAreKeptPerConnection();
     void webhookRejectionsAreCountedPerSource();
     void everyTimeWrittenComesFromTheClock();
+    void deletingAConnectionRemovesAllItsData();
+    void connectSessionOpensOnce();
 
 private:
     std::unique_ptr<Store> openStore(const Clock &clock = SystemClock::instance());
@@ -392,6 +394,84 @@ void TestStore::everyTimeWrittenComesFromTheClock()
                 .ok());
     QVERIFY(!store->credentials().takePendingAuthorization(QStringLiteral("old")));
     QVERIFY(store->credentials().takePendingAuthorization(QStringLiteral("kept")));
+}
+
+void TestStore::deletingAConnectionRemovesAllItsData()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 tenant = store->tenants().connection(connection)->tenantId;
+    Connection other;
+    other.tenantId = tenant;
+    other.provider = QStringLiteral("stripe");
+    other.displayName = QStringLiteral("Acme Stripe");
+    const qint64 kept = store->tenants().createConnection(other).value();
+    for (const qint64 id : {connection, kept}) {
+        const qint64 execution =
+            store->executions().startExecution(id, QStringLiteral("read"), QStringLiteral("contacts")).value();
+        QVERIFY(store->records()
+                    .commitPage(id, QStringLiteral("contacts"), execution, {{QStringLiteral("1"), "{\"id\":\"1\"}", {}}},
+                                QStringLiteral("c"))
+                    .ok());
+        QVERIFY(store->credentials().saveCredential(id, {id, "sealed", {}, {}, {}}).ok());
+    }
+
+    QVERIFY(store->tenants().deleteConnection(connection).ok());
+    QCOMPARE(store->tenants().connection(connection).error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(store->records().recordCount(connection, QStringLiteral("contacts")), 0);
+    QVERIFY(!store->records().cursor(connection, QStringLiteral("contacts")));
+    QCOMPARE(store->credentials().credential(connection).error().code, QStringLiteral("auth.no_credential"));
+    QVERIFY(store->executions().executions(connection, 10)->isEmpty());
+    // The tenant's other connection keeps everything.
+    QCOMPARE(store->records().recordCount(kept, QStringLiteral("contacts")), 1);
+    QVERIFY(store->credentials().credential(kept).ok());
+    QCOMPARE(store->tenants().connections(tenant)->size(), 1);
+    QCOMPARE(store->tenants().deleteConnection(connection).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::connectSessionOpensOnce()
+{
+    ManualClock clock;
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 tenant = store->tenants().connection(connection)->tenantId;
+    ConnectSession session;
+    session.id = QStringLiteral("s1");
+    session.tenantId = tenant;
+    session.provider = QStringLiteral("hubspot");
+    session.redirectUrl = QStringLiteral("https://app.example.com/done");
+    session.expiresAt = clock.now().addSecs(900);
+    QVERIFY(store->credentials().addConnectSession(session).ok());
+
+    const auto opened = store->credentials().openConnectSession(QStringLiteral("s1"));
+    QVERIFY(opened.ok() && opened.value());
+    QCOMPARE(opened.value()->provider, QStringLiteral("hubspot"));
+    QCOMPARE(opened.value()->integration, QString());
+    QCOMPARE(opened.value()->redirectUrl, session.redirectUrl);
+    QCOMPARE(opened.value()->createdAt, clock.now());
+    QCOMPARE(opened.value()->expiresAt, session.expiresAt);
+    // Once only; an unknown one not at all.
+    QVERIFY(!store->credentials().openConnectSession(QStringLiteral("s1")).value());
+    QVERIFY(!store->credentials().openConnectSession(QStringLiteral("nope")).value());
+
+    QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("st")));
+    QVERIFY(store->credentials().setConnectSessionAuthorization(QStringLiteral("s1"), connection,
+                                                                QStringLiteral("st")).ok());
+    const auto byState = store->credentials().connectSessionByState(QStringLiteral("st"));
+    QVERIFY(byState);
+    QCOMPARE(byState->id, QStringLiteral("s1"));
+    QCOMPARE(byState->connectionId, connection);
+    QCOMPARE(byState->openedAt, clock.now());
+
+    // A session is kept a day past its expiry (so its callback page can still name it), then dropped.
+    clock.advance(std::chrono::hours(24) + std::chrono::minutes(16));
+    session.id = QStringLiteral("s2");
+    session.expiresAt = clock.now().addSecs(900);
+    QVERIFY(store->credentials().addConnectSession(session).ok());
+    QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("st")));
+    QVERIFY(store->credentials().openConnectSession(QStringLiteral("s2")).value());
 }
 
 int main(int argc, char **argv)
