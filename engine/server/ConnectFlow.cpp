@@ -64,10 +64,9 @@ ConnectFlow::ConnectFlow(QString databasePath, SyncService &sync, SecretBytes si
 {
 }
 
-SecretBytes ConnectFlow::signingKeyFrom(const SecretBytes &masterKey)
+SecretBytes ConnectFlow::signingKeyFrom(const CredentialVault &vault)
 {
-    return SecretBytes(QMessageAuthenticationCode::hash("patchbay connect-session links v1", masterKey.reveal(),
-                                                        QCryptographicHash::Sha256));
+    return vault.derivedKey("patchbay connect-session links v1");
 }
 
 QByteArray ConnectFlow::sign(const QByteArray &payload) const

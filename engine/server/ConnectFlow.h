@@ -14,6 +14,7 @@
 namespace patchbay {
 
 class Clock;
+class CredentialVault;
 class Store;
 class SyncService;
 
@@ -56,9 +57,9 @@ public:
     // the links (see signingKeyFrom).
     ConnectFlow(QString databasePath, SyncService &sync, SecretBytes signingKey, Settings settings, Clock &clock);
 
-    // The links' signing key, derived from the master key, so that every process of one deployment signs alike and
-    // nothing new has to be kept.
-    static SecretBytes signingKeyFrom(const SecretBytes &masterKey);
+    // The links' signing key, derived from the master key (CredentialVault::derivedKey), so that every process of
+    // one deployment signs alike and nothing new has to be kept.
+    static SecretBytes signingKeyFrom(const CredentialVault &vault);
 
     // A new session of the tenant for provider (and integration, when given). Refused: connect.unknown_provider
     // (404), connect.not_oauth (400: the provider is connected with an API key; create the connection instead),

@@ -93,7 +93,7 @@ void TestConnectSessions::init()
     hubspot.originOverrides = QJsonObject{{QStringLiteral("https://api.hubapi.com"), emulator},
                                           {QStringLiteral("https://app.hubspot.com"), emulator}};
     settings.providers.insert(QStringLiteral("hubspot"), hubspot);
-    m_flow = std::make_unique<ConnectFlow>(m_dbPath, *m_sync, ConnectFlow::signingKeyFrom(m_key), settings, m_clock);
+    m_flow = std::make_unique<ConnectFlow>(m_dbPath, *m_sync, ConnectFlow::signingKeyFrom(m_sync->vault()), settings, m_clock);
     m_http->setHandler([this](const HttpServerRequest &request) {
         if (request.path().startsWith(QLatin1String("/connect/")))
             return m_flow->openLink(request.path().mid(9), ConnectFlow::wantsJson(request));
