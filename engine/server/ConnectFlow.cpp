@@ -3,7 +3,7 @@
 #include "auth/CredentialVault.h"
 #include "core/Clock.h"
 #include "core/Executions.h"
-#include "server/DaemonServer.h"
+#include "server/ApiResponse.h"
 #include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
@@ -309,7 +309,7 @@ HttpServerResponse ConnectFlow::callback(const QUrlQuery &query, bool wantsJson)
         outcome.title = QStringLiteral("Connected to %1").arg(displayName);
         outcome.message = QStringLiteral("%1 is connected. You can close this page.").arg(displayName);
         outcome.result = QJsonObject{{QStringLiteral("status"), QStringLiteral("connected")},
-                                     {QStringLiteral("connection"), QString::number(execution->connectionId)},
+                                     {QStringLiteral("connection"), execution->connectionId},
                                      {QStringLiteral("provider"), providerName}};
     }
     if (!outcome.forwardTo.isEmpty()) {
@@ -326,7 +326,7 @@ HttpServerResponse ConnectFlow::answer(const Outcome &outcome, bool wantsJson) c
 {
     if (wantsJson) {
         if (!outcome.code.isEmpty())
-            return DaemonServer::error(outcome.status, outcome.code, outcome.message);
+            return ApiResponse::error(outcome.status, outcome.code, outcome.message);
         QJsonObject body = outcome.result;
         if (!outcome.forwardTo.isEmpty())
             body.insert(QStringLiteral("redirectUrl"), outcome.forwardTo.toString(QUrl::FullyEncoded));

@@ -107,6 +107,16 @@ Setter countSetter(int DaemonConfig::*field, int minimum, const char *unit)
     };
 }
 
+std::optional<QString> setMaxBodyBytes(DaemonConfig &config, const QString &value)
+{
+    bool ok = false;
+    const qint64 bytes = value.toLongLong(&ok);
+    if (!ok || bytes < 1024)
+        return QStringLiteral("a whole number of bytes, 1024 or more");
+    config.maxBodyBytes = bytes;
+    return std::nullopt;
+}
+
 const std::vector<Setting> &settings()
 {
     static const std::vector<Setting> table = {
@@ -134,6 +144,8 @@ const std::vector<Setting> &settings()
         {"connectSessionMinutes", "connect-session-minutes", "minutes",
          "How long a connect-session link works once created.",
          countSetter(&DaemonConfig::connectSessionMinutes, 1, "minutes")},
+        {"maxBodyBytes", "max-body-bytes", "bytes",
+         "Largest request body accepted; larger ones are refused with 413 before they are read.", setMaxBodyBytes},
     };
     return table;
 }
