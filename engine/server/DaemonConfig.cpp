@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QFileInfo>
 
 #include <yaml-cpp/yaml.h>
 
@@ -94,14 +95,16 @@ std::optional<QString> setLogFormat(DaemonConfig &config, const QString &value)
     return std::nullopt;
 }
 
-std::optional<QString> setShutdownGrace(DaemonConfig &config, const QString &value)
+Setter countSetter(int DaemonConfig::*field, int minimum, const char *unit)
 {
-    bool ok = false;
-    const int seconds = value.toInt(&ok);
-    if (!ok || seconds < 0)
-        return QStringLiteral("a whole number of seconds, 0 or more");
-    config.shutdownGraceSeconds = seconds;
-    return std::nullopt;
+    return [field, minimum, unit](DaemonConfig &config, const QString &value) -> std::optional<QString> {
+        bool ok = false;
+        const int count = value.toInt(&ok);
+        if (!ok || count < minimum)
+            return QStringLiteral("a whole number of %1, %2 or more").arg(QLatin1String(unit)).arg(minimum);
+        config.*field = count;
+        return std::nullopt;
+    };
 }
 
 std::optional<QString> setMaxBodyBytes(DaemonConfig &config, const QString &value)
@@ -136,7 +139,11 @@ const std::vector<Setting> &settings()
         {"logLevel", "log-level", "level", "debug, info, warning or critical.", setLogLevel},
         {"logFormat", "log-format", "format", "text, or json: one JSON object per line.", setLogFormat},
         {"shutdownGraceSeconds", "shutdown-grace", "seconds",
-         "How long SIGTERM lets running work finish before exiting.", setShutdownGrace},
+         "How long SIGTERM lets running work finish before exiting.",
+         countSetter(&DaemonConfig::shutdownGraceSeconds, 0, "seconds")},
+        {"connectSessionMinutes", "connect-session-minutes", "minutes",
+         "How long a connect-session link works once created.",
+         countSetter(&DaemonConfig::connectSessionMinutes, 1, "minutes")},
         {"maxBodyBytes", "max-body-bytes", "bytes",
          "Largest request body accepted; larger ones are refused with 413 before they are read.", setMaxBodyBytes},
     };
@@ -168,6 +175,83 @@ void addOptions(QCommandLineParser &parser)
         parser.addOption(optionFor(setting));
 }
 
+// A client secret from a file only its owner can read (like the master key's), or from the environment.
+Result<SecretBytes> readClientSecret(const YAML::Node &entry, const QString &where)
+{
+    const YAML::Node file = entry["clientSecretFile"];
+    const YAML::Node variable = entry["clientSecretEnv"];
+    if (file && variable)
+        return badValue(where, QStringLiteral("clientSecretFile or clientSecretEnv, not both"));
+    if (variable) {
+        const QByteArray name = QByteArray::fromStdString(variable.as<std::string>());
+        SecretBytes secret(qgetenv(name.constData()));
+        if (secret.isEmpty())
+            return badValue(where, QStringLiteral("the environment variable %1 (clientSecretEnv) to be set")
+                                       .arg(QString::fromLatin1(name)));
+        return secret;
+    }
+    const QString path = QString::fromStdString(file.as<std::string>());
+    QFile secretFile(path);
+    if (!secretFile.open(QIODevice::ReadOnly))
+        return makeError("config.unreadable",
+                         QStringLiteral("%1: cannot read clientSecretFile %2: %3").arg(where, path, secretFile.errorString()));
+    if (secretFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                    | QFileDevice::WriteOther))
+        return badValue(where, QStringLiteral("clientSecretFile %1 readable by its owner only (chmod 600)").arg(path));
+    QByteArray bytes = secretFile.readAll();
+    SecretBytes secret(bytes.trimmed());
+    wipeBytes(bytes);
+    if (secret.isEmpty())
+        return badValue(where, QStringLiteral("a client secret in %1, which is empty").arg(path));
+    return secret;
+}
+
+// The `providers:` map: provider name -> {clientId, clientSecretFile | clientSecretEnv, originOverrides}.
+Result<void> readProviders(const YAML::Node &node, const QString &path, DaemonConfig &config)
+{
+    const QString where = QStringLiteral("%1:%2: providers").arg(path).arg(node.Mark().line + 1);
+    if (!node.IsMap())
+        return badValue(where, QStringLiteral("a map from provider name to its settings"));
+    static const QStringList known = {QStringLiteral("clientId"), QStringLiteral("clientSecretFile"),
+                                      QStringLiteral("clientSecretEnv"), QStringLiteral("originOverrides")};
+    for (const auto &provider : node) {
+        const QString name = QString::fromStdString(provider.first.as<std::string>());
+        const QString at = QStringLiteral("%1:%2: providers.%3").arg(path).arg(provider.first.Mark().line + 1).arg(name);
+        const YAML::Node entry = provider.second;
+        if (!entry.IsMap())
+            return badValue(at, QStringLiteral("a map of clientId, clientSecretFile or clientSecretEnv, "
+                                               "originOverrides"));
+        ProviderSettings settings;
+        for (const auto &field : entry) {
+            const QString key = QString::fromStdString(field.first.as<std::string>());
+            if (!known.contains(key))
+                return makeError("config.unknown_key", QStringLiteral("%1.%2: unknown setting.").arg(at, key));
+            const bool isMap = key == QLatin1String("originOverrides");
+            if (isMap ? !field.second.IsMap() : !field.second.IsScalar())
+                return badValue(at + QLatin1Char('.') + key, isMap ? QStringLiteral("a map from origin to origin")
+                                                                    : QStringLiteral("a string"));
+        }
+        if (entry["clientId"])
+            settings.clientId = QString::fromStdString(entry["clientId"].as<std::string>());
+        if (entry["clientSecretFile"] || entry["clientSecretEnv"]) {
+            auto secret = readClientSecret(entry, at);
+            if (!secret)
+                return secret.error();
+            settings.clientSecret = std::move(secret).value();
+        }
+        if (settings.clientId.isEmpty() != settings.clientSecret.isEmpty())
+            return badValue(at, QStringLiteral("clientId and a client secret together"));
+        for (const auto &origin : entry["originOverrides"]) {
+            if (!origin.second.IsScalar())
+                return badValue(at + QStringLiteral(".originOverrides"), QStringLiteral("a map from origin to origin"));
+            settings.originOverrides.insert(QString::fromStdString(origin.first.as<std::string>()),
+                                            QString::fromStdString(origin.second.as<std::string>()));
+        }
+        config.providers.insert(name, std::move(settings));
+    }
+    return {};
+}
+
 } // namespace
 
 Result<DaemonConfig> DaemonConfig::fromFile(const QString &path)
@@ -192,6 +276,11 @@ Result<DaemonConfig> DaemonConfig::fromFile(const QString &path)
     for (const auto &entry : root) {
         const QString key = QString::fromStdString(entry.first.as<std::string>());
         const QString where = QStringLiteral("%1:%2: %3").arg(path).arg(entry.first.Mark().line + 1).arg(key);
+        if (key == QLatin1String("providers")) {
+            if (auto read = readProviders(entry.second, path, config); !read)
+                return read.error();
+            continue;
+        }
         const auto setting = std::find_if(settings().begin(), settings().end(),
                                           [&key](const Setting &s) { return key == QLatin1String(s.key); });
         if (setting == settings().end())

@@ -23,9 +23,15 @@ private Q_SLOTS:
     void badFlagIsRefused();
     void tlsIsRefused();
     void jsonLogLineIsOneObject();
+    void providerAppCredentialsAreRead();
+    void providerSecretReadableByOthersIsRefused();
+    void providerSettingsErrors_data();
+    void providerSettingsErrors();
 
 private:
     QString writeConfig(const QByteArray &yaml);
+    // A client secret file with these permissions; its path, empty when it could not be written.
+    QString writeSecret(const QString &name, const QByteArray &secret, QFileDevice::Permissions permissions);
     QTemporaryDir m_dir;
 };
 
@@ -151,6 +157,86 @@ void TestDaemonConfig::jsonLogLineIsOneObject()
     QCOMPARE(entry.value(QStringLiteral("category")).toString(), QStringLiteral("patchbay.server"));
     QCOMPARE(entry.value(QStringLiteral("message")).toString(), QStringLiteral("a \"quoted\"\nmessage"));
     QVERIFY(QDateTime::fromString(entry.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs).isValid());
+}
+QString TestDaemonConfig::writeSecret(const QString &name, const QByteArray &secret,
+                                      QFileDevice::Permissions permissions)
+{
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(secret) != secret.size())
+        return {};
+    file.close();
+    return file.setPermissions(permissions) ? path : QString();
+}
+
+void TestDaemonConfig::providerAppCredentialsAreRead()
+{
+    const QString secretPath = writeSecret(QStringLiteral("hubspot.secret"), "s3cret-from-file\n",
+                                           QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QVERIFY(!secretPath.isEmpty());
+    qputenv("PATCHBAY_TEST_PIPEDRIVE_SECRET", "s3cret-from-env");
+    const QString path = writeConfig("connectSessionMinutes: 5\n"
+                                     "providers:\n"
+                                     "  hubspot:\n"
+                                     "    clientId: hub-client\n"
+                                     "    clientSecretFile: " + secretPath.toUtf8() + "\n"
+                                     "  pipedrive:\n"
+                                     "    clientId: pd-client\n"
+                                     "    clientSecretEnv: PATCHBAY_TEST_PIPEDRIVE_SECRET\n"
+                                     "    originOverrides: {'https://oauth.pipedrive.com': 'http://127.0.0.1:9'}\n");
+    auto config = DaemonConfig::fromFile(path);
+    QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
+    QCOMPARE(config->connectSessionMinutes, 5);
+    QCOMPARE(config->providers.size(), 2);
+    QCOMPARE(config->providers.value(QStringLiteral("hubspot")).clientId, QStringLiteral("hub-client"));
+    QCOMPARE(config->providers.value(QStringLiteral("hubspot")).clientSecret.reveal(), QByteArray("s3cret-from-file"));
+    QCOMPARE(config->providers.value(QStringLiteral("pipedrive")).clientSecret.reveal(), QByteArray("s3cret-from-env"));
+    QCOMPARE(config->providers.value(QStringLiteral("pipedrive")).originOverrides,
+             (QJsonObject{{QStringLiteral("https://oauth.pipedrive.com"), QStringLiteral("http://127.0.0.1:9")}}));
+    qunsetenv("PATCHBAY_TEST_PIPEDRIVE_SECRET");
+}
+
+void TestDaemonConfig::providerSecretReadableByOthersIsRefused()
+{
+    const QString secretPath = writeSecret(QStringLiteral("open.secret"), "s3cret-open",
+                                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup);
+    QVERIFY(!secretPath.isEmpty());
+    const QString path = writeConfig("providers:\n  hubspot:\n    clientId: c\n    clientSecretFile: "
+                                     + secretPath.toUtf8() + "\n");
+    auto config = DaemonConfig::fromFile(path);
+    QVERIFY(!config);
+    QCOMPARE(config.error().code, QStringLiteral("config.bad_value"));
+    QVERIFY2(config.error().message.contains(QStringLiteral("chmod 600")), qPrintable(config.error().message));
+    QVERIFY(!config.error().message.contains(QStringLiteral("s3cret")));
+}
+
+void TestDaemonConfig::providerSettingsErrors_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("unknown field") << QByteArray("providers:\n  hubspot:\n    clientKey: x\n")
+                                   << QStringLiteral("config.unknown_key");
+    QTest::newRow("id without secret") << QByteArray("providers:\n  hubspot:\n    clientId: x\n")
+                                       << QStringLiteral("config.bad_value");
+    QTest::newRow("unset variable")
+        << QByteArray("providers:\n  hubspot:\n    clientId: x\n    clientSecretEnv: PATCHBAY_TEST_UNSET_VARIABLE\n")
+        << QStringLiteral("config.bad_value");
+    QTest::newRow("missing file")
+        << QByteArray("providers:\n  hubspot:\n    clientId: x\n    clientSecretFile: /nonexistent/secret\n")
+        << QStringLiteral("config.unreadable");
+    QTest::newRow("not a map") << QByteArray("providers: hubspot\n") << QStringLiteral("config.bad_value");
+    QTest::newRow("overrides not a map")
+        << QByteArray("providers:\n  hubspot:\n    originOverrides: x\n") << QStringLiteral("config.bad_value");
+    QTest::newRow("session minutes") << QByteArray("connectSessionMinutes: 0\n") << QStringLiteral("config.bad_value");
+}
+
+void TestDaemonConfig::providerSettingsErrors()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, code);
+    auto config = DaemonConfig::fromFile(writeConfig(yaml));
+    QVERIFY(!config);
+    QCOMPARE(config.error().code, code);
 }
 
 QTEST_GUILESS_MAIN(TestDaemonConfig)

@@ -286,6 +286,24 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_by_tenant ON audit_log(tenant_id, id);
 )sql"),
+        // 10 (connect branch: connect sessions): the links a product shows its customers to connect a provider,
+        // each used once. The connection an opened link created is not a foreign key: the session outlives a
+        // refused connection, so the callback can still say what happened.
+        QStringLiteral(R"sql(
+CREATE TABLE connect_sessions (
+    id TEXT PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL,
+    integration TEXT,
+    redirect_url TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    opened_at INTEGER,
+    connection_id INTEGER,
+    state TEXT
+) WITHOUT ROWID;
+CREATE INDEX connect_sessions_by_state ON connect_sessions(state) WHERE state IS NOT NULL;
+)sql"),
     };
     return list;
 }

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void auditEntriesListNewestFirstWithFiltersAndPages();
     void deletingATenantRemovesAllItsDataAndNoOneElses();
     void deletingAConnectionRemovesItsDataOnly();
+    void connectSessionOpensOnce();
 
 private:
     std::unique_ptr<Store> openStore(const Clock &clock = SystemClock::instance());
@@ -622,6 +623,50 @@ void TestStore::deletingAConnectionRemovesItsDataOnly()
     QCOMPARE(heldRowsOf(*store, two), 4);
     QCOMPARE(store->tenants().connections(acme)->size(), 1);
     QCOMPARE(store->tenants().deleteConnection(one).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::connectSessionOpensOnce()
+{
+    ManualClock clock;
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 tenant = store->tenants().connection(connection)->tenantId;
+    ConnectSession session;
+    session.id = QStringLiteral("s1");
+    session.tenantId = tenant;
+    session.provider = QStringLiteral("hubspot");
+    session.redirectUrl = QStringLiteral("https://app.example.com/done");
+    session.expiresAt = clock.now().addSecs(900);
+    QVERIFY(store->credentials().addConnectSession(session).ok());
+
+    const auto opened = store->credentials().openConnectSession(QStringLiteral("s1"));
+    QVERIFY(opened.ok() && opened.value());
+    QCOMPARE(opened.value()->provider, QStringLiteral("hubspot"));
+    QCOMPARE(opened.value()->integration, QString());
+    QCOMPARE(opened.value()->redirectUrl, session.redirectUrl);
+    QCOMPARE(opened.value()->createdAt, clock.now());
+    QCOMPARE(opened.value()->expiresAt, session.expiresAt);
+    // Once only; an unknown one not at all.
+    QVERIFY(!store->credentials().openConnectSession(QStringLiteral("s1")).value());
+    QVERIFY(!store->credentials().openConnectSession(QStringLiteral("nope")).value());
+
+    QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("st")));
+    QVERIFY(store->credentials().setConnectSessionAuthorization(QStringLiteral("s1"), connection,
+                                                                QStringLiteral("st")).ok());
+    const auto byState = store->credentials().connectSessionByState(QStringLiteral("st"));
+    QVERIFY(byState);
+    QCOMPARE(byState->id, QStringLiteral("s1"));
+    QCOMPARE(byState->connectionId, connection);
+    QCOMPARE(byState->openedAt, clock.now());
+
+    // A session is kept a day past its expiry (so its callback page can still name it), then dropped.
+    clock.advance(std::chrono::hours(24) + std::chrono::minutes(16));
+    session.id = QStringLiteral("s2");
+    session.expiresAt = clock.now().addSecs(900);
+    QVERIFY(store->credentials().addConnectSession(session).ok());
+    QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("st")));
+    QVERIFY(store->credentials().openConnectSession(QStringLiteral("s2")).value());
 }
 
 int main(int argc, char **argv)
