@@ -12,6 +12,7 @@ namespace patchbay {
 class SqliteDatabase;
 class SqliteCredentialStore;
 class SqliteExecutionStore;
+class SqliteJobStore;
 class SqliteMappingStore;
 class SqliteRecordStore;
 class SqliteSchemaStore;
@@ -42,6 +43,7 @@ public:
     WebhookStore &webhooks() override;
     SchemaStore &schemas() override;
     SettingsStore &settings() override;
+    JobStore &jobs() override;
 
     Result<void> inTransaction(const std::function<Result<void>()> &work) override;
 
@@ -66,6 +68,7 @@ private:
     std::unique_ptr<SqliteWebhookStore> m_webhooks;
     std::unique_ptr<SqliteSchemaStore> m_schemas;
     std::unique_ptr<SqliteSettingsStore> m_settings;
+    std::unique_ptr<SqliteJobStore> m_jobs;
 };
 
 } // namespace patchbay
