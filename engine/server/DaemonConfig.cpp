@@ -20,7 +20,7 @@ struct Setting
 {
     const char *key;  // in the YAML file
     const char *flag; // on the command line
-    const char *valueName;
+    const char *valueName; // null: a switch, whose flag sets the value "false"
     const char *help;
     Setter set;
 };
@@ -104,6 +104,24 @@ std::optional<QString> setShutdownGrace(DaemonConfig &config, const QString &val
     return std::nullopt;
 }
 
+std::optional<QString> setScheduler(DaemonConfig &config, const QString &value)
+{
+    if (value != QLatin1String("true") && value != QLatin1String("false"))
+        return QStringLiteral("true or false");
+    config.scheduler = value == QLatin1String("true");
+    return std::nullopt;
+}
+
+std::optional<QString> setWorkers(DaemonConfig &config, const QString &value)
+{
+    bool ok = false;
+    const int workers = value.toInt(&ok);
+    if (!ok || workers < 1 || workers > 64)
+        return QStringLiteral("a whole number from 1 to 64");
+    config.workers = workers;
+    return std::nullopt;
+}
+
 const std::vector<Setting> &settings()
 {
     static const std::vector<Setting> table = {
@@ -127,6 +145,10 @@ const std::vector<Setting> &settings()
         {"logFormat", "log-format", "format", "text, or json: one JSON object per line.", setLogFormat},
         {"shutdownGraceSeconds", "shutdown-grace", "seconds",
          "How long SIGTERM lets running work finish before exiting.", setShutdownGrace},
+        {"scheduler", "no-scheduler", nullptr,
+         "Serve only: run no scheduled or requested reads in this process (the file's key: scheduler: false).",
+         setScheduler},
+        {"workers", "workers", "count", "How many jobs the scheduler runs at once (1 to 64).", setWorkers},
     };
     return table;
 }
@@ -138,6 +160,8 @@ Error badValue(const QString &where, const QString &expected)
 
 QCommandLineOption optionFor(const Setting &setting)
 {
+    if (!setting.valueName)
+        return QCommandLineOption(QString::fromLatin1(setting.flag), QString::fromLatin1(setting.help));
     return QCommandLineOption(QString::fromLatin1(setting.flag), QString::fromLatin1(setting.help),
                               QString::fromLatin1(setting.valueName));
 }
@@ -212,7 +236,8 @@ Result<DaemonConfig> DaemonConfig::fromArguments(const QStringList &arguments)
         const QString flag = QString::fromLatin1(setting.flag);
         if (!parser.isSet(flag))
             continue;
-        if (const auto expected = setting.set(config, parser.value(flag)))
+        const QString value = setting.valueName ? parser.value(flag) : QStringLiteral("false");
+        if (const auto expected = setting.set(config, value))
             return badValue(QStringLiteral("--") + flag, *expected);
     }
     return config;

@@ -30,6 +30,8 @@ struct DaemonConfig
     QtMsgType logLevel = QtInfoMsg;
     LogFormat logFormat = LogFormat::Text;
     int shutdownGraceSeconds = 30;   // how long SIGTERM waits for running work
+    bool scheduler = true;           // false (--no-scheduler): serve only, run no jobs in this process
+    int workers = 4;                 // jobs the scheduler runs at once
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).
