@@ -189,11 +189,12 @@ int main(int argc, char *argv[])
         // Requests are answered on this thread, so none is half-done here; the answers already queued on their
         // sockets go out before the loop ends. Running jobs get the grace period, then are stopped after their current
         // page: their executions end as interrupted and the jobs are queued again, to go on from their cursors.
+        if (scheduler)
+            scheduler->stopClaiming();
         if (!scheduler || scheduler->runningCount() == 0) {
             QTimer::singleShot(0, &app, [] { QCoreApplication::exit(0); });
             return;
         }
-        scheduler->stopClaiming();
         qCInfo(lcSchedule).noquote() << "Waiting up to" << config.shutdownGraceSeconds << "s for"
                                      << scheduler->runningCount() << "running jobs";
         QObject::connect(scheduler.get(), &Scheduler::idle, &app, [] {
