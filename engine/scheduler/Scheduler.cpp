@@ -31,7 +31,7 @@ Scheduler::Scheduler(Store &store, SyncService &sync, Clock &clock, SchedulerOpt
         return m_sync.read(job.connectionId, job.object, listener, readOptions);
     };
     m_poll.setInterval(m_options.pollInterval);
-    connect(&m_poll, &QTimer::timeout, this, &Scheduler::runDueJobs);
+    connect(&m_poll, &QTimer::timeout, this, &Scheduler::poll);
 }
 
 Scheduler::~Scheduler()
@@ -48,6 +48,18 @@ void Scheduler::start()
     runDueJobs();
 }
 
+void Scheduler::poll()
+{
+    // Jobs asked for through the API are claimed within a poll; the schedules (a walk over every connection) are
+    // looked at less often, and after every job. While shutting down, the running jobs' leases are still renewed.
+    if (m_stopping || (m_lastPlan.isValid() && m_lastPlan.secsTo(m_clock.now()) < m_options.planInterval.count())) {
+        renewLeases();
+        claimWhileFree();
+        return;
+    }
+    runDueJobs();
+}
+
 void Scheduler::runDueJobs()
 {
     if (m_stopping)
@@ -56,6 +68,7 @@ void Scheduler::runDueJobs()
     JobPlanner planner(m_store, m_sync.integrations(), m_sync.catalog());
     if (auto queued = planner.queueDueJobs(now); !queued)
         qCWarning(lcSchedule).noquote() << "cannot queue scheduled jobs:" << queued.error().toString();
+    m_lastPlan = now;
     renewLeases();
     claimWhileFree();
 }
@@ -201,7 +214,6 @@ QDateTime Scheduler::retryAt(int attempts) const
 void Scheduler::stopClaiming()
 {
     m_stopping = true;
-    m_poll.stop();
 }
 
 void Scheduler::interruptRunning()

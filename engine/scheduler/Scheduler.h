@@ -24,7 +24,8 @@ struct SchedulerOptions
 {
     int workers = 4;                                  // jobs running at once
     std::chrono::seconds leaseDuration{90};           // a claimed job whose process stops renewing runs again after it
-    std::chrono::milliseconds pollInterval{1000};     // how often due jobs are looked for (start() only)
+    std::chrono::milliseconds pollInterval{1000};     // how often due jobs are claimed (start() only)
+    std::chrono::seconds planInterval{10};            // how often the polls look for scheduled reads to queue
     int maxAttempts = 5;                              // a job that failed this often stays failed
     std::chrono::seconds firstRetryDelay{60};         // then doubling per failed attempt, up to maxRetryDelay
     std::chrono::seconds maxRetryDelay{3600};
@@ -55,13 +56,13 @@ public:
     void setOwner(const QString &owner) { m_owner = owner; }
     const QString &owner() const { return m_owner; }
 
-    // Looks for due jobs every pollInterval from now on.
+    // Claims due jobs every pollInterval from now on, and queues scheduled reads every planInterval.
     void start();
     // Queues the scheduled jobs that are due, renews the running jobs' leases and claims due jobs while workers are
     // free. What the poll timer calls; tests call it after moving their clock.
     void runDueJobs();
 
-    // Shutting down: no job is claimed from now on; running ones go on.
+    // Shutting down: no job is claimed from now on; running ones go on, their leases renewed.
     void stopClaiming();
     // Asks running jobs to stop after the page they are on; each ends with its execution interrupted and the job
     // queued again (jobFinished, then idle() when none runs).
@@ -79,6 +80,8 @@ Q_SIGNALS:
     void idle();
 
 private:
+    void poll();
+
     struct Running
     {
         Job job;
@@ -104,6 +107,7 @@ private:
     QTimer m_poll;
     QHash<qint64, Running> m_running;
     QDateTime m_lastRenewal;
+    QDateTime m_lastPlan;
     bool m_stopping = false;
 };
 
