@@ -4,6 +4,7 @@
 #include "catalog/ProviderCatalog.h"
 #include "scheduler/JobPlanner.h"
 #include "scheduler/Scheduler.h"
+#include "scheduler/SyncControl.h"
 #include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void concurrentClaimersNeverShareAJob();
     void stopLeavesTheJobQueuedAndResumable();
     void syncNowAndResyncAreQueuedAsAsked();
+    void controlPausesResumesAndRefusesWhatCannotRun();
 
 private:
     // What the runner saw of one job.
@@ -462,6 +464,39 @@ void TestScheduler::syncNowAndResyncAreQueuedAsAsked()
     QVERIFY(runAndWait(*scheduler, 2));
     QCOMPARE(cursorsSeen.size(), 2);
     QCOMPARE(cursorsSeen.last(), QStringLiteral("none"));
+}
+
+void TestScheduler::controlPausesResumesAndRefusesWhatCannotRun()
+{
+    const qint64 connection = addConnection(QStringLiteral("Acme"));
+    const qint64 revoked = addConnection(QStringLiteral("Revoked"));
+    QVERIFY(m_store->tenants().setConnectionStatus(revoked, ConnectionStatus::NeedsReauth, QStringLiteral("revoked")).ok());
+    SyncControl control(*m_store, m_sync->integrations(), m_sync->catalog());
+
+    QCOMPARE(control.pauseConnection(connection)->status, ConnectionStatus::Paused);
+    QCOMPARE(control.pauseConnection(connection)->status, ConnectionStatus::Paused); // twice is no error
+    QCOMPARE(control.requestSync(connection, QString(), false, QString(), kStart).error().code,
+             QStringLiteral("connection.paused"));
+    QCOMPARE(control.resumeConnection(connection)->status, ConnectionStatus::Active);
+    QCOMPARE(control.requestSync(connection, QString(), false, QString(), kStart)->state, JobState::Queued);
+
+    // A connection that needs re-authorisation is neither synced nor paused nor resumed: it is re-authorised.
+    QCOMPARE(control.requestSync(revoked, QString(), false, QString(), kStart).error().code,
+             QStringLiteral("connection.needs_reauth"));
+    QCOMPARE(control.pauseConnection(revoked).error().code, QStringLiteral("connection.not_active"));
+    QCOMPARE(control.resumeConnection(revoked).error().code, QStringLiteral("connection.not_paused"));
+    QCOMPARE(m_store->tenants().connection(revoked)->status, ConnectionStatus::NeedsReauth);
+    QCOMPARE(control.pauseConnection(9999).error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(control.jobs(9999, 10).error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(control.jobs(connection, 10)->size(), 1);
+    QVERIFY(control.jobs(revoked, 10)->isEmpty());
+
+    QVERIFY(control.pauseIntegration(QStringLiteral("scheduled-crm")).ok());
+    QCOMPARE(m_store->jobs().pausedIntegrations().value(), QStringList{QStringLiteral("scheduled-crm")});
+    QVERIFY(control.resumeIntegration(QStringLiteral("scheduled-crm")).ok());
+    QVERIFY(m_store->jobs().pausedIntegrations()->isEmpty());
+    QCOMPARE(control.pauseIntegration(QStringLiteral("nope")).error().code, QStringLiteral("integration.not_found"));
+    QVERIFY(m_store->jobs().pausedIntegrations()->isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestScheduler)
