@@ -4,6 +4,8 @@
 #include "catalog/IntegrationCatalog.h"
 #include "store/Store.h"
 
+#include <QJsonValue>
+
 namespace patchbay {
 
 Result<Job> SyncControl::requestSync(qint64 connectionId, const QString &object, bool full, const QString &since,
@@ -79,6 +81,29 @@ Result<void> SyncControl::resumeIntegration(const QString &integration)
     if (auto known = checkIntegration(integration); !known)
         return known;
     return m_store.jobs().setIntegrationPaused(integration, false);
+}
+
+QJsonObject SyncControl::toJson(const Job &job)
+{
+    const auto time = [](const QDateTime &at) {
+        return at.isValid() ? QJsonValue(at.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(QJsonValue::Null);
+    };
+    return {{QStringLiteral("id"), job.id},
+            {QStringLiteral("connectionId"), job.connectionId},
+            {QStringLiteral("object"), job.object.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(job.object)},
+            {QStringLiteral("kind"), job.kind},
+            {QStringLiteral("state"), job.state},
+            {QStringLiteral("dueAt"), time(job.dueAt)},
+            {QStringLiteral("backfillSince"),
+             time(job.backfillSinceMs > 0 ? QDateTime::fromMSecsSinceEpoch(job.backfillSinceMs, Qt::UTC) : QDateTime())},
+            {QStringLiteral("attempts"), job.attempts},
+            {QStringLiteral("lastError"), job.lastErrorCode.isEmpty()
+                                              ? QJsonValue(QJsonValue::Null)
+                                              : QJsonValue(QJsonObject{{QStringLiteral("code"), job.lastErrorCode},
+                                                                       {QStringLiteral("message"), job.lastError}})},
+            {QStringLiteral("executionId"), job.executionId > 0 ? QJsonValue(job.executionId) : QJsonValue()},
+            {QStringLiteral("createdAt"), time(job.createdAt)},
+            {QStringLiteral("finishedAt"), time(job.finishedAt)}};
 }
 
 Result<QList<Job>> SyncControl::jobs(qint64 connectionId, int limit)

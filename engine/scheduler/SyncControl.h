@@ -5,6 +5,7 @@
 #include "core/Tenancy.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QList>
 
 namespace patchbay {
@@ -39,6 +40,11 @@ public:
 
     // Newest first, at most limit.
     Result<QList<Job>> jobs(qint64 connectionId, int limit);
+
+    // A job as the API shows it: id, connectionId, object (null: every object), kind, state, dueAt, backfillSince
+    // (null: the whole history), attempts, lastError ({code, message} or null), executionId (null: none yet),
+    // createdAt, finishedAt (null until done or failed); times in ISO 8601 UTC. Leases are internal and left out.
+    static QJsonObject toJson(const Job &job);
 
 private:
     Result<void> checkIntegration(const QString &integration) const;

@@ -478,7 +478,17 @@ void TestScheduler::controlPausesResumesAndRefusesWhatCannotRun()
     QCOMPARE(control.requestSync(connection, QString(), false, QString(), kStart).error().code,
              QStringLiteral("connection.paused"));
     QCOMPARE(control.resumeConnection(connection)->status, ConnectionStatus::Active);
-    QCOMPARE(control.requestSync(connection, QString(), false, QString(), kStart)->state, JobState::Queued);
+    const Job queued = control.requestSync(connection, QString(), false, QString(), kStart).value();
+    QCOMPARE(queued.state, JobState::Queued);
+    // As the API shows it: every object (null), due now, no error, no execution yet.
+    const QJsonObject json = SyncControl::toJson(queued);
+    QCOMPARE(json.value(QStringLiteral("id")).toInteger(), queued.id);
+    QCOMPARE(json.value(QStringLiteral("kind")).toString(), JobKind::Sync);
+    QCOMPARE(json.value(QStringLiteral("state")).toString(), JobState::Queued);
+    QCOMPARE(json.value(QStringLiteral("dueAt")).toString(), QStringLiteral("2026-03-02T10:07:00.000Z"));
+    for (const char *null : {"object", "lastError", "executionId", "finishedAt", "backfillSince"})
+        QVERIFY2(json.value(QLatin1String(null)).isNull(), null);
+    QVERIFY(!json.contains(QStringLiteral("owner")));
 
     // A connection that needs re-authorisation is neither synced nor paused nor resumed: it is re-authorised.
     QCOMPARE(control.requestSync(revoked, QString(), false, QString(), kStart).error().code,
