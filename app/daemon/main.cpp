@@ -1,5 +1,5 @@
-// patchbayd: the Patchbay server. So far: configuration, logging, /healthz and /readyz, the scheduler and its workers,
-// graceful shutdown.
+// patchbayd: the Patchbay server: configuration, logging, /healthz and /readyz, the /api/v1 routes behind API keys,
+// the scheduler and its workers, graceful shutdown.
 #include "auth/CredentialVault.h"
 #include "auth/MasterKeyCheck.h"
 #include "auth/MasterKeyProvider.h"
@@ -12,6 +12,7 @@
 #include "server/DaemonConfig.h"
 #include "server/DaemonLogging.h"
 #include "server/DaemonServer.h"
+#include "server/ServerContext.h"
 #include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
@@ -82,7 +83,7 @@ Result<void> checkDirectory(const QString &path, const char *key)
     return {};
 }
 
-// The built-in definitions and manifests, with the configured directories' on top.
+// The built-in provider definitions and integrations, with those of the configured directories on top.
 Result<std::pair<ProviderCatalog, IntegrationCatalog>> loadCatalogs(const DaemonConfig &config)
 {
     QList<DefinitionError> errors;
@@ -92,12 +93,13 @@ Result<std::pair<ProviderCatalog, IntegrationCatalog>> loadCatalogs(const Daemon
     IntegrationCatalog integrations = IntegrationCatalog::builtIn(providers);
     if (!config.integrationDirectory.isEmpty()) {
         const QDir directory(config.integrationDirectory);
-        for (const QString &name : directory.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files))
+        for (const QString &name :
+             directory.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files, QDir::Name))
             integrations.addFile(directory.filePath(name), providers, &errors);
     }
     if (!errors.isEmpty())
-        return makeError("config.bad_value", errors.constFirst().toString());
-    return std::pair{std::move(providers), std::move(integrations)};
+        return makeError("config.bad_definition", errors.first().toString());
+    return std::make_pair(std::move(providers), std::move(integrations));
 }
 
 } // namespace
@@ -153,18 +155,20 @@ int main(int argc, char *argv[])
     auto catalogs = loadCatalogs(config);
     if (!catalogs)
         return fail(catalogs.error().message, kExitConfig);
-    std::unique_ptr<SyncService> sync;
+    auto sync = std::make_shared<SyncService>(config.databasePath, masterKey->key, catalogs->first,
+                                              SystemClock::instance());
+    sync->setIntegrations(catalogs->second);
+    auto context = ServerContext::create(config, SystemClock::instance(), sync);
+    if (!context)
+        return fail(context.error().message);
     std::unique_ptr<Scheduler> scheduler;
     if (config.scheduler) {
-        sync = std::make_unique<SyncService>(config.databasePath, masterKey->key, catalogs->first,
-                                             SystemClock::instance());
-        sync->setIntegrations(catalogs->second);
         SchedulerOptions options;
         options.workers = config.workers;
         scheduler = std::make_unique<Scheduler>(*store, *sync, SystemClock::instance(), options);
     }
 
-    DaemonServer server([&store] { return store->checkSchemaCurrent(); });
+    DaemonServer server([&store] { return store->checkSchemaCurrent(); }, context->get());
     if (server.listen(config.listenAddress, config.listenPort) == 0)
         return fail(QStringLiteral("Cannot listen on %1 port %2.")
                         .arg(config.listenAddress.toString())

@@ -122,6 +122,16 @@ std::optional<QString> setWorkers(DaemonConfig &config, const QString &value)
     return std::nullopt;
 }
 
+std::optional<QString> setMaxBodyBytes(DaemonConfig &config, const QString &value)
+{
+    bool ok = false;
+    const qint64 bytes = value.toLongLong(&ok);
+    if (!ok || bytes < 1024)
+        return QStringLiteral("a whole number of bytes, 1024 or more");
+    config.maxBodyBytes = bytes;
+    return std::nullopt;
+}
+
 const std::vector<Setting> &settings()
 {
     static const std::vector<Setting> table = {
@@ -149,6 +159,8 @@ const std::vector<Setting> &settings()
          "Serve only: run no scheduled or requested reads in this process (the file's key: scheduler: false).",
          setScheduler},
         {"workers", "workers", "count", "How many jobs the scheduler runs at once (1 to 64).", setWorkers},
+        {"maxBodyBytes", "max-body-bytes", "bytes",
+         "Largest request body accepted; larger ones are refused with 413 before they are read.", setMaxBodyBytes},
     };
     return table;
 }

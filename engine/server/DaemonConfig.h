@@ -32,6 +32,7 @@ struct DaemonConfig
     int shutdownGraceSeconds = 30;   // how long SIGTERM waits for running work
     bool scheduler = true;           // false (--no-scheduler): serve only, run no jobs in this process
     int workers = 4;                 // jobs the scheduler runs at once
+    qint64 maxBodyBytes = 8 * 1024 * 1024; // larger request bodies are refused (413) before they are read
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).

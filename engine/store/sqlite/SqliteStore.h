@@ -10,6 +10,8 @@
 namespace patchbay {
 
 class SqliteDatabase;
+class SqliteApiKeyStore;
+class SqliteAuditStore;
 class SqliteCredentialStore;
 class SqliteExecutionStore;
 class SqliteJobStore;
@@ -44,6 +46,8 @@ public:
     SchemaStore &schemas() override;
     SettingsStore &settings() override;
     JobStore &jobs() override;
+    ApiKeyStore &apiKeys() override;
+    AuditStore &audit() override;
 
     Result<void> inTransaction(const std::function<Result<void>()> &work) override;
 
@@ -69,6 +73,8 @@ private:
     std::unique_ptr<SqliteSchemaStore> m_schemas;
     std::unique_ptr<SqliteSettingsStore> m_settings;
     std::unique_ptr<SqliteJobStore> m_jobs;
+    std::unique_ptr<SqliteApiKeyStore> m_apiKeys;
+    std::unique_ptr<SqliteAuditStore> m_audit;
 };
 
 } // namespace patchbay
