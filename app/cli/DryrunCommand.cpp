@@ -1,5 +1,6 @@
 #include "DryrunCommand.h"
 
+#include "CliStreams.h"
 #include "CredentialsFile.h"
 #include "auth/CredentialVault.h"
 #include "catalog/DefinitionLoader.h"
@@ -22,12 +23,6 @@
 using namespace patchbay;
 
 namespace {
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
 
 QString usageText()
 {

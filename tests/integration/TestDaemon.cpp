@@ -6,6 +6,8 @@
 #include "store/sqlite/SqliteDatabase.h"
 #include "store/sqlite/SqliteStore.h"
 
+#include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -33,6 +35,9 @@ private Q_SLOTS:
     void processListensAnswersAndStopsOnSigterm();
     void processRefusesBadConfigurationWithExitCode2();
     void processReadsOnScheduleAndStopsMidReadResumably();
+    void keyFromTheCliOpensTheApiOfTheRealServerUntilRevoked();
+    void cliRefusesBadKeyCommands_data();
+    void cliRefusesBadKeyCommands();
 };
 
 namespace {
@@ -43,14 +48,16 @@ struct Answer
     QJsonObject body;
 };
 
-// One GET over a fresh connection; the event loop runs while waiting, so an in-process server answers.
-Answer get(quint16 port, const QByteArray &path)
+// One GET over a fresh connection, with an API key when given; the event loop runs while waiting, so an in-process
+// server answers.
+Answer get(quint16 port, const QByteArray &path, const QByteArray &key = {})
 {
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, port);
     if (!socket.waitForConnected(5000))
         return {};
-    socket.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    socket.write("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                 + (key.isEmpty() ? QByteArray() : "Authorization: Bearer " + key + "\r\n") + "\r\n");
     // The server keeps the connection open regardless: the answer is whole once Content-Length bytes arrived.
     static const QRegularExpression contentLength(QStringLiteral("(?i)\r\ncontent-length: *(\\d+)"));
     QByteArray received;
@@ -75,6 +82,59 @@ Answer get(quint16 port, const QByteArray &path)
 QJsonObject error(const Answer &answer)
 {
     return answer.body.value(QStringLiteral("error")).toObject();
+}
+
+// Starts patchbayd on a free loopback port with its database in dir, logging JSON; the port it listens on (0 when it
+// did not say), and the category of that log line.
+quint16 startDaemon(QProcess &daemon, const QTemporaryDir &dir, QString *listeningCategory = nullptr)
+{
+    daemon.setProcessChannelMode(QProcess::SeparateChannels);
+    daemon.start(QStringLiteral(PATCHBAYD_PATH),
+                 {QStringLiteral("--database"), dir.filePath(QStringLiteral("patchbay.db")), QStringLiteral("--key-file"),
+                  dir.filePath(QStringLiteral("master.key")), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                  QStringLiteral("--log-format"), QStringLiteral("json")});
+    if (!daemon.waitForStarted(10000))
+        return 0;
+    const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+    quint16 port = 0;
+    QByteArray log;
+    QDeadlineTimer deadline(30000);
+    while (port == 0 && !deadline.hasExpired() && daemon.state() == QProcess::Running) {
+        daemon.waitForReadyRead(200);
+        log += daemon.readAllStandardError();
+        for (const QByteArray &line : log.split('\n')) {
+            const QJsonObject entry = QJsonDocument::fromJson(line).object();
+            const auto match = listening.match(entry.value(QStringLiteral("message")).toString());
+            if (match.hasMatch()) {
+                port = quint16(match.captured(1).toUInt());
+                if (listeningCategory)
+                    *listeningCategory = entry.value(QStringLiteral("category")).toString();
+            }
+        }
+    }
+    if (port == 0)
+        qWarning().noquote() << log;
+    return port;
+}
+
+struct CliRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+CliRun runCli(const QStringList &arguments)
+{
+    QProcess cli;
+    cli.start(QStringLiteral(PATCHBAY_CLI_PATH), arguments);
+    CliRun run;
+    if (!cli.waitForFinished(30000))
+        return run;
+    run.exitCode = cli.exitCode();
+    run.out = cli.readAllStandardOutput();
+    run.err = cli.readAllStandardError();
+    return run;
 }
 
 } // namespace
@@ -134,31 +194,9 @@ void TestDaemon::processListensAnswersAndStopsOnSigterm()
 {
     QTemporaryDir dir;
     QProcess daemon;
-    daemon.setProcessChannelMode(QProcess::SeparateChannels);
-    daemon.start(QStringLiteral(PATCHBAYD_PATH),
-                 {QStringLiteral("--database"), dir.filePath(QStringLiteral("patchbay.db")), QStringLiteral("--key-file"),
-                  dir.filePath(QStringLiteral("master.key")), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
-                  QStringLiteral("--log-format"), QStringLiteral("json")});
-    QVERIFY(daemon.waitForStarted(10000));
-
-    const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
-    quint16 port = 0;
     QString listeningCategory;
-    QByteArray log;
-    QDeadlineTimer deadline(30000);
-    while (port == 0 && !deadline.hasExpired() && daemon.state() == QProcess::Running) {
-        daemon.waitForReadyRead(200);
-        log += daemon.readAllStandardError();
-        for (const QByteArray &line : log.split('\n')) {
-            const QJsonObject entry = QJsonDocument::fromJson(line).object();
-            const auto match = listening.match(entry.value(QStringLiteral("message")).toString());
-            if (match.hasMatch()) {
-                port = quint16(match.captured(1).toUInt());
-                listeningCategory = entry.value(QStringLiteral("category")).toString();
-            }
-        }
-    }
-    QVERIFY2(port != 0, log.constData());
+    const quint16 port = startDaemon(daemon, dir, &listeningCategory);
+    QVERIFY(port != 0);
     // An operator filters the daemon's own lines by category, as every other area's.
     QCOMPARE(listeningCategory, QStringLiteral("patchbay.server"));
 
@@ -343,6 +381,83 @@ void TestDaemon::processReadsOnScheduleAndStopsMidReadResumably()
     ::kill(pid_t(restarted.process().processId()), SIGTERM);
     QVERIFY(restarted.waitForExit());
     QCOMPARE(restarted.process().exitCode(), 0);
+}
+
+void TestDaemon::keyFromTheCliOpensTheApiOfTheRealServerUntilRevoked()
+{
+    // The README's first steps: a key from the CLI, patchbayd on the same database, a call with the key.
+    QTemporaryDir dir;
+    const QString database = dir.filePath(QStringLiteral("patchbay.db"));
+    const CliRun created = runCli({QStringLiteral("keys"), QStringLiteral("create"), QStringLiteral("--database"),
+                                   database, QStringLiteral("--role"), QStringLiteral("admin")});
+    QCOMPARE(created.exitCode, 0);
+    const QByteArray key = created.out.trimmed();
+    QVERIFY2(key.startsWith("pb_") && key.size() == 46, created.out.constData());
+    QVERIFY(created.err.contains("shown only now"));
+
+    QProcess daemon;
+    const quint16 port = startDaemon(daemon, dir);
+    QVERIFY(port != 0);
+    const Answer tenants = get(port, "/api/v1/tenants", key);
+    QCOMPARE(tenants.status, 200);
+    QCOMPARE(tenants.body, QJsonObject({{QStringLiteral("tenants"), QJsonArray()}}));
+    const Answer anonymous = get(port, "/api/v1/tenants");
+    QCOMPARE(anonymous.status, 401);
+    QCOMPARE(error(anonymous).value(QStringLiteral("code")).toString(), QStringLiteral("auth.missing_key"));
+
+    // The list names the key by its prefix, never in full; the database holds only its hash.
+    const CliRun listed = runCli({QStringLiteral("keys"), QStringLiteral("list"), QStringLiteral("--database"), database});
+    QCOMPARE(listed.exitCode, 0);
+    QVERIFY2(listed.out.contains(key.left(11)) && listed.out.contains("admin"), listed.out.constData());
+    QVERIFY(!listed.out.contains(key));
+    ::kill(pid_t(daemon.processId()), SIGTERM); // the database whole on disk: no WAL left to read
+    QVERIFY(daemon.waitForFinished(15000));
+    for (const QString &name : QDir(dir.path()).entryList(QDir::Files)) {
+        QFile file(dir.filePath(name));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY2(!file.readAll().contains(key), qPrintable(name));
+    }
+
+    // Revoked, the same key opens nothing.
+    const QByteArray id = listed.out.split('\n').value(1).split('\t').value(0);
+    const CliRun revoked = runCli({QStringLiteral("keys"), QStringLiteral("revoke"), QStringLiteral("--database"),
+                                   database, QString::fromLatin1(id)});
+    QCOMPARE(revoked.exitCode, 0);
+    QProcess restarted;
+    const quint16 again = startDaemon(restarted, dir);
+    QVERIFY(again != 0);
+    const Answer refused = get(again, "/api/v1/tenants", key);
+    QCOMPARE(refused.status, 401);
+    QCOMPARE(error(refused).value(QStringLiteral("code")).toString(), QStringLiteral("auth.bad_key"));
+    ::kill(pid_t(restarted.processId()), SIGTERM);
+    QVERIFY(restarted.waitForFinished(15000));
+}
+
+void TestDaemon::cliRefusesBadKeyCommands_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("says");
+    QTest::newRow("no role") << QStringList{"create"} << 2 << "--role is required";
+    QTest::newRow("unknown role") << QStringList{"create", "--role", "wizard"} << 2 << "unknown role 'wizard'";
+    QTest::newRow("unknown tenant") << QStringList{"create", "--role", "viewer", "--tenant", "nobody"} << 1
+                                    << "no tenant 'nobody'";
+    QTest::newRow("revoke without id") << QStringList{"revoke"} << 2 << "one key id";
+    QTest::newRow("revoke unknown") << QStringList{"revoke", "99"} << 1 << "No API key with id 99";
+    QTest::newRow("unknown action") << QStringList{"rotate"} << 2 << "unknown action";
+}
+
+void TestDaemon::cliRefusesBadKeyCommands()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, says);
+    QTemporaryDir dir;
+    const CliRun run = runCli(QStringList{QStringLiteral("keys")} + arguments
+                              + QStringList{QStringLiteral("--database"), dir.filePath(QStringLiteral("p.db"))});
+    QCOMPARE(run.exitCode, exitCode);
+    QVERIFY2(run.err.contains(says.toUtf8()), run.err.constData());
+    QVERIFY(run.out.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestDaemon)

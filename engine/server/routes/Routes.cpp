@@ -1,5 +1,7 @@
 #include "Routes.h"
 
+#include "store/Store.h"
+
 namespace patchbay {
 
 void addAllRoutes(ApiRouter &router, ServerContext &context)
@@ -11,6 +13,18 @@ void addAllRoutes(ApiRouter &router, ServerContext &context)
     addFeedRoutes(router, context);
     addOpsRoutes(router, context);
     addSchedulerRoutes(router, context);
+}
+
+Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>()> &change)
+{
+    return store.inTransaction([&]() -> Result<void> {
+        auto entry = change();
+        if (!entry)
+            return entry.error();
+        if (auto appended = store.audit().appendAudit(entry.value()); !appended)
+            return appended.error();
+        return {};
+    });
 }
 
 } // namespace patchbay

@@ -18,10 +18,21 @@
 // - slow work answers later: return a QFuture<HttpServerResponse> (context.inStoreThread, a pool running the
 //   SyncService), continued on the server's thread with .then(context.receiver(), ...).
 
+#include "core/Access.h"
+#include "core/Result.h"
+#include "core/Tenancy.h"
+
+#include <QJsonObject>
+
+#include <functional>
+#include <optional>
+
 namespace patchbay {
 
 class ApiRouter;
 class ServerContext;
+class Store;
+struct ApiCaller;
 
 void addOpenApiRoutes(ApiRouter &router, ServerContext &context);   // GET /api/v1/openapi.json
 void addTenantRoutes(ApiRouter &router, ServerContext &context);    // /api/v1/tenants
@@ -32,5 +43,14 @@ void addOpsRoutes(ApiRouter &router, ServerContext &context);       // /api/v1/o
 void addSchedulerRoutes(ApiRouter &router, ServerContext &context); // schedules, pause/resume (scheduler branch)
 
 void addAllRoutes(ApiRouter &router, ServerContext &context);
+
+// Shared by the routes (TenantRoutes.cpp):
+// The tenant {tenant} names (an id, or a name) when the caller may see it; nullopt (answer
+// ApiResponse::notFound("tenant", ...)) when there is none or it is another tenant's and the caller's key is bound.
+std::optional<Tenant> findTenant(Store &store, const ApiCaller &caller, const QString &idOrName);
+// Runs change in one transaction with the audit entry it returns (caller.auditEntry(...)): both are kept, or neither.
+Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>()> &change);
+// A tenant as the API shows it: {id, name, displayName, createdAt} (the Tenant schema of the OpenAPI document).
+QJsonObject tenantJson(const Tenant &tenant);
 
 } // namespace patchbay

@@ -1,3 +1,4 @@
+#include "ApiTestServer.h"
 #include "server/ApiRouter.h"
 
 #include <QJsonDocument>
@@ -85,13 +86,7 @@ void TestApiRouter::init()
 TestApiRouter::Answer TestApiRouter::call(const QByteArray &method, const QString &path, const QByteArray &key,
                                           const QByteArray &body)
 {
-    HttpServerRequest request;
-    request.method = method;
-    request.url = QUrl(path);
-    request.body = body;
-    if (!key.isEmpty())
-        request.headers.emplaceBack("authorization", "Bearer " + key);
-    QFuture<HttpServerResponse> future = m_router->handle(request);
+    QFuture<HttpServerResponse> future = m_router->handle(test::apiRequest(method, path, key, body));
     if (!QTest::qWaitFor([&] { return future.isFinished(); }, 5000))
         return {};
     Answer answer;

@@ -1,0 +1,189 @@
+#include "ApiTestServer.h"
+#include "store/Store.h"
+
+#include <QtTest>
+
+using namespace patchbay;
+using namespace patchbay::test;
+
+// Who may call what: every route the server registers × every role × tenant scope (a key for every tenant, one
+// bound to the tenant the call is about, one bound to another tenant), against the table below. The table is
+// written from the issue's words, not from the router's own declarations: a route the table lacks fails the test,
+// so every feature that adds a route adds its row here.
+class TestApiAccess : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everyRouteHasARow();
+    void everyRowIsARoute();
+    void everyRouteRoleAndScopeGetsWhatTheTableSays();
+};
+
+namespace {
+
+constexpr ApiRole Admin = ApiRole::Admin;
+constexpr ApiRole Product = ApiRole::Product;
+constexpr ApiRole Support = ApiRole::Support;
+constexpr ApiRole Viewer = ApiRole::Viewer;
+
+// How a key bound to a tenant fares on a route its role may call.
+enum class Bound {
+    Refused,  // 403: only keys for every tenant may (creating and deleting tenants)
+    Own,      // its own tenant's things as anyone; another tenant's: 404, as if they did not exist
+    Filtered, // allowed; what it lists is its tenant's only
+};
+
+struct Row
+{
+    const char *method;
+    const char *pattern;
+    const char *path; // {tenant}: the name of the tenant the call is about
+    const char *body; // {unique}: a name no other call used
+    bool open;        // no key needed
+    QList<ApiRole> roles;
+    Bound bound;
+};
+
+// The expected access table. Open routes first, then by feature.
+const QList<Row> &table()
+{
+    static const QList<Row> rows = {
+        {"GET", "/healthz", "/healthz", "", true, {}, Bound::Filtered},
+        {"GET", "/readyz", "/readyz", "", true, {}, Bound::Filtered},
+        {"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", "", true, {}, Bound::Filtered},
+        // Tenants: product and admin manage them; everyone reads; a bound key sees its own.
+        {"GET", "/api/v1/tenants", "/api/v1/tenants", "", false, {Admin, Product, Support, Viewer}, Bound::Filtered},
+        {"POST", "/api/v1/tenants", "/api/v1/tenants", R"({"name":"{unique}"})", false, {Admin, Product},
+         Bound::Refused},
+        {"GET", "/api/v1/tenants/{tenant}", "/api/v1/tenants/{tenant}", "", false, {Admin, Product, Support, Viewer},
+         Bound::Own},
+        {"DELETE", "/api/v1/tenants/{tenant}", "/api/v1/tenants/{tenant}", "", false, {Admin, Product},
+         Bound::Refused},
+        // The audit log: the console's roles and admin.
+        {"GET", "/api/v1/ops/audit", "/api/v1/ops/audit", "", false, {Admin, Support, Viewer}, Bound::Filtered},
+    };
+    return rows;
+}
+
+const Row *rowFor(const QByteArray &method, const QString &pattern)
+{
+    for (const Row &row : table()) {
+        if (method == row.method && pattern == QLatin1String(row.pattern))
+            return &row;
+    }
+    return nullptr;
+}
+
+enum class Scope { Unbound, OwnTenant, OtherTenant };
+
+QString scopeName(Scope scope)
+{
+    switch (scope) {
+    case Scope::Unbound: return QStringLiteral("every tenant");
+    case Scope::OwnTenant: return QStringLiteral("bound to the tenant");
+    case Scope::OtherTenant: return QStringLiteral("bound to another tenant");
+    }
+    return {};
+}
+
+// The status class the table expects: 2xx (0), or the refusal's status.
+int expectedRefusal(const Row &row, ApiRole role, Scope scope)
+{
+    if (row.open)
+        return 0;
+    if (!row.roles.contains(role))
+        return 403;
+    if (scope == Scope::Unbound || row.bound == Bound::Filtered)
+        return 0;
+    if (row.bound == Bound::Refused)
+        return 403;
+    return scope == Scope::OwnTenant ? 0 : 404;
+}
+
+} // namespace
+
+void TestApiAccess::everyRouteHasARow()
+{
+    ApiTestServer api;
+    QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
+    QStringList missing;
+    for (const ApiRouter::Route &route : api.server().router().routes()) {
+        if (!rowFor(route.method, route.pattern))
+            missing.append(QString::fromLatin1(route.method) + QLatin1Char(' ') + route.pattern);
+    }
+    QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("Routes without a row in TestApiAccess's table (add who may "
+                                                          "call them): ") + missing.join(", ")));
+}
+
+void TestApiAccess::everyRowIsARoute()
+{
+    ApiTestServer api;
+    QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
+    for (const Row &row : table()) {
+        const auto &routes = api.server().router().routes();
+        const bool served = std::any_of(routes.begin(), routes.end(), [&](const ApiRouter::Route &route) {
+            return route.method == row.method && route.pattern == QLatin1String(row.pattern);
+        });
+        QVERIFY2(served, qPrintable(QStringLiteral("The table has %1 %2, which the server does not serve")
+                                        .arg(QLatin1String(row.method), QLatin1String(row.pattern))));
+    }
+}
+
+void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
+{
+    ApiTestServer api;
+    QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
+    int counter = 0;
+    int calls = 0;
+    for (const ApiRouter::Route &route : api.server().router().routes()) {
+        const Row *row = rowFor(route.method, route.pattern);
+        QVERIFY(row);
+        const auto callAs = [&](const QByteArray &key, const QString &tenantName) {
+            const QString unique = QStringLiteral("made%1").arg(++counter);
+            const QString path = QString::fromLatin1(row->path).replace(QStringLiteral("{tenant}"), tenantName);
+            const QByteArray body = QByteArray(row->body).replace("{unique}", unique.toUtf8());
+            ++calls;
+            return api.call(row->method, path, key, body);
+        };
+        const QString where = QString::fromLatin1(row->method) + QLatin1Char(' ') + QLatin1String(row->pattern);
+
+        // Without a key: open routes answer, the others refuse.
+        api.createTenant(QStringLiteral("t%1").arg(++counter));
+        const auto anonymous = callAs({}, QStringLiteral("t%1").arg(counter));
+        if (row->open)
+            QVERIFY2(anonymous.status < 400, qPrintable(QStringLiteral("%1 without a key: %2").arg(where).arg(anonymous.status)));
+        else
+            QVERIFY2(anonymous.status == 401, qPrintable(QStringLiteral("%1 without a key: %2").arg(where).arg(anonymous.status)));
+
+        for (const ApiRole role : allApiRoles()) {
+            for (const Scope scope : {Scope::Unbound, Scope::OwnTenant, Scope::OtherTenant}) {
+                // Each call gets its own tenants, so that a delete allowed in one case leaves the next intact.
+                const QString name = QStringLiteral("t%1").arg(++counter);
+                const qint64 about = api.createTenant(name);
+                const qint64 other = api.createTenant(QStringLiteral("o%1").arg(counter));
+                const std::optional<qint64> bound = scope == Scope::Unbound ? std::nullopt
+                    : scope == Scope::OwnTenant                             ? std::optional<qint64>(about)
+                                                                            : std::optional<qint64>(other);
+                const auto reply = callAs(api.createKey(role, bound), name);
+                const int expected = expectedRefusal(*row, role, scope);
+                const QString what = QStringLiteral("%1 as %2 (%3): expected %4, got %5 %6")
+                                         .arg(where, apiRoleName(role), scopeName(scope),
+                                              expected ? QString::number(expected) : QStringLiteral("2xx"))
+                                         .arg(reply.status)
+                                         .arg(QString::fromUtf8(reply.body.left(200)));
+                if (expected == 0)
+                    QVERIFY2(reply.status >= 200 && reply.status < 300, qPrintable(what));
+                else
+                    QVERIFY2(reply.status == expected, qPrintable(what));
+                if (expected == 403)
+                    QCOMPARE(reply.errorCode(), QStringLiteral("auth.forbidden"));
+            }
+        }
+    }
+    QVERIFY(calls >= table().size() * 13);
+    QVERIFY2(api.problems().isEmpty(), qPrintable(api.problems().join('\n')));
+}
+
+QTEST_GUILESS_MAIN(TestApiAccess)
+#include "TestApiAccess.moc"
