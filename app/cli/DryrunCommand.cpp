@@ -277,7 +277,7 @@ int runDryrunCommand(const QStringList &args)
         err() << fields->size() << " fields\n";
         return 0;
     }
-    const auto execution = sync.read(connectionId, parser.value(object), printEvent, {sinceMs, recordLimit});
+    const auto execution = sync.read(connectionId, parser.value(object), printEvent, {sinceMs, recordLimit, {}});
     keepRefreshedTokens();
 
     QTextStream out(stdout);

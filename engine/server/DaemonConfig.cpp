@@ -21,7 +21,7 @@ struct Setting
 {
     const char *key;  // in the YAML file
     const char *flag; // on the command line
-    const char *valueName;
+    const char *valueName; // null: a switch, whose flag sets the value "false"
     const char *help;
     Setter set;
 };
@@ -107,6 +107,24 @@ Setter countSetter(int DaemonConfig::*field, int minimum, const char *unit)
     };
 }
 
+std::optional<QString> setScheduler(DaemonConfig &config, const QString &value)
+{
+    if (value != QLatin1String("true") && value != QLatin1String("false"))
+        return QStringLiteral("true or false");
+    config.scheduler = value == QLatin1String("true");
+    return std::nullopt;
+}
+
+std::optional<QString> setWorkers(DaemonConfig &config, const QString &value)
+{
+    bool ok = false;
+    const int workers = value.toInt(&ok);
+    if (!ok || workers < 1 || workers > 64)
+        return QStringLiteral("a whole number from 1 to 64");
+    config.workers = workers;
+    return std::nullopt;
+}
+
 std::optional<QString> setMaxBodyBytes(DaemonConfig &config, const QString &value)
 {
     bool ok = false;
@@ -144,6 +162,10 @@ const std::vector<Setting> &settings()
         {"connectSessionMinutes", "connect-session-minutes", "minutes",
          "How long a connect-session link works once created.",
          countSetter(&DaemonConfig::connectSessionMinutes, 1, "minutes")},
+        {"scheduler", "no-scheduler", nullptr,
+         "Serve only: run no scheduled or requested reads in this process (the file's key: scheduler: false).",
+         setScheduler},
+        {"workers", "workers", "count", "How many jobs the scheduler runs at once (1 to 64).", setWorkers},
         {"maxBodyBytes", "max-body-bytes", "bytes",
          "Largest request body accepted; larger ones are refused with 413 before they are read.", setMaxBodyBytes},
     };
@@ -157,6 +179,8 @@ Error badValue(const QString &where, const QString &expected)
 
 QCommandLineOption optionFor(const Setting &setting)
 {
+    if (!setting.valueName)
+        return QCommandLineOption(QString::fromLatin1(setting.flag), QString::fromLatin1(setting.help));
     return QCommandLineOption(QString::fromLatin1(setting.flag), QString::fromLatin1(setting.help),
                               QString::fromLatin1(setting.valueName));
 }
@@ -313,7 +337,8 @@ Result<DaemonConfig> DaemonConfig::fromArguments(const QStringList &arguments)
         const QString flag = QString::fromLatin1(setting.flag);
         if (!parser.isSet(flag))
             continue;
-        if (const auto expected = setting.set(config, parser.value(flag)))
+        const QString value = setting.valueName ? parser.value(flag) : QStringLiteral("false");
+        if (const auto expected = setting.set(config, value))
             return badValue(QStringLiteral("--") + flag, *expected);
     }
     return config;

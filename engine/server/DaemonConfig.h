@@ -47,6 +47,8 @@ struct DaemonConfig
     int shutdownGraceSeconds = 30;   // how long SIGTERM waits for running work
     int connectSessionMinutes = 15;  // how long a connect-session link works
     QMap<QString, ProviderSettings> providers; // by provider name
+    bool scheduler = true;           // false (--no-scheduler): serve only, run no jobs in this process
+    int workers = 4;                 // jobs the scheduler runs at once
     qint64 maxBodyBytes = 8 * 1024 * 1024; // larger request bodies are refused (413) before they are read
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,

@@ -4,6 +4,7 @@
 #include "store/AuditStore.h"
 #include "store/CredentialStore.h"
 #include "store/ExecutionStore.h"
+#include "store/JobStore.h"
 #include "store/MappingStore.h"
 #include "store/RecordStore.h"
 #include "store/SchemaStore.h"
@@ -36,6 +37,7 @@ public:
     virtual WebhookStore &webhooks() = 0;
     virtual SchemaStore &schemas() = 0;
     virtual SettingsStore &settings() = 0;
+    virtual JobStore &jobs() = 0;
     virtual ApiKeyStore &apiKeys() = 0;
     virtual AuditStore &audit() = 0;
 

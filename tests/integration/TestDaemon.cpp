@@ -1,3 +1,6 @@
+#include "SandboxConnector.h"
+#include "auth/CredentialVault.h"
+#include "hubspot/HubSpotEmulator.h"
 #include "server/DaemonServer.h"
 #include "store/sqlite/Migrations.h"
 #include "store/sqlite/SqliteDatabase.h"
@@ -18,7 +21,8 @@
 using namespace patchbay;
 
 // patchbayd's life cycle: /healthz and /readyz over real HTTP on loopback, in-process, and the real program started
-// on port 0, asked for /healthz and stopped with SIGTERM.
+// on port 0, asked for /healthz and stopped with SIGTERM; its scheduler reading a HubSpot emulator on its own, and a
+// SIGTERM in the middle of a read leaving the job to go on from its cursor.
 class TestDaemon : public QObject
 {
     Q_OBJECT
@@ -30,6 +34,7 @@ private Q_SLOTS:
     void stoppedServerRefusesNewConnections();
     void processListensAnswersAndStopsOnSigterm();
     void processRefusesBadConfigurationWithExitCode2();
+    void processReadsOnScheduleAndStopsMidReadResumably();
     void keyFromTheCliOpensTheApiOfTheRealServerUntilRevoked();
     void cliRefusesBadKeyCommands_data();
     void cliRefusesBadKeyCommands();
@@ -220,6 +225,162 @@ void TestDaemon::processRefusesBadConfigurationWithExitCode2()
     QCOMPARE(daemon.exitCode(), 2);
     const QString message = QString::fromUtf8(daemon.readAllStandardError());
     QVERIFY2(message.contains(config + QStringLiteral(":2: port")), qPrintable(message));
+}
+
+namespace {
+
+// A patchbayd process and what it logged (JSON lines on stderr).
+class DaemonProcess
+{
+public:
+    DaemonProcess(const QString &database, const SecretBytes &key)
+    {
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert(QStringLiteral("PATCHBAY_MASTER_KEY"), QString::fromLatin1(key.reveal().toBase64()));
+        m_process.setProcessEnvironment(environment);
+        m_process.start(QStringLiteral(PATCHBAYD_PATH),
+                        {QStringLiteral("--database"), database, QStringLiteral("--listen"),
+                         QStringLiteral("127.0.0.1:0"), QStringLiteral("--log-format"), QStringLiteral("json"),
+                         QStringLiteral("--shutdown-grace"), QStringLiteral("1"), QStringLiteral("--workers"),
+                         QStringLiteral("2")});
+    }
+    ~DaemonProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    QProcess &process() { return m_process; }
+    const QByteArray &log() const { return m_log; }
+
+    // Waits for a log line whose message contains text. With answering, the test's event loop runs meanwhile, so the
+    // in-process emulator answers the daemon; without, the daemon's provider requests wait unanswered.
+    bool waitForLog(const QString &text, bool answering, int timeoutMs = 30000)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        while (!deadline.hasExpired()) {
+            for (const QByteArray &line : m_log.split('\n')) {
+                if (QJsonDocument::fromJson(line).object().value(QStringLiteral("message")).toString().contains(text))
+                    return true;
+            }
+            if (answering)
+                QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            m_process.waitForReadyRead(answering ? 20 : 200);
+            m_log += m_process.readAllStandardError();
+            if (m_process.state() == QProcess::NotRunning && !m_process.bytesAvailable())
+                return false;
+        }
+        return false;
+    }
+
+    // Runs the event loop (the emulator answers) until the process exits.
+    bool waitForExit(int timeoutMs = 30000)
+    {
+        QDeadlineTimer deadline(timeoutMs);
+        while (m_process.state() != QProcess::NotRunning && !deadline.hasExpired()) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            m_process.waitForFinished(20);
+        }
+        m_log += m_process.readAllStandardError();
+        return m_process.state() == QProcess::NotRunning;
+    }
+
+private:
+    QProcess m_process;
+    QByteArray m_log;
+};
+
+QString cursorPhase(Store &store, qint64 connection)
+{
+    const auto cursor = store.records().cursor(connection, QStringLiteral("contacts"));
+    return cursor ? QJsonDocument::fromJson(cursor->toUtf8()).object().value(QStringLiteral("phase")).toString()
+                  : QString();
+}
+
+} // namespace
+
+void TestDaemon::processReadsOnScheduleAndStopsMidReadResumably()
+{
+    // A tenant's HubSpot connection to the emulator, under the built-in crm-contacts integration (contacts every 30m).
+    QTemporaryDir dir;
+    const QString database = dir.filePath(QStringLiteral("patchbay.db"));
+    const SecretBytes key = CredentialVault::generateKey();
+    sandbox::HubSpotEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
+    constexpr int kContacts = 480; // five pages
+    const sandbox::PortalCredentials portal = emulator.addPortal(QStringLiteral("acme"), kContacts, 5);
+    auto store = SqliteStore::open(database).value();
+    const qint64 tenant = store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    const CredentialVault vault(key);
+    const qint64 connection = sandbox::SandboxConnector(*store, vault)
+                                  .connect(tenant, 0, QStringLiteral("hubspot"), QStringLiteral("Acme HubSpot"),
+                                           QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(), portal,
+                                           QDateTime::currentDateTimeUtc().addSecs(1800))
+                                  .value();
+    QVERIFY(store->tenants()
+                .setConnectionIntegration(connection, QStringLiteral("crm-contacts"), QStringLiteral("production"))
+                .ok());
+
+    {
+        // Nobody asks: the first scheduled read runs on its own and reads every contact.
+        DaemonProcess daemon(database, key);
+        QVERIFY2(daemon.waitForLog(QStringLiteral("finished job"), true), daemon.log().constData());
+        QTRY_COMPARE_WITH_TIMEOUT(store->jobs().jobs(connection, 10)->size(), 2, 10000);
+        const QList<Job> jobs = store->jobs().jobs(connection, 10).value();
+        QCOMPARE(jobs.size(), 2);
+        const Job &done = jobs.last();
+        QCOMPARE(done.kind, JobKind::Scheduled);
+        QCOMPARE(done.state, JobState::Done);
+        const Execution read = store->executions().execution(done.executionId).value();
+        QCOMPARE(read.status, ExecutionStatus::Succeeded);
+        QCOMPARE(read.recordCount, kContacts);
+        QCOMPARE(store->records().recordCount(connection, QStringLiteral("contacts")), kContacts);
+        // The next one is queued for 30 minutes after this one was due.
+        QCOMPARE(jobs.first().state, JobState::Queued);
+        QCOMPARE(done.dueAt.secsTo(jobs.first().dueAt), 30 * 60);
+
+        // A full resync starts; while its first page is on its way, SIGTERM. The grace period (1 s) runs out with the
+        // page unanswered; then the page arrives, is stored, and the read stops there.
+        Job resync;
+        resync.connectionId = connection;
+        resync.object = QStringLiteral("contacts");
+        resync.kind = JobKind::Resync;
+        const qint64 resyncId = store->jobs().addJob(resync).value();
+        QVERIFY2(daemon.waitForLog(QStringLiteral("started job %1 ").arg(resyncId), false), daemon.log().constData());
+        ::kill(pid_t(daemon.process().processId()), SIGTERM);
+        QVERIFY2(daemon.waitForLog(QStringLiteral("Grace period over"), false), daemon.log().constData());
+        QVERIFY(daemon.waitForExit());
+        QCOMPARE(daemon.process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(daemon.process().exitCode(), 0);
+
+        const Job stopped = store->jobs().job(resyncId).value();
+        QCOMPARE(stopped.state, JobState::Queued);
+        QCOMPARE(stopped.lastErrorCode, QStringLiteral("sync.interrupted"));
+        const Execution interrupted = store->executions().execution(stopped.executionId).value();
+        QCOMPARE(interrupted.status, ExecutionStatus::Interrupted);
+        QVERIFY(interrupted.recordCount > 0 && interrupted.recordCount < kContacts);
+        QCOMPARE(cursorPhase(*store, connection), QStringLiteral("paging"));
+    }
+
+    // The next start goes on from the cursor and finishes the resync.
+    DaemonProcess restarted(database, key);
+    QVERIFY2(restarted.waitForLog(QStringLiteral("finished job"), true), restarted.log().constData());
+    const QList<Job> jobs = store->jobs().jobs(connection, 10).value();
+    const Job resumed = jobs.first();
+    QCOMPARE(resumed.kind, JobKind::Resync);
+    QCOMPARE(resumed.state, JobState::Done);
+    QCOMPARE(resumed.attempts, 2);
+    const QList<Event> events = store->executions().events(resumed.executionId).value();
+    QVERIFY(std::any_of(events.begin(), events.end(), [](const Event &event) {
+        return event.message.startsWith(QStringLiteral("Resuming the read of contacts"));
+    }));
+    QCOMPARE(cursorPhase(*store, connection), QStringLiteral("complete"));
+    QCOMPARE(store->records().recordCount(connection, QStringLiteral("contacts")), kContacts);
+    ::kill(pid_t(restarted.process().processId()), SIGTERM);
+    QVERIFY(restarted.waitForExit());
+    QCOMPARE(restarted.process().exitCode(), 0);
 }
 
 void TestDaemon::keyFromTheCliOpensTheApiOfTheRealServerUntilRevoked()

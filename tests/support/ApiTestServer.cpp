@@ -67,6 +67,16 @@ qint64 ApiTestServer::createTenant(const QString &name)
     return id ? id.value() : 0;
 }
 
+qint64 ApiTestServer::createConnection(qint64 tenantId, const QString &provider)
+{
+    Connection connection;
+    connection.tenantId = tenantId;
+    connection.provider = provider;
+    connection.displayName = provider + QStringLiteral(" of tenant ") + QString::number(tenantId);
+    auto id = store().tenants().createConnection(connection);
+    return id ? id.value() : 0;
+}
+
 ApiTestServer::Reply ApiTestServer::call(const QByteArray &method, const QString &path, const QByteArray &key,
                                          const QByteArray &body)
 {

@@ -43,6 +43,8 @@ public:
     // A new API key's secret.
     QByteArray createKey(ApiRole role, std::optional<qint64> tenantId = std::nullopt, const QString &name = {});
     qint64 createTenant(const QString &name);
+    // A new active connection of the tenant to provider (a built-in definition); 0 when it could not be made.
+    qint64 createConnection(qint64 tenantId, const QString &provider = QStringLiteral("hubspot"));
 
     struct Reply
     {

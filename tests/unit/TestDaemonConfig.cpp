@@ -65,7 +65,9 @@ void TestDaemonConfig::goodFileSetsEveryField()
                                      "integrationDirectory: /tmp/integrations\n"
                                      "logLevel: debug\n"
                                      "logFormat: text\n"
-                                     "shutdownGraceSeconds: 5\n");
+                                     "shutdownGraceSeconds: 5\n"
+                                     "scheduler: false\n"
+                                     "workers: 8\n");
     auto config = DaemonConfig::fromFile(path);
     QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
     QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
@@ -78,6 +80,8 @@ void TestDaemonConfig::goodFileSetsEveryField()
     QCOMPARE(config->logLevel, QtDebugMsg);
     QCOMPARE(config->logFormat, DaemonConfig::LogFormat::Text);
     QCOMPARE(config->shutdownGraceSeconds, 5);
+    QCOMPARE(config->scheduler, false);
+    QCOMPARE(config->workers, 8);
 }
 
 void TestDaemonConfig::unknownKeyNamesKeyAndLine()
@@ -100,6 +104,8 @@ void TestDaemonConfig::badValueNamesKeyAndLine_data()
     QTest::newRow("grace") << QByteArray("shutdownGraceSeconds: -1\n") << QStringLiteral(":1: shutdownGraceSeconds");
     QTest::newRow("url") << QByteArray("publicBaseUrl: ftp://x\n") << QStringLiteral(":1: publicBaseUrl");
     QTest::newRow("not a scalar") << QByteArray("database: [a, b]\n") << QStringLiteral(":1: database");
+    QTest::newRow("no workers") << QByteArray("workers: 0\n") << QStringLiteral(":1: workers");
+    QTest::newRow("scheduler") << QByteArray("scheduler: sometimes\n") << QStringLiteral(":1: scheduler");
 }
 
 void TestDaemonConfig::badValueNamesKeyAndLine()
@@ -124,6 +130,16 @@ void TestDaemonConfig::flagsOverrideFile()
     QCOMPARE(config->listenPort, quint16(0));
     QCOMPARE(config->databasePath, QStringLiteral("from-file.db")); // not overridden
     QCOMPARE(config->logFormat, DaemonConfig::LogFormat::Text);
+    QCOMPARE(config->scheduler, true);
+    QCOMPARE(config->workers, 4);
+
+    // A serve-only process, and the size of the worker pool.
+    auto serveOnly = DaemonConfig::fromArguments({QStringLiteral("patchbayd"), QStringLiteral("--config"), path,
+                                                  QStringLiteral("--no-scheduler"), QStringLiteral("--workers"),
+                                                  QStringLiteral("2")});
+    QVERIFY2(serveOnly, serveOnly ? "" : qPrintable(serveOnly.error().toString()));
+    QCOMPARE(serveOnly->scheduler, false);
+    QCOMPARE(serveOnly->workers, 2);
 }
 
 void TestDaemonConfig::badFlagIsRefused()

@@ -304,6 +304,37 @@ CREATE TABLE connect_sessions (
 ) WITHOUT ROWID;
 CREATE INDEX connect_sessions_by_state ON connect_sessions(state) WHERE state IS NOT NULL;
 )sql"),
+        // 11 (scheduler branch): the scheduler's jobs, one row each, claimed under a lease like executions, so a
+        // restarted or second process goes on where one stopped; at most one open scheduled job per connection and
+        // object; and the integrations paused as a whole.
+        QStringLiteral(R"sql(
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('scheduled', 'sync', 'resync')),
+    state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+    due_at INTEGER NOT NULL,
+    backfill_since INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error_code TEXT,
+    last_error TEXT,
+    execution_id INTEGER REFERENCES executions(id) ON DELETE SET NULL,
+    owner TEXT,
+    lease_expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+CREATE INDEX jobs_claimable ON jobs(state, due_at);
+CREATE INDEX jobs_by_connection ON jobs(connection_id, id DESC);
+CREATE UNIQUE INDEX jobs_one_open_scheduled ON jobs(connection_id, object)
+    WHERE kind = 'scheduled' AND state IN ('queued', 'running');
+CREATE TABLE paused_integrations (
+    name TEXT PRIMARY KEY,
+    paused_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"),
     };
     return list;
 }

@@ -6,6 +6,7 @@
 #include "SqliteCredentialStore.h"
 #include "SqliteDatabase.h"
 #include "SqliteExecutionStore.h"
+#include "SqliteJobStore.h"
 #include "SqliteMappingStore.h"
 #include "SqliteRecordStore.h"
 #include "SqliteSchemaStore.h"
@@ -26,6 +27,7 @@ SqliteStore::SqliteStore(std::unique_ptr<SqliteDatabase> db, const Clock &clock)
       m_webhooks(std::make_unique<SqliteWebhookStore>(*m_db, clock)),
       m_schemas(std::make_unique<SqliteSchemaStore>(*m_db, clock)),
       m_settings(std::make_unique<SqliteSettingsStore>(*m_db, clock)),
+      m_jobs(std::make_unique<SqliteJobStore>(*m_db, clock)),
       m_apiKeys(std::make_unique<SqliteApiKeyStore>(*m_db, clock)),
       m_audit(std::make_unique<SqliteAuditStore>(*m_db, clock))
 {}
@@ -85,6 +87,11 @@ WebhookStore &SqliteStore::webhooks()
 SchemaStore &SqliteStore::schemas()
 {
     return *m_schemas;
+}
+
+JobStore &SqliteStore::jobs()
+{
+    return *m_jobs;
 }
 
 SettingsStore &SqliteStore::settings()

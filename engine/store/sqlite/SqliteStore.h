@@ -14,6 +14,7 @@ class SqliteApiKeyStore;
 class SqliteAuditStore;
 class SqliteCredentialStore;
 class SqliteExecutionStore;
+class SqliteJobStore;
 class SqliteMappingStore;
 class SqliteRecordStore;
 class SqliteSchemaStore;
@@ -44,6 +45,7 @@ public:
     WebhookStore &webhooks() override;
     SchemaStore &schemas() override;
     SettingsStore &settings() override;
+    JobStore &jobs() override;
     ApiKeyStore &apiKeys() override;
     AuditStore &audit() override;
 
@@ -70,6 +72,7 @@ private:
     std::unique_ptr<SqliteWebhookStore> m_webhooks;
     std::unique_ptr<SqliteSchemaStore> m_schemas;
     std::unique_ptr<SqliteSettingsStore> m_settings;
+    std::unique_ptr<SqliteJobStore> m_jobs;
     std::unique_ptr<SqliteApiKeyStore> m_apiKeys;
     std::unique_ptr<SqliteAuditStore> m_audit;
 };

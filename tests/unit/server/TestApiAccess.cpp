@@ -38,7 +38,7 @@ struct Row
 {
     const char *method;
     const char *pattern;
-    const char *path; // {tenant}: the name of the tenant the call is about
+    const char *path; // {tenant}: the name of the tenant the call is about; {connection}: a new connection of it
     const char *body; // {unique}: a name no other call used
     bool open;        // no key needed
     QList<ApiRole> roles;
@@ -62,6 +62,20 @@ const QList<Row> &table()
          Bound::Refused},
         // The audit log: the console's roles and admin.
         {"GET", "/api/v1/ops/audit", "/api/v1/ops/audit", "", false, {Admin, Support, Viewer}, Bound::Filtered},
+        // The scheduler: product, admin and support sync, pause and resume a connection; everyone lists its jobs; a
+        // whole integration spans tenants, so only keys for every tenant pause or resume it.
+        {"POST", "/api/v1/connections/{id}/sync", "/api/v1/connections/{connection}/sync", R"({"full":true})", false,
+         {Admin, Product, Support}, Bound::Own},
+        {"POST", "/api/v1/connections/{id}/pause", "/api/v1/connections/{connection}/pause", "", false,
+         {Admin, Product, Support}, Bound::Own},
+        {"POST", "/api/v1/connections/{id}/resume", "/api/v1/connections/{connection}/resume", "", false,
+         {Admin, Product, Support}, Bound::Own},
+        {"GET", "/api/v1/connections/{id}/jobs", "/api/v1/connections/{connection}/jobs", "", false,
+         {Admin, Product, Support, Viewer}, Bound::Own},
+        {"POST", "/api/v1/integrations/{name}/pause", "/api/v1/integrations/crm-contacts/pause", "", false,
+         {Admin, Product, Support}, Bound::Refused},
+        {"POST", "/api/v1/integrations/{name}/resume", "/api/v1/integrations/crm-contacts/resume", "", false,
+         {Admin, Product, Support}, Bound::Refused},
     };
     return rows;
 }
@@ -141,7 +155,11 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
         QVERIFY(row);
         const auto callAs = [&](const QByteArray &key, const QString &tenantName) {
             const QString unique = QStringLiteral("made%1").arg(++counter);
-            const QString path = QString::fromLatin1(row->path).replace(QStringLiteral("{tenant}"), tenantName);
+            QString path = QString::fromLatin1(row->path).replace(QStringLiteral("{tenant}"), tenantName);
+            if (path.contains(QStringLiteral("{connection}"))) {
+                const qint64 tenant = api.store().tenants().tenantByName(tenantName)->id;
+                path.replace(QStringLiteral("{connection}"), QString::number(api.createConnection(tenant)));
+            }
             const QByteArray body = QByteArray(row->body).replace("{unique}", unique.toUtf8());
             ++calls;
             return api.call(row->method, path, key, body);

@@ -29,6 +29,10 @@ private Q_SLOTS:
     void webhookEventsAreKeptPerConnection();
     void webhookRejectionsAreCountedPerSource();
     void everyTimeWrittenComesFromTheClock();
+    void jobsAreClaimedInDueOrderAndNeverTwice();
+    void claimPassesOverPausedAndUnauthorisedConnections();
+    void jobOfADeadOwnerIsClaimedAgain();
+    void scheduledJobsDoNotStackUp();
     void apiKeyIsStoredOnlyAsAHashAndVerifies();
     void revokedApiKeyNoLongerVerifies();
     void apiKeyLastUseIsStampedAtMostOnceAMinute();
@@ -399,6 +403,162 @@ void TestStore::everyTimeWrittenComesFromTheClock()
                 .ok());
     QVERIFY(!store->credentials().takePendingAuthorization(QStringLiteral("old")));
     QVERIFY(store->credentials().takePendingAuthorization(QStringLiteral("kept")));
+}
+
+namespace {
+
+const QDateTime kJobsStart = QDateTime::fromString(QStringLiteral("2026-03-01T12:00:00Z"), Qt::ISODate);
+
+qint64 addSecondConnection(Store &store, const QString &integration = {})
+{
+    Connection connection;
+    connection.tenantId = store.tenants().tenantByName(QStringLiteral("acme"))->id;
+    connection.provider = QStringLiteral("hubspot");
+    connection.displayName = QStringLiteral("Acme HubSpot 2");
+    const qint64 id = store.tenants().createConnection(connection).value();
+    if (!integration.isEmpty())
+        (void)store.tenants().setConnectionIntegration(id, integration, QStringLiteral("production"));
+    return id;
+}
+
+Job jobFor(qint64 connection, const QString &object, const QDateTime &due)
+{
+    Job job;
+    job.connectionId = connection;
+    job.object = object;
+    job.dueAt = due;
+    return job;
+}
+
+ExecutionLease leaseOf(const QString &owner, const QDateTime &now)
+{
+    return {owner, now.addSecs(90)};
+}
+
+} // namespace
+
+void TestStore::jobsAreClaimedInDueOrderAndNeverTwice()
+{
+    auto first = openStore();
+    auto second = openStore();
+    QVERIFY(first && second);
+    const qint64 acme = addAcmeConnection(*first);
+    const qint64 other = addSecondConnection(*first);
+    const qint64 later = first->jobs().addJob(jobFor(acme, QStringLiteral("contacts"), kJobsStart.addSecs(-10))).value();
+    const qint64 earlier =
+        first->jobs().addJob(jobFor(other, QStringLiteral("contacts"), kJobsStart.addSecs(-20))).value();
+    const qint64 notYet = first->jobs().addJob(jobFor(other, QStringLiteral("deals"), kJobsStart.addSecs(60))).value();
+
+    // Two claimers on two connections to the database take different jobs, the earliest due first.
+    const auto a = first->jobs().claimJob(leaseOf(QStringLiteral("a"), kJobsStart), kJobsStart).value();
+    const auto b = second->jobs().claimJob(leaseOf(QStringLiteral("b"), kJobsStart), kJobsStart).value();
+    QVERIFY(a && b);
+    QCOMPARE(a->id, earlier);
+    QCOMPARE(b->id, later);
+    QCOMPARE(a->state, JobState::Running);
+    QCOMPARE(a->owner, QStringLiteral("a"));
+    QCOMPARE(a->attempts, 1);
+    QCOMPARE(a->leaseExpiresAt, kJobsStart.addSecs(90));
+    // The third is not due, and would run on a connection that has a job running anyway.
+    QVERIFY(!first->jobs().claimJob(leaseOf(QStringLiteral("a"), kJobsStart), kJobsStart).value());
+    QVERIFY(first->jobs().finishJob(earlier, QStringLiteral("a"), JobState::Done, std::nullopt).value());
+    const auto c = second->jobs().claimJob(leaseOf(QStringLiteral("b"), kJobsStart), kJobsStart.addSecs(60)).value();
+    QVERIFY(c);
+    QCOMPARE(c->id, notYet);
+
+    // Only the holder ends a job; done is final.
+    QVERIFY(!first->jobs().finishJob(later, QStringLiteral("a"), JobState::Done, std::nullopt).value());
+    QVERIFY(second->jobs().finishJob(later, QStringLiteral("b"), JobState::Queued,
+                                     makeError("sync.provider_error", QStringLiteral("HTTP 500")),
+                                     kJobsStart.addSecs(120))
+                .value());
+    const Job retried = first->jobs().job(later).value();
+    QCOMPARE(retried.state, JobState::Queued);
+    QCOMPARE(retried.dueAt, kJobsStart.addSecs(120));
+    QCOMPARE(retried.lastErrorCode, QStringLiteral("sync.provider_error"));
+    QVERIFY(retried.owner.isEmpty());
+    QVERIFY(first->jobs().job(earlier)->finishedAt.isValid());
+    QCOMPARE(first->jobs().job(earlier)->state, JobState::Done);
+    QCOMPARE(first->jobs().jobs(other, 10)->size(), 2);
+    QCOMPARE(first->jobs().jobs(other, 10)->first().id, notYet); // newest first
+    QCOMPARE(first->jobs().job(9999).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::claimPassesOverPausedAndUnauthorisedConnections()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    const qint64 crm = addSecondConnection(*store, QStringLiteral("crm-contacts"));
+    const qint64 acmeJob = store->jobs().addJob(jobFor(acme, QStringLiteral("contacts"), kJobsStart)).value();
+    const qint64 crmJob = store->jobs().addJob(jobFor(crm, QStringLiteral("contacts"), kJobsStart)).value();
+    const ExecutionLease lease = leaseOf(QStringLiteral("a"), kJobsStart);
+
+    QVERIFY(store->tenants().setConnectionStatus(acme, ConnectionStatus::Paused, QString()).ok());
+    QVERIFY(store->jobs().setIntegrationPaused(QStringLiteral("crm-contacts"), true).ok());
+    QCOMPARE(store->jobs().pausedIntegrations().value(), QStringList{QStringLiteral("crm-contacts")});
+    QVERIFY(!store->jobs().claimJob(lease, kJobsStart).value());
+
+    QVERIFY(store->tenants().setConnectionStatus(acme, ConnectionStatus::NeedsReauth, QStringLiteral("revoked")).ok());
+    QVERIFY(!store->jobs().claimJob(lease, kJobsStart).value());
+
+    QVERIFY(store->jobs().setIntegrationPaused(QStringLiteral("crm-contacts"), false).ok());
+    QVERIFY(store->jobs().pausedIntegrations()->isEmpty());
+    QCOMPARE(store->jobs().claimJob(lease, kJobsStart).value()->id, crmJob);
+    QVERIFY(store->tenants().setConnectionStatus(acme, ConnectionStatus::Active, QString()).ok());
+    QCOMPARE(store->jobs().claimJob(lease, kJobsStart).value()->id, acmeJob);
+}
+
+void TestStore::jobOfADeadOwnerIsClaimedAgain()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    const qint64 id = store->jobs().addJob(jobFor(acme, QStringLiteral("contacts"), kJobsStart)).value();
+    QVERIFY(store->jobs().claimJob(leaseOf(QStringLiteral("dead"), kJobsStart), kJobsStart).value());
+    const qint64 execution =
+        store->executions().startExecution(acme, QStringLiteral("read"), QStringLiteral("contacts")).value();
+    QVERIFY(store->jobs().setJobExecution(id, execution).ok());
+    QCOMPARE(store->jobs().job(id)->executionId, execution);
+
+    // While the lease lasts nobody else takes it, and a renewal makes it last longer.
+    QVERIFY(!store->jobs().claimJob(leaseOf(QStringLiteral("new"), kJobsStart), kJobsStart.addSecs(60)).value());
+    QVERIFY(store->jobs().renewJobLeases(QStringLiteral("dead"), kJobsStart.addSecs(150)).ok());
+    QVERIFY(!store->jobs().claimJob(leaseOf(QStringLiteral("new"), kJobsStart), kJobsStart.addSecs(120)).value());
+    // Its owner died: once the lease ran out, the job runs again under the new owner, counted as a second attempt.
+    const QDateTime later = kJobsStart.addSecs(151);
+    const auto again = store->jobs().claimJob(leaseOf(QStringLiteral("new"), later), later).value();
+    QVERIFY(again);
+    QCOMPARE(again->id, id);
+    QCOMPARE(again->owner, QStringLiteral("new"));
+    QCOMPARE(again->attempts, 2);
+    // The dead owner, had it come back, no longer holds it.
+    QVERIFY(!store->jobs().finishJob(id, QStringLiteral("dead"), JobState::Done, std::nullopt).value());
+    QVERIFY(store->jobs().finishJob(id, QStringLiteral("new"), JobState::Done, std::nullopt).value());
+}
+
+void TestStore::scheduledJobsDoNotStackUp()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    QVERIFY(!store->jobs().lastScheduledJob(acme, QStringLiteral("contacts")).value());
+    const auto first = store->jobs().addScheduledJob(acme, QStringLiteral("contacts"), kJobsStart, 42).value();
+    QVERIFY(first);
+    QVERIFY(!store->jobs().addScheduledJob(acme, QStringLiteral("contacts"), kJobsStart.addSecs(60), 0).value());
+    // Another object, or a sync asked for, is not held back by it.
+    QVERIFY(store->jobs().addScheduledJob(acme, QStringLiteral("deals"), kJobsStart, 0).value());
+    QVERIFY(store->jobs().addJob(jobFor(acme, QStringLiteral("contacts"), kJobsStart)).ok());
+
+    const Job last = store->jobs().lastScheduledJob(acme, QStringLiteral("contacts")).value().value();
+    QCOMPARE(last.id, *first);
+    QCOMPARE(last.kind, JobKind::Scheduled);
+    QCOMPARE(last.backfillSinceMs, 42);
+    QVERIFY(store->jobs().claimJob(leaseOf(QStringLiteral("a"), kJobsStart), kJobsStart).value());
+    QVERIFY(store->jobs().finishJob(*first, QStringLiteral("a"), JobState::Done, std::nullopt).value());
+    // Once it ended, the next one is queued.
+    QVERIFY(store->jobs().addScheduledJob(acme, QStringLiteral("contacts"), kJobsStart.addSecs(1800), 0).value());
+    QCOMPARE(store->jobs().lastScheduledJob(acme, QStringLiteral("contacts")).value()->dueAt, kJobsStart.addSecs(1800));
 }
 
 void TestStore::apiKeyIsStoredOnlyAsAHashAndVerifies()
