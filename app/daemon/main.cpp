@@ -1,4 +1,5 @@
-// patchbayd: the Patchbay server. This slice: configuration, logging, /healthz and /readyz, graceful shutdown.
+// patchbayd: the Patchbay server: configuration, logging, /healthz and /readyz, the /api/v1 routes behind API keys,
+// graceful shutdown.
 #include "auth/CredentialVault.h"
 #include "auth/MasterKeyCheck.h"
 #include "auth/MasterKeyProvider.h"
@@ -8,9 +9,12 @@
 #include "server/DaemonConfig.h"
 #include "server/DaemonLogging.h"
 #include "server/DaemonServer.h"
+#include "server/ServerContext.h"
+#include "sync/SyncService.h"
 #include "store/sqlite/SqliteStore.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -72,6 +76,24 @@ Result<void> checkDirectory(const QString &path, const char *key)
     return {};
 }
 
+// The built-in provider definitions and integrations, with those of the configured directories on top.
+Result<std::pair<ProviderCatalog, IntegrationCatalog>> loadCatalogs(const DaemonConfig &config)
+{
+    QList<DefinitionError> errors;
+    ProviderCatalog providers = ProviderCatalog::builtIn();
+    if (!config.providerDirectory.isEmpty())
+        providers.addDirectory(config.providerDirectory, &errors);
+    IntegrationCatalog integrations = IntegrationCatalog::builtIn(providers);
+    if (!config.integrationDirectory.isEmpty()) {
+        const QDir directory(config.integrationDirectory);
+        for (const QString &name : directory.entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name))
+            integrations.addFile(directory.filePath(name), providers, &errors);
+    }
+    if (!errors.isEmpty())
+        return makeError("config.bad_definition", errors.first().toString());
+    return std::make_pair(std::move(providers), std::move(integrations));
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -122,7 +144,17 @@ int main(int argc, char *argv[])
         !keyChecked)
         return fail(keyChecked.error().message);
 
-    DaemonServer server([&store] { return store->checkSchemaCurrent(); });
+    auto catalogs = loadCatalogs(config);
+    if (!catalogs)
+        return fail(catalogs.error().message, kExitConfig);
+    auto sync = std::make_shared<SyncService>(config.databasePath, masterKey->key, catalogs->first,
+                                              SystemClock::instance());
+    sync->setIntegrations(catalogs->second);
+    auto context = ServerContext::create(config, SystemClock::instance(), sync);
+    if (!context)
+        return fail(context.error().message);
+
+    DaemonServer server([&store] { return store->checkSchemaCurrent(); }, context->get());
     if (server.listen(config.listenAddress, config.listenPort) == 0)
         return fail(QStringLiteral("Cannot listen on %1 port %2.")
                         .arg(config.listenAddress.toString())

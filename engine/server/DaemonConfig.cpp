@@ -104,6 +104,16 @@ std::optional<QString> setShutdownGrace(DaemonConfig &config, const QString &val
     return std::nullopt;
 }
 
+std::optional<QString> setMaxBodyBytes(DaemonConfig &config, const QString &value)
+{
+    bool ok = false;
+    const qint64 bytes = value.toLongLong(&ok);
+    if (!ok || bytes < 1024)
+        return QStringLiteral("a whole number of bytes, 1024 or more");
+    config.maxBodyBytes = bytes;
+    return std::nullopt;
+}
+
 const std::vector<Setting> &settings()
 {
     static const std::vector<Setting> table = {
@@ -127,6 +137,8 @@ const std::vector<Setting> &settings()
         {"logFormat", "log-format", "format", "text, or json: one JSON object per line.", setLogFormat},
         {"shutdownGraceSeconds", "shutdown-grace", "seconds",
          "How long SIGTERM lets running work finish before exiting.", setShutdownGrace},
+        {"maxBodyBytes", "max-body-bytes", "bytes",
+         "Largest request body accepted; larger ones are refused with 413 before they are read.", setMaxBodyBytes},
     };
     return table;
 }

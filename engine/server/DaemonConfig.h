@@ -30,6 +30,7 @@ struct DaemonConfig
     QtMsgType logLevel = QtInfoMsg;
     LogFormat logFormat = LogFormat::Text;
     int shutdownGraceSeconds = 30;   // how long SIGTERM waits for running work
+    qint64 maxBodyBytes = 8 * 1024 * 1024; // larger request bodies are refused (413) before they are read
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).

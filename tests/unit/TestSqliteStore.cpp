@@ -266,7 +266,7 @@ void TestSqliteStore::webhookEventsOfAnOlderDatabaseMigrate()
 void TestSqliteStore::recordsOfAnOlderDatabaseEnterTheChangeLog()
 {
     // The schema before the change log (branch feed's migration).
-    constexpr int kBeforeChangeLog = 8;
+    constexpr int kBeforeChangeLog = 9;
     {
         auto db = openDatabase();
         QVERIFY(db);

@@ -257,7 +257,36 @@ CREATE TABLE webhook_rejections (
 ) WITHOUT ROWID;
 CREATE INDEX webhook_rejections_by_time ON webhook_rejections(last_at);
 )sql"),
-        // 9 (branch feed: the records change feed): the change log of stored records, one row per created,
+        // 9 (api branch: API keys and the audit log): keys are kept as the SHA-256 of the whole key, found by a
+        // short non-secret prefix; audit entries outlive the tenants and keys they name, so neither is a foreign key.
+        QStringLiteral(R"sql(
+CREATE TABLE api_keys (
+    id INTEGER PRIMARY KEY,
+    prefix TEXT NOT NULL,
+    secret_sha256 BLOB NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    tenant_id INTEGER REFERENCES tenants(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+);
+CREATE INDEX api_keys_by_prefix ON api_keys(prefix);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    key_id INTEGER,
+    key_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    tenant_id INTEGER,
+    at INTEGER NOT NULL,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX audit_log_by_tenant ON audit_log(tenant_id, id);
+)sql"),
+        // 10 (branch feed: the records change feed): the change log of stored records, one row per created,
         // updated or deleted record, numbered by an AUTOINCREMENT sequence that never goes back, even after the newest
         // rows were deleted (with their connection). SQLite appends the rowid (the sequence) to every index, so a feed
         // page is a range scan of record_changes_feed and a record's history one of record_changes_history. The

@@ -1,6 +1,8 @@
 #include "SqliteStore.h"
 
 #include "Migrations.h"
+#include "SqliteApiKeyStore.h"
+#include "SqliteAuditStore.h"
 #include "SqliteCredentialStore.h"
 #include "SqliteDatabase.h"
 #include "SqliteExecutionStore.h"
@@ -23,7 +25,9 @@ SqliteStore::SqliteStore(std::unique_ptr<SqliteDatabase> db, const Clock &clock)
       m_writes(std::make_unique<SqliteWriteStore>(*m_db, clock)),
       m_webhooks(std::make_unique<SqliteWebhookStore>(*m_db, clock)),
       m_schemas(std::make_unique<SqliteSchemaStore>(*m_db, clock)),
-      m_settings(std::make_unique<SqliteSettingsStore>(*m_db, clock))
+      m_settings(std::make_unique<SqliteSettingsStore>(*m_db, clock)),
+      m_apiKeys(std::make_unique<SqliteApiKeyStore>(*m_db, clock)),
+      m_audit(std::make_unique<SqliteAuditStore>(*m_db, clock))
 {}
 
 SqliteStore::~SqliteStore() = default;
@@ -86,6 +90,16 @@ SchemaStore &SqliteStore::schemas()
 SettingsStore &SqliteStore::settings()
 {
     return *m_settings;
+}
+
+ApiKeyStore &SqliteStore::apiKeys()
+{
+    return *m_apiKeys;
+}
+
+AuditStore &SqliteStore::audit()
+{
+    return *m_audit;
 }
 
 Result<void> SqliteStore::checkSchemaCurrent()

@@ -10,6 +10,8 @@
 namespace patchbay {
 
 class SqliteDatabase;
+class SqliteApiKeyStore;
+class SqliteAuditStore;
 class SqliteCredentialStore;
 class SqliteExecutionStore;
 class SqliteMappingStore;
@@ -42,6 +44,8 @@ public:
     WebhookStore &webhooks() override;
     SchemaStore &schemas() override;
     SettingsStore &settings() override;
+    ApiKeyStore &apiKeys() override;
+    AuditStore &audit() override;
 
     Result<void> inTransaction(const std::function<Result<void>()> &work) override;
 
@@ -66,6 +70,8 @@ private:
     std::unique_ptr<SqliteWebhookStore> m_webhooks;
     std::unique_ptr<SqliteSchemaStore> m_schemas;
     std::unique_ptr<SqliteSettingsStore> m_settings;
+    std::unique_ptr<SqliteApiKeyStore> m_apiKeys;
+    std::unique_ptr<SqliteAuditStore> m_audit;
 };
 
 } // namespace patchbay

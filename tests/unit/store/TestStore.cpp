@@ -29,6 +29,12 @@ private Q_SLOTS:
     void webhookEventsAreKeptPerConnection();
     void webhookRejectionsAreCountedPerSource();
     void everyTimeWrittenComesFromTheClock();
+    void apiKeyIsStoredOnlyAsAHashAndVerifies();
+    void revokedApiKeyNoLongerVerifies();
+    void apiKeyLastUseIsStampedAtMostOnceAMinute();
+    void auditEntriesListNewestFirstWithFiltersAndPages();
+    void deletingATenantRemovesAllItsDataAndNoOneElses();
+    void deletingAConnectionRemovesItsDataOnly();
     void changeLogNumbersCreatedAndUpdatedRecords();
     void identicalReReadLogsNoChange();
     void deletionsAreLoggedWithoutTheRecord();
@@ -434,6 +440,230 @@ void TestStore::everyTimeWrittenComesFromTheClock()
     QVERIFY(store->credentials().takePendingAuthorization(QStringLiteral("kept")));
 }
 
+void TestStore::apiKeyIsStoredOnlyAsAHashAndVerifies()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 tenant = store->tenants().connection(connection)->tenantId;
+    auto created = store->apiKeys().createApiKey(QStringLiteral("backend"), ApiRole::Product, tenant);
+    QVERIFY2(created, qPrintable(created ? QString() : created.error().toString()));
+    const QString secret = created->secret;
+    QVERIFY(secret.startsWith(QLatin1String("pb_")));
+    QCOMPARE(secret.size(), 3 + 43); // 32 random bytes in base64url
+    QVERIFY(secret.startsWith(created->key.prefix));
+    QVERIFY(created->key.prefix.size() < secret.size() / 2);
+
+    const auto verified = store->apiKeys().verifyApiKey(secret);
+    QVERIFY(verified);
+    QCOMPARE(verified->id, created->key.id);
+    QCOMPARE(verified->name, QStringLiteral("backend"));
+    QCOMPARE(verified->role, ApiRole::Product);
+    QCOMPARE(verified->tenantId, std::optional<qint64>(tenant));
+
+    // A key differing in its last character, one of another length, and one without the prefix are all refused.
+    QString altered = secret;
+    altered[altered.size() - 1] = altered.at(altered.size() - 1) == QLatin1Char('A') ? QLatin1Char('B')
+                                                                                     : QLatin1Char('A');
+    for (const QString &wrong : {altered, secret + QLatin1Char('x'), secret.mid(3), QString()}) {
+        const auto refused = store->apiKeys().verifyApiKey(wrong);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, QStringLiteral("store.bad_key"));
+    }
+
+    // Listing never carries the secret; a second key of another role and no tenant lists after the first.
+    QVERIFY(store->apiKeys().createApiKey(QStringLiteral("console"), ApiRole::Support, std::nullopt));
+    const auto keys = store->apiKeys().apiKeys();
+    QVERIFY(keys);
+    QCOMPARE(keys->size(), 2);
+    QCOMPARE(keys->at(0).name, QStringLiteral("backend"));
+    QCOMPARE(keys->at(1).role, ApiRole::Support);
+    QCOMPARE(keys->at(1).tenantId, std::nullopt);
+}
+
+void TestStore::revokedApiKeyNoLongerVerifies()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    auto created = store->apiKeys().createApiKey(QStringLiteral("old"), ApiRole::Admin, std::nullopt);
+    QVERIFY(created);
+    const auto revoked = store->apiKeys().revokeApiKey(created->key.id);
+    QVERIFY(revoked);
+    QVERIFY(revoked->revokedAt.isValid());
+    QCOMPARE(store->apiKeys().verifyApiKey(created->secret).error().code, QStringLiteral("store.bad_key"));
+    // Revoking again keeps the first revocation's time; an unknown key is not found.
+    QCOMPARE(store->apiKeys().revokeApiKey(created->key.id)->revokedAt, revoked->revokedAt);
+    QCOMPARE(store->apiKeys().revokeApiKey(created->key.id + 100).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::apiKeyLastUseIsStampedAtMostOnceAMinute()
+{
+    const QDateTime start = QDateTime::fromString(QStringLiteral("2026-03-01T12:00:00Z"), Qt::ISODate);
+    ManualClock clock(start);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    auto created = store->apiKeys().createApiKey(QStringLiteral("k"), ApiRole::Viewer, std::nullopt);
+    QVERIFY(created);
+    QCOMPARE(created->key.createdAt, start);
+    QVERIFY(!created->key.lastUsedAt.isValid());
+    QCOMPARE(store->apiKeys().verifyApiKey(created->secret)->lastUsedAt, start);
+    clock.advance(std::chrono::seconds(30));
+    QCOMPARE(store->apiKeys().verifyApiKey(created->secret)->lastUsedAt, start);
+    clock.advance(std::chrono::seconds(31));
+    QCOMPARE(store->apiKeys().verifyApiKey(created->secret)->lastUsedAt, start.addSecs(61));
+    QCOMPARE(store->apiKeys().apiKeys()->first().lastUsedAt, start.addSecs(61));
+}
+
+void TestStore::auditEntriesListNewestFirstWithFiltersAndPages()
+{
+    const QDateTime start = QDateTime::fromString(QStringLiteral("2026-03-01T12:00:00Z"), Qt::ISODate);
+    ManualClock clock(start);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const auto append = [&](qint64 key, const QString &action, std::optional<qint64> tenant) {
+        AuditEntry entry;
+        entry.keyId = key;
+        entry.keyName = QStringLiteral("key %1").arg(key);
+        entry.role = QStringLiteral("admin");
+        entry.action = action;
+        entry.target = QStringLiteral("tenant:%1").arg(tenant.value_or(0));
+        entry.tenantId = tenant;
+        entry.before = QJsonObject{{QStringLiteral("n"), 1}};
+        entry.after = QStringLiteral("text");
+        const auto id = store->audit().appendAudit(entry);
+        clock.advance(std::chrono::seconds(10));
+        return id ? id.value() : 0;
+    };
+    const qint64 first = append(1, QStringLiteral("tenant.create"), 5);
+    append(1, QStringLiteral("tenant.delete"), 5);
+    append(2, QStringLiteral("tenant.create"), 6);
+    append(2, QStringLiteral("mapping.set"), 6);
+    const qint64 last = append(1, QStringLiteral("tenantx.other"), std::nullopt);
+
+    AuditFilter all;
+    const auto entries = store->audit().auditEntries(all);
+    QVERIFY(entries);
+    QCOMPARE(entries->size(), 5);
+    QCOMPARE(entries->first().id, last);
+    QCOMPARE(entries->last().id, first);
+    QCOMPARE(entries->last().at, start);
+    QCOMPARE(entries->last().before, QJsonValue(QJsonObject{{QStringLiteral("n"), 1}}));
+    QCOMPARE(entries->last().after, QJsonValue(QStringLiteral("text")));
+    QCOMPARE(entries->first().tenantId, std::nullopt);
+
+    AuditFilter byTenant;
+    byTenant.tenantId = 6;
+    QCOMPARE(store->audit().auditEntries(byTenant)->size(), 2);
+    AuditFilter byPrefix;
+    byPrefix.action = QStringLiteral("tenant."); // a prefix: not "tenantx.other"
+    QCOMPARE(store->audit().auditEntries(byPrefix)->size(), 3);
+    AuditFilter exact;
+    exact.action = QStringLiteral("tenant.create");
+    exact.keyId = 2;
+    QCOMPARE(store->audit().auditEntries(exact)->size(), 1);
+    AuditFilter window;
+    window.since = start.addSecs(10);
+    window.until = start.addSecs(30);
+    QCOMPARE(store->audit().auditEntries(window)->size(), 2);
+
+    // Keyset pages of two: 5, 4 | 3, 2 | 1.
+    AuditFilter page;
+    page.limit = 2;
+    QList<qint64> seen;
+    for (int i = 0; i < 4; ++i) {
+        const auto entriesOfPage = store->audit().auditEntries(page);
+        QVERIFY(entriesOfPage);
+        if (entriesOfPage->isEmpty())
+            break;
+        for (const AuditEntry &entry : *entriesOfPage)
+            seen.append(entry.id);
+        page.beforeId = entriesOfPage->last().id;
+    }
+    QCOMPARE(seen, (QList<qint64>{last, last - 1, last - 2, last - 3, first}));
+}
+
+namespace {
+
+// A connection of tenant with a credential, an execution with an event and a record, and a connection-level mapping
+// override; returns the connection's id.
+qint64 addConnectionWithData(Store &store, qint64 tenant, const QString &name)
+{
+    Connection connection;
+    connection.tenantId = tenant;
+    connection.provider = QStringLiteral("hubspot");
+    connection.displayName = name;
+    const qint64 id = store.tenants().createConnection(connection).value();
+    [[maybe_unused]] const auto saved = store.credentials().saveCredential(id, {id, "sealed", {}, {}, {}});
+    const qint64 execution =
+        store.executions().startExecution(id, QStringLiteral("read"), QStringLiteral("contacts")).value();
+    [[maybe_unused]] const auto event =
+        store.executions().addEvent({0, execution, {}, EventLevel::Info, QStringLiteral("x"), {}});
+    [[maybe_unused]] const auto page = store.records().commitPage(id, QStringLiteral("contacts"), execution,
+                                                                  {{QStringLiteral("1"), "{\"id\":\"1\"}", {}}},
+                                                                  QStringLiteral("{\"after\":\"1\"}"));
+    MappingVersion version;
+    version.level = MappingLevel::Connection;
+    version.scope = QString::number(id);
+    version.integration = QStringLiteral("crm");
+    version.object = QStringLiteral("contacts");
+    version.direction = QStringLiteral("read");
+    version.author = QStringLiteral("test");
+    [[maybe_unused]] const auto mapping = store.mappings().saveMappingVersion(version);
+    return id;
+}
+
+// What the store still holds of a connection: its credential, executions, records and mapping history.
+int heldRowsOf(Store &store, qint64 connection)
+{
+    const auto mappings = store.mappings().mappingHistory(MappingLevel::Connection, QString::number(connection),
+                                                          QStringLiteral("crm"), QStringLiteral("contacts"),
+                                                          QStringLiteral("read"));
+    return (store.credentials().credential(connection) ? 1 : 0)
+        + int(store.executions().executions(connection, 10).value().size())
+        + int(store.records().recordCount(connection, QStringLiteral("contacts")))
+        + int(mappings ? mappings->size() : 0);
+}
+
+} // namespace
+
+void TestStore::deletingATenantRemovesAllItsDataAndNoOneElses()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    const qint64 globex = store->tenants().createTenant(QStringLiteral("globex"), QStringLiteral("Globex")).value();
+    const qint64 acmeOne = addConnectionWithData(*store, acme, QStringLiteral("one"));
+    const qint64 acmeTwo = addConnectionWithData(*store, acme, QStringLiteral("two"));
+    const qint64 globexOne = addConnectionWithData(*store, globex, QStringLiteral("g"));
+    QVERIFY(store->apiKeys().createApiKey(QStringLiteral("acme key"), ApiRole::Product, acme));
+    QCOMPARE(heldRowsOf(*store, acmeOne), 4);
+
+    QVERIFY(store->tenants().deleteTenant(acme));
+    QCOMPARE(store->tenants().tenant(acme).error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(store->tenants().connections(acme)->size(), 0);
+    QCOMPARE(heldRowsOf(*store, acmeOne), 0);
+    QCOMPARE(heldRowsOf(*store, acmeTwo), 0);
+    QCOMPARE(store->apiKeys().apiKeys()->size(), 0);
+    QCOMPARE(store->tenants().tenant(globex)->name, QStringLiteral("globex"));
+    QCOMPARE(heldRowsOf(*store, globexOne), 4);
+    QCOMPARE(store->tenants().deleteTenant(acme).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::deletingAConnectionRemovesItsDataOnly()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    const qint64 one = addConnectionWithData(*store, acme, QStringLiteral("one"));
+    const qint64 two = addConnectionWithData(*store, acme, QStringLiteral("two"));
+    QVERIFY(store->tenants().deleteConnection(one));
+    QCOMPARE(store->tenants().connection(one).error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(heldRowsOf(*store, one), 0);
+    QCOMPARE(heldRowsOf(*store, two), 4);
+    QCOMPARE(store->tenants().connections(acme)->size(), 1);
+    QCOMPARE(store->tenants().deleteConnection(one).error().code, QStringLiteral("store.not_found"));
+}
+
 void TestStore::changeLogNumbersCreatedAndUpdatedRecords()
 {
     ManualClock clock(kStart);
@@ -571,6 +801,11 @@ void TestStore::changeFeedIsPerConnectionAndObject()
     QCOMPARE(store->records().changes(globex, kContacts, 0, 10)->changes.first().data, QByteArray("{\"v\":2}"));
     QCOMPARE(store->records().recordHistory(acme, kContacts, QStringLiteral("a"))->size(), 1);
     QVERIFY(store->records().changes(acme, QStringLiteral("deals"), 0, 10)->changes.isEmpty());
+
+    // A deleted connection's log goes with it; the others' stays.
+    QVERIFY(store->tenants().deleteConnection(globex).ok());
+    QVERIFY(store->records().changes(globex, kContacts, 0, 10)->changes.isEmpty());
+    QCOMPARE(changeLog(*store, acme, kContacts), QStringList{QStringLiteral("created a")});
 }
 
 void TestStore::changeFeedPagesWithoutGapsOrRepeatsWhileWritesHappen()
