@@ -31,6 +31,8 @@ struct DaemonConfig
     LogFormat logFormat = LogFormat::Text;
     int shutdownGraceSeconds = 30;   // how long SIGTERM waits for running work
     qint64 maxBodyBytes = 8 * 1024 * 1024; // larger request bodies are refused (413) before they are read
+    int maxWriteRecords = 100; // records one write request may hold
+    int writeWaitSeconds = 20; // a write answers its results within this, else 202 with the execution to poll
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).

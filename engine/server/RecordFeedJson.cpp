@@ -108,6 +108,14 @@ QJsonObject writeItem(const WriteItem &item)
     return json;
 }
 
+QJsonObject writeResult(const Execution &execution, const QList<WriteItem> &items)
+{
+    QJsonArray results;
+    for (const WriteItem &item : items)
+        results.append(writeItem(item));
+    return {{QStringLiteral("execution"), RecordFeedJson::execution(execution)}, {QStringLiteral("items"), results}};
+}
+
 Result<QList<WriteInput>> writeInputs(const QJsonArray &records, int maxRecords)
 {
     if (records.isEmpty())

@@ -28,6 +28,8 @@ QJsonObject page(const RecordChangePage &page, qint64 afterSequence);
 QJsonObject execution(const Execution &execution);
 // {key, operation, status, providerId, error: {code, message} when it failed}.
 QJsonObject writeItem(const WriteItem &item);
+// {execution, items: [writeItem...]}: what a write answers when it finished.
+QJsonObject writeResult(const Execution &execution, const QList<WriteItem> &items);
 
 // The records of a write request's "records" array: each {"key": "...", "record": {...}, "providerId": "..."}
 // (providerId optional), 1 to maxRecords of them, each key once. Refusals are request.bad_field (naming the
