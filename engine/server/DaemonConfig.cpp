@@ -36,6 +36,19 @@ Setter pathSetter(QString DaemonConfig::*field)
     };
 }
 
+// A whole number within [min, max] (units names it in the message).
+Setter countSetter(int DaemonConfig::*field, int min, int max, const char *units)
+{
+    return [=](DaemonConfig &config, const QString &value) -> std::optional<QString> {
+        bool ok = false;
+        const int number = value.toInt(&ok);
+        if (!ok || number < min || number > max)
+            return QStringLiteral("a whole number of %1 from %2 to %3").arg(QLatin1String(units)).arg(min).arg(max);
+        config.*field = number;
+        return std::nullopt;
+    };
+}
+
 std::optional<QString> setListen(DaemonConfig &config, const QString &value)
 {
     const QString expected = QStringLiteral("HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:0");
@@ -168,6 +181,11 @@ const std::vector<Setting> &settings()
         {"workers", "workers", "count", "How many jobs the scheduler runs at once (1 to 64).", setWorkers},
         {"maxBodyBytes", "max-body-bytes", "bytes",
          "Largest request body accepted; larger ones are refused with 413 before they are read.", setMaxBodyBytes},
+        {"maxWriteRecords", "max-write-records", "count", "Most records one write request may hold.",
+         countSetter(&DaemonConfig::maxWriteRecords, 1, 10000, "records")},
+        {"writeWaitSeconds", "write-wait", "seconds",
+         "How long a write request waits for its results before answering 202 with the execution to poll.",
+         countSetter(&DaemonConfig::writeWaitSeconds, 0, 600, "seconds")},
     };
     return table;
 }

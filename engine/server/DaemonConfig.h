@@ -50,6 +50,8 @@ struct DaemonConfig
     bool scheduler = true;           // false (--no-scheduler): serve only, run no jobs in this process
     int workers = 4;                 // jobs the scheduler runs at once
     qint64 maxBodyBytes = 8 * 1024 * 1024; // larger request bodies are refused (413) before they are read
+    int maxWriteRecords = 100; // records one write request may hold
+    int writeWaitSeconds = 20; // a write answers its results within this, else 202 with the execution to poll
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).

@@ -335,6 +335,30 @@ CREATE TABLE paused_integrations (
     paused_at INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"),
+        // 12 (branch feed: the records change feed): the change log of stored records, one row per created,
+        // updated or deleted record, numbered by an AUTOINCREMENT sequence that never goes back, even after the newest
+        // rows were deleted (with their connection). SQLite appends the rowid (the sequence) to every index, so a feed
+        // page is a range scan of record_changes_feed and a record's history one of record_changes_history. The
+        // records stored before the log existed enter it as created, so a reader starting from the beginning sees
+        // every record.
+        QStringLiteral(R"sql(
+CREATE TABLE record_changes (
+    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    change TEXT NOT NULL CHECK (change IN ('created', 'updated', 'deleted')),
+    execution_id INTEGER,
+    changed_at INTEGER NOT NULL,
+    data TEXT
+);
+CREATE INDEX record_changes_feed ON record_changes(connection_id, object);
+CREATE INDEX record_changes_history ON record_changes(connection_id, object, record_id);
+INSERT INTO record_changes (tenant_id, connection_id, object, record_id, change, execution_id, changed_at, data)
+    SELECT tenant_id, connection_id, object, record_id, 'created', execution_id, stored_at, data FROM records
+    ORDER BY stored_at, connection_id, object, record_id;
+)sql"),
     };
     return list;
 }

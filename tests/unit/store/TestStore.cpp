@@ -40,12 +40,50 @@ private Q_SLOTS:
     void deletingATenantRemovesAllItsDataAndNoOneElses();
     void deletingAConnectionRemovesItsDataOnly();
     void connectSessionOpensOnce();
+    void changeLogNumbersCreatedAndUpdatedRecords();
+    void identicalReReadLogsNoChange();
+    void deletionsAreLoggedWithoutTheRecord();
+    void changeFeedIsPerConnectionAndObject();
+    void changeFeedPagesWithoutGapsOrRepeatsWhileWritesHappen();
+    void failedLogWriteStoresNoRecord();
+    void compactionKeepsEachRecordsLatestChange();
 
 private:
     std::unique_ptr<Store> openStore(const Clock &clock = SystemClock::instance());
 
     StoreFactory &m_factory;
 };
+
+namespace {
+
+const QString kContacts = QStringLiteral("contacts");
+const QDateTime kStart = QDateTime::fromString(QStringLiteral("2026-03-01T12:00:00Z"), Qt::ISODate);
+
+// A new execution of the connection reading contacts.
+qint64 startExecution(Store &store, qint64 connection, const QString &kind = QStringLiteral("read"))
+{
+    return store.executions().startExecution(connection, kind, kContacts).value();
+}
+
+// The mapped record {"v": value} of the given id.
+StoredRecord versionOf(const QString &id, int value)
+{
+    return StoredRecord{id, QStringLiteral("{\"v\":%1}").arg(value).toUtf8(), {}};
+}
+
+// The object's whole change log as "kind id" lines, oldest first.
+QStringList changeLog(Store &store, qint64 connection, const QString &object)
+{
+    QStringList lines;
+    const auto page = store.records().changes(connection, object, 0, 1000);
+    if (!page)
+        return {page.error().toString()};
+    for (const RecordChange &change : page->changes)
+        lines.append(change.change + QLatin1Char(' ') + change.recordId);
+    return lines;
+}
+
+} // namespace
 
 void TestStore::init()
 {
@@ -93,6 +131,8 @@ void TestStore::failedPageCommitChangesNothing()
     m_factory.clearFailures(*store);
     QCOMPARE(store->records().recordCount(connection, QStringLiteral("contacts")), 1);
     QCOMPARE(*store->records().cursor(connection, QStringLiteral("contacts")), QStringLiteral("{\"after\":\"1\"}"));
+    // The rolled-back records left no change behind either.
+    QCOMPARE(changeLog(*store, connection, QStringLiteral("contacts")), QStringList{QStringLiteral("created 1")});
 }
 
 void TestStore::commitPageUpsertsAndAdvancesCursor()
@@ -827,6 +867,257 @@ void TestStore::connectSessionOpensOnce()
     QVERIFY(store->credentials().addConnectSession(session).ok());
     QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("st")));
     QVERIFY(store->credentials().openConnectSession(QStringLiteral("s2")).value());
+}
+
+void TestStore::changeLogNumbersCreatedAndUpdatedRecords()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 first = startExecution(*store, connection);
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, first, {versionOf(QStringLiteral("1"), 1),
+                                                           versionOf(QStringLiteral("2"), 1)}, QStringLiteral("a"))
+                .ok());
+    clock.advance(std::chrono::seconds(60));
+    const qint64 second = startExecution(*store, connection);
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, second, {versionOf(QStringLiteral("2"), 2)}, QStringLiteral("b"))
+                .ok());
+
+    const RecordChangePage page = store->records().changes(connection, kContacts, 0, 10).value();
+    QVERIFY(!page.hasMore);
+    QCOMPARE(page.changes.size(), 3);
+    const RecordChange &created = page.changes.at(0);
+    QCOMPARE(created.change, RecordChangeKind::Created);
+    QCOMPARE(created.connectionId, connection);
+    QCOMPARE(created.object, kContacts);
+    QCOMPARE(created.recordId, QStringLiteral("1"));
+    QCOMPARE(created.executionId, first);
+    QCOMPARE(created.changedAt, kStart);
+    QCOMPARE(created.data, QByteArray("{\"v\":1}"));
+    const RecordChange &updated = page.changes.at(2);
+    QCOMPARE(updated.change, RecordChangeKind::Updated);
+    QCOMPARE(updated.recordId, QStringLiteral("2"));
+    QCOMPARE(updated.executionId, second);
+    QCOMPARE(updated.changedAt, kStart.addSecs(60));
+    QCOMPARE(updated.data, QByteArray("{\"v\":2}"));
+    QVERIFY(page.changes.at(0).sequence < page.changes.at(1).sequence);
+    QVERIFY(page.changes.at(1).sequence < page.changes.at(2).sequence);
+
+    const QList<RecordChange> history = store->records().recordHistory(connection, kContacts, QStringLiteral("2")).value();
+    QCOMPARE(history.size(), 2);
+    QCOMPARE(history.at(0).change, RecordChangeKind::Created);
+    QCOMPARE(history.at(0).data, QByteArray("{\"v\":1}"));
+    QCOMPARE(history.at(1).sequence, updated.sequence);
+    QVERIFY(store->records().recordHistory(connection, kContacts, QStringLiteral("9"))->isEmpty());
+}
+
+void TestStore::identicalReReadLogsNoChange()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 execution = startExecution(*store, connection);
+    for (int pass = 0; pass < 3; ++pass) {
+        StoredRecord record = versionOf(QStringLiteral("1"), 1);
+        // The provider's modification time moved, the mapped record did not: no change for a feed reader.
+        record.updatedAt = QStringLiteral("2026-03-0%1T00:00:00Z").arg(pass + 1);
+        QVERIFY(store->records().commitPage(connection, kContacts, execution, {record}, QStringLiteral("a")).ok());
+    }
+    QCOMPARE(changeLog(*store, connection, kContacts), QStringList{QStringLiteral("created 1")});
+    QCOMPARE(store->records().record(connection, kContacts, QStringLiteral("1"))->updatedAt,
+             QStringLiteral("2026-03-03T00:00:00Z"));
+}
+
+void TestStore::deletionsAreLoggedWithoutTheRecord()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 read = startExecution(*store, connection);
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, read,
+                            {versionOf(QStringLiteral("1"), 1), versionOf(QStringLiteral("2"), 1),
+                             versionOf(QStringLiteral("3"), 1), versionOf(QStringLiteral("4"), 1)},
+                            QStringLiteral("a"))
+                .ok());
+
+    // A webhook says 1 was deleted, and names a record never stored: only the stored one changes.
+    clock.advance(std::chrono::seconds(10));
+    const qint64 webhook = startExecution(*store, connection, QStringLiteral("webhook"));
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, webhook, {}, std::nullopt, {},
+                            {QStringLiteral("1"), QStringLiteral("unknown")})
+                .ok());
+
+    // A complete full pass stores 3 only; 2 and 4 are gone from the provider.
+    clock.advance(std::chrono::seconds(10));
+    const QDateTime passStart = clock.now();
+    const qint64 pass = startExecution(*store, connection);
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, pass, {versionOf(QStringLiteral("3"), 1)}, QStringLiteral("b"), {},
+                            {}, passStart)
+                .ok());
+
+    QCOMPARE(changeLog(*store, connection, kContacts),
+             QStringList({QStringLiteral("created 1"), QStringLiteral("created 2"), QStringLiteral("created 3"),
+                          QStringLiteral("created 4"), QStringLiteral("deleted 1"), QStringLiteral("deleted 2"),
+                          QStringLiteral("deleted 4")}));
+    const QList<RecordChange> changes = store->records().changes(connection, kContacts, 0, 100)->changes;
+    const RecordChange &providerDeletion = changes.at(4);
+    QCOMPARE(providerDeletion.executionId, webhook);
+    QCOMPARE(providerDeletion.changedAt, kStart.addSecs(10));
+    QVERIFY(providerDeletion.data.isEmpty());
+    QCOMPARE(changes.at(5).executionId, pass);
+    QCOMPARE(changes.at(6).changedAt, passStart);
+    QVERIFY(changes.at(6).data.isEmpty());
+    QCOMPARE(store->records().recordCount(connection, kContacts), 1);
+
+    // Deleted and then created again: the history shows all three.
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, pass, {versionOf(QStringLiteral("1"), 5)}, QStringLiteral("c"))
+                .ok());
+    QStringList history;
+    for (const RecordChange &change : store->records().recordHistory(connection, kContacts, QStringLiteral("1")).value())
+        history.append(change.change);
+    QCOMPARE(history, QStringList({RecordChangeKind::Created, RecordChangeKind::Deleted, RecordChangeKind::Created}));
+}
+
+void TestStore::changeFeedIsPerConnectionAndObject()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    const qint64 globex = addHubSpotConnection(*store, QStringLiteral("globex"), QStringLiteral("Globex"),
+                                               QStringLiteral("Globex HubSpot"));
+    const qint64 acmeRead = startExecution(*store, acme);
+    const qint64 globexRead = startExecution(*store, globex);
+    QVERIFY(store->records().commitPage(acme, kContacts, acmeRead, {versionOf(QStringLiteral("a"), 1)}, {}).ok());
+    QVERIFY(store->records()
+                .commitPage(acme, QStringLiteral("companies"), acmeRead, {versionOf(QStringLiteral("c"), 1)}, {})
+                .ok());
+    QVERIFY(store->records().commitPage(globex, kContacts, globexRead, {versionOf(QStringLiteral("a"), 2)}, {}).ok());
+
+    QCOMPARE(changeLog(*store, acme, kContacts), QStringList{QStringLiteral("created a")});
+    QCOMPARE(changeLog(*store, acme, QStringLiteral("companies")), QStringList{QStringLiteral("created c")});
+    QCOMPARE(store->records().changes(globex, kContacts, 0, 10)->changes.first().data, QByteArray("{\"v\":2}"));
+    QCOMPARE(store->records().recordHistory(acme, kContacts, QStringLiteral("a"))->size(), 1);
+    QVERIFY(store->records().changes(acme, QStringLiteral("deals"), 0, 10)->changes.isEmpty());
+
+    // A deleted connection's log goes with it; the others' stays.
+    QVERIFY(store->tenants().deleteConnection(globex).ok());
+    QVERIFY(store->records().changes(globex, kContacts, 0, 10)->changes.isEmpty());
+    QCOMPARE(changeLog(*store, acme, kContacts), QStringList{QStringLiteral("created a")});
+}
+
+void TestStore::changeFeedPagesWithoutGapsOrRepeatsWhileWritesHappen()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 execution = startExecution(*store, connection);
+    QList<StoredRecord> firstPage;
+    for (int i = 0; i < 5; ++i)
+        firstPage.append(versionOf(QString::number(i), 1));
+    QVERIFY(store->records().commitPage(connection, kContacts, execution, firstPage, {}).ok());
+
+    // A reader pages by 2; between its pages records are created, updated and deleted.
+    QList<RecordChange> seen;
+    qint64 after = 0;
+    int round = 0;
+    for (;;) {
+        const RecordChangePage page = store->records().changes(connection, kContacts, after, 2).value();
+        QVERIFY(page.changes.size() <= 2);
+        seen.append(page.changes);
+        if (!page.changes.isEmpty())
+            after = page.changes.last().sequence;
+        if (round < 3) {
+            ++round;
+            QVERIFY(store->records()
+                        .commitPage(connection, kContacts, execution,
+                                    {versionOf(QString::number(round), 2), versionOf(QStringLiteral("new-%1").arg(round), 1)},
+                                    {}, {}, {QString::number(round + 1)})
+                        .ok());
+            continue;
+        }
+        if (!page.hasMore)
+            break;
+    }
+
+    const QList<RecordChange> all = store->records().changes(connection, kContacts, 0, 1000)->changes;
+    QCOMPARE(all.size(), 5 + 3 * 3);
+    QCOMPARE(seen.size(), all.size());
+    for (int i = 0; i < all.size(); ++i) {
+        QCOMPARE(seen.at(i).sequence, all.at(i).sequence);
+        QCOMPARE(seen.at(i).change, all.at(i).change);
+        QCOMPARE(seen.at(i).recordId, all.at(i).recordId);
+    }
+    // Asking past the end answers an empty page that has no more.
+    const RecordChangePage end = store->records().changes(connection, kContacts, after, 2).value();
+    QVERIFY(end.changes.isEmpty());
+    QVERIFY(!end.hasMore);
+}
+
+void TestStore::failedLogWriteStoresNoRecord()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 execution = startExecution(*store, connection);
+    m_factory.failInsertsInto(*store, QStringLiteral("record_changes"));
+    const auto result = store->records().commitPage(connection, kContacts, execution,
+                                                    {versionOf(QStringLiteral("1"), 1)}, QStringLiteral("a"));
+    m_factory.clearFailures(*store);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, QStringLiteral("test.injected"));
+    QCOMPARE(store->records().recordCount(connection, kContacts), 0);
+    QVERIFY(!store->records().cursor(connection, kContacts));
+    QVERIFY(changeLog(*store, connection, kContacts).isEmpty());
+}
+
+void TestStore::compactionKeepsEachRecordsLatestChange()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 execution = startExecution(*store, connection);
+    const auto commit = [&](const QList<StoredRecord> &records, const QStringList &deleted = {}) {
+        return store->records().commitPage(connection, kContacts, execution, records, {}, {}, deleted).ok();
+    };
+    // Old: 1 created and updated twice, 2 created and deleted, 3 created only.
+    QVERIFY(commit({versionOf(QStringLiteral("1"), 1), versionOf(QStringLiteral("2"), 1),
+                    versionOf(QStringLiteral("3"), 1)}));
+    QVERIFY(commit({versionOf(QStringLiteral("1"), 2)}, {QStringLiteral("2")}));
+    QVERIFY(commit({versionOf(QStringLiteral("1"), 3)}));
+    const qint64 readerPosition = store->records().changes(connection, kContacts, 0, 1)->changes.first().sequence;
+    // Recent: 3 updated after the cut-off.
+    clock.advance(std::chrono::hours(24 * 30));
+    QVERIFY(commit({versionOf(QStringLiteral("3"), 2)}));
+
+    QCOMPARE(store->records().compactChanges(kStart.addDays(7)).value(), 4);
+    QCOMPARE(changeLog(*store, connection, kContacts),
+             QStringList({QStringLiteral("deleted 2"), QStringLiteral("updated 1"), QStringLiteral("updated 3")}));
+    QCOMPARE(store->records().recordHistory(connection, kContacts, QStringLiteral("1"))->first().data,
+             QByteArray("{\"v\":3}"));
+    // A reader that had seen only the first change still ends with every record as stored.
+    QMap<QString, QByteArray> replica{{QStringLiteral("1"), QByteArray("{\"v\":1}")}};
+    const RecordChangePage unseen = store->records().changes(connection, kContacts, readerPosition, 100).value();
+    for (const RecordChange &change : unseen.changes) {
+        if (change.change == RecordChangeKind::Deleted)
+            replica.remove(change.recordId);
+        else
+            replica.insert(change.recordId, change.data);
+    }
+    QMap<QString, QByteArray> stored;
+    for (const StoredRecord &record : store->records().storedRecords(connection, kContacts).value())
+        stored.insert(record.recordId, record.data);
+    QCOMPARE(replica, stored);
+    // Nothing more to compact.
+    QCOMPARE(store->records().compactChanges(clock.now().addDays(1)).value(), 0);
 }
 
 int main(int argc, char **argv)
