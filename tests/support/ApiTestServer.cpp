@@ -24,7 +24,7 @@ HttpServerRequest apiRequest(const QByteArray &method, const QString &path, cons
     return request;
 }
 
-ApiTestServer::ApiTestServer(SyncFactory makeSync)
+ApiTestServer::ApiTestServer(SyncFactory makeSync, const std::function<void(DaemonConfig &)> &configure)
 {
     const auto document = OpenApiDocument::builtIn();
     if (!document) {
@@ -34,6 +34,8 @@ ApiTestServer::ApiTestServer(SyncFactory makeSync)
     m_validator = std::make_unique<OpenApiValidator>(document.value());
     DaemonConfig config;
     config.databasePath = databasePath();
+    if (configure)
+        configure(config);
     std::shared_ptr<SyncService> sync = makeSync ? makeSync(config.databasePath) : nullptr;
     auto context = ServerContext::create(config, SystemClock::instance(), sync);
     if (!context) {

@@ -29,7 +29,8 @@ class ApiTestServer
 public:
     using SyncFactory = std::function<std::shared_ptr<SyncService>(const QString &databasePath)>;
 
-    explicit ApiTestServer(SyncFactory makeSync = {});
+    // configure adjusts the server's configuration (an OAuth app for a provider, limits) before it starts.
+    explicit ApiTestServer(SyncFactory makeSync = {}, const std::function<void(DaemonConfig &)> &configure = {});
     ~ApiTestServer();
 
     // Empty when the server is ready; else why not.

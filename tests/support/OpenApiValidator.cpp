@@ -1,5 +1,7 @@
 #include "OpenApiValidator.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrl>
@@ -111,8 +113,16 @@ QStringList OpenApiValidator::checkResponse(const QByteArray &method, const QStr
                                    .toObject();
     QJsonParseError error;
     const QJsonDocument parsed = QJsonDocument::fromJson(body, &error);
-    if (error.error != QJsonParseError::NoError)
+    if (error.error != QJsonParseError::NoError) {
+        // A page for a browser (the connect link, the OAuth callback): fine where the document declares one.
+        const QStringList types = content.keys();
+        const bool otherMediaType = std::any_of(types.begin(), types.end(), [](const QString &type) {
+            return type != QLatin1String("application/json");
+        });
+        if (otherMediaType && !body.isEmpty())
+            return {};
         return {QStringLiteral("%1: the body is not JSON").arg(where)};
+    }
     return checkValue(parsed.isObject() ? QJsonValue(parsed.object()) : QJsonValue(parsed.array()), schema,
                       where + QStringLiteral(" body"));
 }
