@@ -1,5 +1,6 @@
 #include "DryrunCommand.h"
 
+#include "CliStreams.h"
 #include "CredentialsFile.h"
 #include "auth/CredentialVault.h"
 #include "catalog/DefinitionLoader.h"
@@ -22,12 +23,6 @@
 using namespace patchbay;
 
 namespace {
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
 
 QString usageText()
 {
@@ -282,7 +277,7 @@ int runDryrunCommand(const QStringList &args)
         err() << fields->size() << " fields\n";
         return 0;
     }
-    const auto execution = sync.read(connectionId, parser.value(object), printEvent, {sinceMs, recordLimit});
+    const auto execution = sync.read(connectionId, parser.value(object), printEvent, {sinceMs, recordLimit, {}});
     keepRefreshedTokens();
 
     QTextStream out(stdout);

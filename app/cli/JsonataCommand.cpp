@@ -1,5 +1,6 @@
 #include "JsonataCommand.h"
 
+#include "core/BoundedFile.h"
 #include "jsonata/Expression.h"
 
 #include <QFile>
@@ -33,7 +34,8 @@ int usage(const std::string &problem)
             "Evaluates a JSONata expression and prints the result as JSON.\n"
             "\n"
             "Options:\n"
-            "  --data FILE|-      input document (JSON) from FILE or standard input; default: no input\n"
+            "  --data FILE|-      input document (JSON) from FILE or standard input, at most --max-memory\n"
+            "                     in size; default: no input\n"
             "  --bindings JSON    a JSON object of variables, e.g. '{\"rate\": 1.2}' for $rate\n"
             "  --timeout MS       stop evaluation after MS milliseconds (default 10000)\n"
             "  --max-depth N      stop evaluation nested deeper than N (default 2000)\n"
@@ -46,16 +48,32 @@ int usage(const std::string &problem)
     return problem.empty() ? 0 : 2;
 }
 
-bool readAll(const QString &path, std::string &out)
+// The input document, at most maxBytes: a file (refused before it is read when larger, or not a regular file such
+// as /dev/zero), or standard input (refused as soon as it passes the bound), so a mistake cannot fill the memory.
+patchbay::Result<QByteArray> readData(const QString &path, qint64 maxBytes)
 {
-    QFile file;
-    bool opened = path == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
-                                             : (file.setFileName(path), file.open(QIODevice::ReadOnly));
-    if (!opened)
-        return false;
-    const QByteArray bytes = file.readAll();
-    out.assign(bytes.constData(), std::size_t(bytes.size()));
-    return true;
+    if (path != QLatin1String("-")) {
+        auto bytes = patchbay::readBoundedFile(path, maxBytes);
+        if (!bytes)
+            return patchbay::makeError("cli.unreadable", path + QLatin1Char(' ') + bytes.error().message);
+        return bytes;
+    }
+    QFile in;
+    if (!in.open(stdin, QIODevice::ReadOnly))
+        return patchbay::makeError("cli.unreadable", QStringLiteral("cannot read standard input"));
+    QByteArray bytes;
+    for (;;) {
+        const QByteArray chunk = in.read(1024 * 1024);
+        if (chunk.isEmpty())
+            return bytes;
+        bytes += chunk;
+        if (bytes.size() > maxBytes) {
+            return patchbay::makeError("cli.too_large",
+                                       QStringLiteral("standard input is larger than %1; raise --max-memory to "
+                                                      "read more")
+                                           .arg(patchbay::describeByteCount(maxBytes)));
+        }
+    }
 }
 
 std::string describe(const Error &error)
@@ -127,11 +145,13 @@ int runJsonataCommand(const QStringList &args)
 
     Value input;
     if (!dataPath.isEmpty()) {
-        std::string text;
-        if (!readAll(dataPath, text)) {
-            writeTo(stderr, "patchbay jsonata: cannot read " + dataPath.toStdString() + "\n");
+        // The parsed document takes several times its text: the text may use at most the memory budget.
+        const auto data = readData(dataPath, qint64(limits.maxMemoryMb) * 1024 * 1024);
+        if (!data) {
+            writeTo(stderr, "patchbay jsonata: " + data.error().message.toStdString() + "\n");
             return 1;
         }
+        const std::string text(data.value().constData(), std::size_t(data.value().size()));
         Result<Value> parsed = Value::fromJson(text);
         if (!parsed) {
             writeTo(stderr, "patchbay jsonata: " + dataPath.toStdString() + " is not valid JSON (offset " +

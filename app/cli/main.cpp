@@ -1,6 +1,8 @@
-// patchbay: the command line — validate provider definitions, evaluate JSONata, and more to come.
+// patchbay: the command line — validate provider definitions, evaluate JSONata, manage patchbayd's API keys.
+#include "CliStreams.h"
 #include "DryrunCommand.h"
 #include "JsonataCommand.h"
+#include "KeysCommand.h"
 #include "catalog/DefinitionValidator.h"
 
 #include <QCoreApplication>
@@ -10,18 +12,6 @@
 #include <cstdio>
 
 namespace {
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
 
 void printUsage(QTextStream &stream)
 {
@@ -35,6 +25,9 @@ void printUsage(QTextStream &stream)
               "         [--schema]   list the object's fields instead (custom ones marked), one JSON line each\n"
               "  jsonata [--data FILE|-] [--bindings JSON] EXPRESSION\n"
               "                       evaluate a JSONata expression and print the result as JSON\n"
+              "  keys create [--database FILE] --role ROLE [--tenant NAME|ID] [--name TEXT]\n"
+              "                       make an API key for patchbayd and print it (once)\n"
+              "  keys list|revoke ID  list API keys (never their secrets), or revoke one\n"
               "  --version            print the version\n"
               "  --help               this text; COMMAND --help tells more about a command\n";
     stream.flush();
@@ -123,6 +116,8 @@ int main(int argc, char *argv[])
         return runDryrunCommand(args);
     if (command == QLatin1String("jsonata"))
         return runJsonataCommand(args);
+    if (command == QLatin1String("keys"))
+        return runKeysCommand(args);
     err() << "patchbay: unknown command '" << command << "'\n\n";
     printUsage(err());
     return 2;

@@ -1,22 +1,30 @@
-// patchbayd: the Patchbay server. This slice: configuration, logging, /healthz and /readyz, graceful shutdown.
+// patchbayd: the Patchbay server: configuration, logging, /healthz and /readyz, the /api/v1 routes behind API keys,
+// the scheduler and its workers, graceful shutdown.
 #include "auth/CredentialVault.h"
 #include "auth/MasterKeyCheck.h"
 #include "auth/MasterKeyProvider.h"
 #include "core/Clock.h"
 #include "core/Logging.h"
 #include "core/PrivateFiles.h"
+#include "catalog/IntegrationCatalog.h"
+#include "catalog/ProviderCatalog.h"
+#include "scheduler/Scheduler.h"
 #include "server/DaemonConfig.h"
 #include "server/DaemonLogging.h"
 #include "server/DaemonServer.h"
+#include "server/ServerContext.h"
 #include "store/sqlite/SqliteStore.h"
+#include "sync/SyncService.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QSocketNotifier>
 #include <QTimer>
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,6 +33,9 @@ using namespace patchbay;
 namespace {
 
 constexpr int kExitConfig = 2;
+// After the grace period, how long jobs asked to stop get to end their current page before they are given back to
+// the queue as they are.
+constexpr int kStopWaitMs = 10000;
 
 // The self-pipe: the signal handler only writes the signal number to it; the event loop reads it.
 int g_signalPipe[2] = {-1, -1};
@@ -70,6 +81,25 @@ Result<void> checkDirectory(const QString &path, const char *key)
     if (!path.isEmpty() && !QFileInfo(path).isDir())
         return makeError("config.bad_value", QStringLiteral("%1: %2 is not a directory.").arg(QLatin1String(key), path));
     return {};
+}
+
+// The built-in provider definitions and integrations, with those of the configured directories on top.
+Result<std::pair<ProviderCatalog, IntegrationCatalog>> loadCatalogs(const DaemonConfig &config)
+{
+    QList<DefinitionError> errors;
+    ProviderCatalog providers = ProviderCatalog::builtIn();
+    if (!config.providerDirectory.isEmpty())
+        providers.addDirectory(config.providerDirectory, &errors);
+    IntegrationCatalog integrations = IntegrationCatalog::builtIn(providers);
+    if (!config.integrationDirectory.isEmpty()) {
+        const QDir directory(config.integrationDirectory);
+        for (const QString &name :
+             directory.entryList({QStringLiteral("*.yaml"), QStringLiteral("*.yml")}, QDir::Files, QDir::Name))
+            integrations.addFile(directory.filePath(name), providers, &errors);
+    }
+    if (!errors.isEmpty())
+        return makeError("config.bad_definition", errors.first().toString());
+    return std::make_pair(std::move(providers), std::move(integrations));
 }
 
 } // namespace
@@ -122,13 +152,35 @@ int main(int argc, char *argv[])
         !keyChecked)
         return fail(keyChecked.error().message);
 
-    DaemonServer server([&store] { return store->checkSchemaCurrent(); });
+    auto catalogs = loadCatalogs(config);
+    if (!catalogs)
+        return fail(catalogs.error().message, kExitConfig);
+    auto sync = std::make_shared<SyncService>(config.databasePath, masterKey->key, catalogs->first,
+                                              SystemClock::instance());
+    sync->setIntegrations(catalogs->second);
+    auto context = ServerContext::create(config, SystemClock::instance(), sync);
+    if (!context)
+        return fail(context.error().message);
+    std::unique_ptr<Scheduler> scheduler;
+    if (config.scheduler) {
+        SchedulerOptions options;
+        options.workers = config.workers;
+        scheduler = std::make_unique<Scheduler>(*store, *sync, SystemClock::instance(), options);
+    }
+
+    DaemonServer server([&store] { return store->checkSchemaCurrent(); }, context->get());
     if (server.listen(config.listenAddress, config.listenPort) == 0)
         return fail(QStringLiteral("Cannot listen on %1 port %2.")
                         .arg(config.listenAddress.toString())
                         .arg(config.listenPort));
     qCInfo(lcServer).noquote() << "patchbayd listening on" << server.baseUrl().toString() << "public base URL"
                       << (config.publicBaseUrl.isEmpty() ? server.baseUrl() : config.publicBaseUrl).toString();
+    if (scheduler) {
+        scheduler->start();
+        qCInfo(lcSchedule).noquote() << "Scheduler running with" << config.workers << "workers";
+    } else {
+        qCInfo(lcSchedule).noquote() << "Scheduler off (--no-scheduler): this process runs no jobs";
+    }
 
     QSocketNotifier signalNotifier(g_signalPipe[0], QSocketNotifier::Read);
     QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [&] {
@@ -139,9 +191,35 @@ int main(int argc, char *argv[])
                           << config.shutdownGraceSeconds << "s";
         server.stopAccepting();
         // Requests are answered on this thread, so none is half-done here; the answers already queued on their
-        // sockets go out before the loop ends. No execution runs in this process yet: when the scheduler does, it
-        // gets config.shutdownGraceSeconds to finish here, and what does not stays resumable from its cursor.
-        QTimer::singleShot(0, &app, [] { QCoreApplication::exit(0); });
+        // sockets go out before the loop ends. Running jobs get the grace period, then are stopped after their current
+        // page: their executions end as interrupted and the jobs are queued again, to go on from their cursors.
+        if (scheduler)
+            scheduler->stopClaiming();
+        if (!scheduler || scheduler->runningCount() == 0) {
+            QTimer::singleShot(0, &app, [] { QCoreApplication::exit(0); });
+            return;
+        }
+        qCInfo(lcSchedule).noquote() << "Waiting up to" << config.shutdownGraceSeconds << "s for"
+                                     << scheduler->runningCount() << "running jobs";
+        QObject::connect(scheduler.get(), &Scheduler::idle, &app, [] {
+            qCInfo(lcSchedule).noquote() << "No job running";
+            QCoreApplication::exit(0);
+        });
+        QTimer::singleShot(config.shutdownGraceSeconds * 1000, &app, [&] {
+            qCInfo(lcSchedule).noquote() << "Grace period over: stopping" << scheduler->runningCount()
+                                         << "running jobs after their current page";
+            scheduler->interruptRunning();
+            QTimer::singleShot(kStopWaitMs, &app, [&] {
+                // A worker stuck in a long wait (a provider's Retry-After) cannot be joined; its job goes back to
+                // the queue and its execution is closed as interrupted by the next run once its lease runs out.
+                const int released = scheduler->releaseRunning();
+                qCWarning(lcSchedule).noquote() << released << "jobs did not stop in time; queued again to go on "
+                                                                "from their cursors";
+                qCInfo(lcServer).noquote() << "patchbayd stopped";
+                std::fflush(nullptr);
+                std::_Exit(0);
+            });
+        });
     });
     const int status = QCoreApplication::exec();
     qCInfo(lcServer).noquote() << "patchbayd stopped";

@@ -1,5 +1,8 @@
 #include "CredentialVault.h"
 
+#include <QCryptographicHash>
+#include <QMessageAuthenticationCode>
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -29,6 +32,11 @@ Error cryptoError(const char *what)
 } // namespace
 
 CredentialVault::CredentialVault(SecretBytes key) : m_key(std::move(key)) {}
+
+SecretBytes CredentialVault::derivedKey(const QByteArray &purpose) const
+{
+    return SecretBytes(QMessageAuthenticationCode::hash(purpose, m_key.reveal(), QCryptographicHash::Sha256));
+}
 
 SecretBytes CredentialVault::generateKey()
 {

@@ -22,6 +22,10 @@ public:
     Result<QByteArray> sealBytes(const QByteArray &plaintext, const QByteArray &associatedData) const;
     Result<SecretBytes> openBytes(const QByteArray &sealed, const QByteArray &associatedData) const;
 
+    // A key for another purpose (signing links, ...) derived from the vault's (HMAC-SHA256 of purpose), so that
+    // every process with the master key derives the same one and nothing new has to be kept.
+    SecretBytes derivedKey(const QByteArray &purpose) const;
+
     static SecretBytes generateKey();
 
 private:

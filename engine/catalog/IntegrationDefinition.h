@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ReadSchedule.h"
 #include "core/Mapping.h"
 
 #include <QList>
@@ -12,6 +13,8 @@ struct ReadObjectSpec
     QString object;
     QString destination = QStringLiteral("records");
     MappingTree mapping;
+    ReadSchedule schedule; // not set: read only when asked (sync now)
+    BackfillStart since;   // where the first read starts; not set: the whole history
 };
 
 struct WriteObjectSpec

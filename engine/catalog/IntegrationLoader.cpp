@@ -56,6 +56,36 @@ MappingTree readMapping(YamlReader &r, const YAML::Node &node, const QString &wh
     return tree;
 }
 
+// A read object's schedule: {every: 30m} or {cron: "*/15 * * * *"}, exactly one of them.
+ReadSchedule readSchedule(YamlReader &r, const YAML::Node &node, const QString &object)
+{
+    ReadSchedule schedule;
+    const QString what = QStringLiteral("the schedule of %1").arg(object);
+    if (!r.expectMap(node, what))
+        return schedule;
+    r.checkKeys(node, what, {QStringLiteral("every"), QStringLiteral("cron")});
+    if (bool(node["every"]) == bool(node["cron"])) {
+        r.error(node.Mark(), QStringLiteral("%1 needs either 'every' (e.g. 30m) or 'cron' (e.g. \"*/15 * * * *\")")
+                                 .arg(what));
+        return schedule;
+    }
+    const char *key = node["every"] ? "every" : "cron";
+    const QString text = r.string(node, key, what, true);
+    if (text.isEmpty())
+        return schedule;
+    if (node["every"]) {
+        if (auto every = ReadSchedule::parseSpan(text))
+            schedule.every = every.value();
+        else
+            r.error(node[key].Mark(), QStringLiteral("'every' of %1: %2").arg(what, every.error().message));
+    } else if (auto cron = CronExpression::parse(text)) {
+        schedule.cron = std::move(cron).value();
+    } else {
+        r.error(node[key].Mark(), QStringLiteral("'cron' of %1: %2").arg(what, cron.error().message));
+    }
+    return schedule;
+}
+
 void checkObject(YamlReader &r, const YAML::Node &node, const ProviderDefinition *provider, const QString &object)
 {
     // An item without an object has been told so already, and has no object node to point at: its Mark() would
@@ -93,7 +123,8 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
             if (!r.expectMap(item, itemWhat))
                 continue;
             r.checkKeys(item, itemWhat,
-                        {QStringLiteral("object"), QStringLiteral("destination"), QStringLiteral("mapping")});
+                        {QStringLiteral("object"), QStringLiteral("destination"), QStringLiteral("mapping"),
+                         QStringLiteral("schedule"), QStringLiteral("since")});
             ReadObjectSpec spec;
             spec.object = r.string(item, "object", itemWhat, true);
             checkObject(r, item["object"], provider, spec.object);
@@ -105,6 +136,15 @@ IntegrationDefinition readIntegration(YamlReader &r, const YAML::Node &node, con
             }
             if (const YAML::Node mapping = item["mapping"])
                 spec.mapping = readMapping(r, mapping, QStringLiteral("the mapping of %1").arg(spec.object));
+            if (const YAML::Node schedule = item["schedule"])
+                spec.schedule = readSchedule(r, schedule, spec.object);
+            if (const QString since = r.string(item, "since", itemWhat, false); !since.isEmpty()) {
+                if (auto start = BackfillStart::parse(since))
+                    spec.since = start.value();
+                else
+                    r.error(item["since"].Mark(),
+                            QStringLiteral("'since' of %1: %2").arg(spec.object, start.error().message));
+            }
             integration.read.append(spec);
         }
     }

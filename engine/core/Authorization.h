@@ -29,4 +29,21 @@ struct PendingAuthorization
     QDateTime expiresAt;
 };
 
+// A connect session: a short-lived link a product shows its customer to connect one provider. The link is used once:
+// opening it creates the connection and starts its authorisation, whose state the session then remembers so that
+// the callback can say where to send the browser.
+struct ConnectSession
+{
+    QString id;          // random; named in the signed link
+    qint64 tenantId = 0;
+    QString provider;
+    QString integration; // empty: records stay raw
+    QString redirectUrl; // where the browser goes after the callback; empty: nowhere
+    QDateTime createdAt;
+    QDateTime expiresAt;
+    QDateTime openedAt;   // invalid until the link is opened
+    qint64 connectionId = 0; // the connection the opened link created
+    QString state;        // the authorisation the opened link started
+};
+
 } // namespace patchbay

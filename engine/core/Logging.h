@@ -11,6 +11,7 @@ namespace patchbay {
 Q_DECLARE_LOGGING_CATEGORY(lcAuth)    // patchbay.auth: master key, token refresh
 Q_DECLARE_LOGGING_CATEGORY(lcCatalog) // patchbay.catalog: provider definitions and integration manifests
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)    // patchbay.http: each provider request (method, URL without query), answer
+Q_DECLARE_LOGGING_CATEGORY(lcSchedule) // patchbay.schedule: jobs queued, started, finished, retried; shutdown
 Q_DECLARE_LOGGING_CATEGORY(lcServer)  // patchbay.server: requests the HTTP server adapter receives; patchbayd life cycle
 Q_DECLARE_LOGGING_CATEGORY(lcStore)   // patchbay.store: SQLite statements that fail, migrations
 Q_DECLARE_LOGGING_CATEGORY(lcSync)    // patchbay.sync: executions, pages, journal, leases, webhooks

@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QFile>
+#include <QFileInfo>
 
 #include <yaml-cpp/yaml.h>
 
@@ -20,7 +21,7 @@ struct Setting
 {
     const char *key;  // in the YAML file
     const char *flag; // on the command line
-    const char *valueName;
+    const char *valueName; // null: a switch, whose flag sets the value "false"
     const char *help;
     Setter set;
 };
@@ -31,6 +32,19 @@ Setter pathSetter(QString DaemonConfig::*field)
         if (value.isEmpty())
             return QStringLiteral("a path");
         config.*field = value;
+        return std::nullopt;
+    };
+}
+
+// A whole number within [min, max] (units names it in the message).
+Setter countSetter(int DaemonConfig::*field, int min, int max, const char *units)
+{
+    return [=](DaemonConfig &config, const QString &value) -> std::optional<QString> {
+        bool ok = false;
+        const int number = value.toInt(&ok);
+        if (!ok || number < min || number > max)
+            return QStringLiteral("a whole number of %1 from %2 to %3").arg(QLatin1String(units)).arg(min).arg(max);
+        config.*field = number;
         return std::nullopt;
     };
 }
@@ -94,13 +108,43 @@ std::optional<QString> setLogFormat(DaemonConfig &config, const QString &value)
     return std::nullopt;
 }
 
-std::optional<QString> setShutdownGrace(DaemonConfig &config, const QString &value)
+Setter countSetter(int DaemonConfig::*field, int minimum, const char *unit)
+{
+    return [field, minimum, unit](DaemonConfig &config, const QString &value) -> std::optional<QString> {
+        bool ok = false;
+        const int count = value.toInt(&ok);
+        if (!ok || count < minimum)
+            return QStringLiteral("a whole number of %1, %2 or more").arg(QLatin1String(unit)).arg(minimum);
+        config.*field = count;
+        return std::nullopt;
+    };
+}
+
+std::optional<QString> setScheduler(DaemonConfig &config, const QString &value)
+{
+    if (value != QLatin1String("true") && value != QLatin1String("false"))
+        return QStringLiteral("true or false");
+    config.scheduler = value == QLatin1String("true");
+    return std::nullopt;
+}
+
+std::optional<QString> setWorkers(DaemonConfig &config, const QString &value)
 {
     bool ok = false;
-    const int seconds = value.toInt(&ok);
-    if (!ok || seconds < 0)
-        return QStringLiteral("a whole number of seconds, 0 or more");
-    config.shutdownGraceSeconds = seconds;
+    const int workers = value.toInt(&ok);
+    if (!ok || workers < 1 || workers > 64)
+        return QStringLiteral("a whole number from 1 to 64");
+    config.workers = workers;
+    return std::nullopt;
+}
+
+std::optional<QString> setMaxBodyBytes(DaemonConfig &config, const QString &value)
+{
+    bool ok = false;
+    const qint64 bytes = value.toLongLong(&ok);
+    if (!ok || bytes < 1024)
+        return QStringLiteral("a whole number of bytes, 1024 or more");
+    config.maxBodyBytes = bytes;
     return std::nullopt;
 }
 
@@ -126,7 +170,22 @@ const std::vector<Setting> &settings()
         {"logLevel", "log-level", "level", "debug, info, warning or critical.", setLogLevel},
         {"logFormat", "log-format", "format", "text, or json: one JSON object per line.", setLogFormat},
         {"shutdownGraceSeconds", "shutdown-grace", "seconds",
-         "How long SIGTERM lets running work finish before exiting.", setShutdownGrace},
+         "How long SIGTERM lets running work finish before exiting.",
+         countSetter(&DaemonConfig::shutdownGraceSeconds, 0, "seconds")},
+        {"connectSessionMinutes", "connect-session-minutes", "minutes",
+         "How long a connect-session link works once created.",
+         countSetter(&DaemonConfig::connectSessionMinutes, 1, "minutes")},
+        {"scheduler", "no-scheduler", nullptr,
+         "Serve only: run no scheduled or requested reads in this process (the file's key: scheduler: false).",
+         setScheduler},
+        {"workers", "workers", "count", "How many jobs the scheduler runs at once (1 to 64).", setWorkers},
+        {"maxBodyBytes", "max-body-bytes", "bytes",
+         "Largest request body accepted; larger ones are refused with 413 before they are read.", setMaxBodyBytes},
+        {"maxWriteRecords", "max-write-records", "count", "Most records one write request may hold.",
+         countSetter(&DaemonConfig::maxWriteRecords, 1, 10000, "records")},
+        {"writeWaitSeconds", "write-wait", "seconds",
+         "How long a write request waits for its results before answering 202 with the execution to poll.",
+         countSetter(&DaemonConfig::writeWaitSeconds, 0, 600, "seconds")},
     };
     return table;
 }
@@ -138,6 +197,8 @@ Error badValue(const QString &where, const QString &expected)
 
 QCommandLineOption optionFor(const Setting &setting)
 {
+    if (!setting.valueName)
+        return QCommandLineOption(QString::fromLatin1(setting.flag), QString::fromLatin1(setting.help));
     return QCommandLineOption(QString::fromLatin1(setting.flag), QString::fromLatin1(setting.help),
                               QString::fromLatin1(setting.valueName));
 }
@@ -154,6 +215,83 @@ void addOptions(QCommandLineParser &parser)
     parser.addOption(configOption());
     for (const Setting &setting : settings())
         parser.addOption(optionFor(setting));
+}
+
+// A client secret from a file only its owner can read (like the master key's), or from the environment.
+Result<SecretBytes> readClientSecret(const YAML::Node &entry, const QString &where)
+{
+    const YAML::Node file = entry["clientSecretFile"];
+    const YAML::Node variable = entry["clientSecretEnv"];
+    if (file && variable)
+        return badValue(where, QStringLiteral("clientSecretFile or clientSecretEnv, not both"));
+    if (variable) {
+        const QByteArray name = QByteArray::fromStdString(variable.as<std::string>());
+        SecretBytes secret(qgetenv(name.constData()));
+        if (secret.isEmpty())
+            return badValue(where, QStringLiteral("the environment variable %1 (clientSecretEnv) to be set")
+                                       .arg(QString::fromLatin1(name)));
+        return secret;
+    }
+    const QString path = QString::fromStdString(file.as<std::string>());
+    QFile secretFile(path);
+    if (!secretFile.open(QIODevice::ReadOnly))
+        return makeError("config.unreadable",
+                         QStringLiteral("%1: cannot read clientSecretFile %2: %3").arg(where, path, secretFile.errorString()));
+    if (secretFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                    | QFileDevice::WriteOther))
+        return badValue(where, QStringLiteral("clientSecretFile %1 readable by its owner only (chmod 600)").arg(path));
+    QByteArray bytes = secretFile.readAll();
+    SecretBytes secret(bytes.trimmed());
+    wipeBytes(bytes);
+    if (secret.isEmpty())
+        return badValue(where, QStringLiteral("a client secret in %1, which is empty").arg(path));
+    return secret;
+}
+
+// The `providers:` map: provider name -> {clientId, clientSecretFile | clientSecretEnv, originOverrides}.
+Result<void> readProviders(const YAML::Node &node, const QString &path, DaemonConfig &config)
+{
+    const QString where = QStringLiteral("%1:%2: providers").arg(path).arg(node.Mark().line + 1);
+    if (!node.IsMap())
+        return badValue(where, QStringLiteral("a map from provider name to its settings"));
+    static const QStringList known = {QStringLiteral("clientId"), QStringLiteral("clientSecretFile"),
+                                      QStringLiteral("clientSecretEnv"), QStringLiteral("originOverrides")};
+    for (const auto &provider : node) {
+        const QString name = QString::fromStdString(provider.first.as<std::string>());
+        const QString at = QStringLiteral("%1:%2: providers.%3").arg(path).arg(provider.first.Mark().line + 1).arg(name);
+        const YAML::Node entry = provider.second;
+        if (!entry.IsMap())
+            return badValue(at, QStringLiteral("a map of clientId, clientSecretFile or clientSecretEnv, "
+                                               "originOverrides"));
+        ProviderSettings settings;
+        for (const auto &field : entry) {
+            const QString key = QString::fromStdString(field.first.as<std::string>());
+            if (!known.contains(key))
+                return makeError("config.unknown_key", QStringLiteral("%1.%2: unknown setting.").arg(at, key));
+            const bool isMap = key == QLatin1String("originOverrides");
+            if (isMap ? !field.second.IsMap() : !field.second.IsScalar())
+                return badValue(at + QLatin1Char('.') + key, isMap ? QStringLiteral("a map from origin to origin")
+                                                                    : QStringLiteral("a string"));
+        }
+        if (entry["clientId"])
+            settings.clientId = QString::fromStdString(entry["clientId"].as<std::string>());
+        if (entry["clientSecretFile"] || entry["clientSecretEnv"]) {
+            auto secret = readClientSecret(entry, at);
+            if (!secret)
+                return secret.error();
+            settings.clientSecret = std::move(secret).value();
+        }
+        if (settings.clientId.isEmpty() != settings.clientSecret.isEmpty())
+            return badValue(at, QStringLiteral("clientId and a client secret together"));
+        for (const auto &origin : entry["originOverrides"]) {
+            if (!origin.second.IsScalar())
+                return badValue(at + QStringLiteral(".originOverrides"), QStringLiteral("a map from origin to origin"));
+            settings.originOverrides.insert(QString::fromStdString(origin.first.as<std::string>()),
+                                            QString::fromStdString(origin.second.as<std::string>()));
+        }
+        config.providers.insert(name, std::move(settings));
+    }
+    return {};
 }
 
 } // namespace
@@ -180,6 +318,11 @@ Result<DaemonConfig> DaemonConfig::fromFile(const QString &path)
     for (const auto &entry : root) {
         const QString key = QString::fromStdString(entry.first.as<std::string>());
         const QString where = QStringLiteral("%1:%2: %3").arg(path).arg(entry.first.Mark().line + 1).arg(key);
+        if (key == QLatin1String("providers")) {
+            if (auto read = readProviders(entry.second, path, config); !read)
+                return read.error();
+            continue;
+        }
         const auto setting = std::find_if(settings().begin(), settings().end(),
                                           [&key](const Setting &s) { return key == QLatin1String(s.key); });
         if (setting == settings().end())
@@ -212,7 +355,8 @@ Result<DaemonConfig> DaemonConfig::fromArguments(const QStringList &arguments)
         const QString flag = QString::fromLatin1(setting.flag);
         if (!parser.isSet(flag))
             continue;
-        if (const auto expected = setting.set(config, parser.value(flag)))
+        const QString value = setting.valueName ? parser.value(flag) : QStringLiteral("false");
+        if (const auto expected = setting.set(config, value))
             return badValue(QStringLiteral("--") + flag, *expected);
     }
     return config;

@@ -1,8 +1,11 @@
 #pragma once
 
 #include "core/Result.h"
+#include "core/SecretBytes.h"
 
 #include <QHostAddress>
+#include <QJsonObject>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -14,6 +17,18 @@ namespace patchbay {
 // which override it. Every key is parsed by the same rule whether it comes from the file or a flag, so both give
 // the same errors: config.unknown_key, config.bad_value (naming the key, and the file and line for the file) and
 // config.unreadable. See resources/patchbayd.example.yaml.
+// patchbayd's own settings for one provider (the `providers:` map of the YAML file; there are no flags for them).
+struct ProviderSettings
+{
+    // The OAuth app patchbayd connects every tenant's customers through: its client id, and its secret read from
+    // clientSecretFile (which others may not read) or the environment variable clientSecretEnv. Never logged.
+    QString clientId;
+    SecretBytes clientSecret;
+    // Origins of the definition to send elsewhere for every new connection (a sandbox emulator, an egress proxy):
+    // the connection config's originOverrides (see OriginOverrides).
+    QJsonObject originOverrides;
+};
+
 struct DaemonConfig
 {
     enum class LogFormat { Text, Json };
@@ -30,6 +45,13 @@ struct DaemonConfig
     QtMsgType logLevel = QtInfoMsg;
     LogFormat logFormat = LogFormat::Text;
     int shutdownGraceSeconds = 30;   // how long SIGTERM waits for running work
+    int connectSessionMinutes = 15;  // how long a connect-session link works
+    QMap<QString, ProviderSettings> providers; // by provider name
+    bool scheduler = true;           // false (--no-scheduler): serve only, run no jobs in this process
+    int workers = 4;                 // jobs the scheduler runs at once
+    qint64 maxBodyBytes = 8 * 1024 * 1024; // larger request bodies are refused (413) before they are read
+    int maxWriteRecords = 100; // records one write request may hold
+    int writeWaitSeconds = 20; // a write answers its results within this, else 202 with the execution to poll
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).

@@ -1,6 +1,9 @@
 #include "DaemonServer.h"
 
-#include <QJsonDocument>
+#include "server/ServerContext.h"
+#include "server/routes/Routes.h"
+#include "store/Store.h"
+
 #include <QJsonObject>
 
 namespace patchbay {
@@ -9,43 +12,47 @@ namespace {
 
 HttpServerResponse status(const char *value)
 {
-    return HttpServerResponse::json(
-        QJsonDocument(QJsonObject{{QStringLiteral("status"), QLatin1String(value)}}).toJson(QJsonDocument::Compact));
+    return ApiResponse::json(QJsonObject{{QStringLiteral("status"), QLatin1String(value)}});
+}
+
+ApiRouter::Authenticator authenticatorOf(ServerContext *context)
+{
+    return [context](const QString &key) -> Result<ApiCaller> {
+        if (!context)
+            return makeError("auth.bad_key", QStringLiteral("This server has no API keys."));
+        auto found = context->store().apiKeys().verifyApiKey(key);
+        if (!found)
+            return found.error();
+        return ApiCaller{found->id, found->name, found->role, found->tenantId};
+    };
 }
 
 } // namespace
 
-DaemonServer::DaemonServer(ReadinessCheck ready, QObject *parent)
-    : QObject(parent), m_ready(std::move(ready)), m_http(this)
+DaemonServer::DaemonServer(ReadinessCheck ready, ServerContext *context, QObject *parent)
+    : QObject(parent), m_ready(std::move(ready)), m_context(context), m_router(authenticatorOf(context)),
+      m_http(this)
 {
-    m_http.setHandler([this](const HttpServerRequest &request) { return handle(request); });
+    m_router.add("GET", QStringLiteral("/healthz"), ApiAccess::open(),
+                 [](const ApiRequest &) { return status("ok"); });
+    m_router.add("GET", QStringLiteral("/readyz"), ApiAccess::open(), [this](const ApiRequest &) {
+        if (auto checked = m_ready(); !checked)
+            return ApiResponse::error(503, checked.error().code, checked.error().message);
+        return status("ready");
+    });
+    if (m_context) {
+        addAllRoutes(m_router, *m_context);
+        m_http.setMaxBodyBytes(m_context->config().maxBodyBytes);
+    }
+    m_http.setAsyncHandler([this](const HttpServerRequest &request) { return m_router.handle(request); });
 }
 
 quint16 DaemonServer::listen(const QHostAddress &address, quint16 port)
 {
-    return m_http.listen(address, port);
-}
-
-HttpServerResponse DaemonServer::handle(const HttpServerRequest &request) const
-{
-    const QString path = request.path();
-    if (path != QLatin1String("/healthz") && path != QLatin1String("/readyz"))
-        return error(404, QStringLiteral("not_found"), QStringLiteral("No route for %1.").arg(path));
-    if (request.method != "GET" && request.method != "HEAD")
-        return error(405, QStringLiteral("method_not_allowed"), QStringLiteral("%1 takes GET.").arg(path))
-            .withHeader("Allow", "GET, HEAD");
-    if (path == QLatin1String("/healthz"))
-        return status("ok");
-    if (auto ready = m_ready(); !ready)
-        return error(503, ready.error().code, ready.error().message);
-    return status("ready");
-}
-
-HttpServerResponse DaemonServer::error(int status, const QString &code, const QString &message)
-{
-    const QJsonObject body{
-        {QStringLiteral("error"), QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}};
-    return HttpServerResponse::json(QJsonDocument(body).toJson(QJsonDocument::Compact), status);
+    const quint16 bound = m_http.listen(address, port);
+    if (bound != 0 && m_context)
+        m_context->setListeningUrl(m_http.baseUrl());
+    return bound;
 }
 
 } // namespace patchbay

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "server/ApiRouter.h"
 #include "server/HttpService.h"
 
 #include <QObject>
@@ -9,9 +10,14 @@
 
 namespace patchbay {
 
-// patchbayd's HTTP surface, driven in-process by the tests and by app/daemon. So far: GET /healthz (the process is
-// up: 200 {"status":"ok"}) and GET /readyz (200 {"status":"ready"} when the readiness check passes, else 503 with
-// {"error":{"code","message"}} from the check's Error). Every other path: 404 as a JSON error.
+class ServerContext;
+
+// patchbayd's HTTP surface, driven in-process by the tests and by app/daemon: one ApiRouter with
+// - GET /healthz (the process is up: 200 {"status":"ok"}) and GET /readyz (200 {"status":"ready"} when the readiness
+//   check passes, else 503 with the check's Error), open to anyone;
+// - with a ServerContext, every /api/v1 route (routes/Routes.h: each feature's add<Feature>Routes), behind API keys.
+// Every other path: 404 as a JSON error. Request bodies larger than the context's config().maxBodyBytes are refused
+// with a JSON 413 before they are read.
 class DaemonServer : public QObject
 {
     Q_OBJECT
@@ -19,7 +25,8 @@ public:
     // Ready when the store is open and its schema current; called on each /readyz.
     using ReadinessCheck = std::function<Result<void>()>;
 
-    explicit DaemonServer(ReadinessCheck ready, QObject *parent = nullptr);
+    // context (which must outlive the server) null: only /healthz and /readyz.
+    explicit DaemonServer(ReadinessCheck ready, ServerContext *context = nullptr, QObject *parent = nullptr);
 
     // Returns the bound port (the real one when port 0 was asked for), or 0 when the address could not be bound.
     quint16 listen(const QHostAddress &address, quint16 port);
@@ -28,13 +35,14 @@ public:
     // Shutting down: no new connections; the ones open are still answered.
     void stopAccepting() { m_http.stopListening(); }
 
-    HttpServerResponse handle(const HttpServerRequest &request) const;
-
-    // The JSON error body every route answers with.
-    static HttpServerResponse error(int status, const QString &code, const QString &message);
+    // Answers one request in-process, as over HTTP (tests).
+    QFuture<HttpServerResponse> handle(const HttpServerRequest &request) const { return m_router.handle(request); }
+    const ApiRouter &router() const { return m_router; }
 
 private:
     ReadinessCheck m_ready;
+    ServerContext *m_context;
+    ApiRouter m_router;
     HttpService m_http;
 };
 

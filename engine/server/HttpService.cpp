@@ -7,6 +7,7 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QTcpServer>
+#include <QPointer>
 #include <QTcpSocket>
 #include <QWebSocket>
 #include <QtGlobal>
@@ -104,7 +105,9 @@ protected:
     {
         if (isWebSocketUpgrade(request))
             return true;
-        writeResponse(responder, dispatch(request));
+        // From 6.5 on, a responder keeps its connection's stream alive until it is destroyed, and writing after the
+        // client went is dropped by the socket: the responder alone is enough to answer later.
+        answer(dispatch(request), std::move(responder), {});
         return true;
     }
     void missingHandler(const QHttpServerRequest &, QHttpServerResponder &responder) override
@@ -116,8 +119,9 @@ protected:
     {
         if (isWebSocketUpgrade(request))
             return true;
-        QHttpServerResponder responder = makeResponder(request, socket);
-        writeResponse(responder, dispatch(request));
+        // In 6.4 the responder holds a plain pointer to the socket, which is deleted when the client disconnects:
+        // the QPointer says whether it is still there when the answer is ready.
+        answer(dispatch(request), makeResponder(request, socket), QPointer<QTcpSocket>(socket));
         return true;
     }
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override
@@ -136,13 +140,46 @@ private:
             && request.value(QByteArrayLiteral("upgrade")).compare(QByteArrayLiteral("websocket"), Qt::CaseInsensitive) == 0;
     }
 
-    HttpServerResponse dispatch(const QHttpServerRequest &request)
+    QFuture<HttpServerResponse> dispatch(const QHttpServerRequest &request)
     {
         if (!m_owner->m_handler)
-            return HttpServerResponse::text("no handler installed", 503);
+            return QtFuture::makeReadyFuture(HttpServerResponse::text("no handler installed", 503));
         const HttpServerRequest received = toRequest(request);
         qCDebug(lcServer).noquote() << received.method << received.url.path();
         return m_owner->m_handler(received);
+    }
+
+    // Writes the answer now when it is there, else keeps the responder until the future finishes. socket is null
+    // where Qt keeps the connection alive for the responder itself (6.5 and newer).
+    void answer(QFuture<HttpServerResponse> future, QHttpServerResponder &&responder, QPointer<QTcpSocket> socket)
+    {
+        const bool tracksSocket = !socket.isNull();
+        if (future.isFinished()) {
+            writeResponse(responder, resultOf(future));
+            return;
+        }
+        auto pending = std::make_shared<QHttpServerResponder>(std::move(responder));
+        const auto write = [pending, socket, tracksSocket](const HttpServerResponse &response) {
+            if (tracksSocket && (socket.isNull() || socket->state() != QAbstractSocket::ConnectedState)) {
+                qCDebug(lcServer) << "client left before its answer was ready";
+                return;
+            }
+            writeResponse(*pending, response);
+        };
+        future.then(this, [write](const HttpServerResponse &response) { write(response); })
+            .onCanceled(this, [write] { write(cancelled()); });
+    }
+
+    static HttpServerResponse cancelled()
+    {
+        return HttpServerResponse::json(
+            R"({"error":{"code":"server.cancelled","message":"The server stopped this request before answering."}})",
+            503);
+    }
+
+    static HttpServerResponse resultOf(const QFuture<HttpServerResponse> &future)
+    {
+        return future.isCanceled() || future.resultCount() == 0 ? cancelled() : future.result();
     }
 
     HttpService *m_owner;
@@ -179,6 +216,13 @@ HttpService::HttpService(QObject *parent) : QObject(parent), m_server(std::make_
 HttpService::~HttpService() = default;
 
 void HttpService::setHandler(Handler handler)
+{
+    m_handler = [handler = std::move(handler)](const HttpServerRequest &request) {
+        return QtFuture::makeReadyFuture(handler(request));
+    };
+}
+
+void HttpService::setAsyncHandler(AsyncHandler handler)
 {
     m_handler = std::move(handler);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QFuture>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
@@ -43,16 +44,23 @@ struct HttpServerResponse
 
 // A loopback-or-network HTTP server with a single dispatch function. It hides the QtHttpServer
 // API, which changed after Qt 6.4, behind one small class that builds with 6.4 and newer.
+//
+// A handler answers at once (Handler) or later (AsyncHandler: the answer is written when its future finishes, on
+// this object's thread). Until then the connection waits; when the client has gone by then, the answer is dropped
+// (nothing is written to a closed socket). A future that is cancelled answers 503. Clients that pipeline requests
+// on one connection get answers in the order the futures finish, so patchbayd's clients do not pipeline.
 class HttpService : public QObject
 {
     Q_OBJECT
 public:
     using Handler = std::function<HttpServerResponse(const HttpServerRequest &)>;
+    using AsyncHandler = std::function<QFuture<HttpServerResponse>(const HttpServerRequest &)>;
 
     explicit HttpService(QObject *parent = nullptr);
     ~HttpService() override;
 
     void setHandler(Handler handler);
+    void setAsyncHandler(AsyncHandler handler);
 
     // Requests to upgrade to a WebSocket (at any path: Qt 6.4 accepts the upgrade before anyone can look at the
     // request) hand the open socket to this handler. Without one, upgrades are refused.
@@ -76,7 +84,7 @@ private:
     class GuardedTcpServer;
     std::unique_ptr<Server> m_server;
     qint64 m_maxBodyBytes = kDefaultMaxBodyBytes;
-    Handler m_handler;
+    AsyncHandler m_handler;
     WebSocketHandler m_webSocketHandler;
     QHostAddress m_address;
     quint16 m_port = 0;

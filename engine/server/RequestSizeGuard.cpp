@@ -1,7 +1,7 @@
 #include "RequestSizeGuard.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
+#include "server/ApiResponse.h"
+
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -24,6 +24,19 @@ QByteArray statusText(int status)
         return "Request Header Fields Too Large";
     default:
         return "Error";
+    }
+}
+
+// The stable code of each refusal, as every JSON error of the API has one.
+const char *refusalCode(int status)
+{
+    switch (status) {
+    case 413:
+        return "request.too_large";
+    case 431:
+        return "request.head_too_large";
+    default:
+        return "request.bad_framing";
     }
 }
 
@@ -191,12 +204,14 @@ void RequestSizeGuard::refuse()
     // never buffered.
     QObject::disconnect(m_socket, &QTcpSocket::readyRead, nullptr, nullptr);
     connect(m_socket, &QTcpSocket::readyRead, this, &RequestSizeGuard::drain);
-    const QByteArray body =
-        QJsonDocument(
-            QJsonObject{{QStringLiteral("error"), QStringLiteral("%1 (at most %2 bytes)")
-                                                      .arg(QString::fromLatin1(m_refusalReason))
-                                                      .arg(m_refusalStatus == 431 ? kMaxHeadBytes : m_maxBodyBytes)}})
-            .toJson(QJsonDocument::Compact);
+    const QString message = m_refusalStatus == 400
+        ? QString::fromLatin1(m_refusalReason) + QLatin1Char('.')
+        : QStringLiteral("%1 (at most %2 bytes).")
+              .arg(QString::fromLatin1(m_refusalReason))
+              .arg(m_refusalStatus == 431 ? kMaxHeadBytes : m_maxBodyBytes);
+    const QByteArray body = ApiResponse::error(m_refusalStatus, QString::fromLatin1(refusalCode(m_refusalStatus)),
+                                               message)
+                                .body;
     m_socket->write("HTTP/1.1 " + QByteArray::number(m_refusalStatus) + ' ' + statusText(m_refusalStatus) +
                     "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
                     "\r\nConnection: close\r\n\r\n" + body);

@@ -35,6 +35,18 @@ public:
     // state is used once).
     virtual Result<void> addPendingAuthorization(const PendingAuthorization &pending) = 0;
     virtual std::optional<PendingAuthorization> takePendingAuthorization(const QString &state) = 0;
+
+    // Connect sessions. Adding one drops those that expired more than a day ago (the callback's page can still say
+    // which link it was for a while after its expiry).
+    virtual Result<void> addConnectSession(const ConnectSession &session) = 0;
+    // Marks the session opened, once: the session as it was before, or nullopt when it is unknown or was already
+    // opened (a re-used link).
+    virtual Result<std::optional<ConnectSession>> openConnectSession(const QString &id) = 0;
+    // The connection an opened session created and the authorisation it started.
+    virtual Result<void> setConnectSessionAuthorization(const QString &id, qint64 connectionId,
+                                                        const QString &state) = 0;
+    // The session whose authorisation has this state, if any.
+    virtual std::optional<ConnectSession> connectSessionByState(const QString &state) = 0;
 };
 
 } // namespace patchbay

@@ -12,7 +12,15 @@
 
 namespace patchbay {
 
-// Sync state: each object's cursor, the records stored, and the records that failed to map.
+// Sync state: each object's cursor, the records stored, their change log, and the records that failed to map.
+//
+// The change log: every change of a stored record is logged in the transaction that makes it, with a sequence
+// number that increases with every change in the database. A record stored for the first time is "created"; stored
+// again with different mapped content "updated" (the same content again logs nothing); removed "deleted" (the
+// provider's deletions through commitPage's deletedIds, and removeUnseenSince's sweep). A change becomes visible only
+// after every change with a smaller sequence is (SQLite has one writer at a time; another backend must keep this),
+// so a reader that pages with the last sequence it saw misses nothing and sees nothing twice. Deleting a connection or
+// a tenant deletes its log with it.
 class RecordStore
 {
 public:
@@ -22,7 +30,7 @@ public:
     // The next read of the object starts from the beginning.
     virtual Result<void> clearCursor(qint64 connectionId, const QString &object) = 0;
 
-    // commitPage writes the mapped records and the failed ones and advances the cursor, all in one transaction; a
+    // commitPage writes the mapped records (logging each change, see above) and the failed ones and advances the cursor, all in one transaction; a
     // record that maps now resolves its earlier failure. Without a cursor value the cursor stays where it is (a
     // re-map of failed records). With removeUnseenSince (the end of a complete full pass), the object's records not
     // stored since then are removed: the provider no longer has them.
@@ -40,6 +48,21 @@ public:
     // stored last, and with a limit at most that many.
     virtual Result<QList<StoredRecord>> storedRecords(qint64 connectionId, const QString &object, qint64 writtenBy = 0,
                                                       qint64 limit = 0) = 0;
+
+    // The object's changes after the sequence afterSequence (0: from the first), oldest first, at most limit (>= 1)
+    // of them. Paging with the last sequence of a page never misses nor repeats a change, however many are made
+    // between pages.
+    virtual Result<RecordChangePage> changes(qint64 connectionId, const QString &object, qint64 afterSequence,
+                                             qint64 limit) = 0;
+    // Every change of one record still in the log, oldest first.
+    virtual Result<QList<RecordChange>> recordHistory(qint64 connectionId, const QString &object,
+                                                      const QString &recordId) = 0;
+    // Retention: removes the changes made before `before` that a later change of the same record supersedes, and
+    // answers how many. A record's latest change (its current state, or its deletion) always stays, so a reader that
+    // pages on from any sequence still ends with every record as stored, deletions included; it only no longer sees
+    // the intermediate versions (and may see a record's first entry as "updated"). History older than `before`
+    // keeps the latest version only.
+    virtual Result<qint64> compactChanges(const QDateTime &before) = 0;
 };
 
 } // namespace patchbay

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "store/ApiKeyStore.h"
+#include "store/AuditStore.h"
 #include "store/CredentialStore.h"
 #include "store/ExecutionStore.h"
+#include "store/JobStore.h"
 #include "store/MappingStore.h"
 #include "store/RecordStore.h"
 #include "store/SchemaStore.h"
@@ -34,6 +37,9 @@ public:
     virtual WebhookStore &webhooks() = 0;
     virtual SchemaStore &schemas() = 0;
     virtual SettingsStore &settings() = 0;
+    virtual JobStore &jobs() = 0;
+    virtual ApiKeyStore &apiKeys() = 0;
+    virtual AuditStore &audit() = 0;
 
     // Runs work as one transaction across concerns: all of its writes are kept when it succeeds, none when it fails.
     // Transactions nest: a failed inner one undoes only its own part.

@@ -68,8 +68,18 @@ Result<Execution> ExecutionJournal::succeed(const QString &summary)
 
 Result<Execution> ExecutionJournal::fail(const Error &error)
 {
-    recordEvent(EventLevel::Error, error.message, {{QStringLiteral("code"), error.code}});
-    if (auto result = m_store.executions().finishExecution(m_executionId, ExecutionStatus::Failed, m_counts, error); !result)
+    return close(ExecutionStatus::Failed, EventLevel::Error, error);
+}
+
+Result<Execution> ExecutionJournal::interrupt(const Error &error)
+{
+    return close(ExecutionStatus::Interrupted, EventLevel::Warning, error);
+}
+
+Result<Execution> ExecutionJournal::close(const QString &status, const QString &level, const Error &error)
+{
+    recordEvent(level, error.message, {{QStringLiteral("code"), error.code}});
+    if (auto result = m_store.executions().finishExecution(m_executionId, status, m_counts, error); !result)
         return finished(result.error());
     return finished(m_store.executions().execution(m_executionId));
 }

@@ -37,8 +37,11 @@ public:
 
     Result<Execution> succeed(const QString &summary);
     Result<Execution> fail(const Error &error);
+    // Stopped on request (a shutdown): closed as interrupted; what it committed stays and the next run goes on.
+    Result<Execution> interrupt(const Error &error);
 
 private:
+    Result<Execution> close(const QString &status, const QString &level, const Error &error);
     Result<Execution> finished(Result<Execution> execution);
 
     Store &m_store;

@@ -202,9 +202,18 @@ Result<void> ReadExecution::run()
         reportPage(sorted, next);
         if (!next || limitReached)
             break;
+        if (m_stopRequested && m_stopRequested())
+            return interruptedError(m_object.name);
     }
     reportRead(startedAt);
     return {};
+}
+
+Error ReadExecution::interruptedError(const QString &object)
+{
+    return makeError("sync.interrupted", QStringLiteral("Stopped before the read of %1 finished (the server is "
+                                                        "shutting down); the next read goes on from the stored cursor")
+                                             .arg(object));
 }
 
 ReadExecution::Cursor ReadExecution::startPass()

@@ -7,6 +7,8 @@
 
 #include <QJsonArray>
 
+#include <functional>
+
 namespace patchbay {
 
 class CompiledMapping;
@@ -34,10 +36,15 @@ public:
     void setBackfillSinceMs(qint64 ms) { m_backfillSinceMs = ms; }
     // Stop after this many records (dry runs); 0: no limit.
     void setRecordLimit(qint64 limit) { m_recordLimit = limit; }
+    // Asked after each committed page: true ends the run there with sync.interrupted (see ReadOptions).
+    void setStopRequested(std::function<bool()> stopRequested) { m_stopRequested = std::move(stopRequested); }
 
     // One pass, or the rest of one, page by page: fetch a page, extract its records, map them, commit them with
     // the cursor, and at the end of a complete full pass sweep the stored records it did not see.
     Result<void> run();
+
+    // The error a read stopped on request ends with.
+    static Error interruptedError(const QString &object);
 
 private:
     struct Cursor;
@@ -85,6 +92,7 @@ private:
     Paginator m_incrementalPaginator;
     qint64 m_backfillSinceMs = 0;
     qint64 m_recordLimit = 0;
+    std::function<bool()> m_stopRequested;
 };
 
 } // namespace patchbay

@@ -142,6 +142,8 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
                                           .arg(connection->statusMessage)));
     }
     Result<QString> outcome = body(*store, definition.value(), prepared.session, prepared.runner, journal);
+    if (!outcome && outcome.error().code == QLatin1String("sync.interrupted"))
+        return journal.interrupt(outcome.error());
     if (!outcome)
         return journal.fail(outcome.error());
     return journal.succeed(outcome.value());
@@ -162,6 +164,8 @@ Result<Execution> SyncService::read(qint64 connectionId, const QString &object, 
                                 }
                             }
                             for (const QString &name : objects) {
+                                if (options.stopRequested && options.stopRequested())
+                                    return ReadExecution::interruptedError(name);
                                 auto spec = definition.objects.constFind(name);
                                 if (spec == definition.objects.constEnd()) {
                                     return makeError("sync.unknown_object",
@@ -182,6 +186,7 @@ Result<Execution> SyncService::read(qint64 connectionId, const QString &object, 
                                                    mapping->has_value() ? &mapping->value() : nullptr);
                                 read.setBackfillSinceMs(options.backfillSinceMs);
                                 read.setRecordLimit(options.recordLimit);
+                                read.setStopRequested(options.stopRequested);
                                 if (auto result = read.run(); !result)
                                     return result.error();
                             }

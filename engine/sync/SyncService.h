@@ -28,6 +28,9 @@ struct ReadOptions
 {
     qint64 backfillSinceMs = 0; // a first read starts from this time instead of the full history
     qint64 recordLimit = 0;     // stop after about this many records (dry runs)
+    // Asked between pages (from the worker's thread): true stops the read after the page it committed, closing the
+    // execution as interrupted (error sync.interrupted); the next read goes on from the stored cursor.
+    std::function<bool()> stopRequested;
 };
 
 // Runs executions for connections. Thread-safe: each call opens its own store connection and HTTP

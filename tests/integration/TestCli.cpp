@@ -22,6 +22,7 @@ private Q_SLOTS:
     void explainsBadUsage();
     void evaluatesJsonata();
     void reportsAJsonataErrorWithCodeAndPosition();
+    void boundsTheJsonataInputByTheMemoryBudget();
     void dryrunPrintsRecordsAndEventsWithoutADatabase();
     void commandsAnswerHelpOnStandardOutput_data();
     void commandsAnswerHelpOnStandardOutput();
@@ -198,6 +199,24 @@ void TestCli::evaluatesJsonata()
     const Run undefinedResult = run({QStringLiteral("jsonata"), QStringLiteral("nothing.here")});
     QCOMPARE(undefinedResult.exitCode, 0);
     QVERIFY(undefinedResult.out.isEmpty());
+}
+
+void TestCli::boundsTheJsonataInputByTheMemoryBudget()
+{
+    // A device that never ends is refused before it is read, instead of filling the memory.
+    const Run device = run({QStringLiteral("jsonata"), QStringLiteral("--data"), QStringLiteral("/dev/zero"),
+                            QStringLiteral("a")});
+    QCOMPARE(device.exitCode, 1);
+    QVERIFY2(device.err.contains(QStringLiteral("/dev/zero is not a regular file")), qPrintable(device.err));
+
+    // Standard input larger than the budget (1 MiB here) is refused once it passes it.
+    const QByteArray big = "[" + QByteArray(2 * 1024 * 1024, '1') + "]";
+    const Run piped = run({QStringLiteral("jsonata"), QStringLiteral("--max-memory"), QStringLiteral("1"),
+                           QStringLiteral("--data"), QStringLiteral("-"), QStringLiteral("$count($)")},
+                          big);
+    QCOMPARE(piped.exitCode, 1);
+    QVERIFY2(piped.err.contains(QStringLiteral("standard input is larger than 1 MiB")), qPrintable(piped.err));
+    QVERIFY(piped.out.isEmpty());
 }
 
 void TestCli::reportsAJsonataErrorWithCodeAndPosition()

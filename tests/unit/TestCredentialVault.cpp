@@ -20,6 +20,7 @@ private Q_SLOTS:
     void databaseFileHoldsNoPlaintext();
     void tokenStates_data();
     void tokenStates();
+    void derivedKeysDependOnKeyAndPurpose();
 
 private:
     static Credential sample();
@@ -128,6 +129,18 @@ void TestCredentialVault::tokenStates()
     QFETCH(QString, state);
     const QDateTime now = QDateTime::currentDateTimeUtc();
     QCOMPARE(tokenStateName(tokenStateFor(now.addSecs(secondsLeft), needsReauth, now)), state);
+}
+
+void TestCredentialVault::derivedKeysDependOnKeyAndPurpose()
+{
+    const SecretBytes key = CredentialVault::generateKey();
+    const CredentialVault vault(key);
+    const SecretBytes links = vault.derivedKey("links");
+    QCOMPARE(links.size(), 32);
+    QVERIFY(links == CredentialVault(key).derivedKey("links")); // every process with the key derives the same
+    QVERIFY(!(links == vault.derivedKey("other")));
+    QVERIFY(!(links == CredentialVault(CredentialVault::generateKey()).derivedKey("links")));
+    QVERIFY(!(links == key));
 }
 
 QTEST_GUILESS_MAIN(TestCredentialVault)

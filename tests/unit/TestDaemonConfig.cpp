@@ -23,9 +23,15 @@ private Q_SLOTS:
     void badFlagIsRefused();
     void tlsIsRefused();
     void jsonLogLineIsOneObject();
+    void providerAppCredentialsAreRead();
+    void providerSecretReadableByOthersIsRefused();
+    void providerSettingsErrors_data();
+    void providerSettingsErrors();
 
 private:
     QString writeConfig(const QByteArray &yaml);
+    // A client secret file with these permissions; its path, empty when it could not be written.
+    QString writeSecret(const QString &name, const QByteArray &secret, QFileDevice::Permissions permissions);
     QTemporaryDir m_dir;
 };
 
@@ -59,7 +65,9 @@ void TestDaemonConfig::goodFileSetsEveryField()
                                      "integrationDirectory: /tmp/integrations\n"
                                      "logLevel: debug\n"
                                      "logFormat: text\n"
-                                     "shutdownGraceSeconds: 5\n");
+                                     "shutdownGraceSeconds: 5\n"
+                                     "scheduler: false\n"
+                                     "workers: 8\n");
     auto config = DaemonConfig::fromFile(path);
     QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
     QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
@@ -72,6 +80,8 @@ void TestDaemonConfig::goodFileSetsEveryField()
     QCOMPARE(config->logLevel, QtDebugMsg);
     QCOMPARE(config->logFormat, DaemonConfig::LogFormat::Text);
     QCOMPARE(config->shutdownGraceSeconds, 5);
+    QCOMPARE(config->scheduler, false);
+    QCOMPARE(config->workers, 8);
 }
 
 void TestDaemonConfig::unknownKeyNamesKeyAndLine()
@@ -94,6 +104,8 @@ void TestDaemonConfig::badValueNamesKeyAndLine_data()
     QTest::newRow("grace") << QByteArray("shutdownGraceSeconds: -1\n") << QStringLiteral(":1: shutdownGraceSeconds");
     QTest::newRow("url") << QByteArray("publicBaseUrl: ftp://x\n") << QStringLiteral(":1: publicBaseUrl");
     QTest::newRow("not a scalar") << QByteArray("database: [a, b]\n") << QStringLiteral(":1: database");
+    QTest::newRow("no workers") << QByteArray("workers: 0\n") << QStringLiteral(":1: workers");
+    QTest::newRow("scheduler") << QByteArray("scheduler: sometimes\n") << QStringLiteral(":1: scheduler");
 }
 
 void TestDaemonConfig::badValueNamesKeyAndLine()
@@ -118,6 +130,16 @@ void TestDaemonConfig::flagsOverrideFile()
     QCOMPARE(config->listenPort, quint16(0));
     QCOMPARE(config->databasePath, QStringLiteral("from-file.db")); // not overridden
     QCOMPARE(config->logFormat, DaemonConfig::LogFormat::Text);
+    QCOMPARE(config->scheduler, true);
+    QCOMPARE(config->workers, 4);
+
+    // A serve-only process, and the size of the worker pool.
+    auto serveOnly = DaemonConfig::fromArguments({QStringLiteral("patchbayd"), QStringLiteral("--config"), path,
+                                                  QStringLiteral("--no-scheduler"), QStringLiteral("--workers"),
+                                                  QStringLiteral("2")});
+    QVERIFY2(serveOnly, serveOnly ? "" : qPrintable(serveOnly.error().toString()));
+    QCOMPARE(serveOnly->scheduler, false);
+    QCOMPARE(serveOnly->workers, 2);
 }
 
 void TestDaemonConfig::badFlagIsRefused()
@@ -151,6 +173,86 @@ void TestDaemonConfig::jsonLogLineIsOneObject()
     QCOMPARE(entry.value(QStringLiteral("category")).toString(), QStringLiteral("patchbay.server"));
     QCOMPARE(entry.value(QStringLiteral("message")).toString(), QStringLiteral("a \"quoted\"\nmessage"));
     QVERIFY(QDateTime::fromString(entry.value(QStringLiteral("time")).toString(), Qt::ISODateWithMs).isValid());
+}
+QString TestDaemonConfig::writeSecret(const QString &name, const QByteArray &secret,
+                                      QFileDevice::Permissions permissions)
+{
+    const QString path = m_dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(secret) != secret.size())
+        return {};
+    file.close();
+    return file.setPermissions(permissions) ? path : QString();
+}
+
+void TestDaemonConfig::providerAppCredentialsAreRead()
+{
+    const QString secretPath = writeSecret(QStringLiteral("hubspot.secret"), "s3cret-from-file\n",
+                                           QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QVERIFY(!secretPath.isEmpty());
+    qputenv("PATCHBAY_TEST_PIPEDRIVE_SECRET", "s3cret-from-env");
+    const QString path = writeConfig("connectSessionMinutes: 5\n"
+                                     "providers:\n"
+                                     "  hubspot:\n"
+                                     "    clientId: hub-client\n"
+                                     "    clientSecretFile: " + secretPath.toUtf8() + "\n"
+                                     "  pipedrive:\n"
+                                     "    clientId: pd-client\n"
+                                     "    clientSecretEnv: PATCHBAY_TEST_PIPEDRIVE_SECRET\n"
+                                     "    originOverrides: {'https://oauth.pipedrive.com': 'http://127.0.0.1:9'}\n");
+    auto config = DaemonConfig::fromFile(path);
+    QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
+    QCOMPARE(config->connectSessionMinutes, 5);
+    QCOMPARE(config->providers.size(), 2);
+    QCOMPARE(config->providers.value(QStringLiteral("hubspot")).clientId, QStringLiteral("hub-client"));
+    QCOMPARE(config->providers.value(QStringLiteral("hubspot")).clientSecret.reveal(), QByteArray("s3cret-from-file"));
+    QCOMPARE(config->providers.value(QStringLiteral("pipedrive")).clientSecret.reveal(), QByteArray("s3cret-from-env"));
+    QCOMPARE(config->providers.value(QStringLiteral("pipedrive")).originOverrides,
+             (QJsonObject{{QStringLiteral("https://oauth.pipedrive.com"), QStringLiteral("http://127.0.0.1:9")}}));
+    qunsetenv("PATCHBAY_TEST_PIPEDRIVE_SECRET");
+}
+
+void TestDaemonConfig::providerSecretReadableByOthersIsRefused()
+{
+    const QString secretPath = writeSecret(QStringLiteral("open.secret"), "s3cret-open",
+                                           QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup);
+    QVERIFY(!secretPath.isEmpty());
+    const QString path = writeConfig("providers:\n  hubspot:\n    clientId: c\n    clientSecretFile: "
+                                     + secretPath.toUtf8() + "\n");
+    auto config = DaemonConfig::fromFile(path);
+    QVERIFY(!config);
+    QCOMPARE(config.error().code, QStringLiteral("config.bad_value"));
+    QVERIFY2(config.error().message.contains(QStringLiteral("chmod 600")), qPrintable(config.error().message));
+    QVERIFY(!config.error().message.contains(QStringLiteral("s3cret")));
+}
+
+void TestDaemonConfig::providerSettingsErrors_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("code");
+    QTest::newRow("unknown field") << QByteArray("providers:\n  hubspot:\n    clientKey: x\n")
+                                   << QStringLiteral("config.unknown_key");
+    QTest::newRow("id without secret") << QByteArray("providers:\n  hubspot:\n    clientId: x\n")
+                                       << QStringLiteral("config.bad_value");
+    QTest::newRow("unset variable")
+        << QByteArray("providers:\n  hubspot:\n    clientId: x\n    clientSecretEnv: PATCHBAY_TEST_UNSET_VARIABLE\n")
+        << QStringLiteral("config.bad_value");
+    QTest::newRow("missing file")
+        << QByteArray("providers:\n  hubspot:\n    clientId: x\n    clientSecretFile: /nonexistent/secret\n")
+        << QStringLiteral("config.unreadable");
+    QTest::newRow("not a map") << QByteArray("providers: hubspot\n") << QStringLiteral("config.bad_value");
+    QTest::newRow("overrides not a map")
+        << QByteArray("providers:\n  hubspot:\n    originOverrides: x\n") << QStringLiteral("config.bad_value");
+    QTest::newRow("session minutes") << QByteArray("connectSessionMinutes: 0\n") << QStringLiteral("config.bad_value");
+}
+
+void TestDaemonConfig::providerSettingsErrors()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, code);
+    auto config = DaemonConfig::fromFile(writeConfig(yaml));
+    QVERIFY(!config);
+    QCOMPARE(config.error().code, code);
 }
 
 QTEST_GUILESS_MAIN(TestDaemonConfig)

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void newDatabaseOpenedByManyThreadsAtOnceMigratesOnce();
     void runsFromBeforeLeasesAreInterrupted();
     void webhookEventsOfAnOlderDatabaseMigrate();
+    void recordsOfAnOlderDatabaseEnterTheChangeLog();
+    void changeFeedPagesAreIndexRangeScans();
 
 private:
     std::unique_ptr<SqliteStore> openStore();
@@ -259,6 +261,61 @@ void TestSqliteStore::webhookEventsOfAnOlderDatabaseMigrate()
     QVERIFY(!store->webhooks().webhookEventSeen(8, QStringLiteral("hubspot"), QStringLiteral("evt-1")));
     QCOMPARE(store->webhooks().recordWebhookEvent(QStringLiteral("hubspot"), QStringLiteral("evt-1"), 8, 0).value(),
              true);
+}
+
+void TestSqliteStore::recordsOfAnOlderDatabaseEnterTheChangeLog()
+{
+    // The schema before the change log (branch feed's migration).
+    constexpr int kBeforeChangeLog = 11;
+    {
+        auto db = openDatabase();
+        QVERIFY(db);
+        QVERIFY(Migrations::apply(*db, kBeforeChangeLog).ok());
+        QVERIFY(db->exec(QStringLiteral(
+                             "INSERT INTO tenants (id, name, display_name, created_at) VALUES (1, 'acme', 'Acme', 0);"
+                             "INSERT INTO connections (id, tenant_id, provider, display_name, created_at) "
+                             "VALUES (1, 1, 'hubspot', 'Acme HubSpot', 0);"
+                             "INSERT INTO records (connection_id, tenant_id, object, record_id, data, execution_id, "
+                             "stored_at) VALUES (1, 1, 'contacts', 'b', '{\"v\":2}', 4, 2000);"
+                             "INSERT INTO records (connection_id, tenant_id, object, record_id, data, execution_id, "
+                             "stored_at) VALUES (1, 1, 'contacts', 'a', '{\"v\":1}', 3, 1000);"))
+                    .ok());
+    }
+    auto store = openStore();
+    QVERIFY(store);
+    const QList<RecordChange> changes = store->records().changes(1, QStringLiteral("contacts"), 0, 10)->changes;
+    QCOMPARE(changes.size(), 2);
+    QCOMPARE(changes.at(0).recordId, QStringLiteral("a"));
+    QCOMPARE(changes.at(0).change, RecordChangeKind::Created);
+    QCOMPARE(changes.at(0).data, QByteArray("{\"v\":1}"));
+    QCOMPARE(changes.at(0).executionId, 3);
+    QCOMPARE(changes.at(0).changedAt, QDateTime::fromMSecsSinceEpoch(1000, Qt::UTC));
+    QCOMPARE(changes.at(1).recordId, QStringLiteral("b"));
+}
+
+void TestSqliteStore::changeFeedPagesAreIndexRangeScans()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    auto db = openDatabase();
+    QVERIFY(db);
+    // The shapes of RecordStore::changes and recordHistory: each must search an index from the position on, never
+    // scan the table nor sort.
+    const auto plan = [&](const QString &query) {
+        SqliteStatement stmt = db->prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + query);
+        QStringList steps;
+        while (stmt.next())
+            steps.append(stmt.text(3));
+        return steps;
+    };
+    QCOMPARE(plan(QStringLiteral("SELECT sequence, change, data FROM record_changes WHERE connection_id = ?1 AND "
+                                 "object = ?2 AND sequence > ?3 ORDER BY sequence LIMIT ?4")),
+             QStringList{QStringLiteral("SEARCH record_changes USING INDEX record_changes_feed (connection_id=? AND "
+                                        "object=? AND rowid>?)")});
+    QCOMPARE(plan(QStringLiteral("SELECT sequence, change, data FROM record_changes WHERE connection_id = ?1 AND "
+                                 "object = ?2 AND record_id = ?3 ORDER BY sequence")),
+             QStringList{QStringLiteral("SEARCH record_changes USING INDEX record_changes_history (connection_id=? "
+                                        "AND object=? AND record_id=?)")});
 }
 
 QTEST_GUILESS_MAIN(TestSqliteStore)

@@ -257,6 +257,108 @@ CREATE TABLE webhook_rejections (
 ) WITHOUT ROWID;
 CREATE INDEX webhook_rejections_by_time ON webhook_rejections(last_at);
 )sql"),
+        // 9 (api branch: API keys and the audit log): keys are kept as the SHA-256 of the whole key, found by a
+        // short non-secret prefix; audit entries outlive the tenants and keys they name, so neither is a foreign key.
+        QStringLiteral(R"sql(
+CREATE TABLE api_keys (
+    id INTEGER PRIMARY KEY,
+    prefix TEXT NOT NULL,
+    secret_sha256 BLOB NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    tenant_id INTEGER REFERENCES tenants(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+);
+CREATE INDEX api_keys_by_prefix ON api_keys(prefix);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    key_id INTEGER,
+    key_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    tenant_id INTEGER,
+    at INTEGER NOT NULL,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX audit_log_by_tenant ON audit_log(tenant_id, id);
+)sql"),
+        // 10 (connect branch: connect sessions): the links a product shows its customers to connect a provider,
+        // each used once. The connection an opened link created is not a foreign key: the session outlives a
+        // refused connection, so the callback can still say what happened.
+        QStringLiteral(R"sql(
+CREATE TABLE connect_sessions (
+    id TEXT PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL,
+    integration TEXT,
+    redirect_url TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    opened_at INTEGER,
+    connection_id INTEGER,
+    state TEXT
+) WITHOUT ROWID;
+CREATE INDEX connect_sessions_by_state ON connect_sessions(state) WHERE state IS NOT NULL;
+)sql"),
+        // 11 (scheduler branch): the scheduler's jobs, one row each, claimed under a lease like executions, so a
+        // restarted or second process goes on where one stopped; at most one open scheduled job per connection and
+        // object; and the integrations paused as a whole.
+        QStringLiteral(R"sql(
+CREATE TABLE jobs (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('scheduled', 'sync', 'resync')),
+    state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+    due_at INTEGER NOT NULL,
+    backfill_since INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error_code TEXT,
+    last_error TEXT,
+    execution_id INTEGER REFERENCES executions(id) ON DELETE SET NULL,
+    owner TEXT,
+    lease_expires_at INTEGER,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER
+);
+CREATE INDEX jobs_claimable ON jobs(state, due_at);
+CREATE INDEX jobs_by_connection ON jobs(connection_id, id DESC);
+CREATE UNIQUE INDEX jobs_one_open_scheduled ON jobs(connection_id, object)
+    WHERE kind = 'scheduled' AND state IN ('queued', 'running');
+CREATE TABLE paused_integrations (
+    name TEXT PRIMARY KEY,
+    paused_at INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"),
+        // 12 (branch feed: the records change feed): the change log of stored records, one row per created,
+        // updated or deleted record, numbered by an AUTOINCREMENT sequence that never goes back, even after the newest
+        // rows were deleted (with their connection). SQLite appends the rowid (the sequence) to every index, so a feed
+        // page is a range scan of record_changes_feed and a record's history one of record_changes_history. The
+        // records stored before the log existed enter it as created, so a reader starting from the beginning sees
+        // every record.
+        QStringLiteral(R"sql(
+CREATE TABLE record_changes (
+    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    object TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    change TEXT NOT NULL CHECK (change IN ('created', 'updated', 'deleted')),
+    execution_id INTEGER,
+    changed_at INTEGER NOT NULL,
+    data TEXT
+);
+CREATE INDEX record_changes_feed ON record_changes(connection_id, object);
+CREATE INDEX record_changes_history ON record_changes(connection_id, object, record_id);
+INSERT INTO record_changes (tenant_id, connection_id, object, record_id, change, execution_id, changed_at, data)
+    SELECT tenant_id, connection_id, object, record_id, 'created', execution_id, stored_at, data FROM records
+    ORDER BY stored_at, connection_id, object, record_id;
+)sql"),
     };
     return list;
 }

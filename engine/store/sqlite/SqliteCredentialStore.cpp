@@ -93,4 +93,71 @@ std::optional<PendingAuthorization> SqliteCredentialStore::takePendingAuthorizat
     return pending;
 }
 
+namespace {
+
+const QString kSessionColumns = QStringLiteral("id, tenant_id, provider, integration, redirect_url, created_at, "
+                                               "expires_at, opened_at, connection_id, state");
+
+ConnectSession readSession(SqliteRow &row)
+{
+    ConnectSession session;
+    session.id = row.text();
+    session.tenantId = row.int64();
+    session.provider = row.text();
+    session.integration = row.text();
+    session.redirectUrl = row.text();
+    session.createdAt = row.time();
+    session.expiresAt = row.time();
+    session.openedAt = row.time();
+    session.connectionId = row.int64();
+    session.state = row.text();
+    return session;
+}
+
+} // namespace
+
+Result<void> SqliteCredentialStore::addConnectSession(const ConnectSession &session)
+{
+    if (auto purged = run(m_db, QStringLiteral("DELETE FROM connect_sessions WHERE expires_at < ?1"),
+                          now().addDays(-1));
+        !purged)
+        return purged;
+    return run(m_db,
+               QStringLiteral("INSERT INTO connect_sessions (id, tenant_id, provider, integration, redirect_url, "
+                              "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+               session.id, session.tenantId, session.provider, textOrNull(session.integration),
+               textOrNull(session.redirectUrl), now(), session.expiresAt);
+}
+
+Result<std::optional<ConnectSession>> SqliteCredentialStore::openConnectSession(const QString &id)
+{
+    return sqlite::inTransaction(m_db, [&]() -> Result<std::optional<ConnectSession>> {
+        auto session = selectOne(m_db,
+                                 QStringLiteral("SELECT %1 FROM connect_sessions WHERE id = ?1 AND opened_at IS NULL")
+                                     .arg(kSessionColumns),
+                                 readSession, id);
+        if (!session || !session.value())
+            return session;
+        if (auto opened = run(m_db, QStringLiteral("UPDATE connect_sessions SET opened_at = ?2 WHERE id = ?1"), id,
+                              now());
+            !opened)
+            return opened.error();
+        return session;
+    });
+}
+
+Result<void> SqliteCredentialStore::setConnectSessionAuthorization(const QString &id, qint64 connectionId,
+                                                                   const QString &state)
+{
+    return run(m_db, QStringLiteral("UPDATE connect_sessions SET connection_id = ?2, state = ?3 WHERE id = ?1"), id,
+               connectionId, state);
+}
+
+std::optional<ConnectSession> SqliteCredentialStore::connectSessionByState(const QString &state)
+{
+    return ifFound(selectOne(
+        m_db, QStringLiteral("SELECT %1 FROM connect_sessions WHERE state = ?1").arg(kSessionColumns), readSession,
+        state));
+}
+
 } // namespace patchbay

@@ -18,6 +18,10 @@ public:
     Result<void> releaseRefreshLease(qint64 connectionId, const QString &holder) override;
     Result<void> addPendingAuthorization(const PendingAuthorization &pending) override;
     std::optional<PendingAuthorization> takePendingAuthorization(const QString &state) override;
+    Result<void> addConnectSession(const ConnectSession &session) override;
+    Result<std::optional<ConnectSession>> openConnectSession(const QString &id) override;
+    Result<void> setConnectSessionAuthorization(const QString &id, qint64 connectionId, const QString &state) override;
+    std::optional<ConnectSession> connectSessionByState(const QString &state) override;
 };
 
 } // namespace patchbay

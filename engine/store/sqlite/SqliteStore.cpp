@@ -1,9 +1,12 @@
 #include "SqliteStore.h"
 
 #include "Migrations.h"
+#include "SqliteApiKeyStore.h"
+#include "SqliteAuditStore.h"
 #include "SqliteCredentialStore.h"
 #include "SqliteDatabase.h"
 #include "SqliteExecutionStore.h"
+#include "SqliteJobStore.h"
 #include "SqliteMappingStore.h"
 #include "SqliteRecordStore.h"
 #include "SqliteSchemaStore.h"
@@ -23,7 +26,10 @@ SqliteStore::SqliteStore(std::unique_ptr<SqliteDatabase> db, const Clock &clock)
       m_writes(std::make_unique<SqliteWriteStore>(*m_db, clock)),
       m_webhooks(std::make_unique<SqliteWebhookStore>(*m_db, clock)),
       m_schemas(std::make_unique<SqliteSchemaStore>(*m_db, clock)),
-      m_settings(std::make_unique<SqliteSettingsStore>(*m_db, clock))
+      m_settings(std::make_unique<SqliteSettingsStore>(*m_db, clock)),
+      m_jobs(std::make_unique<SqliteJobStore>(*m_db, clock)),
+      m_apiKeys(std::make_unique<SqliteApiKeyStore>(*m_db, clock)),
+      m_audit(std::make_unique<SqliteAuditStore>(*m_db, clock))
 {}
 
 SqliteStore::~SqliteStore() = default;
@@ -83,9 +89,24 @@ SchemaStore &SqliteStore::schemas()
     return *m_schemas;
 }
 
+JobStore &SqliteStore::jobs()
+{
+    return *m_jobs;
+}
+
 SettingsStore &SqliteStore::settings()
 {
     return *m_settings;
+}
+
+ApiKeyStore &SqliteStore::apiKeys()
+{
+    return *m_apiKeys;
+}
+
+AuditStore &SqliteStore::audit()
+{
+    return *m_audit;
 }
 
 Result<void> SqliteStore::checkSchemaCurrent()

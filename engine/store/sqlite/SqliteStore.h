@@ -10,8 +10,11 @@
 namespace patchbay {
 
 class SqliteDatabase;
+class SqliteApiKeyStore;
+class SqliteAuditStore;
 class SqliteCredentialStore;
 class SqliteExecutionStore;
+class SqliteJobStore;
 class SqliteMappingStore;
 class SqliteRecordStore;
 class SqliteSchemaStore;
@@ -42,6 +45,9 @@ public:
     WebhookStore &webhooks() override;
     SchemaStore &schemas() override;
     SettingsStore &settings() override;
+    JobStore &jobs() override;
+    ApiKeyStore &apiKeys() override;
+    AuditStore &audit() override;
 
     Result<void> inTransaction(const std::function<Result<void>()> &work) override;
 
@@ -66,6 +72,9 @@ private:
     std::unique_ptr<SqliteWebhookStore> m_webhooks;
     std::unique_ptr<SqliteSchemaStore> m_schemas;
     std::unique_ptr<SqliteSettingsStore> m_settings;
+    std::unique_ptr<SqliteJobStore> m_jobs;
+    std::unique_ptr<SqliteApiKeyStore> m_apiKeys;
+    std::unique_ptr<SqliteAuditStore> m_audit;
 };
 
 } // namespace patchbay

@@ -49,6 +49,52 @@ std::optional<Tenant> SqliteTenantStore::tenantByName(const QString &name)
                              readTenant, name));
 }
 
+Result<Tenant> SqliteTenantStore::tenant(qint64 id)
+{
+    return required(selectOne(m_db, QStringLiteral("SELECT %1 FROM tenants WHERE id = ?1").arg(kTenantColumns),
+                              readTenant, id),
+                    notFound("tenant", id));
+}
+
+Result<void> SqliteTenantStore::deleteTenant(qint64 id)
+{
+    // Every row of a tenant references it or one of its connections ON DELETE CASCADE (connection-level mapping
+    // overrides carry their tenant too); the refused-webhook summaries only name a connection, and forget it.
+    return inTransaction(m_db, [&]() -> Result<void> {
+        if (auto result = run(m_db,
+                              QStringLiteral("UPDATE webhook_rejections SET last_connection_id = NULL WHERE "
+                                             "last_connection_id IN (SELECT id FROM connections WHERE tenant_id = ?1)"),
+                              id);
+            !result)
+            return result;
+        auto deleted = changed(m_db, QStringLiteral("DELETE FROM tenants WHERE id = ?1"), id);
+        if (!deleted)
+            return deleted.error();
+        if (!deleted.value())
+            return notFound("tenant", id);
+        return {};
+    });
+}
+
+Result<void> SqliteTenantStore::deleteConnection(qint64 id)
+{
+    return inTransaction(m_db, [&]() -> Result<void> {
+        auto deleted = changed(m_db, QStringLiteral("DELETE FROM connections WHERE id = ?1"), id);
+        if (!deleted)
+            return deleted.error();
+        if (!deleted.value())
+            return notFound("connection", id);
+        if (auto result = run(m_db, QStringLiteral("DELETE FROM mapping_versions WHERE level = 'connection' AND "
+                                                   "scope = CAST(?1 AS TEXT)"),
+                              id);
+            !result)
+            return result;
+        return run(m_db, QStringLiteral("UPDATE webhook_rejections SET last_connection_id = NULL "
+                                        "WHERE last_connection_id = ?1"),
+                   id);
+    });
+}
+
 Result<qint64> SqliteTenantStore::createConnection(const Connection &connection)
 {
     return insert(m_db,

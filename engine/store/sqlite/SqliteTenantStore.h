@@ -13,6 +13,9 @@ public:
     Result<qint64> createTenant(const QString &name, const QString &displayName) override;
     Result<QList<Tenant>> tenants() override;
     std::optional<Tenant> tenantByName(const QString &name) override;
+    Result<Tenant> tenant(qint64 id) override;
+    Result<void> deleteTenant(qint64 id) override;
+    Result<void> deleteConnection(qint64 id) override;
     Result<qint64> createConnection(const Connection &connection) override;
     Result<QList<Connection>> connections(std::optional<qint64> tenantId) override;
     Result<Connection> connection(qint64 id) override;

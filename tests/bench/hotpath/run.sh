@@ -5,7 +5,9 @@
 #      (mapping, filter+aggregate, group-by);
 #   3. a sync of the same HubSpot emulator pages through the engine (`patchbay dryrun`, mapping off and on) and
 #      through a bare node fetch: records/s, CPU seconds and peak RSS, at 10,000 and at a larger count;
-#   4. requests/s on one kept-alive connection to the server adapter (engine/server/HttpService), small and large.
+#   4. requests/s on one kept-alive connection to the server adapter (engine/server/HttpService), small and large;
+#   5. what the records change log adds to a page commit (RecordStore::commitPage against its statements without
+#      the log), for created, unchanged and updated records.
 # Machines are noisy: read the ratios, not the absolute numbers.
 # Usage: tests/bench/hotpath/run.sh [LARGE_SYNC_COUNT]          (default 100000)
 # Environment: PATCHBAY_BUILD_DIR (default <repo>/build), PATCHBAY_BENCH_CACHE (npm jsonata and generated data,
@@ -19,7 +21,7 @@ build=${PATCHBAY_BUILD_DIR:-$repo/build}
 cache=${PATCHBAY_BENCH_CACHE:-$build/bench-cache}
 export PATCHBAY_BUILD_DIR="$build"
 
-"$repo/installer/build.sh" patchbay patchbay-sandbox hotpath_http_bench hotpath_parse_bench >/dev/null
+"$repo/installer/build.sh" patchbay patchbay-sandbox hotpath_http_bench hotpath_parse_bench hotpath_store_bench >/dev/null
 mkdir -p "$cache"
 if [ ! -d "$cache/node_modules/jsonata" ]; then
     echo "installing jsonata@2 into $cache"
@@ -96,3 +98,7 @@ echo "== 4. server adapter: requests/s on one kept-alive connection"
 for bytes in 2000 16000 37000 200000; do
     "$build/tests/bench/hotpath/hotpath_http_bench" "$bytes" 2
 done
+
+echo
+echo "== 5. commitPage with the change log against the same pages without it, 100 records a page"
+"$build/tests/bench/hotpath/hotpath_store_bench" 200

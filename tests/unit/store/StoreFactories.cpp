@@ -46,14 +46,21 @@ private:
 
 } // namespace
 
-qint64 addAcmeConnection(Store &store)
+qint64 addHubSpotConnection(Store &store, const QString &tenantName, const QString &tenantDisplayName,
+                            const QString &displayName)
 {
-    const qint64 tenant = store.tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme Corp")).value();
+    const qint64 tenant = store.tenants().createTenant(tenantName, tenantDisplayName).value();
     Connection connection;
     connection.tenantId = tenant;
     connection.provider = QStringLiteral("hubspot");
-    connection.displayName = QStringLiteral("Acme HubSpot");
+    connection.displayName = displayName;
     return store.tenants().createConnection(connection).value();
+}
+
+qint64 addAcmeConnection(Store &store)
+{
+    return addHubSpotConnection(store, QStringLiteral("acme"), QStringLiteral("Acme Corp"),
+                                QStringLiteral("Acme HubSpot"));
 }
 
 std::vector<std::unique_ptr<StoreFactory>> storeFactories()

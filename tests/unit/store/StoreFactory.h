@@ -30,6 +30,9 @@ public:
 
 std::vector<std::unique_ptr<StoreFactory>> storeFactories();
 
+// A new tenant with one HubSpot connection; returns the connection's id.
+qint64 addHubSpotConnection(Store &store, const QString &tenantName, const QString &tenantDisplayName,
+                            const QString &displayName);
 // Tenant "acme" with one HubSpot connection, "Acme HubSpot"; returns the connection's id.
 qint64 addAcmeConnection(Store &store);
 

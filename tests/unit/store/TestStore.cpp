@@ -29,12 +29,61 @@ private Q_SLOTS:
     void webhookEventsAreKeptPerConnection();
     void webhookRejectionsAreCountedPerSource();
     void everyTimeWrittenComesFromTheClock();
+    void jobsAreClaimedInDueOrderAndNeverTwice();
+    void claimPassesOverPausedAndUnauthorisedConnections();
+    void jobOfADeadOwnerIsClaimedAgain();
+    void scheduledJobsDoNotStackUp();
+    void apiKeyIsStoredOnlyAsAHashAndVerifies();
+    void revokedApiKeyNoLongerVerifies();
+    void apiKeyLastUseIsStampedAtMostOnceAMinute();
+    void auditEntriesListNewestFirstWithFiltersAndPages();
+    void deletingATenantRemovesAllItsDataAndNoOneElses();
+    void deletingAConnectionRemovesItsDataOnly();
+    void connectSessionOpensOnce();
+    void changeLogNumbersCreatedAndUpdatedRecords();
+    void identicalReReadLogsNoChange();
+    void deletionsAreLoggedWithoutTheRecord();
+    void changeFeedIsPerConnectionAndObject();
+    void changeFeedPagesWithoutGapsOrRepeatsWhileWritesHappen();
+    void failedLogWriteStoresNoRecord();
+    void compactionKeepsEachRecordsLatestChange();
 
 private:
     std::unique_ptr<Store> openStore(const Clock &clock = SystemClock::instance());
 
     StoreFactory &m_factory;
 };
+
+namespace {
+
+const QString kContacts = QStringLiteral("contacts");
+const QDateTime kStart = QDateTime::fromString(QStringLiteral("2026-03-01T12:00:00Z"), Qt::ISODate);
+
+// A new execution of the connection reading contacts.
+qint64 startExecution(Store &store, qint64 connection, const QString &kind = QStringLiteral("read"))
+{
+    return store.executions().startExecution(connection, kind, kContacts).value();
+}
+
+// The mapped record {"v": value} of the given id.
+StoredRecord versionOf(const QString &id, int value)
+{
+    return StoredRecord{id, QStringLiteral("{\"v\":%1}").arg(value).toUtf8(), {}};
+}
+
+// The object's whole change log as "kind id" lines, oldest first.
+QStringList changeLog(Store &store, qint64 connection, const QString &object)
+{
+    QStringList lines;
+    const auto page = store.records().changes(connection, object, 0, 1000);
+    if (!page)
+        return {page.error().toString()};
+    for (const RecordChange &change : page->changes)
+        lines.append(change.change + QLatin1Char(' ') + change.recordId);
+    return lines;
+}
+
+} // namespace
 
 void TestStore::init()
 {
@@ -82,6 +131,8 @@ void TestStore::failedPageCommitChangesNothing()
     m_factory.clearFailures(*store);
     QCOMPARE(store->records().recordCount(connection, QStringLiteral("contacts")), 1);
     QCOMPARE(*store->records().cursor(connection, QStringLiteral("contacts")), QStringLiteral("{\"after\":\"1\"}"));
+    // The rolled-back records left no change behind either.
+    QCOMPARE(changeLog(*store, connection, QStringLiteral("contacts")), QStringList{QStringLiteral("created 1")});
 }
 
 void TestStore::commitPageUpsertsAndAdvancesCursor()
@@ -392,6 +443,681 @@ void TestStore::everyTimeWrittenComesFromTheClock()
                 .ok());
     QVERIFY(!store->credentials().takePendingAuthorization(QStringLiteral("old")));
     QVERIFY(store->credentials().takePendingAuthorization(QStringLiteral("kept")));
+}
+
+namespace {
+
+const QDateTime kJobsStart = QDateTime::fromString(QStringLiteral("2026-03-01T12:00:00Z"), Qt::ISODate);
+
+qint64 addSecondConnection(Store &store, const QString &integration = {})
+{
+    Connection connection;
+    connection.tenantId = store.tenants().tenantByName(QStringLiteral("acme"))->id;
+    connection.provider = QStringLiteral("hubspot");
+    connection.displayName = QStringLiteral("Acme HubSpot 2");
+    const qint64 id = store.tenants().createConnection(connection).value();
+    if (!integration.isEmpty())
+        (void)store.tenants().setConnectionIntegration(id, integration, QStringLiteral("production"));
+    return id;
+}
+
+Job jobFor(qint64 connection, const QString &object, const QDateTime &due)
+{
+    Job job;
+    job.connectionId = connection;
+    job.object = object;
+    job.dueAt = due;
+    return job;
+}
+
+ExecutionLease leaseOf(const QString &owner, const QDateTime &now)
+{
+    return {owner, now.addSecs(90)};
+}
+
+} // namespace
+
+void TestStore::jobsAreClaimedInDueOrderAndNeverTwice()
+{
+    auto first = openStore();
+    auto second = openStore();
+    QVERIFY(first && second);
+    const qint64 acme = addAcmeConnection(*first);
+    const qint64 other = addSecondConnection(*first);
+    const qint64 later = first->jobs().addJob(jobFor(acme, QStringLiteral("contacts"), kJobsStart.addSecs(-10))).value();
+    const qint64 earlier =
+        first->jobs().addJob(jobFor(other, QStringLiteral("contacts"), kJobsStart.addSecs(-20))).value();
+    const qint64 notYet = first->jobs().addJob(jobFor(other, QStringLiteral("deals"), kJobsStart.addSecs(60))).value();
+
+    // Two claimers on two connections to the database take different jobs, the earliest due first.
+    const auto a = first->jobs().claimJob(leaseOf(QStringLiteral("a"), kJobsStart), kJobsStart).value();
+    const auto b = second->jobs().claimJob(leaseOf(QStringLiteral("b"), kJobsStart), kJobsStart).value();
+    QVERIFY(a && b);
+    QCOMPARE(a->id, earlier);
+    QCOMPARE(b->id, later);
+    QCOMPARE(a->state, JobState::Running);
+    QCOMPARE(a->owner, QStringLiteral("a"));
+    QCOMPARE(a->attempts, 1);
+    QCOMPARE(a->leaseExpiresAt, kJobsStart.addSecs(90));
+    // The third is not due, and would run on a connection that has a job running anyway.
+    QVERIFY(!first->jobs().claimJob(leaseOf(QStringLiteral("a"), kJobsStart), kJobsStart).value());
+    QVERIFY(first->jobs().finishJob(earlier, QStringLiteral("a"), JobState::Done, std::nullopt).value());
+    const auto c = second->jobs().claimJob(leaseOf(QStringLiteral("b"), kJobsStart), kJobsStart.addSecs(60)).value();
+    QVERIFY(c);
+    QCOMPARE(c->id, notYet);
+
+    // Only the holder ends a job; done is final.
+    QVERIFY(!first->jobs().finishJob(later, QStringLiteral("a"), JobState::Done, std::nullopt).value());
+    QVERIFY(second->jobs().finishJob(later, QStringLiteral("b"), JobState::Queued,
+                                     makeError("sync.provider_error", QStringLiteral("HTTP 500")),
+                                     kJobsStart.addSecs(120))
+                .value());
+    const Job retried = first->jobs().job(later).value();
+    QCOMPARE(retried.state, JobState::Queued);
+    QCOMPARE(retried.dueAt, kJobsStart.addSecs(120));
+    QCOMPARE(retried.lastErrorCode, QStringLiteral("sync.provider_error"));
+    QVERIFY(retried.owner.isEmpty());
+    QVERIFY(first->jobs().job(earlier)->finishedAt.isValid());
+    QCOMPARE(first->jobs().job(earlier)->state, JobState::Done);
+    QCOMPARE(first->jobs().jobs(other, 10)->size(), 2);
+    QCOMPARE(first->jobs().jobs(other, 10)->first().id, notYet); // newest first
+    QCOMPARE(first->jobs().job(9999).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::claimPassesOverPausedAndUnauthorisedConnections()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    const qint64 crm = addSecondConnection(*store, QStringLiteral("crm-contacts"));
+    const qint64 acmeJob = store->jobs().addJob(jobFor(acme, QStringLiteral("contacts"), kJobsStart)).value();
+    const qint64 crmJob = store->jobs().addJob(jobFor(crm, QStringLiteral("contacts"), kJobsStart)).value();
+    const ExecutionLease lease = leaseOf(QStringLiteral("a"), kJobsStart);
+
+    QVERIFY(store->tenants().setConnectionStatus(acme, ConnectionStatus::Paused, QString()).ok());
+    QVERIFY(store->jobs().setIntegrationPaused(QStringLiteral("crm-contacts"), true).ok());
+    QCOMPARE(store->jobs().pausedIntegrations().value(), QStringList{QStringLiteral("crm-contacts")});
+    QVERIFY(!store->jobs().claimJob(lease, kJobsStart).value());
+
+    QVERIFY(store->tenants().setConnectionStatus(acme, ConnectionStatus::NeedsReauth, QStringLiteral("revoked")).ok());
+    QVERIFY(!store->jobs().claimJob(lease, kJobsStart).value());
+
+    QVERIFY(store->jobs().setIntegrationPaused(QStringLiteral("crm-contacts"), false).ok());
+    QVERIFY(store->jobs().pausedIntegrations()->isEmpty());
+    QCOMPARE(store->jobs().claimJob(lease, kJobsStart).value()->id, crmJob);
+    QVERIFY(store->tenants().setConnectionStatus(acme, ConnectionStatus::Active, QString()).ok());
+    QCOMPARE(store->jobs().claimJob(lease, kJobsStart).value()->id, acmeJob);
+}
+
+void TestStore::jobOfADeadOwnerIsClaimedAgain()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    const qint64 id = store->jobs().addJob(jobFor(acme, QStringLiteral("contacts"), kJobsStart)).value();
+    QVERIFY(store->jobs().claimJob(leaseOf(QStringLiteral("dead"), kJobsStart), kJobsStart).value());
+    const qint64 execution =
+        store->executions().startExecution(acme, QStringLiteral("read"), QStringLiteral("contacts")).value();
+    QVERIFY(store->jobs().setJobExecution(id, execution).ok());
+    QCOMPARE(store->jobs().job(id)->executionId, execution);
+
+    // While the lease lasts nobody else takes it, and a renewal makes it last longer.
+    QVERIFY(!store->jobs().claimJob(leaseOf(QStringLiteral("new"), kJobsStart), kJobsStart.addSecs(60)).value());
+    QVERIFY(store->jobs().renewJobLeases(QStringLiteral("dead"), kJobsStart.addSecs(150)).ok());
+    QVERIFY(!store->jobs().claimJob(leaseOf(QStringLiteral("new"), kJobsStart), kJobsStart.addSecs(120)).value());
+    // Its owner died: once the lease ran out, the job runs again under the new owner, counted as a second attempt.
+    const QDateTime later = kJobsStart.addSecs(151);
+    const auto again = store->jobs().claimJob(leaseOf(QStringLiteral("new"), later), later).value();
+    QVERIFY(again);
+    QCOMPARE(again->id, id);
+    QCOMPARE(again->owner, QStringLiteral("new"));
+    QCOMPARE(again->attempts, 2);
+    // The dead owner, had it come back, no longer holds it.
+    QVERIFY(!store->jobs().finishJob(id, QStringLiteral("dead"), JobState::Done, std::nullopt).value());
+    QVERIFY(store->jobs().finishJob(id, QStringLiteral("new"), JobState::Done, std::nullopt).value());
+}
+
+void TestStore::scheduledJobsDoNotStackUp()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    QVERIFY(!store->jobs().lastScheduledJob(acme, QStringLiteral("contacts")).value());
+    const auto first = store->jobs().addScheduledJob(acme, QStringLiteral("contacts"), kJobsStart, 42).value();
+    QVERIFY(first);
+    QVERIFY(!store->jobs().addScheduledJob(acme, QStringLiteral("contacts"), kJobsStart.addSecs(60), 0).value());
+    // Another object, or a sync asked for, is not held back by it.
+    QVERIFY(store->jobs().addScheduledJob(acme, QStringLiteral("deals"), kJobsStart, 0).value());
+    QVERIFY(store->jobs().addJob(jobFor(acme, QStringLiteral("contacts"), kJobsStart)).ok());
+
+    const Job last = store->jobs().lastScheduledJob(acme, QStringLiteral("contacts")).value().value();
+    QCOMPARE(last.id, *first);
+    QCOMPARE(last.kind, JobKind::Scheduled);
+    QCOMPARE(last.backfillSinceMs, 42);
+    QVERIFY(store->jobs().claimJob(leaseOf(QStringLiteral("a"), kJobsStart), kJobsStart).value());
+    QVERIFY(store->jobs().finishJob(*first, QStringLiteral("a"), JobState::Done, std::nullopt).value());
+    // Once it ended, the next one is queued.
+    QVERIFY(store->jobs().addScheduledJob(acme, QStringLiteral("contacts"), kJobsStart.addSecs(1800), 0).value());
+    QCOMPARE(store->jobs().lastScheduledJob(acme, QStringLiteral("contacts")).value()->dueAt, kJobsStart.addSecs(1800));
+}
+
+void TestStore::apiKeyIsStoredOnlyAsAHashAndVerifies()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 tenant = store->tenants().connection(connection)->tenantId;
+    auto created = store->apiKeys().createApiKey(QStringLiteral("backend"), ApiRole::Product, tenant);
+    QVERIFY2(created, qPrintable(created ? QString() : created.error().toString()));
+    const QString secret = created->secret;
+    QVERIFY(secret.startsWith(QLatin1String("pb_")));
+    QCOMPARE(secret.size(), 3 + 43); // 32 random bytes in base64url
+    QVERIFY(secret.startsWith(created->key.prefix));
+    QVERIFY(created->key.prefix.size() < secret.size() / 2);
+
+    const auto verified = store->apiKeys().verifyApiKey(secret);
+    QVERIFY(verified);
+    QCOMPARE(verified->id, created->key.id);
+    QCOMPARE(verified->name, QStringLiteral("backend"));
+    QCOMPARE(verified->role, ApiRole::Product);
+    QCOMPARE(verified->tenantId, std::optional<qint64>(tenant));
+
+    // A key differing in its last character, one of another length, and one without the prefix are all refused.
+    QString altered = secret;
+    altered[altered.size() - 1] = altered.at(altered.size() - 1) == QLatin1Char('A') ? QLatin1Char('B')
+                                                                                     : QLatin1Char('A');
+    for (const QString &wrong : {altered, secret + QLatin1Char('x'), secret.mid(3), QString()}) {
+        const auto refused = store->apiKeys().verifyApiKey(wrong);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, QStringLiteral("store.bad_key"));
+    }
+
+    // Listing never carries the secret; a second key of another role and no tenant lists after the first.
+    QVERIFY(store->apiKeys().createApiKey(QStringLiteral("console"), ApiRole::Support, std::nullopt));
+    const auto keys = store->apiKeys().apiKeys();
+    QVERIFY(keys);
+    QCOMPARE(keys->size(), 2);
+    QCOMPARE(keys->at(0).name, QStringLiteral("backend"));
+    QCOMPARE(keys->at(1).role, ApiRole::Support);
+    QCOMPARE(keys->at(1).tenantId, std::nullopt);
+}
+
+void TestStore::revokedApiKeyNoLongerVerifies()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    auto created = store->apiKeys().createApiKey(QStringLiteral("old"), ApiRole::Admin, std::nullopt);
+    QVERIFY(created);
+    const auto revoked = store->apiKeys().revokeApiKey(created->key.id);
+    QVERIFY(revoked);
+    QVERIFY(revoked->revokedAt.isValid());
+    QCOMPARE(store->apiKeys().verifyApiKey(created->secret).error().code, QStringLiteral("store.bad_key"));
+    // Revoking again keeps the first revocation's time; an unknown key is not found.
+    QCOMPARE(store->apiKeys().revokeApiKey(created->key.id)->revokedAt, revoked->revokedAt);
+    QCOMPARE(store->apiKeys().revokeApiKey(created->key.id + 100).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::apiKeyLastUseIsStampedAtMostOnceAMinute()
+{
+    const QDateTime start = QDateTime::fromString(QStringLiteral("2026-03-01T12:00:00Z"), Qt::ISODate);
+    ManualClock clock(start);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    auto created = store->apiKeys().createApiKey(QStringLiteral("k"), ApiRole::Viewer, std::nullopt);
+    QVERIFY(created);
+    QCOMPARE(created->key.createdAt, start);
+    QVERIFY(!created->key.lastUsedAt.isValid());
+    QCOMPARE(store->apiKeys().verifyApiKey(created->secret)->lastUsedAt, start);
+    clock.advance(std::chrono::seconds(30));
+    QCOMPARE(store->apiKeys().verifyApiKey(created->secret)->lastUsedAt, start);
+    clock.advance(std::chrono::seconds(31));
+    QCOMPARE(store->apiKeys().verifyApiKey(created->secret)->lastUsedAt, start.addSecs(61));
+    QCOMPARE(store->apiKeys().apiKeys()->first().lastUsedAt, start.addSecs(61));
+}
+
+void TestStore::auditEntriesListNewestFirstWithFiltersAndPages()
+{
+    const QDateTime start = QDateTime::fromString(QStringLiteral("2026-03-01T12:00:00Z"), Qt::ISODate);
+    ManualClock clock(start);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const auto append = [&](qint64 key, const QString &action, std::optional<qint64> tenant) {
+        AuditEntry entry;
+        entry.keyId = key;
+        entry.keyName = QStringLiteral("key %1").arg(key);
+        entry.role = QStringLiteral("admin");
+        entry.action = action;
+        entry.target = QStringLiteral("tenant:%1").arg(tenant.value_or(0));
+        entry.tenantId = tenant;
+        entry.before = QJsonObject{{QStringLiteral("n"), 1}};
+        entry.after = QStringLiteral("text");
+        const auto id = store->audit().appendAudit(entry);
+        clock.advance(std::chrono::seconds(10));
+        return id ? id.value() : 0;
+    };
+    const qint64 first = append(1, QStringLiteral("tenant.create"), 5);
+    append(1, QStringLiteral("tenant.delete"), 5);
+    append(2, QStringLiteral("tenant.create"), 6);
+    append(2, QStringLiteral("mapping.set"), 6);
+    const qint64 last = append(1, QStringLiteral("tenantx.other"), std::nullopt);
+
+    AuditFilter all;
+    const auto entries = store->audit().auditEntries(all);
+    QVERIFY(entries);
+    QCOMPARE(entries->size(), 5);
+    QCOMPARE(entries->first().id, last);
+    QCOMPARE(entries->last().id, first);
+    QCOMPARE(entries->last().at, start);
+    QCOMPARE(entries->last().before, QJsonValue(QJsonObject{{QStringLiteral("n"), 1}}));
+    QCOMPARE(entries->last().after, QJsonValue(QStringLiteral("text")));
+    QCOMPARE(entries->first().tenantId, std::nullopt);
+
+    AuditFilter byTenant;
+    byTenant.tenantId = 6;
+    QCOMPARE(store->audit().auditEntries(byTenant)->size(), 2);
+    AuditFilter byPrefix;
+    byPrefix.action = QStringLiteral("tenant."); // a prefix: not "tenantx.other"
+    QCOMPARE(store->audit().auditEntries(byPrefix)->size(), 3);
+    AuditFilter exact;
+    exact.action = QStringLiteral("tenant.create");
+    exact.keyId = 2;
+    QCOMPARE(store->audit().auditEntries(exact)->size(), 1);
+    AuditFilter window;
+    window.since = start.addSecs(10);
+    window.until = start.addSecs(30);
+    QCOMPARE(store->audit().auditEntries(window)->size(), 2);
+
+    // Keyset pages of two: 5, 4 | 3, 2 | 1.
+    AuditFilter page;
+    page.limit = 2;
+    QList<qint64> seen;
+    for (int i = 0; i < 4; ++i) {
+        const auto entriesOfPage = store->audit().auditEntries(page);
+        QVERIFY(entriesOfPage);
+        if (entriesOfPage->isEmpty())
+            break;
+        for (const AuditEntry &entry : *entriesOfPage)
+            seen.append(entry.id);
+        page.beforeId = entriesOfPage->last().id;
+    }
+    QCOMPARE(seen, (QList<qint64>{last, last - 1, last - 2, last - 3, first}));
+}
+
+namespace {
+
+// A connection of tenant with a credential, an execution with an event and a record, and a connection-level mapping
+// override; returns the connection's id.
+qint64 addConnectionWithData(Store &store, qint64 tenant, const QString &name)
+{
+    Connection connection;
+    connection.tenantId = tenant;
+    connection.provider = QStringLiteral("hubspot");
+    connection.displayName = name;
+    const qint64 id = store.tenants().createConnection(connection).value();
+    [[maybe_unused]] const auto saved = store.credentials().saveCredential(id, {id, "sealed", {}, {}, {}});
+    const qint64 execution =
+        store.executions().startExecution(id, QStringLiteral("read"), QStringLiteral("contacts")).value();
+    [[maybe_unused]] const auto event =
+        store.executions().addEvent({0, execution, {}, EventLevel::Info, QStringLiteral("x"), {}});
+    [[maybe_unused]] const auto page = store.records().commitPage(id, QStringLiteral("contacts"), execution,
+                                                                  {{QStringLiteral("1"), "{\"id\":\"1\"}", {}}},
+                                                                  QStringLiteral("{\"after\":\"1\"}"));
+    MappingVersion version;
+    version.level = MappingLevel::Connection;
+    version.scope = QString::number(id);
+    version.integration = QStringLiteral("crm");
+    version.object = QStringLiteral("contacts");
+    version.direction = QStringLiteral("read");
+    version.author = QStringLiteral("test");
+    [[maybe_unused]] const auto mapping = store.mappings().saveMappingVersion(version);
+    return id;
+}
+
+// What the store still holds of a connection: its credential, executions, records and mapping history.
+int heldRowsOf(Store &store, qint64 connection)
+{
+    const auto mappings = store.mappings().mappingHistory(MappingLevel::Connection, QString::number(connection),
+                                                          QStringLiteral("crm"), QStringLiteral("contacts"),
+                                                          QStringLiteral("read"));
+    return (store.credentials().credential(connection) ? 1 : 0)
+        + int(store.executions().executions(connection, 10).value().size())
+        + int(store.records().recordCount(connection, QStringLiteral("contacts")))
+        + int(mappings ? mappings->size() : 0);
+}
+
+} // namespace
+
+void TestStore::deletingATenantRemovesAllItsDataAndNoOneElses()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    const qint64 globex = store->tenants().createTenant(QStringLiteral("globex"), QStringLiteral("Globex")).value();
+    const qint64 acmeOne = addConnectionWithData(*store, acme, QStringLiteral("one"));
+    const qint64 acmeTwo = addConnectionWithData(*store, acme, QStringLiteral("two"));
+    const qint64 globexOne = addConnectionWithData(*store, globex, QStringLiteral("g"));
+    QVERIFY(store->apiKeys().createApiKey(QStringLiteral("acme key"), ApiRole::Product, acme));
+    QCOMPARE(heldRowsOf(*store, acmeOne), 4);
+
+    QVERIFY(store->tenants().deleteTenant(acme));
+    QCOMPARE(store->tenants().tenant(acme).error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(store->tenants().connections(acme)->size(), 0);
+    QCOMPARE(heldRowsOf(*store, acmeOne), 0);
+    QCOMPARE(heldRowsOf(*store, acmeTwo), 0);
+    QCOMPARE(store->apiKeys().apiKeys()->size(), 0);
+    QCOMPARE(store->tenants().tenant(globex)->name, QStringLiteral("globex"));
+    QCOMPARE(heldRowsOf(*store, globexOne), 4);
+    QCOMPARE(store->tenants().deleteTenant(acme).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::deletingAConnectionRemovesItsDataOnly()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    const qint64 one = addConnectionWithData(*store, acme, QStringLiteral("one"));
+    const qint64 two = addConnectionWithData(*store, acme, QStringLiteral("two"));
+    QVERIFY(store->tenants().deleteConnection(one));
+    QCOMPARE(store->tenants().connection(one).error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(heldRowsOf(*store, one), 0);
+    QCOMPARE(heldRowsOf(*store, two), 4);
+    QCOMPARE(store->tenants().connections(acme)->size(), 1);
+    QCOMPARE(store->tenants().deleteConnection(one).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::connectSessionOpensOnce()
+{
+    ManualClock clock;
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 tenant = store->tenants().connection(connection)->tenantId;
+    ConnectSession session;
+    session.id = QStringLiteral("s1");
+    session.tenantId = tenant;
+    session.provider = QStringLiteral("hubspot");
+    session.redirectUrl = QStringLiteral("https://app.example.com/done");
+    session.expiresAt = clock.now().addSecs(900);
+    QVERIFY(store->credentials().addConnectSession(session).ok());
+
+    const auto opened = store->credentials().openConnectSession(QStringLiteral("s1"));
+    QVERIFY(opened.ok() && opened.value());
+    QCOMPARE(opened.value()->provider, QStringLiteral("hubspot"));
+    QCOMPARE(opened.value()->integration, QString());
+    QCOMPARE(opened.value()->redirectUrl, session.redirectUrl);
+    QCOMPARE(opened.value()->createdAt, clock.now());
+    QCOMPARE(opened.value()->expiresAt, session.expiresAt);
+    // Once only; an unknown one not at all.
+    QVERIFY(!store->credentials().openConnectSession(QStringLiteral("s1")).value());
+    QVERIFY(!store->credentials().openConnectSession(QStringLiteral("nope")).value());
+
+    QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("st")));
+    QVERIFY(store->credentials().setConnectSessionAuthorization(QStringLiteral("s1"), connection,
+                                                                QStringLiteral("st")).ok());
+    const auto byState = store->credentials().connectSessionByState(QStringLiteral("st"));
+    QVERIFY(byState);
+    QCOMPARE(byState->id, QStringLiteral("s1"));
+    QCOMPARE(byState->connectionId, connection);
+    QCOMPARE(byState->openedAt, clock.now());
+
+    // A session is kept a day past its expiry (so its callback page can still name it), then dropped.
+    clock.advance(std::chrono::hours(24) + std::chrono::minutes(16));
+    session.id = QStringLiteral("s2");
+    session.expiresAt = clock.now().addSecs(900);
+    QVERIFY(store->credentials().addConnectSession(session).ok());
+    QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("st")));
+    QVERIFY(store->credentials().openConnectSession(QStringLiteral("s2")).value());
+}
+
+void TestStore::changeLogNumbersCreatedAndUpdatedRecords()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 first = startExecution(*store, connection);
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, first, {versionOf(QStringLiteral("1"), 1),
+                                                           versionOf(QStringLiteral("2"), 1)}, QStringLiteral("a"))
+                .ok());
+    clock.advance(std::chrono::seconds(60));
+    const qint64 second = startExecution(*store, connection);
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, second, {versionOf(QStringLiteral("2"), 2)}, QStringLiteral("b"))
+                .ok());
+
+    const RecordChangePage page = store->records().changes(connection, kContacts, 0, 10).value();
+    QVERIFY(!page.hasMore);
+    QCOMPARE(page.changes.size(), 3);
+    const RecordChange &created = page.changes.at(0);
+    QCOMPARE(created.change, RecordChangeKind::Created);
+    QCOMPARE(created.connectionId, connection);
+    QCOMPARE(created.object, kContacts);
+    QCOMPARE(created.recordId, QStringLiteral("1"));
+    QCOMPARE(created.executionId, first);
+    QCOMPARE(created.changedAt, kStart);
+    QCOMPARE(created.data, QByteArray("{\"v\":1}"));
+    const RecordChange &updated = page.changes.at(2);
+    QCOMPARE(updated.change, RecordChangeKind::Updated);
+    QCOMPARE(updated.recordId, QStringLiteral("2"));
+    QCOMPARE(updated.executionId, second);
+    QCOMPARE(updated.changedAt, kStart.addSecs(60));
+    QCOMPARE(updated.data, QByteArray("{\"v\":2}"));
+    QVERIFY(page.changes.at(0).sequence < page.changes.at(1).sequence);
+    QVERIFY(page.changes.at(1).sequence < page.changes.at(2).sequence);
+
+    const QList<RecordChange> history = store->records().recordHistory(connection, kContacts, QStringLiteral("2")).value();
+    QCOMPARE(history.size(), 2);
+    QCOMPARE(history.at(0).change, RecordChangeKind::Created);
+    QCOMPARE(history.at(0).data, QByteArray("{\"v\":1}"));
+    QCOMPARE(history.at(1).sequence, updated.sequence);
+    QVERIFY(store->records().recordHistory(connection, kContacts, QStringLiteral("9"))->isEmpty());
+}
+
+void TestStore::identicalReReadLogsNoChange()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 execution = startExecution(*store, connection);
+    for (int pass = 0; pass < 3; ++pass) {
+        StoredRecord record = versionOf(QStringLiteral("1"), 1);
+        // The provider's modification time moved, the mapped record did not: no change for a feed reader.
+        record.updatedAt = QStringLiteral("2026-03-0%1T00:00:00Z").arg(pass + 1);
+        QVERIFY(store->records().commitPage(connection, kContacts, execution, {record}, QStringLiteral("a")).ok());
+    }
+    QCOMPARE(changeLog(*store, connection, kContacts), QStringList{QStringLiteral("created 1")});
+    QCOMPARE(store->records().record(connection, kContacts, QStringLiteral("1"))->updatedAt,
+             QStringLiteral("2026-03-03T00:00:00Z"));
+}
+
+void TestStore::deletionsAreLoggedWithoutTheRecord()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 read = startExecution(*store, connection);
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, read,
+                            {versionOf(QStringLiteral("1"), 1), versionOf(QStringLiteral("2"), 1),
+                             versionOf(QStringLiteral("3"), 1), versionOf(QStringLiteral("4"), 1)},
+                            QStringLiteral("a"))
+                .ok());
+
+    // A webhook says 1 was deleted, and names a record never stored: only the stored one changes.
+    clock.advance(std::chrono::seconds(10));
+    const qint64 webhook = startExecution(*store, connection, QStringLiteral("webhook"));
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, webhook, {}, std::nullopt, {},
+                            {QStringLiteral("1"), QStringLiteral("unknown")})
+                .ok());
+
+    // A complete full pass stores 3 only; 2 and 4 are gone from the provider.
+    clock.advance(std::chrono::seconds(10));
+    const QDateTime passStart = clock.now();
+    const qint64 pass = startExecution(*store, connection);
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, pass, {versionOf(QStringLiteral("3"), 1)}, QStringLiteral("b"), {},
+                            {}, passStart)
+                .ok());
+
+    QCOMPARE(changeLog(*store, connection, kContacts),
+             QStringList({QStringLiteral("created 1"), QStringLiteral("created 2"), QStringLiteral("created 3"),
+                          QStringLiteral("created 4"), QStringLiteral("deleted 1"), QStringLiteral("deleted 2"),
+                          QStringLiteral("deleted 4")}));
+    const QList<RecordChange> changes = store->records().changes(connection, kContacts, 0, 100)->changes;
+    const RecordChange &providerDeletion = changes.at(4);
+    QCOMPARE(providerDeletion.executionId, webhook);
+    QCOMPARE(providerDeletion.changedAt, kStart.addSecs(10));
+    QVERIFY(providerDeletion.data.isEmpty());
+    QCOMPARE(changes.at(5).executionId, pass);
+    QCOMPARE(changes.at(6).changedAt, passStart);
+    QVERIFY(changes.at(6).data.isEmpty());
+    QCOMPARE(store->records().recordCount(connection, kContacts), 1);
+
+    // Deleted and then created again: the history shows all three.
+    QVERIFY(store->records()
+                .commitPage(connection, kContacts, pass, {versionOf(QStringLiteral("1"), 5)}, QStringLiteral("c"))
+                .ok());
+    QStringList history;
+    for (const RecordChange &change : store->records().recordHistory(connection, kContacts, QStringLiteral("1")).value())
+        history.append(change.change);
+    QCOMPARE(history, QStringList({RecordChangeKind::Created, RecordChangeKind::Deleted, RecordChangeKind::Created}));
+}
+
+void TestStore::changeFeedIsPerConnectionAndObject()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    const qint64 globex = addHubSpotConnection(*store, QStringLiteral("globex"), QStringLiteral("Globex"),
+                                               QStringLiteral("Globex HubSpot"));
+    const qint64 acmeRead = startExecution(*store, acme);
+    const qint64 globexRead = startExecution(*store, globex);
+    QVERIFY(store->records().commitPage(acme, kContacts, acmeRead, {versionOf(QStringLiteral("a"), 1)}, {}).ok());
+    QVERIFY(store->records()
+                .commitPage(acme, QStringLiteral("companies"), acmeRead, {versionOf(QStringLiteral("c"), 1)}, {})
+                .ok());
+    QVERIFY(store->records().commitPage(globex, kContacts, globexRead, {versionOf(QStringLiteral("a"), 2)}, {}).ok());
+
+    QCOMPARE(changeLog(*store, acme, kContacts), QStringList{QStringLiteral("created a")});
+    QCOMPARE(changeLog(*store, acme, QStringLiteral("companies")), QStringList{QStringLiteral("created c")});
+    QCOMPARE(store->records().changes(globex, kContacts, 0, 10)->changes.first().data, QByteArray("{\"v\":2}"));
+    QCOMPARE(store->records().recordHistory(acme, kContacts, QStringLiteral("a"))->size(), 1);
+    QVERIFY(store->records().changes(acme, QStringLiteral("deals"), 0, 10)->changes.isEmpty());
+
+    // A deleted connection's log goes with it; the others' stays.
+    QVERIFY(store->tenants().deleteConnection(globex).ok());
+    QVERIFY(store->records().changes(globex, kContacts, 0, 10)->changes.isEmpty());
+    QCOMPARE(changeLog(*store, acme, kContacts), QStringList{QStringLiteral("created a")});
+}
+
+void TestStore::changeFeedPagesWithoutGapsOrRepeatsWhileWritesHappen()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 execution = startExecution(*store, connection);
+    QList<StoredRecord> firstPage;
+    for (int i = 0; i < 5; ++i)
+        firstPage.append(versionOf(QString::number(i), 1));
+    QVERIFY(store->records().commitPage(connection, kContacts, execution, firstPage, {}).ok());
+
+    // A reader pages by 2; between its pages records are created, updated and deleted.
+    QList<RecordChange> seen;
+    qint64 after = 0;
+    int round = 0;
+    for (;;) {
+        const RecordChangePage page = store->records().changes(connection, kContacts, after, 2).value();
+        QVERIFY(page.changes.size() <= 2);
+        seen.append(page.changes);
+        if (!page.changes.isEmpty())
+            after = page.changes.last().sequence;
+        if (round < 3) {
+            ++round;
+            QVERIFY(store->records()
+                        .commitPage(connection, kContacts, execution,
+                                    {versionOf(QString::number(round), 2), versionOf(QStringLiteral("new-%1").arg(round), 1)},
+                                    {}, {}, {QString::number(round + 1)})
+                        .ok());
+            continue;
+        }
+        if (!page.hasMore)
+            break;
+    }
+
+    const QList<RecordChange> all = store->records().changes(connection, kContacts, 0, 1000)->changes;
+    QCOMPARE(all.size(), 5 + 3 * 3);
+    QCOMPARE(seen.size(), all.size());
+    for (int i = 0; i < all.size(); ++i) {
+        QCOMPARE(seen.at(i).sequence, all.at(i).sequence);
+        QCOMPARE(seen.at(i).change, all.at(i).change);
+        QCOMPARE(seen.at(i).recordId, all.at(i).recordId);
+    }
+    // Asking past the end answers an empty page that has no more.
+    const RecordChangePage end = store->records().changes(connection, kContacts, after, 2).value();
+    QVERIFY(end.changes.isEmpty());
+    QVERIFY(!end.hasMore);
+}
+
+void TestStore::failedLogWriteStoresNoRecord()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 execution = startExecution(*store, connection);
+    m_factory.failInsertsInto(*store, QStringLiteral("record_changes"));
+    const auto result = store->records().commitPage(connection, kContacts, execution,
+                                                    {versionOf(QStringLiteral("1"), 1)}, QStringLiteral("a"));
+    m_factory.clearFailures(*store);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, QStringLiteral("test.injected"));
+    QCOMPARE(store->records().recordCount(connection, kContacts), 0);
+    QVERIFY(!store->records().cursor(connection, kContacts));
+    QVERIFY(changeLog(*store, connection, kContacts).isEmpty());
+}
+
+void TestStore::compactionKeepsEachRecordsLatestChange()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 execution = startExecution(*store, connection);
+    const auto commit = [&](const QList<StoredRecord> &records, const QStringList &deleted = {}) {
+        return store->records().commitPage(connection, kContacts, execution, records, {}, {}, deleted).ok();
+    };
+    // Old: 1 created and updated twice, 2 created and deleted, 3 created only.
+    QVERIFY(commit({versionOf(QStringLiteral("1"), 1), versionOf(QStringLiteral("2"), 1),
+                    versionOf(QStringLiteral("3"), 1)}));
+    QVERIFY(commit({versionOf(QStringLiteral("1"), 2)}, {QStringLiteral("2")}));
+    QVERIFY(commit({versionOf(QStringLiteral("1"), 3)}));
+    const qint64 readerPosition = store->records().changes(connection, kContacts, 0, 1)->changes.first().sequence;
+    // Recent: 3 updated after the cut-off.
+    clock.advance(std::chrono::hours(24 * 30));
+    QVERIFY(commit({versionOf(QStringLiteral("3"), 2)}));
+
+    QCOMPARE(store->records().compactChanges(kStart.addDays(7)).value(), 4);
+    QCOMPARE(changeLog(*store, connection, kContacts),
+             QStringList({QStringLiteral("deleted 2"), QStringLiteral("updated 1"), QStringLiteral("updated 3")}));
+    QCOMPARE(store->records().recordHistory(connection, kContacts, QStringLiteral("1"))->first().data,
+             QByteArray("{\"v\":3}"));
+    // A reader that had seen only the first change still ends with every record as stored.
+    QMap<QString, QByteArray> replica{{QStringLiteral("1"), QByteArray("{\"v\":1}")}};
+    const RecordChangePage unseen = store->records().changes(connection, kContacts, readerPosition, 100).value();
+    for (const RecordChange &change : unseen.changes) {
+        if (change.change == RecordChangeKind::Deleted)
+            replica.remove(change.recordId);
+        else
+            replica.insert(change.recordId, change.data);
+    }
+    QMap<QString, QByteArray> stored;
+    for (const StoredRecord &record : store->records().storedRecords(connection, kContacts).value())
+        stored.insert(record.recordId, record.data);
+    QCOMPARE(replica, stored);
+    // Nothing more to compact.
+    QCOMPARE(store->records().compactChanges(clock.now().addDays(1)).value(), 0);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,263 @@
+#include "ApiTestServer.h"
+#include "auth/CredentialVault.h"
+#include "catalog/IntegrationCatalog.h"
+#include "core/Clock.h"
+#include "store/Store.h"
+#include "sync/SyncService.h"
+
+#include <QtTest>
+
+using namespace patchbay;
+using namespace patchbay::test;
+
+// Who may call what: every route the server registers × every role × tenant scope (a key for every tenant, one
+// bound to the tenant the call is about, one bound to another tenant), against the table below. The table is
+// written from the issue's words, not from the router's own declarations: a route the table lacks fails the test,
+// so every feature that adds a route adds its row here.
+class TestApiAccess : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everyRouteHasARow();
+    void everyRowIsARoute();
+    void everyRouteRoleAndScopeGetsWhatTheTableSays();
+};
+
+namespace {
+
+constexpr ApiRole Admin = ApiRole::Admin;
+constexpr ApiRole Product = ApiRole::Product;
+constexpr ApiRole Support = ApiRole::Support;
+constexpr ApiRole Viewer = ApiRole::Viewer;
+
+// How a key bound to a tenant fares on a route its role may call.
+enum class Bound {
+    Refused,  // 403: only keys for every tenant may (creating and deleting tenants)
+    Own,      // its own tenant's things as anyone; another tenant's: 404, as if they did not exist
+    Filtered, // allowed; what it lists is its tenant's only
+};
+
+struct Row
+{
+    const char *method;
+    const char *pattern;
+    const char *path; // {tenant}: the name of the tenant the call is about; {connection}: a new connection of it;
+                      // {execution}: an execution of a new connection of it
+    const char *body; // {unique}: a name no other call used
+    bool open;        // no key needed
+    QList<ApiRole> roles;
+    Bound bound;
+};
+
+// The expected access table. Open routes first, then by feature.
+const QList<Row> &table()
+{
+    static const QList<Row> rows = {
+        {"GET", "/healthz", "/healthz", "", true, {}, Bound::Filtered},
+        {"GET", "/readyz", "/readyz", "", true, {}, Bound::Filtered},
+        {"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", "", true, {}, Bound::Filtered},
+        // Tenants: product and admin manage them; everyone reads; a bound key sees its own.
+        {"GET", "/api/v1/tenants", "/api/v1/tenants", "", false, {Admin, Product, Support, Viewer}, Bound::Filtered},
+        {"POST", "/api/v1/tenants", "/api/v1/tenants", R"({"name":"{unique}"})", false, {Admin, Product},
+         Bound::Refused},
+        {"GET", "/api/v1/tenants/{tenant}", "/api/v1/tenants/{tenant}", "", false, {Admin, Product, Support, Viewer},
+         Bound::Own},
+        {"DELETE", "/api/v1/tenants/{tenant}", "/api/v1/tenants/{tenant}", "", false, {Admin, Product},
+         Bound::Refused},
+        // The audit log: the console's roles and admin.
+        {"GET", "/api/v1/ops/audit", "/api/v1/ops/audit", "", false, {Admin, Support, Viewer}, Bound::Filtered},
+        // The scheduler: product, admin and support sync, pause and resume a connection; everyone lists its jobs; a
+        // whole integration spans tenants, so only keys for every tenant pause or resume it.
+        {"POST", "/api/v1/connections/{id}/sync", "/api/v1/connections/{connection}/sync", R"({"full":true})", false,
+         {Admin, Product, Support}, Bound::Own},
+        {"POST", "/api/v1/connections/{id}/pause", "/api/v1/connections/{connection}/pause", "", false,
+         {Admin, Product, Support}, Bound::Own},
+        {"POST", "/api/v1/connections/{id}/resume", "/api/v1/connections/{connection}/resume", "", false,
+         {Admin, Product, Support}, Bound::Own},
+        {"GET", "/api/v1/connections/{id}/jobs", "/api/v1/connections/{connection}/jobs", "", false,
+         {Admin, Product, Support, Viewer}, Bound::Own},
+        {"POST", "/api/v1/integrations/{name}/pause", "/api/v1/integrations/crm-contacts/pause", "", false,
+         {Admin, Product, Support}, Bound::Refused},
+        {"POST", "/api/v1/integrations/{name}/resume", "/api/v1/integrations/crm-contacts/resume", "", false,
+         {Admin, Product, Support}, Bound::Refused},
+        // Connections: product and admin create and disconnect them and open connect sessions; everyone reads. The
+        // connect link and the OAuth callback carry their own signed proof instead of a key.
+        {"GET", "/api/v1/tenants/{tenant}/connections", "/api/v1/tenants/{tenant}/connections", "", false,
+         {Admin, Product, Support, Viewer}, Bound::Own},
+        {"POST", "/api/v1/tenants/{tenant}/connections", "/api/v1/tenants/{tenant}/connections",
+         R"({"provider":"stripe","credential":{"apiKey":"sk_test_{unique}"}})", false, {Admin, Product}, Bound::Own},
+        {"GET", "/api/v1/connections/{connection}", "/api/v1/connections/{connection}", "", false,
+         {Admin, Product, Support, Viewer}, Bound::Own},
+        {"DELETE", "/api/v1/connections/{connection}", "/api/v1/connections/{connection}", "", false,
+         {Admin, Product}, Bound::Own},
+        {"POST", "/api/v1/tenants/{tenant}/connect-sessions", "/api/v1/tenants/{tenant}/connect-sessions",
+         R"({"provider":"hubspot"})", false, {Admin, Product}, Bound::Own},
+        {"GET", "/connect/{token}", "/connect/not-a-link", "", true, {}, Bound::Filtered},
+        {"GET", "/oauth/callback", "/oauth/callback?state=none&code=none", "", true, {}, Bound::Filtered},
+        // Records: everyone reads a connection's change feed; product and admin write and follow their writes.
+        {"GET", "/api/v1/connections/{connection}/objects/{object}/records",
+         "/api/v1/connections/{connection}/objects/contacts/records", "", false, {Admin, Product, Support, Viewer},
+         Bound::Own},
+        {"POST", "/api/v1/connections/{connection}/objects/{object}/writes",
+         "/api/v1/connections/{connection}/objects/contacts/writes", R"({"records":[{"key":"{unique}","record":{"email":"{unique}@example.com","name":"Ada Lovelace"}}]})", false,
+         {Admin, Product}, Bound::Own},
+        {"GET", "/api/v1/executions/{execution}", "/api/v1/executions/{execution}", "", false,
+         {Admin, Product, Support, Viewer}, Bound::Own},
+        {"GET", "/api/v1/executions/{execution}/write-items", "/api/v1/executions/{execution}/write-items", "", false,
+         {Admin, Product, Support, Viewer}, Bound::Own},
+    };
+    return rows;
+}
+
+const Row *rowFor(const QByteArray &method, const QString &pattern)
+{
+    for (const Row &row : table()) {
+        if (method == row.method && pattern == QLatin1String(row.pattern))
+            return &row;
+    }
+    return nullptr;
+}
+
+// The server with the built-in definitions and an OAuth app for HubSpot, so that every route can succeed.
+std::shared_ptr<SyncService> builtInSync(const QString &databasePath)
+{
+    auto sync = std::make_shared<SyncService>(databasePath, CredentialVault::generateKey(), ProviderCatalog::builtIn(),
+                                              SystemClock::instance());
+    sync->setIntegrations(IntegrationCatalog::builtIn(sync->catalog()));
+    return sync;
+}
+
+void withHubSpotApp(DaemonConfig &config)
+{
+    ProviderSettings hubspot;
+    hubspot.clientId = QStringLiteral("access-test-app");
+    hubspot.clientSecret = SecretBytes(QByteArrayLiteral("access-test-secret"));
+    config.providers.insert(QStringLiteral("hubspot"), hubspot);
+}
+
+enum class Scope { Unbound, OwnTenant, OtherTenant };
+
+QString scopeName(Scope scope)
+{
+    switch (scope) {
+    case Scope::Unbound: return QStringLiteral("every tenant");
+    case Scope::OwnTenant: return QStringLiteral("bound to the tenant");
+    case Scope::OtherTenant: return QStringLiteral("bound to another tenant");
+    }
+    return {};
+}
+
+// The status class the table expects: 2xx (0), or the refusal's status.
+int expectedRefusal(const Row &row, ApiRole role, Scope scope)
+{
+    if (row.open)
+        return 0;
+    if (!row.roles.contains(role))
+        return 403;
+    if (scope == Scope::Unbound || row.bound == Bound::Filtered)
+        return 0;
+    if (row.bound == Bound::Refused)
+        return 403;
+    return scope == Scope::OwnTenant ? 0 : 404;
+}
+
+} // namespace
+
+void TestApiAccess::everyRouteHasARow()
+{
+    ApiTestServer api(builtInSync, withHubSpotApp);
+    QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
+    QStringList missing;
+    for (const ApiRouter::Route &route : api.server().router().routes()) {
+        if (!rowFor(route.method, route.pattern))
+            missing.append(QString::fromLatin1(route.method) + QLatin1Char(' ') + route.pattern);
+    }
+    QVERIFY2(missing.isEmpty(), qPrintable(QStringLiteral("Routes without a row in TestApiAccess's table (add who may "
+                                                          "call them): ") + missing.join(", ")));
+}
+
+void TestApiAccess::everyRowIsARoute()
+{
+    ApiTestServer api(builtInSync, withHubSpotApp);
+    QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
+    for (const Row &row : table()) {
+        const auto &routes = api.server().router().routes();
+        const bool served = std::any_of(routes.begin(), routes.end(), [&](const ApiRouter::Route &route) {
+            return route.method == row.method && route.pattern == QLatin1String(row.pattern);
+        });
+        QVERIFY2(served, qPrintable(QStringLiteral("The table has %1 %2, which the server does not serve")
+                                        .arg(QLatin1String(row.method), QLatin1String(row.pattern))));
+    }
+}
+
+void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
+{
+    ApiTestServer api(builtInSync, withHubSpotApp);
+    QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
+    int counter = 0;
+    int calls = 0;
+    for (const ApiRouter::Route &route : api.server().router().routes()) {
+        const Row *row = rowFor(route.method, route.pattern);
+        QVERIFY(row);
+        const auto callAs = [&](const QByteArray &key, const QString &tenantName) {
+            const QString unique = QStringLiteral("made%1").arg(++counter);
+            QString path = QString::fromLatin1(row->path).replace(QStringLiteral("{tenant}"), tenantName);
+            if (path.contains(QStringLiteral("{connection}"))) {
+                const qint64 tenant = api.store().tenants().tenantByName(tenantName)->id;
+                path.replace(QStringLiteral("{connection}"), QString::number(api.createConnection(tenant)));
+            }
+            if (path.contains(QStringLiteral("{execution}"))) {
+                const qint64 tenant = api.store().tenants().tenantByName(tenantName)->id;
+                const qint64 connection = api.createConnection(tenant);
+                const auto execution =
+                    api.store().executions().startExecution(connection, QStringLiteral("write"), QStringLiteral("contacts"));
+                path.replace(QStringLiteral("{execution}"), QString::number(execution.value()));
+            }
+            const QByteArray body = QByteArray(row->body).replace("{unique}", unique.toUtf8());
+            ++calls;
+            return api.call(row->method, path, key, body);
+        };
+        const QString where = QString::fromLatin1(row->method) + QLatin1Char(' ') + QLatin1String(row->pattern);
+
+        // Without a key: open routes answer, the others refuse.
+        api.createTenant(QStringLiteral("t%1").arg(++counter));
+        const auto anonymous = callAs({}, QStringLiteral("t%1").arg(counter));
+        if (row->open)
+            QVERIFY2(anonymous.status != 401 && anonymous.status != 403, qPrintable(QStringLiteral("%1 without a key: %2").arg(where).arg(anonymous.status)));
+        else
+            QVERIFY2(anonymous.status == 401, qPrintable(QStringLiteral("%1 without a key: %2").arg(where).arg(anonymous.status)));
+
+        for (const ApiRole role : allApiRoles()) {
+            for (const Scope scope : {Scope::Unbound, Scope::OwnTenant, Scope::OtherTenant}) {
+                // Each call gets its own tenants, so that a delete allowed in one case leaves the next intact.
+                const QString name = QStringLiteral("t%1").arg(++counter);
+                const qint64 about = api.createTenant(name);
+                const qint64 other = api.createTenant(QStringLiteral("o%1").arg(counter));
+                const std::optional<qint64> bound = scope == Scope::Unbound ? std::nullopt
+                    : scope == Scope::OwnTenant                             ? std::optional<qint64>(about)
+                                                                            : std::optional<qint64>(other);
+                const auto reply = callAs(api.createKey(role, bound), name);
+                const int expected = expectedRefusal(*row, role, scope);
+                const QString what = QStringLiteral("%1 as %2 (%3): expected %4, got %5 %6")
+                                         .arg(where, apiRoleName(role), scopeName(scope),
+                                              expected ? QString::number(expected) : QStringLiteral("2xx"))
+                                         .arg(reply.status)
+                                         .arg(QString::fromUtf8(reply.body.left(200)));
+                if (row->open) // no key is asked: a key changes nothing, the route answers by its own proof
+                    QVERIFY2(reply.status == anonymous.status, qPrintable(what));
+                else if (expected == 0)
+                    QVERIFY2(reply.status >= 200 && reply.status < 300, qPrintable(what));
+                else
+                    QVERIFY2(reply.status == expected, qPrintable(what));
+                if (expected == 403)
+                    QCOMPARE(reply.errorCode(), QStringLiteral("auth.forbidden"));
+            }
+        }
+    }
+    QVERIFY(calls >= table().size() * 13);
+    QVERIFY2(api.problems().isEmpty(), qPrintable(api.problems().join('\n')));
+}
+
+QTEST_GUILESS_MAIN(TestApiAccess)
+#include "TestApiAccess.moc"
