@@ -47,6 +47,13 @@ OpsFixture::OpsFixture() : m_key(CredentialVault::generateKey()), m_emulator(std
         m_error = connectTenant(QStringLiteral("globex"), QStringLiteral("Globex"), globex, globexConnection);
     if (!m_error.isEmpty())
         return;
+    // acme's records are mapped by the built-in crm-contacts integration; globex's stay raw.
+    if (auto set = m_store->tenants().setConnectionIntegration(acmeConnection, QStringLiteral("crm-contacts"),
+                                                               QStringLiteral("production"));
+        !set) {
+        m_error = set.error().toString();
+        return;
+    }
     m_sync = std::make_shared<SyncService>(databasePath(), m_key, ProviderCatalog::builtIn(), SystemClock::instance());
     auto opsStore = SqliteStore::open(databasePath());
     if (!opsStore) {

@@ -15,7 +15,7 @@ namespace sandbox {
 class HubSpotEmulator;
 }
 
-// Two tenants (acme, globex), each with a HubSpot connection to the sandbox's emulator on loopback, in a SQLite
+// Two tenants (acme, globex), each with a HubSpot connection (acme's with the crm-contacts integration) to the sandbox's emulator on loopback, in a SQLite
 // file of a temporary folder; the SyncService and LocalOps a server would run on it. For the ops routes' and live
 // updates' tests.
 class OpsFixture
