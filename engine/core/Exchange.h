@@ -28,6 +28,8 @@ struct Exchange
     HeaderList responseHeaders;
     QByteArray responseBody;
     QString error; // transport error, if any
+
+    bool operator==(const Exchange &) const = default;
 };
 
 } // namespace patchbay

@@ -41,6 +41,8 @@ struct Execution
     qint64 requestCount = 0;
     QString errorCode;
     QString errorMessage;
+
+    bool operator==(const Execution &) const = default;
 };
 
 struct ExecutionCounts
@@ -66,6 +68,8 @@ struct Event
     QString level = EventLevel::Info;
     QString message;
     QJsonObject context;
+
+    bool operator==(const Event &) const = default;
 };
 
 } // namespace patchbay

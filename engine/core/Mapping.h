@@ -32,6 +32,8 @@ struct MappingIssue
             text += QStringLiteral(" at position %1").arg(position);
         return text + QStringLiteral(": ") + message;
     }
+
+    bool operator==(const MappingIssue &) const = default;
 };
 
 // The mapping that applies to one connection's object: the manifest's base, merged with the environment's and
@@ -43,6 +45,8 @@ struct EffectiveMapping
     QMap<QString, QString> origin; // field -> "base" | "environment" | "connection"
     int environmentVersion = 0;    // 0: no override at that level
     int connectionVersion = 0;
+
+    bool operator==(const EffectiveMapping &) const = default;
 };
 
 // One field of a previewed record.
@@ -52,6 +56,8 @@ struct MappingPreviewField
     QString expression;
     QJsonValue value = QJsonValue::Undefined; // undefined when the expression gave nothing or failed
     std::optional<MappingIssue> error;
+
+    bool operator==(const MappingPreviewField &) const = default;
 };
 
 // A sample provider record run through a mapping, field by field.
@@ -60,6 +66,8 @@ struct MappingPreviewRecord
     QString recordId; // from the sample's "id", when it has one
     QList<MappingPreviewField> fields;
     QJsonValue output; // the product record as it would be stored
+
+    bool operator==(const MappingPreviewRecord &) const = default;
 };
 
 } // namespace patchbay

@@ -28,6 +28,8 @@ struct MappingVersion
     QString author;
     QString reason;
     QDateTime createdAt;
+
+    bool operator==(const MappingVersion &) const = default;
 };
 
 } // namespace patchbay

@@ -59,6 +59,8 @@ struct FailedRecord
     QJsonArray errors; // [{field, code, position, message}]
     QDateTime createdAt;
     QDateTime resolvedAt;
+
+    bool operator==(const FailedRecord &) const = default;
 };
 
 // One record of a write execution and what the provider said about it.
@@ -76,6 +78,8 @@ struct WriteItem
     QByteArray payload; // the product record as given (JSON)
     QByteArray sent;    // what was sent, in the provider's shape (JSON), when it got that far
     QDateTime createdAt;
+
+    bool operator==(const WriteItem &) const = default;
 };
 
 // One field of a provider object, as schema discovery found it.

@@ -15,6 +15,8 @@ struct Error
     QString message; // plain words: what happened and what to do
 
     QString toString() const { return code + QStringLiteral(": ") + message; }
+
+    bool operator==(const Error &) const = default;
 };
 
 // Errors are values in the engine: a Result holds either a T or an Error.

@@ -15,6 +15,8 @@ struct Tenant
     QString name; // stable key, e.g. "acme"
     QString displayName;
     QDateTime createdAt;
+
+    bool operator==(const Tenant &) const = default;
 };
 
 namespace ConnectionStatus {
@@ -37,6 +39,8 @@ struct Connection
     QString lastSyncStatus;
     QString integration; // the integration (manifest entry) whose mappings apply; empty: records stay raw
     QString environment = QStringLiteral("production");
+
+    bool operator==(const Connection &) const = default;
 };
 
 } // namespace patchbay

@@ -18,6 +18,8 @@ struct ConnectionSummary
     QString tenantDisplayName;
     TokenState tokenState = TokenState::Unknown;
     QDateTime tokenExpiresAt;
+
+    bool operator==(const ConnectionSummary &) const = default;
 };
 
 // The answer to a command that starts background work (a sync, a token refresh, ...): the work was accepted and
@@ -27,6 +29,26 @@ struct CommandStarted
 {
     qint64 connectionId = 0;
     qint64 executionId = 0;
+
+    bool operator==(const CommandStarted &) const = default;
+};
+
+// One of OpsApi's signals as the server's live updates carry it (GET /api/v1/ops/live), with the tenant of its
+// connection so that a tenant-bound listener gets only its own. executionId is 0 for ConnectionChanged, and for
+// ExecutionFinished when the work ended before it recorded an execution; succeeded and message are set for
+// ExecutionFinished only.
+struct LiveUpdate
+{
+    enum class Kind { ExecutionStarted, ExecutionProgressed, ExecutionFinished, ConnectionChanged };
+
+    Kind kind = Kind::ConnectionChanged;
+    qint64 tenantId = 0;
+    qint64 connectionId = 0;
+    qint64 executionId = 0;
+    bool succeeded = false;
+    QString message;
+
+    bool operator==(const LiveUpdate &) const = default;
 };
 
 } // namespace patchbay

@@ -75,9 +75,9 @@ QByteArray ConnectFlow::sign(const QByteArray &payload) const
         .toBase64(kEncoding);
 }
 
-QUrl ConnectFlow::redirectUri() const
+QUrl ConnectFlow::callbackUrl(const QUrl &publicBaseUrl)
 {
-    QUrl uri = m_settings.publicBaseUrl;
+    QUrl uri = publicBaseUrl;
     QString path = uri.path();
     while (path.endsWith(QLatin1Char('/')))
         path.chop(1);
@@ -199,7 +199,7 @@ Result<QUrl> ConnectFlow::startAuthorization(Store &store, const ConnectSession 
         if (auto saved = store.credentials().saveCredential(connectionId, {connectionId, sealed.value(), {}, {}, {}});
             !saved)
             return saved.error();
-        auto start = m_sync.beginAuthorization(connectionId, redirectUri());
+        auto start = m_sync.beginAuthorization(connectionId, callbackUrl(m_settings.publicBaseUrl));
         if (!start)
             return start.error();
         if (auto noted = store.credentials().setConnectSessionAuthorization(session.id, connectionId, start->state);

@@ -73,6 +73,9 @@ public:
 
     // Whether a request prefers JSON to a page (its Accept header names application/json).
     static bool wantsJson(const HttpServerRequest &request);
+    // Where providers send the browser back: publicBaseUrl + /oauth/callback (any path of the base kept, as behind
+    // a reverse proxy). Every authorisation the server starts, from a connect session or a re-auth, uses it.
+    static QUrl callbackUrl(const QUrl &publicBaseUrl);
 
 private:
     struct Outcome;
@@ -80,7 +83,6 @@ private:
     Result<QString> verifiedSessionId(const QString &token) const;
     Result<QUrl> startAuthorization(Store &store, const ConnectSession &session);
     HttpServerResponse answer(const Outcome &outcome, bool wantsJson) const;
-    QUrl redirectUri() const;
 
     QString m_databasePath;
     SyncService &m_sync;

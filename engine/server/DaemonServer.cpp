@@ -1,10 +1,13 @@
 #include "DaemonServer.h"
 
+#include "server/OpsLiveFeed.h"
 #include "server/ServerContext.h"
 #include "server/routes/Routes.h"
 #include "store/Store.h"
+#include "sync/SyncService.h"
 
 #include <QJsonObject>
+#include <QWebSocket>
 
 namespace patchbay {
 
@@ -44,8 +47,24 @@ DaemonServer::DaemonServer(ReadinessCheck ready, ServerContext *context, QObject
         addAllRoutes(m_router, *m_context);
         m_http.setMaxBodyBytes(m_context->config().maxBodyBytes);
     }
+    if (m_context && m_context->sync()) {
+        // The live updates are read by whoever may read the ops API.
+        m_liveFeed = std::make_unique<OpsLiveFeed>(
+            *m_context->sync()->notifier(),
+            [authenticate = authenticatorOf(context)](const QString &key) -> Result<std::optional<qint64>> {
+                const Result<ApiCaller> caller = authenticate(key);
+                if (!caller)
+                    return makeError("auth.bad_key", QStringLiteral("The key is not an active API key."));
+                if (!opsReaders().allows(caller->role))
+                    return makeError("auth.forbidden", QStringLiteral("This key's role may not read the ops API."));
+                return caller->tenantId;
+            });
+        m_http.setWebSocketHandler([this](std::unique_ptr<QWebSocket> socket) { m_liveFeed->accept(std::move(socket)); });
+    }
     m_http.setAsyncHandler([this](const HttpServerRequest &request) { return m_router.handle(request); });
 }
+
+DaemonServer::~DaemonServer() = default;
 
 quint16 DaemonServer::listen(const QHostAddress &address, quint16 port)
 {

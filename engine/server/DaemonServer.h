@@ -7,15 +7,19 @@
 #include <QObject>
 
 #include <functional>
+#include <memory>
 
 namespace patchbay {
 
+class OpsLiveFeed;
 class ServerContext;
 
 // patchbayd's HTTP surface, driven in-process by the tests and by app/daemon: one ApiRouter with
 // - GET /healthz (the process is up: 200 {"status":"ok"}) and GET /readyz (200 {"status":"ready"} when the readiness
 //   check passes, else 503 with the check's Error), open to anyone;
-// - with a ServerContext, every /api/v1 route (routes/Routes.h: each feature's add<Feature>Routes), behind API keys.
+// - with a ServerContext, every /api/v1 route (routes/Routes.h: each feature's add<Feature>Routes), behind API keys;
+// - with a ServerContext that has a SyncService, the ops API's live updates, a WebSocket at /api/v1/ops/live
+//   (OpsLiveFeed) for keys of the roles that may read the ops API.
 // Every other path: 404 as a JSON error. Request bodies larger than the context's config().maxBodyBytes are refused
 // with a JSON 413 before they are read.
 class DaemonServer : public QObject
@@ -27,6 +31,7 @@ public:
 
     // context (which must outlive the server) null: only /healthz and /readyz.
     explicit DaemonServer(ReadinessCheck ready, ServerContext *context = nullptr, QObject *parent = nullptr);
+    ~DaemonServer() override;
 
     // Returns the bound port (the real one when port 0 was asked for), or 0 when the address could not be bound.
     quint16 listen(const QHostAddress &address, quint16 port);
@@ -43,6 +48,7 @@ private:
     ReadinessCheck m_ready;
     ServerContext *m_context;
     ApiRouter m_router;
+    std::unique_ptr<OpsLiveFeed> m_liveFeed;
     HttpService m_http;
 };
 

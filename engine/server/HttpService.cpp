@@ -9,6 +9,7 @@
 #include <QTcpServer>
 #include <QPointer>
 #include <QTcpSocket>
+#include <QWebSocket>
 #include <QtGlobal>
 
 namespace patchbay {
@@ -102,6 +103,8 @@ protected:
 #if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
     bool handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder) override
     {
+        if (isWebSocketUpgrade(request))
+            return true;
         // From 6.5 on, a responder keeps its connection's stream alive until it is destroyed, and writing after the
         // client went is dropped by the socket: the responder alone is enough to answer later.
         answer(dispatch(request), std::move(responder), {});
@@ -114,6 +117,8 @@ protected:
 #else
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override
     {
+        if (isWebSocketUpgrade(request))
+            return true;
         // In 6.4 the responder holds a plain pointer to the socket, which is deleted when the client disconnects:
         // the QPointer says whether it is still there when the answer is ready.
         answer(dispatch(request), makeResponder(request, socket), QPointer<QTcpSocket>(socket));
@@ -127,6 +132,14 @@ protected:
 #endif
 
 private:
+    // Qt asks the handler whether to take an upgrade request and upgrades the connection when it says yes; it must
+    // then have written nothing, since the WebSocket handshake answers. Taken only while someone takes the sockets.
+    bool isWebSocketUpgrade(const QHttpServerRequest &request) const
+    {
+        return m_owner->m_webSocketHandler
+            && request.value(QByteArrayLiteral("upgrade")).compare(QByteArrayLiteral("websocket"), Qt::CaseInsensitive) == 0;
+    }
+
     QFuture<HttpServerResponse> dispatch(const QHttpServerRequest &request)
     {
         if (!m_owner->m_handler)
@@ -212,6 +225,18 @@ void HttpService::setHandler(Handler handler)
 void HttpService::setAsyncHandler(AsyncHandler handler)
 {
     m_handler = std::move(handler);
+}
+
+void HttpService::setWebSocketHandler(WebSocketHandler handler)
+{
+    // Qt upgrades a connection only while something listens for the new sockets.
+    if (!m_webSocketHandler) {
+        connect(m_server.get(), &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+            while (m_server->hasPendingWebSocketConnections())
+                m_webSocketHandler(m_server->nextPendingWebSocketConnection());
+        });
+    }
+    m_webSocketHandler = std::move(handler);
 }
 
 quint16 HttpService::listen(const QHostAddress &address, quint16 port)

@@ -13,6 +13,8 @@
 #include <functional>
 #include <memory>
 
+class QWebSocket;
+
 namespace patchbay {
 
 // One HTTP request as the server side sees it. Header names are lower-case.
@@ -60,6 +62,11 @@ public:
     void setHandler(Handler handler);
     void setAsyncHandler(AsyncHandler handler);
 
+    // Requests to upgrade to a WebSocket (at any path: Qt 6.4 accepts the upgrade before anyone can look at the
+    // request) hand the open socket to this handler. Without one, upgrades are refused.
+    using WebSocketHandler = std::function<void(std::unique_ptr<QWebSocket>)>;
+    void setWebSocketHandler(WebSocketHandler handler);
+
     // Requests with a larger body are refused with 413 on the socket, before they are buffered (set before listen).
     static constexpr qint64 kDefaultMaxBodyBytes = 8 * 1024 * 1024;
     void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
@@ -78,6 +85,7 @@ private:
     std::unique_ptr<Server> m_server;
     qint64 m_maxBodyBytes = kDefaultMaxBodyBytes;
     AsyncHandler m_handler;
+    WebSocketHandler m_webSocketHandler;
     QHostAddress m_address;
     quint16 m_port = 0;
 };

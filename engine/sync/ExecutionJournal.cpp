@@ -1,7 +1,9 @@
 #include "ExecutionJournal.h"
 
+#include "ExecutionNotifier.h"
 #include "core/Clock.h"
 #include "core/Logging.h"
+#include "core/Tenancy.h"
 #include "store/sqlite/SqliteStore.h"
 
 namespace patchbay {
@@ -9,6 +11,15 @@ namespace patchbay {
 ExecutionJournal::ExecutionJournal(Store &store, qint64 executionId, Clock &clock, EventListener listener)
     : m_store(store), m_executionId(executionId), m_clock(clock), m_listener(std::move(listener))
 {
+}
+
+void ExecutionJournal::announceTo(ExecutionNotifier *notifier, const Connection &connection)
+{
+    m_notifier = notifier;
+    m_tenantId = connection.tenantId;
+    m_connectionId = connection.id;
+    if (m_notifier)
+        Q_EMIT m_notifier->executionStarted(m_tenantId, m_connectionId, m_executionId);
 }
 
 void ExecutionJournal::recordExchange(const Exchange &exchange)
@@ -36,6 +47,8 @@ void ExecutionJournal::recordEvent(const QString &level, const QString &message,
     event.id = id.value();
     if (m_listener)
         m_listener(event);
+    if (m_notifier)
+        Q_EMIT m_notifier->executionProgressed(m_tenantId, m_connectionId, m_executionId);
 }
 
 void ExecutionJournal::saveCounts()
@@ -49,8 +62,8 @@ Result<Execution> ExecutionJournal::succeed(const QString &summary)
     recordEvent(EventLevel::Info, summary);
     if (auto result = m_store.executions().finishExecution(m_executionId, ExecutionStatus::Succeeded, m_counts, std::nullopt);
         !result)
-        return result.error();
-    return m_store.executions().execution(m_executionId);
+        return finished(result.error());
+    return finished(m_store.executions().execution(m_executionId));
 }
 
 Result<Execution> ExecutionJournal::fail(const Error &error)
@@ -67,8 +80,25 @@ Result<Execution> ExecutionJournal::close(const QString &status, const QString &
 {
     recordEvent(level, error.message, {{QStringLiteral("code"), error.code}});
     if (auto result = m_store.executions().finishExecution(m_executionId, status, m_counts, error); !result)
-        return result.error();
-    return m_store.executions().execution(m_executionId);
+        return finished(result.error());
+    return finished(m_store.executions().execution(m_executionId));
+}
+
+Result<Execution> ExecutionJournal::finished(Result<Execution> execution)
+{
+    if (!m_notifier)
+        return execution;
+    if (execution) {
+        Q_EMIT m_notifier->executionFinished(m_tenantId, m_connectionId, m_executionId,
+                                             execution->status == ExecutionStatus::Succeeded,
+                                             execution->errorMessage);
+    } else {
+        Q_EMIT m_notifier->executionFinished(m_tenantId, m_connectionId, m_executionId, false,
+                                             execution.error().message);
+    }
+    // The end of an execution is when a connection's status and last sync change.
+    Q_EMIT m_notifier->connectionChanged(m_tenantId, m_connectionId);
+    return execution;
 }
 
 } // namespace patchbay

@@ -4,6 +4,7 @@
 #include "ConnectionSession.h"
 #include "ExecutionJournal.h"
 #include "ExecutionLeaseKeeper.h"
+#include "ExecutionNotifier.h"
 #include "ExecutionSession.h"
 #include "ReadExecution.h"
 #include "SchemaDiscovery.h"
@@ -50,7 +51,8 @@ SyncService::SyncService(QString databasePath, SecretBytes masterKey, ProviderCa
     : m_databasePath(std::move(databasePath)), m_vault(std::move(masterKey)), m_catalog(std::move(catalog)),
       m_integrations(IntegrationCatalog::builtIn(m_catalog)), m_clock(clock),
       m_networkFactory(std::move(networkFactory)),
-      m_leases(std::make_unique<ExecutionLeaseKeeper>(m_databasePath, clock))
+      m_leases(std::make_unique<ExecutionLeaseKeeper>(m_databasePath, clock)),
+      m_notifier(std::make_unique<ExecutionNotifier>())
 {}
 
 SyncService::~SyncService() = default;
@@ -120,6 +122,7 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
     if (!executionId)
         return executionId.error();
     ExecutionJournal journal(*store, executionId.value(), m_clock, listener);
+    journal.announceTo(m_notifier.get(), opened->connection);
     const ConnectionQueue::Turn turn = ConnectionQueue::take(connectionId, [&] {
         journal.recordEvent(EventLevel::Info, QStringLiteral("Waiting for the connection's running execution to "
                                                              "finish (executions of one connection run in order)"));
@@ -395,7 +398,8 @@ WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 conne
     WebhookReceipt::Services services{m_databasePath, m_vault, m_clock, m_networkFactory, *m_leases,
                                       [this](Store &store, const Connection &connection, const QString &object) {
                                           return readMapping(store, connection, object);
-                                      }};
+                                      },
+                                      m_notifier.get()};
     return WebhookReceipt(definition.value(), std::move(services), call, std::move(listener)).receive(connectionId);
 }
 

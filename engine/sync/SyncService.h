@@ -21,6 +21,7 @@ namespace patchbay {
 class Clock;
 class CompiledMapping;
 class ExecutionLeaseKeeper;
+class ExecutionNotifier;
 class Store;
 
 struct ReadOptions
@@ -96,6 +97,10 @@ public:
     void addDefinition(const ProviderDefinition &definition) { m_catalog.add(definition); }
     const CredentialVault &vault() const { return m_vault; }
 
+    // Reports every execution this service runs, from any thread (see ExecutionNotifier). It lives on the thread
+    // that made the service.
+    ExecutionNotifier *notifier() const { return m_notifier.get(); }
+
 private:
     Result<std::optional<CompiledMapping>> readMapping(Store &store, const Connection &connection,
                                                        const QString &object) const;
@@ -118,6 +123,7 @@ private:
     Clock &m_clock;
     HttpClient::NetworkFactory m_networkFactory;
     std::unique_ptr<ExecutionLeaseKeeper> m_leases;
+    std::unique_ptr<ExecutionNotifier> m_notifier;
 };
 
 } // namespace patchbay

@@ -185,6 +185,7 @@ WebhookOutcome WebhookReceipt::reject(const Connection &connection, const QStrin
     auto rejectedId = m_store->executions().startExecution(connection.id, QStringLiteral("webhook"), QString());
     if (rejectedId) {
         ExecutionJournal rejected(*m_store, rejectedId.value(), m_services.clock, m_listener);
+        rejected.announceTo(m_services.notifier, connection);
         rejected.recordEvent(EventLevel::Warning,
                              QStringLiteral("Refused a webhook call from %1 (%2 bytes)")
                                  .arg(m_call.source.isEmpty() ? QStringLiteral("an unknown address") : m_call.source)
@@ -207,6 +208,7 @@ WebhookOutcome WebhookReceipt::apply(const Connection &connection)
     if (!executionId)
         return answer(500, executionId.error().message);
     ExecutionJournal journal(*m_store, executionId.value(), m_services.clock, m_listener);
+    journal.announceTo(m_services.notifier, connection);
     ExecutionSession prepared(*m_store, m_services.vault, m_definition, connection, journal, m_services.clock,
                               m_services.networkFactory);
     RequestRunner &runner = prepared.runner;

@@ -29,6 +29,7 @@ class ConnectionSession;
 class CredentialVault;
 class ExecutionJournal;
 class ExecutionLeaseKeeper;
+class ExecutionNotifier;
 class Store;
 
 // An incoming webhook call as the server received it. url is the full URL the provider called (behind a proxy:
@@ -78,6 +79,7 @@ public:
         HttpClient::NetworkFactory networkFactory;
         ExecutionLeaseKeeper &leases;
         MappingLookup readMapping;
+        ExecutionNotifier *notifier = nullptr; // told of the webhook executions
     };
 
     WebhookReceipt(const ProviderDefinition &definition, Services services, const WebhookCall &call,

@@ -1,5 +1,7 @@
 #include "ApiTestServer.h"
 
+#include "auth/CredentialVault.h"
+#include "catalog/IntegrationCatalog.h"
 #include "core/Clock.h"
 #include "server/OpenApiDocument.h"
 #include "store/Store.h"
@@ -67,6 +69,24 @@ qint64 ApiTestServer::createTenant(const QString &name)
 {
     auto id = store().tenants().createTenant(name, name);
     return id ? id.value() : 0;
+}
+
+std::shared_ptr<SyncService> ApiTestServer::builtInSync(const QString &databasePath)
+{
+    auto sync = std::make_shared<SyncService>(databasePath, CredentialVault::generateKey(), ProviderCatalog::builtIn(),
+                                              SystemClock::instance());
+    sync->setIntegrations(IntegrationCatalog::builtIn(sync->catalog()));
+    return sync;
+}
+
+void ApiTestServer::withHubSpotApp(DaemonConfig &config)
+{
+    ProviderSettings hubspot;
+    hubspot.clientId = QStringLiteral("test-app");
+    hubspot.clientSecret = SecretBytes(QByteArrayLiteral("test-app-secret"));
+    config.providers.insert(QStringLiteral("hubspot"), hubspot);
+    // In-process, the server listens nowhere: links and redirect URIs are built from this.
+    config.publicBaseUrl = QUrl(QStringLiteral("https://patchbay.test"));
 }
 
 qint64 ApiTestServer::createConnection(qint64 tenantId, const QString &provider)

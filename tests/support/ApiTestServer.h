@@ -33,6 +33,11 @@ public:
     explicit ApiTestServer(SyncFactory makeSync = {}, const std::function<void(DaemonConfig &)> &configure = {});
     ~ApiTestServer();
 
+    // For the whole server, every route registered and able to succeed (ApiTestServer(builtInSync, withHubSpotApp)):
+    // a SyncService with the built-in definitions and integrations (so the ops API too), an OAuth app for HubSpot, and a public URL.
+    static std::shared_ptr<SyncService> builtInSync(const QString &databasePath);
+    static void withHubSpotApp(DaemonConfig &config);
+
     // Empty when the server is ready; else why not.
     QString setUpError() const { return m_error; }
 

@@ -1,11 +1,549 @@
 #include "Routes.h"
 
+#include "core/Logging.h"
+#include "ops/AuthorizationRedirect.h"
+#include "ops/LocalOps.h"
+#include "ops/OpsJson.h"
+#include "server/ConnectFlow.h"
 #include "server/ApiRouter.h"
 #include "server/ServerContext.h"
 
+#include <QHash>
+#include <QPointer>
+
+#include <limits>
+
 namespace patchbay {
 
-// The routes of the ops API (OpsApi over HTTP): the opsroutes branch fills this in.
-void addOpsRoutes(ApiRouter &, ServerContext &) {}
+namespace {
+
+// Queries are for every role that looks (the console's support people and viewers, and admins); commands and
+// mapping changes for those who act. The product's backend has the product API, not this one.
+const ApiAccess kLook{ApiRole::Admin, ApiRole::Support, ApiRole::Viewer};
+const ApiAccess kAct{ApiRole::Admin, ApiRole::Support};
+
+// The HTTP status of an ops error: what went wrong said in HTTP, the code unchanged. The engine's own auth.* codes
+// are about a connection's grant, not the caller's key, so they never answer 401/403.
+int statusFor(const Error &error)
+{
+    static const QHash<QString, int> statuses{
+        {QStringLiteral("ops.busy"), 409},
+        {QStringLiteral("auth.refresh_busy"), 409},
+        {QStringLiteral("auth.needs_reauth"), 409},
+        {QStringLiteral("write.nothing_to_retry"), 409},
+        {QStringLiteral("store.migration_busy"), 503},
+        {QStringLiteral("mapping.invalid"), 422},
+        {QStringLiteral("mapping.bad_level"), 422},
+        {QStringLiteral("mapping.no_integration"), 422},
+        {QStringLiteral("mapping.wrong_integration"), 422},
+        {QStringLiteral("mapping.unexplained"), 422},
+        {QStringLiteral("mapping.unknown_object"), 404},
+        {QStringLiteral("sync.unknown_object"), 404},
+        {QStringLiteral("catalog.unknown_provider"), 404},
+        {QStringLiteral("catalog.unknown_integration"), 404},
+        {QStringLiteral("auth.no_client"), 422},
+        {QStringLiteral("auth.no_authorize"), 422},
+        {QStringLiteral("auth.not_refreshable"), 422},
+        {QStringLiteral("auth.no_credential"), 422},
+        {QStringLiteral("auth.no_callback"), 503},
+        {QStringLiteral("http.unreachable"), 502},
+        {QStringLiteral("sync.provider_error"), 502},
+    };
+    if (const auto it = statuses.constFind(error.code); it != statuses.constEnd())
+        return *it;
+    if (error.code.startsWith(QLatin1String("json.")))
+        return 400;
+    return ApiResponse::statusForError(error);
+}
+
+HttpServerResponse errorAnswer(const Error &error)
+{
+    const int status = statusFor(error);
+    if (status == ApiResponse::statusForError(error))
+        return ApiResponse::fromError(error); // logs what it should
+    return ApiResponse::error(status, error.code, error.message);
+}
+
+template <typename T>
+HttpServerResponse answer(const Result<T> &result)
+{
+    if (!result)
+        return errorAnswer(result.error());
+    return ApiResponse::json(OpsJson::encode(result.value()));
+}
+
+// Continuations written for any answer type (generic lambdas) are instantiated by QFuture::then with the answer and
+// with its finished future: both read as the answer.
+template <typename T>
+const Result<T> &resultOf(const Result<T> &result)
+{
+    return result;
+}
+
+template <typename T>
+Result<T> resultOf(const QFuture<Result<T>> &finished)
+{
+    return finished.result();
+}
+
+template <typename T>
+HttpServerResponse answer(const QFuture<Result<T>> &finished)
+{
+    return answer(finished.result());
+}
+
+// What LocalOps answers for an id that does not exist, given as well for one of a tenant the key cannot see.
+Error notFound(const char *what, qint64 id)
+{
+    return makeError("store.not_found", QStringLiteral("No %1 with id %2.").arg(QLatin1String(what)).arg(id));
+}
+
+// A path's id; one that is not a number names nothing.
+Result<qint64> pathId(const ApiRequest &request, const QString &name, const char *what)
+{
+    bool ok = false;
+    const qint64 id = request.param(name).toLongLong(&ok);
+    if (!ok)
+        return makeError("store.not_found", QStringLiteral("No %1 with id %2.").arg(QLatin1String(what),
+                                                                                     request.param(name)));
+    return id;
+}
+
+// A query parameter that must be given.
+Result<QString> requiredQuery(const ApiRequest &request, const QString &name)
+{
+    const QString value = request.query(name);
+    if (value.isEmpty())
+        return makeError("request.bad_query", QStringLiteral("The query parameter %1 is required.").arg(name));
+    return value;
+}
+
+QFuture<HttpServerResponse> readyError(const Error &error)
+{
+    return ApiResponse::ready(errorAnswer(error));
+}
+
+// The ops routes' shared steps, over the server's LocalOps.
+class OpsRoutes
+{
+public:
+    explicit OpsRoutes(ServerContext &context) : m_context(context), m_ops(*context.ops()) {}
+
+    // The connection, when the caller may see it; else what a connection that does not exist gets.
+    QFuture<Result<Connection>> visibleConnection(const ApiCaller &caller, qint64 connectionId)
+    {
+        return m_ops.connection(connectionId)
+            .then(m_context.receiver(), [caller, connectionId](const Result<ConnectionSummary> &summary)
+                                            -> Result<Connection> {
+                if (!summary)
+                    return summary.error();
+                if (!caller.seesTenant(summary->connection.tenantId))
+                    return notFound("connection", connectionId);
+                return summary->connection;
+            });
+    }
+
+    // Answers call(connection) when the caller may see the connection. A key bound to no tenant is not checked,
+    // so that it gets exactly what LocalOps answers (an empty list for a connection that does not exist).
+    template <typename Call>
+    QFuture<HttpServerResponse> forConnection(const ApiRequest &request, qint64 connectionId, Call call)
+    {
+        if (!request.caller().tenantId)
+            return call().then([](const auto &result) { return answer(result); });
+        return visibleConnection(request.caller(), connectionId)
+            .then(m_context.receiver(), [call](const Result<Connection> &connection) {
+                if (!connection)
+                    return readyError(connection.error());
+                return call().then([](const auto &result) { return answer(result); });
+            })
+            .unwrap();
+    }
+
+    // The same for an execution's parts: checked against the execution's tenant.
+    template <typename Call>
+    QFuture<HttpServerResponse> forExecution(const ApiRequest &request, qint64 executionId, Call call)
+    {
+        if (!request.caller().tenantId)
+            return call().then([](const auto &result) { return answer(result); });
+        const ApiCaller caller = request.caller();
+        return m_ops.execution(executionId)
+            .then(m_context.receiver(),
+                  [caller, executionId, call](const Result<Execution> &execution) {
+                      if (!execution)
+                          return readyError(execution.error());
+                      if (!caller.seesTenant(execution->tenantId))
+                          return readyError(notFound("execution", executionId));
+                      return call().then([](const auto &result) { return answer(result); });
+                  })
+            .unwrap();
+    }
+
+    // A command on a connection (sync, refresh, ...): checked, started, and written to the audit log once accepted.
+    template <typename Call>
+    QFuture<HttpServerResponse> command(const ApiRequest &request, const QString &action, Call call)
+    {
+        const auto id = pathId(request, QStringLiteral("connection"), "connection");
+        if (!id)
+            return readyError(id.error());
+        const auto body = request.jsonBody({{QStringLiteral("reason"), JsonType::String, false}});
+        if (!body)
+            return readyError(body.error());
+        const ApiCaller caller = request.caller();
+        const QString reason = body->value(QStringLiteral("reason")).toString();
+        return visibleConnection(caller, id.value())
+            .then(m_context.receiver(),
+                  [this, caller, action, reason, call](const Result<Connection> &connection) {
+                      if (!connection)
+                          return readyError(connection.error());
+                      const qint64 tenantId = connection->tenantId;
+                      const qint64 connectionId = connection->id;
+                      return call(connectionId)
+                          .then(m_context.receiver(),
+                                [this, caller, action, reason, tenantId, connectionId](const auto &finished) {
+                                    const auto started = resultOf(finished);
+                                    if (started)
+                                        audit(caller, action, connectionId, tenantId, reason);
+                                    return answer(started);
+                                });
+                  })
+            .unwrap();
+    }
+
+    void audit(const ApiCaller &caller, const QString &action, qint64 connectionId, qint64 tenantId,
+               const QString &reason)
+    {
+        const QJsonValue after = reason.isEmpty() ? QJsonValue() : QJsonObject{{QStringLiteral("reason"), reason}};
+        if (auto written = m_context.audit(caller, action, QStringLiteral("connection:%1").arg(connectionId),
+                                           tenantId, QJsonValue(), after);
+            !written)
+            qCWarning(lcServer).noquote() << "cannot write the audit entry of" << action << written.error().toString();
+    }
+
+    ServerContext &m_context;
+    LocalOps &m_ops;
+};
+
+// Providers send the browser back to the server's public callback route, whose handler (the connect flow's
+// /oauth/callback) finishes any authorisation the store knows the state of: nothing to hand over here.
+class ServerCallbackRedirect : public AuthorizationRedirect
+{
+public:
+    explicit ServerCallbackRedirect(ServerContext &context) : m_context(context) {}
+
+    void setHandler(Handler) override {}
+    Result<QUrl> redirectUri() override
+    {
+        const QUrl base = m_context.publicBaseUrl();
+        if (!base.isValid() || base.isEmpty())
+            return makeError("auth.no_callback", QStringLiteral("The server does not know its public URL yet."));
+        return ConnectFlow::callbackUrl(base);
+    }
+
+private:
+    ServerContext &m_context;
+};
+
+void addQueryRoutes(ApiRouter &router, ServerContext &context, const std::shared_ptr<OpsRoutes> &ops)
+{
+    LocalOps &local = *context.ops();
+
+    router.add("GET", QStringLiteral("/api/v1/ops/tenants"), kLook, [&local](const ApiRequest &request) {
+        const ApiCaller caller = request.caller();
+        return local.tenants().then([caller](Result<QList<Tenant>> tenants) {
+            if (tenants)
+                tenants->removeIf([&](const Tenant &tenant) { return !caller.seesTenant(tenant.id); });
+            return answer(tenants);
+        });
+    });
+
+    router.add("GET", QStringLiteral("/api/v1/ops/connections"), kLook, [&local](const ApiRequest &request) {
+        std::optional<qint64> tenantId = request.caller().tenantScope();
+        if (!request.query(QStringLiteral("tenantId")).isEmpty()) {
+            const auto asked = request.queryInteger(QStringLiteral("tenantId"), 0, 1,
+                                                    std::numeric_limits<qint64>::max());
+            if (!asked)
+                return readyError(asked.error());
+            if (!request.caller().seesTenant(asked.value()))
+                return readyError(notFound("tenant", asked.value()));
+            tenantId = asked.value();
+        }
+        return local.connections(tenantId).then([](const auto &result) { return answer(result); });
+    });
+
+    router.add("GET", QStringLiteral("/api/v1/ops/connections/{connection}"), kLook,
+               [ops](const ApiRequest &request) {
+                   const auto id = pathId(request, QStringLiteral("connection"), "connection");
+                   if (!id)
+                       return readyError(id.error());
+                   return ops->forConnection(request, id.value(), [ops, id = id.value()] {
+                       return ops->m_ops.connection(id);
+                   });
+               });
+
+    router.add("GET", QStringLiteral("/api/v1/ops/connections/{connection}/executions"), kLook,
+               [ops](const ApiRequest &request) {
+                   const auto id = pathId(request, QStringLiteral("connection"), "connection");
+                   if (!id)
+                       return readyError(id.error());
+                   const auto limit = request.queryInteger(QStringLiteral("limit"), 50, 1, 1000);
+                   if (!limit)
+                       return readyError(limit.error());
+                   std::optional<qint64> beforeId;
+                   if (!request.query(QStringLiteral("beforeId")).isEmpty()) {
+                       const auto before = request.queryInteger(QStringLiteral("beforeId"), 0, 1,
+                                                                std::numeric_limits<qint64>::max());
+                       if (!before)
+                           return readyError(before.error());
+                       beforeId = before.value();
+                   }
+                   return ops->forConnection(request, id.value(), [ops, id = id.value(), limit = limit.value(),
+                                                                   beforeId] {
+                       return ops->m_ops.executions(id, int(limit), beforeId);
+                   });
+               });
+
+    router.add("GET", QStringLiteral("/api/v1/ops/connections/{connection}/mapping"), kLook,
+               [ops](const ApiRequest &request) {
+                   const auto id = pathId(request, QStringLiteral("connection"), "connection");
+                   if (!id)
+                       return readyError(id.error());
+                   const auto object = requiredQuery(request, QStringLiteral("object"));
+                   if (!object)
+                       return readyError(object.error());
+                   const auto direction = requiredQuery(request, QStringLiteral("direction"));
+                   if (!direction)
+                       return readyError(direction.error());
+                   return ops->forConnection(request, id.value(), [ops, id = id.value(), object = object.value(),
+                                                                   direction = direction.value()] {
+                       return ops->m_ops.mapping(id, object, direction);
+                   });
+               });
+
+    router.add("GET", QStringLiteral("/api/v1/ops/connections/{connection}/failed-records"), kLook,
+               [ops](const ApiRequest &request) {
+                   const auto id = pathId(request, QStringLiteral("connection"), "connection");
+                   if (!id)
+                       return readyError(id.error());
+                   return ops->forConnection(request, id.value(),
+                                             [ops, id = id.value(), object = request.query(QStringLiteral("object"))] {
+                                                 return ops->m_ops.failedRecords(id, object);
+                                             });
+               });
+
+    // An execution and its parts: one route each, the same check.
+    using ExecutionQuery = std::function<QFuture<HttpServerResponse>(OpsRoutes &, const ApiRequest &, qint64)>;
+    const QList<std::pair<QString, ExecutionQuery>> executionRoutes{
+        {QString(),
+         [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+             return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.execution(id); });
+         }},
+        {QStringLiteral("/events"),
+         [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+             return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.events(id); });
+         }},
+        {QStringLiteral("/exchanges"),
+         [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+             return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.exchanges(id); });
+         }},
+        {QStringLiteral("/write-items"),
+         [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+             return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.writeItems(id); });
+         }},
+    };
+    for (const auto &[suffix, query] : executionRoutes) {
+        router.add("GET", QStringLiteral("/api/v1/ops/executions/{execution}") + suffix, kLook,
+                   [ops, query](const ApiRequest &request) {
+                       const auto id = pathId(request, QStringLiteral("execution"), "execution");
+                       if (!id)
+                           return readyError(id.error());
+                       return query(*ops, request, id.value());
+                   });
+    }
+}
+
+void addMappingRoutes(ApiRouter &router, ServerContext &context, const std::shared_ptr<OpsRoutes> &ops)
+{
+    router.add("GET", QStringLiteral("/api/v1/ops/mappings/history"), kLook, [ops](const ApiRequest &request) {
+        QStringList values;
+        for (const char *name : {"level", "scope", "integration", "object", "direction"}) {
+            const auto value = requiredQuery(request, QString::fromLatin1(name));
+            if (!value)
+                return readyError(value.error());
+            values.append(value.value());
+        }
+        auto history = [ops, values] {
+            return ops->m_ops.mappingHistory(values[0], values[1], values[2], values[3], values[4]);
+        };
+        // A connection's overrides are its tenant's; the environment's are everyone's to read.
+        if (values[0] == MappingLevel::Connection) {
+            bool numeric = false;
+            const qint64 connectionId = values[1].toLongLong(&numeric);
+            if (numeric)
+                return ops->forConnection(request, connectionId, history);
+            if (request.caller().tenantId)
+                return readyError(makeError("store.not_found",
+                                            QStringLiteral("No connection with id %1.").arg(values[1])));
+        }
+        return history().then([](const auto &result) { return answer(result); });
+    });
+
+    router.add("POST", QStringLiteral("/api/v1/ops/mappings/overrides"), kAct, [ops, &context](const ApiRequest &request) {
+        const auto body = request.jsonBody({{QStringLiteral("level"), JsonType::String, true},
+                                            {QStringLiteral("scope"), JsonType::String, true},
+                                            {QStringLiteral("integration"), JsonType::String, true},
+                                            {QStringLiteral("object"), JsonType::String, true},
+                                            {QStringLiteral("direction"), JsonType::String, true},
+                                            {QStringLiteral("overrides"), JsonType::Object, true},
+                                            {QStringLiteral("reason"), JsonType::String, true}});
+        if (!body)
+            return readyError(body.error());
+        const auto text = [&body](const char *name) { return body->value(QLatin1String(name)).toString(); };
+        const QString level = text("level");
+        const QString scope = text("scope");
+        const QString integration = text("integration");
+        const QString object = text("object");
+        const QString direction = text("direction");
+        const QString reason = text("reason").trimmed();
+        const MappingTree overrides = body->value(QStringLiteral("overrides")).toObject();
+        if (reason.isEmpty())
+            return readyError(makeError("request.bad_field", QStringLiteral("reason: say why the mapping changes.")));
+        const ApiCaller caller = request.caller();
+
+        // Whose it is: a connection's belongs to its tenant; the environment's to every tenant, so a key bound to
+        // one cannot change it.
+        QFuture<Result<std::optional<qint64>>> owner;
+        if (level == MappingLevel::Connection) {
+            bool numeric = false;
+            const qint64 connectionId = scope.toLongLong(&numeric);
+            if (!numeric)
+                return readyError(makeError("store.not_found", QStringLiteral("No connection with id %1.").arg(scope)));
+            owner = ops->visibleConnection(caller, connectionId)
+                        .then([](const Result<Connection> &connection) -> Result<std::optional<qint64>> {
+                            if (!connection)
+                                return connection.error();
+                            return std::optional<qint64>(connection->tenantId);
+                        });
+        } else if (caller.tenantId) {
+            return ApiResponse::ready(ApiResponse::error(
+                403, QStringLiteral("auth.forbidden"),
+                QStringLiteral("A key bound to a tenant cannot change the mappings of a whole environment.")));
+        } else {
+            owner = QtFuture::makeReadyFuture(Result<std::optional<qint64>>(std::optional<qint64>()));
+        }
+        LocalOps &local = ops->m_ops;
+        return owner
+            .then(context.receiver(),
+                  [&local, &context, caller, level, scope, integration, object, direction, overrides,
+                   reason](const Result<std::optional<qint64>> &tenant) {
+                      if (!tenant)
+                          return readyError(tenant.error());
+                      // The version before, for the audit log; then the change, written by the key's name.
+                      return local.mappingHistory(level, scope, integration, object, direction)
+                          .then(context.receiver(),
+                                [&local, &context, caller, level, scope, integration, object, direction, overrides,
+                                 reason, tenantId = tenant.value()](const Result<QList<MappingVersion>> &history) {
+                                    QJsonValue before = QJsonValue::Null;
+                                    if (history && !history->isEmpty())
+                                        before = OpsJson::encode(history->first());
+                                    return local
+                                        .setMappingOverride(level, scope, integration, object, direction, overrides,
+                                                            caller.keyName, reason)
+                                        .then(context.receiver(),
+                                              [&context, caller, before, tenantId](const Result<MappingVersion> &set) {
+                                                  if (set) {
+                                                      const QString target = QStringLiteral("mapping:%1/%2/%3/%4/%5")
+                                                                                 .arg(set->level, set->scope,
+                                                                                      set->integration, set->object,
+                                                                                      set->direction);
+                                                      if (auto written = context.audit(caller, QStringLiteral("mapping.set"),
+                                                                                       target, tenantId, before,
+                                                                                       OpsJson::encode(set.value()));
+                                                          !written)
+                                                          qCWarning(lcServer).noquote()
+                                                              << "cannot write the audit entry of mapping.set"
+                                                              << written.error().toString();
+                                                  }
+                                                  return answer(set);
+                                              });
+                                })
+                          .unwrap();
+                  })
+            .unwrap();
+    });
+
+    router.add("POST", QStringLiteral("/api/v1/ops/connections/{connection}/mapping/preview"), kLook,
+               [ops](const ApiRequest &request) {
+                   const auto id = pathId(request, QStringLiteral("connection"), "connection");
+                   if (!id)
+                       return readyError(id.error());
+                   const auto body = request.jsonBody({{QStringLiteral("object"), JsonType::String, true},
+                                                       {QStringLiteral("direction"), JsonType::String, true},
+                                                       {QStringLiteral("samples"), JsonType::Array, true},
+                                                       {QStringLiteral("candidateConnectionOverride"),
+                                                        JsonType::Object, false}});
+                   if (!body)
+                       return readyError(body.error());
+                   std::optional<MappingTree> candidate;
+                   if (body->contains(QStringLiteral("candidateConnectionOverride")))
+                       candidate = body->value(QStringLiteral("candidateConnectionOverride")).toObject();
+                   return ops->forConnection(
+                       request, id.value(),
+                       [ops, id = id.value(), object = body->value(QStringLiteral("object")).toString(),
+                        direction = body->value(QStringLiteral("direction")).toString(),
+                        samples = body->value(QStringLiteral("samples")).toArray(), candidate] {
+                           return ops->m_ops.previewMapping(id, object, direction, samples, candidate);
+                       });
+               });
+
+    router.add("POST", QStringLiteral("/api/v1/ops/expressions/check"), kLook, [ops](const ApiRequest &request) {
+        const auto body = request.jsonBody({{QStringLiteral("expression"), JsonType::String, true}});
+        if (!body)
+            return readyError(body.error());
+        return ops->m_ops.checkExpression(body->value(QStringLiteral("expression")).toString())
+            .then([](const auto &result) { return answer(result); });
+    });
+}
+
+void addCommandRoutes(ApiRouter &router, ServerContext &context, const std::shared_ptr<OpsRoutes> &ops)
+{
+    LocalOps &local = *context.ops();
+    using Command = std::function<QFuture<Result<CommandStarted>>(qint64)>;
+    const QList<std::tuple<QString, QString, Command>> commands{
+        {QStringLiteral("sync"), QStringLiteral("connection.sync"), [&local](qint64 id) { return local.syncNow(id); }},
+        {QStringLiteral("refresh-token"), QStringLiteral("connection.refresh_token"),
+         [&local](qint64 id) { return local.refreshToken(id); }},
+        {QStringLiteral("remap-failed-records"), QStringLiteral("connection.remap_failed_records"),
+         [&local](qint64 id) { return local.remapFailedRecords(id); }},
+        {QStringLiteral("retry-failed-writes"), QStringLiteral("connection.retry_failed_writes"),
+         [&local](qint64 id) { return local.retryFailedWrites(id); }},
+    };
+    for (const auto &[path, action, call] : commands) {
+        router.add("POST", QStringLiteral("/api/v1/ops/connections/{connection}/") + path, kAct,
+                   [ops, action, call](const ApiRequest &request) { return ops->command(request, action, call); });
+    }
+    router.add("POST", QStringLiteral("/api/v1/ops/connections/{connection}/reauthorization"), kAct,
+               [ops, &local](const ApiRequest &request) {
+                   return ops->command(request, QStringLiteral("connection.reauthorize"),
+                                       [&local](qint64 id) { return local.beginReauthorization(id); });
+               });
+}
+
+} // namespace
+
+ApiAccess opsReaders()
+{
+    return kLook;
+}
+
+void addOpsRoutes(ApiRouter &router, ServerContext &context)
+{
+    if (!context.ops())
+        return; // a server without a SyncService (tests of other routes) has no ops API
+    context.ops()->setAuthorizationRedirect(std::make_unique<ServerCallbackRedirect>(context));
+    auto ops = std::make_shared<OpsRoutes>(context);
+    addQueryRoutes(router, context, ops);
+    addMappingRoutes(router, context, ops);
+    addCommandRoutes(router, context, ops);
+}
 
 } // namespace patchbay

@@ -29,6 +29,7 @@
 
 namespace patchbay {
 
+class ApiAccess;
 class ApiRouter;
 class ServerContext;
 class Store;
@@ -37,10 +38,12 @@ struct ApiCaller;
 void addOpenApiRoutes(ApiRouter &router, ServerContext &context);   // GET /api/v1/openapi.json
 void addTenantRoutes(ApiRouter &router, ServerContext &context);    // /api/v1/tenants
 void addAuditRoutes(ApiRouter &router, ServerContext &context);     // /api/v1/ops/audit
-void addConnectRoutes(ApiRouter &router, ServerContext &context);   // connections, connect sessions (connect branch)
-void addFeedRoutes(ApiRouter &router, ServerContext &context);      // records change feed, writes (feed branch)
-void addOpsRoutes(ApiRouter &router, ServerContext &context);       // /api/v1/ops: OpsApi over HTTP (opsroutes branch)
-void addSchedulerRoutes(ApiRouter &router, ServerContext &context); // schedules, pause/resume (scheduler branch)
+void addConnectRoutes(ApiRouter &router, ServerContext &context);   // connections, connect sessions
+void addFeedRoutes(ApiRouter &router, ServerContext &context);      // records change feed, writes
+void addOpsRoutes(ApiRouter &router, ServerContext &context);       // /api/v1/ops: OpsApi over HTTP
+// Who may read the ops API, its live updates included: admin, support, viewer (support and admin also act).
+ApiAccess opsReaders();
+void addSchedulerRoutes(ApiRouter &router, ServerContext &context); // schedules, pause/resume
 
 void addAllRoutes(ApiRouter &router, ServerContext &context);
 

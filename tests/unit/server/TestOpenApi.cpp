@@ -70,7 +70,7 @@ void TestOpenApi::documentIsServedAsJson()
     const auto loaded = OpenApiDocument::builtIn();
     QVERIFY2(loaded, qPrintable(loaded ? QString() : loaded.error().toString()));
     QCOMPARE(loaded->value("openapi").toString(), QStringLiteral("3.1.0"));
-    ApiTestServer api;
+    ApiTestServer api(ApiTestServer::builtInSync, ApiTestServer::withHubSpotApp);
     QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
     const auto reply = api.call("GET", QStringLiteral("/api/v1/openapi.json")); // no key: open
     QCOMPARE(reply.status, 200);
@@ -80,7 +80,7 @@ void TestOpenApi::documentIsServedAsJson()
 
 void TestOpenApi::everyRouteIsDescribed()
 {
-    ApiTestServer api;
+    ApiTestServer api(ApiTestServer::builtInSync, ApiTestServer::withHubSpotApp);
     QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
     QStringList missing;
     for (const ApiRouter::Route &route : api.server().router().routes()) {
@@ -92,7 +92,7 @@ void TestOpenApi::everyRouteIsDescribed()
 
 void TestOpenApi::everyDescribedOperationIsServed()
 {
-    ApiTestServer api;
+    ApiTestServer api(ApiTestServer::builtInSync, ApiTestServer::withHubSpotApp);
     QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
     QSet<QString> served;
     for (const ApiRouter::Route &route : api.server().router().routes())
@@ -111,7 +111,7 @@ void TestOpenApi::everyDescribedOperationIsServed()
 
 void TestOpenApi::openRoutesAreTheOnesDescribedWithoutSecurity()
 {
-    ApiTestServer api;
+    ApiTestServer api(ApiTestServer::builtInSync, ApiTestServer::withHubSpotApp);
     QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
     for (const ApiRouter::Route &route : api.server().router().routes()) {
         const QJsonObject described = operation(route.pattern, route.method);
