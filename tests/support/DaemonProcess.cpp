@@ -35,8 +35,7 @@ QString DaemonProcess::Reply::errorCode() const
     return json.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
 }
 
-DaemonProcess::DaemonProcess()
-    : m_masterKey(CredentialVault::generateKey())
+DaemonProcess::DaemonProcess() : m_masterKey(CredentialVault::generateKey())
 {
     m_settings = {{QStringLiteral("listen"), QStringLiteral("127.0.0.1:0")},
                   {QStringLiteral("database"), databasePath()},
@@ -130,8 +129,8 @@ bool DaemonProcess::writeFiles()
     if (!writeFile(configPath(), QJsonDocument(config).toJson(QJsonDocument::Indented)))
         return fail(QStringLiteral("Cannot write %1").arg(configPath()));
     const QString keyFile = m_settings.value(QStringLiteral("keyFile")).toString();
-    if (!keyFile.isEmpty() && !QFile::exists(keyFile)
-        && !writeFile(keyFile, m_masterKey.reveal().toBase64() + '\n', QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+    if (!keyFile.isEmpty() && !QFile::exists(keyFile) &&
+        !writeFile(keyFile, m_masterKey.reveal().toBase64() + '\n', QFileDevice::ReadOwner | QFileDevice::WriteOwner))
         return fail(QStringLiteral("Cannot write %1").arg(keyFile));
     return true;
 }
@@ -144,7 +143,8 @@ bool DaemonProcess::createAdminKey()
                m_settings.value(QStringLiteral("database")).toString(), QStringLiteral("--role"),
                QStringLiteral("admin"), QStringLiteral("--name"), QStringLiteral("e2e admin")});
     if (!cli.waitForFinished(30000) || cli.exitCode() != 0)
-        return fail(QStringLiteral("patchbay keys create failed: %1").arg(QString::fromUtf8(cli.readAllStandardError())));
+        return fail(
+            QStringLiteral("patchbay keys create failed: %1").arg(QString::fromUtf8(cli.readAllStandardError())));
     m_adminKey = cli.readAllStandardOutput().trimmed();
     return true;
 }
