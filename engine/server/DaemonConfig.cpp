@@ -186,6 +186,14 @@ const std::vector<Setting> &settings()
         {"writeWaitSeconds", "write-wait", "seconds",
          "How long a write request waits for its results before answering 202 with the execution to poll.",
          countSetter(&DaemonConfig::writeWaitSeconds, 0, 600, "seconds")},
+        {"webhookMaxBodyBytes", "webhook-max-body-bytes", "bytes",
+         "Largest provider webhook body accepted at /webhooks; larger ones are refused with 413.",
+         countSetter(&DaemonConfig::webhookMaxBodyBytes, 1024, 64 * 1024 * 1024, "bytes")},
+        {"webhookWorkers", "webhook-workers", "count", "How many stored provider webhook calls are applied at once.",
+         countSetter(&DaemonConfig::webhookWorkers, 1, 64, "workers")},
+        {"webhookRejectionLimit", "webhook-rejection-limit", "count",
+         "Refused webhook calls one address may make per minute before it is answered 429.",
+         countSetter(&DaemonConfig::webhookRejectionLimit, 1, 100000, "calls")},
     };
     return table;
 }

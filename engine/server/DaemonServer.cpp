@@ -43,6 +43,7 @@ DaemonServer::DaemonServer(ReadinessCheck ready, ServerContext *context, QObject
     if (m_context) {
         addAllRoutes(m_router, *m_context);
         m_http.setMaxBodyBytes(m_context->config().maxBodyBytes);
+        m_http.setBodyLimit([this](const QString &path, qint64 fallback) { return m_router.bodyLimit(path, fallback); });
     }
     m_http.setAsyncHandler([this](const HttpServerRequest &request) { return m_router.handle(request); });
 }

@@ -41,6 +41,8 @@ void addConnectRoutes(ApiRouter &router, ServerContext &context);   // connectio
 void addFeedRoutes(ApiRouter &router, ServerContext &context);      // records change feed, writes (feed branch)
 void addOpsRoutes(ApiRouter &router, ServerContext &context);       // /api/v1/ops: OpsApi over HTTP (opsroutes branch)
 void addSchedulerRoutes(ApiRouter &router, ServerContext &context); // schedules, pause/resume (scheduler branch)
+void addWebhookRoutes(ApiRouter &router, ServerContext &context);   // POST /webhooks/{provider}[/{connection}],
+                                                                    // GET /api/v1/webhook-events
 
 void addAllRoutes(ApiRouter &router, ServerContext &context);
 

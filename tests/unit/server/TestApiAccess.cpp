@@ -95,6 +95,12 @@ const QList<Row> &table()
          R"({"provider":"hubspot"})", false, {Admin, Product}, Bound::Own},
         {"GET", "/connect/{token}", "/connect/not-a-link", "", true, {}, Bound::Filtered},
         {"GET", "/oauth/callback", "/oauth/callback?state=none&code=none", "", true, {}, Bound::Filtered},
+        // Provider webhooks: open, their signature is their proof (a call for no provider answers 404 alike).
+        {"POST", "/webhooks/{provider}", "/webhooks/no-such-provider", "{}", true, {}, Bound::Filtered},
+        {"POST", "/webhooks/{provider}/{connection}", "/webhooks/no-such-provider/{connection}", "{}", true, {},
+         Bound::Filtered},
+        {"GET", "/api/v1/webhook-events", "/api/v1/webhook-events?state=failed", "", false,
+         {Admin, Product, Support, Viewer}, Bound::Filtered},
         // Records: everyone reads a connection's change feed; product and admin write and follow their writes.
         {"GET", "/api/v1/connections/{connection}/objects/{object}/records",
          "/api/v1/connections/{connection}/objects/contacts/records", "", false, {Admin, Product, Support, Viewer},
@@ -134,6 +140,8 @@ void withHubSpotApp(DaemonConfig &config)
     hubspot.clientId = QStringLiteral("access-test-app");
     hubspot.clientSecret = SecretBytes(QByteArrayLiteral("access-test-secret"));
     config.providers.insert(QStringLiteral("hubspot"), hubspot);
+    // Every call of the matrix comes from the same (empty) address; refused webhook calls must not get it 429.
+    config.webhookRejectionLimit = 100000;
 }
 
 enum class Scope { Unbound, OwnTenant, OtherTenant };
