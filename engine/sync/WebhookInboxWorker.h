@@ -44,7 +44,7 @@ public:
     ~WebhookInboxWorker() override;
 
     void start();
-    // Something was stored: apply it now rather than at the next poll.
+    // Something was stored: apply it now rather than at the next poll (once started; until then nothing is applied).
     void wake();
     // Claims nothing more and waits for the entries being applied.
     void stop();
@@ -61,7 +61,7 @@ private:
     QTimer m_poll;
     std::atomic<int> m_running{0};
     std::atomic<bool> m_wanted{false};
-    std::atomic<bool> m_stopping{false};
+    std::atomic<bool> m_stopping{true}; // nothing is applied before start()
 };
 
 } // namespace patchbay
