@@ -1,5 +1,6 @@
 // patchbayd: the Patchbay server: configuration, logging, /healthz and /readyz, the /api/v1 routes behind API keys,
-// the scheduler and its workers, graceful shutdown.
+// provider webhooks (stored, then applied by the webhook inbox's workers), the scheduler and its workers, graceful
+// shutdown.
 #include "auth/CredentialVault.h"
 #include "auth/MasterKeyCheck.h"
 #include "auth/MasterKeyProvider.h"
@@ -180,6 +181,8 @@ int main(int argc, char *argv[])
                         .arg(config.listenPort));
     qCInfo(lcServer).noquote() << "patchbayd listening on" << server.baseUrl().toString() << "public base URL"
                       << (config.publicBaseUrl.isEmpty() ? server.baseUrl() : config.publicBaseUrl).toString();
+    // Webhook calls stored but not applied yet (acknowledged before a restart) are applied from here on.
+    (*context)->startWebhookInbox();
     if (scheduler) {
         housekeeping->start();
         scheduler->start();

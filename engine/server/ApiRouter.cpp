@@ -198,6 +198,30 @@ void ApiRouter::addRoute(Route route)
     m_routes.append(std::move(route));
 }
 
+void ApiRouter::setBodyLimit(const QString &pattern, qint64 bytes)
+{
+    for (Route &route : m_routes) {
+        if (route.pattern == pattern)
+            route.maxBodyBytes = bytes;
+    }
+}
+
+qint64 ApiRouter::bodyLimit(const QString &encodedPath, qint64 fallback) const
+{
+    const QStringList path = segments(encodedPath);
+    QHash<QString, QString> parameters;
+    QString rank;
+    QString bestRank;
+    qint64 limit = fallback;
+    for (const Route &route : m_routes) {
+        if (!matches(segments(route.pattern), path, parameters, rank) || (!bestRank.isEmpty() && rank >= bestRank))
+            continue;
+        bestRank = rank;
+        limit = route.maxBodyBytes > 0 ? route.maxBodyBytes : fallback;
+    }
+    return limit;
+}
+
 QFuture<HttpServerResponse> ApiRouter::handle(const HttpServerRequest &request) const
 {
     const QStringList path = segments(request.url.path(QUrl::FullyEncoded));
@@ -240,6 +264,13 @@ QFuture<HttpServerResponse> ApiRouter::handle(const HttpServerRequest &request) 
                                       .withHeader("Allow", allowed.join(", ")));
     }
 
+    if (found->maxBodyBytes > 0 && request.body.size() > found->maxBodyBytes) {
+        return ApiResponse::ready(ApiResponse::error(
+            413, QStringLiteral("request.too_large"),
+            QStringLiteral("The request body is larger than %1 accepts (at most %2 bytes).")
+                .arg(found->pattern)
+                .arg(found->maxBodyBytes)));
+    }
     std::optional<ApiCaller> caller;
     if (found->access.requiresKey()) {
         const QByteArray authorization = request.header("authorization");

@@ -131,6 +131,7 @@ public:
         QString pattern; // "/api/v1/tenants/{tenant}"
         ApiAccess access;
         Handler handler;
+        qint64 maxBodyBytes = 0; // 0: the server's limit
     };
 
     explicit ApiRouter(Authenticator authenticate);
@@ -150,6 +151,12 @@ public:
     }
 
     QFuture<HttpServerResponse> handle(const HttpServerRequest &request) const;
+
+    // A body limit of its own for the routes of pattern (every method): a larger body is answered 413
+    // request.too_large. bodyLimit() gives the limit of the route a path (as sent, percent-encoded) goes to, or
+    // fallback: HttpService asks it for each request's head, so a larger body is refused before it is read.
+    void setBodyLimit(const QString &pattern, qint64 bytes);
+    qint64 bodyLimit(const QString &encodedPath, qint64 fallback) const;
 
     // Every route, in the order added (the OpenAPI and access tests walk them).
     const QList<Route> &routes() const { return m_routes; }

@@ -189,6 +189,14 @@ const std::vector<Setting> &settings()
         {"changeRetentionDays", "change-retention-days", "days",
          "How long the records change feed keeps every change; older ones keep only each record's latest.",
          countSetter(&DaemonConfig::changeRetentionDays, 1, 36500, "days")},
+        {"webhookMaxBodyBytes", "webhook-max-body-bytes", "bytes",
+         "Largest provider webhook body accepted at /webhooks; larger ones are refused with 413.",
+         countSetter(&DaemonConfig::webhookMaxBodyBytes, 1024, 64 * 1024 * 1024, "bytes")},
+        {"webhookWorkers", "webhook-workers", "count", "How many stored provider webhook calls are applied at once.",
+         countSetter(&DaemonConfig::webhookWorkers, 1, 64, "workers")},
+        {"webhookRejectionLimit", "webhook-rejection-limit", "count",
+         "Refused webhook calls one address may make per minute before it is answered 429.",
+         countSetter(&DaemonConfig::webhookRejectionLimit, 1, 100000, "calls")},
     };
     return table;
 }

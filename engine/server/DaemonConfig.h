@@ -53,6 +53,9 @@ struct DaemonConfig
     int maxWriteRecords = 100; // records one write request may hold
     int writeWaitSeconds = 20; // a write answers its results within this, else 202 with the execution to poll
     int changeRetentionDays = 30; // the records change log keeps every version this long, then each record's latest
+    int webhookMaxBodyBytes = 1024 * 1024; // provider webhook bodies larger than this are refused (413)
+    int webhookWorkers = 2;                // stored webhook calls applied at once
+    int webhookRejectionLimit = 20;        // refused webhook calls from one address per minute before it gets 429
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).

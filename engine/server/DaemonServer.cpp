@@ -46,6 +46,7 @@ DaemonServer::DaemonServer(ReadinessCheck ready, ServerContext *context, QObject
     if (m_context) {
         addAllRoutes(m_router, *m_context);
         m_http.setMaxBodyBytes(m_context->config().maxBodyBytes);
+        m_http.setBodyLimit([this](const QString &path, qint64 fallback) { return m_router.bodyLimit(path, fallback); });
     }
     if (m_context && m_context->sync()) {
         // The live updates are read by whoever may read the ops API.

@@ -189,7 +189,9 @@ private:
 class HttpService::GuardedTcpServer : public QTcpServer
 {
 public:
-    GuardedTcpServer(qint64 maxBodyBytes, QObject *parent) : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes) {}
+    GuardedTcpServer(qint64 maxBodyBytes, BodyLimit bodyLimit, QObject *parent)
+        : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes), m_bodyLimit(std::move(bodyLimit))
+    {}
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -203,12 +205,13 @@ protected:
         // a later piece waits for the ACK of the earlier one, which a client on a kept-alive connection delays by
         // about 40 ms: responses larger than one 16 KB write buffer chunk came that late.
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        new RequestSizeGuard(socket, m_maxBodyBytes);
+        new RequestSizeGuard(socket, m_maxBodyBytes, m_bodyLimit);
         addPendingConnection(socket);
     }
 
 private:
     qint64 m_maxBodyBytes;
+    BodyLimit m_bodyLimit;
 };
 
 HttpService::HttpService(QObject *parent) : QObject(parent), m_server(std::make_unique<Server>(this)) {}
@@ -242,7 +245,7 @@ void HttpService::setWebSocketHandler(WebSocketHandler handler)
 quint16 HttpService::listen(const QHostAddress &address, quint16 port)
 {
     m_address = address;
-    auto *tcp = new GuardedTcpServer(m_maxBodyBytes, m_server.get());
+    auto *tcp = new GuardedTcpServer(m_maxBodyBytes, m_bodyLimit, m_server.get());
     if (!tcp->listen(address, port)) {
         delete tcp;
         m_port = 0;

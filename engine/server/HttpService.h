@@ -71,6 +71,10 @@ public:
     static constexpr qint64 kDefaultMaxBodyBytes = 8 * 1024 * 1024;
     void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
     qint64 maxBodyBytes() const { return m_maxBodyBytes; }
+    // The limit of one request by its target's path (as sent), instead of maxBodyBytes for every request (set before
+    // listen): given the path and maxBodyBytes, it answers the limit.
+    using BodyLimit = std::function<qint64(const QString &encodedPath, qint64 fallback)>;
+    void setBodyLimit(BodyLimit limit) { m_bodyLimit = std::move(limit); }
 
     // Returns the bound port (useful with port 0), or 0 when the address could not be bound.
     quint16 listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
@@ -84,6 +88,7 @@ private:
     class GuardedTcpServer;
     std::unique_ptr<Server> m_server;
     qint64 m_maxBodyBytes = kDefaultMaxBodyBytes;
+    BodyLimit m_bodyLimit;
     AsyncHandler m_handler;
     WebSocketHandler m_webSocketHandler;
     QHostAddress m_address;

@@ -42,8 +42,9 @@ const char *refusalCode(int status)
 
 } // namespace
 
-RequestSizeGuard::RequestSizeGuard(QTcpSocket *socket, qint64 maxBodyBytes)
-    : QObject(socket), m_socket(socket), m_maxBodyBytes(maxBodyBytes)
+RequestSizeGuard::RequestSizeGuard(QTcpSocket *socket, qint64 maxBodyBytes, LimitFor limitFor)
+    : QObject(socket), m_socket(socket), m_serverMaxBodyBytes(maxBodyBytes), m_limitFor(std::move(limitFor)),
+      m_maxBodyBytes(maxBodyBytes)
 {
     connect(socket, &QTcpSocket::readyRead, this, &RequestSizeGuard::onReadyRead);
 }
@@ -159,6 +160,17 @@ bool RequestSizeGuard::endOfHead()
     bool chunked = false;
     bool hasLength = false;
     const QList<QByteArray> lines = m_line.split('\n');
+    // The request line: METHOD target HTTP/1.1; the target's path picks the limit.
+    m_maxBodyBytes = m_serverMaxBodyBytes;
+    if (m_limitFor) {
+        const QList<QByteArray> requestLine = lines.first().trimmed().split(' ');
+        if (requestLine.size() >= 2) {
+            const QByteArray target = requestLine.at(1);
+            const qsizetype query = target.indexOf('?');
+            m_maxBodyBytes = m_limitFor(QString::fromLatin1(query < 0 ? target : target.left(query)),
+                                        m_serverMaxBodyBytes);
+        }
+    }
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const QByteArray line = lines.at(i).trimmed();
         const qsizetype colon = line.indexOf(':');

@@ -5,12 +5,14 @@
 #include "store/Store.h"
 #include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
+#include "sync/WebhookInboxWorker.h"
 
 namespace patchbay {
 
 ServerContext::ServerContext(DaemonConfig config, Clock &clock, std::shared_ptr<SyncService> sync,
                              StoreOpener openStore)
-    : m_config(std::move(config)), m_clock(clock), m_sync(std::move(sync)), m_openStore(std::move(openStore))
+    : m_config(std::move(config)), m_clock(clock), m_sync(std::move(sync)), m_openStore(std::move(openStore)),
+      m_webhookRejections(clock, m_config.webhookRejectionLimit, 60)
 {
     m_storePool.setMaxThreadCount(1);
     m_storePool.setObjectName(QStringLiteral("patchbayd store"));
@@ -18,7 +20,14 @@ ServerContext::ServerContext(DaemonConfig config, Clock &clock, std::shared_ptr<
 
 ServerContext::~ServerContext()
 {
+    m_webhookInbox.reset();
     m_storePool.waitForDone();
+}
+
+void ServerContext::startWebhookInbox()
+{
+    if (m_webhookInbox)
+        m_webhookInbox->start();
 }
 
 Result<std::unique_ptr<ServerContext>> ServerContext::create(DaemonConfig config, Clock &clock,
@@ -44,6 +53,10 @@ Result<std::unique_ptr<ServerContext>> ServerContext::create(DaemonConfig config
         if (!opsStore)
             return opsStore.error();
         context->m_ops = std::make_unique<LocalOps>(std::move(opsStore).value(), context->m_sync, clock);
+        WebhookInboxOptions inbox;
+        inbox.workers = context->m_config.webhookWorkers;
+        context->m_webhookInbox =
+            std::make_unique<WebhookInboxWorker>(*context->m_sync, context->m_openStore, clock, inbox);
     }
     return context;
 }

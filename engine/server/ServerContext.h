@@ -3,6 +3,7 @@
 #include "core/Access.h"
 #include "core/Result.h"
 #include "server/DaemonConfig.h"
+#include "server/WebhookCounters.h"
 #include "store/Store.h"
 
 #include <QFuture>
@@ -20,6 +21,7 @@ namespace patchbay {
 class Clock;
 class LocalOps;
 class SyncService;
+class WebhookInboxWorker;
 struct ApiCaller;
 
 // What every route of patchbayd shares; routes get it in add<Feature>Routes(ApiRouter &, ServerContext &) and keep a
@@ -34,6 +36,9 @@ struct ApiCaller;
 // - sync(): the SyncService (thread-safe, blocking: call it from a pool, never on the server's thread); ops(): the
 //   LocalOps the ops API serves (asynchronous; answers on the server's thread). Both null when not configured
 //   (tests of routes that need neither).
+// - webhookCounters(), webhookRejections(): what became of provider webhook calls (for /metrics), and the per-source
+//   limit on refused ones. webhookInbox(): the worker applying stored webhook calls (null without sync()); started by
+//   startWebhookInbox(), which patchbayd and the tests call once the server runs.
 // - audit(): appends an audit entry for a state-changing call, on store(). Every route that changes state calls
 //   it (or appends caller.auditEntry(...) to its own store's audit() inside its transaction).
 class ServerContext
@@ -72,6 +77,11 @@ public:
     std::shared_ptr<SyncService> sharedSync() const { return m_sync; }
     LocalOps *ops() const { return m_ops.get(); }
 
+    WebhookCounters &webhookCounters() { return m_webhookCounters; }
+    WebhookRejectionLimiter &webhookRejections() { return m_webhookRejections; }
+    WebhookInboxWorker *webhookInbox() const { return m_webhookInbox.get(); }
+    void startWebhookInbox();
+
     Result<void> audit(const ApiCaller &caller, const QString &action, const QString &target,
                        std::optional<qint64> tenantId, const QJsonValue &before = {}, const QJsonValue &after = {});
 
@@ -89,6 +99,9 @@ private:
     std::unique_ptr<Store> m_threadStore; // used on m_storePool's one thread only
     QThreadPool m_storePool;
     std::unique_ptr<LocalOps> m_ops;
+    WebhookCounters m_webhookCounters;
+    WebhookRejectionLimiter m_webhookRejections;
+    std::unique_ptr<WebhookInboxWorker> m_webhookInbox;
     QUrl m_listeningUrl;
     QObject m_receiver;
 };

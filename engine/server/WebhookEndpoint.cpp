@@ -35,6 +35,17 @@ QUrl WebhookEndpoint::urlFor(const QString &provider, qint64 connectionId) const
     return url;
 }
 
+QUrl WebhookEndpoint::calledUrl(const QUrl &publicBase, const QUrl &requestUrl)
+{
+    QUrl url = publicBase;
+    QString prefix = publicBase.path();
+    while (prefix.endsWith(QLatin1Char('/')))
+        prefix.chop(1);
+    url.setPath(prefix + requestUrl.path());
+    url.setQuery(requestUrl.query(QUrl::FullyEncoded), QUrl::StrictMode);
+    return url;
+}
+
 HttpServerResponse WebhookEndpoint::handle(const HttpServerRequest &request)
 {
     const QStringList segments = request.path().split(QLatin1Char('/'), Qt::SkipEmptyParts);
@@ -50,16 +61,7 @@ HttpServerResponse WebhookEndpoint::handle(const HttpServerRequest &request)
     }
     WebhookCall call;
     call.method = request.method;
-    call.url = publicBase();
-    call.url.setPath(request.url.path());
-    call.url.setQuery(request.url.query(QUrl::FullyEncoded), QUrl::StrictMode);
-    // The publicly visible path prefix (a proxy's) stays in front of /webhooks.
-    if (m_publicBaseUrl.isValid() && !m_publicBaseUrl.path().isEmpty() && m_publicBaseUrl.path() != QLatin1String("/")) {
-        QString prefix = m_publicBaseUrl.path();
-        while (prefix.endsWith(QLatin1Char('/')))
-            prefix.chop(1);
-        call.url.setPath(prefix + request.url.path());
-    }
+    call.url = calledUrl(publicBase(), request.url);
     call.headers = request.headers;
     call.body = request.body;
     call.source = request.remoteAddress.toString();

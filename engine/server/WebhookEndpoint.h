@@ -9,7 +9,9 @@
 namespace patchbay {
 
 // The HTTP face of webhook receipt: providers call /webhooks/{provider} (routed by the account the events name)
-// or /webhooks/{provider}/{connectionId}, and SyncService::receiveWebhook verifies and applies what they send.
+// or /webhooks/{provider}/{connectionId}, and SyncService::receiveWebhook verifies and applies what they send before it
+// answers. A listener of its own, for the tests of providers' webhooks; patchbayd serves the same paths through its
+// ApiRouter (routes/WebhookRoutes.cpp), storing a call before answering and applying it afterwards.
 // Providers that sign the URL they called (HubSpot, Square) need the public URL: behind a proxy, set it.
 class WebhookEndpoint : public QObject
 {
@@ -27,6 +29,10 @@ public:
     QUrl urlFor(const QString &provider, qint64 connectionId = 0) const;
 
     HttpServerResponse handle(const HttpServerRequest &request);
+
+    // The URL a provider called, as it sees it: requestUrl's path and query on publicBase (whose path, a proxy's
+    // prefix, stays in front). Some providers sign it.
+    static QUrl calledUrl(const QUrl &publicBase, const QUrl &requestUrl);
 
 Q_SIGNALS:
     void webhookHandled(const QString &provider, const patchbay::WebhookOutcome &outcome);

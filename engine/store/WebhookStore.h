@@ -1,14 +1,18 @@
 #pragma once
 
 #include "core/Result.h"
+#include "core/WebhookInbox.h"
 #include "core/WebhookRejection.h"
 
 #include <QList>
 #include <QString>
 
+#include <optional>
+
 namespace patchbay {
 
-// Provider webhooks: the events applied, and a bounded summary of the calls refused.
+// Provider webhooks: the verified calls waiting to be applied (the inbox), the events applied, and a bounded summary of
+// the calls refused.
 class WebhookStore
 {
 public:
@@ -27,6 +31,27 @@ public:
     virtual Result<void> recordWebhookRejection(const WebhookRejection &call) = 0;
     // Most recently seen first; an empty provider means every provider.
     virtual Result<QList<WebhookRejection>> webhookRejections(const QString &provider = {}) = 0;
+
+    // The inbox. enqueueWebhook stores a verified call as pending (its tenant is its connection's; receivedAt and
+    // nextAttemptAt default to now), unless a call with the same (connection, provider, dedupeKey) is stored already:
+    // then nothing changes and the answer names that entry as a duplicate.
+    virtual Result<WebhookEnqueued> enqueueWebhook(const WebhookInboxEntry &entry) = 0;
+    // Claims up to limit pending entries that are due (nextAttemptAt passed, no live claim), counting an attempt on
+    // each, oldest first and at most one per connection, and only the oldest pending entry of its connection, so that
+    // a connection's calls apply in the order they came. A claim lasts until claimedUntil: an entry whose claimer
+    // died is claimed again after that.
+    virtual Result<QList<WebhookInboxEntry>> claimWebhooks(int limit, const QDateTime &claimedUntil) = 0;
+    // Ends the claim of an entry: applied, failed for good (error: the reason), or pending again (error: why this
+    // attempt failed) to be retried at retryAt. executionId (0: none) is the attempt's execution.
+    virtual Result<void> finishWebhook(qint64 id, WebhookInboxState state, const QString &error, qint64 executionId,
+                                       const QDateTime &retryAt = {}) = 0;
+    // Entries newest first, of one state (all when nullopt), of one tenant (all when nullopt), without their bodies
+    // and headers; webhookInboxEntry gives one whole.
+    virtual Result<QList<WebhookInboxEntry>> webhookInbox(std::optional<WebhookInboxState> state,
+                                                          std::optional<qint64> tenantId, int limit) = 0;
+    virtual Result<WebhookInboxEntry> webhookInboxEntry(qint64 id) = 0;
+    // How many entries are pending (the queue's depth).
+    virtual Result<qint64> pendingWebhookCount() = 0;
 };
 
 } // namespace patchbay

@@ -389,18 +389,51 @@ Result<Execution> SyncService::discoverSchema(qint64 connectionId, const QString
         });
 }
 
-WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 connectionId, const WebhookCall &call,
-                                           EventListener listener)
+template <typename Answer, typename Run>
+Answer SyncService::withWebhookReceipt(const QString &provider, const WebhookCall &call, EventListener listener,
+                                       Run run)
 {
     auto definition = m_catalog.get(provider);
-    if (!definition)
-        return WebhookReceipt::answer(404, definition.error().message);
+    if (!definition) {
+        WebhookOutcome refused = WebhookReceipt::answer(404, definition.error().message);
+        refused.refusal = QStringLiteral("unknown_provider");
+        return refused;
+    }
     WebhookReceipt::Services services{m_databasePath, m_vault, m_clock, m_networkFactory, *m_leases,
                                       [this](Store &store, const Connection &connection, const QString &object) {
                                           return readMapping(store, connection, object);
                                       },
                                       m_notifier.get()};
-    return WebhookReceipt(definition.value(), std::move(services), call, std::move(listener)).receive(connectionId);
+    WebhookReceipt receipt(definition.value(), std::move(services), call, std::move(listener));
+    return run(receipt);
+}
+
+WebhookOutcome SyncService::receiveWebhook(const QString &provider, qint64 connectionId, const WebhookCall &call,
+                                           EventListener listener)
+{
+    return withWebhookReceipt<WebhookOutcome>(provider, call, std::move(listener), [&](WebhookReceipt &receipt) {
+        return receipt.receive(connectionId);
+    });
+}
+
+std::variant<AcceptedWebhook, WebhookOutcome> SyncService::acceptWebhook(const QString &provider,
+                                                                         qint64 connectionId, const WebhookCall &call,
+                                                                         Store &store)
+{
+    return withWebhookReceipt<std::variant<AcceptedWebhook, WebhookOutcome>>(
+        provider, call, {}, [&](WebhookReceipt &receipt) { return receipt.accept(store, connectionId); });
+}
+
+WebhookOutcome SyncService::applyWebhook(const WebhookInboxEntry &entry, EventListener listener)
+{
+    WebhookCall call;
+    call.url = QUrl(entry.url);
+    call.headers = entry.headers;
+    call.body = entry.body;
+    call.source = entry.source;
+    return withWebhookReceipt<WebhookOutcome>(entry.provider, call, std::move(listener), [&](WebhookReceipt &receipt) {
+        return receipt.applyAccepted(entry.connectionId);
+    });
 }
 
 Result<AuthorizationStart> SyncService::beginAuthorization(qint64 connectionId, const QUrl &redirectUri)

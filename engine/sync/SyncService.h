@@ -10,6 +10,7 @@
 #include "core/Tenancy.h"
 #include "core/Executions.h"
 #include "core/Exchange.h"
+#include "core/WebhookInbox.h"
 #include "sync/WebhookReceipt.h"
 #include "sync/WriteExecution.h"
 
@@ -76,6 +77,12 @@ public:
     // and stored. Every call that reaches a connection is an execution of kind "webhook", rejected ones too.
     WebhookOutcome receiveWebhook(const QString &provider, qint64 connectionId, const WebhookCall &call,
                                   EventListener listener = {});
+    // The same call in two steps, for a server that stores a call before it answers (WebhookReceipt::accept and
+    // applyAccepted): acceptWebhook verifies and routes it on the caller's store, with no execution, provider call or
+    // mapping; applyWebhook applies a stored call later, in an execution of kind "webhook".
+    std::variant<AcceptedWebhook, WebhookOutcome> acceptWebhook(const QString &provider, qint64 connectionId,
+                                                                const WebhookCall &call, Store &store);
+    WebhookOutcome applyWebhook(const WebhookInboxEntry &entry, EventListener listener = {});
 
     // The OAuth authorization-code flow of a connection (first connect, or re-auth after a revoked grant; see
     // AuthorizationFlow): the authorize URL with the definition's scopes, extra parameters and PKCE challenge, and a
@@ -108,6 +115,11 @@ private:
                                      EventListener listener);
     Result<std::optional<CompiledMapping>> mapping(Store &store, const Connection &connection, const QString &object,
                                                    const QString &direction) const;
+
+    // Runs run(WebhookReceipt &) on the receipt of call by provider's definition; the answer when there is no such
+    // provider.
+    template <typename Answer, typename Run>
+    Answer withWebhookReceipt(const QString &provider, const WebhookCall &call, EventListener listener, Run run);
 
     // The lease of an execution this process starts now (kept alive by m_leases while the process runs).
     ExecutionLease executionLease();

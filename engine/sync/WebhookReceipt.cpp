@@ -40,6 +40,7 @@ WebhookOutcome WebhookReceipt::answer(int status, const QString &message, qint64
     WebhookOutcome outcome;
     outcome.status = status;
     outcome.executionId = executionId;
+    outcome.message = message;
     outcome.body = jsonBody({{status < 300 ? QStringLiteral("message") : QStringLiteral("error"), message}});
     return outcome;
 }
@@ -64,37 +65,118 @@ WebhookReceipt::WebhookReceipt(const ProviderDefinition &definition, Services se
 
 WebhookReceipt::~WebhookReceipt() = default;
 
-WebhookOutcome WebhookReceipt::receive(qint64 connectionId)
+std::optional<WebhookOutcome> WebhookReceipt::readCall()
 {
-    if (!m_spec.enabled)
-        return answer(404, QStringLiteral("%1 has no webhooks in its definition").arg(m_definition.displayName));
+    if (!m_spec.enabled) {
+        WebhookOutcome refused =
+            answer(404, QStringLiteral("%1 has no webhooks in its definition").arg(m_definition.displayName));
+        refused.refusal = QStringLiteral("no_webhooks");
+        return refused;
+    }
     if (auto handshaken = handshake())
-        return *handshaken;
-    if (m_json.isUndefined())
-        return answer(400, QStringLiteral("The webhook body is not JSON: %1").arg(m_parseError.errorString()));
-
-    auto store = SqliteStore::open(m_services.databasePath, m_services.clock);
-    if (!store)
-        return answer(500, store.error().message);
-    m_store = std::move(store).value();
-
+        return handshaken;
+    if (m_json.isUndefined()) {
+        WebhookOutcome refused =
+            answer(400, QStringLiteral("The webhook body is not JSON: %1").arg(m_parseError.errorString()));
+        refused.refusal = QStringLiteral("malformed");
+        return refused;
+    }
     // The events, and the account they come from.
     QJsonValue eventsValue = evaluate(m_spec.eventsPath, m_json, m_bindings);
     m_events = eventsValue.isArray() ? eventsValue.toArray() : QJsonArray();
     if (eventsValue.isObject())
         m_events.append(eventsValue);
     m_bodySha256 = QString::fromLatin1(QCryptographicHash::hash(m_call.body, QCryptographicHash::Sha256).toHex());
+    return std::nullopt;
+}
 
+std::optional<WebhookOutcome> WebhookReceipt::openOwnStore()
+{
+    auto store = SqliteStore::open(m_services.databasePath, m_services.clock);
+    if (!store)
+        return answer(500, store.error().message);
+    m_ownedStore = std::move(store).value();
+    m_store = m_ownedStore.get();
+    return std::nullopt;
+}
+
+std::variant<Connection, WebhookOutcome> WebhookReceipt::check(qint64 connectionId, Store *store,
+                                                               std::optional<QString> &refused)
+{
+    if (auto answered = readCall())
+        return *answered;
+    if (store)
+        m_store = store;
+    else if (auto failed = openOwnStore())
+        return *failed;
     auto found = findConnection(connectionId);
-    if (auto *refused = std::get_if<WebhookOutcome>(&found))
-        return *refused;
-    const Connection connection = std::get<Connection>(found);
+    if (auto *refusal = std::get_if<WebhookOutcome>(&found))
+        return *refusal;
+    const Connection &connection = std::get<Connection>(found);
     // Once the connection is known, its config is there for the checks and the events (a webhook user name).
     m_bindings.set("connection", jsonata::Value::fromQJsonValue(connection.config));
     // Verified before anything is stored.
-    if (const auto refused = verify(connection))
-        return reject(connection, *refused);
+    refused = verify(connection);
+    return found;
+}
+
+WebhookOutcome WebhookReceipt::receive(qint64 connectionId)
+{
+    std::optional<QString> refused;
+    auto checked = check(connectionId, nullptr, refused);
+    if (auto *answer = std::get_if<WebhookOutcome>(&checked))
+        return *answer;
+    const Connection &connection = std::get<Connection>(checked);
+    return refused ? reject(connection, *refused) : apply(connection);
+}
+
+std::variant<AcceptedWebhook, WebhookOutcome> WebhookReceipt::accept(Store &store, qint64 connectionId)
+{
+    std::optional<QString> refused;
+    auto checked = check(connectionId, &store, refused);
+    if (auto *answer = std::get_if<WebhookOutcome>(&checked))
+        return *answer;
+    const Connection &connection = std::get<Connection>(checked);
+    if (refused)
+        return refuse(QStringLiteral("bad_signature"), *refused, connection.id);
+    return AcceptedWebhook{connection, dedupeKey(), static_cast<int>(m_events.size())};
+}
+
+WebhookOutcome WebhookReceipt::applyAccepted(qint64 connectionId)
+{
+    if (auto answered = readCall())
+        return answered->status < 300 ? answer(422, QStringLiteral("The stored call is a handshake")) : *answered;
+    if (auto failed = openOwnStore())
+        return *failed;
+    auto found = m_store->tenants().connection(connectionId);
+    if (!found || found->provider != m_definition.name)
+        return answer(404, QStringLiteral("The %1 connection %2 is gone").arg(m_definition.name).arg(connectionId));
+    const Connection connection = found.value();
+    m_bindings.set("connection", jsonata::Value::fromQJsonValue(connection.config));
+    QByteArray secret = secretOf(connection);
+    OPENSSL_cleanse(secret.data(), static_cast<size_t>(secret.size()));
     return apply(connection);
+}
+
+QString WebhookReceipt::dedupeKey() const
+{
+    QStringList ids;
+    for (const QJsonValue &event : std::as_const(m_events)) {
+        jsonata::Bindings eventBindings = m_bindings;
+        eventBindings.set("event", jsonata::Value::fromQJsonValue(event));
+        const QString id = m_spec.eventId.isEmpty() ? QString()
+                                                    : jsonScalarText(evaluate(m_spec.eventId, event, eventBindings));
+        if (id.isEmpty())
+            return QStringLiteral("body:") + m_bodySha256;
+        ids.append(id);
+    }
+    if (ids.isEmpty())
+        return QStringLiteral("body:") + m_bodySha256;
+    const QString joined = ids.join(QLatin1Char('\n'));
+    if (ids.size() == 1 && joined.size() <= 200)
+        return QStringLiteral("event:") + joined;
+    return QStringLiteral("events:")
+        + QString::fromLatin1(QCryptographicHash::hash(joined.toUtf8(), QCryptographicHash::Sha256).toHex());
 }
 
 std::optional<WebhookOutcome> WebhookReceipt::handshake() const
@@ -109,7 +191,7 @@ std::optional<WebhookOutcome> WebhookReceipt::handshake() const
 
 // An unauthenticated caller learns nothing about which accounts or connections exist: every refusal gets the same
 // answer, and the details go to the store as a bounded summary (never the body).
-WebhookOutcome WebhookReceipt::refuse(const QString &reason, qint64 refusedConnection)
+WebhookOutcome WebhookReceipt::refuse(const QString &refusal, const QString &reason, qint64 refusedConnection)
 {
     WebhookRejection rejection;
     rejection.provider = m_definition.name;
@@ -121,7 +203,9 @@ WebhookOutcome WebhookReceipt::refuse(const QString &reason, qint64 refusedConne
     rejection.lastBodySha256 = m_bodySha256;
     if (auto recorded = m_store->webhooks().recordWebhookRejection(rejection); !recorded)
         qCWarning(lcSync) << "could not record a refused webhook call:" << recorded.error().toString();
-    return answer(401, QStringLiteral("The webhook call could not be verified"));
+    WebhookOutcome outcome = answer(401, QStringLiteral("The webhook call could not be verified"));
+    outcome.refusal = refusal;
+    return outcome;
 }
 
 std::variant<Connection, WebhookOutcome> WebhookReceipt::findConnection(qint64 connectionId)
@@ -130,7 +214,7 @@ std::variant<Connection, WebhookOutcome> WebhookReceipt::findConnection(qint64 c
     if (connectionId > 0) {
         auto found = m_store->tenants().connection(connectionId);
         if (!found || found->provider != provider)
-            return refuse(QStringLiteral("no %1 connection %2").arg(provider).arg(connectionId), 0);
+            return refuse(QStringLiteral("unknown_connection"), QStringLiteral("no %1 connection %2").arg(provider).arg(connectionId), 0);
         return found.value();
     }
     QString account;
@@ -142,7 +226,7 @@ std::variant<Connection, WebhookOutcome> WebhookReceipt::findConnection(qint64 c
             break;
     }
     if (account.isEmpty())
-        return refuse(QStringLiteral("the call names no account to route it by"), 0);
+        return refuse(QStringLiteral("unknown_connection"), QStringLiteral("the call names no account to route it by"), 0);
     auto connections = m_store->tenants().connections();
     if (!connections)
         return answer(500, QStringLiteral("The webhook call could not be handled; the provider will deliver it again"));
@@ -155,23 +239,29 @@ std::variant<Connection, WebhookOutcome> WebhookReceipt::findConnection(qint64 c
         if (key && key.value() == account)
             return candidate;
     }
-    return refuse(QStringLiteral("no connection for account %1").arg(account.left(200)), 0);
+    return refuse(QStringLiteral("unknown_connection"), QStringLiteral("no connection for account %1").arg(account.left(200)), 0);
+}
+
+QByteArray WebhookReceipt::secretOf(const Connection &connection)
+{
+    // The secret that signs, straight from the vault: verifying a call never waits for a token refresh.
+    auto stored = m_store->credentials().credential(connection.id);
+    if (!stored)
+        return {};
+    auto opened = m_services.vault.open(connection.id, stored->sealed);
+    if (!opened)
+        return {};
+    const Credential &credential = opened.value();
+    const SecretBytes &field = m_spec.secret == QLatin1String("clientSecret") ? credential.clientSecret
+                               : m_spec.secret == QLatin1String("apiKey")     ? credential.apiKey
+                                                                              : credential.webhookSecret;
+    m_secretField = field;
+    return field.reveal();
 }
 
 std::optional<QString> WebhookReceipt::verify(const Connection &connection)
 {
-    // The secret that signs, straight from the vault: verifying a call never waits for a token refresh.
-    QByteArray secret;
-    if (auto stored = m_store->credentials().credential(connection.id)) {
-        if (auto opened = m_services.vault.open(connection.id, stored->sealed)) {
-            const Credential &credential = opened.value();
-            const SecretBytes &field = m_spec.secret == QLatin1String("clientSecret") ? credential.clientSecret
-                                       : m_spec.secret == QLatin1String("apiKey")     ? credential.apiKey
-                                                                                      : credential.webhookSecret;
-            secret = field.reveal();
-            m_secretField = field;
-        }
-    }
+    QByteArray secret = secretOf(connection);
     const auto refused = webhook::verify(m_spec, m_json, m_bindings, secret, m_services.clock.now());
     OPENSSL_cleanse(secret.data(), static_cast<size_t>(secret.size()));
     return refused;
@@ -181,7 +271,7 @@ std::optional<QString> WebhookReceipt::verify(const Connection &connection)
 // its body.
 WebhookOutcome WebhookReceipt::reject(const Connection &connection, const QString &reason)
 {
-    WebhookOutcome outcome = refuse(reason, connection.id);
+    WebhookOutcome outcome = refuse(QStringLiteral("bad_signature"), reason, connection.id);
     auto rejectedId = m_store->executions().startExecution(connection.id, QStringLiteral("webhook"), QString());
     if (rejectedId) {
         ExecutionJournal rejected(*m_store, rejectedId.value(), m_services.clock, m_listener);

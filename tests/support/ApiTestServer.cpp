@@ -102,10 +102,16 @@ qint64 ApiTestServer::createConnection(qint64 tenantId, const QString &provider)
 ApiTestServer::Reply ApiTestServer::call(const QByteArray &method, const QString &path, const QByteArray &key,
                                          const QByteArray &body)
 {
-    QFuture<HttpServerResponse> future = m_server->handle(apiRequest(method, path, key, body));
+    return send(apiRequest(method, path, key, body));
+}
+
+ApiTestServer::Reply ApiTestServer::send(const HttpServerRequest &request)
+{
+    const QString path = request.url.toString(QUrl::FullyEncoded);
+    QFuture<HttpServerResponse> future = m_server->handle(request);
     Reply reply;
     if (!QTest::qWaitFor([&] { return future.isFinished(); }, 10000)) {
-        m_problems.append(QStringLiteral("%1 %2: no answer within 10 s").arg(QString::fromLatin1(method), path));
+        m_problems.append(QStringLiteral("%1 %2: no answer within 10 s").arg(QString::fromLatin1(request.method), path));
         return reply;
     }
     const HttpServerResponse response = future.result();
@@ -113,8 +119,8 @@ ApiTestServer::Reply ApiTestServer::call(const QByteArray &method, const QString
     reply.body = response.body;
     reply.headers = response.headers;
     reply.json = QJsonDocument::fromJson(response.body).object();
-    if (method != "HEAD") // HEAD is GET without the body the document describes
-        m_problems += m_validator->checkResponse(method, path, response.status, response.body);
+    if (request.method != "HEAD") // HEAD is GET without the body the document describes
+        m_problems += m_validator->checkResponse(request.method, path, response.status, response.body);
     return reply;
 }
 

@@ -62,6 +62,8 @@ public:
     };
     Reply call(const QByteArray &method, const QString &path, const QByteArray &key = {},
                const QByteArray &body = {});
+    // The same for a request built by the caller (a source address, headers of its own).
+    Reply send(const HttpServerRequest &request);
 
     const QStringList &problems() const { return m_problems; }
     const OpenApiValidator &validator() const { return *m_validator; }

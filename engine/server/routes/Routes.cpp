@@ -13,6 +13,7 @@ void addAllRoutes(ApiRouter &router, ServerContext &context)
     addFeedRoutes(router, context);
     addOpsRoutes(router, context);
     addSchedulerRoutes(router, context);
+    addWebhookRoutes(router, context);
 }
 
 Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>()> &change)

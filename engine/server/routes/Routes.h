@@ -44,6 +44,8 @@ void addOpsRoutes(ApiRouter &router, ServerContext &context);       // /api/v1/o
 // Who may read the ops API, its live updates included: admin, support, viewer (support and admin also act).
 ApiAccess opsReaders();
 void addSchedulerRoutes(ApiRouter &router, ServerContext &context); // schedules, pause/resume
+void addWebhookRoutes(ApiRouter &router, ServerContext &context);   // POST /webhooks/{provider}[/{connection}],
+                                                                    // GET /api/v1/webhook-events
 
 void addAllRoutes(ApiRouter &router, ServerContext &context);
 

@@ -373,6 +373,33 @@ UPDATE connect_sessions SET completed_at = opened_at WHERE connection_id IS NOT 
     AND c.status_message = 'Waiting for the customer to authorise the connection');
 CREATE INDEX record_changes_by_time ON record_changes(changed_at);
 )sql"),
+        // 14 (provider webhooks in patchbayd): verified calls stored before they are acknowledged, applied
+        // later by a worker. A call is known again by its dedupe key within its connection; state is pending, applied
+        // or failed; a claim (claimed_until) keeps one worker on an entry and runs out when that worker dies.
+        QStringLiteral(R"sql(
+CREATE TABLE webhook_inbox (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    connection_id INTEGER NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+    provider TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL,
+    headers TEXT NOT NULL,
+    body BLOB NOT NULL,
+    state TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    claimed_until INTEGER,
+    last_error TEXT,
+    execution_id INTEGER REFERENCES executions(id) ON DELETE SET NULL,
+    finished_at INTEGER,
+    UNIQUE (connection_id, provider, dedupe_key)
+);
+CREATE INDEX webhook_inbox_pending ON webhook_inbox(state, connection_id, id);
+CREATE INDEX webhook_inbox_by_tenant ON webhook_inbox(tenant_id, id DESC);
+)sql"),
     };
     return list;
 }

@@ -15,6 +15,14 @@ public:
                                     qint64 executionId) override;
     Result<void> recordWebhookRejection(const WebhookRejection &call) override;
     Result<QList<WebhookRejection>> webhookRejections(const QString &provider) override;
+    Result<WebhookEnqueued> enqueueWebhook(const WebhookInboxEntry &entry) override;
+    Result<QList<WebhookInboxEntry>> claimWebhooks(int limit, const QDateTime &claimedUntil) override;
+    Result<void> finishWebhook(qint64 id, WebhookInboxState state, const QString &error, qint64 executionId,
+                               const QDateTime &retryAt) override;
+    Result<QList<WebhookInboxEntry>> webhookInbox(std::optional<WebhookInboxState> state,
+                                                  std::optional<qint64> tenantId, int limit) override;
+    Result<WebhookInboxEntry> webhookInboxEntry(qint64 id) override;
+    Result<qint64> pendingWebhookCount() override;
 };
 
 } // namespace patchbay

@@ -28,6 +28,9 @@ private Q_SLOTS:
     void renewedLeaseKeepsARunAlive();
     void webhookEventsAreKeptPerConnection();
     void webhookRejectionsAreCountedPerSource();
+    void webhookInboxKeepsACallOnceByItsDedupeKey();
+    void webhookInboxClaimsInOrderPerConnectionAndRetries();
+    void webhookInboxClaimOfADeadWorkerRunsOut();
     void everyTimeWrittenComesFromTheClock();
     void jobsAreClaimedInDueOrderAndNeverTwice();
     void claimPassesOverPausedAndUnauthorisedConnections();
@@ -367,6 +370,114 @@ void TestStore::webhookRejectionsAreCountedPerSource()
         counts.insert(row.source, row.count);
     QCOMPARE(counts.value(QStringLiteral("203.0.113.9")), 3);
     QCOMPARE(counts.value(QStringLiteral("198.51.100.4")), 1);
+}
+
+namespace {
+
+WebhookInboxEntry inboxCall(qint64 connection, const QString &dedupeKey)
+{
+    WebhookInboxEntry entry;
+    entry.connectionId = connection;
+    entry.provider = QStringLiteral("hubspot");
+    entry.dedupeKey = dedupeKey;
+    entry.url = QStringLiteral("https://patchbay.example/webhooks/hubspot");
+    entry.source = QStringLiteral("203.0.113.9");
+    entry.headers = {{"x-hubspot-signature-v3", "c2ln"}};
+    entry.body = QByteArrayLiteral("[{\"eventId\":1}]");
+    return entry;
+}
+
+} // namespace
+
+void TestStore::webhookInboxKeepsACallOnceByItsDedupeKey()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const WebhookEnqueued first = store->webhooks().enqueueWebhook(inboxCall(connection, QStringLiteral("e1"))).value();
+    QVERIFY(first.id > 0);
+    QVERIFY(!first.duplicate);
+    const WebhookEnqueued again = store->webhooks().enqueueWebhook(inboxCall(connection, QStringLiteral("e1"))).value();
+    QVERIFY(again.duplicate);
+    QCOMPARE(again.id, first.id);
+    QCOMPARE(store->webhooks().pendingWebhookCount().value(), 1);
+
+    const WebhookInboxEntry stored = store->webhooks().webhookInboxEntry(first.id).value();
+    QCOMPARE(stored.body, inboxCall(connection, QStringLiteral("e1")).body);
+    QCOMPARE(stored.headers.size(), 1);
+    QCOMPARE(stored.headers.first().second, QByteArray("c2ln"));
+    QCOMPARE(stored.state, WebhookInboxState::Pending);
+    QVERIFY(stored.tenantId > 0);
+    QVERIFY(stored.receivedAt.isValid());
+    // A tenant sees its own entries only.
+    QCOMPARE(store->webhooks().webhookInbox(std::nullopt, stored.tenantId, 10)->size(), 1);
+    QCOMPARE(store->webhooks().webhookInbox(std::nullopt, stored.tenantId + 1, 10)->size(), 0);
+    // An unknown connection stores nothing.
+    QVERIFY(!store->webhooks().enqueueWebhook(inboxCall(connection + 100, QStringLiteral("e2"))).ok());
+}
+
+void TestStore::webhookInboxClaimsInOrderPerConnectionAndRetries()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 first = store->webhooks().enqueueWebhook(inboxCall(connection, QStringLiteral("a")))->id;
+    const qint64 second = store->webhooks().enqueueWebhook(inboxCall(connection, QStringLiteral("b")))->id;
+    const QDateTime lease = kStart.addSecs(60);
+
+    // Only the oldest entry of a connection is claimed, and not twice.
+    QList<WebhookInboxEntry> claimed = store->webhooks().claimWebhooks(10, lease).value();
+    QCOMPARE(claimed.size(), 1);
+    QCOMPARE(claimed.first().id, first);
+    QCOMPARE(claimed.first().attempts, 1);
+    QVERIFY(store->webhooks().claimWebhooks(10, lease)->isEmpty());
+
+    // A failed attempt waits for its retry time, and holds back the connection's later call until then.
+    QVERIFY(store->webhooks()
+                .finishWebhook(first, WebhookInboxState::Pending, QStringLiteral("HTTP 503"), 0, kStart.addSecs(5))
+                .ok());
+    QVERIFY(store->webhooks().claimWebhooks(10, lease)->isEmpty());
+    clock.advance(std::chrono::seconds(5));
+    claimed = store->webhooks().claimWebhooks(10, lease).value();
+    QCOMPARE(claimed.size(), 1);
+    QCOMPARE(claimed.first().id, first);
+    QCOMPARE(claimed.first().attempts, 2);
+    QCOMPARE(claimed.first().lastError, QStringLiteral("HTTP 503"));
+    QVERIFY(store->webhooks().finishWebhook(first, WebhookInboxState::Failed, QStringLiteral("gave up"), 0).ok());
+
+    claimed = store->webhooks().claimWebhooks(10, lease).value();
+    QCOMPARE(claimed.size(), 1);
+    QCOMPARE(claimed.first().id, second);
+    QVERIFY(store->webhooks().finishWebhook(second, WebhookInboxState::Applied, {}, 0).ok());
+    QCOMPARE(store->webhooks().pendingWebhookCount().value(), 0);
+
+    const QList<WebhookInboxEntry> failed =
+        store->webhooks().webhookInbox(WebhookInboxState::Failed, std::nullopt, 10).value();
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().id, first);
+    QCOMPARE(failed.first().lastError, QStringLiteral("gave up"));
+    QCOMPARE(failed.first().finishedAt, clock.now());
+    QVERIFY(failed.first().body.isEmpty()); // lists leave the bodies out
+    QCOMPARE(store->webhooks().webhookInbox(WebhookInboxState::Applied, std::nullopt, 10)->first().id, second);
+    QVERIFY(!store->webhooks().finishWebhook(second + 100, WebhookInboxState::Applied, {}, 0).ok());
+}
+
+void TestStore::webhookInboxClaimOfADeadWorkerRunsOut()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 id = store->webhooks().enqueueWebhook(inboxCall(connection, QStringLiteral("a")))->id;
+    QCOMPARE(store->webhooks().claimWebhooks(1, kStart.addSecs(60))->size(), 1);
+    clock.advance(std::chrono::seconds(59));
+    QVERIFY(store->webhooks().claimWebhooks(1, clock.now().addSecs(60))->isEmpty());
+    clock.advance(std::chrono::seconds(1));
+    const QList<WebhookInboxEntry> again = store->webhooks().claimWebhooks(1, clock.now().addSecs(60)).value();
+    QCOMPARE(again.size(), 1);
+    QCOMPARE(again.first().id, id);
+    QCOMPARE(again.first().attempts, 2);
 }
 
 void TestStore::everyTimeWrittenComesFromTheClock()
