@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 #include "core/SecretBytes.h"
+#include "notify/NotificationSettings.h"
 
 #include <QHostAddress>
 #include <QJsonObject>
@@ -52,6 +53,7 @@ struct DaemonConfig
     qint64 maxBodyBytes = 8 * 1024 * 1024; // larger request bodies are refused (413) before they are read
     int maxWriteRecords = 100; // records one write request may hold
     int writeWaitSeconds = 20; // a write answers its results within this, else 202 with the execution to poll
+    NotificationSettings notifications; // the `notifications:` section (no flags): signed events to the product
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).

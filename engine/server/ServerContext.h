@@ -2,6 +2,7 @@
 
 #include "core/Access.h"
 #include "core/Result.h"
+#include "notify/NotificationCounters.h"
 #include "server/DaemonConfig.h"
 #include "store/Store.h"
 
@@ -72,6 +73,9 @@ public:
     std::shared_ptr<SyncService> sharedSync() const { return m_sync; }
     LocalOps *ops() const { return m_ops.get(); }
 
+    // What the notifier counts (deliveries sent and failed), for the metrics to read from any thread.
+    NotificationCounters &notificationCounters() { return m_notificationCounters; }
+
     Result<void> audit(const ApiCaller &caller, const QString &action, const QString &target,
                        std::optional<qint64> tenantId, const QJsonValue &before = {}, const QJsonValue &after = {});
 
@@ -91,6 +95,7 @@ private:
     std::unique_ptr<LocalOps> m_ops;
     QUrl m_listeningUrl;
     QObject m_receiver;
+    NotificationCounters m_notificationCounters;
 };
 
 } // namespace patchbay

@@ -1,6 +1,9 @@
 #include "Routes.h"
 
+#include "server/ApiRouter.h"
 #include "store/Store.h"
+
+#include <limits>
 
 namespace patchbay {
 
@@ -13,6 +16,7 @@ void addAllRoutes(ApiRouter &router, ServerContext &context)
     addFeedRoutes(router, context);
     addOpsRoutes(router, context);
     addSchedulerRoutes(router, context);
+    addNotificationRoutes(router, context);
 }
 
 Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>()> &change)
@@ -25,6 +29,29 @@ Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>(
             return appended.error();
         return {};
     });
+}
+
+std::variant<ListQuery, HttpServerResponse> readListQuery(Store &store, const ApiRequest &request, qint64 defaultLimit,
+                                                          qint64 maxLimit)
+{
+    ListQuery query;
+    query.tenantId = request.caller().tenantScope();
+    if (const QString tenant = request.query(QStringLiteral("tenant")); !tenant.isEmpty()) {
+        const auto found = findTenant(store, request.caller(), tenant);
+        if (!found)
+            return ApiResponse::notFound(QStringLiteral("tenant"), tenant);
+        query.tenantId = found->id;
+    }
+    const auto before = request.queryInteger(QStringLiteral("before"), 0, 1, std::numeric_limits<qint64>::max());
+    if (!before)
+        return ApiResponse::fromError(before.error());
+    const auto limit = request.queryInteger(QStringLiteral("limit"), defaultLimit, 1, maxLimit);
+    if (!limit)
+        return ApiResponse::fromError(limit.error());
+    if (before.value() != 0)
+        query.beforeId = before.value();
+    query.limit = int(limit.value());
+    return query;
 }
 
 } // namespace patchbay
