@@ -19,6 +19,8 @@ const QString kInitialized = QStringLiteral("initialized");
 const QString kChangeSequence = QStringLiteral("changes.sequence");
 const QString kMappingVersion = QStringLiteral("mappings.id");
 const QString kFinishedAt = QStringLiteral("executions.finishedAt");
+// The notified status of a connection seen but not announced yet (it has never worked).
+const QString kUnannounced = QStringLiteral("unannounced");
 // Executions are found by the time they finished; one that commits its finish a little after a scan read past its
 // time is still found by the next scan, which looks back this far (events are queued once per endpoint anyway).
 constexpr qint64 kFinishOverlapMs = 10000;
@@ -125,13 +127,22 @@ Result<void> NotificationScanner::findConnectionEvents(Store &store, QList<Event
             events.append({id, type, watch.tenantId, watch.connectionId, data});
         };
         const QString prefix = QStringLiteral("evt_connection_%1_").arg(watch.connectionId);
-        if (!watch.notifiedStatus)
-            add(NotificationType::ConnectionCreated, prefix + QStringLiteral("created"), {});
-        const QString before = watch.notifiedStatus.value_or(QString());
-        const QJsonObject change{{QStringLiteral("previousStatus"), before.isEmpty() ? QJsonValue() : before}};
+        if (!watch.notifiedStatus || *watch.notifiedStatus == kUnannounced) {
+            // A connection is announced once it works: one made through a connect session waits for its customer's
+            // first authorisation (needs_reauth until then), which is no loss of access to tell about.
+            const bool works = watch.status == ConnectionStatus::Active;
+            if (works)
+                add(NotificationType::ConnectionCreated, prefix + QStringLiteral("created"), {});
+            if (auto set = notifications.setNotifiedStatus(watch.connectionId, works ? watch.status : kUnannounced);
+                !set)
+                return set;
+            continue;
+        }
+        const QString before = *watch.notifiedStatus;
+        const QJsonObject change{{QStringLiteral("previousStatus"), before}};
         if (watch.status == ConnectionStatus::NeedsReauth)
             add(NotificationType::ConnectionNeedsReauth, prefix + QStringLiteral("needs_reauth_%1").arg(nowMs), change);
-        else if (watch.notifiedStatus && isRecovery(before, watch.status))
+        else if (isRecovery(before, watch.status))
             add(NotificationType::ConnectionRecovered, prefix + QStringLiteral("recovered_%1").arg(nowMs), change);
         if (auto set = notifications.setNotifiedStatus(watch.connectionId, watch.status); !set)
             return set;
@@ -192,14 +203,15 @@ Result<void> NotificationScanner::findRecordChanges(Store &store, QList<Event> &
     const QDateTime now = m_clock.now();
     QHash<qint64, qint64> foundByReads; // connection -> changes its reads found
     for (const auto &summary : summaries.value()) {
-        const QString cursor = RecordFeedJson::encodeCursor(summary.firstSequence - 1);
+        const QString cursor =
+            RecordFeedJson::encodeCursor({summary.connectionId, summary.object, summary.firstSequence - 1});
         const QJsonObject data{
             {QStringLiteral("object"), summary.object},
             {QStringLiteral("created"), summary.created},
             {QStringLiteral("updated"), summary.updated},
             {QStringLiteral("deleted"), summary.deleted},
             {QStringLiteral("cursor"), cursor},
-            {QStringLiteral("recordsUrl"), QStringLiteral("/api/v1/connections/%1/objects/%2/records?cursor=%3")
+            {QStringLiteral("recordsUrl"), QStringLiteral("/api/v1/connections/%1/objects/%2/records?since=%3")
                                                .arg(summary.connectionId)
                                                .arg(QString::fromLatin1(QUrl::toPercentEncoding(summary.object)),
                                                     cursor)}};

@@ -16,7 +16,8 @@ class Store;
 // Finds the events the product is told about in what the store already records, so that every process writing to
 // the database (a scheduler's workers, a webhook, the console, the API) is covered and no provider-specific code is
 // needed:
-// - connection.created: a connection the notifier has not seen before;
+// - connection.created: a connection the notifier has not told about before, once it is active (one a connect
+//   session made waits for its customer's first authorisation);
 // - connection.needs_reauth / connection.recovered: its status moved to needs_reauth / from anything but active or
 //   paused back to active;
 // - sync.failed: a read or backfill execution finished failed;

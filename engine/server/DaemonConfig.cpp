@@ -189,6 +189,9 @@ const std::vector<Setting> &settings()
         {"writeWaitSeconds", "write-wait", "seconds",
          "How long a write request waits for its results before answering 202 with the execution to poll.",
          countSetter(&DaemonConfig::writeWaitSeconds, 0, 600, "seconds")},
+        {"changeRetentionDays", "change-retention-days", "days",
+         "How long the records change feed keeps every change; older ones keep only each record's latest.",
+         countSetter(&DaemonConfig::changeRetentionDays, 1, 36500, "days")},
     };
     return table;
 }

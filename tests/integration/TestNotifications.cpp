@@ -35,6 +35,7 @@ private Q_SLOTS:
     void cleanup();
     void firstScanSendsNoHistory();
     void connectionLifeIsNotifiedSigned();
+    void connectionWaitingForItsFirstAuthorisationIsAnnouncedOnceItWorks();
     void recordChangesAreBatchedWithTheFeedCursor();
     void savedMappingIsNotified();
     void quietWebhooksAreReportedOnceWhileReadsFindChanges();
@@ -236,6 +237,28 @@ void TestNotifications::connectionLifeIsNotifiedSigned()
     QCOMPARE(m_counters.deliveriesSucceeded.load(), 4);
 }
 
+void TestNotifications::connectionWaitingForItsFirstAuthorisationIsAnnouncedOnceItWorks()
+{
+    auto notifier = makeNotifier();
+    pass(*notifier);
+    // What a connect session makes: a connection that waits for the customer's consent.
+    Connection pending;
+    pending.tenantId = m_tenant;
+    pending.provider = QStringLiteral("hubspot");
+    pending.displayName = QStringLiteral("Acme HubSpot");
+    pending.status = ConnectionStatus::NeedsReauth;
+    pending.statusMessage = QStringLiteral("Waiting for the customer to authorise the connection");
+    const qint64 connection = m_store->tenants().createConnection(pending).value();
+    QVERIFY(m_store->tenants().setConnectionStatus(connection, ConnectionStatus::NeedsReauth, pending.statusMessage)
+                .ok());
+    QCOMPARE(pass(*notifier).queued, 0);
+    QCOMPARE(pass(*notifier).queued, 0);
+    QVERIFY(m_store->tenants().setConnectionStatus(connection, ConnectionStatus::Active, QString()).ok());
+    QCOMPARE(pass(*notifier).delivered, 1);
+    QCOMPARE(m_receiver->received().size(), 1);
+    QCOMPARE(m_receiver->received().first().eventType, NotificationType::ConnectionCreated.toUtf8());
+}
+
 void TestNotifications::recordChangesAreBatchedWithTheFeedCursor()
 {
     auto notifier = makeNotifier();
@@ -250,11 +273,12 @@ void TestNotifications::recordChangesAreBatchedWithTheFeedCursor()
     QCOMPARE(data.value("created").toInteger(), 20);
     QCOMPARE(data.value("updated").toInteger(), 0);
     // The cursor reads exactly these changes from the feed.
-    auto sequence = RecordFeedJson::decodeCursor(data.value("cursor").toString());
-    QVERIFY(sequence);
-    auto page = m_store->records().changes(connection, QStringLiteral("contacts"), *sequence, 100).value();
+    auto cursor = RecordFeedJson::decodeCursor(data.value("cursor").toString());
+    QVERIFY(cursor);
+    QCOMPARE(cursor->connectionId, connection);
+    auto page = m_store->records().changes(connection, QStringLiteral("contacts"), cursor->sequence, 100).value();
     QCOMPARE(page.changes.size(), 20);
-    QVERIFY(data.value("recordsUrl").toString().endsWith(QStringLiteral("?cursor=") + data.value("cursor").toString()));
+    QVERIFY(data.value("recordsUrl").toString().endsWith(QStringLiteral("?since=") + data.value("cursor").toString()));
 
     // Two reads within one window: one event counting both.
     m_emulator->touch(QStringLiteral("acme"), QStringLiteral("contacts"), 2);
@@ -268,8 +292,8 @@ void TestNotifications::recordChangesAreBatchedWithTheFeedCursor()
     QVERIFY(data.value("updated").toInteger() >= 3);
     QVERIFY(data.value("updated").toInteger() <= 5);
     QCOMPARE(data.value("created").toInteger(), 0);
-    sequence = RecordFeedJson::decodeCursor(data.value("cursor").toString());
-    page = m_store->records().changes(connection, QStringLiteral("contacts"), *sequence, 100).value();
+    cursor = RecordFeedJson::decodeCursor(data.value("cursor").toString());
+    page = m_store->records().changes(connection, QStringLiteral("contacts"), cursor->sequence, 100).value();
     QCOMPARE(page.changes.size(), data.value("updated").toInteger());
     QVERIFY(changed.last().signatureValid);
 }
