@@ -9,6 +9,7 @@
 #include "core/PrivateFiles.h"
 #include "catalog/IntegrationCatalog.h"
 #include "catalog/ProviderCatalog.h"
+#include "notify/Notifier.h"
 #include "scheduler/Housekeeping.h"
 #include "scheduler/Scheduler.h"
 #include "server/DaemonConfig.h"
@@ -174,6 +175,28 @@ int main(int argc, char *argv[])
         housekeeping = std::make_unique<Housekeeping>(*store, SystemClock::instance(), tidying);
     }
 
+    // Notifications to the product, when endpoints are configured: sent from a thread of their own, through their own
+    // connection to the database.
+    std::unique_ptr<Notifier> notifier;
+    if (config.notifications.enabled()) {
+        const QString databasePath = config.databasePath;
+        notifier = std::make_unique<Notifier>(
+            config.notifications,
+            [databasePath]() -> Result<std::unique_ptr<Store>> {
+                auto own = SqliteStore::open(databasePath, SystemClock::instance());
+                if (!own)
+                    return own.error();
+                return std::unique_ptr<Store>(std::move(own).value());
+            },
+            SystemClock::instance(), (*context)->notificationCounters());
+    }
+
+    if (notifier) {
+        notifier->start();
+        qCInfo(lcServer).noquote() << "Notifications to" << config.notifications.endpoints.size()
+                                   << "endpoints, checked every" << config.notifications.batchSeconds << "s";
+    }
+
     DaemonServer server([&store] { return store->checkSchemaCurrent(); }, context->get());
     if (server.listen(config.listenAddress, config.listenPort) == 0)
         return fail(QStringLiteral("Cannot listen on %1 port %2.")
@@ -199,6 +222,8 @@ int main(int argc, char *argv[])
         qCInfo(lcServer).noquote() << "Signal" << int(signal) << "received: no new connections, stopping within"
                           << config.shutdownGraceSeconds << "s";
         server.stopAccepting();
+        if (notifier)
+            notifier->stop(); // what it has not sent stays queued in the database for the next start
         // Requests are answered on this thread, so none is half-done here; the answers already queued on their
         // sockets go out before the loop ends. Running jobs get the grace period, then are stopped after their current
         // page: their executions end as interrupted and the jobs are queued again, to go on from their cursors.

@@ -1,11 +1,14 @@
 #include "DaemonConfig.h"
 
+#include "core/Notifications.h"
+
 #include <QCommandLineParser>
 #include <QFile>
 #include <QFileInfo>
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <vector>
@@ -228,34 +231,36 @@ void addOptions(QCommandLineParser &parser)
         parser.addOption(optionFor(setting));
 }
 
-// A client secret from a file only its owner can read (like the master key's), or from the environment.
-Result<SecretBytes> readClientSecret(const YAML::Node &entry, const QString &where)
+// A secret from a file only its owner can read (like the master key's), or from the environment: the entry's keys
+// fileKey and envKey (clientSecretFile/clientSecretEnv of a provider, secretFile/secretEnv of an endpoint).
+Result<SecretBytes> readSecret(const YAML::Node &entry, const QString &where, const char *fileKey, const char *envKey)
 {
-    const YAML::Node file = entry["clientSecretFile"];
-    const YAML::Node variable = entry["clientSecretEnv"];
+    const YAML::Node file = entry[fileKey];
+    const YAML::Node variable = entry[envKey];
+    const QString fileName = QString::fromLatin1(fileKey);
     if (file && variable)
-        return badValue(where, QStringLiteral("clientSecretFile or clientSecretEnv, not both"));
+        return badValue(where, QStringLiteral("%1 or %2, not both").arg(fileName, QLatin1String(envKey)));
     if (variable) {
         const QByteArray name = QByteArray::fromStdString(variable.as<std::string>());
         SecretBytes secret(qgetenv(name.constData()));
         if (secret.isEmpty())
-            return badValue(where, QStringLiteral("the environment variable %1 (clientSecretEnv) to be set")
-                                       .arg(QString::fromLatin1(name)));
+            return badValue(where, QStringLiteral("the environment variable %1 (%2) to be set")
+                                       .arg(QString::fromLatin1(name), QLatin1String(envKey)));
         return secret;
     }
     const QString path = QString::fromStdString(file.as<std::string>());
     QFile secretFile(path);
     if (!secretFile.open(QIODevice::ReadOnly))
-        return makeError("config.unreadable",
-                         QStringLiteral("%1: cannot read clientSecretFile %2: %3").arg(where, path, secretFile.errorString()));
+        return makeError("config.unreadable", QStringLiteral("%1: cannot read %2 %3: %4")
+                                                  .arg(where, fileName, path, secretFile.errorString()));
     if (secretFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
                                     | QFileDevice::WriteOther))
-        return badValue(where, QStringLiteral("clientSecretFile %1 readable by its owner only (chmod 600)").arg(path));
+        return badValue(where, QStringLiteral("%1 %2 readable by its owner only (chmod 600)").arg(fileName, path));
     QByteArray bytes = secretFile.readAll();
     SecretBytes secret(bytes.trimmed());
     wipeBytes(bytes);
     if (secret.isEmpty())
-        return badValue(where, QStringLiteral("a client secret in %1, which is empty").arg(path));
+        return badValue(where, QStringLiteral("a secret in %1, which is empty").arg(path));
     return secret;
 }
 
@@ -287,7 +292,7 @@ Result<void> readProviders(const YAML::Node &node, const QString &path, DaemonCo
         if (entry["clientId"])
             settings.clientId = QString::fromStdString(entry["clientId"].as<std::string>());
         if (entry["clientSecretFile"] || entry["clientSecretEnv"]) {
-            auto secret = readClientSecret(entry, at);
+            auto secret = readSecret(entry, at, "clientSecretFile", "clientSecretEnv");
             if (!secret)
                 return secret.error();
             settings.clientSecret = std::move(secret).value();
@@ -301,6 +306,99 @@ Result<void> readProviders(const YAML::Node &node, const QString &path, DaemonCo
                                             QString::fromStdString(origin.second.as<std::string>()));
         }
         config.providers.insert(name, std::move(settings));
+    }
+    return {};
+}
+
+// One endpoint of `notifications.endpoints`: {url, secretFile | secretEnv, events}.
+Result<NotificationEndpoint> readEndpoint(const QString &name, const YAML::Node &entry, const QString &at)
+{
+    if (!entry.IsMap())
+        return badValue(at, QStringLiteral("a map of url, secretFile or secretEnv, events"));
+    static const QStringList known = {QStringLiteral("url"), QStringLiteral("secretFile"), QStringLiteral("secretEnv"),
+                                      QStringLiteral("events")};
+    for (const auto &field : entry) {
+        const QString key = QString::fromStdString(field.first.as<std::string>());
+        if (!known.contains(key))
+            return makeError("config.unknown_key", QStringLiteral("%1.%2: unknown setting.").arg(at, key));
+    }
+    NotificationEndpoint endpoint;
+    endpoint.name = name;
+    const YAML::Node url = entry["url"];
+    endpoint.url = QUrl(url && url.IsScalar() ? QString::fromStdString(url.Scalar()) : QString(), QUrl::StrictMode);
+    if (!endpoint.url.isValid() || endpoint.url.host().isEmpty()
+        || (endpoint.url.scheme() != QLatin1String("http") && endpoint.url.scheme() != QLatin1String("https")))
+        return badValue(at + QStringLiteral(".url"), QStringLiteral("an absolute http:// or https:// URL"));
+    if (!entry["secretFile"] && !entry["secretEnv"])
+        return badValue(at, QStringLiteral("a signing secret: secretFile or secretEnv"));
+    auto secret = readSecret(entry, at, "secretFile", "secretEnv");
+    if (!secret)
+        return secret.error();
+    endpoint.secret = std::move(secret).value();
+    if (const YAML::Node events = entry["events"]) {
+        const QStringList types = NotificationType::all();
+        if (!events.IsSequence())
+            return badValue(at + QStringLiteral(".events"), QStringLiteral("a list of event types"));
+        for (const auto &event : events) {
+            const QString type = event.IsScalar() ? QString::fromStdString(event.Scalar()) : QString();
+            if (!types.contains(type))
+                return badValue(at + QStringLiteral(".events"),
+                                QStringLiteral("event types among %1").arg(types.join(QStringLiteral(", "))));
+            endpoint.events.append(type);
+        }
+    }
+    return endpoint;
+}
+
+// The `notifications:` section: endpoints (a map from name to endpoint) and the delivery policy.
+Result<void> readNotifications(const YAML::Node &node, const QString &path, DaemonConfig &config)
+{
+    const QString where = QStringLiteral("%1:%2: notifications").arg(path).arg(node.Mark().line + 1);
+    if (!node.IsMap())
+        return badValue(where, QStringLiteral("a map of endpoints and delivery settings"));
+    NotificationSettings &settings = config.notifications;
+    struct Bound
+    {
+        const char *key;
+        int NotificationSettings::*field;
+        int min;
+        int max;
+        const char *units;
+    };
+    static const Bound bounds[] = {
+        {"batchSeconds", &NotificationSettings::batchSeconds, 1, 3600, "seconds"},
+        {"maxAttempts", &NotificationSettings::maxAttempts, 1, 100, "attempts"},
+        {"retrySeconds", &NotificationSettings::retrySeconds, 1, 3600, "seconds"},
+        {"timeoutSeconds", &NotificationSettings::timeoutSeconds, 1, 300, "seconds"},
+        {"webhookSilenceMinutes", &NotificationSettings::webhookSilenceMinutes, 1, 10080, "minutes"},
+    };
+    for (const auto &field : node) {
+        const QString key = QString::fromStdString(field.first.as<std::string>());
+        const QString at = QStringLiteral("%1:%2: notifications.%3").arg(path).arg(field.first.Mark().line + 1).arg(key);
+        if (key == QLatin1String("endpoints")) {
+            if (!field.second.IsMap())
+                return badValue(at, QStringLiteral("a map from endpoint name to its url and secret"));
+            for (const auto &entry : field.second) {
+                const QString name = QString::fromStdString(entry.first.as<std::string>());
+                auto endpoint = readEndpoint(name, entry.second, at + QLatin1Char('.') + name);
+                if (!endpoint)
+                    return endpoint.error();
+                settings.endpoints.append(std::move(endpoint).value());
+            }
+            continue;
+        }
+        const auto bound = std::find_if(std::begin(bounds), std::end(bounds),
+                                        [&key](const Bound &b) { return key == QLatin1String(b.key); });
+        if (bound == std::end(bounds))
+            return makeError("config.unknown_key", QStringLiteral("%1: unknown setting.").arg(at));
+        bool ok = false;
+        const int value = field.second.IsScalar() ? QString::fromStdString(field.second.Scalar()).toInt(&ok) : 0;
+        if (!ok || value < bound->min || value > bound->max)
+            return badValue(at, QStringLiteral("a whole number of %1 from %2 to %3")
+                                    .arg(QLatin1String(bound->units))
+                                    .arg(bound->min)
+                                    .arg(bound->max));
+        settings.*(bound->field) = value;
     }
     return {};
 }
@@ -331,6 +429,11 @@ Result<DaemonConfig> DaemonConfig::fromFile(const QString &path)
         const QString where = QStringLiteral("%1:%2: %3").arg(path).arg(entry.first.Mark().line + 1).arg(key);
         if (key == QLatin1String("providers")) {
             if (auto read = readProviders(entry.second, path, config); !read)
+                return read.error();
+            continue;
+        }
+        if (key == QLatin1String("notifications")) {
+            if (auto read = readNotifications(entry.second, path, config); !read)
                 return read.error();
             continue;
         }

@@ -2,6 +2,7 @@
 
 #include "core/Result.h"
 #include "core/SecretBytes.h"
+#include "notify/NotificationSettings.h"
 
 #include <QHostAddress>
 #include <QJsonObject>
@@ -56,6 +57,7 @@ struct DaemonConfig
     int webhookMaxBodyBytes = 1024 * 1024; // provider webhook bodies larger than this are refused (413)
     int webhookWorkers = 2;                // stored webhook calls applied at once
     int webhookRejectionLimit = 20;        // refused webhook calls from one address per minute before it gets 429
+    NotificationSettings notifications; // the `notifications:` section (no flags): signed events to the product
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).

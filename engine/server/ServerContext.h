@@ -2,6 +2,7 @@
 
 #include "core/Access.h"
 #include "core/Result.h"
+#include "notify/NotificationCounters.h"
 #include "server/DaemonConfig.h"
 #include "server/WebhookCounters.h"
 #include "store/Store.h"
@@ -81,6 +82,8 @@ public:
     WebhookRejectionLimiter &webhookRejections() { return m_webhookRejections; }
     WebhookInboxWorker *webhookInbox() const { return m_webhookInbox.get(); }
     void startWebhookInbox();
+    // What the notifier counts (deliveries sent and failed), for the metrics to read from any thread.
+    NotificationCounters &notificationCounters() { return m_notificationCounters; }
 
     Result<void> audit(const ApiCaller &caller, const QString &action, const QString &target,
                        std::optional<qint64> tenantId, const QJsonValue &before = {}, const QJsonValue &after = {});
@@ -104,6 +107,7 @@ private:
     std::unique_ptr<WebhookInboxWorker> m_webhookInbox;
     QUrl m_listeningUrl;
     QObject m_receiver;
+    NotificationCounters m_notificationCounters;
 };
 
 } // namespace patchbay

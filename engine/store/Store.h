@@ -6,6 +6,7 @@
 #include "store/ExecutionStore.h"
 #include "store/JobStore.h"
 #include "store/MappingStore.h"
+#include "store/NotificationStore.h"
 #include "store/RecordStore.h"
 #include "store/SchemaStore.h"
 #include "store/SettingsStore.h"
@@ -40,6 +41,7 @@ public:
     virtual JobStore &jobs() = 0;
     virtual ApiKeyStore &apiKeys() = 0;
     virtual AuditStore &audit() = 0;
+    virtual NotificationStore &notifications() = 0;
 
     // Runs work as one transaction across concerns: all of its writes are kept when it succeeds, none when it fails.
     // Transactions nest: a failed inner one undoes only its own part.

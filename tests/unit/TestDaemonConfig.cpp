@@ -1,3 +1,4 @@
+#include "core/Notifications.h"
 #include "server/DaemonConfig.h"
 #include "server/DaemonLogging.h"
 
@@ -27,6 +28,9 @@ private Q_SLOTS:
     void providerSecretReadableByOthersIsRefused();
     void providerSettingsErrors_data();
     void providerSettingsErrors();
+    void notificationEndpointsAreRead();
+    void notificationSettingsErrors_data();
+    void notificationSettingsErrors();
 
 private:
     QString writeConfig(const QByteArray &yaml);
@@ -251,6 +255,75 @@ void TestDaemonConfig::providerSettingsErrors_data()
 }
 
 void TestDaemonConfig::providerSettingsErrors()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, code);
+    auto config = DaemonConfig::fromFile(writeConfig(yaml));
+    QVERIFY(!config);
+    QCOMPARE(config.error().code, code);
+}
+
+void TestDaemonConfig::notificationEndpointsAreRead()
+{
+    const QString secretPath = writeSecret(QStringLiteral("notify.secret"), "whsec-from-file\n",
+                                           QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QVERIFY(!secretPath.isEmpty());
+    qputenv("PATCHBAY_TEST_NOTIFY_SECRET", "whsec-from-env");
+    const QString path = writeConfig("notifications:\n"
+                                     "  batchSeconds: 2\n"
+                                     "  maxAttempts: 3\n"
+                                     "  endpoints:\n"
+                                     "    product:\n"
+                                     "      url: https://product.example.com/hooks\n"
+                                     "      secretFile: " + secretPath.toUtf8() + "\n"
+                                     "    alerts:\n"
+                                     "      url: http://127.0.0.1:9/alerts\n"
+                                     "      secretEnv: PATCHBAY_TEST_NOTIFY_SECRET\n"
+                                     "      events: [connection.needs_reauth, webhooks.silent]\n");
+    auto config = DaemonConfig::fromFile(path);
+    qunsetenv("PATCHBAY_TEST_NOTIFY_SECRET");
+    QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
+    const NotificationSettings &settings = config->notifications;
+    QVERIFY(settings.enabled());
+    QCOMPARE(settings.batchSeconds, 2);
+    QCOMPARE(settings.maxAttempts, 3);
+    QCOMPARE(settings.retrySeconds, 10);
+    QCOMPARE(settings.endpoints.size(), 2);
+    QCOMPARE(settings.endpoints.at(0).name, QStringLiteral("product"));
+    QCOMPARE(settings.endpoints.at(0).secret.reveal(), QByteArray("whsec-from-file"));
+    QVERIFY(settings.endpoints.at(0).wants(NotificationType::RecordsChanged));
+    QCOMPARE(settings.endpoints.at(1).url, QUrl(QStringLiteral("http://127.0.0.1:9/alerts")));
+    QCOMPARE(settings.endpoints.at(1).secret.reveal(), QByteArray("whsec-from-env"));
+    QVERIFY(settings.endpoints.at(1).wants(NotificationType::WebhooksSilent));
+    QVERIFY(!settings.endpoints.at(1).wants(NotificationType::RecordsChanged));
+}
+
+void TestDaemonConfig::notificationSettingsErrors_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("code");
+    const QByteArray endpoint = "notifications:\n  endpoints:\n    product:\n      url: http://127.0.0.1:9/\n";
+    QTest::newRow("no secret") << endpoint << QStringLiteral("config.bad_value");
+    QTest::newRow("unset variable") << endpoint + "      secretEnv: PATCHBAY_TEST_UNSET_VARIABLE\n"
+                                    << QStringLiteral("config.bad_value");
+    QTest::newRow("missing file") << endpoint + "      secretFile: /nonexistent/secret\n"
+                                  << QStringLiteral("config.unreadable");
+    QTest::newRow("unknown event")
+        << QByteArray("notifications:\n  endpoints:\n    p:\n      url: http://h/\n      secretEnv: HOME\n"
+                      "      events: [record.changed]\n")
+        << QStringLiteral("config.bad_value");
+    QTest::newRow("not a URL") << QByteArray("notifications:\n  endpoints:\n    p:\n      url: ftp://h/\n"
+                                             "      secretEnv: HOME\n")
+                               << QStringLiteral("config.bad_value");
+    QTest::newRow("unknown endpoint field")
+        << QByteArray("notifications:\n  endpoints:\n    p:\n      secret: x\n") << QStringLiteral("config.unknown_key");
+    QTest::newRow("unknown setting") << QByteArray("notifications:\n  retries: 3\n")
+                                     << QStringLiteral("config.unknown_key");
+    QTest::newRow("attempts out of range") << QByteArray("notifications:\n  maxAttempts: 0\n")
+                                           << QStringLiteral("config.bad_value");
+}
+
+void TestDaemonConfig::notificationSettingsErrors()
 {
     QFETCH(QByteArray, yaml);
     QFETCH(QString, code);

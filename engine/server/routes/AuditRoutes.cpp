@@ -47,30 +47,24 @@ Result<QDateTime> queryTime(const ApiRequest &request, const QString &name)
 
 HttpServerResponse listAudit(ServerContext &context, const ApiRequest &request)
 {
+    const auto parsed = readListQuery(context.store(), request, kDefaultLimit, kMaxLimit);
+    if (const auto *refusal = std::get_if<HttpServerResponse>(&parsed))
+        return *refusal;
+    const ListQuery &query = std::get<ListQuery>(parsed);
     AuditFilter filter;
-    filter.tenantId = request.caller().tenantScope();
-    if (const QString tenant = request.query(QStringLiteral("tenant")); !tenant.isEmpty()) {
-        const auto found = findTenant(context.store(), request.caller(), tenant);
-        if (!found)
-            return ApiResponse::notFound(QStringLiteral("tenant"), tenant);
-        filter.tenantId = found->id;
-    }
+    filter.tenantId = query.tenantId;
+    filter.beforeId = query.beforeId;
+    filter.limit = query.limit;
     const auto keyId = request.queryInteger(QStringLiteral("keyId"), 0, 1, std::numeric_limits<qint64>::max());
-    const auto before = request.queryInteger(QStringLiteral("before"), 0, 1, std::numeric_limits<qint64>::max());
-    const auto limit = request.queryInteger(QStringLiteral("limit"), kDefaultLimit, 1, kMaxLimit);
     const auto since = queryTime(request, QStringLiteral("since"));
     const auto until = queryTime(request, QStringLiteral("until"));
-    for (const Error *error : {keyId ? nullptr : &keyId.error(), before ? nullptr : &before.error(),
-                               limit ? nullptr : &limit.error(), since ? nullptr : &since.error(),
+    for (const Error *error : {keyId ? nullptr : &keyId.error(), since ? nullptr : &since.error(),
                                until ? nullptr : &until.error()}) {
         if (error)
             return ApiResponse::fromError(*error);
     }
     if (keyId.value() != 0)
         filter.keyId = keyId.value();
-    if (before.value() != 0)
-        filter.beforeId = before.value();
-    filter.limit = int(limit.value());
     filter.since = since.value();
     filter.until = until.value();
     filter.action = request.query(QStringLiteral("action"));

@@ -1,6 +1,9 @@
 #include "Routes.h"
 
+#include "server/ApiRouter.h"
 #include "store/Store.h"
+
+#include <limits>
 
 namespace patchbay {
 
@@ -14,6 +17,7 @@ void addAllRoutes(ApiRouter &router, ServerContext &context)
     addOpsRoutes(router, context);
     addSchedulerRoutes(router, context);
     addWebhookRoutes(router, context);
+    addNotificationRoutes(router, context);
 }
 
 Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>()> &change)
@@ -26,6 +30,29 @@ Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>(
             return appended.error();
         return {};
     });
+}
+
+std::variant<ListQuery, HttpServerResponse> readListQuery(Store &store, const ApiRequest &request, qint64 defaultLimit,
+                                                          qint64 maxLimit)
+{
+    ListQuery query;
+    query.tenantId = request.caller().tenantScope();
+    if (const QString tenant = request.query(QStringLiteral("tenant")); !tenant.isEmpty()) {
+        const auto found = findTenant(store, request.caller(), tenant);
+        if (!found)
+            return ApiResponse::notFound(QStringLiteral("tenant"), tenant);
+        query.tenantId = found->id;
+    }
+    const auto before = request.queryInteger(QStringLiteral("before"), 0, 1, std::numeric_limits<qint64>::max());
+    if (!before)
+        return ApiResponse::fromError(before.error());
+    const auto limit = request.queryInteger(QStringLiteral("limit"), defaultLimit, 1, maxLimit);
+    if (!limit)
+        return ApiResponse::fromError(limit.error());
+    if (before.value() != 0)
+        query.beforeId = before.value();
+    query.limit = int(limit.value());
+    return query;
 }
 
 } // namespace patchbay

@@ -21,15 +21,18 @@
 #include "core/Access.h"
 #include "core/Result.h"
 #include "core/Tenancy.h"
+#include "server/HttpService.h"
 
 #include <QJsonObject>
 
 #include <functional>
 #include <optional>
+#include <variant>
 
 namespace patchbay {
 
 class ApiAccess;
+class ApiRequest;
 class ApiRouter;
 class ServerContext;
 class Store;
@@ -46,6 +49,7 @@ ApiAccess opsReaders();
 void addSchedulerRoutes(ApiRouter &router, ServerContext &context); // schedules, pause/resume
 void addWebhookRoutes(ApiRouter &router, ServerContext &context);   // POST /webhooks/{provider}[/{connection}],
                                                                     // GET /api/v1/webhook-events
+void addNotificationRoutes(ApiRouter &router, ServerContext &context); // the delivery log, replay
 
 void addAllRoutes(ApiRouter &router, ServerContext &context);
 
@@ -55,6 +59,19 @@ void addAllRoutes(ApiRouter &router, ServerContext &context);
 std::optional<Tenant> findTenant(Store &store, const ApiCaller &caller, const QString &idOrName);
 // Runs change in one transaction with the audit entry it returns (caller.auditEntry(...)): both are kept, or neither.
 Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>()> &change);
+// The filter and keyset-paging parameters of a log listing (audit entries, deliveries): tenant (an id or a name; the
+// caller's own tenant when absent and its key is bound), before (the last id of the previous page) and limit.
+struct ListQuery
+{
+    std::optional<qint64> tenantId;
+    std::optional<qint64> beforeId;
+    int limit = 0;
+};
+// The listing's parameters, or the answer to give instead: 400 request.bad_query naming the parameter, 404 for a
+// tenant the caller cannot see.
+std::variant<ListQuery, HttpServerResponse> readListQuery(Store &store, const ApiRequest &request, qint64 defaultLimit,
+                                                          qint64 maxLimit);
+
 // A tenant as the API shows it: {id, name, displayName, createdAt} (the Tenant schema of the OpenAPI document).
 QJsonObject tenantJson(const Tenant &tenant);
 

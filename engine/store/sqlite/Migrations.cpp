@@ -400,6 +400,44 @@ CREATE TABLE webhook_inbox (
 CREATE INDEX webhook_inbox_pending ON webhook_inbox(state, connection_id, id);
 CREATE INDEX webhook_inbox_by_tenant ON webhook_inbox(tenant_id, id DESC);
 )sql"),
+        // 15 (notifications to the product): the delivery log, one row per event and endpoint with its
+        // attempts (an event goes to an endpoint once; a replay is a row of its own pointing at the original); how far
+        // the notifier has read the change log, executions and mapping versions; and per connection the status it last
+        // told the product about and since when its webhooks have been reported silent.
+        QStringLiteral(R"sql(
+CREATE TABLE notification_deliveries (
+    id INTEGER PRIMARY KEY,
+    delivery_id TEXT NOT NULL UNIQUE,
+    event_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    url TEXT NOT NULL,
+    tenant_id INTEGER REFERENCES tenants(id) ON DELETE CASCADE,
+    connection_id INTEGER REFERENCES connections(id) ON DELETE CASCADE,
+    payload BLOB NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_status INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    last_attempt_at INTEGER,
+    next_attempt_at INTEGER,
+    replay_of INTEGER REFERENCES notification_deliveries(id) ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX notification_deliveries_once ON notification_deliveries(endpoint, event_id) WHERE replay_of IS NULL;
+CREATE INDEX notification_deliveries_due ON notification_deliveries(next_attempt_at) WHERE state = 'pending';
+CREATE INDEX notification_deliveries_by_tenant ON notification_deliveries(tenant_id, id);
+CREATE TABLE notification_marks (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE notification_connections (
+    connection_id INTEGER PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
+    notified_status TEXT NOT NULL,
+    webhooks_silent_since INTEGER
+);
+CREATE INDEX executions_finished ON executions(finished_at) WHERE finished_at IS NOT NULL;
+)sql"),
     };
     return list;
 }

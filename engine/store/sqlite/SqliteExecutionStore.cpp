@@ -6,16 +6,6 @@ using namespace sqlite;
 
 namespace {
 
-const QString kExecutionColumns = QStringLiteral(
-    "id, tenant_id, connection_id, kind, object, status, started_at, finished_at, record_count, failed_record_count, "
-    "page_count, request_count, error_code, error_message");
-
-Execution readExecution(SqliteRow &row)
-{
-    return Execution{row.int64(), row.int64(), row.int64(), row.text(),  row.text(),  row.text(), row.time(),
-                     row.time(),  row.int64(), row.int64(), row.int64(), row.int64(), row.text(), row.text()};
-}
-
 Event readEvent(SqliteRow &row)
 {
     return Event{row.int64(), row.int64(), row.time(), row.text(), row.text(), row.object()};

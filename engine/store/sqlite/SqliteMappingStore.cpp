@@ -7,16 +7,9 @@ using namespace sqlite;
 namespace {
 
 // The versions of one override, newest first.
-const QString kVersionsOf = QStringLiteral(
-    "SELECT id, level, scope, integration, object, direction, version, overrides, author, reason, created_at "
-    "FROM mapping_versions WHERE level = ?1 AND scope = ?2 AND integration = ?3 AND object = ?4 AND direction = ?5 "
+const QString kVersionsOf = QStringLiteral("SELECT ") + kMappingVersionColumns + QStringLiteral(
+    " FROM mapping_versions WHERE level = ?1 AND scope = ?2 AND integration = ?3 AND object = ?4 AND direction = ?5 "
     "ORDER BY version DESC");
-
-MappingVersion readMappingVersion(SqliteRow &row)
-{
-    return MappingVersion{row.int64(),   row.text(),   row.text(), row.text(), row.text(), row.text(),
-                          row.integer(), row.object(), row.text(), row.text(), row.time()};
-}
 
 } // namespace
 

@@ -37,6 +37,18 @@ Error notFound(const char *what, qint64 id)
     return makeError("store.not_found", QStringLiteral("No %1 with id %2.").arg(QLatin1String(what)).arg(id));
 }
 
+Execution readExecution(SqliteRow &row)
+{
+    return Execution{row.int64(), row.int64(), row.int64(), row.text(),  row.text(),  row.text(), row.time(),
+                     row.time(),  row.int64(), row.int64(), row.int64(), row.int64(), row.text(), row.text()};
+}
+
+MappingVersion readMappingVersion(SqliteRow &row)
+{
+    return MappingVersion{row.int64(),   row.text(),   row.text(), row.text(), row.text(), row.text(),
+                          row.integer(), row.object(), row.text(), row.text(), row.time()};
+}
+
 QJsonObject SqliteRow::object()
 {
     return QJsonDocument::fromJson(utf8()).object();

@@ -5,6 +5,8 @@
 
 #include "core/Clock.h"
 #include "core/Exchange.h"
+#include "core/Executions.h"
+#include "core/MappingVersion.h"
 #include "core/Result.h"
 #include "store/sqlite/SqliteDatabase.h"
 
@@ -163,6 +165,16 @@ template <typename Work> std::invoke_result_t<Work> inTransaction(SqliteDatabase
         return committed.error();
     return result;
 }
+
+// The columns of an execution and of a mapping version, and their readers, for every concern that lists them.
+// (Inline, so that other files' constants built from them are initialised after them.)
+inline const QString kExecutionColumns = QStringLiteral(
+    "id, tenant_id, connection_id, kind, object, status, started_at, finished_at, record_count, failed_record_count, "
+    "page_count, request_count, error_code, error_message");
+Execution readExecution(SqliteRow &row);
+inline const QString kMappingVersionColumns =
+    QStringLiteral("id, level, scope, integration, object, direction, version, overrides, author, reason, created_at");
+MappingVersion readMappingVersion(SqliteRow &row);
 
 // The tenant a connection or an execution belongs to, which every row that names one carries too.
 Result<qint64> tenantOfConnection(SqliteDatabase &db, qint64 connectionId);

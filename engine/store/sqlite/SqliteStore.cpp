@@ -8,6 +8,7 @@
 #include "SqliteExecutionStore.h"
 #include "SqliteJobStore.h"
 #include "SqliteMappingStore.h"
+#include "SqliteNotificationStore.h"
 #include "SqliteRecordStore.h"
 #include "SqliteSchemaStore.h"
 #include "SqliteSettingsStore.h"
@@ -29,7 +30,8 @@ SqliteStore::SqliteStore(std::unique_ptr<SqliteDatabase> db, const Clock &clock)
       m_settings(std::make_unique<SqliteSettingsStore>(*m_db, clock)),
       m_jobs(std::make_unique<SqliteJobStore>(*m_db, clock)),
       m_apiKeys(std::make_unique<SqliteApiKeyStore>(*m_db, clock)),
-      m_audit(std::make_unique<SqliteAuditStore>(*m_db, clock))
+      m_audit(std::make_unique<SqliteAuditStore>(*m_db, clock)),
+      m_notifications(std::make_unique<SqliteNotificationStore>(*m_db, clock))
 {}
 
 SqliteStore::~SqliteStore() = default;
@@ -107,6 +109,11 @@ ApiKeyStore &SqliteStore::apiKeys()
 AuditStore &SqliteStore::audit()
 {
     return *m_audit;
+}
+
+NotificationStore &SqliteStore::notifications()
+{
+    return *m_notifications;
 }
 
 Result<void> SqliteStore::checkSchemaCurrent()

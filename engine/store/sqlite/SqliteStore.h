@@ -16,6 +16,7 @@ class SqliteCredentialStore;
 class SqliteExecutionStore;
 class SqliteJobStore;
 class SqliteMappingStore;
+class SqliteNotificationStore;
 class SqliteRecordStore;
 class SqliteSchemaStore;
 class SqliteSettingsStore;
@@ -48,6 +49,7 @@ public:
     JobStore &jobs() override;
     ApiKeyStore &apiKeys() override;
     AuditStore &audit() override;
+    NotificationStore &notifications() override;
 
     Result<void> inTransaction(const std::function<Result<void>()> &work) override;
 
@@ -75,6 +77,7 @@ private:
     std::unique_ptr<SqliteJobStore> m_jobs;
     std::unique_ptr<SqliteApiKeyStore> m_apiKeys;
     std::unique_ptr<SqliteAuditStore> m_audit;
+    std::unique_ptr<SqliteNotificationStore> m_notifications;
 };
 
 } // namespace patchbay

@@ -40,7 +40,8 @@ struct Row
     const char *method;
     const char *pattern;
     const char *path; // {tenant}: the name of the tenant the call is about; {connection}: a new connection of it;
-                      // {execution}: an execution of a new connection of it
+                      // {execution}: an execution of a new connection of it; {delivery}: a notification of a new
+                      // connection of it
     const char *body; // {unique}: a name no other call used
     bool open;        // no key needed
     QList<ApiRole> roles;
@@ -160,6 +161,16 @@ const QList<Row> &table()
          {Admin, Product, Support, Viewer}, Bound::Own},
         {"GET", "/api/v1/executions/{execution}/write-items", "/api/v1/executions/{execution}/write-items", "", false,
          {Admin, Product, Support, Viewer}, Bound::Own},
+        // Notifications: everyone reads the delivery log (a bound key its tenant's); product, admin and support
+        // replay a delivery; where notifications go is the installation's, for product and admin keys of every tenant.
+        {"GET", "/api/v1/notifications/deliveries", "/api/v1/notifications/deliveries?state=pending", "", false,
+         {Admin, Product, Support, Viewer}, Bound::Filtered},
+        {"GET", "/api/v1/notifications/deliveries/{id}", "/api/v1/notifications/deliveries/{delivery}", "", false,
+         {Admin, Product, Support, Viewer}, Bound::Own},
+        {"POST", "/api/v1/notifications/deliveries/{id}/replay", "/api/v1/notifications/deliveries/{delivery}/replay",
+         "", false, {Admin, Product, Support}, Bound::Own},
+        {"GET", "/api/v1/notifications/endpoints", "/api/v1/notifications/endpoints", "", false, {Admin, Product},
+         Bound::Refused},
     };
     return rows;
 }
@@ -262,6 +273,24 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
                 const auto execution =
                     api.store().executions().startExecution(connection, QStringLiteral("write"), QStringLiteral("contacts"));
                 path.replace(QStringLiteral("{execution}"), QString::number(execution.value()));
+            }
+            if (path.contains(QStringLiteral("{delivery}"))) {
+                const qint64 tenant = api.store().tenants().tenantByName(tenantName)->id;
+                NotificationDelivery delivery;
+                delivery.deliveryId = QStringLiteral("access-") + unique;
+                delivery.eventId = QStringLiteral("evt_access_") + unique;
+                delivery.eventType = NotificationType::ConnectionCreated;
+                delivery.endpoint = QStringLiteral("product");
+                delivery.url = QStringLiteral("http://127.0.0.1:9/hooks");
+                delivery.tenantId = tenant;
+                delivery.connectionId = api.createConnection(tenant);
+                delivery.payload = QByteArrayLiteral(
+                    R"({"id":"evt_1","type":"connection.created","createdAt":"2026-03-01T12:00:00.000Z","tenantId":1,)"
+                    R"("connectionId":1,"data":{"connection":{"id":1,"tenantId":1,"provider":"stripe",)"
+                    R"("status":"active","statusMessage":""}}})");
+                delivery.nextAttemptAt = QDateTime::currentDateTimeUtc();
+                path.replace(QStringLiteral("{delivery}"),
+                             QString::number(api.store().notifications().addDelivery(delivery).value()));
             }
             const QByteArray body = QByteArray(row->body).replace("{unique}", unique.toUtf8());
             ++calls;

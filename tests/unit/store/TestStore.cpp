@@ -52,6 +52,10 @@ private Q_SLOTS:
     void changeFeedPagesWithoutGapsOrRepeatsWhileWritesHappen();
     void failedLogWriteStoresNoRecord();
     void compactionKeepsEachRecordsLatestChange();
+    void notificationIsQueuedOncePerEndpointAndEvent();
+    void dueDeliveriesAreClaimedOnceUntilTheirLeaseEnds();
+    void deliveriesListNewestFirstWithFiltersAndPages();
+    void notifierSourcesSumUpWhatHappened();
 
 private:
     std::unique_ptr<Store> openStore(const Clock &clock = SystemClock::instance());
@@ -1310,6 +1314,223 @@ void TestStore::compactionKeepsEachRecordsLatestChange()
     QCOMPARE(replica, stored);
     // Nothing more to compact.
     QCOMPARE(store->records().compactChanges(clock.now().addDays(1)).value(), 0);
+}
+
+namespace {
+
+NotificationDelivery deliveryFor(const QString &endpoint, const QString &eventId, std::optional<qint64> tenant,
+                                 const QDateTime &due)
+{
+    NotificationDelivery delivery;
+    delivery.deliveryId = QStringLiteral("%1-%2-%3").arg(endpoint, eventId).arg(due.toMSecsSinceEpoch());
+    delivery.eventId = eventId;
+    delivery.eventType = NotificationType::ConnectionCreated;
+    delivery.endpoint = endpoint;
+    delivery.url = QStringLiteral("http://127.0.0.1:9/hooks");
+    delivery.tenantId = tenant;
+    delivery.payload = QByteArrayLiteral("{\"id\":\"") + eventId.toUtf8() + "\"}";
+    delivery.nextAttemptAt = due;
+    return delivery;
+}
+
+} // namespace
+
+void TestStore::notificationIsQueuedOncePerEndpointAndEvent()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    NotificationStore &notifications = store->notifications();
+    const qint64 first = notifications.addDelivery(deliveryFor("product", "evt_1", std::nullopt, kStart)).value();
+    QVERIFY(first > 0);
+    NotificationDelivery again = deliveryFor("product", "evt_1", std::nullopt, kStart);
+    again.deliveryId = QStringLiteral("another");
+    QCOMPARE(notifications.addDelivery(again).value(), 0); // already queued for this endpoint
+    QVERIFY(notifications.addDelivery(deliveryFor("alerts", "evt_1", std::nullopt, kStart)).value() > 0);
+    again.replayOf = first;
+    const qint64 replay = notifications.addDelivery(again).value();
+    QVERIFY(replay > first);
+
+    const auto stored = notifications.delivery(first);
+    QVERIFY(stored);
+    QCOMPARE(stored->state, DeliveryState::Pending);
+    QCOMPARE(stored->attempts, 0);
+    QCOMPARE(stored->createdAt, kStart);
+    QCOMPARE(stored->nextAttemptAt, kStart);
+    QVERIFY(!stored->lastAttemptAt.isValid());
+    QCOMPARE(stored->payload, QByteArray("{\"id\":\"evt_1\"}"));
+    QCOMPARE(stored->replayOf, std::nullopt);
+    QCOMPARE(notifications.delivery(replay)->replayOf, std::optional<qint64>(first));
+    QCOMPARE(notifications.delivery(999).error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(notifications.pendingDeliveryCount().value(), 3);
+}
+
+void TestStore::dueDeliveriesAreClaimedOnceUntilTheirLeaseEnds()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    NotificationStore &notifications = store->notifications();
+    const qint64 due = notifications.addDelivery(deliveryFor("product", "evt_due", std::nullopt, kStart)).value();
+    notifications.addDelivery(deliveryFor("product", "evt_later", std::nullopt, kStart.addSecs(60))).value();
+
+    const auto claimed = notifications.claimDueDeliveries(kStart, kStart.addSecs(30), 10);
+    QVERIFY(claimed);
+    QCOMPARE(claimed->size(), 1);
+    QCOMPARE(claimed->first().id, due);
+    QVERIFY(notifications.claimDueDeliveries(kStart.addSecs(29), kStart.addSecs(59), 10)->isEmpty());
+    // Its sender died: due again once the lease ends (with the later one).
+    QCOMPARE(notifications.claimDueDeliveries(kStart.addSecs(60), kStart.addSecs(90), 10)->size(), 2);
+
+    clock.advance(std::chrono::seconds(61));
+    QVERIFY(notifications.recordAttempt(due, {500, QStringLiteral("HTTP 500"), DeliveryState::Pending,
+                                              kStart.addSecs(100)})
+                .ok());
+    auto stored = notifications.delivery(due).value();
+    QCOMPARE(stored.attempts, 1);
+    QCOMPARE(stored.lastStatus, 500);
+    QCOMPARE(stored.lastError, QStringLiteral("HTTP 500"));
+    QCOMPARE(stored.lastAttemptAt, kStart.addSecs(61));
+    QCOMPARE(stored.nextAttemptAt, kStart.addSecs(100));
+    QVERIFY(notifications.recordAttempt(due, {200, {}, DeliveryState::Delivered, {}}).ok());
+    stored = notifications.delivery(due).value();
+    QCOMPARE(stored.attempts, 2);
+    QCOMPARE(stored.state, DeliveryState::Delivered);
+    QVERIFY(stored.lastError.isEmpty());
+    QVERIFY(!stored.nextAttemptAt.isValid());
+    QVERIFY(notifications.claimDueDeliveries(kStart.addSecs(3600), kStart.addSecs(3700), 10)->size() == 1);
+    QCOMPARE(notifications.recordAttempt(999, {}).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::deliveriesListNewestFirstWithFiltersAndPages()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    const qint64 globex = store->tenants().createTenant(QStringLiteral("globex"), QStringLiteral("Globex")).value();
+    Connection connection;
+    connection.tenantId = acme;
+    connection.provider = QStringLiteral("hubspot");
+    connection.displayName = QStringLiteral("Acme HubSpot");
+    const qint64 acmeConnection = store->tenants().createConnection(connection).value();
+    NotificationStore &notifications = store->notifications();
+    QList<qint64> ids;
+    for (int i = 0; i < 5; ++i) {
+        NotificationDelivery delivery = deliveryFor(QStringLiteral("product"), QStringLiteral("evt_%1").arg(i),
+                                                    i % 2 ? globex : acme, kStart);
+        if (i == 4) {
+            delivery.connectionId = acmeConnection;
+            delivery.eventType = NotificationType::RecordsChanged;
+        }
+        ids.append(notifications.addDelivery(delivery).value());
+    }
+    ids.append(notifications.addDelivery(deliveryFor("product", "evt_all", std::nullopt, kStart)).value());
+    QVERIFY(notifications.recordAttempt(ids.at(0), {200, {}, DeliveryState::Delivered, {}}).ok());
+
+    DeliveryFilter all;
+    const auto listed = notifications.deliveries(all).value();
+    QCOMPARE(listed.size(), 6);
+    QCOMPARE(listed.first().id, ids.last());
+    DeliveryFilter page;
+    page.limit = 4;
+    const auto first = notifications.deliveries(page).value();
+    QCOMPARE(first.size(), 4);
+    page.beforeId = first.last().id;
+    const auto second = notifications.deliveries(page).value();
+    QCOMPARE(second.size(), 2);
+    QCOMPARE(second.last().id, ids.first());
+    DeliveryFilter ofAcme;
+    ofAcme.tenantId = acme;
+    QCOMPARE(notifications.deliveries(ofAcme)->size(), 3);
+    DeliveryFilter delivered;
+    delivered.state = DeliveryState::Delivered;
+    QCOMPARE(notifications.deliveries(delivered)->size(), 1);
+    DeliveryFilter byType;
+    byType.eventType = NotificationType::RecordsChanged;
+    byType.connectionId = acmeConnection;
+    QCOMPARE(notifications.deliveries(byType)->size(), 1);
+    DeliveryFilter otherEndpoint;
+    otherEndpoint.endpoint = QStringLiteral("alerts");
+    QVERIFY(notifications.deliveries(otherEndpoint)->isEmpty());
+
+    // A deleted connection takes its deliveries along; a deleted tenant its own.
+    QVERIFY(store->tenants().deleteConnection(acmeConnection).ok());
+    QCOMPARE(notifications.deliveries(all)->size(), 5);
+    QVERIFY(store->tenants().deleteTenant(globex).ok());
+    QCOMPARE(notifications.deliveries(all)->size(), 3);
+}
+
+void TestStore::notifierSourcesSumUpWhatHappened()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    NotificationStore &notifications = store->notifications();
+    QCOMPARE(notifications.notificationMark(QStringLiteral("m")), std::nullopt);
+    QVERIFY(notifications.setNotificationMark(QStringLiteral("m"), 7).ok());
+    QVERIFY(notifications.setNotificationMark(QStringLiteral("m"), 9).ok());
+    QCOMPARE(notifications.notificationMark(QStringLiteral("m")), std::optional<qint64>(9));
+
+    const qint64 tenant = store->tenants().createTenant(QStringLiteral("acme"), QStringLiteral("Acme")).value();
+    Connection connection;
+    connection.tenantId = tenant;
+    connection.provider = QStringLiteral("hubspot");
+    connection.displayName = QStringLiteral("Acme HubSpot");
+    const qint64 id = store->tenants().createConnection(connection).value();
+    auto watched = notifications.watchedConnections().value();
+    QCOMPARE(watched.size(), 1);
+    QCOMPARE(watched.first().notifiedStatus, std::nullopt);
+    QVERIFY(!watched.first().lastWebhookAt.isValid());
+    QVERIFY(notifications.setNotifiedStatus(id, ConnectionStatus::Active).ok());
+    QVERIFY(store->webhooks().recordWebhookEvent(QStringLiteral("hubspot"), QStringLiteral("e1"), id, 0).ok());
+    QVERIFY(notifications.setWebhooksSilentSince(id, kStart.addSecs(5)).ok());
+    watched = notifications.watchedConnections().value();
+    QCOMPARE(watched.first().notifiedStatus, std::optional<QString>(ConnectionStatus::Active));
+    QCOMPARE(watched.first().lastWebhookAt, kStart);
+    QCOMPARE(watched.first().silentSince, kStart.addSecs(5));
+
+    // A read that stores two records, a webhook that deletes one: summed up per connection and object.
+    const qint64 before = notifications.lastChangeSequence().value();
+    const qint64 read = store->executions().startExecution(id, QStringLiteral("read"), kContacts).value();
+    QVERIFY(store->records()
+                .commitPage(id, kContacts, read,
+                            {StoredRecord{QStringLiteral("1"), QByteArray("{\"a\":1}"), {}},
+                             StoredRecord{QStringLiteral("2"), QByteArray("{\"a\":2}"), {}}},
+                            QStringLiteral("c1"))
+                .ok());
+    const qint64 hook = store->executions().startExecution(id, QStringLiteral("webhook"), kContacts).value();
+    QVERIFY(store->records().commitPage(id, kContacts, hook, {}, std::nullopt, {}, {QStringLiteral("1")}).ok());
+    const qint64 upTo = notifications.lastChangeSequence().value();
+    QCOMPARE(upTo, before + 3);
+    const auto summaries = notifications.changeSummaries(before, upTo).value();
+    QCOMPARE(summaries.size(), 1);
+    QCOMPARE(summaries.first().created, 2);
+    QCOMPARE(summaries.first().deleted, 1);
+    QCOMPARE(summaries.first().byReads, 2);
+    QCOMPARE(summaries.first().firstSequence, before + 1);
+    QCOMPARE(summaries.first().lastSequence, upTo);
+    QVERIFY(notifications.changeSummaries(upTo, upTo)->isEmpty());
+
+    clock.advance(std::chrono::seconds(10));
+    QVERIFY(store->executions()
+                .finishExecution(read, ExecutionStatus::Failed, {}, makeError("http.status", QStringLiteral("500")))
+                .ok());
+    QVERIFY(store->executions().finishExecution(hook, ExecutionStatus::Failed, {}, std::nullopt).ok());
+    const auto failed =
+        notifications.finishedExecutions({QStringLiteral("read")}, ExecutionStatus::Failed, kStart, 10).value();
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(failed.first().id, read);
+    QCOMPARE(failed.first().errorCode, QStringLiteral("http.status"));
+    QVERIFY(notifications.finishedExecutions({QStringLiteral("read")}, ExecutionStatus::Failed, kStart.addSecs(11), 10)
+                ->isEmpty());
+
+    QCOMPARE(notifications.lastMappingVersionId().value(), 0);
+    MappingVersion version{0, MappingLevel::Environment, QStringLiteral("production"), QStringLiteral("crm-contacts"),
+                           kContacts, QStringLiteral("read"), 0, {}, QStringLiteral("me"), QStringLiteral("why"), {}};
+    const qint64 saved = store->mappings().saveMappingVersion(version)->id;
+    QCOMPARE(notifications.lastMappingVersionId().value(), saved);
+    QCOMPARE(notifications.mappingVersionsAfter(0, 10)->size(), 1);
+    QVERIFY(notifications.mappingVersionsAfter(saved, 10)->isEmpty());
 }
 
 int main(int argc, char **argv)
