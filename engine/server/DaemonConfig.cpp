@@ -186,6 +186,12 @@ const std::vector<Setting> &settings()
         {"writeWaitSeconds", "write-wait", "seconds",
          "How long a write request waits for its results before answering 202 with the execution to poll.",
          countSetter(&DaemonConfig::writeWaitSeconds, 0, 600, "seconds")},
+        {"proxyTimeoutSeconds", "proxy-timeout", "seconds",
+         "How long a proxied call waits for the provider's answer before answering 502.",
+         countSetter(&DaemonConfig::proxyTimeoutSeconds, 1, 300, "seconds")},
+        {"proxyMaxResponseBytes", "proxy-max-response-bytes", "bytes",
+         "Largest provider answer a proxied call relays; a larger one is answered 502.",
+         countSetter(&DaemonConfig::proxyMaxResponseBytes, 1024, 256 * 1024 * 1024, "bytes")},
     };
     return table;
 }

@@ -82,7 +82,14 @@ qint64 ApiTestServer::createConnection(qint64 tenantId, const QString &provider)
 ApiTestServer::Reply ApiTestServer::call(const QByteArray &method, const QString &path, const QByteArray &key,
                                          const QByteArray &body)
 {
-    QFuture<HttpServerResponse> future = m_server->handle(apiRequest(method, path, key, body));
+    return call(apiRequest(method, path, key, body));
+}
+
+ApiTestServer::Reply ApiTestServer::call(const HttpServerRequest &request)
+{
+    const QByteArray &method = request.method;
+    const QString path = request.url.toString(QUrl::FullyEncoded);
+    QFuture<HttpServerResponse> future = m_server->handle(request);
     Reply reply;
     if (!QTest::qWaitFor([&] { return future.isFinished(); }, 10000)) {
         m_problems.append(QStringLiteral("%1 %2: no answer within 10 s").arg(QString::fromLatin1(method), path));

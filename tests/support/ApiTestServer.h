@@ -57,6 +57,8 @@ public:
     };
     Reply call(const QByteArray &method, const QString &path, const QByteArray &key = {},
                const QByteArray &body = {});
+    // A request made by hand (apiRequest() with headers of its own), answered and checked the same way.
+    Reply call(const HttpServerRequest &request);
 
     const QStringList &problems() const { return m_problems; }
     const OpenApiValidator &validator() const { return *m_validator; }

@@ -41,6 +41,7 @@ void addConnectRoutes(ApiRouter &router, ServerContext &context);   // connectio
 void addFeedRoutes(ApiRouter &router, ServerContext &context);      // records change feed, writes (feed branch)
 void addOpsRoutes(ApiRouter &router, ServerContext &context);       // /api/v1/ops: OpsApi over HTTP (opsroutes branch)
 void addSchedulerRoutes(ApiRouter &router, ServerContext &context); // schedules, pause/resume (scheduler branch)
+void addProxyRoutes(ApiRouter &router, ServerContext &context);     // /api/v1/proxy/{connection}/{+path} (proxy branch)
 
 void addAllRoutes(ApiRouter &router, ServerContext &context);
 
@@ -48,6 +49,9 @@ void addAllRoutes(ApiRouter &router, ServerContext &context);
 // The tenant {tenant} names (an id, or a name) when the caller may see it; nullopt (answer
 // ApiResponse::notFound("tenant", ...)) when there is none or it is another tenant's and the caller's key is bound.
 std::optional<Tenant> findTenant(Store &store, const ApiCaller &caller, const QString &idOrName);
+// The connection id names when the caller may see it; nullopt (answer ApiResponse::notFound("connection", ...)) when id
+// is not a number, there is no such connection, or it is another tenant's and the caller's key is bound.
+std::optional<Connection> findConnection(Store &store, const ApiCaller &caller, const QString &id);
 // Runs change in one transaction with the audit entry it returns (caller.auditEntry(...)): both are kept, or neither.
 Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>()> &change);
 // A tenant as the API shows it: {id, name, displayName, createdAt} (the Tenant schema of the OpenAPI document).

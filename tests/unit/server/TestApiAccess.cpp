@@ -1,7 +1,9 @@
 #include "ApiTestServer.h"
+#include "SandboxConnector.h"
 #include "auth/CredentialVault.h"
 #include "catalog/IntegrationCatalog.h"
 #include "core/Clock.h"
+#include "hubspot/HubSpotEmulator.h"
 #include "store/Store.h"
 #include "sync/SyncService.h"
 
@@ -48,6 +50,9 @@ struct Row
     bool open;        // no key needed
     QList<ApiRole> roles;
     Bound bound;
+    // The route relays the call to the connection's provider (the proxy), whose answer is its own: {connection} is a
+    // connection to a HubSpot emulator portal of its own, and an allowed call is one the emulator received.
+    bool relayed = false;
 };
 
 // The expected access table. Open routes first, then by feature.
@@ -106,6 +111,18 @@ const QList<Row> &table()
          {Admin, Product, Support, Viewer}, Bound::Own},
         {"GET", "/api/v1/executions/{execution}/write-items", "/api/v1/executions/{execution}/write-items", "", false,
          {Admin, Product, Support, Viewer}, Bound::Own},
+        // The proxy: the product's own calls with a connection's credentials, for product and admin keys only
+        // (support and viewer keys read what patchbayd recorded, they do not act at providers).
+        {"GET", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts", "", false,
+         {Admin, Product}, Bound::Own, true},
+        {"POST", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts",
+         R"({"properties":{"email":"{unique}@example.com"}})", false, {Admin, Product}, Bound::Own, true},
+        {"PUT", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts/1", "{}",
+         false, {Admin, Product}, Bound::Own, true},
+        {"PATCH", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts/1",
+         R"({"properties":{"firstname":"{unique}"}})", false, {Admin, Product}, Bound::Own, true},
+        {"DELETE", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts/1", "",
+         false, {Admin, Product}, Bound::Own, true},
     };
     return rows;
 }
@@ -195,6 +212,8 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
 {
     ApiTestServer api(builtInSync, withHubSpotApp);
     QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
+    sandbox::HubSpotEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
     int counter = 0;
     int calls = 0;
     for (const ApiRouter::Route &route : api.server().router().routes()) {
@@ -205,7 +224,16 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
             QString path = QString::fromLatin1(row->path).replace(QStringLiteral("{tenant}"), tenantName);
             if (path.contains(QStringLiteral("{connection}"))) {
                 const qint64 tenant = api.store().tenants().tenantByName(tenantName)->id;
-                path.replace(QStringLiteral("{connection}"), QString::number(api.createConnection(tenant)));
+                // A portal per connection, so that no call waits for another's request budget.
+                const qint64 connection =
+                    row->relayed ? sandbox::SandboxConnector(api.store(), api.context().sync()->vault())
+                                       .connect(tenant, 0, QStringLiteral("hubspot"), unique,
+                                                QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(),
+                                                emulator.addPortal(unique, 2, quint32(counter)),
+                                                QDateTime::currentDateTimeUtc().addSecs(1800))
+                                       .value()
+                                 : api.createConnection(tenant);
+                path.replace(QStringLiteral("{connection}"), QString::number(connection));
             }
             if (path.contains(QStringLiteral("{execution}"))) {
                 const qint64 tenant = api.store().tenants().tenantByName(tenantName)->id;
@@ -237,6 +265,7 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
                 const std::optional<qint64> bound = scope == Scope::Unbound ? std::nullopt
                     : scope == Scope::OwnTenant                             ? std::optional<qint64>(about)
                                                                             : std::optional<qint64>(other);
+                const qsizetype relayedBefore = emulator.requestLog().size();
                 const auto reply = callAs(api.createKey(role, bound), name);
                 const int expected = expectedRefusal(*row, role, scope);
                 const QString what = QStringLiteral("%1 as %2 (%3): expected %4, got %5 %6")
@@ -246,10 +275,13 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
                                          .arg(QString::fromUtf8(reply.body.left(200)));
                 if (row->open) // no key is asked: a key changes nothing, the route answers by its own proof
                     QVERIFY2(reply.status == anonymous.status, qPrintable(what));
+                else if (expected == 0 && row->relayed) // the provider's answer is its own; it got the call
+                    QVERIFY2(emulator.requestLog().size() == relayedBefore + 1, qPrintable(what));
                 else if (expected == 0)
                     QVERIFY2(reply.status >= 200 && reply.status < 300, qPrintable(what));
                 else
-                    QVERIFY2(reply.status == expected, qPrintable(what));
+                    QVERIFY2(reply.status == expected && emulator.requestLog().size() == relayedBefore,
+                             qPrintable(what));
                 if (expected == 403)
                     QCOMPARE(reply.errorCode(), QStringLiteral("auth.forbidden"));
             }
