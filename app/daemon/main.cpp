@@ -8,6 +8,7 @@
 #include "core/PrivateFiles.h"
 #include "catalog/IntegrationCatalog.h"
 #include "catalog/ProviderCatalog.h"
+#include "scheduler/Housekeeping.h"
 #include "scheduler/Scheduler.h"
 #include "server/DaemonConfig.h"
 #include "server/DaemonLogging.h"
@@ -162,10 +163,14 @@ int main(int argc, char *argv[])
     if (!context)
         return fail(context.error().message);
     std::unique_ptr<Scheduler> scheduler;
+    std::unique_ptr<Housekeeping> housekeeping;
     if (config.scheduler) {
         SchedulerOptions options;
         options.workers = config.workers;
         scheduler = std::make_unique<Scheduler>(*store, *sync, SystemClock::instance(), options);
+        HousekeepingOptions tidying;
+        tidying.changeRetentionDays = config.changeRetentionDays;
+        housekeeping = std::make_unique<Housekeeping>(*store, SystemClock::instance(), tidying);
     }
 
     DaemonServer server([&store] { return store->checkSchemaCurrent(); }, context->get());
@@ -176,6 +181,7 @@ int main(int argc, char *argv[])
     qCInfo(lcServer).noquote() << "patchbayd listening on" << server.baseUrl().toString() << "public base URL"
                       << (config.publicBaseUrl.isEmpty() ? server.baseUrl() : config.publicBaseUrl).toString();
     if (scheduler) {
+        housekeeping->start();
         scheduler->start();
         qCInfo(lcSchedule).noquote() << "Scheduler running with" << config.workers << "workers";
     } else {

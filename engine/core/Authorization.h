@@ -44,6 +44,11 @@ struct ConnectSession
     QDateTime openedAt;   // invalid until the link is opened
     qint64 connectionId = 0; // the connection the opened link created
     QString state;        // the authorisation the opened link started
+    QDateTime completedAt; // invalid until the provider's callback authorised the connection
+    // Who asked for the link (the API key's id, name and role), for the audit entry of the connection it makes.
+    qint64 creatorKeyId = 0;
+    QString creatorKeyName;
+    QString creatorRole;
 };
 
 } // namespace patchbay

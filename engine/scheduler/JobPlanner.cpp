@@ -18,6 +18,18 @@ Result<int> JobPlanner::queueDueJobs(const QDateTime &now)
     int queued = 0;
     for (const Connection &connection : std::as_const(connections.value())) {
         const IntegrationDefinition *integration = m_integrations.find(connection.integration);
+        // A run queued under a schedule the manifest no longer has (a restart with a changed manifest) never runs.
+        QStringList scheduled;
+        for (const ReadObjectSpec &object : integration ? integration->read : QList<ReadObjectSpec>()) {
+            if (object.schedule.isSet())
+                scheduled.append(object.object);
+        }
+        auto removed = m_store.jobs().removeUnscheduledJobs(connection.id, scheduled);
+        if (!removed)
+            return removed.error();
+        if (removed.value() > 0)
+            qCInfo(lcSchedule).noquote() << "removed" << removed.value() << "queued scheduled runs of connection"
+                                         << connection.id << "that its integration no longer schedules";
         if (connection.status != ConnectionStatus::Active || !integration || paused->contains(integration->name))
             continue;
         for (const ReadObjectSpec &object : integration->read) {

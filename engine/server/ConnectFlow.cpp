@@ -3,7 +3,9 @@
 #include "auth/CredentialVault.h"
 #include "core/Clock.h"
 #include "core/Executions.h"
+#include "core/Logging.h"
 #include "server/ApiResponse.h"
+#include "server/ApiRouter.h"
 #include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
@@ -91,7 +93,8 @@ bool ConnectFlow::wantsJson(const HttpServerRequest &request)
 }
 
 Result<ConnectSessionLink> ConnectFlow::createSession(qint64 tenantId, const QString &provider,
-                                                      const QString &integration, const QString &redirectUrl)
+                                                      const QString &integration, const QString &redirectUrl,
+                                                      const ApiCaller *creator)
 {
     const ProviderDefinition *definition = m_sync.catalog().find(provider);
     if (!definition)
@@ -120,6 +123,11 @@ Result<ConnectSessionLink> ConnectFlow::createSession(qint64 tenantId, const QSt
     session.provider = provider;
     session.integration = integration;
     session.redirectUrl = redirectUrl;
+    if (creator) {
+        session.creatorKeyId = creator->keyId;
+        session.creatorKeyName = creator->keyName;
+        session.creatorRole = apiRoleName(creator->role);
+    }
     // Whole seconds: the expiry travels in the link, and the store keeps what the link says.
     session.expiresAt = QDateTime::fromSecsSinceEpoch(
         m_clock.now().addSecs(qint64(m_settings.sessionMinutes) * 60).toSecsSinceEpoch(), Qt::UTC);
@@ -306,6 +314,8 @@ HttpServerResponse ConnectFlow::callback(const QUrlQuery &query, bool wantsJson)
             }
         }
     } else {
+        if (session)
+            recordConnected(*session);
         outcome.title = QStringLiteral("Connected to %1").arg(displayName);
         outcome.message = QStringLiteral("%1 is connected. You can close this page.").arg(displayName);
         outcome.result = QJsonObject{{QStringLiteral("status"), QStringLiteral("connected")},
@@ -320,6 +330,37 @@ HttpServerResponse ConnectFlow::callback(const QUrlQuery &query, bool wantsJson)
         outcome.forwardTo.setQuery(forward);
     }
     return answer(outcome, wantsJson);
+}
+
+// The session is complete (housekeeping leaves its connection alone) and the new connection is audited, with the
+// product's key that asked for the link as the actor: the customer's browser has no key of its own.
+void ConnectFlow::recordConnected(const ConnectSession &session) const
+{
+    auto store = SqliteStore::open(m_databasePath, m_clock);
+    const auto recorded = store ? store.value()->inTransaction([&]() -> Result<void> {
+        if (auto completed = store.value()->credentials().completeConnectSession(session.id); !completed)
+            return completed;
+        AuditEntry entry;
+        entry.keyId = session.creatorKeyId;
+        // A session made before creators were kept names no key.
+        entry.keyName = session.creatorKeyName.isEmpty() ? QStringLiteral("connect session") : session.creatorKeyName;
+        entry.role = session.creatorRole.isEmpty() ? QStringLiteral("unknown") : session.creatorRole;
+        entry.action = QStringLiteral("connection.create");
+        entry.target = QStringLiteral("connection:%1").arg(session.connectionId);
+        entry.tenantId = session.tenantId;
+        entry.after = QJsonObject{{QStringLiteral("id"), session.connectionId},
+                                  {QStringLiteral("provider"), session.provider},
+                                  {QStringLiteral("integration"), session.integration},
+                                  {QStringLiteral("status"), ConnectionStatus::Active},
+                                  {QStringLiteral("connectSession"), session.id}};
+        if (auto audited = store.value()->audit().appendAudit(entry); !audited)
+            return audited.error();
+        return {};
+    })
+                                : Result<void>(store.error());
+    if (!recorded)
+        qCWarning(lcServer).noquote() << "cannot record the connection of connect session" << session.id << ":"
+                                      << recorded.error().toString();
 }
 
 HttpServerResponse ConnectFlow::answer(const Outcome &outcome, bool wantsJson) const

@@ -17,6 +17,7 @@ class Clock;
 class CredentialVault;
 class Store;
 class SyncService;
+struct ApiCaller;
 
 // What a product gets for a connect session: the link to show its customer, and until when it works.
 struct ConnectSessionLink
@@ -38,7 +39,9 @@ struct ConnectSessionLink
 //   callback()       the provider sends the browser back (GET /oauth/callback): the code is exchanged as an
 //                    "authorize" execution (SyncService::completeAuthorization) and the answer is a small page that
 //                    says what happened, forwarding to the session's redirectUrl (with ?connectSession=&status=
-//                    &connection=) when there is one. A connection the provider refused is removed again.
+//                    &connection=) when there is one. A connection the provider refused is removed again; one it
+//                    authorised is audited as connection.create by the session's creator. Connections of sessions
+//                    abandoned half-way are removed by Housekeeping.
 // The link and callback answer an HTML page, or the JSON error {"error":{"code","message"}} (and for success a JSON
 // object) when the client asks for application/json. Error codes: connect.bad_link (404: forged or malformed),
 // connect.link_expired (410), connect.link_used (409), connect.bad_callback (400: no or unknown state),
@@ -64,9 +67,10 @@ public:
     // A new session of the tenant for provider (and integration, when given). Refused: connect.unknown_provider
     // (404), connect.not_oauth (400: the provider is connected with an API key; create the connection instead),
     // connect.no_app (400: no OAuth app for it in the server's config), connect.unknown_integration (404),
-    // connect.bad_redirect (400: redirectUrl not an absolute http(s) URL).
+    // connect.bad_redirect (400: redirectUrl not an absolute http(s) URL). creator, the API caller asking, is kept
+    // with the session as the actor of the audit entry of the connection it makes.
     Result<ConnectSessionLink> createSession(qint64 tenantId, const QString &provider, const QString &integration,
-                                             const QString &redirectUrl);
+                                             const QString &redirectUrl, const ApiCaller *creator = nullptr);
 
     HttpServerResponse openLink(const QString &token, bool wantsJson);
     HttpServerResponse callback(const QUrlQuery &query, bool wantsJson);
@@ -80,6 +84,7 @@ private:
     Result<QString> verifiedSessionId(const QString &token) const;
     Result<QUrl> startAuthorization(Store &store, const ConnectSession &session);
     HttpServerResponse answer(const Outcome &outcome, bool wantsJson) const;
+    void recordConnected(const ConnectSession &session) const;
     QUrl redirectUri() const;
 
     QString m_databasePath;

@@ -52,6 +52,7 @@ struct DaemonConfig
     qint64 maxBodyBytes = 8 * 1024 * 1024; // larger request bodies are refused (413) before they are read
     int maxWriteRecords = 100; // records one write request may hold
     int writeWaitSeconds = 20; // a write answers its results within this, else 202 with the execution to poll
+    int changeRetentionDays = 30; // the records change log keeps every version this long, then each record's latest
     int proxyTimeoutSeconds = 30;                   // a proxied call's provider must answer within this
     int proxyMaxResponseBytes = 8 * 1024 * 1024;    // a larger answer of the provider is not relayed (502)
 

@@ -8,7 +8,7 @@ namespace patchbay::RecordFeedJson {
 namespace {
 
 // The version of the cursor's form, first in what the base64 encodes.
-const QByteArray kCursorTag = QByteArrayLiteral("feed1:");
+const QByteArray kCursorTag = QByteArrayLiteral("feed2:");
 constexpr auto kBase64 = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
 
 QJsonValue timeOrNull(const QDateTime &time)
@@ -50,32 +50,46 @@ Error fieldError(const char *code, int index, const QString &field, const QStrin
 
 } // namespace
 
-QString encodeCursor(qint64 sequence)
+QString encodeCursor(const FeedCursor &cursor)
 {
-    return QString::fromLatin1((kCursorTag + QByteArray::number(sequence)).toBase64(kBase64));
+    const QByteArray text = kCursorTag + QByteArray::number(cursor.connectionId) + ':'
+                            + QByteArray::number(cursor.sequence) + ':' + cursor.object.toUtf8();
+    return QString::fromLatin1(text.toBase64(kBase64));
 }
 
-std::optional<qint64> decodeCursor(const QString &cursor)
+std::optional<FeedCursor> decodeCursor(const QString &cursor)
 {
     const auto decoded =
         QByteArray::fromBase64Encoding(cursor.toLatin1(), kBase64 | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || !decoded.decoded.startsWith(kCursorTag))
         return std::nullopt;
-    const QByteArray digits = decoded.decoded.mid(kCursorTag.size());
-    bool ok = false;
-    const qint64 sequence = digits.toLongLong(&ok);
-    // Only the form encodeCursor writes: no sign, no leading zeros, no spaces.
-    if (!ok || sequence < 0 || digits != QByteArray::number(sequence) || encodeCursor(sequence) != cursor)
+    // connection:sequence:object; the object last, as it is the only part that is not a number.
+    const QByteArray text = decoded.decoded.mid(kCursorTag.size());
+    const qsizetype first = text.indexOf(':');
+    const qsizetype second = first < 0 ? -1 : text.indexOf(':', first + 1);
+    if (second < 0)
         return std::nullopt;
-    return sequence;
+    bool connectionOk = false;
+    bool sequenceOk = false;
+    FeedCursor position;
+    position.connectionId = text.left(first).toLongLong(&connectionOk);
+    position.sequence = text.mid(first + 1, second - first - 1).toLongLong(&sequenceOk);
+    position.object = QString::fromUtf8(text.mid(second + 1));
+    // Only the form encodeCursor writes: no sign, no leading zeros, no spaces.
+    if (!connectionOk || !sequenceOk || position.connectionId <= 0 || position.sequence < 0 || position.object.isEmpty()
+        || encodeCursor(position) != cursor)
+        return std::nullopt;
+    return position;
 }
 
-QJsonObject page(const RecordChangePage &page, qint64 afterSequence)
+QJsonObject page(const RecordChangePage &page, const FeedCursor &after)
 {
     QJsonArray changes;
     for (const RecordChange &entry : page.changes)
         changes.append(change(entry));
-    const qint64 next = page.changes.isEmpty() ? afterSequence : page.changes.last().sequence;
+    FeedCursor next = after;
+    if (!page.changes.isEmpty())
+        next.sequence = page.changes.last().sequence;
     return {{QStringLiteral("changes"), changes},
             {QStringLiteral("nextCursor"), encodeCursor(next)},
             {QStringLiteral("hasMore"), page.hasMore}};

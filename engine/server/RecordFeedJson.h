@@ -17,14 +17,29 @@ namespace patchbay {
 // page of changes, of an execution and of a write's per-record results, and the records of a write request.
 namespace RecordFeedJson {
 
-// A cursor is opaque to clients (a tagged sequence in base64url), so its form can change without breaking them.
-QString encodeCursor(qint64 sequence);
-// The sequence of a cursor encodeCursor made; nullopt for anything else.
-std::optional<qint64> decodeCursor(const QString &cursor);
+// A position in one feed: the feed's connection and object, and the last sequence seen there. It is bound to its
+// feed so that a cursor of one object (or connection), passed for another, is refused rather than silently skipping
+// or repeating the other's changes.
+struct FeedCursor
+{
+    qint64 connectionId = 0;
+    QString object;
+    qint64 sequence = 0;
+
+    bool sameFeed(const FeedCursor &other) const
+    {
+        return connectionId == other.connectionId && object == other.object;
+    }
+};
+
+// A cursor is opaque to clients (a tagged text in base64url), so its form can change without breaking them.
+QString encodeCursor(const FeedCursor &cursor);
+// The position of a cursor encodeCursor made; nullopt for anything else.
+std::optional<FeedCursor> decodeCursor(const QString &cursor);
 
 // {changes: [{sequence, change, id, record (absent for a deletion), changedAt, executionId}], nextCursor, hasMore}.
-// nextCursor continues after the page's last change, or from afterSequence again when the page is empty.
-QJsonObject page(const RecordChangePage &page, qint64 afterSequence);
+// nextCursor continues the same feed after the page's last change, or from `after` again when the page is empty.
+QJsonObject page(const RecordChangePage &page, const FeedCursor &after);
 QJsonObject execution(const Execution &execution);
 // {key, operation, status, providerId, error: {code, message} when it failed}.
 QJsonObject writeItem(const WriteItem &item);

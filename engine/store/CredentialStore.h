@@ -37,7 +37,8 @@ public:
     virtual std::optional<PendingAuthorization> takePendingAuthorization(const QString &state) = 0;
 
     // Connect sessions. Adding one drops those that expired more than a day ago (the callback's page can still say
-    // which link it was for a while after its expiry).
+    // which link it was for a while after its expiry), but for abandoned ones (below), whose connection is left to
+    // clean up first.
     virtual Result<void> addConnectSession(const ConnectSession &session) = 0;
     // Marks the session opened, once: the session as it was before, or nullopt when it is unknown or was already
     // opened (a re-used link).
@@ -47,6 +48,12 @@ public:
                                                         const QString &state) = 0;
     // The session whose authorisation has this state, if any.
     virtual std::optional<ConnectSession> connectSessionByState(const QString &state) = 0;
+    // The provider authorised the session's connection: the session is complete, its connection the tenant's.
+    virtual Result<void> completeConnectSession(const QString &id) = 0;
+    // Sessions opened before openedBefore whose connection was never authorised (the customer left, or the provider
+    // refused): the connections they created wait for nobody. Oldest first.
+    virtual Result<QList<ConnectSession>> abandonedConnectSessions(const QDateTime &openedBefore) = 0;
+    virtual Result<void> removeConnectSession(const QString &id) = 0;
 };
 
 } // namespace patchbay

@@ -27,6 +27,9 @@ public:
                                                           const QDateTime &dueAt, qint64 backfillSinceMs) = 0;
     // The newest scheduled job of a connection's object, in any state: where its schedule goes on from.
     virtual Result<std::optional<Job>> lastScheduledJob(qint64 connectionId, const QString &object) = 0;
+    // Removes the connection's queued scheduled jobs of objects not in scheduledObjects (their schedule is gone from
+    // the manifest, or the connection's integration is); running ones finish. Returns how many were removed.
+    virtual Result<int> removeUnscheduledJobs(qint64 connectionId, const QStringList &scheduledObjects) = 0;
 
     // Claims the job to run next, atomically: the earliest due one that is queued (or running with a lease that ran
     // out before now: its process died), whose connection is active, whose integration is not paused and which has

@@ -229,8 +229,21 @@ void TestConnectRoutes::connectSessionConnectsThroughTheBrowser()
     QVERIFY(!listed.body.contains(m_portal.clientSecret.toUtf8()));
     // The link is spent.
     QCOMPARE(call("GET", link.toString(), {}).status, 409);
+    // The connection the browser made is audited, by the product's key that asked for the link.
     const auto audit = m_store->audit().auditEntries({});
+    QCOMPARE(audit->size(), 2);
     QCOMPARE(audit->last().action, QStringLiteral("connect_session.create"));
+    const AuditEntry &created = audit->first();
+    QCOMPARE(created.action, QStringLiteral("connection.create"));
+    QCOMPARE(created.target,
+             QStringLiteral("connection:%1").arg(connections.first()[QStringLiteral("id")].toInteger()));
+    QCOMPARE(created.tenantId, m_acme);
+    QCOMPARE(created.keyId, audit->last().keyId);
+    QVERIFY(created.keyId > 0);
+    QCOMPARE(created.keyName, audit->last().keyName);
+    QCOMPARE(created.role, QStringLiteral("product"));
+    QCOMPARE(created.after.toObject().value(QStringLiteral("connectSession")).toString(),
+             session.json().value(QStringLiteral("id")).toString());
 }
 
 void TestConnectRoutes::rolesAndTenantScopeAreHeldTo()

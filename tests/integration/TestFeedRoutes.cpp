@@ -29,6 +29,7 @@ private Q_SLOTS:
     void cleanup();
     void feedPagesThroughEveryChangeWhileRecordsChange();
     void badInputIsAJsonErrorThatChangesNothing();
+    void cursorOfAnotherFeedIsRefused();
     void writeAnswersPerRecordResults();
 
 private:
@@ -227,6 +228,31 @@ void TestFeedRoutes::badInputIsAJsonErrorThatChangesNothing()
     QCOMPARE(m_store->executions().executions(m_connection, 100)->size(), executionsBefore);
     QVERIFY(m_store->audit().auditEntries({})->isEmpty());
     QVERIFY(m_emulator->requestLog().isEmpty());
+}
+
+void TestFeedRoutes::cursorOfAnotherFeedIsRefused()
+{
+    commit({{QStringLiteral("1"), R"({"email":"a@example.com"})", {}}});
+    const Answer contacts = call("GET", recordsPath(), "pb_product");
+    QCOMPARE(contacts.status, 200);
+    const QString cursor = contacts.body.value(QStringLiteral("nextCursor")).toString();
+    QCOMPARE(call("GET", recordsPath() + QStringLiteral("?since=") + cursor, "pb_product").status, 200);
+
+    // The contacts cursor passed for companies, or for another connection's contacts, would skip that feed's changes
+    // up to the contacts' sequence: refused, saying why.
+    const QString otherConnection =
+        RecordFeedJson::encodeCursor({m_connection + 1, QStringLiteral("contacts"), 1});
+    for (const QString &path : {recordsPath(QStringLiteral("companies")) + QStringLiteral("?since=") + cursor,
+                                recordsPath() + QStringLiteral("?since=") + otherConnection}) {
+        const Answer refused = call("GET", path, "pb_product");
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(code(refused.body), QStringLiteral("feed.cursor_mismatch"));
+        QVERIFY(refused.body.value(QStringLiteral("error"))
+                    .toObject()
+                    .value(QStringLiteral("message"))
+                    .toString()
+                    .contains(QStringLiteral("another feed")));
+    }
 }
 
 void TestFeedRoutes::writeAnswersPerRecordResults()

@@ -52,6 +52,7 @@ void TestDaemonConfig::exampleFileLoads()
     QCOMPARE(config->listenPort, quint16(8080));
     QCOMPARE(config->publicBaseUrl, QUrl(QStringLiteral("https://patchbay.example.com")));
     QCOMPARE(config->logFormat, DaemonConfig::LogFormat::Json);
+    QCOMPARE(config->changeRetentionDays, 30);
     QVERIFY(config->validate());
 }
 
@@ -67,7 +68,8 @@ void TestDaemonConfig::goodFileSetsEveryField()
                                      "logFormat: text\n"
                                      "shutdownGraceSeconds: 5\n"
                                      "scheduler: false\n"
-                                     "workers: 8\n");
+                                     "workers: 8\n"
+                                     "changeRetentionDays: 7\n");
     auto config = DaemonConfig::fromFile(path);
     QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
     QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
@@ -82,6 +84,7 @@ void TestDaemonConfig::goodFileSetsEveryField()
     QCOMPARE(config->shutdownGraceSeconds, 5);
     QCOMPARE(config->scheduler, false);
     QCOMPARE(config->workers, 8);
+    QCOMPARE(config->changeRetentionDays, 7);
 }
 
 void TestDaemonConfig::unknownKeyNamesKeyAndLine()
@@ -106,6 +109,7 @@ void TestDaemonConfig::badValueNamesKeyAndLine_data()
     QTest::newRow("not a scalar") << QByteArray("database: [a, b]\n") << QStringLiteral(":1: database");
     QTest::newRow("no workers") << QByteArray("workers: 0\n") << QStringLiteral(":1: workers");
     QTest::newRow("scheduler") << QByteArray("scheduler: sometimes\n") << QStringLiteral(":1: scheduler");
+    QTest::newRow("no retention") << QByteArray("changeRetentionDays: 0\n") << QStringLiteral(":1: changeRetentionDays");
 }
 
 void TestDaemonConfig::badValueNamesKeyAndLine()

@@ -240,12 +240,12 @@ void TestDefinitionLoader::badDefinitionsPointAtTheProblem_data()
                     "  windows:\n"
                     "    - { remainingHeader: X-Left, intervalSeconds: 1, policy: 'a\"b' }\n";
     QTest::newRow("policy that would end a structured field string")
-        << quotedPolicy << QStringLiteral("10:57: 'policy' must be 1 to 64 letters");
+        << quotedPolicy << QStringLiteral("10:62: 'policy' must be 1 to 64 letters");
     QByteArray limitWithoutWindow = minimal();
     limitWithoutWindow += "rateLimit:\n"
                           "  limitHeader: X-Limit\n";
     QTest::newRow("limitHeader without remainingHeader")
-        << limitWithoutWindow << QStringLiteral("10:3: 'limitHeader' and 'policy' describe the window");
+        << limitWithoutWindow << QStringLiteral("9:3: 'limitHeader' and 'policy' describe the window");
     QByteArray badRetryCondition = minimal();
     badRetryCondition += "rateLimit:\n"
                          "  retryOn:\n"

@@ -23,26 +23,47 @@ private Q_SLOTS:
 void TestRecordFeedJson::cursorRoundTrips()
 {
     for (const qint64 sequence : {qint64(0), qint64(1), qint64(42), qint64(9007199254740993)}) {
-        const QString cursor = RecordFeedJson::encodeCursor(sequence);
+        const RecordFeedJson::FeedCursor position{17, QStringLiteral("contacts"), sequence};
+        const QString cursor = RecordFeedJson::encodeCursor(position);
         QVERIFY2(!cursor.contains(QString::number(sequence)) || sequence < 10, qPrintable(cursor));
-        QCOMPARE(RecordFeedJson::decodeCursor(cursor), std::optional<qint64>(sequence));
+        const auto decoded = RecordFeedJson::decodeCursor(cursor);
+        QVERIFY(decoded);
+        QCOMPARE(decoded->sequence, sequence);
+        QCOMPARE(decoded->connectionId, 17);
+        QCOMPARE(decoded->object, QStringLiteral("contacts"));
     }
+    // The feed it belongs to is part of the cursor: the same position in another feed is another cursor.
+    const RecordFeedJson::FeedCursor contacts{17, QStringLiteral("contacts"), 5};
+    const RecordFeedJson::FeedCursor companies{17, QStringLiteral("companies"), 5};
+    const RecordFeedJson::FeedCursor otherConnection{18, QStringLiteral("contacts"), 5};
+    QVERIFY(RecordFeedJson::encodeCursor(contacts) != RecordFeedJson::encodeCursor(companies));
+    QVERIFY(!RecordFeedJson::decodeCursor(RecordFeedJson::encodeCursor(companies))->sameFeed(contacts));
+    QVERIFY(!RecordFeedJson::decodeCursor(RecordFeedJson::encodeCursor(otherConnection))->sameFeed(contacts));
+    // An object name with the separator in it still reads back whole.
+    const RecordFeedJson::FeedCursor odd{3, QStringLiteral("crm:deals"), 9};
+    QCOMPARE(RecordFeedJson::decodeCursor(RecordFeedJson::encodeCursor(odd))->object, QStringLiteral("crm:deals"));
 }
 
 void TestRecordFeedJson::foreignCursorsAreRefused_data()
 {
+    const auto encoded = [](const QByteArray &text) {
+        return QString::fromLatin1(text.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+    };
+    const QString seven = RecordFeedJson::encodeCursor({1, QStringLiteral("contacts"), 7});
     QTest::addColumn<QString>("cursor");
     QTest::newRow("plain number") << QStringLiteral("12");
     QTest::newRow("not base64") << QStringLiteral("%%%");
-    QTest::newRow("other tag") << QString::fromLatin1(QByteArray("page1:12").toBase64(QByteArray::Base64UrlEncoding));
-    QTest::newRow("negative") << QString::fromLatin1(QByteArray("feed1:-3").toBase64(QByteArray::Base64UrlEncoding));
-    QTest::newRow("leading zero") << QString::fromLatin1(
-        QByteArray("feed1:012").toBase64(QByteArray::Base64UrlEncoding));
-    QTest::newRow("no number") << QString::fromLatin1(QByteArray("feed1:").toBase64(QByteArray::Base64UrlEncoding));
-    QTest::newRow("too large") << QString::fromLatin1(
-        QByteArray("feed1:99999999999999999999").toBase64(QByteArray::Base64UrlEncoding));
-    QTest::newRow("padded") << RecordFeedJson::encodeCursor(7) + QStringLiteral("==");
-    QTest::newRow("space") << RecordFeedJson::encodeCursor(7) + QLatin1Char(' ');
+    QTest::newRow("other tag") << encoded("page1:1:12:contacts");
+    QTest::newRow("the unbound form") << encoded("feed1:12");
+    QTest::newRow("negative") << encoded("feed2:1:-3:contacts");
+    QTest::newRow("leading zero") << encoded("feed2:1:012:contacts");
+    QTest::newRow("no number") << encoded("feed2:1::contacts");
+    QTest::newRow("no connection") << encoded("feed2:0:12:contacts");
+    QTest::newRow("no object") << encoded("feed2:1:12:");
+    QTest::newRow("too few parts") << encoded("feed2:1:12");
+    QTest::newRow("too large") << encoded("feed2:1:99999999999999999999:contacts");
+    QTest::newRow("padded") << seven + QStringLiteral("==");
+    QTest::newRow("space") << seven + QLatin1Char(' ');
 }
 
 void TestRecordFeedJson::foreignCursorsAreRefused()
@@ -66,10 +87,12 @@ void TestRecordFeedJson::pageContinuesAfterItsLastChange()
     deleted.data.clear();
     deleted.executionId = 0;
 
-    const QJsonObject json = RecordFeedJson::page({{created, deleted}, true}, 5);
+    const RecordFeedJson::FeedCursor after{4, QStringLiteral("contacts"), 5};
+    const QJsonObject json = RecordFeedJson::page({{created, deleted}, true}, after);
     QCOMPARE(json.value(QLatin1String("hasMore")).toBool(), true);
-    QCOMPARE(RecordFeedJson::decodeCursor(json.value(QLatin1String("nextCursor")).toString()),
-             std::optional<qint64>(11));
+    const auto next = RecordFeedJson::decodeCursor(json.value(QLatin1String("nextCursor")).toString());
+    QVERIFY(next && next->sameFeed(after));
+    QCOMPARE(next->sequence, 11);
     const QJsonArray changes = json.value(QLatin1String("changes")).toArray();
     QCOMPARE(changes.size(), 2);
     const QJsonObject first = changes.at(0).toObject();
@@ -85,11 +108,10 @@ void TestRecordFeedJson::pageContinuesAfterItsLastChange()
     QVERIFY(second.value(QLatin1String("executionId")).isNull());
 
     // An empty page hands back the position it was asked from, to poll again.
-    const QJsonObject empty = RecordFeedJson::page({}, 11);
+    const QJsonObject empty = RecordFeedJson::page({}, {4, QStringLiteral("contacts"), 11});
     QVERIFY(empty.value(QLatin1String("changes")).toArray().isEmpty());
     QCOMPARE(empty.value(QLatin1String("hasMore")).toBool(), false);
-    QCOMPARE(RecordFeedJson::decodeCursor(empty.value(QLatin1String("nextCursor")).toString()),
-             std::optional<qint64>(11));
+    QCOMPARE(RecordFeedJson::decodeCursor(empty.value(QLatin1String("nextCursor")).toString())->sequence, 11);
 }
 
 void TestRecordFeedJson::writeInputsAreRead()

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void scheduledObjectsRunWhenDue();
+    void scheduleRemovedFromTheManifestRunsNoMore();
     void pausedAndUnauthorisedConnectionsAreNotRun();
     void oneJobPerConnectionRunsAtATime();
     void failedRunIsRetriedWithBackoffNotAtOnce();
@@ -211,6 +212,42 @@ void TestScheduler::scheduledObjectsRunWhenDue()
              dayLater.addSecs(30 * 60));
     QCOMPARE(m_store->jobs().lastScheduledJob(connection, QStringLiteral("companies")).value()->dueAt,
              dayLater.addSecs(3600));
+}
+
+void TestScheduler::scheduleRemovedFromTheManifestRunsNoMore()
+{
+    const qint64 connection = addConnection(QStringLiteral("Acme HubSpot"));
+    {
+        auto scheduler = makeScheduler();
+        QVERIFY(runAndWait(*scheduler, 2));
+    }
+    QCOMPARE(m_store->jobs().lastScheduledJob(connection, QStringLiteral("contacts")).value()->state, JobState::Queued);
+
+    // patchbayd starts again with a manifest whose contacts have no schedule any more (companies keep theirs): the
+    // contacts' run queued before is dropped at once, and never runs.
+    const QByteArray changed = "integrations:\n"
+                               "  - name: scheduled-crm\n"
+                               "    provider: hubspot\n"
+                               "    read:\n"
+                               "      objects:\n"
+                               "        - object: contacts\n"
+                               "        - object: companies\n"
+                               "          schedule: { cron: \"0 * * * *\" }\n";
+    IntegrationCatalog integrations = IntegrationCatalog::builtIn(m_sync->catalog());
+    const IntegrationLoadResult loaded =
+        IntegrationLoader::loadText(changed, QStringLiteral("test.yaml"), m_sync->catalog());
+    QVERIFY(loaded.ok());
+    integrations.add(loaded.integrations.first());
+    m_sync->setIntegrations(integrations);
+    auto restarted = makeScheduler();
+    restarted->runDueJobs();
+    QCOMPARE(m_store->jobs().lastScheduledJob(connection, QStringLiteral("contacts")).value()->state, JobState::Done);
+    m_clock->setNow(QDateTime::fromString(QStringLiteral("2026-03-02T11:00:00Z"), Qt::ISODate));
+    QVERIFY(runAndWait(*restarted, 1));
+    QCOMPARE(calls().size(), 3);
+    QCOMPARE(calls().last().object, QStringLiteral("companies"));
+    // Nor is a new one queued for it.
+    QCOMPARE(m_store->jobs().lastScheduledJob(connection, QStringLiteral("contacts")).value()->state, JobState::Done);
 }
 
 void TestScheduler::pausedAndUnauthorisedConnectionsAreNotRun()

@@ -183,7 +183,8 @@ HttpServerResponse createSession(ServerContext &context, const ApiRequest &reque
         return unavailable();
     const auto link = connectFlow(context)->createSession(tenant->id, body->value(QStringLiteral("provider")).toString(),
                                                           body->value(QStringLiteral("integration")).toString(),
-                                                          body->value(QStringLiteral("redirectUrl")).toString());
+                                                          body->value(QStringLiteral("redirectUrl")).toString(),
+                                                          &request.caller());
     if (!link)
         return refused(link.error());
     const QJsonObject json{{QStringLiteral("id"), link->id},

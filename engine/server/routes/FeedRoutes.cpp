@@ -55,9 +55,9 @@ std::optional<Execution> findExecution(ServerContext &context, const ApiRequest 
     return execution.value();
 }
 
-HttpServerResponse feedPage(Store &store, qint64 connectionId, const QString &object, qint64 after, qint64 limit)
+HttpServerResponse feedPage(Store &store, const RecordFeedJson::FeedCursor &after, qint64 limit)
 {
-    const auto page = store.records().changes(connectionId, object, after, limit);
+    const auto page = store.records().changes(after.connectionId, after.object, after.sequence, limit);
     if (!page)
         return ApiResponse::fromError(page.error());
     return ApiResponse::json(RecordFeedJson::page(*page, after));
@@ -163,7 +163,8 @@ void addFeedRoutes(ApiRouter &router, ServerContext &context)
                    auto target = findTarget(context, request);
                    if (auto *refused = std::get_if<HttpServerResponse>(&target))
                        return ApiResponse::ready(*refused);
-                   qint64 after = 0;
+                   const FeedTarget &found = std::get<FeedTarget>(target);
+                   RecordFeedJson::FeedCursor after{found.connection.id, found.object.name, 0};
                    if (const QString since = request.query(QStringLiteral("since")); !since.isEmpty()) {
                        const auto decoded = RecordFeedJson::decodeCursor(since);
                        if (!decoded) {
@@ -172,15 +173,21 @@ void addFeedRoutes(ApiRouter &router, ServerContext &context)
                                QStringLiteral("since is not a cursor of this feed: pass the nextCursor of an earlier "
                                               "answer, or leave since out to start from the beginning")));
                        }
+                       if (!decoded->sameFeed(after)) {
+                           return ApiResponse::ready(ApiResponse::error(
+                               400, QStringLiteral("feed.cursor_mismatch"),
+                               QStringLiteral("since is a cursor of another feed (connection %1, object %2), not of "
+                                              "connection %3's %4: a cursor only continues the feed that gave it")
+                                   .arg(decoded->connectionId)
+                                   .arg(decoded->object, QString::number(after.connectionId), after.object)));
+                       }
                        after = *decoded;
                    }
                    const auto limit = request.queryInteger(QStringLiteral("limit"), 100, 1, 1000);
                    if (!limit)
                        return ApiResponse::ready(ApiResponse::fromError(limit.error()));
-                   const FeedTarget &found = std::get<FeedTarget>(target);
                    return context.inStoreThread(
-                       [connectionId = found.connection.id, object = found.object.name, after,
-                        limit = *limit](Store &store) { return feedPage(store, connectionId, object, after, limit); });
+                       [after, limit = *limit](Store &store) { return feedPage(store, after, limit); });
                });
 
     // Writes run on a pool of their own, so that slow providers never hold the store thread or Qt's global pool.

@@ -359,6 +359,20 @@ INSERT INTO record_changes (tenant_id, connection_id, object, record_id, change,
     SELECT tenant_id, connection_id, object, record_id, 'created', execution_id, stored_at, data FROM records
     ORDER BY stored_at, connection_id, object, record_id;
 )sql"),
+        // 13 (e2e branch: housekeeping): who asked for a connect session, for the audit entry of the connection its
+        // browser flow makes, and whether the provider authorised it, so that the connections of abandoned sessions
+        // can be removed. Sessions opened before this version count as complete unless their connection still waits
+        // for its first authorisation. Retention removes old changes by time.
+        QStringLiteral(R"sql(
+ALTER TABLE connect_sessions ADD COLUMN completed_at INTEGER;
+ALTER TABLE connect_sessions ADD COLUMN creator_key_id INTEGER;
+ALTER TABLE connect_sessions ADD COLUMN creator_key_name TEXT;
+ALTER TABLE connect_sessions ADD COLUMN creator_role TEXT;
+UPDATE connect_sessions SET completed_at = opened_at WHERE connection_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM connections c WHERE c.id = connect_sessions.connection_id AND c.status = 'needs_reauth'
+    AND c.status_message = 'Waiting for the customer to authorise the connection');
+CREATE INDEX record_changes_by_time ON record_changes(changed_at);
+)sql"),
     };
     return list;
 }

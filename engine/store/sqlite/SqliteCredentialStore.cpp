@@ -96,7 +96,8 @@ std::optional<PendingAuthorization> SqliteCredentialStore::takePendingAuthorizat
 namespace {
 
 const QString kSessionColumns = QStringLiteral("id, tenant_id, provider, integration, redirect_url, created_at, "
-                                               "expires_at, opened_at, connection_id, state");
+                                               "expires_at, opened_at, connection_id, state, completed_at, "
+                                               "creator_key_id, creator_key_name, creator_role");
 
 ConnectSession readSession(SqliteRow &row)
 {
@@ -111,6 +112,10 @@ ConnectSession readSession(SqliteRow &row)
     session.openedAt = row.time();
     session.connectionId = row.int64();
     session.state = row.text();
+    session.completedAt = row.time();
+    session.creatorKeyId = row.int64();
+    session.creatorKeyName = row.text();
+    session.creatorRole = row.text();
     return session;
 }
 
@@ -118,15 +123,20 @@ ConnectSession readSession(SqliteRow &row)
 
 Result<void> SqliteCredentialStore::addConnectSession(const ConnectSession &session)
 {
-    if (auto purged = run(m_db, QStringLiteral("DELETE FROM connect_sessions WHERE expires_at < ?1"),
+    if (auto purged = run(m_db,
+                          QStringLiteral("DELETE FROM connect_sessions WHERE expires_at < ?1 AND (connection_id IS NULL "
+                                         "OR completed_at IS NOT NULL)"),
                           now().addDays(-1));
         !purged)
         return purged;
     return run(m_db,
                QStringLiteral("INSERT INTO connect_sessions (id, tenant_id, provider, integration, redirect_url, "
-                              "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+                              "created_at, expires_at, creator_key_id, creator_key_name, creator_role) VALUES (?1, ?2, "
+                              "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
                session.id, session.tenantId, session.provider, textOrNull(session.integration),
-               textOrNull(session.redirectUrl), now(), session.expiresAt);
+               textOrNull(session.redirectUrl), now(), session.expiresAt,
+               idOrNull(session.creatorKeyId),
+               textOrNull(session.creatorKeyName), textOrNull(session.creatorRole));
 }
 
 Result<std::optional<ConnectSession>> SqliteCredentialStore::openConnectSession(const QString &id)
@@ -158,6 +168,25 @@ std::optional<ConnectSession> SqliteCredentialStore::connectSessionByState(const
     return ifFound(selectOne(
         m_db, QStringLiteral("SELECT %1 FROM connect_sessions WHERE state = ?1").arg(kSessionColumns), readSession,
         state));
+}
+
+Result<void> SqliteCredentialStore::completeConnectSession(const QString &id)
+{
+    return run(m_db, QStringLiteral("UPDATE connect_sessions SET completed_at = ?2 WHERE id = ?1"), id, now());
+}
+
+Result<QList<ConnectSession>> SqliteCredentialStore::abandonedConnectSessions(const QDateTime &openedBefore)
+{
+    return selectAll(m_db,
+                     QStringLiteral("SELECT %1 FROM connect_sessions WHERE opened_at < ?1 AND connection_id IS NOT NULL "
+                                    "AND completed_at IS NULL ORDER BY opened_at, id")
+                         .arg(kSessionColumns),
+                     readSession, openedBefore);
+}
+
+Result<void> SqliteCredentialStore::removeConnectSession(const QString &id)
+{
+    return run(m_db, QStringLiteral("DELETE FROM connect_sessions WHERE id = ?1"), id);
 }
 
 } // namespace patchbay

@@ -22,6 +22,9 @@ public:
     Result<std::optional<ConnectSession>> openConnectSession(const QString &id) override;
     Result<void> setConnectSessionAuthorization(const QString &id, qint64 connectionId, const QString &state) override;
     std::optional<ConnectSession> connectSessionByState(const QString &state) override;
+    Result<void> completeConnectSession(const QString &id) override;
+    Result<QList<ConnectSession>> abandonedConnectSessions(const QDateTime &openedBefore) override;
+    Result<void> removeConnectSession(const QString &id) override;
 };
 
 } // namespace patchbay

@@ -1,5 +1,8 @@
 #include "SqliteJobStore.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+
 namespace patchbay {
 
 using namespace sqlite;
@@ -58,6 +61,28 @@ Result<std::optional<Job>> SqliteJobStore::lastScheduledJob(qint64 connectionId,
                                     "ORDER BY due_at DESC, id DESC LIMIT 1")
                          .arg(kJobColumns),
                      readJob, connectionId, object, JobKind::Scheduled);
+}
+
+Result<int> SqliteJobStore::removeUnscheduledJobs(qint64 connectionId, const QStringList &scheduledObjects)
+{
+    const QString objects = QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(scheduledObjects)).toJson(QJsonDocument::Compact));
+    const QString where = QStringLiteral("WHERE connection_id = ?1 AND kind = ?2 AND state = ?3 AND object NOT IN "
+                                         "(SELECT value FROM json_each(?4))");
+    // The planner asks for every connection every few seconds, and almost always there is nothing to remove: a read
+    // first, so that those calls never take the database's write lock.
+    auto found = selectOne(m_db, QStringLiteral("SELECT 1 FROM jobs %1 LIMIT 1").arg(where),
+                           [](SqliteRow &row) { return row.int64(); }, connectionId, JobKind::Scheduled,
+                           JobState::Queued, objects);
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return 0;
+    if (auto removed = run(m_db, QStringLiteral("DELETE FROM jobs %1").arg(where), connectionId, JobKind::Scheduled,
+                           JobState::Queued, objects);
+        !removed)
+        return removed.error();
+    return int(m_db.changes());
 }
 
 Result<std::optional<Job>> SqliteJobStore::claimJob(const ExecutionLease &lease, const QDateTime &now)

@@ -14,6 +14,7 @@ public:
     Result<std::optional<qint64>> addScheduledJob(qint64 connectionId, const QString &object, const QDateTime &dueAt,
                                                   qint64 backfillSinceMs) override;
     Result<std::optional<Job>> lastScheduledJob(qint64 connectionId, const QString &object) override;
+    Result<int> removeUnscheduledJobs(qint64 connectionId, const QStringList &scheduledObjects) override;
     Result<std::optional<Job>> claimJob(const ExecutionLease &lease, const QDateTime &now) override;
     Result<void> renewJobLeases(const QString &owner, const QDateTime &until) override;
     Result<void> setJobExecution(qint64 jobId, qint64 executionId) override;

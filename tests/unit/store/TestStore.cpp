@@ -33,6 +33,7 @@ private Q_SLOTS:
     void claimPassesOverPausedAndUnauthorisedConnections();
     void jobOfADeadOwnerIsClaimedAgain();
     void scheduledJobsDoNotStackUp();
+    void unscheduledQueuedJobsAreRemoved();
     void apiKeyIsStoredOnlyAsAHashAndVerifies();
     void revokedApiKeyNoLongerVerifies();
     void apiKeyLastUseIsStampedAtMostOnceAMinute();
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void deletingATenantRemovesAllItsDataAndNoOneElses();
     void deletingAConnectionRemovesItsDataOnly();
     void connectSessionOpensOnce();
+    void abandonedConnectSessionsAreListedUntilRemoved();
     void changeLogNumbersCreatedAndUpdatedRecords();
     void identicalReReadLogsNoChange();
     void deletionsAreLoggedWithoutTheRecord();
@@ -601,6 +603,26 @@ void TestStore::scheduledJobsDoNotStackUp()
     QCOMPARE(store->jobs().lastScheduledJob(acme, QStringLiteral("contacts")).value()->dueAt, kJobsStart.addSecs(1800));
 }
 
+void TestStore::unscheduledQueuedJobsAreRemoved()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    const qint64 contacts = store->jobs().addScheduledJob(acme, QStringLiteral("contacts"), kJobsStart, 0)->value();
+    const qint64 deals = store->jobs().addScheduledJob(acme, QStringLiteral("deals"), kJobsStart, 0)->value();
+    const qint64 asked = store->jobs().addJob(jobFor(acme, QStringLiteral("tickets"), kJobsStart)).value();
+    // Nothing to remove while every object is still scheduled.
+    QCOMPARE(store->jobs().removeUnscheduledJobs(acme, {QStringLiteral("contacts"), QStringLiteral("deals")}).value(),
+             0);
+    // A running one finishes; only queued scheduled runs of objects no longer scheduled go, never a sync asked for.
+    QCOMPARE(store->jobs().claimJob(leaseOf(QStringLiteral("a"), kJobsStart), kJobsStart).value()->id, contacts);
+    QCOMPARE(store->jobs().removeUnscheduledJobs(acme, {}).value(), 1);
+    QCOMPARE(store->jobs().job(deals).error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(store->jobs().job(contacts)->state, JobState::Running);
+    QCOMPARE(store->jobs().job(asked)->state, JobState::Queued);
+    QCOMPARE(store->jobs().removeUnscheduledJobs(acme, {}).value(), 0);
+}
+
 void TestStore::apiKeyIsStoredOnlyAsAHashAndVerifies()
 {
     auto store = openStore();
@@ -825,6 +847,21 @@ void TestStore::deletingAConnectionRemovesItsDataOnly()
     QCOMPARE(store->tenants().deleteConnection(one).error().code, QStringLiteral("store.not_found"));
 }
 
+namespace {
+
+// A connect session of the tenant for HubSpot.
+ConnectSession hubspotSession(qint64 tenant, const QString &id, const QDateTime &expiresAt)
+{
+    ConnectSession session;
+    session.id = id;
+    session.tenantId = tenant;
+    session.provider = QStringLiteral("hubspot");
+    session.expiresAt = expiresAt;
+    return session;
+}
+
+} // namespace
+
 void TestStore::connectSessionOpensOnce()
 {
     ManualClock clock;
@@ -832,12 +869,8 @@ void TestStore::connectSessionOpensOnce()
     QVERIFY(store);
     const qint64 connection = addAcmeConnection(*store);
     const qint64 tenant = store->tenants().connection(connection)->tenantId;
-    ConnectSession session;
-    session.id = QStringLiteral("s1");
-    session.tenantId = tenant;
-    session.provider = QStringLiteral("hubspot");
+    ConnectSession session = hubspotSession(tenant, QStringLiteral("s1"), clock.now().addSecs(900));
     session.redirectUrl = QStringLiteral("https://app.example.com/done");
-    session.expiresAt = clock.now().addSecs(900);
     QVERIFY(store->credentials().addConnectSession(session).ok());
 
     const auto opened = store->credentials().openConnectSession(QStringLiteral("s1"));
@@ -861,12 +894,60 @@ void TestStore::connectSessionOpensOnce()
     QCOMPARE(byState->openedAt, clock.now());
 
     // A session is kept a day past its expiry (so its callback page can still name it), then dropped.
+    QVERIFY(store->credentials().completeConnectSession(QStringLiteral("s1")).ok());
     clock.advance(std::chrono::hours(24) + std::chrono::minutes(16));
     session.id = QStringLiteral("s2");
     session.expiresAt = clock.now().addSecs(900);
     QVERIFY(store->credentials().addConnectSession(session).ok());
     QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("st")));
     QVERIFY(store->credentials().openConnectSession(QStringLiteral("s2")).value());
+}
+
+void TestStore::abandonedConnectSessionsAreListedUntilRemoved()
+{
+    ManualClock clock;
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 tenant = store->tenants().connection(connection)->tenantId;
+    const auto add = [&](const QString &id) {
+        ConnectSession session = hubspotSession(tenant, id, clock.now().addSecs(900));
+        session.creatorKeyId = 7;
+        session.creatorKeyName = QStringLiteral("backend");
+        session.creatorRole = QStringLiteral("product");
+        QVERIFY(store->credentials().addConnectSession(session).ok());
+    };
+    add(QStringLiteral("never-opened"));
+    add(QStringLiteral("abandoned"));
+    add(QStringLiteral("completed"));
+    for (const QString &id : {QStringLiteral("abandoned"), QStringLiteral("completed")}) {
+        QVERIFY(store->credentials().openConnectSession(id).value());
+        QVERIFY(store->credentials().setConnectSessionAuthorization(id, connection, id + QStringLiteral("-state")).ok());
+    }
+    QVERIFY(store->credentials().completeConnectSession(QStringLiteral("completed")).ok());
+    const auto completed = store->credentials().connectSessionByState(QStringLiteral("completed-state"));
+    QCOMPARE(completed->completedAt, clock.now());
+    QCOMPARE(completed->creatorKeyId, 7);
+    QCOMPARE(completed->creatorKeyName, QStringLiteral("backend"));
+    QCOMPARE(completed->creatorRole, QStringLiteral("product"));
+
+    // Only sessions opened before the given time whose connection was never authorised.
+    QVERIFY(store->credentials().abandonedConnectSessions(clock.now())->isEmpty());
+    clock.advance(std::chrono::minutes(20));
+    const auto abandoned = store->credentials().abandonedConnectSessions(clock.now().addSecs(-60));
+    QCOMPARE(abandoned->size(), 1);
+    QCOMPARE(abandoned->first().id, QStringLiteral("abandoned"));
+    QCOMPARE(abandoned->first().connectionId, connection);
+    QVERIFY(!abandoned->first().completedAt.isValid());
+
+    // The daily purge leaves it to whoever cleans up its connection; removing it is what ends it.
+    clock.advance(std::chrono::hours(25));
+    add(QStringLiteral("later"));
+    QCOMPARE(store->credentials().abandonedConnectSessions(clock.now())->size(), 1);
+    QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("completed-state")));
+    QVERIFY(store->credentials().removeConnectSession(QStringLiteral("abandoned")).ok());
+    QVERIFY(store->credentials().abandonedConnectSessions(clock.now())->isEmpty());
+    QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("abandoned-state")));
 }
 
 void TestStore::changeLogNumbersCreatedAndUpdatedRecords()
