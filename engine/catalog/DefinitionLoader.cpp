@@ -170,6 +170,17 @@ BudgetSpec readBudget(Reader &r, const YAML::Node &node)
 const QStringList kResetFormats = {QStringLiteral("epochSeconds"), QStringLiteral("epochMillis"),
                                    QStringLiteral("iso8601"), QStringLiteral("seconds")};
 
+// A window's name in the proxy's RateLimit fields: a structured-field string, so printable ASCII without quotes or
+// backslashes (kept plain, so that the product can name it in its own code).
+QString readPolicyName(Reader &r, const YAML::Node &node, const QString &what)
+{
+    const QString policy = r.string(node, "policy", what, false);
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_.:*/+-]{1,64}$"));
+    if (!policy.isEmpty() && !plain.match(policy).hasMatch())
+        r.error(node["policy"].Mark(), QStringLiteral("'policy' must be 1 to 64 letters, digits or _ . : * / + -"));
+    return policy;
+}
+
 RemainingWindow readWindow(Reader &r, const YAML::Node &node)
 {
     RemainingWindow window;
@@ -177,10 +188,13 @@ RemainingWindow readWindow(Reader &r, const YAML::Node &node)
     if (!r.expectMap(node, what))
         return window;
     r.checkKeys(node, what,
-                {QStringLiteral("remainingHeader"), QStringLiteral("resetHeader"), QStringLiteral("resetFormat"),
-                 QStringLiteral("intervalHeader"), QStringLiteral("intervalUnit"), QStringLiteral("intervalSeconds"),
-                 QStringLiteral("holdBelow"), QStringLiteral("key")});
+                {QStringLiteral("remainingHeader"), QStringLiteral("limitHeader"), QStringLiteral("policy"),
+                 QStringLiteral("resetHeader"), QStringLiteral("resetFormat"), QStringLiteral("intervalHeader"),
+                 QStringLiteral("intervalUnit"), QStringLiteral("intervalSeconds"), QStringLiteral("holdBelow"),
+                 QStringLiteral("key")});
     window.remainingHeader = r.string(node, "remainingHeader", what, true);
+    window.limitHeader = r.string(node, "limitHeader", what, false);
+    window.policy = readPolicyName(r, node, what);
     window.resetHeader = r.string(node, "resetHeader", what, false);
     window.resetFormat = r.oneOf(node, "resetFormat", what, kResetFormats, false, window.resetFormat);
     window.intervalHeader = r.string(node, "intervalHeader", what, false);
@@ -204,7 +218,7 @@ RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
         return spec;
     r.checkKeys(node, what,
                 {QStringLiteral("retryOn"), QStringLiteral("retryStatuses"), QStringLiteral("remainingHeader"),
-                 QStringLiteral("slowDownBelow"), QStringLiteral("resetHeader"), QStringLiteral("resetFormat"),
+                 QStringLiteral("limitHeader"), QStringLiteral("policy"), QStringLiteral("slowDownBelow"), QStringLiteral("resetHeader"), QStringLiteral("resetFormat"),
                  QStringLiteral("maxRetries"), QStringLiteral("backoff"), QStringLiteral("budget"),
                  QStringLiteral("budgets"), QStringLiteral("windows")});
     if (node["budget"] && node["budgets"])
@@ -250,6 +264,10 @@ RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
     if (node["retryStatuses"])
         spec.retryStatuses = readStatuses(r, node, "retryStatuses", what);
     const QString remainingHeader = r.string(node, "remainingHeader", what, false);
+    const QString limitHeader = r.string(node, "limitHeader", what, false);
+    const QString policy = readPolicyName(r, node, what);
+    if (remainingHeader.isEmpty() && (!limitHeader.isEmpty() || !policy.isEmpty()))
+        r.error(node.Mark(), QStringLiteral("'limitHeader' and 'policy' describe the window of 'remainingHeader'"));
     const int slowDownBelow = r.integer(node, "slowDownBelow", what, 0, 0, 1000000);
     spec.resetHeader = r.string(node, "resetHeader", what, false);
     spec.resetFormat = r.oneOf(node, "resetFormat", what, kResetFormats, false, spec.resetFormat);
@@ -259,6 +277,8 @@ RateLimitSpec readRateLimit(Reader &r, const YAML::Node &node)
         // The one-window form: the connection's window, reset by the top-level resetHeader when there is one.
         RemainingWindow window;
         window.remainingHeader = remainingHeader;
+        window.limitHeader = limitHeader;
+        window.policy = policy;
         window.resetHeader = spec.resetHeader;
         window.resetFormat = spec.resetFormat;
         window.holdBelow = std::max(1, slowDownBelow);

@@ -72,10 +72,13 @@ struct BudgetSpec
 // A window the provider counts for us and reports in a remaining-count header. When fewer than holdBelow calls
 // remain, the next call of the scope (key, as for a budget; the connection without one) waits until the window
 // resets: at the time the reset header gives, else an interval after the answer (from intervalHeader, else
-// intervalSeconds). A window whose reset is unknown only warns.
+// intervalSeconds). A window whose reset is unknown only warns. limitHeader and policy describe the window to the
+// product in the proxy's IETF RateLimit fields (RateLimitFields): the calls it allows, and the name it goes by.
 struct RemainingWindow
 {
     QString remainingHeader;
+    QString limitHeader; // the calls the window allows (its quota), when the provider reports it
+    QString policy;      // the window's name in RateLimit fields; default: the remaining header's name, lower case
     QString resetHeader;
     QString resetFormat = QStringLiteral("epochSeconds"); // epochSeconds | epochMillis | iso8601 | seconds
     QString intervalHeader;                               // the window's length, in intervalUnit
@@ -85,6 +88,7 @@ struct RemainingWindow
     QString key;
 
     bool resetKnown() const { return !resetHeader.isEmpty() || !intervalHeader.isEmpty() || intervalSeconds > 0; }
+    QString policyName() const { return policy.isEmpty() ? remainingHeader.toLower() : policy; }
 };
 
 struct RateLimitSpec

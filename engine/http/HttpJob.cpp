@@ -44,6 +44,8 @@ void HttpJob::start()
     qCDebug(lcHttp).noquote() << m_request.method << loggableUrl(m_request.url);
     m_reply = m_network->sendCustomRequest(request, m_request.method, m_request.body);
     connect(m_reply, &QNetworkReply::finished, this, &HttpJob::onFinished);
+    if (m_request.maxResponseBytes > 0)
+        connect(m_reply, &QNetworkReply::downloadProgress, this, &HttpJob::onDownloadProgress);
     m_timer.start();
 }
 
@@ -54,6 +56,15 @@ void HttpJob::onTimeout()
         m_reply->abort();
 }
 
+void HttpJob::onDownloadProgress(qint64 received)
+{
+    // Counted as it arrives (the Content-Length header may lie or be absent), so an endless answer stops at the limit.
+    if (received <= m_request.maxResponseBytes || m_tooLarge)
+        return;
+    m_tooLarge = true;
+    m_reply->abort();
+}
+
 void HttpJob::onFinished()
 {
     m_timer.stop();
@@ -62,8 +73,11 @@ void HttpJob::onFinished()
     m_response.status = status.isValid() ? status.toInt() : 0;
     for (const auto &[name, value] : m_reply->rawHeaderPairs())
         m_response.headers.append({name, value});
-    m_response.body = m_reply->readAll();
-    if (m_timedOut) {
+    m_response.body = m_tooLarge ? QByteArray() : m_reply->readAll();
+    if (m_tooLarge) {
+        m_response.status = 0;
+        m_response.transportError = QStringLiteral("the answer was larger than %1 bytes").arg(m_request.maxResponseBytes);
+    } else if (m_timedOut) {
         m_response.status = 0;
         m_response.transportError = QStringLiteral("no answer within %1 s").arg(m_timer.interval() / 1000.0);
     } else if (m_response.status == 0) {

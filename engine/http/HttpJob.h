@@ -28,6 +28,7 @@ Q_SIGNALS:
 private:
     void onFinished();
     void onTimeout();
+    void onDownloadProgress(qint64 received);
 
     QNetworkAccessManager *m_network;
     HttpRequest m_request;
@@ -36,6 +37,7 @@ private:
     QTimer m_timer;
     qint64 m_startMs = 0;
     bool m_timedOut = false;
+    bool m_tooLarge = false;
 };
 
 } // namespace patchbay

@@ -20,6 +20,8 @@ struct HttpRequest
     QUrl url;
     HeaderList headers;
     QByteArray body;
+    // A larger answer is cut off and is no answer (status 0, transportError says so); 0: no limit.
+    qint64 maxResponseBytes = 0;
 
     void setHeader(const QByteArray &name, const QByteArray &value);
     // Refuses a header whose name is not an HTTP token or whose value holds a control character (a CR or LF

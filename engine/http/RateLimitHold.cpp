@@ -15,11 +15,11 @@ std::shared_ptr<RateLimitHold> RateLimitHold::shared(const QString &scope, const
     return hold;
 }
 
-void RateLimitHold::holdUntil(qint64 untilMs, const QString &reason)
+void RateLimitHold::holdUntil(const Until &until)
 {
     QMutexLocker lock(&m_mutex);
-    if (untilMs > m_until.ms)
-        m_until = {untilMs, reason};
+    if (until.ms > m_until.ms)
+        m_until = until;
 }
 
 RateLimitHold::Until RateLimitHold::until() const

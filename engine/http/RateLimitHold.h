@@ -4,6 +4,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace patchbay {
 
@@ -21,9 +22,11 @@ public:
     {
         qint64 ms = 0;  // epoch ms before which no call may go out (0: none)
         QString reason; // what the provider said, for the Event
+        std::optional<qint64> quota;         // the window's calls, when the provider said (for RateLimit fields)
+        std::optional<qint64> windowSeconds; // its length, when known
     };
-    // Holds calls until untilMs (a later hold wins over an earlier one).
-    void holdUntil(qint64 untilMs, const QString &reason);
+    // Holds calls until until.ms (a later hold wins over an earlier one).
+    void holdUntil(const Until &until);
     Until until() const;
 
 private:

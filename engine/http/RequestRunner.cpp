@@ -1,6 +1,7 @@
 #include "RequestRunner.h"
 
 #include "HttpClient.h"
+#include "RateLimitFields.h"
 #include "RateLimitHold.h"
 #include "RequestBudget.h"
 #include "RequestObserver.h"
@@ -91,11 +92,10 @@ std::optional<milliseconds> RequestRunner::untilReset(const HttpResponse &respon
 }
 
 std::optional<milliseconds> RequestRunner::untilWindowResets(const RemainingWindow &window,
-                                                             const HttpResponse &response) const
+                                                             const HttpResponse &response, const QDateTime &now)
 {
     if (!window.resetHeader.isEmpty()) {
-        if (const auto wait =
-                parseReset(response.header(window.resetHeader.toLatin1()), window.resetFormat, m_clock.now()))
+        if (const auto wait = parseReset(response.header(window.resetHeader.toLatin1()), window.resetFormat, now))
             return wait;
     }
     // Without a reset time, the window (fixed or rolling) that counted this answer is over an interval after it.
@@ -120,7 +120,7 @@ void RequestRunner::holdExhaustedWindows(const HttpResponse &response)
         if (!ok || remaining >= window.holdBelow)
             continue;
         const QString told = QStringLiteral("%1: %2").arg(window.remainingHeader).arg(remaining);
-        const auto wait = untilWindowResets(window, response);
+        const auto wait = untilWindowResets(window, response, m_clock.now());
         if (!wait || *wait > kMaxRetryAfter) {
             m_observer.recordEvent(EventLevel::Warning,
                                    wait ? QStringLiteral("Provider reports no requests left in its window (%1) until "
@@ -131,7 +131,9 @@ void RequestRunner::holdExhaustedWindows(const HttpResponse &response)
                                               .arg(told));
             continue;
         }
-        m_holds.at(i).hold->holdUntil(m_clock.now().toMSecsSinceEpoch() + wait->count(), told);
+        const ServiceLimit limit = RateLimitFields::limitOf(window, response, m_clock.now());
+        m_holds.at(i).hold->holdUntil(
+            {m_clock.now().toMSecsSinceEpoch() + wait->count(), told, limit.quota, limit.windowSeconds});
     }
 }
 
@@ -172,7 +174,12 @@ bool RequestRunner::waitForHolds(QList<qint64> &toldHolds)
         const RateLimitHold::Until until = m_holds.at(i).hold->until();
         if (until.ms <= nowMs)
             continue;
+        if (until.ms > latest && m_refuseInsteadOfWaiting)
+            m_refusal = Refusal{m_limits.windows.at(i).policyName(), milliseconds(until.ms - nowMs), until.quota,
+                                until.windowSeconds};
         latest = std::max(latest, until.ms);
+        if (m_refuseInsteadOfWaiting)
+            continue;
         if (toldHolds.contains(until.ms))
             continue;
         toldHolds.append(until.ms);
@@ -186,17 +193,21 @@ bool RequestRunner::waitForHolds(QList<qint64> &toldHolds)
     }
     if (latest == 0)
         return false;
-    m_clock.sleep(milliseconds(latest - nowMs));
+    if (!m_refuseInsteadOfWaiting)
+        m_clock.sleep(milliseconds(latest - nowMs));
     return true;
 }
 
-QList<qint64> RequestRunner::waitForTurn()
+std::optional<QList<qint64>> RequestRunner::waitForTurn()
 {
     QList<qint64> toldHolds;
     QList<bool> toldBudgets(m_budgets.size(), false);
     for (;;) {
-        if (waitForHolds(toldHolds))
+        if (waitForHolds(toldHolds)) {
+            if (m_refuseInsteadOfWaiting)
+                return std::nullopt;
             continue;
+        }
         const qint64 nowMs = m_clock.now().toMSecsSinceEpoch();
         QList<qint64> tickets;
         for (qsizetype i = 0; i < m_budgets.size(); ++i) {
@@ -210,6 +221,13 @@ QList<qint64> RequestRunner::waitForTurn()
             for (qsizetype j = 0; j < tickets.size(); ++j)
                 m_budgets.at(j).budget->release(tickets.at(j));
             tickets.clear();
+            if (m_refuseInsteadOfWaiting) {
+                const qint64 windowSeconds = duration_cast<std::chrono::seconds>(budget.budget->window()).count();
+                m_refusal = Refusal{
+                    QStringLiteral("patchbay-%1-per-%2s").arg(budget.budget->requests()).arg(windowSeconds),
+                    taken.wait, budget.budget->requests(), windowSeconds};
+                return std::nullopt;
+            }
             if (!toldBudgets.at(i)) {
                 toldBudgets[i] = true;
                 m_observer.recordEvent(EventLevel::Info,
@@ -240,8 +258,15 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
     // Nothing is sent, not even once, with a header that would split into two.
     if (auto checked = request.checkHeaders(); !checked)
         return checked.error();
+    m_refusal.reset();
+    m_rateLimitWait.reset();
     for (int attempt = 0;; ++attempt) {
-        const QList<qint64> tickets = waitForTurn();
+        const std::optional<QList<qint64>> turn = waitForTurn();
+        if (!turn) {
+            return makeError("http.no_room", QStringLiteral("Not sent: %1 has no room for %2 s")
+                                                 .arg(m_refusal->policy, seconds(m_refusal->wait)));
+        }
+        const QList<qint64> &tickets = *turn;
         ++m_attempts;
         // The exchange is dated by the engine's clock, like the execution's events, so the two read as one timeline.
         const QDateTime sentAt = m_clock.now();
@@ -253,10 +278,12 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
         const QString url = m_redactor.redactUrl(request.url);
         std::optional<milliseconds> wait;
         QString reason;
+        bool rateLimited = false;
         if (response.status == 0) {
             reason = QStringLiteral("no response from %1 (%2)").arg(url, response.transportError);
             wait = backoffDelay(attempt);
         } else if (const RetryRule *rule = retryRuleFor(response)) {
+            rateLimited = true;
             const auto told = rule->retryAfterHeader.isEmpty()
                                   ? std::nullopt
                                   : parseRetryAfter(response.header(rule->retryAfterHeader.toLatin1()), m_clock.now());
@@ -296,6 +323,8 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
         }
 
         if (attempt >= m_limits.maxRetries || *wait > kMaxRetryAfter) {
+            if (rateLimited)
+                m_rateLimitWait = *wait;
             if (response.status == 0) {
                 return makeError("http.unreachable",
                                  QStringLiteral("Cannot reach the provider after %1 attempts: %2. Check the "

@@ -36,6 +36,22 @@ public:
     void setWindowHold(qsizetype index, std::shared_ptr<RateLimitHold> hold, QString scope);
     qint64 attempts() const { return m_attempts; }
 
+    // For a caller that is waiting on the answer (the proxy): instead of waiting for a held window or a budget
+    // without room, send() refuses at once with the error http.no_room, and refusal() says which limit and for how
+    // long. Retries are the definition's: a caller that must see every answer sets limits.maxRetries to 0.
+    void setRefuseInsteadOfWaiting(bool refuse) { m_refuseInsteadOfWaiting = refuse; }
+    struct Refusal
+    {
+        QString policy; // the limit: a window's policy name, or the budget's "patchbay-<requests>-per-<seconds>s"
+        std::chrono::milliseconds wait{0};
+        std::optional<qint64> quota;
+        std::optional<qint64> windowSeconds;
+    };
+    const std::optional<Refusal> &refusal() const { return m_refusal; }
+    // Whether the answer send() last returned was a rate limit (a retryOn rule matched) it did not wait out, and how
+    // long the provider said to wait (its retry-after header, else its reset header, else the backoff).
+    std::optional<std::chrono::milliseconds> rateLimitWait() const { return m_rateLimitWait; }
+
     // The final response, whatever its status; an Error only when no response could be had at all.
     Result<HttpResponse> send(const HttpRequest &request);
 
@@ -44,16 +60,19 @@ public:
     // How long until the provider's window resets, from the definition's resetHeader and resetFormat.
     static std::optional<std::chrono::milliseconds> parseReset(const QByteArray &value, const QString &format,
                                                                const QDateTime &now);
+    // How long until a window the answer counted is over: its reset header, else its interval (header, then fixed).
+    static std::optional<std::chrono::milliseconds> untilWindowResets(const RemainingWindow &window,
+                                                                      const HttpResponse &response,
+                                                                      const QDateTime &now);
 
 private:
     std::chrono::milliseconds backoffDelay(int attempt);
     std::optional<std::chrono::milliseconds> untilReset(const HttpResponse &response) const;
-    std::optional<std::chrono::milliseconds> untilWindowResets(const RemainingWindow &window,
-                                                               const HttpResponse &response) const;
     // Holds the next calls of a window's scope when the answer says (almost) none are left in it.
     void holdExhaustedWindows(const HttpResponse &response);
     // Waits until no window holds calls and every budget has room; the budget tickets of the call about to be sent.
-    QList<qint64> waitForTurn();
+    // nullopt: refused instead of waiting (setRefuseInsteadOfWaiting; refusal() says why).
+    std::optional<QList<qint64>> waitForTurn();
     bool waitForHolds(QList<qint64> &toldHolds);
     void finishBudgets(const QList<qint64> &tickets);
     const RetryRule *retryRuleFor(const HttpResponse &response) const;
@@ -65,6 +84,9 @@ private:
     Redactor m_redactor;
     std::mt19937 m_random{std::random_device{}()};
     qint64 m_attempts = 0;
+    bool m_refuseInsteadOfWaiting = false;
+    std::optional<Refusal> m_refusal;
+    std::optional<std::chrono::milliseconds> m_rateLimitWait;
     struct Budget
     {
         std::shared_ptr<RequestBudget> budget;

@@ -101,15 +101,29 @@ bool isParameter(const QString &segment)
     return segment.size() > 2 && segment.startsWith(QLatin1Char('{')) && segment.endsWith(QLatin1Char('}'));
 }
 
-// Whether path matches pattern, filling parameters; rank says how specific the match is (literal segments first).
-bool matches(const QStringList &pattern, const QStringList &path, QHash<QString, QString> &parameters, QString &rank)
+bool isRestParameter(const QString &segment)
 {
-    if (pattern.size() != path.size())
+    return isParameter(segment) && segment.at(1) == QLatin1Char('+') && segment.size() > 3;
+}
+
+// Whether path (its segments decoded, and as sent) matches pattern, filling parameters; rank says how specific the
+// match is (literal segments first, the rest of a path last).
+bool matches(const QStringList &pattern, const QStringList &path, const QStringList &rawPath,
+             QHash<QString, QString> &parameters, QString &rank)
+{
+    const bool rest = !pattern.isEmpty() && isRestParameter(pattern.last());
+    if (rest ? path.size() < pattern.size() : pattern.size() != path.size())
         return false;
     parameters.clear();
     rank.clear();
     for (qsizetype i = 0; i < pattern.size(); ++i) {
-        if (isParameter(pattern.at(i))) {
+        if (rest && i + 1 == pattern.size()) {
+            const QString value = rawPath.mid(i).join(QLatin1Char('/'));
+            if (value.isEmpty())
+                return false;
+            parameters.insert(pattern.at(i).mid(2, pattern.at(i).size() - 3), value);
+            rank.append(QLatin1Char('2'));
+        } else if (isParameter(pattern.at(i))) {
             if (path.at(i).isEmpty())
                 return false;
             parameters.insert(pattern.at(i).mid(1, pattern.at(i).size() - 2), path.at(i));
@@ -224,7 +238,9 @@ qint64 ApiRouter::bodyLimit(const QString &encodedPath, qint64 fallback) const
 
 QFuture<HttpServerResponse> ApiRouter::handle(const HttpServerRequest &request) const
 {
-    const QStringList path = segments(request.url.path(QUrl::FullyEncoded));
+    const QString encodedPath = request.url.path(QUrl::FullyEncoded);
+    const QStringList path = segments(encodedPath);
+    const QStringList rawPath = encodedPath.split(QLatin1Char('/')).mid(1);
     // The routes whose pattern matches most specifically; among them the one of the method (HEAD: GET's when it
     // has none of its own).
     QList<QPair<const Route *, QHash<QString, QString>>> candidates;
@@ -232,7 +248,7 @@ QFuture<HttpServerResponse> ApiRouter::handle(const HttpServerRequest &request) 
     for (const Route &route : m_routes) {
         QHash<QString, QString> routeParameters;
         QString rank;
-        if (!matches(segments(route.pattern), path, routeParameters, rank))
+        if (!matches(segments(route.pattern), path, rawPath, routeParameters, rank))
             continue;
         if (!candidates.isEmpty() && rank > bestRank)
             continue;

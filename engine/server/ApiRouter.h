@@ -85,7 +85,8 @@ public:
     ApiRequest(HttpServerRequest http, QHash<QString, QString> parameters, std::optional<ApiCaller> caller);
 
     const HttpServerRequest &http() const { return m_http; }
-    // The path parameter named in the route's pattern ("tenant" for /api/v1/tenants/{tenant}), percent-decoded.
+    // The path parameter named in the route's pattern ("tenant" for /api/v1/tenants/{tenant}), percent-decoded; a
+    // rest-of-path parameter ({+path}) as sent, still percent-encoded, so that the route can check it whole.
     QString param(const QString &name) const { return m_parameters.value(name); }
     // The authenticated caller; for a route with ApiAccess::open(), a caller with keyId 0 and no tenant.
     const ApiCaller &caller() const { return m_caller; }
@@ -109,7 +110,8 @@ private:
     bool m_hasCaller = false;
 };
 
-// patchbayd's /api/v1 routes: each is a method, a path pattern whose {name} segments are parameters, who may call
+// patchbayd's /api/v1 routes: each is a method, a path pattern whose {name} segments are parameters (a last segment
+// {+name} takes the rest of the path, one segment or more, as RFC 6570's reserved expansion would), who may call
 // it (ApiAccess) and a handler. handle() answers:
 // - 404 not_found for a path no route matches; 405 method_not_allowed (with Allow) for a known path and another
 //   method; a literal segment wins over a parameter (/tenants/new before /tenants/{tenant});

@@ -200,6 +200,12 @@ const std::vector<Setting> &settings()
         {"webhookRejectionLimit", "webhook-rejection-limit", "count",
          "Refused webhook calls one address may make per minute before it is answered 429.",
          countSetter(&DaemonConfig::webhookRejectionLimit, 1, 100000, "calls")},
+        {"proxyTimeoutSeconds", "proxy-timeout", "seconds",
+         "How long a proxied call waits for the provider's answer before answering 502.",
+         countSetter(&DaemonConfig::proxyTimeoutSeconds, 1, 300, "seconds")},
+        {"proxyMaxResponseBytes", "proxy-max-response-bytes", "bytes",
+         "Largest provider answer a proxied call relays; a larger one is answered 502.",
+         countSetter(&DaemonConfig::proxyMaxResponseBytes, 1024, 256 * 1024 * 1024, "bytes")},
     };
     return table;
 }

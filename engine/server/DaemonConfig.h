@@ -58,6 +58,8 @@ struct DaemonConfig
     int webhookWorkers = 2;                // stored webhook calls applied at once
     int webhookRejectionLimit = 20;        // refused webhook calls from one address per minute before it gets 429
     NotificationSettings notifications; // the `notifications:` section (no flags): signed events to the product
+    int proxyTimeoutSeconds = 30;                   // a proxied call's provider must answer within this
+    int proxyMaxResponseBytes = 8 * 1024 * 1024;    // a larger answer of the provider is not relayed (502)
 
     // Parses arguments (argv without the program name's meaning: arguments.first() is skipped): --config FILE first,
     // then every other flag on top. --help and --version are the caller's (it answers them before calling this).

@@ -91,7 +91,6 @@ Result<QJsonObject> load(const QString &directory)
     QJsonObject document = head.value();
     QJsonObject paths = document.value(QStringLiteral("paths")).toObject();
     QJsonObject components = document.value(QStringLiteral("components")).toObject();
-    QJsonObject schemas = components.value(QStringLiteral("schemas")).toObject();
     const QStringList files =
         QDir(directory + QStringLiteral("/paths")).entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name);
     for (const QString &name : files) {
@@ -103,12 +102,15 @@ Result<QJsonObject> load(const QString &directory)
                                     path);
             !merged)
             return merged.error();
-        const QJsonObject partSchemas =
-            part->value(QStringLiteral("components")).toObject().value(QStringLiteral("schemas")).toObject();
-        if (auto merged = mergeInto(schemas, partSchemas, QStringLiteral("schema"), path); !merged)
-            return merged.error();
+        // Each kind of component (schemas, headers, ...) is merged like the paths.
+        const QJsonObject partComponents = part->value(QStringLiteral("components")).toObject();
+        for (auto kind = partComponents.constBegin(); kind != partComponents.constEnd(); ++kind) {
+            QJsonObject merged = components.value(kind.key()).toObject();
+            if (auto added = mergeInto(merged, kind.value().toObject(), kind.key(), path); !added)
+                return added.error();
+            components.insert(kind.key(), merged);
+        }
     }
-    components.insert(QStringLiteral("schemas"), schemas);
     document.insert(QStringLiteral("components"), components);
     document.insert(QStringLiteral("paths"), paths);
     return document;

@@ -1,6 +1,6 @@
 #include "ConnectionSession.h"
 
-#include "ExecutionJournal.h"
+#include "http/RequestObserver.h"
 #include "auth/CredentialVault.h"
 #include "auth/TokenRefresher.h"
 #include "catalog/OriginOverrides.h"
@@ -40,7 +40,7 @@ QMutex &refreshMutexFor(qint64 connectionId)
 } // namespace
 
 ConnectionSession::ConnectionSession(Store &store, const CredentialVault &vault, const ProviderDefinition &definition,
-                                     Connection connection, RequestRunner &runner, ExecutionJournal &journal,
+                                     Connection connection, RequestRunner &runner, RequestObserver &journal,
                                      Clock &clock)
     : m_store(store), m_vault(vault), m_definition(definition), m_connection(std::move(connection)), m_runner(runner),
       m_journal(journal), m_clock(clock)
@@ -130,6 +130,25 @@ Result<QUrl> ConnectionSession::linkUrl(const QString &link) const
     if (!base)
         return base.error();
     return onBaseOrigin(base.value(), link);
+}
+
+Result<QUrl> ConnectionSession::urlBelowBase(const QString &encodedPath, const QString &encodedQuery) const
+{
+    auto base = baseUrl(bindings());
+    if (!base)
+        return base.error();
+    const QUrl baseUrl = resolve(base.value());
+    QUrl url = QUrl(baseUrl.toString(QUrl::FullyEncoded) + QLatin1Char('/') + encodedPath, QUrl::StrictMode);
+    if (!encodedQuery.isEmpty())
+        url.setQuery(encodedQuery, QUrl::StrictMode);
+    // Whatever the path held, the URL must still be on the base URL's origin and below its path.
+    const QString basePath = baseUrl.path(QUrl::FullyEncoded);
+    if (!url.isValid() || OriginOverrides::originKey(url) != OriginOverrides::originKey(baseUrl)
+        || !url.path(QUrl::FullyEncoded).startsWith(basePath + QLatin1Char('/'))) {
+        return makeError("request.bad_proxy_path",
+                         QStringLiteral("The path does not name a place below %1's API.").arg(m_definition.displayName));
+    }
+    return url;
 }
 
 Result<QString> ConnectionSession::apiOrigin() const

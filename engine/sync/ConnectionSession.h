@@ -13,7 +13,7 @@ namespace patchbay {
 
 class Clock;
 class CredentialVault;
-class ExecutionJournal;
+class RequestObserver;
 class RequestRunner;
 class Store;
 struct HttpRequest;
@@ -26,7 +26,7 @@ class ConnectionSession
 {
 public:
     ConnectionSession(Store &store, const CredentialVault &vault, const ProviderDefinition &definition,
-                      Connection connection, RequestRunner &runner, ExecutionJournal &journal, Clock &clock);
+                      Connection connection, RequestRunner &runner, RequestObserver &journal, Clock &clock);
 
     const Connection &connection() const { return m_connection; }
     // The engine's time, for everything the execution dates or waits for.
@@ -40,6 +40,11 @@ public:
     // The URL of a link a provider answered with (a next page, a delta link): taken as it is (never as a template),
     // a path-only link on the base URL's origin.
     Result<QUrl> linkUrl(const QString &link) const;
+    // The URL of a path below the base URL that a caller (the proxy) gives, taken literally (never as a template):
+    // encodedPath has no leading '/' and is percent-encoded as sent, encodedQuery (may be empty) too. The caller has
+    // checked the path; what it names must still lie below the base URL's path on its origin, else
+    // request.bad_proxy_path.
+    Result<QUrl> urlBelowBase(const QString &encodedPath, const QString &encodedQuery) const;
     // Where the connection's credentials may go: the origin of the definition's base URL, rendered with the
     // connection's config and rewritten by its origin overrides. A request anywhere else is refused by send().
     Result<QString> apiOrigin() const;
@@ -70,7 +75,7 @@ private:
     const ProviderDefinition &m_definition;
     Connection m_connection;
     RequestRunner &m_runner;
-    ExecutionJournal &m_journal;
+    RequestObserver &m_journal;
     Clock &m_clock;
     std::optional<Credential> m_credential;
 };

@@ -6,6 +6,7 @@
 #include "ExecutionLeaseKeeper.h"
 #include "ExecutionNotifier.h"
 #include "ExecutionSession.h"
+#include "ProxyExecution.h"
 #include "ReadExecution.h"
 #include "SchemaDiscovery.h"
 #include "WebhookReceipt.h"
@@ -147,6 +148,18 @@ Result<Execution> SyncService::runExecution(qint64 connectionId, const QString &
     if (!outcome)
         return journal.fail(outcome.error());
     return journal.succeed(outcome.value());
+}
+
+Result<ProxyAnswer> SyncService::proxy(qint64 connectionId, const ProxyCall &call)
+{
+    auto opened = openConnection(m_databasePath, m_clock, m_catalog, connectionId);
+    if (!opened)
+        return opened.error();
+    if (!opened->definition)
+        return opened->definition.error();
+    ProxyExecution execution(*opened->store, m_vault, opened->definition.value(), opened->connection, m_clock,
+                             m_networkFactory, executionLease());
+    return execution.run(call);
 }
 
 Result<Execution> SyncService::read(qint64 connectionId, const QString &object, EventListener listener,

@@ -24,6 +24,8 @@ class CompiledMapping;
 class ExecutionLeaseKeeper;
 class ExecutionNotifier;
 class Store;
+struct ProxyAnswer;
+struct ProxyCall;
 
 struct ReadOptions
 {
@@ -69,6 +71,11 @@ public:
     // Lists the fields of one object (every object with a schema when empty), custom fields included, and keeps
     // them as the connection's schema (SqliteStore::schema), as an execution of kind "schema".
     Result<Execution> discoverSchema(qint64 connectionId, const QString &object = {}, EventListener listener = {});
+
+    // Sends a product's own request to the connection's provider with the connection's credentials (ProxyExecution):
+    // recorded as an execution of kind "proxy" when anything is sent. Runs beside the connection's other executions,
+    // never queued behind them, and never waits for a rate limit: a limit without room answers Refused at once.
+    Result<ProxyAnswer> proxy(qint64 connectionId, const ProxyCall &call);
 
     // Receives an incoming webhook call of a provider (WebhookReceipt): verifies it (signature, timestamp,
     // handshake), finds its connection

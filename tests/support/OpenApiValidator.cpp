@@ -61,11 +61,18 @@ QString OpenApiValidator::pathFor(const QString &path) const
     QString bestRank;
     for (auto it = paths.constBegin(); it != paths.constEnd(); ++it) {
         const QStringList pattern = it.key().split(QLatin1Char('/'));
-        if (pattern.size() != segments.size())
+        // A last segment {+name} takes the rest of the path (the router's rest-of-path parameter).
+        const bool rest = pattern.last().startsWith(QLatin1String("{+"));
+        if (rest ? segments.size() < pattern.size() : pattern.size() != segments.size())
             continue;
         QString rank;
         bool matches = true;
         for (qsizetype i = 0; i < pattern.size() && matches; ++i) {
+            if (rest && i + 1 == pattern.size()) {
+                matches = !segments.mid(i).join(QLatin1Char('/')).isEmpty();
+                rank.append(QLatin1Char('2'));
+                break;
+            }
             const bool parameter = pattern.at(i).startsWith(QLatin1Char('{'));
             matches = parameter ? !segments.at(i).isEmpty() : pattern.at(i) == segments.at(i);
             rank.append(parameter ? QLatin1Char('1') : QLatin1Char('0'));

@@ -17,7 +17,8 @@ class OpenApiValidator
 public:
     explicit OpenApiValidator(QJsonObject document) : m_document(std::move(document)) {}
 
-    // The document's path (with {parameters}) that a concrete path is, or empty when none is.
+    // The document's path (with {parameters}; a last {+name} takes the rest of the path) that a concrete path is, or
+    // empty when none is.
     QString pathFor(const QString &path) const;
     // What is wrong with an answer to method on a concrete path with status and body, each problem naming where;
     // empty when the document describes it: the operation and the status exist and the body fits its schema.

@@ -105,13 +105,15 @@ void TestDefinitionLoader::everyWindowAndBudgetIsRead()
     QByteArray yaml = minimal();
     yaml += "rateLimit:\n"
             "  remainingHeader: X-Left\n"
+            "  limitHeader: X-Limit\n"
+            "  policy: hourly\n"
             "  resetHeader: X-Reset\n"
             "  slowDownBelow: 3\n"
             "  budgets:\n"
             "    - { requests: 5, perSeconds: 1, key: '{{$connection.account}}' }\n"
             "    - { requests: 40, perSeconds: 60 }\n"
             "  windows:\n"
-            "    - { remainingHeader: X-Minute-Left, intervalSeconds: 60, holdBelow: 2 }\n"
+            "    - { remainingHeader: X-Minute-Left, limitHeader: X-Minute-Max, intervalSeconds: 60, holdBelow: 2 }\n"
             "    - { remainingHeader: X-Day-Left, resetHeader: X-Day-Reset, resetFormat: iso8601 }\n";
     const DefinitionLoadResult loaded = DefinitionLoader::loadText(yaml, QStringLiteral("demo.yaml"));
     QVERIFY2(loaded.ok(), qPrintable(loaded.errors.isEmpty() ? QString() : loaded.errors.first().toString()));
@@ -125,6 +127,10 @@ void TestDefinitionLoader::everyWindowAndBudgetIsRead()
     QCOMPARE(limits.windows.at(0).remainingHeader, QStringLiteral("X-Left"));
     QCOMPARE(limits.windows.at(0).resetHeader, QStringLiteral("X-Reset"));
     QCOMPARE(limits.windows.at(0).holdBelow, 3);
+    QCOMPARE(limits.windows.at(0).limitHeader, QStringLiteral("X-Limit"));
+    QCOMPARE(limits.windows.at(0).policyName(), QStringLiteral("hourly"));
+    QCOMPARE(limits.windows.at(1).limitHeader, QStringLiteral("X-Minute-Max"));
+    QCOMPARE(limits.windows.at(1).policyName(), QStringLiteral("x-minute-left")); // unnamed: its header
     QCOMPARE(limits.windows.at(1).intervalSeconds, 60);
     QCOMPARE(limits.windows.at(1).holdBelow, 2);
     QCOMPARE(limits.windows.at(2).resetFormat, QStringLiteral("iso8601"));
@@ -229,6 +235,17 @@ void TestDefinitionLoader::badDefinitionsPointAtTheProblem_data()
                            "    - { intervalSeconds: 1 }\n";
     QTest::newRow("window without remainingHeader")
         << windowWithoutHeader << QStringLiteral("10:7: a window needs the field 'remainingHeader'");
+    QByteArray quotedPolicy = minimal();
+    quotedPolicy += "rateLimit:\n"
+                    "  windows:\n"
+                    "    - { remainingHeader: X-Left, intervalSeconds: 1, policy: 'a\"b' }\n";
+    QTest::newRow("policy that would end a structured field string")
+        << quotedPolicy << QStringLiteral("10:62: 'policy' must be 1 to 64 letters");
+    QByteArray limitWithoutWindow = minimal();
+    limitWithoutWindow += "rateLimit:\n"
+                          "  limitHeader: X-Limit\n";
+    QTest::newRow("limitHeader without remainingHeader")
+        << limitWithoutWindow << QStringLiteral("9:3: 'limitHeader' and 'policy' describe the window");
     QByteArray badRetryCondition = minimal();
     badRetryCondition += "rateLimit:\n"
                          "  retryOn:\n"

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QByteArray>
 #include <QDateTime>
+#include <QList>
+#include <QPair>
 #include <QMetaType>
 #include <QString>
 
@@ -15,6 +18,7 @@ struct RequestLogEntry
     QString pathAndQuery;
     int status = 0;
     QString portal; // the tenant (portal, org, site, subdomain); empty when the request could not be tied to one
+    QList<QPair<QByteArray, QByteArray>> headers; // as received, names in lower case (what a proxy forwarded)
 };
 
 } // namespace patchbay::sandbox

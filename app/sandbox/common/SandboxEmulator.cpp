@@ -136,7 +136,7 @@ HttpServerResponse SandboxEmulator::handle(const HttpServerRequest &request)
     QString tenant;
     const HttpServerResponse response = route(request, received, &tenant);
     const RequestLogEntry entry{received, QString::fromLatin1(request.method), SandboxHttp::pathAndQuery(request.url),
-                                response.status, tenant};
+                                response.status, tenant, request.headers};
     m_requestLog.append(entry);
     Q_EMIT requestHandled(entry);
     return response;

@@ -56,19 +56,6 @@ std::optional<Tenant> visibleTenant(Store &store, const ApiCaller &caller, const
     return tenant;
 }
 
-// The connection the path names, when the caller's key may see its tenant.
-std::optional<Connection> findConnection(Store &store, const ApiCaller &caller, const QString &id)
-{
-    bool isId = false;
-    const qint64 number = id.toLongLong(&isId);
-    if (!isId)
-        return std::nullopt;
-    auto connection = store.tenants().connection(number);
-    if (!connection || !caller.seesTenant(connection->tenantId))
-        return std::nullopt;
-    return connection.value();
-}
-
 // The engine's refusals of a connection or session request are the caller's to fix: 400 (404 for what the path
 // names is answered before these).
 HttpServerResponse refused(const Error &error)

@@ -34,11 +34,8 @@ struct FeedTarget
 std::variant<FeedTarget, HttpServerResponse> findTarget(ServerContext &context, const ApiRequest &request)
 {
     const QString connectionParam = request.param(QStringLiteral("connection"));
-    bool ok = false;
-    const qint64 connectionId = connectionParam.toLongLong(&ok);
-    const auto connection = ok ? context.store().tenants().connection(connectionId)
-                               : Result<Connection>(makeError("store.not_found", connectionParam));
-    if (!connection || !request.caller().seesTenant(connection->tenantId))
+    const auto connection = findConnection(context.store(), request.caller(), connectionParam);
+    if (!connection)
         return ApiResponse::notFound(QStringLiteral("connection"), connectionParam);
     const QString objectName = request.param(QStringLiteral("object"));
     const ProviderDefinition *definition =

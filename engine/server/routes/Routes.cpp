@@ -18,6 +18,19 @@ void addAllRoutes(ApiRouter &router, ServerContext &context)
     addSchedulerRoutes(router, context);
     addWebhookRoutes(router, context);
     addNotificationRoutes(router, context);
+    addProxyRoutes(router, context);
+}
+
+std::optional<Connection> findConnection(Store &store, const ApiCaller &caller, const QString &id)
+{
+    bool isId = false;
+    const qint64 number = id.toLongLong(&isId);
+    if (!isId)
+        return std::nullopt;
+    auto connection = store.tenants().connection(number);
+    if (!connection || !caller.seesTenant(connection->tenantId))
+        return std::nullopt;
+    return connection.value();
 }
 
 Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>()> &change)

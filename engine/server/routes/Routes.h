@@ -50,6 +50,7 @@ void addSchedulerRoutes(ApiRouter &router, ServerContext &context); // schedules
 void addWebhookRoutes(ApiRouter &router, ServerContext &context);   // POST /webhooks/{provider}[/{connection}],
                                                                     // GET /api/v1/webhook-events
 void addNotificationRoutes(ApiRouter &router, ServerContext &context); // the delivery log, replay
+void addProxyRoutes(ApiRouter &router, ServerContext &context);     // /api/v1/proxy/{connection}/{+path}
 
 void addAllRoutes(ApiRouter &router, ServerContext &context);
 
@@ -57,6 +58,9 @@ void addAllRoutes(ApiRouter &router, ServerContext &context);
 // The tenant {tenant} names (an id, or a name) when the caller may see it; nullopt (answer
 // ApiResponse::notFound("tenant", ...)) when there is none or it is another tenant's and the caller's key is bound.
 std::optional<Tenant> findTenant(Store &store, const ApiCaller &caller, const QString &idOrName);
+// The connection id names when the caller may see it; nullopt (answer ApiResponse::notFound("connection", ...)) when id
+// is not a number, there is no such connection, or it is another tenant's and the caller's key is bound.
+std::optional<Connection> findConnection(Store &store, const ApiCaller &caller, const QString &id);
 // Runs change in one transaction with the audit entry it returns (caller.auditEntry(...)): both are kept, or neither.
 Result<void> auditedChange(Store &store, const std::function<Result<AuditEntry>()> &change);
 // The filter and keyset-paging parameters of a log listing (audit entries, deliveries): tenant (an id or a name; the

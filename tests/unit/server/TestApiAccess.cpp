@@ -1,4 +1,9 @@
 #include "ApiTestServer.h"
+#include "SandboxConnector.h"
+#include "auth/CredentialVault.h"
+#include "catalog/IntegrationCatalog.h"
+#include "core/Clock.h"
+#include "hubspot/HubSpotEmulator.h"
 #include "store/Store.h"
 #include "sync/SyncService.h"
 
@@ -49,6 +54,9 @@ struct Row
     // What a call that passes the access checks answers on this server: 0 for success (2xx), else the status of the
     // refusal the fixture's connection earns (a command with nothing to do, a credential it lacks).
     int reached = 0;
+    // The route relays the call to the connection's provider (the proxy), whose answer is its own: {connection} is a
+    // connection to a HubSpot emulator portal of its own, and an allowed call is one the emulator received.
+    bool relayed = false;
 };
 
 // The expected access table. Open routes first, then by feature.
@@ -171,6 +179,18 @@ const QList<Row> &table()
          "", false, {Admin, Product, Support}, Bound::Own},
         {"GET", "/api/v1/notifications/endpoints", "/api/v1/notifications/endpoints", "", false, {Admin, Product},
          Bound::Refused},
+        // The proxy: the product's own calls with a connection's credentials, for product and admin keys only
+        // (support and viewer keys read what patchbayd recorded, they do not act at providers).
+        {"GET", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts", "", false,
+         {Admin, Product}, Bound::Own, 0, true},
+        {"POST", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts",
+         R"({"properties":{"email":"{unique}@example.com"}})", false, {Admin, Product}, Bound::Own, 0, true},
+        {"PUT", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts/1", "{}",
+         false, {Admin, Product}, Bound::Own, 0, true},
+        {"PATCH", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts/1",
+         R"({"properties":{"firstname":"{unique}"}})", false, {Admin, Product}, Bound::Own, 0, true},
+        {"DELETE", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts/1", "",
+         false, {Admin, Product}, Bound::Own, 0, true},
     };
     return rows;
 }
@@ -251,6 +271,8 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
 {
     ApiTestServer api(ApiTestServer::builtInSync, everyRouteCanSucceed);
     QVERIFY2(api.setUpError().isEmpty(), qPrintable(api.setUpError()));
+    sandbox::HubSpotEmulator emulator;
+    QVERIFY(emulator.listen() != 0);
     int counter = 0;
     int calls = 0;
     for (const ApiRouter::Route &route : api.server().router().routes()) {
@@ -261,10 +283,20 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
             QString path = QString::fromLatin1(row->path).replace(QStringLiteral("{tenant}"), tenantName);
             if (path.contains(QStringLiteral("{connection}"))) {
                 const qint64 tenant = api.store().tenants().tenantByName(tenantName)->id;
-                const qint64 connection = api.createConnection(tenant);
-                // Part of the built-in crm-contacts integration, so that it has a mapping to show.
-                (void)api.store().tenants().setConnectionIntegration(connection, QStringLiteral("crm-contacts"),
-                                                                     QStringLiteral("production"));
+                // A portal per connection, so that no call waits for another's request budget.
+                const qint64 connection =
+                    row->relayed ? sandbox::SandboxConnector(api.store(), api.context().sync()->vault())
+                                       .connect(tenant, 0, QStringLiteral("hubspot"), unique,
+                                                QStringLiteral("https://api.hubapi.com"), emulator.baseUrl(),
+                                                emulator.addPortal(unique, 2, quint32(counter)),
+                                                QDateTime::currentDateTimeUtc().addSecs(1800))
+                                       .value()
+                                 : api.createConnection(tenant);
+                if (!row->relayed) {
+                    // Part of the built-in crm-contacts integration, so that it has a mapping to show.
+                    (void)api.store().tenants().setConnectionIntegration(connection, QStringLiteral("crm-contacts"),
+                                                                         QStringLiteral("production"));
+                }
                 path.replace(QStringLiteral("{connection}"), QString::number(connection));
             }
             if (path.contains(QStringLiteral("{execution}"))) {
@@ -315,6 +347,7 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
                 const std::optional<qint64> bound = scope == Scope::Unbound ? std::nullopt
                     : scope == Scope::OwnTenant                             ? std::optional<qint64>(about)
                                                                             : std::optional<qint64>(other);
+                const qsizetype relayedBefore = emulator.requestLog().size();
                 const auto reply = callAs(api.createKey(role, bound), name);
                 const int expected = expectedRefusal(*row, role, scope);
                 const QString what = QStringLiteral("%1 as %2 (%3): expected %4, got %5 %6")
@@ -326,10 +359,13 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
                     QVERIFY2(reply.status == anonymous.status, qPrintable(what));
                 else if (expected == 0 && row->reached)
                     QVERIFY2(reply.status == row->reached, qPrintable(what));
+                else if (expected == 0 && row->relayed) // the provider's answer is its own; it got the call
+                    QVERIFY2(emulator.requestLog().size() == relayedBefore + 1, qPrintable(what));
                 else if (expected == 0)
                     QVERIFY2(reply.status >= 200 && reply.status < 300, qPrintable(what));
                 else
-                    QVERIFY2(reply.status == expected, qPrintable(what));
+                    QVERIFY2(reply.status == expected && emulator.requestLog().size() == relayedBefore,
+                             qPrintable(what));
                 if (expected == 403)
                     QCOMPARE(reply.errorCode(), QStringLiteral("auth.forbidden"));
             }

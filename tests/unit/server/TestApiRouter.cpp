@@ -18,6 +18,7 @@ private Q_SLOTS:
     void knownPathWithAnotherMethodIsNotAllowedWithAllow();
     void literalSegmentWinsOverParameter();
     void parametersArePercentDecodedPerSegment();
+    void restParameterTakesTheRestOfThePathAsSent();
     void headIsServedByGet();
     void missingKeyIsUnauthorized();
     void badKeyIsUnauthorized_data();
@@ -81,6 +82,8 @@ void TestApiRouter::init()
     m_router->add("POST", QStringLiteral("/api/v1/keys"), ApiAccess({ApiRole::Admin, ApiRole::Product}).unboundOnly(),
                   remember("keys"));
     m_router->add("GET", QStringLiteral("/open"), ApiAccess::open(), remember("open"));
+    m_router->add("GET", QStringLiteral("/api/v1/things/{thing}/files/{+path}"), ApiAccess::anyRole(),
+                  remember("files"));
 }
 
 TestApiRouter::Answer TestApiRouter::call(const QByteArray &method, const QString &path, const QByteArray &key,
@@ -136,6 +139,20 @@ void TestApiRouter::parametersArePercentDecodedPerSegment()
     QVERIFY(m_lastRequest);
     QCOMPARE(m_lastRequest->param(QStringLiteral("thing")), QStringLiteral("a/b c"));
     QCOMPARE(m_lastRequest->caller().role, ApiRole::Viewer);
+}
+
+void TestApiRouter::restParameterTakesTheRestOfThePathAsSent()
+{
+    QCOMPARE(call("GET", QStringLiteral("/api/v1/things/a%20b/files/x/y%2Fz/"), "pb_viewer").body.value("route"),
+             QStringLiteral("files"));
+    QCOMPARE(m_lastRequest->param(QStringLiteral("thing")), QStringLiteral("a b"));
+    // Still encoded, so that the route can tell an escaped '/' from a real one.
+    QCOMPARE(m_lastRequest->param(QStringLiteral("path")), QStringLiteral("x/y%2Fz/"));
+    QCOMPARE(call("GET", QStringLiteral("/api/v1/things/a/files/one"), "pb_viewer").body.value("route"),
+             QStringLiteral("files"));
+    // At least one segment, and not an empty one.
+    QCOMPARE(call("GET", QStringLiteral("/api/v1/things/a/files"), "pb_viewer").status, 404);
+    QCOMPARE(call("GET", QStringLiteral("/api/v1/things/a/files/"), "pb_viewer").status, 404);
 }
 
 void TestApiRouter::headIsServedByGet()
