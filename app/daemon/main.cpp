@@ -131,6 +131,9 @@ int main(int argc, char *argv[])
         if (!checked)
             return fail(checked.error().message, kExitConfig);
     }
+    const auto tls = config.tlsConfiguration();
+    if (!tls)
+        return fail(tls.error().message, kExitConfig);
     installDaemonLogging(config.logLevel, config.logFormat);
     if (!installSignalPipe())
         return fail(QStringLiteral("Cannot install the signal handlers: %1").arg(QString::fromLocal8Bit(strerror(errno))));
@@ -198,6 +201,8 @@ int main(int argc, char *argv[])
     }
 
     DaemonServer server([&store] { return store->checkSchemaCurrent(); }, context->get());
+    if (tls->has_value())
+        server.setTls(tls->value());
     if (server.listen(config.listenAddress, config.listenPort) == 0)
         return fail(QStringLiteral("Cannot listen on %1 port %2.")
                         .arg(config.listenAddress.toString())

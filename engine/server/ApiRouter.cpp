@@ -223,12 +223,13 @@ void ApiRouter::setBodyLimit(const QString &pattern, qint64 bytes)
 qint64 ApiRouter::bodyLimit(const QString &encodedPath, qint64 fallback) const
 {
     const QStringList path = segments(encodedPath);
+    const QStringList rawPath = encodedPath.split(QLatin1Char('/')).mid(1);
     QHash<QString, QString> parameters;
     QString rank;
     QString bestRank;
     qint64 limit = fallback;
     for (const Route &route : m_routes) {
-        if (!matches(segments(route.pattern), path, parameters, rank) || (!bestRank.isEmpty() && rank >= bestRank))
+        if (!matches(segments(route.pattern), path, rawPath, parameters, rank) || (!bestRank.isEmpty() && rank >= bestRank))
             continue;
         bestRank = rank;
         limit = route.maxBodyBytes > 0 ? route.maxBodyBytes : fallback;

@@ -3,8 +3,12 @@
 #include "core/Notifications.h"
 
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslSocket>
 
 #include <yaml-cpp/yaml.h>
 
@@ -166,9 +170,9 @@ const std::vector<Setting> &settings()
          pathSetter(&DaemonConfig::providerDirectory)},
         {"integrationDirectory", "integration-directory", "path", "Directory of integration manifests to add.",
          pathSetter(&DaemonConfig::integrationDirectory)},
-        {"tlsCertificate", "tls-certificate", "path", "PEM certificate for HTTPS (not supported yet).",
+        {"tlsCertificate", "tls-certificate", "path", "PEM certificate (then its chain) to serve HTTPS; needs --tls-key.",
          pathSetter(&DaemonConfig::tlsCertificate)},
-        {"tlsKey", "tls-key", "path", "PEM private key for HTTPS (not supported yet).",
+        {"tlsKey", "tls-key", "path", "PEM private key of the certificate, unencrypted, readable by its owner only.",
          pathSetter(&DaemonConfig::tlsKey)},
         {"logLevel", "log-level", "level", "debug, info, warning or critical.", setLogLevel},
         {"logFormat", "log-format", "format", "text, or json: one JSON object per line.", setLogFormat},
@@ -484,13 +488,48 @@ Result<DaemonConfig> DaemonConfig::fromArguments(const QStringList &arguments)
 
 Result<void> DaemonConfig::validate() const
 {
-    // Qt HttpServer 6.4 has an SSL setup, but it replaces the listening socket the adapter uses to refuse oversize
-    // bodies before buffering them; until the adapter does TLS itself, terminate TLS in a reverse proxy.
-    if (!tlsCertificate.isEmpty() || !tlsKey.isEmpty())
-        return makeError("config.bad_value", QStringLiteral("tlsCertificate/tlsKey: HTTPS is not supported by this "
-                                                            "build yet; put a reverse proxy in front of patchbayd and "
-                                                            "set publicBaseUrl to its https:// address."));
+    if (tlsCertificate.isEmpty() != tlsKey.isEmpty())
+        return makeError("config.bad_value", QStringLiteral("tlsCertificate and tlsKey go together: give both to serve "
+                                                            "HTTPS, or neither for plain HTTP (behind a proxy that "
+                                                            "terminates TLS)."));
     return {};
+}
+
+Result<std::optional<QSslConfiguration>> DaemonConfig::tlsConfiguration() const
+{
+    if (tlsCertificate.isEmpty() && tlsKey.isEmpty())
+        return std::optional<QSslConfiguration>();
+    if (auto valid = validate(); !valid)
+        return valid.error();
+    const auto bad = [](const QString &message) { return makeError("config.bad_value", message); };
+    QFile certificateFile(tlsCertificate);
+    if (!certificateFile.open(QIODevice::ReadOnly))
+        return bad(QStringLiteral("tlsCertificate: cannot read %1: %2").arg(tlsCertificate, certificateFile.errorString()));
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certificateFile.readAll(), QSsl::Pem);
+    if (chain.isEmpty() || chain.first().isNull())
+        return bad(QStringLiteral("tlsCertificate: no PEM certificate in %1 (expected -----BEGIN CERTIFICATE-----)")
+                       .arg(tlsCertificate));
+    if (chain.first().expiryDate() < QDateTime::currentDateTimeUtc())
+        return bad(QStringLiteral("tlsCertificate: the certificate in %1 expired on %2; renew it")
+                       .arg(tlsCertificate, chain.first().expiryDate().toString(Qt::ISODate)));
+    QFile keyFile(tlsKey);
+    if (!keyFile.open(QIODevice::ReadOnly))
+        return bad(QStringLiteral("tlsKey: cannot read %1: %2").arg(tlsKey, keyFile.errorString()));
+    if (keyFile.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther | QFileDevice::WriteGroup
+                                 | QFileDevice::WriteOther))
+        return bad(QStringLiteral("tlsKey: make %1 readable by its owner only (chmod 600)").arg(tlsKey));
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Ec, QSsl::Pem, QSsl::PrivateKey);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Rsa, QSsl::Pem, QSsl::PrivateKey);
+    if (key.isNull())
+        return bad(QStringLiteral("tlsKey: no unencrypted PEM private key (RSA or EC) in %1").arg(tlsKey));
+    QSslConfiguration configuration = QSslConfiguration::defaultConfiguration();
+    configuration.setLocalCertificateChain(chain);
+    configuration.setPrivateKey(key);
+    configuration.setProtocol(QSsl::TlsV1_2OrLater);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyNone); // clients prove themselves with API keys, not certificates
+    return std::optional<QSslConfiguration>(configuration);
 }
 
 QString DaemonConfig::usage()

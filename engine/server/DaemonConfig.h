@@ -7,10 +7,13 @@
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QMap>
+#include <QSslConfiguration>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
 #include <QtGlobal>
+
+#include <optional>
 
 namespace patchbay {
 
@@ -41,8 +44,8 @@ struct DaemonConfig
     QString keyFile;                 // empty: PATCHBAY_MASTER_KEY, PATCHBAY_KEY_FILE or master.key beside the database
     QString providerDirectory;       // empty: the built-in provider definitions only
     QString integrationDirectory;    // empty: the built-in integrations only
-    QString tlsCertificate;          // PEM; refused for now (see validate())
-    QString tlsKey;
+    QString tlsCertificate;          // PEM: the certificate, then its chain; with tlsKey, HTTPS is served
+    QString tlsKey;                  // PEM, unencrypted, RSA or EC; readable by its owner only
     QtMsgType logLevel = QtInfoMsg;
     LogFormat logFormat = LogFormat::Text;
     int shutdownGraceSeconds = 30;   // how long SIGTERM waits for running work
@@ -67,8 +70,12 @@ struct DaemonConfig
     // Reads one YAML file over the defaults (what --config does).
     static Result<DaemonConfig> fromFile(const QString &path);
 
-    // Settings that cannot work together or in this build (TLS: not yet served; see the README).
+    // Settings that cannot work together (a TLS certificate without its key, or the reverse).
     Result<void> validate() const;
+    // The TLS setup of tlsCertificate and tlsKey; nullopt when neither is set. Refused (config.bad_value, naming the
+    // setting and what to do): a file that cannot be read, no certificate in it, an expired one, a key others can
+    // read, or no unencrypted RSA or EC key.
+    Result<std::optional<QSslConfiguration>> tlsConfiguration() const;
 
     // The help text of every flag, for --help.
     static QString usage();

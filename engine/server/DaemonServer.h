@@ -36,6 +36,8 @@ public:
     // Returns the bound port (the real one when port 0 was asked for), or 0 when the address could not be bound.
     quint16 listen(const QHostAddress &address, quint16 port);
     QUrl baseUrl() const { return m_http.baseUrl(); }
+    // Serves HTTPS instead of HTTP (before listen); see HttpService::setTls.
+    void setTls(const QSslConfiguration &configuration) { m_http.setTls(configuration); }
 
     // Shutting down: no new connections; the ones open are still answered.
     void stopAccepting() { m_http.stopListening(); }

@@ -8,7 +8,9 @@
 #include <QHttpServerResponder>
 #include <QTcpServer>
 #include <QPointer>
+#include <QSslSocket>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QWebSocket>
 #include <QtGlobal>
 
@@ -189,14 +191,15 @@ private:
 class HttpService::GuardedTcpServer : public QTcpServer
 {
 public:
-    GuardedTcpServer(qint64 maxBodyBytes, BodyLimit bodyLimit, QObject *parent)
-        : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes), m_bodyLimit(std::move(bodyLimit))
+    GuardedTcpServer(qint64 maxBodyBytes, BodyLimit bodyLimit, std::optional<QSslConfiguration> tls, QObject *parent)
+        : QTcpServer(parent), m_maxBodyBytes(maxBodyBytes), m_bodyLimit(std::move(bodyLimit)), m_tls(std::move(tls))
     {}
 
 protected:
     void incomingConnection(qintptr descriptor) override
     {
-        auto *socket = new QTcpSocket(this);
+        QSslSocket *tls = m_tls ? new QSslSocket(this) : nullptr;
+        QTcpSocket *socket = tls ? tls : new QTcpSocket(this);
         if (!socket->setSocketDescriptor(descriptor)) {
             delete socket;
             return;
@@ -206,12 +209,31 @@ protected:
         // about 40 ms: responses larger than one 16 KB write buffer chunk came that late.
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         new RequestSizeGuard(socket, m_maxBodyBytes, m_bodyLimit);
+        if (tls)
+            startTls(tls);
         addPendingConnection(socket);
     }
 
 private:
+    // The HTTP server may take the socket at once: a QSslSocket announces only decrypted bytes, so nothing reaches
+    // the guard or the server before the handshake is done. A client that never completes it is cut off.
+    void startTls(QSslSocket *socket)
+    {
+        socket->setSslConfiguration(*m_tls);
+        QTimer::singleShot(HttpService::kTlsHandshakeMs, socket, [socket] {
+            if (!socket->isEncrypted())
+                socket->abort();
+        });
+        connect(socket, &QSslSocket::sslErrors, socket, [socket](const QList<QSslError> &errors) {
+            qCDebug(lcServer).noquote() << "TLS handshake with" << socket->peerAddress().toString()
+                                        << "failed:" << (errors.isEmpty() ? QString() : errors.first().errorString());
+        });
+        socket->startServerEncryption();
+    }
+
     qint64 m_maxBodyBytes;
     BodyLimit m_bodyLimit;
+    std::optional<QSslConfiguration> m_tls;
 };
 
 HttpService::HttpService(QObject *parent) : QObject(parent), m_server(std::make_unique<Server>(this)) {}
@@ -245,7 +267,7 @@ void HttpService::setWebSocketHandler(WebSocketHandler handler)
 quint16 HttpService::listen(const QHostAddress &address, quint16 port)
 {
     m_address = address;
-    auto *tcp = new GuardedTcpServer(m_maxBodyBytes, m_bodyLimit, m_server.get());
+    auto *tcp = new GuardedTcpServer(m_maxBodyBytes, m_bodyLimit, m_tls, m_server.get());
     if (!tcp->listen(address, port)) {
         delete tcp;
         m_port = 0;
@@ -265,7 +287,7 @@ void HttpService::stopListening()
 QUrl HttpService::baseUrl() const
 {
     QUrl url;
-    url.setScheme(QStringLiteral("http"));
+    url.setScheme(m_tls ? QStringLiteral("https") : QStringLiteral("http"));
     url.setHost(m_address.toString());
     url.setPort(m_port);
     return url;

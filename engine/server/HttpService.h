@@ -6,12 +6,14 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QSslConfiguration>
 #include <QString>
 #include <QUrl>
 #include <QUrlQuery>
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QWebSocket;
 
@@ -67,6 +69,13 @@ public:
     using WebSocketHandler = std::function<void(std::unique_ptr<QWebSocket>)>;
     void setWebSocketHandler(WebSocketHandler handler);
 
+    // Serves HTTPS instead of plain HTTP with this configuration's certificate (chain) and private key (set before
+    // listen). Each connection's TLS handshake comes first; the size checks and the HTTP server see decrypted bytes
+    // only. A client that speaks plain HTTP, or does not finish its handshake within kTlsHandshakeMs, is dropped.
+    void setTls(const QSslConfiguration &configuration) { m_tls = configuration; }
+    bool servesTls() const { return m_tls.has_value(); }
+    static constexpr int kTlsHandshakeMs = 10000;
+
     // Requests with a larger body are refused with 413 on the socket, before they are buffered (set before listen).
     static constexpr qint64 kDefaultMaxBodyBytes = 8 * 1024 * 1024;
     void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
@@ -88,6 +97,7 @@ private:
     class GuardedTcpServer;
     std::unique_ptr<Server> m_server;
     qint64 m_maxBodyBytes = kDefaultMaxBodyBytes;
+    std::optional<QSslConfiguration> m_tls;
     BodyLimit m_bodyLimit;
     AsyncHandler m_handler;
     WebSocketHandler m_webSocketHandler;

@@ -22,7 +22,7 @@ private Q_SLOTS:
     void badValueNamesKeyAndLine();
     void flagsOverrideFile();
     void badFlagIsRefused();
-    void tlsIsRefused();
+    void tlsCertificateAndKeyGoTogether();
     void jsonLogLineIsOneObject();
     void providerAppCredentialsAreRead();
     void providerSecretReadableByOthersIsRefused();
@@ -162,13 +162,16 @@ void TestDaemonConfig::badFlagIsRefused()
     QVERIFY(bad.error().message.startsWith(QStringLiteral("--log-level:")));
 }
 
-void TestDaemonConfig::tlsIsRefused()
+void TestDaemonConfig::tlsCertificateAndKeyGoTogether()
 {
     auto config = DaemonConfig::fromArguments({QStringLiteral("patchbayd"), QStringLiteral("--tls-certificate"),
                                                QStringLiteral("cert.pem")});
     QVERIFY(config);
     QVERIFY(!config->validate());
-    QVERIFY(config->validate().error().message.contains(QStringLiteral("not supported")));
+    QVERIFY(config->validate().error().message.contains(QStringLiteral("go together")));
+    QVERIFY(!config->tlsConfiguration());
+    const auto plain = DaemonConfig::fromArguments({QStringLiteral("patchbayd")});
+    QVERIFY(plain && plain->validate() && plain->tlsConfiguration() && !plain->tlsConfiguration()->has_value());
 }
 
 void TestDaemonConfig::jsonLogLineIsOneObject()

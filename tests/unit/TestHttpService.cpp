@@ -1,8 +1,12 @@
+#include "SelfSignedCertificate.h"
+#include "server/DaemonConfig.h"
 #include "server/HttpService.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPromise>
+#include <QSslSocket>
+#include <QTemporaryDir>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QtTest>
@@ -26,6 +30,9 @@ private Q_SLOTS:
     void asyncHandlerAnswersWhenItsFutureFinishes();
     void answerForAClientThatLeftIsDropped();
     void oversizeBodyIsRefusedWithAJsonError();
+    void tlsServesHttpsWithTheConfiguredCertificate();
+    void tlsRefusesPlainHttpAndOversizeBodies();
+    void tlsConfigurationNamesWhatIsWrong();
 };
 
 namespace {
@@ -179,6 +186,129 @@ void TestHttpService::oversizeBodyIsRefusedWithAJsonError()
     QCOMPARE(error.value("code").toString(), QStringLiteral("request.too_large"));
     QVERIFY(error.value("message").toString().contains(QLatin1String("1000 bytes")));
     QVERIFY(!handled);
+}
+
+namespace {
+
+// The server's TLS setup as patchbayd loads it from files (DaemonConfig::tlsConfiguration), for a fresh certificate.
+struct TlsFiles
+{
+    QTemporaryDir dir;
+    test::SelfSignedCertificate certificate = test::SelfSignedCertificate::generate();
+    QString certificatePath;
+    QString keyPath;
+
+    bool write() { return certificate.error.isEmpty() && certificate.writeTo(dir.path(), &certificatePath, &keyPath); }
+    Result<std::optional<QSslConfiguration>> load() const
+    {
+        DaemonConfig config;
+        config.tlsCertificate = certificatePath;
+        config.tlsKey = keyPath;
+        return config.tlsConfiguration();
+    }
+};
+
+// A client that trusts only the test's certificate and checks the name, as a browser would.
+struct TlsClient
+{
+    TlsClient(quint16 port, const QByteArray &certificatePem)
+    {
+        QSslConfiguration configuration = socket.sslConfiguration();
+        configuration.setCaCertificates(QSslCertificate::fromData(certificatePem, QSsl::Pem));
+        socket.setSslConfiguration(configuration);
+        QObject::connect(&socket, &QSslSocket::readyRead, &socket, [this] { received += socket.readAll(); });
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port);
+    }
+    QSslSocket socket;
+    QByteArray received;
+};
+
+} // namespace
+
+void TestHttpService::tlsServesHttpsWithTheConfiguredCertificate()
+{
+    TlsFiles files;
+    QVERIFY2(files.write(), qPrintable(files.certificate.error));
+    const auto tls = files.load();
+    QVERIFY2(tls && tls->has_value(), qPrintable(tls ? QString() : tls.error().message));
+    HttpService service;
+    service.setTls(tls->value());
+    service.setHandler([](const HttpServerRequest &request) { return HttpServerResponse::text("hello " + request.method); });
+    QVERIFY(service.listen() != 0);
+    QCOMPARE(service.baseUrl().scheme(), QStringLiteral("https"));
+
+    TlsClient client(service.port(), files.certificate.certificatePem);
+    // The server answers on this thread: wait with the event loop running, not waitForEncrypted().
+    QTRY_VERIFY2_WITH_TIMEOUT(client.socket.isEncrypted(), qPrintable(client.socket.errorString()), 10000);
+    QCOMPARE(client.socket.peerCertificate().toPem(), files.certificate.certificatePem);
+    client.socket.write("GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QTRY_VERIFY(client.received.endsWith("hello GET"));
+    QVERIFY(client.received.startsWith("HTTP/1.1 200"));
+}
+
+void TestHttpService::tlsRefusesPlainHttpAndOversizeBodies()
+{
+    TlsFiles files;
+    QVERIFY2(files.write(), qPrintable(files.certificate.error));
+    bool handled = false;
+    HttpService service;
+    service.setTls(files.load()->value());
+    service.setMaxBodyBytes(1000);
+    service.setHandler([&](const HttpServerRequest &) {
+        handled = true;
+        return HttpServerResponse::text("ok");
+    });
+    QVERIFY(service.listen() != 0);
+
+    // Plain HTTP on the HTTPS port: no request is read, nothing is answered in the clear, the connection ends.
+    Client plain(service.port());
+    QVERIFY(plain.socket.waitForConnected(5000));
+    plain.socket.write("GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(plain.socket.state(), QAbstractSocket::UnconnectedState, 10000);
+    QVERIFY(!plain.received.contains("HTTP/1.1"));
+    QVERIFY(!handled);
+
+    // The body limit holds behind TLS too: refused from the head, before the body is read.
+    TlsClient client(service.port(), files.certificate.certificatePem);
+    // The server answers on this thread: wait with the event loop running, not waitForEncrypted().
+    QTRY_VERIFY2_WITH_TIMEOUT(client.socket.isEncrypted(), qPrintable(client.socket.errorString()), 10000);
+    client.socket.write("POST /api HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        "Content-Length: 5000\r\n\r\n");
+    QTRY_VERIFY(client.received.contains("\r\n\r\n") && client.received.endsWith('}'));
+    QVERIFY2(client.received.startsWith("HTTP/1.1 413"), client.received.constData());
+    QVERIFY(!handled);
+}
+
+void TestHttpService::tlsConfigurationNamesWhatIsWrong()
+{
+    TlsFiles files;
+    QVERIFY2(files.write(), qPrintable(files.certificate.error));
+    // A key others can read is refused, naming the fix.
+    QFile(files.keyPath).setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup);
+    auto loaded = files.load();
+    QVERIFY(!loaded);
+    QCOMPARE(loaded.error().code, QStringLiteral("config.bad_value"));
+    QVERIFY2(loaded.error().message.contains(QLatin1String("chmod 600")), qPrintable(loaded.error().message));
+    QFile(files.keyPath).setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    QVERIFY(files.load());
+
+    // Not a certificate, not a key, no file: each named.
+    QFile garbage(files.dir.filePath(QStringLiteral("garbage.pem")));
+    QVERIFY(garbage.open(QIODevice::WriteOnly) && garbage.write("not pem") > 0);
+    garbage.close();
+    QFile(garbage.fileName()).setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+    DaemonConfig config;
+    config.tlsCertificate = garbage.fileName();
+    config.tlsKey = files.keyPath;
+    loaded = config.tlsConfiguration();
+    QVERIFY(!loaded && loaded.error().message.startsWith(QLatin1String("tlsCertificate: no PEM certificate")));
+    config.tlsCertificate = files.certificatePath;
+    config.tlsKey = garbage.fileName();
+    loaded = config.tlsConfiguration();
+    QVERIFY(!loaded && loaded.error().message.startsWith(QLatin1String("tlsKey: no unencrypted PEM private key")));
+    config.tlsKey = files.dir.filePath(QStringLiteral("missing.pem"));
+    loaded = config.tlsConfiguration();
+    QVERIFY(!loaded && loaded.error().message.startsWith(QLatin1String("tlsKey: cannot read")));
 }
 
 QTEST_GUILESS_MAIN(TestHttpService)
