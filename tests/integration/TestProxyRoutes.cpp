@@ -98,7 +98,7 @@ void TestProxyRoutes::relaysTheRequestWithTheConnectionsCredentialOnly()
     request.headers.emplaceBack("accept", "application/json");
     request.headers.emplaceBack("x-forwarded-host", "evil.example");
     request.headers.emplaceBack("host", "evil.example");
-    const auto reply = m_api->call(request);
+    const auto reply = m_api->send(request);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.json.value(QStringLiteral("results")).toArray().size(), 2);
     QVERIFY(header(reply, "content-type").startsWith("application/json"));

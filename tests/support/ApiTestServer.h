@@ -64,7 +64,6 @@ public:
                const QByteArray &body = {});
     // The same for a request built by the caller (a source address, headers of its own).
     Reply send(const HttpServerRequest &request);
-    Reply call(const HttpServerRequest &request) { return send(request); }
 
     const QStringList &problems() const { return m_problems; }
     const OpenApiValidator &validator() const { return *m_validator; }
