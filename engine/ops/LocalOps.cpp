@@ -7,9 +7,11 @@
 #include "sync/SyncService.h"
 
 #include <QHash>
+#include <QJsonDocument>
 #include <QMetaObject>
 #include <QPointer>
 #include <QPromise>
+#include <QRegularExpression>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <atomic>
@@ -59,6 +61,136 @@ private:
     QPromise<Result<CommandStarted>> m_promise;
     std::atomic_bool m_given = false;
 };
+
+// The label of a failed record: the first name-like output field its mapping gives text for, a first and last name
+// together, else none. Output fields are compared by their last segment, case and separators ignored.
+QString labelOf(const MappingService::PreviewRecord &preview)
+{
+    QHash<QString, QString> texts;
+    for (const CompiledMapping::FieldResult &field : preview.fields) {
+        const QJsonValue value = field.value.toQJsonValue();
+        if (!value.isString() || value.toString().trimmed().isEmpty())
+            continue;
+        QString key = field.field.section(QLatin1Char('.'), -1).toLower();
+        key.remove(QLatin1Char('_')).remove(QLatin1Char('-'));
+        texts.insert(key, value.toString().trimmed());
+    }
+    for (const char *name : {"name", "fullname", "displayname", "title", "subject", "summary"}) {
+        if (const QString text = texts.value(QLatin1String(name)); !text.isEmpty())
+            return text;
+    }
+    const QString person = QStringList{texts.value(QStringLiteral("firstname")), texts.value(QStringLiteral("lastname"))}
+                               .join(QLatin1Char(' '))
+                               .trimmed();
+    if (!person.isEmpty())
+        return person;
+    return texts.value(QStringLiteral("email"));
+}
+
+// The records with their labels, from each object's read mapping run over the raw records (one preview per object).
+QList<FailedRecordDetail> labelled(Store &store, const IntegrationCatalog &integrations, qint64 connectionId,
+                                   const QList<FailedRecord> &records)
+{
+    QHash<QString, QJsonArray> samples;
+    for (const FailedRecord &record : records)
+        samples[record.object].append(QJsonDocument::fromJson(record.raw).object());
+    QHash<QString, QList<MappingService::PreviewRecord>> previews;
+    for (auto it = samples.cbegin(); it != samples.cend(); ++it) {
+        auto preview = MappingService(store, integrations).preview(connectionId, it.key(), MappingDirection::Read,
+                                                                   it.value());
+        if (preview) // no mapping to take a label from: the records are listed without one
+            previews.insert(it.key(), std::move(preview).value());
+    }
+    QHash<QString, qsizetype> next;
+    QList<FailedRecordDetail> details;
+    for (const FailedRecord &record : records) {
+        FailedRecordDetail detail{record, connectionId, QString()};
+        const qsizetype index = next[record.object]++;
+        const auto &objectPreviews = previews.value(record.object);
+        if (index < objectPreviews.size())
+            detail.label = labelOf(objectPreviews.at(index));
+        details.append(std::move(detail));
+    }
+    return details;
+}
+
+// A connection's health from its recent activity; failedRunsLast24h counts every kind of execution.
+ConnectionHealthRow healthOf(const ConnectionActivity &activity)
+{
+    const Connection &connection = activity.connection;
+    ConnectionHealthRow row;
+    row.connectionId = connection.id;
+    row.tenantId = connection.tenantId;
+    row.tenantName = activity.tenantName;
+    row.connectionName = connection.displayName;
+    row.provider = connection.provider;
+    row.failedRunsLast24h = activity.failedRunsSince;
+    if (activity.lastSync) {
+        row.lastSyncAt = activity.lastSync->execution.finishedAt;
+        row.lastSyncOutcome = activity.lastSync->outcome;
+        row.lastSyncExecutionId = activity.lastSync->execution.id;
+    }
+    const QString statusReason = connection.statusMessage;
+    if (connection.status == ConnectionStatus::Paused) {
+        row.health = ConnectionHealth::Paused;
+        row.reason = statusReason.isEmpty() ? QStringLiteral("Paused") : statusReason;
+    } else if (connection.status == ConnectionStatus::NeedsReauth) {
+        row.health = ConnectionHealth::NeedsReauth;
+        row.reason = statusReason.isEmpty() ? QStringLiteral("The provider no longer accepts the connection's grant")
+                                            : statusReason;
+    } else if (activity.lastSync && (row.lastSyncOutcome == ExecutionOutcome::Failed
+                                     || row.lastSyncOutcome == ExecutionOutcome::Interrupted)) {
+        row.health = ConnectionHealth::Failing;
+        row.reason = QStringLiteral("The last sync %1: %2")
+                         .arg(row.lastSyncOutcome == ExecutionOutcome::Failed ? QStringLiteral("failed")
+                                                                              : QStringLiteral("was interrupted"),
+                              activity.lastSync->execution.errorMessage);
+    } else if (activity.lastSync && row.lastSyncOutcome == ExecutionOutcome::Partial) {
+        row.health = ConnectionHealth::Degraded;
+        row.reason = QStringLiteral("The last sync succeeded with %1 failed records")
+                         .arg(activity.lastSync->recordsFailed);
+    } else if (row.failedRunsLast24h > 0) {
+        row.health = ConnectionHealth::Degraded;
+        row.reason = QStringLiteral("%1 failed runs in the last 24 hours").arg(row.failedRunsLast24h);
+    } else {
+        row.health = ConnectionHealth::Healthy;
+    }
+    return row;
+}
+
+HealthReport healthReport(const QList<ConnectionActivity> &activities, const HealthFilter &filter)
+{
+    HealthReport report;
+    QHash<qint64, qsizetype> tenantIndex;
+    for (const ConnectionActivity &activity : activities) {
+        if (!filter.provider.isEmpty() && activity.connection.provider != filter.provider)
+            continue;
+        const ConnectionHealthRow row = healthOf(activity);
+        auto found = tenantIndex.constFind(row.tenantId);
+        if (found == tenantIndex.constEnd()) {
+            found = tenantIndex.insert(row.tenantId, report.tenants.size());
+            report.tenants.append(TenantHealthRow{row.tenantId, row.tenantName, ConnectionHealth::Healthy});
+        }
+        TenantHealthRow &tenant = report.tenants[*found];
+        ++tenant.connections;
+        tenant.failedRunsLast24h += row.failedRunsLast24h;
+        qint64 *counts[] = {&tenant.healthy, &tenant.paused, &tenant.degraded, &tenant.needsReauth, &tenant.failing};
+        ++*counts[ConnectionHealth::rank(row.health)];
+        if (ConnectionHealth::rank(row.health) > ConnectionHealth::rank(tenant.health))
+            tenant.health = row.health;
+        report.connections.append(row);
+    }
+    if (!filter.health.isEmpty()) {
+        report.connections.removeIf([&](const ConnectionHealthRow &row) { return row.health != filter.health; });
+        report.tenants.removeIf([&](const TenantHealthRow &row) { return row.health != filter.health; });
+    }
+    return report;
+}
+
+Error badFilter(const QString &message)
+{
+    return makeError("ops.bad_filter", message);
+}
 
 } // namespace
 
@@ -160,6 +292,17 @@ QFuture<Result<Execution>> LocalOps::execution(qint64 executionId)
     return withStore([executionId](Store &store) { return store.executions().execution(executionId); });
 }
 
+QFuture<Result<QList<ExecutionRow>>> LocalOps::findExecutions(const ExecutionFilter &filter)
+{
+    if (!filter.outcome.isEmpty() && !ExecutionOutcome::isKnown(filter.outcome)) {
+        return readyAnswer<QList<ExecutionRow>>(badFilter(
+            QStringLiteral("No outcome \"%1\": running, succeeded, partial, failed or interrupted.").arg(filter.outcome)));
+    }
+    if (filter.limit < 1 || filter.limit > 1000)
+        return readyAnswer<QList<ExecutionRow>>(badFilter(QStringLiteral("The limit must be from 1 to 1000.")));
+    return withStore([filter](Store &store) { return store.executions().findExecutions(filter); });
+}
+
 QFuture<Result<QList<Event>>> LocalOps::events(qint64 executionId)
 {
     return withStore([executionId](Store &store) { return store.executions().events(executionId); });
@@ -229,6 +372,72 @@ QFuture<Result<QList<MappingIssue>>> LocalOps::checkExpression(const QString &ex
 QFuture<Result<QList<FailedRecord>>> LocalOps::failedRecords(qint64 connectionId, const QString &object)
 {
     return withStore([connectionId, object](Store &store) { return store.records().failedRecords(connectionId, object); });
+}
+
+QFuture<Result<QList<FailedRecordDetail>>> LocalOps::executionFailedRecords(qint64 executionId)
+{
+    return withStore([sync = m_sync, executionId](Store &store) -> Result<QList<FailedRecordDetail>> {
+        auto execution = store.executions().execution(executionId);
+        if (!execution)
+            return execution.error();
+        auto records = store.records().failedRecordsOf(executionId);
+        if (!records)
+            return records.error();
+        return labelled(store, sync->integrations(), execution->connectionId, records.value());
+    });
+}
+
+QFuture<Result<QList<FailedRecordDetail>>> LocalOps::connectionFailedRecords(qint64 connectionId)
+{
+    return withStore([sync = m_sync, connectionId](Store &store) -> Result<QList<FailedRecordDetail>> {
+        auto records = store.records().failedRecords(connectionId, QString());
+        if (!records)
+            return records.error();
+        return labelled(store, sync->integrations(), connectionId, records.value());
+    });
+}
+
+QFuture<Result<HealthReport>> LocalOps::health(const HealthFilter &filter)
+{
+    if (!filter.health.isEmpty() && ConnectionHealth::rank(filter.health) < 0) {
+        return readyAnswer<HealthReport>(badFilter(
+            QStringLiteral("No health \"%1\": healthy, paused, degraded, needs_reauth or failing.").arg(filter.health)));
+    }
+    return withStore([this, filter](Store &store) -> Result<HealthReport> {
+        auto activity = store.executions().connectionActivity(m_clock.now().addDays(-1), filter.tenantId);
+        if (!activity)
+            return activity.error();
+        return healthReport(activity.value(), filter);
+    });
+}
+
+QFuture<Result<RefreshHistory>> LocalOps::refreshHistory(qint64 connectionId)
+{
+    return withStore([this, connectionId](Store &store) -> Result<RefreshHistory> {
+        auto connection = store.tenants().connection(connectionId);
+        if (!connection)
+            return connection.error();
+        auto tokens = store.executions().tokenHistory(connectionId, 100);
+        if (!tokens)
+            return tokens.error();
+        RefreshHistory history;
+        history.connectionId = connectionId;
+        history.operations = tokens->operations;
+        history.consecutiveFailures = tokens->consecutiveFailures;
+        auto stored = store.credentials().credential(connectionId);
+        if (stored) {
+            history.accessTokenExpiresAt = stored->expiresAt;
+            history.refreshedAt = stored->refreshedAt;
+            // Only the scope leaves the sealed credential; the tokens are wiped with it.
+            if (auto credential = m_sync->vault().open(connectionId, stored->sealed)) {
+                history.scopes = credential->scope.split(QRegularExpression(QStringLiteral("[\\s,]+")),
+                                                         Qt::SkipEmptyParts);
+            }
+        }
+        const bool needsReauth = connection->status == ConnectionStatus::NeedsReauth || !stored;
+        history.tokenState = tokenStateFor(history.accessTokenExpiresAt, needsReauth, m_clock.now());
+        return history;
+    });
 }
 
 QFuture<Result<QList<WriteItem>>> LocalOps::writeItems(qint64 executionId)
@@ -305,6 +514,50 @@ QFuture<Result<CommandStarted>> LocalOps::refreshToken(qint64 connectionId)
     return runInBackground(connectionId, [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
         return sync.refreshToken(connectionId, listener);
     });
+}
+
+QFuture<Result<CommandStarted>> LocalOps::replayExecution(qint64 executionId)
+{
+    // What to run again is decided from the execution as stored; the run itself starts on this thread, where the
+    // connection's busy mark lives.
+    return withStore([executionId](Store &store) { return store.executions().execution(executionId); })
+        .then(this,
+              [this, executionId](const Result<Execution> &original) -> QFuture<Result<CommandStarted>> {
+                  if (!original)
+                      return readyAnswer<CommandStarted>(original.error());
+                  const Execution execution = original.value();
+                  const QString outcome = ExecutionOutcome::of(execution.status, execution.failedRecordCount);
+                  const bool read = execution.kind == QLatin1String("read") || execution.kind == QLatin1String("backfill");
+                  const bool write = execution.kind == QLatin1String("write");
+                  if ((!read && !write) || outcome == ExecutionOutcome::Succeeded
+                      || outcome == ExecutionOutcome::Running) {
+                      return readyAnswer<CommandStarted>(makeError(
+                          "ops.nothing_to_replay",
+                          QStringLiteral("Execution %1 (%2, %3) has nothing to replay: only a read or a write that "
+                                         "failed, was interrupted or kept failed records can be run again.")
+                              .arg(executionId)
+                              .arg(execution.kind, outcome)));
+                  }
+                  // A read of every object names them all on its row ("contacts, companies"): read them all again.
+                  const QString object = execution.object.contains(QLatin1Char(',')) ? QString() : execution.object;
+                  const qint64 connectionId = execution.connectionId;
+                  auto started = runInBackground(
+                      connectionId,
+                      [connectionId, object, write](SyncService &sync, const SyncService::EventListener &listener) {
+                          return write ? sync.retryFailedWrites(connectionId, object, listener)
+                                       : sync.read(connectionId, object, listener);
+                      });
+                  return started.then(this, [this, executionId](const Result<CommandStarted> &answer) {
+                      if (!answer || answer->executionId == 0)
+                          return readyAnswer<CommandStarted>(answer);
+                      return withStore([answer, executionId](Store &store) -> Result<CommandStarted> {
+                          if (auto linked = store.executions().setReplayOf(answer->executionId, executionId); !linked)
+                              return linked.error();
+                          return answer;
+                      });
+                  }).unwrap();
+              })
+        .unwrap();
 }
 
 bool LocalOps::completeAuthorization(const QString &state, const QString &code, const QString &issuer)

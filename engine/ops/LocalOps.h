@@ -32,6 +32,7 @@ public:
     QFuture<Result<QList<Execution>>> executions(qint64 connectionId, int limit,
                                                  std::optional<qint64> beforeId = std::nullopt) override;
     QFuture<Result<Execution>> execution(qint64 executionId) override;
+    QFuture<Result<QList<ExecutionRow>>> findExecutions(const ExecutionFilter &filter) override;
     QFuture<Result<QList<Event>>> events(qint64 executionId) override;
     QFuture<Result<QList<Exchange>>> exchanges(qint64 executionId) override;
 
@@ -49,12 +50,17 @@ public:
                    const std::optional<MappingTree> &candidateConnectionOverride = std::nullopt) override;
     QFuture<Result<QList<MappingIssue>>> checkExpression(const QString &expression) override;
     QFuture<Result<QList<FailedRecord>>> failedRecords(qint64 connectionId, const QString &object = {}) override;
+    QFuture<Result<QList<FailedRecordDetail>>> executionFailedRecords(qint64 executionId) override;
+    QFuture<Result<QList<FailedRecordDetail>>> connectionFailedRecords(qint64 connectionId) override;
+    QFuture<Result<HealthReport>> health(const HealthFilter &filter) override;
+    QFuture<Result<RefreshHistory>> refreshHistory(qint64 connectionId) override;
     QFuture<Result<QList<WriteItem>>> writeItems(qint64 executionId) override;
 
     QFuture<Result<CommandStarted>> syncNow(qint64 connectionId) override;
     QFuture<Result<CommandStarted>> refreshToken(qint64 connectionId) override;
     QFuture<Result<CommandStarted>> remapFailedRecords(qint64 connectionId) override;
     QFuture<Result<CommandStarted>> retryFailedWrites(qint64 connectionId) override;
+    QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) override;
     QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
 

@@ -42,6 +42,9 @@ public:
     virtual QFuture<Result<QList<Execution>>> executions(qint64 connectionId, int limit,
                                                          std::optional<qint64> beforeId = std::nullopt) = 0;
     virtual QFuture<Result<Execution>> execution(qint64 executionId) = 0;
+    // Executions across tenants (the Runs view), filtered; newest first, keyset paging with filter.beforeId.
+    // Refused with "ops.bad_filter" for an outcome that is none of ExecutionOutcome's or a limit outside 1..1000.
+    virtual QFuture<Result<QList<ExecutionRow>>> findExecutions(const ExecutionFilter &filter) = 0;
     virtual QFuture<Result<QList<Event>>> events(qint64 executionId) = 0;
     virtual QFuture<Result<QList<Exchange>>> exchanges(qint64 executionId) = 0;
 
@@ -62,6 +65,14 @@ public:
     // when it compiles. For an editor checking an expression as it is typed.
     virtual QFuture<Result<QList<MappingIssue>>> checkExpression(const QString &expression) = 0;
     virtual QFuture<Result<QList<FailedRecord>>> failedRecords(qint64 connectionId, const QString &object = {}) = 0;
+    // The records whose mapping failed in one execution (resolved since or not), or those of a connection still
+    // failing, each with a label; in the order they failed. An execution that does not exist is store.not_found.
+    virtual QFuture<Result<QList<FailedRecordDetail>>> executionFailedRecords(qint64 executionId) = 0;
+    virtual QFuture<Result<QList<FailedRecordDetail>>> connectionFailedRecords(qint64 connectionId) = 0;
+    // Every connection's health and each tenant's roll-up (the worst of its connections).
+    virtual QFuture<Result<HealthReport>> health(const HealthFilter &filter) = 0;
+    // The connection's last 100 token operations, consecutive failures, scopes and token expiry.
+    virtual QFuture<Result<RefreshHistory>> refreshHistory(qint64 connectionId) = 0;
     // The per-record results of a write execution, in the order they were written.
     virtual QFuture<Result<QList<WriteItem>>> writeItems(qint64 executionId) = 0;
 
@@ -72,6 +83,11 @@ public:
     virtual QFuture<Result<CommandStarted>> remapFailedRecords(qint64 connectionId) = 0;
     // Writes again the records whose latest write failed, in the background.
     virtual QFuture<Result<CommandStarted>> retryFailedWrites(qint64 connectionId) = 0;
+    // Runs a failed (or partly failed, or interrupted) read or write again as a new execution whose replayOf names
+    // it: a read reads its object again from the cursor, a write writes again the records whose write failed.
+    // Refused with "ops.nothing_to_replay" for an execution that succeeded whole, is running, or is of another
+    // kind (token operations, webhooks, schema discovery, proxied calls).
+    virtual QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) = 0;
     // Starts authorising the connection again (a revoked grant, new scopes): the URL to open in a browser. When
     // the provider sends the browser back, the code is exchanged in the background (an "authorize" execution).
     virtual QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) = 0;

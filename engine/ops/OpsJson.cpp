@@ -431,6 +431,56 @@ bool members(Visit &visit, T &v)
         && visit("executionId", v.executionId) && visit("succeeded", v.succeeded) && visit("message", v.message);
 }
 
+template <typename Visit, Is<ExecutionRow> T>
+bool members(Visit &visit, T &v)
+{
+    return visit("execution", v.execution) && visit("outcome", v.outcome) && visit("tenantName", v.tenantName)
+        && visit("connectionName", v.connectionName) && visit("provider", v.provider)
+        && visit("durationMs", v.durationMs) && visit("recordsRead", v.recordsRead)
+        && visit("recordsWritten", v.recordsWritten) && visit("recordsFailed", v.recordsFailed)
+        && visit("replayOf", v.replayOf) && visit("message", v.message);
+}
+
+template <typename Visit, Is<FailedRecordDetail> T>
+bool members(Visit &visit, T &v)
+{
+    return visit("record", v.record) && visit("connectionId", v.connectionId) && visit("label", v.label);
+}
+
+template <typename Visit, Is<ConnectionHealthRow> T>
+bool members(Visit &visit, T &v)
+{
+    return visit("connectionId", v.connectionId) && visit("tenantId", v.tenantId)
+        && visit("tenantName", v.tenantName) && visit("connectionName", v.connectionName)
+        && visit("provider", v.provider) && visit("health", v.health) && visit("reason", v.reason)
+        && visit("failedRunsLast24h", v.failedRunsLast24h) && visit("lastSyncAt", v.lastSyncAt)
+        && visit("lastSyncOutcome", v.lastSyncOutcome) && visit("lastSyncExecutionId", v.lastSyncExecutionId);
+}
+
+template <typename Visit, Is<TenantHealthRow> T>
+bool members(Visit &visit, T &v)
+{
+    return visit("tenantId", v.tenantId) && visit("tenantName", v.tenantName) && visit("health", v.health)
+        && visit("connections", v.connections) && visit("healthy", v.healthy) && visit("paused", v.paused)
+        && visit("degraded", v.degraded) && visit("needsReauth", v.needsReauth) && visit("failing", v.failing)
+        && visit("failedRunsLast24h", v.failedRunsLast24h);
+}
+
+template <typename Visit, Is<HealthReport> T>
+bool members(Visit &visit, T &v)
+{
+    return visit("connections", v.connections) && visit("tenants", v.tenants);
+}
+
+template <typename Visit, Is<RefreshHistory> T>
+bool members(Visit &visit, T &v)
+{
+    return visit("connectionId", v.connectionId) && visit("operations", v.operations)
+        && visit("consecutiveFailures", v.consecutiveFailures) && visit("scopes", v.scopes)
+        && visit("accessTokenExpiresAt", v.accessTokenExpiresAt) && visit("refreshedAt", v.refreshedAt)
+        && visit("tokenState", v.tokenState);
+}
+
 template <typename Visit, Is<Error> T>
 bool members(Visit &visit, T &v)
 {
@@ -725,6 +775,12 @@ PATCHBAY_OPS_JSON_TYPE(FailedRecord)
 PATCHBAY_OPS_JSON_TYPE(WriteItem)
 PATCHBAY_OPS_JSON_TYPE(CommandStarted)
 PATCHBAY_OPS_JSON_TYPE(LiveUpdate)
+PATCHBAY_OPS_JSON_TYPE(ExecutionRow)
+PATCHBAY_OPS_JSON_TYPE(FailedRecordDetail)
+PATCHBAY_OPS_JSON_TYPE(ConnectionHealthRow)
+PATCHBAY_OPS_JSON_TYPE(TenantHealthRow)
+PATCHBAY_OPS_JSON_TYPE(HealthReport)
+PATCHBAY_OPS_JSON_TYPE(RefreshHistory)
 PATCHBAY_OPS_JSON_DECODE(QUrl)
 #undef PATCHBAY_OPS_JSON_TYPE
 #undef PATCHBAY_OPS_JSON_DECODE

@@ -53,6 +53,12 @@ QJsonObject encode(const FailedRecord &record);
 QJsonObject encode(const WriteItem &item);
 QJsonObject encode(const CommandStarted &started);
 QJsonObject encode(const LiveUpdate &update);
+QJsonObject encode(const ExecutionRow &row);
+QJsonObject encode(const FailedRecordDetail &detail);
+QJsonObject encode(const ConnectionHealthRow &row);
+QJsonObject encode(const TenantHealthRow &row);
+QJsonObject encode(const HealthReport &report);
+QJsonObject encode(const RefreshHistory &history);
 // A URL to open (beginReauthorization's answer): {"url": "..."}.
 QJsonObject encode(const QUrl &url);
 // An error's own members {"code", "message"}; errorBody wraps them as every error answer does.

@@ -3,11 +3,17 @@
 // The plain types the ops API answers with, beside the engine's vocabulary (engine/core). No engine code and no
 // transport: a remote implementation builds them from JSON.
 
+#include "core/ExecutionQuery.h"
+#include "core/Records.h"
 #include "core/Tenancy.h"
 #include "core/TokenState.h"
 
 #include <QDateTime>
+#include <QList>
 #include <QString>
+#include <QStringList>
+
+#include <optional>
 
 namespace patchbay {
 
@@ -49,6 +55,101 @@ struct LiveUpdate
     QString message;
 
     bool operator==(const LiveUpdate &) const = default;
+};
+
+// How a connection is doing, worst last: each is also what a tenant shows when it is the worst of its connections.
+namespace ConnectionHealth {
+inline const QString Healthy = QStringLiteral("healthy");
+inline const QString Paused = QStringLiteral("paused");           // paused by someone, not by a problem
+inline const QString Degraded = QStringLiteral("degraded");       // it syncs, but runs or records failed lately
+inline const QString NeedsReauth = QStringLiteral("needs_reauth"); // the provider no longer accepts its grant
+inline const QString Failing = QStringLiteral("failing");         // its last sync failed
+// 0 (healthy) to 4 (failing); -1 for a name that is none of these.
+inline int rank(const QString &health)
+{
+    return QStringList{Healthy, Paused, Degraded, NeedsReauth, Failing}.indexOf(health);
+}
+} // namespace ConnectionHealth
+
+// Which connections a health report covers; every condition given must hold (the tenant roll-up counts the
+// connections the tenant and provider conditions leave, and health then filters both lists).
+struct HealthFilter
+{
+    std::optional<qint64> tenantId;
+    QString health;   // a ConnectionHealth; empty: any
+    QString provider; // empty: any
+
+    bool operator==(const HealthFilter &) const = default;
+};
+
+struct ConnectionHealthRow
+{
+    qint64 connectionId = 0;
+    qint64 tenantId = 0;
+    QString tenantName;
+    QString connectionName;
+    QString provider;
+    QString health;             // ConnectionHealth
+    QString reason;             // why, in a sentence; empty when healthy
+    qint64 failedRunsLast24h = 0;
+    QDateTime lastSyncAt;       // the last read or write that finished (never a token operation); unset: none yet
+    QString lastSyncOutcome;    // its ExecutionOutcome
+    qint64 lastSyncExecutionId = 0;
+
+    bool operator==(const ConnectionHealthRow &) const = default;
+};
+
+// A tenant: the worst health of its connections, and how many are in each.
+struct TenantHealthRow
+{
+    qint64 tenantId = 0;
+    QString tenantName;
+    QString health;
+    qint64 connections = 0;
+    qint64 healthy = 0;
+    qint64 paused = 0;
+    qint64 degraded = 0;
+    qint64 needsReauth = 0;
+    qint64 failing = 0;
+    qint64 failedRunsLast24h = 0;
+
+    bool operator==(const TenantHealthRow &) const = default;
+};
+
+struct HealthReport
+{
+    QList<ConnectionHealthRow> connections; // by tenant name, then connection name
+    QList<TenantHealthRow> tenants;         // by tenant name
+
+    bool operator==(const HealthReport &) const = default;
+};
+
+// A connection's token operations (refreshes and authorisations) and where its grant stands. Messages are the
+// provider's as the engine kept them (redacted): never a token.
+struct RefreshHistory
+{
+    qint64 connectionId = 0;
+    QList<ExecutionRow> operations; // newest first; each one's message is the provider's answer or the summary
+    qint64 consecutiveFailures = 0; // failed operations since the last that succeeded
+    QStringList scopes;             // granted with the current token; empty when the provider said none
+    QDateTime accessTokenExpiresAt; // unset: unknown, or it does not expire
+    QDateTime refreshedAt;
+    TokenState tokenState = TokenState::Unknown;
+
+    bool operator==(const RefreshHistory &) const = default;
+};
+
+// A failed record as the failed-records tab lists it: the record (raw, and every field error in full) with the
+// connection it came through and a label a person recognises it by.
+struct FailedRecordDetail
+{
+    FailedRecord record;
+    qint64 connectionId = 0;
+    // What the record's mapping gives for a name-like output field (name, full name, title, subject, email, ...),
+    // evaluated field by field so the fields that fail do not hide the others; empty when none gives text.
+    QString label;
+
+    bool operator==(const FailedRecordDetail &) const = default;
 };
 
 } // namespace patchbay

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Exchange.h"
+#include "core/ExecutionQuery.h"
 #include "core/Executions.h"
 #include "core/Result.h"
 
@@ -39,6 +40,17 @@ public:
     // Newest first; pass the last seen id as beforeId for the next page (keyset paging).
     virtual Result<QList<Execution>> executions(qint64 connectionId, int limit,
                                                 std::optional<qint64> beforeId = {}) = 0;
+    // Executions of every tenant (or those the filter names), newest first, with the names the Runs view shows.
+    // Each condition but the text and the times seeks an index, so that a page far back costs what the first costs.
+    virtual Result<QList<ExecutionRow>> findExecutions(const ExecutionFilter &filter) = 0;
+    // Each connection (of one tenant, or all) with its last sync and the number of its executions that failed since
+    // failuresSince; a few index searches per connection, never a scan of the executions.
+    virtual Result<QList<ConnectionActivity>> connectionActivity(const QDateTime &failuresSince,
+                                                                 std::optional<qint64> tenantId = std::nullopt) = 0;
+    // The connection's last `limit` token operations and its consecutive failures.
+    virtual Result<TokenHistory> tokenHistory(qint64 connectionId, int limit) = 0;
+    // Links a replay to the execution it replays (ExecutionRow::replayOf).
+    virtual Result<void> setReplayOf(qint64 executionId, qint64 originalId) = 0;
 
     // An event without a time happens now. Both lists are in the order they were added.
     virtual Result<qint64> addEvent(const Event &event) = 0;

@@ -41,6 +41,8 @@ public:
     // An empty object means every object; openOnly leaves out the failures resolved since.
     virtual Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object,
                                                       bool openOnly = true) = 0;
+    // The records whose mapping failed in one execution (resolved since or not), in the order they failed.
+    virtual Result<QList<FailedRecord>> failedRecordsOf(qint64 executionId) = 0;
 
     virtual qint64 recordCount(qint64 connectionId, const QString &object) = 0;
     virtual std::optional<StoredRecord> record(qint64 connectionId, const QString &object, const QString &recordId) = 0;

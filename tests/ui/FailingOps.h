@@ -24,6 +24,10 @@ public:
         return failure<QList<Execution>>();
     }
     QFuture<Result<Execution>> execution(qint64) override { return failure<Execution>(); }
+    QFuture<Result<QList<ExecutionRow>>> findExecutions(const ExecutionFilter &) override
+    {
+        return failure<QList<ExecutionRow>>();
+    }
     QFuture<Result<QList<Event>>> events(qint64) override { return failure<QList<Event>>(); }
     QFuture<Result<QList<Exchange>>> exchanges(qint64) override { return failure<QList<Exchange>>(); }
     QFuture<Result<EffectiveMapping>> mapping(qint64, const QString &, const QString &) override
@@ -55,12 +59,23 @@ public:
     {
         return failure<QList<FailedRecord>>();
     }
+    QFuture<Result<QList<FailedRecordDetail>>> executionFailedRecords(qint64) override
+    {
+        return failure<QList<FailedRecordDetail>>();
+    }
+    QFuture<Result<QList<FailedRecordDetail>>> connectionFailedRecords(qint64) override
+    {
+        return failure<QList<FailedRecordDetail>>();
+    }
+    QFuture<Result<HealthReport>> health(const HealthFilter &) override { return failure<HealthReport>(); }
+    QFuture<Result<RefreshHistory>> refreshHistory(qint64) override { return failure<RefreshHistory>(); }
     QFuture<Result<QList<WriteItem>>> writeItems(qint64) override { return failure<QList<WriteItem>>(); }
 
     QFuture<Result<CommandStarted>> syncNow(qint64) override { return failure<CommandStarted>(); }
     QFuture<Result<CommandStarted>> refreshToken(qint64) override { return failure<CommandStarted>(); }
     QFuture<Result<CommandStarted>> remapFailedRecords(qint64) override { return failure<CommandStarted>(); }
     QFuture<Result<CommandStarted>> retryFailedWrites(qint64) override { return failure<CommandStarted>(); }
+    QFuture<Result<CommandStarted>> replayExecution(qint64) override { return failure<CommandStarted>(); }
     QFuture<Result<QUrl>> beginReauthorization(qint64) override { return failure<QUrl>(); }
     bool isBusy(qint64) const override { return false; }
 

@@ -3,9 +3,11 @@
 #include "core/Clock.h"
 #include "ops/AuthorizationRedirect.h"
 #include "ops/LocalOps.h"
+#include "ops/OpsJson.h"
 #include "store/sqlite/SqliteDatabase.h"
 #include "store/sqlite/SqliteStore.h"
 
+#include <QJsonDocument>
 #include <QSemaphore>
 #include <QSignalSpy>
 #include <QUrlQuery>
@@ -46,6 +48,11 @@ private Q_SLOTS:
     void checkExpressionReportsParserErrors();
     void commandOnABusyConnectionIsRefused();
     void reauthorisationUsesTheGivenRedirect();
+    void runsAcrossTenantsTellPartialFailureApart();
+    void badRunsFilterIsRefused();
+    void healthRollsUpTheWorstConnectionPerTenant();
+    void refreshHistoryOfARevokedGrant();
+    void replayRefusesWhatHasNothingToReplay();
 
 private:
     // Waits for the answer, taken the way the console takes it (a continuation on this object's thread).
@@ -220,6 +227,139 @@ void TestLocalOps::reauthorisationUsesTheGivenRedirect()
     QVERIFY(forwarded->handler(declined));
     QVERIFY(!ops->isBusy(m_ids.acmeHubspot));
     QVERIFY(!forwarded->handler(declined));
+}
+
+void TestLocalOps::runsAcrossTenantsTellPartialFailureApart()
+{
+    const qint64 partial = m_demo->addExecution(m_ids.globexCrm, QStringLiteral("read"), QStringLiteral("contacts"),
+                                                ExecutionStatus::Succeeded, {339, 4, 4, 161}, 2, 900);
+    auto ops = m_demo->createOps();
+    const auto all = answerOf(ops->findExecutions({}));
+    QVERIFY(all.has_value() && all->ok());
+    QCOMPARE(all->value().size(), 6); // both tenants'
+    const ExecutionRow &newest = all->value().first();
+    QCOMPARE(newest.execution.id, partial);
+    QCOMPARE(newest.tenantName, QStringLiteral("Globex Industries"));
+    QCOMPARE(newest.connectionName, QStringLiteral("Globex CRM"));
+    QCOMPARE(newest.outcome, ExecutionOutcome::Partial);
+    QCOMPARE(newest.recordsFailed, 161);
+    QCOMPARE(newest.durationMs, 900);
+
+    ExecutionFilter failures;
+    failures.outcome = ExecutionOutcome::Failed;
+    const auto failed = answerOf(ops->findExecutions(failures));
+    QVERIFY(failed.has_value() && failed->ok());
+    QCOMPARE(failed->value().size(), 2); // Acme's backfill and Globex's refresh
+    for (const ExecutionRow &row : failed->value())
+        QCOMPARE(row.execution.status, ExecutionStatus::Failed);
+}
+
+void TestLocalOps::badRunsFilterIsRefused()
+{
+    auto ops = m_demo->createOps();
+    ExecutionFilter filter;
+    filter.outcome = QStringLiteral("half");
+    const auto outcome = answerOf(ops->findExecutions(filter));
+    QVERIFY(outcome.has_value() && !outcome->ok());
+    QCOMPARE(outcome->error().code, QStringLiteral("ops.bad_filter"));
+    filter = {};
+    filter.limit = 0;
+    const auto limit = answerOf(ops->findExecutions(filter));
+    QVERIFY(limit.has_value() && !limit->ok());
+    QCOMPARE(limit->error().code, QStringLiteral("ops.bad_filter"));
+    const auto health = answerOf(ops->health({std::nullopt, QStringLiteral("so-so"), QString()}));
+    QVERIFY(health.has_value() && !health->ok());
+    QCOMPARE(health->error().code, QStringLiteral("ops.bad_filter"));
+}
+
+void TestLocalOps::healthRollsUpTheWorstConnectionPerTenant()
+{
+    auto ops = m_demo->createOps();
+    const auto answer = answerOf(ops->health({}));
+    QVERIFY(answer.has_value());
+    QVERIFY2(answer->ok(), qPrintable(answer->ok() ? QString() : answer->error().toString()));
+    const HealthReport &report = answer->value();
+    QCOMPARE(report.connections.size(), 3);
+    QHash<qint64, ConnectionHealthRow> byId;
+    for (const ConnectionHealthRow &row : report.connections)
+        byId.insert(row.connectionId, row);
+    // Acme HubSpot's last finished read or write is the failed backfill; its later refresh and running read are
+    // not syncs.
+    QCOMPARE(byId[m_ids.acmeHubspot].health, ConnectionHealth::Failing);
+    QVERIFY(byId[m_ids.acmeHubspot].reason.contains(QLatin1String("HubSpot answered 502 twice")));
+    QCOMPARE(byId[m_ids.acmeHubspot].failedRunsLast24h, 1);
+    QCOMPARE(byId[m_ids.acmeSandbox].health, ConnectionHealth::Healthy);
+    QVERIFY(!byId[m_ids.acmeSandbox].lastSyncAt.isValid());
+    QCOMPARE(byId[m_ids.globexCrm].health, ConnectionHealth::NeedsReauth);
+    QCOMPARE(byId[m_ids.globexCrm].reason, QStringLiteral("The refresh token was revoked. Send Globex a re-auth link."));
+
+    QCOMPARE(report.tenants.size(), 2);
+    const TenantHealthRow &acme = report.tenants.first();
+    QCOMPARE(acme.tenantName, QStringLiteral("Acme Corporation"));
+    QCOMPARE(acme.health, ConnectionHealth::Failing);
+    QCOMPARE(acme.connections, 2);
+    QCOMPARE(acme.failing, 1);
+    QCOMPARE(acme.healthy, 1);
+    QCOMPARE(report.tenants.last().health, ConnectionHealth::NeedsReauth);
+
+    const auto failing = answerOf(ops->health({std::nullopt, ConnectionHealth::Failing, QString()}));
+    QVERIFY(failing.has_value() && failing->ok());
+    QCOMPARE(failing->value().connections.size(), 1);
+    QCOMPARE(failing->value().tenants.size(), 1);
+    QCOMPARE(failing->value().tenants.first().tenantId, m_ids.acme);
+    const auto otherProvider = answerOf(ops->health({std::nullopt, QString(), QStringLiteral("salesforce")}));
+    QVERIFY(otherProvider.has_value() && otherProvider->ok());
+    QVERIFY(otherProvider->value().connections.isEmpty());
+    QVERIFY(otherProvider->value().tenants.isEmpty());
+    const auto globex = answerOf(ops->health({m_ids.globex, QString(), QString()}));
+    QVERIFY(globex.has_value() && globex->ok());
+    QCOMPARE(globex->value().connections.size(), 1);
+}
+
+void TestLocalOps::refreshHistoryOfARevokedGrant()
+{
+    auto ops = m_demo->createOps();
+    const auto answer = answerOf(ops->refreshHistory(m_ids.globexCrm));
+    QVERIFY(answer.has_value());
+    QVERIFY2(answer->ok(), qPrintable(answer->ok() ? QString() : answer->error().toString()));
+    const RefreshHistory &history = answer->value();
+    QCOMPARE(history.connectionId, m_ids.globexCrm);
+    QCOMPARE(history.operations.size(), 1);
+    QCOMPARE(history.operations.first().outcome, ExecutionOutcome::Failed);
+    QCOMPARE(history.operations.first().message,
+             QStringLiteral("The refresh token was revoked; ask the user to re-authorise"));
+    QCOMPARE(history.consecutiveFailures, 1);
+    QCOMPARE(history.tokenState, TokenState::NeedsReauth);
+    QVERIFY(history.accessTokenExpiresAt.isValid());
+
+    const auto healthy = answerOf(ops->refreshHistory(m_ids.acmeHubspot));
+    QVERIFY(healthy.has_value() && healthy->ok());
+    QCOMPARE(healthy->value().operations.size(), 1);
+    QCOMPARE(healthy->value().consecutiveFailures, 0);
+    QCOMPARE(healthy->value().tokenState, TokenState::Valid);
+    // What leaves the sealed credential is its expiry and scope, never a token.
+    const QByteArray encoded = QJsonDocument(OpsJson::encode(healthy->value())).toJson();
+    QVERIFY(!encoded.contains("demo-access-"));
+    QVERIFY(!encoded.contains("demo-refresh-"));
+
+    const auto missing = answerOf(ops->refreshHistory(987654));
+    QVERIFY(missing.has_value() && !missing->ok());
+    QCOMPARE(missing->error().code, QStringLiteral("store.not_found"));
+}
+
+void TestLocalOps::replayRefusesWhatHasNothingToReplay()
+{
+    auto ops = m_demo->createOps();
+    QSignalSpy started(ops.get(), &OpsApi::executionStarted);
+    for (const qint64 execution : {m_ids.contactsRead, m_ids.companiesRead}) { // succeeded whole; running
+        const auto answer = answerOf(ops->replayExecution(execution));
+        QVERIFY(answer.has_value() && !answer->ok());
+        QCOMPARE(answer->error().code, QStringLiteral("ops.nothing_to_replay"));
+    }
+    const auto missing = answerOf(ops->replayExecution(987654));
+    QVERIFY(missing.has_value() && !missing->ok());
+    QCOMPARE(missing->error().code, QStringLiteral("store.not_found"));
+    QCOMPARE(started.size(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestLocalOps)

@@ -123,6 +123,30 @@ void TestOpsJson::everyTypeComesBackEqual()
                                   LiveUpdate::Kind::ExecutionFinished, LiveUpdate::Kind::ConnectionChanged})
         verifyRoundTrip(LiveUpdate{kind, 1, 2, kBeyondDouble, true, QStringLiteral("done")});
     verifyRoundTrip(QUrl(QStringLiteral("https://idp.example/authorize?state=a%2Fb&redirect_uri=https%3A%2F%2Fx")));
+
+    const ExecutionRow row{Execution{kBeyondDouble, 2, 3, QStringLiteral("read"), QStringLiteral("contacts"),
+                                     ExecutionStatus::Succeeded, berlinTime(10), berlinTime(20), 339, 161, 4, 4,
+                                     QString(), QString()},
+                           ExecutionOutcome::Partial, QStringLiteral("Initech"), QStringLiteral("Initech – CRM"),
+                           QStringLiteral("hubspot"), 2840, 339, 0, 161, kBeyondDouble - 5,
+                           QStringLiteral("Read 339 records, 161 failed to map")};
+    verifyRoundTrip(row);
+    verifyRoundTrip(FailedRecordDetail{
+        FailedRecord{kBeyondDouble, 9, QStringLiteral("contacts"), QStringLiteral("r1"), QString(), "\xff\xfe",
+                     QJsonArray{QJsonObject{{"field", "email"}, {"code", "T2001"}, {"position", 3}}}, berlinTime(1),
+                     QDateTime()},
+        std::numeric_limits<qint64>::max(), QStringLiteral("Ada Lovelace")});
+    const ConnectionHealthRow health{1, 2, QStringLiteral("Initech"), QStringLiteral("CRM"), QStringLiteral("hubspot"),
+                                     ConnectionHealth::Degraded, QStringLiteral("The last sync succeeded with 161 "
+                                                                                "failed records"),
+                                     kBeyondDouble, berlinTime(4), ExecutionOutcome::Partial, 77};
+    verifyRoundTrip(health);
+    const TenantHealthRow tenant{2, QStringLiteral("Initech"), ConnectionHealth::Failing, 6, 1, 1, 1, 1, 2, 9};
+    verifyRoundTrip(tenant);
+    verifyRoundTrip(HealthReport{{health, ConnectionHealthRow{}}, {tenant}});
+    verifyRoundTrip(RefreshHistory{kBeyondDouble, {row, ExecutionRow{}}, 3,
+                                   {QStringLiteral("crm.objects.contacts.read"), QStringLiteral("oauth")},
+                                   berlinTime(600), berlinTime(5), TokenState::Expiring});
 }
 
 void TestOpsJson::emptyValuesComeBackEqual()
@@ -143,6 +167,10 @@ void TestOpsJson::emptyValuesComeBackEqual()
     verifyRoundTrip(WriteItem{});
     verifyRoundTrip(CommandStarted{});
     verifyRoundTrip(LiveUpdate{});
+    verifyRoundTrip(ExecutionRow{});
+    verifyRoundTrip(FailedRecordDetail{});
+    verifyRoundTrip(HealthReport{});
+    verifyRoundTrip(RefreshHistory{});
 
     const QJsonObject tenant = OpsJson::encode(Tenant{});
     QVERIFY(tenant.value("createdAt").isNull()); // written, as null: every member is always there

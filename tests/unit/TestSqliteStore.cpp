@@ -1,6 +1,7 @@
 #include "StoreFactory.h"
 #include "store/sqlite/Migrations.h"
 #include "store/sqlite/SqliteDatabase.h"
+#include "store/sqlite/SqliteExecutionStore.h"
 #include "store/sqlite/SqliteStore.h"
 
 #include <QFileInfo>
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void webhookEventsOfAnOlderDatabaseMigrate();
     void recordsOfAnOlderDatabaseEnterTheChangeLog();
     void changeFeedPagesAreIndexRangeScans();
+    void executionPagesSeekAnIndexForEachFilter();
 
 private:
     std::unique_ptr<SqliteStore> openStore();
@@ -316,6 +318,68 @@ void TestSqliteStore::changeFeedPagesAreIndexRangeScans()
                                  "object = ?2 AND record_id = ?3 ORDER BY sequence")),
              QStringList{QStringLiteral("SEARCH record_changes USING INDEX record_changes_history (connection_id=? "
                                         "AND object=? AND record_id=?)")});
+}
+
+void TestSqliteStore::executionPagesSeekAnIndexForEachFilter()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    auto db = openDatabase();
+    QVERIFY(db);
+    // A page far back must cost what the first costs: the executions are walked from the keyset position along an
+    // index in id order (never a sort of everything that matches), and the connection and tenant of each row are
+    // looked up by primary key.
+    const auto plan = [&](ExecutionFilter filter) {
+        filter.beforeId = 1000;
+        const auto query = SqliteExecutionStore::findExecutionsQuery(filter);
+        SqliteStatement stmt = db->prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + query.sql);
+        for (int i = 0; i < query.values.size(); ++i)
+            stmt.bind(i + 1, query.values.at(i));
+        QStringList steps;
+        while (stmt.next())
+            steps.append(stmt.text(3));
+        return steps;
+    };
+    const auto seeks = [](const QStringList &steps, const QString &access) {
+        if (steps.isEmpty() || steps.first() != QStringLiteral("SEARCH e USING ") + access)
+            return false;
+        for (const QString &step : steps) {
+            if (step.contains(QLatin1String("TEMP B-TREE")) || step.startsWith(QLatin1String("SCAN")))
+                return false;
+        }
+        return steps.contains(QStringLiteral("SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"))
+            && steps.contains(QStringLiteral("SEARCH t USING INTEGER PRIMARY KEY (rowid=?)"));
+    };
+    ExecutionFilter filter;
+    QStringList steps = plan(filter);
+    QVERIFY2(seeks(steps, QStringLiteral("INTEGER PRIMARY KEY (rowid<?)")), qPrintable(steps.join(u'\n')));
+    filter.text = QStringLiteral("quota"); // a filter on the rows walked, not a different walk
+    steps = plan(filter);
+    QVERIFY2(seeks(steps, QStringLiteral("INTEGER PRIMARY KEY (rowid<?)")), qPrintable(steps.join(u'\n')));
+    filter = {};
+    filter.tenantId = 1;
+    steps = plan(filter);
+    QVERIFY2(seeks(steps, QStringLiteral("INDEX executions_by_tenant (tenant_id=? AND rowid<?)")),
+             qPrintable(steps.join(u'\n')));
+    filter = {};
+    filter.connectionId = 1;
+    steps = plan(filter);
+    QVERIFY2(seeks(steps, QStringLiteral("INDEX executions_by_connection (connection_id=? AND id<?)")),
+             qPrintable(steps.join(u'\n')));
+    filter = {};
+    filter.kind = QStringLiteral("write");
+    steps = plan(filter);
+    QVERIFY2(seeks(steps, QStringLiteral("INDEX executions_by_kind (kind=? AND rowid<?)")),
+             qPrintable(steps.join(u'\n')));
+    filter = {};
+    filter.outcome = ExecutionOutcome::Failed;
+    steps = plan(filter);
+    QVERIFY2(seeks(steps, QStringLiteral("INDEX executions_by_status (status=? AND rowid<?)")),
+             qPrintable(steps.join(u'\n')));
+    filter.outcome = ExecutionOutcome::Partial;
+    steps = plan(filter);
+    QVERIFY2(seeks(steps, QStringLiteral("INDEX executions_partial (status=? AND rowid<?)")),
+             qPrintable(steps.join(u'\n')));
 }
 
 QTEST_GUILESS_MAIN(TestSqliteStore)

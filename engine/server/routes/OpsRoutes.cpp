@@ -31,6 +31,8 @@ int statusFor(const Error &error)
         {QStringLiteral("auth.refresh_busy"), 409},
         {QStringLiteral("auth.needs_reauth"), 409},
         {QStringLiteral("write.nothing_to_retry"), 409},
+        {QStringLiteral("ops.nothing_to_replay"), 409},
+        {QStringLiteral("ops.bad_filter"), 400},
         {QStringLiteral("store.migration_busy"), 503},
         {QStringLiteral("mapping.invalid"), 422},
         {QStringLiteral("mapping.bad_level"), 422},
@@ -123,6 +125,79 @@ QFuture<HttpServerResponse> readyError(const Error &error)
     return ApiResponse::ready(errorAnswer(error));
 }
 
+// An optional id in the query: absent is none; anything but a positive integer is refused.
+Result<std::optional<qint64>> optionalQueryId(const ApiRequest &request, const QString &name)
+{
+    if (request.query(name).isEmpty())
+        return std::optional<qint64>();
+    const auto id = request.queryInteger(name, 0, 1, std::numeric_limits<qint64>::max());
+    if (!id)
+        return id.error();
+    return std::optional<qint64>(id.value());
+}
+
+// An optional time in the query (ISO 8601 with an offset or Z): absent is none.
+Result<QDateTime> optionalQueryTime(const ApiRequest &request, const QString &name)
+{
+    const QString text = request.query(name);
+    if (text.isEmpty())
+        return QDateTime();
+    const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!time.isValid() || time.timeSpec() == Qt::LocalTime) {
+        return makeError("request.bad_query",
+                         QStringLiteral("%1: expected a time like 2026-01-01T10:00:00Z.").arg(name));
+    }
+    return time;
+}
+
+// The tenant a listing covers: the key's own when it is bound to one (asking for another is asking for nothing
+// that exists), else the one asked for, if any.
+Result<std::optional<qint64>> listedTenant(const ApiRequest &request)
+{
+    const auto asked = optionalQueryId(request, QStringLiteral("tenantId"));
+    if (!asked)
+        return asked.error();
+    if (asked.value() && !request.caller().seesTenant(*asked.value()))
+        return notFound("tenant", *asked.value());
+    if (!asked.value())
+        return request.caller().tenantScope();
+    return asked;
+}
+
+// Stores what a query parameter parsed to in `out`; false, keeping its error, when it did not parse.
+template <typename T, typename Out>
+bool take(Result<T> parsed, Out &out, std::optional<Error> &error)
+{
+    if (!parsed) {
+        error = parsed.error();
+        return false;
+    }
+    out = std::move(parsed).value();
+    return true;
+}
+
+// GET /api/v1/ops/executions's query as a filter.
+Result<ExecutionFilter> executionFilter(const ApiRequest &request)
+{
+    ExecutionFilter filter;
+    qint64 limit = 0;
+    std::optional<Error> error;
+    if (!take(listedTenant(request), filter.tenantId, error)
+        || !take(optionalQueryId(request, QStringLiteral("connectionId")), filter.connectionId, error)
+        || !take(optionalQueryId(request, QStringLiteral("beforeId")), filter.beforeId, error)
+        || !take(request.queryInteger(QStringLiteral("limit"), 50, 1, 1000), limit, error)
+        || !take(optionalQueryTime(request, QStringLiteral("from")), filter.startedFrom, error)
+        || !take(optionalQueryTime(request, QStringLiteral("to")), filter.startedBefore, error))
+        return *error;
+    filter.limit = int(limit);
+    filter.kind = request.query(QStringLiteral("kind"));
+    filter.outcome = request.query(QStringLiteral("outcome"));
+    filter.text = request.query(QStringLiteral("text"));
+    if (filter.text.size() > 200 || filter.kind.size() > 100)
+        return makeError("request.bad_query", QStringLiteral("text and kind are at most 200 and 100 characters."));
+    return filter;
+}
+
 // The ops routes' shared steps, over the server's LocalOps.
 class OpsRoutes
 {
@@ -178,11 +253,16 @@ public:
             .unwrap();
     }
 
-    // A command on a connection (sync, refresh, ...): checked, started, and written to the audit log once accepted.
+    // The tenant of what a command acts on, when the caller may see it; else what a thing that does not exist gets.
+    using Owner = std::function<QFuture<Result<qint64>>(const ApiCaller &, qint64)>;
+
+    // A command on a connection (sync, refresh, ...) or an execution (replay), named by the path parameter `what`:
+    // checked against its owner, started, and written to the audit log ("<what>:<id>") once accepted.
     template <typename Call>
-    QFuture<HttpServerResponse> command(const ApiRequest &request, const QString &action, Call call)
+    QFuture<HttpServerResponse> command(const ApiRequest &request, const QString &action, const QString &what,
+                                        const Owner &owner, Call call)
     {
-        const auto id = pathId(request, QStringLiteral("connection"), "connection");
+        const auto id = pathId(request, what, what.toLatin1().constData());
         if (!id)
             return readyError(id.error());
         const auto body = request.jsonBody({{QStringLiteral("reason"), JsonType::String, false}});
@@ -190,32 +270,60 @@ public:
             return readyError(body.error());
         const ApiCaller caller = request.caller();
         const QString reason = body->value(QStringLiteral("reason")).toString();
-        return visibleConnection(caller, id.value())
+        const QString target = QStringLiteral("%1:%2").arg(what).arg(id.value());
+        return owner(caller, id.value())
             .then(m_context.receiver(),
-                  [this, caller, action, reason, call](const Result<Connection> &connection) {
-                      if (!connection)
-                          return readyError(connection.error());
-                      const qint64 tenantId = connection->tenantId;
-                      const qint64 connectionId = connection->id;
-                      return call(connectionId)
-                          .then(m_context.receiver(),
-                                [this, caller, action, reason, tenantId, connectionId](const auto &finished) {
-                                    const auto started = resultOf(finished);
-                                    if (started)
-                                        audit(caller, action, connectionId, tenantId, reason);
-                                    return answer(started);
-                                });
+                  [this, caller, action, reason, call, target, id = id.value()](const Result<qint64> &tenant) {
+                      if (!tenant)
+                          return readyError(tenant.error());
+                      return call(id).then(m_context.receiver(), [this, caller, action, reason, target,
+                                                                  tenantId = tenant.value()](const auto &finished) {
+                          const auto started = resultOf(finished);
+                          if (started)
+                              audit(caller, action, target, tenantId, reason);
+                          return answer(started);
+                      });
                   })
             .unwrap();
     }
 
-    void audit(const ApiCaller &caller, const QString &action, qint64 connectionId, qint64 tenantId,
+    template <typename Call>
+    QFuture<HttpServerResponse> connectionCommand(const ApiRequest &request, const QString &action, Call call)
+    {
+        return command(request, action, QStringLiteral("connection"),
+                       [this](const ApiCaller &caller, qint64 id) {
+                           return visibleConnection(caller, id).then([](const Result<Connection> &connection)
+                                                                         -> Result<qint64> {
+                               if (!connection)
+                                   return connection.error();
+                               return connection->tenantId;
+                           });
+                       },
+                       call);
+    }
+
+    template <typename Call>
+    QFuture<HttpServerResponse> executionCommand(const ApiRequest &request, const QString &action, Call call)
+    {
+        return command(request, action, QStringLiteral("execution"),
+                       [this](const ApiCaller &caller, qint64 id) {
+                           return m_ops.execution(id).then([caller, id](const Result<Execution> &execution)
+                                                               -> Result<qint64> {
+                               if (!execution)
+                                   return execution.error();
+                               if (!caller.seesTenant(execution->tenantId))
+                                   return notFound("execution", id);
+                               return execution->tenantId;
+                           });
+                       },
+                       call);
+    }
+
+    void audit(const ApiCaller &caller, const QString &action, const QString &target, qint64 tenantId,
                const QString &reason)
     {
         const QJsonValue after = reason.isEmpty() ? QJsonValue() : QJsonObject{{QStringLiteral("reason"), reason}};
-        if (auto written = m_context.audit(caller, action, QStringLiteral("connection:%1").arg(connectionId),
-                                           tenantId, QJsonValue(), after);
-            !written)
+        if (auto written = m_context.audit(caller, action, target, tenantId, QJsonValue(), after); !written)
             qCWarning(lcServer).noquote() << "cannot write the audit entry of" << action << written.error().toString();
     }
 
@@ -242,6 +350,22 @@ public:
 private:
     ServerContext &m_context;
 };
+
+// GET routes under one path id (a connection's or an execution's views; the parameter names what it is): base + each
+// suffix answers its query with the id; an id that is not a number names nothing.
+using IdQuery = std::function<QFuture<HttpServerResponse>(OpsRoutes &, const ApiRequest &, qint64)>;
+void addIdRoutes(ApiRouter &router, const std::shared_ptr<OpsRoutes> &ops, const QString &base, const QString &name,
+                 const QList<std::pair<QString, IdQuery>> &routes)
+{
+    for (const auto &[suffix, query] : routes) {
+        router.add("GET", base + suffix, kLook, [ops, query, name, what = name.toLatin1()](const ApiRequest &request) {
+            const auto id = pathId(request, name, what.constData());
+            if (!id)
+                return readyError(id.error());
+            return query(*ops, request, id.value());
+        });
+    }
+}
 
 void addQueryRoutes(ApiRouter &router, ServerContext &context, const std::shared_ptr<OpsRoutes> &ops)
 {
@@ -302,6 +426,32 @@ void addQueryRoutes(ApiRouter &router, ServerContext &context, const std::shared
                    });
                });
 
+    router.add("GET", QStringLiteral("/api/v1/ops/executions"), kLook, [&local](const ApiRequest &request) {
+        const auto filter = executionFilter(request);
+        if (!filter)
+            return readyError(filter.error());
+        return local.findExecutions(filter.value()).then([](const auto &result) { return answer(result); });
+    });
+
+    router.add("GET", QStringLiteral("/api/v1/ops/health"), kLook, [&local](const ApiRequest &request) {
+        const auto tenant = listedTenant(request);
+        if (!tenant)
+            return readyError(tenant.error());
+        const HealthFilter filter{tenant.value(), request.query(QStringLiteral("health")),
+                                  request.query(QStringLiteral("provider"))};
+        return local.health(filter).then([](const auto &result) { return answer(result); });
+    });
+
+    addIdRoutes(router, ops, QStringLiteral("/api/v1/ops/connections/{connection}"), QStringLiteral("connection"),
+                {{QStringLiteral("/failed-record-details"),
+                  [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+                      return routes.forConnection(request, id,
+                                                  [&routes, id] { return routes.m_ops.connectionFailedRecords(id); });
+                  }},
+                 {QStringLiteral("/refresh-history"), [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+                      return routes.forConnection(request, id, [&routes, id] { return routes.m_ops.refreshHistory(id); });
+                  }}});
+
     router.add("GET", QStringLiteral("/api/v1/ops/connections/{connection}/mapping"), kLook,
                [ops](const ApiRequest &request) {
                    const auto id = pathId(request, QStringLiteral("connection"), "connection");
@@ -331,34 +481,27 @@ void addQueryRoutes(ApiRouter &router, ServerContext &context, const std::shared
                });
 
     // An execution and its parts: one route each, the same check.
-    using ExecutionQuery = std::function<QFuture<HttpServerResponse>(OpsRoutes &, const ApiRequest &, qint64)>;
-    const QList<std::pair<QString, ExecutionQuery>> executionRoutes{
-        {QString(),
-         [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
-             return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.execution(id); });
-         }},
-        {QStringLiteral("/events"),
-         [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
-             return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.events(id); });
-         }},
-        {QStringLiteral("/exchanges"),
-         [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
-             return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.exchanges(id); });
-         }},
-        {QStringLiteral("/write-items"),
-         [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
-             return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.writeItems(id); });
-         }},
-    };
-    for (const auto &[suffix, query] : executionRoutes) {
-        router.add("GET", QStringLiteral("/api/v1/ops/executions/{execution}") + suffix, kLook,
-                   [ops, query](const ApiRequest &request) {
-                       const auto id = pathId(request, QStringLiteral("execution"), "execution");
-                       if (!id)
-                           return readyError(id.error());
-                       return query(*ops, request, id.value());
-                   });
-    }
+    addIdRoutes(router, ops, QStringLiteral("/api/v1/ops/executions/{execution}"), QStringLiteral("execution"),
+                {{QString(),
+                  [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+                      return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.execution(id); });
+                  }},
+                 {QStringLiteral("/events"),
+                  [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+                      return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.events(id); });
+                  }},
+                 {QStringLiteral("/exchanges"),
+                  [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+                      return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.exchanges(id); });
+                  }},
+                 {QStringLiteral("/write-items"),
+                  [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+                      return routes.forExecution(request, id, [&routes, id] { return routes.m_ops.writeItems(id); });
+                  }},
+                 {QStringLiteral("/failed-records"), [](OpsRoutes &routes, const ApiRequest &request, qint64 id) {
+                      return routes.forExecution(request, id,
+                                                 [&routes, id] { return routes.m_ops.executionFailedRecords(id); });
+                  }}});
 }
 
 void addMappingRoutes(ApiRouter &router, ServerContext &context, const std::shared_ptr<OpsRoutes> &ops)
@@ -519,12 +662,20 @@ void addCommandRoutes(ApiRouter &router, ServerContext &context, const std::shar
     };
     for (const auto &[path, action, call] : commands) {
         router.add("POST", QStringLiteral("/api/v1/ops/connections/{connection}/") + path, kAct,
-                   [ops, action, call](const ApiRequest &request) { return ops->command(request, action, call); });
+                   [ops, action, call](const ApiRequest &request) {
+                       return ops->connectionCommand(request, action, call);
+                   });
     }
+    // A replay is checked against the original's tenant and audited on it.
+    router.add("POST", QStringLiteral("/api/v1/ops/executions/{execution}/replay"), kAct,
+               [ops, &local](const ApiRequest &request) {
+                   return ops->executionCommand(request, QStringLiteral("execution.replay"),
+                                                [&local](qint64 id) { return local.replayExecution(id); });
+               });
     router.add("POST", QStringLiteral("/api/v1/ops/connections/{connection}/reauthorization"), kAct,
                [ops, &local](const ApiRequest &request) {
-                   return ops->command(request, QStringLiteral("connection.reauthorize"),
-                                       [&local](qint64 id) { return local.beginReauthorization(id); });
+                   return ops->connectionCommand(request, QStringLiteral("connection.reauthorize"),
+                                             [&local](qint64 id) { return local.beginReauthorization(id); });
                });
 }
 

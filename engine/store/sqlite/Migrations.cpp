@@ -438,6 +438,20 @@ CREATE TABLE notification_connections (
 );
 CREATE INDEX executions_finished ON executions(finished_at) WHERE finished_at IS NOT NULL;
 )sql"),
+        // (opscalls branch): the console's Runs view across tenants pages newest first with each filter seeking an
+        // index (SQLite keeps the rowid in every index, so "tenant_id = ? AND id < ?" is a range of one); a partial
+        // failure has an index of its own, being rare among successes. Health counts a connection's failures along
+        // executions_failed. A replay names the execution it replays.
+        QStringLiteral(R"sql(
+ALTER TABLE executions ADD COLUMN replay_of INTEGER REFERENCES executions(id) ON DELETE SET NULL;
+CREATE INDEX executions_by_tenant ON executions(tenant_id);
+CREATE INDEX executions_by_kind ON executions(kind);
+CREATE INDEX executions_by_status ON executions(status);
+CREATE INDEX executions_partial ON executions(status) WHERE status = 'succeeded' AND failed_record_count > 0;
+CREATE INDEX executions_by_connection_kind ON executions(connection_id, kind);
+CREATE INDEX executions_failed ON executions(connection_id, started_at) WHERE status = 'failed';
+CREATE INDEX failed_records_by_execution ON failed_records(execution_id);
+)sql"),
     };
     return list;
 }

@@ -155,6 +155,194 @@ Result<QList<Execution>> SqliteExecutionStore::executions(qint64 connectionId, i
                      readExecution, connectionId, beforeId, qint64(limit));
 }
 
+namespace {
+
+// The columns, each named with the table's alias.
+QString prefixed(const QString &columns, const QString &alias)
+{
+    QStringList named;
+    for (const QString &column : columns.split(QStringLiteral(", ")))
+        named.append(alias + QLatin1Char('.') + column);
+    return named.join(QStringLiteral(", "));
+}
+
+// An ExecutionRow from "executions e" with its connection c and tenant t (kRowJoins), read by readRow. CROSS JOIN
+// keeps executions the outer loop, walked along the index the conditions chose; each row then looks up its
+// connection and tenant by primary key, and its last event along events_by_execution.
+const QString kRowJoins = QStringLiteral(
+    " FROM executions e CROSS JOIN connections c ON c.id = e.connection_id CROSS JOIN tenants t ON t.id = e.tenant_id");
+
+QString rowColumns()
+{
+    return prefixed(kExecutionColumns, QStringLiteral("e"))
+        + QStringLiteral(", e.replay_of, t.display_name, c.display_name, c.provider, "
+                         "coalesce(e.error_message, (SELECT v.message FROM events v WHERE v.execution_id = e.id "
+                         "ORDER BY v.id DESC LIMIT 1))");
+}
+
+ExecutionRow readRow(SqliteRow &row)
+{
+    ExecutionRow found;
+    found.execution = readExecution(row);
+    found.replayOf = row.int64();
+    found.tenantName = row.text();
+    found.connectionName = row.text();
+    found.provider = row.text();
+    found.message = row.text();
+    const Execution &execution = found.execution;
+    found.outcome = ExecutionOutcome::of(execution.status, execution.failedRecordCount);
+    if (execution.finishedAt.isValid())
+        found.durationMs = execution.startedAt.msecsTo(execution.finishedAt);
+    (execution.kind == QLatin1String("write") ? found.recordsWritten : found.recordsRead) = execution.recordCount;
+    found.recordsFailed = execution.failedRecordCount;
+    return found;
+}
+
+// "'a', 'b'": kinds (constants of the engine, never input) for an IN list the planner sees.
+QString inList(const QStringList &kinds)
+{
+    return QLatin1Char('\'') + kinds.join(QStringLiteral("', '")) + QLatin1Char('\'');
+}
+
+} // namespace
+
+SqliteExecutionStore::Query SqliteExecutionStore::findExecutionsQuery(const ExecutionFilter &filter)
+{
+    Query query;
+    QStringList conditions;
+    const auto condition = [&](const QString &sql, const QVariant &value) {
+        query.values.append(value);
+        conditions.append(QString(sql).replace(QLatin1String("?"), QStringLiteral("?%1").arg(query.values.size())));
+    };
+    if (filter.tenantId)
+        condition(QStringLiteral("e.tenant_id = ?"), *filter.tenantId);
+    if (filter.connectionId)
+        condition(QStringLiteral("e.connection_id = ?"), *filter.connectionId);
+    if (!filter.kind.isEmpty())
+        condition(QStringLiteral("e.kind = ?"), filter.kind);
+    // The outcome's terms are literal, so that the planner may take the partial-failure index (a partial index is
+    // used only for a query whose own terms imply its WHERE).
+    if (filter.outcome == ExecutionOutcome::Partial)
+        conditions.append(QStringLiteral("e.status = 'succeeded' AND e.failed_record_count > 0"));
+    else if (filter.outcome == ExecutionOutcome::Succeeded)
+        conditions.append(QStringLiteral("e.status = 'succeeded' AND e.failed_record_count = 0"));
+    else if (!filter.outcome.isEmpty())
+        condition(QStringLiteral("e.status = ?"), filter.outcome);
+    if (filter.startedFrom.isValid())
+        condition(QStringLiteral("e.started_at >= ?"), filter.startedFrom);
+    if (filter.startedBefore.isValid())
+        condition(QStringLiteral("e.started_at < ?"), filter.startedBefore);
+    if (!filter.text.isEmpty()) {
+        QString pattern = filter.text;
+        pattern.replace(QLatin1String("\\"), QLatin1String("\\\\"))
+            .replace(QLatin1String("%"), QLatin1String("\\%"))
+            .replace(QLatin1String("_"), QLatin1String("\\_"));
+        condition(QStringLiteral("(e.error_message LIKE ? ESCAPE '\\' OR e.error_code LIKE ? ESCAPE '\\' "
+                                 "OR e.object LIKE ? ESCAPE '\\')"),
+                  QLatin1Char('%') + pattern + QLatin1Char('%'));
+    }
+    if (filter.beforeId)
+        condition(QStringLiteral("e.id < ?"), *filter.beforeId);
+    query.values.append(qint64(filter.limit));
+    query.sql = QStringLiteral("SELECT %1%2%3 ORDER BY e.id DESC LIMIT ?%4")
+                    .arg(rowColumns(), kRowJoins,
+                         conditions.isEmpty() ? QString()
+                                              : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND ")))
+                    .arg(query.values.size());
+    return query;
+}
+
+Result<QList<ExecutionRow>> SqliteExecutionStore::selectRows(const QString &sql, const QVariantList &values)
+{
+    return selectAllOf(m_db, sql, readRow, values);
+}
+
+Result<QList<ExecutionRow>> SqliteExecutionStore::findExecutions(const ExecutionFilter &filter)
+{
+    const Query query = findExecutionsQuery(filter);
+    return selectRows(query.sql, query.values);
+}
+
+Result<QList<ConnectionActivity>> SqliteExecutionStore::connectionActivity(const QDateTime &failuresSince,
+                                                                           std::optional<qint64> tenantId)
+{
+    struct Found
+    {
+        ConnectionActivity activity;
+        qint64 lastSyncId = 0;
+    };
+    // Per connection: its last sync along executions_by_connection, its failures along executions_failed.
+    auto found = selectAll(
+        m_db,
+        QStringLiteral("SELECT %1, t.display_name, "
+                       "(SELECT e.id FROM executions e WHERE e.connection_id = c.id AND e.kind IN (%2) "
+                       "AND e.finished_at IS NOT NULL ORDER BY e.id DESC LIMIT 1), "
+                       "(SELECT count(*) FROM executions e WHERE e.connection_id = c.id AND e.status = 'failed' "
+                       "AND e.started_at >= ?1) "
+                       "FROM connections c JOIN tenants t ON t.id = c.tenant_id WHERE (?2 IS NULL OR c.tenant_id = ?2) "
+                       "ORDER BY t.display_name, c.display_name, c.id")
+            .arg(prefixed(kConnectionColumns, QStringLiteral("c")), inList(kSyncKinds)),
+        [](SqliteRow &row) {
+            Found one;
+            one.activity.connection = readConnection(row);
+            one.activity.tenantName = row.text();
+            one.lastSyncId = row.int64();
+            one.activity.failedRunsSince = row.int64();
+            return one;
+        },
+        failuresSince, tenantId);
+    if (!found)
+        return found.error();
+    QList<ConnectionActivity> activities;
+    for (Found &one : found.value()) {
+        if (one.lastSyncId != 0) {
+            auto last = selectRows(QStringLiteral("SELECT %1%2 WHERE e.id = ?1").arg(rowColumns(), kRowJoins),
+                                   {one.lastSyncId});
+            if (!last)
+                return last.error();
+            if (!last->isEmpty())
+                one.activity.lastSync = last->first();
+        }
+        activities.append(std::move(one.activity));
+    }
+    return activities;
+}
+
+Result<TokenHistory> SqliteExecutionStore::tokenHistory(qint64 connectionId, int limit)
+{
+    TokenHistory history;
+    auto operations = selectRows(QStringLiteral("SELECT %1%2 WHERE e.connection_id = ?1 AND e.kind IN (%3) "
+                                                "ORDER BY e.id DESC LIMIT ?2")
+                                     .arg(rowColumns(), kRowJoins, inList(kTokenKinds)),
+                                 {connectionId, qint64(limit)});
+    if (!operations)
+        return operations.error();
+    history.operations = std::move(operations).value();
+    auto failures = selectOne(
+        m_db,
+        QStringLiteral("SELECT count(*) FROM executions WHERE connection_id = ?1 AND kind IN (%1) AND status = ?2 "
+                       "AND id > coalesce((SELECT max(id) FROM executions WHERE connection_id = ?1 AND kind IN (%1) "
+                       "AND status = ?3), 0)")
+            .arg(inList(kTokenKinds)),
+        [](SqliteRow &row) { return row.int64(); }, connectionId, ExecutionStatus::Failed,
+        ExecutionStatus::Succeeded);
+    if (!failures)
+        return failures.error();
+    history.consecutiveFailures = failures->value_or(0);
+    return history;
+}
+
+Result<void> SqliteExecutionStore::setReplayOf(qint64 executionId, qint64 originalId)
+{
+    auto set = changed(m_db, QStringLiteral("UPDATE executions SET replay_of = ?2 WHERE id = ?1"), executionId,
+                       originalId);
+    if (!set)
+        return set.error();
+    if (!set.value())
+        return notFound("execution", executionId);
+    return {};
+}
+
 Result<qint64> SqliteExecutionStore::addEvent(const Event &event)
 {
     auto tenant = tenantOfExecution(m_db, event.executionId);

@@ -198,6 +198,14 @@ Result<QList<FailedRecord>> SqliteRecordStore::failedRecords(qint64 connectionId
                      readFailedRecord, connectionId, object, qint64(openOnly));
 }
 
+Result<QList<FailedRecord>> SqliteRecordStore::failedRecordsOf(qint64 executionId)
+{
+    return selectAll(m_db,
+                     QStringLiteral("SELECT id, execution_id, object, record_id, updated_at, raw, errors, created_at, "
+                                    "resolved_at FROM failed_records WHERE execution_id = ?1 ORDER BY id"),
+                     readFailedRecord, executionId);
+}
+
 qint64 SqliteRecordStore::recordCount(qint64 connectionId, const QString &object)
 {
     return ifFound(selectOne(

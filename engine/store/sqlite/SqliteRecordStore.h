@@ -17,6 +17,7 @@ public:
                             const QList<FailedRecord> &failed, const QStringList &deletedIds,
                             const std::optional<QDateTime> &removeUnseenSince) override;
     Result<QList<FailedRecord>> failedRecords(qint64 connectionId, const QString &object, bool openOnly) override;
+    Result<QList<FailedRecord>> failedRecordsOf(qint64 executionId) override;
     qint64 recordCount(qint64 connectionId, const QString &object) override;
     std::optional<StoredRecord> record(qint64 connectionId, const QString &object, const QString &recordId) override;
     Result<QList<StoredRecord>> storedRecords(qint64 connectionId, const QString &object, qint64 writtenBy,

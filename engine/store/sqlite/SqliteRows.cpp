@@ -43,6 +43,12 @@ Execution readExecution(SqliteRow &row)
                      row.time(),  row.int64(), row.int64(), row.int64(), row.int64(), row.text(), row.text()};
 }
 
+Connection readConnection(SqliteRow &row)
+{
+    return Connection{row.int64(), row.int64(), row.text(), row.text(), row.object(), row.text(),
+                      row.text(),  row.time(),  row.time(), row.text(), row.text(),   row.text()};
+}
+
 MappingVersion readMappingVersion(SqliteRow &row)
 {
     return MappingVersion{row.int64(),   row.text(),   row.text(), row.text(), row.text(), row.text(),

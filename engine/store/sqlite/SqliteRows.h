@@ -7,6 +7,7 @@
 #include "core/Exchange.h"
 #include "core/Executions.h"
 #include "core/MappingVersion.h"
+#include "core/Tenancy.h"
 #include "core/Result.h"
 #include "store/sqlite/SqliteDatabase.h"
 
@@ -106,11 +107,9 @@ template <typename... Values> Result<bool> changed(SqliteDatabase &db, const QSt
 
 template <typename Read> using RowType = std::invoke_result_t<Read, SqliteRow &>;
 
-// Every row, each through read(SqliteRow &). The statement is reset before this returns, so it holds no snapshot.
-template <typename Read, typename... Values>
-Result<QList<RowType<Read>>> selectAll(SqliteDatabase &db, const QString &sql, Read read, const Values &...values)
+// Every row of a prepared statement, each through read(SqliteRow &).
+template <typename Read> Result<QList<RowType<Read>>> readAll(SqliteStatement &stmt, Read read)
 {
-    SqliteStatement stmt = prepare(db, sql, values...);
     QList<RowType<Read>> rows;
     while (stmt.next()) {
         SqliteRow row(stmt);
@@ -119,6 +118,24 @@ Result<QList<RowType<Read>>> selectAll(SqliteDatabase &db, const QString &sql, R
     if (stmt.error())
         return *stmt.error();
     return rows;
+}
+
+// Every row, each through read(SqliteRow &). The statement is reset before this returns, so it holds no snapshot.
+template <typename Read, typename... Values>
+Result<QList<RowType<Read>>> selectAll(SqliteDatabase &db, const QString &sql, Read read, const Values &...values)
+{
+    SqliteStatement stmt = prepare(db, sql, values...);
+    return readAll(stmt, read);
+}
+
+// The same with values known only at run time (a statement whose conditions depend on a filter).
+template <typename Read>
+Result<QList<RowType<Read>>> selectAllOf(SqliteDatabase &db, const QString &sql, Read read, const QVariantList &values)
+{
+    SqliteStatement stmt = db.prepare(sql);
+    for (qsizetype i = 0; i < values.size(); ++i)
+        stmt.bind(int(i) + 1, values.at(i));
+    return readAll(stmt, read);
 }
 
 // The first row, if there is one.
@@ -166,12 +183,16 @@ template <typename Work> std::invoke_result_t<Work> inTransaction(SqliteDatabase
     return result;
 }
 
-// The columns of an execution and of a mapping version, and their readers, for every concern that lists them.
+// The columns of a connection, an execution and a mapping version, and their readers, for every concern that lists them.
 // (Inline, so that other files' constants built from them are initialised after them.)
 inline const QString kExecutionColumns = QStringLiteral(
     "id, tenant_id, connection_id, kind, object, status, started_at, finished_at, record_count, failed_record_count, "
     "page_count, request_count, error_code, error_message");
 Execution readExecution(SqliteRow &row);
+inline const QString kConnectionColumns =
+    QStringLiteral("id, tenant_id, provider, display_name, config, status, status_message, created_at, last_sync_at, "
+                   "last_sync_status, integration, environment");
+Connection readConnection(SqliteRow &row);
 inline const QString kMappingVersionColumns =
     QStringLiteral("id, level, scope, integration, object, direction, version, overrides, author, reason, created_at");
 MappingVersion readMappingVersion(SqliteRow &row);

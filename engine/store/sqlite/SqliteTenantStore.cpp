@@ -13,16 +13,6 @@ Tenant readTenant(SqliteRow &row)
     return Tenant{row.int64(), row.text(), row.text(), row.time()};
 }
 
-const QString kConnectionColumns =
-    QStringLiteral("id, tenant_id, provider, display_name, config, status, status_message, created_at, last_sync_at, "
-                   "last_sync_status, integration, environment");
-
-Connection readConnection(SqliteRow &row)
-{
-    return Connection{row.int64(), row.int64(), row.text(), row.text(), row.object(), row.text(),
-                      row.text(),  row.time(),  row.time(), row.text(), row.text(),   row.text()};
-}
-
 } // namespace
 
 Result<qint64> SqliteTenantStore::createTenant(const QString &name, const QString &displayName)

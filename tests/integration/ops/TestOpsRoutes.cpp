@@ -56,6 +56,11 @@ private Q_SLOTS:
     void tenantBoundKeySeesOnlyItsTenant();
     void reauthorizationSendsTheBrowserBackToTheServer();
     void liveUpdatesNeedAKeyAndFollowItsTenant();
+    void runsHealthAndTokenViewsAnswerWhatLocalOpsAnswers();
+    void failedRecordsCarryALabelFromTheMapping();
+    void badFiltersAreRefusedWithStableCodes();
+    void replayIsItsOwnExecutionLinkedAndAudited();
+    void tenantBoundKeySeesOnlyItsTenantsRunsAndHealth();
 
 private:
     Answer call(const QByteArray &method, const QString &target, const QString &key,
@@ -501,6 +506,266 @@ void TestOpsRoutes::liveUpdatesNeedAKeyAndFollowItsTenant()
     for (const LiveUpdate &update : std::as_const(globex))
         QCOMPARE(update.tenantId, m_fixture->globex);
     QVERIFY(bad.isEmpty() && product.isEmpty());
+}
+
+namespace {
+
+// A finished execution of the connection, as the engine would have left it.
+qint64 addFinishedExecution(Store &store, qint64 connection, const QString &kind, const QString &object,
+                            const QString &status, const ExecutionCounts &counts, const QString &error = {})
+{
+    auto id = store.executions().startExecution(connection, kind, object);
+    if (!id)
+        return 0;
+    std::optional<Error> failure;
+    if (!error.isEmpty())
+        failure = makeError("sync.provider_error", error);
+    if (!store.executions().finishExecution(id.value(), status, counts, failure))
+        return 0;
+    return id.value();
+}
+
+} // namespace
+
+void TestOpsRoutes::runsHealthAndTokenViewsAnswerWhatLocalOpsAnswers()
+{
+    const qint64 acme = m_fixture->acmeConnection;
+    const qint64 read = syncAndWait(acme);
+    QVERIFY(read != 0);
+    Store &store = m_fixture->store();
+    const qint64 partial = addFinishedExecution(store, m_fixture->globexConnection, QStringLiteral("read"),
+                                                QStringLiteral("contacts"), ExecutionStatus::Succeeded, {339, 4, 4, 161});
+    QVERIFY(partial != 0);
+    QVERIFY(addFinishedExecution(store, acme, QStringLiteral("refresh"), QString(), ExecutionStatus::Failed, {},
+                                 QStringLiteral("invalid_grant: Refresh token is invalid")));
+    LocalOps &ops = m_fixture->ops();
+    const QString base = QStringLiteral("/api/v1/ops");
+
+    verifySameAs(call("GET", base + "/executions", m_admin), ops.findExecutions({}));
+    ExecutionFilter filter;
+    filter.outcome = ExecutionOutcome::Partial;
+    verifySameAs(call("GET", base + "/executions?outcome=partial", m_admin), ops.findExecutions(filter));
+    filter = {};
+    filter.tenantId = m_fixture->acme;
+    filter.kind = QStringLiteral("read");
+    filter.limit = 1;
+    filter.beforeId = read + 1;
+    filter.startedFrom = QDateTime::currentDateTimeUtc().addDays(-1);
+    filter.text = QStringLiteral("contacts");
+    const Answer filtered = call("GET",
+                                 base + QStringLiteral("/executions?tenantId=%1&kind=read&limit=1&beforeId=%2&from=%3"
+                                                       "&text=contacts")
+                                            .arg(m_fixture->acme)
+                                            .arg(read + 1)
+                                            .arg(filter.startedFrom.toString(Qt::ISODateWithMs)),
+                                 m_admin);
+    verifySameAs(filtered, ops.findExecutions(filter));
+    const auto rows = OpsJson::parse<QList<ExecutionRow>>(filtered.body);
+    QVERIFY(rows.ok());
+    QCOMPARE(rows->size(), 1);
+    QCOMPARE(rows->first().execution.id, read);
+    QCOMPARE(rows->first().connectionName, QStringLiteral("Acme HubSpot"));
+    QCOMPARE(rows->first().provider, QStringLiteral("hubspot"));
+
+    // Partial failure is told apart in the data the console colours on.
+    const auto partialRows = OpsJson::parse<QList<ExecutionRow>>(call("GET", base + "/executions?outcome=partial",
+                                                                      m_admin).body);
+    QVERIFY(partialRows.ok());
+    QCOMPARE(partialRows->size(), 1);
+    QCOMPARE(partialRows->first().execution.id, partial);
+    QCOMPARE(partialRows->first().execution.status, ExecutionStatus::Succeeded);
+    QCOMPARE(partialRows->first().outcome, ExecutionOutcome::Partial);
+    QCOMPARE(partialRows->first().recordsFailed, 161);
+
+    verifySameAs(call("GET", base + "/health", m_admin), ops.health({}));
+    verifySameAs(call("GET", base + "/health?health=degraded&provider=hubspot", m_admin),
+                 ops.health({std::nullopt, ConnectionHealth::Degraded, QStringLiteral("hubspot")}));
+    const auto report = OpsJson::parse<HealthReport>(call("GET", base + "/health", m_admin).body);
+    QVERIFY(report.ok());
+    QCOMPARE(report->connections.size(), 2);
+    QCOMPARE(report->tenants.size(), 2);
+    // Acme's last sync is the read, not the failed refresh after it; the refresh counts as a failed run.
+    const ConnectionHealthRow &acmeHealth = report->connections.first();
+    QCOMPARE(acmeHealth.connectionId, acme);
+    QCOMPARE(acmeHealth.lastSyncExecutionId, read);
+    QCOMPARE(acmeHealth.failedRunsLast24h, 1);
+    QCOMPARE(acmeHealth.health, ConnectionHealth::Degraded);
+    QCOMPARE(report->connections.last().health, ConnectionHealth::Degraded);
+    QVERIFY2(report->connections.last().reason.contains(QLatin1String("161")),
+             qPrintable(report->connections.last().reason));
+    QCOMPARE(report->tenants.first().degraded, 1);
+
+    verifySameAs(call("GET", base + QStringLiteral("/connections/%1/refresh-history").arg(acme), m_admin),
+                 ops.refreshHistory(acme));
+    const auto history = OpsJson::parse<RefreshHistory>(
+        call("GET", base + QStringLiteral("/connections/%1/refresh-history").arg(acme), m_admin).body);
+    QVERIFY(history.ok());
+    QCOMPARE(history->consecutiveFailures, 1);
+    QCOMPARE(history->operations.first().message, QStringLiteral("invalid_grant: Refresh token is invalid"));
+}
+
+void TestOpsRoutes::failedRecordsCarryALabelFromTheMapping()
+{
+    const qint64 acme = m_fixture->acmeConnection;
+    Store &store = m_fixture->store();
+    const qint64 execution = store.executions().startExecution(acme, QStringLiteral("read"), QStringLiteral("contacts"))
+                                 .value();
+    const QJsonArray errors{QJsonObject{{"field", "stage"}, {"code", "T1006"}, {"position", 14},
+                                        {"message", "Attempted to invoke a non-function"}}};
+    const auto failed = [&](const QString &id, const QJsonObject &properties) {
+        FailedRecord record;
+        record.object = QStringLiteral("contacts");
+        record.recordId = id;
+        record.raw = QJsonDocument(QJsonObject{{"id", id}, {"properties", properties}}).toJson(QJsonDocument::Compact);
+        record.errors = errors;
+        return record;
+    };
+    QVERIFY(store.records().commitPage(
+        acme, QStringLiteral("contacts"), execution, {}, std::nullopt,
+        {failed("91", {{"firstname", "Ada"}, {"lastname", "Lovelace"}, {"email", "ADA@EXAMPLE.COM"}}),
+         failed("92", {{"email", "Grace@Example.com"}}), failed("93", {{"phone", "+1 555"}})}));
+    QVERIFY(store.executions().finishExecution(execution, ExecutionStatus::Succeeded, {0, 1, 1, 3}, std::nullopt));
+
+    LocalOps &ops = m_fixture->ops();
+    const Answer ofExecution = call("GET", QStringLiteral("/api/v1/ops/executions/%1/failed-records").arg(execution),
+                                    m_admin);
+    verifySameAs(ofExecution, ops.executionFailedRecords(execution));
+    verifySameAs(call("GET", QStringLiteral("/api/v1/ops/connections/%1/failed-record-details").arg(acme), m_admin),
+                 ops.connectionFailedRecords(acme));
+    const auto details = OpsJson::parse<QList<FailedRecordDetail>>(ofExecution.body);
+    QVERIFY(details.ok());
+    QCOMPARE(details->size(), 3);
+    QCOMPARE(details->at(0).label, QStringLiteral("Ada Lovelace"));      // the mapping's name
+    QCOMPARE(details->at(1).label, QStringLiteral("grace@example.com")); // no name: the mapping's email
+    QCOMPARE(details->at(2).label, QString());
+    QCOMPARE(details->at(0).record.recordId, QStringLiteral("91"));
+    QCOMPARE(details->at(0).record.errors, errors); // every field error in full
+    QCOMPARE(details->at(0).connectionId, acme);
+    QVERIFY(details->at(0).record.raw.contains("Lovelace"));
+}
+
+void TestOpsRoutes::badFiltersAreRefusedWithStableCodes()
+{
+    const qint64 acme = m_fixture->acmeConnection;
+    const qint64 succeeded = syncAndWait(acme);
+    QVERIFY(succeeded != 0);
+    const struct
+    {
+        const char *target;
+        const char *code;
+    } cases[] = {
+        {"/api/v1/ops/executions?outcome=sort-of", "ops.bad_filter"},
+        {"/api/v1/ops/executions?limit=0", "request.bad_query"},
+        {"/api/v1/ops/executions?limit=1001", "request.bad_query"},
+        {"/api/v1/ops/executions?beforeId=x", "request.bad_query"},
+        {"/api/v1/ops/executions?from=yesterday", "request.bad_query"},
+        {"/api/v1/ops/executions?to=2026-01-01T10:00:00", "request.bad_query"}, // a time without its zone
+        {"/api/v1/ops/health?health=meh", "ops.bad_filter"},
+        {"/api/v1/ops/health?tenantId=-3", "request.bad_query"},
+    };
+    for (const auto &refused : cases) {
+        const Answer answer = call("GET", QString::fromLatin1(refused.target), m_admin);
+        QVERIFY2(answer.status == 400, refused.target);
+        QCOMPARE(answer.errorCode(), QString::fromLatin1(refused.code));
+    }
+    const Answer longText = call("GET", "/api/v1/ops/executions?text=" + QString(300, QLatin1Char('a')), m_admin);
+    QCOMPARE(longText.status, 400);
+
+    // Nothing to replay: a read that succeeded whole, and what is no read or write.
+    const auto before = direct(m_fixture->ops().findExecutions({}));
+    QVERIFY(before && before->ok());
+    const Answer whole = call("POST", QStringLiteral("/api/v1/ops/executions/%1/replay").arg(succeeded), m_admin);
+    QCOMPARE(whole.status, 409);
+    QCOMPARE(whole.errorCode(), QStringLiteral("ops.nothing_to_replay"));
+    const qint64 refresh = addFinishedExecution(m_fixture->store(), acme, QStringLiteral("refresh"), QString(),
+                                                ExecutionStatus::Failed, {}, QStringLiteral("invalid_grant"));
+    const Answer token = call("POST", QStringLiteral("/api/v1/ops/executions/%1/replay").arg(refresh), m_admin);
+    QCOMPARE(token.status, 409);
+    QCOMPARE(token.errorCode(), QStringLiteral("ops.nothing_to_replay"));
+    QCOMPARE(call("POST", "/api/v1/ops/executions/987654/replay", m_admin).status, 404);
+    QVERIFY(!m_context->ops()->hasRunningWork());
+    const auto after = direct(m_fixture->ops().findExecutions({}));
+    QVERIFY(after && after->ok());
+    QCOMPARE(after->value().size(), before->value().size() + 1); // only the refresh added above
+    AuditFilter audit;
+    audit.action = QStringLiteral("execution.replay");
+    QVERIFY(m_context->store().audit().auditEntries(audit)->isEmpty());
+}
+
+void TestOpsRoutes::replayIsItsOwnExecutionLinkedAndAudited()
+{
+    const qint64 acme = m_fixture->acmeConnection;
+    const qint64 failed = addFinishedExecution(m_fixture->store(), acme, QStringLiteral("read"),
+                                               QStringLiteral("contacts"), ExecutionStatus::Failed, {0, 0, 1},
+                                               QStringLiteral("HubSpot answered 502"));
+    QVERIFY(failed != 0);
+    const QString support = key(ApiRole::Support, std::nullopt, QStringLiteral("ada (support)"));
+    const Answer started = call("POST", QStringLiteral("/api/v1/ops/executions/%1/replay").arg(failed), support,
+                                {{"reason", "provider is back"}});
+    QVERIFY2(started.status == 200, started.body.constData());
+    const auto answer = OpsJson::parse<CommandStarted>(started.body);
+    QVERIFY(answer.ok());
+    QCOMPARE(answer->connectionId, acme);
+    QVERIFY(answer->executionId != 0);
+    QVERIFY(answer->executionId != failed);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_context->ops()->hasRunningWork(), 30000);
+
+    ExecutionFilter filter;
+    filter.connectionId = acme;
+    filter.limit = 1;
+    const auto rows = direct(m_fixture->ops().findExecutions(filter));
+    QVERIFY(rows && rows->ok() && !rows->value().isEmpty());
+    const ExecutionRow &replay = rows->value().first();
+    QCOMPARE(replay.execution.id, answer->executionId);
+    QCOMPARE(replay.replayOf, failed);
+    QCOMPARE(replay.execution.kind, QStringLiteral("read"));
+    QCOMPARE(replay.execution.object, QStringLiteral("contacts"));
+    QCOMPARE(replay.outcome, ExecutionOutcome::Succeeded);
+
+    AuditFilter audit;
+    audit.action = QStringLiteral("execution.replay");
+    const auto entries = m_context->store().audit().auditEntries(audit);
+    QVERIFY(entries.ok());
+    QCOMPARE(entries->size(), 1);
+    QCOMPARE(entries->first().keyName, QStringLiteral("ada (support)"));
+    QCOMPARE(entries->first().target, QStringLiteral("execution:%1").arg(failed));
+    QCOMPARE(entries->first().tenantId, std::optional<qint64>(m_fixture->acme));
+}
+
+void TestOpsRoutes::tenantBoundKeySeesOnlyItsTenantsRunsAndHealth()
+{
+    Store &store = m_fixture->store();
+    const qint64 acmeFailed = addFinishedExecution(store, m_fixture->acmeConnection, QStringLiteral("read"),
+                                                   QStringLiteral("contacts"), ExecutionStatus::Failed, {},
+                                                   QStringLiteral("boom"));
+    const qint64 globexRun = addFinishedExecution(store, m_fixture->globexConnection, QStringLiteral("read"),
+                                                  QStringLiteral("contacts"), ExecutionStatus::Succeeded, {});
+    const QString globex = key(ApiRole::Support, m_fixture->globex);
+
+    const auto runs = OpsJson::parse<QList<ExecutionRow>>(call("GET", "/api/v1/ops/executions", globex).body);
+    QVERIFY(runs.ok());
+    QCOMPARE(runs->size(), 1);
+    QCOMPARE(runs->first().execution.id, globexRun);
+    const auto byConnection = OpsJson::parse<QList<ExecutionRow>>(
+        call("GET", QStringLiteral("/api/v1/ops/executions?connectionId=%1").arg(m_fixture->acmeConnection), globex)
+            .body);
+    QVERIFY(byConnection.ok());
+    QVERIFY(byConnection->isEmpty());
+    QCOMPARE(call("GET", QStringLiteral("/api/v1/ops/executions?tenantId=%1").arg(m_fixture->acme), globex).status,
+             404);
+    const auto health = OpsJson::parse<HealthReport>(call("GET", "/api/v1/ops/health", globex).body);
+    QVERIFY(health.ok());
+    QCOMPARE(health->tenants.size(), 1);
+    QCOMPARE(health->tenants.first().tenantId, m_fixture->globex);
+    QCOMPARE(call("GET", QStringLiteral("/api/v1/ops/health?tenantId=%1").arg(m_fixture->acme), globex).status, 404);
+    for (const QString &path : {QStringLiteral("/api/v1/ops/connections/%1/refresh-history"),
+                                QStringLiteral("/api/v1/ops/connections/%1/failed-record-details")})
+        QCOMPARE(call("GET", path.arg(m_fixture->acmeConnection), globex).status, 404);
+    QCOMPARE(call("GET", QStringLiteral("/api/v1/ops/executions/%1/failed-records").arg(acmeFailed), globex).status,
+             404);
+    const Answer replay = call("POST", QStringLiteral("/api/v1/ops/executions/%1/replay").arg(acmeFailed), globex);
+    QCOMPARE(replay.status, 404);
+    QVERIFY(!m_context->ops()->hasRunningWork());
 }
 
 QTEST_GUILESS_MAIN(TestOpsRoutes)

@@ -21,6 +21,13 @@ private Q_SLOTS:
     void failedPageCommitChangesNothing();
     void commitPageUpsertsAndAdvancesCursor();
     void executionsPageNewestFirst();
+    void executionsAcrossTenantsFilterAndPage();
+    void partialFailureIsItsOwnOutcome();
+    void executionTextSearchTakesWildcardsLiterally();
+    void connectionActivityCountsSyncsNotTokenOperations();
+    void tokenHistoryCountsFailuresSinceTheLastSuccess();
+    void replayIsLinkedToItsOriginal();
+    void failedRecordsOfOneExecution();
     void emptyObjectFilterFindsEveryFailedWrite();
     void nestedTransactionRollsBackOnlyItsPart();
     void runOfADeadOwnerIsInterruptedWithAnEvent();
@@ -189,6 +196,268 @@ void TestStore::executionsPageNewestFirst()
     QCOMPARE(second.size(), 2);
     QCOMPARE(second.last().id, ids.first());
     QCOMPARE(store->tenants().connection(connection)->lastSyncStatus, ExecutionStatus::Failed);
+}
+
+namespace {
+
+// The ids of the rows, in order.
+QList<qint64> idsOf(const Result<QList<ExecutionRow>> &rows)
+{
+    QList<qint64> ids;
+    if (!rows) {
+        qWarning() << rows.error().toString();
+        return {-1};
+    }
+    for (const ExecutionRow &row : rows.value())
+        ids.append(row.execution.id);
+    return ids;
+}
+
+// A finished execution of the kind, with the counts given and, when failing, an error.
+qint64 finishedExecution(Store &store, qint64 connection, const QString &kind, const QString &status,
+                         const ExecutionCounts &counts = {}, const QString &error = {})
+{
+    const qint64 id = startExecution(store, connection, kind);
+    std::optional<Error> failure;
+    if (!error.isEmpty())
+        failure = Error{QStringLiteral("sync.provider_error"), error};
+    if (!store.executions().finishExecution(id, status, counts, failure))
+        return -1;
+    return id;
+}
+
+} // namespace
+
+void TestStore::executionsAcrossTenantsFilterAndPage()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    const qint64 initech = addHubSpotConnection(*store, QStringLiteral("initech"), QStringLiteral("Initech"),
+                                                QStringLiteral("Initech CRM"));
+    const qint64 initechTenant = store->tenants().connection(initech)->tenantId;
+    // Alternating tenants, one a minute: a read, a write, a refresh, ...
+    QList<qint64> ids;
+    for (int i = 0; i < 9; ++i) {
+        const qint64 connection = i % 2 ? initech : acme;
+        const QString kind = QStringList{QStringLiteral("read"), QStringLiteral("write"), QStringLiteral("refresh")}
+                                 .at(i % 3);
+        const qint64 id = startExecution(*store, connection, kind);
+        clock.advance(std::chrono::seconds(20));
+        QVERIFY(store->executions().finishExecution(id, ExecutionStatus::Succeeded, {4, 1, 1, 0}, std::nullopt));
+        clock.advance(std::chrono::seconds(40));
+        ids.append(id);
+    }
+    auto &executions = store->executions();
+    QList<qint64> newestFirst(ids.rbegin(), ids.rend());
+    QCOMPARE(idsOf(executions.findExecutions({})), newestFirst);
+
+    // Pages of 4 with the last id seen: nothing missed or repeated.
+    ExecutionFilter page;
+    page.limit = 4;
+    QList<qint64> paged;
+    for (;;) {
+        const QList<qint64> got = idsOf(executions.findExecutions(page));
+        paged += got;
+        if (got.size() < page.limit)
+            break;
+        page.beforeId = got.last();
+    }
+    QCOMPARE(paged, newestFirst);
+
+    ExecutionFilter byTenant;
+    byTenant.tenantId = initechTenant;
+    QCOMPARE(idsOf(executions.findExecutions(byTenant)), (QList<qint64>{ids[7], ids[5], ids[3], ids[1]}));
+    ExecutionFilter byConnection;
+    byConnection.connectionId = acme;
+    byConnection.kind = QStringLiteral("write");
+    QCOMPARE(idsOf(executions.findExecutions(byConnection)), (QList<qint64>{ids[4]}));
+    ExecutionFilter byTime;
+    byTime.startedFrom = kStart.addSecs(2 * 60);
+    byTime.startedBefore = kStart.addSecs(4 * 60);
+    QCOMPARE(idsOf(executions.findExecutions(byTime)), (QList<qint64>{ids[3], ids[2]}));
+
+    // What the Runs view shows of each.
+    const ExecutionRow write = executions.findExecutions(byConnection)->first();
+    QCOMPARE(write.tenantName, QStringLiteral("Acme Corp"));
+    QCOMPARE(write.connectionName, QStringLiteral("Acme HubSpot"));
+    QCOMPARE(write.provider, QStringLiteral("hubspot"));
+    QCOMPARE(write.durationMs, 20000);
+    QCOMPARE(write.recordsWritten, 4);
+    QCOMPARE(write.recordsRead, 0);
+    QCOMPARE(write.outcome, ExecutionOutcome::Succeeded);
+    QCOMPARE(write.replayOf, 0);
+    byTenant.beforeId = ids[1];
+    QVERIFY(executions.findExecutions(byTenant)->isEmpty());
+}
+
+void TestStore::partialFailureIsItsOwnOutcome()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 clean = finishedExecution(*store, connection, QStringLiteral("read"), ExecutionStatus::Succeeded,
+                                           {500, 5, 5, 0});
+    const qint64 partial = finishedExecution(*store, connection, QStringLiteral("read"), ExecutionStatus::Succeeded,
+                                             {339, 5, 5, 161});
+    const qint64 failed = finishedExecution(*store, connection, QStringLiteral("read"), ExecutionStatus::Failed,
+                                            {0, 0, 1, 0}, QStringLiteral("HTTP 500 from the provider"));
+    const qint64 running = startExecution(*store, connection);
+    ExecutionFilter filter;
+    const auto all = store->executions().findExecutions(filter).value();
+    QCOMPARE(all.size(), 4);
+    QCOMPARE(all[0].outcome, ExecutionOutcome::Running);
+    QCOMPARE(all[0].durationMs, 0);
+    QCOMPARE(all[1].outcome, ExecutionOutcome::Failed);
+    QCOMPARE(all[1].message, QStringLiteral("HTTP 500 from the provider"));
+    QCOMPARE(all[2].outcome, ExecutionOutcome::Partial);
+    QCOMPARE(all[2].execution.status, ExecutionStatus::Succeeded);
+    QCOMPARE(all[2].recordsFailed, 161);
+    QCOMPARE(all[2].recordsRead, 339);
+    QCOMPARE(all[3].outcome, ExecutionOutcome::Succeeded);
+    for (const auto &[outcome, id] : {std::pair{ExecutionOutcome::Partial, partial},
+                                      std::pair{ExecutionOutcome::Succeeded, clean},
+                                      std::pair{ExecutionOutcome::Failed, failed},
+                                      std::pair{ExecutionOutcome::Running, running}}) {
+        filter.outcome = outcome;
+        QCOMPARE(idsOf(store->executions().findExecutions(filter)), QList<qint64>{id});
+    }
+}
+
+void TestStore::executionTextSearchTakesWildcardsLiterally()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 quota = finishedExecution(*store, connection, QStringLiteral("read"), ExecutionStatus::Failed, {},
+                                           QStringLiteral("Daily API quota 100% used"));
+    const qint64 other = finishedExecution(*store, connection, QStringLiteral("read"), ExecutionStatus::Failed, {},
+                                           QStringLiteral("HTTP 503 from the provider"));
+    ExecutionFilter filter;
+    filter.text = QStringLiteral("QUOTA");
+    QCOMPARE(idsOf(store->executions().findExecutions(filter)), QList<qint64>{quota});
+    filter.text = QStringLiteral("100%");
+    QCOMPARE(idsOf(store->executions().findExecutions(filter)), QList<qint64>{quota});
+    filter.text = QStringLiteral("%");
+    QCOMPARE(idsOf(store->executions().findExecutions(filter)), QList<qint64>{quota});
+    filter.text = QStringLiteral("HTTP_503");
+    QVERIFY(store->executions().findExecutions(filter)->isEmpty());
+    filter.text = QStringLiteral("provider_error"); // the error code
+    QCOMPARE(idsOf(store->executions().findExecutions(filter)), (QList<qint64>{other, quota}));
+}
+
+void TestStore::connectionActivityCountsSyncsNotTokenOperations()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 acme = addAcmeConnection(*store);
+    const qint64 initech = addHubSpotConnection(*store, QStringLiteral("initech"), QStringLiteral("Initech"),
+                                                QStringLiteral("Initech CRM"));
+    const qint64 old = finishedExecution(*store, acme, QStringLiteral("read"), ExecutionStatus::Failed, {},
+                                         QStringLiteral("old failure"));
+    clock.advance(std::chrono::hours(30));
+    const QDateTime since = clock.now();
+    clock.advance(std::chrono::minutes(1));
+    const qint64 write = finishedExecution(*store, acme, QStringLiteral("write"), ExecutionStatus::Succeeded,
+                                           {3, 1, 1, 2});
+    const QDateTime writeFinished = clock.now();
+    clock.advance(std::chrono::minutes(1));
+    finishedExecution(*store, acme, QStringLiteral("refresh"), ExecutionStatus::Failed, {},
+                      QStringLiteral("invalid_grant"));
+    finishedExecution(*store, acme, QStringLiteral("refresh"), ExecutionStatus::Succeeded);
+    startExecution(*store, acme, QStringLiteral("read")); // running: not a sync yet
+    QVERIFY(old > 0);
+
+    const auto activity = store->executions().connectionActivity(since).value();
+    QCOMPARE(activity.size(), 2);
+    QCOMPARE(activity[0].connection.id, acme); // "Acme Corp" before "Initech"
+    QCOMPARE(activity[0].tenantName, QStringLiteral("Acme Corp"));
+    QVERIFY(activity[0].lastSync);
+    QCOMPARE(activity[0].lastSync->execution.id, write);
+    QCOMPARE(activity[0].lastSync->execution.finishedAt, writeFinished);
+    QCOMPARE(activity[0].lastSync->outcome, ExecutionOutcome::Partial);
+    QCOMPARE(activity[0].failedRunsSince, 1); // the refresh; the read failed before `since`
+    QCOMPARE(activity[1].connection.id, initech);
+    QVERIFY(!activity[1].lastSync);
+    QCOMPARE(activity[1].failedRunsSince, 0);
+
+    const qint64 initechTenant = store->tenants().connection(initech)->tenantId;
+    const auto one = store->executions().connectionActivity(since, initechTenant).value();
+    QCOMPARE(one.size(), 1);
+    QCOMPARE(one[0].connection.id, initech);
+}
+
+void TestStore::tokenHistoryCountsFailuresSinceTheLastSuccess()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    QCOMPARE(store->executions().tokenHistory(connection, 10)->consecutiveFailures, 0);
+    finishedExecution(*store, connection, QStringLiteral("refresh"), ExecutionStatus::Failed, {}, QStringLiteral("a"));
+    const qint64 authorized =
+        finishedExecution(*store, connection, QStringLiteral("authorize"), ExecutionStatus::Succeeded);
+    finishedExecution(*store, connection, QStringLiteral("read"), ExecutionStatus::Failed, {}, QStringLiteral("x"));
+    const qint64 second =
+        finishedExecution(*store, connection, QStringLiteral("refresh"), ExecutionStatus::Failed, {},
+                          QStringLiteral("invalid_grant: the refresh token was revoked"));
+    const qint64 third = finishedExecution(*store, connection, QStringLiteral("refresh"), ExecutionStatus::Failed, {},
+                                           QStringLiteral("invalid_grant: the refresh token was revoked"));
+    const auto history = store->executions().tokenHistory(connection, 10).value();
+    QCOMPARE(history.consecutiveFailures, 2);
+    QCOMPARE(history.operations.size(), 4); // the read is no token operation
+    QCOMPARE(history.operations[0].execution.id, third);
+    QCOMPARE(history.operations[0].message, QStringLiteral("invalid_grant: the refresh token was revoked"));
+    QCOMPARE(history.operations[1].execution.id, second);
+    QCOMPARE(history.operations[2].execution.id, authorized);
+    QCOMPARE(store->executions().tokenHistory(connection, 2)->operations.size(), 2);
+}
+
+void TestStore::replayIsLinkedToItsOriginal()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 original =
+        finishedExecution(*store, connection, QStringLiteral("read"), ExecutionStatus::Failed, {}, QStringLiteral("x"));
+    const qint64 replay = startExecution(*store, connection);
+    QVERIFY(store->executions().setReplayOf(replay, original));
+    const auto rows = store->executions().findExecutions({}).value();
+    QCOMPARE(rows[0].replayOf, original);
+    QCOMPARE(rows[1].replayOf, 0);
+    QCOMPARE(store->executions().setReplayOf(replay + 100, original).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestStore::failedRecordsOfOneExecution()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 first = startExecution(*store, connection);
+    const qint64 second = startExecution(*store, connection);
+    const auto failedRecord = [](const QString &id) {
+        FailedRecord failed;
+        failed.object = kContacts;
+        failed.recordId = id;
+        failed.raw = "{\"email\":\"a@example.com\"}";
+        failed.errors = QJsonArray{QJsonObject{{QStringLiteral("field"), QStringLiteral("email")},
+                                               {QStringLiteral("code"), QStringLiteral("T2001")},
+                                               {QStringLiteral("position"), 7},
+                                               {QStringLiteral("message"), QStringLiteral("not a string")}}};
+        return failed;
+    };
+    QVERIFY(store->records().commitPage(connection, kContacts, first, {}, std::nullopt, {failedRecord("1")}));
+    QVERIFY(store->records().commitPage(connection, kContacts, second, {}, std::nullopt,
+                                        {failedRecord("2"), failedRecord("3")}));
+    const auto ofSecond = store->records().failedRecordsOf(second).value();
+    QCOMPARE(ofSecond.size(), 2);
+    QCOMPARE(ofSecond[0].recordId, QStringLiteral("2"));
+    QCOMPARE(ofSecond[1].recordId, QStringLiteral("3"));
+    QCOMPARE(ofSecond[0].errors, failedRecord("2").errors);
+    QCOMPARE(ofSecond[0].raw, failedRecord("2").raw);
+    QCOMPARE(store->records().failedRecordsOf(first)->size(), 1);
+    QVERIFY(store->records().failedRecordsOf(second + 100)->isEmpty());
 }
 
 void TestStore::emptyObjectFilterFindsEveryFailedWrite()
