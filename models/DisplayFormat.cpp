@@ -1,5 +1,6 @@
 #include "DisplayFormat.h"
 
+#include "core/ExecutionQuery.h"
 #include "core/Tenancy.h"
 #include "core/Executions.h"
 
@@ -129,6 +130,22 @@ QColor executionStatusColor(const QString &status)
     if (status == ExecutionStatus::Interrupted)
         return kAmber;
     return kGrey;
+}
+
+QString executionOutcomeText(const QString &outcome, qint64 failedRecords)
+{
+    if (outcome == ExecutionOutcome::Partial)
+        return QStringLiteral("succeeded with %1 failed record%2").arg(failedRecords).arg(failedRecords == 1 ? QLatin1String() : QLatin1String("s"));
+    return executionStatusText(outcome);
+}
+
+QColor executionOutcomeColor(const QString &outcome, const QPalette &palette)
+{
+    if (outcome != ExecutionOutcome::Partial)
+        return executionStatusColor(outcome);
+    // Between the text's lightness and the middle: dark orange on a light theme, light orange on a dark one.
+    const int lightness = (palette.color(QPalette::Text).lightness() + 2 * 128) / 3;
+    return QColor::fromHsl(28, 220, lightness);
 }
 
 QColor eventLevelColor(const QString &level)

@@ -4,6 +4,7 @@
 
 #include <QColor>
 #include <QDateTime>
+#include <QPalette>
 #include <QString>
 
 namespace patchbay::DisplayFormat {
@@ -22,10 +23,15 @@ QString duration(qint64 milliseconds);
 
 QString connectionStatusText(const QString &status); // "active" -> "Active", "needs_reauth" -> "Needs re-auth"
 QString executionStatusText(const QString &status);
+// An ExecutionOutcome in words: "succeeded with 161 failed records" for a partial failure.
+QString executionOutcomeText(const QString &outcome, qint64 failedRecords);
 
 QColor tokenStateColor(TokenState state);
 QColor executionStatusColor(const QString &status);
 QColor eventLevelColor(const QString &level);
 QColor httpStatusColor(int status);
+// An outcome's colour: a status's, and for a partial failure an orange of its own, as light or dark as the
+// palette's text so that it reads on a dark theme too.
+QColor executionOutcomeColor(const QString &outcome, const QPalette &palette);
 
 } // namespace patchbay::DisplayFormat

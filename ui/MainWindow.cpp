@@ -4,6 +4,7 @@
 #include "ConnectionTreeModel.h"
 #include "EmptyStateWidget.h"
 #include "MessageBar.h"
+#include "RunsView.h"
 #include "ops/OpsApi.h"
 
 #include <QHeaderView>
@@ -12,6 +13,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -32,7 +34,8 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     : QMainWindow(parent), m_ops(ops), m_treeModel(new ConnectionTreeModel(ops, this)),
       m_proxyModel(new QSortFilterProxyModel(this)), m_searchLineEdit(new QLineEdit(this)),
       m_treeView(new QTreeView(this)), m_connectionPanel(new ConnectionPanel(ops, this)),
-      m_messageBar(new MessageBar(this)), m_statusLabel(new QLabel(this))
+      m_messageBar(new MessageBar(this)), m_tabWidget(new QTabWidget(this)), m_runsView(new RunsView(ops, this)),
+      m_statusLabel(new QLabel(this))
 {
     setWindowTitle(QStringLiteral("Patchbay Console"));
     resize(1280, 800);
@@ -81,7 +84,12 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     layout->setContentsMargins(6, 6, 6, 0);
     m_messageBar->setObjectName(QStringLiteral("errorMessageBar"));
     layout->addWidget(m_messageBar);
-    layout->addWidget(splitter, 1);
+    // Connected users and their connections; the runs of every tenant, to open one's connection from.
+    m_tabWidget->setObjectName(QStringLiteral("mainTabWidget"));
+    m_tabWidget->addTab(splitter, QStringLiteral("Connected users"));
+    m_runsView->setObjectName(QStringLiteral("runsView"));
+    m_tabWidget->addTab(m_runsView, QStringLiteral("Runs"));
+    layout->addWidget(m_tabWidget, 1);
     setCentralWidget(central);
 
     m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
@@ -102,6 +110,11 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
             m_connectionPanel->updateConnection(*summary);
     });
     connect(m_connectionPanel, &ConnectionPanel::errorOccurred, this, &MainWindow::showError);
+    connect(m_runsView, &RunsView::errorOccurred, this, &MainWindow::showError);
+    connect(m_runsView, &RunsView::executionActivated, this, [this](qint64 connectionId, qint64) {
+        m_tabWidget->setCurrentIndex(0);
+        selectConnection(connectionId);
+    });
     connect(m_connectionPanel, &ConnectionPanel::authorizationStarted, this, [this](const QUrl &url) {
         statusBar()->showMessage(QStringLiteral("Finish the authorisation in the browser (%1); the connection updates "
                                                 "when the provider sends you back")

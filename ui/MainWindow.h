@@ -7,6 +7,7 @@ class QLabel;
 class QLineEdit;
 class QModelIndex;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTreeView;
 
 namespace patchbay {
@@ -16,9 +17,11 @@ class ConnectionTreeModel;
 class EmptyStateWidget;
 class MessageBar;
 class OpsApi;
+class RunsView;
 
 // The console's main window: connected users and their connections on the left; the selected
-// connection's token, last sync, executions, events and exchanges on the right.
+// connection's token, last sync, executions, events and exchanges on the right. A second tab lists the runs of every
+// tenant (RunsView); activating one shows its connection.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -53,6 +56,8 @@ private:
     EmptyStateWidget *m_treeEmptyState;
     ConnectionPanel *m_connectionPanel;
     MessageBar *m_messageBar;
+    QTabWidget *m_tabWidget;
+    RunsView *m_runsView;
     qint64 m_requestedConnectionId = 0; // asked for before the tree had loaded it
     QLabel *m_statusLabel;
     QTimer m_clockTimer;

@@ -7,6 +7,7 @@
 #include "FailingOps.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
+#include "RunListModel.h"
 
 #include "WriteItemListModel.h"
 #include "core/Clock.h"
@@ -20,6 +21,7 @@
 #include <QRegularExpression>
 #include <QSet>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTest>
 #include <QTreeView>
@@ -98,6 +100,7 @@ private Q_SLOTS:
     void queryErrorsLandInWindow();
     void writeExecutionShowsPerRecordResults();
     void reauthoriseAsksTheOpsAndShowsWhyNot();
+    void runsTabOpensTheConnectionOfARun();
 
 private:
     template <typename T> T *child(const char *name) const
@@ -504,6 +507,30 @@ void TestMainWindow::reauthoriseAsksTheOpsAndShowsWhyNot()
     auto *bar = m_window->findChild<MessageBar *>(QStringLiteral("errorMessageBar"));
     QTRY_VERIFY(bar->isVisible());
     QCOMPARE(bar->text(), QStringLiteral("Test provider connections are not authorised in a browser"));
+}
+
+void TestMainWindow::runsTabOpensTheConnectionOfARun()
+{
+    auto *tabs = child<QTabWidget>("mainTabWidget");
+    QVERIFY(tabs);
+    tabs->setCurrentIndex(1);
+    auto *runs = child<QTableView>("runsTableView");
+    QVERIFY(runs);
+    settle();
+    const QAbstractItemModel *model = runs->model();
+    QCOMPARE(model->rowCount(), 5); // both tenants' executions
+    int globexRow = -1;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, 0).data(RunListModel::ConnectionIdRole).toLongLong() == m_ids.globexCrm)
+            globexRow = row;
+    }
+    QVERIFY(globexRow >= 0);
+    clickRow(runs, model->index(globexRow, RunListModel::StatusColumn));
+    QTest::keyClick(runs, Qt::Key_Return);
+    settle();
+    QCOMPARE(tabs->currentIndex(), 0);
+    QCOMPARE(child<QTreeView>("connectionTreeView")->currentIndex().data(ConnectionTreeModel::ConnectionIdRole).toLongLong(),
+             m_ids.globexCrm);
 }
 
 QTEST_MAIN(TestMainWindow)

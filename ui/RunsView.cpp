@@ -1,0 +1,139 @@
+#include "RunsView.h"
+
+#include "EmptyStateWidget.h"
+#include "RunListModel.h"
+#include "ops/OpsApi.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace patchbay {
+
+namespace {
+
+// The choices of a combo box: the text shown and the value the filter takes (empty: any).
+void addChoices(QComboBox *box, const QList<std::pair<QString, QVariant>> &choices)
+{
+    for (const auto &[text, value] : choices)
+        box->addItem(text, value);
+}
+
+} // namespace
+
+RunsView::RunsView(OpsApi *ops, QWidget *parent)
+    : QWidget(parent), m_ops(ops), m_model(new RunListModel(ops, this)), m_tenantComboBox(new QComboBox(this)),
+      m_kindComboBox(new QComboBox(this)), m_outcomeComboBox(new QComboBox(this)), m_timeComboBox(new QComboBox(this)),
+      m_searchLineEdit(new QLineEdit(this)), m_tableView(new QTableView(this))
+{
+    m_model->setPalette(palette());
+
+    m_tenantComboBox->setObjectName(QStringLiteral("runsTenantComboBox"));
+    m_tenantComboBox->addItem(QStringLiteral("All tenants"), QVariant());
+    m_kindComboBox->setObjectName(QStringLiteral("runsKindComboBox"));
+    addChoices(m_kindComboBox, {{QStringLiteral("Any kind"), QString()},
+                                {QStringLiteral("Reads"), QStringLiteral("read")},
+                                {QStringLiteral("Backfills"), QStringLiteral("backfill")},
+                                {QStringLiteral("Writes"), QStringLiteral("write")},
+                                {QStringLiteral("Webhooks"), QStringLiteral("webhook")},
+                                {QStringLiteral("Re-maps"), QStringLiteral("replay")},
+                                {QStringLiteral("Token refreshes"), QStringLiteral("refresh")},
+                                {QStringLiteral("Authorisations"), QStringLiteral("authorize")}});
+    m_outcomeComboBox->setObjectName(QStringLiteral("runsOutcomeComboBox"));
+    addChoices(m_outcomeComboBox, {{QStringLiteral("Any status"), QString()},
+                                   {QStringLiteral("Running"), ExecutionOutcome::Running},
+                                   {QStringLiteral("Succeeded"), ExecutionOutcome::Succeeded},
+                                   {QStringLiteral("Succeeded with failed records"), ExecutionOutcome::Partial},
+                                   {QStringLiteral("Failed"), ExecutionOutcome::Failed},
+                                   {QStringLiteral("Interrupted"), ExecutionOutcome::Interrupted}});
+    m_timeComboBox->setObjectName(QStringLiteral("runsTimeComboBox"));
+    addChoices(m_timeComboBox, {{QStringLiteral("Any time"), 0},
+                                {QStringLiteral("Last hour"), 3600},
+                                {QStringLiteral("Last 24 hours"), 24 * 3600},
+                                {QStringLiteral("Last 7 days"), 7 * 24 * 3600}});
+    m_searchLineEdit->setObjectName(QStringLiteral("runsSearchLineEdit"));
+    m_searchLineEdit->setPlaceholderText(QStringLiteral("Search errors, codes, objects\u2026"));
+    m_searchLineEdit->setClearButtonEnabled(true);
+    m_searchLineEdit->setMaxLength(200);
+
+    m_tableView->setObjectName(QStringLiteral("runsTableView"));
+    m_tableView->setModel(m_model);
+    m_tableView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tableView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tableView->setAlternatingRowColors(true);
+    m_tableView->verticalHeader()->hide();
+    m_tableView->horizontalHeader()->setStretchLastSection(true);
+    m_tableView->setWordWrap(false);
+
+    m_emptyState = new EmptyStateWidget(m_tableView, QStringLiteral("No execution matches these filters."), this);
+    m_emptyState->setObjectName(QStringLiteral("runsEmptyStateWidget"));
+    m_emptyState->followModel(m_model, m_model->pendingCalls());
+
+    auto *filters = new QHBoxLayout;
+    filters->addWidget(m_tenantComboBox);
+    filters->addWidget(m_kindComboBox);
+    filters->addWidget(m_outcomeComboBox);
+    filters->addWidget(m_timeComboBox);
+    filters->addWidget(m_searchLineEdit, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(filters);
+    layout->addWidget(m_emptyState, 1);
+
+    m_searchDelay.setSingleShot(true);
+    m_searchDelay.setInterval(kSearchDelayMs);
+    connect(&m_searchDelay, &QTimer::timeout, this, &RunsView::applyFilters);
+    connect(m_searchLineEdit, &QLineEdit::textChanged, this, [this] { m_searchDelay.start(); });
+    for (QComboBox *box : {m_tenantComboBox, m_kindComboBox, m_outcomeComboBox, m_timeComboBox})
+        connect(box, &QComboBox::currentIndexChanged, this, &RunsView::applyFilters);
+    connect(m_model, &RunListModel::loadFailed, this, &RunsView::errorOccurred);
+    connect(m_tableView, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
+        Q_EMIT executionActivated(index.data(RunListModel::ConnectionIdRole).toLongLong(),
+                                  index.data(RunListModel::ExecutionIdRole).toLongLong());
+    });
+
+    reload();
+}
+
+void RunsView::reload()
+{
+    reloadTenants();
+    applyFilters();
+}
+
+void RunsView::reloadTenants()
+{
+    m_ops->tenants().then(this, [this](const Result<QList<Tenant>> &tenants) {
+        if (!tenants) {
+            Q_EMIT errorOccurred(tenants.error().message);
+            return;
+        }
+        // The choice stays on the same tenant (by id) when it is still there.
+        const QVariant chosen = m_tenantComboBox->currentData();
+        const QSignalBlocker quiet(m_tenantComboBox);
+        while (m_tenantComboBox->count() > 1)
+            m_tenantComboBox->removeItem(1);
+        for (const Tenant &tenant : tenants.value())
+            m_tenantComboBox->addItem(tenant.displayName, tenant.id);
+        m_tenantComboBox->setCurrentIndex(std::max(0, m_tenantComboBox->findData(chosen)));
+    });
+}
+
+void RunsView::applyFilters()
+{
+    m_searchDelay.stop();
+    ExecutionFilter filter;
+    if (const QVariant tenant = m_tenantComboBox->currentData(); tenant.isValid())
+        filter.tenantId = tenant.toLongLong();
+    filter.kind = m_kindComboBox->currentData().toString();
+    filter.outcome = m_outcomeComboBox->currentData().toString();
+    if (const int seconds = m_timeComboBox->currentData().toInt(); seconds > 0)
+        filter.startedFrom = QDateTime::currentDateTimeUtc().addSecs(-seconds);
+    filter.text = m_searchLineEdit->text().trimmed();
+    m_model->setFilter(filter);
+}
+
+} // namespace patchbay
