@@ -2,6 +2,7 @@
 // on LocalOps' store thread) for each filter, its first page and a page far back, against the same SQL with the same
 // values run bare by the sqlite3 shell on the same file:
 //     runs_bench [EXECUTIONS] [EVENTS_PER_EXECUTION] [DATABASE]                 (default 1000000 1, a temp file)
+// Then the health report's query (ExecutionStore::connectionActivity) over every connection.
 // Seeding is one transaction of prepared inserts (SQLite's fastest way in), 200 tenants of 10 connections each.
 // Each time is the best of several runs, so that a busy machine disturbs both sides alike: read the ratios.
 #include "core/ExecutionQuery.h"
@@ -290,5 +291,25 @@ int main(int argc, char **argv)
                         static_cast<long long>(rows), engine, bare, bare > 0 ? engine / bare : 0.0);
         }
     }
+    // The health report's query: every connection's last sync and its failures of the last 24 hours of the seeded
+    // span, a few index searches per connection.
+    const QDateTime lastDay = QDateTime::fromMSecsSinceEpoch(maxId->first().execution.startedAt.toMSecsSinceEpoch())
+                                  .addDays(-1);
+    double best = -1;
+    qsizetype connections = 0;
+    for (int i = 0; i < kRepeats; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        auto activity = executionStore.connectionActivity(lastDay);
+        const double ms = double(timer.nsecsElapsed()) / 1e6;
+        if (!activity) {
+            fail(activity.error().toString());
+            return 1;
+        }
+        connections = activity->size();
+        best = best < 0 ? ms : std::min(best, ms);
+    }
+    std::printf("health of %lld connections: %.1f ms (%.3f ms each)\n", static_cast<long long>(connections), best,
+                connections ? best / double(connections) : 0.0);
     return 0;
 }
