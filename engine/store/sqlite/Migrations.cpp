@@ -438,6 +438,13 @@ CREATE TABLE notification_connections (
 );
 CREATE INDEX executions_finished ON executions(finished_at) WHERE finished_at IS NOT NULL;
 )sql"),
+        // 16 (metrics branch: webhook replay): a replayed webhook call is an inbox entry of its own pointing at the
+        // one it copies; and a connection's last webhook arrival (replays not counted) is read from an index, for
+        // the notifier's webhook-silence check.
+        QStringLiteral(R"sql(
+ALTER TABLE webhook_inbox ADD COLUMN replay_of INTEGER REFERENCES webhook_inbox(id) ON DELETE SET NULL;
+CREATE INDEX webhook_inbox_arrivals ON webhook_inbox(connection_id, received_at) WHERE replay_of IS NULL;
+)sql"),
     };
     return list;
 }
