@@ -191,7 +191,7 @@ int main(int argc, char *argv[])
                     return own.error();
                 return std::unique_ptr<Store>(std::move(own).value());
             },
-            SystemClock::instance(), (*context)->notificationCounters());
+            SystemClock::instance(), (*context)->metrics());
     }
 
     if (notifier) {
@@ -209,6 +209,14 @@ int main(int argc, char *argv[])
                         .arg(config.listenPort));
     qCInfo(lcServer).noquote() << "patchbayd listening on" << server.baseUrl().toString() << "public base URL"
                       << (config.publicBaseUrl.isEmpty() ? server.baseUrl() : config.publicBaseUrl).toString();
+    if (!config.metricsListenAddress.isNull()) {
+        if (server.listenForMetrics(config.metricsListenAddress, config.metricsListenPort) == 0)
+            return fail(QStringLiteral("Cannot listen for metrics on %1 port %2.")
+                            .arg(config.metricsListenAddress.toString())
+                            .arg(config.metricsListenPort));
+        qCInfo(lcServer).noquote() << "patchbayd metrics (no key) on"
+                                   << server.metricsBaseUrl().resolved(QUrl(QStringLiteral("/metrics"))).toString();
+    }
     // Webhook calls stored but not applied yet (acknowledged before a restart) are applied from here on.
     (*context)->startWebhookInbox();
     if (scheduler) {

@@ -44,6 +44,9 @@ struct WebhookInboxEntry
     QString lastError;         // why the last attempt failed (the final reason of a failed entry)
     qint64 executionId = 0;    // the execution of the last attempt, 0 when none started
     QDateTime finishedAt;      // when it was applied or given up
+    // A replay (WebhookStore::replayWebhook): the entry it copies, whose events it applies again even though they
+    // were applied before. 0: a call as the provider sent it.
+    qint64 replayOf = 0;
 };
 
 // Where an entry went when it was stored.

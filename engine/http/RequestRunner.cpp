@@ -193,8 +193,10 @@ bool RequestRunner::waitForHolds(QList<qint64> &toldHolds)
     }
     if (latest == 0)
         return false;
-    if (!m_refuseInsteadOfWaiting)
+    if (!m_refuseInsteadOfWaiting) {
+        m_observer.rateLimitWaited(QStringLiteral("provider_window"), latest - nowMs);
         m_clock.sleep(milliseconds(latest - nowMs));
+    }
     return true;
 }
 
@@ -238,6 +240,7 @@ std::optional<QList<qint64>> RequestRunner::waitForTurn()
                                            .arg(seconds(budget.budget->window())),
                                        {{QStringLiteral("waitMs"), static_cast<qint64>(taken.wait.count())}});
             }
+            m_observer.rateLimitWaited(QStringLiteral("request_budget"), taken.wait.count());
             m_clock.sleep(taken.wait);
             break;
         }
@@ -343,6 +346,8 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
                                                         .arg(reason),
                                {{QStringLiteral("status"), response.status},
                                 {QStringLiteral("waitMs"), qint64(wait->count())}});
+        if (rateLimited)
+            m_observer.rateLimitWaited(QStringLiteral("provider_rate_limited"), wait->count());
         m_clock.sleep(*wait);
     }
 }

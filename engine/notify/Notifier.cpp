@@ -1,6 +1,7 @@
 #include "Notifier.h"
 
 #include "core/Clock.h"
+#include "metrics/Metrics.h"
 #include "notify/NotificationScanner.h"
 #include "notify/NotificationSigner.h"
 #include "store/Store.h"
@@ -39,8 +40,8 @@ const NotificationEndpoint *endpointNamed(const NotificationSettings &settings, 
 } // namespace
 
 Notifier::Notifier(NotificationSettings settings, StoreOpener openStore, const Clock &clock,
-                   NotificationCounters &counters, HttpClient::NetworkFactory networkFactory)
-    : m_settings(std::move(settings)), m_openStore(std::move(openStore)), m_clock(clock), m_counters(counters),
+                   Metrics &metrics, HttpClient::NetworkFactory networkFactory)
+    : m_settings(std::move(settings)), m_openStore(std::move(openStore)), m_clock(clock), m_metrics(metrics),
       m_networkFactory(std::move(networkFactory))
 {
     m_pool.setMaxThreadCount(1);
@@ -106,7 +107,7 @@ Result<Notifier::Pass> Notifier::runOnce()
     if (!queued)
         return queued.error();
     pass.queued = queued.value();
-    m_counters.eventsQueued += pass.queued;
+    m_metrics.add(Metrics::Counter::NotificationEventsQueued, {}, pass.queued);
 
     HttpClient client(m_networkFactory, m_settings.timeoutSeconds * 1000);
     int sent = 0;
@@ -126,13 +127,13 @@ Result<Notifier::Pass> Notifier::runOnce()
             ++sent;
             if (attempt.state == DeliveryState::Delivered) {
                 ++pass.delivered;
-                ++m_counters.deliveriesSucceeded;
+                m_metrics.add(Metrics::Counter::NotificationAttempts, {QStringLiteral("delivered")});
                 continue;
             }
             ++pass.failed;
-            ++m_counters.deliveriesFailed;
+            m_metrics.add(Metrics::Counter::NotificationAttempts, {QStringLiteral("failed")});
             if (attempt.state == DeliveryState::Failed)
-                ++m_counters.deliveriesGivenUp;
+                m_metrics.add(Metrics::Counter::NotificationDeliveriesFailed);
             qCInfo(lcNotify).noquote() << "Notification" << delivery.deliveryId << delivery.eventType << "to"
                                        << delivery.endpoint << "failed:" << attempt.error;
         }

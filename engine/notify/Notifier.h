@@ -3,7 +3,6 @@
 #include "core/Notifications.h"
 #include "core/Result.h"
 #include "http/HttpClient.h"
-#include "notify/NotificationCounters.h"
 #include "notify/NotificationSettings.h"
 
 #include <QObject>
@@ -17,6 +16,7 @@
 namespace patchbay {
 
 class Clock;
+class Metrics;
 class Store;
 
 // Notifications to the product: every batchSeconds, off the server's thread, a pass finds new events
@@ -38,8 +38,9 @@ class Notifier : public QObject
 public:
     using StoreOpener = std::function<Result<std::unique_ptr<Store>>()>;
 
-    // openStore opens the store the passes use (on the thread they run on); clock and counters must outlive this.
-    Notifier(NotificationSettings settings, StoreOpener openStore, const Clock &clock, NotificationCounters &counters,
+    // openStore opens the store the passes use (on the thread they run on); clock and metrics must outlive this.
+    // Counted into metrics: deliveries queued, attempts by outcome, deliveries given up.
+    Notifier(NotificationSettings settings, StoreOpener openStore, const Clock &clock, Metrics &metrics,
              HttpClient::NetworkFactory networkFactory = {});
     ~Notifier() override;
 
@@ -75,7 +76,7 @@ private:
     NotificationSettings m_settings;
     StoreOpener m_openStore;
     const Clock &m_clock;
-    NotificationCounters &m_counters;
+    Metrics &m_metrics;
     HttpClient::NetworkFactory m_networkFactory;
     std::unique_ptr<Store> m_store; // used by passes only, on their thread
     QThreadPool m_pool;

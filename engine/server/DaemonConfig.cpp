@@ -56,7 +56,8 @@ Setter countSetter(int DaemonConfig::*field, int min, int max, const char *units
     };
 }
 
-std::optional<QString> setListen(DaemonConfig &config, const QString &value)
+// HOST:PORT into address and port; what a valid value looks like when it is not one.
+std::optional<QString> parseHostPort(const QString &value, QHostAddress &listenAddress, quint16 &listenPort)
 {
     const QString expected = QStringLiteral("HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:0");
     const qsizetype colon = value.lastIndexOf(QLatin1Char(':'));
@@ -74,9 +75,19 @@ std::optional<QString> setListen(DaemonConfig &config, const QString &value)
         return expected;
     if (!portOk || port > 65535)
         return expected;
-    config.listenAddress = address;
-    config.listenPort = static_cast<quint16>(port);
+    listenAddress = address;
+    listenPort = static_cast<quint16>(port);
     return std::nullopt;
+}
+
+std::optional<QString> setListen(DaemonConfig &config, const QString &value)
+{
+    return parseHostPort(value, config.listenAddress, config.listenPort);
+}
+
+std::optional<QString> setMetricsListen(DaemonConfig &config, const QString &value)
+{
+    return parseHostPort(value, config.metricsListenAddress, config.metricsListenPort);
 }
 
 std::optional<QString> setPublicBaseUrl(DaemonConfig &config, const QString &value)
@@ -204,6 +215,10 @@ const std::vector<Setting> &settings()
         {"webhookRejectionLimit", "webhook-rejection-limit", "count",
          "Refused webhook calls one address may make per minute before it is answered 429.",
          countSetter(&DaemonConfig::webhookRejectionLimit, 1, 100000, "calls")},
+        {"metricsListen", "metrics-listen", "host:port",
+         "A second address serving only GET /metrics, without an API key, for scrapers (plain HTTP: bind it to "
+         "loopback or a private network). Without it, /metrics on the main address needs an admin or viewer key.",
+         setMetricsListen},
         {"proxyTimeoutSeconds", "proxy-timeout", "seconds",
          "How long a proxied call waits for the provider's answer before answering 502.",
          countSetter(&DaemonConfig::proxyTimeoutSeconds, 1, 300, "seconds")},

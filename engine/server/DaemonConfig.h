@@ -61,6 +61,11 @@ struct DaemonConfig
     int webhookWorkers = 2;                // stored webhook calls applied at once
     int webhookRejectionLimit = 20;        // refused webhook calls from one address per minute before it gets 429
     NotificationSettings notifications; // the `notifications:` section (no flags): signed events to the product
+    // A second listener serving only GET /metrics without an API key, for scrapers that cannot send one (plain
+    // HTTP: meant for loopback or a private monitoring network). Null address: none; /metrics on the main listener
+    // always needs an admin or viewer key for every tenant.
+    QHostAddress metricsListenAddress;
+    quint16 metricsListenPort = 0;
     int proxyTimeoutSeconds = 30;                   // a proxied call's provider must answer within this
     int proxyMaxResponseBytes = 8 * 1024 * 1024;    // a larger answer of the provider is not relayed (502)
 

@@ -67,6 +67,33 @@ DaemonServer::DaemonServer(ReadinessCheck ready, ServerContext *context, QObject
 
 DaemonServer::~DaemonServer() = default;
 
+quint16 DaemonServer::listenForMetrics(const QHostAddress &address, quint16 port)
+{
+    if (!m_context)
+        return 0;
+    m_metricsHttp = std::make_unique<HttpService>(this);
+    // Nothing but a GET without a body is served here: no route, no key, so nothing else may be reachable.
+    m_metricsHttp->setMaxBodyBytes(0);
+    m_metricsHttp->setHandler([this](const HttpServerRequest &request) {
+        if (request.path() != QLatin1String("/metrics"))
+            return ApiResponse::error(404, QStringLiteral("not_found"),
+                                      QStringLiteral("This address serves GET /metrics only."));
+        if (request.method != "GET")
+            return ApiResponse::error(405, QStringLiteral("method_not_allowed"),
+                                      QStringLiteral("/metrics answers GET only."))
+                .withHeader("Allow", "GET");
+        return metricsResponse(*m_context);
+    });
+    return m_metricsHttp->listen(address, port);
+}
+
+void DaemonServer::stopAccepting()
+{
+    m_http.stopListening();
+    if (m_metricsHttp)
+        m_metricsHttp->stopListening();
+}
+
 quint16 DaemonServer::listen(const QHostAddress &address, quint16 port)
 {
     const quint16 bound = m_http.listen(address, port);

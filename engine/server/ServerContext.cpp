@@ -4,6 +4,7 @@
 #include "server/ApiRouter.h"
 #include "store/Store.h"
 #include "store/sqlite/SqliteStore.h"
+#include "sync/ExecutionNotifier.h"
 #include "sync/SyncService.h"
 #include "sync/WebhookInboxWorker.h"
 
@@ -12,7 +13,7 @@ namespace patchbay {
 ServerContext::ServerContext(DaemonConfig config, Clock &clock, std::shared_ptr<SyncService> sync,
                              StoreOpener openStore)
     : m_config(std::move(config)), m_clock(clock), m_sync(std::move(sync)), m_openStore(std::move(openStore)),
-      m_webhookRejections(clock, m_config.webhookRejectionLimit, 60)
+      m_startedAt(clock.now()), m_webhookRejections(clock, m_config.webhookRejectionLimit, 60)
 {
     m_storePool.setMaxThreadCount(1);
     m_storePool.setObjectName(QStringLiteral("patchbayd store"));
@@ -57,8 +58,42 @@ Result<std::unique_ptr<ServerContext>> ServerContext::create(DaemonConfig config
         inbox.workers = context->m_config.webhookWorkers;
         context->m_webhookInbox =
             std::make_unique<WebhookInboxWorker>(*context->m_sync, context->m_openStore, clock, inbox);
+        context->countExecutions();
     }
     return context;
+}
+
+// Counted on the threads that run the executions (directly: the registry is thread-safe), for as long as m_receiver
+// lives.
+void ServerContext::countExecutions()
+{
+    ExecutionNotifier *notifier = m_sync->notifier();
+    Metrics *metrics = &m_metrics;
+    QObject::connect(
+        notifier, &ExecutionNotifier::executionCounted, &m_receiver,
+        [metrics](const QString &kind, const QString &status, qint64 records, qint64 failedRecords) {
+            metrics->add(Metrics::Counter::Executions, {kind, status});
+            if (kind == QLatin1String("write")) {
+                metrics->add(Metrics::Counter::RecordsWritten, {}, double(records));
+            } else if (kind == QLatin1String("read") || kind == QLatin1String("backfill")
+                       || kind == QLatin1String("webhook")) {
+                metrics->add(Metrics::Counter::RecordsRead, {kind}, double(records));
+            }
+            if (failedRecords > 0)
+                metrics->add(Metrics::Counter::RecordsFailed, {kind}, double(failedRecords));
+        },
+        Qt::DirectConnection);
+    QObject::connect(
+        notifier, &ExecutionNotifier::rateLimitWaited, &m_receiver,
+        [metrics](const QString &reason, qint64 waitMs) {
+            metrics->add(Metrics::Counter::RateLimitWaits, {reason});
+            metrics->add(Metrics::Counter::RateLimitWaitSeconds, {reason}, double(waitMs) / 1000.0);
+        },
+        Qt::DirectConnection);
+    QObject::connect(
+        notifier, &ExecutionNotifier::tokenRefreshFailed, &m_receiver,
+        [metrics](const QString &code) { metrics->add(Metrics::Counter::TokenRefreshFailures, {code}); },
+        Qt::DirectConnection);
 }
 
 QUrl ServerContext::publicBaseUrl() const

@@ -2,9 +2,9 @@
 
 #include "core/Access.h"
 #include "core/Result.h"
-#include "notify/NotificationCounters.h"
+#include "metrics/Metrics.h"
 #include "server/DaemonConfig.h"
-#include "server/WebhookCounters.h"
+#include "server/WebhookRejectionLimiter.h"
 #include "store/Store.h"
 
 #include <QFuture>
@@ -37,8 +37,8 @@ struct ApiCaller;
 // - sync(): the SyncService (thread-safe, blocking: call it from a pool, never on the server's thread); ops(): the
 //   LocalOps the ops API serves (asynchronous; answers on the server's thread). Both null when not configured
 //   (tests of routes that need neither).
-// - webhookCounters(), webhookRejections(): what became of provider webhook calls (for /metrics), and the per-source
-//   limit on refused ones. webhookInbox(): the worker applying stored webhook calls (null without sync()); started by
+// - metrics(): the process's counters for /metrics (thread-safe); the SyncService's executions, rate-limit waits and
+//   token refresh failures are counted into it. webhookRejections(): the per-source limit on refused webhook calls. webhookInbox(): the worker applying stored webhook calls (null without sync()); started by
 //   startWebhookInbox(), which patchbayd and the tests call once the server runs.
 // - audit(): appends an audit entry for a state-changing call, on store(). Every route that changes state calls
 //   it (or appends caller.auditEntry(...) to its own store's audit() inside its transaction).
@@ -78,12 +78,12 @@ public:
     std::shared_ptr<SyncService> sharedSync() const { return m_sync; }
     LocalOps *ops() const { return m_ops.get(); }
 
-    WebhookCounters &webhookCounters() { return m_webhookCounters; }
+    Metrics &metrics() { return m_metrics; }
+    // When the process started, for /metrics (process_start_time_seconds).
+    QDateTime startedAt() const { return m_startedAt; }
     WebhookRejectionLimiter &webhookRejections() { return m_webhookRejections; }
     WebhookInboxWorker *webhookInbox() const { return m_webhookInbox.get(); }
     void startWebhookInbox();
-    // What the notifier counts (deliveries sent and failed), for the metrics to read from any thread.
-    NotificationCounters &notificationCounters() { return m_notificationCounters; }
 
     Result<void> audit(const ApiCaller &caller, const QString &action, const QString &target,
                        std::optional<qint64> tenantId, const QJsonValue &before = {}, const QJsonValue &after = {});
@@ -93,6 +93,7 @@ public:
 
 private:
     ServerContext(DaemonConfig config, Clock &clock, std::shared_ptr<SyncService> sync, StoreOpener openStore);
+    void countExecutions();
 
     DaemonConfig m_config;
     Clock &m_clock;
@@ -102,12 +103,12 @@ private:
     std::unique_ptr<Store> m_threadStore; // used on m_storePool's one thread only
     QThreadPool m_storePool;
     std::unique_ptr<LocalOps> m_ops;
-    WebhookCounters m_webhookCounters;
+    Metrics m_metrics; // before m_receiver: the counting connections end before it does
+    QDateTime m_startedAt;
     WebhookRejectionLimiter m_webhookRejections;
     std::unique_ptr<WebhookInboxWorker> m_webhookInbox;
     QUrl m_listeningUrl;
     QObject m_receiver;
-    NotificationCounters m_notificationCounters;
 };
 
 } // namespace patchbay

@@ -50,6 +50,8 @@ public:
     virtual Result<Job> job(qint64 id) = 0;
     // A connection's jobs, newest first.
     virtual Result<QList<Job>> jobs(qint64 connectionId, int limit) = 0;
+    // How many jobs are queued, due or not (the queue's depth), from an index.
+    virtual Result<qint64> queuedJobCount() = 0;
 
     // A paused integration's connections are not read (on schedule or on request) until it is resumed.
     virtual Result<void> setIntegrationPaused(const QString &integration, bool paused) = 0;

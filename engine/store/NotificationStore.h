@@ -55,7 +55,9 @@ public:
         QString statusMessage;
         std::optional<QString> notifiedStatus; // nullopt: never seen (a new connection)
         QDateTime silentSince;                 // valid: its webhooks were reported silent then, and still are
-        QDateTime lastWebhookAt;               // invalid: it never received a webhook
+        // When the provider's last webhook call for it was accepted (stored in the inbox, whether or not it applied
+        // since; replays not counted); invalid: it never received one.
+        QDateTime lastWebhookAt;
     };
     virtual Result<QList<ConnectionWatch>> watchedConnections() = 0;
     virtual Result<void> setNotifiedStatus(qint64 connectionId, const QString &status) = 0;

@@ -50,6 +50,11 @@ public:
     virtual Result<QList<WebhookInboxEntry>> webhookInbox(std::optional<WebhookInboxState> state,
                                                           std::optional<qint64> tenantId, int limit) = 0;
     virtual Result<WebhookInboxEntry> webhookInboxEntry(qint64 id) = 0;
+    // Queues entry id again as a new pending entry of its own (received now, due now, replayOf id, the same call),
+    // to be applied like any other; answers the new entry without its body and headers. store.not_found when there
+    // is no such entry; webhook.pending when it is still pending (it will be applied anyway: nothing is queued).
+    virtual Result<WebhookInboxEntry> replayWebhook(qint64 id) = 0;
+
     // How many entries are pending (the queue's depth).
     virtual Result<qint64> pendingWebhookCount() = 0;
 };

@@ -325,6 +325,7 @@ Result<Credential> ConnectionSession::refreshLocked(const Credential &current)
     QJsonObject captured;
     auto refreshed = refresher.refresh(current, resolve(tokenUrl.value()), &captured);
     if (!refreshed) {
+        m_journal.tokenRefreshFailed(refreshed.error().code);
         if (refreshed.error().code == QLatin1String("auth.revoked")) {
             const auto marked = m_store.tenants().setConnectionStatus(m_connection.id, ConnectionStatus::NeedsReauth,
                                                                       refreshed.error().message);

@@ -51,6 +51,18 @@ void ExecutionJournal::recordEvent(const QString &level, const QString &message,
         Q_EMIT m_notifier->executionProgressed(m_tenantId, m_connectionId, m_executionId);
 }
 
+void ExecutionJournal::rateLimitWaited(const QString &reason, qint64 waitMs)
+{
+    if (m_notifier)
+        Q_EMIT m_notifier->rateLimitWaited(reason, waitMs);
+}
+
+void ExecutionJournal::tokenRefreshFailed(const QString &code)
+{
+    if (m_notifier)
+        Q_EMIT m_notifier->tokenRefreshFailed(code);
+}
+
 void ExecutionJournal::saveCounts()
 {
     if (auto result = m_store.executions().updateExecutionCounts(m_executionId, m_counts); !result)
@@ -89,6 +101,8 @@ Result<Execution> ExecutionJournal::finished(Result<Execution> execution)
     if (!m_notifier)
         return execution;
     if (execution) {
+        Q_EMIT m_notifier->executionCounted(execution->kind, execution->status, execution->recordCount,
+                                            execution->failedRecordCount);
         Q_EMIT m_notifier->executionFinished(m_tenantId, m_connectionId, m_executionId,
                                              execution->status == ExecutionStatus::Succeeded,
                                              execution->errorMessage);

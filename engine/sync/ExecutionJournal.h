@@ -33,6 +33,8 @@ public:
 
     void recordExchange(const Exchange &exchange) override;
     void recordEvent(const QString &level, const QString &message, const QJsonObject &context = {}) override;
+    void rateLimitWaited(const QString &reason, qint64 waitMs) override;
+    void tokenRefreshFailed(const QString &code) override;
     void saveCounts();
 
     Result<Execution> succeed(const QString &summary);

@@ -25,6 +25,14 @@ Q_SIGNALS:
                            const QString &message);
     // The connection's row may have changed (its status, last sync, token).
     void connectionChanged(qint64 tenantId, qint64 connectionId);
+
+    // For counting (patchbayd's /metrics; receivers connect directly and must be thread-safe):
+    // an execution ended with its final status and counts;
+    void executionCounted(const QString &kind, const QString &status, qint64 records, qint64 failedRecords);
+    // a provider call was held waitMs for a rate limit (reason: provider_rate_limited, provider_window, request_budget);
+    void rateLimitWaited(const QString &reason, qint64 waitMs);
+    // an access-token refresh failed with this error code.
+    void tokenRefreshFailed(const QString &code);
 };
 
 } // namespace patchbay

@@ -445,7 +445,7 @@ WebhookOutcome SyncService::applyWebhook(const WebhookInboxEntry &entry, EventLi
     call.body = entry.body;
     call.source = entry.source;
     return withWebhookReceipt<WebhookOutcome>(entry.provider, call, std::move(listener), [&](WebhookReceipt &receipt) {
-        return receipt.applyAccepted(entry.connectionId);
+        return receipt.applyAccepted(entry.connectionId, entry.replayOf != 0);
     });
 }
 

@@ -86,7 +86,8 @@ public:
                                   EventListener listener = {});
     // The same call in two steps, for a server that stores a call before it answers (WebhookReceipt::accept and
     // applyAccepted): acceptWebhook verifies and routes it on the caller's store, with no execution, provider call or
-    // mapping; applyWebhook applies a stored call later, in an execution of kind "webhook".
+    // mapping; applyWebhook applies a stored call later, in an execution of kind "webhook" (a replay, entry.replayOf
+    // set, applies its events again even though they were applied before).
     std::variant<AcceptedWebhook, WebhookOutcome> acceptWebhook(const QString &provider, qint64 connectionId,
                                                                 const WebhookCall &call, Store &store);
     WebhookOutcome applyWebhook(const WebhookInboxEntry &entry, EventListener listener = {});

@@ -142,8 +142,9 @@ std::variant<AcceptedWebhook, WebhookOutcome> WebhookReceipt::accept(Store &stor
     return AcceptedWebhook{connection, dedupeKey(), static_cast<int>(m_events.size())};
 }
 
-WebhookOutcome WebhookReceipt::applyAccepted(qint64 connectionId)
+WebhookOutcome WebhookReceipt::applyAccepted(qint64 connectionId, bool replay)
 {
+    m_replay = replay;
     if (auto answered = readCall())
         return answered->status < 300 ? answer(422, QStringLiteral("The stored call is a handshake")) : *answered;
     if (auto failed = openOwnStore())
@@ -324,15 +325,19 @@ WebhookOutcome WebhookReceipt::apply(const Connection &connection)
     });
     m_outcome.executionId = executionId.value();
     m_outcome.events = static_cast<int>(m_events.size());
-    journal.recordEvent(EventLevel::Info, QStringLiteral("Verified a %1 webhook call with %2 events")
-                                              .arg(m_definition.displayName)
-                                              .arg(m_events.size()));
+    journal.recordEvent(EventLevel::Info, m_replay ? QStringLiteral("Replaying a %1 webhook call with %2 events: each is "
+                                                                    "applied again")
+                                                         .arg(m_definition.displayName)
+                                                         .arg(m_events.size())
+                                                   : QStringLiteral("Verified a %1 webhook call with %2 events")
+                                                         .arg(m_definition.displayName)
+                                                         .arg(m_events.size()));
     for (qsizetype i = 0; i < m_events.size(); ++i) {
         const QJsonValue event = m_events.at(i);
         jsonata::Bindings eventBindings = m_bindings;
         eventBindings.set("event", jsonata::Value::fromQJsonValue(event));
         const EventFacts facts = describe(i, event, eventBindings);
-        if (m_store->webhooks().webhookEventSeen(connection.id, m_definition.name, facts.id)) {
+        if (!m_replay && m_store->webhooks().webhookEventSeen(connection.id, m_definition.name, facts.id)) {
             ++m_outcome.duplicates;
             journal.recordEvent(EventLevel::Info, QStringLiteral("Event %1 was received before; skipped").arg(facts.id),
                                 facts.context);

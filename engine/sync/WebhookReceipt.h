@@ -116,7 +116,8 @@ public:
     std::variant<AcceptedWebhook, WebhookOutcome> accept(Store &store, qint64 connectionId);
     // Applies a call accepted before for connectionId (its own store, like receive()): status below 300 when every
     // event was applied or skipped as a duplicate, else the error (4xx: it cannot be applied; 5xx: try again).
-    WebhookOutcome applyAccepted(qint64 connectionId);
+    // A replay (replay true) applies every event again, those applied before too (after a mapping was fixed).
+    WebhookOutcome applyAccepted(qint64 connectionId, bool replay = false);
 
 private:
     // What one event says, by the definition's expressions.
@@ -190,6 +191,7 @@ private:
     ExecutionJournal *m_journal = nullptr;
     ConnectionSession *m_session = nullptr;
     WebhookOutcome m_outcome;
+    bool m_replay = false; // events applied before are applied again
 };
 
 } // namespace patchbay

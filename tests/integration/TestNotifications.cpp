@@ -10,6 +10,7 @@
 #include "catalog/OriginOverrides.h"
 #include "core/Clock.h"
 #include "hubspot/HubSpotEmulator.h"
+#include "metrics/Metrics.h"
 #include "notify/Notifier.h"
 #include "server/RecordFeedJson.h"
 #include "store/sqlite/SqliteStore.h"
@@ -60,7 +61,7 @@ private:
     std::unique_ptr<Store> m_store;
     std::shared_ptr<SyncService> m_sync;
     std::unique_ptr<NotificationReceiver> m_receiver;
-    NotificationCounters m_counters;
+    std::unique_ptr<Metrics> m_metrics;
     qint64 m_tenant = 0;
 };
 
@@ -78,10 +79,7 @@ void TestNotifications::init()
     m_sync = std::make_shared<SyncService>(m_path, m_key, ProviderCatalog::builtIn(), SystemClock::instance());
     m_receiver = std::make_unique<NotificationReceiver>(m_secret);
     QVERIFY(m_receiver->listen() != 0);
-    m_counters.deliveriesSucceeded = 0;
-    m_counters.deliveriesFailed = 0;
-    m_counters.deliveriesGivenUp = 0;
-    m_counters.eventsQueued = 0;
+    m_metrics = std::make_unique<Metrics>();
 }
 
 void TestNotifications::cleanup()
@@ -116,7 +114,7 @@ std::unique_ptr<Notifier> TestNotifications::makeNotifier(const std::function<vo
                 return opened.error();
             return std::unique_ptr<Store>(std::move(opened).value());
         },
-        clock, m_counters);
+        clock, *m_metrics);
 }
 
 Notifier::Pass TestNotifications::pass(Notifier &notifier)
@@ -234,7 +232,7 @@ void TestNotifications::connectionLifeIsNotifiedSigned()
     QCOMPARE(recovered.first().event.value("data").toObject().value("previousStatus").toString(),
              ConnectionStatus::NeedsReauth);
     QCOMPARE(pass(*notifier).queued, 0); // nothing happened since
-    QCOMPARE(m_counters.deliveriesSucceeded.load(), 4);
+    QCOMPARE(m_metrics->value(Metrics::Counter::NotificationAttempts, {QStringLiteral("delivered")}), 4.0);
 }
 
 void TestNotifications::connectionWaitingForItsFirstAuthorisationIsAnnouncedOnceItWorks()
@@ -334,13 +332,29 @@ void TestNotifications::quietWebhooksAreReportedOnceWhileReadsFindChanges()
     // Reads finding changes of a connection without webhooks: nothing to say about webhooks.
     QVERIFY(m_receiver->ofType(NotificationType::WebhooksSilent).isEmpty());
 
-    // The connection received a provider webhook two minutes ago, and none since; a read still finds changes.
+    // The provider called two minutes ago, and not since; a read still finds changes. Silence is counted from when
+    // the call arrived (was stored in the inbox), not from when it was applied (just now, after a backlog), and a
+    // support engineer's replay of it is no call of the provider's.
+    const auto arrival = [connection](const QString &key) {
+        WebhookInboxEntry entry;
+        entry.connectionId = connection;
+        entry.provider = QStringLiteral("hubspot");
+        entry.dedupeKey = key;
+        entry.url = QStringLiteral("https://patchbay.example/webhooks/hubspot");
+        entry.source = QStringLiteral("203.0.113.9");
+        entry.body = QByteArrayLiteral("[]");
+        return entry;
+    };
     ManualClock earlier(QDateTime::currentDateTimeUtc().addSecs(-120));
+    qint64 arrived = 0;
     {
         auto past = SqliteStore::open(m_path, earlier).value();
-        QVERIFY(past->webhooks().recordWebhookEvent(QStringLiteral("hubspot"), QStringLiteral("evt-1"), connection, 0)
-                    .ok());
+        arrived = past->webhooks().enqueueWebhook(arrival(QStringLiteral("evt-1"))).value().id;
     }
+    QVERIFY(m_store->webhooks().recordWebhookEvent(QStringLiteral("hubspot"), QStringLiteral("evt-1"), connection, 0)
+                .ok());
+    QVERIFY(m_store->webhooks().finishWebhook(arrived, WebhookInboxState::Applied, {}, 0).ok());
+    QVERIFY(m_store->webhooks().replayWebhook(arrived).ok());
     m_emulator->touch(QStringLiteral("acme"), QStringLiteral("contacts"), 2);
     QVERIFY(m_sync->read(connection, QStringLiteral("contacts"))->status == ExecutionStatus::Succeeded);
     pass(*notifier);
@@ -357,6 +371,16 @@ void TestNotifications::quietWebhooksAreReportedOnceWhileReadsFindChanges()
     pass(*notifier);
     QCOMPARE(m_receiver->ofType(NotificationType::WebhooksSilent).size(), 1);
     QCOMPARE(m_receiver->ofType(NotificationType::RecordsChanged).size(), 3);
+
+    // The provider calls again; the call fails to apply, but the provider is not silent: nothing more to say.
+    const qint64 again = m_store->webhooks().enqueueWebhook(arrival(QStringLiteral("evt-2"))).value().id;
+    QVERIFY(m_store->webhooks().finishWebhook(again, WebhookInboxState::Failed, QStringLiteral("mapping failed"), 0).ok());
+    m_clock->advance(std::chrono::seconds(30));
+    m_emulator->touch(QStringLiteral("acme"), QStringLiteral("contacts"), 1);
+    QVERIFY(m_sync->read(connection, QStringLiteral("contacts"))->status == ExecutionStatus::Succeeded);
+    pass(*notifier);
+    QCOMPARE(m_receiver->ofType(NotificationType::WebhooksSilent).size(), 1);
+    QCOMPARE(m_receiver->ofType(NotificationType::RecordsChanged).size(), 4);
 }
 
 void TestNotifications::failedDeliveryIsRetriedWithGrowingWaitsUntilDelivered()
@@ -396,8 +420,8 @@ void TestNotifications::failedDeliveryIsRetriedWithGrowingWaitsUntilDelivered()
         QVERIFY(received.signatureValid); // each attempt signed anew
         QCOMPARE(received.deliveryId, delivery.deliveryId.toUtf8()); // the same delivery every time
     }
-    QCOMPARE(m_counters.deliveriesFailed.load(), 2);
-    QCOMPARE(m_counters.deliveriesSucceeded.load(), 1);
+    QCOMPARE(m_metrics->value(Metrics::Counter::NotificationAttempts, {QStringLiteral("failed")}), 2.0);
+    QCOMPARE(m_metrics->value(Metrics::Counter::NotificationAttempts, {QStringLiteral("delivered")}), 1.0);
     QCOMPARE(m_store->notifications().pendingDeliveryCount().value(), 0);
 }
 
@@ -417,7 +441,7 @@ void TestNotifications::givenUpDeliveryIsReplayedAsANewDelivery()
     QCOMPARE(original.state, DeliveryState::Failed);
     QCOMPARE(original.attempts, 2);
     QVERIFY(!original.nextAttemptAt.isValid());
-    QCOMPARE(m_counters.deliveriesGivenUp.load(), 1);
+    QCOMPARE(m_metrics->value(Metrics::Counter::NotificationDeliveriesFailed), 1.0);
     m_clock->advance(std::chrono::seconds(60));
     QCOMPARE(pass(*notifier).failed, 0); // given up: not tried again
 

@@ -27,12 +27,8 @@ void TestNotificationsEndToEnd::productReceivesSignedNotificationsAndAReplay()
     NotificationReceiver receiver(secret);
     QVERIFY(receiver.listen() != 0);
     DaemonProcess daemon;
-    const QString secretPath = daemon.directory() + QStringLiteral("/notify.secret");
-    QFile secretFile(secretPath);
-    QVERIFY(secretFile.open(QIODevice::WriteOnly));
-    secretFile.write(secret + '\n');
-    secretFile.close();
-    QVERIFY(secretFile.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    const QString secretPath = daemon.writeSecretFile(QStringLiteral("notify.secret"), secret);
+    QVERIFY(!secretPath.isEmpty());
     daemon.setSetting(QStringLiteral("scheduler"), false);
     daemon.setSetting(
         QStringLiteral("notifications"),

@@ -120,6 +120,12 @@ bool DaemonProcess::fail(const QString &why)
     return false;
 }
 
+QString DaemonProcess::writeSecretFile(const QString &fileName, const QByteArray &secret)
+{
+    const QString path = m_dir.filePath(fileName);
+    return writeFile(path, secret + '\n', QFileDevice::ReadOwner | QFileDevice::WriteOwner) ? path : QString();
+}
+
 bool DaemonProcess::writeFiles()
 {
     // JSON is YAML (its flow style): the daemon reads this file with its YAML reader like any other config.

@@ -48,6 +48,9 @@ public:
     void addIntegration(const QString &fileName, const QByteArray &yaml);
     // Writes (or replaces) a provider definition in the provider directory, which the config then names.
     void addProviderDefinition(const QString &fileName, const QByteArray &yaml);
+    // Writes secret (and a line feed) to a file of directory() only its owner may read, for settings that take a
+    // secretFile; its path, or empty when it could not be written.
+    QString writeSecretFile(const QString &fileName, const QByteArray &secret);
 
     // --- Life cycle ---
 

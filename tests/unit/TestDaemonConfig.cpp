@@ -73,7 +73,8 @@ void TestDaemonConfig::goodFileSetsEveryField()
                                      "shutdownGraceSeconds: 5\n"
                                      "scheduler: false\n"
                                      "workers: 8\n"
-                                     "changeRetentionDays: 7\n");
+                                     "changeRetentionDays: 7\n"
+                                     "metricsListen: 127.0.0.1:9464\n");
     auto config = DaemonConfig::fromFile(path);
     QVERIFY2(config, config ? "" : qPrintable(config.error().toString()));
     QCOMPARE(config->listenAddress, QHostAddress(QHostAddress::LocalHostIPv6));
@@ -89,6 +90,8 @@ void TestDaemonConfig::goodFileSetsEveryField()
     QCOMPARE(config->scheduler, false);
     QCOMPARE(config->workers, 8);
     QCOMPARE(config->changeRetentionDays, 7);
+    QCOMPARE(config->metricsListenAddress, QHostAddress(QHostAddress::LocalHost));
+    QCOMPARE(config->metricsListenPort, quint16(9464));
 }
 
 void TestDaemonConfig::unknownKeyNamesKeyAndLine()
@@ -113,6 +116,7 @@ void TestDaemonConfig::badValueNamesKeyAndLine_data()
     QTest::newRow("not a scalar") << QByteArray("database: [a, b]\n") << QStringLiteral(":1: database");
     QTest::newRow("no workers") << QByteArray("workers: 0\n") << QStringLiteral(":1: workers");
     QTest::newRow("scheduler") << QByteArray("scheduler: sometimes\n") << QStringLiteral(":1: scheduler");
+    QTest::newRow("metrics address") << QByteArray("metricsListen: everywhere\n") << QStringLiteral(":1: metricsListen");
     QTest::newRow("no retention") << QByteArray("changeRetentionDays: 0\n") << QStringLiteral(":1: changeRetentionDays");
 }
 

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <thread>
 
 using namespace patchbay;
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void recordsOfAnOlderDatabaseEnterTheChangeLog();
     void changeFeedPagesAreIndexRangeScans();
     void executionPagesSeekAnIndexForEachFilter();
+    void metricsGaugesAndWebhookSilenceReadIndexes();
 
 private:
     std::unique_ptr<SqliteStore> openStore();
@@ -295,6 +297,20 @@ void TestSqliteStore::recordsOfAnOlderDatabaseEnterTheChangeLog()
     QCOMPARE(changes.at(1).recordId, QStringLiteral("b"));
 }
 
+namespace {
+
+// The steps of SQLite's plan for query, as EXPLAIN QUERY PLAN describes them.
+QStringList queryPlan(SqliteDatabase &db, const QString &query)
+{
+    SqliteStatement stmt = db.prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + query);
+    QStringList steps;
+    while (stmt.next())
+        steps.append(stmt.text(3));
+    return steps;
+}
+
+} // namespace
+
 void TestSqliteStore::changeFeedPagesAreIndexRangeScans()
 {
     auto store = openStore();
@@ -303,13 +319,7 @@ void TestSqliteStore::changeFeedPagesAreIndexRangeScans()
     QVERIFY(db);
     // The shapes of RecordStore::changes and recordHistory: each must search an index from the position on, never
     // scan the table nor sort.
-    const auto plan = [&](const QString &query) {
-        SqliteStatement stmt = db->prepare(QStringLiteral("EXPLAIN QUERY PLAN ") + query);
-        QStringList steps;
-        while (stmt.next())
-            steps.append(stmt.text(3));
-        return steps;
-    };
+    const auto plan = [&](const QString &query) { return queryPlan(*db, query); };
     QCOMPARE(plan(QStringLiteral("SELECT sequence, change, data FROM record_changes WHERE connection_id = ?1 AND "
                                  "object = ?2 AND sequence > ?3 ORDER BY sequence LIMIT ?4")),
              QStringList{QStringLiteral("SEARCH record_changes USING INDEX record_changes_feed (connection_id=? AND "
@@ -318,6 +328,41 @@ void TestSqliteStore::changeFeedPagesAreIndexRangeScans()
                                  "object = ?2 AND record_id = ?3 ORDER BY sequence")),
              QStringList{QStringLiteral("SEARCH record_changes USING INDEX record_changes_history (connection_id=? "
                                         "AND object=? AND record_id=?)")});
+}
+
+void TestSqliteStore::metricsGaugesAndWebhookSilenceReadIndexes()
+{
+    auto store = openStore();
+    QVERIFY(store);
+    auto db = openDatabase();
+    QVERIFY(db);
+    const auto plan = [&](const QString &query) { return queryPlan(*db, query); };
+    // A step that reads a whole table rather than an index ("SCAN jobs"; "SCAN x USING ... INDEX" reads an index).
+    const auto scansATable = [](const QStringList &steps) {
+        return std::any_of(steps.begin(), steps.end(), [](const QString &step) {
+            return step.startsWith(QLatin1String("SCAN ")) && !step.contains(QLatin1String("INDEX"));
+        });
+    };
+    // The queue depths /metrics reads at each scrape (JobStore::queuedJobCount, WebhookStore::pendingWebhookCount,
+    // NotificationStore::pendingDeliveryCount): counted from an index, never a scan of the table.
+    for (const auto &[query, index] :
+         {std::pair{QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 'queued'"), QStringLiteral("jobs_claimable")},
+          std::pair{QStringLiteral("SELECT COUNT(*) FROM webhook_inbox WHERE state = 'pending'"),
+                    QStringLiteral("webhook_inbox_pending")},
+          std::pair{QStringLiteral("SELECT COUNT(*) FROM notification_deliveries WHERE state = 'pending'"),
+                    QStringLiteral("notification_deliveries_due")}}) {
+        const QStringList steps = plan(query);
+        QVERIFY2(steps.join(' ').contains(QStringLiteral("INDEX ") + index) && !scansATable(steps),
+                 qPrintable(query + QStringLiteral(": ") + steps.join(QLatin1String(" | "))));
+    }
+    // A connection's last webhook arrival (NotificationStore::watchedConnections): one seek per connection.
+    const QString arrival =
+        plan(QStringLiteral("SELECT c.id, (SELECT MAX(received_at) FROM webhook_inbox w WHERE w.connection_id = c.id "
+                            "AND w.replay_of IS NULL) FROM connections c"))
+            .join(QLatin1String(" | "));
+    QVERIFY2(arrival.contains(QStringLiteral("SEARCH w USING ")) &&
+                 arrival.contains(QStringLiteral("INDEX webhook_inbox_arrivals (connection_id=?)")),
+             qPrintable(arrival));
 }
 
 void TestSqliteStore::executionPagesSeekAnIndexForEachFilter()

@@ -57,6 +57,19 @@ HttpServerResponse answerFor(const ProxyAnswer &answer)
     return withLimits(response, answer.limits);
 }
 
+// The proxy's outcome as counted in patchbay_proxy_calls_total.
+QString outcomeOf(const Result<ProxyAnswer> &answer)
+{
+    if (!answer)
+        return QStringLiteral("error");
+    switch (answer->outcome) {
+    case ProxyAnswer::Outcome::Refused: return QStringLiteral("no_room");
+    case ProxyAnswer::Outcome::RateLimited: return QStringLiteral("rate_limited");
+    case ProxyAnswer::Outcome::Relayed: break;
+    }
+    return QStringLiteral("relayed");
+}
+
 HttpServerResponse answerFor(const Error &error)
 {
     // The connection cannot call its provider until someone re-authorises it.
@@ -104,6 +117,7 @@ QFuture<HttpServerResponse> startProxy(ServerContext &context, const std::shared
                                    call](const Result<ProxyAnswer> &answer) {
             pool->inFlight.fetch_sub(1);
             const HttpServerResponse response = answer ? answerFor(answer.value()) : answerFor(answer.error());
+            context.metrics().add(Metrics::Counter::ProxyCalls, {outcomeOf(answer)});
             // Who proxied what: the method and path, never the query or a body.
             QJsonObject what{{QStringLiteral("method"), QString::fromLatin1(call.method)},
                              {QStringLiteral("path"), QLatin1Char('/') + call.encodedPath},

@@ -19,6 +19,7 @@ void addAllRoutes(ApiRouter &router, ServerContext &context)
     addWebhookRoutes(router, context);
     addNotificationRoutes(router, context);
     addProxyRoutes(router, context);
+    addMetricsRoutes(router, context);
 }
 
 std::optional<Connection> findConnection(Store &store, const ApiCaller &caller, const QString &id)

@@ -48,9 +48,12 @@ void addOpsRoutes(ApiRouter &router, ServerContext &context);       // /api/v1/o
 ApiAccess opsReaders();
 void addSchedulerRoutes(ApiRouter &router, ServerContext &context); // schedules, pause/resume
 void addWebhookRoutes(ApiRouter &router, ServerContext &context);   // POST /webhooks/{provider}[/{connection}],
-                                                                    // GET /api/v1/webhook-events
+                                                                    // GET /api/v1/webhook-events, and replay
 void addNotificationRoutes(ApiRouter &router, ServerContext &context); // the delivery log, replay
 void addProxyRoutes(ApiRouter &router, ServerContext &context);     // /api/v1/proxy/{connection}/{+path}
+void addMetricsRoutes(ApiRouter &router, ServerContext &context);   // GET /metrics
+// The Prometheus exposition GET /metrics answers (also served without a key by the metricsListen listener).
+HttpServerResponse metricsResponse(ServerContext &context);
 
 void addAllRoutes(ApiRouter &router, ServerContext &context);
 

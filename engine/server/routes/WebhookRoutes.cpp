@@ -89,13 +89,13 @@ QFuture<HttpServerResponse> handleWebhook(ServerContext &context, const ApiReque
 {
     const QString provider = request.param(kProvider);
     const QString source = request.http().remoteAddress.toString();
-    WebhookCounters &counters = context.webhookCounters();
+    Metrics &metrics = context.metrics();
     SyncService *sync = context.sync();
-    // Named in the counters only when it is a provider: the name comes from the caller.
-    const QString counted = sync && sync->catalog().find(provider) ? provider
-                                                                 : QString::fromLatin1(WebhookCounters::kUnknownProvider);
+    // Named in the counters only when it is a provider: the name comes from the caller, and a made-up one must not
+    // grow the registry.
+    const QString counted = sync && sync->catalog().find(provider) ? provider : QStringLiteral("unknown");
     if (const int wait = context.webhookRejections().retryAfter(source); wait > 0) {
-        counters.countRejected(counted, QStringLiteral("rate_limited"));
+        metrics.add(Metrics::Counter::WebhookCallsRejected, {counted, QStringLiteral("rate_limited")});
         return ApiResponse::ready(ApiResponse::error(429, QStringLiteral("webhook.rate_limited"),
                                                      QStringLiteral("Too many refused webhook calls from %1; try "
                                                                     "again in %2 seconds.")
@@ -103,8 +103,8 @@ QFuture<HttpServerResponse> handleWebhook(ServerContext &context, const ApiReque
                                                          .arg(wait))
                                       .withHeader("Retry-After", QByteArray::number(wait)));
     }
-    const auto refuse = [&context, &counters, counted, source](const WebhookOutcome &outcome) {
-        counters.countRejected(counted, outcome.refusal);
+    const auto refuse = [&context, &metrics, counted, source](const WebhookOutcome &outcome) {
+        metrics.add(Metrics::Counter::WebhookCallsRejected, {counted, outcome.refusal});
         context.webhookRejections().recordRejection(source);
         return answerOf(outcome);
     };
@@ -132,7 +132,7 @@ QFuture<HttpServerResponse> handleWebhook(ServerContext &context, const ApiReque
         .inStoreThread([sync, provider, connectionId, call](Store &store) {
             return receive(*sync, store, provider, connectionId, call);
         })
-        .then(context.receiver(), [&context, &counters, refuse, counted](const Receipt &receipt) {
+        .then(context.receiver(), [&context, &metrics, refuse, counted](const Receipt &receipt) {
             if (!receipt.stored) {
                 if (!receipt.storeError.isEmpty()) {
                     qCWarning(lcServer).noquote() << "A verified" << counted
@@ -142,9 +142,10 @@ QFuture<HttpServerResponse> handleWebhook(ServerContext &context, const ApiReque
                 return receipt.answer.refusal.isEmpty() ? answerOf(receipt.answer) : refuse(receipt.answer);
             }
             if (receipt.stored->duplicate) {
-                counters.countDuplicate(counted);
+                metrics.add(Metrics::Counter::WebhookCallsReceived, {counted, QStringLiteral("duplicate")});
             } else {
-                counters.countAccepted(counted);
+                metrics.add(Metrics::Counter::WebhookCallsReceived, {counted, QStringLiteral("accepted")});
+                metrics.add(Metrics::Counter::WebhookEventsReceived, {counted}, receipt.events);
                 if (WebhookInboxWorker *inbox = context.webhookInbox())
                     inbox->wake();
             }
@@ -176,6 +177,7 @@ QJsonObject inboxEntryJson(const WebhookInboxEntry &entry)
         {QStringLiteral("lastError"), entry.lastError.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(entry.lastError)},
         {QStringLiteral("executionId"), entry.executionId ? QJsonValue(entry.executionId) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("finishedAt"), timeOrNull(entry.finishedAt)},
+        {QStringLiteral("replayOf"), entry.replayOf ? QJsonValue(entry.replayOf) : QJsonValue(QJsonValue::Null)},
     };
 }
 
@@ -205,6 +207,38 @@ HttpServerResponse listInbox(ServerContext &context, const ApiRequest &request)
     return ApiResponse::json(QJsonObject{{QStringLiteral("events"), list}});
 }
 
+// Queues a stored call again as an entry of its own (replayOf the original), applied by the worker like any other,
+// its events applied again even when they were before (after a mapping fix). A tenant-bound key: its tenant's only.
+HttpServerResponse replayInboxEntry(ServerContext &context, const ApiRequest &request)
+{
+    const QString idParam = request.param(QStringLiteral("id"));
+    bool numeric = false;
+    const qint64 id = idParam.toLongLong(&numeric);
+    const auto original = numeric ? context.store().webhooks().webhookInboxEntry(id)
+                                  : Result<WebhookInboxEntry>(makeError("store.not_found", QString()));
+    if (!original || !request.caller().seesTenant(original->tenantId))
+        return ApiResponse::notFound(QStringLiteral("webhook_event"), idParam);
+    if (const auto body = request.jsonBody({}); !body)
+        return ApiResponse::fromError(body.error());
+    std::optional<WebhookInboxEntry> replay;
+    const auto saved = auditedChange(context.store(), [&]() -> Result<AuditEntry> {
+        auto queued = context.store().webhooks().replayWebhook(id);
+        if (!queued)
+            return queued.error();
+        replay = queued.value();
+        return request.caller().auditEntry(QStringLiteral("webhook_event.replay"),
+                                           QStringLiteral("webhook_event:%1").arg(id), original->tenantId, {},
+                                           inboxEntryJson(*replay));
+    });
+    if (!saved && saved.error().code == QLatin1String("webhook.pending"))
+        return ApiResponse::error(409, saved.error().code, saved.error().message);
+    if (!saved)
+        return ApiResponse::fromError(saved.error());
+    if (WebhookInboxWorker *inbox = context.webhookInbox())
+        inbox->wake();
+    return ApiResponse::json(inboxEntryJson(*replay), 202);
+}
+
 } // namespace
 
 void addWebhookRoutes(ApiRouter &router, ServerContext &context)
@@ -212,6 +246,9 @@ void addWebhookRoutes(ApiRouter &router, ServerContext &context)
     // The stored calls, newest first, to see which failed and why (a tenant-bound key: its tenant's only).
     router.add("GET", QStringLiteral("/api/v1/webhook-events"), ApiAccess::anyRole(),
                [&context](const ApiRequest &request) { return listInbox(context, request); });
+    // Replay: a support engineer's command (admin and support keys), audited.
+    router.add("POST", QStringLiteral("/api/v1/webhook-events/{id}/replay"), {ApiRole::Admin, ApiRole::Support},
+               [&context](const ApiRequest &request) { return replayInboxEntry(context, request); });
     // Open: providers call these, and a call's signature (verified before it is stored) is its authentication.
     for (const QString &pattern : {QStringLiteral("/webhooks/{provider}"), QStringLiteral("/webhooks/{provider}/{connection}")}) {
         router.add("POST", pattern, ApiAccess::open(),

@@ -438,7 +438,7 @@ CREATE TABLE notification_connections (
 );
 CREATE INDEX executions_finished ON executions(finished_at) WHERE finished_at IS NOT NULL;
 )sql"),
-        // (opscalls branch): the console's Runs view across tenants pages newest first with each filter seeking an
+        // 16 (the console's Runs view, health and replay): the console's Runs view across tenants pages newest first with each filter seeking an
         // index (SQLite keeps the rowid in every index, so "tenant_id = ? AND id < ?" is a range of one); a partial
         // failure has an index of its own, being rare among successes. Health counts a connection's failures along
         // executions_failed. A replay names the execution it replays.
@@ -451,6 +451,13 @@ CREATE INDEX executions_partial ON executions(status) WHERE status = 'succeeded'
 CREATE INDEX executions_by_connection_kind ON executions(connection_id, kind);
 CREATE INDEX executions_failed ON executions(connection_id, started_at) WHERE status = 'failed';
 CREATE INDEX failed_records_by_execution ON failed_records(execution_id);
+)sql"),
+        // 17 (webhook replay and silence): a replayed webhook call is an inbox entry of its own pointing at the
+        // one it copies; and a connection's last webhook arrival (replays not counted) is read from an index, for
+        // the notifier's webhook-silence check.
+        QStringLiteral(R"sql(
+ALTER TABLE webhook_inbox ADD COLUMN replay_of INTEGER REFERENCES webhook_inbox(id) ON DELETE SET NULL;
+CREATE INDEX webhook_inbox_arrivals ON webhook_inbox(connection_id, received_at) WHERE replay_of IS NULL;
 )sql"),
     };
     return list;

@@ -173,4 +173,11 @@ Result<QStringList> SqliteJobStore::pausedIntegrations()
     return QStringList(names.value());
 }
 
+Result<qint64> SqliteJobStore::queuedJobCount()
+{
+    return required(selectOne(m_db, QStringLiteral("SELECT COUNT(*) FROM jobs WHERE state = 'queued'"),
+                              [](SqliteRow &row) { return row.int64(); }),
+                    makeError("store.failed", QStringLiteral("No count.")));
+}
+
 } // namespace patchbay

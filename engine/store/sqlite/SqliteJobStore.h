@@ -24,6 +24,7 @@ public:
     Result<QList<Job>> jobs(qint64 connectionId, int limit) override;
     Result<void> setIntegrationPaused(const QString &integration, bool paused) override;
     Result<QStringList> pausedIntegrations() override;
+    Result<qint64> queuedJobCount() override;
 };
 
 } // namespace patchbay

@@ -167,8 +167,8 @@ Result<QList<NotificationStore::ConnectionWatch>> SqliteNotificationStore::watch
     return selectAll(
         m_db,
         QStringLiteral("SELECT c.id, c.tenant_id, c.provider, c.status, c.status_message, n.notified_status, "
-                       "n.webhooks_silent_since, (SELECT MAX(received_at) FROM webhook_events w "
-                       "WHERE w.connection_id = c.id) FROM connections c "
+                       "n.webhooks_silent_since, (SELECT MAX(received_at) FROM webhook_inbox w "
+                       "WHERE w.connection_id = c.id AND w.replay_of IS NULL) FROM connections c "
                        "LEFT JOIN notification_connections n ON n.connection_id = c.id ORDER BY c.id"),
         [](SqliteRow &row) {
             ConnectionWatch watch;

@@ -1,5 +1,7 @@
 #include "SqliteWebhookStore.h"
 
+#include <QUuid>
+
 namespace patchbay {
 
 using namespace sqlite;
@@ -14,7 +16,7 @@ WebhookRejection readRejection(SqliteRow &row)
 
 const QString kInboxSummaryColumns = QStringLiteral(
     "id, tenant_id, connection_id, provider, dedupe_key, received_at, url, source, state, attempts, next_attempt_at, "
-    "last_error, execution_id, finished_at");
+    "last_error, execution_id, finished_at, replay_of");
 
 WebhookInboxState inboxState(const QString &name)
 {
@@ -42,6 +44,7 @@ WebhookInboxEntry readInboxSummary(SqliteRow &row)
     entry.lastError = row.text();
     entry.executionId = row.int64();
     entry.finishedAt = row.time();
+    entry.replayOf = row.int64();
     return entry;
 }
 
@@ -203,6 +206,36 @@ Result<WebhookInboxEntry> SqliteWebhookStore::webhookInboxEntry(qint64 id)
                                   .arg(kInboxSummaryColumns),
                               readInboxEntry, id),
                     notFound("webhook inbox entry", id));
+}
+
+Result<WebhookInboxEntry> SqliteWebhookStore::replayWebhook(qint64 id)
+{
+    return inTransaction(m_db, [&]() -> Result<WebhookInboxEntry> {
+        auto original = webhookInboxEntry(id);
+        if (!original)
+            return original.error();
+        if (original->state == WebhookInboxState::Pending) {
+            return makeError("webhook.pending", QStringLiteral("Webhook event %1 is still pending: it will be applied "
+                                                               "(or retried) without a replay.")
+                                                    .arg(id));
+        }
+        // A dedupe key of its own: the replay must not be taken for the provider redelivering the original.
+        const QString dedupeKey =
+            QStringLiteral("replay:%1:%2").arg(id).arg(QUuid::createUuid().toString(QUuid::WithoutBraces));
+        auto replay = insert(m_db,
+                             QStringLiteral("INSERT INTO webhook_inbox (tenant_id, connection_id, provider, dedupe_key, "
+                                            "received_at, url, source, headers, body, state, attempts, "
+                                            "next_attempt_at, replay_of) "
+                                            "SELECT tenant_id, connection_id, provider, ?2, ?3, url, source, headers, "
+                                            "body, 'pending', 0, ?3, id FROM webhook_inbox WHERE id = ?1"),
+                             id, dedupeKey, now());
+        if (!replay)
+            return replay.error();
+        return required(selectOne(m_db,
+                                  QStringLiteral("SELECT %1 FROM webhook_inbox WHERE id = ?1").arg(kInboxSummaryColumns),
+                                  readInboxSummary, replay.value()),
+                        notFound("webhook inbox entry", replay.value()));
+    });
 }
 
 Result<qint64> SqliteWebhookStore::pendingWebhookCount()

@@ -22,6 +22,8 @@ public:
     Result<QList<WebhookInboxEntry>> webhookInbox(std::optional<WebhookInboxState> state,
                                                   std::optional<qint64> tenantId, int limit) override;
     Result<WebhookInboxEntry> webhookInboxEntry(qint64 id) override;
+    Result<WebhookInboxEntry> replayWebhook(qint64 id) override;
+
     Result<qint64> pendingWebhookCount() override;
 };
 

@@ -46,7 +46,7 @@ struct Row
     const char *pattern;
     const char *path; // {tenant}: the name of the tenant the call is about; {connection}: a new connection of it;
                       // {execution}: an execution of a new connection of it; {delivery}: a notification of a new
-                      // connection of it
+                      // connection of it; {webhookEvent}: an applied webhook call of a new connection of it
     const char *body; // {unique}: a name no other call used
     bool open;        // no key needed
     QList<ApiRole> roles;
@@ -66,6 +66,9 @@ const QList<Row> &table()
         {"GET", "/healthz", "/healthz", "", true, {}, Bound::Filtered},
         {"GET", "/readyz", "/readyz", "", true, {}, Bound::Filtered},
         {"GET", "/api/v1/openapi.json", "/api/v1/openapi.json", "", true, {}, Bound::Filtered},
+        // Metrics span every tenant: admin and viewer (monitoring) keys for every tenant; scrapers without a key use
+        // the metricsListen address, which has no routes.
+        {"GET", "/metrics", "/metrics", "", false, {Admin, Viewer}, Bound::Refused},
         // Tenants: product and admin manage them; everyone reads; a bound key sees its own.
         {"GET", "/api/v1/tenants", "/api/v1/tenants", "", false, {Admin, Product, Support, Viewer}, Bound::Filtered},
         {"POST", "/api/v1/tenants", "/api/v1/tenants", R"({"name":"{unique}"})", false, {Admin, Product},
@@ -171,6 +174,9 @@ const QList<Row> &table()
          Bound::Filtered},
         {"GET", "/api/v1/webhook-events", "/api/v1/webhook-events?state=failed", "", false,
          {Admin, Product, Support, Viewer}, Bound::Filtered},
+        // Replaying a stored call is a support engineer's command (and admin's), for the tenant's own calls.
+        {"POST", "/api/v1/webhook-events/{id}/replay", "/api/v1/webhook-events/{webhookEvent}/replay", "", false,
+         {Admin, Support}, Bound::Own},
         // Records: everyone reads a connection's change feed; product and admin write and follow their writes.
         {"GET", "/api/v1/connections/{connection}/objects/{object}/records",
          "/api/v1/connections/{connection}/objects/contacts/records", "", false, {Admin, Product, Support, Viewer},
@@ -336,6 +342,18 @@ void TestApiAccess::everyRouteRoleAndScopeGetsWhatTheTableSays()
                 delivery.nextAttemptAt = QDateTime::currentDateTimeUtc();
                 path.replace(QStringLiteral("{delivery}"),
                              QString::number(api.store().notifications().addDelivery(delivery).value()));
+            }
+            if (path.contains(QStringLiteral("{webhookEvent}"))) {
+                const qint64 tenant = api.store().tenants().tenantByName(tenantName)->id;
+                WebhookInboxEntry entry;
+                entry.connectionId = api.createConnection(tenant);
+                entry.provider = QStringLiteral("hubspot");
+                entry.dedupeKey = QStringLiteral("access-") + unique;
+                entry.url = QStringLiteral("http://127.0.0.1/webhooks/hubspot");
+                entry.body = QByteArrayLiteral("[]");
+                const qint64 id = api.store().webhooks().enqueueWebhook(entry).value().id;
+                (void)api.store().webhooks().finishWebhook(id, WebhookInboxState::Applied, {}, 0);
+                path.replace(QStringLiteral("{webhookEvent}"), QString::number(id));
             }
             const QByteArray body = QByteArray(row->body).replace("{unique}", unique.toUtf8());
             ++calls;

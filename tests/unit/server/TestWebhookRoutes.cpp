@@ -6,7 +6,7 @@
 #include "core/Clock.h"
 #include "github/GitHubEmulator.h"
 #include "github/GitHubOwner.h"
-#include "server/WebhookCounters.h"
+#include "metrics/Metrics.h"
 #include "store/Store.h"
 #include "sync/SyncService.h"
 
@@ -144,7 +144,9 @@ void TestWebhookRoutes::signedCallIsStoredAnsweredThenApplied()
     QCOMPARE(whole.body, m_emulator->lastWebhook()->body);
     QCOMPARE(whole.connectionId, m_connection);
     QCOMPARE(whole.source, QStringLiteral("127.0.0.1"));
-    QCOMPARE(m_api->context().webhookCounters().count(QStringLiteral("github"), QStringLiteral("accepted")), 1);
+    QCOMPARE(m_api->context().metrics().value(Metrics::Counter::WebhookCallsReceived,
+                                              {QStringLiteral("github"), QStringLiteral("accepted")}),
+             1.0);
 
     // Applied by the worker: the issue the event carries is stored, in a succeeded execution of kind "webhook".
     m_api->context().startWebhookInbox();
@@ -178,7 +180,9 @@ void TestWebhookRoutes::redeliveryIsAnsweredAndNotAppliedTwice()
 
     // The same X-GitHub-Delivery again: acknowledged, kept once, applied once.
     QCOMPARE(deliver([&] { QVERIFY(m_emulator->redeliverLastWebhook()); }), 200);
-    QCOMPARE(m_api->context().webhookCounters().count(QStringLiteral("github"), QStringLiteral("duplicate")), 1);
+    QCOMPARE(m_api->context().metrics().value(Metrics::Counter::WebhookCallsReceived,
+                                              {QStringLiteral("github"), QStringLiteral("duplicate")}),
+             1.0);
     QCOMPARE(m_api->store().webhooks().webhookInbox(std::nullopt, std::nullopt, 100)->size(), 1);
     QCOMPARE(pendingOrApplied(WebhookInboxState::Pending), 0);
     QTest::qWait(200);
@@ -213,9 +217,9 @@ void TestWebhookRoutes::forgedCallsAreRefusedCountedAndLeaveNoExecution()
         QCOMPARE(reply.status, 401);
         QCOMPARE(reply.errorCode(), QStringLiteral("webhook.unverified"));
     }
-    QCOMPARE(m_api->context().webhookCounters().count(QStringLiteral("github"), QStringLiteral("rejected"),
-                                                      QStringLiteral("bad_signature")),
-             2);
+    QCOMPARE(m_api->context().metrics().value(Metrics::Counter::WebhookCallsRejected,
+                                              {QStringLiteral("github"), QStringLiteral("bad_signature")}),
+             2.0);
     QCOMPARE(m_api->store().webhooks().webhookInbox(std::nullopt, std::nullopt, 100)->size(), 1);
     QCOMPARE(executionCount(), executions);
     // The refusals are summed up per source in the store, never their bodies.
@@ -257,7 +261,7 @@ void TestWebhookRoutes::refusalsAnswerTheirJsonError()
     const auto reply = post(path, body, QHostAddress(QStringLiteral("198.51.100.1")));
     QCOMPARE(reply.status, status);
     QCOMPARE(reply.errorCode(), code);
-    QCOMPARE(m_api->context().webhookCounters().count(provider, QStringLiteral("rejected"), reason), 1);
+    QCOMPARE(m_api->context().metrics().value(Metrics::Counter::WebhookCallsRejected, {provider, reason}), 1.0);
     QCOMPARE(m_api->store().webhooks().webhookInbox(std::nullopt, std::nullopt, 100)->size(), 0);
     QCOMPARE(executionCount(), 0);
 }
@@ -279,9 +283,9 @@ void TestWebhookRoutes::floodOfForgeriesFromOneSourceGets429()
             retryAfter = value;
     }
     QVERIFY(retryAfter.toInt() > 0 && retryAfter.toInt() <= 60);
-    QCOMPARE(m_api->context().webhookCounters().count(QStringLiteral("github"), QStringLiteral("rejected"),
-                                                      QStringLiteral("rate_limited")),
-             1);
+    QCOMPARE(m_api->context().metrics().value(Metrics::Counter::WebhookCallsRejected,
+                                              {QStringLiteral("github"), QStringLiteral("rate_limited")}),
+             1.0);
     // Another source is read as before, and so is a genuine call from it.
     QCOMPARE(post(path, R"({"action":"edited"})", QHostAddress(QStringLiteral("198.51.100.2")), headers).status, 401);
     const QString number = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("issues"), 1).first();

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void webhookInboxKeepsACallOnceByItsDedupeKey();
     void webhookInboxClaimsInOrderPerConnectionAndRetries();
     void webhookInboxClaimOfADeadWorkerRunsOut();
+    void webhookReplayIsAnEntryOfItsOwnLinkedToTheOriginal();
     void everyTimeWrittenComesFromTheClock();
     void jobsAreClaimedInDueOrderAndNeverTwice();
     void claimPassesOverPausedAndUnauthorisedConnections();
@@ -736,6 +737,48 @@ void TestStore::webhookInboxClaimsInOrderPerConnectionAndRetries()
     QVERIFY(!store->webhooks().finishWebhook(second + 100, WebhookInboxState::Applied, {}, 0).ok());
 }
 
+void TestStore::webhookReplayIsAnEntryOfItsOwnLinkedToTheOriginal()
+{
+    ManualClock clock(kStart);
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 original = store->webhooks().enqueueWebhook(inboxCall(connection, QStringLiteral("a")))->id;
+    // Still pending: it will be applied anyway, so nothing is queued.
+    QCOMPARE(store->webhooks().replayWebhook(original).error().code, QStringLiteral("webhook.pending"));
+    QCOMPARE(store->webhooks().pendingWebhookCount().value(), 1);
+    QVERIFY(store->webhooks().claimWebhooks(1, kStart.addSecs(60))->size() == 1);
+    QVERIFY(store->webhooks().finishWebhook(original, WebhookInboxState::Failed, QStringLiteral("mapping"), 0).ok());
+
+    clock.advance(std::chrono::seconds(30));
+    const WebhookInboxEntry replay = store->webhooks().replayWebhook(original).value();
+    QVERIFY(replay.id != original);
+    QCOMPARE(replay.replayOf, original);
+    QCOMPARE(replay.state, WebhookInboxState::Pending);
+    QCOMPARE(replay.attempts, 0);
+    QCOMPARE(replay.receivedAt, clock.now());
+    QCOMPARE(replay.connectionId, connection);
+    QVERIFY(replay.body.isEmpty()); // answered without the call; the entry holds it whole
+    const WebhookInboxEntry whole = store->webhooks().webhookInboxEntry(replay.id).value();
+    QCOMPARE(whole.body, inboxCall(connection, QStringLiteral("a")).body);
+    QCOMPARE(whole.headers, inboxCall(connection, QStringLiteral("a")).headers);
+    QVERIFY(whole.dedupeKey != QStringLiteral("a"));
+    // The original stays as it was; the provider redelivering it is still known as a duplicate of the original.
+    QCOMPARE(store->webhooks().webhookInboxEntry(original)->state, WebhookInboxState::Failed);
+    QCOMPARE(store->webhooks().webhookInboxEntry(original)->replayOf, 0);
+    QCOMPARE(store->webhooks().enqueueWebhook(inboxCall(connection, QStringLiteral("a")))->id, original);
+    // Claimed and applied like any other, and listed with its link.
+    const QList<WebhookInboxEntry> claimed = store->webhooks().claimWebhooks(1, kStart.addSecs(120)).value();
+    QCOMPARE(claimed.size(), 1);
+    QCOMPARE(claimed.first().id, replay.id);
+    QCOMPARE(claimed.first().replayOf, original);
+    QCOMPARE(store->webhooks().webhookInbox(std::nullopt, std::nullopt, 10)->first().replayOf, original);
+    // A second replay of the same call is one more entry.
+    QVERIFY(store->webhooks().finishWebhook(replay.id, WebhookInboxState::Applied, {}, 0).ok());
+    QVERIFY(store->webhooks().replayWebhook(original)->id > replay.id);
+    QCOMPARE(store->webhooks().replayWebhook(original + 100).error().code, QStringLiteral("store.not_found"));
+}
+
 void TestStore::webhookInboxClaimOfADeadWorkerRunsOut()
 {
     ManualClock clock(kStart);
@@ -874,6 +917,7 @@ void TestStore::jobsAreClaimedInDueOrderAndNeverTwice()
     const qint64 earlier =
         first->jobs().addJob(jobFor(other, QStringLiteral("contacts"), kJobsStart.addSecs(-20))).value();
     const qint64 notYet = first->jobs().addJob(jobFor(other, QStringLiteral("deals"), kJobsStart.addSecs(60))).value();
+    QCOMPARE(first->jobs().queuedJobCount().value(), 3); // due or not
 
     // Two claimers on two connections to the database take different jobs, the earliest due first.
     const auto a = first->jobs().claimJob(leaseOf(QStringLiteral("a"), kJobsStart), kJobsStart).value();
@@ -885,6 +929,7 @@ void TestStore::jobsAreClaimedInDueOrderAndNeverTwice()
     QCOMPARE(a->owner, QStringLiteral("a"));
     QCOMPARE(a->attempts, 1);
     QCOMPARE(a->leaseExpiresAt, kJobsStart.addSecs(90));
+    QCOMPARE(second->jobs().queuedJobCount().value(), 1); // running ones are not queued
     // The third is not due, and would run on a connection that has a job running anyway.
     QVERIFY(!first->jobs().claimJob(leaseOf(QStringLiteral("a"), kJobsStart), kJobsStart).value());
     QVERIFY(first->jobs().finishJob(earlier, QStringLiteral("a"), JobState::Done, std::nullopt).value());
@@ -1751,12 +1796,21 @@ void TestStore::notifierSourcesSumUpWhatHappened()
     QCOMPARE(watched.first().notifiedStatus, std::nullopt);
     QVERIFY(!watched.first().lastWebhookAt.isValid());
     QVERIFY(notifications.setNotifiedStatus(id, ConnectionStatus::Active).ok());
+    // The last webhook is when one arrived (was stored in the inbox), not when events were applied, and a replay is
+    // no arrival.
     QVERIFY(store->webhooks().recordWebhookEvent(QStringLiteral("hubspot"), QStringLiteral("e1"), id, 0).ok());
+    QVERIFY(!notifications.watchedConnections()->first().lastWebhookAt.isValid());
+    const qint64 arrived = store->webhooks().enqueueWebhook(inboxCall(id, QStringLiteral("e1")))->id;
+    QVERIFY(store->webhooks().finishWebhook(arrived, WebhookInboxState::Applied, {}, 0).ok());
     QVERIFY(notifications.setWebhooksSilentSince(id, kStart.addSecs(5)).ok());
     watched = notifications.watchedConnections().value();
     QCOMPARE(watched.first().notifiedStatus, std::optional<QString>(ConnectionStatus::Active));
     QCOMPARE(watched.first().lastWebhookAt, kStart);
     QCOMPARE(watched.first().silentSince, kStart.addSecs(5));
+    clock.advance(std::chrono::seconds(10));
+    QVERIFY(store->webhooks().replayWebhook(arrived).ok());
+    QCOMPARE(notifications.watchedConnections()->first().lastWebhookAt, kStart);
+    clock.advance(std::chrono::seconds(-10));
 
     // A read that stores two records, a webhook that deletes one: summed up per connection and object.
     const qint64 before = notifications.lastChangeSequence().value();

@@ -1,55 +1,12 @@
-#include "WebhookCounters.h"
+#include "WebhookRejectionLimiter.h"
 
 #include "core/Clock.h"
 
 #include <QMutexLocker>
 
 #include <algorithm>
-#include <tuple>
 
 namespace patchbay {
-
-void WebhookCounters::countAccepted(const QString &provider)
-{
-    add(provider, QStringLiteral("accepted"), {});
-}
-
-void WebhookCounters::countDuplicate(const QString &provider)
-{
-    add(provider, QStringLiteral("duplicate"), {});
-}
-
-void WebhookCounters::countRejected(const QString &provider, const QString &reason)
-{
-    add(provider, QStringLiteral("rejected"), reason);
-}
-
-void WebhookCounters::add(const QString &provider, const QString &outcome, const QString &reason)
-{
-    const QString key = provider + QLatin1Char('\n') + outcome + QLatin1Char('\n') + reason;
-    QMutexLocker lock(&m_mutex);
-    Count &counter = m_counts[key];
-    if (counter.count == 0)
-        counter = Count{provider, outcome, reason, 0};
-    ++counter.count;
-}
-
-QList<WebhookCounters::Count> WebhookCounters::counts() const
-{
-    QMutexLocker lock(&m_mutex);
-    QList<Count> all = m_counts.values();
-    lock.unlock();
-    std::sort(all.begin(), all.end(), [](const Count &a, const Count &b) {
-        return std::tie(a.provider, a.outcome, a.reason) < std::tie(b.provider, b.outcome, b.reason);
-    });
-    return all;
-}
-
-qint64 WebhookCounters::count(const QString &provider, const QString &outcome, const QString &reason) const
-{
-    QMutexLocker lock(&m_mutex);
-    return m_counts.value(provider + QLatin1Char('\n') + outcome + QLatin1Char('\n') + reason).count;
-}
 
 WebhookRejectionLimiter::WebhookRejectionLimiter(const Clock &clock, int limit, int windowSeconds, int maxSources)
     : m_clock(clock), m_limit(limit), m_windowSeconds(windowSeconds), m_maxSources(maxSources)
