@@ -56,10 +56,17 @@ void TestNotificationsEndToEnd::productReceivesSignedNotificationsAndAReplay()
     }
     QCOMPARE(attempts.last().event.value(QStringLiteral("connectionId")).toInteger(), connectionId);
 
-    // The delivery log shows it delivered on the second attempt; a replay sends the same event as a new delivery.
-    const auto log = daemon.request("GET", QStringLiteral("/api/v1/notifications/deliveries?type=connection.created"));
-    QCOMPARE(log.status, 200);
-    const QJsonObject delivery = log.json.value(QStringLiteral("deliveries")).toArray().first().toObject();
+    // The delivery log shows it delivered on the second attempt (recorded once the notifier has the endpoint's answer,
+    // a moment after the receiver sent it); a replay sends the same event as a new delivery.
+    QJsonObject delivery;
+    QVERIFY(QTest::qWaitFor(
+        [&] {
+            const auto log =
+                daemon.request("GET", QStringLiteral("/api/v1/notifications/deliveries?type=connection.created"));
+            delivery = log.json.value(QStringLiteral("deliveries")).toArray().first().toObject();
+            return log.status == 200 && delivery.value(QStringLiteral("state")).toString() != DeliveryState::Pending;
+        },
+        10000));
     QCOMPARE(delivery.value(QStringLiteral("state")).toString(), DeliveryState::Delivered);
     QCOMPARE(delivery.value(QStringLiteral("attempts")).toInt(), 2);
     const auto replay = daemon.request(

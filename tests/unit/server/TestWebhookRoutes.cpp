@@ -40,6 +40,7 @@ private Q_SLOTS:
     void floodOfForgeriesFromOneSourceGets429();
     void webhookBodiesHaveTheirOwnLimit();
     void callThatCannotApplyEndsFailedWithItsReason();
+    void replayAppliesAStoredCallAgainAsACallOfItsOwn();
 
 private:
     // Sends one emulator delivery and waits for its answer; the HTTP status the emulator saw.
@@ -364,6 +365,59 @@ void TestWebhookRoutes::callThatCannotApplyEndsFailedWithItsReason()
     const auto bad = m_api->call("GET", QStringLiteral("/api/v1/webhook-events?state=broken"), viewer);
     QCOMPARE(bad.status, 400);
     QCOMPARE(bad.errorCode(), QStringLiteral("request.bad_query"));
+}
+
+void TestWebhookRoutes::replayAppliesAStoredCallAgainAsACallOfItsOwn()
+{
+    const QString number = m_emulator->touchRecords(QStringLiteral("acme"), QStringLiteral("issues"), 1).first();
+    QCOMPARE(deliver([&] {
+                 QVERIFY(m_emulator->sendWebhook(QStringLiteral("acme"), webhookUrl(), QStringLiteral("issues"), number));
+             }),
+             200);
+    const qint64 original = m_api->store().webhooks().webhookInbox(std::nullopt, std::nullopt, 1)->first().id;
+    const QString replayPath = QStringLiteral("/api/v1/webhook-events/%1/replay").arg(original);
+    const QByteArray support = m_api->createKey(ApiRole::Support);
+
+    // Still pending: it will be applied anyway, so a replay is refused and nothing is queued.
+    const auto early = m_api->call("POST", replayPath, support);
+    QCOMPARE(early.status, 409);
+    QCOMPARE(early.errorCode(), QStringLiteral("webhook.pending"));
+    QCOMPARE(pendingOrApplied(WebhookInboxState::Pending), 1);
+
+    m_api->context().startWebhookInbox();
+    QTRY_COMPARE_WITH_TIMEOUT(pendingOrApplied(WebhookInboxState::Applied), 1, 10000);
+    QCOMPARE(executionCount(), 1);
+    // Another tenant's key does not see it; a bound key of its own tenant may replay it.
+    const qint64 other = m_api->createTenant(QStringLiteral("globex"));
+    QCOMPARE(m_api->call("POST", replayPath, m_api->createKey(ApiRole::Support, other)).status, 404);
+    QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/webhook-events/999999/replay"), support).status, 404);
+
+    const auto replayed = m_api->call("POST", replayPath, support);
+    QCOMPARE(replayed.status, 202);
+    const qint64 replay = replayed.json.value(QStringLiteral("id")).toInteger();
+    QVERIFY(replay != original);
+    QCOMPARE(replayed.json.value(QStringLiteral("replayOf")).toInteger(), original);
+    QCOMPARE(replayed.json.value(QStringLiteral("state")).toString(), QStringLiteral("pending"));
+    // Applied by the worker like any other call, its event applied again although it was before (a redelivery
+    // would have skipped it): a second webhook execution that applied one event.
+    QTRY_COMPARE_WITH_TIMEOUT(pendingOrApplied(WebhookInboxState::Applied), 2, 10000);
+    const WebhookInboxEntry applied = m_api->store().webhooks().webhookInboxEntry(replay).value();
+    QCOMPARE(applied.replayOf, original);
+    const Execution execution = m_api->store().executions().execution(applied.executionId).value();
+    QCOMPARE(execution.status, ExecutionStatus::Succeeded);
+    QCOMPARE(execution.recordCount, 1);
+    QCOMPARE(executionCount(), 2);
+    // The list shows the link; the audit log who replayed what.
+    const auto listed = m_api->call("GET", QStringLiteral("/api/v1/webhook-events"), support);
+    QCOMPARE(listed.json.value(QStringLiteral("events")).toArray().first().toObject().value(QStringLiteral("replayOf"))
+                 .toInteger(),
+             original);
+    AuditFilter filter;
+    filter.action = QStringLiteral("webhook_event.replay");
+    const QList<AuditEntry> audited = m_api->store().audit().auditEntries(filter).value();
+    QCOMPARE(audited.size(), 1);
+    QCOMPARE(audited.first().target, QStringLiteral("webhook_event:%1").arg(original));
+    QCOMPARE(audited.first().role, QStringLiteral("support"));
 }
 
 QTEST_GUILESS_MAIN(TestWebhookRoutes)
