@@ -56,7 +56,7 @@ int main(int argc, char *argv[])
                                                               ? std::make_unique<QCoreApplication>(argc, argv)
                                                               : std::make_unique<QApplication>(argc, argv);
     QCoreApplication &app = *application;
-    QGuiApplication::setApplicationDisplayName(QStringLiteral("Patchbay Console"));
+    // No display name: the platform would append it to the window title, which already says "Patchbay — ...".
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Patchbay support console"));

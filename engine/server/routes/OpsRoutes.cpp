@@ -256,6 +256,30 @@ void addQueryRoutes(ApiRouter &router, ServerContext &context, const std::shared
         });
     });
 
+    // Who the key is, for any role: a client disables what the key cannot do (and a product key learns the console
+    // is not for it) before it tries.
+    router.add("GET", QStringLiteral("/api/v1/ops/whoami"), ApiAccess::anyRole(), [&local](const ApiRequest &request) {
+        const ApiCaller caller = request.caller();
+        auto identity = [caller](const QJsonValue &tenantName) {
+            return ApiResponse::json(QJsonObject{
+                {QStringLiteral("keyName"), caller.keyName},
+                {QStringLiteral("role"), apiRoleName(caller.role)},
+                {QStringLiteral("tenantId"), caller.tenantId ? QJsonValue(*caller.tenantId) : QJsonValue()},
+                {QStringLiteral("tenantName"), tenantName}});
+        };
+        if (!caller.tenantId)
+            return ApiResponse::ready(identity(QJsonValue()));
+        return local.tenants().then([caller, identity](const Result<QList<Tenant>> &tenants) {
+            if (!tenants)
+                return errorAnswer(tenants.error());
+            for (const Tenant &tenant : tenants.value()) {
+                if (tenant.id == *caller.tenantId)
+                    return identity(tenant.displayName);
+            }
+            return identity(QJsonValue());
+        });
+    });
+
     router.add("GET", QStringLiteral("/api/v1/ops/connections"), kLook, [&local](const ApiRequest &request) {
         std::optional<qint64> tenantId = request.caller().tenantScope();
         if (!request.query(QStringLiteral("tenantId")).isEmpty()) {
