@@ -19,6 +19,7 @@ namespace {
 Q_LOGGING_CATEGORY(lcRemote, "patchbay.remote") // the live link to a server: lost, back, updates it cannot read
 
 constexpr auto kPingInterval = std::chrono::seconds(15);
+constexpr quint64 kMaxLiveMessageBytes = 64 * 1024;
 constexpr int kPongTimeoutSeconds = 40; // two pings unanswered: the link is dead even if TCP has not noticed
 
 Error transportError(const QUrl &url, QNetworkReply::NetworkError error, const QString &detail)
@@ -447,6 +448,9 @@ void RemoteOps::openLink()
     m_linkReady = false;
     m_socketProblem.clear();
     auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
+    // No live update is anywhere near this large: a server sending more is not followed into memory.
+    socket->setMaxAllowedIncomingMessageSize(kMaxLiveMessageBytes);
+    socket->setMaxAllowedIncomingFrameSize(kMaxLiveMessageBytes);
     m_socket = socket;
     QUrl url = endpoint(QStringLiteral("live"));
     url.setScheme(url.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
@@ -480,8 +484,6 @@ void RemoteOps::openLink()
 
 void RemoteOps::onLinkMessage(const QString &text)
 {
-    if (text.size() > 64 * 1024)
-        return; // no update is this large: not one to trust
     const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
     if (!m_linkReady) {
         if (message.value(QStringLiteral("type")).toString() != QLatin1String("ready"))
