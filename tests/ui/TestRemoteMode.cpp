@@ -12,6 +12,7 @@
 #include "ServerFixture.h"
 #include "core/Clock.h"
 #include "ops/LocalOps.h"
+#include "ops/remote/ServerKeyring.h"
 #include "store/sqlite/SqliteStore.h"
 
 #include <QAction>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void lostServerShowsABannerUntilItIsBack();
     void viewerKeyFindsCommandsDisabledWithTheReason();
     void thisComputerGoesBackToTheEmbeddedEngine();
+    void keyIsKeptInTheKeychainForNextTime();
 
 private:
     template <typename T> T *child(QObject *parent, const char *name) const
@@ -226,6 +228,36 @@ void TestRemoteMode::thisComputerGoesBackToTheEmbeddedEngine()
     QCOMPARE(m_window->windowTitle(), QStringLiteral("Patchbay \u2014 this computer"));
     QTRY_VERIFY_WITH_TIMEOUT(tenantNames().isEmpty(), 10000);
     QVERIFY(child<QLabel>(m_window.get(), "statusLabel")->text().startsWith(QStringLiteral("This computer")));
+}
+
+void TestRemoteMode::keyIsKeptInTheKeychainForNextTime()
+{
+    if (qEnvironmentVariableIsEmpty("PATCHBAY_TEST_KEYCHAIN"))
+        QSKIP("needs a Secret Service: runs as test_remote_mode_keychain (dbus-run-session + gnome-keyring)");
+    const ServerKeyring keyring(QStringLiteral("patchbay-console-test"));
+    m_window->setKeyring(keyring);
+    QVERIFY(connectWith(m_supportKey));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->isRemote(), 10000);
+    // Kept once the keychain has answered (it is written after the dialog closed).
+    auto kept = [&]() -> QByteArray {
+        QFuture<Result<SecretBytes>> read = keyring.readKey(m_server->baseUrl());
+        if (!QTest::qWaitFor([&] { return read.isFinished(); }, 5000) || !read.result())
+            return {};
+        return read.result()->reveal();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(kept(), m_supportKey.toUtf8(), 10000);
+
+    // Next time the dialog knows the server and its key.
+    child<QAction>(m_window.get(), "thisComputerAction")->trigger();
+    child<QAction>(m_window.get(), "connectToServerAction")->trigger();
+    auto *dialog = child<ConnectServerDialog>(m_window.get(), "connectServerDialog");
+    QVERIFY(dialog);
+    QCOMPARE(dialog->serverUrl(), QUrl::fromUserInput(m_server->baseUrl().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(dialog, "apiKeyLineEdit")->text(), m_supportKey, 10000);
+    dialog->reject();
+    QFuture<Result<void>> forgotten = keyring.forgetKey(m_server->baseUrl());
+    QTRY_VERIFY(forgotten.isFinished());
+    QVERIFY(forgotten.result());
 }
 
 QTEST_MAIN(TestRemoteMode)
