@@ -63,7 +63,7 @@ ConnectServerDialog::ConnectServerDialog(QWidget *parent)
     layout->addWidget(m_statusLabel);
     layout->addWidget(m_buttons);
 
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &ConnectServerDialog::testAndAccept);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &ConnectServerDialog::connectNow);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_caBrowseButton, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("CA certificate"), QString(),
@@ -116,7 +116,7 @@ void ConnectServerDialog::fail(const QString &message)
     m_connectButton->setEnabled(true);
 }
 
-void ConnectServerDialog::testAndAccept()
+void ConnectServerDialog::connectNow()
 {
     const QUrl url = serverUrl();
     if (!url.isValid() || url.host().isEmpty() ||

@@ -34,12 +34,15 @@ public:
     SecretBytes apiKey() const;
     QString caCertificatePath() const;
 
+    // Tests what is filled in, as Connect does: accepted when the server says who the key is, else the dialog says
+    // what is wrong and stays open.
+    void connectNow();
+
     // After acceptance: the tested client (once) and who its key is.
     std::unique_ptr<RemoteOps> takeRemoteOps() { return std::move(m_remote); }
     RemoteIdentity identity() const { return m_identity; }
 
 private:
-    void testAndAccept();
     void fail(const QString &message);
 
     QLineEdit *m_urlLineEdit;

@@ -44,7 +44,7 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
 
     QMenu *fileMenu = menuBar()->addMenu(QStringLiteral("&File"));
     m_connectAction = fileMenu->addAction(QStringLiteral("Connect to server\u2026"), this,
-                                          &MainWindow::openConnectDialog);
+                                          [this] { openConnectDialog(); });
     m_connectAction->setObjectName(QStringLiteral("connectToServerAction"));
     m_thisComputerAction = fileMenu->addAction(QStringLiteral("This computer"), this, &MainWindow::useThisComputer);
     m_thisComputerAction->setObjectName(QStringLiteral("thisComputerAction"));
@@ -151,19 +151,24 @@ void MainWindow::showStatusMessage(const QString &message)
     updateMode();
 }
 
-void MainWindow::openConnectDialog()
+void MainWindow::openConnectDialog(const QUrl &server, bool connectAtOnce)
 {
     auto *dialog = new ConnectServerDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     QSettings settings(QStringLiteral("patchbay"), QStringLiteral("console"));
     const QUrl lastUrl = settings.value(QStringLiteral("server/url")).toUrl();
-    if (lastUrl.isValid() && !lastUrl.isEmpty()) {
-        dialog->setServerUrl(lastUrl);
-        dialog->setCaCertificatePath(settings.value(QStringLiteral("server/caCertificate")).toString());
+    const QUrl url = server.isEmpty() ? lastUrl : server;
+    if (url.isValid() && !url.isEmpty()) {
+        dialog->setServerUrl(url);
+        if (url == lastUrl)
+            dialog->setCaCertificatePath(settings.value(QStringLiteral("server/caCertificate")).toString());
         if (m_keyring) {
-            m_keyring->readKey(lastUrl).then(dialog, [dialog](const Result<SecretBytes> &key) {
-                if (key && dialog->apiKey().isEmpty())
+            m_keyring->readKey(url).then(dialog, [dialog, connectAtOnce](const Result<SecretBytes> &key) {
+                if (key && dialog->apiKey().isEmpty()) {
                     dialog->setApiKey(key.value());
+                    if (connectAtOnce)
+                        dialog->connectNow();
+                }
             });
         }
     }

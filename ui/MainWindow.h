@@ -50,8 +50,9 @@ public:
     // Where the keys of servers are kept (the system keychain's "patchbay-console" service unless replaced; tests use
     // their own); nullopt keeps none.
     void setKeyring(std::optional<ServerKeyring> keyring) { m_keyring = std::move(keyring); }
-    // File → Connect to server…: the dialog, filled with the last server and its kept key; connects when accepted.
-    void openConnectDialog();
+    // File → Connect to server…: the dialog, filled with server (the last one when empty) and its kept key; connects
+    // when accepted. With connectAtOnce, it tries as soon as the kept key is read, and stays open only to say why not.
+    void openConnectDialog(const QUrl &server = {}, bool connectAtOnce = false);
     // Re-reads the connected users and connections.
     void reload();
     // Shows that connection, as when it is clicked in the tree.

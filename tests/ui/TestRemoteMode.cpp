@@ -255,6 +255,11 @@ void TestRemoteMode::keyIsKeptInTheKeychainForNextTime()
     QCOMPARE(dialog->serverUrl(), QUrl::fromUserInput(m_server->baseUrl().toString()));
     QTRY_COMPARE_WITH_TIMEOUT(child<QLineEdit>(dialog, "apiKeyLineEdit")->text(), m_supportKey, 10000);
     dialog->reject();
+    QVERIFY(!m_window->isRemote());
+    // patchbay-console --server URL: connects with the kept key, no question asked.
+    m_window->openConnectDialog(m_server->baseUrl(), true);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->isRemote(), 10000);
+
     QFuture<Result<void>> forgotten = keyring.forgetKey(m_server->baseUrl());
     QTRY_VERIFY(forgotten.isFinished());
     QVERIFY(forgotten.result());
