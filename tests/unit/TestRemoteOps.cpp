@@ -125,6 +125,17 @@ void TestRemoteOps::answerThatIsNotTheOpsApisSaysToCheckTheUrl()
     QCOMPARE(tenants->error().code, QStringLiteral("remote.bad_answer"));
     QVERIFY(tenants->error().message.contains(QStringLiteral("check the server URL")));
 
+    // A redirect is not followed with the key.
+    int calls = 0;
+    server.setHandler([&calls](const HttpServerRequest &) {
+        ++calls;
+        return HttpServerResponse::text("moved", 301).withHeader("location", "http://127.0.0.1:1/elsewhere");
+    });
+    const auto redirected = wait(remote.tenants());
+    QVERIFY(redirected && !redirected->ok());
+    QCOMPARE(redirected->error().code, QStringLiteral("remote.bad_answer"));
+    QCOMPARE(calls, 1);
+
     // JSON of another shape is not taken for an answer either.
     server.setHandler([](const HttpServerRequest &) { return HttpServerResponse::json(R"({"tenants":[]})"); });
     const auto shaped = wait(remote.tenants());

@@ -112,14 +112,15 @@ RemoteOps::~RemoteOps()
         m_socket->disconnect(this);
         m_socket->abort();
     }
-    // Replies still running finish (aborted) while this object is whole; calls still waiting end with an answer
-    // rather than never.
+    // Calls still waiting end with an answer rather than never, in their order; replies still running are dropped
+    // unheard.
+    for (QNetworkReply *reply : m_network->findChildren<QNetworkReply *>())
+        reply->disconnect(this);
     delete m_network;
     for (const auto &pending : m_pending) {
-        if (!pending->answer)
-            pending->promise.addResult(makeError("remote.unreachable", QStringLiteral("The connection was closed.")));
-        else
-            pending->promise.addResult(*pending->answer);
+        pending->promise.addResult(pending->answer.value_or(
+            makeError("remote.unreachable",
+                      QStringLiteral("The console stopped talking to %1 before it answered.").arg(m_server.url.host()))));
         pending->promise.finish();
     }
 }
@@ -187,6 +188,8 @@ QFuture<Result<QJsonValue>> RemoteOps::send(const Request &call)
     request.setRawHeader("Authorization", "Bearer " + m_server.apiKey.reveal());
     request.setRawHeader("Accept", "application/json");
     request.setTransferTimeout(int(kRequestTimeout.count()));
+    // A redirect is answered as what it is (not the ops API) rather than followed with the key to wherever it points.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     if (url.scheme() == QLatin1String("https"))
         request.setSslConfiguration(sslConfiguration());
     QNetworkReply *reply = nullptr;

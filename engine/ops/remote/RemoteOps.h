@@ -57,7 +57,8 @@ struct RemoteIdentity
 //   remote.tls          the TLS handshake failed (unknown CA, wrong name): give the server's CA certificate;
 //   remote.timeout      no answer within the request timeout;
 //   remote.bad_key      the server refused the API key (401);
-//   remote.bad_answer   the answer is not the ops API's (a proxy's page, a wrong URL, an undecodable body);
+//   remote.bad_answer   the answer is not the ops API's (a proxy's page, a wrong URL, a redirect, which is never
+//                       followed with the key, an undecodable body);
 //   remote.too_large    the answer exceeds maxAnswerBytes.
 // Answers arrive on this object's thread in the order of the calls, as LocalOps' do.
 //
