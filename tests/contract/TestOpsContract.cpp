@@ -160,10 +160,17 @@ QList<Case> TestOpsContract::cases()
          [](OpsApi &ops, const Ids &ids) { return asJson(ops.mapping(ids.acmeConnection, "contacts", "read")); }, {}},
         {"mapping",
          [](OpsApi &ops, const Ids &ids) { return asJson(ops.mapping(ids.acmeConnection, "tickets", "read")); }, {}},
+        {"mapping", [](OpsApi &ops, const Ids &ids) { return asJson(ops.mapping(ids.acmeConnection, "", "read")); },
+         {}},
         {"mappingHistory",
          [](OpsApi &ops, const Ids &ids) {
              return asJson(ops.mappingHistory(MappingLevel::Connection, QString::number(ids.acmeConnection),
                                               kIntegration, "contacts", "read"));
+         },
+         {}},
+        {"mappingHistory",
+         [](OpsApi &ops, const Ids &) {
+             return asJson(ops.mappingHistory(MappingLevel::Environment, "", kIntegration, "contacts", "read"));
          },
          {}},
         {"previewMapping",

@@ -288,14 +288,22 @@ QFuture<Result<RemoteIdentity>> RemoteOps::whoami()
 
 namespace {
 
+// The query of a call: every parameter given, empty ones too (the server passes them on as they are); an absent
+// optional (a null string) is left out.
 QUrlQuery queryOf(std::initializer_list<std::pair<QString, QString>> items)
 {
     QUrlQuery query;
     for (const auto &[name, value] : items) {
-        if (!value.isEmpty())
+        if (!value.isNull())
             query.addQueryItem(name, QString::fromUtf8(QUrl::toPercentEncoding(value)));
     }
     return query;
+}
+
+// A text parameter as given: never left out, even when null.
+QString given(const QString &value)
+{
+    return value.isNull() ? QStringLiteral("") : value;
 }
 
 QString id(qint64 value)
@@ -357,8 +365,8 @@ QFuture<Result<EffectiveMapping>> RemoteOps::mapping(qint64 connectionId, const 
                                                      const QString &direction)
 {
     return call<EffectiveMapping>(get(QStringLiteral("connections/%1/mapping").arg(connectionId),
-                                      queryOf({{QStringLiteral("object"), object},
-                                               {QStringLiteral("direction"), direction}})));
+                                      queryOf({{QStringLiteral("object"), given(object)},
+                                               {QStringLiteral("direction"), given(direction)}})));
 }
 
 QFuture<Result<MappingVersion>> RemoteOps::setMappingOverride(const QString &level, const QString &scope,
@@ -380,9 +388,9 @@ QFuture<Result<QList<MappingVersion>>> RemoteOps::mappingHistory(const QString &
 {
     return call<QList<MappingVersion>>(get(
         QStringLiteral("mappings/history"),
-        queryOf({{QStringLiteral("level"), level}, {QStringLiteral("scope"), scope},
-                 {QStringLiteral("integration"), integration}, {QStringLiteral("object"), object},
-                 {QStringLiteral("direction"), direction}})));
+        queryOf({{QStringLiteral("level"), given(level)}, {QStringLiteral("scope"), given(scope)},
+                 {QStringLiteral("integration"), given(integration)}, {QStringLiteral("object"), given(object)},
+                 {QStringLiteral("direction"), given(direction)}})));
 }
 
 QFuture<Result<QList<MappingPreviewRecord>>>

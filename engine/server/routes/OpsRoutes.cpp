@@ -109,13 +109,13 @@ Result<qint64> pathId(const ApiRequest &request, const QString &name, const char
     return id;
 }
 
-// A query parameter that must be given.
+// A query parameter that must be given. Given empty (object=), it is passed on as LocalOps would get it, so that the
+// engine answers (its own code) as it does in-process.
 Result<QString> requiredQuery(const ApiRequest &request, const QString &name)
 {
-    const QString value = request.query(name);
-    if (value.isEmpty())
+    if (!request.http().query().hasQueryItem(name))
         return makeError("request.bad_query", QStringLiteral("The query parameter %1 is required.").arg(name));
-    return value;
+    return request.query(name);
 }
 
 QFuture<HttpServerResponse> readyError(const Error &error)
