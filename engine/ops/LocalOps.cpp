@@ -152,6 +152,9 @@ QFuture<Result<ConnectionSummary>> LocalOps::connection(qint64 connectionId)
 
 QFuture<Result<QList<Execution>>> LocalOps::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
 {
+    if (limit < 1 || limit > kMaxPageSize)
+        return readyAnswer<QList<Execution>>(makeError(
+            "ops.bad_limit", QStringLiteral("Ask for 1 to %1 executions at a time, not %2.").arg(kMaxPageSize).arg(limit)));
     return withStore([=](Store &store) { return store.executions().executions(connectionId, limit, beforeId); });
 }
 

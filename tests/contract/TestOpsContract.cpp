@@ -151,6 +151,12 @@ QList<Case> TestOpsContract::cases()
         {"executions",
          [](OpsApi &ops, const Ids &ids) { return asJson(ops.executions(ids.acmeConnection, 1, ids.execution)); },
          {}},
+        {"executions", [](OpsApi &ops, const Ids &ids) { return asJson(ops.executions(ids.acmeConnection, 0)); }, {}},
+        {"executions", [](OpsApi &ops, const Ids &ids) { return asJson(ops.executions(ids.acmeConnection, 5000)); },
+         {}},
+        {"executions", [](OpsApi &ops, const Ids &ids) { return asJson(ops.executions(ids.acmeConnection, 10, 0)); },
+         {}},
+        {"connections", [](OpsApi &ops, const Ids &ids) { return asJson(ops.connections(ids.unknown)); }, {}},
         {"execution", [](OpsApi &ops, const Ids &ids) { return asJson(ops.execution(ids.execution)); }, {}},
         {"execution", [](OpsApi &ops, const Ids &ids) { return asJson(ops.execution(ids.unknown)); }, {}},
         {"events", [](OpsApi &ops, const Ids &ids) { return asJson(ops.events(ids.execution)); }, {}},
@@ -190,7 +196,20 @@ QList<Case> TestOpsContract::cases()
          {}},
         {"failedRecords",
          [](OpsApi &ops, const Ids &ids) { return asJson(ops.failedRecords(ids.acmeConnection, "deals")); }, {}},
-        // A refused mapping: same code, same message, nothing changed.
+        {"checkExpression", [](OpsApi &ops, const Ids &) { return asJson(ops.checkExpression("")); }, {}},
+        {"previewMapping",
+         [samples](OpsApi &ops, const Ids &ids) {
+             return asJson(ops.previewMapping(ids.acmeConnection, "tickets", "read", samples));
+         },
+         {}},
+        // A change without a reason, and a refused mapping: same code, same message, nothing changed.
+        {"setMappingOverride",
+         [](OpsApi &ops, const Ids &ids) {
+             return asJson(ops.setMappingOverride(MappingLevel::Connection, QString::number(ids.acmeConnection),
+                                                  kIntegration, "contacts", "read",
+                                                  MappingTree{{"phone", "properties.phone"}}, kAuthor, " "));
+         },
+         {}},
         {"setMappingOverride",
          [broken](OpsApi &ops, const Ids &ids) {
              return asJson(ops.setMappingOverride(MappingLevel::Connection, QString::number(ids.acmeConnection),

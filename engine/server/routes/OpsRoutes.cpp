@@ -28,6 +28,7 @@ int statusFor(const Error &error)
 {
     static const QHash<QString, int> statuses{
         {QStringLiteral("ops.busy"), 409},
+        {QStringLiteral("ops.bad_limit"), 400},
         {QStringLiteral("auth.refresh_busy"), 409},
         {QStringLiteral("auth.needs_reauth"), 409},
         {QStringLiteral("write.nothing_to_retry"), 409},
@@ -309,12 +310,15 @@ void addQueryRoutes(ApiRouter &router, ServerContext &context, const std::shared
                    const auto id = pathId(request, QStringLiteral("connection"), "connection");
                    if (!id)
                        return readyError(id.error());
-                   const auto limit = request.queryInteger(QStringLiteral("limit"), 50, 1, 1000);
+                   // Numbers out of range reach LocalOps, which refuses them as it does in-process (ops.bad_limit).
+                   const auto limit = request.queryInteger(QStringLiteral("limit"), 50, std::numeric_limits<int>::min(),
+                                                           std::numeric_limits<int>::max());
                    if (!limit)
                        return readyError(limit.error());
                    std::optional<qint64> beforeId;
                    if (!request.query(QStringLiteral("beforeId")).isEmpty()) {
-                       const auto before = request.queryInteger(QStringLiteral("beforeId"), 0, 1,
+                       const auto before = request.queryInteger(QStringLiteral("beforeId"), 0,
+                                                                std::numeric_limits<qint64>::min(),
                                                                 std::numeric_limits<qint64>::max());
                        if (!before)
                            return readyError(before.error());
@@ -427,10 +431,9 @@ void addMappingRoutes(ApiRouter &router, ServerContext &context, const std::shar
         const QString integration = text("integration");
         const QString object = text("object");
         const QString direction = text("direction");
-        const QString reason = text("reason").trimmed();
+        // As given: a blank one is refused by LocalOps (mapping.unexplained), as it is in-process.
+        const QString reason = text("reason");
         const MappingTree overrides = body->value(QStringLiteral("overrides")).toObject();
-        if (reason.isEmpty())
-            return readyError(makeError("request.bad_field", QStringLiteral("reason: say why the mapping changes.")));
         const ApiCaller caller = request.caller();
 
         // Whose it is: a connection's belongs to its tenant; the environment's to every tenant, so a key bound to
