@@ -1,5 +1,6 @@
 #include "ConnectionHeaderWidget.h"
 
+#include "CommandButton.h"
 #include "DisplayFormat.h"
 
 #include <QGridLayout>
@@ -7,6 +8,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+
 #include <QVBoxLayout>
 
 namespace patchbay {
@@ -71,12 +73,14 @@ ConnectionHeaderWidget::ConnectionHeaderWidget(QWidget *parent)
     m_busyProgressBar->setMaximumWidth(80);
     m_busyLabel->setObjectName(QStringLiteral("busyLabel"));
     m_syncNowButton->setObjectName(QStringLiteral("syncNowButton"));
-    m_syncNowButton->setToolTip(QStringLiteral("Read every object of this connection now"));
+    CommandButton::setToolTip(m_syncNowButton, QStringLiteral("Read every object of this connection now"));
     m_refreshTokenButton->setObjectName(QStringLiteral("refreshTokenButton"));
-    m_refreshTokenButton->setToolTip(QStringLiteral("Exchange the refresh token for a new access token now"));
+    CommandButton::setToolTip(m_refreshTokenButton,
+                              QStringLiteral("Exchange the refresh token for a new access token now"));
     m_reauthorizeButton->setObjectName(QStringLiteral("reauthorizeButton"));
-    m_reauthorizeButton->setToolTip(QStringLiteral("Open the provider's consent page in the browser to authorise this "
-                                                   "connection again (after a revoked grant)"));
+    CommandButton::setToolTip(m_reauthorizeButton,
+                              QStringLiteral("Open the provider's consent page in the browser to authorise this "
+                                             "connection again (after a revoked grant)"));
 
     auto *titleRow = new QHBoxLayout;
     titleRow->addWidget(m_nameLabel, 1);
@@ -169,12 +173,17 @@ void ConnectionHeaderWidget::setBusy(bool busy)
     updateButtons();
 }
 
+void ConnectionHeaderWidget::setCommandsRefused(const QString &why)
+{
+    m_refused = why;
+    updateButtons();
+}
+
 void ConnectionHeaderWidget::updateButtons()
 {
-    const bool enabled = m_connectionId != 0 && !m_busy;
-    m_syncNowButton->setEnabled(enabled);
-    m_refreshTokenButton->setEnabled(enabled);
-    m_reauthorizeButton->setEnabled(enabled);
+    const bool enabled = m_connectionId != 0 && !m_busy && m_refused.isEmpty();
+    for (QPushButton *button : {m_syncNowButton, m_refreshTokenButton, m_reauthorizeButton})
+        CommandButton::update(button, enabled, m_refused);
     m_busyProgressBar->setVisible(m_busy);
     m_busyLabel->setVisible(m_busy);
 }

@@ -23,6 +23,8 @@ public:
     qint64 connectionId() const { return m_connectionId; }
     // While an execution runs on the connection its commands are disabled and an indicator shows.
     void setBusy(bool busy);
+    // Why the commands cannot be used at all (a key that may only look), shown as their tooltip; empty: they can.
+    void setCommandsRefused(const QString &why);
 
 Q_SIGNALS:
     void syncNowRequested(qint64 connectionId);
@@ -34,6 +36,7 @@ private:
 
     qint64 m_connectionId = 0;
     bool m_busy = false;
+    QString m_refused;
     QLabel *m_nameLabel;
     QLabel *m_tenantLabel;
     QLabel *m_providerLabel;

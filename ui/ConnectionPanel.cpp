@@ -122,4 +122,10 @@ void ConnectionPanel::reauthorize()
     });
 }
 
+void ConnectionPanel::setCommandsRefused(const QString &why)
+{
+    m_header->setCommandsRefused(why);
+    m_executionPanel->setCommandsRefused(why);
+}
+
 } // namespace patchbay

@@ -30,6 +30,8 @@ public:
     // New values for the shown connection (token, last sync): updates the header, keeps the lists.
     void updateConnection(const ConnectionSummary &summary);
     void updateBusy();
+    // Why the connection's commands cannot be used at all (a key that may only look); empty: they can.
+    void setCommandsRefused(const QString &why);
     // Refreshes the executions soon; calls within kRefreshIntervalMs share one refresh.
     void scheduleRefresh();
     void refreshNow();

@@ -1,5 +1,6 @@
 #include "ExecutionPanel.h"
 
+#include "CommandButton.h"
 #include "EmptyStateWidget.h"
 #include "EventListModel.h"
 #include "ExchangeDetailView.h"
@@ -134,8 +135,9 @@ QWidget *ExecutionPanel::createDetailTabs()
     m_writeSummaryLabel->setObjectName(QStringLiteral("writeSummaryLabel"));
     m_retryWritesButton = new QPushButton(QStringLiteral("Write failed records again"), writePage);
     m_retryWritesButton->setObjectName(QStringLiteral("retryWritesButton"));
-    m_retryWritesButton->setToolTip(QStringLiteral("Sends every record of this connection whose latest write failed, "
-                                                   "through the current reverse mapping"));
+    CommandButton::setToolTip(m_retryWritesButton,
+                              QStringLiteral("Sends every record of this connection whose latest write failed, "
+                                             "through the current reverse mapping"));
     writeBar->addWidget(m_writeSummaryLabel, 1);
     writeBar->addWidget(m_retryWritesButton);
     writeLayout->addLayout(writeBar);
@@ -222,6 +224,11 @@ void ExecutionPanel::updateTabTitles()
                                                      .arg(failed)
                                                      .arg(written));
     m_retryWritesButton->setVisible(failed > 0);
+}
+
+void ExecutionPanel::setCommandsRefused(const QString &why)
+{
+    CommandButton::update(m_retryWritesButton, why.isEmpty(), why);
 }
 
 } // namespace patchbay

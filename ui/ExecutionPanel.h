@@ -29,6 +29,8 @@ public:
     // Picks up new executions, changed counts and, for the selected execution, new events and exchanges.
     void refresh();
     qint64 selectedExecutionId() const;
+    // Why its commands (write again) cannot be used at all, shown as their tooltip; empty: they can.
+    void setCommandsRefused(const QString &why);
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);

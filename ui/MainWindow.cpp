@@ -3,13 +3,18 @@
 #include "ConnectionPanel.h"
 #include "ConnectionTreeModel.h"
 #include "EmptyStateWidget.h"
+#include "ConnectServerDialog.h"
 #include "MessageBar.h"
 #include "RunsView.h"
 #include "ops/OpsApi.h"
+#include "ops/SwitchableOps.h"
 
+#include <QAction>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
@@ -31,14 +36,24 @@ const QString kNoTenants =
 } // namespace
 
 MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
-    : QMainWindow(parent), m_ops(ops), m_treeModel(new ConnectionTreeModel(ops, this)),
+    : QMainWindow(parent), m_localOps(ops), m_ops(new SwitchableOps(ops, this)),
+      m_serverMessageBar(new MessageBar(this)), m_treeModel(new ConnectionTreeModel(m_ops, this)),
       m_proxyModel(new QSortFilterProxyModel(this)), m_searchLineEdit(new QLineEdit(this)),
-      m_treeView(new QTreeView(this)), m_connectionPanel(new ConnectionPanel(ops, this)),
-      m_messageBar(new MessageBar(this)), m_tabWidget(new QTabWidget(this)), m_runsView(new RunsView(ops, this)),
+      m_treeView(new QTreeView(this)), m_connectionPanel(new ConnectionPanel(m_ops, this)),
+      m_messageBar(new MessageBar(this)), m_tabWidget(new QTabWidget(this)), m_runsView(new RunsView(m_ops, this)),
       m_statusLabel(new QLabel(this))
 {
-    setWindowTitle(QStringLiteral("Patchbay Console"));
     resize(1280, 800);
+
+    QMenu *fileMenu = menuBar()->addMenu(QStringLiteral("&File"));
+    m_connectAction = fileMenu->addAction(QStringLiteral("Connect to server\u2026"), this,
+                                          [this] { openConnectDialog(); });
+    m_connectAction->setObjectName(QStringLiteral("connectToServerAction"));
+    m_thisComputerAction = fileMenu->addAction(QStringLiteral("This computer"), this, &MainWindow::useThisComputer);
+    m_thisComputerAction->setObjectName(QStringLiteral("thisComputerAction"));
+    m_thisComputerAction->setCheckable(true);
+    fileMenu->addSeparator();
+    fileMenu->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     m_proxyModel->setSourceModel(m_treeModel);
     m_proxyModel->setRecursiveFilteringEnabled(true);
@@ -83,6 +98,8 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 0);
     m_messageBar->setObjectName(QStringLiteral("errorMessageBar"));
+    m_serverMessageBar->setObjectName(QStringLiteral("serverMessageBar"));
+    layout->addWidget(m_serverMessageBar);
     layout->addWidget(m_messageBar);
     // Connected users and their connections; the runs of every tenant, to open one's connection from.
     m_tabWidget->setObjectName(QStringLiteral("mainTabWidget"));
@@ -135,12 +152,117 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     });
     m_clockTimer.start();
 
+    updateMode();
     reload();
 }
 
+MainWindow::~MainWindow() = default;
+
 void MainWindow::showStatusMessage(const QString &message)
 {
-    m_statusLabel->setText(message);
+    m_localStatus = message;
+    updateMode();
+}
+
+void MainWindow::openConnectDialog(const QUrl &server, bool connectAtOnce)
+{
+    auto *dialog = new ConnectServerDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    QSettings settings(QStringLiteral("patchbay"), QStringLiteral("console"));
+    const QUrl lastUrl = settings.value(QStringLiteral("server/url")).toUrl();
+    const QUrl url = server.isEmpty() ? lastUrl : server;
+    if (url.isValid() && !url.isEmpty()) {
+        dialog->setServerUrl(url);
+        if (url == lastUrl)
+            dialog->setCaCertificatePath(settings.value(QStringLiteral("server/caCertificate")).toString());
+        if (m_keyring) {
+            m_keyring->readKey(url).then(dialog, [dialog, connectAtOnce](const Result<SecretBytes> &key) {
+                if (key && dialog->apiKey().isEmpty()) {
+                    dialog->setApiKey(key.value());
+                    if (connectAtOnce)
+                        dialog->connectNow();
+                }
+            });
+        }
+    }
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        QSettings kept(QStringLiteral("patchbay"), QStringLiteral("console"));
+        kept.setValue(QStringLiteral("server/url"), dialog->serverUrl());
+        kept.setValue(QStringLiteral("server/caCertificate"), dialog->caCertificatePath());
+        if (m_keyring) {
+            m_keyring->storeKey(dialog->serverUrl(), dialog->apiKey()).then(this, [this](const Result<void> &stored) {
+                if (!stored)
+                    showError(QStringLiteral("Connected, but the API key could not be kept for next time: %1")
+                                  .arg(stored.error().message));
+            });
+        }
+        useServer(dialog->takeRemoteOps(), dialog->identity());
+    });
+    dialog->open();
+}
+
+void MainWindow::useServer(std::unique_ptr<RemoteOps> remote, const RemoteIdentity &identity)
+{
+    Q_ASSERT(remote);
+    connect(remote.get(), &RemoteOps::linkStateChanged, this, &MainWindow::onLinkStateChanged);
+    m_ops->setTarget(remote.get());
+    if (m_remote)
+        m_remote.release()->deleteLater(); // answers it still owes go to receivers that check who asked
+    m_remote = std::move(remote);
+    m_identity = identity;
+    updateMode();
+    onLinkStateChanged(m_remote->linkState(), m_remote->linkProblem());
+    m_connectionPanel->clearConnection();
+    reload();
+}
+
+void MainWindow::useThisComputer()
+{
+    if (!m_remote) {
+        updateMode();
+        return;
+    }
+    m_ops->setTarget(m_localOps);
+    m_remote.release()->deleteLater();
+    updateMode();
+    m_connectionPanel->clearConnection();
+    reload();
+}
+
+void MainWindow::updateMode()
+{
+    m_thisComputerAction->setChecked(!m_remote);
+    if (!m_remote) {
+        setWindowTitle(QStringLiteral("Patchbay \u2014 this computer"));
+        m_statusLabel->setText(m_localStatus.isEmpty() ? QStringLiteral("This computer")
+                                                       : QStringLiteral("This computer \u2014 ") + m_localStatus);
+        m_serverMessageBar->dismiss();
+        m_connectionPanel->setCommandsRefused(QString());
+        return;
+    }
+    const QString server = m_remote->serverUrl().toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+    const QString role = apiRoleName(m_identity.role);
+    setWindowTitle(QStringLiteral("Patchbay \u2014 %1 (%2)").arg(server, role));
+    QString status = QStringLiteral("Server %1 \u2014 key \u201c%2\u201d (%3)").arg(server, m_identity.keyName, role);
+    if (m_identity.tenantId)
+        status += QStringLiteral(", %1 only").arg(m_identity.tenantName);
+    m_statusLabel->setText(status);
+    m_connectionPanel->setCommandsRefused(
+        m_identity.canAct() ? QString()
+                            : QStringLiteral("Your API key (%1) can only look: ask the server's administrator for a "
+                                             "support key to act.")
+                                  .arg(role));
+}
+
+void MainWindow::onLinkStateChanged(RemoteOps::LinkState state, const QString &problem)
+{
+    if (state == RemoteOps::LinkState::Reconnecting) {
+        m_serverMessageBar->showNotice(QStringLiteral("Lost the server %1 (%2) \u2014 reconnecting by itself\u2026")
+                                           .arg(m_remote ? m_remote->serverUrl().host() : QString(), problem));
+    } else if (state == RemoteOps::LinkState::Connected && m_serverMessageBar->isVisible()) {
+        m_serverMessageBar->dismiss();
+        reload(); // what changed meanwhile was not heard
+    }
 }
 
 void MainWindow::reload()

@@ -1,8 +1,15 @@
 #pragma once
 
+#include "ops/remote/RemoteOps.h"
+#include "ops/remote/ServerKeyring.h"
+
 #include <QMainWindow>
 #include <QTimer>
 
+#include <memory>
+#include <optional>
+
+class QAction;
 class QLabel;
 class QLineEdit;
 class QModelIndex;
@@ -18,19 +25,37 @@ class EmptyStateWidget;
 class MessageBar;
 class OpsApi;
 class RunsView;
+class SwitchableOps;
 
 // The console's main window: connected users and their connections on the left; the selected
 // connection's token, last sync, executions, events and exchanges on the right. A second tab lists the runs of every
 // tenant (RunsView); activating one shows its connection.
+//
+// It shows either this computer's engine (the OpsApi it is made with) or a patchbayd (File → Connect to server…),
+// and moves between them without closing: its models talk to whichever is current. The title and the status bar
+// say which; against a server, a banner says when the server is lost and being reconnected, and the commands a
+// viewer key cannot use are disabled with a tooltip saying why. A server's API key is kept in the system keychain
+// (ServerKeyring), its URL and CA certificate path in QSettings ("patchbay"/"console", group "server").
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     explicit MainWindow(OpsApi *ops, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
-    // A lasting note in the status bar (e.g. where the master key comes from); sync notices cover it
-    // for a few seconds.
+    // A lasting note in the status bar about this computer's engine (e.g. where the master key comes from); sync
+    // notices cover it for a few seconds.
     void showStatusMessage(const QString &message);
+    // Shows the server remote answers for, as its key (identity) may: the engine's OpsApi stays for useThisComputer.
+    void useServer(std::unique_ptr<RemoteOps> remote, const RemoteIdentity &identity);
+    void useThisComputer();
+    bool isRemote() const { return m_remote != nullptr; }
+    // Where the keys of servers are kept (the system keychain's "patchbay-console" service unless replaced; tests use
+    // their own); nullopt keeps none.
+    void setKeyring(std::optional<ServerKeyring> keyring) { m_keyring = std::move(keyring); }
+    // File → Connect to server…: the dialog, filled with server (the last one when empty) and its kept key; connects
+    // when accepted. With connectAtOnce, it tries as soon as the kept key is read, and stays open only to say why not.
+    void openConnectDialog(const QUrl &server = {}, bool connectAtOnce = false);
     // Re-reads the connected users and connections.
     void reload();
     // Shows that connection, as when it is clicked in the tree.
@@ -44,11 +69,21 @@ private:
     void refreshConnection(qint64 connectionId);
     QString connectionName(qint64 connectionId) const;
 
+    void updateMode();
+    void onLinkStateChanged(RemoteOps::LinkState state, const QString &problem);
     void onExecutionStarted(qint64 connectionId);
     void onExecutionProgressed(qint64 connectionId, qint64 executionId);
     void onExecutionFinished(qint64 connectionId, qint64 executionId, bool succeeded, const QString &message);
 
-    OpsApi *m_ops;
+    OpsApi *m_localOps;
+    SwitchableOps *m_ops; // what the models use: m_localOps, or m_remote
+    std::unique_ptr<RemoteOps> m_remote;
+    RemoteIdentity m_identity;
+    std::optional<ServerKeyring> m_keyring{ServerKeyring()};
+    QString m_localStatus;
+    MessageBar *m_serverMessageBar;
+    QAction *m_connectAction;
+    QAction *m_thisComputerAction;
     ConnectionTreeModel *m_treeModel;
     QSortFilterProxyModel *m_proxyModel;
     QLineEdit *m_searchLineEdit;

@@ -12,10 +12,6 @@ MessageBar::MessageBar(QWidget *parent)
 {
     setFrameShape(QFrame::StyledPanel);
     setAutoFillBackground(true);
-    QPalette colours = palette();
-    colours.setColor(QPalette::Window, QColor(0xfd, 0xec, 0xea));
-    colours.setColor(QPalette::WindowText, QColor(0x7f, 0x00, 0x00));
-    setPalette(colours);
 
     m_label->setObjectName(QStringLiteral("messageLabel"));
     m_label->setWordWrap(true);
@@ -36,8 +32,29 @@ MessageBar::MessageBar(QWidget *parent)
 
 void MessageBar::showError(const QString &message)
 {
+    QPalette colours = palette();
+    colours.setColor(QPalette::Window, QColor(0xfd, 0xec, 0xea));
+    colours.setColor(QPalette::WindowText, QColor(0x7f, 0x00, 0x00));
+    setPalette(colours);
     m_label->setText(message);
     show();
+}
+
+void MessageBar::showNotice(const QString &message)
+{
+    // The system's own colours for a passing note, so that a dark theme stays readable.
+    QPalette colours = QWidget::palette();
+    colours.setColor(QPalette::Window, colours.color(QPalette::ToolTipBase));
+    colours.setColor(QPalette::WindowText, colours.color(QPalette::ToolTipText));
+    setPalette(colours);
+    m_label->setText(message);
+    show();
+}
+
+void MessageBar::dismiss()
+{
+    m_label->clear();
+    hide();
 }
 
 QString MessageBar::text() const

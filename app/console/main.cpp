@@ -56,7 +56,7 @@ int main(int argc, char *argv[])
                                                               ? std::make_unique<QCoreApplication>(argc, argv)
                                                               : std::make_unique<QApplication>(argc, argv);
     QCoreApplication &app = *application;
-    QGuiApplication::setApplicationDisplayName(QStringLiteral("Patchbay Console"));
+    // No display name: the platform would append it to the window title, which already says "Patchbay — ...".
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Patchbay support console"));
@@ -81,7 +81,12 @@ int main(int argc, char *argv[])
                                    QStringLiteral("ms"), QStringLiteral("4000"));
     QCommandLineOption connectionOption(QStringLiteral("connection"),
                                         QStringLiteral("Open with this connection (id) selected."), QStringLiteral("id"));
-    parser.addOptions({databaseOption, demoOption, sandboxOption, keyFileOption, connectionOption, screenshotOption, delayOption});
+    QCommandLineOption serverOption(QStringLiteral("server"),
+                                    QStringLiteral("Open with this patchbayd (its API key from the system keychain, "
+                                                   "else asked for)."),
+                                    QStringLiteral("url"));
+    parser.addOptions({databaseOption, demoOption, sandboxOption, keyFileOption, connectionOption, screenshotOption,
+                       delayOption, serverOption});
     parser.process(app);
 
     const QString databasePath = parser.value(databaseOption);
@@ -131,6 +136,8 @@ int main(int argc, char *argv[])
     window.show();
     if (parser.isSet(connectionOption))
         window.selectConnection(parser.value(connectionOption).toLongLong());
+    if (parser.isSet(serverOption))
+        window.openConnectDialog(QUrl::fromUserInput(parser.value(serverOption)), true);
     for (qint64 connectionId : demo.connectionsToSync())
         ops.syncNow(connectionId);
 

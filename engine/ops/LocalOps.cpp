@@ -284,6 +284,9 @@ QFuture<Result<ConnectionSummary>> LocalOps::connection(qint64 connectionId)
 
 QFuture<Result<QList<Execution>>> LocalOps::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
 {
+    if (limit < 1 || limit > kMaxPageSize)
+        return readyAnswer<QList<Execution>>(makeError(
+            "ops.bad_limit", QStringLiteral("Ask for 1 to %1 executions at a time, not %2.").arg(kMaxPageSize).arg(limit)));
     return withStore([=](Store &store) { return store.executions().executions(connectionId, limit, beforeId); });
 }
 
@@ -298,8 +301,10 @@ QFuture<Result<QList<ExecutionRow>>> LocalOps::findExecutions(const ExecutionFil
         return readyAnswer<QList<ExecutionRow>>(badFilter(
             QStringLiteral("No outcome \"%1\": running, succeeded, partial, failed or interrupted.").arg(filter.outcome)));
     }
-    if (filter.limit < 1 || filter.limit > 1000)
-        return readyAnswer<QList<ExecutionRow>>(badFilter(QStringLiteral("The limit must be from 1 to 1000.")));
+    if (filter.limit < 1 || filter.limit > kMaxPageSize)
+        return readyAnswer<QList<ExecutionRow>>(makeError(
+            "ops.bad_limit",
+            QStringLiteral("Ask for 1 to %1 executions at a time, not %2.").arg(kMaxPageSize).arg(filter.limit)));
     return withStore([filter](Store &store) { return store.executions().findExecutions(filter); });
 }
 

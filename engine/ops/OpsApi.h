@@ -38,12 +38,16 @@ public:
     virtual QFuture<Result<QList<Tenant>>> tenants() = 0;
     virtual QFuture<Result<QList<ConnectionSummary>>> connections(std::optional<qint64> tenantId = std::nullopt) = 0;
     virtual QFuture<Result<ConnectionSummary>> connection(qint64 connectionId) = 0;
-    // Newest first; keyset paging with the last seen id.
+    // The most a page of a list may hold.
+    static constexpr int kMaxPageSize = 1000;
+
+    // Newest first; keyset paging with the last seen id. limit from 1 to kMaxPageSize, else "ops.bad_limit".
     virtual QFuture<Result<QList<Execution>>> executions(qint64 connectionId, int limit,
                                                          std::optional<qint64> beforeId = std::nullopt) = 0;
     virtual QFuture<Result<Execution>> execution(qint64 executionId) = 0;
     // Executions across tenants (the Runs view), filtered; newest first, keyset paging with filter.beforeId.
-    // Refused with "ops.bad_filter" for an outcome that is none of ExecutionOutcome's or a limit outside 1..1000.
+    // Refused with "ops.bad_filter" for an outcome that is none of ExecutionOutcome's, "ops.bad_limit" for a limit
+    // outside 1..1000.
     virtual QFuture<Result<QList<ExecutionRow>>> findExecutions(const ExecutionFilter &filter) = 0;
     virtual QFuture<Result<QList<Event>>> events(qint64 executionId) = 0;
     virtual QFuture<Result<QList<Exchange>>> exchanges(qint64 executionId) = 0;

@@ -188,7 +188,7 @@ void TestMainWindow::clickConnection(qint64 connectionId)
 
 void TestMainWindow::startsWithNothingSelected()
 {
-    QCOMPARE(m_window->windowTitle(), QStringLiteral("Patchbay Console"));
+    QCOMPARE(m_window->windowTitle(), QStringLiteral("Patchbay \u2014 this computer"));
     auto *syncNow = child<QPushButton>("syncNowButton");
     auto *refreshToken = child<QPushButton>("refreshTokenButton");
     QVERIFY(syncNow && refreshToken);
@@ -199,7 +199,7 @@ void TestMainWindow::startsWithNothingSelected()
     QVERIFY(hint->message().startsWith(QStringLiteral("Select a connection")));
 
     m_window->showStatusMessage(QStringLiteral("Master key: system keychain"));
-    QCOMPARE(child<QLabel>("statusLabel")->text(), QStringLiteral("Master key: system keychain"));
+    QCOMPARE(child<QLabel>("statusLabel")->text(), QStringLiteral("This computer \u2014 Master key: system keychain"));
 }
 
 void TestMainWindow::selectingConnectionShowsItsExecutions()

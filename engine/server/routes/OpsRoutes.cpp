@@ -28,6 +28,7 @@ int statusFor(const Error &error)
 {
     static const QHash<QString, int> statuses{
         {QStringLiteral("ops.busy"), 409},
+        {QStringLiteral("ops.bad_limit"), 400},
         {QStringLiteral("auth.refresh_busy"), 409},
         {QStringLiteral("auth.needs_reauth"), 409},
         {QStringLiteral("write.nothing_to_retry"), 409},
@@ -111,13 +112,13 @@ Result<qint64> pathId(const ApiRequest &request, const QString &name, const char
     return id;
 }
 
-// A query parameter that must be given.
+// A query parameter that must be given. Given empty (object=), it is passed on as LocalOps would get it, so that the
+// engine answers (its own code) as it does in-process.
 Result<QString> requiredQuery(const ApiRequest &request, const QString &name)
 {
-    const QString value = request.query(name);
-    if (value.isEmpty())
+    if (!request.http().query().hasQueryItem(name))
         return makeError("request.bad_query", QStringLiteral("The query parameter %1 is required.").arg(name));
-    return value;
+    return request.query(name);
 }
 
 QFuture<HttpServerResponse> readyError(const Error &error)
@@ -185,7 +186,10 @@ Result<ExecutionFilter> executionFilter(const ApiRequest &request)
     if (!take(listedTenant(request), filter.tenantId, error)
         || !take(optionalQueryId(request, QStringLiteral("connectionId")), filter.connectionId, error)
         || !take(optionalQueryId(request, QStringLiteral("beforeId")), filter.beforeId, error)
-        || !take(request.queryInteger(QStringLiteral("limit"), 50, 1, 1000), limit, error)
+        // A limit out of range reaches LocalOps, which refuses it as it does in-process (ops.bad_limit).
+        || !take(request.queryInteger(QStringLiteral("limit"), 50, std::numeric_limits<int>::min(),
+                                      std::numeric_limits<int>::max()),
+                 limit, error)
         || !take(optionalQueryTime(request, QStringLiteral("from")), filter.startedFrom, error)
         || !take(optionalQueryTime(request, QStringLiteral("to")), filter.startedBefore, error))
         return *error;
@@ -380,6 +384,30 @@ void addQueryRoutes(ApiRouter &router, ServerContext &context, const std::shared
         });
     });
 
+    // Who the key is, for any role: a client disables what the key cannot do (and a product key learns the console
+    // is not for it) before it tries.
+    router.add("GET", QStringLiteral("/api/v1/ops/whoami"), ApiAccess::anyRole(), [&local](const ApiRequest &request) {
+        const ApiCaller caller = request.caller();
+        auto identity = [caller](const QJsonValue &tenantName) {
+            return ApiResponse::json(QJsonObject{
+                {QStringLiteral("keyName"), caller.keyName},
+                {QStringLiteral("role"), apiRoleName(caller.role)},
+                {QStringLiteral("tenantId"), caller.tenantId ? QJsonValue(*caller.tenantId) : QJsonValue()},
+                {QStringLiteral("tenantName"), tenantName}});
+        };
+        if (!caller.tenantId)
+            return ApiResponse::ready(identity(QJsonValue()));
+        return local.tenants().then([caller, identity](const Result<QList<Tenant>> &tenants) {
+            if (!tenants)
+                return errorAnswer(tenants.error());
+            for (const Tenant &tenant : tenants.value()) {
+                if (tenant.id == *caller.tenantId)
+                    return identity(tenant.displayName);
+            }
+            return identity(QJsonValue());
+        });
+    });
+
     router.add("GET", QStringLiteral("/api/v1/ops/connections"), kLook, [&local](const ApiRequest &request) {
         std::optional<qint64> tenantId = request.caller().tenantScope();
         if (!request.query(QStringLiteral("tenantId")).isEmpty()) {
@@ -409,12 +437,15 @@ void addQueryRoutes(ApiRouter &router, ServerContext &context, const std::shared
                    const auto id = pathId(request, QStringLiteral("connection"), "connection");
                    if (!id)
                        return readyError(id.error());
-                   const auto limit = request.queryInteger(QStringLiteral("limit"), 50, 1, 1000);
+                   // Numbers out of range reach LocalOps, which refuses them as it does in-process (ops.bad_limit).
+                   const auto limit = request.queryInteger(QStringLiteral("limit"), 50, std::numeric_limits<int>::min(),
+                                                           std::numeric_limits<int>::max());
                    if (!limit)
                        return readyError(limit.error());
                    std::optional<qint64> beforeId;
                    if (!request.query(QStringLiteral("beforeId")).isEmpty()) {
-                       const auto before = request.queryInteger(QStringLiteral("beforeId"), 0, 1,
+                       const auto before = request.queryInteger(QStringLiteral("beforeId"), 0,
+                                                                std::numeric_limits<qint64>::min(),
                                                                 std::numeric_limits<qint64>::max());
                        if (!before)
                            return readyError(before.error());
@@ -546,10 +577,9 @@ void addMappingRoutes(ApiRouter &router, ServerContext &context, const std::shar
         const QString integration = text("integration");
         const QString object = text("object");
         const QString direction = text("direction");
-        const QString reason = text("reason").trimmed();
+        // As given: a blank one is refused by LocalOps (mapping.unexplained), as it is in-process.
+        const QString reason = text("reason");
         const MappingTree overrides = body->value(QStringLiteral("overrides")).toObject();
-        if (reason.isEmpty())
-            return readyError(makeError("request.bad_field", QStringLiteral("reason: say why the mapping changes.")));
         const ApiCaller caller = request.caller();
 
         // Whose it is: a connection's belongs to its tenant; the environment's to every tenant, so a key bound to

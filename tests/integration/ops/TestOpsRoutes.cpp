@@ -233,6 +233,7 @@ void TestOpsRoutes::errorsKeepTheEngineCodeWithAFittingStatus()
                                             .arg(m_fixture->acmeConnection),
                                  m_admin);
     QCOMPARE(badLimit.status, 400);
+    QCOMPARE(badLimit.errorCode(), QStringLiteral("ops.bad_limit"));
 
     const Answer unknownField = call("POST", "/api/v1/ops/expressions/check", m_admin,
                                      {{"expression", "a"}, {"language", "jsonata"}});
@@ -342,7 +343,9 @@ void TestOpsRoutes::mappingOverrideNeedsAReasonAndAValidMapping()
 
     request.insert("overrides", QJsonObject{{"email", "properties.email"}});
     request.insert("reason", "  ");
-    QCOMPARE(call("POST", "/api/v1/ops/mappings/overrides", m_admin, request).status, 400);
+    const Answer blankReason = call("POST", "/api/v1/ops/mappings/overrides", m_admin, request);
+    QCOMPARE(blankReason.status, 422); // the engine's refusal, as in-process
+    QCOMPARE(blankReason.errorCode(), QStringLiteral("mapping.unexplained"));
     request.remove("reason");
     const Answer noReason = call("POST", "/api/v1/ops/mappings/overrides", m_admin, request);
     QCOMPARE(noReason.status, 400);

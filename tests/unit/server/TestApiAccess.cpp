@@ -110,6 +110,8 @@ const QList<Row> &table()
         // The ops API: every role that looks reads it (admin, support, viewer); admin and support act. The product's
         // backend has the product API instead. Environment mappings are every tenant's: a bound key cannot change them.
         {"GET", "/api/v1/ops/tenants", "/api/v1/ops/tenants", "", false, {Admin, Support, Viewer}, Bound::Filtered},
+        {"GET", "/api/v1/ops/whoami", "/api/v1/ops/whoami", "", false, {Admin, Product, Support, Viewer},
+         Bound::Filtered},
         {"GET", "/api/v1/ops/connections", "/api/v1/ops/connections", "", false, {Admin, Support, Viewer},
          Bound::Filtered},
         {"GET", "/api/v1/ops/connections/{connection}", "/api/v1/ops/connections/{connection}", "", false,
