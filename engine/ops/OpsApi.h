@@ -19,9 +19,10 @@
 
 namespace patchbay {
 
-// Everything the console (and later patchbayd's /api/v1) does, behind one interface: LocalOps calls the engine
-// in-process on worker threads; a remote implementation will speak HTTP. Only plain types cross it (engine/core
-// and OpsTypes.h), so both implementations answer alike.
+// Everything the console does, behind one interface: LocalOps calls the engine in-process on worker threads (and
+// serves patchbayd's /api/v1/ops); RemoteOps (engine/ops/remote/) speaks that API over HTTP. Only plain types cross
+// it (engine/core and OpsTypes.h), so both implementations answer alike: tests/contract proves it for every method,
+// one row each (a new method needs its row there, and its line in RemoteOps and SwitchableOps).
 //
 // Every call returns at once with a future; the answer is a Result with the same error code and message either
 // way. Take it with .then(receiver, ...) so that it is delivered on the receiver's thread, and not at all once the
