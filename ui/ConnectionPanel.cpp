@@ -5,7 +5,10 @@
 #include "ConnectionHeaderWidget.h"
 #include "EmptyStateWidget.h"
 #include "ExecutionPanel.h"
+#include "FailedRecordListModel.h"
+#include "FailedRecordsView.h"
 
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 namespace patchbay {
@@ -19,13 +22,26 @@ const QString kSelectHint =
 
 ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
     : QWidget(parent), m_ops(ops), m_header(new ConnectionHeaderWidget(this)),
-      m_executionPanel(new ExecutionPanel(ops, this))
+      m_executionPanel(new ExecutionPanel(ops, this)), m_failedRecordsView(new FailedRecordsView(ops, this))
 {
+    // The connection's records that still fail, whichever execution failed them: what a support person fixes.
+    m_failedRecordsView->setObjectName(QStringLiteral("connectionFailedRecordsView"));
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("connectionTabWidget"));
+    tabs->setDocumentMode(true);
+    tabs->addTab(m_executionPanel, QStringLiteral("Executions"));
+    tabs->addTab(m_failedRecordsView, QStringLiteral("Failed records"));
+    connect(m_failedRecordsView->model(), &QAbstractItemModel::modelReset, tabs, [this, tabs] {
+        const int count = m_failedRecordsView->model()->rowCount();
+        tabs->setTabText(1, count > 0 ? QStringLiteral("Failed records (%1)").arg(count)
+                                      : QStringLiteral("Failed records"));
+    });
+
     auto *content = new QWidget(this);
     auto *contentLayout = new QVBoxLayout(content);
     contentLayout->setContentsMargins(0, 0, 0, 0);
     contentLayout->addWidget(m_header);
-    contentLayout->addWidget(m_executionPanel, 1);
+    contentLayout->addWidget(tabs, 1);
 
     m_emptyState = new EmptyStateWidget(content, kSelectHint, this);
     m_emptyState->setObjectName(QStringLiteral("connectionEmptyStateWidget"));
@@ -40,6 +56,7 @@ ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
     connect(m_header, &ConnectionHeaderWidget::refreshTokenRequested, this, &ConnectionPanel::refreshToken);
     connect(m_header, &ConnectionHeaderWidget::reauthorizeRequested, this, &ConnectionPanel::reauthorize);
     connect(m_executionPanel, &ExecutionPanel::errorOccurred, this, &ConnectionPanel::errorOccurred);
+    connect(m_failedRecordsView, &FailedRecordsView::errorOccurred, this, &ConnectionPanel::errorOccurred);
 }
 
 void ConnectionPanel::showConnection(const ConnectionSummary &summary)
@@ -51,6 +68,7 @@ void ConnectionPanel::showConnection(const ConnectionSummary &summary)
     if (other) {
         m_refreshTimer.stop();
         m_executionPanel->setConnection(m_connectionId);
+        m_failedRecordsView->setConnection(m_connectionId);
     }
     m_emptyState->showContent();
 }
@@ -61,6 +79,7 @@ void ConnectionPanel::clearConnection(const QString &hint)
     m_refreshTimer.stop();
     m_header->clear();
     m_executionPanel->setConnection(0);
+    m_failedRecordsView->setConnection(0);
     m_emptyState->setMessage(hint.isEmpty() ? kSelectHint : hint);
     m_emptyState->showMessage();
 }
@@ -126,6 +145,7 @@ void ConnectionPanel::setCommandsRefused(const QString &why)
 {
     m_header->setCommandsRefused(why);
     m_executionPanel->setCommandsRefused(why);
+    m_failedRecordsView->setCommandsRefused(why);
 }
 
 } // namespace patchbay

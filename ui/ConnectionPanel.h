@@ -11,9 +11,10 @@ namespace patchbay {
 class ConnectionHeaderWidget;
 class EmptyStateWidget;
 class ExecutionPanel;
+class FailedRecordsView;
 
-// The right side of the console: the selected connection's header and its executions, or a hint to
-// select one. Runs the connection's commands and keeps itself current while executions run.
+// The right side of the console: the selected connection's header, its executions and the records that still fail
+// to map, or a hint to select one. Runs the connection's commands and keeps itself current while executions run.
 class ConnectionPanel : public QWidget
 {
     Q_OBJECT
@@ -50,6 +51,7 @@ private:
     qint64 m_connectionId = 0;
     ConnectionHeaderWidget *m_header;
     ExecutionPanel *m_executionPanel;
+    FailedRecordsView *m_failedRecordsView;
     EmptyStateWidget *m_emptyState;
     QTimer m_refreshTimer;
 };

@@ -3,11 +3,16 @@
 #include "CommandButton.h"
 #include "EmptyStateWidget.h"
 #include "EventListModel.h"
+#include "ExecutionExport.h"
 #include "ExchangeDetailView.h"
 #include "ExchangeListModel.h"
 #include "ExecutionListModel.h"
+#include "FailedRecordListModel.h"
+#include "FailedRecordsView.h"
+#include "TableViews.h"
 #include "WriteItemListModel.h"
 
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -19,38 +24,14 @@
 
 namespace patchbay {
 
-namespace {
-
-QTableView *createTable(const QString &objectName, QAbstractItemModel *model, QWidget *parent)
-{
-    auto *view = new QTableView(parent);
-    view->setObjectName(objectName);
-    view->setModel(model);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
-    view->setAlternatingRowColors(true);
-    view->setWordWrap(false);
-    view->setShowGrid(false);
-    view->verticalHeader()->hide();
-    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 8);
-    view->horizontalHeader()->setHighlightSections(false);
-    view->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
-    // Sizing to contents measures only the first rows, so long lazily loaded lists stay fast.
-    view->horizontalHeader()->setResizeContentsPrecision(100);
-    view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    return view;
-}
-
-} // namespace
-
 ExecutionPanel::ExecutionPanel(OpsApi *ops, QWidget *parent)
     : QWidget(parent), m_executionModel(new ExecutionListModel(ops, this)), m_eventModel(new EventListModel(ops, this)),
       m_exchangeModel(new ExchangeListModel(ops, this)),
-      m_executionTableView(createTable(QStringLiteral("executionTableView"), m_executionModel, this)),
-      m_eventTableView(createTable(QStringLiteral("eventTableView"), m_eventModel, this)),
-      m_exchangeTableView(createTable(QStringLiteral("exchangeTableView"), m_exchangeModel, this)),
+      m_executionTableView(createListTable(QStringLiteral("executionTableView"), m_executionModel, this)),
+      m_eventTableView(createListTable(QStringLiteral("eventTableView"), m_eventModel, this)),
+      m_exchangeTableView(createListTable(QStringLiteral("exchangeTableView"), m_exchangeModel, this)),
       m_exchangeDetailView(new ExchangeDetailView(this)), m_ops(ops), m_writeItemModel(new WriteItemListModel(ops, this)),
-      m_writeItemTableView(createTable(QStringLiteral("writeItemTableView"), m_writeItemModel, this))
+      m_writeItemTableView(createListTable(QStringLiteral("writeItemTableView"), m_writeItemModel, this))
 {
     m_writeItemTableView->horizontalHeader()->setSectionResizeMode(WriteItemListModel::ErrorColumn, QHeaderView::Stretch);
     m_executionTableView->horizontalHeader()->setSectionResizeMode(ExecutionListModel::ObjectColumn,
@@ -96,6 +77,7 @@ ExecutionPanel::ExecutionPanel(OpsApi *ops, QWidget *parent)
     connect(m_eventModel, &EventListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
     connect(m_exchangeModel, &ExchangeListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
     connect(m_writeItemModel, &WriteItemListModel::loadFailed, this, &ExecutionPanel::errorOccurred);
+    connect(m_failedRecordsView, &FailedRecordsView::errorOccurred, this, &ExecutionPanel::errorOccurred);
 }
 
 QWidget *ExecutionPanel::createDetailTabs()
@@ -148,6 +130,28 @@ QWidget *ExecutionPanel::createDetailTabs()
             m_ops->retryFailedWrites(m_connectionId);
     });
 
+    m_failedRecordsView = new FailedRecordsView(m_ops, this);
+    m_failedRecordsView->setObjectName(QStringLiteral("executionFailedRecordsView"));
+    m_detailTabWidget->addTab(m_failedRecordsView, QStringLiteral("Failed records"));
+    connect(m_failedRecordsView->model(), &QAbstractItemModel::modelReset, this, &ExecutionPanel::updateTabTitles);
+
+    // For a ticket or a browser's developer tools: the events as JSON lines and the exchanges as a HAR file.
+    auto *exportButton = new QPushButton(QStringLiteral("Export\u2026"), m_detailTabWidget);
+    exportButton->setObjectName(QStringLiteral("exportExecutionButton"));
+    exportButton->setToolTip(QStringLiteral("Saves this execution's exchanges as a HAR file (secrets stay redacted) "
+                                            "and its events as JSON lines beside it"));
+    m_detailTabWidget->setCornerWidget(exportButton);
+    connect(exportButton, &QPushButton::clicked, this, [this] {
+        const qint64 executionId = selectedExecutionId();
+        if (executionId == 0)
+            return;
+        const QString harPath = QFileDialog::getSaveFileName(
+            this, QStringLiteral("Export execution"), QStringLiteral("execution-%1.har").arg(executionId),
+            QStringLiteral("HTTP Archive (*.har)"));
+        if (!harPath.isEmpty())
+            exportExecution(executionId, harPath);
+    });
+
     m_detailEmptyState = new EmptyStateWidget(
         m_detailTabWidget, QStringLiteral("Select an execution to see its events and HTTP exchanges."), this);
     m_detailEmptyState->setObjectName(QStringLiteral("executionDetailEmptyStateWidget"));
@@ -158,6 +162,20 @@ void ExecutionPanel::setConnection(qint64 connectionId)
 {
     m_connectionId = connectionId;
     m_executionModel->setConnection(connectionId);
+}
+
+QFuture<Result<void>> ExecutionPanel::exportExecution(qint64 executionId, const QString &harPath)
+{
+    QString eventsPath = harPath;
+    if (eventsPath.endsWith(QLatin1String(".har"), Qt::CaseInsensitive))
+        eventsPath.chop(4);
+    eventsPath += QStringLiteral(".events.jsonl");
+    auto answer = ExecutionExport::exportExecution(m_ops, executionId, eventsPath, harPath);
+    answer.then(this, [this](const Result<void> &written) {
+        if (!written)
+            Q_EMIT errorOccurred(QStringLiteral("Export failed: %1").arg(written.error().message));
+    });
+    return answer;
 }
 
 void ExecutionPanel::selectNewestIfNone()
@@ -191,6 +209,10 @@ void ExecutionPanel::showExecution(const QModelIndex &current)
     m_eventModel->setExecution(executionId);
     m_exchangeModel->setExecution(executionId);
     m_writeItemModel->setExecution(executionId);
+    const QString kind = current.isValid()
+                             ? current.siblingAtColumn(ExecutionListModel::KindColumn).data().toString()
+                             : QString();
+    m_failedRecordsView->setExecution(m_connectionId, executionId, kind);
     if (executionId == 0)
         m_detailEmptyState->showMessage();
     else
@@ -224,11 +246,13 @@ void ExecutionPanel::updateTabTitles()
                                                      .arg(failed)
                                                      .arg(written));
     m_retryWritesButton->setVisible(failed > 0);
+    m_detailTabWidget->setTabText(3, title(QStringLiteral("Failed records"), m_failedRecordsView->model()->rowCount()));
 }
 
 void ExecutionPanel::setCommandsRefused(const QString &why)
 {
     CommandButton::update(m_retryWritesButton, why.isEmpty(), why);
+    m_failedRecordsView->setCommandsRefused(why);
 }
 
 } // namespace patchbay

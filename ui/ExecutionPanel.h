@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/Result.h"
+
+#include <QFuture>
 #include <QWidget>
 
 class QLabel;
@@ -15,10 +18,12 @@ class EventListModel;
 class ExchangeDetailView;
 class ExchangeListModel;
 class ExecutionListModel;
+class FailedRecordsView;
 class OpsApi;
 class WriteItemListModel;
 
-// The executions of one connection and, for the selected one, its events, exchanges and per-record write results.
+// The executions of one connection and, for the selected one, its events, exchanges, per-record write results and
+// the records whose mapping failed.
 class ExecutionPanel : public QWidget
 {
     Q_OBJECT
@@ -31,6 +36,10 @@ public:
     qint64 selectedExecutionId() const;
     // Why its commands (write again) cannot be used at all, shown as their tooltip; empty: they can.
     void setCommandsRefused(const QString &why);
+    // Writes the execution's exchanges to harPath as HAR 1.2 and its events as JSON lines beside it (the same name
+    // ending in ".events.jsonl"), as the Export… button does after its file dialog. A failure is also reported
+    // with errorOccurred.
+    QFuture<Result<void>> exportExecution(qint64 executionId, const QString &harPath);
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);
@@ -57,6 +66,7 @@ private:
     QTableView *m_writeItemTableView;
     QLabel *m_writeSummaryLabel = nullptr;
     QPushButton *m_retryWritesButton = nullptr;
+    FailedRecordsView *m_failedRecordsView = nullptr;
     qint64 m_connectionId = 0;
 };
 

@@ -217,6 +217,14 @@ void TestRemoteMode::viewerKeyFindsCommandsDisabledWithTheReason()
         QTRY_VERIFY2(!button->isEnabled(), name);
         QVERIFY2(button->toolTip().contains(QStringLiteral("can only look")), qPrintable(button->toolTip()));
     }
+    // The failed-records tabs' commands too, the execution's and the connection's.
+    const auto remapButtons =
+        m_window->findChildren<QPushButton *>(QStringLiteral("remapFailedRecordsButton"));
+    QCOMPARE(remapButtons.size(), 2);
+    for (QPushButton *button : remapButtons) {
+        QVERIFY(!button->isEnabled());
+        QVERIFY2(button->toolTip().contains(QStringLiteral("can only look")), qPrintable(button->toolTip()));
+    }
 }
 
 void TestRemoteMode::thisComputerGoesBackToTheEmbeddedEngine()
