@@ -658,8 +658,9 @@ void TestOpsRoutes::badFiltersAreRefusedWithStableCodes()
         const char *code;
     } cases[] = {
         {"/api/v1/ops/executions?outcome=sort-of", "ops.bad_filter"},
-        {"/api/v1/ops/executions?limit=0", "request.bad_query"},
-        {"/api/v1/ops/executions?limit=1001", "request.bad_query"},
+        {"/api/v1/ops/executions?limit=0", "ops.bad_limit"}, // LocalOps' own refusal, as in-process
+        {"/api/v1/ops/executions?limit=1001", "ops.bad_limit"},
+        {"/api/v1/ops/executions?limit=many", "request.bad_query"},
         {"/api/v1/ops/executions?beforeId=x", "request.bad_query"},
         {"/api/v1/ops/executions?from=yesterday", "request.bad_query"},
         {"/api/v1/ops/executions?to=2026-01-01T10:00:00", "request.bad_query"}, // a time without its zone
