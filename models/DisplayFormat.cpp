@@ -4,6 +4,7 @@
 #include "core/Tenancy.h"
 #include "core/Executions.h"
 
+#include <QGuiApplication>
 #include <QLocale>
 
 namespace patchbay::DisplayFormat {
@@ -166,6 +167,11 @@ QColor httpStatusColor(int status)
     if (status == 429 || (status >= 300 && status < 500 && status != 401 && status != 403))
         return kAmber;
     return kRed; // 0 (no response), 401/403, 5xx
+}
+
+QPalette applicationPalette()
+{
+    return qobject_cast<QGuiApplication *>(QCoreApplication::instance()) ? QGuiApplication::palette() : QPalette();
 }
 
 } // namespace patchbay::DisplayFormat

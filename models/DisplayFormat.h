@@ -33,5 +33,7 @@ QColor httpStatusColor(int status);
 // An outcome's colour: a status's, and for a partial failure an orange of its own, as light or dark as the
 // palette's text so that it reads on a dark theme too.
 QColor executionOutcomeColor(const QString &outcome, const QPalette &palette);
+// The application's palette; a default one where there is no GUI application (models in a console-less test).
+QPalette applicationPalette();
 
 } // namespace patchbay::DisplayFormat

@@ -1,6 +1,7 @@
 #include "ExecutionListModel.h"
 
 #include "DisplayFormat.h"
+#include "core/ExecutionQuery.h"
 
 #include <QHash>
 #include <QScopedValueRollback>
@@ -189,8 +190,9 @@ QVariant ExecutionListModel::data(const QModelIndex &index, int role) const
             return execution.kind;
         case ObjectColumn:
             return execution.object.isEmpty() ? QStringLiteral("\u2014") : execution.object;
-        case StatusColumn:
-            return DisplayFormat::executionStatusText(execution.status);
+        case StatusColumn: // "succeeded with 3 failed records" over a run that kept failed records
+            return DisplayFormat::executionOutcomeText(
+                ExecutionOutcome::of(execution.status, execution.failedRecordCount), execution.failedRecordCount);
         case RecordsColumn:
             return execution.recordCount;
         case FailedColumn:
@@ -206,9 +208,10 @@ QVariant ExecutionListModel::data(const QModelIndex &index, int role) const
         }
     case Qt::ForegroundRole:
         if (column == StatusColumn)
-            return DisplayFormat::executionStatusColor(execution.status);
+            return DisplayFormat::executionOutcomeColor(
+                ExecutionOutcome::of(execution.status, execution.failedRecordCount), DisplayFormat::applicationPalette());
         if (column == FailedColumn && execution.failedRecordCount > 0)
-            return DisplayFormat::executionStatusColor(ExecutionStatus::Failed);
+            return DisplayFormat::executionOutcomeColor(ExecutionOutcome::Partial, DisplayFormat::applicationPalette());
         return {};
     case Qt::TextAlignmentRole:
         if (column >= RecordsColumn)

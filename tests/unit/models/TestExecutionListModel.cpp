@@ -4,6 +4,7 @@
 #include "ExecutionListModel.h"
 #include "FailingOps.h"
 
+#include "core/ExecutionQuery.h"
 #include "ops/LocalOps.h"
 #include "store/Store.h"
 
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void showsExecutionsNewestFirst();
     void loadsAfterTheAnswerArrives();
     void colorsStatus();
+    void partialFailureIsToldApart();
     void interruptedRunIsShownAsSuch();
     void loadsFiftyAtATime();
     void refreshInsertsNewExecutionsAndKeepsSelection();
@@ -119,6 +121,26 @@ void TestExecutionListModel::colorsStatus()
     }
     QVERIFY(DisplayFormat::executionStatusColor(ExecutionStatus::Failed) !=
             DisplayFormat::executionStatusColor(ExecutionStatus::Succeeded));
+}
+
+void TestExecutionListModel::partialFailureIsToldApart()
+{
+    // A read that succeeded but kept 161 records raw is not shown as a plain success.
+    const qint64 partial = m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
+                                                ExecutionStatus::Succeeded, {500, 5, 5, 161}, 3, 1200);
+    const qint64 whole = m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
+                                              ExecutionStatus::Succeeded, {10, 1, 1, 0}, 1, 300);
+    m_model->setConnection(m_ids.acmeSandbox);
+    QVERIFY(loaded(*m_model));
+    const int partialRow = m_model->rowOfExecution(partial);
+    const int wholeRow = m_model->rowOfExecution(whole);
+    QCOMPARE(text(partialRow, ExecutionListModel::StatusColumn), QStringLiteral("succeeded with 161 failed records"));
+    QCOMPARE(text(wholeRow, ExecutionListModel::StatusColumn), QStringLiteral("succeeded"));
+    const auto colour = [this](int row) {
+        return m_model->index(row, ExecutionListModel::StatusColumn).data(Qt::ForegroundRole).value<QColor>();
+    };
+    QVERIFY(colour(partialRow) != colour(wholeRow));
+    QCOMPARE(colour(partialRow), DisplayFormat::executionOutcomeColor(ExecutionOutcome::Partial, DisplayFormat::applicationPalette()));
 }
 
 void TestExecutionListModel::interruptedRunIsShownAsSuch()
