@@ -6,6 +6,7 @@
 
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLineEdit>
 #include <QTableView>
@@ -67,6 +68,21 @@ RunsView::RunsView(OpsApi *ops, QWidget *parent)
     m_tableView->verticalHeader()->hide();
     m_tableView->horizontalHeader()->setStretchLastSection(true);
     m_tableView->setWordWrap(false);
+    // Each column as wide as what it usually holds (numbers narrow, the outcome wide); the message takes the rest.
+    const QFontMetrics metrics(m_tableView->font());
+    const auto fit = [&](RunListModel::Column column, const QString &sample) {
+        m_tableView->horizontalHeader()->resizeSection(column, metrics.horizontalAdvance(sample) + 18);
+    };
+    fit(RunListModel::StartedColumn, QStringLiteral("Dec 31 23:59"));
+    fit(RunListModel::TenantColumn, QStringLiteral("Globex Industries"));
+    fit(RunListModel::ConnectionColumn, QStringLiteral("Acme Sandbox Portal"));
+    fit(RunListModel::ProviderColumn, QStringLiteral("salesforce"));
+    fit(RunListModel::KindColumn, QStringLiteral("backfill"));
+    fit(RunListModel::ObjectColumn, QStringLiteral("companies"));
+    fit(RunListModel::StatusColumn, QStringLiteral("succeeded with 1000 failed records"));
+    fit(RunListModel::DurationColumn, QStringLiteral("1 h 05 min"));
+    for (const auto column : {RunListModel::ReadColumn, RunListModel::WrittenColumn, RunListModel::FailedColumn})
+        fit(column, QStringLiteral("Written"));
 
     m_emptyState = new EmptyStateWidget(m_tableView, QStringLiteral("No execution matches these filters."), this);
     m_emptyState->setObjectName(QStringLiteral("runsEmptyStateWidget"));

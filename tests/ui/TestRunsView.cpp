@@ -113,6 +113,8 @@ void TestRunsView::showsEveryTenantsRunsNewestFirst()
     auto *tenantBox = child<QComboBox>("runsTenantComboBox");
     QVERIFY(tenantBox);
     QTRY_COMPARE(tenantBox->count(), 3);
+    if (const QByteArray path = qgetenv("PATCHBAY_SCREENSHOT_DIR"); !path.isEmpty())
+        m_view->grab().save(QString::fromLocal8Bit(path) + QStringLiteral("/runs.png"));
 }
 
 void TestRunsView::partialFailureHasItsOwnColour()
