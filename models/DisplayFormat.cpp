@@ -1,8 +1,8 @@
 #include "DisplayFormat.h"
 
 #include "core/ExecutionQuery.h"
-#include "core/Tenancy.h"
 #include "core/Executions.h"
+#include "core/Tenancy.h"
 
 #include <QGuiApplication>
 #include <QLocale>
@@ -136,7 +136,9 @@ QColor executionStatusColor(const QString &status)
 QString executionOutcomeText(const QString &outcome, qint64 failedRecords)
 {
     if (outcome == ExecutionOutcome::Partial)
-        return QStringLiteral("succeeded with %1 failed record%2").arg(failedRecords).arg(failedRecords == 1 ? QLatin1String() : QLatin1String("s"));
+        return QStringLiteral("succeeded with %1 failed record%2")
+            .arg(failedRecords)
+            .arg(failedRecords == 1 ? QLatin1String() : QLatin1String("s"));
     return executionStatusText(outcome);
 }
 

@@ -31,8 +31,7 @@ QString durationText(const Execution &execution, const QDateTime &now)
 
 ExecutionListModel::ExecutionListModel(OpsApi *ops, QObject *parent)
     : QAbstractTableModel(parent), m_ops(ops), m_calls(new PendingCalls(this))
-{
-}
+{}
 
 void ExecutionListModel::setConnection(qint64 connectionId)
 {
@@ -209,7 +208,8 @@ QVariant ExecutionListModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (column == StatusColumn)
             return DisplayFormat::executionOutcomeColor(
-                ExecutionOutcome::of(execution.status, execution.failedRecordCount), DisplayFormat::applicationPalette());
+                ExecutionOutcome::of(execution.status, execution.failedRecordCount),
+                DisplayFormat::applicationPalette());
         if (column == FailedColumn && execution.failedRecordCount > 0)
             return DisplayFormat::executionOutcomeColor(ExecutionOutcome::Partial, DisplayFormat::applicationPalette());
         return {};

@@ -74,13 +74,13 @@ int main(int argc, char *argv[])
     QCommandLineOption keyFileOption(QStringLiteral("key-file"),
                                      QStringLiteral("Master key file instead of the system keychain."),
                                      QStringLiteral("path"));
-    QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save a PNG of the window after --screenshot-delay ms, then quit."),
-                                        QStringLiteral("file"));
+    QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save a PNG of the window after --screenshot-delay ms, then quit."), QStringLiteral("file"));
     QCommandLineOption delayOption(QStringLiteral("screenshot-delay"), QStringLiteral("Delay before the screenshot."),
                                    QStringLiteral("ms"), QStringLiteral("4000"));
-    QCommandLineOption connectionOption(QStringLiteral("connection"),
-                                        QStringLiteral("Open with this connection (id) selected."), QStringLiteral("id"));
+    QCommandLineOption connectionOption(
+        QStringLiteral("connection"), QStringLiteral("Open with this connection (id) selected."), QStringLiteral("id"));
     QCommandLineOption serverOption(QStringLiteral("server"),
                                     QStringLiteral("Open with this patchbayd (its API key from the system keychain, "
                                                    "else asked for)."),

@@ -4,11 +4,11 @@
 #include "auth/CredentialVault.h"
 #include "auth/MasterKeyCheck.h"
 #include "auth/MasterKeyProvider.h"
+#include "catalog/IntegrationCatalog.h"
+#include "catalog/ProviderCatalog.h"
 #include "core/Clock.h"
 #include "core/Logging.h"
 #include "core/PrivateFiles.h"
-#include "catalog/IntegrationCatalog.h"
-#include "catalog/ProviderCatalog.h"
 #include "notify/Notifier.h"
 #include "scheduler/Housekeeping.h"
 #include "scheduler/Scheduler.h"
@@ -82,7 +82,8 @@ int fail(const QString &message, int code = 1)
 Result<void> checkDirectory(const QString &path, const char *key)
 {
     if (!path.isEmpty() && !QFileInfo(path).isDir())
-        return makeError("config.bad_value", QStringLiteral("%1: %2 is not a directory.").arg(QLatin1String(key), path));
+        return makeError("config.bad_value",
+                         QStringLiteral("%1: %2 is not a directory.").arg(QLatin1String(key), path));
     return {};
 }
 
@@ -136,7 +137,8 @@ int main(int argc, char *argv[])
         return fail(tls.error().message, kExitConfig);
     installDaemonLogging(config.logLevel, config.logFormat);
     if (!installSignalPipe())
-        return fail(QStringLiteral("Cannot install the signal handlers: %1").arg(QString::fromLocal8Bit(strerror(errno))));
+        return fail(
+            QStringLiteral("Cannot install the signal handlers: %1").arg(QString::fromLocal8Bit(strerror(errno))));
 
     const QString databaseFolder = QFileInfo(config.databasePath).absolutePath();
     if (auto folder = PrivateFiles::makeDirectory(databaseFolder); !folder)
@@ -161,8 +163,8 @@ int main(int argc, char *argv[])
     auto catalogs = loadCatalogs(config);
     if (!catalogs)
         return fail(catalogs.error().message, kExitConfig);
-    auto sync = std::make_shared<SyncService>(config.databasePath, masterKey->key, catalogs->first,
-                                              SystemClock::instance());
+    auto sync =
+        std::make_shared<SyncService>(config.databasePath, masterKey->key, catalogs->first, SystemClock::instance());
     sync->setIntegrations(catalogs->second);
     auto context = ServerContext::create(config, SystemClock::instance(), sync);
     if (!context)
@@ -204,11 +206,10 @@ int main(int argc, char *argv[])
     if (tls->has_value())
         server.setTls(tls->value());
     if (server.listen(config.listenAddress, config.listenPort) == 0)
-        return fail(QStringLiteral("Cannot listen on %1 port %2.")
-                        .arg(config.listenAddress.toString())
-                        .arg(config.listenPort));
+        return fail(
+            QStringLiteral("Cannot listen on %1 port %2.").arg(config.listenAddress.toString()).arg(config.listenPort));
     qCInfo(lcServer).noquote() << "patchbayd listening on" << server.baseUrl().toString() << "public base URL"
-                      << (config.publicBaseUrl.isEmpty() ? server.baseUrl() : config.publicBaseUrl).toString();
+                               << (config.publicBaseUrl.isEmpty() ? server.baseUrl() : config.publicBaseUrl).toString();
     if (!config.metricsListenAddress.isNull()) {
         if (server.listenForMetrics(config.metricsListenAddress, config.metricsListenPort) == 0)
             return fail(QStringLiteral("Cannot listen for metrics on %1 port %2.")
@@ -233,7 +234,7 @@ int main(int argc, char *argv[])
         [[maybe_unused]] const auto read = ::read(g_signalPipe[0], &signal, 1);
         signalNotifier.setEnabled(false);
         qCInfo(lcServer).noquote() << "Signal" << int(signal) << "received: no new connections, stopping within"
-                          << config.shutdownGraceSeconds << "s";
+                                   << config.shutdownGraceSeconds << "s";
         server.stopAccepting();
         if (notifier)
             notifier->stop(); // what it has not sent stays queued in the database for the next start
@@ -260,8 +261,9 @@ int main(int argc, char *argv[])
                 // A worker stuck in a long wait (a provider's Retry-After) cannot be joined; its job goes back to
                 // the queue and its execution is closed as interrupted by the next run once its lease runs out.
                 const int released = scheduler->releaseRunning();
-                qCWarning(lcSchedule).noquote() << released << "jobs did not stop in time; queued again to go on "
-                                                                "from their cursors";
+                qCWarning(lcSchedule).noquote() << released
+                                                << "jobs did not stop in time; queued again to go on "
+                                                   "from their cursors";
                 qCInfo(lcServer).noquote() << "patchbayd stopped";
                 std::fflush(nullptr);
                 std::_Exit(0);

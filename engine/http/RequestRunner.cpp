@@ -53,7 +53,8 @@ std::optional<milliseconds> RequestRunner::parseRetryAfter(const QByteArray &val
     if (ok)
         return secs <= 0 ? milliseconds(0) : milliseconds(static_cast<qint64>(secs * 1000));
     // HTTP date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT"
-    QDateTime date = QLocale::c().toDateTime(QString::fromLatin1(trimmed), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    QDateTime date =
+        QLocale::c().toDateTime(QString::fromLatin1(trimmed), QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
     if (!date.isValid())
         return std::nullopt;
     date.setTimeSpec(Qt::UTC);
@@ -61,7 +62,7 @@ std::optional<milliseconds> RequestRunner::parseRetryAfter(const QByteArray &val
 }
 
 std::optional<milliseconds> RequestRunner::parseReset(const QByteArray &value, const QString &format,
-                                                     const QDateTime &now)
+                                                      const QDateTime &now)
 {
     const QByteArray trimmed = value.trimmed();
     if (trimmed.isEmpty())
@@ -140,7 +141,8 @@ void RequestRunner::holdExhaustedWindows(const HttpResponse &response)
 milliseconds RequestRunner::backoffDelay(int attempt)
 {
     // Full jitter: uniform in [0, min(cap, initial * 2^attempt)].
-    const qint64 ceiling = std::min<qint64>(m_limits.backoffMaxMs, qint64(m_limits.backoffInitialMs) << std::min(attempt, 20));
+    const qint64 ceiling =
+        std::min<qint64>(m_limits.backoffMaxMs, qint64(m_limits.backoffInitialMs) << std::min(attempt, 20));
     std::uniform_int_distribution<qint64> pick(0, ceiling);
     return milliseconds(pick(m_random));
 }
@@ -225,9 +227,9 @@ std::optional<QList<qint64>> RequestRunner::waitForTurn()
             tickets.clear();
             if (m_refuseInsteadOfWaiting) {
                 const qint64 windowSeconds = duration_cast<std::chrono::seconds>(budget.budget->window()).count();
-                m_refusal = Refusal{
-                    QStringLiteral("patchbay-%1-per-%2s").arg(budget.budget->requests()).arg(windowSeconds),
-                    taken.wait, budget.budget->requests(), windowSeconds};
+                m_refusal =
+                    Refusal{QStringLiteral("patchbay-%1-per-%2s").arg(budget.budget->requests()).arg(windowSeconds),
+                            taken.wait, budget.budget->requests(), windowSeconds};
                 return std::nullopt;
             }
             if (!toldBudgets.at(i)) {
@@ -266,8 +268,9 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
     for (int attempt = 0;; ++attempt) {
         const std::optional<QList<qint64>> turn = waitForTurn();
         if (!turn) {
-            return makeError("http.no_room", QStringLiteral("Not sent: %1 has no room for %2 s")
-                                                 .arg(m_refusal->policy, seconds(m_refusal->wait)));
+            return makeError(
+                "http.no_room",
+                QStringLiteral("Not sent: %1 has no room for %2 s").arg(m_refusal->policy, seconds(m_refusal->wait)));
         }
         const QList<qint64> &tickets = *turn;
         ++m_attempts;
@@ -306,11 +309,11 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
                              .arg(seconds(*reset), m_limits.resetHeader);
             } else {
                 wait = backoffDelay(attempt);
-                reason = QStringLiteral("HTTP %1: rate limited without a usable %2; backing off %3 s")
-                             .arg(response.status)
-                             .arg(rule->retryAfterHeader.isEmpty() ? QStringLiteral("Retry-After")
-                                                                   : rule->retryAfterHeader,
-                                  seconds(*wait));
+                reason =
+                    QStringLiteral("HTTP %1: rate limited without a usable %2; backing off %3 s")
+                        .arg(response.status)
+                        .arg(rule->retryAfterHeader.isEmpty() ? QStringLiteral("Retry-After") : rule->retryAfterHeader,
+                             seconds(*wait));
             }
             if (rule->minWaitSeconds > 0 && *wait < std::chrono::seconds(rule->minWaitSeconds)) {
                 wait = std::chrono::seconds(rule->minWaitSeconds);
@@ -319,7 +322,8 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
         } else if (m_limits.retryStatuses.contains(response.status)) {
             holdExhaustedWindows(response);
             wait = backoffDelay(attempt);
-            reason = QStringLiteral("HTTP %1 from the provider; backing off %2 s").arg(response.status).arg(seconds(*wait));
+            reason =
+                QStringLiteral("HTTP %1 from the provider; backing off %2 s").arg(response.status).arg(seconds(*wait));
         } else {
             holdExhaustedWindows(response);
             return response;
@@ -335,17 +339,14 @@ Result<HttpResponse> RequestRunner::send(const HttpRequest &request)
                                      .arg(attempt + 1)
                                      .arg(reason));
             }
-            m_observer.recordEvent(EventLevel::Error, QStringLiteral("Giving up after %1 attempts: %2")
-                                                          .arg(attempt + 1)
-                                                          .arg(reason));
+            m_observer.recordEvent(EventLevel::Error,
+                                   QStringLiteral("Giving up after %1 attempts: %2").arg(attempt + 1).arg(reason));
             return response;
         }
-        m_observer.recordEvent(EventLevel::Warning, QStringLiteral("Retry %1 of %2: %3")
-                                                        .arg(attempt + 1)
-                                                        .arg(m_limits.maxRetries)
-                                                        .arg(reason),
-                               {{QStringLiteral("status"), response.status},
-                                {QStringLiteral("waitMs"), qint64(wait->count())}});
+        m_observer.recordEvent(
+            EventLevel::Warning,
+            QStringLiteral("Retry %1 of %2: %3").arg(attempt + 1).arg(m_limits.maxRetries).arg(reason),
+            {{QStringLiteral("status"), response.status}, {QStringLiteral("waitMs"), qint64(wait->count())}});
         if (rateLimited)
             m_observer.rateLimitWaited(QStringLiteral("provider_rate_limited"), wait->count());
         m_clock.sleep(*wait);

@@ -38,8 +38,9 @@ struct ApiCaller;
 //   LocalOps the ops API serves (asynchronous; answers on the server's thread). Both null when not configured
 //   (tests of routes that need neither).
 // - metrics(): the process's counters for /metrics (thread-safe); the SyncService's executions, rate-limit waits and
-//   token refresh failures are counted into it. webhookRejections(): the per-source limit on refused webhook calls. webhookInbox(): the worker applying stored webhook calls (null without sync()); started by
-//   startWebhookInbox(), which patchbayd and the tests call once the server runs.
+//   token refresh failures are counted into it. webhookRejections(): the per-source limit on refused webhook calls.
+//   webhookInbox(): the worker applying stored webhook calls (null without sync()); started by startWebhookInbox(),
+//   which patchbayd and the tests call once the server runs.
 // - audit(): appends an audit entry for a state-changing call, on store(). Every route that changes state calls
 //   it (or appends caller.auditEntry(...) to its own store's audit() inside its transaction).
 class ServerContext

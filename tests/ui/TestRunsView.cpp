@@ -129,7 +129,8 @@ void TestRunsView::partialFailureHasItsOwnColour()
     QVERIFY(succeeded > 0 && failed > 0);
     const QColor partialColour = partial.data(Qt::ForegroundRole).value<QColor>();
     QVERIFY(partialColour.isValid());
-    QVERIFY(partialColour != model->index(succeeded, RunListModel::StatusColumn).data(Qt::ForegroundRole).value<QColor>());
+    QVERIFY(partialColour !=
+            model->index(succeeded, RunListModel::StatusColumn).data(Qt::ForegroundRole).value<QColor>());
     QVERIFY(partialColour != model->index(failed, RunListModel::StatusColumn).data(Qt::ForegroundRole).value<QColor>());
 
     // Taken from the palette: light on a dark theme, dark on a light one.

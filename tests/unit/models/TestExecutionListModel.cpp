@@ -140,7 +140,8 @@ void TestExecutionListModel::partialFailureIsToldApart()
         return m_model->index(row, ExecutionListModel::StatusColumn).data(Qt::ForegroundRole).value<QColor>();
     };
     QVERIFY(colour(partialRow) != colour(wholeRow));
-    QCOMPARE(colour(partialRow), DisplayFormat::executionOutcomeColor(ExecutionOutcome::Partial, DisplayFormat::applicationPalette()));
+    QCOMPARE(colour(partialRow),
+             DisplayFormat::executionOutcomeColor(ExecutionOutcome::Partial, DisplayFormat::applicationPalette()));
 }
 
 void TestExecutionListModel::interruptedRunIsShownAsSuch()
