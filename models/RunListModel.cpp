@@ -2,15 +2,14 @@
 
 #include "DisplayFormat.h"
 
-#include <QGuiApplication>
 #include <QScopedValueRollback>
 
 namespace patchbay {
 
 RunListModel::RunListModel(OpsApi *ops, QObject *parent)
-    : QAbstractTableModel(parent), m_ops(ops), m_calls(new PendingCalls(this)), m_palette(QGuiApplication::palette())
-{
-}
+    : QAbstractTableModel(parent), m_ops(ops), m_calls(new PendingCalls(this)),
+      m_palette(DisplayFormat::applicationPalette())
+{}
 
 void RunListModel::setPalette(const QPalette &palette)
 {
@@ -166,10 +165,10 @@ QVariant RunListModel::headerData(int section, Qt::Orientation orientation, int 
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const QStringList headers{QStringLiteral("Started"),  QStringLiteral("Tenant"),   QStringLiteral("Connection"),
-                                     QStringLiteral("Provider"), QStringLiteral("Kind"),     QStringLiteral("Object"),
-                                     QStringLiteral("Status"),   QStringLiteral("Duration"), QStringLiteral("Read"),
-                                     QStringLiteral("Written"),  QStringLiteral("Failed"),   QStringLiteral("Message")};
+    static const QStringList headers{
+        QStringLiteral("Started"), QStringLiteral("Tenant"),  QStringLiteral("Connection"), QStringLiteral("Provider"),
+        QStringLiteral("Kind"),    QStringLiteral("Object"),  QStringLiteral("Status"),     QStringLiteral("Duration"),
+        QStringLiteral("Read"),    QStringLiteral("Written"), QStringLiteral("Failed"),     QStringLiteral("Message")};
     return headers.value(section);
 }
 
