@@ -119,8 +119,11 @@ QVariant RunListModel::data(const QModelIndex &index, int role) const
         case ProviderColumn:
             return row.provider;
         case KindColumn:
-            return row.replayOf != 0 ? QStringLiteral("%1 (replay of #%2)").arg(execution.kind).arg(row.replayOf)
-                                     : execution.kind;
+            if (row.replayOf != 0)
+                return QStringLiteral("%1 (replay of #%2)").arg(execution.kind).arg(row.replayOf);
+            if (row.replayedBy != 0)
+                return QStringLiteral("%1 (replayed by #%2)").arg(execution.kind).arg(row.replayedBy);
+            return execution.kind;
         case ObjectColumn:
             return execution.object.isEmpty() ? QStringLiteral("\u2014") : execution.object;
         case StatusColumn:

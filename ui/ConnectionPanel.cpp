@@ -3,6 +3,7 @@
 #include <QDesktopServices>
 
 #include "ConnectionHeaderWidget.h"
+#include "DeliveriesView.h"
 #include "EmptyStateWidget.h"
 #include "ExecutionPanel.h"
 #include "FailedRecordListModel.h"
@@ -22,7 +23,8 @@ const QString kSelectHint =
 
 ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
     : QWidget(parent), m_ops(ops), m_header(new ConnectionHeaderWidget(this)),
-      m_executionPanel(new ExecutionPanel(ops, this)), m_failedRecordsView(new FailedRecordsView(ops, this))
+      m_executionPanel(new ExecutionPanel(ops, this)), m_failedRecordsView(new FailedRecordsView(ops, this)),
+      m_deliveriesView(new DeliveriesView(ops, this))
 {
     // The connection's records that still fail, whichever execution failed them: what a support person fixes.
     m_failedRecordsView->setObjectName(QStringLiteral("connectionFailedRecordsView"));
@@ -31,6 +33,13 @@ ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
     tabs->setDocumentMode(true);
     tabs->addTab(m_executionPanel, QStringLiteral("Executions"));
     tabs->addTab(m_failedRecordsView, QStringLiteral("Failed records"));
+    // Webhook calls from the provider and notifications to the product, to replay; read again when shown.
+    m_deliveriesView->setObjectName(QStringLiteral("connectionDeliveriesView"));
+    tabs->addTab(m_deliveriesView, QStringLiteral("Deliveries"));
+    connect(tabs, &QTabWidget::currentChanged, this, [this, tabs] {
+        if (tabs->currentWidget() == m_deliveriesView)
+            m_deliveriesView->reload();
+    });
     connect(m_failedRecordsView->model(), &QAbstractItemModel::modelReset, tabs, [this, tabs] {
         const int count = m_failedRecordsView->model()->rowCount();
         tabs->setTabText(1, count > 0 ? QStringLiteral("Failed records (%1)").arg(count)
@@ -57,6 +66,7 @@ ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
     connect(m_header, &ConnectionHeaderWidget::reauthorizeRequested, this, &ConnectionPanel::reauthorize);
     connect(m_executionPanel, &ExecutionPanel::errorOccurred, this, &ConnectionPanel::errorOccurred);
     connect(m_failedRecordsView, &FailedRecordsView::errorOccurred, this, &ConnectionPanel::errorOccurred);
+    connect(m_deliveriesView, &DeliveriesView::errorOccurred, this, &ConnectionPanel::errorOccurred);
 }
 
 void ConnectionPanel::showConnection(const ConnectionSummary &summary)
@@ -69,6 +79,7 @@ void ConnectionPanel::showConnection(const ConnectionSummary &summary)
         m_refreshTimer.stop();
         m_executionPanel->setConnection(m_connectionId);
         m_failedRecordsView->setConnection(m_connectionId);
+        m_deliveriesView->setConnection(m_connectionId);
     }
     m_emptyState->showContent();
 }
@@ -80,6 +91,7 @@ void ConnectionPanel::clearConnection(const QString &hint)
     m_header->clear();
     m_executionPanel->setConnection(0);
     m_failedRecordsView->setConnection(0);
+    m_deliveriesView->setConnection(0);
     m_emptyState->setMessage(hint.isEmpty() ? kSelectHint : hint);
     m_emptyState->showMessage();
 }
@@ -146,6 +158,7 @@ void ConnectionPanel::setCommandsRefused(const QString &why)
     m_header->setCommandsRefused(why);
     m_executionPanel->setCommandsRefused(why);
     m_failedRecordsView->setCommandsRefused(why);
+    m_deliveriesView->setCommandsRefused(why);
 }
 
 } // namespace patchbay

@@ -9,6 +9,7 @@
 namespace patchbay {
 
 class ConnectionHeaderWidget;
+class DeliveriesView;
 class EmptyStateWidget;
 class ExecutionPanel;
 class FailedRecordsView;
@@ -52,6 +53,7 @@ private:
     ConnectionHeaderWidget *m_header;
     ExecutionPanel *m_executionPanel;
     FailedRecordsView *m_failedRecordsView;
+    DeliveriesView *m_deliveriesView;
     EmptyStateWidget *m_emptyState;
     QTimer m_refreshTimer;
 };

@@ -9,6 +9,7 @@
 #include "ExecutionListModel.h"
 #include "FailedRecordListModel.h"
 #include "FailedRecordsView.h"
+#include "ReplayBar.h"
 #include "TableViews.h"
 #include "WriteItemListModel.h"
 
@@ -140,7 +141,22 @@ QWidget *ExecutionPanel::createDetailTabs()
     exportButton->setObjectName(QStringLiteral("exportExecutionButton"));
     exportButton->setToolTip(QStringLiteral("Saves this execution's exchanges as a HAR file (secrets stay redacted) "
                                             "and its events as JSON lines beside it"));
-    m_detailTabWidget->setCornerWidget(exportButton);
+    // A failed run's Replay… and its links to its replay or original, beside Export.
+    m_replayBar = new ReplayBar(m_ops, m_detailTabWidget);
+    m_replayBar->setObjectName(QStringLiteral("executionReplayBar"));
+    auto *corner = new QWidget(m_detailTabWidget);
+    auto *cornerLayout = new QHBoxLayout(corner);
+    cornerLayout->setContentsMargins(0, 0, 0, 0);
+    cornerLayout->addWidget(m_replayBar);
+    cornerLayout->addWidget(exportButton);
+    m_detailTabWidget->setCornerWidget(corner);
+    connect(m_replayBar, &ReplayBar::errorOccurred, this, &ExecutionPanel::errorOccurred);
+    connect(m_replayBar, &ReplayBar::executionLinkActivated, this,
+            [this](qint64, qint64 executionId) { selectExecution(executionId); });
+    connect(m_replayBar, &ReplayBar::replayStarted, this, [this](qint64, qint64, qint64 replayId) {
+        if (replayId != 0)
+            selectExecution(replayId);
+    });
     connect(exportButton, &QPushButton::clicked, this, [this] {
         const qint64 executionId = selectedExecutionId();
         if (executionId == 0)
@@ -178,8 +194,25 @@ QFuture<Result<void>> ExecutionPanel::exportExecution(qint64 executionId, const 
     return answer;
 }
 
+void ExecutionPanel::selectExecution(qint64 executionId)
+{
+    const int row = m_executionModel->rowOfExecution(executionId);
+    if (row < 0) {
+        m_executionToSelect = executionId;
+        m_executionModel->refresh();
+        return;
+    }
+    m_executionToSelect = 0;
+    m_executionTableView->setCurrentIndex(m_executionModel->index(row, 0));
+    m_executionTableView->scrollTo(m_executionTableView->currentIndex());
+}
+
 void ExecutionPanel::selectNewestIfNone()
 {
+    if (m_executionToSelect != 0 && m_executionModel->rowOfExecution(m_executionToSelect) >= 0) {
+        selectExecution(m_executionToSelect);
+        return;
+    }
     // The newest execution is what a support person opens first (and a sync just started is live).
     if (!m_executionTableView->currentIndex().isValid() && m_executionModel->rowCount() > 0)
         m_executionTableView->setCurrentIndex(m_executionModel->index(0, 0));
@@ -189,6 +222,7 @@ void ExecutionPanel::refresh()
 {
     m_executionModel->refresh();
     if (m_eventModel->executionId() != 0) {
+        m_replayBar->setExecution(m_connectionId, m_eventModel->executionId()); // its outcome and links may change
         m_eventModel->refresh();
         m_exchangeModel->refresh();
         m_writeItemModel->refresh();
@@ -213,6 +247,7 @@ void ExecutionPanel::showExecution(const QModelIndex &current)
                              ? current.siblingAtColumn(ExecutionListModel::KindColumn).data().toString()
                              : QString();
     m_failedRecordsView->setExecution(m_connectionId, executionId, kind);
+    m_replayBar->setExecution(m_connectionId, executionId);
     if (executionId == 0)
         m_detailEmptyState->showMessage();
     else
@@ -252,6 +287,7 @@ void ExecutionPanel::updateTabTitles()
 void ExecutionPanel::setCommandsRefused(const QString &why)
 {
     CommandButton::update(m_retryWritesButton, why.isEmpty(), why);
+    m_replayBar->setCommandsRefused(why);
     m_failedRecordsView->setCommandsRefused(why);
 }
 

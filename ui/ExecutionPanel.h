@@ -20,6 +20,7 @@ class ExchangeListModel;
 class ExecutionListModel;
 class FailedRecordsView;
 class OpsApi;
+class ReplayBar;
 class WriteItemListModel;
 
 // The executions of one connection and, for the selected one, its events, exchanges, per-record write results and
@@ -34,6 +35,8 @@ public:
     // Picks up new executions, changed counts and, for the selected execution, new events and exchanges.
     void refresh();
     qint64 selectedExecutionId() const;
+    // Selects the execution, once its row is loaded (a replay just started appears with the next refresh).
+    void selectExecution(qint64 executionId);
     // Why its commands (write again) cannot be used at all, shown as their tooltip; empty: they can.
     void setCommandsRefused(const QString &why);
     // Writes the execution's exchanges to harPath as HAR 1.2 and its events as JSON lines beside it (the same name
@@ -68,6 +71,8 @@ private:
     QPushButton *m_retryWritesButton = nullptr;
     FailedRecordsView *m_failedRecordsView = nullptr;
     qint64 m_connectionId = 0;
+    ReplayBar *m_replayBar = nullptr;
+    qint64 m_executionToSelect = 0; // asked for by selectExecution before its row arrived
 };
 
 } // namespace patchbay

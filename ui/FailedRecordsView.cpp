@@ -1,5 +1,6 @@
 #include "FailedRecordsView.h"
 
+#include "Confirmation.h"
 #include "EmptyStateWidget.h"
 #include "FailedRecordListModel.h"
 #include "TableViews.h"
@@ -9,7 +10,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSplitter>
@@ -147,12 +147,7 @@ void FailedRecordsView::setCommandsRefused(const QString &why)
 
 bool FailedRecordsView::confirm(const QString &title, const QString &text, const QString &acceptText)
 {
-    QMessageBox box(QMessageBox::Question, title, text, QMessageBox::Cancel, this);
-    box.setObjectName(QStringLiteral("failedRecordsConfirmBox"));
-    QPushButton *accept = box.addButton(acceptText, QMessageBox::AcceptRole);
-    box.setDefaultButton(QMessageBox::Cancel);
-    box.exec();
-    return box.clickedButton() == accept;
+    return confirmCommand(this, QStringLiteral("failedRecordsConfirmBox"), title, text, acceptText);
 }
 
 void FailedRecordsView::remap()

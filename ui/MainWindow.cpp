@@ -238,6 +238,7 @@ void MainWindow::updateMode()
                                                        : QStringLiteral("This computer \u2014 ") + m_localStatus);
         m_serverMessageBar->dismiss();
         m_connectionPanel->setCommandsRefused(QString());
+        m_runsView->setCommandsRefused(QString());
         return;
     }
     const QString server = m_remote->serverUrl().toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
@@ -247,11 +248,12 @@ void MainWindow::updateMode()
     if (m_identity.tenantId)
         status += QStringLiteral(", %1 only").arg(m_identity.tenantName);
     m_statusLabel->setText(status);
-    m_connectionPanel->setCommandsRefused(
-        m_identity.canAct() ? QString()
-                            : QStringLiteral("Your API key (%1) can only look: ask the server's administrator for a "
-                                             "support key to act.")
-                                  .arg(role));
+    const QString refused = m_identity.canAct() ? QString()
+                                                : QStringLiteral("Your API key (%1) can only look: ask the server's "
+                                                                 "administrator for a support key to act.")
+                                                      .arg(role);
+    m_connectionPanel->setCommandsRefused(refused);
+    m_runsView->setCommandsRefused(refused);
 }
 
 void MainWindow::onLinkStateChanged(RemoteOps::LinkState state, const QString &problem)

@@ -1,6 +1,7 @@
 #include "RunsView.h"
 
 #include "EmptyStateWidget.h"
+#include "ReplayBar.h"
 #include "RunListModel.h"
 #include "ops/OpsApi.h"
 
@@ -9,6 +10,7 @@
 #include <QFontMetrics>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QMenu>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -28,7 +30,7 @@ void addChoices(QComboBox *box, const QList<std::pair<QString, QVariant>> &choic
 RunsView::RunsView(OpsApi *ops, QWidget *parent)
     : QWidget(parent), m_ops(ops), m_model(new RunListModel(ops, this)), m_tenantComboBox(new QComboBox(this)),
       m_kindComboBox(new QComboBox(this)), m_outcomeComboBox(new QComboBox(this)), m_timeComboBox(new QComboBox(this)),
-      m_searchLineEdit(new QLineEdit(this)), m_tableView(new QTableView(this))
+      m_searchLineEdit(new QLineEdit(this)), m_tableView(new QTableView(this)), m_replayBar(new ReplayBar(ops, this))
 {
     m_model->setPalette(palette());
 
@@ -98,6 +100,8 @@ RunsView::RunsView(OpsApi *ops, QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(filters);
     layout->addWidget(m_emptyState, 1);
+    m_replayBar->setObjectName(QStringLiteral("runsReplayBar"));
+    layout->addWidget(m_replayBar, 0, Qt::AlignRight);
 
     m_searchDelay.setSingleShot(true);
     m_searchDelay.setInterval(kSearchDelayMs);
@@ -111,7 +115,77 @@ RunsView::RunsView(OpsApi *ops, QWidget *parent)
                                   index.data(RunListModel::ExecutionIdRole).toLongLong());
     });
 
+    m_tableView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_tableView, &QWidget::customContextMenuRequested, this, &RunsView::showContextMenu);
+    connect(m_tableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                m_replayBar->setRow(current.isValid() ? std::optional(m_model->rowAt(current.row())) : std::nullopt);
+            });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_replayBar->setRow(std::nullopt); });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &RunsView::selectPendingExecution);
+    connect(m_replayBar, &ReplayBar::errorOccurred, this, &RunsView::errorOccurred);
+    connect(m_replayBar, &ReplayBar::executionLinkActivated, this, [this](qint64, qint64 executionId) {
+        selectExecution(executionId);
+    });
+    // The replay is listed (and selected) once it is recorded; what it does shows when it is opened.
+    connect(m_replayBar, &ReplayBar::replayStarted, this, [this](qint64, qint64, qint64 replayId) {
+        m_executionToSelect = replayId;
+        m_model->refresh();
+    });
+
     reload();
+}
+
+void RunsView::setCommandsRefused(const QString &why)
+{
+    m_replayBar->setCommandsRefused(why);
+}
+
+void RunsView::selectExecution(qint64 executionId)
+{
+    m_executionToSelect = executionId;
+    selectPendingExecution();
+    if (m_executionToSelect != 0)
+        m_model->refresh(); // not listed (yet): ask again, and select it when it comes
+}
+
+void RunsView::selectPendingExecution()
+{
+    if (m_executionToSelect == 0)
+        return;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->rowAt(row).execution.id == m_executionToSelect) {
+            m_executionToSelect = 0;
+            m_tableView->setCurrentIndex(m_model->index(row, 0));
+            m_tableView->scrollTo(m_tableView->currentIndex());
+            return;
+        }
+    }
+}
+
+void RunsView::showContextMenu(const QPoint &position)
+{
+    const QModelIndex index = m_tableView->indexAt(position);
+    if (!index.isValid())
+        return;
+    m_tableView->setCurrentIndex(index);
+    const ExecutionRow row = m_model->rowAt(index.row());
+    QMenu menu(this);
+    menu.setObjectName(QStringLiteral("runsContextMenu"));
+    QAction *replay = menu.addAction(QStringLiteral("Replay\u2026"), m_replayBar, &ReplayBar::replay);
+    replay->setEnabled(m_replayBar->isReplayEnabled());
+    if (row.replayOf != 0) {
+        menu.addAction(QStringLiteral("Show the original, #%1").arg(row.replayOf), this,
+                       [this, id = row.replayOf] { selectExecution(id); });
+    }
+    if (row.replayedBy != 0) {
+        menu.addAction(QStringLiteral("Show its replay, #%1").arg(row.replayedBy), this,
+                       [this, id = row.replayedBy] { selectExecution(id); });
+    }
+    menu.addAction(QStringLiteral("Open connection"), this, [this, row] {
+        Q_EMIT executionActivated(row.execution.connectionId, row.execution.id);
+    });
+    menu.exec(m_tableView->viewport()->mapToGlobal(position));
 }
 
 void RunsView::reload()

@@ -66,6 +66,7 @@ struct ExecutionRow
     qint64 recordsWritten = 0; // the records a write wrote
     qint64 recordsFailed = 0;  // kept raw (mapping failed) or not written
     qint64 replayOf = 0;       // the execution this one replays; 0 when none
+    qint64 replayedBy = 0;     // its latest replay; 0 when none
     QString message;           // its error message; without one its last event (a success's summary)
 
     bool operator==(const ExecutionRow &) const = default;

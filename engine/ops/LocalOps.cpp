@@ -3,8 +3,10 @@
 #include "LoopbackRedirect.h"
 #include "core/Clock.h"
 #include "mapping/MappingService.h"
+#include "notify/Notifier.h"
 #include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
+#include "sync/WebhookInboxWorker.h"
 
 #include <QHash>
 #include <QJsonDocument>
@@ -207,6 +209,7 @@ LocalOps::LocalOps(std::unique_ptr<Store> store, std::shared_ptr<SyncService> sy
 LocalOps::~LocalOps()
 {
     waitForIdle();
+    m_ownWebhookInbox.reset(); // waits for the call it applies
 }
 
 void LocalOps::waitForIdle()
@@ -548,8 +551,9 @@ QFuture<Result<CommandStarted>> LocalOps::replayExecution(qint64 executionId)
                   const qint64 connectionId = execution.connectionId;
                   auto started = runInBackground(
                       connectionId,
-                      [connectionId, object, write](SyncService &sync, const SyncService::EventListener &listener) {
-                          return write ? sync.retryFailedWrites(connectionId, object, listener)
+                      [connectionId, object, write, executionId](SyncService &sync,
+                                                                 const SyncService::EventListener &listener) {
+                          return write ? sync.replayFailedWrites(executionId, listener)
                                        : sync.read(connectionId, object, listener);
                       });
                   return started.then(this, [this, executionId](const Result<CommandStarted> &answer) {
@@ -597,6 +601,154 @@ QFuture<Result<QUrl>> LocalOps::beginReauthorization(qint64 connectionId)
             m_pendingStates.insert(start->state, connectionId);
             return start->url;
         });
+}
+
+// --- Replay of webhook events and notification deliveries (issue 13 item 6)
+
+namespace {
+
+WebhookEventRow webhookEventRow(const WebhookInboxEntry &entry)
+{
+    WebhookEventRow row;
+    row.id = entry.id;
+    row.tenantId = entry.tenantId;
+    row.connectionId = entry.connectionId;
+    row.provider = entry.provider;
+    row.source = entry.source;
+    row.receivedAt = entry.receivedAt;
+    row.state = webhookInboxStateName(entry.state);
+    row.attempts = entry.attempts;
+    row.error = entry.lastError;
+    row.executionId = entry.executionId;
+    row.finishedAt = entry.finishedAt;
+    row.replayOf = entry.replayOf;
+    return row;
+}
+
+NotificationDeliveryRow deliveryRow(const NotificationDelivery &delivery)
+{
+    NotificationDeliveryRow row;
+    row.id = delivery.id;
+    row.deliveryId = delivery.deliveryId;
+    row.eventId = delivery.eventId;
+    row.type = delivery.eventType;
+    row.endpoint = delivery.endpoint;
+    row.tenantId = delivery.tenantId.value_or(0);
+    row.connectionId = delivery.connectionId.value_or(0);
+    row.state = delivery.state;
+    row.attempts = delivery.attempts;
+    row.lastStatus = delivery.lastStatus;
+    row.error = delivery.lastError;
+    row.createdAt = delivery.createdAt;
+    row.lastAttemptAt = delivery.lastAttemptAt;
+    row.replayOf = delivery.replayOf.value_or(0);
+    return row;
+}
+
+template <typename T, typename From, typename Convert>
+Result<QList<T>> convertAll(const Result<QList<From>> &items, Convert convert)
+{
+    if (!items)
+        return items.error();
+    QList<T> rows;
+    rows.reserve(items->size());
+    for (const From &item : items.value())
+        rows.append(convert(item));
+    return rows;
+}
+
+std::optional<Error> badLimit(int limit, const char *what)
+{
+    if (limit >= 1 && limit <= OpsApi::kMaxPageSize)
+        return std::nullopt;
+    return makeError("ops.bad_limit", QStringLiteral("Ask for 1 to %1 %2 at a time, not %3.")
+                                          .arg(OpsApi::kMaxPageSize)
+                                          .arg(QLatin1String(what))
+                                          .arg(limit));
+}
+
+} // namespace
+
+void LocalOps::setServerWorkers(WebhookInboxWorker *webhookInbox, bool sendsNotifications)
+{
+    m_webhookInbox = webhookInbox;
+    m_sendsNotifications = sendsNotifications;
+}
+
+QFuture<Result<QList<WebhookEventRow>>> LocalOps::webhookEvents(const ReplayListFilter &filter)
+{
+    if (const auto refused = badLimit(filter.limit, "webhook events"))
+        return readyAnswer<QList<WebhookEventRow>>(*refused);
+    return withStore([filter](Store &store) {
+        const auto entries = filter.connectionId
+                                 ? store.webhooks().connectionWebhookInbox(*filter.connectionId, filter.limit)
+                                 : store.webhooks().webhookInbox(std::nullopt, filter.tenantId, filter.limit);
+        return convertAll<WebhookEventRow>(entries, webhookEventRow);
+    });
+}
+
+QFuture<Result<QList<NotificationDeliveryRow>>> LocalOps::notificationDeliveries(const ReplayListFilter &filter)
+{
+    if (const auto refused = badLimit(filter.limit, "deliveries"))
+        return readyAnswer<QList<NotificationDeliveryRow>>(*refused);
+    return withStore([filter](Store &store) {
+        DeliveryFilter deliveries;
+        deliveries.tenantId = filter.tenantId;
+        deliveries.connectionId = filter.connectionId;
+        deliveries.limit = filter.limit;
+        return convertAll<NotificationDeliveryRow>(store.notifications().deliveries(deliveries), deliveryRow);
+    });
+}
+
+QFuture<Result<WebhookEventRow>> LocalOps::replayWebhookEvent(qint64 id)
+{
+    return withStore([id](Store &store) -> Result<WebhookEventRow> {
+               auto queued = store.webhooks().replayWebhook(id);
+               if (!queued)
+                   return queued.error();
+               return webhookEventRow(queued.value());
+           })
+        .then(this, [this](const Result<WebhookEventRow> &queued) {
+            if (queued) {
+                if (!m_webhookInbox) {
+                    // The console runs no inbox worker: one of its own applies the call, off this thread, as
+                    // patchbayd's would (claimed, applied through SyncService::applyWebhook, marked).
+                    WebhookInboxWorker::StoreOpener open = [path = m_sync->databasePath(),
+                                                            &clock = m_clock]() -> Result<std::unique_ptr<Store>> {
+                        auto opened = SqliteStore::open(path, clock);
+                        if (!opened)
+                            return opened.error();
+                        return std::unique_ptr<Store>(std::move(opened).value());
+                    };
+                    WebhookInboxOptions options;
+                    options.workers = 1;
+                    m_ownWebhookInbox = std::make_unique<WebhookInboxWorker>(*m_sync, open, m_clock, options);
+                    m_ownWebhookInbox->start();
+                    m_webhookInbox = m_ownWebhookInbox.get();
+                }
+                m_webhookInbox->wake();
+                Q_EMIT connectionChanged(queued->connectionId);
+            }
+            return queued;
+        });
+}
+
+QFuture<Result<NotificationDeliveryRow>> LocalOps::replayNotificationDelivery(qint64 id)
+{
+    return withStore([id, sends = m_sendsNotifications, &clock = m_clock](Store &store)
+                         -> Result<NotificationDeliveryRow> {
+        auto original = store.notifications().delivery(id);
+        if (!original)
+            return original.error();
+        if (!sends) {
+            return makeError("notify.not_here", QStringLiteral("Notifications are sent by patchbayd; connect to the "
+                                                               "server to replay them."));
+        }
+        auto queued = Notifier::queueReplay(store, id, clock.now());
+        if (!queued)
+            return queued.error();
+        return deliveryRow(queued.value());
+    });
 }
 
 } // namespace patchbay

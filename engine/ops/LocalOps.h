@@ -14,6 +14,7 @@ class AuthorizationRedirect;
 class Clock;
 class Store;
 class SyncService;
+class WebhookInboxWorker;
 
 // OpsApi in-process. Nothing runs on the caller's thread: queries run one after another on a worker thread that
 // owns the given store connection (SqliteStore is not thread-safe); syncs, refreshes and authorisations run on a
@@ -64,6 +65,16 @@ public:
     QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
 
+    // --- Replay of webhook events and notification deliveries (issue 13 item 6)
+    QFuture<Result<QList<WebhookEventRow>>> webhookEvents(const ReplayListFilter &filter) override;
+    QFuture<Result<QList<NotificationDeliveryRow>>> notificationDeliveries(const ReplayListFilter &filter) override;
+    QFuture<Result<WebhookEventRow>> replayWebhookEvent(qint64 id) override;
+    QFuture<Result<NotificationDeliveryRow>> replayNotificationDelivery(qint64 id) override;
+    // patchbayd's: its inbox worker applies replayed webhook calls (woken when one is queued), and its notifier sends
+    // replayed deliveries. Without them (the console's own engine), a replayed webhook call is applied by a worker
+    // of this object's own, and a delivery is not replayed.
+    void setServerWorkers(WebhookInboxWorker *webhookInbox, bool sendsNotifications);
+
     // Where providers send the browser back after an authorisation; a LoopbackRedirect unless replaced (before
     // the first beginReauthorization).
     void setAuthorizationRedirect(std::unique_ptr<AuthorizationRedirect> redirect);
@@ -92,6 +103,9 @@ private:
     QSet<qint64> m_busy;
     std::unique_ptr<AuthorizationRedirect> m_redirect;
     QHash<QString, qint64> m_pendingStates; // state -> connection
+    WebhookInboxWorker *m_webhookInbox = nullptr;            // the server's, or m_ownWebhookInbox
+    std::unique_ptr<WebhookInboxWorker> m_ownWebhookInbox;   // made at the first replay when there is no server's
+    bool m_sendsNotifications = false;
 };
 
 } // namespace patchbay

@@ -89,7 +89,8 @@ public:
     // Writes again the records whose latest write failed, in the background.
     virtual QFuture<Result<CommandStarted>> retryFailedWrites(qint64 connectionId) = 0;
     // Runs a failed (or partly failed, or interrupted) read or write again as a new execution whose replayOf names
-    // it: a read reads its object again from the cursor, a write writes again the records whose write failed.
+    // it: a read reads its object again from the cursor, a write writes again the records whose write failed
+    // in that execution and have not been written since (not the connection's other failures).
     // Refused with "ops.nothing_to_replay" for an execution that succeeded whole, is running, or is of another
     // kind (token operations, webhooks, schema discovery, proxied calls).
     virtual QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) = 0;
@@ -99,6 +100,19 @@ public:
     // Whether a command's execution is running for the connection, as the signals so far told: answered at once,
     // from what this object already knows.
     virtual bool isBusy(qint64 connectionId) const = 0;
+
+    // --- Replay of webhook events and notification deliveries (issue 13 item 6)
+    // The provider webhook calls kept in the inbox, newest first. "ops.bad_limit" for a limit outside 1..1000.
+    virtual QFuture<Result<QList<WebhookEventRow>>> webhookEvents(const ReplayListFilter &filter) = 0;
+    // The notification deliveries to the product, newest first. "ops.bad_limit" as above.
+    virtual QFuture<Result<QList<NotificationDeliveryRow>>> notificationDeliveries(const ReplayListFilter &filter) = 0;
+    // Queues the webhook call again as an entry of its own (replayOf id, answered pending) whose events are applied
+    // again, those applied before too: by patchbayd's inbox worker, or embedded in the background through the same
+    // worker. "webhook.pending" while the original is still pending (it will be applied anyway), store.not_found.
+    virtual QFuture<Result<WebhookEventRow>> replayWebhookEvent(qint64 id) = 0;
+    // Queues the delivery again as a new delivery (its own delivery id, due now, replayOf id). Embedded, where no
+    // notifier sends anything, refused with "notify.not_here"; store.not_found.
+    virtual QFuture<Result<NotificationDeliveryRow>> replayNotificationDelivery(qint64 id) = 0;
 
 Q_SIGNALS:
     void executionStarted(qint64 connectionId);

@@ -438,7 +438,7 @@ bool members(Visit &visit, T &v)
         && visit("connectionName", v.connectionName) && visit("provider", v.provider)
         && visit("durationMs", v.durationMs) && visit("recordsRead", v.recordsRead)
         && visit("recordsWritten", v.recordsWritten) && visit("recordsFailed", v.recordsFailed)
-        && visit("replayOf", v.replayOf) && visit("message", v.message);
+        && visit("replayOf", v.replayOf) && visit("replayedBy", v.replayedBy) && visit("message", v.message);
 }
 
 template <typename Visit, Is<FailedRecordDetail> T>
@@ -479,6 +479,26 @@ bool members(Visit &visit, T &v)
         && visit("consecutiveFailures", v.consecutiveFailures) && visit("scopes", v.scopes)
         && visit("accessTokenExpiresAt", v.accessTokenExpiresAt) && visit("refreshedAt", v.refreshedAt)
         && visit("tokenState", v.tokenState);
+}
+
+// Replay of webhook events and notification deliveries (issue 13 item 6)
+template <typename Visit, Is<WebhookEventRow> T>
+bool members(Visit &visit, T &v)
+{
+    return visit("id", v.id) && visit("tenantId", v.tenantId) && visit("connectionId", v.connectionId)
+        && visit("provider", v.provider) && visit("source", v.source) && visit("receivedAt", v.receivedAt)
+        && visit("state", v.state) && visit("attempts", v.attempts) && visit("error", v.error)
+        && visit("executionId", v.executionId) && visit("finishedAt", v.finishedAt) && visit("replayOf", v.replayOf);
+}
+
+template <typename Visit, Is<NotificationDeliveryRow> T>
+bool members(Visit &visit, T &v)
+{
+    return visit("id", v.id) && visit("deliveryId", v.deliveryId) && visit("eventId", v.eventId)
+        && visit("type", v.type) && visit("endpoint", v.endpoint) && visit("tenantId", v.tenantId)
+        && visit("connectionId", v.connectionId) && visit("state", v.state) && visit("attempts", v.attempts)
+        && visit("lastStatus", v.lastStatus) && visit("error", v.error) && visit("createdAt", v.createdAt)
+        && visit("lastAttemptAt", v.lastAttemptAt) && visit("replayOf", v.replayOf);
 }
 
 template <typename Visit, Is<Error> T>
@@ -781,6 +801,8 @@ PATCHBAY_OPS_JSON_TYPE(ConnectionHealthRow)
 PATCHBAY_OPS_JSON_TYPE(TenantHealthRow)
 PATCHBAY_OPS_JSON_TYPE(HealthReport)
 PATCHBAY_OPS_JSON_TYPE(RefreshHistory)
+PATCHBAY_OPS_JSON_TYPE(WebhookEventRow)
+PATCHBAY_OPS_JSON_TYPE(NotificationDeliveryRow)
 PATCHBAY_OPS_JSON_DECODE(QUrl)
 #undef PATCHBAY_OPS_JSON_TYPE
 #undef PATCHBAY_OPS_JSON_DECODE

@@ -59,6 +59,9 @@ QJsonObject encode(const ConnectionHealthRow &row);
 QJsonObject encode(const TenantHealthRow &row);
 QJsonObject encode(const HealthReport &report);
 QJsonObject encode(const RefreshHistory &history);
+// Replay of webhook events and notification deliveries (issue 13 item 6)
+QJsonObject encode(const WebhookEventRow &row);
+QJsonObject encode(const NotificationDeliveryRow &row);
 // A URL to open (beginReauthorization's answer): {"url": "..."}.
 QJsonObject encode(const QUrl &url);
 // An error's own members {"code", "message"}; errorBody wraps them as every error answer does.

@@ -152,4 +152,57 @@ struct FailedRecordDetail
     bool operator==(const FailedRecordDetail &) const = default;
 };
 
+// --- Replay of webhook events and notification deliveries (issue 13 item 6)
+
+// Which webhook events or notification deliveries to list: newest first, those of one connection (all the tenant's,
+// or every tenant's, when unset), at most limit (1..OpsApi::kMaxPageSize).
+struct ReplayListFilter
+{
+    std::optional<qint64> tenantId;
+    std::optional<qint64> connectionId;
+    int limit = 50;
+
+    bool operator==(const ReplayListFilter &) const = default;
+};
+
+// A provider webhook call as the inbox keeps it (WebhookInboxEntry): what became of it, never its body or headers.
+struct WebhookEventRow
+{
+    qint64 id = 0;
+    qint64 tenantId = 0;
+    qint64 connectionId = 0;
+    QString provider;
+    QString source;      // where the call came from (its address)
+    QDateTime receivedAt;
+    QString state;       // pending, applied, failed
+    qint64 attempts = 0;
+    QString error;       // why the last attempt failed; empty when none did
+    qint64 executionId = 0; // the last attempt's execution; 0 when none started
+    QDateTime finishedAt;
+    qint64 replayOf = 0; // the call this one replays; 0 when the provider sent it
+
+    bool operator==(const WebhookEventRow &) const = default;
+};
+
+// A notification to the product's endpoint (NotificationDelivery), without its payload.
+struct NotificationDeliveryRow
+{
+    qint64 id = 0;
+    QString deliveryId;
+    QString eventId;
+    QString type;        // NotificationType
+    QString endpoint;
+    qint64 tenantId = 0;     // 0: an event of every tenant
+    qint64 connectionId = 0; // 0: none
+    QString state;       // pending, delivered, failed
+    qint64 attempts = 0;
+    qint64 lastStatus = 0;   // the endpoint's last HTTP status; 0: none
+    QString error;
+    QDateTime createdAt;
+    QDateTime lastAttemptAt;
+    qint64 replayOf = 0; // the delivery this one replays; 0 when none
+
+    bool operator==(const NotificationDeliveryRow &) const = default;
+};
+
 } // namespace patchbay

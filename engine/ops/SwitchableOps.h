@@ -118,6 +118,21 @@ public:
     }
     bool isBusy(qint64 connectionId) const override { return m_target->isBusy(connectionId); }
 
+    // --- Replay of webhook events and notification deliveries (issue 13 item 6)
+    QFuture<Result<QList<WebhookEventRow>>> webhookEvents(const ReplayListFilter &filter) override
+    {
+        return m_target->webhookEvents(filter);
+    }
+    QFuture<Result<QList<NotificationDeliveryRow>>> notificationDeliveries(const ReplayListFilter &filter) override
+    {
+        return m_target->notificationDeliveries(filter);
+    }
+    QFuture<Result<WebhookEventRow>> replayWebhookEvent(qint64 id) override { return m_target->replayWebhookEvent(id); }
+    QFuture<Result<NotificationDeliveryRow>> replayNotificationDelivery(qint64 id) override
+    {
+        return m_target->replayNotificationDelivery(id);
+    }
+
 Q_SIGNALS:
     // The target changed: everything shown came from the previous one and should be asked again.
     void targetChanged();

@@ -58,6 +58,8 @@ Result<std::unique_ptr<ServerContext>> ServerContext::create(DaemonConfig config
         inbox.workers = context->m_config.webhookWorkers;
         context->m_webhookInbox =
             std::make_unique<WebhookInboxWorker>(*context->m_sync, context->m_openStore, clock, inbox);
+        // Replays through the ops API are applied and sent by this server's workers.
+        context->m_ops->setServerWorkers(context->m_webhookInbox.get(), true);
         context->countExecutions();
     }
     return context;

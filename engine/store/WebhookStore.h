@@ -49,6 +49,8 @@ public:
     // and headers; webhookInboxEntry gives one whole.
     virtual Result<QList<WebhookInboxEntry>> webhookInbox(std::optional<WebhookInboxState> state,
                                                           std::optional<qint64> tenantId, int limit) = 0;
+    // One connection's entries, newest first, as webhookInbox lists them.
+    virtual Result<QList<WebhookInboxEntry>> connectionWebhookInbox(qint64 connectionId, int limit) = 0;
     virtual Result<WebhookInboxEntry> webhookInboxEntry(qint64 id) = 0;
     // Queues entry id again as a new pending entry of its own (received now, due now, replayOf id, the same call),
     // to be applied like any other; answers the new entry without its body and headers. store.not_found when there

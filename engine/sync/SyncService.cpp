@@ -18,6 +18,7 @@
 #include "store/sqlite/SqliteStore.h"
 
 #include <QJsonDocument>
+#include <QSet>
 
 namespace patchbay {
 
@@ -346,6 +347,42 @@ Result<Execution> SyncService::retryFailedWrites(qint64 connectionId, const QStr
             return items.error();
         failed = std::move(items).value();
     }
+    return writeAgain(connectionId, failed, listener);
+}
+
+Result<Execution> SyncService::replayFailedWrites(qint64 executionId, EventListener listener)
+{
+    qint64 connectionId = 0;
+    QList<WriteItem> failed;
+    {
+        auto store = SqliteStore::open(m_databasePath, m_clock);
+        if (!store)
+            return store.error();
+        auto execution = store.value()->executions().execution(executionId);
+        if (!execution)
+            return execution.error();
+        connectionId = execution->connectionId;
+        auto items = store.value()->writes().writeItems(executionId);
+        if (!items)
+            return items.error();
+        // Those written since (by a retry, or a later write of the same record) are done with.
+        auto stillFailing = store.value()->writes().failedWriteItems(connectionId, QString());
+        if (!stillFailing)
+            return stillFailing.error();
+        QSet<std::pair<QString, QString>> failing;
+        for (const WriteItem &item : stillFailing.value())
+            failing.insert({item.object, item.key});
+        for (const WriteItem &item : items.value()) {
+            if (item.status != QLatin1String("succeeded") && failing.contains({item.object, item.key}))
+                failed.append(item);
+        }
+    }
+    return writeAgain(connectionId, failed, listener);
+}
+
+Result<Execution> SyncService::writeAgain(qint64 connectionId, const QList<WriteItem> &failed,
+                                          EventListener listener)
+{
     QMap<QString, QList<WriteInput>> byObject;
     for (const WriteItem &item : failed) {
         byObject[item.object].append(

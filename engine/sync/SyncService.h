@@ -68,6 +68,10 @@ public:
     // Writes again the records whose latest write failed (after the mapping or the data was fixed), as an
     // execution of kind "write".
     Result<Execution> retryFailedWrites(qint64 connectionId, const QString &object = {}, EventListener listener = {});
+    // Writes again the items of one write execution that failed there and have not been written since (a replay
+    // of that execution, not of the connection's other failures), as an execution of kind "write";
+    // "write.nothing_to_retry" when there are none.
+    Result<Execution> replayFailedWrites(qint64 executionId, EventListener listener = {});
     // Lists the fields of one object (every object with a schema when empty), custom fields included, and keeps
     // them as the connection's schema (SqliteStore::schema), as an execution of kind "schema".
     Result<Execution> discoverSchema(qint64 connectionId, const QString &object = {}, EventListener listener = {});
@@ -108,6 +112,8 @@ public:
     const IntegrationCatalog &integrations() const { return m_integrations; }
 
     const ProviderCatalog &catalog() const { return m_catalog; }
+    // The SQLite file every execution opens its own connection to.
+    const QString &databasePath() const { return m_databasePath; }
     // Adds or replaces a definition (a file being developed). Set before use.
     void addDefinition(const ProviderDefinition &definition) { m_catalog.add(definition); }
     const CredentialVault &vault() const { return m_vault; }
@@ -123,6 +129,8 @@ private:
                                      EventListener listener);
     Result<std::optional<CompiledMapping>> mapping(Store &store, const Connection &connection, const QString &object,
                                                    const QString &direction) const;
+    // Writes the failed items again, one execution per object (the last one's answer).
+    Result<Execution> writeAgain(qint64 connectionId, const QList<WriteItem> &failed, EventListener listener);
 
     // Runs run(WebhookReceipt &) on the receipt of call by provider's definition; the answer when there is no such
     // provider.

@@ -311,6 +311,23 @@ QList<Case> TestOpsContract::cases()
         {"beginReauthorization",
          [](OpsApi &ops, const Ids &ids) { return asJson(ops.beginReauthorization(ids.acmeConnection)); },
          authorizeEndpoint},
+        // Replay of webhook events and notification deliveries (issue 13 item 6).
+        {"webhookEvents", [](OpsApi &ops, const Ids &) { return asJson(ops.webhookEvents({})); }, {}},
+        {"webhookEvents",
+         [](OpsApi &ops, const Ids &ids) {
+             return asJson(ops.webhookEvents(ReplayListFilter{std::nullopt, ids.acmeConnection, 10}));
+         },
+         {}},
+        {"webhookEvents",
+         [](OpsApi &ops, const Ids &) { return asJson(ops.webhookEvents(ReplayListFilter{{}, {}, 5000})); }, {}},
+        {"notificationDeliveries", [](OpsApi &ops, const Ids &) { return asJson(ops.notificationDeliveries({})); },
+         {}},
+        {"notificationDeliveries",
+         [](OpsApi &ops, const Ids &) { return asJson(ops.notificationDeliveries(ReplayListFilter{{}, {}, 0})); }, {}},
+        {"replayWebhookEvent", [](OpsApi &ops, const Ids &ids) { return asJson(ops.replayWebhookEvent(ids.unknown)); },
+         {}},
+        {"replayNotificationDelivery",
+         [](OpsApi &ops, const Ids &ids) { return asJson(ops.replayNotificationDelivery(ids.unknown)); }, {}},
         // The methods answered at once, from what the signals said: nothing runs now.
         {"isBusy",
          [](OpsApi &ops, const Ids &ids) {

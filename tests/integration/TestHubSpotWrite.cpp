@@ -47,6 +47,7 @@ private Q_SLOTS:
     void cleanup();
     void writesGoThroughTheReverseMapping();
     void connectionOverrideAndMappingFailures();
+    void replayOfAWriteWritesOnlyItsOwnFailedItems();
     void signedWebhookIsAppliedOnce();
     void forgedAndStaleWebhooksAreRejected();
     void propertiesAreDiscovered();
@@ -237,6 +238,45 @@ void TestHubSpotWrite::connectionOverrideAndMappingFailures()
     const QString id = itemsByKey(retried->id).value(QStringLiteral("broken")).providerId;
     QCOMPARE(contact(id)->properties.value(QStringLiteral("phone")), QStringLiteral("5550100"));
     QVERIFY(m_store->writes().failedWriteItems(connection, QStringLiteral("contacts"))->isEmpty());
+}
+
+void TestHubSpotWrite::replayOfAWriteWritesOnlyItsOwnFailedItems()
+{
+    const qint64 connection = connectPortal(m_portal);
+    MappingService mappings(*m_store, m_sync->integrations());
+    const auto phoneMapping = [&](const QString &expression) {
+        return mappings
+            .setOverride(MappingLevel::Connection, QString::number(connection), QStringLiteral("crm-contacts"),
+                         QStringLiteral("contacts"), MappingDirection::Write,
+                         QJsonObject{{QStringLiteral("properties"),
+                                      QJsonObject{{QStringLiteral("phone"), expression}}}},
+                         QStringLiteral("support@acme"), QStringLiteral("phones"))
+            .ok();
+    };
+    // Two writes, each with a record whose number phone makes $replace fail.
+    QVERIFY(phoneMapping(QStringLiteral("$replace(phone, /[^0-9+]/, \"\")")));
+    QJsonObject first = product(QStringLiteral("First Broken"), QStringLiteral("first@example.com"));
+    first.insert(QStringLiteral("phone"), 5550101);
+    QJsonObject second = product(QStringLiteral("Second Broken"), QStringLiteral("second@example.com"));
+    second.insert(QStringLiteral("phone"), 5550102);
+    const auto firstWrite =
+        m_sync->write(connection, QStringLiteral("contacts"), {{QStringLiteral("first"), first, {}}});
+    const auto secondWrite =
+        m_sync->write(connection, QStringLiteral("contacts"), {{QStringLiteral("second"), second, {}}});
+    QCOMPARE(firstWrite->failedRecordCount, 1);
+    QCOMPARE(secondWrite->failedRecordCount, 1);
+
+    // Replaying the first write, once the mapping copes, writes its record only; the second's stays failed.
+    QVERIFY(phoneMapping(QStringLiteral("$replace($string(phone), /[^0-9+]/, \"\")")));
+    const auto replay = m_sync->replayFailedWrites(firstWrite->id);
+    QVERIFY2(replay && replay->status == ExecutionStatus::Succeeded, qPrintable(replay ? replay->errorMessage : ""));
+    QCOMPARE(replay->recordCount, 1);
+    QCOMPARE(itemsByKey(replay->id).keys(), QStringList{QStringLiteral("first")});
+    const auto stillFailing = m_store->writes().failedWriteItems(connection, QStringLiteral("contacts")).value();
+    QCOMPARE(stillFailing.size(), 1);
+    QCOMPARE(stillFailing.first().key, QStringLiteral("second"));
+    // Written since: replaying the first write again has nothing to write.
+    QCOMPARE(m_sync->replayFailedWrites(firstWrite->id).error().code, QStringLiteral("write.nothing_to_retry"));
 }
 
 void TestHubSpotWrite::signedWebhookIsAppliedOnce()

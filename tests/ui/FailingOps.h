@@ -78,6 +78,20 @@ public:
     QFuture<Result<CommandStarted>> replayExecution(qint64) override { return failure<CommandStarted>(); }
     QFuture<Result<QUrl>> beginReauthorization(qint64) override { return failure<QUrl>(); }
     bool isBusy(qint64) const override { return false; }
+    // Replay of webhook events and notification deliveries (issue 13 item 6)
+    QFuture<Result<QList<WebhookEventRow>>> webhookEvents(const ReplayListFilter &) override
+    {
+        return failure<QList<WebhookEventRow>>();
+    }
+    QFuture<Result<QList<NotificationDeliveryRow>>> notificationDeliveries(const ReplayListFilter &) override
+    {
+        return failure<QList<NotificationDeliveryRow>>();
+    }
+    QFuture<Result<WebhookEventRow>> replayWebhookEvent(qint64) override { return failure<WebhookEventRow>(); }
+    QFuture<Result<NotificationDeliveryRow>> replayNotificationDelivery(qint64) override
+    {
+        return failure<NotificationDeliveryRow>();
+    }
 
 private:
     template <typename T>

@@ -128,7 +128,7 @@ void TestOpsJson::everyTypeComesBackEqual()
                                      ExecutionStatus::Succeeded, berlinTime(10), berlinTime(20), 339, 161, 4, 4,
                                      QString(), QString()},
                            ExecutionOutcome::Partial, QStringLiteral("Initech"), QStringLiteral("Initech – CRM"),
-                           QStringLiteral("hubspot"), 2840, 339, 0, 161, kBeyondDouble - 5,
+                           QStringLiteral("hubspot"), 2840, 339, 0, 161, kBeyondDouble - 5, kBeyondDouble - 7,
                            QStringLiteral("Read 339 records, 161 failed to map")};
     verifyRoundTrip(row);
     verifyRoundTrip(FailedRecordDetail{
@@ -144,6 +144,14 @@ void TestOpsJson::everyTypeComesBackEqual()
     const TenantHealthRow tenant{2, QStringLiteral("Initech"), ConnectionHealth::Failing, 6, 1, 1, 1, 1, 2, 9};
     verifyRoundTrip(tenant);
     verifyRoundTrip(HealthReport{{health, ConnectionHealthRow{}}, {tenant}});
+    // Replay of webhook events and notification deliveries (issue 13 item 6)
+    verifyRoundTrip(WebhookEventRow{kBeyondDouble, 2, 3, QStringLiteral("hubspot"), QStringLiteral("203.0.113.9"),
+                                    berlinTime(7), QStringLiteral("failed"), 5, QStringLiteral("mapping: stage"), 44,
+                                    berlinTime(8), kBeyondDouble - 1});
+    verifyRoundTrip(NotificationDeliveryRow{kBeyondDouble, QStringLiteral("d-1"), QStringLiteral("evt_1"),
+                                            QStringLiteral("connection.created"), QStringLiteral("product"), 2, 3,
+                                            QStringLiteral("failed"), 8, 503, QStringLiteral("HTTP 503"),
+                                            berlinTime(1), berlinTime(2), 12});
     verifyRoundTrip(RefreshHistory{kBeyondDouble, {row, ExecutionRow{}}, 3,
                                    {QStringLiteral("crm.objects.contacts.read"), QStringLiteral("oauth")},
                                    berlinTime(600), berlinTime(5), TokenState::Expiring});
@@ -171,6 +179,8 @@ void TestOpsJson::emptyValuesComeBackEqual()
     verifyRoundTrip(FailedRecordDetail{});
     verifyRoundTrip(HealthReport{});
     verifyRoundTrip(RefreshHistory{});
+    verifyRoundTrip(WebhookEventRow{});
+    verifyRoundTrip(NotificationDeliveryRow{});
 
     const QJsonObject tenant = OpsJson::encode(Tenant{});
     QVERIFY(tenant.value("createdAt").isNull()); // written, as null: every member is always there

@@ -602,4 +602,38 @@ void RemoteOps::setLinkState(LinkState state, const QString &problem)
     Q_EMIT linkStateChanged(state, problem);
 }
 
+// --- Replay of webhook events and notification deliveries (issue 13 item 6)
+
+namespace {
+
+QUrlQuery replayListQuery(const ReplayListFilter &filter)
+{
+    return queryOf({{QStringLiteral("tenantId"), optionalId(filter.tenantId)},
+                    {QStringLiteral("connectionId"), optionalId(filter.connectionId)},
+                    {QStringLiteral("limit"), id(filter.limit)}});
+}
+
+} // namespace
+
+QFuture<Result<QList<WebhookEventRow>>> RemoteOps::webhookEvents(const ReplayListFilter &filter)
+{
+    return call<QList<WebhookEventRow>>(get(QStringLiteral("webhook-events"), replayListQuery(filter)));
+}
+
+QFuture<Result<QList<NotificationDeliveryRow>>> RemoteOps::notificationDeliveries(const ReplayListFilter &filter)
+{
+    return call<QList<NotificationDeliveryRow>>(
+        get(QStringLiteral("notification-deliveries"), replayListQuery(filter)));
+}
+
+QFuture<Result<WebhookEventRow>> RemoteOps::replayWebhookEvent(qint64 id)
+{
+    return call<WebhookEventRow>(post(QStringLiteral("webhook-events/%1/replay").arg(id)));
+}
+
+QFuture<Result<NotificationDeliveryRow>> RemoteOps::replayNotificationDelivery(qint64 id)
+{
+    return call<NotificationDeliveryRow>(post(QStringLiteral("notification-deliveries/%1/replay").arg(id)));
+}
+
 } // namespace patchbay

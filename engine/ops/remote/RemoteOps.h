@@ -130,6 +130,11 @@ public:
     QFuture<Result<RefreshHistory>> refreshHistory(qint64 connectionId) override;
     QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
+    // Replay of webhook events and notification deliveries (issue 13 item 6)
+    QFuture<Result<QList<WebhookEventRow>>> webhookEvents(const ReplayListFilter &filter) override;
+    QFuture<Result<QList<NotificationDeliveryRow>>> notificationDeliveries(const ReplayListFilter &filter) override;
+    QFuture<Result<WebhookEventRow>> replayWebhookEvent(qint64 id) override;
+    QFuture<Result<NotificationDeliveryRow>> replayNotificationDelivery(qint64 id) override;
 
 Q_SIGNALS:
     // The live link changed: Connected (problem empty), or Reconnecting with what went wrong in words.

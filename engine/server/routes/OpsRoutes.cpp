@@ -33,6 +33,8 @@ int statusFor(const Error &error)
         {QStringLiteral("auth.needs_reauth"), 409},
         {QStringLiteral("write.nothing_to_retry"), 409},
         {QStringLiteral("ops.nothing_to_replay"), 409},
+        {QStringLiteral("webhook.pending"), 409},
+        {QStringLiteral("notify.not_here"), 409},
         {QStringLiteral("ops.bad_filter"), 400},
         {QStringLiteral("store.migration_busy"), 503},
         {QStringLiteral("mapping.invalid"), 422},
@@ -330,6 +332,8 @@ public:
         if (auto written = m_context.audit(caller, action, target, tenantId, QJsonValue(), after); !written)
             qCWarning(lcServer).noquote() << "cannot write the audit entry of" << action << written.error().toString();
     }
+
+    ServerContext &context() { return m_context; }
 
     ServerContext &m_context;
     LocalOps &m_ops;
@@ -709,6 +713,85 @@ void addCommandRoutes(ApiRouter &router, ServerContext &context, const std::shar
                });
 }
 
+// --- Replay of webhook events and notification deliveries (issue 13 item 6)
+
+// GET .../webhook-events and .../notification-deliveries's query: the key's tenant (or the one asked for), a
+// connection the key may see, and a limit LocalOps checks.
+Result<ReplayListFilter> replayListFilter(const ApiRequest &request)
+{
+    ReplayListFilter filter;
+    qint64 limit = 0;
+    std::optional<Error> error;
+    if (!take(listedTenant(request), filter.tenantId, error)
+        || !take(optionalQueryId(request, QStringLiteral("connectionId")), filter.connectionId, error)
+        || !take(request.queryInteger(QStringLiteral("limit"), 50, std::numeric_limits<int>::min(),
+                                      std::numeric_limits<int>::max()),
+                 limit, error))
+        return *error;
+    filter.limit = int(limit);
+    return filter;
+}
+
+void addReplayRoutes(ApiRouter &router, ServerContext &context, const std::shared_ptr<OpsRoutes> &ops)
+{
+    LocalOps &local = *context.ops();
+    using List = std::function<QFuture<HttpServerResponse>(const ReplayListFilter &)>;
+    const QList<std::pair<QString, List>> lists{
+        {QStringLiteral("webhook-events"),
+         [&local](const ReplayListFilter &filter) {
+             return local.webhookEvents(filter).then([](const auto &result) { return answer(result); });
+         }},
+        {QStringLiteral("notification-deliveries"),
+         [&local](const ReplayListFilter &filter) {
+             return local.notificationDeliveries(filter).then([](const auto &result) { return answer(result); });
+         }},
+    };
+    for (const auto &[path, list] : lists) {
+        router.add("GET", QStringLiteral("/api/v1/ops/") + path, kLook, [ops, list](const ApiRequest &request) {
+            const auto filter = replayListFilter(request);
+            if (!filter)
+                return readyError(filter.error());
+            if (!filter->connectionId || !request.caller().tenantId)
+                return list(filter.value());
+            return ops->visibleConnection(request.caller(), *filter->connectionId)
+                .then(ops->context().receiver(), [list, filter = filter.value()](const Result<Connection> &seen) {
+                    return seen ? list(filter) : readyError(seen.error());
+                })
+                .unwrap();
+        });
+    }
+    // A replay is checked against the original's tenant and audited on it, as the webhook and delivery logs' own
+    // replay routes do.
+    router.add("POST", QStringLiteral("/api/v1/ops/webhook-events/{webhook_event}/replay"), kAct,
+               [ops, &local, &context](const ApiRequest &request) {
+                   return ops->command(
+                       request, QStringLiteral("webhook_event.replay"), QStringLiteral("webhook_event"),
+                       [&context](const ApiCaller &caller, qint64 id) {
+                           const auto entry = context.store().webhooks().webhookInboxEntry(id);
+                           if (!entry || !caller.seesTenant(entry->tenantId))
+                               return QtFuture::makeReadyFuture(Result<qint64>(notFound("webhook inbox entry", id)));
+                           return QtFuture::makeReadyFuture(Result<qint64>(entry->tenantId));
+                       },
+                       [&local](qint64 id) { return local.replayWebhookEvent(id); });
+               });
+    router.add("POST", QStringLiteral("/api/v1/ops/notification-deliveries/{delivery}/replay"), kAct,
+               [ops, &local, &context](const ApiRequest &request) {
+                   return ops->command(
+                       request, QStringLiteral("notification.replay"), QStringLiteral("delivery"),
+                       [&context](const ApiCaller &caller, qint64 id) {
+                           const auto delivery = context.store().notifications().delivery(id);
+                           // an event of every tenant is for keys of every tenant only
+                           const bool seen = delivery
+                                             && (!caller.tenantId
+                                                 || (delivery->tenantId && caller.seesTenant(*delivery->tenantId)));
+                           if (!seen)
+                               return QtFuture::makeReadyFuture(Result<qint64>(notFound("delivery", id)));
+                           return QtFuture::makeReadyFuture(Result<qint64>(delivery->tenantId.value_or(0)));
+                       },
+                       [&local](qint64 id) { return local.replayNotificationDelivery(id); });
+               });
+}
+
 } // namespace
 
 ApiAccess opsReaders()
@@ -725,6 +808,7 @@ void addOpsRoutes(ApiRouter &router, ServerContext &context)
     addQueryRoutes(router, context, ops);
     addMappingRoutes(router, context, ops);
     addCommandRoutes(router, context, ops);
+    addReplayRoutes(router, context, ops);
 }
 
 } // namespace patchbay

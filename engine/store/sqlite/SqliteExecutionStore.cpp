@@ -168,16 +168,17 @@ QString prefixed(const QString &columns, const QString &alias)
 
 // An ExecutionRow from "executions e" with its connection c and tenant t (kRowJoins), read by readRow. CROSS JOIN
 // keeps executions the outer loop, walked along the index the conditions chose; each row then looks up its
-// connection and tenant by primary key, and its last event along events_by_execution.
+// connection and tenant by primary key, its last event along events_by_execution and its latest replay along
+// executions_replays.
 const QString kRowJoins = QStringLiteral(
     " FROM executions e CROSS JOIN connections c ON c.id = e.connection_id CROSS JOIN tenants t ON t.id = e.tenant_id");
 
 QString rowColumns()
 {
     return prefixed(kExecutionColumns, QStringLiteral("e"))
-        + QStringLiteral(", e.replay_of, t.display_name, c.display_name, c.provider, "
-                         "coalesce(e.error_message, (SELECT v.message FROM events v WHERE v.execution_id = e.id "
-                         "ORDER BY v.id DESC LIMIT 1))");
+        + QStringLiteral(", e.replay_of, (SELECT max(r.id) FROM executions r WHERE r.replay_of = e.id), "
+                         "t.display_name, c.display_name, c.provider, coalesce(e.error_message, "
+                         "(SELECT v.message FROM events v WHERE v.execution_id = e.id ORDER BY v.id DESC LIMIT 1))");
 }
 
 ExecutionRow readRow(SqliteRow &row)
@@ -185,6 +186,7 @@ ExecutionRow readRow(SqliteRow &row)
     ExecutionRow found;
     found.execution = readExecution(row);
     found.replayOf = row.int64();
+    found.replayedBy = row.int64();
     found.tenantName = row.text();
     found.connectionName = row.text();
     found.provider = row.text();

@@ -199,6 +199,14 @@ Result<QList<WebhookInboxEntry>> SqliteWebhookStore::webhookInbox(std::optional<
                      readInboxSummary, state ? webhookInboxStateName(*state) : QString(), tenantId, qint64(limit));
 }
 
+Result<QList<WebhookInboxEntry>> SqliteWebhookStore::connectionWebhookInbox(qint64 connectionId, int limit)
+{
+    return selectAll(m_db,
+                     QStringLiteral("SELECT %1 FROM webhook_inbox WHERE connection_id = ?1 ORDER BY id DESC LIMIT ?2")
+                         .arg(kInboxSummaryColumns),
+                     readInboxSummary, connectionId, qint64(limit));
+}
+
 Result<WebhookInboxEntry> SqliteWebhookStore::webhookInboxEntry(qint64 id)
 {
     return required(selectOne(m_db,

@@ -21,6 +21,7 @@ public:
                                const QDateTime &retryAt) override;
     Result<QList<WebhookInboxEntry>> webhookInbox(std::optional<WebhookInboxState> state,
                                                   std::optional<qint64> tenantId, int limit) override;
+    Result<QList<WebhookInboxEntry>> connectionWebhookInbox(qint64 connectionId, int limit) override;
     Result<WebhookInboxEntry> webhookInboxEntry(qint64 id) override;
     Result<WebhookInboxEntry> replayWebhook(qint64 id) override;
 

@@ -170,6 +170,16 @@ const QList<Row> &table()
          422 /* auth.no_client: a connection made without a credential has no OAuth client to ask with */},
         {"POST", "/api/v1/ops/executions/{execution}/replay", "/api/v1/ops/executions/{execution}/replay", "", false,
          {Admin, Support}, Bound::Own, 409 /* ops.nothing_to_replay: the fixture's execution is still running */},
+        // Replay of webhook events and notification deliveries through the ops API (issue 13 item 6): listed by
+        // those who look (a bound key its tenant's, or its own connection's), replayed by those who act.
+        {"GET", "/api/v1/ops/webhook-events", "/api/v1/ops/webhook-events", "", false, {Admin, Support, Viewer},
+         Bound::Filtered},
+        {"GET", "/api/v1/ops/notification-deliveries", "/api/v1/ops/notification-deliveries?connectionId={connection}",
+         "", false, {Admin, Support, Viewer}, Bound::Own},
+        {"POST", "/api/v1/ops/webhook-events/{webhook_event}/replay",
+         "/api/v1/ops/webhook-events/{webhookEvent}/replay", "", false, {Admin, Support}, Bound::Own},
+        {"POST", "/api/v1/ops/notification-deliveries/{delivery}/replay",
+         "/api/v1/ops/notification-deliveries/{delivery}/replay", "", false, {Admin, Support}, Bound::Own},
         // Provider webhooks: open, their signature is their proof (a call for no provider answers 404 alike).
         {"POST", "/webhooks/{provider}", "/webhooks/no-such-provider", "{}", true, {}, Bound::Filtered},
         {"POST", "/webhooks/{provider}/{connection}", "/webhooks/no-such-provider/{connection}", "{}", true, {},

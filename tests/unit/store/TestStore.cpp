@@ -427,6 +427,12 @@ void TestStore::replayIsLinkedToItsOriginal()
     const auto rows = store->executions().findExecutions({}).value();
     QCOMPARE(rows[0].replayOf, original);
     QCOMPARE(rows[1].replayOf, 0);
+    // and the original names its replay, the latest when replayed again
+    QCOMPARE(rows[0].replayedBy, 0);
+    QCOMPARE(rows[1].replayedBy, replay);
+    const qint64 again = startExecution(*store, connection);
+    QVERIFY(store->executions().setReplayOf(again, original));
+    QCOMPARE(store->executions().findExecutions({}).value().last().replayedBy, again);
     QCOMPARE(store->executions().setReplayOf(replay + 100, original).error().code, QStringLiteral("store.not_found"));
 }
 
@@ -777,6 +783,14 @@ void TestStore::webhookReplayIsAnEntryOfItsOwnLinkedToTheOriginal()
     QVERIFY(store->webhooks().finishWebhook(replay.id, WebhookInboxState::Applied, {}, 0).ok());
     QVERIFY(store->webhooks().replayWebhook(original)->id > replay.id);
     QCOMPARE(store->webhooks().replayWebhook(original + 100).error().code, QStringLiteral("store.not_found"));
+    // A connection's calls, newest first, and none of another's.
+    const QList<WebhookInboxEntry> ofConnection = store->webhooks().connectionWebhookInbox(connection, 10).value();
+    QCOMPARE(ofConnection.size(), 3);
+    QCOMPARE(ofConnection.last().id, original);
+    QCOMPARE(ofConnection.first().replayOf, original);
+    QVERIFY(ofConnection.first().body.isEmpty());
+    QCOMPARE(store->webhooks().connectionWebhookInbox(connection, 2)->size(), 2);
+    QVERIFY(store->webhooks().connectionWebhookInbox(connection + 100, 10)->isEmpty());
 }
 
 void TestStore::webhookInboxClaimOfADeadWorkerRunsOut()
