@@ -63,6 +63,8 @@ public:
     QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) override;
     QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
+    // Tokens (re-authorisation links): refused in-process ("ops.needs_server"); patchbayd answers its route itself.
+    QFuture<Result<ReauthorizationLink>> createReauthorizationLink(qint64 connectionId) override;
 
     // Where providers send the browser back after an authorisation; a LoopbackRedirect unless replaced (before
     // the first beginReauthorization).

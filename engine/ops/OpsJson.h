@@ -59,6 +59,7 @@ QJsonObject encode(const ConnectionHealthRow &row);
 QJsonObject encode(const TenantHealthRow &row);
 QJsonObject encode(const HealthReport &report);
 QJsonObject encode(const RefreshHistory &history);
+QJsonObject encode(const ReauthorizationLink &link);
 // A URL to open (beginReauthorization's answer): {"url": "..."}.
 QJsonObject encode(const QUrl &url);
 // An error's own members {"code", "message"}; errorBody wraps them as every error answer does.

@@ -78,6 +78,11 @@ public:
     QFuture<Result<CommandStarted>> replayExecution(qint64) override { return failure<CommandStarted>(); }
     QFuture<Result<QUrl>> beginReauthorization(qint64) override { return failure<QUrl>(); }
     bool isBusy(qint64) const override { return false; }
+    // Tokens (re-authorisation links).
+    QFuture<Result<ReauthorizationLink>> createReauthorizationLink(qint64) override
+    {
+        return failure<ReauthorizationLink>();
+    }
 
 private:
     template <typename T>

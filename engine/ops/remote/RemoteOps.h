@@ -130,6 +130,8 @@ public:
     QFuture<Result<RefreshHistory>> refreshHistory(qint64 connectionId) override;
     QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
+    // Tokens (re-authorisation links).
+    QFuture<Result<ReauthorizationLink>> createReauthorizationLink(qint64 connectionId) override;
 
 Q_SIGNALS:
     // The live link changed: Connected (problem empty), or Reconnecting with what went wrong in words.

@@ -459,6 +459,11 @@ CREATE INDEX failed_records_by_execution ON failed_records(execution_id);
 ALTER TABLE webhook_inbox ADD COLUMN replay_of INTEGER REFERENCES webhook_inbox(id) ON DELETE SET NULL;
 CREATE INDEX webhook_inbox_arrivals ON webhook_inbox(connection_id, received_at) WHERE replay_of IS NULL;
 )sql"),
+        // 18 (tokens branch: re-authorisation links): a connect session may authorise an existing connection again
+        // instead of creating one; that connection is never an abandoned session's to remove.
+        QStringLiteral(R"sql(
+ALTER TABLE connect_sessions ADD COLUMN reauthorizes INTEGER;
+)sql"),
     };
     return list;
 }
