@@ -113,13 +113,14 @@ private Q_SLOTS:
     void everyMethodHasACase();
     void sameAnswer_data();
     void sameAnswer();
+    // After the answers compared (it changes the server's database), before the scheduled run (which leaves the
+    // server reading every 2 s).
+    void reauthorizationLinkNeedsAServer();
     void commandSignalsNameTheExecutionItStarted_data();
     void commandSignalsNameTheExecutionItStarted();
     void transportFailuresAreRemoteErrorsThatSayWhatToDo();
     void whoamiNamesTheKeysRoleAndTenant();
     void supportKeySeesNoSecret();
-    // Before the scheduled run: it leaves the server reading every 2 s.
-    void reauthorizationLinkNeedsAServer();
     void scheduledRunAppearsAfterTheServerCameBack();
 
 private:
