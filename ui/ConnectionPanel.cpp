@@ -1,13 +1,12 @@
 #include "ConnectionPanel.h"
 
-#include <QDesktopServices>
-
 #include "ConnectionHeaderWidget.h"
 #include "DeliveriesView.h"
 #include "EmptyStateWidget.h"
 #include "ExecutionPanel.h"
 #include "FailedRecordListModel.h"
 #include "FailedRecordsView.h"
+#include "TokenPanel.h"
 
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -24,7 +23,8 @@ const QString kSelectHint =
 ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
     : QWidget(parent), m_ops(ops), m_header(new ConnectionHeaderWidget(this)),
       m_executionPanel(new ExecutionPanel(ops, this)), m_failedRecordsView(new FailedRecordsView(ops, this)),
-      m_deliveriesView(new DeliveriesView(ops, this))
+      m_deliveriesView(new DeliveriesView(ops, this)),
+      m_tokenPanel(new TokenPanel(ops, this))
 {
     // The connection's records that still fail, whichever execution failed them: what a support person fixes.
     m_failedRecordsView->setObjectName(QStringLiteral("connectionFailedRecordsView"));
@@ -40,6 +40,8 @@ ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
         if (tabs->currentWidget() == m_deliveriesView)
             m_deliveriesView->reload();
     });
+    m_tokenPanel->setObjectName(QStringLiteral("tokenPanel"));
+    tabs->addTab(m_tokenPanel, QStringLiteral("Tokens"));
     connect(m_failedRecordsView->model(), &QAbstractItemModel::modelReset, tabs, [this, tabs] {
         const int count = m_failedRecordsView->model()->rowCount();
         tabs->setTabText(1, count > 0 ? QStringLiteral("Failed records (%1)").arg(count)
@@ -67,12 +69,14 @@ ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
     connect(m_executionPanel, &ExecutionPanel::errorOccurred, this, &ConnectionPanel::errorOccurred);
     connect(m_failedRecordsView, &FailedRecordsView::errorOccurred, this, &ConnectionPanel::errorOccurred);
     connect(m_deliveriesView, &DeliveriesView::errorOccurred, this, &ConnectionPanel::errorOccurred);
+    connect(m_tokenPanel, &TokenPanel::errorOccurred, this, &ConnectionPanel::errorOccurred);
 }
 
 void ConnectionPanel::showConnection(const ConnectionSummary &summary)
 {
     const bool other = summary.connection.id != m_connectionId;
     m_connectionId = summary.connection.id;
+    m_connectionName = summary.connection.displayName;
     m_header->setConnection(summary);
     updateBusy();
     if (other) {
@@ -80,6 +84,7 @@ void ConnectionPanel::showConnection(const ConnectionSummary &summary)
         m_executionPanel->setConnection(m_connectionId);
         m_failedRecordsView->setConnection(m_connectionId);
         m_deliveriesView->setConnection(m_connectionId);
+        m_tokenPanel->setConnection(m_connectionId);
     }
     m_emptyState->showContent();
 }
@@ -92,6 +97,7 @@ void ConnectionPanel::clearConnection(const QString &hint)
     m_executionPanel->setConnection(0);
     m_failedRecordsView->setConnection(0);
     m_deliveriesView->setConnection(0);
+    m_tokenPanel->setConnection(0);
     m_emptyState->setMessage(hint.isEmpty() ? kSelectHint : hint);
     m_emptyState->showMessage();
 }
@@ -143,14 +149,12 @@ void ConnectionPanel::reauthorize()
 {
     if (m_connectionId == 0)
         return;
-    m_ops->beginReauthorization(m_connectionId).then(this, [this](const Result<QUrl> &url) {
-        if (!url) {
-            Q_EMIT errorOccurred(url.error().message);
-            return;
-        }
-        Q_EMIT authorizationStarted(url.value());
-        QDesktopServices::openUrl(url.value());
-    });
+    auto *dialog = new ReauthorizeDialog(m_ops, m_connectionId, m_connectionName, m_againstServer, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_urlOpener)
+        dialog->setUrlOpener(m_urlOpener);
+    connect(dialog, &ReauthorizeDialog::authorizationStarted, this, &ConnectionPanel::authorizationStarted);
+    dialog->open();
 }
 
 void ConnectionPanel::setCommandsRefused(const QString &why)

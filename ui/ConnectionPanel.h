@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ReauthorizeDialog.h"
 #include "ops/OpsApi.h"
 
 #include <QTimer>
@@ -13,9 +14,11 @@ class DeliveriesView;
 class EmptyStateWidget;
 class ExecutionPanel;
 class FailedRecordsView;
+class TokenPanel;
 
-// The right side of the console: the selected connection's header, its executions and the records that still fail
-// to map, or a hint to select one. Runs the connection's commands and keeps itself current while executions run.
+// The right side of the console: the selected connection's header, its executions, the records that still fail
+// to map and its tokens, or a hint to select one. Runs the connection's commands and keeps itself current while
+// executions run.
 class ConnectionPanel : public QWidget
 {
     Q_OBJECT
@@ -40,7 +43,12 @@ public:
 
     void syncNow();
     void refreshToken();
+    // Opens the re-authorisation dialog for the shown connection (ReauthorizeDialog, named "reauthorizeDialog").
     void reauthorize();
+    // Whether the console works against a server (re-authorisation offers a link for the customer) or on this
+    // computer (the loopback flow); and how this computer's browser is opened (tests replace it).
+    void setAgainstServer(bool againstServer) { m_againstServer = againstServer; }
+    void setUrlOpener(ReauthorizeDialog::UrlOpener opener) { m_urlOpener = std::move(opener); }
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);
@@ -50,10 +58,14 @@ Q_SIGNALS:
 private:
     OpsApi *m_ops;
     qint64 m_connectionId = 0;
+    QString m_connectionName;
+    bool m_againstServer = false;
+    ReauthorizeDialog::UrlOpener m_urlOpener;
     ConnectionHeaderWidget *m_header;
     ExecutionPanel *m_executionPanel;
     FailedRecordsView *m_failedRecordsView;
     DeliveriesView *m_deliveriesView;
+    TokenPanel *m_tokenPanel;
     EmptyStateWidget *m_emptyState;
     QTimer m_refreshTimer;
 };

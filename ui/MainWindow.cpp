@@ -1,5 +1,6 @@
 #include "MainWindow.h"
 
+#include "CommandButton.h"
 #include "ConnectionPanel.h"
 #include "ConnectionTreeModel.h"
 #include "EmptyStateWidget.h"
@@ -10,10 +11,12 @@
 #include "ops/SwitchableOps.h"
 
 #include <QAction>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -82,7 +85,14 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(m_searchLineEdit);
+    // Tokens (re-authorisation links): every connection that needs its customer again, in one file.
+    m_bulkReauthorizationButton = new QPushButton(QStringLiteral("Re-authorisation links\u2026"), this);
+    m_bulkReauthorizationButton->setObjectName(QStringLiteral("bulkReauthorizationButton"));
+    connect(m_bulkReauthorizationButton, &QPushButton::clicked, this, &MainWindow::openBulkReauthorization);
+    auto *searchRow = new QHBoxLayout;
+    searchRow->addWidget(m_searchLineEdit, 1);
+    searchRow->addWidget(m_bulkReauthorizationButton);
+    leftLayout->addLayout(searchRow);
     leftLayout->addWidget(m_treeEmptyState, 1);
 
     auto *splitter = new QSplitter(Qt::Horizontal, this);
@@ -239,6 +249,8 @@ void MainWindow::updateMode()
         m_serverMessageBar->dismiss();
         m_connectionPanel->setCommandsRefused(QString());
         m_runsView->setCommandsRefused(QString());
+        m_connectionPanel->setAgainstServer(false);
+        updateBulkReauthorization();
         return;
     }
     const QString server = m_remote->serverUrl().toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
@@ -254,6 +266,33 @@ void MainWindow::updateMode()
                                                       .arg(role);
     m_connectionPanel->setCommandsRefused(refused);
     m_runsView->setCommandsRefused(refused);
+    m_connectionPanel->setAgainstServer(true);
+    updateBulkReauthorization();
+}
+
+void MainWindow::updateBulkReauthorization()
+{
+    QString refused;
+    if (!m_remote)
+        refused = QStringLiteral("Links for customers need a server (File \u2192 Connect to server\u2026): the "
+                                 "provider must be able to send the customer's browser back to a public address.");
+    else if (!m_identity.canAct())
+        refused = QStringLiteral("Your API key (%1) can only look: ask the server's administrator for a support key "
+                                 "to act.")
+                      .arg(apiRoleName(m_identity.role));
+    CommandButton::setToolTip(m_bulkReauthorizationButton,
+                              QStringLiteral("Creates a re-authorisation link for each connection that needs one and "
+                                             "saves them as CSV"));
+    CommandButton::update(m_bulkReauthorizationButton, true, refused);
+}
+
+void MainWindow::openBulkReauthorization()
+{
+    auto *dialog = new BulkReauthorizationDialog(m_ops, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_csvPathChooser)
+        dialog->setPathChooser(m_csvPathChooser);
+    dialog->open();
 }
 
 void MainWindow::onLinkStateChanged(RemoteOps::LinkState state, const QString &problem)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "BulkReauthorizationDialog.h"
 #include "ops/remote/RemoteOps.h"
 #include "ops/remote/ServerKeyring.h"
 
@@ -13,6 +14,7 @@ class QAction;
 class QLabel;
 class QLineEdit;
 class QModelIndex;
+class QPushButton;
 class QSortFilterProxyModel;
 class QTabWidget;
 class QTreeView;
@@ -60,6 +62,10 @@ public:
     void reload();
     // Shows that connection, as when it is clicked in the tree.
     void selectConnection(qint64 connectionId);
+    // Tokens (re-authorisation links): opens "Re-authorisation links…" (BulkReauthorizationDialog, against a server);
+    // where it saves its CSV is asked with chooser when set (tests), else with a save-file dialog.
+    void openBulkReauthorization();
+    void setCsvPathChooser(BulkReauthorizationDialog::PathChooser chooser) { m_csvPathChooser = std::move(chooser); }
 
 private:
     void showError(const QString &message);
@@ -70,6 +76,7 @@ private:
     QString connectionName(qint64 connectionId) const;
 
     void updateMode();
+    void updateBulkReauthorization();
     void onLinkStateChanged(RemoteOps::LinkState state, const QString &problem);
     void onExecutionStarted(qint64 connectionId);
     void onExecutionProgressed(qint64 connectionId, qint64 executionId);
@@ -96,6 +103,8 @@ private:
     qint64 m_requestedConnectionId = 0; // asked for before the tree had loaded it
     QLabel *m_statusLabel;
     QTimer m_clockTimer;
+    QPushButton *m_bulkReauthorizationButton = nullptr;
+    BulkReauthorizationDialog::PathChooser m_csvPathChooser;
 };
 
 } // namespace patchbay

@@ -42,13 +42,15 @@ struct ConnectSession
     QDateTime createdAt;
     QDateTime expiresAt;
     QDateTime openedAt;   // invalid until the link is opened
-    qint64 connectionId = 0; // the connection the opened link created
+    qint64 connectionId = 0; // the connection the opened link created (or re-authorises)
     QString state;        // the authorisation the opened link started
     QDateTime completedAt; // invalid until the provider's callback authorised the connection
     // Who asked for the link (the API key's id, name and role), for the audit entry of the connection it makes.
     qint64 creatorKeyId = 0;
     QString creatorKeyName;
     QString creatorRole;
+    // The existing connection the link authorises again (a re-authorisation link); 0: the link creates one.
+    qint64 reauthorizes = 0;
 };
 
 } // namespace patchbay

@@ -575,6 +575,19 @@ bool LocalOps::completeAuthorization(const QString &state, const QString &code, 
     if (connection == 0)
         return false;
     if (!code.isEmpty()) {
+        if (!isBusy(connection)) {
+            // Authorised again, the connection catches up on what it missed: a sync starts once the authorisation
+            // (the connection's next execution to finish, nothing else running on it) succeeded.
+            auto once = std::make_shared<QMetaObject::Connection>();
+            *once = connect(this, &OpsApi::executionFinished, this,
+                            [this, connection, once](qint64 connectionId, qint64, bool succeeded) {
+                                if (connectionId != connection)
+                                    return;
+                                disconnect(*once);
+                                if (succeeded)
+                                    syncNow(connection);
+                            });
+        }
         // The answer goes nowhere: the browser is told at once, the console by the execution's signals.
         runInBackground(connection,
                         [state, code, issuer](SyncService &sync, const SyncService::EventListener &listener) {
@@ -748,6 +761,19 @@ QFuture<Result<NotificationDeliveryRow>> LocalOps::replayNotificationDelivery(qi
         if (!queued)
             return queued.error();
         return deliveryRow(queued.value());
+    });
+}
+
+// Tokens (re-authorisation links).
+QFuture<Result<ReauthorizationLink>> LocalOps::createReauthorizationLink(qint64 connectionId)
+{
+    return withStore([connectionId](Store &store) -> Result<ReauthorizationLink> {
+        if (auto connection = store.tenants().connection(connectionId); !connection)
+            return connection.error();
+        return makeError("ops.needs_server",
+                         QStringLiteral("A link for the customer needs patchbayd: the provider must be able to send "
+                                        "the customer's browser back to a public address. Connect to a server, or "
+                                        "re-authorise on this computer."));
     });
 }
 

@@ -64,6 +64,8 @@ public:
     QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) override;
     QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) override;
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
+    // Tokens (re-authorisation links): refused in-process ("ops.needs_server"); patchbayd answers its route itself.
+    QFuture<Result<ReauthorizationLink>> createReauthorizationLink(qint64 connectionId) override;
 
     // --- Replay of webhook events and notification deliveries (issue 13 item 6)
     QFuture<Result<QList<WebhookEventRow>>> webhookEvents(const ReplayListFilter &filter) override;

@@ -95,7 +95,8 @@ public:
     // kind (token operations, webhooks, schema discovery, proxied calls).
     virtual QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) = 0;
     // Starts authorising the connection again (a revoked grant, new scopes): the URL to open in a browser. When
-    // the provider sends the browser back, the code is exchanged in the background (an "authorize" execution).
+    // the provider sends the browser back, the code is exchanged in the background (an "authorize" execution);
+    // once it succeeded, a sync of the connection starts.
     virtual QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) = 0;
     // Whether a command's execution is running for the connection, as the signals so far told: answered at once,
     // from what this object already knows.
@@ -113,6 +114,13 @@ public:
     // Queues the delivery again as a new delivery (its own delivery id, due now, replayOf id). Embedded, where no
     // notifier sends anything, refused with "notify.not_here"; store.not_found.
     virtual QFuture<Result<NotificationDeliveryRow>> replayNotificationDelivery(qint64 id) = 0;
+    // Tokens (re-authorisation links).
+    // A link the connection's customer opens to authorise it again (the same connection: its history kept, active
+    // again once authorised, then synced). Only a server can give one, since the provider must send the customer's
+    // browser back to a public address: in-process it is refused with "ops.needs_server" (after store.not_found for
+    // a connection that does not exist); "connect.not_oauth" / "connect.no_app" when the server cannot authorise
+    // the connection's provider in a browser.
+    virtual QFuture<Result<ReauthorizationLink>> createReauthorizationLink(qint64 connectionId) = 0;
 
 Q_SIGNALS:
     void executionStarted(qint64 connectionId);

@@ -501,6 +501,12 @@ bool members(Visit &visit, T &v)
         && visit("lastAttemptAt", v.lastAttemptAt) && visit("replayOf", v.replayOf);
 }
 
+template <typename Visit, Is<ReauthorizationLink> T>
+bool members(Visit &visit, T &v)
+{
+    return visit("connectionId", v.connectionId) && visit("url", v.url) && visit("expiresAt", v.expiresAt);
+}
+
 template <typename Visit, Is<Error> T>
 bool members(Visit &visit, T &v)
 {
@@ -803,6 +809,7 @@ PATCHBAY_OPS_JSON_TYPE(HealthReport)
 PATCHBAY_OPS_JSON_TYPE(RefreshHistory)
 PATCHBAY_OPS_JSON_TYPE(WebhookEventRow)
 PATCHBAY_OPS_JSON_TYPE(NotificationDeliveryRow)
+PATCHBAY_OPS_JSON_TYPE(ReauthorizationLink)
 PATCHBAY_OPS_JSON_DECODE(QUrl)
 #undef PATCHBAY_OPS_JSON_TYPE
 #undef PATCHBAY_OPS_JSON_DECODE

@@ -62,6 +62,7 @@ QJsonObject encode(const RefreshHistory &history);
 // Replay of webhook events and notification deliveries (issue 13 item 6)
 QJsonObject encode(const WebhookEventRow &row);
 QJsonObject encode(const NotificationDeliveryRow &row);
+QJsonObject encode(const ReauthorizationLink &link);
 // A URL to open (beginReauthorization's answer): {"url": "..."}.
 QJsonObject encode(const QUrl &url);
 // An error's own members {"code", "message"}; errorBody wraps them as every error answer does.

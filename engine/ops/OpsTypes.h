@@ -139,6 +139,18 @@ struct RefreshHistory
     bool operator==(const RefreshHistory &) const = default;
 };
 
+// A link for a connection's customer to authorise it again in their own browser (a connect session of patchbayd's
+// for that connection): it works once, until expiresAt. The link is the customer's key to do so: give it to them
+// only.
+struct ReauthorizationLink
+{
+    qint64 connectionId = 0;
+    QString url;
+    QDateTime expiresAt;
+
+    bool operator==(const ReauthorizationLink &) const = default;
+};
+
 // A failed record as the failed-records tab lists it: the record (raw, and every field error in full) with the
 // connection it came through and a label a person recognises it by.
 struct FailedRecordDetail

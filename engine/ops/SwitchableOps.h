@@ -95,6 +95,11 @@ public:
     {
         return m_target->beginReauthorization(connectionId);
     }
+    // Tokens (re-authorisation links).
+    QFuture<Result<ReauthorizationLink>> createReauthorizationLink(qint64 connectionId) override
+    {
+        return m_target->createReauthorizationLink(connectionId);
+    }
     QFuture<Result<QList<ExecutionRow>>> findExecutions(const ExecutionFilter &filter) override
     {
         return m_target->findExecutions(filter);

@@ -4,14 +4,17 @@
 #include "core/Clock.h"
 #include "core/Executions.h"
 #include "core/Logging.h"
+#include "ops/LocalOps.h"
 #include "server/ApiResponse.h"
 #include "server/ApiRouter.h"
+#include "server/ServerContext.h"
 #include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMessageAuthenticationCode>
+#include <QPointer>
 #include <QRandomGenerator>
 #include <QUrlQuery>
 
@@ -66,6 +69,26 @@ ConnectFlow::ConnectFlow(QString databasePath, SyncService &sync, SecretBytes si
 {
 }
 
+std::shared_ptr<ConnectFlow> ConnectFlow::forServer(ServerContext &context)
+{
+    Settings settings;
+    settings.publicBaseUrl = context.publicBaseUrl();
+    settings.sessionMinutes = context.config().connectSessionMinutes;
+    settings.providers = context.config().providers;
+    // On the server's thread, where the ops API lives; not at all once the server is gone.
+    settings.reauthorized = [receiver = QPointer<QObject>(context.receiver()), &context](qint64 connectionId) {
+        if (!receiver)
+            return;
+        QMetaObject::invokeMethod(receiver.data(), [&context, connectionId] {
+            if (LocalOps *ops = context.ops())
+                ops->syncNow(connectionId);
+        });
+    };
+    SyncService &sync = *context.sync();
+    return std::make_shared<ConnectFlow>(context.config().databasePath, sync, signingKeyFrom(sync.vault()),
+                                         std::move(settings), context.clock());
+}
+
 SecretBytes ConnectFlow::signingKeyFrom(const CredentialVault &vault)
 {
     return vault.derivedKey("patchbay connect-session links v1");
@@ -92,9 +115,8 @@ bool ConnectFlow::wantsJson(const HttpServerRequest &request)
     return request.header("accept").contains("application/json");
 }
 
-Result<ConnectSessionLink> ConnectFlow::createSession(qint64 tenantId, const QString &provider,
-                                                      const QString &integration, const QString &redirectUrl,
-                                                      const ApiCaller *creator)
+// Whether this server can have a customer authorise the provider in a browser.
+Result<void> ConnectFlow::checkProvider(const QString &provider) const
 {
     const ProviderDefinition *definition = m_sync.catalog().find(provider);
     if (!definition)
@@ -107,6 +129,15 @@ Result<ConnectSessionLink> ConnectFlow::createSession(qint64 tenantId, const QSt
         return makeError("connect.no_app", QStringLiteral("patchbayd has no OAuth app for %1: set providers.%2.clientId "
                                                           "and its secret in the server's configuration.")
                                                .arg(definition->displayName, provider));
+    return {};
+}
+
+Result<ConnectSessionLink> ConnectFlow::createSession(qint64 tenantId, const QString &provider,
+                                                      const QString &integration, const QString &redirectUrl,
+                                                      const ApiCaller *creator)
+{
+    if (auto usable = checkProvider(provider); !usable)
+        return usable.error();
     if (!integration.isEmpty()) {
         const IntegrationDefinition *found = m_sync.integrations().find(integration);
         if (!found || found->provider != provider)
@@ -118,11 +149,35 @@ Result<ConnectSessionLink> ConnectFlow::createSession(qint64 tenantId, const QSt
                          QStringLiteral("redirectUrl must be an absolute http:// or https:// URL."));
 
     ConnectSession session;
-    session.id = randomId();
     session.tenantId = tenantId;
     session.provider = provider;
     session.integration = integration;
     session.redirectUrl = redirectUrl;
+    return issue(std::move(session), creator);
+}
+
+Result<ConnectSessionLink> ConnectFlow::createReauthorizationSession(qint64 connectionId, const ApiCaller *creator)
+{
+    auto store = SqliteStore::open(m_databasePath, m_clock);
+    if (!store)
+        return store.error();
+    auto connection = store.value()->tenants().connection(connectionId);
+    if (!connection)
+        return connection.error();
+    if (auto usable = checkProvider(connection->provider); !usable)
+        return usable.error();
+    ConnectSession session;
+    session.tenantId = connection->tenantId;
+    session.provider = connection->provider;
+    session.integration = connection->integration;
+    session.reauthorizes = connectionId;
+    return issue(std::move(session), creator);
+}
+
+// Keeps the session, with its id, creator and expiry, and signs its link.
+Result<ConnectSessionLink> ConnectFlow::issue(ConnectSession session, const ApiCaller *creator)
+{
+    session.id = randomId();
     if (creator) {
         session.creatorKeyId = creator->keyId;
         session.creatorKeyName = creator->keyName;
@@ -220,6 +275,21 @@ Result<QUrl> ConnectFlow::startAuthorization(Store &store, const ConnectSession 
     return started;
 }
 
+// Starts authorising the session's existing connection again, with the credential it has (its OAuth app kept).
+Result<QUrl> ConnectFlow::startReauthorization(Store &store, const ConnectSession &session)
+{
+    auto connection = store.tenants().connection(session.reauthorizes);
+    if (!connection)
+        return makeError("connect.no_connection", QStringLiteral("The connection this link was for no longer exists."));
+    auto start = m_sync.beginAuthorization(session.reauthorizes, callbackUrl(m_settings.publicBaseUrl));
+    if (!start)
+        return start.error();
+    if (auto noted = store.credentials().setConnectSessionAuthorization(session.id, session.reauthorizes, start->state);
+        !noted)
+        return noted.error();
+    return start->url;
+}
+
 HttpServerResponse ConnectFlow::openLink(const QString &token, bool wantsJson)
 {
     Outcome outcome;
@@ -244,7 +314,9 @@ HttpServerResponse ConnectFlow::openLink(const QString &token, bool wantsJson)
                                          "and start connecting again.");
         return answer(outcome, wantsJson);
     }
-    auto location = session ? startAuthorization(*store.value(), *session.value()) : Result<QUrl>(session.error());
+    auto location = !session                            ? Result<QUrl>(session.error())
+                    : session.value()->reauthorizes != 0 ? startReauthorization(*store.value(), *session.value())
+                                                         : startAuthorization(*store.value(), *session.value());
     if (!location) {
         outcome.status = 500;
         outcome.code = QStringLiteral("connect.failed");
@@ -305,8 +377,9 @@ HttpServerResponse ConnectFlow::callback(const QUrlQuery &query, bool wantsJson)
         outcome.message = QStringLiteral("%1 refused the connection (%2). Go back to the application that sent you "
                                          "here to try again.")
                               .arg(displayName, reason.left(500));
-        // A connection this session created and never authorised is nobody's: it goes again.
-        if (session && session->connectionId != 0) {
+        // A connection this session created and never authorised is nobody's: it goes again (one it re-authorises
+        // is the tenant's and stays).
+        if (session && session->connectionId != 0 && session->reauthorizes == 0) {
             if (auto store = SqliteStore::open(m_databasePath, m_clock)) {
                 auto connection = store.value()->tenants().connection(session->connectionId);
                 if (connection && connection->status == ConnectionStatus::NeedsReauth)
@@ -315,7 +388,9 @@ HttpServerResponse ConnectFlow::callback(const QUrlQuery &query, bool wantsJson)
         }
     } else {
         if (session)
-            recordConnected(*session);
+            recordCompleted(*session);
+        if ((!session || session->reauthorizes != 0) && m_settings.reauthorized)
+            m_settings.reauthorized(execution->connectionId);
         outcome.title = QStringLiteral("Connected to %1").arg(displayName);
         outcome.message = QStringLiteral("%1 is connected. You can close this page.").arg(displayName);
         outcome.result = QJsonObject{{QStringLiteral("status"), QStringLiteral("connected")},
@@ -332,10 +407,12 @@ HttpServerResponse ConnectFlow::callback(const QUrlQuery &query, bool wantsJson)
     return answer(outcome, wantsJson);
 }
 
-// The session is complete (housekeeping leaves its connection alone) and the new connection is audited, with the
-// product's key that asked for the link as the actor: the customer's browser has no key of its own.
-void ConnectFlow::recordConnected(const ConnectSession &session) const
+// The session is complete (housekeeping leaves its connection alone) and what it did is audited (connection.create
+// for a new connection, connection.reauthorize for one authorised again), with the product's key that asked for the
+// link as the actor: the customer's browser has no key of its own.
+void ConnectFlow::recordCompleted(const ConnectSession &session) const
 {
+    const bool again = session.reauthorizes != 0;
     auto store = SqliteStore::open(m_databasePath, m_clock);
     const auto recorded = store ? store.value()->inTransaction([&]() -> Result<void> {
         if (auto completed = store.value()->credentials().completeConnectSession(session.id); !completed)
@@ -345,14 +422,17 @@ void ConnectFlow::recordConnected(const ConnectSession &session) const
         // A session made before creators were kept names no key.
         entry.keyName = session.creatorKeyName.isEmpty() ? QStringLiteral("connect session") : session.creatorKeyName;
         entry.role = session.creatorRole.isEmpty() ? QStringLiteral("unknown") : session.creatorRole;
-        entry.action = QStringLiteral("connection.create");
+        entry.action = again ? QStringLiteral("connection.reauthorize") : QStringLiteral("connection.create");
         entry.target = QStringLiteral("connection:%1").arg(session.connectionId);
         entry.tenantId = session.tenantId;
-        entry.after = QJsonObject{{QStringLiteral("id"), session.connectionId},
-                                  {QStringLiteral("provider"), session.provider},
-                                  {QStringLiteral("integration"), session.integration},
-                                  {QStringLiteral("status"), ConnectionStatus::Active},
-                                  {QStringLiteral("connectSession"), session.id}};
+        QJsonObject after{{QStringLiteral("status"), ConnectionStatus::Active},
+                          {QStringLiteral("connectSession"), session.id}};
+        if (!again) {
+            after.insert(QStringLiteral("id"), session.connectionId);
+            after.insert(QStringLiteral("provider"), session.provider);
+            after.insert(QStringLiteral("integration"), session.integration);
+        }
+        entry.after = after;
         if (auto audited = store.value()->audit().appendAudit(entry); !audited)
             return audited.error();
         return {};

@@ -11,9 +11,13 @@
 #include <QString>
 #include <QUrl>
 
+#include <functional>
+#include <memory>
+
 namespace patchbay {
 
 class Clock;
+class ServerContext;
 class CredentialVault;
 class Store;
 class SyncService;
@@ -42,6 +46,11 @@ struct ConnectSessionLink
 //                    &connection=) when there is one. A connection the provider refused is removed again; one it
 //                    authorised is audited as connection.create by the session's creator. Connections of sessions
 //                    abandoned half-way are removed by Housekeeping.
+// A re-authorisation session (createReauthorizationSession) goes the same way for an existing connection: opening
+// its link creates nothing and starts the authorisation of that connection; the callback authorises it again (same
+// id, its history kept, active again), audited as connection.reauthorize by the session's creator. Whatever the
+// provider answers, that connection is never removed. Every authorisation of an existing connection that the
+// callback completes (such a link, or the ops API's re-authorisation) then calls Settings::reauthorized.
 // The link and callback answer an HTML page, or the JSON error {"error":{"code","message"}} (and for success a JSON
 // object) when the client asks for application/json. Error codes: connect.bad_link (404: forged or malformed),
 // connect.link_expired (410), connect.link_used (409), connect.bad_callback (400: no or unknown state),
@@ -54,11 +63,18 @@ public:
         QUrl publicBaseUrl;          // the links and the redirect URI are built on it
         int sessionMinutes = 15;
         QMap<QString, ProviderSettings> providers; // the OAuth apps (and origin overrides) by provider
+        // Called (on the callback's thread) with an existing connection the provider authorised again, so that it
+        // can catch up (patchbayd starts a sync); unset: nothing is done.
+        std::function<void(qint64 connectionId)> reauthorized;
     };
 
     // databasePath: the store each call opens (like SyncService, so calls may run on any thread). signingKey signs
     // the links (see signingKeyFrom).
     ConnectFlow(QString databasePath, SyncService &sync, SecretBytes signingKey, Settings settings, Clock &clock);
+
+    // The flow of a server (context.sync() must be set), with its public URL, session length and OAuth apps; a
+    // connection authorised again starts a sync through context.ops().
+    static std::shared_ptr<ConnectFlow> forServer(ServerContext &context);
 
     // The links' signing key, derived from the master key (CredentialVault::derivedKey), so that every process of
     // one deployment signs alike and nothing new has to be kept.
@@ -71,6 +87,10 @@ public:
     // with the session as the actor of the audit entry of the connection it makes.
     Result<ConnectSessionLink> createSession(qint64 tenantId, const QString &provider, const QString &integration,
                                              const QString &redirectUrl, const ApiCaller *creator = nullptr);
+
+    // A session whose link authorises the existing connection again, for its customer. Refused: store.not_found
+    // (no such connection), connect.not_oauth, connect.no_app (as createSession).
+    Result<ConnectSessionLink> createReauthorizationSession(qint64 connectionId, const ApiCaller *creator = nullptr);
 
     HttpServerResponse openLink(const QString &token, bool wantsJson);
     HttpServerResponse callback(const QUrlQuery &query, bool wantsJson);
@@ -85,9 +105,12 @@ private:
     struct Outcome;
     QByteArray sign(const QByteArray &payload) const;
     Result<QString> verifiedSessionId(const QString &token) const;
+    Result<void> checkProvider(const QString &provider) const;
+    Result<ConnectSessionLink> issue(ConnectSession session, const ApiCaller *creator);
     Result<QUrl> startAuthorization(Store &store, const ConnectSession &session);
+    Result<QUrl> startReauthorization(Store &store, const ConnectSession &session);
     HttpServerResponse answer(const Outcome &outcome, bool wantsJson) const;
-    void recordConnected(const ConnectSession &session) const;
+    void recordCompleted(const ConnectSession &session) const;
 
     QString m_databasePath;
     SyncService &m_sync;

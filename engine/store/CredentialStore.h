@@ -51,7 +51,8 @@ public:
     // The provider authorised the session's connection: the session is complete, its connection the tenant's.
     virtual Result<void> completeConnectSession(const QString &id) = 0;
     // Sessions opened before openedBefore whose connection was never authorised (the customer left, or the provider
-    // refused): the connections they created wait for nobody. Oldest first.
+    // refused): the connections they created wait for nobody. Oldest first. Re-authorisation sessions are never
+    // among them (their connection is not theirs); they are dropped a day past their expiry.
     virtual Result<QList<ConnectSession>> abandonedConnectSessions(const QDateTime &openedBefore) = 0;
     virtual Result<void> removeConnectSession(const QString &id) = 0;
 };

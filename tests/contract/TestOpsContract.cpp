@@ -13,6 +13,8 @@
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -111,6 +113,9 @@ private Q_SLOTS:
     void everyMethodHasACase();
     void sameAnswer_data();
     void sameAnswer();
+    // After the answers compared (it changes the server's database), before the scheduled run (which leaves the
+    // server reading every 2 s).
+    void reauthorizationLinkNeedsAServer();
     void commandSignalsNameTheExecutionItStarted_data();
     void commandSignalsNameTheExecutionItStarted();
     void transportFailuresAreRemoteErrorsThatSayWhatToDo();
@@ -334,6 +339,10 @@ QList<Case> TestOpsContract::cases()
              return QtFuture::makeReadyFuture(QJsonValue(ops.isBusy(ids.acmeConnection)));
          },
          {}},
+        // Tokens (re-authorisation links): a connection that does not exist is not found either way (that only a
+        // server gives a link is reauthorizationLinkNeedsAServer's).
+        {"createReauthorizationLink",
+         [](OpsApi &ops, const Ids &ids) { return asJson(ops.createReauthorizationLink(ids.unknown)); }, {}},
     };
 }
 
@@ -590,4 +599,71 @@ void TestOpsContract::scheduledRunAppearsAfterTheServerCameBack()
 }
 
 QTEST_GUILESS_MAIN(TestOpsContract)
+// Tokens (re-authorisation links): the one answer that differs by design. In-process there is no public address for
+// the provider to send the customer's browser back to: refused, saying what to do instead.
+void TestOpsContract::reauthorizationLinkNeedsAServer()
+{
+    const auto local = wait(m_local->createReauthorizationLink(m_ids.acmeConnection));
+    QVERIFY(local && !local->ok());
+    QCOMPARE(local->error().code, QStringLiteral("ops.needs_server"));
+    QVERIFY(local->error().message.contains(QStringLiteral("re-authorise on this computer")));
+
+    const QDateTime asked = QDateTime::currentDateTimeUtc();
+    const auto remote = wait(m_remote->createReauthorizationLink(m_ids.acmeConnection));
+    QVERIFY(remote);
+    QVERIFY2(remote->ok(), qPrintable(remote->ok() ? QString() : remote->error().toString()));
+    QCOMPARE(remote->value().connectionId, m_ids.acmeConnection);
+    const QUrl url(remote->value().url);
+    QCOMPARE(url.host(), m_daemon->baseUrl().host());
+    QVERIFY2(url.path().startsWith(QStringLiteral("/connect/")), qPrintable(url.toString()));
+    // patchbayd's sessions last 15 minutes unless configured otherwise.
+    QVERIFY(remote->value().expiresAt > asked.addSecs(14 * 60));
+    QVERIFY(remote->value().expiresAt <= asked.addSecs(15 * 60 + 1));
+
+    // The customer follows it: the emulator's consent page sends the browser back to patchbayd, which authorises
+    // that same connection again (no second one) and starts a sync of it.
+    const auto before = wait(m_remote->connections(m_ids.acme));
+    QVERIFY(before && before->ok());
+    // A browser, one step at a time: the connection's authorize page is HubSpot's own address, which the sandbox
+    // answers at the emulator's.
+    QNetworkAccessManager browser;
+    const auto open = [&browser](const QUrl &address) {
+        QNetworkRequest request(address);
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+        std::shared_ptr<QNetworkReply> reply(browser.get(request));
+        (void)QTest::qWaitFor([&reply] { return reply->isFinished(); }, 15000);
+        return reply;
+    };
+    const auto linked = open(url);
+    QCOMPARE(linked->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 302);
+    QUrl authorize = QUrl::fromEncoded(linked->rawHeader("Location"));
+    const QUrl emulator = m_server->emulatorUrl();
+    authorize.setScheme(emulator.scheme());
+    authorize.setHost(emulator.host());
+    authorize.setPort(emulator.port());
+    const auto consented = open(authorize);
+    QCOMPARE(consented->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 302);
+    const auto page = open(QUrl::fromEncoded(consented->rawHeader("Location")));
+    const QByteArray body = page->readAll();
+    QVERIFY2(page->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200, body.constData());
+    QVERIFY2(body.contains("Connected to HubSpot"), body.constData());
+    const auto kinds = [this] {
+        QStringList newest;
+        if (const auto executions = wait(m_remote->executions(m_ids.acmeConnection, 2)); executions && executions->ok())
+            for (const Execution &execution : executions->value())
+                newest.append(execution.kind);
+        return newest;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(kinds(), (QStringList{QStringLiteral("read"), QStringLiteral("authorize")}), 15000);
+    const auto after = wait(m_remote->connections(m_ids.acme));
+    QVERIFY(after && after->ok());
+    QCOMPARE(after->value().size(), before->value().size());
+    const auto connection = wait(m_remote->connection(m_ids.acmeConnection));
+    QVERIFY(connection && connection->ok());
+    QCOMPARE(connection->value().connection.status, ConnectionStatus::Active);
+    // The link worked once.
+    QCOMPARE(open(url)->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 409);
+    QVERIFY(QTest::qWaitFor([this] { return !m_remote->isBusy(m_ids.acmeConnection); }, 30000));
+}
+
 #include "TestOpsContract.moc"

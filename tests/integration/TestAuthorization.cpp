@@ -358,6 +358,10 @@ void TestAuthorization::consoleReauthorisesThroughALoopbackRedirect()
     QVERIFY2(finished.first().at(2).toBool(), qPrintable(finished.first().at(3).toString()));
     QCOMPARE(m_store->tenants().connection(connection)->status, ConnectionStatus::Active);
     QCOMPARE(m_store->executions().execution(finished.first().at(1).toLongLong())->kind, QStringLiteral("authorize"));
+    // Authorised again, the connection catches up on what it missed: a sync starts by itself.
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 2, 15000);
+    QCOMPARE(finished.at(1).at(0).toLongLong(), connection);
+    QCOMPARE(m_store->executions().execution(finished.at(1).at(1).toLongLong())->kind, QStringLiteral("read"));
 
     // The same link again (a reload) changes nothing and says so.
     std::unique_ptr<QNetworkReply> again(browser.get(QNetworkRequest(page->url())));

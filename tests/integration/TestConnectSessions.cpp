@@ -5,6 +5,7 @@
 #include "auth/CredentialVault.h"
 #include "core/Clock.h"
 #include "hubspot/HubSpotEmulator.h"
+#include "server/ApiRouter.h"
 #include "server/ConnectFlow.h"
 #include "server/HttpService.h"
 #include "store/sqlite/SqliteStore.h"
@@ -48,11 +49,17 @@ private Q_SLOTS:
     void callbackWithABadStateIsRefused();
     void providerRefusalRemovesThePendingConnection();
     void sessionsForProvidersWithoutAnAppAreRefused();
+    void reauthorizationLinkAuthorizesTheSameConnectionAgain();
+    void refusedReauthorizationKeepsTheConnection();
 
 private:
     Answer get(const QUrl &url, bool json = false);
     // Opens the link and lets the emulator consent: the callback URL the provider sends the browser to.
     QUrl consent(const QUrl &link);
+    // A connection made through a connect session, then revoked at the provider: it needs re-authorising.
+    qint64 revokedConnection();
+    // The callback of a customer who clicked "Deny" on the authorize page the link sent them to (location).
+    QUrl denied(const QUrl &location, const QString &description = {}) const;
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_dbPath;
@@ -65,6 +72,7 @@ private:
     std::unique_ptr<HttpService> m_http;
     std::unique_ptr<Store> m_store;
     qint64 m_tenant = 0;
+    QList<qint64> m_reauthorized; // what the flow said was authorised again
 };
 
 void TestConnectSessions::init()
@@ -93,6 +101,8 @@ void TestConnectSessions::init()
     hubspot.originOverrides = QJsonObject{{QStringLiteral("https://api.hubapi.com"), emulator},
                                           {QStringLiteral("https://app.hubspot.com"), emulator}};
     settings.providers.insert(QStringLiteral("hubspot"), hubspot);
+    m_reauthorized.clear();
+    settings.reauthorized = [this](qint64 connectionId) { m_reauthorized.append(connectionId); };
     m_flow = std::make_unique<ConnectFlow>(m_dbPath, *m_sync, ConnectFlow::signingKeyFrom(m_sync->vault()), settings, m_clock);
     m_http->setHandler([this](const HttpServerRequest &request) {
         if (request.path().startsWith(QLatin1String("/connect/")))
@@ -277,12 +287,7 @@ void TestConnectSessions::providerRefusalRemovesThePendingConnection()
     const Answer opened = get(link->url);
     QCOMPARE(opened.status, 302);
     // The customer clicks "Deny": the provider sends error=access_denied with our state, and no code.
-    QUrl back = m_http->baseUrl().resolved(QUrl(QStringLiteral("/oauth/callback")));
-    QUrlQuery query;
-    query.addQueryItem(QStringLiteral("error"), QStringLiteral("access_denied"));
-    query.addQueryItem(QStringLiteral("error_description"), QStringLiteral("The user <b>denied</b> access"));
-    query.addQueryItem(QStringLiteral("state"), QUrlQuery(opened.location).queryItemValue(QStringLiteral("state")));
-    back.setQuery(query);
+    const QUrl back = denied(opened.location, QStringLiteral("The user <b>denied</b> access"));
     const Answer page = get(back);
     QCOMPARE(page.status, 400);
     QVERIFY2(page.body.contains("<h1>HubSpot did not connect</h1>"), page.body.constData());
@@ -312,4 +317,104 @@ void TestConnectSessions::sessionsForProvidersWithoutAnAppAreRefused()
 }
 
 QTEST_GUILESS_MAIN(TestConnectSessions)
+QUrl TestConnectSessions::denied(const QUrl &location, const QString &description) const
+{
+    QUrl back = m_http->baseUrl().resolved(QUrl(QStringLiteral("/oauth/callback")));
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("error"), QStringLiteral("access_denied"));
+    if (!description.isEmpty())
+        query.addQueryItem(QStringLiteral("error_description"), description);
+    query.addQueryItem(QStringLiteral("state"), QUrlQuery(location).queryItemValue(QStringLiteral("state")));
+    back.setQuery(query);
+    return back;
+}
+
+qint64 TestConnectSessions::revokedConnection()
+{
+    const auto link = m_flow->createSession(m_tenant, QStringLiteral("hubspot"), QStringLiteral("crm-contacts"), {});
+    if (!link)
+        return 0;
+    const Answer done = get(consent(link->url));
+    if (done.status != 200)
+        return 0;
+    const qint64 connection = m_store->tenants().connections(m_tenant)->first().id;
+    m_emulator->revokeRefreshToken(QStringLiteral("acme"));
+    m_emulator->expireAccessTokens(QStringLiteral("acme"));
+    const auto refused = m_sync->refreshToken(connection);
+    if (!refused || refused->status != ExecutionStatus::Failed
+        || m_store->tenants().connection(connection)->status != ConnectionStatus::NeedsReauth)
+        return 0;
+    return connection;
+}
+
+void TestConnectSessions::reauthorizationLinkAuthorizesTheSameConnectionAgain()
+{
+    const qint64 connection = revokedConnection();
+    QVERIFY(connection != 0);
+    const int executionsBefore = int(m_store->executions().executions(connection, 50)->size());
+    QVERIFY(m_reauthorized.isEmpty()); // a new connection is not one authorised again
+
+    ApiCaller support;
+    support.keyId = 42;
+    support.keyName = QStringLiteral("sam@support");
+    support.role = ApiRole::Support;
+    const auto link = m_flow->createReauthorizationSession(connection, &support);
+    QVERIFY2(link.ok(), qPrintable(link.ok() ? QString() : link.error().message));
+    QCOMPARE(link->expiresAt.secsTo(m_clock.now().addSecs(15 * 60)) <= 1, true);
+
+    // The customer opens it: no connection is created, the existing one's authorisation starts.
+    const Answer opened = get(link->url);
+    QCOMPARE(opened.status, 302);
+    QCOMPARE(opened.location.path(), QStringLiteral("/oauth/authorize"));
+    QCOMPARE(m_store->tenants().connections(m_tenant)->size(), 1);
+    const Answer done = get(get(opened.location).location);
+    QCOMPARE(done.status, 200);
+    QVERIFY2(done.body.contains("<h1>Connected to HubSpot</h1>"), done.body.constData());
+
+    // The same connection, active again, its history kept and one authorisation longer; then it catches up.
+    const QList<Connection> connections = m_store->tenants().connections(m_tenant).value();
+    QCOMPARE(connections.size(), 1);
+    QCOMPARE(connections.first().id, connection);
+    QCOMPARE(connections.first().status, ConnectionStatus::Active);
+    QCOMPARE(connections.first().integration, QStringLiteral("crm-contacts"));
+    const QList<Execution> executions = m_store->executions().executions(connection, 50).value();
+    QCOMPARE(executions.size(), executionsBefore + 1);
+    QCOMPARE(executions.first().kind, QStringLiteral("authorize"));
+    QCOMPARE(m_reauthorized, QList<qint64>{connection});
+    // Audited as a re-authorisation by the key that asked for the link.
+    AuditFilter filter;
+    filter.action = QStringLiteral("connection.reauthorize");
+    const QList<AuditEntry> audit = m_store->audit().auditEntries(filter).value();
+    QCOMPARE(audit.size(), 1);
+    QCOMPARE(audit.first().target, QStringLiteral("connection:%1").arg(connection));
+    QCOMPARE(audit.first().keyName, QStringLiteral("sam@support"));
+    QCOMPARE(audit.first().tenantId, std::optional<qint64>(m_tenant));
+    // The link works once.
+    QCOMPARE(get(link->url).status, 409);
+    const auto read = m_sync->read(connection, QStringLiteral("contacts"));
+    QVERIFY2(read->status == ExecutionStatus::Succeeded, qPrintable(read->errorMessage));
+
+    // A connection that does not exist, or a provider authorised without a browser, gets no link.
+    QCOMPARE(m_flow->createReauthorizationSession(987654).error().code, QStringLiteral("store.not_found"));
+}
+
+void TestConnectSessions::refusedReauthorizationKeepsTheConnection()
+{
+    const qint64 connection = revokedConnection();
+    QVERIFY(connection != 0);
+    const auto link = m_flow->createReauthorizationSession(connection);
+    QVERIFY(link.ok());
+    const Answer opened = get(link->url);
+    QCOMPARE(opened.status, 302);
+    QCOMPARE(get(denied(opened.location)).status, 400);
+    // Still there, still waiting for its customer; nothing synced.
+    const auto kept = m_store->tenants().connection(connection);
+    QVERIFY(kept.ok());
+    QCOMPARE(kept->status, ConnectionStatus::NeedsReauth);
+    QVERIFY(m_reauthorized.isEmpty());
+    // Nor does housekeeping take it for an abandoned new connection's, however long the customer waits.
+    m_clock.advance(std::chrono::hours(2));
+    QVERIFY(m_store->credentials().abandonedConnectSessions(m_clock.now())->isEmpty());
+}
+
 #include "TestConnectSessions.moc"

@@ -92,6 +92,11 @@ bool ServerFixture::seed()
     return m_error.isEmpty();
 }
 
+QUrl ServerFixture::emulatorUrl() const
+{
+    return m_emulator->baseUrl();
+}
+
 QString ServerFixture::seedDatabase()
 {
     auto opened = SqliteStore::open(m_daemon->databasePath());

@@ -44,6 +44,8 @@ public:
     DaemonProcess &daemon() { return *m_daemon; }
     QUrl baseUrl() const { return m_daemon->baseUrl(); }
     const sandbox::PortalCredentials &portal() const { return m_portal; }
+    // Where the HubSpot emulator listens (the provider's authorize page, for a browser in a test).
+    QUrl emulatorUrl() const;
 
     // The integration's manifest, with a read schedule ("{ every: 2s }") or none; setSchedule writes it for the
     // daemon's next start.

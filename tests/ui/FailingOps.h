@@ -92,6 +92,11 @@ public:
     {
         return failure<NotificationDeliveryRow>();
     }
+    // Tokens (re-authorisation links).
+    QFuture<Result<ReauthorizationLink>> createReauthorizationLink(qint64) override
+    {
+        return failure<ReauthorizationLink>();
+    }
 
 private:
     template <typename T>

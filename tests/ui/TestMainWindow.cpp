@@ -7,6 +7,7 @@
 #include "FailingOps.h"
 #include "MainWindow.h"
 #include "MessageBar.h"
+#include "ReauthorizeDialog.h"
 #include "RunListModel.h"
 
 #include "WriteItemListModel.h"
@@ -503,10 +504,21 @@ void TestMainWindow::reauthoriseAsksTheOpsAndShowsWhyNot()
     auto *reauthorize = child<QPushButton>("reauthorizeButton");
     QVERIFY(reauthorize->isEnabled());
     QTest::mouseClick(reauthorize, Qt::LeftButton);
+    // On this computer the dialog says where the authorisation can be finished, and asks nothing before a click.
+    auto *dialog = m_window->findChild<ReauthorizeDialog *>(QStringLiteral("reauthorizeDialog"));
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("reauthorizationExplanationLabel"))
+                ->text()
+                .contains(QStringLiteral("can only be finished in a browser on this computer")));
+    QVERIFY(m_ops->reauthorizations.isEmpty());
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("openReauthorizationBrowserButton")),
+                      Qt::LeftButton);
     QCOMPARE(m_ops->reauthorizations, QList<qint64>{m_ids.globexCrm});
-    auto *bar = m_window->findChild<MessageBar *>(QStringLiteral("errorMessageBar"));
-    QTRY_VERIFY(bar->isVisible());
-    QCOMPARE(bar->text(), QStringLiteral("Test provider connections are not authorised in a browser"));
+    auto *status = dialog->findChild<QLabel *>(QStringLiteral("reauthorizationStatusLabel"));
+    QTRY_VERIFY(status->isVisible());
+    QCOMPARE(status->text(), QStringLiteral("Test provider connections are not authorised in a browser"));
+    dialog->reject();
 }
 
 void TestMainWindow::runsTabOpensTheConnectionOfARun()

@@ -498,6 +498,12 @@ QFuture<Result<QUrl>> RemoteOps::beginReauthorization(qint64 connectionId)
     return call<QUrl>(post(QStringLiteral("connections/%1/reauthorization").arg(connectionId)));
 }
 
+// Tokens (re-authorisation links).
+QFuture<Result<ReauthorizationLink>> RemoteOps::createReauthorizationLink(qint64 connectionId)
+{
+    return call<ReauthorizationLink>(post(QStringLiteral("connections/%1/reauthorization-link").arg(connectionId)));
+}
+
 // --- The live link ---
 
 void RemoteOps::openLink()

@@ -135,6 +135,8 @@ public:
     QFuture<Result<QList<NotificationDeliveryRow>>> notificationDeliveries(const ReplayListFilter &filter) override;
     QFuture<Result<WebhookEventRow>> replayWebhookEvent(qint64 id) override;
     QFuture<Result<NotificationDeliveryRow>> replayNotificationDelivery(qint64 id) override;
+    // Tokens (re-authorisation links).
+    QFuture<Result<ReauthorizationLink>> createReauthorizationLink(qint64 connectionId) override;
 
 Q_SIGNALS:
     // The live link changed: Connected (problem empty), or Reconnecting with what went wrong in words.

@@ -67,13 +67,7 @@ HttpServerResponse refused(const Error &error)
 
 std::shared_ptr<ConnectFlow> connectFlow(ServerContext &context)
 {
-    ConnectFlow::Settings settings;
-    settings.publicBaseUrl = context.publicBaseUrl();
-    settings.sessionMinutes = context.config().connectSessionMinutes;
-    settings.providers = context.config().providers;
-    SyncService &sync = *context.sync();
-    return std::make_shared<ConnectFlow>(context.config().databasePath, sync, ConnectFlow::signingKeyFrom(sync.vault()),
-                                         std::move(settings), context.clock());
+    return ConnectFlow::forServer(context);
 }
 
 HttpServerResponse unavailable()

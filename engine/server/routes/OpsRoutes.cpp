@@ -10,6 +10,8 @@
 
 #include <QHash>
 #include <QPointer>
+#include <QThreadPool>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <limits>
 
@@ -53,6 +55,10 @@ int statusFor(const Error &error)
         {QStringLiteral("auth.no_callback"), 503},
         {QStringLiteral("http.unreachable"), 502},
         {QStringLiteral("sync.provider_error"), 502},
+        // Tokens (re-authorisation links).
+        {QStringLiteral("connect.not_oauth"), 422},
+        {QStringLiteral("connect.no_app"), 422},
+        {QStringLiteral("connect.unknown_provider"), 422},
     };
     if (const auto it = statuses.constFind(error.code); it != statuses.constEnd())
         return *it;
@@ -681,6 +687,21 @@ void addMappingRoutes(ApiRouter &router, ServerContext &context, const std::shar
     });
 }
 
+// Tokens (re-authorisation links): the connect flow opens the store and signs, off the server's thread.
+QFuture<Result<ReauthorizationLink>> reauthorizationLink(ServerContext &context, const ApiCaller &caller,
+                                                         qint64 connectionId)
+{
+    auto flow = ConnectFlow::forServer(context);
+    return QtConcurrent::run(QThreadPool::globalInstance(),
+                             [flow, caller, connectionId]() -> Result<ReauthorizationLink> {
+                                 auto link = flow->createReauthorizationSession(connectionId, &caller);
+                                 if (!link)
+                                     return link.error();
+                                 return ReauthorizationLink{connectionId, link->url.toString(QUrl::FullyEncoded),
+                                                            link->expiresAt};
+                             });
+}
+
 void addCommandRoutes(ApiRouter &router, ServerContext &context, const std::shared_ptr<OpsRoutes> &ops)
 {
     LocalOps &local = *context.ops();
@@ -710,6 +731,16 @@ void addCommandRoutes(ApiRouter &router, ServerContext &context, const std::shar
                [ops, &local](const ApiRequest &request) {
                    return ops->connectionCommand(request, QStringLiteral("connection.reauthorize"),
                                              [&local](qint64 id) { return local.beginReauthorization(id); });
+               });
+    // Tokens (re-authorisation links): a connect session of this server for the connection, asked for by the
+    // caller, whose key the audit entry of the customer's re-authorisation names. The link itself is not audited:
+    // it is the customer's key.
+    router.add("POST", QStringLiteral("/api/v1/ops/connections/{connection}/reauthorization-link"), kAct,
+               [ops, &context](const ApiRequest &request) {
+                   return ops->connectionCommand(request, QStringLiteral("connection.reauthorization_link"),
+                                                 [&context, caller = request.caller()](qint64 id) {
+                                                     return reauthorizationLink(context, caller, id);
+                                                 });
                });
 }
 

@@ -459,11 +459,16 @@ CREATE INDEX failed_records_by_execution ON failed_records(execution_id);
 ALTER TABLE webhook_inbox ADD COLUMN replay_of INTEGER REFERENCES webhook_inbox(id) ON DELETE SET NULL;
 CREATE INDEX webhook_inbox_arrivals ON webhook_inbox(connection_id, received_at) WHERE replay_of IS NULL;
 )sql"),
-        // 18 (replay and edit-and-resend): an execution's replays are found from it ("Replayed by #456") along an
+        // 18 (replay): an execution's replays are found from it ("Replayed by #456") along an
         // index, one seek per listed execution; a connection's webhook calls are listed newest first from an index.
         QStringLiteral(R"sql(
 CREATE INDEX executions_replays ON executions(replay_of) WHERE replay_of IS NOT NULL;
 CREATE INDEX webhook_inbox_by_connection ON webhook_inbox(connection_id, id DESC);
+)sql"),
+        // 19 (re-authorisation links): a connect session may authorise an existing connection again
+        // instead of creating one; that connection is never an abandoned session's to remove.
+        QStringLiteral(R"sql(
+ALTER TABLE connect_sessions ADD COLUMN reauthorizes INTEGER;
 )sql"),
     };
     return list;

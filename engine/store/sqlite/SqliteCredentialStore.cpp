@@ -97,7 +97,7 @@ namespace {
 
 const QString kSessionColumns = QStringLiteral("id, tenant_id, provider, integration, redirect_url, created_at, "
                                                "expires_at, opened_at, connection_id, state, completed_at, "
-                                               "creator_key_id, creator_key_name, creator_role");
+                                               "creator_key_id, creator_key_name, creator_role, reauthorizes");
 
 ConnectSession readSession(SqliteRow &row)
 {
@@ -116,6 +116,7 @@ ConnectSession readSession(SqliteRow &row)
     session.creatorKeyId = row.int64();
     session.creatorKeyName = row.text();
     session.creatorRole = row.text();
+    session.reauthorizes = row.int64();
     return session;
 }
 
@@ -125,18 +126,17 @@ Result<void> SqliteCredentialStore::addConnectSession(const ConnectSession &sess
 {
     if (auto purged = run(m_db,
                           QStringLiteral("DELETE FROM connect_sessions WHERE expires_at < ?1 AND (connection_id IS NULL "
-                                         "OR completed_at IS NOT NULL)"),
+                                         "OR completed_at IS NOT NULL OR reauthorizes IS NOT NULL)"),
                           now().addDays(-1));
         !purged)
         return purged;
     return run(m_db,
                QStringLiteral("INSERT INTO connect_sessions (id, tenant_id, provider, integration, redirect_url, "
-                              "created_at, expires_at, creator_key_id, creator_key_name, creator_role) VALUES (?1, ?2, "
-                              "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                              "created_at, expires_at, creator_key_id, creator_key_name, creator_role, reauthorizes) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"),
                session.id, session.tenantId, session.provider, textOrNull(session.integration),
-               textOrNull(session.redirectUrl), now(), session.expiresAt,
-               idOrNull(session.creatorKeyId),
-               textOrNull(session.creatorKeyName), textOrNull(session.creatorRole));
+               textOrNull(session.redirectUrl), now(), session.expiresAt, idOrNull(session.creatorKeyId),
+               textOrNull(session.creatorKeyName), textOrNull(session.creatorRole), idOrNull(session.reauthorizes));
 }
 
 Result<std::optional<ConnectSession>> SqliteCredentialStore::openConnectSession(const QString &id)
@@ -179,7 +179,7 @@ Result<QList<ConnectSession>> SqliteCredentialStore::abandonedConnectSessions(co
 {
     return selectAll(m_db,
                      QStringLiteral("SELECT %1 FROM connect_sessions WHERE opened_at < ?1 AND connection_id IS NOT NULL "
-                                    "AND completed_at IS NULL ORDER BY opened_at, id")
+                                    "AND completed_at IS NULL AND reauthorizes IS NULL ORDER BY opened_at, id")
                          .arg(kSessionColumns),
                      readSession, openedBefore);
 }

@@ -31,6 +31,8 @@ public:
     Store &store() { return *m_store; }
     std::shared_ptr<SyncService> sync() const { return m_sync; }
     LocalOps &ops() { return *m_ops; }
+    // The HubSpot emulator both connections talk to; its portals are named after the tenants.
+    sandbox::HubSpotEmulator &emulator() { return *m_emulator; }
 
     qint64 acme = 0;
     qint64 globex = 0;

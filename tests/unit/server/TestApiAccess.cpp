@@ -222,6 +222,9 @@ const QList<Row> &table()
          R"({"properties":{"firstname":"{unique}"}})", false, {Admin, Product}, Bound::Own, 0, true},
         {"DELETE", "/api/v1/proxy/{connection}/{+path}", "/api/v1/proxy/{connection}/crm/v3/objects/contacts/1", "",
          false, {Admin, Product}, Bound::Own, 0, true},
+        // Tokens (re-authorisation links): a support engineer's command (and admin's), for the tenant's own.
+        {"POST", "/api/v1/ops/connections/{connection}/reauthorization-link",
+         "/api/v1/ops/connections/{connection}/reauthorization-link", "", false, {Admin, Support}, Bound::Own},
     };
     return rows;
 }

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void deletingAConnectionRemovesItsDataOnly();
     void connectSessionOpensOnce();
     void abandonedConnectSessionsAreListedUntilRemoved();
+    void reauthorizationSessionKeepsItsConnection();
     void changeLogNumbersCreatedAndUpdatedRecords();
     void identicalReReadLogsNoChange();
     void deletionsAreLoggedWithoutTheRecord();
@@ -1391,6 +1392,35 @@ void TestStore::abandonedConnectSessionsAreListedUntilRemoved()
     QVERIFY(store->credentials().removeConnectSession(QStringLiteral("abandoned")).ok());
     QVERIFY(store->credentials().abandonedConnectSessions(clock.now())->isEmpty());
     QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("abandoned-state")));
+}
+
+void TestStore::reauthorizationSessionKeepsItsConnection()
+{
+    ManualClock clock;
+    auto store = openStore(clock);
+    QVERIFY(store);
+    const qint64 connection = addAcmeConnection(*store);
+    const qint64 tenant = store->tenants().connection(connection)->tenantId;
+    ConnectSession session = hubspotSession(tenant, QStringLiteral("again"), clock.now().addSecs(900));
+    session.reauthorizes = connection;
+    QVERIFY(store->credentials().addConnectSession(session).ok());
+    const auto opened = store->credentials().openConnectSession(QStringLiteral("again"));
+    QVERIFY(opened.ok() && opened.value());
+    QCOMPARE(opened.value()->reauthorizes, connection);
+    QVERIFY(store->credentials()
+                .setConnectSessionAuthorization(QStringLiteral("again"), connection, QStringLiteral("again-state"))
+                .ok());
+    QCOMPARE(store->credentials().connectSessionByState(QStringLiteral("again-state"))->reauthorizes, connection);
+
+    // Left half-way, it is never an abandoned session: its connection is not its own to remove.
+    clock.advance(std::chrono::minutes(20));
+    QVERIFY(store->credentials().abandonedConnectSessions(clock.now())->isEmpty());
+    // A day past its expiry it is dropped by the daily purge all the same.
+    clock.advance(std::chrono::hours(25));
+    ConnectSession later = hubspotSession(tenant, QStringLiteral("later"), clock.now().addSecs(900));
+    QVERIFY(store->credentials().addConnectSession(later).ok());
+    QVERIFY(!store->credentials().connectSessionByState(QStringLiteral("again-state")));
+    QVERIFY(store->tenants().connection(connection).ok());
 }
 
 void TestStore::changeLogNumbersCreatedAndUpdatedRecords()
