@@ -170,6 +170,14 @@ const QList<Row> &table()
          422 /* auth.no_client: a connection made without a credential has no OAuth client to ask with */},
         {"POST", "/api/v1/ops/executions/{execution}/replay", "/api/v1/ops/executions/{execution}/replay", "", false,
          {Admin, Support}, Bound::Own, 409 /* ops.nothing_to_replay: the fixture's execution is still running */},
+        // Pause / resume and full resync (connected users health): pausing twice is no error, resuming an active
+        // connection answers it as it is.
+        {"POST", "/api/v1/ops/connections/{connection}/pause", "/api/v1/ops/connections/{connection}/pause", "", false,
+         {Admin, Support}, Bound::Own},
+        {"POST", "/api/v1/ops/connections/{connection}/resume", "/api/v1/ops/connections/{connection}/resume", "",
+         false, {Admin, Support}, Bound::Own},
+        {"POST", "/api/v1/ops/connections/{connection}/full-resync", "/api/v1/ops/connections/{connection}/full-resync",
+         R"({"since":"2024-01-01T00:00:00Z"})", false, {Admin, Support}, Bound::Own},
         // Provider webhooks: open, their signature is their proof (a call for no provider answers 404 alike).
         {"POST", "/webhooks/{provider}", "/webhooks/no-such-provider", "{}", true, {}, Bound::Filtered},
         {"POST", "/webhooks/{provider}/{connection}", "/webhooks/no-such-provider/{connection}", "{}", true, {},
