@@ -98,12 +98,14 @@ ConnectionHeaderWidget::ConnectionHeaderWidget(QWidget *parent)
     titleRow->addWidget(m_nameLabel, 1);
     titleRow->addWidget(m_busyProgressBar);
     titleRow->addWidget(m_busyLabel);
-    titleRow->addSpacing(8);
-    titleRow->addWidget(m_syncNowButton);
-    titleRow->addWidget(m_fullResyncButton);
-    titleRow->addWidget(m_pauseButton);
-    titleRow->addWidget(m_refreshTokenButton);
-    titleRow->addWidget(m_reauthorizeButton);
+    // The commands on a row of their own: beside the name they would squeeze it in a narrow panel.
+    auto *commandRow = new QHBoxLayout;
+    commandRow->addWidget(m_syncNowButton);
+    commandRow->addWidget(m_fullResyncButton);
+    commandRow->addWidget(m_pauseButton);
+    commandRow->addWidget(m_refreshTokenButton);
+    commandRow->addWidget(m_reauthorizeButton);
+    commandRow->addStretch(1);
 
     auto *fields = new QGridLayout;
     fields->setHorizontalSpacing(12);
@@ -122,6 +124,7 @@ ConnectionHeaderWidget::ConnectionHeaderWidget(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(titleRow);
+    layout->addLayout(commandRow);
     layout->addLayout(fields);
     layout->addWidget(m_statusMessageLabel);
 
@@ -166,10 +169,10 @@ void ConnectionHeaderWidget::setConnection(const ConnectionSummary &summary,
     if (health) {
         QString lastSync = DisplayFormat::relativeTime(health->lastSyncAt, now).toHtmlEscaped();
         if (health->lastSyncAt.isValid() && !health->lastSyncOutcome.isEmpty()) {
+            const QString &outcome = health->lastSyncOutcome;
             lastSync += QStringLiteral(" \u2014 ")
-                      + coloured(DisplayFormat::executionOutcomeText(health->lastSyncOutcome,
-                                                                     health->lastSyncFailedRecords),
-                                 DisplayFormat::executionOutcomeColor(health->lastSyncOutcome, palette()));
+                      + coloured(DisplayFormat::executionOutcomeText(outcome, health->lastSyncFailedRecords),
+                                 DisplayFormat::executionOutcomeColor(outcome, DisplayFormat::applicationPalette()));
         }
         m_lastSyncLabel->setText(lastSync);
         m_lastSyncLabel->setToolTip(health->lastSyncAt.isValid()
@@ -177,7 +180,7 @@ void ConnectionHeaderWidget::setConnection(const ConnectionSummary &summary,
                                               .arg(DisplayFormat::fullTime(health->lastSyncAt))
                                         : QStringLiteral("Never read or written"));
         QString healthText = coloured(QStringLiteral("\u25cf ") + DisplayFormat::healthText(health->health),
-                                      DisplayFormat::healthColor(health->health, palette()));
+                                      DisplayFormat::healthColor(health->health));
         if (!health->reason.isEmpty())
             healthText += QStringLiteral(" \u2014 ") + health->reason.toHtmlEscaped();
         if (health->failedRunsLast24h > 0)

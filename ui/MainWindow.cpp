@@ -90,7 +90,7 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     splitter->addWidget(m_connectionPanel);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({590, 690});
+    splitter->setSizes({760, 520}); // the tree's columns whole: health, failed runs, token, last sync
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
