@@ -41,14 +41,31 @@ void ConnectionTreeModel::reload()
             Q_EMIT loadFailed(tenants.error().message);
             return;
         }
-        m_calls->track(m_ops->connections(),
-                       [this, tenantList = tenants.value()](const Result<QList<ConnectionSummary>> &connections) {
-                           if (connections)
-                               apply(tenantList, connections.value());
-                           else
-                               Q_EMIT loadFailed(connections.error().message);
-                       });
+        m_calls->track(m_ops->connections(), [this, tenantList = tenants.value()](
+                                                 const Result<QList<ConnectionSummary>> &connections) {
+            if (!connections) {
+                Q_EMIT loadFailed(connections.error().message);
+                return;
+            }
+            // Applied with the connections, so that a row is repainted once however many of its values changed.
+            m_calls->track(m_ops->health(HealthFilter{}), [this, tenantList, connectionList = connections.value()](
+                                                              const Result<HealthReport> &health) {
+                if (health)
+                    stashHealth(health.value());
+                else
+                    Q_EMIT loadFailed(health.error().message); // the rows keep the health they had
+                apply(tenantList, connectionList);
+            });
+        });
     });
+}
+
+void ConnectionTreeModel::stashHealth(const HealthReport &report)
+{
+    for (const ConnectionHealthRow &row : report.connections)
+        m_pendingConnectionHealth.insert(row.connectionId, row);
+    for (const TenantHealthRow &row : report.tenants)
+        m_pendingTenantHealth.insert(row.tenantId, row);
 }
 
 void ConnectionTreeModel::apply(const QList<Tenant> &tenants, const QList<ConnectionSummary> &connections)
@@ -64,50 +81,112 @@ void ConnectionTreeModel::apply(const QList<Tenant> &tenants, const QList<Connec
         if (row != rowOfTenant.constEnd())
             fresh[*row].connections.append(summary);
     }
+    // What changed, compared before the new health replaces the old.
+    const auto connectionHealthChanged = [this](qint64 id) {
+        const auto pending = m_pendingConnectionHealth.constFind(id);
+        return pending != m_pendingConnectionHealth.constEnd() && *pending != m_connectionHealth.value(id);
+    };
+    const auto tenantHealthChanged = [this](qint64 id) {
+        const auto pending = m_pendingTenantHealth.constFind(id);
+        return pending != m_pendingTenantHealth.constEnd() && *pending != m_tenantHealth.value(id);
+    };
 
     if (!sameShape(m_tenants, fresh)) {
         beginResetModel();
         m_tenants = std::move(fresh);
+        takePendingHealth();
         endResetModel();
         return;
     }
 
+    QList<QPair<int, int>> changedRows; // (tenant row, connection row or -1 for the tenant itself)
     for (int t = 0; t < m_tenants.size(); ++t) {
         TenantNode &node = m_tenants[t];
         const TenantNode &update = fresh.at(t);
-        if (node.tenant.displayName != update.tenant.displayName) {
+        if (node.tenant.displayName != update.tenant.displayName || tenantHealthChanged(node.tenant.id)) {
             node.tenant = update.tenant;
-            Q_EMIT dataChanged(index(t, 0), index(t, ColumnCount - 1));
+            changedRows.append({t, -1});
         }
-        const QModelIndex parentIndex = index(t, 0);
         for (int c = 0; c < node.connections.size(); ++c) {
-            if (sameValues(node.connections.at(c), update.connections.at(c)))
+            const ConnectionSummary &summary = update.connections.at(c);
+            if (sameValues(node.connections.at(c), summary) && !connectionHealthChanged(summary.connection.id))
                 continue;
-            node.connections[c] = update.connections.at(c);
-            Q_EMIT dataChanged(index(c, 0, parentIndex), index(c, ColumnCount - 1, parentIndex));
+            node.connections[c] = summary;
+            changedRows.append({t, c});
         }
     }
+    takePendingHealth();
+    for (const auto &[t, c] : changedRows) {
+        const QModelIndex parentIndex = c < 0 ? QModelIndex() : index(t, 0);
+        const int row = c < 0 ? t : c;
+        Q_EMIT dataChanged(index(row, 0, parentIndex), index(row, ColumnCount - 1, parentIndex));
+    }
+}
+
+void ConnectionTreeModel::takePendingHealth()
+{
+    for (auto it = m_pendingConnectionHealth.cbegin(); it != m_pendingConnectionHealth.cend(); ++it)
+        m_connectionHealth.insert(it.key(), it.value());
+    for (auto it = m_pendingTenantHealth.cbegin(); it != m_pendingTenantHealth.cend(); ++it)
+        m_tenantHealth.insert(it.key(), it.value());
+    m_pendingConnectionHealth.clear();
+    m_pendingTenantHealth.clear();
 }
 
 void ConnectionTreeModel::reloadConnection(qint64 connectionId)
 {
-    if (!indexOfConnection(connectionId).isValid()) {
+    const QModelIndex known = indexOfConnection(connectionId);
+    if (!known.isValid()) {
         reload(); // a connection we have not seen yet
         return;
     }
-    m_calls->track(m_ops->connection(connectionId), [this, connectionId](const Result<ConnectionSummary> &summary) {
+    const qint64 tenantId = known.data(TenantIdRole).toLongLong();
+    m_calls->track(m_ops->connection(connectionId), [this, connectionId, tenantId](
+                                                        const Result<ConnectionSummary> &summary) {
         if (!summary) {
             Q_EMIT loadFailed(summary.error().message);
             return;
         }
-        // Looked up again: a reload may have moved the row (or dropped it) while the answer was on its way.
-        const QModelIndex first = indexOfConnection(connectionId);
-        if (!first.isValid())
-            return;
-        m_tenants[first.parent().row()].connections[first.row()] = summary.value();
-        Q_EMIT dataChanged(first, first.siblingAtColumn(ColumnCount - 1));
-        Q_EMIT connectionReloaded(connectionId);
+        m_calls->track(m_ops->health(HealthFilter{tenantId, {}, {}}),
+                       [this, connectionId, fresh = summary.value()](const Result<HealthReport> &health) {
+                           if (health)
+                               stashHealth(health.value());
+                           else
+                               Q_EMIT loadFailed(health.error().message);
+                           updateConnectionRow(fresh);
+                           Q_EMIT connectionReloaded(connectionId);
+                       });
     });
+}
+
+void ConnectionTreeModel::updateConnectionRow(const ConnectionSummary &summary)
+{
+    // Looked up again: a reload may have moved the row (or dropped it) while the answer was on its way.
+    const QModelIndex first = indexOfConnection(summary.connection.id);
+    if (!first.isValid()) {
+        m_pendingConnectionHealth.clear();
+        m_pendingTenantHealth.clear();
+        return;
+    }
+    const QModelIndex tenant = first.parent();
+    const qint64 tenantId = tenant.data(TenantIdRole).toLongLong();
+    QList<QModelIndex> siblings;
+    for (int c = 0; c < rowCount(tenant); ++c) {
+        const QModelIndex sibling = index(c, 0, tenant);
+        const auto pending = m_pendingConnectionHealth.constFind(sibling.data(ConnectionIdRole).toLongLong());
+        if (c != first.row() && pending != m_pendingConnectionHealth.constEnd()
+            && *pending != m_connectionHealth.value(pending.key()))
+            siblings.append(sibling);
+    }
+    const bool tenantChanged = m_pendingTenantHealth.contains(tenantId)
+                            && m_pendingTenantHealth.value(tenantId) != m_tenantHealth.value(tenantId);
+    m_tenants[tenant.row()].connections[first.row()] = summary;
+    takePendingHealth();
+    Q_EMIT dataChanged(first, first.siblingAtColumn(ColumnCount - 1));
+    for (const QModelIndex &sibling : std::as_const(siblings))
+        Q_EMIT dataChanged(sibling, sibling.siblingAtColumn(ColumnCount - 1));
+    if (tenantChanged)
+        Q_EMIT dataChanged(tenant, tenant.siblingAtColumn(ColumnCount - 1));
 }
 
 void ConnectionTreeModel::refreshRelativeTimes()
@@ -142,6 +221,26 @@ std::optional<ConnectionSummary> ConnectionTreeModel::connectionSummary(qint64 c
     if (!found.isValid())
         return std::nullopt;
     return m_tenants.at(int(found.internalId() - 1)).connections.at(found.row());
+}
+
+std::optional<ConnectionHealthRow> ConnectionTreeModel::connectionHealth(qint64 connectionId) const
+{
+    const auto found = m_connectionHealth.constFind(connectionId);
+    if (found == m_connectionHealth.constEnd())
+        return std::nullopt;
+    return *found;
+}
+
+QStringList ConnectionTreeModel::providers() const
+{
+    QStringList names;
+    for (const TenantNode &node : m_tenants) {
+        for (const ConnectionSummary &summary : node.connections)
+            names.append(summary.connection.provider);
+    }
+    names.sort();
+    names.removeDuplicates();
+    return names;
 }
 
 QModelIndex ConnectionTreeModel::index(int row, int column, const QModelIndex &parent) const
@@ -190,13 +289,30 @@ QVariant ConnectionTreeModel::data(const QModelIndex &index, int role) const
 
 QVariant ConnectionTreeModel::tenantData(const TenantNode &node, int column, int role) const
 {
+    const auto found = m_tenantHealth.constFind(node.tenant.id);
+    const TenantHealthRow *health = found == m_tenantHealth.constEnd() ? nullptr : &*found;
     switch (role) {
     case TenantIdRole:
         return node.tenant.id;
     case ConnectionIdRole:
         return qint64(0);
+    case HealthRole:
+        return health ? health->health : QString();
     case Qt::DisplayRole:
-        return column == NameColumn ? QVariant(node.tenant.displayName) : QVariant();
+        if (column == NameColumn)
+            return node.tenant.displayName;
+        if (column == HealthColumn && health)
+            return DisplayFormat::tenantHealthText(*health);
+        if (column == FailedRunsColumn && health)
+            return health->failedRunsLast24h;
+        return {};
+    case Qt::ForegroundRole:
+    case Qt::DecorationRole:
+        if (column == HealthColumn && health)
+            return DisplayFormat::healthColor(health->health);
+        if (role == Qt::ForegroundRole && column == FailedRunsColumn && health && health->failedRunsLast24h > 0)
+            return DisplayFormat::healthColor(ConnectionHealth::Failing);
+        return {};
     case Qt::FontRole:
         if (column == NameColumn) {
             QFont bold;
@@ -211,6 +327,8 @@ QVariant ConnectionTreeModel::tenantData(const TenantNode &node, int column, int
                 .arg(node.tenant.displayName, node.tenant.name,
                      count == 1 ? QStringLiteral("1 connection") : QStringLiteral("%1 connections").arg(count));
         }
+        if (column == HealthColumn && health)
+            return DisplayFormat::tenantHealthDetail(*health);
         return {};
     default:
         return {};
@@ -220,6 +338,8 @@ QVariant ConnectionTreeModel::tenantData(const TenantNode &node, int column, int
 QVariant ConnectionTreeModel::connectionData(const ConnectionSummary &summary, int column, int role) const
 {
     const Connection &connection = summary.connection;
+    const auto found = m_connectionHealth.constFind(connection.id);
+    const ConnectionHealthRow *health = found == m_connectionHealth.constEnd() ? nullptr : &*found;
     switch (role) {
     case ConnectionIdRole:
         return connection.id;
@@ -227,41 +347,56 @@ QVariant ConnectionTreeModel::connectionData(const ConnectionSummary &summary, i
         return connection.tenantId;
     case TokenStateRole:
         return int(summary.tokenState);
+    case HealthRole:
+        return health ? health->health : QString();
+    case ProviderRole:
+        return connection.provider;
     case Qt::DisplayRole:
         switch (column) {
         case NameColumn:
             return connection.displayName;
         case ProviderColumn:
             return connection.provider;
+        case HealthColumn:
+            return health ? DisplayFormat::healthText(health->health) : QString();
+        case FailedRunsColumn:
+            return health ? QVariant(health->failedRunsLast24h) : QVariant();
         case TokenColumn:
             return tokenStateName(summary.tokenState);
-        case LastSyncColumn: {
-            const QString when = DisplayFormat::relativeTime(connection.lastSyncAt, now());
-            if (!connection.lastSyncAt.isValid() || connection.lastSyncStatus.isEmpty())
-                return when;
-            return QStringLiteral("%1 \u00b7 %2")
-                .arg(when, DisplayFormat::executionStatusText(connection.lastSyncStatus));
-        }
+        case LastSyncColumn:
+            return health ? DisplayFormat::lastSyncText(*health, now(), QStringLiteral(" \u00b7 "))
+                          : DisplayFormat::relativeTime({}, now());
         case StatusColumn:
             return DisplayFormat::connectionStatusText(connection.status);
         default:
             return {};
         }
     case Qt::ForegroundRole:
+        if (column == HealthColumn && health)
+            return DisplayFormat::healthColor(health->health);
+        if (column == FailedRunsColumn && health && health->failedRunsLast24h > 0)
+            return DisplayFormat::healthColor(ConnectionHealth::Failing);
         if (column == TokenColumn)
             return DisplayFormat::tokenStateColor(summary.tokenState);
-        if (column == LastSyncColumn && (connection.lastSyncStatus == ExecutionStatus::Failed ||
-                                         connection.lastSyncStatus == ExecutionStatus::Interrupted))
-            return DisplayFormat::executionStatusColor(connection.lastSyncStatus);
+        if (column == LastSyncColumn && health && health->lastSyncOutcome != ExecutionOutcome::Succeeded
+            && !health->lastSyncOutcome.isEmpty())
+            return DisplayFormat::executionOutcomeColor(health->lastSyncOutcome,
+                                                        DisplayFormat::applicationPalette());
         if (column == StatusColumn && connection.status == ConnectionStatus::NeedsReauth)
             return DisplayFormat::tokenStateColor(TokenState::NeedsReauth);
         return {};
     case Qt::DecorationRole:
+        if (column == HealthColumn && health)
+            return DisplayFormat::healthColor(health->health);
         if (column == TokenColumn)
             return DisplayFormat::tokenStateColor(summary.tokenState);
         return {};
     case Qt::ToolTipRole:
         switch (column) {
+        case HealthColumn:
+            return health && !health->reason.isEmpty() ? QVariant(health->reason) : QVariant();
+        case FailedRunsColumn:
+            return QStringLiteral("Executions of this connection that failed in the last 24 hours");
         case TokenColumn:
             if (!summary.tokenExpiresAt.isValid())
                 return summary.tokenState == TokenState::NeedsReauth
@@ -271,8 +406,9 @@ QVariant ConnectionTreeModel::connectionData(const ConnectionSummary &summary, i
                 .arg(DisplayFormat::fullTime(summary.tokenExpiresAt),
                      DisplayFormat::relativeTime(summary.tokenExpiresAt, now()));
         case LastSyncColumn:
-            return connection.lastSyncAt.isValid() ? DisplayFormat::fullTime(connection.lastSyncAt)
-                                                   : QStringLiteral("Never synced");
+            return health && health->lastSyncAt.isValid()
+                       ? QStringLiteral("Last read or write finished %1").arg(DisplayFormat::fullTime(health->lastSyncAt))
+                       : QStringLiteral("Never read or written");
         case StatusColumn:
             return connection.statusMessage.isEmpty() ? QVariant() : QVariant(connection.statusMessage);
         default:
@@ -292,6 +428,10 @@ QVariant ConnectionTreeModel::headerData(int section, Qt::Orientation orientatio
         return QStringLiteral("Name");
     case ProviderColumn:
         return QStringLiteral("Provider");
+    case HealthColumn:
+        return QStringLiteral("Health");
+    case FailedRunsColumn:
+        return QStringLiteral("Failed 24 h");
     case TokenColumn:
         return QStringLiteral("Token");
     case LastSyncColumn:

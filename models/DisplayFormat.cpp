@@ -3,6 +3,7 @@
 #include "core/ExecutionQuery.h"
 #include "core/Executions.h"
 #include "core/Tenancy.h"
+#include "ops/OpsTypes.h"
 
 #include <QGuiApplication>
 #include <QLocale>
@@ -11,12 +12,20 @@ namespace patchbay::DisplayFormat {
 
 namespace {
 
-const QColor kGreen(0x2e, 0x7d, 0x32);
-const QColor kAmber(0xb2, 0x6a, 0x00);
-const QColor kRed(0xc6, 0x28, 0x28);
-const QColor kDarkRed(0x7f, 0x00, 0x00);
-const QColor kBlue(0x15, 0x65, 0xc0);
-const QColor kGrey(0x75, 0x75, 0x75);
+// Status colours are hues, made as light or dark as the palette needs: halfway between its text and the middle grey,
+// so dark on a light theme and light on a dark one, and always readable over the base colour.
+QColor readable(int hue, int saturation, const QPalette &palette = applicationPalette())
+{
+    const int lightness = (palette.color(QPalette::Text).lightness() + 128) / 2;
+    return QColor::fromHsl(hue, saturation, lightness);
+}
+
+QColor green() { return readable(123, 170); }
+QColor amber() { return readable(36, 255); }
+QColor red() { return readable(0, 200); }
+QColor magenta() { return readable(320, 200); } // needs re-auth: as urgent as red, told apart from it
+QColor blue() { return readable(212, 200); }
+QColor grey() { return readable(0, 0); }
 
 QString ago(qint64 secs)
 {
@@ -106,31 +115,31 @@ QColor tokenStateColor(TokenState state)
 {
     switch (state) {
     case TokenState::Valid:
-        return kGreen;
+        return green();
     case TokenState::Expiring:
-        return kAmber;
+        return amber();
     case TokenState::Expired:
-        return kRed;
+        return red();
     case TokenState::NeedsReauth:
-        return kDarkRed;
+        return magenta();
     case TokenState::Unknown:
         break;
     }
-    return kGrey;
+    return grey();
 }
 
 QColor executionStatusColor(const QString &status)
 {
     if (status == ExecutionStatus::Succeeded)
-        return kGreen;
+        return green();
     if (status == ExecutionStatus::Failed)
-        return kRed;
+        return red();
     if (status == ExecutionStatus::Running)
-        return kBlue;
+        return blue();
     // Not the run's own failure (its process stopped), but it did not finish either.
     if (status == ExecutionStatus::Interrupted)
-        return kAmber;
-    return kGrey;
+        return amber();
+    return grey();
 }
 
 QString executionOutcomeText(const QString &outcome, qint64 failedRecords)
@@ -146,29 +155,94 @@ QColor executionOutcomeColor(const QString &outcome, const QPalette &palette)
 {
     if (outcome != ExecutionOutcome::Partial)
         return executionStatusColor(outcome);
-    // Between the text's lightness and the middle: dark orange on a light theme, light orange on a dark one.
-    const int lightness = (palette.color(QPalette::Text).lightness() + 2 * 128) / 3;
-    return QColor::fromHsl(28, 220, lightness);
+    return readable(24, 255, palette);
+}
+
+QString healthText(const QString &health)
+{
+    if (health == ConnectionHealth::NeedsReauth)
+        return QStringLiteral("needs re-auth");
+    return health;
+}
+
+QColor healthColor(const QString &health, const QPalette &palette)
+{
+    if (health == ConnectionHealth::Healthy)
+        return readable(123, 170, palette);
+    if (health == ConnectionHealth::Degraded)
+        return executionOutcomeColor(ExecutionOutcome::Partial, palette);
+    if (health == ConnectionHealth::NeedsReauth)
+        return readable(320, 200, palette);
+    if (health == ConnectionHealth::Failing)
+        return readable(0, 200, palette);
+    return readable(0, 0, palette); // paused, or not known yet
+}
+
+QString tenantHealthText(const TenantHealthRow &tenant)
+{
+    if (tenant.health == ConnectionHealth::Healthy || tenant.health.isEmpty())
+        return tenant.connections == 1 ? QStringLiteral("healthy")
+                                       : QStringLiteral("all %1 healthy").arg(tenant.connections);
+    const qint64 counts[] = {tenant.healthy, tenant.paused, tenant.degraded, tenant.needsReauth, tenant.failing};
+    return QStringLiteral("%1 of %2 %3")
+        .arg(counts[ConnectionHealth::rank(tenant.health)])
+        .arg(tenant.connections)
+        .arg(healthText(tenant.health));
+}
+
+QString tenantHealthDetail(const TenantHealthRow &tenant)
+{
+    QStringList parts;
+    const std::pair<qint64, QString> counts[] = {{tenant.failing, ConnectionHealth::Failing},
+                                                 {tenant.needsReauth, ConnectionHealth::NeedsReauth},
+                                                 {tenant.degraded, ConnectionHealth::Degraded},
+                                                 {tenant.paused, ConnectionHealth::Paused},
+                                                 {tenant.healthy, ConnectionHealth::Healthy}};
+    for (const auto &[count, health] : counts) {
+        if (count > 0)
+            parts.append(QStringLiteral("%1 %2").arg(count).arg(healthText(health)));
+    }
+    return QStringLiteral("%1 connection%2: %3")
+        .arg(tenant.connections)
+        .arg(tenant.connections == 1 ? QLatin1String() : QLatin1String("s"))
+        .arg(parts.join(QStringLiteral(", ")));
+}
+
+QString lastSyncText(const ConnectionHealthRow &row, const QDateTime &now, const QString &separator)
+{
+    const QString when = relativeTime(row.lastSyncAt, now);
+    if (!row.lastSyncAt.isValid() || row.lastSyncOutcome.isEmpty())
+        return when;
+    return when + separator + executionOutcomeText(row.lastSyncOutcome, row.lastSyncFailedRecords);
+}
+
+QColor statusBackgroundColor(const QColor &status, const QPalette &palette)
+{
+    // A tint of the status over the window colour: pale on a light theme, deep on a dark one.
+    const QColor window = palette.color(QPalette::Window);
+    const auto mix = [](int a, int b) { return (a * 90 + b * 10) / 100; };
+    return QColor(mix(window.red(), status.red()), mix(window.green(), status.green()),
+                  mix(window.blue(), status.blue()));
 }
 
 QColor eventLevelColor(const QString &level)
 {
     if (level == EventLevel::Error)
-        return kRed;
+        return red();
     if (level == EventLevel::Warning)
-        return kAmber;
+        return amber();
     if (level == EventLevel::Debug)
-        return kGrey;
-    return kBlue;
+        return grey();
+    return blue();
 }
 
 QColor httpStatusColor(int status)
 {
     if (status >= 200 && status < 300)
-        return kGreen;
+        return green();
     if (status == 429 || (status >= 300 && status < 500 && status != 401 && status != 403))
-        return kAmber;
-    return kRed; // 0 (no response), 401/403, 5xx
+        return amber();
+    return red(); // 0 (no response), 401/403, 5xx
 }
 
 QPalette applicationPalette()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/TokenState.h"
+#include "ops/OpsTypes.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -10,7 +11,11 @@
 namespace patchbay::DisplayFormat {
 
 // The words and colours the console uses for engine values, shared by the models and the widgets
-// so a state looks the same in the tree, the header and the tables.
+// so a state looks the same in the tree, the header and the tables. Every colour comes from the application's palette
+// (a hue made as dark or light as its text needs), so a dark theme stays readable: no widget names a colour itself.
+
+// The application's palette; a default one where there is no GUI application (models in a console-less test).
+QPalette applicationPalette();
 
 // "just now", "3 min ago", "2 h ago", "5 d ago"; "in 4 min" for times after now; "never" when invalid.
 QString relativeTime(const QDateTime &time, const QDateTime &now);
@@ -33,7 +38,15 @@ QColor httpStatusColor(int status);
 // An outcome's colour: a status's, and for a partial failure an orange of its own, as light or dark as the
 // palette's text so that it reads on a dark theme too.
 QColor executionOutcomeColor(const QString &outcome, const QPalette &palette);
-// The application's palette; a default one where there is no GUI application (models in a console-less test).
-QPalette applicationPalette();
+// A ConnectionHealth in words ("needs re-auth") and its colour.
+QString healthText(const QString &health);
+QColor healthColor(const QString &health, const QPalette &palette = applicationPalette());
+// A tenant's roll-up: "2 of 5 failing", "all 5 healthy"; and every count, for a tooltip.
+QString tenantHealthText(const TenantHealthRow &tenant);
+QString tenantHealthDetail(const TenantHealthRow &tenant);
+// The last read or write and its outcome: "2 min ago<separator>succeeded with 161 failed records"; "never".
+QString lastSyncText(const ConnectionHealthRow &row, const QDateTime &now, const QString &separator);
+// A background for a message in a status's colour (a warning strip): that colour faintly over the window colour.
+QColor statusBackgroundColor(const QColor &status, const QPalette &palette = applicationPalette());
 
 } // namespace patchbay::DisplayFormat

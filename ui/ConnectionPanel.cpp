@@ -7,6 +7,7 @@
 #include "FailedRecordListModel.h"
 #include "FailedRecordsView.h"
 #include "TokenPanel.h"
+#include "FullResyncDialog.h"
 
 #include <QTabWidget>
 #include <QVBoxLayout>
@@ -66,18 +67,22 @@ ConnectionPanel::ConnectionPanel(OpsApi *ops, QWidget *parent)
     connect(m_header, &ConnectionHeaderWidget::syncNowRequested, this, &ConnectionPanel::syncNow);
     connect(m_header, &ConnectionHeaderWidget::refreshTokenRequested, this, &ConnectionPanel::refreshToken);
     connect(m_header, &ConnectionHeaderWidget::reauthorizeRequested, this, &ConnectionPanel::reauthorize);
+    connect(m_header, &ConnectionHeaderWidget::pauseRequested, this, &ConnectionPanel::pause);
+    connect(m_header, &ConnectionHeaderWidget::resumeRequested, this, &ConnectionPanel::resume);
+    connect(m_header, &ConnectionHeaderWidget::fullResyncRequested, this, &ConnectionPanel::fullResync);
     connect(m_executionPanel, &ExecutionPanel::errorOccurred, this, &ConnectionPanel::errorOccurred);
     connect(m_failedRecordsView, &FailedRecordsView::errorOccurred, this, &ConnectionPanel::errorOccurred);
     connect(m_deliveriesView, &DeliveriesView::errorOccurred, this, &ConnectionPanel::errorOccurred);
     connect(m_tokenPanel, &TokenPanel::errorOccurred, this, &ConnectionPanel::errorOccurred);
 }
 
-void ConnectionPanel::showConnection(const ConnectionSummary &summary)
+void ConnectionPanel::showConnection(const ConnectionSummary &summary,
+                                     const std::optional<ConnectionHealthRow> &health)
 {
     const bool other = summary.connection.id != m_connectionId;
     m_connectionId = summary.connection.id;
     m_connectionName = summary.connection.displayName;
-    m_header->setConnection(summary);
+    m_header->setConnection(summary, health);
     updateBusy();
     if (other) {
         m_refreshTimer.stop();
@@ -102,11 +107,12 @@ void ConnectionPanel::clearConnection(const QString &hint)
     m_emptyState->showMessage();
 }
 
-void ConnectionPanel::updateConnection(const ConnectionSummary &summary)
+void ConnectionPanel::updateConnection(const ConnectionSummary &summary,
+                                       const std::optional<ConnectionHealthRow> &health)
 {
     if (summary.connection.id != m_connectionId)
         return;
-    m_header->setConnection(summary);
+    m_header->setConnection(summary, health);
     updateBusy();
 }
 
@@ -154,6 +160,50 @@ void ConnectionPanel::reauthorize()
     if (m_urlOpener)
         dialog->setUrlOpener(m_urlOpener);
     connect(dialog, &ReauthorizeDialog::authorizationStarted, this, &ConnectionPanel::authorizationStarted);
+    dialog->open();
+}
+
+void ConnectionPanel::pause()
+{
+    changePause(true);
+}
+
+void ConnectionPanel::resume()
+{
+    changePause(false);
+}
+
+void ConnectionPanel::changePause(bool pause)
+{
+    if (m_connectionId == 0)
+        return;
+    const qint64 connectionId = m_connectionId;
+    auto answer = pause ? m_ops->pauseConnection(connectionId) : m_ops->resumeConnection(connectionId);
+    answer.then(this, [this, connectionId](const Result<ConnectionSummary> &summary) {
+        if (!summary) {
+            Q_EMIT errorOccurred(summary.error().message);
+            return;
+        }
+        // The header follows at once; the tree (health) when connectionChanged has reloaded it.
+        if (connectionId == m_connectionId)
+            m_header->setConnection(summary.value(), m_header->health());
+    });
+}
+
+void ConnectionPanel::fullResync()
+{
+    if (m_connectionId == 0)
+        return;
+    auto *dialog = new FullResyncDialog(m_header->connectionName(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, connectionId = m_connectionId] {
+        m_ops->fullResync(connectionId, dialog->since()).then(this, [this](const Result<CommandStarted> &started) {
+            if (!started)
+                Q_EMIT errorOccurred(started.error().message);
+            updateBusy();
+        });
+        updateBusy();
+    });
     dialog->open();
 }
 

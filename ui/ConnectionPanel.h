@@ -27,13 +27,16 @@ public:
 
     explicit ConnectionPanel(OpsApi *ops, QWidget *parent = nullptr);
 
-    void showConnection(const ConnectionSummary &summary);
+    // health: the connection's row of OpsApi::health, for the header's health and last sync.
+    void showConnection(const ConnectionSummary &summary,
+                        const std::optional<ConnectionHealthRow> &health = std::nullopt);
     // Shows the hint instead of a connection.
     void clearConnection(const QString &hint = {});
     qint64 connectionId() const { return m_connectionId; }
 
     // New values for the shown connection (token, last sync): updates the header, keeps the lists.
-    void updateConnection(const ConnectionSummary &summary);
+    void updateConnection(const ConnectionSummary &summary,
+                          const std::optional<ConnectionHealthRow> &health = std::nullopt);
     void updateBusy();
     // Why the connection's commands cannot be used at all (a key that may only look); empty: they can.
     void setCommandsRefused(const QString &why);
@@ -49,6 +52,10 @@ public:
     // computer (the loopback flow); and how this computer's browser is opened (tests replace it).
     void setAgainstServer(bool againstServer) { m_againstServer = againstServer; }
     void setUrlOpener(ReauthorizeDialog::UrlOpener opener) { m_urlOpener = std::move(opener); }
+    void pause();
+    void resume();
+    // Asks how far back (FullResyncDialog, named "fullResyncDialog"), then starts it.
+    void fullResync();
 
 Q_SIGNALS:
     void errorOccurred(const QString &message);
@@ -56,6 +63,8 @@ Q_SIGNALS:
     void authorizationStarted(const QUrl &url);
 
 private:
+    void changePause(bool pause);
+
     OpsApi *m_ops;
     qint64 m_connectionId = 0;
     QString m_connectionName;

@@ -1,12 +1,15 @@
 #include "MainWindow.h"
 
 #include "CommandButton.h"
+#include "ConnectionFilterBar.h"
+#include "ConnectionFilterProxyModel.h"
 #include "ConnectionPanel.h"
 #include "ConnectionTreeModel.h"
 #include "EmptyStateWidget.h"
 #include "ConnectServerDialog.h"
 #include "MessageBar.h"
 #include "RunsView.h"
+#include "WindowSettings.h"
 #include "ops/OpsApi.h"
 #include "ops/SwitchableOps.h"
 
@@ -18,10 +21,11 @@
 #include <QMenuBar>
 #include <QPushButton>
 #include <QSettings>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
+#include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -41,7 +45,8 @@ const QString kNoTenants =
 MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     : QMainWindow(parent), m_localOps(ops), m_ops(new SwitchableOps(ops, this)),
       m_serverMessageBar(new MessageBar(this)), m_treeModel(new ConnectionTreeModel(m_ops, this)),
-      m_proxyModel(new QSortFilterProxyModel(this)), m_searchLineEdit(new QLineEdit(this)),
+      m_proxyModel(new ConnectionFilterProxyModel(this)),
+      m_filterBar(new ConnectionFilterBar(m_treeModel, m_proxyModel, this)),
       m_treeView(new QTreeView(this)), m_connectionPanel(new ConnectionPanel(m_ops, this)),
       m_messageBar(new MessageBar(this)), m_tabWidget(new QTabWidget(this)), m_runsView(new RunsView(m_ops, this)),
       m_statusLabel(new QLabel(this))
@@ -57,16 +62,9 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     m_thisComputerAction->setCheckable(true);
     fileMenu->addSeparator();
     fileMenu->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    createActions();
 
     m_proxyModel->setSourceModel(m_treeModel);
-    m_proxyModel->setRecursiveFilteringEnabled(true);
-    m_proxyModel->setAutoAcceptChildRows(true); // finding a connected user shows all their connections
-    m_proxyModel->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    m_proxyModel->setFilterKeyColumn(-1); // name, provider, token state and status all match
-
-    m_searchLineEdit->setObjectName(QStringLiteral("tenantSearchLineEdit"));
-    m_searchLineEdit->setPlaceholderText(QStringLiteral("Search connected users, connections, token states\u2026"));
-    m_searchLineEdit->setClearButtonEnabled(true);
 
     m_treeView->setObjectName(QStringLiteral("connectionTreeView"));
     m_treeView->setModel(m_proxyModel);
@@ -90,8 +88,8 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     m_bulkReauthorizationButton->setObjectName(QStringLiteral("bulkReauthorizationButton"));
     connect(m_bulkReauthorizationButton, &QPushButton::clicked, this, &MainWindow::openBulkReauthorization);
     auto *searchRow = new QHBoxLayout;
-    searchRow->addWidget(m_searchLineEdit, 1);
-    searchRow->addWidget(m_bulkReauthorizationButton);
+    searchRow->addWidget(m_filterBar, 1);
+    searchRow->addWidget(m_bulkReauthorizationButton, 0, Qt::AlignTop);
     leftLayout->addLayout(searchRow);
     leftLayout->addWidget(m_treeEmptyState, 1);
 
@@ -102,7 +100,7 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     splitter->addWidget(m_connectionPanel);
     splitter->setStretchFactor(0, 0);
     splitter->setStretchFactor(1, 1);
-    splitter->setSizes({590, 690});
+    splitter->setSizes({760, 520}); // the tree's columns whole: health, failed runs, token, last sync
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
@@ -122,7 +120,8 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
     statusBar()->addWidget(m_statusLabel, 1);
 
-    connect(m_searchLineEdit, &QLineEdit::textChanged, this, &MainWindow::applySearch);
+    connect(m_filterBar, &ConnectionFilterBar::filtersChanged, this, &MainWindow::applyFilters);
+    connect(m_tabWidget, &QTabWidget::currentChanged, this, &MainWindow::recordPlace);
     connect(m_treeView->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &MainWindow::showCurrent);
     connect(m_treeModel, &ConnectionTreeModel::loadFailed, this, &MainWindow::showError);
     connect(m_treeModel, &QAbstractItemModel::modelReset, this, &MainWindow::restoreTreeAfterReset);
@@ -134,7 +133,7 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
         if (connectionId != m_connectionPanel->connectionId())
             return;
         if (const auto summary = m_treeModel->connectionSummary(connectionId))
-            m_connectionPanel->updateConnection(*summary);
+            m_connectionPanel->updateConnection(*summary, m_treeModel->connectionHealth(connectionId));
     });
     connect(m_connectionPanel, &ConnectionPanel::errorOccurred, this, &MainWindow::showError);
     connect(m_runsView, &RunsView::errorOccurred, this, &MainWindow::showError);
@@ -157,16 +156,146 @@ MainWindow::MainWindow(OpsApi *ops, QWidget *parent)
     m_clockTimer.setInterval(kClockIntervalMs);
     connect(&m_clockTimer, &QTimer::timeout, this, [this] {
         m_treeModel->refreshRelativeTimes();
-        if (const auto summary = m_treeModel->connectionSummary(m_connectionPanel->connectionId()))
-            m_connectionPanel->updateConnection(*summary);
+        const qint64 shown = m_connectionPanel->connectionId();
+        if (const auto summary = m_treeModel->connectionSummary(shown))
+            m_connectionPanel->updateConnection(*summary, m_treeModel->connectionHealth(shown));
     });
     m_clockTimer.start();
 
     updateMode();
+    restoreSettings();
+    recordPlace();
     reload();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    QSettings settings(QStringLiteral("patchbay"), QStringLiteral("console"));
+    WindowSettings::save(*this, settings);
+    settings.setValue(QStringLiteral("window/lastView"), m_tabWidget->currentIndex());
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings settings(QStringLiteral("patchbay"), QStringLiteral("console"));
+    WindowSettings::restore(*this, settings);
+    const int lastView = settings.value(QStringLiteral("window/lastView"), 0).toInt();
+    if (lastView >= 0 && lastView < m_tabWidget->count())
+        m_tabWidget->setCurrentIndex(lastView);
+}
+
+void MainWindow::createActions()
+{
+    QToolBar *toolBar = addToolBar(QStringLiteral("Main"));
+    toolBar->setObjectName(QStringLiteral("mainToolBar"));
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    toolBar->setMovable(false);
+
+    auto *refresh = new QAction(style()->standardIcon(QStyle::SP_BrowserReload), QStringLiteral("&Refresh"), this);
+    refresh->setObjectName(QStringLiteral("refreshAction"));
+    refresh->setShortcut(QKeySequence(Qt::Key_F5));
+    refresh->setToolTip(QStringLiteral("Read the current view again (F5)"));
+    connect(refresh, &QAction::triggered, this, &MainWindow::refreshCurrentView);
+    m_backAction = new QAction(style()->standardIcon(QStyle::SP_ArrowBack), QStringLiteral("&Back"), this);
+    m_backAction->setObjectName(QStringLiteral("backAction"));
+    m_backAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Left));
+    m_backAction->setToolTip(QStringLiteral("Back to the previous view and connection (Alt+Left)"));
+    connect(m_backAction, &QAction::triggered, this, &MainWindow::goBack);
+    m_syncNowAction = new QAction(style()->standardIcon(QStyle::SP_MediaPlay), QStringLiteral("&Sync now"), this);
+    m_syncNowAction->setObjectName(QStringLiteral("syncNowAction"));
+    m_syncNowAction->setToolTip(QStringLiteral("Read every object of the shown connection now"));
+    connect(m_syncNowAction, &QAction::triggered, m_connectionPanel, &ConnectionPanel::syncNow);
+    auto *find = new QAction(QStringLiteral("&Find"), this);
+    find->setObjectName(QStringLiteral("findAction"));
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, &MainWindow::focusSearch);
+
+    toolBar->addAction(refresh);
+    toolBar->addAction(m_backAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_syncNowAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_connectAction);
+
+    QMenu *viewMenu = menuBar()->addMenu(QStringLiteral("&View"));
+    viewMenu->setObjectName(QStringLiteral("viewMenu"));
+    const QStringList views{QStringLiteral("&Connected users"), QStringLiteral("&Runs"), QStringLiteral("&Executions"),
+                            QStringLiteral("&Failed records")};
+    for (int view = 0; view < views.size(); ++view) {
+        QAction *show = viewMenu->addAction(views.at(view), this, [this, view] { showView(view); });
+        show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + view)));
+        show->setObjectName(QStringLiteral("showView%1Action").arg(view + 1));
+    }
+    viewMenu->addSeparator();
+    viewMenu->addAction(find);
+    viewMenu->addAction(refresh);
+    viewMenu->addAction(m_backAction);
+    viewMenu->addSeparator();
+    viewMenu->addAction(toolBar->toggleViewAction());
+    updateActions();
+}
+
+void MainWindow::refreshCurrentView()
+{
+    if (m_tabWidget->currentWidget() == m_runsView) {
+        m_runsView->reload();
+        return;
+    }
+    reload();
+    m_connectionPanel->refreshNow();
+}
+
+void MainWindow::focusSearch()
+{
+    QLineEdit *search = m_tabWidget->currentWidget() == m_runsView
+                            ? m_runsView->findChild<QLineEdit *>(QStringLiteral("runsSearchLineEdit"))
+                            : m_filterBar->searchLineEdit();
+    if (!search)
+        return;
+    search->setFocus(Qt::ShortcutFocusReason);
+    search->selectAll();
+}
+
+void MainWindow::showView(int view)
+{
+    if (view == 1) {
+        m_tabWidget->setCurrentWidget(m_runsView);
+        return;
+    }
+    m_tabWidget->setCurrentIndex(0);
+    if (auto *tabs = m_connectionPanel->findChild<QTabWidget *>(QStringLiteral("connectionTabWidget")); tabs && view >= 2)
+        tabs->setCurrentIndex(view - 2);
+}
+
+void MainWindow::recordPlace()
+{
+    if (!m_navigating)
+        m_history.visit({m_tabWidget->currentIndex(), m_connectionPanel->connectionId()});
+    updateActions();
+}
+
+void MainWindow::goBack()
+{
+    if (!m_history.canGoBack())
+        return;
+    const NavigationHistory::Place place = m_history.back();
+    m_navigating = true;
+    m_tabWidget->setCurrentIndex(place.tab);
+    if (place.connectionId != 0)
+        selectConnection(place.connectionId);
+    else
+        m_treeView->setCurrentIndex(QModelIndex());
+    m_navigating = false;
+    updateActions();
+}
+
+void MainWindow::updateActions()
+{
+    if (m_backAction)
+        m_backAction->setEnabled(m_history.canGoBack());
+    if (m_syncNowAction)
+        m_syncNowAction->setEnabled(m_connectionPanel->connectionId() != 0);
+}
 
 void MainWindow::showStatusMessage(const QString &message)
 {
@@ -336,10 +465,12 @@ void MainWindow::showCurrent(const QModelIndex &proxyIndex)
                              : QStringLiteral("Select one of %1's connections to see its token, last sync and "
                                               "executions.")
                                    .arg(tenant));
+        recordPlace();
         return;
     }
     if (const auto summary = m_treeModel->connectionSummary(connectionId))
-        m_connectionPanel->showConnection(*summary);
+        m_connectionPanel->showConnection(*summary, m_treeModel->connectionHealth(connectionId));
+    recordPlace();
 }
 
 void MainWindow::selectConnection(qint64 connectionId)
@@ -353,14 +484,18 @@ void MainWindow::selectConnection(qint64 connectionId)
         m_connectionPanel->clearConnection();
 }
 
-void MainWindow::applySearch(const QString &text)
+void MainWindow::applyFilters()
 {
-    m_proxyModel->setFilterFixedString(text.trimmed());
     m_treeView->expandAll();
-    m_treeEmptyState->setMessage(
-        text.trimmed().isEmpty() || m_treeModel->tenantCount() == 0
-            ? kNoTenants
-            : QStringLiteral("No connected user or connection matches \u201c%1\u201d.").arg(text.trimmed()));
+    const QString text = m_proxyModel->text();
+    const QString filters = m_filterBar->describeFilters();
+    QString message = kNoTenants;
+    if (m_treeModel->tenantCount() > 0 && !filters.isEmpty())
+        message = text.isEmpty() ? QStringLiteral("No %1.").arg(filters)
+                                 : QStringLiteral("No %1 match \u201c%2\u201d.").arg(filters, text);
+    else if (m_treeModel->tenantCount() > 0 && !text.isEmpty())
+        message = QStringLiteral("No connected user or connection matches \u201c%1\u201d.").arg(text);
+    m_treeEmptyState->setMessage(message);
 }
 
 void MainWindow::refreshConnection(qint64 connectionId)

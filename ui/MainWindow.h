@@ -1,6 +1,7 @@
 #pragma once
 
 #include "BulkReauthorizationDialog.h"
+#include "NavigationHistory.h"
 #include "ops/remote/RemoteOps.h"
 #include "ops/remote/ServerKeyring.h"
 
@@ -21,6 +22,8 @@ class QTreeView;
 
 namespace patchbay {
 
+class ConnectionFilterBar;
+class ConnectionFilterProxyModel;
 class ConnectionPanel;
 class ConnectionTreeModel;
 class EmptyStateWidget;
@@ -38,6 +41,12 @@ class SwitchableOps;
 // say which; against a server, a banner says when the server is lost and being reconnected, and the commands a
 // viewer key cannot use are disabled with a tooltip saying why. A server's API key is kept in the system keychain
 // (ServerKeyring), its URL and CA certificate path in QSettings ("patchbay"/"console", group "server").
+//
+// A toolbar holds the main actions (Refresh F5, Back Alt+Left, Sync now, Connect to server…); the View menu and
+// Ctrl+1..4 go to Connected users, Runs, and the shown connection's Executions and Failed records; Ctrl+F puts the
+// cursor in the current view's search box. Back returns to the previous tab and connection (NavigationHistory). The
+// window's geometry, toolbar, splitters, column widths and last view are kept in the same QSettings when it is
+// destroyed and restored when the next one is made (WindowSettings).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -66,14 +75,25 @@ public:
     // where it saves its CSV is asked with chooser when set (tests), else with a save-file dialog.
     void openBulkReauthorization();
     void setCsvPathChooser(BulkReauthorizationDialog::PathChooser chooser) { m_csvPathChooser = std::move(chooser); }
+    // The toolbar's and View menu's commands.
+    void refreshCurrentView();
+    void focusSearch();
+    void goBack();
+    // Ctrl+1..4: 0 Connected users, 1 Runs, 2 the connection's Executions, 3 its Failed records.
+    void showView(int view);
 
 private:
     void showError(const QString &message);
     void showCurrent(const QModelIndex &proxyIndex);
     void restoreTreeAfterReset();
-    void applySearch(const QString &text);
+    void applyFilters();
     void refreshConnection(qint64 connectionId);
     QString connectionName(qint64 connectionId) const;
+
+    void createActions();
+    void recordPlace();
+    void updateActions();
+    void restoreSettings();
 
     void updateMode();
     void updateBulkReauthorization();
@@ -92,8 +112,8 @@ private:
     QAction *m_connectAction;
     QAction *m_thisComputerAction;
     ConnectionTreeModel *m_treeModel;
-    QSortFilterProxyModel *m_proxyModel;
-    QLineEdit *m_searchLineEdit;
+    ConnectionFilterProxyModel *m_proxyModel;
+    ConnectionFilterBar *m_filterBar;
     QTreeView *m_treeView;
     EmptyStateWidget *m_treeEmptyState;
     ConnectionPanel *m_connectionPanel;
@@ -105,6 +125,10 @@ private:
     QTimer m_clockTimer;
     QPushButton *m_bulkReauthorizationButton = nullptr;
     BulkReauthorizationDialog::PathChooser m_csvPathChooser;
+    QAction *m_backAction = nullptr;
+    QAction *m_syncNowAction = nullptr;
+    NavigationHistory m_history;
+    bool m_navigating = false; // going back: the places it passes are not recorded
 };
 
 } // namespace patchbay

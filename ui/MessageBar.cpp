@@ -1,5 +1,7 @@
 #include "MessageBar.h"
 
+#include "DisplayFormat.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
@@ -33,8 +35,9 @@ MessageBar::MessageBar(QWidget *parent)
 void MessageBar::showError(const QString &message)
 {
     QPalette colours = palette();
-    colours.setColor(QPalette::Window, QColor(0xfd, 0xec, 0xea));
-    colours.setColor(QPalette::WindowText, QColor(0x7f, 0x00, 0x00));
+    const QColor error = DisplayFormat::healthColor(ConnectionHealth::Failing, colours);
+    colours.setColor(QPalette::Window, DisplayFormat::statusBackgroundColor(error, colours));
+    colours.setColor(QPalette::WindowText, error);
     setPalette(colours);
     m_label->setText(message);
     show();

@@ -4,6 +4,7 @@
 #include "core/Clock.h"
 #include "mapping/MappingService.h"
 #include "notify/Notifier.h"
+#include "scheduler/SyncControl.h"
 #include "store/sqlite/SqliteStore.h"
 #include "sync/SyncService.h"
 #include "sync/WebhookInboxWorker.h"
@@ -131,6 +132,7 @@ ConnectionHealthRow healthOf(const ConnectionActivity &activity)
         row.lastSyncAt = activity.lastSync->execution.finishedAt;
         row.lastSyncOutcome = activity.lastSync->outcome;
         row.lastSyncExecutionId = activity.lastSync->execution.id;
+        row.lastSyncFailedRecords = activity.lastSync->recordsFailed;
     }
     const QString statusReason = connection.statusMessage;
     if (connection.status == ConnectionStatus::Paused) {
@@ -187,6 +189,19 @@ HealthReport healthReport(const QList<ConnectionActivity> &activities, const Hea
         report.tenants.removeIf([&](const TenantHealthRow &row) { return row.health != filter.health; });
     }
     return report;
+}
+
+// One execution at a time per connection keeps its records and cursor in order.
+Error busyError()
+{
+    return makeError("ops.busy",
+                     QStringLiteral("The connection is running another execution; try again when it has finished"));
+}
+
+Error pausedError(const Connection &connection)
+{
+    return makeError("connection.paused",
+                     QStringLiteral("%1 is paused; resume it to sync").arg(connection.displayName));
 }
 
 Error badFilter(const QString &message)
@@ -268,21 +283,24 @@ QFuture<Result<QList<ConnectionSummary>>> LocalOps::connections(std::optional<qi
     });
 }
 
+Result<ConnectionSummary> LocalOps::summaryOf(Store &store, qint64 connectionId)
+{
+    auto connection = store.tenants().connection(connectionId);
+    if (!connection)
+        return connection.error();
+    QString tenantName;
+    if (auto tenantList = store.tenants().tenants()) {
+        for (const Tenant &tenant : tenantList.value()) {
+            if (tenant.id == connection->tenantId)
+                tenantName = tenant.displayName;
+        }
+    }
+    return summarize(store, connection.value(), tenantName);
+}
+
 QFuture<Result<ConnectionSummary>> LocalOps::connection(qint64 connectionId)
 {
-    return withStore([this, connectionId](Store &store) -> Result<ConnectionSummary> {
-        auto connection = store.tenants().connection(connectionId);
-        if (!connection)
-            return connection.error();
-        QString tenantName;
-        if (auto tenantList = store.tenants().tenants()) {
-            for (const Tenant &tenant : tenantList.value()) {
-                if (tenant.id == connection->tenantId)
-                    tenantName = tenant.displayName;
-            }
-        }
-        return summarize(store, connection.value(), tenantName);
-    });
+    return withStore([this, connectionId](Store &store) { return summaryOf(store, connectionId); });
 }
 
 QFuture<Result<QList<Execution>>> LocalOps::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
@@ -456,11 +474,8 @@ QFuture<Result<QList<WriteItem>>> LocalOps::writeItems(qint64 executionId)
 template <typename Work>
 QFuture<Result<CommandStarted>> LocalOps::runInBackground(qint64 connectionId, Work work)
 {
-    if (m_busy.contains(connectionId)) {
-        // one execution at a time per connection keeps its records and cursor in order
-        return readyAnswer<CommandStarted>(makeError(
-            "ops.busy", QStringLiteral("The connection is running another execution; try again when it has finished")));
-    }
+    if (m_busy.contains(connectionId))
+        return readyAnswer<CommandStarted>(busyError());
     m_busy.insert(connectionId);
     Q_EMIT executionStarted(connectionId);
     QPointer<LocalOps> self(this);
@@ -495,10 +510,102 @@ QFuture<Result<CommandStarted>> LocalOps::runInBackground(qint64 connectionId, W
 
 QFuture<Result<CommandStarted>> LocalOps::syncNow(qint64 connectionId)
 {
-    return runInBackground(connectionId,
-                           [connectionId](SyncService &sync, const SyncService::EventListener &listener) {
-                               return sync.read(connectionId, QString(), listener);
-                           });
+    if (isBusy(connectionId)) // said at once, as every command says it
+        return readyAnswer<CommandStarted>(busyError());
+    return startChecked(withStore([connectionId](Store &store) -> Result<ReadOptions> {
+                            auto connection = store.tenants().connection(connectionId);
+                            if (!connection)
+                                return connection.error();
+                            if (connection->status == ConnectionStatus::Paused)
+                                return pausedError(connection.value());
+                            return ReadOptions();
+                        }),
+                        connectionId);
+}
+
+QFuture<Result<CommandStarted>> LocalOps::startChecked(QFuture<Result<ReadOptions>> check, qint64 connectionId)
+{
+    // The answer's future is there at once (callers may hold on to it); it is kept when the check or the start ends.
+    auto promise = std::make_shared<QPromise<Result<CommandStarted>>>();
+    promise->start();
+    QFuture<Result<CommandStarted>> answer = promise->future();
+    check.then(this, [this, promise, connectionId](const Result<ReadOptions> &options) {
+        if (!options) {
+            promise->addResult(Result<CommandStarted>(options.error()));
+            promise->finish();
+            return;
+        }
+        runInBackground(connectionId, [connectionId, read = options.value()](SyncService &sync,
+                                                                            const SyncService::EventListener &listener) {
+            return sync.read(connectionId, QString(), listener, read);
+        }).then(this, [promise](const Result<CommandStarted> &started) {
+            promise->addResult(started);
+            promise->finish();
+        });
+    });
+    return answer;
+}
+
+QFuture<Result<ConnectionSummary>> LocalOps::pauseConnection(qint64 connectionId)
+{
+    return changePause(connectionId, true);
+}
+
+QFuture<Result<ConnectionSummary>> LocalOps::resumeConnection(qint64 connectionId)
+{
+    return changePause(connectionId, false);
+}
+
+QFuture<Result<ConnectionSummary>> LocalOps::changePause(qint64 connectionId, bool pause)
+{
+    return withStore([this, connectionId, pause](Store &store) -> Result<ConnectionSummary> {
+               SyncControl control(store, m_sync->integrations(), m_sync->catalog());
+               auto changed = pause ? control.pauseConnection(connectionId) : control.resumeConnection(connectionId);
+               if (!changed)
+                   return changed.error();
+               return summaryOf(store, connectionId);
+           })
+        .then(this, [this, connectionId](const Result<ConnectionSummary> &summary) {
+            if (summary)
+                Q_EMIT connectionChanged(connectionId);
+            return summary;
+        });
+}
+
+Result<void> LocalOps::checkResyncSince(const std::optional<QDateTime> &since, const QDateTime &now)
+{
+    if (since && !since->isValid())
+        return makeError("catalog.bad_since", QStringLiteral("A full resync starts from a valid date and time."));
+    if (since && *since > now) {
+        return makeError("catalog.bad_since",
+                         QStringLiteral("A full resync reads what exists: it cannot start after now."));
+    }
+    return {};
+}
+
+QFuture<Result<CommandStarted>> LocalOps::fullResync(qint64 connectionId, std::optional<QDateTime> since)
+{
+    return startChecked(withStore([this, connectionId, since](Store &store) -> Result<ReadOptions> {
+                            auto connection = store.tenants().connection(connectionId);
+                            if (!connection)
+                                return connection.error();
+                            if (connection->status == ConnectionStatus::Paused)
+                                return pausedError(connection.value());
+                            if (connection->status == ConnectionStatus::NeedsReauth) {
+                                return makeError("connection.needs_reauth",
+                                                 QStringLiteral("%1 needs re-authorisation before it can sync: %2")
+                                                     .arg(connection->displayName, connection->statusMessage));
+                            }
+                            if (auto checked = checkResyncSince(since, m_clock.now()); !checked)
+                                return checked.error();
+                            ReadOptions options;
+                            options.backfillSinceMs = since ? since->toMSecsSinceEpoch() : 0;
+                            // The cursors start over inside the run, once it holds the connection: nothing changes
+                            // when it is busy.
+                            options.startOver = true;
+                            return options;
+                        }),
+                        connectionId);
 }
 
 QFuture<Result<CommandStarted>> LocalOps::remapFailedRecords(qint64 connectionId)

@@ -11,6 +11,7 @@
 namespace patchbay {
 
 class AuthorizationRedirect;
+struct ReadOptions;
 class Clock;
 class Store;
 class SyncService;
@@ -63,6 +64,14 @@ public:
     QFuture<Result<CommandStarted>> retryFailedWrites(qint64 connectionId) override;
     QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) override;
     QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) override;
+    // Pause / resume and full resync (connected users health).
+    QFuture<Result<ConnectionSummary>> pauseConnection(qint64 connectionId) override;
+    QFuture<Result<ConnectionSummary>> resumeConnection(qint64 connectionId) override;
+    QFuture<Result<CommandStarted>> fullResync(qint64 connectionId, std::optional<QDateTime> since = std::nullopt) override;
+    // fullResync's check of since, shared with the server's route (which queues the resync instead): catalog.bad_since
+    // for an invalid time or one after now.
+    static Result<void> checkResyncSince(const std::optional<QDateTime> &since, const QDateTime &now);
+
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
     // Tokens (re-authorisation links): refused in-process ("ops.needs_server"); patchbayd answers its route itself.
     QFuture<Result<ReauthorizationLink>> createReauthorizationLink(qint64 connectionId) override;
@@ -94,6 +103,10 @@ private:
     auto withStore(Work work);
     template <typename Work>
     QFuture<Result<CommandStarted>> runInBackground(qint64 connectionId, Work work);
+    QFuture<Result<ConnectionSummary>> changePause(qint64 connectionId, bool pause);
+    // A read of every object started with the options check answers, or check's refusal.
+    QFuture<Result<CommandStarted>> startChecked(QFuture<Result<ReadOptions>> check, qint64 connectionId);
+    Result<ConnectionSummary> summaryOf(Store &store, qint64 connectionId);
     ConnectionSummary summarize(Store &store, const Connection &connection, const QString &tenantName);
     bool completeAuthorization(const QString &state, const QString &code, const QString &issuer);
 

@@ -82,7 +82,7 @@ public:
     virtual QFuture<Result<QList<WriteItem>>> writeItems(qint64 executionId) = 0;
 
     // Refused with "ops.busy" while the connection runs another execution (one at a time keeps its records and
-    // cursor in order).
+    // cursor in order), and with "connection.paused" for a paused connection.
     virtual QFuture<Result<CommandStarted>> syncNow(qint64 connectionId) = 0;
     virtual QFuture<Result<CommandStarted>> refreshToken(qint64 connectionId) = 0;
     virtual QFuture<Result<CommandStarted>> remapFailedRecords(qint64 connectionId) = 0;
@@ -98,6 +98,22 @@ public:
     // the provider sends the browser back, the code is exchanged in the background (an "authorize" execution);
     // once it succeeded, a sync of the connection starts.
     virtual QFuture<Result<QUrl>> beginReauthorization(qint64 connectionId) = 0;
+
+    // Pause / resume and full resync (connected users health).
+    // A paused connection is not read, on schedule or on request (Sync now and Full resync are refused with
+    // "connection.paused"), until it is resumed. Both answer the connection as it now is. Pausing one that needs
+    // re-authorisation is "connection.not_active"; resuming one that is not paused "connection.not_paused" (an active
+    // one is answered as it is); store.not_found for a connection that does not exist.
+    virtual QFuture<Result<ConnectionSummary>> pauseConnection(qint64 connectionId) = 0;
+    virtual QFuture<Result<ConnectionSummary>> resumeConnection(qint64 connectionId) = 0;
+    // Reads every object of the connection again from the start of its history, or from since: the cursors start
+    // over; records already stored are updated, nothing is deleted. In-process the read starts at once (as syncNow,
+    // "ops.busy" while another runs); on a server it is queued with the scheduler (it shows in /jobs) and the answer's
+    // executionId is 0 until it runs. Refused with "connection.paused", "connection.needs_reauth", and
+    // "catalog.bad_since" for a since that is invalid or after now.
+    virtual QFuture<Result<CommandStarted>> fullResync(qint64 connectionId,
+                                                       std::optional<QDateTime> since = std::nullopt) = 0;
+
     // Whether a command's execution is running for the connection, as the signals so far told: answered at once,
     // from what this object already knows.
     virtual bool isBusy(qint64 connectionId) const = 0;

@@ -454,7 +454,8 @@ bool members(Visit &visit, T &v)
         && visit("tenantName", v.tenantName) && visit("connectionName", v.connectionName)
         && visit("provider", v.provider) && visit("health", v.health) && visit("reason", v.reason)
         && visit("failedRunsLast24h", v.failedRunsLast24h) && visit("lastSyncAt", v.lastSyncAt)
-        && visit("lastSyncOutcome", v.lastSyncOutcome) && visit("lastSyncExecutionId", v.lastSyncExecutionId);
+        && visit("lastSyncOutcome", v.lastSyncOutcome) && visit("lastSyncExecutionId", v.lastSyncExecutionId)
+        && visit("lastSyncFailedRecords", v.lastSyncFailedRecords);
 }
 
 template <typename Visit, Is<TenantHealthRow> T>

@@ -95,6 +95,7 @@ struct ConnectionHealthRow
     QDateTime lastSyncAt;       // the last read or write that finished (never a token operation); unset: none yet
     QString lastSyncOutcome;    // its ExecutionOutcome
     qint64 lastSyncExecutionId = 0;
+    qint64 lastSyncFailedRecords = 0; // the records its last sync kept raw or did not write
 
     bool operator==(const ConnectionHealthRow &) const = default;
 };

@@ -121,6 +121,21 @@ public:
     {
         return m_target->replayExecution(executionId);
     }
+
+    // Pause / resume and full resync (connected users health).
+    QFuture<Result<ConnectionSummary>> pauseConnection(qint64 connectionId) override
+    {
+        return m_target->pauseConnection(connectionId);
+    }
+    QFuture<Result<ConnectionSummary>> resumeConnection(qint64 connectionId) override
+    {
+        return m_target->resumeConnection(connectionId);
+    }
+    QFuture<Result<CommandStarted>> fullResync(qint64 connectionId, std::optional<QDateTime> since) override
+    {
+        return m_target->fullResync(connectionId, since);
+    }
+
     bool isBusy(qint64 connectionId) const override { return m_target->isBusy(connectionId); }
 
     // --- Replay of webhook events and notification deliveries (issue 13 item 6)

@@ -196,6 +196,12 @@ Result<Execution> SyncService::read(qint64 connectionId, const QString &object, 
                                 auto mapping = readMapping(store, session.connection(), name);
                                 if (!mapping)
                                     return mapping.error();
+                                if (options.startOver) {
+                                    if (auto cleared = store.records().clearCursor(connectionId, name); !cleared)
+                                        return cleared.error();
+                                    journal.recordEvent(EventLevel::Info,
+                                                        QStringLiteral("Reading %1 again from the start").arg(name));
+                                }
                                 ReadExecution read(store, definition, spec.value(), session, runner, journal,
                                                    mapping->has_value() ? &mapping->value() : nullptr);
                                 read.setBackfillSinceMs(options.backfillSinceMs);

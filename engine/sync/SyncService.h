@@ -34,6 +34,7 @@ struct ReadOptions
     // Asked between pages (from the worker's thread): true stops the read after the page it committed, closing the
     // execution as interrupted (error sync.interrupted); the next read goes on from the stored cursor.
     std::function<bool()> stopRequested;
+    bool startOver = false; // a full resync: each object's cursor is cleared before it is read
 };
 
 // Runs executions for connections. Thread-safe: each call opens its own store connection and HTTP

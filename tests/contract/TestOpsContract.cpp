@@ -343,6 +343,29 @@ QList<Case> TestOpsContract::cases()
         // server gives a link is reauthorizationLinkNeedsAServer's).
         {"createReauthorizationLink",
          [](OpsApi &ops, const Ids &ids) { return asJson(ops.createReauthorizationLink(ids.unknown)); }, {}},
+        // Pause / resume and full resync (connected users health): a paused connection refuses both reads alike, a
+        // start after now or a connection that does not exist is refused before anything changes.
+        {"pauseConnection", [](OpsApi &ops, const Ids &ids) { return asJson(ops.pauseConnection(ids.unknown)); }, {}},
+        {"pauseConnection", [](OpsApi &ops, const Ids &ids) { return asJson(ops.pauseConnection(ids.acmeConnection)); },
+         withoutRunDetails},
+        {"syncNow", [](OpsApi &ops, const Ids &ids) { return asJson(ops.syncNow(ids.acmeConnection)); }, {}},
+        {"fullResync", [](OpsApi &ops, const Ids &ids) { return asJson(ops.fullResync(ids.acmeConnection)); }, {}},
+        {"resumeConnection",
+         [](OpsApi &ops, const Ids &ids) { return asJson(ops.resumeConnection(ids.acmeConnection)); },
+         withoutRunDetails},
+        {"resumeConnection",
+         [](OpsApi &ops, const Ids &ids) { return asJson(ops.resumeConnection(ids.acmeConnection)); },
+         withoutRunDetails},
+        {"resumeConnection", [](OpsApi &ops, const Ids &ids) { return asJson(ops.resumeConnection(ids.unknown)); },
+         {}},
+        {"fullResync",
+         [](OpsApi &ops, const Ids &ids) {
+             return asJson(ops.fullResync(ids.acmeConnection, QDateTime::currentDateTimeUtc().addDays(1)));
+         },
+         {}},
+        {"fullResync", [](OpsApi &ops, const Ids &ids) { return asJson(ops.fullResync(ids.acmeConnection, QDateTime())); },
+         {}},
+        {"fullResync", [](OpsApi &ops, const Ids &ids) { return asJson(ops.fullResync(ids.unknown)); }, {}},
     };
 }
 

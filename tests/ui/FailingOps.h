@@ -77,6 +77,14 @@ public:
     QFuture<Result<CommandStarted>> retryFailedWrites(qint64) override { return failure<CommandStarted>(); }
     QFuture<Result<CommandStarted>> replayExecution(qint64) override { return failure<CommandStarted>(); }
     QFuture<Result<QUrl>> beginReauthorization(qint64) override { return failure<QUrl>(); }
+    // Pause / resume and full resync (connected users health).
+    QFuture<Result<ConnectionSummary>> pauseConnection(qint64) override { return failure<ConnectionSummary>(); }
+    QFuture<Result<ConnectionSummary>> resumeConnection(qint64) override { return failure<ConnectionSummary>(); }
+    QFuture<Result<CommandStarted>> fullResync(qint64, std::optional<QDateTime>) override
+    {
+        return failure<CommandStarted>();
+    }
+
     bool isBusy(qint64) const override { return false; }
     // Replay of webhook events and notification deliveries (issue 13 item 6)
     QFuture<Result<QList<WebhookEventRow>>> webhookEvents(const ReplayListFilter &) override

@@ -15,6 +15,7 @@ class TestConsoleDemo : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void demoSyncsRealDataAndShowsTheWindow();
     void wrongMasterKeyStopsTheConsole();
     void fileThatIsNoDatabaseStopsTheConsole();
@@ -25,6 +26,7 @@ private:
     static std::pair<int, QString> runConsole(const QStringList &arguments, const QByteArray &key,
                                               int timeoutMs = 120000);
     static bool processIsAlive(qint64 pid);
+    QTemporaryDir m_config; // the window's QSettings: a folder of the test's own, never the user's
 };
 
 std::pair<int, QString> TestConsoleDemo::runConsole(const QStringList &arguments, const QByteArray &key, int timeoutMs)
@@ -42,6 +44,11 @@ std::pair<int, QString> TestConsoleDemo::runConsole(const QStringList &arguments
     }
     const int code = console.exitStatus() == QProcess::NormalExit ? console.exitCode() : -1;
     return {code, QString::fromUtf8(console.readAllStandardError())};
+}
+
+void TestConsoleDemo::initTestCase()
+{
+    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
 }
 
 void TestConsoleDemo::demoSyncsRealDataAndShowsTheWindow()

@@ -20,6 +20,8 @@
 #include <QSet>
 #include <QTabWidget>
 #include <QTableView>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -85,6 +87,7 @@ class TestFailedRecords : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -114,10 +117,17 @@ private:
     qint64 m_read = 0;
     std::unique_ptr<WriteRecordingOps> m_ops;
     std::unique_ptr<ConnectionPanel> m_panel;
+    QTemporaryDir m_config; // the window's QSettings: a folder of the test's own, never the user's
 };
+
+void TestFailedRecords::initTestCase()
+{
+    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+}
 
 void TestFailedRecords::init()
 {
+    QSettings(QStringLiteral("patchbay"), QStringLiteral("console")).clear(); // each test starts as on a first run
     m_demo = std::make_unique<DemoDatabase>();
     m_ids = m_demo->populate();
     QVERIFY(m_demo->store()

@@ -24,6 +24,8 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
 
@@ -84,6 +86,7 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -122,10 +125,17 @@ private:
     DemoDatabase::Ids m_ids;
     std::unique_ptr<CommandRecordingOps> m_ops;
     std::unique_ptr<MainWindow> m_window;
+    QTemporaryDir m_config; // the window's QSettings: a folder of the test's own, never the user's
 };
+
+void TestMainWindow::initTestCase()
+{
+    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+}
 
 void TestMainWindow::init()
 {
+    QSettings(QStringLiteral("patchbay"), QStringLiteral("console")).clear(); // each test starts as on a first run
     m_demo = std::make_unique<DemoDatabase>();
     m_ids = m_demo->populate();
     QVERIFY2(m_demo->isValid(), qPrintable(m_demo->errorString()));

@@ -12,6 +12,8 @@
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace patchbay;
@@ -22,6 +24,7 @@ class TestRunsView : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -51,10 +54,17 @@ private:
     std::unique_ptr<LocalOps> m_ops;
     std::unique_ptr<RunsView> m_view;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
+    QTemporaryDir m_config; // the window's QSettings: a folder of the test's own, never the user's
 };
+
+void TestRunsView::initTestCase()
+{
+    qputenv("XDG_CONFIG_HOME", m_config.path().toUtf8());
+}
 
 void TestRunsView::init()
 {
+    QSettings(QStringLiteral("patchbay"), QStringLiteral("console")).clear(); // each test starts as on a first run
     m_demo = std::make_unique<DemoDatabase>();
     m_ids = m_demo->populate();
     m_partial = m_demo->addExecution(m_ids.globexCrm, QStringLiteral("read"), QStringLiteral("contacts"),

@@ -448,6 +448,26 @@ QFuture<Result<CommandStarted>> RemoteOps::retryFailedWrites(qint64 connectionId
     return command(connectionId, QStringLiteral("retry-failed-writes"));
 }
 
+// Pause / resume and full resync (connected users health).
+QFuture<Result<ConnectionSummary>> RemoteOps::pauseConnection(qint64 connectionId)
+{
+    return call<ConnectionSummary>(post(QStringLiteral("connections/%1/pause").arg(connectionId)));
+}
+
+QFuture<Result<ConnectionSummary>> RemoteOps::resumeConnection(qint64 connectionId)
+{
+    return call<ConnectionSummary>(post(QStringLiteral("connections/%1/resume").arg(connectionId)));
+}
+
+QFuture<Result<CommandStarted>> RemoteOps::fullResync(qint64 connectionId, std::optional<QDateTime> since)
+{
+    QJsonObject body;
+    if (since) // an invalid one goes as it is, for the server to refuse as LocalOps does
+        body.insert(QStringLiteral("since"), since->isValid() ? since->toUTC().toString(Qt::ISODateWithMs)
+                                                              : QStringLiteral("invalid"));
+    return call<CommandStarted>(post(QStringLiteral("connections/%1/full-resync").arg(connectionId), body));
+}
+
 QFuture<Result<QList<ExecutionRow>>> RemoteOps::findExecutions(const ExecutionFilter &filter)
 {
     return call<QList<ExecutionRow>>(get(

@@ -129,6 +129,11 @@ public:
     QFuture<Result<HealthReport>> health(const HealthFilter &filter) override;
     QFuture<Result<RefreshHistory>> refreshHistory(qint64 connectionId) override;
     QFuture<Result<CommandStarted>> replayExecution(qint64 executionId) override;
+    // Pause / resume and full resync (connected users health).
+    QFuture<Result<ConnectionSummary>> pauseConnection(qint64 connectionId) override;
+    QFuture<Result<ConnectionSummary>> resumeConnection(qint64 connectionId) override;
+    QFuture<Result<CommandStarted>> fullResync(qint64 connectionId, std::optional<QDateTime> since = std::nullopt) override;
+
     bool isBusy(qint64 connectionId) const override { return m_busy.contains(connectionId); }
     // Replay of webhook events and notification deliveries (issue 13 item 6)
     QFuture<Result<QList<WebhookEventRow>>> webhookEvents(const ReplayListFilter &filter) override;

@@ -4,6 +4,10 @@
 #include "ops/AuthorizationRedirect.h"
 #include "ops/LocalOps.h"
 #include "ops/OpsJson.h"
+#include "core/Clock.h"
+#include "scheduler/SyncControl.h"
+#include "store/Store.h"
+#include "sync/SyncService.h"
 #include "server/ConnectFlow.h"
 #include "server/ApiRouter.h"
 #include "server/ServerContext.h"
@@ -59,6 +63,12 @@ int statusFor(const Error &error)
         {QStringLiteral("connect.not_oauth"), 422},
         {QStringLiteral("connect.no_app"), 422},
         {QStringLiteral("connect.unknown_provider"), 422},
+        // Pause / resume and full resync (connected users health).
+        {QStringLiteral("connection.paused"), 409},
+        {QStringLiteral("connection.needs_reauth"), 409},
+        {QStringLiteral("connection.not_active"), 409},
+        {QStringLiteral("connection.not_paused"), 409},
+        {QStringLiteral("catalog.bad_since"), 400},
     };
     if (const auto it = statuses.constFind(error.code); it != statuses.constEnd())
         return *it;
@@ -272,12 +282,13 @@ public:
     // checked against its owner, started, and written to the audit log ("<what>:<id>") once accepted.
     template <typename Call>
     QFuture<HttpServerResponse> command(const ApiRequest &request, const QString &action, const QString &what,
-                                        const Owner &owner, Call call)
+                                        const Owner &owner, Call call, const QList<ApiField> &otherFields = {})
     {
         const auto id = pathId(request, what, what.toLatin1().constData());
         if (!id)
             return readyError(id.error());
-        const auto body = request.jsonBody({{QStringLiteral("reason"), JsonType::String, false}});
+        const auto body = request.jsonBody(QList<ApiField>{{QStringLiteral("reason"), JsonType::String, false}}
+                                           + otherFields);
         if (!body)
             return readyError(body.error());
         const ApiCaller caller = request.caller();
@@ -300,7 +311,8 @@ public:
     }
 
     template <typename Call>
-    QFuture<HttpServerResponse> connectionCommand(const ApiRequest &request, const QString &action, Call call)
+    QFuture<HttpServerResponse> connectionCommand(const ApiRequest &request, const QString &action, Call call,
+                                                  const QList<ApiField> &otherFields = {})
     {
         return command(request, action, QStringLiteral("connection"),
                        [this](const ApiCaller &caller, qint64 id) {
@@ -311,7 +323,7 @@ public:
                                return connection->tenantId;
                            });
                        },
-                       call);
+                       call, otherFields);
     }
 
     template <typename Call>
@@ -702,6 +714,64 @@ QFuture<Result<ReauthorizationLink>> reauthorizationLink(ServerContext &context,
                              });
 }
 
+// A full resync as the scheduler's job, refused as LocalOps::fullResync refuses it (SyncControl::requestSync checks the
+// connection's state); answered as started, with no execution until the job runs.
+QFuture<Result<CommandStarted>> queueFullResync(ServerContext &context, qint64 connectionId, const QString &sinceText)
+{
+    std::optional<QDateTime> since;
+    if (!sinceText.isEmpty())
+        since = QDateTime::fromString(sinceText, Qt::ISODateWithMs);
+    // On the server's thread with its store, as the scheduler routes queue jobs: one small write.
+    const auto queued = [&]() -> Result<CommandStarted> {
+        Store &store = context.store();
+        auto connection = store.tenants().connection(connectionId);
+        if (!connection)
+            return connection.error();
+        if (connection->status == ConnectionStatus::Active) {
+            if (auto checked = LocalOps::checkResyncSince(since, context.clock().now()); !checked)
+                return checked.error();
+        }
+        SyncControl control(store, context.sync()->integrations(), context.sync()->catalog());
+        auto job = control.requestSync(connectionId, QString(), true,
+                                       since ? since->toUTC().toString(Qt::ISODateWithMs) : QString(),
+                                       context.clock().now());
+        if (!job)
+            return job.error();
+        return CommandStarted{connectionId, 0};
+    };
+    return readyAnswer<CommandStarted>(queued());
+}
+
+// Pause / resume and full resync (connected users health). The resync is queued with the scheduler, as
+// /connections/{id}/sync does, so that it shows in the connection's jobs; LocalOps (where no scheduler runs) starts it.
+void addPauseRoutes(ApiRouter &router, ServerContext &context, const std::shared_ptr<OpsRoutes> &ops)
+{
+    LocalOps &local = *context.ops();
+    router.add("POST", QStringLiteral("/api/v1/ops/connections/{connection}/pause"), kAct,
+               [ops, &local](const ApiRequest &request) {
+                   return ops->connectionCommand(request, QStringLiteral("connection.pause"),
+                                                 [&local](qint64 id) { return local.pauseConnection(id); });
+               });
+    router.add("POST", QStringLiteral("/api/v1/ops/connections/{connection}/resume"), kAct,
+               [ops, &local](const ApiRequest &request) {
+                   return ops->connectionCommand(request, QStringLiteral("connection.resume"),
+                                                 [&local](qint64 id) { return local.resumeConnection(id); });
+               });
+    router.add("POST", QStringLiteral("/api/v1/ops/connections/{connection}/full-resync"), kAct,
+               [ops, &context](const ApiRequest &request) {
+                   const QList<ApiField> sinceField{{QStringLiteral("since"), JsonType::String, false}};
+                   const auto body =
+                       request.jsonBody(sinceField + QList<ApiField>{{QStringLiteral("reason"), JsonType::String, false}});
+                   if (!body)
+                       return readyError(body.error());
+                   const QString sinceText = body->value(QStringLiteral("since")).toString();
+                   return ops->connectionCommand(
+                       request, QStringLiteral("connection.full_resync"),
+                       [&context, sinceText](qint64 id) { return queueFullResync(context, id, sinceText); },
+                       sinceField);
+               });
+}
+
 void addCommandRoutes(ApiRouter &router, ServerContext &context, const std::shared_ptr<OpsRoutes> &ops)
 {
     LocalOps &local = *context.ops();
@@ -732,6 +802,7 @@ void addCommandRoutes(ApiRouter &router, ServerContext &context, const std::shar
                    return ops->connectionCommand(request, QStringLiteral("connection.reauthorize"),
                                              [&local](qint64 id) { return local.beginReauthorization(id); });
                });
+    addPauseRoutes(router, context, ops);
     // Tokens (re-authorisation links): a connect session of this server for the connection, asked for by the
     // caller, whose key the audit entry of the customer's re-authorisation names. The link itself is not audited:
     // it is the customer's key.

@@ -1,4 +1,5 @@
 #include "ConnectionTreeModel.h"
+#include "ConnectionFilterProxyModel.h"
 #include "AllAnswered.h"
 #include "DemoDatabase.h"
 #include "DisplayFormat.h"
@@ -31,7 +32,11 @@ private Q_SLOTS:
     void reloadUpdatesChangedRowsInPlace();
     void reloadShowsNewConnections();
     void reloadConnectionUpdatesItsRow();
+    void healthColumnShowsHealthReasonAndFailedRuns();
+    void tenantRollsUpTheWorstHealthWithCounts();
+    void lastSyncTellsPartialFailureAndIgnoresTokenOperations();
     void recursiveFilterKeepsParentsOfMatches();
+    void healthAndProviderFiltersCombineWithText();
     void queryErrorIsReported();
 
 private:
@@ -168,8 +173,9 @@ void TestConnectionTreeModel::reloadUpdatesChangedRowsInPlace()
     m_model->reload();
     QVERIFY(loaded(*m_model));
     QCOMPARE(resets.count(), 0);
-    QCOMPARE(changes.count(), 1);
-    QCOMPARE(changes.first().at(0).value<QModelIndex>(), QModelIndex(sandbox));
+    QCOMPARE(changes.count(), 2); // the connection, and its tenant's roll-up (now the worst is needs re-auth)
+    QCOMPARE(changes.at(0).at(0).value<QModelIndex>(), QModelIndex(sandbox).parent());
+    QCOMPARE(changes.at(1).at(0).value<QModelIndex>(), QModelIndex(sandbox));
     QVERIFY(sandbox.isValid());
     QCOMPARE(QModelIndex(sandbox).siblingAtColumn(ConnectionTreeModel::TokenColumn).data().toString(),
              QStringLiteral("needs re-auth"));
@@ -192,10 +198,71 @@ void TestConnectionTreeModel::reloadConnectionUpdatesItsRow()
     QVERIFY(m_demo->store().tenants().setConnectionStatus(m_ids.acmeHubspot, ConnectionStatus::Paused, QString()));
     m_model->reloadConnection(m_ids.acmeHubspot);
     QVERIFY(loaded(*m_model));
-    QCOMPARE(changes.count(), 1);
+    QCOMPARE(changes.count(), 2); // its row and its tenant's roll-up
+    QCOMPARE(connectionIndex(m_ids.acmeHubspot, ConnectionTreeModel::HealthColumn).data().toString(),
+             QStringLiteral("paused"));
+    QCOMPARE(m_model->index(0, ConnectionTreeModel::HealthColumn).data(ConnectionTreeModel::HealthRole).toString(),
+             QStringLiteral("paused"));
     QCOMPARE(connectionIndex(m_ids.acmeHubspot, ConnectionTreeModel::StatusColumn).data().toString(),
              QStringLiteral("Paused"));
     QCOMPARE(m_model->connectionSummary(m_ids.acmeHubspot)->connection.status, ConnectionStatus::Paused);
+}
+
+void TestConnectionTreeModel::healthColumnShowsHealthReasonAndFailedRuns()
+{
+    // Acme HubSpot's last sync, a backfill, failed; Globex CRM needs re-auth; Acme Sandbox never ran.
+    const QModelIndex hubspot = connectionIndex(m_ids.acmeHubspot, ConnectionTreeModel::HealthColumn);
+    QCOMPARE(hubspot.data().toString(), QStringLiteral("failing"));
+    QCOMPARE(hubspot.data(ConnectionTreeModel::HealthRole).toString(), ConnectionHealth::Failing);
+    QVERIFY2(hubspot.data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("The last sync failed")),
+             qPrintable(hubspot.data(Qt::ToolTipRole).toString()));
+    QCOMPARE(hubspot.data(Qt::ForegroundRole).value<QColor>(), DisplayFormat::healthColor(ConnectionHealth::Failing));
+    QCOMPARE(hubspot.data(Qt::DecorationRole).value<QColor>(), DisplayFormat::healthColor(ConnectionHealth::Failing));
+    QVERIFY(hubspot.siblingAtColumn(ConnectionTreeModel::FailedRunsColumn).data().toLongLong() >= 1);
+
+    const QModelIndex globex = connectionIndex(m_ids.globexCrm, ConnectionTreeModel::HealthColumn);
+    QCOMPARE(globex.data().toString(), QStringLiteral("needs re-auth"));
+    QVERIFY(!globex.data(Qt::ToolTipRole).toString().isEmpty());
+    const QModelIndex sandbox = connectionIndex(m_ids.acmeSandbox, ConnectionTreeModel::HealthColumn);
+    QCOMPARE(sandbox.data().toString(), QStringLiteral("healthy"));
+    QCOMPARE(sandbox.siblingAtColumn(ConnectionTreeModel::FailedRunsColumn).data().toLongLong(), 0);
+    QCOMPARE(m_model->connectionHealth(m_ids.acmeSandbox)->health, ConnectionHealth::Healthy);
+}
+
+void TestConnectionTreeModel::tenantRollsUpTheWorstHealthWithCounts()
+{
+    const QModelIndex acme = m_model->index(0, ConnectionTreeModel::HealthColumn);
+    QCOMPARE(acme.data().toString(), QStringLiteral("1 of 2 failing"));
+    QCOMPARE(acme.data(ConnectionTreeModel::HealthRole).toString(), ConnectionHealth::Failing);
+    QCOMPARE(acme.data(Qt::ToolTipRole).toString(), QStringLiteral("2 connections: 1 failing, 1 healthy"));
+    QCOMPARE(acme.data(Qt::ForegroundRole).value<QColor>(), DisplayFormat::healthColor(ConnectionHealth::Failing));
+    QCOMPARE(acme.siblingAtColumn(ConnectionTreeModel::FailedRunsColumn).data().toLongLong(),
+             connectionIndex(m_ids.acmeHubspot, ConnectionTreeModel::FailedRunsColumn).data().toLongLong());
+    QCOMPARE(m_model->index(1, ConnectionTreeModel::HealthColumn).data().toString(),
+             QStringLiteral("1 of 1 needs re-auth"));
+
+    // Paused by someone, Acme HubSpot's failure is no longer Acme's worst.
+    QVERIFY(m_demo->store().tenants().setConnectionStatus(m_ids.acmeHubspot, ConnectionStatus::Paused, QString()));
+    m_model->reload();
+    QVERIFY(loaded(*m_model));
+    QCOMPARE(acme.data().toString(), QStringLiteral("1 of 2 paused"));
+}
+
+void TestConnectionTreeModel::lastSyncTellsPartialFailureAndIgnoresTokenOperations()
+{
+    m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("read"), QStringLiteral("contacts"),
+                         ExecutionStatus::Succeeded, {200, 2, 2, 161}, 3, 100);
+    m_demo->addExecution(m_ids.acmeSandbox, QStringLiteral("refresh"), QString(), ExecutionStatus::Succeeded, {}, 0,
+                         100);
+    m_model->reloadConnection(m_ids.acmeSandbox);
+    QVERIFY(loaded(*m_model));
+    const QModelIndex lastSync = connectionIndex(m_ids.acmeSandbox, ConnectionTreeModel::LastSyncColumn);
+    QCOMPARE(lastSync.data().toString(), QStringLiteral("3 min ago \u00b7 succeeded with 161 failed records"));
+    QCOMPARE(lastSync.data(Qt::ForegroundRole).value<QColor>(),
+             DisplayFormat::executionOutcomeColor(ExecutionOutcome::Partial, DisplayFormat::applicationPalette()));
+    QCOMPARE(connectionIndex(m_ids.acmeSandbox, ConnectionTreeModel::HealthColumn).data().toString(),
+             QStringLiteral("degraded"));
+    QCOMPARE(m_model->index(0, ConnectionTreeModel::HealthColumn).data().toString(), QStringLiteral("1 of 2 failing"));
 }
 
 void TestConnectionTreeModel::recursiveFilterKeepsParentsOfMatches()
@@ -214,6 +281,44 @@ void TestConnectionTreeModel::recursiveFilterKeepsParentsOfMatches()
     QCOMPARE(proxy.index(0, 0, acme).data(ConnectionTreeModel::ConnectionIdRole).toLongLong(), m_ids.acmeSandbox);
 
     proxy.setFilterFixedString(QStringLiteral("no such thing"));
+    QCOMPARE(proxy.rowCount(), 0);
+}
+
+void TestConnectionTreeModel::healthAndProviderFiltersCombineWithText()
+{
+    ConnectionFilterProxyModel proxy;
+    proxy.setSourceModel(m_model.get());
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto shown = [&proxy] {
+        QStringList names;
+        for (int t = 0; t < proxy.rowCount(); ++t) {
+            const QModelIndex tenant = proxy.index(t, 0);
+            for (int c = 0; c < proxy.rowCount(tenant); ++c)
+                names.append(proxy.index(c, 0, tenant).data().toString());
+        }
+        return names.join(QLatin1Char(','));
+    };
+    QCOMPARE(shown(), QStringLiteral("Acme HubSpot,Acme Sandbox Portal,Globex CRM"));
+
+    proxy.setHealth(ConnectionHealth::Failing);
+    QCOMPARE(proxy.rowCount(), 1); // Globex has no failing connection: hidden with its connections
+    QCOMPARE(shown(), QStringLiteral("Acme HubSpot"));
+
+    proxy.setHealth(QString());
+    proxy.setText(QStringLiteral("acme")); // the tenant's name shows all its connections
+    QCOMPARE(shown(), QStringLiteral("Acme HubSpot,Acme Sandbox Portal"));
+    proxy.setHealth(ConnectionHealth::Healthy); // ... that also have the health asked for
+    QCOMPARE(shown(), QStringLiteral("Acme Sandbox Portal"));
+    proxy.setText(QStringLiteral("globex"));
+    QCOMPARE(proxy.rowCount(), 0);
+
+    proxy.setText(QString());
+    proxy.setHealth(QString());
+    QCOMPARE(m_model->providers(), QStringList{QStringLiteral("hubspot")}); // the demo's connections are all HubSpot's
+    proxy.setProvider(QStringLiteral("hubspot"));
+    proxy.setHealth(ConnectionHealth::NeedsReauth);
+    QCOMPARE(shown(), QStringLiteral("Globex CRM"));
+    proxy.setProvider(QStringLiteral("salesforce"));
     QCOMPARE(proxy.rowCount(), 0);
 }
 

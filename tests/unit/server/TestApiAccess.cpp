@@ -180,6 +180,14 @@ const QList<Row> &table()
          "/api/v1/ops/webhook-events/{webhookEvent}/replay", "", false, {Admin, Support}, Bound::Own},
         {"POST", "/api/v1/ops/notification-deliveries/{delivery}/replay",
          "/api/v1/ops/notification-deliveries/{delivery}/replay", "", false, {Admin, Support}, Bound::Own},
+        // Pause / resume and full resync (connected users health): pausing twice is no error, resuming an active
+        // connection answers it as it is.
+        {"POST", "/api/v1/ops/connections/{connection}/pause", "/api/v1/ops/connections/{connection}/pause", "", false,
+         {Admin, Support}, Bound::Own},
+        {"POST", "/api/v1/ops/connections/{connection}/resume", "/api/v1/ops/connections/{connection}/resume", "",
+         false, {Admin, Support}, Bound::Own},
+        {"POST", "/api/v1/ops/connections/{connection}/full-resync", "/api/v1/ops/connections/{connection}/full-resync",
+         R"({"since":"2024-01-01T00:00:00Z"})", false, {Admin, Support}, Bound::Own},
         // Provider webhooks: open, their signature is their proof (a call for no provider answers 404 alike).
         {"POST", "/webhooks/{provider}", "/webhooks/no-such-provider", "{}", true, {}, Bound::Filtered},
         {"POST", "/webhooks/{provider}/{connection}", "/webhooks/no-such-provider/{connection}", "{}", true, {},
