@@ -4,7 +4,25 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace patchbay {
+
+namespace {
+
+// Unknown levels count as info: shown unless the filter asks for warnings or worse.
+int severity(const QString &level)
+{
+    if (level == EventLevel::Debug)
+        return 0;
+    if (level == EventLevel::Warning)
+        return 2;
+    if (level == EventLevel::Error)
+        return 3;
+    return 1;
+}
+
+} // namespace
 
 EventListModel::EventListModel(OpsApi *ops, QObject *parent)
     : QAbstractTableModel(parent), m_ops(ops), m_calls(new PendingCalls(this))
@@ -16,8 +34,49 @@ void EventListModel::setExecution(qint64 executionId)
     beginResetModel();
     m_executionId = executionId;
     m_events.clear();
+    m_rows.clear();
     endResetModel();
     refresh();
+}
+
+void EventListModel::setMinimumLevel(const QString &level)
+{
+    if (level == m_minimumLevel)
+        return;
+    m_minimumLevel = level;
+    applyFilter();
+}
+
+void EventListModel::setSearchText(const QString &text)
+{
+    if (text == m_searchText)
+        return;
+    m_searchText = text;
+    applyFilter();
+}
+
+bool EventListModel::matches(const Event &event) const
+{
+    if (!m_minimumLevel.isEmpty() && severity(event.level) < severity(m_minimumLevel))
+        return false;
+    if (m_searchText.isEmpty())
+        return true;
+    return event.message.contains(m_searchText, Qt::CaseInsensitive)
+           || event.level.contains(m_searchText, Qt::CaseInsensitive)
+           || (!event.context.isEmpty()
+               && QString::fromUtf8(QJsonDocument(event.context).toJson(QJsonDocument::Compact))
+                      .contains(m_searchText, Qt::CaseInsensitive));
+}
+
+void EventListModel::applyFilter()
+{
+    beginResetModel();
+    m_rows.clear();
+    for (int index = 0; index < int(m_events.size()); ++index) {
+        if (matches(m_events.at(index)))
+            m_rows.append(index);
+    }
+    endResetModel();
 }
 
 void EventListModel::refresh()
@@ -37,18 +96,26 @@ void EventListModel::refresh()
             if (event.id > lastKnownId)
                 added.append(event);
         }
-        if (added.isEmpty())
-            return;
-        const int first = int(m_events.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
+        // The write order, whatever order the answer came in: times can tie (or step back with the clock).
+        std::sort(added.begin(), added.end(), [](const Event &a, const Event &b) { return a.id < b.id; });
+        QList<int> addedRows;
+        for (int index = 0; index < int(added.size()); ++index) {
+            if (matches(added.at(index)))
+                addedRows.append(int(m_events.size()) + index);
+        }
         m_events.append(added);
+        if (addedRows.isEmpty())
+            return;
+        const int first = int(m_rows.size());
+        beginInsertRows({}, first, first + int(addedRows.size()) - 1);
+        m_rows.append(addedRows);
         endInsertRows();
     });
 }
 
 int EventListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_events.size());
+    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int EventListModel::columnCount(const QModelIndex &parent) const
@@ -60,7 +127,7 @@ QVariant EventListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Event &event = m_events.at(index.row());
+    const Event &event = eventAt(index.row());
     const int column = index.column();
     switch (role) {
     case EventIdRole:

@@ -7,7 +7,9 @@
 
 namespace patchbay {
 
-// The log lines (events) of one execution, oldest first.
+// The log lines (events) of one execution in the order the engine wrote them (by id): a consequence is never listed
+// before its cause, even when both carry the same time. Optionally narrowed to a minimum level and a search text;
+// rows are then the matching events only.
 class EventListModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -29,7 +31,18 @@ public:
     bool isLoading() const { return !m_calls->isEmpty(); }
     PendingCalls *pendingCalls() const { return m_calls; }
 
-    const Event &eventAt(int row) const { return m_events.at(row); }
+    // The event shown at row (of the matching ones when filtered).
+    const Event &eventAt(int row) const { return m_events.at(m_rows.at(row)); }
+    // Every loaded event of the execution, matching the filter or not.
+    int totalCount() const { return int(m_events.size()); }
+
+    // Shows only events of this level or more severe (debug < info < warning < error); empty shows all levels.
+    void setMinimumLevel(const QString &level);
+    QString minimumLevel() const { return m_minimumLevel; }
+    // Shows only events whose message, level or context contains text, ignoring case; empty shows all.
+    void setSearchText(const QString &text);
+    QString searchText() const { return m_searchText; }
+    bool isFiltered() const { return !m_minimumLevel.isEmpty() || !m_searchText.isEmpty(); }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -40,10 +53,16 @@ Q_SIGNALS:
     void loadFailed(const QString &message);
 
 private:
+    bool matches(const Event &event) const;
+    void applyFilter();
+
     OpsApi *m_ops;
     PendingCalls *m_calls;
     qint64 m_executionId = 0;
-    QList<Event> m_events;
+    QList<Event> m_events; // all loaded, ascending id
+    QList<int> m_rows;     // indexes into m_events of the rows shown
+    QString m_minimumLevel;
+    QString m_searchText;
 };
 
 } // namespace patchbay

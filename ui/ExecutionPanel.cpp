@@ -2,7 +2,9 @@
 
 #include "CommandButton.h"
 #include "EmptyStateWidget.h"
+#include "EventFilterBar.h"
 #include "EventListModel.h"
+#include "ExchangeCopyActions.h"
 #include "ExecutionExport.h"
 #include "ExchangeDetailView.h"
 #include "ExchangeListModel.h"
@@ -17,6 +19,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
@@ -40,6 +43,7 @@ ExecutionPanel::ExecutionPanel(OpsApi *ops, QWidget *parent)
     m_eventTableView->horizontalHeader()->setSectionResizeMode(EventListModel::MessageColumn, QHeaderView::Stretch);
     m_exchangeTableView->horizontalHeader()->setSectionResizeMode(ExchangeListModel::UrlColumn, QHeaderView::Stretch);
     m_exchangeTableView->setTextElideMode(Qt::ElideMiddle);
+    addExchangeCopyActions(m_exchangeTableView);
 
     m_executionEmptyState = new EmptyStateWidget(
         m_executionTableView, QStringLiteral("No executions yet \u2014 press Sync now to read this connection."), this);
@@ -86,6 +90,17 @@ QWidget *ExecutionPanel::createDetailTabs()
     auto *eventEmptyState =
         new EmptyStateWidget(m_eventTableView, QStringLiteral("This execution logged no events."), this);
     eventEmptyState->followModel(m_eventModel, m_eventModel->pendingCalls());
+    connect(m_eventModel, &QAbstractItemModel::modelReset, eventEmptyState, [this, eventEmptyState] {
+        eventEmptyState->setMessage(m_eventModel->isFiltered() ? QStringLiteral("No events match the level and search.")
+                                                               : QStringLiteral("This execution logged no events."));
+    });
+    auto *eventPage = new QWidget(this);
+    auto *eventLayout = new QVBoxLayout(eventPage);
+    eventLayout->setContentsMargins(0, 0, 0, 0);
+    m_eventFilterBar = new EventFilterBar(m_eventModel, eventPage);
+    m_eventFilterBar->setObjectName(QStringLiteral("eventFilterBar"));
+    eventLayout->addWidget(m_eventFilterBar);
+    eventLayout->addWidget(eventEmptyState, 1);
 
     auto *exchangeEmptyState = new EmptyStateWidget(
         m_exchangeTableView,
@@ -103,7 +118,7 @@ QWidget *ExecutionPanel::createDetailTabs()
     m_detailTabWidget = new QTabWidget(this);
     m_detailTabWidget->setObjectName(QStringLiteral("executionDetailTabWidget"));
     m_detailTabWidget->setDocumentMode(true);
-    m_detailTabWidget->addTab(eventEmptyState, QStringLiteral("Events"));
+    m_detailTabWidget->addTab(eventPage, QStringLiteral("Events"));
     m_detailTabWidget->addTab(exchangeSplitter, QStringLiteral("Exchanges"));
 
     // What a write did to each record: written with the provider's id, or refused with the provider's words.
@@ -268,7 +283,12 @@ void ExecutionPanel::updateTabTitles()
     const auto title = [](const QString &name, int count) {
         return count > 0 ? QStringLiteral("%1 (%2)").arg(name).arg(count) : name;
     };
-    m_detailTabWidget->setTabText(0, title(QStringLiteral("Events"), m_eventModel->rowCount()));
+    // Filtered, the count says how many of the execution's events are shown.
+    m_detailTabWidget->setTabText(0, m_eventModel->isFiltered() && m_eventModel->totalCount() > 0
+                                         ? QStringLiteral("Events (%1 of %2)")
+                                               .arg(m_eventModel->rowCount())
+                                               .arg(m_eventModel->totalCount())
+                                         : title(QStringLiteral("Events"), m_eventModel->rowCount()));
     m_detailTabWidget->setTabText(1, title(QStringLiteral("Exchanges"), m_exchangeModel->rowCount()));
     const int written = m_writeItemModel->rowCount();
     const int failed = m_writeItemModel->failedCount();
@@ -282,6 +302,13 @@ void ExecutionPanel::updateTabTitles()
                                                      .arg(written));
     m_retryWritesButton->setVisible(failed > 0);
     m_detailTabWidget->setTabText(3, title(QStringLiteral("Failed records"), m_failedRecordsView->model()->rowCount()));
+}
+
+void ExecutionPanel::focusEventSearch()
+{
+    m_detailTabWidget->setCurrentIndex(0);
+    m_eventFilterBar->searchLineEdit()->setFocus(Qt::ShortcutFocusReason);
+    m_eventFilterBar->searchLineEdit()->selectAll();
 }
 
 void ExecutionPanel::setCommandsRefused(const QString &why)

@@ -14,6 +14,7 @@ class QTableView;
 namespace patchbay {
 
 class EmptyStateWidget;
+class EventFilterBar;
 class EventListModel;
 class ExchangeDetailView;
 class ExchangeListModel;
@@ -37,6 +38,8 @@ public:
     qint64 selectedExecutionId() const;
     // Selects the execution, once its row is loaded (a replay just started appears with the next refresh).
     void selectExecution(qint64 executionId);
+    // Shows the Events tab and puts the focus in its search box (Ctrl+F while this panel is shown).
+    void focusEventSearch();
     // Why its commands (write again) cannot be used at all, shown as their tooltip; empty: they can.
     void setCommandsRefused(const QString &why);
     // Writes the execution's exchanges to harPath as HAR 1.2 and its events as JSON lines beside it (the same name
@@ -59,6 +62,7 @@ private:
     ExchangeListModel *m_exchangeModel;
     QTableView *m_executionTableView;
     QTableView *m_eventTableView;
+    EventFilterBar *m_eventFilterBar = nullptr;
     QTableView *m_exchangeTableView;
     ExchangeDetailView *m_exchangeDetailView;
     QTabWidget *m_detailTabWidget = nullptr;

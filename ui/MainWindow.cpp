@@ -6,6 +6,7 @@
 #include "ConnectionPanel.h"
 #include "ConnectionTreeModel.h"
 #include "EmptyStateWidget.h"
+#include "ExecutionPanel.h"
 #include "ConnectServerDialog.h"
 #include "MessageBar.h"
 #include "RunsView.h"
@@ -247,6 +248,14 @@ void MainWindow::refreshCurrentView()
 
 void MainWindow::focusSearch()
 {
+    // A connection's Executions tab searches its events; pressed again there, it goes to the tenant search.
+    auto *connectionTabs = m_connectionPanel->findChild<QTabWidget *>(QStringLiteral("connectionTabWidget"));
+    auto *executions = connectionTabs ? qobject_cast<ExecutionPanel *>(connectionTabs->currentWidget()) : nullptr;
+    if (m_tabWidget->currentIndex() == 0 && m_connectionPanel->connectionId() != 0 && executions
+        && !executions->findChild<QLineEdit *>(QStringLiteral("eventSearchLineEdit"))->hasFocus()) {
+        executions->focusEventSearch();
+        return;
+    }
     QLineEdit *search = m_tabWidget->currentWidget() == m_runsView
                             ? m_runsView->findChild<QLineEdit *>(QStringLiteral("runsSearchLineEdit"))
                             : m_filterBar->searchLineEdit();

@@ -189,6 +189,11 @@ void TestDesktopBasics::shortcutsGoToTheViewsAndSearch()
     QCOMPARE(connectionTabs->currentIndex(), 1); // Failed records
     QTest::keyClick(m_window.get(), Qt::Key_3, Qt::ControlModifier);
     QCOMPARE(connectionTabs->currentIndex(), 0); // Executions
+    // There Ctrl+F searches the execution's events; pressed again, the connected users.
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(child<QLineEdit>("eventSearchLineEdit")->hasFocus());
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(child<QLineEdit>("tenantSearchLineEdit")->hasFocus());
 
     // The toolbar holds the main actions, and the View menu lists the views.
     QStringList toolbar;

@@ -25,6 +25,9 @@ private Q_SLOTS:
     void colorsLevels();
     void refreshAppendsNewEvents();
     void queryErrorIsReported();
+    void filterToErrorsShowsOnlyErrors();
+    void searchNarrowsAndCombinesWithLevel();
+    void sameTimeEventsKeepCauseBeforeConsequence();
 
 private:
     std::unique_ptr<DemoDatabase> m_demo;
@@ -112,6 +115,88 @@ void TestEventListModel::queryErrorIsReported()
     QVERIFY(loaded(model));
     QCOMPARE(failures.count(), 1);
     QCOMPARE(model.rowCount(), 0);
+}
+
+void TestEventListModel::filterToErrorsShowsOnlyErrors()
+{
+    m_demo->addEvent(m_ids.contactsRead, EventLevel::Error, QStringLiteral("Mapping failed for record 51"));
+    m_model->refresh();
+    QVERIFY(loaded(*m_model));
+    QCOMPARE(m_model->rowCount(), 5);
+
+    m_model->setMinimumLevel(EventLevel::Error);
+    QCOMPARE(m_model->rowCount(), 1);
+    QCOMPARE(m_model->totalCount(), 5);
+    QCOMPARE(m_model->index(0, EventListModel::MessageColumn).data().toString(),
+             QStringLiteral("Mapping failed for record 51"));
+
+    m_model->setMinimumLevel(EventLevel::Warning);
+    QCOMPARE(m_model->rowCount(), 2);
+    QCOMPARE(m_model->eventAt(0).level, EventLevel::Warning);
+    QCOMPARE(m_model->eventAt(1).level, EventLevel::Error);
+    m_model->setMinimumLevel(EventLevel::Info); // hides the debug line only
+    QCOMPARE(m_model->rowCount(), 4);
+
+    // An event logged while filtered appears only if it matches.
+    m_model->setMinimumLevel(EventLevel::Error);
+    m_demo->addEvent(m_ids.contactsRead, EventLevel::Info, QStringLiteral("Committed page 4: 30 records"));
+    m_demo->addEvent(m_ids.contactsRead, EventLevel::Error, QStringLiteral("Mapping failed for record 52"));
+    m_model->refresh();
+    QVERIFY(loaded(*m_model));
+    QCOMPARE(m_model->rowCount(), 2);
+    QCOMPARE(m_model->totalCount(), 7);
+    QCOMPARE(m_model->eventAt(1).message, QStringLiteral("Mapping failed for record 52"));
+
+    m_model->setMinimumLevel(QString());
+    QCOMPARE(m_model->rowCount(), 7);
+}
+
+void TestEventListModel::searchNarrowsAndCombinesWithLevel()
+{
+    m_model->setSearchText(QStringLiteral("PAGE"));
+    QCOMPARE(m_model->rowCount(), 1);
+    QCOMPARE(m_model->eventAt(0).message, QStringLiteral("Committed page 3: 30 records"));
+
+    m_model->setSearchText(QStringLiteral("retryafter")); // in the context only
+    QCOMPARE(m_model->rowCount(), 1);
+    QCOMPARE(m_model->eventAt(0).level, EventLevel::Warning);
+
+    m_model->setSearchText(QStringLiteral("r"));
+    QCOMPARE(m_model->rowCount(), 4);
+    m_model->setMinimumLevel(EventLevel::Warning);
+    QCOMPARE(m_model->rowCount(), 1);
+    m_model->setSearchText(QStringLiteral("no such words"));
+    QCOMPARE(m_model->rowCount(), 0);
+    QVERIFY(m_model->isFiltered());
+
+    m_model->setSearchText(QString());
+    m_model->setMinimumLevel(QString());
+    QVERIFY(!m_model->isFiltered());
+    QCOMPARE(m_model->rowCount(), 4);
+}
+
+void TestEventListModel::sameTimeEventsKeepCauseBeforeConsequence()
+{
+    // The demo's clock stands still, so both are written with the same time; the cause is written first.
+    const qint64 cause =
+        m_demo->addEvent(m_ids.contactsRead, EventLevel::Error, QStringLiteral("HubSpot answered 401"));
+    const qint64 consequence =
+        m_demo->addEvent(m_ids.contactsRead, EventLevel::Info, QStringLiteral("Refreshing the access token"));
+    QVERIFY(cause != 0 && consequence != 0);
+
+    EventListModel model(m_ops.get());
+    model.setExecution(m_ids.contactsRead);
+    QVERIFY(loaded(model));
+    QCOMPARE(model.rowCount(), 6);
+    QCOMPARE(model.eventAt(4).time, model.eventAt(5).time);
+    QCOMPARE(model.eventAt(4).id, cause);
+    QCOMPARE(model.eventAt(5).id, consequence);
+
+    model.setSearchText(QStringLiteral("h")); // both match: the order holds through the filter too
+    const int causeRow = model.match(model.index(0, 0), EventListModel::EventIdRole, cause).value(0).row();
+    const int consequenceRow = model.match(model.index(0, 0), EventListModel::EventIdRole, consequence).value(0).row();
+    QVERIFY(causeRow >= 0 && consequenceRow >= 0);
+    QVERIFY(causeRow < consequenceRow);
 }
 
 QTEST_GUILESS_MAIN(TestEventListModel)

@@ -1,4 +1,5 @@
 #include "AllAnswered.h"
+#include "CurlCommand.h"
 #include "DemoDatabase.h"
 #include "ExchangeListModel.h"
 #include "FailingOps.h"
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void exchangeRoleCarriesTheRedactedExchange();
     void refreshAppendsNewExchanges();
     void queryErrorIsReported();
+    void curlCommandRepeatsTheRedactedRequest();
 
 private:
     std::unique_ptr<DemoDatabase> m_demo;
@@ -106,6 +108,26 @@ void TestExchangeListModel::queryErrorIsReported()
     QVERIFY(loaded(model));
     QCOMPARE(failures.count(), 1);
     QCOMPARE(model.rowCount(), 0);
+}
+
+void TestExchangeListModel::curlCommandRepeatsTheRedactedRequest()
+{
+    const Exchange recorded = m_model->exchangeAt(0);
+    const QString curl = curlCommand(recorded);
+    QVERIFY2(curl.startsWith(QStringLiteral("curl -X 'POST' 'https://api.hubapi.com/crm/v3/objects/contacts/search'")),
+             qPrintable(curl));
+    QVERIFY(curl.contains(QStringLiteral(" \\\n  -H 'Authorization: Bearer [redacted]'")));
+    QVERIFY(curl.contains(QStringLiteral("-H 'Accept: application/json'")));
+    QVERIFY(curl.contains(QStringLiteral("--data-raw '") + QString::fromUtf8(recorded.requestBody) + u'\''));
+    QVERIFY(!curl.contains(m_ids.leakedToken));
+
+    Exchange quoted;
+    quoted.method = QStringLiteral("GET");
+    quoted.url = QStringLiteral("https://example.com/a?q=it's");
+    quoted.requestHeaders = {{"X-Note", "don't $(expand)"}};
+    QCOMPARE(curlCommand(quoted), QStringLiteral("curl -X 'GET' 'https://example.com/a?q=it'\\''s' \\\n"
+                                                 "  -H 'X-Note: don'\\''t $(expand)'"));
+    QCOMPARE(shellQuoted(QStringLiteral("a'b")), QStringLiteral("'a'\\''b'"));
 }
 
 QTEST_GUILESS_MAIN(TestExchangeListModel)
