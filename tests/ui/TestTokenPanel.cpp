@@ -189,6 +189,11 @@ void TestTokenPanel::refreshGrowsTheTimelineAndResetsTheCountdown()
     if (const QByteArray path = qgetenv("PATCHBAY_SCREENSHOT_DIR"); !path.isEmpty()) {
         m_fixture->emulator().revokeRefreshToken(QStringLiteral("globex"));
         refreshToken(3);
+        // The header follows the connection, as the window makes it when connectionChanged arrives.
+        const auto now = await(m_fixture->ops().connection(m_fixture->globexConnection));
+        QVERIFY(now.ok());
+        m_panel->updateConnection(now.value());
+        QVERIFY(allAnswered(*m_panel));
         m_panel->grab().save(QString::fromLocal8Bit(path) + QStringLiteral("/tokens.png"));
     }
 }
