@@ -303,11 +303,25 @@ QFuture<Result<ConnectionSummary>> LocalOps::connection(qint64 connectionId)
     return withStore([this, connectionId](Store &store) { return summaryOf(store, connectionId); });
 }
 
+namespace {
+
+// The one answer to a page size outside 1..kMaxPageSize, for every listing call; what names what is listed.
+std::optional<Error> badLimit(int limit, const char *what)
+{
+    if (limit >= 1 && limit <= OpsApi::kMaxPageSize)
+        return std::nullopt;
+    return makeError("ops.bad_limit", QStringLiteral("Ask for 1 to %1 %2 at a time, not %3.")
+                                          .arg(OpsApi::kMaxPageSize)
+                                          .arg(QLatin1String(what))
+                                          .arg(limit));
+}
+
+} // namespace
+
 QFuture<Result<QList<Execution>>> LocalOps::executions(qint64 connectionId, int limit, std::optional<qint64> beforeId)
 {
-    if (limit < 1 || limit > kMaxPageSize)
-        return readyAnswer<QList<Execution>>(makeError(
-            "ops.bad_limit", QStringLiteral("Ask for 1 to %1 executions at a time, not %2.").arg(kMaxPageSize).arg(limit)));
+    if (const auto refused = badLimit(limit, "executions"))
+        return readyAnswer<QList<Execution>>(*refused);
     return withStore([=](Store &store) { return store.executions().executions(connectionId, limit, beforeId); });
 }
 
@@ -322,10 +336,8 @@ QFuture<Result<QList<ExecutionRow>>> LocalOps::findExecutions(const ExecutionFil
         return readyAnswer<QList<ExecutionRow>>(badFilter(
             QStringLiteral("No outcome \"%1\": running, succeeded, partial, failed or interrupted.").arg(filter.outcome)));
     }
-    if (filter.limit < 1 || filter.limit > kMaxPageSize)
-        return readyAnswer<QList<ExecutionRow>>(makeError(
-            "ops.bad_limit",
-            QStringLiteral("Ask for 1 to %1 executions at a time, not %2.").arg(kMaxPageSize).arg(filter.limit)));
+    if (const auto refused = badLimit(filter.limit, "executions"))
+        return readyAnswer<QList<ExecutionRow>>(*refused);
     return withStore([filter](Store &store) { return store.executions().findExecutions(filter); });
 }
 
@@ -775,16 +787,6 @@ Result<QList<T>> convertAll(const Result<QList<From>> &items, Convert convert)
     for (const From &item : items.value())
         rows.append(convert(item));
     return rows;
-}
-
-std::optional<Error> badLimit(int limit, const char *what)
-{
-    if (limit >= 1 && limit <= OpsApi::kMaxPageSize)
-        return std::nullopt;
-    return makeError("ops.bad_limit", QStringLiteral("Ask for 1 to %1 %2 at a time, not %3.")
-                                          .arg(OpsApi::kMaxPageSize)
-                                          .arg(QLatin1String(what))
-                                          .arg(limit));
 }
 
 } // namespace
